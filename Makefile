@@ -1,0 +1,31 @@
+# kttt: two commands from a fresh clone.
+#   make demo   set up .venv, write a demo period into raw/, run the pipeline, print where the results are
+#   make test   set up .venv (and a throwaway PostgreSQL server) and run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2024-Q3
+
+.PHONY: demo test ui venv clean
+
+$(BIN)/kttt: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/kttt
+
+venv: $(BIN)/kttt
+
+demo: venv
+	$(BIN)/kttt demo-data --period $(PERIOD) --out raw/
+	$(BIN)/kttt materialize --period $(PERIOD)
+
+test: venv
+	bash scripts/test.sh
+
+ui: venv
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+
+clean:
+	rm -rf warehouse/*.db warehouse/reports .dagster_home

@@ -1,0 +1,145 @@
+"""Administrative units and identifying the reporting unit of a workbook (spec §2).
+
+The units come from ``vocab/admin_units.csv`` (or ``<raw dir>/admin_units.csv`` when a province ships its
+own register, e.g. the communes and special zones in force since 1/7/2025). A workbook names its unit in
+its title block ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "UBND huyện Bình Liêu", "UBND TP Uông Bí",
+"UBND H. Ba Chẽ") or in a cell "Mã đơn vị: 193".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .periods import Period
+from .text import fold
+from .vocabulary import read_vocab_csv
+
+# folded unit-kind words and their abbreviations
+KIND_PREFIXES: dict[str, tuple[str, ...]] = {
+    "thanh pho": ("thanh pho", "tp"),
+    "thi xa": ("thi xa", "tx"),
+    "huyen": ("huyen", "h"),
+    "quan": ("quan", "q"),
+    "thi tran": ("thi tran", "tt"),
+    "xa": ("xa",),
+    "phuong": ("phuong", "p"),
+    "dac khu": ("dac khu",),
+    "tinh": ("tinh",),
+}
+_COUNCIL = ("uy ban nhan dan", "ubnd")
+_UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    unit_code: str
+    level: str
+    name_vi: str
+    kind_vi: str
+    parent_code: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def in_force(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _units_from_rows(rows: list[dict[str, str]]) -> list[AdminUnit]:
+    return [
+        AdminUnit(
+            unit_code=str(r["unit_code"]).strip(),
+            level=r["level"].strip(),
+            name_vi=r["name_vi"].strip(),
+            kind_vi=(r.get("kind_vi") or "").strip(),
+            parent_code=(r.get("parent_code") or "").strip() or None,
+            valid_from=_date((r.get("valid_from") or "").strip() or None),
+            valid_to=_date((r.get("valid_to") or "").strip() or None),
+        )
+        for r in rows
+    ]
+
+
+def load_admin_units(raw_dir: Path | None = None) -> list[AdminUnit]:
+    """The province's units: ``<raw_dir>/admin_units.csv`` when present, else the packaged register."""
+    if raw_dir is not None and (Path(raw_dir) / "admin_units.csv").is_file():
+        df = pd.read_csv(Path(raw_dir) / "admin_units.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return _units_from_rows(df.to_dict("records"))
+    return _units_from_rows(read_vocab_csv("admin_units.csv"))
+
+
+def province_of(units: list[AdminUnit]) -> AdminUnit:
+    provinces = [u for u in units if u.level == "province"]
+    if len(provinces) != 1:
+        raise ValueError("the admin unit register must hold exactly one province row")
+    return provinces[0]
+
+
+def reporting_units(units: list[AdminUnit], period: Period) -> list[AdminUnit]:
+    """Units expected to send a return for the period (in force at its end), in code order."""
+    out = [u for u in units if u.level != "province" and u.in_force(period.end)]
+    return sorted(out, key=lambda u: (len(u.unit_code), u.unit_code))
+
+
+def admin_units_frame(units: list[AdminUnit]) -> pd.DataFrame:
+    return pd.DataFrame([u.__dict__ for u in units])
+
+
+class UnitMatcher:
+    """Finds a reporting unit named in free text (title blocks, tax offices, addresses)."""
+
+    def __init__(self, units: list[AdminUnit]):
+        self.units = [u for u in units if u.level != "province"]
+        self.by_code = {u.unit_code.lower(): u for u in self.units}
+        # (pattern, unit, strength) — strength 2: kind-qualified or council-qualified, 1: bare name
+        self._patterns: list[tuple[re.Pattern[str], AdminUnit, int]] = []
+        for u in self.units:
+            name = fold(u.name_vi)
+            kinds = KIND_PREFIXES.get(fold(u.kind_vi), (fold(u.kind_vi),) if u.kind_vi else ())
+            prefixes = [k for k in kinds if k] + [c for c in _COUNCIL]
+            alt = "|".join(re.escape(p) for p in prefixes)
+            self._patterns.append((re.compile(rf"(?:^|\b)(?:{alt})\s+(?:{'|'.join(re.escape(k) for k in kinds if k) or 'x^'}\s+)?{re.escape(name)}\b"), u, 2))
+            self._patterns.append((re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
+
+    def code_in_text(self, text: object) -> AdminUnit | None:
+        m = _UNIT_CODE.search(fold(text))
+        return self.by_code.get(m.group(1)) if m else None
+
+    def find(self, text: object, *, allow_bare: bool = False) -> AdminUnit | None:
+        """The unit named in ``text``: kind/council-qualified names first; bare names only if allowed."""
+        folded = fold(text)
+        if not folded:
+            return None
+        hits: list[tuple[int, int, AdminUnit]] = []
+        for pattern, unit, strength in self._patterns:
+            if strength == 1 and not allow_bare:
+                continue
+            m = pattern.search(folded)
+            if m:
+                hits.append((strength, len(m.group(0)), unit))
+        if not hits:
+            return None
+        hits.sort(key=lambda h: (-h[0], -h[1]))
+        best = [h for h in hits if h[:2] == hits[0][:2]]
+        distinct = {h[2].unit_code for h in best}
+        return best[0][2] if len(distinct) == 1 else None
+
+    def find_in_address(self, text: object) -> AdminUnit | None:
+        """In an address "xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh" the unit is a qualified part."""
+        folded = fold(text)
+        if not folded:
+            return None
+        found = None
+        for part in re.split(r",|;| - ", str(text)):
+            unit = self.find(part)
+            if unit is not None:
+                found = unit
+        return found

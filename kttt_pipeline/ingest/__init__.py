@@ -1,0 +1,1 @@
+"""Extract: read what arrives (district returns, tax register, province workbook, targets) into staging rows."""

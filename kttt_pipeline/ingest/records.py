@@ -1,0 +1,149 @@
+"""Turning a classified table row into a typed record, with the findings reading it raised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..findings import Finding
+from ..tax_codes import parse_tax_code
+from ..text import clean_text, fold
+from ..values import parse_date, parse_mark, parse_number
+from ..vocabulary import grade_lookup, sector_lookup, status_lookup
+from .tables import Table
+
+NUMERIC_FIELDS = {
+    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
+                    "managers_college_plus", "charter_capital", "revenue", "profit", "avg_income", "ocop_products"],
+    "group": ["members", "revenue", "avg_income_month"],
+    "union": ["member_htx", "workers", "charter_capital"],
+    "credit_fund": ["members", "workers", "managers", "total_capital", "equity", "mobilised", "loans"],
+    "tax": ["declared_revenue", "tax_incurred"],
+}
+MONEY_FIELDS = {
+    "cooperative": {"charter_capital", "revenue", "profit", "avg_income"},
+    "group": {"revenue", "avg_income_month"},
+    "union": {"charter_capital"},
+    "credit_fund": {"total_capital", "equity", "mobilised", "loans"},
+    "tax": {"declared_revenue", "tax_incurred"},
+}
+TEXT_FIELDS = {
+    "cooperative": ["name", "commune"],
+    "group": ["name", "representative", "commune"],
+    "union": ["name"],
+    "credit_fund": ["name"],
+    "tax": ["name", "address", "tax_office", "entity_type"],
+}
+DATE_FIELDS = {"cooperative": ["registered_on", "dissolved_on"], "tax": ["status_changed_on"]}
+MARK_FIELDS = {"cooperative": ["hightech", "value_chain"]}
+
+FIELD_LABEL_VI = {
+    "members": "số thành viên", "workers": "số lao động", "member_workers": "lao động là thành viên",
+    "managers": "cán bộ quản lý", "managers_primary_secondary": "CBQL sơ cấp, trung cấp",
+    "managers_college_plus": "CBQL cao đẳng, đại học trở lên", "charter_capital": "vốn điều lệ",
+    "revenue": "doanh thu", "profit": "lợi nhuận", "avg_income": "thu nhập bình quân",
+    "ocop_products": "số sản phẩm OCOP", "avg_income_month": "thu nhập bình quân tháng",
+    "member_htx": "số HTX thành viên", "total_capital": "tổng nguồn vốn", "equity": "vốn chủ sở hữu",
+    "mobilised": "vốn huy động", "loans": "dư nợ cho vay", "declared_revenue": "doanh thu kê khai",
+    "tax_incurred": "thuế phát sinh", "registered_on": "ngày thành lập", "dissolved_on": "ngày giải thể",
+    "status_changed_on": "ngày thay đổi trạng thái", "hightech": "ứng dụng công nghệ cao",
+    "value_chain": "chuỗi liên kết",
+}
+
+
+@dataclass
+class RowContext:
+    source_file: str
+    sheet: str
+    row_number: int
+    unit_code: str | None
+
+
+@dataclass
+class ParsedRow:
+    values: dict[str, object]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _cell(row: list[object], idx: dict[str, int], fld: str) -> object:
+    j = idx.get(fld)
+    return row[j] if j is not None and j < len(row) else None
+
+
+def map_code(text: object, lookup: dict[str, str]) -> str | None:
+    f = fold(text)
+    if not f:
+        return None
+    if f in lookup:
+        return lookup[f]
+    compact = f.replace(" ", "")
+    for k, v in lookup.items():
+        if k.replace(" ", "") == compact:
+            return v
+    return None
+
+
+def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisional_key: str | None = None) -> ParsedRow:
+    rt = table.record_type
+    idx = table.field_index()
+    out: dict[str, object] = {}
+    findings: list[Finding] = []
+
+    def finding(kind: str, detail: str, **kw: object) -> None:
+        findings.append(Finding(kind, detail, unit_code=ctx.unit_code, entity_key=provisional_key,
+                                source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
+
+    for fld in TEXT_FIELDS.get(rt, []):
+        v = _cell(row, idx, fld)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        out[fld] = clean_text(v)
+    if rt in ("cooperative", "union", "credit_fund", "tax"):
+        tc = parse_tax_code(_cell(row, idx, "tax_code"))
+        out["tax_code_raw"] = tc.written
+        out["tax_code"] = tc.code
+        out["tax_code_parent"] = tc.parent
+        out["tax_code_valid"] = tc.valid
+    for fld in NUMERIC_FIELDS.get(rt, []):
+        raw = _cell(row, idx, fld)
+        p = parse_number(raw)
+        value = p.value
+        if p.error:
+            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
+                    value_reported=clean_text(raw), rule="6")
+        elif p.words_dropped:
+            finding("WORDS_DROPPED", f"{FIELD_LABEL_VI.get(fld, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
+                    value_reported=clean_text(raw), value_computed=f"{value:g}", rule="6")
+        if value is not None and fld in MONEY_FIELDS.get(rt, set()):
+            value = value * table.factor_for(fld)
+        out[fld] = value
+    for fld in DATE_FIELDS.get(rt, []):
+        raw = _cell(row, idx, fld)
+        d = parse_date(raw)
+        if d.error:
+            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: không đọc được ngày '{clean_text(raw)}'",
+                    value_reported=clean_text(raw), rule="6")
+        out[fld] = d.value
+    for fld in MARK_FIELDS.get(rt, []):
+        raw = _cell(row, idx, fld)
+        m = parse_mark(raw)
+        if m is None:
+            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
+                    value_reported=clean_text(raw), rule="6")
+            m = False
+        out[fld] = m
+    if rt in ("cooperative", "group", "union"):
+        text = clean_text(_cell(row, idx, "sector"))
+        out["sector_text"] = text
+        out["sector"] = map_code(text, sector_lookup())
+    if rt == "cooperative":
+        st = clean_text(_cell(row, idx, "status"))
+        out["status_text"] = st
+        out["status"] = map_code(st, status_lookup())
+        gr = clean_text(_cell(row, idx, "grade"))
+        out["grade_text"] = gr
+        out["grade"] = map_code(gr, grade_lookup())
+        if st and out["status"] is None:
+            finding("STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+    if rt == "tax":
+        out["status_raw"] = clean_text(_cell(row, idx, "status"))
+    return ParsedRow(out, findings)

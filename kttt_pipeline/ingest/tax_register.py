@@ -1,0 +1,81 @@
+"""The tax authority's register of cooperative-type taxpayers (spec §4). Money in đồng → triệu đồng."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..admin_units import UnitMatcher
+from ..findings import Finding
+from ..text import fold
+from ..vocabulary import tax_status_codes
+from .records import NUMERIC_FIELDS, RowContext, parse_record
+from .tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
+from .workbook import Workbook
+
+_STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
+
+
+def parse_tax_status(value: object) -> str | None:
+    """'00 - NNT đang hoạt động …', '00', 0, or the text alone → the two-digit code."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{int(value):02d}"
+    text = str(value).strip()
+    m = re.match(r"^\s*(\d{1,2})\b", text)
+    if m:
+        return f"{int(m.group(1)):02d}"
+    folded = fold(text)
+    for code, row in tax_status_codes().items():
+        if fold(row["text_vi"]) == folded or (folded and fold(row["text_vi"]).startswith(folded)):
+            return code
+    return None
+
+
+@dataclass
+class TaxRegisterRead:
+    source_file: str
+    records: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_non_entity: int = 0
+    error_vi: str | None = None
+
+
+def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> TaxRegisterRead:
+    out = TaxRegisterRead(source_file)
+    numeric = set(NUMERIC_FIELDS["tax"])
+    for grid in workbook.sheets:
+        table = locate_table(grid, "tax")
+        if table is None:
+            continue
+        out.sheets.append(grid.name)
+        # money: the header names the unit (đồng); without one, the register is in đồng (spec §4)
+        if table.unit_line_factor is None:
+            table.unit_line_factor = 0.000001
+        idx = table.field_index()
+        for i in range(table.data_start, len(grid.rows)):
+            row = grid.rows[i]
+            kind = classify_row(row, table, numeric)
+            if kind == END:
+                break
+            if kind == BLANK and i == len(grid.rows) - 1:
+                continue
+            out.rows_read += 1
+            if kind in (BLANK, HEADING, NOTE, TOTAL):
+                out.rows_non_entity += 1
+                continue
+            ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
+            parsed = parse_record(row, table, ctx)
+            rec = parsed.values
+            rec["status_code"] = parse_tax_status(row[idx["status"]] if "status" in idx and idx["status"] < len(row) else None)
+            unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"))
+            rec["unit_code"] = unit.unit_code if unit else None
+            rec.update({"source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)})
+            out.records.append(rec)
+            out.findings.extend(f for f in parsed.findings if f.kind != "WORDS_DROPPED" or True)
+    if not out.sheets:
+        out.error_vi = "không tìm thấy bảng danh sách người nộp thuế (cần cột Mã số thuế và Tên người nộp thuế)"
+    return out

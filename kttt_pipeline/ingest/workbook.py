@@ -1,0 +1,146 @@
+"""Reading a workbook once into plain grids of cell values.
+
+python-calamine (Rust) reads .xlsx/.xlsm/.xls/.ods quickly; every sheet becomes a :class:`Grid` of
+rows (``None`` for an empty cell) with its merged ranges, and row numbers as Excel shows them.
+A CSV (the tax extract may come as one, UTF-8 possibly with a BOM) becomes a single grid.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+
+
+class FileUnreadable(Exception):
+    """The file cannot be opened as a workbook; ``reason_vi`` is for the clerk."""
+
+    def __init__(self, reason_vi: str, reason_en: str):
+        super().__init__(f"{reason_en} / {reason_vi}")
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[list[object]]
+    first_row: int = 1  # Excel row number of rows[0]
+    first_col: int = 0
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, grid coords
+
+    def excel_row(self, index: int) -> int:
+        return self.first_row + index
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sheets: list[Grid]
+
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cell(value: object) -> object:
+    if value == "" or value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "cfb"  # legacy .xls or an encrypted (password-protected) .xlsx
+    return "other"
+
+
+def read_csv_grid(path: Path) -> Workbook:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [[_cell(v.strip()) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return Workbook(path, [Grid(path.stem, rows)])
+
+
+def read_workbook(path: Path) -> Workbook:
+    """Read every sheet of a workbook (or a CSV) once. Raises :class:`FileUnreadable`."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise FileUnreadable("tệp rỗng (0 byte)", "the file is empty")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_grid(path)
+    kind = _sniff(path)
+    if suffix in {".xlsx", ".xlsm"} and kind == "cfb":
+        raise FileUnreadable(
+            "tệp được đặt mật khẩu hoặc là định dạng Excel cũ đổi đuôi; hãy gửi bản .xlsx không mật khẩu",
+            "the file is password-protected (encrypted) or a legacy workbook renamed .xlsx",
+        )
+    if suffix in {".xlsx", ".xlsm"} and kind == "zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if "[Content_Types].xml" not in zf.namelist():
+                    raise FileUnreadable("tệp không phải bảng tính Excel", "not an Excel workbook (zip without workbook parts)")
+        except zipfile.BadZipFile as exc:
+            raise FileUnreadable("tệp Excel bị hỏng, không mở được", f"corrupt .xlsx: {exc}") from exc
+    if suffix in EXCEL_SUFFIXES and kind == "other":
+        raise FileUnreadable(
+            "tệp không phải bảng tính Excel (có thể là tệp văn bản/CSV bị đổi đuôi)",
+            "not a spreadsheet (perhaps a text/CSV file renamed)",
+        )
+    if suffix not in EXCEL_SUFFIXES:
+        raise FileUnreadable(f"định dạng tệp '{suffix}' không được hỗ trợ", f"unsupported file type {suffix!r}")
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            # skip_empty_area=False: rows[0] is Excel row 1 and column 0 is column A
+            merged = []
+            try:
+                for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
+                    merged.append(((r1, c1), (r2, c2)))
+            except Exception:  # merged ranges are a hint only; some formats do not carry them
+                merged = []
+            sheets.append(Grid(name, rows, merged=merged))
+    except FileUnreadable:
+        raise
+    except Exception as exc:  # calamine raises several error types for broken files
+        raise FileUnreadable("tệp bảng tính bị hỏng hoặc không đọc được", f"unreadable workbook: {exc}") from exc
+    return Workbook(path, sheets)

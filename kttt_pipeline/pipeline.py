@@ -1,0 +1,474 @@
+"""The plain-function path through one period: extract (raw files → staging) and reconcile (staging →
+reconciled entities, indicators, findings). Dagster assets and the CLI call these; nothing here knows Dagster."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from .admin_units import AdminUnit, UnitMatcher, admin_units_frame, load_admin_units, province_of, reporting_units
+from .findings import Finding, findings_frame
+from .ingest.district_return import DistrictReturn, read_district_return
+from .ingest.province_workbook import ProvinceRead, read_province_workbook
+from .ingest.targets import TargetsRead, read_targets
+from .ingest.tax_register import TaxRegisterRead, read_tax_register
+from .ingest.workbook import FileUnreadable, read_workbook, sha256_of
+from .periods import Period
+from .reconcile import entity_resolution, indicators as ind
+from .reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
+from .reconcile.resubmissions import Submission, choose_winners
+from .reconcile.status import reconcile_status
+from .reconcile.summary_compare import compare_summary, compare_total_rows
+from .schemas import SECTORS
+from .text import fold_name
+
+FILE_KINDS = ("districts", "tax", "province")
+KIND_OF_FOLDER = {"districts": "district", "tax": "tax", "province": "province"}
+
+AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
+                 "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
+                 "status", "error"]
+COOP_STAGE_COLUMNS = [
+    "period", "unit_code", "source_file", "sheet", "row_number", "name", "tax_code_raw", "tax_code", "tax_code_valid",
+    "registered_on", "dissolved_on", "commune", "sector_text", "sector", "status_text", "status", "grade_text", "grade",
+    "members", "workers", "member_workers", "managers", "managers_primary_secondary", "managers_college_plus",
+    "charter_capital", "revenue", "profit", "avg_income", "ocop_products", "hightech", "value_chain",
+]
+GROUP_STAGE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "name", "representative",
+                       "commune", "sector_text", "sector", "members", "revenue", "avg_income_month"]
+TAX_STAGE_COLUMNS = ["period", "source_file", "row_number", "tax_code", "tax_code_valid", "name", "address",
+                     "tax_office", "entity_type", "status_code", "status_changed_on", "declared_revenue",
+                     "tax_incurred", "unit_code"]
+SUMMARY_STAGE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "label", "indicator_code", "value"]
+COOP_COLUMNS = [
+    "period", "coop_key", "unit_code", "name", "tax_code", "tax_code_written", "match_method", "sector",
+    "status_reported", "status", "grade", "registered_on", "dissolved_on", "members", "workers", "member_workers",
+    "managers", "managers_primary_secondary", "managers_college_plus", "charter_capital", "revenue", "profit",
+    "avg_income", "ocop_products", "hightech", "value_chain", "tax_status_code", "declared_revenue", "in_total",
+    "is_active", "source_file", "sheet", "row_number",
+]
+GROUP_COLUMNS = ["period", "unit_code", "name", "sector", "members", "revenue", "avg_income_month", "source_file",
+                 "sheet", "row_number"]
+UNION_COLUMNS = ["period", "name", "tax_code", "sector", "member_htx", "workers", "charter_capital", "source_file",
+                 "row_number"]
+FUND_COLUMNS = ["period", "name", "tax_code", "members", "workers", "managers", "total_capital", "equity",
+                "mobilised", "loans", "source_file", "row_number"]
+TARGET_COLUMNS = ["year", "indicator_code", "value", "source_file"]
+STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
+                  "files_rejected"]
+
+
+class NothingToPublish(Exception):
+    """No return of the period could be read: there is nothing to publish."""
+
+
+@dataclass
+class StagedPeriod:
+    period: Period
+    raw_dir: Path
+    units: list[AdminUnit]
+    load_audit: pd.DataFrame
+    stg_cooperative: pd.DataFrame
+    stg_group: pd.DataFrame
+    stg_tax_register: pd.DataFrame
+    stg_summary_figure: pd.DataFrame
+    stg_union: pd.DataFrame
+    stg_credit_fund: pd.DataFrame
+    total_rows: pd.DataFrame  # listing/province total rows kept aside for §7.5
+    target: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    winners: dict[str, str] = field(default_factory=dict)  # unit_code -> source_file
+
+
+@dataclass
+class PeriodResult:
+    period: str
+    load_audit: pd.DataFrame
+    stg_cooperative: pd.DataFrame
+    stg_group: pd.DataFrame
+    stg_tax_register: pd.DataFrame
+    stg_summary_figure: pd.DataFrame
+    quarantine: pd.DataFrame
+    cooperative: pd.DataFrame
+    cooperative_group: pd.DataFrame
+    cooperative_union: pd.DataFrame
+    credit_fund: pd.DataFrame
+    rpt_indicator: pd.DataFrame
+    dq_issue: pd.DataFrame
+    target: pd.DataFrame
+    period_status: pd.DataFrame
+    admin_unit: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "period"}
+
+    def indicator(self, unit_code: str, code: str) -> float | None:
+        df = self.rpt_indicator
+        hit = df[(df["unit_code"] == unit_code) & (df["indicator_code"] == code)]["value"]
+        return None if hit.empty or pd.isna(hit.iloc[0]) else float(hit.iloc[0])
+
+
+# ------------------------------------------------------------------------------------------ extract
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
+    st = path.stat()
+    return {
+        "period": period.key, "source_file": path.relative_to(raw_dir).as_posix(), "file_kind": kind,
+        "sha256": sha256_of(path), "size_bytes": int(st.st_size),
+        "modified_at": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).replace(tzinfo=None),
+        "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
+        "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None,
+    }
+
+
+def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None,
+            kind: str = "FILE_REJECTED") -> None:
+    audit["status"] = "REJECTED" if kind == "FILE_REJECTED" else "UNIT_UNKNOWN"
+    audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
+    findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
+                            unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
+                            source_file=audit["source_file"], rule="2" if kind == "UNIT_UNKNOWN" else "8"))
+
+
+def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    if period is not None:
+        df["period"] = period.key
+    for c in columns:
+        if c not in df:
+            df[c] = None
+    df = df[columns]
+    if "row_number" in df:
+        df["row_number"] = df["row_number"].astype("int64")
+    return df
+
+
+def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) -> pd.DataFrame:
+    """Unknown sector texts count as OTHER with a SECTOR_UNKNOWN finding (never silently dropped)."""
+    allowed = SECTORS if record_type == "cooperative" else ["AGRI", "INDUSTRY"]
+    sectors = []
+    for rec in df.itertuples(index=False):
+        s = rec.sector
+        if record_type == "group" and s in SECTORS:
+            sectors.append(s if s in allowed else "OTHER")
+            continue
+        if s in allowed:
+            sectors.append(s)
+            continue
+        sectors.append("OTHER")
+        text = rec.sector_text or ""
+        what = f"lĩnh vực '{text}' không có trong danh mục" if text else "không ghi lĩnh vực"
+        findings.append(Finding("SECTOR_UNKNOWN", f"{what}: tính vào lĩnh vực Khác",
+                                unit_code=rec.unit_code, entity_key=rec.tax_code_raw if record_type == "cooperative" and rec.tax_code_raw else rec.name,
+                                source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number),
+                                value_reported=text or None, value_computed="OTHER", rule="3"))
+    df = df.copy()
+    df["sector"] = sectors
+    return df
+
+
+def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
+    """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal)."""
+    raw_dir = Path(raw_dir)
+    period = Period.parse(period) if isinstance(period, str) else period
+    units = load_admin_units(raw_dir)
+    matcher = UnitMatcher(units)
+    folder = raw_dir / period.key
+    findings: list[Finding] = []
+    audits: list[dict] = []
+
+    returns: list[tuple[dict, DistrictReturn]] = []
+    for path in _files(folder / "districts"):
+        audit = _audit_row(period, raw_dir, path, "district")
+        audits.append(audit)
+        try:
+            wb = read_workbook(path)
+        except FileUnreadable as exc:
+            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+            continue
+        ret = read_district_return(wb, audit["source_file"], matcher)
+        audit["sheets"] = ",".join(s.sheet for s in ret.sheets if s.table is not None)
+        audit["unit_code"] = ret.unit.unit_code if ret.unit else None
+        audit["report_date"] = ret.report_date
+        audit["rows_read"] = ret.rows_read
+        audit["rows_non_entity"] = ret.rows_non_entity
+        if not any(s.table is not None and s.kind in ("cooperative", "group") for s in ret.sheets):
+            _reject(audit, findings, "không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột "
+                    "'Tên HTX'/'Tên THT' và các cột số liệu)", "no recognisable listing table")
+            continue
+        if ret.unit is None:
+            evidence = f" (thấy: {ret.unit_evidence})" if ret.unit_evidence else ""
+            _reject(audit, findings, "không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô "
+                    f"'Mã đơn vị'){evidence}", "reporting unit not identified", kind="UNIT_UNKNOWN")
+            continue
+        if ret.data_until and ret.data_until != period.end:
+            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {ret.data_until:%d/%m/%Y}, kỳ đang xử lý "
+                                    f"kết thúc {period.end:%d/%m/%Y}", unit_code=ret.unit.unit_code,
+                                    entity_key=path.name, source_file=audit["source_file"],
+                                    value_reported=f"{ret.data_until:%d/%m/%Y}", value_computed=f"{period.end:%d/%m/%Y}"))
+        returns.append((audit, ret))
+
+    winners, sup_findings = choose_winners([
+        Submission(a["source_file"], r.unit.unit_code, r.report_date, a["modified_at"]) for a, r in returns])
+    findings.extend(sup_findings)
+    winning_files = {s.source_file for s in winners.values()}
+    coop_rows, group_rows, summary_rows, totals = [], [], [], []
+    for audit, ret in returns:
+        if audit["source_file"] not in winning_files:
+            audit["status"] = "SUPERSEDED"
+            win = winners[ret.unit.unit_code].source_file
+            audit["error"] = f"bị thay thế bởi '{win}' (superseded)"
+            continue
+        findings.extend(ret.findings)
+        coop_rows.extend(ret.cooperatives)
+        group_rows.extend(ret.groups)
+        summary_rows.extend(ret.summary)
+        totals.extend({**t, "source_file": ret.source_file} for t in ret.totals)
+
+    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + ["tax_code_parent"], period)
+    stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
+    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS, period), findings, "group")
+    for col in ("hightech", "value_chain", "tax_code_valid"):
+        stg_coop[col] = stg_coop[col].fillna(False).astype(bool)
+
+    tax_rows: list[dict] = []
+    for path in _files(folder / "tax"):
+        audit = _audit_row(period, raw_dir, path, "tax")
+        audits.append(audit)
+        try:
+            read = read_tax_register(read_workbook(path), audit["source_file"], matcher)
+        except FileUnreadable as exc:
+            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+            continue
+        if read.error_vi:
+            _reject(audit, findings, read.error_vi)
+            continue
+        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_non_entity=read.rows_non_entity,
+                     rows_loaded=len(read.records))
+        tax_rows.extend(read.records)
+        findings.extend(f for f in read.findings if f.kind != "WORDS_DROPPED")
+    stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
+    stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].fillna(False).astype(bool)
+    # one register record per code: the last row of the extract wins (registers list a code once)
+    stg_tax = stg_tax.reset_index(drop=True)
+
+    union_rows, fund_rows = [], []
+    for path in _files(folder / "province"):
+        audit = _audit_row(period, raw_dir, path, "province")
+        audit["unit_code"] = province_of(units).unit_code
+        audits.append(audit)
+        try:
+            read = read_province_workbook(read_workbook(path), audit["source_file"])
+        except FileUnreadable as exc:
+            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+            continue
+        if read.error_vi:
+            _reject(audit, findings, read.error_vi)
+            continue
+        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_non_entity=read.rows_non_entity,
+                     rows_loaded=len(read.unions) + len(read.credit_funds))
+        union_rows.extend(read.unions)
+        fund_rows.extend(read.credit_funds)
+        totals.extend({**t, "source_file": read.source_file} for t in read.totals)
+        findings.extend(read.findings)
+
+    target_rows = []
+    for path in _files(raw_dir / "targets"):
+        if not path.stem.isdigit() or int(path.stem) != period.year:
+            continue
+        audit = _audit_row(period, raw_dir, path, "targets")
+        audits.append(audit)
+        try:
+            read = read_targets(read_workbook(path), audit["source_file"], period.year)
+        except FileUnreadable as exc:
+            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+            continue
+        if read.error_vi:
+            _reject(audit, findings, read.error_vi)
+            continue
+        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_loaded=len(read.targets),
+                     rows_non_entity=read.rows_read - len(read.targets))
+        target_rows.extend(read.targets)
+
+    load_audit = pd.DataFrame(audits, columns=AUDIT_COLUMNS)
+    return StagedPeriod(
+        period=period, raw_dir=raw_dir, units=units, load_audit=load_audit,
+        stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
+        stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
+        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text"], period),
+        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet"], period),
+        total_rows=pd.DataFrame(totals, columns=["source_file", "record_type", "sheet", "row_number", "field", "value"]),
+        target=_frame(target_rows, TARGET_COLUMNS),
+        findings=findings,
+        winners={u: s.source_file for u, s in winners.items()},
+    )
+
+
+# ------------------------------------------------------------------------------------------ reconcile
+
+
+def _rekey(findings: list[Finding], key_of_row: dict[tuple, str]) -> None:
+    """Row-level findings raised while reading carry the written code/name; give them the resolved key."""
+    for f in findings:
+        if f.kind in ("WORDS_DROPPED", "SECTOR_UNKNOWN", "VALUE_UNREADABLE", "STATUS_UNKNOWN", "ROW_QUARANTINED"):
+            key = key_of_row.get(f.row_ref)
+            if key:
+                f.entity_key = key
+
+
+def reconcile_period(staged: StagedPeriod) -> PeriodResult:
+    period = staged.period
+    findings = list(staged.findings)
+    province = province_of(staged.units)
+    expected = reporting_units(staged.units, period)
+    unit_codes = [u.unit_code for u in expected]
+
+    # §7.6 plausibility: quarantine before anything counts
+    coops = staged.stg_cooperative.copy()
+    coops["entity_key"] = coops["tax_code_parent"].where(coops["tax_code_valid"], coops["name"])
+    coops, q_coop, f = quarantine_rows(coops, "cooperative", period)
+    findings += f
+    groups = staged.stg_group.copy()
+    groups["entity_key"] = groups["name"]
+    groups, q_group, f = quarantine_rows(groups, "group", period)
+    findings += f
+    unions = staged.stg_union.copy()
+    unions["entity_key"], unions["unit_code"] = unions["tax_code"].fillna(unions["name"]), province.unit_code
+    unions, q_union, f = quarantine_rows(unions, "union", period)
+    findings += f
+    funds = staged.stg_credit_fund.copy()
+    funds["entity_key"], funds["unit_code"] = funds["tax_code"].fillna(funds["name"]), province.unit_code
+    funds, q_fund, f = quarantine_rows(funds, "credit_fund", period)
+    findings += f
+    quarantine = pd.concat([q for q in (q_coop, q_group, q_union, q_fund) if not q.empty] or
+                           [pd.DataFrame(columns=QUARANTINE_COLUMNS)], ignore_index=True)
+
+    # §7.1 identity, tax facts, §7.2 duplicates, §7.4 status
+    tax = staged.stg_tax_register
+    coops, f = entity_resolution.resolve_identities(coops, tax)
+    findings += f
+    def tax_col(col: str) -> list:
+        return [tax.at[i, col] if i is not None and i == i else None for i in coops["tax_index"]]
+    coops["tax_status_code"] = tax_col("status_code")
+    coops["tax_status_changed_on"] = tax_col("status_changed_on")
+    coops["declared_revenue"] = tax_col("declared_revenue")
+    key_of_row = {(r.source_file, r.sheet, int(r.row_number)): (r.tax_code or r.name) for r in coops.itertuples()}
+    coops, f = entity_resolution.drop_duplicates(coops, tax)
+    findings += f
+    coops, f = reconcile_status(coops, period)
+    findings += f
+    coops = ind.classify_cooperatives(coops, period)
+    for rec in coops[coops["is_active"] & coops["grade"].isna()].itertuples():
+        findings.append(Finding("GRADE_MISSING", f"HTX '{rec.name}' đang hoạt động, có kê khai thuế nhưng chưa được "
+                                "xếp loại: tính vào nhóm trung bình", unit_code=rec.unit_code, entity_key=rec.tax_code or rec.name,
+                                source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number), rule="HTX_AVERAGE"))
+    _rekey(findings, key_of_row)
+
+    # THT: one per folded name within a unit
+    groups = groups.assign(_key=groups["unit_code"].astype(str) + ":" + groups["name"].map(fold_name))
+    dup = groups.duplicated("_key", keep="first")
+    for rec in groups[dup].itertuples():
+        findings.append(Finding("DUPLICATE", f"THT '{rec.name}' được kê khai nhiều lần trong đơn vị: chỉ tính một lần",
+                                unit_code=rec.unit_code, entity_key=rec.name, source_file=rec.source_file,
+                                sheet=rec.sheet, row_number=int(rec.row_number), rule="7.2"))
+    groups = groups[~dup].drop(columns="_key")
+
+    # indicators: every reporting unit, then the province over all units present
+    targets = {r.indicator_code: float(r.value) for r in staged.target.itertuples() if r.year == period.year}
+    values: dict[str, dict[str, float | None]] = {}
+    present = set(staged.winners)
+    for code in unit_codes:
+        if code not in present:
+            continue
+        v = ind.cooperative_indicators(coops[coops["unit_code"] == code], period)
+        v.update(ind.group_indicators(groups[groups["unit_code"] == code]))
+        values[code] = v
+    pv = ind.cooperative_indicators(coops, period)
+    pv.update(ind.group_indicators(groups))
+    pv.update(ind.union_indicators(unions))
+    pv.update(ind.credit_fund_indicators(funds))
+    pv.update(ind.plan_indicators(pv, targets))
+    values[province.unit_code] = pv
+
+    # §7.5 summaries and total rows
+    summary = staged.stg_summary_figure
+    findings += compare_summary(summary, values)
+    detail = {}
+    for (src, sheet), g in staged.stg_cooperative.groupby(["source_file", "sheet"]):
+        detail[(src, sheet, "cooperative")] = g
+    for (src, sheet), g in staged.stg_group.groupby(["source_file", "sheet"]):
+        detail[(src, sheet, "group")] = g
+    for (src, sheet), g in staged.stg_union.groupby(["source_file", "sheet"]):
+        detail[(src, sheet, "union")] = g
+    for (src, sheet), g in staged.stg_credit_fund.groupby(["source_file", "sheet"]):
+        detail[(src, sheet, "credit_fund")] = g
+    unit_of_file = {r.source_file: r.unit_code for r in staged.load_audit.itertuples()}
+    findings += compare_total_rows(staged.total_rows, detail, unit_of_file)
+
+    # §7.7 completeness
+    missing = [u for u in expected if u.unit_code not in present]
+    for u in missing:
+        findings.append(Finding("UNIT_MISSING", f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ "
+                                f"{period.key}: số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
+                                unit_code=u.unit_code, entity_key=u.unit_code, rule="7.7"))
+    incomplete = {province.unit_code} if missing else set()
+    rpt = ind.indicator_frame(values, period, incomplete)
+
+    # load_audit: rows loaded / quarantined per file
+    q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}
+    staged_by_file = pd.concat([staged.stg_cooperative["source_file"], staged.stg_group["source_file"]]).value_counts().to_dict()
+    audit = staged.load_audit.copy()
+    for i, rec in audit.iterrows():
+        if rec["file_kind"] == "district" and rec["status"] == "LOADED":
+            n_q = int(q_by_file.get(rec["source_file"], 0))
+            audit.at[i, "rows_quarantined"] = n_q
+            audit.at[i, "rows_loaded"] = int(staged_by_file.get(rec["source_file"], 0)) - n_q
+        elif rec["file_kind"] == "province" and rec["status"] == "LOADED":
+            n_q = int(q_by_file.get(rec["source_file"], 0))
+            audit.at[i, "rows_quarantined"] = n_q
+            audit.at[i, "rows_loaded"] = int(rec["rows_loaded"]) - n_q
+
+    coops = coops.assign(period=period.key)
+    period_status = pd.DataFrame([{
+        "period": period.key, "units_expected": len(expected), "units_present": len(present & set(unit_codes)),
+        "units_missing": ",".join(u.unit_code for u in missing), "is_complete": not missing,
+        "files_seen": len(audit), "files_rejected": int(audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"]).sum()),
+    }], columns=STATUS_COLUMNS)
+    return PeriodResult(
+        period=period.key,
+        load_audit=audit,
+        stg_cooperative=staged.stg_cooperative[COOP_STAGE_COLUMNS],
+        stg_group=staged.stg_group[GROUP_STAGE_COLUMNS],
+        stg_tax_register=staged.stg_tax_register[TAX_STAGE_COLUMNS],
+        stg_summary_figure=staged.stg_summary_figure[SUMMARY_STAGE_COLUMNS],
+        quarantine=quarantine[QUARANTINE_COLUMNS],
+        cooperative=coops[COOP_COLUMNS].reset_index(drop=True),
+        cooperative_group=groups.assign(period=period.key)[GROUP_COLUMNS].reset_index(drop=True),
+        cooperative_union=unions.assign(period=period.key)[UNION_COLUMNS].reset_index(drop=True),
+        credit_fund=funds.assign(period=period.key)[FUND_COLUMNS].reset_index(drop=True),
+        rpt_indicator=rpt,
+        dq_issue=findings_frame(findings, period.key),
+        target=staged.target,
+        period_status=period_status,
+        admin_unit=admin_units_frame(staged.units),
+    )
+
+
+def run_period(raw_dir: Path | str, period: Period | str) -> PeriodResult:
+    """Extract and reconcile one period. Raises :class:`NothingToPublish` when no return could be read."""
+    staged = extract_period(raw_dir, period)
+    if not staged.winners:
+        reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
+            f"không có tệp nào trong {Path(raw_dir) / staged.period.key / 'districts'}"
+        raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
+    return reconcile_period(staged)

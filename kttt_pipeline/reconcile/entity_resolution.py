@@ -1,0 +1,181 @@
+"""§7.1–7.2 Identity and duplicates.
+
+A cooperative is identified by its valid 10-digit tax code (a branch ``10-3`` by its parent). Where the code
+is missing, invalid or unknown to the tax register, the row is matched to a register record by folded name
+within the same reporting unit: rapidfuzz scores the whole folded name *and* the distinctive part of the name
+(what is left after removing legal-form and activity words), so "Tuyền Huyền" still matches "Tuyền Hiền" while
+"HTX dịch vụ nông nghiệp Xuân Thành" never matches "… Yên Thành".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from ..findings import Finding
+from ..text import fold_name
+from ..vocabulary import read_vocab_csv
+
+FULL_NAME_MIN = 88.0
+DISTINCT_MIN = 80.0
+AMBIGUITY_MARGIN = 3.0
+COOPERATIVE_ENTITY_TYPES = {"hop tac xa", ""}
+
+
+@lru_cache(maxsize=1)
+def generic_phrases() -> tuple[str, ...]:
+    words = [r["word"].strip() for r in read_vocab_csv("name_generic_words.csv") if r["word"].strip()]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def distinctive_part(folded: str) -> str:
+    """The folded name without legal-form and activity words: usually the proper name ("tuyen hien")."""
+    text = f" {folded} "
+    for phrase in generic_phrases():
+        text = text.replace(f" {phrase} ", " ")
+        text = text.replace(f" {phrase} ", " ")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    index: object  # index label of the register record
+    score: float
+    distinct_score: float
+
+
+def name_similarity(a: str, b: str) -> tuple[float, float]:
+    """(whole-name score, distinctive-part score) of two folded names."""
+    full = fuzz.ratio(a, b)
+    da, db = distinctive_part(a), distinctive_part(b)
+    if not da or not db:
+        distinct = 100.0 if da == db else 0.0
+    else:
+        distinct = fuzz.ratio(da, db)
+    return full, distinct
+
+
+def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | None, str | None]:
+    """The register record (rows of ``candidates`` with column ``name_folded``) matching ``name``.
+
+    Returns (match, None) or (None, reason) where reason says "ambiguous" when two records fit equally.
+    """
+    folded = fold_name(name)
+    if not folded or candidates.empty:
+        return None, None
+    scored = []
+    for idx, other in zip(candidates.index, candidates["name_folded"]):
+        full, distinct = name_similarity(folded, other)
+        if full >= FULL_NAME_MIN and distinct >= DISTINCT_MIN:
+            scored.append(NameMatch(idx, full, distinct))
+    if not scored:
+        return None, None
+    scored.sort(key=lambda m: (m.score + m.distinct_score), reverse=True)
+    if len(scored) > 1 and (scored[0].score + scored[0].distinct_score) - (scored[1].score + scored[1].distinct_score) < AMBIGUITY_MARGIN:
+        return None, "ambiguous"
+    return scored[0], None
+
+
+def prepare_register(tax: pd.DataFrame) -> pd.DataFrame:
+    tax = tax.copy()
+    tax["name_folded"] = tax["name"].map(fold_name)
+    return tax
+
+
+def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """Add ``coop_key``, ``tax_code`` (resolved), ``tax_code_written``, ``match_method``, ``tax_index``.
+
+    ``coops`` needs: unit_code, name, tax_code (normalised or None), tax_code_parent, tax_code_raw,
+    tax_code_valid, source_file, sheet, row_number. ``tax`` is the staged register.
+    """
+    coops = coops.copy()
+    register = prepare_register(tax) if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    by_code: dict[str, object] = {}
+    for idx, code in zip(register.index, register.get("tax_code_parent", pd.Series(dtype=object))):
+        if isinstance(code, str) and code not in by_code:
+            by_code[code] = idx
+    htx_register = register[register["entity_type"].map(lambda t: fold_name(t) in COOPERATIVE_ENTITY_TYPES or "hop tac xa" == fold_name(t))] if not register.empty else register
+    register_by_unit = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
+
+    keys, resolved, methods, tax_idx = [], [], [], []
+    findings: list[Finding] = []
+    for rec in coops.itertuples(index=False):
+        written = rec.tax_code_raw
+        parent = rec.tax_code_parent if rec.tax_code_valid else None
+        loc = dict(unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number))
+        ridx = by_code.get(parent) if parent else None
+        method = "tax_code" if ridx is not None else None
+        reason = None
+        if ridx is None:
+            match, reason = best_name_match(rec.name, register_by_unit.get(rec.unit_code, register.iloc[0:0]))
+            if match is not None:
+                ridx, method = match.index, "name"
+        code = register.at[ridx, "tax_code_parent"] if ridx is not None else parent
+        key = code if code else f"name:{rec.unit_code}:{fold_name(rec.name)}"
+        entity_key = code if code else rec.name
+        if written and not rec.tax_code_valid:
+            findings.append(Finding("TAX_CODE_INVALID",
+                                    f"HTX '{rec.name}': mã số thuế '{written}' không hợp lệ (sai độ dài hoặc sai số kiểm tra)",
+                                    entity_key=entity_key, value_reported=written, value_computed=code, rule="6", **loc))
+        if method == "name":
+            reg_name = register.at[ridx, "name"]
+            findings.append(Finding("NAME_MATCH",
+                                    f"HTX '{rec.name}' (mã số thuế ghi '{written or ''}') được đối chiếu theo tên với "
+                                    f"'{reg_name}' (MST {code}) trong danh sách của cơ quan thuế",
+                                    entity_key=entity_key, value_reported=written, value_computed=code, rule="7.1", **loc))
+        if ridx is None:
+            extra = " (có nhiều bản ghi cùng tên gần giống, không tự chọn)" if reason == "ambiguous" else ""
+            findings.append(Finding("NO_TAX_RECORD",
+                                    f"HTX '{rec.name}' không có trong danh sách của cơ quan thuế{extra}: vẫn được tính, "
+                                    f"nhưng không được coi là đang hoạt động có kê khai thuế",
+                                    entity_key=entity_key, value_reported=written, rule="7.1", **loc))
+            method = "none"
+        keys.append(key)
+        resolved.append(code)
+        methods.append(method)
+        tax_idx.append(ridx)
+    coops["tax_code_written"] = coops["tax_code_raw"]
+    coops["coop_key"] = keys
+    coops["tax_code"] = resolved
+    coops["match_method"] = methods
+    coops["tax_index"] = tax_idx
+    return coops, findings
+
+
+def _unit_order(code: object) -> tuple[int, str]:
+    s = str(code)
+    return (len(s), s)
+
+
+def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit."""
+    findings: list[Finding] = []
+    keep_index = []
+    for key, group in coops.groupby("coop_key", sort=False):
+        if len(group) == 1:
+            keep_index.append(group.index[0])
+            continue
+        tax_unit = None
+        tidx = group["tax_index"].dropna()
+        if not tidx.empty and not tax.empty:
+            tax_unit = tax.at[tidx.iloc[0], "unit_code"]
+        units = sorted(group["unit_code"].unique(), key=_unit_order)
+        if tax_unit in units:
+            unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
+        else:
+            unit, why = units[0], "không xác định được theo địa chỉ thuế: giữ ở đơn vị có mã nhỏ nhất"
+        kept = group[group["unit_code"] == unit].sort_values(["source_file", "row_number"]).index[0]
+        keep_index.append(kept)
+        for idx, rec in group.drop(index=kept).iterrows():
+            where = "cùng tệp" if rec["unit_code"] == unit else f"đơn vị {rec['unit_code']}"
+            findings.append(Finding(
+                "DUPLICATE",
+                f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
+                f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
+                unit_code=unit, entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
+                source_file=rec["source_file"], sheet=rec["sheet"], row_number=int(rec["row_number"]),
+                value_reported=str(rec["unit_code"]), value_computed=str(unit), rule="7.2"))
+    return coops.loc[keep_index], findings

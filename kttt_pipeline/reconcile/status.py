@@ -1,0 +1,54 @@
+"""§7.4 Status: the tax register decides activity. Only a district "Đang hoạt động" is overridden."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..findings import Finding
+from ..periods import Period
+from ..vocabulary import tax_status_codes
+
+STATUS_VI = {
+    "ACTIVE": "Đang hoạt động", "SUSPENDED": "Tạm ngừng hoạt động", "NOT_STARTED": "Chưa đi vào hoạt động",
+    "DISSOLVING": "Đang làm thủ tục giải thể", "DISSOLVED": "Đã giải thể",
+}
+_OVERRIDE = {"dissolving": "DISSOLVING", "suspended": "SUSPENDED"}
+
+
+def tax_maps_to(code: object) -> str | None:
+    row = tax_status_codes().get(code) if isinstance(code, str) else None
+    return row["maps_to"] if row else None
+
+
+def reconcile_status(coops: pd.DataFrame, period: Period) -> tuple[pd.DataFrame, list[Finding]]:
+    """Apply the register's status. ``coops`` needs status, dissolved_on, tax_status_code, tax_status_changed_on."""
+    coops = coops.copy()
+    coops["status_reported"] = coops["status"]
+    findings: list[Finding] = []
+    for idx, rec in coops.iterrows():
+        if rec["status"] != "ACTIVE":
+            continue
+        maps = tax_maps_to(rec["tax_status_code"])
+        new, new_date = None, None
+        if maps in _OVERRIDE:
+            new = _OVERRIDE[maps]
+        elif maps == "dissolved":
+            changed = rec.get("tax_status_changed_on")
+            changed = None if changed is None or changed != changed else changed
+            if changed is None or changed <= period.end:
+                new, new_date = "DISSOLVED", changed
+        if new is None:
+            continue
+        coops.at[idx, "status"] = new
+        if new == "DISSOLVED":
+            coops.at[idx, "dissolved_on"] = new_date
+        code = rec["tax_status_code"]
+        on = f" từ ngày {new_date:%d/%m/%Y}" if new_date else ""
+        findings.append(Finding(
+            "STATUS_OVERRIDE",
+            f"Đơn vị báo cáo 'Đang hoạt động', cơ quan thuế ghi trạng thái {code} "
+            f"({tax_status_codes()[code]['text_vi']}) → '{STATUS_VI[new]}'{on}",
+            unit_code=rec["unit_code"], entity_key=rec["tax_code"] or rec["name"], source_file=rec["source_file"],
+            sheet=rec["sheet"], row_number=int(rec["row_number"]), value_reported=STATUS_VI["ACTIVE"],
+            value_computed=STATUS_VI[new], rule="7.4"))
+    return coops, findings

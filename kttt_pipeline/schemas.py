@@ -1,0 +1,123 @@
+"""pandera schemas of the staging tables and the plausibility rules of spec §7.6.
+
+``STAGING_SCHEMAS`` describe the shape of each staging frame (columns, types, value sets) and back the Dagster
+asset checks; ``plausibility_schema`` holds the row rules whose failures send a row to quarantine.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .periods import Period
+
+SECTORS = ["AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER"]
+STATUSES = ["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"]
+GRADES = ["GOOD", "FAIR", "AVERAGE", "WEAK"]
+
+RULE_REASONS_VI = {
+    "mw_gt_workers": "số lao động là thành viên lớn hơn tổng số lao động",
+    "managers_breakdown_gt_total": "số CBQL theo trình độ (sơ cấp, trung cấp + cao đẳng, đại học) lớn hơn tổng số CBQL",
+    "negative_value": "có số âm (số người hoặc số tiền không được âm)",
+    "registered_after_period": "ngày thành lập sau ngày kết thúc kỳ báo cáo",
+    "dissolved_before_registered": "ngày giải thể trước ngày thành lập",
+    "missing_name": "thiếu tên",
+}
+
+_COUNT_MONEY = {
+    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
+                    "managers_college_plus", "charter_capital", "revenue", "ocop_products", "avg_income"],
+    "group": ["members", "revenue", "avg_income_month"],
+    "union": ["member_htx", "workers", "charter_capital"],
+    "credit_fund": ["members", "workers", "managers", "total_capital", "equity", "mobilised", "loans"],
+}
+
+
+def _no_negative(cols: list[str]):
+    def check(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for c in cols:
+            if c in df:
+                ok &= ~(pd.to_numeric(df[c], errors="coerce") < 0)
+        return ok
+    return check
+
+
+def _le(a: str, b: str):
+    def check(df: pd.DataFrame) -> pd.Series:
+        x, y = pd.to_numeric(df[a], errors="coerce"), pd.to_numeric(df[b], errors="coerce")
+        return ~(x > y)
+    return check
+
+
+def _breakdown(df: pd.DataFrame) -> pd.Series:
+    ps = pd.to_numeric(df["managers_primary_secondary"], errors="coerce")
+    cp = pd.to_numeric(df["managers_college_plus"], errors="coerce")
+    total = pd.to_numeric(df["managers"], errors="coerce")
+    return ~(ps.fillna(0) + cp.fillna(0) > total)
+
+
+def _dates_le(a: str, b: str | None, bound=None):
+    def check(df: pd.DataFrame) -> pd.Series:
+        x = pd.to_datetime(df[a], errors="coerce")
+        y = pd.Series(pd.Timestamp(bound), index=df.index) if bound is not None else pd.to_datetime(df[b], errors="coerce")
+        return ~(x > y)
+    return check
+
+
+def _has_name(df: pd.DataFrame) -> pd.Series:
+    return df["name"].notna() & (df["name"].astype(str).str.strip() != "")
+
+
+def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
+    checks = [
+        pa.Check(_has_name, name="missing_name"),
+        pa.Check(_no_negative(_COUNT_MONEY[record_type]), name="negative_value"),
+    ]
+    if record_type == "cooperative":
+        checks += [
+            pa.Check(_le("member_workers", "workers"), name="mw_gt_workers"),
+            pa.Check(_breakdown, name="managers_breakdown_gt_total"),
+            pa.Check(_dates_le("registered_on", None, period.end), name="registered_after_period"),
+            pa.Check(_dates_le("registered_on", "dissolved_on"), name="dissolved_before_registered"),
+        ]
+    return pa.DataFrameSchema(checks=checks)
+
+
+def _opt(dtype, **kw):
+    return pa.Column(dtype, nullable=True, required=True, coerce=False, **kw)
+
+
+STAGING_SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "stg_cooperative": pa.DataFrameSchema({
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-Q[1-4]$")),
+        "unit_code": pa.Column(str),
+        "source_file": pa.Column(str),
+        "sheet": pa.Column(str),
+        "row_number": pa.Column("int64", pa.Check.ge(1)),
+        "name": _opt(object),
+        "tax_code": _opt(object, checks=pa.Check.str_matches(r"^\d{10}(-\d{3})?$", ignore_na=True)),
+        "tax_code_valid": pa.Column(bool),
+        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
+        "status": _opt(object, checks=pa.Check.isin(STATUSES, ignore_na=True)),
+        "grade": _opt(object, checks=pa.Check.isin(GRADES, ignore_na=True)),
+        "members": _opt(float), "workers": _opt(float), "member_workers": _opt(float), "managers": _opt(float),
+        "charter_capital": _opt(float), "revenue": _opt(float), "profit": _opt(float), "avg_income": _opt(float),
+        "hightech": pa.Column(bool), "value_chain": pa.Column(bool),
+    }, strict=False),
+    "stg_group": pa.DataFrameSchema({
+        "period": pa.Column(str), "unit_code": pa.Column(str), "source_file": pa.Column(str),
+        "row_number": pa.Column("int64", pa.Check.ge(1)), "name": _opt(object),
+        "sector": pa.Column(str, pa.Check.isin(["AGRI", "INDUSTRY", "OTHER"])),
+        "members": _opt(float), "revenue": _opt(float), "avg_income_month": _opt(float),
+    }, strict=False),
+    "stg_tax_register": pa.DataFrameSchema({
+        "period": pa.Column(str), "source_file": pa.Column(str), "row_number": pa.Column("int64"),
+        "tax_code_valid": pa.Column(bool),
+        "status_code": _opt(object, checks=pa.Check.isin(["00", "01", "02", "03", "04", "05", "06", "07"], ignore_na=True)),
+        "declared_revenue": _opt(float),
+    }, strict=False),
+    "stg_summary_figure": pa.DataFrameSchema({
+        "period": pa.Column(str), "unit_code": pa.Column(str), "label": pa.Column(str), "value": pa.Column(float),
+    }, strict=False),
+}

@@ -1,0 +1,197 @@
+"""Reading cell values the way a Vietnamese clerk writes them (spec §6).
+
+* numbers: real numbers, or text in Vietnamese style ("3.030,6", "58.500"), sometimes with words
+  ("khoảng 58.500", "trên 3,5"): the words are dropped and that is reported;
+* dates: Excel dates/serials, or text ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``;
+* money units: đồng, nghìn đồng, triệu đồng, tỷ đồng → a factor to triệu đồng;
+* marks: "x", "X", "Có", "1" mean yes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+from .text import clean_text, fold
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float | None
+    words_dropped: str | None = None  # the words removed, when any
+    error: str | None = None  # why the text could not be read as a number
+
+
+_NUMBER_TOKEN = re.compile(r"[-+]?\d[\d.,\s]*")
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _to_float(token: str) -> float | None:
+    token = token.replace(" ", "").strip(".,")
+    if not token:
+        return None
+    dots, commas = token.count("."), token.count(",")
+    if dots and commas:
+        # the separator that comes last is the decimal one
+        if token.rfind(",") > token.rfind("."):
+            token = token.replace(".", "").replace(",", ".")
+        else:
+            token = token.replace(",", "")
+    elif commas:
+        parts = token.split(",")
+        if commas == 1:
+            token = token.replace(",", ".")  # Vietnamese decimal comma
+        elif all(len(p) == 3 for p in parts[1:]):
+            token = token.replace(",", "")  # 1,234,567 written the English way
+        else:
+            return None
+    elif dots:
+        parts = token.split(".")
+        if all(len(p) == 3 for p in parts[1:]) and parts[0] not in ("", "-", "+"):
+            token = token.replace(".", "")  # a dot followed by exactly three digits: thousands
+        elif dots == 1:
+            pass  # a decimal point ("3.5")
+        else:
+            return None
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def parse_number(value: object) -> ParsedNumber:
+    """Read a numeric cell. Empty → value None without error."""
+    if value is None or isinstance(value, bool):
+        return ParsedNumber(None) if value is None else ParsedNumber(None, error="not_a_number")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return ParsedNumber(None)
+        return ParsedNumber(float(value))
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return ParsedNumber(None, error="not_a_number")
+    text = clean_text(value)
+    if text is None or text in {"-", "--", "—", "x", "X"} and not _NUMBER_TOKEN.search(text):
+        return ParsedNumber(None) if text in (None, "-", "--", "—") else ParsedNumber(None, error="not_a_number")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    tokens = _NUMBER_TOKEN.findall(text)
+    if len(tokens) != 1:
+        return ParsedNumber(None, error="not_a_number" if not tokens else "several_numbers")
+    token = tokens[0].strip()
+    number = _to_float(token)
+    if number is None:
+        return ParsedNumber(None, error="not_a_number")
+    rest = text.replace(tokens[0], " ", 1)
+    rest = re.sub(r"[%\s]", "", rest)
+    words = None
+    if rest:
+        if _LETTERS.search(rest) or rest.strip("~≈<>"):
+            words = clean_text(text.replace(tokens[0], " … ", 1))
+        else:
+            words = rest
+    if negative:
+        number = -number
+    return ParsedNumber(number, words_dropped=words)
+
+
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: dt.date | None
+    error: str | None = None
+
+
+def parse_date(value: object) -> ParsedDate:
+    if value is None or value == "":
+        return ParsedDate(None)
+    if isinstance(value, dt.datetime):
+        return ParsedDate(value.date())
+    if isinstance(value, dt.date):
+        return ParsedDate(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return ParsedDate(None)
+        if 1 <= value < 2958466:  # Excel serial day number
+            return ParsedDate(EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        return ParsedDate(None, error="not_a_date")
+    text = clean_text(value)
+    if text is None:
+        return ParsedDate(None)
+    m = _DATE_TEXT.match(text)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if year < 100:
+            year += 2000
+        try:
+            return ParsedDate(dt.date(year, month, day))
+        except ValueError:
+            return ParsedDate(None, error="not_a_date")
+    m = _ISO_DATE.match(text)
+    if m:
+        try:
+            return ParsedDate(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            return ParsedDate(None, error="not_a_date")
+    return ParsedDate(None, error="not_a_date")
+
+
+_DATE_IN_TEXT = re.compile(r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{4})")
+
+
+def find_date_in_text(text: object) -> dt.date | None:
+    """The first dd/mm/yyyy-like date inside a longer text ("Ngày báo cáo: 15/10/2024")."""
+    t = clean_text(text)
+    if not t:
+        return None
+    m = _DATE_IN_TEXT.search(t)
+    return parse_date(m.group(1)).value if m else None
+
+
+# money unit → factor to triệu đồng, most specific first (folded text)
+_MONEY_UNITS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"\bty dong\b|\bty\b(?= dong)|\bty vnd\b"), 1000.0),
+    (re.compile(r"\btrieu dong\b|\btrieu vnd\b|\btr dong\b|\btrd\b"), 1.0),
+    (re.compile(r"\b(nghin|ngan) dong\b|\b(nghin|ngan) vnd\b"), 0.001),
+    (re.compile(r"\bdong\b|\bvnd\b"), 0.000001),
+]
+
+
+def money_factor(text: object) -> float | None:
+    """Factor converting an amount in the unit named in ``text`` to triệu đồng; None when no unit is named."""
+    folded = fold(text)
+    if not folded:
+        return None
+    for pattern, factor in _MONEY_UNITS:
+        if pattern.search(folded):
+            return factor
+    return None
+
+
+_YES = {"x", "co", "1", "yes", "v", "true", "dat", "co ung dung", "co tham gia"}
+_NO = {"", "0", "khong", "no", "false", "-"}
+
+
+def parse_mark(value: object) -> bool | None:
+    """A yes/no mark: "x", "X", "Có", "1" → True; empty/"0"/"Không" → False; anything else → None."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return False
+        return value >= 1
+    f = fold(value)
+    if f in _YES:
+        return True
+    if f in _NO:
+        return False
+    return None

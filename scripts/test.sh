@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Called by `make test` (and so by .ci/run).
+# Starts a throwaway PostgreSQL server for the warehouse tests (see scripts/postgres_server.sh).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+# PostgreSQL: installed and started by the project's own files (scripts/postgres_server.sh).
+if [ -f scripts/postgres_server.sh ]; then
+  # shellcheck source=/dev/null
+  source scripts/postgres_server.sh
+  postgres_start || { echo "could not start the test PostgreSQL server" >&2; exit 1; }
+  trap postgres_stop EXIT
+fi
+
+"$BIN/python" -m pytest "$@"
+rc=$?
+if [ "$rc" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here" >&2
+  exit 1
+fi
+exit "$rc"
