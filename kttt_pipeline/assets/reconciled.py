@@ -1,0 +1,37 @@
+"""Stage 2: the written rules of §7 applied; indicators and findings computed once."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ..partitions import period_partitions
+from ..pipeline import PeriodResult, StagedPeriod, reconcile_period
+from ..headline import frame_markdown, headline_markdown
+
+
+@dg.asset(
+    partitions_def=period_partitions,
+    group_name="reconciled",
+    kinds={"pandas"},
+    owners=["team:kttt-data"],
+    description="Reconciled cooperatives, groups, unions and credit funds; rpt_indicator for the province and "
+                "every reporting unit; dq_issue findings; quarantine; period completeness.",
+)
+def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod) -> PeriodResult:
+    if not staged_returns.winners:
+        raise dg.Failure(
+            description=f"Kỳ {context.partition_key}: không có báo cáo nào của đơn vị đọc được — nothing to publish",
+            metadata={"files": dg.MetadataValue.md(
+                frame_markdown(staged_returns.load_audit[["source_file", "status", "error"]]))},
+        )
+    result = reconcile_period(staged_returns)
+    kinds = result.dq_issue["kind"].value_counts().to_dict()
+    context.add_output_metadata({
+        "cooperatives": len(result.cooperative),
+        "quarantined_rows": len(result.quarantine),
+        "findings": len(result.dq_issue),
+        "findings_by_kind": dg.MetadataValue.json({k: int(v) for k, v in kinds.items()}),
+        "complete": bool(result.period_status["is_complete"].iloc[0]),
+        "headline": dg.MetadataValue.md(headline_markdown(result)),
+    })
+    return result

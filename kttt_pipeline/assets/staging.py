@@ -1,0 +1,35 @@
+"""Stage 1: every workbook read once into typed staging rows; unreadable files rejected (recorded)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ..partitions import period_partitions
+from ..pipeline import StagedPeriod, extract_period
+from ..headline import frame_markdown
+from ..resources import KtttPaths
+
+
+@dg.asset(
+    partitions_def=period_partitions,
+    group_name="staging",
+    kinds={"pandas", "pandera"},
+    owners=["team:kttt-data"],
+    deps=["raw_return_files"],
+    description="Staging rows read from the period's returns: cooperatives, groups, tax register, summary "
+                "figures, unions, credit funds, targets; plus the load audit of every file seen.",
+)
+def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
+    staged = extract_period(paths.raw_path(), context.partition_key)
+    audit = staged.load_audit
+    context.add_output_metadata({
+        "files_seen": len(audit),
+        "files_rejected": int(audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"]).sum()),
+        "files_superseded": int((audit["status"] == "SUPERSEDED").sum()),
+        "rows_read": int(audit["rows_read"].sum()),
+        "cooperative_rows": len(staged.stg_cooperative),
+        "group_rows": len(staged.stg_group),
+        "tax_register_rows": len(staged.stg_tax_register),
+        "load_audit": dg.MetadataValue.md(frame_markdown(audit[["source_file", "unit_code", "status", "rows_read", "error"]])),
+    })
+    return staged

@@ -1,0 +1,146 @@
+"""The ``kttt`` command line.
+
+Terms used in help texts: KTTT = kinh tế tập thể (collective economy); HTX = hợp tác xã (cooperative);
+THT = tổ hợp tác (cooperative group); LHHTX = liên hiệp HTX (cooperative union); QTDND = quỹ tín dụng nhân dân
+(people's credit fund); đơn vị báo cáo = reporting unit (district People's Committee, since 1/7/2025 commune or
+special zone); lũy kế = cumulative from 1 January to the period end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import config
+
+EPILOG = __doc__.split("\n\n", 1)[1]
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo_data import write_demo_period
+
+    summary = write_demo_period(Path(args.out), args.period, units=args.units, seed=args.seed)
+    print(f"Đã tạo dữ liệu mẫu kỳ {args.period} trong {args.out} / demo returns written: {summary}")
+    return 0
+
+
+def _cmd_materialize(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from .assets import ALL_ASSETS
+    from .checks import ALL_CHECKS
+    from .definitions import make_resources
+    from .periods import Period
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    raw_dir = args.raw_dir or config.raw_dir()
+    warehouse = args.warehouse or config.warehouse_url()
+    reports = args.reports_dir or config.reports_dir()
+    if not (Path(raw_dir) / period.key).is_dir():
+        print(f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
+              file=sys.stderr)
+        return 1
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        partition_key=period.key,
+        resources=make_resources(raw_dir, warehouse, reports),
+        raise_on_error=False,
+    )
+    if not result.success:
+        messages = []
+        for event in result.all_events:
+            if event.is_failure and event.event_specific_data is not None:
+                err = getattr(event.event_specific_data, "error", None)
+                if err is not None:
+                    messages.append(err.message.strip().splitlines()[-1] if err.message else str(err))
+        print(f"Lỗi: kỳ {period.key} không công bố được / the period could not be published:", file=sys.stderr)
+        for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
+            print(f"  - {m}", file=sys.stderr)
+        return 1
+    reconciled = result.output_for_node("reconciled_period")
+    reports_out = result.output_for_node("published_reports")
+    from .headline import headline_rows
+
+    status = reconciled.period_status.iloc[0]
+    print(f"Kỳ {period.key}: đã công bố / published "
+          f"({status['units_present']}/{status['units_expected']} đơn vị báo cáo"
+          f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
+    for label, value in headline_rows(reconciled):
+        print(f"  {label:<24} {value:>10}")
+    rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"])]
+    print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
+    for rec in rejected.itertuples():
+        print(f"    - {rec.source_file}: {rec.error}")
+    print(f"Kho dữ liệu (warehouse): {warehouse}")
+    for name, path in reports_out.items():
+        print(f"Báo cáo (report) {name}: {path}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .clerk_check import check_file, render_check
+
+    report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir)
+    print(render_check(report))
+    return 1 if report.rejected else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kttt",
+        description="kttt: ingest, reconcile and publish a province's collective-economy (KTTT) returns.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo-data", help="write a realistic demo period of returns into a raw folder",
+                       description="Write a seeded, realistic period of returns (district workbooks with title "
+                                   "blocks and two-row headers, a tax register extract, the province workbook on "
+                                   "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--period", default="2024-Q3", help="period YYYY-Qn (cumulative to the quarter end)")
+    p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
+    p.add_argument("--units", type=int, default=None,
+                   help="number of reporting units (default: the province's units in force; more than that "
+                        "generates synthetic units and writes <out>/admin_units.csv)")
+    p.add_argument("--seed", type=int, default=20240930, help="random seed (same seed, same files)")
+    p.set_defaults(func=_cmd_demo_data)
+
+    p = sub.add_parser("materialize", help="run the pipeline (Dagster assets) for one period in process",
+                       description="Run raw → staging → reconciled → warehouse → reports for one period partition "
+                                   "and print the headline figures. Exit 0 when the period was published (rejected "
+                                   "files are findings), non-zero when nothing could be published.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--period", required=True, help="period YYYY-Qn, e.g. 2024-Q3")
+    p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
+    p.add_argument("--warehouse", default=None,
+                   help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
+    p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.set_defaults(func=_cmd_materialize)
+
+    p = sub.add_parser("check", help="check one return workbook as the pipeline would, before sending it",
+                       description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
+                                   "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
+                                   "rows) and every problem with its sheet and row. Nothing is written anywhere. "
+                                   "Exit status 1 when the file would be rejected.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", help="the .xlsx return to check")
+    p.add_argument("--period", default=None, help="period YYYY-Qn the return is for (default: read from the file)")
+    p.add_argument("--raw-dir", default=None, help="raw folder holding admin_units.csv, if the province ships one")
+    p.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The one Dagster ``Definitions`` of kttt: assets, checks, jobs and resources configured once."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from . import config
+from .assets import ALL_ASSETS
+from .checks import ALL_CHECKS
+from .partitions import period_partitions
+from .resources import KtttPaths, Warehouse
+
+period_job = dg.define_asset_job(
+    "kttt_period_job",
+    selection=dg.AssetSelection.all(),
+    partitions_def=period_partitions,
+    description="Raw returns → staging → reconciled → warehouse → reports for one quarter.",
+)
+
+
+def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None, reports_dir: str | None = None) -> dict:
+    return {
+        "paths": KtttPaths(raw_dir=raw_dir or config.raw_dir(), reports_dir=reports_dir or config.reports_dir()),
+        "warehouse": Warehouse(url=warehouse_url or config.warehouse_url()),
+    }
+
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    jobs=[period_job],
+    resources=make_resources(),
+)

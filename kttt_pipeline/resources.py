@@ -1,0 +1,35 @@
+"""Dagster resources: configured once in ``definitions.py`` from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from sqlalchemy.engine import Engine
+
+from . import config
+
+
+class KtttPaths(dg.ConfigurableResource):
+    """Where the raw returns are read from and the reports are written to."""
+
+    raw_dir: str = config.DEFAULT_RAW_DIR
+    reports_dir: str = config.DEFAULT_REPORTS_DIR
+
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir)
+
+    def reports_path(self) -> Path:
+        return Path(self.reports_dir)
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The analysts' warehouse (SQLite by default, PostgreSQL in production)."""
+
+    url: str = config.DEFAULT_WAREHOUSE_URL
+
+    def engine(self) -> Engine:
+        from .warehouse.engine import make_engine
+
+        config.ensure_sqlite_parent(self.url)
+        return make_engine(self.url)
