@@ -244,6 +244,7 @@ def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
     tax_rows: list[dict] = []
     for path in _files(folder / "tax"):
         audit = _audit_row(period, raw_dir, path, "tax")
+        audit["unit_code"] = province_of(units).unit_code
         audits.append(audit)
         try:
             read = read_tax_register(read_workbook(path), audit["source_file"], matcher)
@@ -287,6 +288,7 @@ def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
         if not path.stem.isdigit() or int(path.stem) != period.year:
             continue
         audit = _audit_row(period, raw_dir, path, "targets")
+        audit["unit_code"] = province_of(units).unit_code
         audits.append(audit)
         try:
             read = read_targets(read_workbook(path), audit["source_file"], period.year)

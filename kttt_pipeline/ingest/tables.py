@@ -161,8 +161,10 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
         row = grid.rows[i]
         if sum(1 for v in row if isinstance(v, str)) < 2:
             continue
-        candidates = [(1, _map_columns(grid, i, record_type, False))]
-        if i + 1 < len(grid.rows) and _is_subheader_row(grid.rows[i + 1], row):
+        single = _map_columns(grid, i, record_type, False)
+        candidates = [(1, single)]
+        # a second header row only refines a row that is itself a header (not a title line above the header)
+        if _score(single, record_type) and i + 1 < len(grid.rows) and _is_subheader_row(grid.rows[i + 1], row):
             candidates.append((2, _map_columns(grid, i, record_type, True)))
         for n, cols in candidates:
             s = _score(cols, record_type)

@@ -1,0 +1,153 @@
+"""Value readers (spec §6): numbers, dates, money units, marks, tax codes, name folding."""
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from hypothesis import given, strategies as st
+
+from kttt_pipeline.tax_codes import check_digit_ok, parse_tax_code
+from kttt_pipeline.text import clean_text, fold, fold_name
+from kttt_pipeline.values import find_date_in_text, money_factor, parse_date, parse_mark, parse_number
+
+
+@pytest.mark.parametrize("text, value", [
+    ("3.030,6", 3030.6), ("58.500", 58500.0), ("1.234.567", 1234567.0), ("3,5", 3.5), ("3.5", 3.5),
+    ("12", 12.0), (" 7 ", 7.0), ("(5)", -5.0), ("-3", -3.0), (82, 82.0), (4.25, 4.25), ("1,234,567", 1234567.0),
+    ("1.234,5", 1234.5), ("1,234.5", 1234.5),
+])
+def test_vietnamese_numbers(text, value):
+    p = parse_number(text)
+    assert p.value == pytest.approx(value)
+    assert p.words_dropped is None and p.error is None
+
+
+@pytest.mark.parametrize("text, value, words", [
+    ("khoảng 58.500", 58500.0, "khoảng …"), ("trên 3,5", 3.5, "trên …"), ("45 người", 45.0, "… người"),
+])
+def test_numbers_with_words_are_read_and_the_words_reported(text, value, words):
+    p = parse_number(text)
+    assert p.value == pytest.approx(value)
+    assert p.words_dropped == words
+
+
+@pytest.mark.parametrize("text", [None, "", "-"])
+def test_empty_numbers_are_none_without_error(text):
+    assert parse_number(text).value is None and parse_number(text).error is None
+
+
+@pytest.mark.parametrize("text", ["abc", "5 - 6", "x"])
+def test_unreadable_numbers_are_errors(text):
+    p = parse_number(text)
+    assert p.value is None and p.error
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("24.04.2020", dt.date(2020, 4, 24)), ("29/06/2017", dt.date(2017, 6, 29)), ("23-02-2023", dt.date(2023, 2, 23)),
+    (dt.datetime(2024, 1, 13), dt.date(2024, 1, 13)), (dt.date(2024, 1, 13), dt.date(2024, 1, 13)),
+    (45000, dt.date(2023, 3, 15)), ("2024-07-01", dt.date(2024, 7, 1)), ("1/7/24", dt.date(2024, 7, 1)),
+])
+def test_dates(value, expected):
+    assert parse_date(value).value == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/2024", "hôm qua", "2024/13/45"])
+def test_bad_dates_are_errors(value):
+    p = parse_date(value)
+    assert p.value is None and p.error == "not_a_date"
+
+
+def test_date_inside_text():
+    assert find_date_in_text("Ngày báo cáo: 15/10/2024") == dt.date(2024, 10, 15)
+    assert find_date_in_text("(Số liệu lũy kế đến 30/9/2024)") == dt.date(2024, 9, 30)
+    assert find_date_in_text("Ngày báo cáo:") is None
+
+
+@pytest.mark.parametrize("text, factor", [
+    ("Vốn điều lệ (nghìn đồng)", 0.001), ("Đơn vị tính: triệu đồng", 1.0), ("(đồng)", 1e-6), ("tỷ đồng", 1000.0),
+    ("Thu nhập bình quân (triệu đồng/người/năm)", 1.0), ("Doanh thu kê khai lũy kế (đồng)", 1e-6),
+    ("Vốn điều lệ", None), ("ngàn đồng", 0.001),
+])
+def test_money_units(text, factor):
+    assert money_factor(text) == factor
+
+
+@pytest.mark.parametrize("value, mark", [("x", True), ("X", True), ("Có", True), ("1", True), (1, True),
+                                         (None, False), ("", False), ("0", False), ("Không", False), ("chưa rõ", None)])
+def test_marks(value, mark):
+    assert parse_mark(value) is mark
+
+
+def test_tax_codes():
+    assert check_digit_ok("5770125871")
+    ok = parse_tax_code("5770125871")
+    assert ok.valid and ok.code == "5770125871" and ok.parent == "5770125871"
+    wrong_check = parse_tax_code("5750125871")
+    assert not wrong_check.valid and wrong_check.reason == "check_digit" and wrong_check.written == "5750125871"
+    short = parse_tax_code("578087994")
+    assert not short.valid and short.reason == "length"
+    branch = parse_tax_code("5716073914-001")
+    assert branch.valid and branch.code == "5716073914-001" and branch.parent == "5716073914"
+    assert parse_tax_code("57 6585 9316").code == "5765859316"
+    assert parse_tax_code(5770125871.0).code == "5770125871"
+    assert parse_tax_code(None).reason == "missing"
+    assert not parse_tax_code("MST chưa có").valid
+
+
+def test_folding():
+    nfd = unicodedata.normalize("NFD", "Hợp tác xã Tuyền Hiền")
+    assert clean_text(nfd) == "Hợp tác xã Tuyền Hiền"
+    assert fold("  ĐẦM   Hà ") == "dam ha"
+    assert fold_name("HTX DV NN Đồng Tâm") == "hop tac xa dich vu nong nghiep dong tam"
+    assert fold_name("Hợp tác xã dịch vụ nông nghiệp Đồng Tâm") == fold_name("HTX dịch vụ nông nghiệp ĐỒNG TÂM")
+    assert fold("Sơ cấp, trung cấp") == fold("Sơ cấp - trung cấp") == "so cap trung cap"
+
+
+# ---- properties: the readers never crash and round-trip what they should
+
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.none(), st.booleans()))
+def test_parse_number_never_crashes(value):
+    p = parse_number(value)
+    assert p.value is None or isinstance(p.value, float)
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_vietnamese_integer_round_trip(n):
+    text = f"{n:,}".replace(",", ".")
+    assert parse_number(text).value == n
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=1, max_value=9))
+def test_vietnamese_decimal_round_trip(n, d):
+    text = f"{n:,}".replace(",", ".") + f",{d}"
+    assert parse_number(text).value == pytest.approx(n + d / 10)
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from("/-."))
+def test_date_text_round_trip(day, sep):
+    assert parse_date(f"{day.day:02d}{sep}{day.month:02d}{sep}{day.year}").value == day
+
+
+@given(st.one_of(st.text(max_size=20), st.integers(), st.floats(), st.none()))
+def test_parse_date_never_crashes(value):
+    assert parse_date(value).value is None or isinstance(parse_date(value).value, dt.date)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_tax_code_with_its_check_digit_is_valid(first9):
+    from stdnum.vn import mst
+    digit = mst.calc_check_digit(first9)
+    if len(digit) != 1:  # (10 - sum mod 11) == 10: no valid code has this prefix
+        assert not parse_tax_code(first9 + "0").valid
+        return
+    code = first9 + digit
+    assert parse_tax_code(code).valid
+    wrong = first9 + str((int(code[9]) + 1) % 10)
+    assert not parse_tax_code(wrong).valid
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent_and_ascii(text):
+    once = fold(text)
+    assert fold(once) == once
+    assert not any(unicodedata.combining(c) for c in once)
