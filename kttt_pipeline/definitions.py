@@ -7,13 +7,11 @@ import dagster as dg
 from . import config
 from .assets import ALL_ASSETS
 from .checks import ALL_CHECKS
-from .partitions import period_partitions
 from .resources import KtttPaths, Warehouse
 
 period_job = dg.define_asset_job(
     "kttt_period_job",
     selection=dg.AssetSelection.all(),
-    partitions_def=period_partitions,
     description="Raw returns → staging → reconciled → warehouse → reports for one quarter.",
 )
 

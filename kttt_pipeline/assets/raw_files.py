@@ -1,6 +1,5 @@
 """Stage 0: the files that arrived for the period (an inventory; the files themselves are never modified)."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

@@ -1,6 +1,5 @@
 """Stage 2: the written rules of §7 applied; indicators and findings computed once."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Stage 4: the published documents, built from the warehouse (never from raw files)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Stage 1: every workbook read once into typed staging rows; unreadable files rejected (recorded)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Stage 3: the period loaded into the warehouse in one transaction (replacing exactly that period)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

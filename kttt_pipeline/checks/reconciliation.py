@@ -1,9 +1,9 @@
 """Checks on the reconciled period: the identities of indicators.csv and completeness (§7.7)."""
 
-from __future__ import annotations
 
 import dagster as dg
 
+from ..partitions import period_partitions
 from ..pipeline import PeriodResult
 from ..reconcile.indicators import check_identity
 from ..schemas import STAGING_SCHEMAS
@@ -14,7 +14,7 @@ def _values(result: PeriodResult, unit: str) -> dict[str, float | None]:
     return dict(zip(df["indicator_code"], df["value"]))
 
 
-@dg.asset_check(asset="reconciled_period", blocking=True,
+@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and "
                             "HTX_INACTIVE = TOTAL - ACTIVE, for the province and every unit.")
 def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
@@ -23,7 +23,7 @@ def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not broken, metadata={"units_broken": dg.MetadataValue.json(broken)})
 
 
-@dg.asset_check(asset="reconciled_period", blocking=False,
+@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=False,
                 description="Every reporting unit in force for the period sent a return (§7.7); a missing unit "
                             "marks the province totals incomplete.")
 def period_complete(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
@@ -34,7 +34,7 @@ def period_complete(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
                   "units_expected": int(st["units_expected"])})
 
 
-@dg.asset_check(asset="reconciled_period", blocking=True,
+@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="pandera schemas of the staging tables (types, value sets, tax-code shape).")
 def staging_schemas(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
     errors = {}
