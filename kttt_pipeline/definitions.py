@@ -6,6 +6,7 @@ import dagster as dg
 
 from . import config
 from .assets import ALL_ASSETS
+from .automation import build_schedule, build_sensor
 from .checks import ALL_CHECKS
 from .resources import KtttPaths, Warehouse
 
@@ -27,5 +28,7 @@ defs = dg.Definitions(
     assets=ALL_ASSETS,
     asset_checks=ALL_CHECKS,
     jobs=[period_job],
+    schedules=[build_schedule(period_job)],
+    sensors=[build_sensor(period_job)],
     resources=make_resources(),
 )

@@ -1,0 +1,56 @@
+"""The quarterly schedule and the raw-folder sensor."""
+
+import datetime as dt
+import time
+
+import dagster as dg
+
+from . import config
+from .periods import Period, period_of_date
+from .raw_watch import scan
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+# returns are due by the 15th of the month after the quarter; run on the 20th at 06:00 local time
+QUARTERLY_CRON = "0 6 20 1,4,7,10 *"
+SENSOR_INTERVAL_SECONDS = 60
+DEBOUNCE_SECONDS = 120
+
+
+def closed_quarter(when: dt.datetime) -> str:
+    """The quarter that ended before ``when`` (the one whose returns are now due)."""
+    return period_of_date(when.date()).previous().key
+
+
+def build_schedule(job) -> dg.ScheduleDefinition:
+    @dg.schedule(job=job, cron_schedule=QUARTERLY_CRON, execution_timezone=TIMEZONE,
+                 description="Materialise the quarter that just closed, after the returns' due date (20th of "
+                             "Jan/Apr/Jul/Oct, 06:00 Asia/Ho_Chi_Minh).")
+    def quarterly_schedule(context: dg.ScheduleEvaluationContext):
+        period = closed_quarter(context.scheduled_execution_time)
+        return dg.RunRequest(run_key=f"schedule:{period}", partition_key=period, tags={"kttt/trigger": "schedule"})
+
+    return quarterly_schedule
+
+
+def build_sensor(job) -> dg.SensorDefinition:
+    @dg.sensor(job=job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.STOPPED,
+               description="Starts a run for a period when its files under KTTT_RAW_DIR change (sha256 digests in "
+                           f"the cursor; settled for {DEBOUNCE_SECONDS} s; one run per change via run_key).")
+    def raw_files_sensor(context: dg.SensorEvaluationContext):
+        changes, cursor = scan(config.raw_dir_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
+        requests = [dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
+                    for c in changes if _valid(c.period)]
+        context.update_cursor(cursor)
+        if not requests:
+            return dg.SkipReason("no period's files changed")
+        return requests
+
+    return raw_files_sensor
+
+
+def _valid(period: str) -> bool:
+    try:
+        Period.parse(period)
+        return True
+    except ValueError:
+        return False
