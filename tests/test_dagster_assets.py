@@ -3,7 +3,7 @@
 import dagster as dg
 
 from kttt_pipeline.assets import raw_return_files, reconciled_period, staged_returns
-from kttt_pipeline.checks import ALL_CHECKS
+from kttt_pipeline.checks import RECONCILIATION_CHECKS
 from kttt_pipeline.definitions import defs, make_resources
 from kttt_pipeline.partitions import quarter_keys
 
@@ -27,7 +27,7 @@ def test_quarter_partition_keys():
 def test_materialize_staging_and_reconciliation_on_small_data(tmp_path):
     raw = make_small_period(tmp_path / "raw")
     result = dg.materialize(
-        [raw_return_files, staged_returns, reconciled_period, *ALL_CHECKS],
+        [raw_return_files, staged_returns, reconciled_period, *RECONCILIATION_CHECKS],
         partition_key=PERIOD,
         resources=make_resources(str(raw), f"sqlite:///{tmp_path}/w.db", str(tmp_path / "reports")),
     )

@@ -47,4 +47,4 @@ def staging_schemas(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=not errors, metadata={"errors": dg.MetadataValue.json(errors)})
 
 
-ALL_CHECKS = [status_identity, period_complete, staging_schemas]
+RECONCILIATION_CHECKS = [status_identity, period_complete, staging_schemas]

@@ -1,0 +1,1 @@
+"""Warehouse quality: the Great Expectations suite and its Data Docs."""

@@ -1,0 +1,50 @@
+"""The Great Expectations suite passes on a reconciled period and fails on bad rows; Data Docs are built."""
+
+import pytest
+from sqlalchemy import create_engine
+
+from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
+
+from .small_period import PERIOD, make_small_period
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    return run_period(make_small_period(tmp_path_factory.mktemp("raw")), PERIOD)
+
+
+def _engine(tmp_path, result, mutate=None):
+    engine = create_engine(f"sqlite:///{tmp_path}/q.db")
+    frames = {t: getattr(result, t).copy() for t in ("rpt_indicator", "dq_issue", "load_audit", "cooperative")}
+    if mutate:
+        mutate(frames)
+    for name, df in frames.items():
+        df.to_sql(name, engine, index=False)
+    return engine
+
+
+def test_suite_passes_and_writes_data_docs(tmp_path, result):
+    outcome = run_warehouse_suite(_engine(tmp_path, result), PERIOD, tmp_path / "docs")
+    assert outcome.success, outcome.failures
+    assert outcome.evaluated >= 15
+    assert outcome.docs_index is not None and outcome.docs_index.is_file()
+
+
+def test_suite_fails_on_bad_rows(tmp_path, result):
+    def mutate(frames):
+        coops = frames["cooperative"]
+        frames["cooperative"] = coops._append(coops.iloc[0])  # a duplicated coop_key
+        rpt = frames["rpt_indicator"]
+        rpt.loc[rpt["indicator_code"] == "HTX_TOTAL", "value"] = -1.0
+
+    outcome = run_warehouse_suite(_engine(tmp_path, result, mutate), PERIOD, None)
+    failed = {(f["table"], f["expectation"]) for f in outcome.failures}
+    assert not outcome.success
+    assert ("cooperative", "expect_column_values_to_be_unique") in failed
+    assert ("rpt_indicator", "expect_column_values_to_be_between") in failed
+
+
+def test_other_periods_are_not_validated(tmp_path, result):
+    outcome = run_warehouse_suite(_engine(tmp_path, result), "2030-Q1", None)
+    assert outcome.success and outcome.evaluated == 0
