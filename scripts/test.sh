@@ -5,6 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
+# browsers and office tools the tests drive (Debian packages, installed when missing)
+bash scripts/install_test_tools.sh || { echo "could not install the test tools" >&2; exit 1; }
+
 # PostgreSQL: installed and started by the project's own files (scripts/postgres_server.sh).
 if [ -f scripts/postgres_server.sh ]; then
   # shellcheck source=/dev/null

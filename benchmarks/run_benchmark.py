@@ -1,0 +1,145 @@
+"""Performance benchmark (not a test): national scale, the naive-reader baseline, scaling and a profile.
+
+    .venv/bin/python benchmarks/run_benchmark.py [--units 700] [--rows-per-unit 47] [--scaling 13,26,65,130]
+
+Writes docs/performance.md. Every run happens in a subprocess so that wall time and peak memory (max RSS) are
+those of a real `kttt materialize`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PERIOD = "2024-Q3"
+
+
+def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MiB, output) of a child process."""
+    code = ("import resource, subprocess, sys, time, json\n"
+            "t = time.perf_counter()\n"
+            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "dt = time.perf_counter() - t\n"
+            "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+            "print(json.dumps({'seconds': dt, 'rss': rss, 'rc': p.returncode, 'out': p.stdout[-3000:], 'err': p.stderr[-3000:]}))\n")
+    out = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True, env=env or os.environ.copy())
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    if data["rc"] != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{data['out']}\n{data['err']}")
+    return data["seconds"], data["rss"], data["out"]
+
+
+def make_data(raw: Path, units: int, rows_per_unit: int | None) -> float:
+    from kttt_pipeline.demo_data import write_demo_period
+
+    t = time.perf_counter()
+    kwargs = {"units": units}
+    if rows_per_unit:
+        kwargs["rows_per_unit"] = rows_per_unit
+    write_demo_period(raw, PERIOD, **kwargs)
+    return time.perf_counter() - t
+
+
+def materialize(raw: Path, work: Path) -> tuple[float, float]:
+    env = os.environ.copy()
+    env["DAGSTER_HOME"] = str(work / "dagster_home")
+    (work / "dagster_home").mkdir(parents=True, exist_ok=True)
+    seconds, rss, _ = run_measured([str(ROOT / ".venv/bin/kttt"), "materialize", "--period", PERIOD, "--raw-dir", str(raw),
+                                    "--warehouse", f"sqlite:///{work}/bench.db", "--reports-dir", str(work / "reports")], env)
+    return seconds, rss
+
+
+def naive_read(raw: Path) -> tuple[float, float]:
+    code = ("import pandas as pd, pathlib, sys\n"
+            "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.xlsx')):\n"
+            "    pd.read_excel(f, sheet_name=None, engine='openpyxl')\n")
+    seconds, rss, _ = run_measured([PY, "-c", code, str(raw / PERIOD)])
+    return seconds, rss
+
+
+def profile_run(raw: Path) -> str:
+    from kttt_pipeline.pipeline import run_period
+
+    prof = cProfile.Profile()
+    prof.enable()
+    run_period(raw, PERIOD)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(25)
+    return buf.getvalue()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--units", type=int, default=700)
+    ap.add_argument("--rows-per-unit", type=int, default=47)
+    ap.add_argument("--scaling", default="13,26,65,130", help="unit counts for the scaling series (1×…10×)")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    work = Path(tempfile.mkdtemp(prefix="kttt_bench_"))
+    lines = []
+    try:
+        raw = work / "national"
+        gen = make_data(raw, args.units, args.rows_per_unit)
+        files = list((raw / PERIOD).rglob("*.*"))
+        size_mb = sum(f.stat().st_size for f in files) / 2**20
+        m_s, m_rss = materialize(raw, work / "national_run")
+        n_s, n_rss = naive_read(raw)
+        series = []
+        for u in [int(x) for x in args.scaling.split(",") if x]:
+            r = work / f"scale_{u}"
+            make_data(r, u, None)
+            s, rss = materialize(r, work / f"scale_{u}_run")
+            from kttt_pipeline.pipeline import run_period
+            rows = len(run_period(r, PERIOD).stg_cooperative)
+            series.append((u, rows, s, rss))
+        prof = profile_run(raw)
+        cpu = platform.processor() or platform.machine()
+        lines += [
+            "# Performance", "",
+            f"Measured by `benchmarks/run_benchmark.py` on {platform.node()} ({cpu}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}).", "",
+            "## National scale", "",
+            f"{args.units} reporting units × {args.rows_per_unit} cooperatives per unit; {len(files)} files, {size_mb:.1f} MiB "
+            f"(generated in {gen:.1f} s).", "",
+            "| run | wall time (s) | peak memory (MiB) |", "|---|---:|---:|",
+            f"| `kttt materialize` (read → reconcile → SQLite warehouse → reports) | {m_s:.1f} | {m_rss:.0f} |",
+            f"| naive `pandas.read_excel(engine='openpyxl')` of the same files, reading only | {n_s:.1f} | {n_rss:.0f} |",
+            "", f"Ratio kttt / naive read: **{m_s / n_s:.2f}** (target ≤ 1.0). Target for the whole run: < 120 s and "
+            f"< 1024 MiB: **{'met' if m_s < 120 and m_rss < 1024 else 'NOT met'}**.", "",
+            "## Scaling", "", "| units | cooperative rows | wall time (s) | peak memory (MiB) |", "|---:|---:|---:|---:|",
+            *[f"| {u} | {rows} | {s:.1f} | {rss:.0f} |" for u, rows, s, rss in series], "",
+            "## Where the time goes (cProfile of the plain pipeline at national scale, cumulative)", "", "```",
+            *prof.splitlines()[:60], "```", "",
+            "## Past one machine", "",
+            "kttt's unit of work is one period partition of one province. Beyond one machine: run Dagster with a "
+            "PostgreSQL instance (`dagster.yaml.example`), a Docker or Kubernetes run launcher so that each run is its "
+            "own container, and one partition per province-quarter (a multi-partition of province × quarter); the "
+            "warehouse on PostgreSQL takes concurrent period loads because each load replaces only its own period in "
+            "one transaction. Reading is per file and embarrassingly parallel; within one run the time is dominated by "
+            "reading workbooks, so a province's run scales with its file count, not with the country's.",
+        ]
+        Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print("\n".join(lines[:20]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
