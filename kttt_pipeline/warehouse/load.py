@@ -1,0 +1,301 @@
+"""Loading one period into the warehouse: one transaction that replaces exactly that period's rows.
+
+``load_period(engine, "2024-Q3", result)`` takes the frames of a period result (docs/architecture.md, "The
+period result"), converts them to plain Python rows (NaN/NaT → None, numpy → Python, float counts → int)
+*before* touching the database, then in ONE transaction:
+
+1. upgrades the schema to head (a separate, earlier transaction; a no-op when already there),
+2. upserts the admin units (from ``result.admin_unit`` when present, else ``vocab/admin_units.csv``), adding a
+   placeholder unit (level ``unknown``) for any unit code the frames use that the register lacks, so that
+   such a row never breaks the foreign keys of the others (a warning is logged),
+3. deletes the period's rows from every per-period table and the targets of the years present,
+4. bulk-inserts the new rows (``insert(table)`` with lists of dicts; executemany).
+
+A failure anywhere rolls the whole transaction back: the previous content of the period stays intact.
+Locked or unreachable databases are retried a few times, then :class:`~.engine.WarehouseUnavailable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+from ..periods import Period
+from .engine import run_with_retry
+from .migrate import upgrade
+from .models import PERIOD_TABLES, Base
+
+log = logging.getLogger(__name__)
+
+TABLES: dict[str, Table] = dict(Base.metadata.tables)
+ADMIN_UNIT = TABLES["admin_unit"]
+TARGET = TABLES["target"]
+PLACEHOLDER_LEVEL = "unknown"
+
+#: advisory-lock namespace (PostgreSQL) serialising concurrent loads of the same period
+_PG_LOCK_NAMESPACE = 0x4B54
+
+
+class FrameMismatch(ValueError):
+    """A frame's columns or periods do not fit its warehouse table (the schema needs a migration, or a bug)."""
+
+
+# -------------------------------------------------------------------------------------------- public API
+
+
+def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
+    """Replace ``period``'s rows in the warehouse with the frames of ``result``; return rows written per table.
+
+    ``result`` has the DataFrame attributes of docs/architecture.md (``load_audit`` … ``period_status``, and
+    optionally ``admin_unit``). The returned dict has one entry per per-period table, plus ``target`` (rows of
+    the years present) and ``admin_unit`` (units upserted, placeholders included).
+    """
+    key = Period.parse(period).key
+    rows = {name: frame_rows(TABLES[name], _frame(result, name), period=key) for name in PERIOD_TABLES}
+    target_rows = frame_rows(TARGET, _frame(result, "target"), period=None)
+    units = admin_unit_rows(getattr(result, "admin_unit", None))
+
+    upgrade(engine)
+
+    def transaction() -> dict[str, int]:
+        with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            if conn.dialect.name == "postgresql":
+                p = Period.parse(key)
+                conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_NAMESPACE, p.year * 10 + p.quarter)))
+            n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
+            for name in reversed(PERIOD_TABLES):
+                table = TABLES[name]
+                conn.execute(delete(table).where(table.c.period == key))
+            years = sorted({r["year"] for r in target_rows})
+            if years:
+                conn.execute(delete(TARGET).where(TARGET.c.year.in_(years)))
+            counts: dict[str, int] = {"admin_unit": n_units}
+            for name in PERIOD_TABLES:
+                _bulk_insert(conn, TABLES[name], rows[name])
+                counts[name] = len(rows[name])
+            _bulk_insert(conn, TARGET, target_rows)
+            counts["target"] = len(target_rows)
+            return counts
+
+    counts = run_with_retry(engine, transaction)
+    log.info("warehouse: period %s loaded (%s)", key, ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
+
+
+def period_row_counts(engine: Engine, period: str) -> dict[str, int]:
+    """Rows per per-period table for ``period`` (what an analyst would count after a load)."""
+    out = {}
+    with engine.connect() as conn:
+        for name in PERIOD_TABLES:
+            table = TABLES[name]
+            out[name] = int(conn.execute(select(func.count()).select_from(table).where(table.c.period == period)).scalar_one())
+    return out
+
+
+def delete_period(engine: Engine, period: str) -> dict[str, int]:
+    """Remove every row of ``period`` (one transaction); returns rows deleted per table."""
+    key = Period.parse(period).key
+    upgrade(engine)
+
+    def transaction() -> dict[str, int]:
+        out = {}
+        with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            for name in reversed(PERIOD_TABLES):
+                table = TABLES[name]
+                out[name] = conn.execute(delete(table).where(table.c.period == key)).rowcount
+        return out
+
+    return run_with_retry(engine, transaction)
+
+
+# ------------------------------------------------------------------------------------- frames → rows
+
+
+def _frame(result: Any, name: str) -> pd.DataFrame:
+    frame = getattr(result, name, None)
+    if frame is None:
+        raise FrameMismatch(f"the period result has no frame '{name}'")
+    if not isinstance(frame, pd.DataFrame):
+        raise FrameMismatch(f"'{name}' must be a pandas DataFrame, got {type(frame).__name__}")
+    return frame
+
+
+def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None) -> list[dict[str, Any]]:
+    """Plain rows for ``table`` from ``frame``: checked columns, NaN/NaT → None, values of the column's type."""
+    columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True and c.name == "id")]
+    names = [c.name for c in columns]
+    extra = [c for c in frame.columns if c not in names]
+    if extra:
+        raise FrameMismatch(f"frame '{table.name}' has columns the warehouse table lacks: {extra} "
+                            f"(a migration is needed, or the frame is wrong)")
+    if frame.empty:
+        return []
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise FrameMismatch(f"frame '{table.name}' lacks columns {missing}")
+    if period is not None and "period" in names:
+        wrong = frame["period"].isna() | (frame["period"].astype(str) != period)
+        if wrong.any():
+            seen = sorted({str(p) for p in frame.loc[wrong, "period"]})
+            raise FrameMismatch(f"frame '{table.name}' holds rows of other periods {seen}; expected only {period}")
+    converted: dict[str, list] = {}
+    for col in columns:
+        series = frame[col.name]
+        convert = _converter(col.type, f"{table.name}.{col.name}")
+        na = series.isna().to_numpy()
+        values = series.tolist()
+        converted[col.name] = [None if missing_ else convert(v) for v, missing_ in zip(values, na)]
+    return [dict(zip(names, vals)) for vals in zip(*(converted[n] for n in names))]
+
+
+def _converter(sqltype: Any, where: str) -> Callable[[Any], Any]:
+    if isinstance(sqltype, Boolean):
+        return _to_bool
+    if isinstance(sqltype, (Integer, BigInteger)):
+        return lambda v: _to_int(v, where)
+    if isinstance(sqltype, Float):
+        return _to_float
+    if isinstance(sqltype, DateTime):
+        return _to_datetime
+    if isinstance(sqltype, Date):
+        return _to_date
+    return _to_text
+
+
+def _to_bool(v: Any) -> bool:
+    if isinstance(v, str):
+        text = v.strip().lower()
+        if text in {"true", "1", "yes", "x", "có", "co"}:
+            return True
+        if text in {"false", "0", "no", "", "không", "khong"}:
+            return False
+        raise ValueError(f"not a boolean: {v!r}")
+    return bool(v)
+
+
+def _to_int(v: Any, where: str) -> int:
+    if isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError(f"{where}: {v!r} is not a count")
+    r = round(f)
+    if abs(f - r) > 1e-9:
+        log.warning("%s: count %r is not a whole number; stored rounded to %d", where, v, r)
+    return int(r)
+
+
+def _to_float(v: Any) -> float:
+    return float(v)
+
+
+def _to_date(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):  # pd.Timestamp included
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, np.datetime64):
+        return pd.Timestamp(v).date()
+    if isinstance(v, str):
+        return dt.date.fromisoformat(v.strip()[:10])
+    raise ValueError(f"not a date: {v!r}")
+
+
+def _to_datetime(v: Any) -> dt.datetime:
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, (np.datetime64, str)):
+        return pd.Timestamp(v).to_pydatetime()
+    raise ValueError(f"not a timestamp: {v!r}")
+
+
+def _to_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+# ------------------------------------------------------------------------------------------ admin units
+
+
+def admin_unit_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Admin-unit rows from ``frame``, or from the packaged register when the frame is absent or empty."""
+    if frame is None or frame.empty:
+        from ..admin_units import admin_units_frame, load_admin_units
+
+        frame = admin_units_frame(load_admin_units())
+    rows = frame_rows(ADMIN_UNIT, frame, period=None)
+    seen: dict[str, dict] = {}
+    for r in rows:
+        if not r["unit_code"]:
+            raise FrameMismatch("admin_unit: a unit without unit_code")
+        seen[r["unit_code"]] = r
+    return list(seen.values())
+
+
+def _unit_codes_used(rows: dict[str, list[dict]]) -> set[str]:
+    used: set[str] = set()
+    for name, table_rows in rows.items():
+        if "unit_code" in TABLES[name].c and table_rows:
+            used.update(r["unit_code"] for r in table_rows if r.get("unit_code"))
+    return used
+
+
+def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]) -> int:
+    """Insert new units, update known ones (never delete: earlier periods refer to them); placeholders for
+    codes used by the frames but absent from both the register and the database."""
+    by_code = {u["unit_code"]: dict(u) for u in units}
+    wanted = set(by_code) | set(used) | {u["parent_code"] for u in units if u.get("parent_code")}
+    existing = set(conn.execute(select(ADMIN_UNIT.c.unit_code).where(ADMIN_UNIT.c.unit_code.in_(sorted(wanted)))).scalars())
+    for code in sorted(wanted - set(by_code) - existing):
+        log.warning("admin_unit: code %s is used by the data but not in the unit register; added as a placeholder", code)
+        by_code[code] = {"unit_code": code, "level": PLACEHOLDER_LEVEL, "name_vi": f"(mã {code})", "kind_vi": None,
+                         "parent_code": None, "valid_from": None, "valid_to": None}
+    new = [dict(u, parent_code=None) for code, u in by_code.items() if code not in existing]
+    if new:  # parents are set in the update below, once every unit exists
+        conn.execute(insert(ADMIN_UNIT), new)
+    rows = list(by_code.values())
+    if rows:
+        stmt = (update(ADMIN_UNIT)
+                .where(ADMIN_UNIT.c.unit_code == bindparam("b_unit_code"))
+                .values({c.name: bindparam(f"b_{c.name}") for c in ADMIN_UNIT.c if c.name != "unit_code"}))
+        conn.execute(stmt, [{f"b_{k}": v for k, v in u.items()} for u in rows])
+    return len(rows)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 10_000) -> None:
+    for start in range(0, len(rows), chunk):
+        conn.execute(insert(table), rows[start:start + chunk])

@@ -1,0 +1,53 @@
+"""Shared fixtures. Warehouse: ``sqlite_url``, ``postgres_url`` and ``warehouse_url`` (both engines)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+POSTGRES_ENV = "KTTT_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A fresh, empty SQLite warehouse file."""
+    (tmp_path / "warehouse").mkdir(exist_ok=True)
+    return f"sqlite:///{tmp_path / 'warehouse' / 'kttt.db'}"
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL warehouse: a private schema (first on the search_path) in the database of
+    ``KTTT_TEST_POSTGRES_URL`` (set by scripts/test.sh, which starts a throwaway server), dropped afterwards.
+
+    Without the variable: skipped, except under CI (env ``CI`` set), where the PostgreSQL tests must run."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        why = (f"{POSTGRES_ENV} is not set: run the tests with `make test` / `bash scripts/test.sh`, which start a "
+               f"throwaway PostgreSQL server (scripts/postgres_server.sh)")
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; under CI the PostgreSQL tests must run, not skip", pytrace=False)
+        pytest.skip(why)
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.schema import CreateSchema, DropSchema
+
+    schema = f"kttt_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(CreateSchema(schema))
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+        with admin.begin() as conn:
+            conn.execute(DropSchema(schema, cascade=True))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse_url(request) -> str:
+    """The same test on an SQLite and on a PostgreSQL warehouse."""
+    return request.getfixturevalue(f"{request.param}_url")
