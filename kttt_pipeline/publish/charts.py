@@ -1,0 +1,170 @@
+"""PNG charts of a period (matplotlib, Agg backend, DejaVu Sans for the Vietnamese diacritics).
+
+* ``bieu_do_linh_vuc.png`` — cooperatives by sector (count and share);
+* ``bieu_do_tinh_trang.png`` — cooperatives by status and grade;
+* ``bieu_do_don_vi.png`` — cooperatives by reporting unit (active / not active), missing units marked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+
+from . import PeriodData, load_period_data  # noqa: E402
+from .numfmt import format_pct, format_vn, share  # noqa: E402
+
+FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
+COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
+SECTOR_LABELS = [
+    ("AGRI", "Nông nghiệp"), ("INDUSTRY", "Công nghiệp - TTCN"), ("CONSTRUCTION", "Xây dựng"),
+    ("ENVIRONMENT", "Vệ sinh môi trường"), ("TRANSPORT", "Vận tải"), ("TRADE", "Thương mại - dịch vụ"),
+    ("OTHER", "Khác"),
+]
+STATUS_LABELS = [
+    ("HTX_GOOD", "Đang hoạt động: tốt, khá"), ("HTX_AVERAGE", "Đang hoạt động: trung bình"),
+    ("HTX_WEAK", "Yếu kém"), ("HTX_SUSPENDED", "Tạm ngừng hoạt động"), ("HTX_NOT_STARTED", "Chưa đi vào hoạt động"),
+    ("HTX_DISSOLVING", "Đang làm thủ tục giải thể"),
+]
+
+
+def _title(d: PeriodData, text: str) -> str:
+    return f"{text} đến {d.end_vi}"
+
+
+def _footnote(fig: Figure, d: PeriodData) -> None:
+    note = "Nguồn: tổng hợp từ báo cáo của các đơn vị (kho dữ liệu kttt)."
+    if not d.is_complete:
+        note = f"Số liệu toàn tỉnh {d.incomplete_note()}. " + note
+    fig.text(0.01, 0.01, note, fontsize=8, color="#C00000" if not d.is_complete else "#555555",
+             ha="left", va="bottom", wrap=True)
+
+
+def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: str) -> None:
+    y = list(range(len(labels)))[::-1]
+    ax.barh(y, values, color=color)
+    ax.set_yticks(y, labels)
+    top = max(values) if values and max(values) > 0 else 1
+    for yi, val, txt in zip(y, values, texts):
+        ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
+    ax.set_xlim(0, top * 1.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
+
+
+def chart_sectors(d: PeriodData) -> Figure:
+    total = d.value("HTX_TOTAL")
+    labels, values, texts = [], [], []
+    for code, label in SECTOR_LABELS:
+        count = d.value(f"HTX_SECTOR_{code}")
+        labels.append(label)
+        values.append(count or 0)
+        pct = share(count, total)
+        texts.append(f"{format_vn(count)} HTX" + (f" ({format_pct(pct)})" if pct is not None else ""))
+    with plt.rc_context(FONT):
+        fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
+        _barh(ax, labels, values, texts, COLORS["bar"])
+        ax.set_title(_title(d, f"Hợp tác xã phân theo lĩnh vực (tổng số {format_vn(total)} HTX)"))
+        ax.set_xlabel("Số hợp tác xã")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _footnote(fig, d)
+    return fig
+
+
+def chart_status(d: PeriodData) -> Figure:
+    total = d.value("HTX_TOTAL")
+    labels, values, texts = [], [], []
+    for code, label in STATUS_LABELS:
+        count = d.value(code)
+        labels.append(label)
+        values.append(count or 0)
+        pct = share(count, total)
+        texts.append(f"{format_vn(count)} HTX" + (f" ({format_pct(pct)})" if pct is not None else ""))
+    colors = [COLORS["active"]] * 2 + [COLORS["inactive"]] * 4
+    with plt.rc_context(FONT):
+        fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
+        y = list(range(len(labels)))[::-1]
+        ax.barh(y, values, color=colors)
+        ax.set_yticks(y, labels)
+        top = max(values) if values and max(values) > 0 else 1
+        for yi, val, txt in zip(y, values, texts):
+            ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
+        ax.set_xlim(0, top * 1.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
+        active = d.value("HTX_ACTIVE")
+        ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
+                               f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
+        ax.set_xlabel("Số hợp tác xã")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _footnote(fig, d)
+    return fig
+
+
+def chart_units(d: PeriodData) -> Figure:
+    labels, active, other, missing = [], [], [], []
+    for unit in d.units:
+        code = unit["unit_code"]
+        name = unit.get("name_vi") or code
+        is_missing = code in d.missing_units or not d.unit_has_figures(code)
+        labels.append(f"{name} (chưa báo cáo)" if is_missing else name)
+        a = d.value("HTX_ACTIVE", code) or 0
+        t = d.value("HTX_TOTAL", code) or 0
+        active.append(0 if is_missing else a)
+        other.append(0 if is_missing else max(t - a, 0))
+        missing.append(is_missing)
+    with plt.rc_context(FONT):
+        fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 4) + 1.8), dpi=120)
+        y = list(range(len(labels)))[::-1]
+        ax.barh(y, active, color=COLORS["active"], label="Đang hoạt động")
+        ax.barh(y, other, left=active, color=COLORS["inactive"],
+                label="Yếu kém, ngừng hoặc chưa hoạt động")
+        ax.set_yticks(y, labels)
+        top = max([a + o for a, o in zip(active, other)] or [1]) or 1
+        for yi, a, o, miss in zip(y, active, other, missing):
+            ax.text(a + o + top * 0.01, yi, "chưa báo cáo" if miss else format_vn(a + o), va="center",
+                    fontsize=9, color="#C00000" if miss else "black")
+        for tick, miss in zip(ax.get_yticklabels(), missing):
+            if miss:
+                tick.set_color("#C00000")
+        ax.set_xlim(0, top * 1.15)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
+        ax.legend(loc="lower right", frameon=False)
+        ax.set_title(_title(d, "Số hợp tác xã theo đơn vị hành chính"))
+        ax.set_xlabel("Số hợp tác xã")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _footnote(fig, d)
+    return fig
+
+
+CHARTS = {
+    "bieu_do_linh_vuc.png": chart_sectors,
+    "bieu_do_tinh_trang.png": chart_status,
+    "bieu_do_don_vi.png": chart_units,
+}
+
+
+def write_charts_data(d: PeriodData, out_dir: Path | str) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, make in CHARTS.items():
+        fig = make(d)
+        path = out / name
+        try:
+            fig.savefig(path, format="png")
+        finally:
+            plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def write_charts(engine: Engine, period: str, out_dir: Path | str) -> list[Path]:
+    """Write the period's charts as PNG files under ``out_dir``; returns their paths."""
+    return write_charts_data(load_period_data(engine, period), out_dir)
