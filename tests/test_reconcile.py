@@ -74,6 +74,9 @@ def test_invalid_code_is_flagged_and_matched_by_name_within_the_unit_only():
     ("HTX dịch vụ nông nghiệp Xuân Thành", "HTX dịch vụ nông nghiệp Yên Thành", False),
     ("HTX chè Nà Pá", "HTX chăn nuôi Nà Pá", False),
     ("HTX dịch vụ nông nghiệp Ánh Dương", "HTX dịch vụ nông nghiệp Hồng Quang", False),
+    # one syllable of the proper name replaced by another: two cooperatives, not a slip of the pen
+    ("HTX nông nghiệp Thịnh Anh", "HỢP TÁC XÃ NÔNG NGHIỆP THỊNH QUANG", False),
+    ("HTX thủy sản Hưng Thịnh", "HTX thủy sản Hưng Thịch", True),
 ])
 def test_name_matching_tolerates_spelling_but_not_shared_generic_words(a, b, same):
     register = pd.DataFrame([tax(name=b)])

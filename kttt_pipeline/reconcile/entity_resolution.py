@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from ..findings import Finding
 from ..text import fold_name
@@ -53,9 +54,35 @@ def name_similarity(a: str, b: str) -> tuple[float, float]:
     da, db = distinctive_part(a), distinctive_part(b)
     if not da or not db:
         distinct = 100.0 if da == db else 0.0
+    elif not syllables_compatible(da, db):
+        distinct = 0.0
     else:
         distinct = fuzz.ratio(da, db)
     return full, distinct
+
+
+#: a misspelt syllable keeps its initial letter and is at most this many edits from the right one
+SYLLABLE_MAX_EDITS = 2
+
+
+def syllables_compatible(da: str, db: str) -> bool:
+    """Whether two distinctive parts can be one proper name spelt two ways.
+
+    Vietnamese proper names are syllables; a clerk's slip changes a vowel or a tone inside one syllable
+    ("Tuyền Huyền" for "Tuyền Hiền"), while two different cooperatives of one commune differ by a whole
+    syllable ("Thịnh Anh" and "Thịnh Quang"). With the same number of syllables, at most one may differ, by at
+    most two edits and with the same first letter. Different syllable counts are left to the string score.
+    """
+    ta, tb = da.split(), db.split()
+    if len(ta) != len(tb):
+        return True
+    diffs = [(x, y) for x, y in zip(ta, tb) if x != y]
+    if not diffs:
+        return True
+    if len(diffs) > 1:
+        return False
+    x, y = diffs[0]
+    return x[0] == y[0] and Levenshtein.distance(x, y) <= SYLLABLE_MAX_EDITS
 
 
 def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | None, str | None]:

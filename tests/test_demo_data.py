@@ -1,0 +1,94 @@
+"""The demo generator (``kttt demo-data``) writes returns the pipeline reads back to the figures it planted.
+
+The generator keeps its own account of the population it rendered (``DemoSummary.expected``) and of every
+reconciliation case it planted (``DemoSummary.planted``). Both are computed from the generator's in-memory
+population, not from the pipeline, so each assertion here can fail either way: a generator that writes what
+the contract does not allow, or a reader/rule that misreads what the contract allows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kttt_pipeline.demo_data import write_demo_period
+from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.vocabulary import indicators
+
+#: indicators measured in money or percent are compared within 0.05; counts of cooperatives, groups and people
+#: must be exact
+_UNIT_OF = {row.code: row.unit for row in indicators()}
+
+
+def _exact(code: str) -> bool:
+    unit = _UNIT_OF.get(code, "%")
+    return "đồng" not in unit and "%" not in unit and not code.endswith("_PCT")
+
+
+def _mismatches(summary, result) -> list[tuple]:
+    out = []
+    for unit, values in summary.expected.items():
+        for code, want in values.items():
+            got = result.indicator(unit, code)
+            tol = 0 if _exact(code) else 0.05
+            if got is None or abs(got - want) > tol:
+                out.append((unit, code, want, got))
+    return out
+
+
+def _missing_cases(summary, result) -> list:
+    dq = result.dq_issue
+    missing = []
+    for case in summary.planted:
+        hit = dq[dq["kind"] == case.kind]
+        if case.unit_code is not None:
+            hit = hit[hit["unit_code"] == case.unit_code]
+        if case.entity_key:
+            hit = hit[hit["entity_key"] == case.entity_key]
+        if hit.empty:
+            missing.append(case)
+    return missing
+
+
+@pytest.mark.parametrize("seed", [20240930, 7])
+def test_demo_period_reads_back_to_its_figures_and_planted_findings(tmp_path, seed):
+    summary = write_demo_period(tmp_path / "raw", "2024-Q3", seed=seed)
+    assert summary.planted, "the demo must carry some of the mess the contract describes"
+    assert {"NAME_MATCH", "DUPLICATE", "STATUS_OVERRIDE", "SUMMARY_MISMATCH"} <= {c.kind for c in summary.planted}
+    result = run_period(tmp_path / "raw", "2024-Q3")
+    assert set(result.load_audit["status"]) <= {"LOADED", "SUPERSEDED"}
+    assert _mismatches(summary, result) == []
+    assert _missing_cases(summary, result) == []
+    # every unit of the demo province reported: the period is complete
+    assert bool(result.period_status.iloc[0]["is_complete"])
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path):
+    a = write_demo_period(tmp_path / "a", "2024-Q3", seed=11)
+    b = write_demo_period(tmp_path / "b", "2024-Q3", seed=11)
+    c = write_demo_period(tmp_path / "c", "2024-Q3", seed=12)
+    assert a.expected == b.expected and [p.name for p in a.files] == [p.name for p in b.files]
+    assert a.expected != c.expected
+
+
+def test_larger_synthetic_province(tmp_path):
+    """``--units N`` makes a province of N synthetic reporting units with its own admin_units.csv."""
+    summary = write_demo_period(tmp_path / "raw", "2025-Q1", units=40, seed=3)
+    assert summary.synthetic_units and len(summary.units) == 40
+    assert (tmp_path / "raw" / "admin_units.csv").exists()
+    result = run_period(tmp_path / "raw", "2025-Q1")
+    assert _mismatches(summary, result) == []
+    assert _missing_cases(summary, result) == []
+    reported = set(result.load_audit["unit_code"].dropna())
+    assert set(summary.units) <= reported
+
+
+def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
+    raw = tmp_path / "raw"
+    write_demo_period(raw, "2024-Q3", seed=1)
+    clerk_file = raw / "2024-Q3" / "districts" / "clerk_note.txt"
+    clerk_file.write_text("not ours", encoding="utf-8")
+    second = write_demo_period(raw, "2024-Q3", seed=2)
+    written = {p.resolve() for p in second.files}
+    on_disk = {p.resolve() for p in (raw / "2024-Q3").rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert clerk_file.exists() and clerk_file.read_text(encoding="utf-8") == "not ours"
+    assert on_disk - written == {clerk_file.resolve()}
