@@ -27,7 +27,13 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_materialize(args: argparse.Namespace) -> int:
+    import warnings
+
     import dagster as dg
+
+    if not args.verbose:
+        # partitioned asset checks are a Dagster preview feature; the warning is for developers, not the console
+        warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
     from .assets import ALL_ASSETS
     from .checks import ALL_CHECKS
@@ -51,6 +57,8 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         partition_key=period.key,
         resources=make_resources(raw_dir, warehouse, reports),
         raise_on_error=False,
+        # the Dagster event log is kept for `kttt materialize -v` and the UI; the console shows warnings only
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}}},
     )
     if not result.success:
         messages = []
@@ -121,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default=None,
                    help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
     p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 
     p = sub.add_parser("check", help="check one return workbook as the pipeline would, before sending it",

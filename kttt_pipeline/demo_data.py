@@ -469,7 +469,9 @@ def _make_group(rng: random.Random, unit: _Unit, proper: str) -> _Group:
 
 
 def _propers(rng: random.Random, n: int) -> list[str]:
-    pool = [f"{a} {b}" for a in NAME_FIRST for b in NAME_SECOND if a != b]
+    # distinct once folded ("Thanh Trung" and "Thành Trung" read as one name to the pipeline, as to a clerk)
+    pool = list({_strip_diacritics(f"{a} {b}").lower(): f"{a} {b}"
+                 for a in NAME_FIRST for b in NAME_SECOND if a != b}.values())
     if n <= len(pool):
         return rng.sample(pool, n)
     return [f"{rng.choice(pool)} {i}" for i in range(n)]  # only for absurdly large units

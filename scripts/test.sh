@@ -16,6 +16,8 @@ if [ -f scripts/postgres_server.sh ]; then
   trap postgres_stop EXIT
 fi
 
+# every tool above is installed and started: a test that cannot find one fails instead of skipping
+export KTTT_TEST_STRICT=1
 "$BIN/python" -m pytest "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import strict_tools
+
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ["raw_return_files", "staged_returns", "reconciled_period", "warehouse_period", "published_reports"]
 
@@ -58,7 +60,7 @@ def webserver(tmp_path_factory):
 def page(webserver):
     chromium = _chromium()
     if chromium is None:
-        if os.environ.get("CI"):
+        if strict_tools():
             pytest.fail("chromium is missing: scripts/install_test_tools.sh should have installed it")
         pytest.skip("chromium is not installed (scripts/install_test_tools.sh installs it)")
     from playwright.sync_api import sync_playwright

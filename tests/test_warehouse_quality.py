@@ -48,3 +48,21 @@ def test_suite_fails_on_bad_rows(tmp_path, result):
 def test_other_periods_are_not_validated(tmp_path, result):
     outcome = run_warehouse_suite(_engine(tmp_path, result), "2030-Q1", None)
     assert outcome.success and outcome.evaluated == 0
+
+
+def test_shares_above_100_percent_fail_and_a_negative_profit_passes(tmp_path, result):
+    def share_too_big(frames):
+        rpt = frames["rpt_indicator"]
+        rpt.loc[rpt["indicator_code"] == "HTX_SECTOR_AGRI_PCT", "value"] = 101.0
+
+    def loss(frames):
+        rpt = frames["rpt_indicator"]
+        rpt.loc[rpt["indicator_code"] == "HTX_AVG_PROFIT", "value"] = -12.5
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    bad = run_warehouse_suite(_engine(tmp_path / "a", result, share_too_big), PERIOD, None)
+    assert not bad.success
+    assert {f["table"] for f in bad.failures} == {"rpt_indicator"}
+    ok = run_warehouse_suite(_engine(tmp_path / "b", result, loss), PERIOD, None)
+    assert ok.success, ok.failures

@@ -21,5 +21,12 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
 
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path())
     paths_str = {k: str(v) for k, v in outputs.items()}
-    context.add_output_metadata({k: dg.MetadataValue.path(v) for k, v in paths_str.items()})
+    metadata: dict = {k: dg.MetadataValue.path(v) for k, v in paths_str.items()}
+    if "paragraph_md" in outputs:
+        # the figures paragraph as the signer will read it, previewed in the UI
+        metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))
+    docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
+    if docs.is_file():
+        metadata["data_docs"] = dg.MetadataValue.path(str(docs))
+    context.add_output_metadata(metadata)
     return paths_str

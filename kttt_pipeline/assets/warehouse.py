@@ -24,5 +24,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     context.add_output_metadata({
         "warehouse": engine.url.render_as_string(hide_password=True),
         "rows_by_table": dg.MetadataValue.json({k: int(v) for k, v in counts.items()}),
+        # one number per table, so the UI can plot them across partitions
+        **{f"rows_{k}": dg.MetadataValue.int(int(v)) for k, v in counts.items()},
     })
     return {k: int(v) for k, v in counts.items()}
