@@ -99,15 +99,19 @@ class UnitMatcher:
     def __init__(self, units: list[AdminUnit]):
         self.units = [u for u in units if u.level != "province"]
         self.by_code = {u.unit_code.lower(): u for u in self.units}
-        # (pattern, unit, strength) — strength 2: kind-qualified or council-qualified, 1: bare name
-        self._patterns: list[tuple[re.Pattern[str], AdminUnit, int]] = []
+        # (folded name, pattern, unit, strength) — strength 2: kind-qualified or council-qualified, 1: bare name.
+        # A pattern can only match a text that contains the folded name, which is checked first (a substring test
+        # instead of a regex search per unit: a national register has hundreds of units and tens of thousands of
+        # addresses).
+        self._patterns: list[tuple[str, re.Pattern[str], AdminUnit, int]] = []
         for u in self.units:
             name = fold(u.name_vi)
             kinds = KIND_PREFIXES.get(fold(u.kind_vi), (fold(u.kind_vi),) if u.kind_vi else ())
             prefixes = [k for k in kinds if k] + [c for c in _COUNCIL]
             alt = "|".join(re.escape(p) for p in prefixes)
-            self._patterns.append((re.compile(rf"(?:^|\b)(?:{alt})\s+(?:{'|'.join(re.escape(k) for k in kinds if k) or 'x^'}\s+)?{re.escape(name)}\b"), u, 2))
-            self._patterns.append((re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
+            self._patterns.append((name, re.compile(rf"(?:^|\b)(?:{alt})\s+(?:{'|'.join(re.escape(k) for k in kinds if k) or 'x^'}\s+)?{re.escape(name)}\b"), u, 2))
+            self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
+        self._found: dict[tuple[str, bool], AdminUnit | None] = {}
 
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))
@@ -118,9 +122,15 @@ class UnitMatcher:
         folded = fold(text)
         if not folded:
             return None
+        key = (folded, allow_bare)
+        if key not in self._found:
+            self._found[key] = self._find(folded, allow_bare)
+        return self._found[key]
+
+    def _find(self, folded: str, allow_bare: bool) -> AdminUnit | None:
         hits: list[tuple[int, int, AdminUnit]] = []
-        for pattern, unit, strength in self._patterns:
-            if strength == 1 and not allow_bare:
+        for name, pattern, unit, strength in self._patterns:
+            if (strength == 1 and not allow_bare) or name not in folded:
                 continue
             m = pattern.search(folded)
             if m:

@@ -21,7 +21,8 @@ EPILOG = __doc__.split("\n\n", 1)[1]
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo_data import write_demo_period
 
-    summary = write_demo_period(Path(args.out), args.period, units=args.units, seed=args.seed)
+    summary = write_demo_period(Path(args.out), args.period, units=args.units, seed=args.seed,
+                                rows_per_unit=args.rows_per_unit)
     print(f"Đã tạo dữ liệu mẫu kỳ {args.period} trong {args.out} / demo returns written: {summary}")
     return 0
 
@@ -116,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", type=int, default=None,
                    help="number of reporting units (default: the province's units in force; more than that "
                         "generates synthetic units and writes <out>/admin_units.csv)")
+    p.add_argument("--rows-per-unit", type=int, default=None,
+                   help="cooperatives listed per unit (default: 30-150 at random; 47 × 700 units ≈ a national 33,000)")
     p.add_argument("--seed", type=int, default=20240930, help="random seed (same seed, same files)")
     p.set_defaults(func=_cmd_demo_data)
 

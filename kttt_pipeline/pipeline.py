@@ -4,6 +4,7 @@ reconciled entities, indicators, findings). Dagster assets and the CLI call thes
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -177,8 +178,50 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
     return df
 
 
-def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
-    """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal)."""
+#: from this many district workbooks on, they are read by a pool of worker processes (one per core)
+PARALLEL_READ_MIN_FILES = 40
+
+_worker_matcher: UnitMatcher | None = None
+
+
+def _init_reader(units: list[AdminUnit]) -> None:
+    global _worker_matcher
+    _worker_matcher = UnitMatcher(units)
+
+
+def _read_district_file(path: Path, source_file: str, matcher: UnitMatcher | None = None
+                        ) -> DistrictReturn | FileUnreadable:
+    """One district workbook read and parsed (in this process or a worker); an unreadable file is returned."""
+    try:
+        wb = read_workbook(path)
+    except FileUnreadable as exc:
+        return exc
+    return read_district_return(wb, source_file, matcher or _worker_matcher)
+
+
+def read_district_files(jobs: list[tuple[Path, str]], units: list[AdminUnit], matcher: UnitMatcher,
+                        workers: int | None = None) -> list[DistrictReturn | FileUnreadable]:
+    """Read district workbooks, in order. Reading is independent per file: a large period (hundreds of units)
+    is spread over worker processes; a small one is read here."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if len(jobs) >= PARALLEL_READ_MIN_FILES else 1
+    if workers <= 1 or len(jobs) < 2:
+        return [_read_district_file(path, src, matcher) for path, src in jobs]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
+    ctx = mp.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
+                             initargs=(units,)) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        return list(pool.map(_read_district_file, [p for p, _ in jobs], [s for _, s in jobs], chunksize=chunk))
+
+
+def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None) -> StagedPeriod:
+    """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal).
+
+    ``workers``: processes reading district workbooks (default: one per core for large periods, else 1)."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir)
@@ -188,15 +231,15 @@ def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
     audits: list[dict] = []
 
     returns: list[tuple[dict, DistrictReturn]] = []
-    for path in _files(folder / "districts"):
-        audit = _audit_row(period, raw_dir, path, "district")
+    district_paths = _files(folder / "districts")
+    district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
+    reads = read_district_files([(p, a["source_file"]) for p, a in zip(district_paths, district_audits)],
+                                units, matcher, workers)
+    for path, audit, ret in zip(district_paths, district_audits, reads):
         audits.append(audit)
-        try:
-            wb = read_workbook(path)
-        except FileUnreadable as exc:
-            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+        if isinstance(ret, FileUnreadable):
+            _reject(audit, findings, ret.reason_vi, ret.reason_en)
             continue
-        ret = read_district_return(wb, audit["source_file"], matcher)
         audit["sheets"] = ",".join(s.sheet for s in ret.sheets if s.table is not None)
         audit["unit_code"] = ret.unit.unit_code if ret.unit else None
         audit["report_date"] = ret.report_date
@@ -239,7 +282,7 @@ def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
     stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
     stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS, period), findings, "group")
     for col in ("hightech", "value_chain", "tax_code_valid"):
-        stg_coop[col] = stg_coop[col].fillna(False).astype(bool)
+        stg_coop[col] = stg_coop[col].eq(True)
 
     tax_rows: list[dict] = []
     for path in _files(folder / "tax"):
@@ -259,7 +302,7 @@ def extract_period(raw_dir: Path | str, period: Period | str) -> StagedPeriod:
         tax_rows.extend(read.records)
         findings.extend(f for f in read.findings if f.kind != "WORDS_DROPPED")
     stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
-    stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].fillna(False).astype(bool)
+    stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
     # one register record per code: the last row of the extract wins (registers list a code once)
     stg_tax = stg_tax.reset_index(drop=True)
 
@@ -389,14 +432,25 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
     targets = {r.indicator_code: float(r.value) for r in staged.target.itertuples() if r.year == period.year}
     values: dict[str, dict[str, float | None]] = {}
     present = set(staged.winners)
+    coops_num = ind.prepare_cooperatives(coops)
+    groups_num = ind.prepare_groups(groups)
+    # all units in one grouped pass (a national register has hundreds of units); units without rows get the
+    # indicators of an empty listing
+    coop_values = ind.cooperative_indicators_by_unit(coops_num, period)
+    group_values = ind.group_indicators_by_unit(groups_num)
+    empty_coops = ind.cooperative_indicators(coops_num.iloc[0:0], period)
+    empty_groups = ind.group_indicators(groups_num.iloc[0:0])
     for code in unit_codes:
         if code not in present:
             continue
-        v = ind.cooperative_indicators(coops[coops["unit_code"] == code], period)
-        v.update(ind.group_indicators(groups[groups["unit_code"] == code]))
+        v = dict(coop_values.get(code, empty_coops))
+        v.update(group_values.get(code, empty_groups))
         values[code] = v
-    pv = ind.cooperative_indicators(coops, period)
-    pv.update(ind.group_indicators(groups))
+    province_code = province.unit_code
+    pv = dict(ind.cooperative_indicators_by_unit(coops_num.assign(unit_code=province_code), period).get(
+        province_code, empty_coops))
+    pv.update(ind.group_indicators_by_unit(groups_num.assign(unit_code=province_code)).get(
+        province_code, empty_groups))
     pv.update(ind.union_indicators(unions))
     pv.update(ind.credit_fund_indicators(funds))
     pv.update(ind.plan_indicators(pv, targets))

@@ -8,6 +8,7 @@ collapsed, and the usual abbreviations expanded (HTX → hợp tác xã, ...).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
@@ -32,7 +33,12 @@ def clean_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value != value:  # NaN
         return None
-    text = unicodedata.normalize("NFC", str(value))
+    return _clean_str(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 18)
+def _clean_str(value: str) -> str | None:
+    text = unicodedata.normalize("NFC", value)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     text = _SPACES.sub(" ", text).strip()
     return text or None
@@ -47,6 +53,14 @@ def strip_diacritics(text: str) -> str:
 
 def fold(value: object) -> str:
     """Fold for comparison: lower case, no diacritics, punctuation → space, whitespace collapsed."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return _fold_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 18)
+def _fold_text(value: str) -> str:
+    # cached: a period's workbooks repeat the same headers, sectors, statuses and place names many times
     text = clean_text(value)
     if not text:
         return ""

@@ -8,6 +8,7 @@ the contract does not allow, or a reader/rule that misreads what the contract al
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from kttt_pipeline.demo_data import write_demo_period
@@ -92,3 +93,23 @@ def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
     on_disk = {p.resolve() for p in (raw / "2024-Q3").rglob("*") if p.is_file() and not p.name.startswith(".")}
     assert clerk_file.exists() and clerk_file.read_text(encoding="utf-8") == "not ours"
     assert on_disk - written == {clerk_file.resolve()}
+
+
+def test_parallel_reading_gives_the_serial_result(tmp_path):
+    """District workbooks of a large period are read by worker processes; the staged period is the same."""
+    from kttt_pipeline.pipeline import extract_period
+
+    raw = tmp_path / "raw"
+    write_demo_period(raw, "2024-Q3", seed=4)
+    bad = raw / "2024-Q3" / "districts" / "hỏng.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")  # an unreadable file travels back from a worker too
+    serial = extract_period(raw, "2024-Q3", workers=1)
+    parallel = extract_period(raw, "2024-Q3", workers=2)
+    for name in ("stg_cooperative", "stg_group", "stg_summary_figure", "total_rows"):
+        a, b = getattr(serial, name), getattr(parallel, name)
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+    audit_cols = ["source_file", "unit_code", "status", "rows_read", "rows_non_entity", "error"]
+    pd.testing.assert_frame_equal(serial.load_audit[audit_cols], parallel.load_audit[audit_cols])
+    assert "REJECTED" in set(parallel.load_audit["status"])
+    assert [(f.kind, f.entity_key, f.row_number) for f in serial.findings] == \
+        [(f.kind, f.entity_key, f.row_number) for f in parallel.findings]

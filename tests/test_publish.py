@@ -618,3 +618,25 @@ def test_publish_period_writes_everything_under_the_period(warehouse, tmp_path):
 def test_no_indicators_is_a_clear_error(warehouse):
     with pytest.raises(LookupError, match="2023-Q1"):
         load_period_data(warehouse, "2023-Q1")
+
+
+def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
+    """Hundreds of communes: the chart shows the largest units, the ones that did not report, and one bar for the
+    rest, and its bars still add up to the units' totals."""
+    from kttt_pipeline.periods import Period
+    from kttt_pipeline.publish import PeriodData
+    from kttt_pipeline.publish.charts import MAX_UNIT_BARS, _unit_bars
+
+    units = [{"unit_code": str(1000 + i), "name_vi": f"Xã {i}", "kind_vi": "Xã"} for i in range(300)]
+    missing = ["1003", "1150"]
+    values = {u["unit_code"]: {"HTX_TOTAL": float(i % 17 + 1), "HTX_ACTIVE": float(min(i % 5, i % 17 + 1))}
+              for i, u in enumerate(units) if u["unit_code"] not in missing}
+    d = PeriodData(period=Period.parse("2025-Q4"), province_code="22", province_name="Quảng Ninh", units=units,
+                   values=values, complete_flags={}, missing_units=missing, is_complete=False, status=None, targets={})
+    labels, active, other, is_missing, folded = _unit_bars(d)
+    assert len(labels) <= MAX_UNIT_BARS
+    assert folded == 300 - len(labels) + 1
+    assert sum(active) + sum(other) == sum(v["HTX_TOTAL"] for v in values.values())
+    assert sum(active) == sum(v["HTX_ACTIVE"] for v in values.values())
+    assert [lab for lab, m in zip(labels, is_missing) if m] == ["Xã 3 (chưa báo cáo)", "Xã 150 (chưa báo cáo)"]
+    assert any(lab.startswith("Các đơn vị còn lại (") for lab in labels)

@@ -9,17 +9,19 @@ from ..reconcile.indicators import check_identity
 from ..schemas import STAGING_SCHEMAS
 
 
-def _values(result: PeriodResult, unit: str) -> dict[str, float | None]:
-    df = result.rpt_indicator[result.rpt_indicator["unit_code"] == unit]
-    return dict(zip(df["indicator_code"], df["value"]))
+def _values_by_unit(result: PeriodResult) -> dict[str, dict[str, float | None]]:
+    out: dict[str, dict[str, float | None]] = {}
+    for unit, code, value in zip(result.rpt_indicator["unit_code"], result.rpt_indicator["indicator_code"],
+                                 result.rpt_indicator["value"]):
+        out.setdefault(unit, {})[code] = value
+    return out
 
 
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and "
                             "HTX_INACTIVE = TOTAL - ACTIVE, for the province and every unit.")
 def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    broken = [u for u in reconciled_period.rpt_indicator["unit_code"].unique()
-              if not check_identity(_values(reconciled_period, u))]
+    broken = [u for u, values in _values_by_unit(reconciled_period).items() if not check_identity(values)]
     return dg.AssetCheckResult(passed=not broken, metadata={"units_broken": dg.MetadataValue.json(broken)})
 
 

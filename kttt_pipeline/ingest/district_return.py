@@ -153,7 +153,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             continue
         if kind == TOTAL:
             sres.rows_non_entity += 1
-            for fld in numeric:
+            for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same order in every process
                 if fld in idx and idx[fld] < len(row):
                     p = parse_number(row[idx[fld]])
                     if p.value is not None:

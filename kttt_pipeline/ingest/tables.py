@@ -63,10 +63,16 @@ class Table:
         return self.header_index + self.header_rows
 
     def field_index(self) -> dict[str, int]:
+        """Canonical field → column index (first column of a field wins). Computed once per table: it is asked
+        for every row."""
+        cached = self.__dict__.get("_field_index")
+        if cached is not None and cached[0] == len(self.columns):
+            return cached[1]
         out: dict[str, int] = {}
         for c in self.columns:
             if c.field and c.field != "_ignore" and c.field not in out:
                 out[c.field] = c.index
+        self.__dict__["_field_index"] = (len(self.columns), out)
         return out
 
     def factor_for(self, fld: str) -> float:
@@ -207,8 +213,7 @@ def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> s
         # "Tổng số" as the first texts of the row (STT/name columns): a total row
         if not name or fold(name) in _TOTAL_WORDS or fold(name).startswith(("tong cong", "cong ", "tong so ")):
             return TOTAL
-    all_texts = [fold(t) for t in (_text(v) for v in row) if t]
-    if not seq and not name and any(_SIGNATURE.search(t) for t in all_texts):
+    if not seq and not name and any(_SIGNATURE.search(fold(t)) for t in (_text(v) for v in row) if t):
         return END
     if name and _SIGNATURE.search(fold(name)) and not seq:
         return END

@@ -28,6 +28,9 @@ class FileUnreadable(Exception):
         self.reason_vi = reason_vi
         self.reason_en = reason_en
 
+    def __reduce__(self):  # picklable across the reading worker processes
+        return (type(self), (self.reason_vi, self.reason_en))
+
 
 @dataclass
 class Grid:

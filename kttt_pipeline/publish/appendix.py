@@ -20,6 +20,7 @@ number of printed pages of a sheet is its number of row breaks + 1 (``tests/test
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -190,11 +191,22 @@ def write_number(ws: Worksheet, row: int, col: int, value: float | None, fmt: st
     return cell
 
 
+@lru_cache(maxsize=None)
+def _font(size: float, bold: bool, italic: bool, color: str | None) -> Font:
+    # style objects are immutable in openpyxl: one per combination (a national sheet has ~100,000 cells)
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color)
+
+
+@lru_cache(maxsize=None)
+def _alignment(halign: str, valign: str, wrap: bool, indent: int) -> Alignment:
+    return Alignment(horizontal=halign, vertical=valign, wrap_text=wrap, indent=indent)
+
+
 def _style(cell, *, bold: bool = False, italic: bool = False, size: float = BODY_SIZE, color: str | None = None,
            halign: str = "left", valign: str = "center", wrap: bool = True, border: bool = True,
            fill: PatternFill | None = None, indent: int = 0) -> None:
-    cell.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color)
-    cell.alignment = Alignment(horizontal=halign, vertical=valign, wrap_text=wrap, indent=indent)
+    cell.font = _font(size, bold, italic, color)
+    cell.alignment = _alignment(halign, valign, wrap, indent)
     if border:
         cell.border = BORDER
     if fill is not None:

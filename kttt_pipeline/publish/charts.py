@@ -106,18 +106,38 @@ def chart_status(d: PeriodData) -> Figure:
     return fig
 
 
-def chart_units(d: PeriodData) -> Figure:
-    labels, active, other, missing = [], [], [], []
+#: above this many reporting units (communes since 1/7/2025, or a national run) the unit chart shows the units
+#: that did not report and the largest ones, and one bar for all the others
+MAX_UNIT_BARS = 40
+
+
+def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int]:
+    """(labels, active, other, missing, units folded into the 'others' bar)."""
+    bars = []
     for unit in d.units:
         code = unit["unit_code"]
         name = unit.get("name_vi") or code
         is_missing = code in d.missing_units or not d.unit_has_figures(code)
-        labels.append(f"{name} (chưa báo cáo)" if is_missing else name)
         a = d.value("HTX_ACTIVE", code) or 0
         t = d.value("HTX_TOTAL", code) or 0
-        active.append(0 if is_missing else a)
-        other.append(0 if is_missing else max(t - a, 0))
-        missing.append(is_missing)
+        bars.append((f"{name} (chưa báo cáo)" if is_missing else name, 0 if is_missing else a,
+                     0 if is_missing else max(t - a, 0), is_missing))
+    folded = 0
+    if len(bars) > MAX_UNIT_BARS:
+        missing = [b for b in bars if b[3]][: MAX_UNIT_BARS // 4]
+        reported = sorted((b for b in bars if not b[3]), key=lambda b: -(b[1] + b[2]))
+        keep = reported[: MAX_UNIT_BARS - 1 - len(missing)]
+        rest = reported[len(keep):]
+        folded = len(bars) - len(keep) - len(missing)
+        others = (f"Các đơn vị còn lại ({format_vn(folded)} đơn vị)", sum(b[1] for b in rest),
+                  sum(b[2] for b in rest), False)
+        bars = keep + [others] + missing
+    labels = [b[0] for b in bars]
+    return labels, [b[1] for b in bars], [b[2] for b in bars], [b[3] for b in bars], folded
+
+
+def chart_units(d: PeriodData) -> Figure:
+    labels, active, other, missing, folded = _unit_bars(d)
     with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 4) + 1.8), dpi=120)
         y = list(range(len(labels)))[::-1]
@@ -136,7 +156,8 @@ def chart_units(d: PeriodData) -> Figure:
         ax.spines[["top", "right"]].set_visible(False)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
         ax.legend(loc="lower right", frameon=False)
-        ax.set_title(_title(d, "Số hợp tác xã theo đơn vị hành chính"))
+        ax.set_title(_title(d, "Số hợp tác xã theo đơn vị hành chính" +
+                            (f" ({len(labels) - 1} đơn vị nhiều HTX nhất hoặc chưa báo cáo)" if folded else "")))
         ax.set_xlabel("Số hợp tác xã")
         fig.tight_layout(rect=(0, 0.05, 1, 1))
         _footnote(fig, d)

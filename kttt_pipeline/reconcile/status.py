@@ -25,10 +25,11 @@ def reconcile_status(coops: pd.DataFrame, period: Period) -> tuple[pd.DataFrame,
     coops = coops.copy()
     coops["status_reported"] = coops["status"]
     findings: list[Finding] = []
-    for idx, rec in coops.iterrows():
-        if rec["status"] != "ACTIVE":
-            continue
-        maps = tax_maps_to(rec["tax_status_code"])
+    # only rows reported active whose register status can override: a few among tens of thousands
+    maps_all = coops["tax_status_code"].map(tax_maps_to)
+    candidates = (coops["status"] == "ACTIVE") & maps_all.isin([*_OVERRIDE, "dissolved"])
+    for idx, rec in coops[candidates].iterrows():
+        maps = maps_all.at[idx]
         new, new_date = None, None
         if maps in _OVERRIDE:
             new = _OVERRIDE[maps]

@@ -71,11 +71,15 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     (source_file, sheet, record_type) to the rows read from that sheet (quarantined rows included).
     """
     findings = []
+    sums: dict[tuple[str, str, str, str], float] = {}
     for rec in totals.itertuples(index=False):
         rows = detail.get((rec.source_file, rec.sheet, rec.record_type))
         if rows is None or rec.field not in rows:
             continue
-        computed = float(pd.to_numeric(rows[rec.field], errors="coerce").fillna(0).sum())
+        key4 = (rec.source_file, rec.sheet, rec.record_type, rec.field)
+        if key4 not in sums:
+            sums[key4] = float(pd.to_numeric(rows[rec.field], errors="coerce").fillna(0).sum())
+        computed = sums[key4]
         if differs(rec.value, computed):
             unit = unit_of_file.get(rec.source_file)
             key = TOTAL_ROW_INDICATOR.get((rec.record_type, rec.field), rec.field)
