@@ -56,7 +56,8 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     result = dg.materialize(
         [*ALL_ASSETS, *ALL_CHECKS],
         partition_key=period.key,
-        resources=make_resources(raw_dir, warehouse, reports),
+        # in process: step outputs stay in memory (the UI's runs keep Dagster's default file-based IO manager)
+        resources={**make_resources(raw_dir, warehouse, reports), "io_manager": dg.mem_io_manager},
         raise_on_error=False,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console shows warnings only
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}}},

@@ -199,14 +199,28 @@ def _read_district_file(path: Path, source_file: str, matcher: UnitMatcher | Non
     return read_district_return(wb, source_file, matcher or _worker_matcher)
 
 
-def read_district_files(jobs: list[tuple[Path, str]], units: list[AdminUnit], matcher: UnitMatcher,
-                        workers: int | None = None) -> list[DistrictReturn | FileUnreadable]:
-    """Read district workbooks, in order. Reading is independent per file: a large period (hundreds of units)
-    is spread over worker processes; a small one is read here."""
+def _read_tax_file(path: Path, source_file: str, matcher: UnitMatcher | None = None
+                   ) -> TaxRegisterRead | FileUnreadable:
+    """One tax-register extract read and parsed (in this process or a worker); an unreadable file is returned."""
+    try:
+        wb = read_workbook(path)
+    except FileUnreadable as exc:
+        return exc
+    return read_tax_register(wb, source_file, matcher or _worker_matcher)
+
+
+def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tuple[Path, str]],
+                      units: list[AdminUnit], matcher: UnitMatcher, workers: int | None = None
+                      ) -> tuple[list[DistrictReturn | FileUnreadable], list[TaxRegisterRead | FileUnreadable]]:
+    """Read the district workbooks and the tax extracts, each result in the order of its jobs.
+
+    Reading is independent per file: a large period (hundreds of units) is spread over worker processes, the
+    tax register (one large file) read beside the district workbooks; a small period is read here."""
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(jobs) >= PARALLEL_READ_MIN_FILES else 1
-    if workers <= 1 or len(jobs) < 2:
-        return [_read_district_file(path, src, matcher) for path, src in jobs]
+        workers = min(os.cpu_count() or 1, 8) if len(district_jobs) >= PARALLEL_READ_MIN_FILES else 1
+    if workers <= 1 or len(district_jobs) + len(tax_jobs) < 2:
+        return ([_read_district_file(path, src, matcher) for path, src in district_jobs],
+                [_read_tax_file(path, src, matcher) for path, src in tax_jobs])
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -214,8 +228,11 @@ def read_district_files(jobs: list[tuple[Path, str]], units: list[AdminUnit], ma
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
                              initargs=(units,)) as pool:
-        chunk = max(1, len(jobs) // (workers * 8))
-        return list(pool.map(_read_district_file, [p for p, _ in jobs], [s for _, s in jobs], chunksize=chunk))
+        tax_futures = [pool.submit(_read_tax_file, path, src) for path, src in tax_jobs]  # the longest first
+        chunk = max(1, len(district_jobs) // (workers * 8))
+        districts = list(pool.map(_read_district_file, [p for p, _ in district_jobs],
+                                  [s for _, s in district_jobs], chunksize=chunk))
+        return districts, [f.result() for f in tax_futures]
 
 
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None) -> StagedPeriod:
@@ -233,8 +250,11 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     returns: list[tuple[dict, DistrictReturn]] = []
     district_paths = _files(folder / "districts")
     district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
-    reads = read_district_files([(p, a["source_file"]) for p, a in zip(district_paths, district_audits)],
-                                units, matcher, workers)
+    tax_paths = _files(folder / "tax")
+    tax_audits = [_audit_row(period, raw_dir, path, "tax") for path in tax_paths]
+    reads, tax_reads = read_period_files([(p, a["source_file"]) for p, a in zip(district_paths, district_audits)],
+                                         [(p, a["source_file"]) for p, a in zip(tax_paths, tax_audits)],
+                                         units, matcher, workers)
     for path, audit, ret in zip(district_paths, district_audits, reads):
         audits.append(audit)
         if isinstance(ret, FileUnreadable):
@@ -285,14 +305,11 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         stg_coop[col] = stg_coop[col].eq(True)
 
     tax_rows: list[dict] = []
-    for path in _files(folder / "tax"):
-        audit = _audit_row(period, raw_dir, path, "tax")
+    for audit, read in zip(tax_audits, tax_reads):
         audit["unit_code"] = province_of(units).unit_code
         audits.append(audit)
-        try:
-            read = read_tax_register(read_workbook(path), audit["source_file"], matcher)
-        except FileUnreadable as exc:
-            _reject(audit, findings, exc.reason_vi, exc.reason_en)
+        if isinstance(read, FileUnreadable):
+            _reject(audit, findings, read.reason_vi, read.reason_en)
             continue
         if read.error_vi:
             _reject(audit, findings, read.error_vi)

@@ -96,7 +96,8 @@ def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
 
 
 def test_parallel_reading_gives_the_serial_result(tmp_path):
-    """District workbooks of a large period are read by worker processes; the staged period is the same."""
+    """District workbooks and the tax register of a large period are read by worker processes; the staged period
+    is the same."""
     from kttt_pipeline.pipeline import extract_period
 
     raw = tmp_path / "raw"
@@ -105,7 +106,7 @@ def test_parallel_reading_gives_the_serial_result(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")  # an unreadable file travels back from a worker too
     serial = extract_period(raw, "2024-Q3", workers=1)
     parallel = extract_period(raw, "2024-Q3", workers=2)
-    for name in ("stg_cooperative", "stg_group", "stg_summary_figure", "total_rows"):
+    for name in ("stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure", "total_rows"):
         a, b = getattr(serial, name), getattr(parallel, name)
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     audit_cols = ["source_file", "unit_code", "status", "rows_read", "rows_non_entity", "error"]

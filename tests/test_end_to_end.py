@@ -121,3 +121,27 @@ def test_specimen_reruns_replace_exactly_and_leave_other_periods(tmp_path, reque
     assert demo_after == demo_before
     assert dupes == 0
     assert set(first_spec) == set(PERIOD_TABLES)
+
+
+def test_backfill_of_several_quarters_in_one_instance(tmp_path):
+    """A backfill is one run of the period job per quarter (what Dagster's backfill daemon launches): every
+    quarter ends up materialized in the instance and loaded in the warehouse, each with its own figures."""
+    raw = tmp_path / "raw"
+    quarters = ["2024-Q2", "2024-Q3", "2024-Q4"]
+    want = {}
+    for i, q in enumerate(quarters):
+        want[q] = write_demo_period(raw, q, seed=100 + i).expected["22"]["HTX_TOTAL"]
+    url = f"sqlite:///{tmp_path / 'kttt.db'}"
+    defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
+                          jobs=[dg.define_asset_job("kttt_period_job", selection=dg.AssetSelection.all())],
+                          resources=make_resources(str(raw), url, str(tmp_path / "reports")))
+    job = defs.resolve_job_def("kttt_period_job")
+    with dg.instance_for_test() as instance:
+        for q in quarters:
+            assert job.execute_in_process(partition_key=q, instance=instance).success
+        done = instance.get_materialized_partitions(dg.AssetKey("published_reports"))
+        assert done == set(quarters)
+        assert {r.tags["dagster/partition"] for r in instance.get_runs()} == set(quarters)
+    for q in quarters:
+        assert _indicator(url, q, "22", "HTX_TOTAL") == want[q]
+        assert (tmp_path / "reports" / q / f"phu_bieu_{q}.xlsx").is_file()

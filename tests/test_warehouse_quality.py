@@ -29,6 +29,11 @@ def test_suite_passes_and_writes_data_docs(tmp_path, result):
     assert outcome.success, outcome.failures
     assert outcome.evaluated >= 15
     assert outcome.docs_index is not None and outcome.docs_index.is_file()
+    # one validation page per table checked, linked from the index
+    pages = {p.parts[-4] for p in (tmp_path / "docs" / "validations").rglob("*.html")}
+    assert pages == {"kttt_rpt_indicator", "kttt_dq_issue", "kttt_load_audit", "kttt_cooperative"}
+    index = outcome.docs_index.read_text(encoding="utf-8")
+    assert all(f"kttt_{t}" in index for t in ("rpt_indicator", "dq_issue", "load_audit", "cooperative"))
 
 
 def test_suite_fails_on_bad_rows(tmp_path, result):
