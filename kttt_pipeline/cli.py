@@ -59,16 +59,23 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         # in process: step outputs stay in memory (the UI's runs keep Dagster's default file-based IO manager)
         resources={**make_resources(raw_dir, warehouse, reports), "io_manager": dg.mem_io_manager},
         raise_on_error=False,
-        # the Dagster event log is kept for `kttt materialize -v` and the UI; the console shows warnings only
-        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}}},
+        # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
+        # (errors included: the command prints the reason itself, without Dagster's stack traces)
+        run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
     )
     if not result.success:
         messages = []
         for event in result.all_events:
             if event.is_failure and event.event_specific_data is not None:
                 err = getattr(event.event_specific_data, "error", None)
+                while err is not None and getattr(err, "cause", None) is not None:
+                    err = err.cause  # the step error wraps the real one: say what really went wrong
                 if err is not None:
-                    messages.append(err.message.strip().splitlines()[-1] if err.message else str(err))
+                    text = err.message.strip().splitlines()[-1] if err.message else str(err)
+                    if ": " in text and text.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum():
+                        text = text.split(": ", 1)[1]  # "dagster._core…Failure: <reason>" → "<reason>"
+                    if text not in messages:
+                        messages.append(text)
         print(f"Lỗi: kỳ {period.key} không công bố được / the period could not be published:", file=sys.stderr)
         for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
             print(f"  - {m}", file=sys.stderr)

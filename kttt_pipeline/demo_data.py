@@ -1131,7 +1131,6 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     prng = random.Random(f"{key}/plants")
     planted: list[PlantedCase] = []
     codes = [u.code for u in unit_list]
-    unit_by_code = {u.code: u for u in unit_list}
 
     def candidate(unit_code: str | None = None) -> _Coop | None:
         pool = [c for c in (coops_by_unit[unit_code] if unit_code else [c for u in codes for c in coops_by_unit[u]])

@@ -13,8 +13,8 @@ import pandas as pd
 from .admin_units import AdminUnit, UnitMatcher, admin_units_frame, load_admin_units, province_of, reporting_units
 from .findings import Finding, findings_frame
 from .ingest.district_return import DistrictReturn, read_district_return
-from .ingest.province_workbook import ProvinceRead, read_province_workbook
-from .ingest.targets import TargetsRead, read_targets
+from .ingest.province_workbook import read_province_workbook
+from .ingest.targets import read_targets
 from .ingest.tax_register import TaxRegisterRead, read_tax_register
 from .ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from .periods import Period
@@ -189,24 +189,16 @@ def _init_reader(units: list[AdminUnit]) -> None:
     _worker_matcher = UnitMatcher(units)
 
 
-def _read_district_file(path: Path, source_file: str, matcher: UnitMatcher | None = None
-                        ) -> DistrictReturn | FileUnreadable:
-    """One district workbook read and parsed (in this process or a worker); an unreadable file is returned."""
+def _read_file(kind: str, path: Path, source_file: str, matcher: UnitMatcher | None = None
+               ) -> DistrictReturn | TaxRegisterRead | FileUnreadable:
+    """One district workbook or tax-register extract read and parsed (in this process or a reading worker);
+    an unreadable file is returned, not raised, so that it can travel back from a worker."""
+    reader = {"district": read_district_return, "tax": read_tax_register}[kind]
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return exc
-    return read_district_return(wb, source_file, matcher or _worker_matcher)
-
-
-def _read_tax_file(path: Path, source_file: str, matcher: UnitMatcher | None = None
-                   ) -> TaxRegisterRead | FileUnreadable:
-    """One tax-register extract read and parsed (in this process or a worker); an unreadable file is returned."""
-    try:
-        wb = read_workbook(path)
-    except FileUnreadable as exc:
-        return exc
-    return read_tax_register(wb, source_file, matcher or _worker_matcher)
+    return reader(wb, source_file, matcher or _worker_matcher)
 
 
 def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tuple[Path, str]],
@@ -219,8 +211,8 @@ def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tupl
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(district_jobs) >= PARALLEL_READ_MIN_FILES else 1
     if workers <= 1 or len(district_jobs) + len(tax_jobs) < 2:
-        return ([_read_district_file(path, src, matcher) for path, src in district_jobs],
-                [_read_tax_file(path, src, matcher) for path, src in tax_jobs])
+        return ([_read_file("district", path, src, matcher) for path, src in district_jobs],
+                [_read_file("tax", path, src, matcher) for path, src in tax_jobs])
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -228,9 +220,9 @@ def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tupl
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
                              initargs=(units,)) as pool:
-        tax_futures = [pool.submit(_read_tax_file, path, src) for path, src in tax_jobs]  # the longest first
+        tax_futures = [pool.submit(_read_file, "tax", path, src) for path, src in tax_jobs]  # the longest first
         chunk = max(1, len(district_jobs) // (workers * 8))
-        districts = list(pool.map(_read_district_file, [p for p, _ in district_jobs],
+        districts = list(pool.map(_read_file, ["district"] * len(district_jobs), [p for p, _ in district_jobs],
                                   [s for _, s in district_jobs], chunksize=chunk))
         return districts, [f.result() for f in tax_futures]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from kttt_pipeline.assets import ALL_ASSETS
 from kttt_pipeline.checks import ALL_CHECKS
@@ -43,6 +43,15 @@ def _indicator(url: str, period: str, unit: str, code: str) -> float | None:
             return conn.execute(
                 text("select value from rpt_indicator where period = :p and unit_code = :u and indicator_code = :c"),
                 {"p": period, "u": unit, "c": code}).scalar_one_or_none()
+    finally:
+        engine.dispose()
+
+
+def _query(url: str, sql: str, period: str) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), {"p": period})]
     finally:
         engine.dispose()
 
@@ -95,29 +104,16 @@ def test_specimen_reruns_replace_exactly_and_leave_other_periods(tmp_path, reque
     assert all(first_spec[t] > 0 for t in ("rpt_indicator", "dq_issue", "load_audit", "cooperative"))
     assert _indicator(url, spec_period, "22", "HTX_TOTAL") == expected()["indicators"]["22"]["HTX_TOTAL"]
 
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            demo_before = conn.execute(text(
-                "select unit_code, indicator_code, value from rpt_indicator where period = :p "
-                "order by unit_code, indicator_code"), {"p": DEMO_PERIOD}).all()
-    finally:
-        engine.dispose()
+    demo_before = _query(url, "select unit_code, indicator_code, value from rpt_indicator where period = :p "
+                              "order by unit_code, indicator_code", DEMO_PERIOD)
 
     _run(raw, url, reports, spec_period)  # the re-run
     assert _counts(url, spec_period) == first_spec
     assert _counts(url, DEMO_PERIOD) == first_demo
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            demo_after = conn.execute(text(
-                "select unit_code, indicator_code, value from rpt_indicator where period = :p "
-                "order by unit_code, indicator_code"), {"p": DEMO_PERIOD}).all()
-            dupes = conn.execute(text(
-                "select count(*) from (select unit_code, indicator_code from rpt_indicator where period = :p "
-                "group by unit_code, indicator_code having count(*) > 1) d"), {"p": spec_period}).scalar_one()
-    finally:
-        engine.dispose()
+    demo_after = _query(url, "select unit_code, indicator_code, value from rpt_indicator where period = :p "
+                             "order by unit_code, indicator_code", DEMO_PERIOD)
+    dupes = _query(url, "select count(*) from (select unit_code, indicator_code from rpt_indicator where period = :p "
+                        "group by unit_code, indicator_code having count(*) > 1) d", spec_period)[0][0]
     assert demo_after == demo_before
     assert dupes == 0
     assert set(first_spec) == set(PERIOD_TABLES)

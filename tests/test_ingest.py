@@ -13,7 +13,7 @@ from kttt_pipeline.ingest.tax_register import parse_tax_status, read_tax_registe
 from kttt_pipeline.ingest.targets import read_targets
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 
-from .workbook_factory import (COOP_CHILDREN, COOP_PARENTS, GROUP_PARENTS, SheetSpec, coop_row, coop_sheet,
+from .workbook_factory import (SheetSpec, coop_row, coop_sheet,
                                group_sheet, summary_sheet, write_workbook)
 
 MATCHER = UnitMatcher(load_admin_units())

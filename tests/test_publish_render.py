@@ -9,7 +9,6 @@ Without soffice the test is skipped, except under CI (``CI`` set), where a missi
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess

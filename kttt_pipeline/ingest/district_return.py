@@ -13,7 +13,7 @@ from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
 from ..vocabulary import sheet_kind, summary_label_lookup
 from .records import NUMERIC_FIELDS, RowContext, parse_record
-from .tables import BLANK, END, ENTITY, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
+from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
 from .workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")

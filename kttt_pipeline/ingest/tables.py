@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean_text, fold
 from ..values import money_factor, parse_number
-from ..vocabulary import header_key, header_vocabulary, sector_lookup
+from ..vocabulary import header_vocabulary, sector_lookup
 from .workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60

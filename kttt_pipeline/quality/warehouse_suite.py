@@ -92,7 +92,7 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> S
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     site_names = []
     if docs_dir is not None:
-        docs_dir = Path(docs_dir)
+        docs_dir = Path(docs_dir).resolve()  # GX wants an absolute base directory (the default reports dir is relative)
         docs_dir.mkdir(parents=True, exist_ok=True)
         ctx.add_data_docs_site(site_name="kttt", site_config={
             "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
