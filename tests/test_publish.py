@@ -621,8 +621,8 @@ def test_no_indicators_is_a_clear_error(warehouse):
 
 
 def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
-    """Hundreds of communes: the chart shows the largest units, the ones that did not report, and one bar for the
-    rest, and its bars still add up to the units' totals."""
+    """Hundreds of communes: the chart shows the largest units and the ones that did not report, and counts the
+    rest in its title; drawn and counted together they are every cooperative."""
     from kttt_pipeline.periods import Period
     from kttt_pipeline.publish import PeriodData
     from kttt_pipeline.publish.charts import MAX_UNIT_BARS, _unit_bars
@@ -633,10 +633,12 @@ def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
               for i, u in enumerate(units) if u["unit_code"] not in missing}
     d = PeriodData(period=Period.parse("2025-Q4"), province_code="22", province_name="Quảng Ninh", units=units,
                    values=values, complete_flags={}, missing_units=missing, is_complete=False, status=None, targets={})
-    labels, active, other, is_missing, folded = _unit_bars(d)
-    assert len(labels) <= MAX_UNIT_BARS
-    assert folded == 300 - len(labels) + 1
-    assert sum(active) + sum(other) == sum(v["HTX_TOTAL"] for v in values.values())
-    assert sum(active) == sum(v["HTX_ACTIVE"] for v in values.values())
+    labels, active, other, is_missing, folded, folded_total = _unit_bars(d)
+    assert len(labels) == MAX_UNIT_BARS
+    assert folded == 300 - len(labels)
+    # what is drawn plus what the note counts is every cooperative of the units
+    assert sum(active) + sum(other) + folded_total == sum(v["HTX_TOTAL"] for v in values.values())
     assert [lab for lab, m in zip(labels, is_missing) if m] == ["Xã 3 (chưa báo cáo)", "Xã 150 (chưa báo cáo)"]
-    assert any(lab.startswith("Các đơn vị còn lại (") for lab in labels)
+    drawn = [a + o for a, o, m in zip(active, other, is_missing) if not m]
+    assert drawn == sorted(drawn, reverse=True) and min(drawn) >= max(
+        v["HTX_TOTAL"] for k, v in values.items() if f"Xã {int(k) - 1000}" not in labels)

@@ -111,8 +111,12 @@ def chart_status(d: PeriodData) -> Figure:
 MAX_UNIT_BARS = 40
 
 
-def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int]:
-    """(labels, active, other, missing, units folded into the 'others' bar)."""
+def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int, float]:
+    """(labels, active, other, missing, units not drawn, cooperatives of the units not drawn).
+
+    Above :data:`MAX_UNIT_BARS` units the chart keeps the units that did not report (up to a quarter of the
+    bars) and the units with most cooperatives; the others are counted in a note under the title rather than
+    drawn as one bar that would dwarf every other."""
     bars = []
     for unit in d.units:
         code = unit["unit_code"]
@@ -122,22 +126,21 @@ def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list
         t = d.value("HTX_TOTAL", code) or 0
         bars.append((f"{name} (chưa báo cáo)" if is_missing else name, 0 if is_missing else a,
                      0 if is_missing else max(t - a, 0), is_missing))
-    folded = 0
+    folded, folded_total = 0, 0.0
     if len(bars) > MAX_UNIT_BARS:
         missing = [b for b in bars if b[3]][: MAX_UNIT_BARS // 4]
         reported = sorted((b for b in bars if not b[3]), key=lambda b: -(b[1] + b[2]))
-        keep = reported[: MAX_UNIT_BARS - 1 - len(missing)]
+        keep = reported[: MAX_UNIT_BARS - len(missing)]
         rest = reported[len(keep):]
         folded = len(bars) - len(keep) - len(missing)
-        others = (f"Các đơn vị còn lại ({format_vn(folded)} đơn vị)", sum(b[1] for b in rest),
-                  sum(b[2] for b in rest), False)
-        bars = keep + [others] + missing
-    labels = [b[0] for b in bars]
-    return labels, [b[1] for b in bars], [b[2] for b in bars], [b[3] for b in bars], folded
+        folded_total = sum(b[1] + b[2] for b in rest)
+        bars = keep + missing
+    return ([b[0] for b in bars], [b[1] for b in bars], [b[2] for b in bars], [b[3] for b in bars], folded,
+            folded_total)
 
 
 def chart_units(d: PeriodData) -> Figure:
-    labels, active, other, missing, folded = _unit_bars(d)
+    labels, active, other, missing, folded, folded_total = _unit_bars(d)
     with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 4) + 1.8), dpi=120)
         y = list(range(len(labels)))[::-1]
@@ -156,8 +159,11 @@ def chart_units(d: PeriodData) -> Figure:
         ax.spines[["top", "right"]].set_visible(False)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
         ax.legend(loc="lower right", frameon=False)
-        ax.set_title(_title(d, "Số hợp tác xã theo đơn vị hành chính" +
-                            (f" ({len(labels) - 1} đơn vị nhiều HTX nhất hoặc chưa báo cáo)" if folded else "")))
+        title = _title(d, "Số hợp tác xã theo đơn vị hành chính")
+        if folded:
+            title += (f"\n{len(labels)} đơn vị có nhiều HTX nhất hoặc chưa báo cáo;\n{format_vn(folded)} đơn vị "
+                      f"còn lại ({format_vn(folded_total)} HTX) không thể hiện trên biểu đồ")
+        ax.set_title(title, fontsize=10 if folded else None)
         ax.set_xlabel("Số hợp tác xã")
         fig.tight_layout(rect=(0, 0.05, 1, 1))
         _footnote(fig, d)
