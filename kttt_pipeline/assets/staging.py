@@ -29,6 +29,9 @@ def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> Stage
         "cooperative_rows": len(staged.stg_cooperative),
         "group_rows": len(staged.stg_group),
         "tax_register_rows": len(staged.stg_tax_register),
-        "load_audit": dg.MetadataValue.md(frame_markdown(audit[["source_file", "unit_code", "status", "rows_read", "error"]])),
+        # the files with a problem first: the table is cut at 50 rows in a national run
+        "load_audit": dg.MetadataValue.md(frame_markdown(
+            audit.assign(_ok=audit["status"] == "LOADED").sort_values(["_ok", "source_file"], kind="stable")
+            [["source_file", "unit_code", "status", "rows_read", "error"]])),
     })
     return staged
