@@ -126,7 +126,8 @@ def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
     return {
         "period": period.key, "source_file": path.relative_to(raw_dir).as_posix(), "file_kind": kind,
         "sha256": sha256_of(path), "size_bytes": int(st.st_size),
-        "modified_at": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).replace(tzinfo=None),
+        # local time of the machine that runs kttt (the office's, Asia/Ho_Chi_Minh), as the dictionary says
+        "modified_at": dt.datetime.fromtimestamp(st.st_mtime),
         "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
         "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None,
     }
@@ -309,10 +310,10 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_non_entity=read.rows_non_entity,
                      rows_loaded=len(read.records))
         tax_rows.extend(read.records)
-        findings.extend(f for f in read.findings if f.kind != "WORDS_DROPPED")
+        findings.extend(read.findings)
     stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
-    # one register record per code: the last row of the extract wins (registers list a code once)
+    # registers list a code once; if not, identity resolution takes the first record of the cooperative itself
     stg_tax = stg_tax.reset_index(drop=True)
 
     union_rows, fund_rows = [], []

@@ -6,6 +6,7 @@ asset checks; ``plausibility_schema`` holds the row rules whose failures send a 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -22,7 +23,19 @@ RULE_REASONS_VI = {
     "registered_after_period": "ngày thành lập sau ngày kết thúc kỳ báo cáo",
     "dissolved_before_registered": "ngày giải thể trước ngày thành lập",
     "missing_name": "thiếu tên",
+    "implausible_number": "số người không phải số nguyên hoặc quá lớn, hoặc số tiền không xác định (ví dụ mã số "
+                          "thuế ghi nhầm vào cột số thành viên)",
 }
+
+#: counts of people and products: whole numbers that fit the warehouse's INTEGER columns
+_COUNTS = {
+    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
+                    "managers_college_plus", "ocop_products"],
+    "group": ["members"],
+    "union": ["member_htx", "workers"],
+    "credit_fund": ["members", "workers", "managers"],
+}
+COUNT_MAX = 2**31 - 1
 
 _COUNT_MONEY = {
     "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
@@ -39,6 +52,25 @@ def _no_negative(cols: list[str]):
         for c in cols:
             if c in df:
                 ok &= ~(pd.to_numeric(df[c], errors="coerce") < 0)
+        return ok
+    return check
+
+
+def _plausible_numbers(record_type: str):
+    counts = _COUNTS[record_type]
+    money = [c for c in _COUNT_MONEY[record_type] if c not in counts] + (["profit"] if record_type == "cooperative" else [])
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for c in counts:
+            if c in df:
+                v = pd.to_numeric(df[c], errors="coerce")
+                whole = np.isfinite(v) & (v == np.floor(v)) & (v.abs() <= COUNT_MAX)
+                ok &= v.isna() | whole
+        for c in money:
+            if c in df:
+                v = pd.to_numeric(df[c], errors="coerce")
+                ok &= v.isna() | np.isfinite(v)
         return ok
     return check
 
@@ -73,6 +105,7 @@ def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
     checks = [
         pa.Check(_has_name, name="missing_name"),
         pa.Check(_no_negative(_COUNT_MONEY[record_type]), name="negative_value"),
+        pa.Check(_plausible_numbers(record_type), name="implausible_number"),
     ]
     if record_type == "cooperative":
         checks += [

@@ -211,3 +211,17 @@ def test_targets(tmp_path):
     read = read_targets(read_workbook(tmp_path / "2025.xlsx"), "2025.xlsx", None)
     assert read.year == 2025
     assert {(t["indicator_code"], t["value"]) for t in read.targets} == {("HTX_TOTAL", 900), ("HTX_NEW", 60)}
+
+
+def test_tax_register_revenue_written_with_words_is_read_and_recorded(tmp_path):
+    text = ("STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,"
+            "Doanh thu kê khai lũy kế (đồng)\n"
+            "1,5749309001,HTX chăn nuôi Tuấn Hưng,\"phường Vạn Ninh, thành phố Móng Cái\",,Hợp tác xã,00,"
+            "khoảng 1.500.000.000 đồng\n")
+    path = tmp_path / "thue.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    read = read_tax_register(read_workbook(path), "thue.csv", MATCHER)
+    assert read.records[0]["declared_revenue"] == pytest.approx(1500.0)
+    dropped = [f for f in read.findings if f.kind == "WORDS_DROPPED"]
+    assert len(dropped) == 1 and dropped[0].row_number == 2 and dropped[0].source_file == "thue.csv"
+    assert dropped[0].entity_key == "5749309001"

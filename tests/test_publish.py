@@ -642,3 +642,29 @@ def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
     drawn = [a + o for a, o, m in zip(active, other, is_missing) if not m]
     assert drawn == sorted(drawn, reverse=True) and min(drawn) >= max(
         v["HTX_TOTAL"] for k, v in values.items() if f"Xã {int(k) - 1000}" not in labels)
+
+
+def test_paragraph_of_a_unit_without_cooperatives_has_no_undefined_shares():
+    """A new commune with no cooperative yet: every share is undefined and is left out, never printed as 'None'."""
+    from kttt_pipeline.periods import Period
+    from kttt_pipeline.publish import PeriodData
+    from kttt_pipeline.publish.paragraph import render_paragraph_data
+
+    zeros = {code: 0.0 for code in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_INACTIVE", "HTX_WEAK",
+                                    "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING", "HTX_SECTOR_AGRI",
+                                    "HTX_MEMBERS", "HTX_WORKERS", "HTX_MEMBER_WORKERS", "THT_TOTAL")}
+    d = PeriodData(period=Period.parse("2025-Q3"), province_code="22", province_name="Quảng Ninh", units=[],
+                   values={"22": zeros}, complete_flags={}, missing_units=[], is_complete=True, status=None,
+                   targets={})
+    text = render_paragraph_data(d)
+    assert "None" not in text and "nan" not in text.lower()
+    assert "0 HTX đang hoạt động" in text and "chiếm" not in text
+
+
+def test_findings_values_keep_tax_codes_as_written():
+    from kttt_pipeline.publish.appendix import _value_text
+
+    assert _value_text("0100109106", "TAX_CODE_INVALID") == "0100109106"
+    assert _value_text("5700100256", "NAME_MATCH") == "5700100256"
+    assert _value_text("58500", "SUMMARY_MISMATCH") == "58.500"
+    assert _value_text("3030.6", "SUMMARY_MISMATCH") == "3.030,6"

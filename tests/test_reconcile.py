@@ -301,3 +301,30 @@ def test_grouped_indicators_equal_the_per_unit_reference(seed):
     by_unit = group_indicators_by_unit(groups)
     for unit, sub in groups.groupby("unit_code"):
         assert _same(by_unit[unit], group_indicators(sub)) == []
+
+
+def test_a_branch_record_listed_before_its_parent_does_not_stand_for_the_cooperative():
+    """Branch 5770125871-001 is dissolved (01) and listed first; the cooperative's own record (00) decides."""
+    register = pd.DataFrame([
+        tax(tax_code="5770125871-001", tax_code_parent="5770125871", name="Chi nhánh HTX Xuân Thành",
+            status_code="01", entity_type="Hợp tác xã"),
+        tax(status_code="00"),
+    ])
+    rows = pd.DataFrame([coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code="5770125871",
+                              tax_code_raw="5770125871")])
+    out, _ = er.resolve_identities(rows, register)
+    assert register.at[out.iloc[0]["tax_index"], "tax_code"] == "5770125871"
+    # with no record of its own, the branch's record still identifies the parent cooperative
+    out, findings = er.resolve_identities(rows, register.iloc[[0]])
+    assert out.iloc[0]["tax_index"] == 0 and out.iloc[0]["tax_code"] == "5770125871"
+    assert [f.kind for f in findings] == []
+
+
+@pytest.mark.parametrize("members", [5700100256.0, 12.5, float("inf")])
+def test_a_count_that_is_not_a_count_is_quarantined(members):
+    """A tax code pasted into 'Số thành viên', a decimal read from '1,5', an overflowing cell."""
+    rows = pd.DataFrame([coop(members=members, entity_key="k1"), coop(row_number=11, entity_key="k2")])
+    kept, quarantine, findings = quarantine_rows(rows, "cooperative", Q3)
+    assert list(kept["row_number"]) == [11]
+    assert quarantine.iloc[0]["rule"] == "implausible_number" and "số người" in quarantine.iloc[0]["reason_vi"]
+    assert [f.kind for f in findings] == ["ROW_QUARANTINED"]

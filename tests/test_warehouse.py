@@ -549,3 +549,59 @@ def test_specimen_loads_identically_on_sqlite_and_postgres(specimen_result, sqli
     for u, c, v, _ in sqlite_rows:
         e = expected[(u, c)]
         assert (v is None and pd.isna(e)) or v == e
+
+
+def test_a_staged_value_too_big_for_a_count_does_not_stop_the_load(engine):
+    """A tax code pasted into 'Số thành viên' reads as 5,700,100,256: too big for INTEGER on PostgreSQL. The row
+    is quarantined by §7.6 with its raw values; the staging column holds NULL and the period loads."""
+    result = make_result("2024-Q3", scale=1)
+    result.stg_cooperative.loc[0, "members"] = 5700100256.0
+    result.stg_cooperative.loc[1, "workers"] = float("inf")
+    load_period(engine, "2024-Q3", result)
+    stg = Base.metadata.tables["stg_cooperative"]
+    with engine.connect() as conn:
+        rows = conn.execute(select(stg.c.row_number, stg.c.members, stg.c.workers)
+                            .where(stg.c.period == "2024-Q3").order_by(stg.c.id)).all()
+    assert rows[0].members is None and rows[1].workers is None
+    assert len(rows) == len(result.stg_cooperative)
+
+
+@pytest.mark.postgres
+def test_two_periods_loaded_at_once_into_a_new_postgres_warehouse(postgres_url):
+    """A backfill loads quarters concurrently. Both loads find no admin units and insert the same ones; the
+    insert of a unit another load has just added is skipped, so both periods load. A barrier holds both loads
+    just before their admin_unit insert, so the race happens every time."""
+    import threading
+
+    from sqlalchemy import event
+
+    engine = make_engine(postgres_url)
+    try:
+        upgrade(engine)
+        barrier = threading.Barrier(2, timeout=30)
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def both_at_the_insert(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("INSERT INTO ADMIN_UNIT"):
+                barrier.wait()
+
+        errors: list[BaseException] = []
+
+        def load(period: str) -> None:
+            try:
+                load_period(engine, period, make_result(period, scale=1))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=load, args=(p,)) for p in ("2024-Q1", "2024-Q2")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        assert period_row_counts(engine, "2024-Q1") == period_row_counts(engine, "2024-Q2")
+        with engine.connect() as conn:
+            codes = conn.execute(select(Base.metadata.tables["admin_unit"].c.unit_code)).scalars().all()
+        assert len(codes) == len(set(codes)) and {"193", "198"} <= set(codes)
+    finally:
+        engine.dispose()

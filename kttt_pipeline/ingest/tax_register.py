@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..admin_units import UnitMatcher
 from ..findings import Finding
-from ..text import fold
+from ..text import clean_text, fold
 from ..vocabulary import tax_status_codes
 from .records import NUMERIC_FIELDS, RowContext, parse_record
 from .tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
@@ -68,14 +68,15 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
                 out.rows_non_entity += 1
                 continue
             ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
-            parsed = parse_record(row, table, ctx)
+            code_raw = clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
+            parsed = parse_record(row, table, ctx, provisional_key=code_raw)
             rec = parsed.values
             rec["status_code"] = parse_tax_status(row[idx["status"]] if "status" in idx and idx["status"] < len(row) else None)
             unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"))
             rec["unit_code"] = unit.unit_code if unit else None
             rec.update({"source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)})
             out.records.append(rec)
-            out.findings.extend(f for f in parsed.findings if f.kind != "WORDS_DROPPED" or True)
+            out.findings.extend(parsed.findings)
     if not out.sheets:
         out.error_vi = "không tìm thấy bảng danh sách người nộp thuế (cần cột Mã số thuế và Tên người nộp thuế)"
     return out

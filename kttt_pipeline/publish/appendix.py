@@ -654,8 +654,9 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in data.findings:
         counts[str(f.get("severity") or "").lower()] = counts.get(str(f.get("severity") or "").lower(), 0) + 1
-    summary = (f"Tổng số {format_vn(len(data.findings))} phát hiện: {counts['error']} lỗi (dòng/tệp đã loại), "
-               f"{counts['warning']} cảnh báo (số liệu đã điều chỉnh hoặc cần lưu ý), {counts['info']} ghi nhận.")
+    summary = (f"Tổng số {format_vn(len(data.findings))} phát hiện: {format_vn(counts['error'])} lỗi (dòng/tệp đã "
+               f"loại), {format_vn(counts['warning'])} cảnh báo (số liệu đã điều chỉnh hoặc cần lưu ý), "
+               f"{format_vn(counts['info'])} ghi nhận.")
     lay.row -= 1  # use the blank row of the title block
     lay.merged_title(summary, size=BODY_SIZE, bold=False, italic=True, halign="left")
     lay.blank()
@@ -678,7 +679,8 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
                            if x)
         texts = [
             (2, kind_label(f.get("kind"))), (3, severity_label(f.get("severity"))), (4, unit), (5, entity),
-            (6, _value_text(f.get("value_reported"))), (7, _value_text(f.get("value_computed"))),
+            (6, _value_text(f.get("value_reported"), f.get("kind"))),
+            (7, _value_text(f.get("value_computed"), f.get("kind"))),
             (8, rule_label(f.get("rule"))), (9, clean_text(f.get("detail"))), (10, source),
         ]
         sev = str(f.get("severity") or "").lower()
@@ -716,10 +718,17 @@ def _entity_text(f: dict[str, Any], names: dict[str, str]) -> str:
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def _value_text(value: Any) -> str:
-    """A reported/computed value of a finding: plain numbers shown the Vietnamese way, other text as is."""
+#: findings whose two values are figures (counts, money); the others carry codes, names or dates
+_NUMERIC_KINDS = {"SUMMARY_MISMATCH", "WORDS_DROPPED", "VALUE_UNREADABLE"}
+
+
+def _value_text(value: Any, kind: Any = None) -> str:
+    """A reported/computed value of a finding: figures shown the Vietnamese way, other text (a tax code such as
+    '0100109106', a name, a date) exactly as written."""
     text = clean_text(value).strip()
-    if _PLAIN_NUMBER.match(text):
+    if kind is not None and str(kind) not in _NUMERIC_KINDS:
+        return text
+    if _PLAIN_NUMBER.match(text) and not (len(text) > 1 and text.startswith("0") and "." not in text):
         number = float(text)
         decimals = 0 if number == int(number) else min(2, len(text.split(".")[1]))
         return format_vn(number, decimals)

@@ -42,6 +42,12 @@ def _pct(part: float | None, whole: float | None) -> str | None:
     return None if value is None else format_pct(value)
 
 
+def _chiem(part: float | None, whole: float | None, suffix: str = "") -> str:
+    """' (chiếm 74,7%<suffix>)', or nothing when the share is undefined (no cooperatives at all)."""
+    pct = _pct(part, whole)
+    return f" (chiếm {pct}{suffix})" if pct is not None else ""
+
+
 def _sentences_htx(d: PeriodData) -> list[str]:
     v = d.value
     total = v("HTX_TOTAL")
@@ -69,7 +75,7 @@ def _sentences_htx(d: PeriodData) -> list[str]:
 
     active, inactive = v("HTX_ACTIVE"), v("HTX_INACTIVE")
     if active is not None:
-        s = f"Trong đó, {_n(active)} HTX đang hoạt động (chiếm {_pct(active, total)})"
+        s = f"Trong đó, {_n(active)} HTX đang hoạt động{_chiem(active, total)}"
         good, average = v("HTX_GOOD"), v("HTX_AVERAGE")
         grades = []
         if good is not None:
@@ -81,8 +87,8 @@ def _sentences_htx(d: PeriodData) -> list[str]:
         if grades:
             s += ", gồm " + _join(grades)
         if inactive is not None:
-            s += f"; {_n(inactive)} HTX yếu kém, ngừng hoạt động hoặc chưa đi vào hoạt động " \
-                 f"(chiếm {_pct(inactive, total)})"
+            s += f"; {_n(inactive)} HTX yếu kém, ngừng hoạt động hoặc chưa đi vào hoạt động" \
+                 f"{_chiem(inactive, total)}"
             parts = []
             for code, phrase in (("HTX_WEAK", "yếu kém"), ("HTX_SUSPENDED", "tạm ngừng hoạt động"),
                                  ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),

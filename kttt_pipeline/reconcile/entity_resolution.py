@@ -120,10 +120,18 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     """
     coops = coops.copy()
     register = prepare_register(tax) if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    # a 10-digit code finds the cooperative's own record; its branches (10-3 codes, same parent) only stand in
+    # when the register lists no record of the parent itself. Otherwise the first record of a code wins.
     by_code: dict[str, object] = {}
-    for idx, code in zip(register.index, register.get("tax_code_parent", pd.Series(dtype=object))):
-        if isinstance(code, str) and code not in by_code:
+    own_record: dict[str, bool] = {}
+    for idx, code, own in zip(register.index, register.get("tax_code_parent", pd.Series(dtype=object)),
+                              register.get("tax_code", pd.Series(dtype=object))):
+        if not isinstance(code, str):
+            continue
+        is_own = own == code
+        if code not in by_code or (is_own and not own_record[code]):
             by_code[code] = idx
+            own_record[code] = is_own
     htx_register = register[register["entity_type"].map(lambda t: fold_name(t) in COOPERATIVE_ENTITY_TYPES or "hop tac xa" == fold_name(t))] if not register.empty else register
     register_by_unit = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
 

@@ -196,18 +196,21 @@ def _to_bool(v: Any) -> bool:
     return bool(v)
 
 
-def _to_int(v: Any, where: str) -> int:
+_INT_MAX = 2**31 - 1
+
+
+def _to_int(v: Any, where: str) -> int | None:
     if isinstance(v, (bool, np.bool_)):
         return int(v)
-    if isinstance(v, (int, np.integer)):
+    if isinstance(v, (int, np.integer)) and abs(int(v)) <= _INT_MAX:
         return int(v)
     f = float(v)
-    if not math.isfinite(f):
-        raise ValueError(f"{where}: {v!r} is not a count")
-    r = round(f)
-    if abs(f - r) > 1e-9:
-        log.warning("%s: count %r is not a whole number; stored rounded to %d", where, v, r)
-    return int(r)
+    if not math.isfinite(f) or abs(f) > _INT_MAX or abs(f - round(f)) > 1e-9:
+        # only in staging rows that plausibility (§7.6) quarantined with a finding: the value as read is kept in
+        # quarantine.raw_values; the INTEGER column holds NULL rather than a made-up count or a failed load
+        log.warning("%s: %r is not a count; stored as NULL (the row is quarantined with its raw values)", where, v)
+        return None  # type: ignore[return-value]
+    return int(round(f))
 
 
 def _to_float(v: Any) -> float:
@@ -286,7 +289,9 @@ def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]
                          "parent_code": None, "valid_from": None, "valid_to": None}
     new = [dict(u, parent_code=None) for code, u in by_code.items() if code not in existing]
     if new:  # parents are set in the update below, once every unit exists
-        conn.execute(insert(ADMIN_UNIT), new)
+        # two periods loaded at once into a new warehouse (a backfill) both add the same units: the second
+        # insert of a code is skipped, not an error (the update below writes the same values either way)
+        conn.execute(_insert_ignoring_existing(conn, ADMIN_UNIT), new)
     rows = list(by_code.values())
     if rows:
         stmt = (update(ADMIN_UNIT)
@@ -294,6 +299,18 @@ def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]
                 .values({c.name: bindparam(f"b_{c.name}") for c in ADMIN_UNIT.c if c.name != "unit_code"}))
         conn.execute(stmt, [{f"b_{k}": v for k, v in u.items()} for u in rows])
     return len(rows)
+
+
+def _insert_ignoring_existing(conn: Connection, table: Table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return insert(table)
 
 
 def _bulk_insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 10_000) -> None:
