@@ -32,6 +32,8 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
     "tinh": ("tinh",),
 }
 _COUNCIL = ("uy ban nhan dan", "ubnd")
+# kinds of one administrative tier
+_KIND_FAMILIES = (("thanh pho", "thi xa", "huyen", "quan"), ("xa", "phuong", "thi tran", "dac khu"))
 _UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
 
 
@@ -106,28 +108,40 @@ class UnitMatcher:
         self._patterns: list[tuple[str, re.Pattern[str], AdminUnit, int]] = []
         for u in self.units:
             name = fold(u.name_vi)
-            kinds = KIND_PREFIXES.get(fold(u.kind_vi), (fold(u.kind_vi),) if u.kind_vi else ())
-            prefixes = [k for k in kinds if k] + [c for c in _COUNCIL]
-            alt = "|".join(re.escape(p) for p in prefixes)
-            self._patterns.append((name, re.compile(rf"(?:^|\b)(?:{alt})\s+(?:{'|'.join(re.escape(k) for k in kinds if k) or 'x^'}\s+)?{re.escape(name)}\b"), u, 2))
+            own = fold(u.kind_vi)
+            kinds = KIND_PREFIXES.get(own, (own,) if u.kind_vi else ())
+            # the other kind words of the same tier: a town that became a city ("UBND thành phố Đông Triều" for
+            # the register's thị xã), a clerk's "TP" for a thị xã
+            family = tuple(k for fam in _KIND_FAMILIES if own in fam for kind in fam if kind != own
+                           for k in KIND_PREFIXES.get(kind, (kind,)))
+            own_alt = "|".join(re.escape(p) for p in [k for k in kinds if k] + list(_COUNCIL))
+            kinds_alt = "|".join(re.escape(k) for k in kinds if k) or "x^"
+            self._patterns.append((name, re.compile(
+                rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b"), u, 3))
+            if family:
+                fam_alt = "|".join(re.escape(k) for k in family)
+                self._patterns.append((name, re.compile(
+                    rf"(?:^|\b)(?:(?:{'|'.join(_COUNCIL)})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
             self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
-        self._found: dict[tuple[str, bool], AdminUnit | None] = {}
+        # names without their spaces, for titles typed with a stray space inside a word ("HẠ LO NG")
+        self._compact = {u.unit_code: fold(u.name_vi).replace(" ", "") for u in self.units}
+        self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
 
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))
         return self.by_code.get(m.group(1)) if m else None
 
-    def find(self, text: object, *, allow_bare: bool = False) -> AdminUnit | None:
+    def find(self, text: object, *, allow_bare: bool = False, allow_compact: bool = True) -> AdminUnit | None:
         """The unit named in ``text``: kind/council-qualified names first; bare names only if allowed."""
         folded = fold(text)
         if not folded:
             return None
-        key = (folded, allow_bare)
+        key = (folded, allow_bare, allow_compact)
         if key not in self._found:
-            self._found[key] = self._find(folded, allow_bare)
+            self._found[key] = self._find(folded, allow_bare, allow_compact)
         return self._found[key]
 
-    def _find(self, folded: str, allow_bare: bool) -> AdminUnit | None:
+    def _find(self, folded: str, allow_bare: bool, allow_compact: bool) -> AdminUnit | None:
         hits: list[tuple[int, int, AdminUnit]] = []
         for name, pattern, unit, strength in self._patterns:
             if (strength == 1 and not allow_bare) or name not in folded:
@@ -136,11 +150,26 @@ class UnitMatcher:
             if m:
                 hits.append((strength, len(m.group(0)), unit))
         if not hits:
-            return None
+            return self._find_compact(folded) if allow_compact else None
         hits.sort(key=lambda h: (-h[0], -h[1]))
         best = [h for h in hits if h[:2] == hits[0][:2]]
         distinct = {h[2].unit_code for h in best}
         return best[0][2] if len(distinct) == 1 else None
+
+    def _find_compact(self, folded: str) -> AdminUnit | None:
+        """Last resort for a title that names a unit with a stray space inside a word: "UBND THÀNH PHỐ HẠ LO NG".
+        Only a text that names a council or a kind of unit, and only when exactly one unit's name fits."""
+        words = f" {folded} "
+        if not any(f" {k} " in words for k in (*_COUNCIL, *(p for ps in KIND_PREFIXES.values() for p in ps if len(p) > 2))):
+            return None
+        compact = folded.replace(" ", "")
+        fits = [u for u in self.units if len(self._compact[u.unit_code]) >= 5 and self._compact[u.unit_code] in compact]
+        codes = {u.unit_code for u in fits}
+        if len(codes) == 1:
+            return fits[0]
+        longest = max((len(self._compact[u.unit_code]) for u in fits), default=0)
+        best = {u.unit_code: u for u in fits if len(self._compact[u.unit_code]) == longest}
+        return next(iter(best.values())) if len(best) == 1 else None
 
     def find_in_address(self, text: object) -> AdminUnit | None:
         """In an address "xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh" the unit is a qualified part."""
@@ -149,7 +178,7 @@ class UnitMatcher:
             return None
         found = None
         for part in re.split(r",|;| - ", str(text)):
-            unit = self.find(part)
+            unit = self.find(part, allow_compact=False)  # addresses and tax offices are typed by the register
             if unit is not None:
                 found = unit
         return found

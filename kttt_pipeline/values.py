@@ -26,7 +26,8 @@ class ParsedNumber:
     error: str | None = None  # why the text could not be read as a number
 
 
-_NUMBER_TOKEN = re.compile(r"[-+]?\d[\d.,\s]*")
+_NUMBER_TOKEN = re.compile(r"[-+]?\s*\d[\d.,\s]*")  # a sign may stand apart: "- 5"
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -74,6 +75,8 @@ def parse_number(value: object) -> ParsedNumber:
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return ParsedNumber(None, error="not_a_number")
     text = clean_text(value)
+    if text is not None:
+        text = text.translate(_MINUS_SIGNS)  # "−5" (minus sign), "–5" (en dash) as typed or pasted
     if text is None or text in {"-", "--", "—", "x", "X"} and not _NUMBER_TOKEN.search(text):
         return ParsedNumber(None) if text in (None, "-", "--", "—") else ParsedNumber(None, error="not_a_number")
     negative = False
@@ -160,7 +163,8 @@ _MONEY_UNITS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"\bty dong\b|\bty\b(?= dong)|\bty vnd\b"), 1000.0),
     (re.compile(r"\btrieu dong\b|\btrieu vnd\b|\btr dong\b|\btrd\b"), 1.0),
     (re.compile(r"\b(nghin|ngan) dong\b|\b(nghin|ngan) vnd\b"), 0.001),
-    (re.compile(r"\bdong\b|\bvnd\b"), 0.000001),
+    # bare "đồng", but not the "động"/"đồng" of "lao động", "hoạt động", "cộng đồng" (folded alike)
+    (re.compile(r"(?<!lao )(?<!hoat )(?<!cong )(?<!chuyen )\bdong\b|\bvnd\b"), 0.000001),
 ]
 
 

@@ -225,3 +225,50 @@ def test_tax_register_revenue_written_with_words_is_read_and_recorded(tmp_path):
     dropped = [f for f in read.findings if f.kind == "WORDS_DROPPED"]
     assert len(dropped) == 1 and dropped[0].row_number == 2 and dropped[0].source_file == "thue.csv"
     assert dropped[0].entity_key == "5749309001"
+
+
+@pytest.mark.parametrize("label", ["Toàn thành phố", "Toàn thị xã", "Toàn xã", "Cộng toàn thị xã",
+                                   "Tổng số hợp tác xã trên địa bàn thành phố Hạ Long"])
+def test_total_rows_named_after_the_whole_unit_are_not_cooperatives(tmp_path, label):
+    rows = [coop_row(1, "HTX A", "5789167272", members=10), coop_row(2, "HTX B", "5796132263", members=5),
+            [None, label, None, None, None, None, None, 15, 20] + [None] * 11]
+    ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet(rows, title=[["UBND thành phố Hạ Long"]])]))
+    assert [c["name"] for c in ret.cooperatives] == ["HTX A", "HTX B"]
+    assert {t["field"]: t["value"] for t in ret.totals}["members"] == 15.0
+
+
+def test_sector_headings_with_subtotals_or_in_the_name_column_are_not_cooperatives(tmp_path):
+    rows = [[None, "I. Nông nghiệp"] + [None] * 18,
+            coop_row(1, "HTX A", "5789167272", members=10),
+            ["II", "Phi nông nghiệp", None, None, None, None, None, 30, 40] + [None] * 11,
+            coop_row(2, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải", members=30)]
+    ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet(rows, title=[["UBND huyện Cô Tô"]])]))
+    assert [c["name"] for c in ret.cooperatives] == ["HTX A", "HTX vận tải Bãi Cháy"]
+    assert ret.sheets[0].rows_non_entity == 2
+
+
+@pytest.mark.parametrize("header", ["Vốn điều lệ, tỷ đồng", "Vốn điều lệ - tỷ đồng", "Vốn điều lệ (đăng ký) (tỷ đồng)"])
+def test_money_unit_named_after_a_comma_dash_or_in_a_later_bracket(tmp_path, header):
+    parents = ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", header]
+    spec = SheetSpec("Danh sách HTX", [["UBND huyện Cô Tô"]], parents, None,
+                     rows=[[1, "HTX A", "5789167272", "Nông nghiệp", "Đang hoạt động", "2,5"]])
+    c = read(write_workbook(tmp_path / "r.xlsx", [spec])).cooperatives[0]
+    assert c["charter_capital"] == pytest.approx(2500.0)
+
+
+def test_a_summary_row_counted_in_workers_is_not_read_as_money(tmp_path):
+    items = [[1, "Tổng số HTX", "HTX", 2], [2, "Lao động thường xuyên", "Lao động", 12],
+             [3, "Tổng vốn điều lệ", "Tỷ đồng", "0,3"]]
+    spec = summary_sheet(items, title=[["UBND huyện Cô Tô"]])
+    ret = read(write_workbook(tmp_path / "r.xlsx", [spec, coop_sheet([coop_row(1, "HTX A", "5789167272")])]))
+    values = {s["indicator_code"]: s["value"] for s in ret.summary}
+    assert values["HTX_WORKERS"] == 12 and values["HTX_CHARTER_CAPITAL"] == 300 and values["HTX_TOTAL"] == 2
+
+
+@pytest.mark.parametrize("title, code", [
+    ([["UBND thành phố Đông Triều"]], "205"),  # the register's thị xã, titled as the city it became
+    ([["UBND THÀNH PHỐ HẠ LO NG"]], "193"),    # a stray space inside the name
+])
+def test_unit_identified_despite_another_kind_word_or_a_stray_space(tmp_path, title, code):
+    ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet([coop_row(1, "HTX A", "5789167272")], title=title)]))
+    assert ret.unit is not None and ret.unit.unit_code == code

@@ -328,3 +328,13 @@ def test_a_count_that_is_not_a_count_is_quarantined(members):
     assert list(kept["row_number"]) == [11]
     assert quarantine.iloc[0]["rule"] == "implausible_number" and "số người" in quarantine.iloc[0]["reason_vi"]
     assert [f.kind for f in findings] == ["ROW_QUARANTINED"]
+
+
+def test_averages_on_a_total_row_are_not_compared_with_a_sum():
+    detail = {("d.xlsx", "HTX", "cooperative"): pd.DataFrame({"avg_income": [60.0, 70.0], "members": [10.0, 5.0]})}
+    totals = pd.DataFrame([dict(source_file="d.xlsx", record_type="cooperative", sheet="HTX", row_number=20,
+                                field="avg_income", value=65.0),
+                           dict(source_file="d.xlsx", record_type="cooperative", sheet="HTX", row_number=20,
+                                field="members", value=16.0)])
+    findings = compare_total_rows(totals, detail, {"d.xlsx": "193"})
+    assert [(f.entity_key, f.value_reported, f.value_computed) for f in findings] == [("HTX_MEMBERS", "16", "15")]

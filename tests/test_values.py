@@ -151,3 +151,10 @@ def test_fold_is_idempotent_and_ascii(text):
     once = fold(text)
     assert fold(once) == once
     assert not any(unicodedata.combining(c) for c in once)
+
+
+@pytest.mark.parametrize("text", ["- 5", "\u22125", "\u20135", "-5"])
+def test_a_minus_sign_typed_apart_or_pasted_as_another_dash_keeps_the_number_negative(text):
+    """A negative count must reach §7.6 as negative (and be quarantined), not as a positive number."""
+    parsed = parse_number(text)
+    assert parsed.value == -5.0 and parsed.words_dropped is None

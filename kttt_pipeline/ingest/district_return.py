@@ -11,7 +11,7 @@ from ..admin_units import AdminUnit, UnitMatcher
 from ..findings import Finding
 from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import sheet_kind, summary_label_lookup
+from ..vocabulary import sheet_kind, summary_label_lookup, indicators
 from .records import NUMERIC_FIELDS, RowContext, parse_record
 from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
 from .workbook import Grid, Workbook
@@ -188,7 +188,7 @@ def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             continue
         value = p.value
         unit_text = clean_text(row[idx["unit"]]) if "unit" in idx and idx["unit"] < len(row) else None
-        factor = money_factor(unit_text)
+        factor = money_factor(unit_text) if code is None or code in _MONEY_INDICATORS else None
         if factor is not None:
             value *= factor
         ret.summary.append({"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
@@ -197,6 +197,10 @@ def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             ret.findings.append(Finding("WORDS_DROPPED", f"chỉ tiêu '{label}' ghi '{clean_text(raw)}', đọc là {value:g}",
                                         unit_code=unit_code, entity_key=code or label, source_file=ret.source_file,
                                         sheet=grid.name, row_number=grid.excel_row(i), value_reported=clean_text(raw), rule="6"))
+
+
+#: indicators measured in money (their unit in indicators.csv names đồng): only these take a money unit factor
+_MONEY_INDICATORS = {i.code for i in indicators() if "đồng" in i.unit}
 
 
 def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> DistrictReturn:

@@ -31,6 +31,27 @@ MIN_FIELDS = {"cooperative": 4, "group": 3, "summary": 2, "tax": 3, "union": 3, 
 
 _TOTAL_WORDS = {"cong", "tong cong", "tong so", "tong", "toan tinh", "toan huyen", "cong toan huyen",
                 "tong cong toan huyen", "tong so toan huyen", "cong chung", "tong cong chung"}
+#: a row labelled with the whole of a unit ("Toàn thành phố", "Toàn xã" since 1/7/2025, "Cộng toàn thị xã") or
+#: "Tổng số/Tổng cộng …" of any length is a total row; "Cộng …" only when short (a name could start "Cộng đồng")
+_TOTAL_PREFIXES = ("tong cong", "tong so ", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa",
+                   "toan quan", "toan xa", "toan phuong", "toan thi tran", "toan dac khu", "cong toan ")
+_ROMAN_START = re.compile(r"^\s*[IVXLCivxlc]+\b")  # cheap test on the raw name before folding it
+_ROMAN_LEAD = re.compile(r"^(?:[ivxlc]+|[a-e])\s+(.+)$")
+
+
+def _is_total_label(folded: str) -> bool:
+    return folded in _TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES) or (folded.startswith("cong ")
+                                                                             and len(folded) < 40)
+
+
+def _is_sector_heading(folded_name: str, fseq: str) -> bool:
+    """A group heading by sector: "I. Nông nghiệp" in the name column, or "II" | "Phi nông nghiệp"."""
+    sectors = sector_lookup()
+    if fseq and _ROMAN.match(fseq) and (folded_name in sectors or folded_name.startswith("phi ")):
+        return True
+    m = _ROMAN_LEAD.match(folded_name)
+    return bool(m) and _ROMAN.match(folded_name.split()[0]) is not None and (
+        m.group(1) in sectors or m.group(1).startswith("phi "))
 _ROMAN = re.compile(r"^(?=[ivxlc]+\b)(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?:\s.*)?$")
 _LETTER_HEADING = re.compile(r"^[a-e]\s*$")
 _SIGNATURE = re.compile(
@@ -147,10 +168,19 @@ def _map_columns(grid: Grid, i: int, record_type: str, two_rows: bool) -> list[C
 
 
 def _paren_unit(text: str | None) -> str | None:
+    """The part of a header that names its unit: the first bracketed group naming a money unit ("Vốn điều lệ
+    (đăng ký) (tỷ đồng)"), else what follows the last comma or dash ("Vốn điều lệ, tỷ đồng"), else the first
+    bracketed group."""
     if not text:
         return None
-    m = re.search(r"\(([^)]*)\)", text)
-    return m.group(1) if m else None
+    groups = re.findall(r"\(([^)]*)\)", text)
+    for g in groups:
+        if money_factor(g) is not None:
+            return g
+    tail = re.split(r",|\s[-–]\s", re.sub(r"\([^)]*\)", "", text))
+    if len(tail) > 1 and money_factor(tail[-1]) is not None:
+        return tail[-1]
+    return groups[0] if groups else None
 
 
 def _score(columns: list[Column], record_type: str) -> int:
@@ -209,9 +239,9 @@ def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> s
     name = _text(row[idx["name"]]) if "name" in idx and idx["name"] < len(row) else None
     lead = [t for t in (_text(v) for v in row[: max(4, (idx.get("name", 0) + 1))]) if t]
     folded_lead = [fold(t) for t in lead]
-    if any(f in _TOTAL_WORDS or f.startswith(("tong cong", "cong ", "tong so ")) and len(f) < 40 for f in folded_lead[:2]):
+    if any(_is_total_label(f) for f in folded_lead[:2]):
         # "Tổng số" as the first texts of the row (STT/name columns): a total row
-        if not name or fold(name) in _TOTAL_WORDS or fold(name).startswith(("tong cong", "cong ", "tong so ")):
+        if not name or _is_total_label(fold(name)):
             return TOTAL
     if not seq and not name and any(_SIGNATURE.search(fold(t)) for t in (_text(v) for v in row) if t):
         return END
@@ -223,6 +253,9 @@ def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> s
     fseq = fold(seq) if seq else ""
     if fseq and (_ROMAN.match(fseq) or _LETTER_HEADING.match(fseq)) and not has_numbers:
         return HEADING
+    if name and ((fseq and _ROMAN.match(fseq)) or (not fseq and _ROMAN_START.match(name))) \
+            and _is_sector_heading(fold(name), fseq):
+        return HEADING  # a sector's heading, even when it carries the sector's subtotals
     if not name:
         if fseq and not has_numbers and not fseq.replace(" ", "").isdigit():
             return NOTE

@@ -72,7 +72,7 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
             parsed = parse_record(row, table, ctx, provisional_key=code_raw)
             rec = parsed.values
             rec["status_code"] = parse_tax_status(row[idx["status"]] if "status" in idx and idx["status"] < len(row) else None)
-            unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"))
+            unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"), allow_compact=False)
             rec["unit_code"] = unit.unit_code if unit else None
             rec.update({"source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)})
             out.records.append(rec)

@@ -73,6 +73,8 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
     for rec in totals.itertuples(index=False):
+        if rec.field not in TOTAL_FIELDS.get(rec.record_type, ()):
+            continue  # an average (income per worker, revenue per group) is not the sum of its rows
         rows = detail.get((rec.source_file, rec.sheet, rec.record_type))
         if rows is None or rec.field not in rows:
             continue
