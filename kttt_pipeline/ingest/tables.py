@@ -36,7 +36,6 @@ _TOTAL_WORDS = {"cong", "tong cong", "tong so", "tong", "toan tinh", "toan huyen
 _TOTAL_PREFIXES = ("tong cong", "tong so ", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa",
                    "toan quan", "toan xa", "toan phuong", "toan thi tran", "toan dac khu", "cong toan ")
 _ROMAN_START = re.compile(r"^\s*[IVXLCivxlc]+\b")  # cheap test on the raw name before folding it
-_ROMAN_LEAD = re.compile(r"^(?:[ivxlc]+|[a-e])\s+(.+)$")
 
 
 def _is_total_label(folded: str) -> bool:
@@ -49,9 +48,8 @@ def _is_sector_heading(folded_name: str, fseq: str) -> bool:
     sectors = sector_lookup()
     if fseq and _ROMAN.match(fseq) and (folded_name in sectors or folded_name.startswith("phi ")):
         return True
-    m = _ROMAN_LEAD.match(folded_name)
-    return bool(m) and _ROMAN.match(folded_name.split()[0]) is not None and (
-        m.group(1) in sectors or m.group(1).startswith("phi "))
+    first, _, rest = folded_name.partition(" ")
+    return bool(rest) and _ROMAN.match(first) is not None and (rest in sectors or rest.startswith("phi "))
 _ROMAN = re.compile(r"^(?=[ivxlc]+\b)(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?:\s.*)?$")
 _LETTER_HEADING = re.compile(r"^[a-e]\s*$")
 _SIGNATURE = re.compile(

@@ -45,14 +45,16 @@ def _footnote(fig: Figure, d: PeriodData) -> None:
              ha="left", va="bottom", wrap=True)
 
 
-def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: str) -> None:
+def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: str | list[str],
+          headroom: float = 1.25) -> None:
+    """Horizontal bars, first label on top, each labelled with its text; ``headroom`` leaves room for the texts."""
     y = list(range(len(labels)))[::-1]
     ax.barh(y, values, color=color)
     ax.set_yticks(y, labels)
     top = max(values) if values and max(values) > 0 else 1
     for yi, val, txt in zip(y, values, texts):
         ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
-    ax.set_xlim(0, top * 1.25)
+    ax.set_xlim(0, top * headroom)
     ax.spines[["top", "right"]].set_visible(False)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
 
@@ -88,15 +90,7 @@ def chart_status(d: PeriodData) -> Figure:
     colors = [COLORS["active"]] * 2 + [COLORS["inactive"]] * 4
     with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
-        y = list(range(len(labels)))[::-1]
-        ax.barh(y, values, color=colors)
-        ax.set_yticks(y, labels)
-        top = max(values) if values and max(values) > 0 else 1
-        for yi, val, txt in zip(y, values, texts):
-            ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
-        ax.set_xlim(0, top * 1.3)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
+        _barh(ax, labels, values, texts, colors, headroom=1.3)
         active = d.value("HTX_ACTIVE")
         ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
                                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
@@ -107,7 +101,7 @@ def chart_status(d: PeriodData) -> Figure:
 
 
 #: above this many reporting units (communes since 1/7/2025, or a national run) the unit chart shows the units
-#: that did not report and the largest ones, and one bar for all the others
+#: that did not report and the largest ones, and counts the others in its title
 MAX_UNIT_BARS = 40
 
 
