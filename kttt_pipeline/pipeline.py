@@ -173,7 +173,7 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
         findings.append(Finding("SECTOR_UNKNOWN", f"{what}: tính vào lĩnh vực Khác",
                                 unit_code=rec.unit_code, entity_key=rec.tax_code_raw if record_type == "cooperative" and rec.tax_code_raw else rec.name,
                                 source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number),
-                                value_reported=text or None, value_computed="OTHER", rule="3"))
+                                value_reported=text or None, value_computed="Khác", rule="3"))
     df = df.copy()
     df["sector"] = sectors
     return df
@@ -231,7 +231,8 @@ def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tupl
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None) -> StagedPeriod:
     """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal).
 
-    ``workers``: processes reading district workbooks (default: one per core for large periods, else 1)."""
+    ``workers``: processes reading the district workbooks and tax extracts (default: one per core for large
+    periods, else 1)."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir)
@@ -426,7 +427,7 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
     for rec in coops[coops["is_active"] & coops["grade"].isna()].itertuples():
         findings.append(Finding("GRADE_MISSING", f"HTX '{rec.name}' đang hoạt động, có kê khai thuế nhưng chưa được "
                                 "xếp loại: tính vào nhóm trung bình", unit_code=rec.unit_code, entity_key=rec.tax_code or rec.name,
-                                source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number), rule="HTX_AVERAGE"))
+                                source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number), rule="7.8"))
     _rekey(findings, key_of_row)
 
     # THT: one per folded name within a unit

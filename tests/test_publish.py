@@ -319,6 +319,8 @@ def test_finding_labels_are_vietnamese():
     assert kind_label("HEADER_UNMAPPED") != "HEADER_UNMAPPED"  # falls back to the pipeline's labels
     assert severity_label("error") == "Lỗi (đã loại)"
     assert "§7.4" in rule_label("7.4") and rule_label(None) == ""
+    # a §7.6 finding names the failed check after a colon; the signer reads the rule, the check is in the detail
+    assert rule_label("7.6:mw_gt_workers,negative_value") == rule_label("7.6") == "Kiểm tra tính hợp lý, loại dòng sai (§7.6)"
 
 
 # ---- the appendix workbook -------------------------------------------------------------------------------

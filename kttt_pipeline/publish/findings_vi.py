@@ -47,6 +47,7 @@ RULE_VI: dict[str, str] = {
     "7.7": "Đủ đơn vị báo cáo (§7.7)",
     "7.8": "Phạm vi tính chỉ tiêu (§7.8)",
     "2": "Nhận diện tệp và đơn vị báo cáo (§2)",
+    "3": "Danh mục lĩnh vực, tình trạng, xếp loại (§3)",
 }
 
 
@@ -73,7 +74,8 @@ def rule_label(rule: str | None) -> str:
     """``"7.4"`` → ``"Tình trạng theo cơ quan thuế (§7.4)"``; unknown rules are shown as ``§<rule>``."""
     if rule is None:
         return ""
-    key = str(rule).strip().lstrip("§").strip()
+    # "7.6:mw_gt_workers" → the rule of §7.6; which check failed is in the finding's Vietnamese detail
+    key = str(rule).strip().lstrip("§").strip().split(":")[0].strip()
     if not key:
         return ""
     if key in RULE_VI:
