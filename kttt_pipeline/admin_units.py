@@ -1,6 +1,6 @@
 """Administrative units and identifying the reporting unit of a workbook (spec §2).
 
-The units come from ``vocab/admin_units.csv`` (or ``<raw dir>/admin_units.csv`` when a province ships its
+The units come from ``vocab/provinces/<code>/admin_units.csv`` (or ``<raw dir>/admin_units.csv`` when a province ships its
 own register, e.g. the communes and special zones in force since 1/7/2025). A workbook names its unit in
 its title block ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "UBND huyện Bình Liêu", "UBND TP Uông Bí",
 "UBND H. Ba Chẽ") or in a cell "Mã đơn vị: 193".
@@ -8,9 +8,12 @@ its title block ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "UBND huyện Bì
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -70,12 +73,83 @@ def _units_from_rows(rows: list[dict[str, str]]) -> list[AdminUnit]:
     ]
 
 
-def load_admin_units(raw_dir: Path | None = None) -> list[AdminUnit]:
-    """The province's units: ``<raw_dir>/admin_units.csv`` when present, else the packaged register."""
-    if raw_dir is not None and (Path(raw_dir) / "admin_units.csv").is_file():
-        df = pd.read_csv(Path(raw_dir) / "admin_units.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        return _units_from_rows(df.to_dict("records"))
-    return _units_from_rows(read_vocab_csv("admin_units.csv"))
+#: environment variable naming the province whose packaged register and crosswalk are used
+PROVINCE_ENV = "KTTT_PROVINCE"
+REGISTER_FILE = "admin_units.csv"
+CROSSWALK_FILE = "commune_crosswalk_2025.csv"
+
+
+def _packaged(province: str, name: str):
+    return resources.files("kttt_pipeline.vocab").joinpath("provinces").joinpath(province).joinpath(name)
+
+
+def _province_rows() -> list[dict[str, str]]:
+    with _packaged_list().open(encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _packaged_list():
+    return resources.files("kttt_pipeline.vocab").joinpath("provinces").joinpath("provinces.csv")
+
+
+def packaged_provinces() -> list[str]:
+    """Province codes with a packaged register (``vocab/provinces/<code>/admin_units.csv``)."""
+    return [r["province_code"].strip() for r in _province_rows()]
+
+
+def default_province() -> str:
+    """The province used when none is given: ``KTTT_PROVINCE``, else the row of ``vocab/provinces/provinces.csv``
+    marked ``is_default``."""
+    env = os.environ.get(PROVINCE_ENV, "").strip()
+    if env:
+        return env
+    rows = _province_rows()
+    marked = [r["province_code"].strip() for r in rows if (r.get("is_default") or "").strip() == "1"]
+    if len(marked) != 1:
+        raise ValueError("vocab/provinces/provinces.csv must mark exactly one province is_default=1")
+    return marked[0]
+
+
+def resolve_province(province: str | None = None) -> str:
+    """The province code asked for (``--province``), else :func:`default_province`; it must be packaged."""
+    code = (str(province).strip() if province is not None and str(province).strip() else default_province())
+    if code not in packaged_provinces():
+        raise ValueError(f"no packaged register for province {code!r} (packaged: {', '.join(packaged_provinces())}); "
+                         f"place admin_units.csv and {CROSSWALK_FILE} in the raw folder")
+    return code
+
+
+def register_path(raw_dir: Path | None = None, province: str | None = None):
+    """Where the register comes from: ``<raw_dir>/admin_units.csv`` when present, else the packaged one."""
+    if raw_dir is not None and (Path(raw_dir) / REGISTER_FILE).is_file():
+        return Path(raw_dir) / REGISTER_FILE
+    return _packaged(resolve_province(province), REGISTER_FILE)
+
+
+def crosswalk_path(raw_dir: Path | None = None, province: str | None = None):
+    """Where the commune crosswalk comes from: ``<raw_dir>/commune_crosswalk_2025.csv`` when present, else the
+    packaged one of the province."""
+    if raw_dir is not None and (Path(raw_dir) / CROSSWALK_FILE).is_file():
+        return Path(raw_dir) / CROSSWALK_FILE
+    return _packaged(resolve_province(province), CROSSWALK_FILE)
+
+
+def load_admin_units(raw_dir: Path | None = None, province: str | None = None) -> list[AdminUnit]:
+    """The province's units: ``<raw_dir>/admin_units.csv`` when present, else the packaged register of
+    ``province`` (default :func:`default_province`)."""
+    path = register_path(raw_dir, province)
+    with path.open(encoding="utf-8-sig") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return _units_from_rows(df.to_dict("records"))
+
+
+def load_crosswalk(raw_dir: Path | None = None, province: str | None = None) -> pd.DataFrame:
+    """The 2025 commune crosswalk (spec §11.1): old_code, old_name, old_kind, old_district_code → new_code,
+    share (full/partial), is_main. Codes are kept as text (leading zeros)."""
+    path = crosswalk_path(raw_dir, province)
+    with path.open(encoding="utf-8-sig") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    return df.apply(lambda c: c.str.strip())
 
 
 def province_of(units: list[AdminUnit]) -> AdminUnit:

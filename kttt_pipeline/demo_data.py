@@ -309,7 +309,9 @@ class _Unit:
 
 
 def _package_units(period: Period) -> list[_Unit]:
-    with resources.files("kttt_pipeline.vocab").joinpath("admin_units.csv").open(encoding="utf-8-sig") as fh:
+    from .admin_units import register_path
+
+    with register_path().open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     out = []
     for r in rows:

@@ -220,7 +220,7 @@ def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tupl
     # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
-                             initargs=(units,)) as pool:
+                             initargs=(matcher.units,)) as pool:
         tax_futures = [pool.submit(_read_file, "tax", path, src) for path, src in tax_jobs]  # the longest first
         chunk = max(1, len(district_jobs) // (workers * 8))
         districts = list(pool.map(_read_file, ["district"] * len(district_jobs), [p for p, _ in district_jobs],
@@ -236,7 +236,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir)
-    matcher = UnitMatcher(units)
+    matcher = UnitMatcher(reporting_units(units, period))  # only units in force name a return (§11)
     folder = raw_dir / period.key
     findings: list[Finding] = []
     audits: list[dict] = []

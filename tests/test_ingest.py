@@ -6,7 +6,8 @@ import unicodedata
 import openpyxl
 import pytest
 
-from kttt_pipeline.admin_units import UnitMatcher, load_admin_units
+from kttt_pipeline.admin_units import UnitMatcher, load_admin_units, reporting_units
+from kttt_pipeline.periods import Period
 from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.tax_register import parse_tax_status, read_tax_register
@@ -16,7 +17,7 @@ from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from .workbook_factory import (SheetSpec, coop_row, coop_sheet,
                                group_sheet, summary_sheet, write_workbook)
 
-MATCHER = UnitMatcher(load_admin_units())
+MATCHER = UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3")))
 
 
 def read(path):

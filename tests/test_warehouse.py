@@ -310,19 +310,20 @@ def test_frames_that_do_not_fit_are_refused_before_touching_the_database(engine)
 
 
 def test_admin_units_from_the_register_with_placeholders_and_upserts(engine):
-    result = make_result("2024-Q3", with_admin=False)  # → vocab/admin_units.csv
+    from kttt_pipeline.admin_units import admin_units_frame, load_admin_units
+
+    register = len(load_admin_units())
+    result = make_result("2024-Q3", with_admin=False)  # → the packaged register
     result.cooperative.loc[0, "unit_code"] = "999"      # a code the register lacks
     counts = load_period(engine, "2024-Q3", result)
     assert counts["cooperative"] == len(result.cooperative)
     with engine.connect() as conn:
         units = {r.unit_code: r for r in conn.execute(text("SELECT * FROM admin_unit"))}
-    assert len(units) == 15 and units["999"].level == "unknown"
+    assert len(units) == register + 1 and units["999"].level == "unknown"
     assert units["193"].name_vi == "Hạ Long" and str(units["193"].valid_to) == "2025-06-30"
     assert units["22"].parent_code is None and units["193"].parent_code == "22"
 
     # the register of 1/7/2025: a renamed unit, a new commune under the province; nothing is deleted
-    from kttt_pipeline.admin_units import admin_units_frame, load_admin_units
-
     frame = admin_units_frame(load_admin_units())
     frame.loc[frame["unit_code"] == "193", "name_vi"] = "Hạ Long (cũ)"
     frame = pd.concat([frame, pd.DataFrame([{"unit_code": "25001", "level": "commune", "name_vi": "Hà Lầm",
@@ -333,7 +334,7 @@ def test_admin_units_from_the_register_with_placeholders_and_upserts(engine):
     load_period(engine, "2025-Q3", result)
     with engine.connect() as conn:
         units = {r.unit_code: r for r in conn.execute(text("SELECT * FROM admin_unit"))}
-    assert len(units) == 16 and units["193"].name_vi == "Hạ Long (cũ)"
+    assert len(units) == register + 2 and units["193"].name_vi == "Hạ Long (cũ)"
     assert str(units["25001"].valid_from) == "2025-07-01" and units["25001"].parent_code == "22"
 
 
