@@ -20,7 +20,7 @@ from .ingest.workbook import FileUnreadable, read_workbook
 from .periods import Period, period_of_date
 from .pipeline import COOP_STAGE_COLUMNS, GROUP_STAGE_COLUMNS, _frame, _stage_sectors
 from .reconcile.plausibility import quarantine_rows
-from .reconcile.summary_compare import compare_total_rows
+from .reconcile.summary_compare import TOTAL_ROW_COLUMNS, compare_total_rows
 
 EXPECTED_COOP_FIELDS = {
     "tax_code": "Mã số thuế", "registered_on": "Ngày thành lập", "sector": "Lĩnh vực", "status": "Tình trạng",
@@ -89,8 +89,7 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         rows = ", ".join(str(int(r)) for r in g["row_number"])
         findings.append(Finding("DUPLICATE", f"mã số thuế {code} xuất hiện ở các dòng {rows}", unit_code=ret.unit.unit_code,
                                 entity_key=code, source_file=path.name, sheet=g["sheet"].iloc[0]))
-    totals = pd.DataFrame([{**t, "source_file": path.name} for t in ret.totals],
-                          columns=["source_file", "record_type", "sheet", "row_number", "field", "value"])
+    totals = pd.DataFrame([{**t, "source_file": path.name} for t in ret.totals], columns=TOTAL_ROW_COLUMNS)
     detail = {(path.name, s, "cooperative"): g for s, g in coops.groupby("sheet")}
     detail.update({(path.name, s, "group"): g for s, g in groups.groupby("sheet")})
     findings += compare_total_rows(totals, detail, {path.name: ret.unit.unit_code})

@@ -22,7 +22,7 @@ from .reconcile import entity_resolution, indicators as ind
 from .reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
 from .reconcile.resubmissions import Submission, choose_winners
 from .reconcile.status import reconcile_status
-from .reconcile.summary_compare import compare_summary, compare_total_rows
+from .reconcile.summary_compare import TOTAL_ROW_COLUMNS, compare_summary, compare_total_rows
 from .schemas import SECTORS
 from .text import fold_name
 
@@ -363,7 +363,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
         stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text"], period),
         stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet"], period),
-        total_rows=pd.DataFrame(totals, columns=["source_file", "record_type", "sheet", "row_number", "field", "value"]),
+        total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS),
         target=_frame(target_rows, TARGET_COLUMNS),
         findings=findings,
         winners={u: s.source_file for u, s in winners.items()},

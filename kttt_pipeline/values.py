@@ -2,7 +2,8 @@
 
 * numbers: real numbers, or text in Vietnamese style ("3.030,6", "58.500"), sometimes with words
   ("khoảng 58.500", "trên 3,5"): the words are dropped and that is reported;
-* dates: Excel dates/serials, or text ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``;
+* dates: Excel dates/serials (also a serial typed as text), or text ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``,
+  ``yyyy.mm.dd``, ``yyyy-mm-dd``, ``yyyy/mm/dd``;
 * money units: đồng, nghìn đồng, triệu đồng, tỷ đồng → a factor to triệu đồng;
 * marks: "x", "X", "Có", "1" mean yes.
 """
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .text import clean_text, fold
+from .vocabulary import money_units
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -103,7 +105,13 @@ def parse_number(value: object) -> ParsedNumber:
 
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_YEAR_FIRST_DATE = re.compile(r"^\s*(\d{4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_SERIAL_TEXT = re.compile(r"^\s*(\d{5})(?:[.,]0+)?\s*$")
+
+#: an Excel serial day number is read as a date only inside this range (1/1/1950 … 31/12/2100): a cooperative
+#: registered or dissolved outside it is not plausible, and a bare year (2015) or a count is not a date
+SERIAL_FIRST = dt.date(1950, 1, 1)
+SERIAL_LAST = dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,16 @@ class ParsedDate:
     error: str | None = None
 
 
+def excel_serial_date(serial: float) -> dt.date | None:
+    """The date of an Excel serial day number (1900 date system), None outside the plausible range."""
+    day = EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return day if SERIAL_FIRST <= day <= SERIAL_LAST else None
+
+
 def parse_date(value: object) -> ParsedDate:
+    """A date cell: an Excel date, an Excel serial (number, or five digits typed as text, "44256"), or text
+    ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy`` (two-digit years are 20yy) or ``yyyy.mm.dd``, ``yyyy-mm-dd``,
+    ``yyyy/mm/dd``."""
     if value is None or value == "":
         return ParsedDate(None)
     if isinstance(value, dt.datetime):
@@ -122,9 +139,10 @@ def parse_date(value: object) -> ParsedDate:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
             return ParsedDate(None)
-        if 1 <= value < 2958466:  # Excel serial day number
-            return ParsedDate(EXCEL_EPOCH + dt.timedelta(days=int(value)))
-        return ParsedDate(None, error="not_a_date")
+        if not 1 <= value < 2958466:
+            return ParsedDate(None, error="not_a_date")
+        day = excel_serial_date(value)
+        return ParsedDate(day) if day else ParsedDate(None, error="not_a_date")
     text = clean_text(value)
     if text is None:
         return ParsedDate(None)
@@ -137,12 +155,16 @@ def parse_date(value: object) -> ParsedDate:
             return ParsedDate(dt.date(year, month, day))
         except ValueError:
             return ParsedDate(None, error="not_a_date")
-    m = _ISO_DATE.match(text)
+    m = _YEAR_FIRST_DATE.match(text)
     if m:
         try:
-            return ParsedDate(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            return ParsedDate(dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4))))
         except ValueError:
             return ParsedDate(None, error="not_a_date")
+    m = _SERIAL_TEXT.match(text)
+    if m:
+        day = excel_serial_date(int(m.group(1)))
+        return ParsedDate(day) if day else ParsedDate(None, error="not_a_date")
     return ParsedDate(None, error="not_a_date")
 
 
@@ -158,24 +180,24 @@ def find_date_in_text(text: object) -> dt.date | None:
     return parse_date(m.group(1)).value if m else None
 
 
-# money unit → factor to triệu đồng, most specific first (folded text)
-_MONEY_UNITS: list[tuple[re.Pattern[str], float]] = [
-    (re.compile(r"\bty dong\b|\bty\b(?= dong)|\bty vnd\b"), 1000.0),
-    (re.compile(r"\btrieu dong\b|\btrieu vnd\b|\btr dong\b|\btrd\b"), 1.0),
-    (re.compile(r"\b(nghin|ngan) dong\b|\b(nghin|ngan) vnd\b"), 0.001),
-    # bare "đồng", but not the "động"/"đồng" of "lao động", "hoạt động", "cộng đồng" (folded alike)
-    (re.compile(r"(?<!lao )(?<!hoat )(?<!cong )(?<!chuyen )\bdong\b|\bvnd\b"), 0.000001),
-]
-
-
 def money_factor(text: object) -> float | None:
-    """Factor converting an amount in the unit named in ``text`` to triệu đồng; None when no unit is named."""
+    """Factor converting an amount in the unit named in ``text`` to triệu đồng; None when no unit is named.
+
+    The units and their abbreviations ("(tr.đ)", "(trđ)", "Tr.đồng", "(tỷ đ)", "ng.đ") are data:
+    ``vocab/money_units.csv``; the longest unit named wins, phrases such as "lao động" are not "đồng"."""
     folded = fold(text)
     if not folded:
         return None
-    for pattern, factor in _MONEY_UNITS:
-        if pattern.search(folded):
-            return factor
+    units, not_units = money_units()
+    padded = f" {folded} "
+    for phrase in not_units:
+        padded = padded.replace(f" {phrase} ", " ")
+    for unit in units:
+        if unit.whole:
+            if folded == unit.folded:
+                return unit.factor
+        elif f" {unit.folded} " in padded:
+            return unit.factor
     return None
 
 

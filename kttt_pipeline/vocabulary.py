@@ -129,3 +129,89 @@ def summary_label_lookup() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def tax_status_codes() -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in read_vocab_csv("tax_status_codes.csv")}
+
+
+# ------------------------------------------------------------------ words of rows and units (row_labels.csv, money_units.csv)
+
+
+@dataclass(frozen=True)
+class RowLabels:
+    """Folded words that give a table row its meaning (spec §3); see ``vocab/row_labels.csv``."""
+
+    total: frozenset[str]  # a whole cell that is a total label
+    total_prefix: tuple[str, ...]  # "tổng cộng …", "toàn huyện …": a total of any length
+    not_total_prefix: tuple[str, ...]  # "tổng công ty …"
+    grand_qualifier: tuple[str, ...]  # "cộng toàn …", "cộng chung": the whole listing
+    section_word: tuple[str, ...]  # "cộng lĩnh vực …": words before a section number or sector
+    signature: tuple[str, ...]
+    note_prefix: tuple[str, ...]  # folded prefixes of note lines
+    note_symbol: tuple[str, ...]  # prefixes that fold to nothing ("(*)", "*"), compared on the written text
+    none_marker: frozenset[str]  # "Không có": a unit without cooperatives
+
+
+@lru_cache(maxsize=1)
+def row_labels() -> RowLabels:
+    by_kind: dict[str, list[str]] = {}
+    symbols: list[str] = []
+    for r in read_vocab_csv("row_labels.csv"):
+        f = fold(r["text"])
+        if f:
+            by_kind.setdefault(r["kind"], []).append(f)
+        elif r["kind"] == "note_prefix":
+            symbols.append(r["text"].strip())
+
+    def longest_first(kind: str) -> tuple[str, ...]:
+        return tuple(sorted(set(by_kind.get(kind, [])), key=len, reverse=True))
+
+    return RowLabels(frozenset(by_kind.get("total", [])), longest_first("total_prefix"),
+                     longest_first("not_total_prefix"), longest_first("grand_qualifier"),
+                     longest_first("section_word"), longest_first("signature"), longest_first("note_prefix"),
+                     tuple(sorted(symbols, key=len, reverse=True)), frozenset(by_kind.get("none_marker", [])))
+
+
+@dataclass(frozen=True)
+class MoneyUnit:
+    folded: str
+    factor: float  # to triệu đồng
+    whole: bool  # only when it is the whole text
+
+
+@lru_cache(maxsize=1)
+def money_units() -> tuple[tuple[MoneyUnit, ...], tuple[str, ...]]:
+    """(units, longest first; folded phrases that merely look like 'đồng' — 'lao động', 'cộng đồng')."""
+    units, not_units = [], []
+    for r in read_vocab_csv("money_units.csv"):
+        f = fold(r["text"])
+        if r["match"] == "not_unit":
+            not_units.append(f)
+        else:
+            units.append(MoneyUnit(f, float(r["factor_to_million"]), r["match"] == "whole"))
+    units.sort(key=lambda u: len(u.folded), reverse=True)
+    return tuple(units), tuple(sorted(not_units, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def continuation_words() -> tuple[str, ...]:
+    """Folded words that mark a listing continued on another sheet ("DS HTX (tiếp)")."""
+    words = [fold(r["name"]) for r in read_vocab_csv("sheet_names.csv") if r["sheet_kind"] == "continuation"]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def listing_sheet_kind(sheet_name: str) -> tuple[str | None, bool]:
+    """The kind of a sheet by its name, and whether the name marks a continuation ("DS HTX (tiếp)", "DS HTX 2")."""
+    kind = sheet_kind(sheet_name)
+    if kind is not None and kind != "continuation":
+        return kind, False
+    f = fold(sheet_name)
+    for w in continuation_words():
+        if f.endswith(" " + w):
+            base = f[: -len(w) - 1]
+            k = sheet_kinds().get(base.replace(" ", ""))
+            if k and k != "continuation":
+                return k, True
+    m = re.match(r"^(.*?)\s*(\d{1,2})$", f)
+    if m and m.group(1):
+        k = sheet_kinds().get(m.group(1).replace(" ", ""))
+        if k and k != "continuation":
+            return k, True
+    return None, False

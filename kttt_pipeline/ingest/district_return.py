@@ -11,9 +11,10 @@ from ..admin_units import AdminUnit, UnitMatcher
 from ..findings import Finding
 from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import sheet_kind, summary_label_lookup, indicators
+from ..vocabulary import indicators, listing_sheet_kind, summary_label_lookup
 from .records import NUMERIC_FIELDS, RowContext, parse_record
-from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
+from .tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table, strong_evidence,
+                     classify, data_rows, locate_table)
 from .workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -126,40 +127,71 @@ def _data_until(block: list[tuple[int, list[str | None]]]) -> dt.date | None:
     return None
 
 
-def _sheet_kind(grid: Grid) -> str | None:
-    kind = sheet_kind(grid.name)
+def _sheet_kind(grid: Grid) -> tuple[str | None, bool]:
+    """(kind, continued): the sheet's kind by its name, and whether the name marks a continued listing."""
+    kind, continued = listing_sheet_kind(grid.name)
     if kind in ("summary", "cooperative", "group"):
-        return kind
-    return None
+        return kind, continued
+    return None, False
 
 
-def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
+_MONEY_TOTAL_FIELDS = {"charter_capital", "revenue", "profit", "avg_income", "avg_income_month"}
+
+
+@dataclass
+class _Item:
+    """One meaningful row of a listing (entities, headings, totals), in the order of the sheets."""
+    kind: str  # ENTITY | HEADING | TOTAL
+    sheet: str
+    row_number: int
+    rc: RowClass | None = None
+    values: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
+    idx = table.field_index()
+    out = []
+    for fld in NUMERIC_FIELDS[table.record_type]:  # in the vocabulary's order: the same order in every process
+        if fld in idx and idx[fld] < len(row):
+            p = parse_number(row[idx[fld]])
+            if p.value is not None:
+                out.append((fld, p.value * (table.factor_for(fld) if fld in _MONEY_TOTAL_FIELDS else 1.0)))
+    return out
+
+
+def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None,
+                  items: list[_Item]) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
     idx = table.field_index()
+    rows = data_rows(grid, table)  # vertical merges of sectors/statuses filled down
     # the table body ends at the signature block or after the last non-empty row
-    last = len(grid.rows) - 1
-    while last >= table.data_start and all(v is None for v in grid.rows[last]):
+    last = len(rows) - 1
+    while last >= table.data_start and all(v is None for v in rows[last]):
         last -= 1
-    for i in range(table.data_start, last + 1):
-        row = grid.rows[i]
-        kind = classify_row(row, table, numeric)
-        if kind == END:
-            break
+    start = table.data_start
+    if table.header_rows == 0:  # a listing continued without its header: skip its title lines
+        while start <= last and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
+            start += 1
+    ended = False
+    for i in range(start, last + 1):
+        row = rows[i]
+        rc = classify(row, table, numeric)
+        if rc.kind == END:
+            ended = True
+            continue
+        if ended and not (rc.kind == ENTITY and strong_evidence(row, idx)):
+            continue  # below the signature only a row that plainly is a cooperative is read
         sres.rows_read += 1
         excel_row = grid.excel_row(i)
-        if kind in (BLANK, HEADING, NOTE):
+        if rc.kind in (BLANK, NOTE) or rc.kind == HEADING and not rc.has_numbers:
             sres.rows_non_entity += 1
+            if rc.kind == HEADING:
+                items.append(_Item(HEADING, grid.name, excel_row, rc))
             continue
-        if kind == TOTAL:
+        if rc.kind in (TOTAL, HEADING):
             sres.rows_non_entity += 1
-            for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same order in every process
-                if fld in idx and idx[fld] < len(row):
-                    p = parse_number(row[idx[fld]])
-                    if p.value is not None:
-                        value = p.value * (table.factor_for(fld) if fld in {"charter_capital", "revenue", "profit", "avg_income", "avg_income_month"} else 1.0)
-                        ret.totals.append({"record_type": rt, "sheet": grid.name, "row_number": excel_row,
-                                           "field": fld, "value": value})
+            items.append(_Item(rc.kind, grid.name, excel_row, rc, _row_values(row, table)))
             continue
         ctx = RowContext(ret.source_file, grid.name, excel_row, unit_code)
         name = clean_text(row[idx["name"]]) if "name" in idx and idx["name"] < len(row) else None
@@ -169,6 +201,108 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
                   "row_number": excel_row, **parsed.values}
         ret.findings.extend(parsed.findings)
         (ret.cooperatives if rt == "cooperative" else ret.groups).append(record)
+        items.append(_Item(ENTITY, grid.name, excel_row))
+
+
+def _looks_like_entity(rc: RowClass, row: list[object], idx: dict[str, int]) -> bool:
+    name_j = idx.get("name")
+    named = name_j is not None and name_j < len(row) and row[name_j] is not None
+    return rc.kind == ENTITY and (strong_evidence(row, idx) or (named and rc.has_numbers))
+
+
+def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple | None]]:
+    """Each total row of one listing (all its sheets, in order) with the entity rows it covers, and for a bare
+    "Cộng" the other reading's rows (section or whole listing).
+
+    * a grand total covers the entity rows since the previous grand total; one that stands above every entity
+      row (under the header) covers the rows after it, to the next grand total;
+    * a subtotal ("Cộng I", "Cộng lĩnh vực nông nghiệp", a bare "Cộng" closing a section) covers the rows since
+      the previous heading of its level or higher, the previous subtotal of its level, or the previous grand
+      total; a heading carrying figures ("I. Nông nghiệp | 12 | 340 …") covers the rows under it to the next
+      heading of its level or higher, subtotal or grand total."""
+    def entities(lo: int, hi: int) -> tuple:
+        return tuple((it.sheet, it.row_number) for it in items[lo:hi] if it.kind == ENTITY)
+
+    def is_grand(it: _Item) -> bool:
+        return it.kind == TOTAL and it.rc.scope == GRAND
+
+    resolved: dict[int, str] = {}  # index → GRAND | SUB for totals
+    levels: dict[int, int] = {}
+    current_level = None
+    for p, it in enumerate(items):
+        if it.kind == HEADING:
+            current_level = it.rc.level if it.rc.level is not None else 1
+            levels[p] = current_level
+        elif it.kind == TOTAL:
+            scope = it.rc.scope
+            if scope == PLAIN:
+                open_section = False
+                for q in range(p - 1, -1, -1):
+                    if items[q].kind == HEADING:
+                        open_section = True
+                        break
+                    if items[q].kind == TOTAL:
+                        break
+                scope = SUB if open_section else GRAND
+            resolved[p] = scope
+            if scope == SUB:
+                levels[p] = it.rc.level if it.rc.level is not None else (current_level or 1)
+
+    def grand_scope(p: int) -> tuple:
+        start = 0
+        for q in range(p - 1, -1, -1):
+            if resolved.get(q) == GRAND:
+                start = q + 1
+                break
+        before = entities(start, p)
+        if before:
+            return before
+        end = next((q for q in range(p + 1, len(items)) if resolved.get(q) == GRAND), len(items))
+        return entities(p + 1, end)
+
+    def sub_scope(p: int, level: int) -> tuple:
+        start = 0
+        for q in range(p - 1, -1, -1):
+            it = items[q]
+            if resolved.get(q) == GRAND or (it.kind == HEADING and levels[q] <= level) or \
+                    (resolved.get(q) == SUB and levels[q] == level):
+                start = q + 1
+                break
+        return entities(start, p)
+
+    def heading_scope(p: int, level: int) -> tuple:
+        end = len(items)
+        for q in range(p + 1, len(items)):
+            it = items[q]
+            if resolved.get(q) == GRAND or (it.kind == HEADING and levels[q] <= level) or \
+                    (resolved.get(q) == SUB and levels[q] <= level):
+                end = q
+                break
+        return entities(p + 1, end)
+
+    out = []
+    for p, it in enumerate(items):
+        if it.kind == HEADING and it.values:
+            out.append((it, heading_scope(p, levels[p]), None))
+        elif it.kind == TOTAL:
+            if resolved[p] == GRAND:
+                scope = grand_scope(p)
+                alt = None  # a bare "Cộng" with no open section: the whole listing only
+            else:
+                scope = sub_scope(p, levels[p])
+                if not scope:  # a subtotal placed under its heading
+                    scope = heading_scope(p, levels[p])
+                alt = grand_scope(p) if it.rc.scope == PLAIN else None
+            out.append((it, scope, alt))
+    return out
+
+
+def _record_totals(items: list[_Item], record_type: str, ret: DistrictReturn) -> None:
+    for it, scope, alt in listing_total_scopes(items):
+        for fld, value in it.values:
+            ret.totals.append({"record_type": record_type, "sheet": it.sheet, "row_number": it.row_number,
+                               "field": fld, "value": value, "scope": scope, "alt_scope": alt,
+                               "label": it.rc.label})
 
 
 def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
@@ -204,11 +338,15 @@ _MONEY_INDICATORS = {i.code for i in indicators() if "đồng" in i.unit}
 
 
 def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> DistrictReturn:
-    """Read a district return: find its tables, identify the unit, stage every row."""
+    """Read a district return: find its tables, identify the unit, stage every row.
+
+    A listing may continue on further sheets ("DS HTX (tiếp)", with or without its header): all its sheets are
+    one listing. A hidden sheet is read only when no visible sheet holds a table of its kind."""
     ret = DistrictReturn(path=workbook.path, source_file=source_file)
     located: list[tuple[Grid, str, Table | None]] = []
+    last_table: dict[str, Table] = {}
     for grid in workbook.sheets:
-        kind = _sheet_kind(grid)
+        kind, continued = _sheet_kind(grid)
         kinds = [kind] if kind else ["cooperative", "group", "summary"]
         table = None
         for k in kinds:
@@ -216,23 +354,34 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             if table is not None:
                 kind = k
                 break
+        if table is None and continued and kind in last_table:
+            table = last_table[kind].continued()
+        if table is not None and table.record_type in LISTING_TYPES:
+            last_table[table.record_type] = table
         located.append((grid, kind or "unknown", table))
-        ret.sheets.append(SheetResult(grid.name, kind or "unknown", table))
-    blocks = [_title_block(grid, table) for grid, _, table in located]
+    visible_kinds = {t.record_type for g, _, t in located if t is not None and not g.hidden}
+    for n, (grid, kind, table) in enumerate(located):
+        if grid.hidden and table is not None and table.record_type in visible_kinds:
+            located[n] = (grid, "hidden", None)  # an old or helper copy behind a visible listing
+    ret.sheets = [SheetResult(grid.name, kind, table) for grid, kind, table in located]
+    blocks = [_title_block(grid, table) if table is None or table.header_rows else [] for grid, _, table in located]
     ret.unit, ret.unit_evidence = identify_unit(blocks, matcher)
     for (grid, _, table), block in zip(located, blocks):
         ret.report_date = ret.report_date or _labelled_date(block, grid, ("ngay bao cao",))
         ret.data_until = ret.data_until or _data_until(block)
     unit_code = ret.unit.unit_code if ret.unit else None
+    items: dict[str, list[_Item]] = {rt: [] for rt in LISTING_TYPES}
     for (grid, kind, table), sres in zip(located, ret.sheets):
         if table is None:
             continue
         if table.record_type in LISTING_TYPES:
-            _read_listing(grid, table, ret, sres, unit_code)
+            _read_listing(grid, table, ret, sres, unit_code, items[table.record_type])
         elif table.record_type == "summary":
             _read_summary(grid, table, ret, sres, unit_code)
         for header in table.unmapped:
             ret.findings.append(Finding("HEADER_UNMAPPED", f"cột '{header}' không nhận diện được, bỏ qua",
                                         unit_code=unit_code, entity_key=source_file, source_file=source_file,
                                         sheet=grid.name, row_number=grid.excel_row(table.header_index)))
+    for rt in LISTING_TYPES:
+        _record_totals(items[rt], rt, ret)
     return ret

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text import clean_text, fold
+from functools import lru_cache
+
+from ..text import clean_text, fold, strip_diacritics
 from ..values import money_factor, parse_number
-from ..vocabulary import header_vocabulary, sector_lookup
+from ..vocabulary import header_vocabulary, row_labels, sector_lookup, status_lookup
 from .workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
@@ -29,33 +31,6 @@ REQUIRED_FIELDS = {
 }
 MIN_FIELDS = {"cooperative": 4, "group": 3, "summary": 2, "tax": 3, "union": 3, "credit_fund": 3, "target": 2}
 
-_TOTAL_WORDS = {"cong", "tong cong", "tong so", "tong", "toan tinh", "toan huyen", "cong toan huyen",
-                "tong cong toan huyen", "tong so toan huyen", "cong chung", "tong cong chung"}
-#: a row labelled with the whole of a unit ("Toàn thành phố", "Toàn xã" since 1/7/2025, "Cộng toàn thị xã") or
-#: "Tổng số/Tổng cộng …" of any length is a total row; "Cộng …" only when short (a name could start "Cộng đồng")
-_TOTAL_PREFIXES = ("tong cong", "tong so ", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa",
-                   "toan quan", "toan xa", "toan phuong", "toan thi tran", "toan dac khu", "cong toan ")
-_ROMAN_START = re.compile(r"^\s*[IVXLCivxlc]+\b")  # cheap test on the raw name before folding it
-
-
-def _is_total_label(folded: str) -> bool:
-    return folded in _TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES) or (folded.startswith("cong ")
-                                                                             and len(folded) < 40)
-
-
-def _is_sector_heading(folded_name: str, fseq: str) -> bool:
-    """A group heading by sector: "I. Nông nghiệp" in the name column, or "II" | "Phi nông nghiệp"."""
-    sectors = sector_lookup()
-    if fseq and _ROMAN.match(fseq) and (folded_name in sectors or folded_name.startswith("phi ")):
-        return True
-    first, _, rest = folded_name.partition(" ")
-    return bool(rest) and _ROMAN.match(first) is not None and (rest in sectors or rest.startswith("phi "))
-_ROMAN = re.compile(r"^(?=[ivxlc]+\b)(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?:\s.*)?$")
-_LETTER_HEADING = re.compile(r"^[a-e]\s*$")
-_SIGNATURE = re.compile(
-    r"nguoi lap bieu|nguoi lap\b|^tm\b|\btm ubnd\b|\btm uy ban\b|^kt\b|kt chu tich|chu tich\b|thu truong|"
-    r"ngay \d{1,2} thang \d{1,2} nam \d{4}|xac nhan cua|ky ten|ky ghi ro ho ten|\bnoi nhan\b"
-)
 _COLUMN_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 
 
@@ -71,11 +46,12 @@ class Column:
 class Table:
     record_type: str
     header_index: int  # grid index of the first header row
-    header_rows: int  # 1 or 2
+    header_rows: int  # 1 to 3 text rows, plus a column-numbering row under them (0: a continued listing)
     columns: list[Column]
     unit_line_factor: float | None  # from the "Đơn vị tính" line above the table
     title_cells: list[str] = field(default_factory=list)  # texts above the header (unit name, dates…)
     unmapped: list[str] = field(default_factory=list)
+    header_texts: list[list[str | None]] = field(default_factory=list)  # folded header rows, column by column
 
     @property
     def data_start(self) -> int:
@@ -103,6 +79,11 @@ class Table:
                 break
         return self.unit_line_factor if self.unit_line_factor is not None else 1.0
 
+    def continued(self, grid_start: int = 0) -> "Table":
+        """The same columns for a listing continued on another sheet without its own header."""
+        return Table(self.record_type, grid_start, 0, self.columns, self.unit_line_factor, [], [],
+                     self.header_texts)
+
 
 def _text(value: object) -> str | None:
     if value is None:
@@ -117,7 +98,7 @@ def _row(grid: Grid, i: int) -> list[object]:
 
 
 def _is_subheader_row(row: list[object], parent: list[object]) -> bool:
-    """A second header row: only text cells (or nothing), lying under header columns."""
+    """A further header row: only text cells (or nothing), lying under header columns."""
     non_empty = [(j, v) for j, v in enumerate(row) if v is not None]
     if not non_empty:
         return True  # an empty row under vertically merged header cells
@@ -127,42 +108,77 @@ def _is_subheader_row(row: list[object], parent: list[object]) -> bool:
     return True
 
 
-def _parents(grid: Grid, i: int, width: int) -> list[str | None]:
-    parents = [_text(v) for v in _row(grid, i)] + [None] * width
-    parents = parents[:width]
+def _header_row_texts(grid: Grid, i: int, width: int) -> list[str | None]:
+    """A header row's texts, a horizontally merged cell's text over every column of its range."""
+    texts = ([_text(v) for v in _row(grid, i)] + [None] * width)[:width]
     for (r1, c1), (r2, c2) in grid.merged:
-        if r1 == i and c2 > c1:
+        if r1 <= i <= r2 and c2 > c1 and r1 == i:
             for c in range(c1 + 1, min(c2, width - 1) + 1):
-                parents[c] = parents[c1]
-    return parents
+                texts[c] = texts[c1]
+    return texts
 
 
-def _map_columns(grid: Grid, i: int, record_type: str, two_rows: bool) -> list[Column]:
+def _vertical_cover(grid: Grid, i: int) -> set[int]:
+    """Columns whose cell on row ``i`` is covered by a vertical merge starting above it."""
+    out = set()
+    for (r1, c1), (r2, c2) in grid.merged:
+        if r1 < i <= r2:
+            out.update(range(c1, c2 + 1))
+    return out
+
+
+def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> list[Column]:
+    """Columns of a header of ``n_rows`` text rows starting at grid row ``i`` (parents over children)."""
+    n_rows = 2 if n_rows is True else 1 if n_rows is False else n_rows
     vocab = header_vocabulary()
     width = grid.width
-    parents = _parents(grid, i, width)
-    children = ([_text(v) for v in _row(grid, i + 1)] + [None] * width)[:width] if two_rows else [None] * width
+    levels = [_header_row_texts(grid, i + k, width) for k in range(n_rows)]
     # without merge information a parent spans the children to its right until the next parent
-    last_parent = None
-    for c in range(width):
-        if parents[c]:
-            last_parent = parents[c]
-        elif children[c] and last_parent and c > 0 and children[c - 1]:
-            parents[c] = last_parent
+    for k in range(n_rows - 1):
+        parents, children = levels[k], levels[k + 1]
+        covered = _vertical_cover(grid, i + k + 1)
+        last_parent = None
+        for c in range(width):
+            if parents[c]:
+                last_parent = parents[c]
+            elif children[c] and last_parent and c > 0 and children[c - 1] and c not in covered:
+                parents[c] = last_parent
     columns = []
     for c in range(width):
-        p, ch = parents[c], children[c]
-        if p and ch and p == ch:
-            ch = None  # a vertically merged cell read twice
-        if not p and not ch:
+        stack: list[str] = []
+        for k in range(n_rows):
+            t = levels[k][c]
+            if t and (not stack or stack[-1] != t):  # a vertically merged cell read twice
+                stack.append(t)
+        if not stack:
             continue
-        fld = vocab.match(record_type, p, ch) if ch else vocab.match(record_type, p, None)
-        header = " / ".join(x for x in (p, ch) if x)
-        factor = money_factor(_paren_unit(ch)) if ch else None
-        if factor is None:
-            factor = money_factor(_paren_unit(p))
+        fld = _match_stack(vocab, record_type, stack)
+        header = " / ".join(stack)
+        factor = None
+        for t in reversed(stack):
+            factor = money_factor(_paren_unit(t))
+            if factor is not None:
+                break
         columns.append(Column(c, fld, header, factor))
     return columns
+
+
+def _match_stack(vocab, record_type: str, stack: list[str]) -> str | None:
+    """The field of a column headed by ``stack`` (top to bottom): the innermost text under its nearest
+    ancestor first ("Lao động / Trong đó / Là thành viên" is tried as "Trong đó / Là thành viên", then
+    "Lao động / Là thành viên", then "Lao động / Trong đó là thành viên")."""
+    if len(stack) == 1:
+        return vocab.match(record_type, stack[0], None)
+    child = stack[-1]
+    for parent in reversed(stack[:-1]):
+        fld = vocab.match(record_type, parent, child)
+        if fld:
+            return fld
+    if len(stack) == 3:
+        fld = vocab.match(record_type, stack[0], f"{stack[1]} {stack[2]}")
+        if fld:
+            return fld
+    return None
 
 
 def _paren_unit(text: str | None) -> str | None:
@@ -188,28 +204,43 @@ def _score(columns: list[Column], record_type: str) -> int:
     return len(fields) if len(fields) >= MIN_FIELDS[record_type] else 0
 
 
+MAX_HEADER_ROWS = 3
+
+
 def locate_table(grid: Grid, record_type: str) -> Table | None:
-    """Find the header of a ``record_type`` table on the sheet; None when there is no recognisable table."""
+    """Find the header of a ``record_type`` table on the sheet; None when there is no recognisable table.
+
+    The header is one to three text rows (the lower ones only when they refine the mapping), and a row
+    numbering the columns under it is part of it."""
     best: tuple[int, int, int, list[Column]] | None = None
     for i in range(min(len(grid.rows), MAX_HEADER_SEARCH_ROWS)):
         row = grid.rows[i]
         if sum(1 for v in row if isinstance(v, str)) < 2:
             continue
-        single = _map_columns(grid, i, record_type, False)
-        candidates = [(1, single)]
-        # a second header row only refines a row that is itself a header (not a title line above the header)
-        if _score(single, record_type) and i + 1 < len(grid.rows) and _is_subheader_row(grid.rows[i + 1], row):
-            candidates.append((2, _map_columns(grid, i, record_type, True)))
-        for n, cols in candidates:
+        single = _map_columns(grid, i, record_type, 1)
+        s1 = _score(single, record_type)
+        if not s1:
+            continue
+        best = (s1, i, 1, single)
+        # further header rows only refine a row that is itself a header (not a title line above the header)
+        for n in range(2, MAX_HEADER_ROWS + 1):
+            below = i + n - 1
+            if below >= len(grid.rows) or not _is_subheader_row(grid.rows[below], row) \
+                    or _is_numbering_row(grid.rows[below], len(single)):
+                break
+            cols = _map_columns(grid, i, record_type, n)
             s = _score(cols, record_type)
-            if s and (best is None or s > best[0]):
+            if s > best[0] or (s == best[0] and all(v is None for v in grid.rows[below])):
                 best = (s, i, n, cols)
-        if best is not None and best[1] == i:
-            break  # the first row that forms a header wins
+        break  # the first row that forms a header wins
     if best is None:
         return None
     _, i, n, cols = best
-    # a one-row header may still be followed by an empty (vertically merged) row: skip it as non-entity
+    width = grid.width
+    header_texts = [[fold(t) if t else None for t in ([_text(v) for v in _row(grid, i + k)] + [None] * width)[:width]]
+                    for k in range(n)]
+    if i + n < len(grid.rows) and _is_numbering_row(grid.rows[i + n], len(cols)):
+        n += 1  # "(1) (2) (3) …" under the header
     title_cells = [t for r in grid.rows[:i] for t in (_text(v) for v in r) if t]
     unit_factor = None
     for r in grid.rows[:i]:
@@ -221,47 +252,309 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
                     rest = " ".join(x for x in texts[j + 1:] if x)
                     unit_factor = money_factor(rest)
     unmapped = [c.header for c in cols if c.field is None]
-    return Table(record_type, i, n, cols, unit_factor, title_cells, unmapped)
+    return Table(record_type, i, n, cols, unit_factor, title_cells, unmapped, header_texts)
 
 
 # ---------------------------------------------------------------- row classification
+#
+# A row is classified by what its cells MEAN, wherever the name column stands: a label ("Tổng cộng", "Cộng I",
+# "I. Nông nghiệp", "Người lập biểu", "Ghi chú: …") may stand in any text cell (the STT column, the name column,
+# a cell merged across several columns). Words are data: vocab/row_labels.csv.
 
 ENTITY, BLANK, HEADING, TOTAL, NOTE, END = "entity", "blank", "heading", "total", "note", "end"
+GRAND, SUB, PLAIN = "grand", "sub", "plain"  # a total row's scope: the whole listing, its section, undecided
+
+
+@dataclass(frozen=True)
+class RowClass:
+    kind: str
+    scope: str | None = None  # TOTAL: GRAND | SUB | PLAIN ("Cộng" alone)
+    level: int | None = None  # HEADING, SUB: the section level (0 "A.", 1 "I.", 2 "1.", 3 "a)"), None: unstated
+    label: str | None = None  # the written text that decided it
+    has_numbers: bool = False
+    reason: str | None = None  # NOTE: "header", "numbering", "note", "none"; END: "signature"
+
+
+_SECTION_NUMBER = re.compile(r"^\s*\(?\s*([IVXLCivxlc]+|[A-Za-z]|\d{1,2})\s*\)?\s*(?:[.):/\-–]\s*|\s+|$)(.*)$")
+_ROMAN_TOKEN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+_NUMBERING_TOKEN = re.compile(r"^\(?\s*(\d{1,2}|[A-Za-z])\s*\)?(?:\s*=.*)?$")  # "(1)", "1", "(A)", "(5)=(6)+(7)"
+
+
+def _number_level(token: str) -> int | None:
+    """Section level of a numbering token: 'A' 0, 'I'/'II' 1, '1' 2, 'a' 3."""
+    if token.isdigit():
+        return 2
+    low = token.lower()
+    if _ROMAN_TOKEN.match(low) and (token.isupper() or len(token) > 1):
+        return 1
+    if len(token) == 1 and token.isalpha():
+        return 0 if token.isupper() else 3
+    return None
+
+
+def _strip_section_words(folded: str) -> str:
+    words = row_labels().section_word
+    changed = True
+    while changed:
+        changed = False
+        for w in words:
+            if folded == w:
+                return ""
+            if folded.startswith(w + " "):
+                folded, changed = folded[len(w) + 1:], True
+    return folded
+
+
+def _is_sector_text(folded: str) -> bool:
+    sectors = sector_lookup()
+    return folded in sectors or (folded.startswith("phi ") and folded[4:] in sectors)
+
+
+def _section_ref(rest_folded: str, rest_tokens: list[str]) -> tuple[bool, int | None]:
+    """Is what follows a total word a section reference ("I", "(II)", "lĩnh vực nông nghiệp", "a")?
+    Returns (is_ref, level)."""
+    bare = _strip_section_words(rest_folded)
+    if not bare:
+        return False, None
+    if len(bare.split()) == 1 and rest_tokens and fold(rest_tokens[-1]) == bare:
+        level = _number_level(rest_tokens[-1])
+        if level is not None:
+            return True, level
+    if _is_sector_text(bare):
+        return True, None
+    return False, None
+
+
+def _plain(text: str) -> str:
+    """The written text without diacritics, its case kept (to tell "A." from "a)" and Roman numerals)."""
+    return strip_diacritics(text)
+
+
+def total_label(text: object) -> tuple[str, int | None] | None:
+    """(scope, level) when a cell's text is a total label, else None.
+
+    A cell is a total when its whole folded text is a total word ("Cộng", "Tổng cộng", "Tổng số", "Tổng"), or
+    it starts with a total prefix ("Tổng cộng …", "Tổng số …", "Toàn huyện", "Cộng toàn …"), or it is a total
+    word followed by a section reference ("Cộng I", "Cộng lĩnh vực nông nghiệp": a subtotal) or by a whole-listing
+    qualifier ("Cộng chung", "Tổng HTX"). "Cộng đồng …", "Cộng Hòa", "Tổng hợp …", "HTX … tổng cộng" are not."""
+    written = clean_text(text) if isinstance(text, str) else None
+    if not written:
+        return None
+    f = fold(written)
+    labels = row_labels()
+    if not f or f.startswith(labels.not_total_prefix):
+        return None
+    if f in labels.total:
+        return (PLAIN if f == "cong" else GRAND), None
+    if f in labels.total_prefix:
+        return GRAND, None
+    for w in _total_starters():
+        if not f.startswith(w + " "):
+            continue
+        rest = f[len(w) + 1:]
+        rest_tokens = re.findall(r"[^\W_]+", _plain(written))[len(w.split()):]
+        is_ref, level = _section_ref(rest, rest_tokens)
+        if is_ref:
+            return SUB, level
+        if w in labels.total_prefix:
+            return GRAND, None
+        if any(rest == q or rest.startswith(q + " ") for q in labels.grand_qualifier):
+            return GRAND, None
+        tokens = rest.split()
+        if len(tokens) >= 2 and all(_ROMAN_TOKEN.match(t) or (len(t) == 1 and t.isalpha()) for t in tokens):
+            return GRAND, None  # "Tổng cộng (I+II)", "Cộng A+B"
+        return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _total_starters() -> tuple[str, ...]:
+    labels = row_labels()
+    return tuple(sorted(set(labels.total) | set(labels.total_prefix), key=len, reverse=True))
+
+
+def sector_heading(written: str | None, seq_written: str | None = None) -> tuple[int, bool] | None:
+    """(section level, numbered) when a label is a sector heading: "I. Nông nghiệp", "A. NÔNG NGHIỆP",
+    "1. Lĩnh vực nông nghiệp", "Lĩnh vực phi nông nghiệp", "II" | "Phi nông nghiệp" (the number in the STT
+    cell); None otherwise."""
+    if not written:
+        return None
+    level, body = None, written
+    m = _SECTION_NUMBER.match(_plain(written))
+    if m and m.group(2):
+        token = m.group(1)
+        if not token.isdigit() or re.match(r"^\s*\(?\d{1,2}\s*[.)]", written):
+            level, body = _number_level(token), m.group(2)
+    if level is None and seq_written:
+        sm = _SECTION_NUMBER.match(_plain(seq_written))
+        if sm and not sm.group(2):
+            level = _number_level(sm.group(1))
+    f = fold(body)
+    bare = _strip_section_words(f)
+    if not bare or not _is_sector_text(bare):
+        return None
+    if level is None and bare != f and f.startswith(("htx", "tht", "hop tac xa", "to hop tac")):
+        return None  # "HTX nông nghiệp" unnumbered: a name, not a heading
+    return (level if level is not None else 1), level is not None
+
+
+def _is_numbering_row(row: list[object], n_columns: int = 0) -> bool:
+    """A row numbering the columns: "(1) (2) (3) …", "1 2 3 …" (numbers or text), "A B 1 2 …", over most of
+    the table's columns."""
+    tokens = [v for v in row if v is not None]
+    if len(tokens) < max(3, 0.6 * n_columns):
+        return False
+    numbers = []
+    for v in tokens:
+        if isinstance(v, bool):
+            return False
+        if isinstance(v, (int, float)):
+            if float(v).is_integer() and 0 < v < 100:
+                numbers.append(int(v))
+                continue
+            return False
+        t = clean_text(v) or ""
+        m = _NUMBERING_TOKEN.match(t)
+        if not m:
+            return False
+        if m.group(1).isdigit():
+            numbers.append(int(m.group(1)))
+    return len(numbers) >= 2 and all(b > a for a, b in zip(numbers, numbers[1:]))
+
+
+def _is_repeated_header(row: list[object], table: Table) -> bool:
+    """A header row copied inside the table (print titles): its texts are the header's, column by column, or
+    its cells name table fields."""
+    cells = [(j, clean_text(v)) for j, v in enumerate(row) if isinstance(v, str) and clean_text(v)]
+    if len(cells) < 2 or len(cells) < sum(1 for v in row if v is not None):
+        return False  # a header row holds nothing but texts
+    for header in table.header_texts:
+        same = sum(1 for j, t in cells if j < len(header) and header[j] and fold(t) == header[j])
+        if same >= 2 and same >= 0.6 * len(cells):
+            return True
+    vocab = header_vocabulary()
+    named = sum(1 for _, t in cells if vocab.match(table.record_type, t, None))
+    return named >= 3 and named >= 0.6 * len(cells)
+
+
+def strong_evidence(row: list[object], idx: dict[str, int]) -> bool:
+    """The row describes an entity: its status is one of the statuses, or it carries a tax code."""
+    j = idx.get("status")
+    if j is not None and j < len(row) and isinstance(row[j], str) and fold(row[j]) in status_lookup():
+        return True
+    j = idx.get("tax_code")
+    if j is not None and j < len(row) and row[j] is not None:
+        digits = re.sub(r"\D", "", str(int(row[j]) if isinstance(row[j], float) and row[j].is_integer() else row[j]))
+        if len(digits) >= 9:
+            return True
+    return False
+
+
+def _note_line(written: str) -> bool:
+    labels = row_labels()
+    if written.startswith(labels.note_symbol):
+        return True
+    f = fold(written)
+    return any(f == p or f.startswith(p + " ") for p in labels.note_prefix)
+
+
+def _signature(written: str) -> bool:
+    """A line of the signature block: "Người lập biểu", "TM. UBND", "KT. CHỦ TỊCH", "…, ngày … tháng … năm …"."""
+    f = fold(written)
+    if re.search(r"\bngay\s+(?:\d{1,2}\s+)?thang\s+(?:\d{1,2}\s+)?nam\b", f):
+        return True
+    if re.match(r"^(tm|kt|tl|tuq)\s+(ubnd|uy ban|chu tich|giam doc|thu truong|truong|pho|ban|phong|so|cuc)\b", f):
+        return True
+    return any(f == s or f.startswith(s + " ") for s in row_labels().signature)
+
+
+def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowClass:
+    """What a table row is (spec §3), by its meaning, in any column order."""
+    if all(v is None for v in row):
+        return RowClass(BLANK)
+    idx = table.field_index()
+    name_j = idx.get("name")
+    seq_j = idx.get("seq")
+    name = _text(row[name_j]) if name_j is not None and name_j < len(row) else None
+    seq = _text(row[seq_j]) if seq_j is not None and seq_j < len(row) else None
+    texts = [(j, clean_text(v)) for j, v in enumerate(row) if isinstance(v, str) and clean_text(v)]
+    has_numbers = any(
+        f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields)
+    strong = strong_evidence(row, idx)
+    if _is_numbering_row(row, len(table.columns)):
+        return RowClass(NOTE, reason="numbering")
+    if _is_repeated_header(row, table):
+        return RowClass(NOTE, reason="header")
+    if not strong:
+        # a total: a total label in any text cell, the name cell empty or itself the label
+        for j, t in texts:
+            lab = total_label(t)
+            if lab and (not name or j == name_j or total_label(name)):
+                return RowClass(TOTAL, scope=lab[0], level=lab[1], label=t, has_numbers=has_numbers)
+        # a sector heading, even when it carries the section's subtotals
+        for j, t in texts:
+            if j == seq_j and name:
+                continue
+            heading = sector_heading(t, seq if j != seq_j else None)
+            if heading is None or not (not name or j == name_j):
+                continue
+            level, numbered = heading
+            if numbered or j in (name_j, seq_j) or not has_numbers:  # an unnamed row with a sector is an entity
+                return RowClass(HEADING, level=level, label=t, has_numbers=has_numbers)
+        if seq and not has_numbers:
+            m = _SECTION_NUMBER.match(_plain(seq))
+            if m and not m.group(2) and not m.group(1).isdigit() and _number_level(m.group(1)) is not None:
+                return RowClass(HEADING, level=_number_level(m.group(1)), label=" ".join(t for _, t in texts))
+        if any(_signature(t) for _, t in texts) and not (name and has_numbers):
+            return RowClass(END, reason="signature", label=next(t for _, t in texts if _signature(t)))
+        first = texts[0][1] if texts else None
+        if first and _note_line(first) and not has_numbers:
+            return RowClass(NOTE, reason="note", label=first)
+        if name and fold(name) in row_labels().none_marker and not has_numbers:
+            return RowClass(NOTE, reason="none", label=name)
+    if not name:
+        if has_numbers or strong:
+            return RowClass(ENTITY, has_numbers=has_numbers)
+        return RowClass(NOTE, reason="text", label=texts[0][1] if texts else None)
+    if _COLUMN_NUMBERING.match(name) and not strong and not has_numbers:
+        return RowClass(NOTE, reason="numbering")
+    if not has_numbers and not seq and not strong:
+        others = [v for j, v in enumerate(row) if v is not None and j != name_j]
+        if not others and fold(name) in sector_lookup():
+            return RowClass(HEADING, level=1, label=name)
+    return RowClass(ENTITY, has_numbers=has_numbers)
 
 
 def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> str:
-    idx = table.field_index()
-    if all(v is None for v in row):
-        return BLANK
-    seq = _text(row[idx["seq"]]) if "seq" in idx and idx["seq"] < len(row) else None
-    name = _text(row[idx["name"]]) if "name" in idx and idx["name"] < len(row) else None
-    lead = [t for t in (_text(v) for v in row[: max(4, (idx.get("name", 0) + 1))]) if t]
-    folded_lead = [fold(t) for t in lead]
-    if any(_is_total_label(f) for f in folded_lead[:2]):
-        # "Tổng số" as the first texts of the row (STT/name columns): a total row
-        if not name or _is_total_label(fold(name)):
-            return TOTAL
-    if not seq and not name and any(_SIGNATURE.search(fold(t)) for t in (_text(v) for v in row) if t):
-        return END
-    if name and _SIGNATURE.search(fold(name)) and not seq:
-        return END
-    has_numbers = any(
-        f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields
-    )
-    fseq = fold(seq) if seq else ""
-    if fseq and (_ROMAN.match(fseq) or _LETTER_HEADING.match(fseq)) and not has_numbers:
-        return HEADING
-    if name and ((fseq and _ROMAN.match(fseq)) or (not fseq and _ROMAN_START.match(name))) \
-            and _is_sector_heading(fold(name), fseq):
-        return HEADING  # a sector's heading, even when it carries the sector's subtotals
-    if not name:
-        if fseq and not has_numbers and not fseq.replace(" ", "").isdigit():
-            return NOTE
-        return ENTITY if has_numbers else NOTE
-    if _COLUMN_NUMBERING.match(name):
-        return NOTE  # a row of column numbers "(1) (2) (3)…" under the header
-    if not has_numbers and not seq:
-        others = [v for j, v in enumerate(row) if v is not None and j != idx.get("name")]
-        if not others and fold(name) in sector_lookup():
-            return HEADING
-    return ENTITY
+    """The kind of a row (ENTITY, BLANK, HEADING, TOTAL, NOTE, END); :func:`classify` tells more."""
+    return classify(row, table, numeric_fields).kind
+
+
+#: fields whose value a vertical merge repeats for every row of its run (a run of equal sectors, statuses…);
+#: never a count, an amount, a name or a code
+MERGE_FILL_FIELDS = {"sector", "status", "grade", "commune", "registered_on", "dissolved_on", "hightech",
+                     "value_chain", "representative", "entity_type", "tax_office"}
+
+
+def data_rows(grid: Grid, table: Table) -> list[list[object]]:
+    """The sheet's rows with vertically merged cells of the data area filled down in the columns of
+    :data:`MERGE_FILL_FIELDS` (every row of a merged run has the run's value)."""
+    fill_cols = {c.index for c in table.columns if c.field in MERGE_FILL_FIELDS}
+    if not grid.merged or not fill_cols:
+        return grid.rows
+    rows = grid.rows
+    copied = False
+    for (r1, c1), (r2, c2) in grid.merged:
+        if r2 <= r1 or r1 < table.data_start or c1 not in fill_cols or r1 >= len(rows):
+            continue
+        value = rows[r1][c1] if c1 < len(rows[r1]) else None
+        if value is None:
+            continue
+        if not copied:
+            rows, copied = [list(r) for r in rows], True
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            while len(rows[r]) <= c1:
+                rows[r].append(None)
+            if rows[r][c1] is None:
+                rows[r][c1] = value
+    return rows

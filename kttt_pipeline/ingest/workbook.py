@@ -39,6 +39,7 @@ class Grid:
     first_row: int = 1  # Excel row number of rows[0]
     first_col: int = 0
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, grid coords
+    hidden: bool = False  # a hidden (or very hidden) sheet
 
     def excel_row(self, index: int) -> int:
         return self.first_row + index
@@ -130,8 +131,13 @@ def read_workbook(path: Path) -> Workbook:
         raise FileUnreadable(f"định dạng tệp '{suffix}' không được hỗ trợ", f"unsupported file type {suffix!r}")
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        ods_merges = _ods_merged_ranges(path) if suffix == ".ods" or kind == "zip" and suffix not in {".xlsx", ".xlsm"} \
+            else {}
         sheets = []
-        for name in wb.sheet_names:
+        for meta in wb.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # a chart or dialog sheet holds no table
+            name = meta.name
             sheet = wb.get_sheet_by_name(name)
             rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
             # skip_empty_area=False: rows[0] is Excel row 1 and column 0 is column A
@@ -141,9 +147,51 @@ def read_workbook(path: Path) -> Workbook:
                     merged.append(((r1, c1), (r2, c2)))
             except Exception:  # merged ranges are a hint only; some formats do not carry them
                 merged = []
-            sheets.append(Grid(name, rows, merged=merged))
+            if not merged:
+                merged = ods_merges.get(name, [])
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            sheets.append(Grid(name, rows, merged=merged, hidden=hidden))
     except FileUnreadable:
         raise
     except Exception as exc:  # calamine raises several error types for broken files
         raise FileUnreadable("tệp bảng tính bị hỏng hoặc không đọc được", f"unreadable workbook: {exc}") from exc
     return Workbook(path, sheets)
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods_merged_ranges(path: Path) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of an OpenDocument spreadsheet (python-calamine does not report them for .ods): cells
+    with ``table:number-columns-spanned`` / ``table:number-rows-spanned`` in content.xml, 0-based."""
+    from xml.etree import ElementTree as ET
+
+    t = "{%s}" % _ODS_TABLE
+    out: dict[str, list] = {}
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+            sheet, row, col, row_repeat = None, 0, 0, 1
+            for event, el in ET.iterparse(fh, events=("start", "end")):
+                tag = el.tag
+                if event == "start":
+                    if tag == t + "table":
+                        sheet, row = el.get(t + "name"), 0
+                        out.setdefault(sheet, [])
+                    elif tag == t + "table-row":
+                        col, row_repeat = 0, int(el.get(t + "number-rows-repeated", "1"))
+                    elif tag in (t + "table-cell", t + "covered-table-cell"):
+                        cols = int(el.get(t + "number-columns-repeated", "1"))
+                        spanned_c = int(el.get(t + "number-columns-spanned", "1"))
+                        spanned_r = int(el.get(t + "number-rows-spanned", "1"))
+                        if sheet is not None and (spanned_c > 1 or spanned_r > 1):
+                            out[sheet].append(((row, col), (row + spanned_r - 1, col + spanned_c - 1)))
+                        col += cols
+                else:
+                    if tag == t + "table-row":
+                        row += row_repeat
+                    elif tag == t + "table":
+                        sheet = None
+                    el.clear()
+    except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError):
+        return {}
+    return out

@@ -63,34 +63,87 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
     return findings
 
 
+#: columns of the total rows kept aside while reading (``scope``: the (sheet, row) of the entity rows a total
+#: covers; ``alt_scope``: the other reading of a bare "Cộng"; ``label``: the row's written label)
+TOTAL_ROW_COLUMNS = ["source_file", "record_type", "sheet", "row_number", "field", "value", "scope", "alt_scope",
+                     "label"]
+
+
+def _has_scope(value: object) -> bool:
+    return isinstance(value, (tuple, list))
+
+
 def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], pd.DataFrame],
                        unit_of_file: dict[str, str | None]) -> list[Finding]:
-    """Listing total rows against the sum of the rows written in that sheet.
+    """Listing total rows against the sum of the detail rows they cover.
 
-    ``totals``: source_file, record_type, sheet, row_number, field, value. ``detail`` maps
-    (source_file, sheet, record_type) to the rows read from that sheet (quarantined rows included).
+    ``totals``: source_file, record_type, sheet, row_number, field, value and, from the readers of listings,
+    scope (the (sheet, row_number) pairs of the entity rows the total covers: its section for a subtotal, the
+    whole listing, over all its sheets, for a grand total), alt_scope and label. Without a scope a total covers
+    the rows written in its sheet. ``detail`` maps (source_file, sheet, record_type) to the rows read from that
+    sheet (quarantined rows included). A bare "Cộng" whose figures fit its other reading (alt_scope: the whole
+    listing rather than its section, or the reverse) is taken in that reading.
     """
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
-    for rec in totals.itertuples(index=False):
-        if rec.field not in TOTAL_FIELDS.get(rec.record_type, ()):
+    by_row: dict[tuple[str, str, str], dict[tuple[str, int], float]] = {}
+
+    def values_of(src: str, rt: str, fld: str) -> dict[tuple[str, int], float]:
+        key = (src, rt, fld)
+        if key not in by_row:
+            out: dict[tuple[str, int], float] = {}
+            for (s_src, s_sheet, s_rt), rows in detail.items():
+                if s_src == src and s_rt == rt and fld in rows:
+                    nums = pd.to_numeric(rows[fld], errors="coerce").fillna(0)
+                    for r, v in zip(rows["row_number"], nums):
+                        out[(s_sheet, int(r))] = float(v)
+            by_row[key] = out
+        return by_row[key]
+
+    def scope_sum(src: str, rt: str, fld: str, scope) -> float:
+        vals = values_of(src, rt, fld)
+        return float(sum(vals.get((sh, int(r)), 0.0) for sh, r in scope))
+
+    frame = totals.to_dict("records")
+    rows_of_total: dict[tuple, list[dict]] = {}
+    for rec in frame:
+        rows_of_total.setdefault((rec["source_file"], rec["sheet"], rec["row_number"]), []).append(rec)
+    for rec in frame:
+        rt, fld, src = rec["record_type"], rec["field"], rec["source_file"]
+        if fld not in TOTAL_FIELDS.get(rt, ()):
             continue  # an average (income per worker, revenue per group) is not the sum of its rows
-        rows = detail.get((rec.source_file, rec.sheet, rec.record_type))
-        if rows is None or rec.field not in rows:
+        scope = rec.get("scope")
+        if _has_scope(scope):
+            computed = scope_sum(src, rt, fld, scope)
+            n_rows = len(scope)
+        else:
+            rows = detail.get((src, rec["sheet"], rt))
+            if rows is None or fld not in rows:
+                continue
+            key4 = (src, rec["sheet"], rt, fld)
+            if key4 not in sums:
+                sums[key4] = float(pd.to_numeric(rows[fld], errors="coerce").fillna(0).sum())
+            computed = sums[key4]
+            n_rows = len(rows)
+        if not differs(rec["value"], computed):
             continue
-        key4 = (rec.source_file, rec.sheet, rec.record_type, rec.field)
-        if key4 not in sums:
-            sums[key4] = float(pd.to_numeric(rows[rec.field], errors="coerce").fillna(0).sum())
-        computed = sums[key4]
-        if differs(rec.value, computed):
-            unit = unit_of_file.get(rec.source_file)
-            key = TOTAL_ROW_INDICATOR.get((rec.record_type, rec.field), rec.field)
-            label = LISTING_LABEL_VI.get(rec.record_type, rec.record_type)
-            findings.append(Finding(
-                "SUMMARY_MISMATCH",
-                f"Dòng tổng cộng của '{label}' ghi {fmt_number(rec.value)}, cộng các dòng chi tiết được "
-                f"{fmt_number(computed)}: dùng số chi tiết",
-                unit_code=unit, entity_key=key, source_file=rec.source_file, sheet=rec.sheet,
-                row_number=int(rec.row_number), value_reported=fmt_number(rec.value),
-                value_computed=fmt_number(computed), rule="7.5"))
+        alt = rec.get("alt_scope")
+        if _has_scope(alt):
+            # the other reading of a bare "Cộng" fits every figure of its row: that is what the clerk meant
+            siblings = [r for r in rows_of_total[(src, rec["sheet"], rec["row_number"])]
+                        if r["field"] in TOTAL_FIELDS.get(rt, ())]
+            if all(not differs(r["value"], scope_sum(src, rt, r["field"], alt)) for r in siblings):
+                continue
+        unit = unit_of_file.get(src)
+        key = TOTAL_ROW_INDICATOR.get((rt, fld), fld)
+        listing = LISTING_LABEL_VI.get(rt, rt)
+        label = rec.get("label")
+        what = f"Dòng '{label}'" if isinstance(label, str) and label else "Dòng tổng cộng"
+        findings.append(Finding(
+            "SUMMARY_MISMATCH",
+            f"{what} của '{listing}' ghi {fmt_number(rec['value'])}, cộng {n_rows} dòng chi tiết được "
+            f"{fmt_number(computed)}: dùng số chi tiết",
+            unit_code=unit, entity_key=key, source_file=src, sheet=rec["sheet"],
+            row_number=int(rec["row_number"]), value_reported=fmt_number(rec["value"]),
+            value_computed=fmt_number(computed), rule="7.5"))
     return findings
