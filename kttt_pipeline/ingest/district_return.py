@@ -204,6 +204,14 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
         items.append(_Item(ENTITY, grid.name, excel_row))
 
 
+def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
+    """Rows above a sheet's header that, under the listing's columns so far, plainly are entities."""
+    idx = previous.field_index()
+    numeric = set(NUMERIC_FIELDS[previous.record_type])
+    return any(classify(row, previous, numeric).kind == ENTITY and strong_evidence(row, idx)
+               for row in grid.rows[:table.header_index])
+
+
 def _looks_like_entity(rc: RowClass, row: list[object], idx: dict[str, int]) -> bool:
     name_j = idx.get("name")
     named = name_j is not None and name_j < len(row) and row[name_j] is not None
@@ -356,6 +364,13 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
                 break
         if table is None and continued and kind in last_table:
             table = last_table[kind].continued()
+        elif table is not None and table.record_type in last_table and \
+                _entities_above(grid, table, last_table[table.record_type]):
+            # a continued sheet whose first header is a print title repeated further down
+            table = last_table[table.record_type].continued()
+        elif table is not None and table.unit_line_factor is None and table.record_type in last_table:
+            # a further sheet of the listing without its own "Đơn vị tính" line keeps the listing's unit
+            table.unit_line_factor = last_table[table.record_type].unit_line_factor
         if table is not None and table.record_type in LISTING_TYPES:
             last_table[table.record_type] = table
         located.append((grid, kind or "unknown", table))
