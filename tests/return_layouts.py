@@ -138,6 +138,7 @@ class Layout:
     header_rows: int = 2  # text rows: 1 to 3
     numbering: bool = False
     merge_header: bool = True
+    span_first_only: bool = False  # without merges: a parent written over its first child only, else repeated
     title_rows: int = 3  # rows above the header (the first names the unit)
     money: str = "header"  # "header": each money column names its unit; "line": an "Đơn vị tính" line
     money_units: tuple[int, ...] = (0, 0, 0, 0)  # index into MONEY_UNITS per money column (capital, revenue, profit, income)
@@ -349,7 +350,14 @@ class _Table:
             sheet.rows.append([self.w.text(h[k]) for h in self.headers])
         if self.layout.numbering and self.record == "cooperative":
             sheet.rows.append([f"({n + 1})" if n % 2 else n + 1 for n in range(self.width)])
-        if not self.layout.merge_header or self.height == 1:
+        if self.height == 1:
+            return
+        if not self.layout.merge_header:
+            if self.layout.span_first_only:  # a parent typed once, over its first child only ("centre across")
+                for k in range(self.height):
+                    for c in range(self.width - 1, 0, -1):
+                        if self.headers[c][k] and self.headers[c - 1][k] == self.headers[c][k]:
+                            sheet.rows[top + k - 1][c] = None
             return
         # horizontal merges of a parent over its children, vertical merges of a cell with nothing under it
         for k in range(self.height):

@@ -90,7 +90,7 @@ def layouts(draw) -> Layout:
     split = draw(st.one_of(st.none(), st.integers(1, 11)))
     return Layout(
         order=list(order), header_rows=header_rows, numbering=draw(st.booleans()),
-        merge_header=draw(st.booleans()), title_rows=draw(st.integers(1, 5)),
+        merge_header=draw(st.booleans()), span_first_only=draw(st.booleans()), title_rows=draw(st.integers(1, 5)),
         money=draw(st.sampled_from(["header", "line"])),
         money_units=tuple(draw(st.lists(st.integers(0, len(MONEY_UNITS) - 1), min_size=4, max_size=4))),
         totals=totals, label_col=draw(st.sampled_from(["seq", "name", "merged"])), vmerge=draw(st.booleans()),
@@ -121,6 +121,7 @@ def test_every_layout_reads_like_the_plain_one(plain, layout):
     # the hardest corners, always run: name column last, three header rows without merges, sections with bare
     # "Cộng", vertical runs, a header repeated, the listing continued without its header, notes and signature
     dataclasses.replace(PLAIN, order=list(reversed(COOP_COLUMNS)), header_rows=3, merge_header=False,
+                        span_first_only=True,
                         numbering=True, totals="sections_bare", label_col="seq", vmerge=True, repeat_header_at=4,
                         split_at=7, split_header=False, footer=True, nfd=True, abbreviate=True,
                         number_form="text", date_form="mixed", tax_form="mixed", money="line", money_units=(4,)),

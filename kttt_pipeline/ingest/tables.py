@@ -134,7 +134,7 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
     width = grid.width
     levels = [_header_row_texts(grid, i + k, width) for k in range(n_rows)]
     # without merge information a parent spans the children to its right until the next parent
-    for k in range(n_rows - 1):
+    for k in reversed(range(n_rows - 1)):  # bottom up: a middle parent first spans its children
         parents, children = levels[k], levels[k + 1]
         covered = _vertical_cover(grid, i + k + 1)
         last_parent = None
@@ -385,16 +385,17 @@ def sector_heading(written: str | None, seq_written: str | None = None) -> tuple
         token = m.group(1)
         if not token.isdigit() or re.match(r"^\s*\(?\d{1,2}\s*[.)]", written):
             level, body = _number_level(token), m.group(2)
+    numbered_label = level is not None
     if level is None and seq_written:
         sm = _SECTION_NUMBER.match(_plain(seq_written))
-        if sm and not sm.group(2):
+        if sm and not sm.group(2) and not sm.group(1).isdigit():  # "II" in the STT cell; "1" is a row number
             level = _number_level(sm.group(1))
     f = fold(body)
     bare = _strip_section_words(f)
     if not bare or not _is_sector_text(bare):
         return None
-    if level is None and bare != f and f.startswith(("htx", "tht", "hop tac xa", "to hop tac")):
-        return None  # "HTX nông nghiệp" unnumbered: a name, not a heading
+    if not numbered_label and bare != f and f.startswith(("htx", "tht", "hop tac xa", "to hop tac")):
+        return None  # "HTX nông nghiệp" without a number of its own: a name, not a heading
     return (level if level is not None else 1), level is not None
 
 
