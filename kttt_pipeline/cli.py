@@ -76,6 +76,11 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
                         text = text.split(": ", 1)[1]  # "dagster._core…Failure: <reason>" → "<reason>"
                     if text not in messages:
                         messages.append(text)
+        checks = failed_check_reasons(result)
+        if checks:  # a blocking check stopped the run: its own description names the unit, figures and rows
+            names = set(checks)
+            messages = [f"{n}: {d}" if d else n for n, d in checks.items()] + [
+                m for m in messages if m not in names and "asset check" not in m]
         print(f"Lỗi: kỳ {period.key} không công bố được / the period could not be published:", file=sys.stderr)
         for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
             print(f"  - {m}", file=sys.stderr)
@@ -98,6 +103,17 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     for name, path in reports_out.items():
         print(f"Báo cáo (report) {name}: {path}")
     return 0
+
+
+def failed_check_reasons(result) -> dict[str, str | None]:
+    """check name → description of every failed blocking (ERROR) asset check of a Dagster run."""
+    import dagster as dg
+
+    out: dict[str, str | None] = {}
+    for ev in result.get_asset_check_evaluations():
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
+            out[ev.check_name] = ev.description
+    return out
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

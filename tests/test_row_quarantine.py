@@ -104,3 +104,81 @@ def test_the_period_with_unclassifiable_rows_publishes(messy_rows_period, tmp_pa
     assert rc == 0, out.err
     assert "đã công bố" in out.out
     assert (tmp_path / "reports" / sp.PERIOD / f"phu_bieu_{sp.PERIOD}.xlsx").is_file()
+
+
+# ---------------------------------------------------------------- if the identity still breaks, say where
+
+@pytest.fixture()
+def status_rule_switched_off(monkeypatch):
+    """The state before issue 13: a row with an unreadable status reaches the indicators."""
+    import kttt_pipeline.schemas as schemas
+
+    monkeypatch.setattr(schemas, "_status_readable", lambda df: pd.Series(True, index=df.index))
+
+
+def test_identity_break_names_the_unit_the_figures_and_the_rows(messy_rows_period, status_rule_switched_off):
+    from kttt_pipeline.reconcile.identities import breaks_description_vi, breaks_markdown, identity_breaks
+
+    r = run_period(messy_rows_period, sp.PERIOD)
+    breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative)
+    assert sorted(b.unit_code for b in breaks) == ["193", "22"]
+    hl = next(b for b in breaks if b.unit_code == "193")
+    assert hl.total == 6 and hl.parts_sum == 4  # four countable cooperatives and two without a status class
+    assert [(r["sheet"], r["row_number"], r["status_text"]) for r in hl.rows] == \
+        [("Danh sách HTX", 11, "Ngưng hẳn"), ("Danh sách HTX", 12, None)]
+    text = breaks_description_vi(breaks)
+    assert "Thành phố Hạ Long (mã 193)" in text and "Tổng số HTX 6 ≠" in text and "= 4" in text
+    assert "dòng 11 ('HTX tình trạng lạ', tình trạng ghi 'Ngưng hẳn')" in text
+    assert "dòng 12 ('HTX không ghi tình trạng', không ghi tình trạng)" in text
+    md = breaks_markdown(breaks)
+    assert "| 193 Thành phố Hạ Long | 6 | 3 | 0 | 1 | 0 | 0 | 4 | 2 |" in md
+    assert f"| 193 Thành phố Hạ Long | {sp.PERIOD}/districts/HL.xlsx | Danh sách HTX | 11 | HTX tình trạng lạ | Ngưng hẳn |" in md
+
+
+def test_identity_holds_without_breaks():
+    from kttt_pipeline.reconcile.identities import identity_breaks
+
+    rpt = pd.DataFrame([dict(unit_code="193", indicator_code=c, value=v) for c, v in [
+        ("HTX_TOTAL", 3.0), ("HTX_ACTIVE", 1.0), ("HTX_WEAK", 1.0), ("HTX_SUSPENDED", 1.0), ("HTX_NOT_STARTED", 0.0),
+        ("HTX_DISSOLVING", 0.0), ("HTX_INACTIVE", 2.0)]])
+    empty = pd.DataFrame(columns=["unit_code", "status", "in_total", "source_file", "sheet", "row_number", "name"])
+    assert identity_breaks(rpt, empty, pd.DataFrame(columns=["unit_code", "level", "name_vi", "kind_vi"])) == []
+    broken = rpt.assign(value=rpt["value"].where(rpt["indicator_code"] != "HTX_TOTAL", 4.0))
+    assert [b.unit_code for b in identity_breaks(broken, empty, pd.DataFrame(
+        columns=["unit_code", "level", "name_vi", "kind_vi"]))] == ["193"]
+
+
+def test_a_blocked_run_says_which_unit_figures_and_rows_in_the_cli_and_the_check(messy_rows_period,
+                                                                                  status_rule_switched_off,
+                                                                                  tmp_path, capsys):
+    from kttt_pipeline.cli import main
+
+    rc = main(["materialize", "--period", sp.PERIOD, "--raw-dir", str(messy_rows_period),
+               "--warehouse", f"sqlite:///{tmp_path / 'w.db'}", "--reports-dir", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "status_identity: Đẳng thức tình trạng HTX" in err
+    assert "Thành phố Hạ Long (mã 193): Tổng số HTX 6 ≠" in err
+    assert f"tệp '{sp.PERIOD}/districts/HL.xlsx', sheet 'Danh sách HTX', dòng 11" in err
+    assert not (tmp_path / "reports" / sp.PERIOD / f"phu_bieu_{sp.PERIOD}.xlsx").exists()
+
+
+def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(messy_rows_period, status_rule_switched_off,
+                                                                    tmp_path):
+    import dagster as dg
+
+    from kttt_pipeline.assets import ALL_ASSETS
+    from kttt_pipeline.checks import RECONCILIATION_CHECKS
+    from kttt_pipeline.definitions import make_resources
+
+    assets = [a for a in ALL_ASSETS if a.key.to_user_string() in ("raw_return_files", "staged_returns",
+                                                                  "reconciled_period")]
+    result = dg.materialize([*assets, *RECONCILIATION_CHECKS], partition_key=sp.PERIOD, raise_on_error=False,
+                            resources={**make_resources(str(messy_rows_period), f"sqlite:///{tmp_path / 'w.db'}",
+                                                        str(tmp_path / "r")), "io_manager": dg.mem_io_manager})
+    ev = next(e for e in result.get_asset_check_evaluations() if e.check_name == "status_identity")
+    assert not ev.passed
+    md = ev.metadata["identity"].value
+    assert "| 193 Thành phố Hạ Long | 6 | 3 | 0 | 1 | 0 | 0 | 4 | 2 |" in md and "| Danh sách HTX | 12 |" in md
+    assert sorted(ev.metadata["units_broken"].value) == ["193", "22"]
+    assert "dòng 11" in ev.description
