@@ -121,7 +121,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir)
     print(render_check(report))
-    return 1 if report.rejected else 0
+    return 1 if report.fails else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,12 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="check one return workbook as the pipeline would, before sending it",
                        description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
                                    "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
-                                   "rows) and every problem with its sheet and row. Nothing is written anywhere. "
-                                   "Exit status 1 when the file would be rejected.",
+                                   "rows) and every problem with its sheet and row, running the pipeline's own "
+                                   "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "
+                                   "when the file would be rejected or any row would be quarantined (left out of "
+                                   "every figure).",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", help="the .xlsx return to check")
     p.add_argument("--period", default=None, help="period YYYY-Qn the return is for (default: read from the file)")
-    p.add_argument("--raw-dir", default=None, help="raw folder holding admin_units.csv, if the province ships one")
+    p.add_argument("--raw-dir", default=None,
+                   help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
+                        "<period>/tax/, the tax register the return is then checked against")
     p.set_defaults(func=_cmd_check)
     return parser
 

@@ -12,6 +12,10 @@ from ..schemas import SECTORS
 from .status import tax_maps_to
 
 THT_SECTORS = ["AGRI", "INDUSTRY", "OTHER"]
+#: indicators defined over HTX_ACTIVE, i.e. over the tax register's activity: without the register (a clerk's
+#: check of one return) they cannot be compared with a summary sheet
+ACTIVITY_INDICATORS = frozenset({"HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_INACTIVE",
+                                 "HTX_AVG_REVENUE", "HTX_AVG_PROFIT", "HTX_AVG_INCOME"})
 
 
 def classify_cooperatives(coops: pd.DataFrame, period: Period) -> pd.DataFrame:
