@@ -492,8 +492,15 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
         findings.append(Finding("UNIT_MISSING", f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ "
                                 f"{period.key}: số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
                                 unit_code=u.unit_code, entity_key=u.unit_code, rule="7.7"))
-    incomplete = {province.unit_code} if missing else set()
-    rpt = ind.indicator_frame(values, period, incomplete)
+    audit_in = staged.load_audit
+    province_read = bool(((audit_in["file_kind"] == "province") & (audit_in["status"] == "LOADED")).any())
+    if not province_read:
+        findings.append(Finding("PROVINCE_WORKBOOK_MISSING", f"Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
+                                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
+                                "chưa đủ", unit_code=province.unit_code, entity_key=f"{period.key}/province",
+                                rule="7.7"))
+    rpt = ind.mark_completeness(ind.indicator_frame(values, period), province.unit_code,
+                                units_complete=not missing, province_workbook_read=province_read)
 
     # load_audit: rows loaded / quarantined per file
     q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}

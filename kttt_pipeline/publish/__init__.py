@@ -99,6 +99,14 @@ class PeriodData:
             return f"(chưa đủ số liệu: thiếu {', '.join(self.missing_unit_names)})"
         return "(chưa đủ số liệu)"
 
+    @property
+    def province_workbook_complete(self) -> bool:
+        """False when the unions' and credit funds' figures are marked incomplete (the province workbook was not
+        read); a missing reporting unit does not touch them."""
+        meta = indicator_meta()
+        flags = self.complete_flags.get(self.province_code, {})
+        return all(ok for code, ok in flags.items() if _from_province_workbook(code, meta))
+
     def unit_has_figures(self, unit_code: str) -> bool:
         return bool(self.values.get(unit_code))
 
@@ -246,7 +254,9 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         missing = [u["unit_code"] for u in units if u["unit_code"] not in values]
         complete = not missing
     province_flags = flags.get(province_code, {})
-    if province_flags and not all(province_flags.values()):
+    meta = indicator_meta()
+    # the units' figures decide the period's completeness; the province workbook's (LHHTX, QTDND) have their own
+    if any(not ok for code, ok in province_flags.items() if not _from_province_workbook(code, meta)):
         complete = False
     missing.sort(key=_code_key)
     for code in missing:
@@ -272,6 +282,15 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
         unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
     )
+
+
+#: indicator groups read from the province workbook (its figures do not depend on the reporting units)
+PROVINCE_WORKBOOK_GROUPS = ("LHHTX", "QTDND")
+
+
+def _from_province_workbook(code: str, meta: dict[str, IndicatorMeta]) -> bool:
+    m = meta.get(code)
+    return m is not None and m.group in PROVINCE_WORKBOOK_GROUPS
 
 
 def _int(value: Any) -> int:

@@ -345,7 +345,13 @@ def _col_letter(n: int) -> str:
 
 # ---- the sheets ------------------------------------------------------------------------------------------
 
-def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str) -> None:
+#: the note of Biểu 04 and of the unions' and credit funds' rows of Biểu 01 when the province workbook is missing
+PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
+
+
+def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str,
+                 note: str | None = None) -> None:
+    """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit)."""
     write_text(lay.ws, lay.row, 1, sheet_label, bold=True, border=False, wrap=False)
     lay.heights[lay.row] = LINE_PT + 3
     lay.row += 1
@@ -353,9 +359,10 @@ def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: st
     p = data.period
     lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False,
                      italic=True)
-    if not data.is_complete:
-        lay.merged_title(f"Số liệu toàn tỉnh {data.incomplete_note()}", size=BODY_SIZE, bold=True,
-                         color="C00000")
+    if note is None and not data.is_complete:
+        note = f"Số liệu toàn tỉnh {data.incomplete_note()}"
+    if note:
+        lay.merged_title(note, size=BODY_SIZE, bold=True, color="C00000")
     lay.blank()
 
 
@@ -403,7 +410,11 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
             write_number(ws, r, 6, data.pct_of_plan(code) if target is not None else None, NF_PCT1, italic=italic)
             flag = flags.get(code)
             group = m.group if m else ""
-            if flag is False or (flag is None and not data.is_complete and group in ("HTX", "THT")):
+            from_workbook = group in ("LHHTX", "QTDND")  # the province workbook's, not the units'
+            if from_workbook and (flag is False or (flag is None and not data.province_workbook_complete)):
+                note = PROVINCE_WORKBOOK_NOTE
+            elif not from_workbook and (flag is False or (flag is None and not data.is_complete
+                                                          and group in ("HTX", "THT"))):
                 note = "Chưa đủ số liệu (xem dòng đầu biểu)"
             elif data.value(code) is None:
                 note = "Chưa có số liệu"
@@ -578,8 +589,10 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
     widths = [5, 40, 14, 14, 14, 14, 14, 14, 14, 14]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
+    # unions and credit funds come from the province workbook: a missing reporting unit does not touch them
     _title_block(lay, data, "Phụ biểu 04",
-                 f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN ĐẾN {data.end_vi}")
+                 f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN ĐẾN {data.end_vi}",
+                 note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE)
     # A. unions
     write_text(ws, lay.row, 1, "A. Liên hiệp hợp tác xã", bold=True, border=False, wrap=False)
     lay.heights[lay.row] = LINE_PT + 4

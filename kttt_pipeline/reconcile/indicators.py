@@ -287,6 +287,30 @@ def indicator_frame(values_by_unit: dict[str, dict[str, float | None]], period: 
     return pd.DataFrame(rows, columns=["period", "unit_code", "indicator_code", "value", "is_complete"])
 
 
+#: indicator groups (``indicators.csv``) read from the province workbook, not from the reporting units' returns
+PROVINCE_WORKBOOK_GROUPS = frozenset({"LHHTX", "QTDND"})
+
+
+def province_workbook_codes() -> frozenset[str]:
+    from ..vocabulary import indicators
+
+    return frozenset(i.code for i in indicators() if i.group in PROVINCE_WORKBOOK_GROUPS)
+
+
+def mark_completeness(rpt: pd.DataFrame, province_code: str, *, units_complete: bool,
+                      province_workbook_read: bool) -> pd.DataFrame:
+    """``is_complete`` of the province's rows: the figures summed over the units are incomplete when a unit is
+    missing (§7.7); the unions' and credit funds' figures come from the province workbook alone, so they are
+    incomplete only when that workbook was not read, whatever the units sent. Unit rows stay complete."""
+    rpt = rpt.copy()
+    province = rpt["unit_code"] == province_code
+    from_workbook = rpt["indicator_code"].isin(province_workbook_codes())
+    rpt.loc[province & ~from_workbook, "is_complete"] = units_complete
+    rpt.loc[province & from_workbook, "is_complete"] = province_workbook_read
+    rpt["is_complete"] = rpt["is_complete"].astype(bool)
+    return rpt
+
+
 def check_identity(values: dict[str, float | None]) -> bool:
     """HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING."""
     parts = ["HTX_ACTIVE", "HTX_WEAK", "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING"]
