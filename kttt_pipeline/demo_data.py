@@ -82,6 +82,10 @@ class DemoSummary:
     # figures the pipeline should compute (the summary sheets agree with them except the planted mismatches):
     # unit code (and '22' for the province) -> indicator code -> value
     expected: dict[str, dict[str, float]] = field(default_factory=dict)
+    province: str = ""  # the province's code (its register's province row)
+    level: str = "district"  # the reporting units' level: "district" or "commune" (from 2025-Q3, spec §11)
+    unit_sizes: dict[str, str] = field(default_factory=dict)  # commune periods: unit code -> empty/tiny/…/large
+    number_code_unit: str | None = None  # the unit whose return types its code as a number (06688 → 6688)
 
     def cases(self, kind: str) -> list[PlantedCase]:
         return [c for c in self.planted if c.kind == kind]
@@ -1520,7 +1524,9 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     return DemoSummary(out_dir=out_dir, period=per.key, seed=seed, files=files, units=codes, synthetic_units=synthetic,
                        cooperatives=coop_rows, cooperatives_distinct=distinct, groups=group_rows,
                        tax_rows=len(tax_rows), tax_format=fmt, unions=len(unions), credit_funds=len(funds),
-                       planted=planted, expected=expected)
+                       planted=planted, expected=expected, province=prov.code,
+                       level="commune" if commune_level else "district", unit_sizes=sizes,
+                       number_code_unit=number_code_unit)
 
 
 def _district_sheets(r: _Renderer, rng: random.Random, coops: list[_Coop], groups: list[_Group], items,
