@@ -225,3 +225,15 @@ def test_cli_demo_and_materialize_for_another_province(tmp_path, monkeypatch, ca
     assert sorted(listed) == sorted(f"{u.kind_vi} {u.name_vi}" for u in in_force)
     paragraph = (reports / "2026-Q3" / "muc_1_1.txt").read_text(encoding="utf-8")
     assert f"của {len(in_force)} " in paragraph and other not in paragraph.upper()
+
+
+def test_cli_last_period_and_default_period(tmp_path, capsys):
+    from kttt_pipeline.cli import build_parser, main
+
+    assert main(["last-period"]) == 0
+    assert capsys.readouterr().out.strip() == last_closed_quarter().key
+    # demo-data and materialize take that period when none is given (the Makefile's PERIOD default asks it)
+    assert build_parser().parse_args(["demo-data"]).period is None
+    assert build_parser().parse_args(["materialize"]).period is None
+    assert main(["materialize", "--raw-dir", str(tmp_path)]) == 1
+    assert f"{tmp_path / last_closed_quarter().key}" in capsys.readouterr().err
