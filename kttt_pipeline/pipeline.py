@@ -26,8 +26,11 @@ from .reconcile.summary_compare import TOTAL_ROW_COLUMNS, compare_summary, compa
 from .schemas import SECTORS
 from .text import fold_name
 
-FILE_KINDS = ("districts", "tax", "province")
-KIND_OF_FOLDER = {"districts": "district", "tax": "tax", "province": "province"}
+FILE_KINDS = ("districts", "communes", "units", "tax", "province")
+#: folders holding reporting units' returns (spec §2, §11: districts until 2025-Q2, communes since; units/ either)
+RETURN_FOLDERS = ("districts", "communes", "units")
+KIND_OF_FOLDER = {"districts": "district", "communes": "district", "units": "district", "tax": "tax",
+                  "province": "province"}
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
@@ -57,6 +60,9 @@ UNION_COLUMNS = ["period", "name", "tax_code", "sector", "member_htx", "workers"
                  "row_number"]
 FUND_COLUMNS = ["period", "name", "tax_code", "members", "workers", "managers", "total_capital", "equity",
                 "mobilised", "loans", "source_file", "row_number"]
+#: kept on the staged cooperatives beside the warehouse columns: the parent of a branch code, and the numeric
+#: cells that held text which is not a number (field → text; §7.6 quarantines a row whose count is unreadable)
+STAGE_EXTRA_COLUMNS = ["tax_code_parent", "values_unreadable"]
 TARGET_COLUMNS = ["year", "indicator_code", "value", "source_file"]
 STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
                   "files_rejected"]
@@ -242,7 +248,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     audits: list[dict] = []
 
     returns: list[tuple[dict, DistrictReturn]] = []
-    district_paths = _files(folder / "districts")
+    district_paths = [p for sub in RETURN_FOLDERS for p in _files(folder / sub)]
     district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
     tax_paths = _files(folder / "tax")
     tax_audits = [_audit_row(period, raw_dir, path, "tax") for path in tax_paths]
@@ -292,9 +298,10 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         summary_rows.extend(ret.summary)
         totals.extend({**t, "source_file": ret.source_file} for t in ret.totals)
 
-    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + ["tax_code_parent"], period)
+    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + STAGE_EXTRA_COLUMNS, period)
     stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
-    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS, period), findings, "group")
+    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS + ["values_unreadable"], period), findings,
+                               "group")
     for col in ("hightech", "value_chain", "tax_code_valid"):
         stg_coop[col] = stg_coop[col].eq(True)
 
@@ -361,8 +368,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         period=period, raw_dir=raw_dir, units=units, load_audit=load_audit,
         stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
         stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
-        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text"], period),
-        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet"], period),
+        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text", "values_unreadable"], period),
+        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet", "values_unreadable"], period),
         total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS),
         target=_frame(target_rows, TARGET_COLUMNS),
         findings=findings,
@@ -488,8 +495,15 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
         findings.append(Finding("UNIT_MISSING", f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ "
                                 f"{period.key}: số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
                                 unit_code=u.unit_code, entity_key=u.unit_code, rule="7.7"))
-    incomplete = {province.unit_code} if missing else set()
-    rpt = ind.indicator_frame(values, period, incomplete)
+    audit_in = staged.load_audit
+    province_read = bool(((audit_in["file_kind"] == "province") & (audit_in["status"] == "LOADED")).any())
+    if not province_read:
+        findings.append(Finding("PROVINCE_WORKBOOK_MISSING", f"Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
+                                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
+                                "chưa đủ", unit_code=province.unit_code, entity_key=f"{period.key}/province",
+                                rule="7.7"))
+    rpt = ind.mark_completeness(ind.indicator_frame(values, period), province.unit_code,
+                                units_complete=not missing, province_workbook_read=province_read)
 
     # load_audit: rows loaded / quarantined per file
     q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}
@@ -536,6 +550,6 @@ def run_period(raw_dir: Path | str, period: Period | str) -> PeriodResult:
     staged = extract_period(raw_dir, period)
     if not staged.winners:
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
-            f"không có tệp nào trong {Path(raw_dir) / staged.period.key / 'districts'}"
+            f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({', '.join(RETURN_FOLDERS)})"
         raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
     return reconcile_period(staged)

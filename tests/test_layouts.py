@@ -75,9 +75,9 @@ def test_the_plain_layout_reads_the_population(plain):
     assert ind[(UNIT_CODE, "HTX_MEMBERS")] == 200 and ind[(UNIT_CODE, "HTX_CHARTER_CAPITAL")] == 12550.5
     assert ind[(UNIT_CODE, "THT_TOTAL")] == 5 and ind[(UNIT_CODE, "THT_MEMBERS")] == 31
     kinds = {f[0] for f in plain["findings"]}
-    # the population implies these and nothing else: the other districts sent nothing, one cooperative without
-    # a tax code is matched by name, one active cooperative has no grade
-    assert kinds == {"UNIT_MISSING", "NAME_MATCH", "GRADE_MISSING"}
+    # the population implies these and nothing else: the other districts sent nothing, no province workbook, one
+    # cooperative without a tax code is matched by name, one active cooperative has no grade
+    assert kinds == {"UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING", "NAME_MATCH", "GRADE_MISSING"}
     assert sum(1 for f in plain["findings"] if f[0] == "NAME_MATCH") == 1
     assert len(plain["coops"]) == 12 and len(plain["groups"]) == 5
 

@@ -429,12 +429,13 @@ def _is_repeated_header(row: list[object], table: Table) -> bool:
     cells = [(j, clean_text(v)) for j, v in enumerate(row) if isinstance(v, str) and clean_text(v)]
     if len(cells) < 2 or len(cells) < sum(1 for v in row if v is not None):
         return False  # a header row holds nothing but texts
-    for header in table.header_texts:
+    for header in getattr(table, "header_texts", ()):
         same = sum(1 for j, t in cells if j < len(header) and header[j] and fold(t) == header[j])
         if same >= 2 and same >= 0.6 * len(cells):
             return True
     vocab = header_vocabulary()
-    named = sum(1 for _, t in cells if vocab.match(table.record_type, t, None))
+    record_type = getattr(table, "record_type", None)
+    named = sum(1 for _, t in cells if record_type and vocab.match(record_type, t, None))
     return named >= 3 and named >= 0.6 * len(cells)
 
 
@@ -482,7 +483,7 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
     has_numbers = any(
         f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields)
     strong = strong_evidence(row, idx)
-    if _is_numbering_row(row, len(table.columns)):
+    if _is_numbering_row(row, len(getattr(table, "columns", ()))):
         return RowClass(NOTE, reason="numbering")
     if _is_repeated_header(row, table):
         return RowClass(NOTE, reason="header")
@@ -511,8 +512,8 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
         first = texts[0][1] if texts else None
         if first and _note_line(first) and not has_numbers:
             return RowClass(NOTE, reason="note", label=first)
-        if name and fold(name) in row_labels().none_marker and not has_numbers:
-            return RowClass(NOTE, reason="none", label=name)
+        if texts and not has_numbers and all(fold(t) in row_labels().none_marker for _, t in texts):
+            return RowClass(NOTE, reason="none", label=texts[0][1])  # "Không có": an empty listing (§11)
     if not name:
         if has_numbers or strong:
             return RowClass(ENTITY, has_numbers=has_numbers)
