@@ -138,7 +138,8 @@ class Layout:
     header_rows: int = 2  # text rows: 1 to 3
     numbering: bool = False
     merge_header: bool = True
-    span_first_only: bool = False  # without merges: a parent written over its first child only, else repeated
+    span_first_only: bool = False
+    units_row: bool = False  # a row of units "(người)", "(tr.đ)" under a header of one or two rows  # without merges: a parent written over its first child only, else repeated
     title_rows: int = 3  # rows above the header (the first names the unit)
     money: str = "header"  # "header": each money column names its unit; "line": an "Đơn vị tính" line
     money_units: tuple[int, ...] = (0, 0, 0, 0)  # index into MONEY_UNITS per money column (capital, revenue, profit, income)
@@ -324,20 +325,23 @@ class _Table:
     def __init__(self, layout: Layout, w: _Writer, record: str, order: list[str]):
         self.layout, self.w, self.record = layout, w, record
         height = layout.header_rows if record == "cooperative" else 1
-        self.height = height
+        units_row = layout.units_row and height < 3 and record == "cooperative"
+        self.height = height + (1 if units_row else 0)
         self.slots: list[tuple[str | None, int]] = []  # (group, sub-column) per sheet column; None: spacer
         self.headers: list[list[str | None]] = []
         for k, grp in enumerate(order):
             if record == "cooperative" and k in layout.spacers:
                 self.slots.append((None, 0))
-                self.headers.append([None] * height)
+                self.headers.append([None] * self.height)
             unit = None
             if grp in MONEY_COLUMNS and layout.money == "header":
                 unit = _money_factor(layout, MONEY_COLUMNS.index(grp))[0]
             if record == "group" and grp in ("revenue", "income") and layout.money == "header":
                 unit = _money_factor(layout, 1 if grp == "revenue" else 3)[0]
-            for sub, cells in enumerate(_headers(grp, height, unit, record)):
+            for sub, cells in enumerate(_headers(grp, height, None if units_row else unit, record)):
                 self.slots.append((grp, sub))
+                if units_row:  # a row of units under the titles: "(người)", "(tr.đ)"
+                    cells = cells + [f"({unit})" if unit else "(người)" if grp in _SUM_FIELDS else None]
                 self.headers.append(cells)
         self.width = len(self.slots)
 

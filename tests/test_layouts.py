@@ -90,7 +90,8 @@ def layouts(draw) -> Layout:
     split = draw(st.one_of(st.none(), st.integers(1, 11)))
     return Layout(
         order=list(order), header_rows=header_rows, numbering=draw(st.booleans()),
-        merge_header=draw(st.booleans()), span_first_only=draw(st.booleans()), title_rows=draw(st.integers(1, 5)),
+        merge_header=draw(st.booleans()), span_first_only=draw(st.booleans()),
+        units_row=draw(st.booleans()), title_rows=draw(st.integers(1, 5)),
         money=draw(st.sampled_from(["header", "line"])),
         money_units=tuple(draw(st.lists(st.integers(0, len(MONEY_UNITS) - 1), min_size=4, max_size=4))),
         totals=totals, label_col=draw(st.sampled_from(["seq", "name", "merged"])), vmerge=draw(st.booleans()),
@@ -129,7 +130,8 @@ def test_every_layout_reads_like_the_plain_one(plain, layout):
                         spacers=(0, 9), extra_sheets=True, money_units=(4, 6, 9, 1), footer=True,
                         footer_col="first", date_form="serial_text"),
     dataclasses.replace(PLAIN, totals="grand_top", split_at=5, split_header=True, header_rows=1, numbering=True,
-                        date_form="ymd.", tax_form="dotted", group_totals="grand_top"),
+                        date_form="ymd.", tax_form="dotted", group_totals="grand_top", units_row=True,
+                        money_units=(5, 2, 8, 3)),
 ], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header"])
 def test_hard_layouts_read_like_the_plain_one(plain, layout):
     got = observe_layout(layout)

@@ -241,3 +241,25 @@ def test_a_bare_cong_whose_figures_fit_the_whole_listing_is_read_so():
     totals.loc[0, "value"] = 16.0  # fits neither: compared with its section
     (f,) = compare_total_rows(totals, _detail(rows), {"f.xlsx": "198"})
     assert (f.value_reported, f.value_computed) == ("16", "5")
+
+
+def test_more_meanings():
+    # a numbered section that is not a sector is a heading; a name is not
+    assert kind(HEADER, Tên_HTX="I. HTX đang hoạt động").kind == HEADING
+    assert kind(HEADER_NAME_LAST, Tên_HTX="B. Hợp tác xã phi nông nghiệp").kind == HEADING
+    assert kind(HEADER, STT=4, Tên_HTX="HTX A Lừ", Số_thành_viên=3).kind == ENTITY
+    # a total row may write the number of cooperatives in the name column
+    assert kind(HEADER, STT="Tổng cộng", Tên_HTX="12 HTX", Số_thành_viên=40).kind == TOTAL
+    assert kind(HEADER_NAME_LAST, STT="Cộng", Tên_HTX="12", Số_thành_viên=40).kind == TOTAL
+    # a date line of the signature block written with slashes
+    assert kind(HEADER, Số_lao_động="Bình Liêu, ngày 14/10/2024").kind == END
+
+
+def test_a_row_of_units_under_the_header_belongs_to_it():
+    t = table(HEADER, extra_rows=[[None, None, None, None, None, "(người)", "(người)"]])
+    assert (t.header_rows, t.data_start) == (2, 3)
+    assert t.field_index()["members"] == 5
+    grid = Grid("DS HTX", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Tình trạng", "Số thành viên", "Vốn điều lệ"],
+                           [None, None, None, "(người)", "(tỷ đồng)"]])
+    t = locate_table(grid, "cooperative")
+    assert t.factor_for("charter_capital") == 1000.0

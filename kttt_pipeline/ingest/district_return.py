@@ -12,7 +12,7 @@ from ..findings import Finding
 from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
 from ..vocabulary import indicators, listing_sheet_kind, summary_label_lookup
-from .records import NUMERIC_FIELDS, RowContext, parse_record
+from .records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
 from .tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table, strong_evidence,
                      classify, data_rows, locate_table)
 from .workbook import Grid, Workbook
@@ -135,9 +135,6 @@ def _sheet_kind(grid: Grid) -> tuple[str | None, bool]:
     return None, False
 
 
-_MONEY_TOTAL_FIELDS = {"charter_capital", "revenue", "profit", "avg_income", "avg_income_month"}
-
-
 @dataclass
 class _Item:
     """One meaningful row of a listing (entities, headings, totals), in the order of the sheets."""
@@ -155,7 +152,8 @@ def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
         if fld in idx and idx[fld] < len(row):
             p = parse_number(row[idx[fld]])
             if p.value is not None:
-                out.append((fld, p.value * (table.factor_for(fld) if fld in _MONEY_TOTAL_FIELDS else 1.0)))
+                money = fld in MONEY_FIELDS[table.record_type]
+                out.append((fld, p.value * (table.factor_for(fld) if money else 1.0)))
     return out
 
 

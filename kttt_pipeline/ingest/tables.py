@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..text import clean_text, fold, strip_diacritics
 from ..values import money_factor, parse_number
-from ..vocabulary import header_vocabulary, row_labels, sector_lookup, status_lookup
+from ..vocabulary import header_key, header_vocabulary, row_labels, sector_lookup, status_lookup
 from .workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
@@ -136,12 +136,13 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
     # without merge information a parent spans the children to its right until the next parent
     for k in reversed(range(n_rows - 1)):  # bottom up: a middle parent first spans its children
         parents, children = levels[k], levels[k + 1]
-        covered = _vertical_cover(grid, i + k + 1)
+        covered = _vertical_cover(grid, i + k + 1) | _vertical_cover(grid, i + k)
         last_parent = None
         for c in range(width):
             if parents[c]:
                 last_parent = parents[c]
-            elif children[c] and last_parent and c > 0 and children[c - 1] and c not in covered:
+            elif children[c] and last_parent and c > 0 and children[c - 1] and c not in covered \
+                    and header_key(children[c]):  # a unit "(người)" under a title spans nothing
                 parents[c] = last_parent
     columns = []
     for c in range(width):
@@ -152,7 +153,8 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 stack.append(t)
         if not stack:
             continue
-        fld = _match_stack(vocab, record_type, stack)
+        titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
+        fld = _match_stack(vocab, record_type, titles) if titles else None
         header = " / ".join(stack)
         factor = None
         for t in reversed(stack):
@@ -207,6 +209,13 @@ def _score(columns: list[Column], record_type: str) -> int:
 MAX_HEADER_ROWS = 3
 
 
+def _is_unit_row(row: list[object]) -> bool:
+    """A header row of units under the column titles: "(người)", "(HTX)", "(tr.đ)", "triệu đồng"."""
+    texts = [clean_text(v) for v in row if v is not None]
+    return bool(texts) and all(isinstance(t, str) and (re.fullmatch(r"\(.*\)", t) or money_factor(t) is not None)
+                               for t in texts)
+
+
 def locate_table(grid: Grid, record_type: str) -> Table | None:
     """Find the header of a ``record_type`` table on the sheet; None when there is no recognisable table.
 
@@ -230,7 +239,8 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
                 break
             cols = _map_columns(grid, i, record_type, n)
             s = _score(cols, record_type)
-            if s > best[0] or (s == best[0] and all(v is None for v in grid.rows[below])):
+            if s > best[0] or (s == best[0] and (all(v is None for v in grid.rows[below])
+                                                 or _is_unit_row(grid.rows[below]))):
                 best = (s, i, n, cols)
         break  # the first row that forms a header wins
     if best is None:
@@ -330,6 +340,7 @@ def _plain(text: str) -> str:
     return strip_diacritics(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def total_label(text: object) -> tuple[str, int | None] | None:
     """(scope, level) when a cell's text is a total label, else None.
 
@@ -373,6 +384,7 @@ def _total_starters() -> tuple[str, ...]:
     return tuple(sorted(set(labels.total) | set(labels.total_prefix), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1 << 16)
 def sector_heading(written: str | None, seq_written: str | None = None) -> tuple[int, bool] | None:
     """(section level, numbered) when a label is a sector heading: "I. Nông nghiệp", "A. NÔNG NGHIỆP",
     "1. Lĩnh vực nông nghiệp", "Lĩnh vực phi nông nghiệp", "II" | "Phi nông nghiệp" (the number in the STT
@@ -433,10 +445,19 @@ def _is_repeated_header(row: list[object], table: Table) -> bool:
         same = sum(1 for j, t in cells if j < len(header) and header[j] and fold(t) == header[j])
         if same >= 2 and same >= 0.6 * len(cells):
             return True
-    vocab = header_vocabulary()
     record_type = getattr(table, "record_type", None)
-    named = sum(1 for _, t in cells if record_type and vocab.match(record_type, t, None))
+    named = sum(1 for _, t in cells if record_type and _header_field(record_type, t))
     return named >= 3 and named >= 0.6 * len(cells)
+
+
+def _is_count_text(text: str) -> bool:
+    """"12", "(12 HTX)", "12 hợp tác xã": the count a total row may write in the name column."""
+    return re.fullmatch(r"\d+( (htx|tht|hop tac xa|to hop tac|don vi))?", fold(text)) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _header_field(record_type: str, text: str) -> str | None:
+    return header_vocabulary().match(record_type, text, None)
 
 
 def strong_evidence(row: list[object], idx: dict[str, int]) -> bool:
@@ -452,6 +473,7 @@ def strong_evidence(row: list[object], idx: dict[str, int]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def _note_line(written: str) -> bool:
     labels = row_labels()
     if written.startswith(labels.note_symbol):
@@ -460,11 +482,14 @@ def _note_line(written: str) -> bool:
     return any(f == p or f.startswith(p + " ") for p in labels.note_prefix)
 
 
+@lru_cache(maxsize=1 << 16)
 def _signature(written: str) -> bool:
     """A line of the signature block: "Người lập biểu", "TM. UBND", "KT. CHỦ TỊCH", "…, ngày … tháng … năm …"."""
     f = fold(written)
     if re.search(r"\bngay\s+(?:\d{1,2}\s+)?thang\s+(?:\d{1,2}\s+)?nam\b", f):
         return True
+    if re.search(r",\s*ng[àa]y\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}\s*$", written, re.IGNORECASE):
+        return True  # "Bình Liêu, ngày 14/10/2024"
     if re.match(r"^(tm|kt|tl|tuq)\s+(ubnd|uy ban|chu tich|giam doc|thu truong|truong|pho|ban|phong|so|cuc)\b", f):
         return True
     return any(f == s or f.startswith(s + " ") for s in row_labels().signature)
@@ -491,7 +516,7 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
         # a total: a total label in any text cell, the name cell empty or itself the label
         for j, t in texts:
             lab = total_label(t)
-            if lab and (not name or j == name_j or total_label(name)):
+            if lab and (not name or j == name_j or total_label(name) or _is_count_text(name)):
                 return RowClass(TOTAL, scope=lab[0], level=lab[1], label=t, has_numbers=has_numbers)
         # a sector heading, even when it carries the section's subtotals
         for j, t in texts:
@@ -503,6 +528,11 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
             level, numbered = heading
             if numbered or j in (name_j, seq_j) or not has_numbers:  # an unnamed row with a sector is an entity
                 return RowClass(HEADING, level=level, label=t, has_numbers=has_numbers)
+        if not has_numbers and texts:
+            label = name if name else texts[0][1]
+            m = re.match(r"^\s*([IVXLC]+|[A-Z])\s*[.)]\s*\S", _plain(label))
+            if m and _number_level(m.group(1)) is not None and (not name or label == name):
+                return RowClass(HEADING, level=_number_level(m.group(1)), label=label)  # "I. HTX đang hoạt động"
         if seq and not has_numbers:
             m = _SECTION_NUMBER.match(_plain(seq))
             if m and not m.group(2) and not m.group(1).isdigit() and _number_level(m.group(1)) is not None:
