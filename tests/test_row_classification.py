@@ -263,3 +263,24 @@ def test_a_row_of_units_under_the_header_belongs_to_it():
                            [None, None, None, "(người)", "(tỷ đồng)"]])
     t = locate_table(grid, "cooperative")
     assert t.factor_for("charter_capital") == 1000.0
+
+
+def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
+    from kttt_pipeline.ingest.district_return import read_district_return
+    from kttt_pipeline.ingest.workbook import read_workbook
+
+    from .test_ingest import MATCHER
+    from .workbook_factory import SheetSpec, write_workbook
+
+    parents = ["Tên HTX", "STT", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]
+    rows = [[None, "I", "Nông nghiệp", None, None, None],  # "I" | "Nông nghiệp" split over the STT and sector cells
+            ["HTX A", 1, None, "Đang hoạt động", 5, 3],
+            ["II. Phi nông nghiệp", None, None, None, None, None],
+            ["HTX B", 2, None, "Đang hoạt động", 6, 2],
+            ["HTX C", 3, "Vận tải", "Đang hoạt động", 7, 1],
+            ["III. Lĩnh vực thủy sản", None, None, None, None, None],
+            ["HTX D", 4, None, "Đang hoạt động", 8, 4]]
+    ret = read_district_return(read_workbook(write_workbook(tmp_path / "r.xlsx", [
+        SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)])), "r.xlsx", MATCHER)
+    assert [(c["name"], c["sector"]) for c in ret.cooperatives] == [
+        ("HTX A", "AGRI"), ("HTX B", None), ("HTX C", "TRANSPORT"), ("HTX D", "AGRI")]

@@ -11,10 +11,10 @@ from ..admin_units import AdminUnit, UnitMatcher
 from ..findings import Finding
 from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import indicators, listing_sheet_kind, summary_label_lookup
+from ..vocabulary import indicators, listing_sheet_kind, sector_lookup, summary_label_lookup
 from .records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
 from .tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table, strong_evidence,
-                     classify, data_rows, locate_table)
+                     classify, data_rows, heading_sector, locate_table)
 from .workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -172,6 +172,8 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
         while start <= last and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
             start += 1
     ended = False
+    section_sector: str | None = None  # the sector the current heading names ("I. Nông nghiệp")
+    section_label: str | None = None
     for i in range(start, last + 1):
         row = rows[i]
         rc = classify(row, table, numeric)
@@ -182,6 +184,10 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             continue  # below the signature only a row that plainly is a cooperative is read
         sres.rows_read += 1
         excel_row = grid.excel_row(i)
+        if rc.kind == HEADING:
+            section_sector, section_label = heading_sector(rc.label), rc.label
+        elif rc.kind == TOTAL and rc.scope == GRAND:
+            section_sector = None
         if rc.kind in (BLANK, NOTE) or rc.kind == HEADING and not rc.has_numbers:
             sres.rows_non_entity += 1
             if rc.kind == HEADING:
@@ -195,6 +201,10 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
         name = clean_text(row[idx["name"]]) if "name" in idx and idx["name"] < len(row) else None
         tax_raw = clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
         parsed = parse_record(row, table, ctx, provisional_key=tax_raw or name)
+        if section_sector and not parsed.values.get("sector_text") and rt in LISTING_TYPES:
+            # no sector written on the row: the heading it stands under names it (as a merged cell would)
+            parsed.values["sector_text"] = section_label
+            parsed.values["sector"] = sector_lookup()[section_sector]
         record = {"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
                   "row_number": excel_row, **parsed.values}
         ret.findings.extend(parsed.findings)

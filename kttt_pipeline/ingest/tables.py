@@ -411,6 +411,18 @@ def sector_heading(written: str | None, seq_written: str | None = None) -> tuple
     return (level if level is not None else 1), level is not None
 
 
+def heading_sector(label: str | None) -> str | None:
+    """The sector a heading names ("I. Nông nghiệp" → "nong nghiep", folded), None for a heading of no single
+    sector ("II. Phi nông nghiệp", "I. HTX đang hoạt động")."""
+    if not label:
+        return None
+    m = _SECTION_NUMBER.match(_plain(label))
+    body = m.group(2) if m and m.group(2) else label
+    bare = _strip_section_words(fold(body))
+    code = sector_lookup().get(bare)
+    return bare if code and code != "NON_AGRI" else None
+
+
 def _is_numbering_row(row: list[object], n_columns: int = 0) -> bool:
     """A row numbering the columns: "(1) (2) (3) …", "1 2 3 …" (numbers or text), "A B 1 2 …", over most of
     the table's columns."""
