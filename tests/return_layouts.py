@@ -152,6 +152,7 @@ class Layout:
     footer_col: str = "name"
     split_at: int | None = None
     split_header: bool = True
+    split_name: str = "DS HTX (tiếp)"
     number_form: str = "number"
     date_form: str = "date"
     tax_form: str = "text"
@@ -452,7 +453,7 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
                 t.label_row(sheet, title, cells)
         for c in members:
             if layout.split_at is not None and n == layout.split_at:
-                sheet = _Sheet("DS HTX (tiếp)")
+                sheet = _Sheet(layout.split_name)
                 sheets.append(sheet)
                 if layout.split_header:
                     sheet.rows.append([w.text("DANH SÁCH HỢP TÁC XÃ (tiếp theo)")])

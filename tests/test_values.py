@@ -158,3 +158,47 @@ def test_a_minus_sign_typed_apart_or_pasted_as_another_dash_keeps_the_number_neg
     """A negative count must reach §7.6 as negative (and be quarantined), not as a positive number."""
     parsed = parse_number(text)
     assert parsed.value == -5.0 and parsed.words_dropped is None
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2021.03.05", dt.date(2021, 3, 5)), ("2021-3-5", dt.date(2021, 3, 5)), ("2021/03/05", dt.date(2021, 3, 5)),
+    ("2021-03-05 00:00:00", dt.date(2021, 3, 5)), ("44256", dt.date(2021, 3, 1)), (" 44256 ", dt.date(2021, 3, 1)),
+    ("44256.0", dt.date(2021, 3, 1)), (44256, dt.date(2021, 3, 1)), ("5/3/2021", dt.date(2021, 3, 5)),
+    ("18264", dt.date(1950, 1, 1)), ("73415", dt.date(2100, 12, 31)),
+])
+def test_year_first_dates_and_serials_typed_as_text(value, expected):
+    assert parse_date(value).value == expected
+
+
+@pytest.mark.parametrize("value", ["2015", 2015, "18263", 73416, "2021.13.05", "2021.03-05", "123456"])
+def test_a_year_a_count_or_a_serial_outside_the_plausible_range_is_not_a_date(value):
+    p = parse_date(value)
+    assert p.value is None and p.error == "not_a_date"
+
+
+@pytest.mark.parametrize("text, factor", [
+    ("(tr.đ)", 1.0), ("Vốn điều lệ (trđ)", 1.0), ("Tr.đồng", 1.0), ("(tỷ đ)", 1000.0), ("Đơn vị tính: Tr.đồng", 1.0),
+    ("nghìn đ", 0.001), ("(ng.đ)", 0.001), ("Đơn vị tính: 1.000 đồng", 0.001), ("(VNĐ)", 1e-6), ("đ", 1e-6),
+    ("Số lao động", None), ("Cộng đồng", None), ("Hoạt động", None), ("Vốn (đ) điều lệ", None),
+])
+def test_clerks_money_units(text, factor):
+    assert money_factor(text) == factor
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Đang HĐ", "ACTIVE"), ("Tạm ngừng HĐ", "SUSPENDED"), ("Chưa HĐ", "NOT_STARTED"),
+    ("Đang làm TT giải thể", "DISSOLVING"), ("Đã GT", "DISSOLVED"), ("ĐANG HOẠT ĐỘNG", "ACTIVE"),
+    ("Dang hoat dong", "ACTIVE"), ("Đang  HĐ", "ACTIVE"),
+])
+def test_clerks_status_words(text, status):
+    from kttt_pipeline.ingest.records import map_code
+    from kttt_pipeline.vocabulary import status_lookup
+
+    assert map_code(text, status_lookup()) == status
+
+
+def test_clerks_grade_words():
+    from kttt_pipeline.ingest.records import map_code
+    from kttt_pipeline.vocabulary import grade_lookup
+
+    assert map_code("TB", grade_lookup()) == "AVERAGE" and map_code("Trung bình", grade_lookup()) == "AVERAGE"

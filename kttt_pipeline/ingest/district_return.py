@@ -220,6 +220,25 @@ def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
                for row in grid.rows[:table.header_index])
 
 
+def _plainly_continues(grid: Grid, previous: Table) -> bool:
+    """Rows that, under the listing's columns, plainly are its entities: named, with a status or a tax code
+    (at least two of them, so that a chart's data or a note does not pass)."""
+    idx = previous.field_index()
+    numeric = set(NUMERIC_FIELDS[previous.record_type])
+    name_j = idx.get("name")
+    n = 0
+    for row in grid.rows[:MAX_CONTINUATION_PROBE]:
+        if name_j is not None and name_j < len(row) and isinstance(row[name_j], str) and strong_evidence(row, idx) \
+                and classify(row, previous, numeric).kind == ENTITY:
+            n += 1
+            if n >= 2:
+                return True
+    return False
+
+
+MAX_CONTINUATION_PROBE = 200
+
+
 def _looks_like_entity(rc: RowClass, row: list[object], idx: dict[str, int]) -> bool:
     name_j = idx.get("name")
     named = name_j is not None and name_j < len(row) and row[name_j] is not None
@@ -371,6 +390,12 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
                 kind = k
                 break
         if table is None and continued and kind in last_table:
+            table = last_table[kind].continued()
+        elif table is None and not grid.hidden and kind is None and located and located[-1][2] is not None \
+                and located[-1][2].record_type in LISTING_TYPES \
+                and _plainly_continues(grid, last_table[located[-1][2].record_type]):
+            # a sheet named anyhow ("Sheet2") right after a listing, holding more of its rows without a header
+            kind = located[-1][2].record_type
             table = last_table[kind].continued()
         elif table is not None and table.record_type in last_table and \
                 _entities_above(grid, table, last_table[table.record_type]):
