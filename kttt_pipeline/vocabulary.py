@@ -147,6 +147,7 @@ class RowLabels:
     note_prefix: tuple[str, ...]  # folded prefixes of note lines
     note_symbol: tuple[str, ...]  # prefixes that fold to nothing ("(*)", "*"), compared on the written text
     none_marker: frozenset[str]  # "Không có": a unit without cooperatives
+    breakdown_prefix: tuple[str, ...] = ()  # "Trong đó: …" under a total
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +167,8 @@ def row_labels() -> RowLabels:
     return RowLabels(frozenset(by_kind.get("total", [])), longest_first("total_prefix"),
                      longest_first("not_total_prefix"), longest_first("grand_qualifier"),
                      longest_first("section_word"), longest_first("signature"), longest_first("note_prefix"),
-                     tuple(sorted(symbols, key=len, reverse=True)), frozenset(by_kind.get("none_marker", [])))
+                     tuple(sorted(symbols, key=len, reverse=True)), frozenset(by_kind.get("none_marker", [])),
+                     longest_first("breakdown_prefix"))
 
 
 @dataclass(frozen=True)

@@ -284,3 +284,11 @@ def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
         SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)])), "r.xlsx", MATCHER)
     assert [(c["name"], c["sector"]) for c in ret.cooperatives] == [
         ("HTX A", "AGRI"), ("HTX B", None), ("HTX C", "TRANSPORT"), ("HTX D", "AGRI")]
+
+
+def test_breakdown_lines_under_a_total_are_neither_entities_nor_compared():
+    for label in ("Trong đó: nông nghiệp", "Trong đó", "Tổng số HTX đang hoạt động", "Chia ra: - Vận tải"):
+        rc = kind(HEADER_NAME_LAST, Tên_HTX=label, Số_thành_viên=40)
+        assert (rc.kind, rc.reason) == (NOTE, "breakdown"), label
+    assert total_label("Cộng lũy kế") == (GRAND, None)
+    assert kind(HEADER, Tên_HTX="HTX Trong Đồng", Số_thành_viên=4).kind == ENTITY

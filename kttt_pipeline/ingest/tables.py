@@ -273,6 +273,7 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
 
 ENTITY, BLANK, HEADING, TOTAL, NOTE, END = "entity", "blank", "heading", "total", "note", "end"
 GRAND, SUB, PLAIN = "grand", "sub", "plain"  # a total row's scope: the whole listing, its section, undecided
+PART = "part"  # "Tổng số HTX đang hoạt động", "Trong đó: …": a part of the listing, neither entity nor compared
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,8 @@ def total_label(text: object) -> tuple[str, int | None] | None:
         is_ref, level = _section_ref(rest, rest_tokens)
         if is_ref:
             return SUB, level
+        if _names_a_status(rest):
+            return PART, None  # "Tổng số HTX đang hoạt động": a part of the listing, not a section
         if w in labels.total_prefix:
             return GRAND, None
         if any(rest == q or rest.startswith(q + " ") for q in labels.grand_qualifier):
@@ -376,6 +379,17 @@ def total_label(text: object) -> tuple[str, int | None] | None:
             return GRAND, None  # "Tổng cộng (I+II)", "Cộng A+B"
         return None
     return None
+
+
+def _names_a_status(folded: str) -> bool:
+    bare = _strip_section_words(folded)
+    statuses = status_lookup()
+    return bool(bare) and (bare in statuses or any(bare.startswith(s + " ") for s in statuses))
+
+
+def _breakdown_line(written: str) -> bool:
+    f = fold(written)
+    return any(f == p or f.startswith(p + " ") for p in row_labels().breakdown_prefix)
 
 
 @lru_cache(maxsize=1)
@@ -529,7 +543,12 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
         for j, t in texts:
             lab = total_label(t)
             if lab and (not name or j == name_j or total_label(name) or _is_count_text(name)):
+                if lab[0] == PART:
+                    return RowClass(NOTE, reason="breakdown", label=t, has_numbers=has_numbers)
                 return RowClass(TOTAL, scope=lab[0], level=lab[1], label=t, has_numbers=has_numbers)
+        first = texts[0][1] if texts else None
+        if first and _breakdown_line(name or first) and (not name or name == first or _breakdown_line(name)):
+            return RowClass(NOTE, reason="breakdown", label=name or first, has_numbers=has_numbers)
         # a sector heading, even when it carries the section's subtotals
         for j, t in texts:
             if j == seq_j and name:
