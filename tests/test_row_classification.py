@@ -292,3 +292,17 @@ def test_breakdown_lines_under_a_total_are_neither_entities_nor_compared():
         assert (rc.kind, rc.reason) == (NOTE, "breakdown"), label
     assert total_label("Cộng lũy kế") == (GRAND, None)
     assert kind(HEADER, Tên_HTX="HTX Trong Đồng", Số_thành_viên=4).kind == ENTITY
+
+
+def test_a_merged_run_passing_over_a_total_or_blank_row_leaves_it_as_written():
+    rows = [["UBND huyện Bình Liêu"], HEADER,
+            [1, "HTX A", None, "Nông nghiệp", "Đang hoạt động", 10, 5],
+            [None, "Cộng I", None, None, None, 10, 5],
+            [None] * 7,
+            [2, "HTX B", None, None, None, 4, 2]]
+    grid = Grid("DS HTX", rows, merged=[((2, 4), (5, 4)), ((2, 3), (5, 3))])
+    t = locate_table(grid, "cooperative")
+    filled = data_rows(grid, t, NUMERIC)
+    assert filled[3][4] is None and classify(filled[3], t, NUMERIC).kind == TOTAL
+    assert all(v is None for v in filled[4])
+    assert filled[5][3:5] == ["Nông nghiệp", "Đang hoạt động"]

@@ -162,7 +162,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
     idx = table.field_index()
-    rows = data_rows(grid, table)  # vertical merges of sectors/statuses filled down
+    rows = data_rows(grid, table, numeric)  # vertical merges of sectors/statuses filled down
     # the table body ends at the signature block or after the last non-empty row
     last = len(rows) - 1
     while last >= table.data_start and all(v is None for v in rows[last]):

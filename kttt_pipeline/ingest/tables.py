@@ -599,14 +599,22 @@ MERGE_FILL_FIELDS = {"sector", "status", "grade", "commune", "registered_on", "d
                      "value_chain", "representative", "entity_type", "tax_office"}
 
 
-def data_rows(grid: Grid, table: Table) -> list[list[object]]:
+def data_rows(grid: Grid, table: Table, numeric_fields: set[str] = frozenset()) -> list[list[object]]:
     """The sheet's rows with vertically merged cells of the data area filled down in the columns of
-    :data:`MERGE_FILL_FIELDS` (every row of a merged run has the run's value)."""
+    :data:`MERGE_FILL_FIELDS` (every row of a merged run has the run's value). A total, heading or note row
+    the run passes over is left as written (a status filled in would make a total row look like a cooperative)."""
     fill_cols = {c.index for c in table.columns if c.field in MERGE_FILL_FIELDS}
     if not grid.merged or not fill_cols:
         return grid.rows
     rows = grid.rows
+    originals = grid.rows
     copied = False
+    kinds: dict[int, str] = {}
+
+    def fillable(r: int) -> bool:
+        if r not in kinds:
+            kinds[r] = classify(originals[r], table, numeric_fields).kind
+        return kinds[r] == ENTITY
     for (r1, c1), (r2, c2) in grid.merged:
         if r2 <= r1 or r1 < table.data_start or c1 not in fill_cols or r1 >= len(rows):
             continue
@@ -618,6 +626,6 @@ def data_rows(grid: Grid, table: Table) -> list[list[object]]:
         for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
             while len(rows[r]) <= c1:
                 rows[r].append(None)
-            if rows[r][c1] is None:
+            if rows[r][c1] is None and fillable(r):
                 rows[r][c1] = value
     return rows
