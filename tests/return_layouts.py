@@ -161,6 +161,7 @@ class Layout:
     extra_sheets: bool = False
     group_order: list[str] = field(default_factory=lambda: list(GROUP_COLUMNS))
     group_totals: str = "none"
+    summary_order: list[str] = field(default_factory=lambda: ["seq", "label", "unit", "value"])
     seed: int = 0
 
 
@@ -516,20 +517,25 @@ def _group_sheet(layout: Layout, w: _Writer) -> _Sheet:
     return sheet
 
 
-def _summary_sheet(w: _Writer) -> _Sheet:
+def _summary_sheet(w: _Writer, layout: Layout) -> _Sheet:
     sheet = _Sheet("Tổng hợp")
-    sheet.rows += [[w.text(UNIT_TITLE)], [None], ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]]
+    order = layout.summary_order
+    header = {"seq": "STT", "label": "Chỉ tiêu", "unit": "Đơn vị tính", "value": "Số liệu"}
+    sheet.rows += [[w.text(UNIT_TITLE)], [None], [w.text(header[k]) for k in order]]
     active = [c for c in COOPS if c.status != "Đã giải thể"]
-    sheet.rows += [["1", w.text("Tổng số HTX"), "HTX", len(active)],
-                   ["2", w.text("Tổng số thành viên"), "Người", sum(c.members for c in active)],
-                   ["3", w.text("Tổng số THT"), "THT", len(GROUPS)]]
+    for seq, label, unit, value in [("1.", "Tổng số HTX", "HTX", len(active)),
+                                    # one wrong figure, so that reading the summary sheet shows in every layout
+                                    ("2.", "Tổng số thành viên", "Người", sum(c.members for c in active) - 1),
+                                    ("3.", "Tổng số THT", "THT", len(GROUPS))]:
+        cells = {"seq": seq, "label": w.text(label), "unit": w.text(unit), "value": w.number(value)}
+        sheet.rows.append([cells[k] for k in order])
     return sheet
 
 
 def write_return(path: Path, layout: Layout) -> Path:
     """The population's return for one unit, written in ``layout``."""
     w = _Writer(layout)
-    sheets = [_summary_sheet(w), *_coop_sheets(layout, w), _group_sheet(layout, w)]
+    sheets = [_summary_sheet(w, layout), *_coop_sheets(layout, w), _group_sheet(layout, w)]
     if layout.extra_sheets:
         sheets.insert(1, _Sheet("Hướng dẫn", [["Ghi chú: biểu này điền theo hướng dẫn của Sở."],
                                               ["Các cột tiền ghi theo đơn vị tính ở đầu biểu."]]))

@@ -76,8 +76,11 @@ def test_the_plain_layout_reads_the_population(plain):
     assert ind[(UNIT_CODE, "THT_TOTAL")] == 5 and ind[(UNIT_CODE, "THT_MEMBERS")] == 31
     kinds = {f[0] for f in plain["findings"]}
     # the population implies these and nothing else: the other districts sent nothing, no province workbook, one
-    # cooperative without a tax code is matched by name, one active cooperative has no grade
-    assert kinds == {"UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING", "NAME_MATCH", "GRADE_MISSING"}
+    # cooperative without a tax code is matched by name, one active cooperative has no grade, the summary sheet
+    # gives one member less than the listing
+    assert kinds == {"UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING", "NAME_MATCH", "GRADE_MISSING", "SUMMARY_MISMATCH"}
+    assert [f for f in plain["findings"] if f[0] == "SUMMARY_MISMATCH"] == [("SUMMARY_MISMATCH", UNIT_CODE,
+                                                                           "HTX_MEMBERS")]
     assert sum(1 for f in plain["findings"] if f[0] == "NAME_MATCH") == 1
     assert len(plain["coops"]) == 12 and len(plain["groups"]) == 5
 
@@ -105,6 +108,7 @@ def layouts(draw) -> Layout:
         abbreviate=draw(st.booleans()), extra_sheets=draw(st.booleans()),
         group_order=list(draw(st.permutations(GROUP_COLUMNS))),
         group_totals=draw(st.sampled_from(["none", "grand_bottom", "grand_top"])),
+        summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]))),
         seed=draw(st.integers(0, 2**16)))
 
 
