@@ -403,6 +403,14 @@ class _Table:
             row[self.col("name")] = self.w.text(label)
         elif mode == "seq":
             row[self.col("seq")] = self.w.text(label)
+        elif mode == "leftmost":  # in the first run of empty cells, merged across it
+            start = next(j for j in range(self.width) if row[j] is None)
+            end = start
+            while end + 1 < self.width and row[end + 1] is None and end - start < 3:
+                end += 1
+            row[start] = self.w.text(label)
+            if end > start:
+                sheet.merges.append((len(sheet.rows) + 1, start + 1, len(sheet.rows) + 1, end + 1))
         else:
             j = self.col("name")
             row[j] = self.w.text(label)

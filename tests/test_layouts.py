@@ -97,7 +97,7 @@ def layouts(draw) -> Layout:
         units_row=draw(st.booleans()), title_rows=draw(st.integers(1, 5)),
         money=draw(st.sampled_from(["header", "line"])),
         money_units=tuple(draw(st.lists(st.integers(0, len(MONEY_UNITS) - 1), min_size=4, max_size=4))),
-        totals=totals, label_col=draw(st.sampled_from(["seq", "name", "merged"])), vmerge=draw(st.booleans()),
+        totals=totals, label_col=draw(st.sampled_from(["seq", "name", "merged", "leftmost"])), vmerge=draw(st.booleans()),
         repeat_header_at=draw(st.one_of(st.none(), st.integers(1, 11))),
         spacers=tuple(draw(st.lists(st.integers(0, len(COOP_COLUMNS)), max_size=2, unique=True))),
         footer=draw(st.booleans()), footer_col=draw(st.sampled_from(["name", "first"])),
