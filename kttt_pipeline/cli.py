@@ -90,7 +90,9 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
           f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
-    rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"])]
+    from .pipeline import REJECTED_STATUSES
+
+    rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
     print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
