@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import UnitMatcher, load_admin_units
+from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk, reporting_units
 from .findings import KINDS, Finding
 from .ingest.district_return import DistrictReturn, read_district_return
 from .ingest.workbook import FileUnreadable, read_workbook
 from .periods import Period, period_of_date
-from .pipeline import COOP_STAGE_COLUMNS, GROUP_STAGE_COLUMNS, _frame, _stage_sectors
+from .pipeline import COOP_STAGE_COLUMNS, GROUP_STAGE_COLUMNS, _frame, _stage_sectors, not_in_force_reason
 from .reconcile.plausibility import quarantine_rows
 from .reconcile.summary_compare import compare_total_rows
 
@@ -41,13 +41,26 @@ class CheckReport:
     rows_quarantined: int = 0
 
 
-def check_file(path: Path, period: str | None = None, raw_dir: str | None = None) -> CheckReport:
-    units = load_admin_units(Path(raw_dir) if raw_dir else None)
+def _period_of(ret: DistrictReturn) -> Period:
+    if ret.data_until:
+        return period_of_date(ret.data_until)
+    return period_of_date(ret.report_date - dt.timedelta(days=20) if ret.report_date else dt.date.today())
+
+
+def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
+               province: str | None = None) -> CheckReport:
+    raw = Path(raw_dir) if raw_dir else None
+    units = load_admin_units(raw, province)
+    candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    ret = read_district_return(wb, path.name, UnitMatcher(units))
+    the_period = Period.parse(period) if period else None
+    if the_period is None:  # the period the return says it is for decides which unit its title names (§11)
+        the_period = _period_of(read_district_return(wb, path.name, UnitMatcher(candidates)))
+    matcher = UnitMatcher(candidates, the_period)
+    ret = read_district_return(wb, path.name, matcher)
     report = CheckReport(path, False, ret=ret)
     if not any(s.table is not None and s.kind in ("cooperative", "group") for s in ret.sheets):
         report.rejected, report.reason_vi = True, "không tìm thấy bảng danh sách HTX/THT nhận diện được"
@@ -56,12 +69,12 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         report.rejected = True
         report.reason_vi = "không xác định được đơn vị báo cáo (ghi tên UBND ở đầu biểu hoặc ô 'Mã đơn vị: …')"
         return report
-    if period:
-        report.period = Period.parse(period)
-    elif ret.data_until:
-        report.period = period_of_date(ret.data_until)
-    else:
-        report.period = period_of_date(ret.report_date - dt.timedelta(days=20) if ret.report_date else dt.date.today())
+    report.period = the_period
+    if ret.unit not in matcher.reporting:
+        report.rejected = True
+        report.reason_vi = not_in_force_reason(ret.unit, the_period, reporting_units(units, the_period),
+                                               ret.unit_evidence, len(ret.cooperatives), len(ret.groups))
+        return report
     findings = list(ret.findings)
     for s in ret.sheets:
         if s.table is not None and s.kind == "cooperative":

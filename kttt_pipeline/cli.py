@@ -16,6 +16,9 @@ from pathlib import Path
 from . import config
 
 EPILOG = __doc__.split("\n\n", 1)[1]
+PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk are used (packaged: see "
+                 "kttt_pipeline/vocab/provinces/provinces.csv; default: KTTT_PROVINCE, else the packaged default); "
+                 "admin_units.csv and commune_crosswalk_2025.csv in the raw folder override it")
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -49,6 +52,9 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     raw_dir = args.raw_dir or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_url()
     reports = args.reports_dir or config.reports_dir()
+    province = _province_or_exit(args.province, raw_dir)
+    if province is False:
+        return 2
     if not (Path(raw_dir) / period.key).is_dir():
         print(f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
               file=sys.stderr)
@@ -57,7 +63,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         [*ALL_ASSETS, *ALL_CHECKS],
         partition_key=period.key,
         # in process: step outputs stay in memory (the UI's runs keep Dagster's default file-based IO manager)
-        resources={**make_resources(raw_dir, warehouse, reports), "io_manager": dg.mem_io_manager},
+        resources={**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager},
         raise_on_error=False,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
         # (errors included: the command prints the reason itself, without Dagster's stack traces)
@@ -102,10 +108,28 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _province_or_exit(province: str | None, raw_dir: str | None):
+    """The province asked for (``--province`` / ``KTTT_PROVINCE``), checked before anything runs: a code with no
+    packaged register is an error, unless the raw folder ships its own register (which then decides)."""
+    from .admin_units import REGISTER_FILE, resolve_province
+
+    if raw_dir and (Path(raw_dir) / REGISTER_FILE).is_file():
+        return province
+    try:
+        return resolve_province(province)
+    except ValueError as exc:
+        print(f"Lỗi: không có danh mục đơn vị hành chính của tỉnh mã {province or config.province()} ({exc})",
+              file=sys.stderr)
+        return False
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .clerk_check import check_file, render_check
 
-    report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir)
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir, province=province)
     print(render_check(report))
     return 1 if report.rejected else 0
 
@@ -142,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default=None,
                    help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
     p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 
@@ -154,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the .xlsx return to check")
     p.add_argument("--period", default=None, help="period YYYY-Qn the return is for (default: read from the file)")
     p.add_argument("--raw-dir", default=None, help="raw folder holding admin_units.csv, if the province ships one")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.set_defaults(func=_cmd_check)
     return parser
 

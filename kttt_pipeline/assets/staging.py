@@ -19,7 +19,7 @@ from ..resources import KtttPaths
                 "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
-    staged = extract_period(paths.raw_path(), context.partition_key)
+    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
     audit = staged.load_audit
     context.add_output_metadata({
         "files_seen": len(audit),

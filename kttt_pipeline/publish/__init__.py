@@ -207,7 +207,13 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
 
     # province and reporting units
     province = next((u for u in admin if str(u.get("level")) == "province"), None)
-    province_code = str(province["unit_code"]) if province else "22"
+    if province is not None:
+        province_code = str(province["unit_code"])
+    else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
+        codes = {str(r["unit_code"]) for r in ind_rows if str(r["indicator_code"]).startswith(("LHHTX_", "QTDND_"))}
+        if len(codes) != 1:
+            raise LookupError(f"period {key}: the warehouse's admin_unit has no province row")
+        province_code = codes.pop()
     province_name = str(province["name_vi"]) if province else "tỉnh"
     unit_by_code = {str(u["unit_code"]): u for u in admin}
 
