@@ -21,7 +21,7 @@ from .ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from .periods import Period
 from .reconcile import entity_resolution, indicators as ind
 from .reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
-from .reconcile.restate import restate_period
+from .reconcile.restate import place_old_addresses, restate_period
 from .reconcile.resubmissions import Submission, choose_winners
 from .reconcile.status import reconcile_status
 from .reconcile.summary_compare import compare_summary, compare_total_rows
@@ -370,6 +370,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         findings.extend(read.findings)
     stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
+    # addresses of the former era (commune and district before 1/7/2025) placed in the current unit (§11)
+    stg_tax["unit_code"] = place_old_addresses(stg_tax["address"], stg_tax["unit_code"], period, units, crosswalk)
     # registers list a code once; if not, identity resolution takes the first record of the cooperative itself
     stg_tax = stg_tax.reset_index(drop=True)
 

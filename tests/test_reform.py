@@ -170,6 +170,24 @@ def test_two_communes_of_one_name_in_a_district_are_told_apart_by_the_kind_word(
     assert p.place("193", "An Bình", None).how == "unplaced"  # ambiguous: never guessed
 
 
+def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
+    from kttt_pipeline.reconcile.restate import place_old_addresses
+
+    units = load_admin_units(province="22")
+    walk = load_province_crosswalk(None, "22", units)
+    addresses = pd.Series(["thôn 1, xã Hạ Long, huyện Vân Đồn, tỉnh Quảng Ninh",  # not phường Hạ Long
+                           "tổ 3, khu 4, xã Sơn Dương, thành phố Hạ Long, tỉnh Quảng Ninh",
+                           "phường Hoàng Quế, tỉnh Quảng Ninh", None])
+    tax = UnitMatcher(reporting_units(units, Period.parse("2025-Q4")))
+    in_force = pd.Series([getattr(tax.find_in_address(a), "unit_code", None) for a in addresses])
+    assert in_force[0] == "06688"  # what a match among the units in force alone would say
+    placed = place_old_addresses(addresses, in_force, Period.parse("2025-Q4"), units, walk)
+    assert placed.tolist() == ["06994", "07030", "07114", None]
+    # before the reform the reporting units are the districts: addresses are left as the in-force match found them
+    before = pd.Series(["199", None, None, None])
+    assert place_old_addresses(addresses, before, Period.parse("2024-Q3"), units, walk).tolist() == before.tolist()
+
+
 def test_restated_codes_are_the_counts_and_sums():
     codes = set(restated_indicator_codes())
     assert {"HTX_TOTAL", "HTX_ACTIVE", "HTX_SECTOR_AGRI", "HTX_MEMBERS", "HTX_CHARTER_CAPITAL", "HTX_NEW",

@@ -185,6 +185,37 @@ class CommunePlacer:
         return f"{unit_label(u)} ({code})" if u else code
 
 
+def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period: Period, units: list[AdminUnit],
+                        crosswalk: pd.DataFrame | None) -> pd.Series:
+    """The current unit of each tax-register address that names a former district (spec §11: "addresses may
+    name the new or the former commune and district"): in a period reported by the current units, "xã Sơn
+    Dương, thành phố Hạ Long" is the unit the former xã Sơn Dương went to (its ``is_main`` unit), never a unit in
+    force that merely shares a name ("xã Hạ Long, huyện Vân Đồn" is not phường Hạ Long). Other addresses keep
+    ``units_in_force`` (the unit found among the units in force); so does every address of an earlier period."""
+    from ..admin_units import UnitMatcher
+
+    day = reform_day(crosswalk, units)
+    out = units_in_force.copy()
+    if day is None or period.end < day or addresses.empty:
+        return out
+    placer = CommunePlacer(crosswalk, units)
+    districts = UnitMatcher([u for u in units if kind_tier(u.kind_vi) == "district" and not u.in_force(period.end)])
+    if not districts.units:
+        return out
+    for i, address in addresses.items():
+        if not isinstance(address, str):
+            continue
+        district = None
+        for part in _PARTS.split(address):
+            district = districts.find(part, allow_compact=False) or district
+        if district is None:
+            continue
+        commune, _ = placer.commune_named(district.unit_code, address)
+        if commune is not None:
+            out.at[i] = commune.main
+    return out
+
+
 # ------------------------------------------------------------------------------------------ the period
 
 
