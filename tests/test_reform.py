@@ -296,6 +296,17 @@ def test_returns_are_read_from_districts_communes_and_units(both_eras):
     assert {s.split("/")[1] for s in q2.load_audit.loc[q2.load_audit["file_kind"] == "district", "source_file"]} == {"districts"}
 
 
+def test_the_inventory_and_the_sensor_see_every_unit_folder(both_eras):
+    from kttt_pipeline.raw_inventory import inventory
+    from kttt_pipeline.raw_watch import scan
+
+    raw, _, _ = both_eras
+    files = inventory(raw, COMMUNE_PERIOD)
+    assert {p.split("/")[1] for p in files.loc[files["file_kind"] == "district", "path"]} == {"communes", "units"}
+    changes, _ = scan(raw, None, now=float("inf"))
+    assert {c.period for c in changes} == {DISTRICT_PERIOD, COMMUNE_PERIOD}
+
+
 def test_a_province_by_configuration(tmp_path):
     """Bắc Ninh (24) by --province: its register, its name and code, its units; nothing of another province."""
     units = reporting_units(load_admin_units(province="24"), Period.parse(COMMUNE_PERIOD))
