@@ -40,8 +40,8 @@ class UnitKind:
 def unit_kinds() -> tuple[UnitKind, ...]:
     out = []
     for r in read_vocab_csv("unit_kinds.csv"):
-        forms = tuple(dict.fromkeys(f for f in (fold(x) for x in r["forms"].split("|")) if f))
-        out.append(UnitKind(fold(r["kind_vi"]), r["tier"].strip(), (r.get("tier_vi") or "").strip(), forms))
+        forms = tuple(dict.fromkeys(f for f in (fold(x) for x in (r.get("forms") or r["kind_vi"]).split("|")) if f))
+        out.append(UnitKind(fold(r["kind_vi"]), r["level"].strip(), (r.get("tier_vi") or "").strip(), forms))
     return tuple(out)
 
 
@@ -66,6 +66,17 @@ def tier_vi(tier: str | None) -> str:
 
 def _tier_kinds(tier: str) -> tuple[str, ...]:
     return tuple(k.kind for k in unit_kinds() if k.tier == tier)
+
+
+def _kind_alternatives(words) -> str:
+    """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
+    inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
+    every = {f for forms in _kind_forms().values() for f in forms} | set(_kind_forms())
+    alts = []
+    for w in words:
+        heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
+        alts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
+    return "|".join(alts)
 
 
 @dataclass(frozen=True)
@@ -295,12 +306,13 @@ class UnitMatcher:
             # the other kind words of the same tier: a town that became a city ("UBND thành phố Đông Triều" for
             # the register's thị xã), a clerk's "TP" for a thị xã
             family = tuple(f for kind in families.get(tier, ()) if kind != own for f in kinds.get(kind, (kind,)))
-            own_alt = "|".join(re.escape(p) for p in [k for k in forms if k] + list(council))
-            kinds_alt = "|".join(re.escape(k) for k in forms if k) or "x^"
+            own_alt = "|".join(x for x in (_kind_alternatives([k for k in forms if k]),
+                                           "|".join(re.escape(c) for c in council)) if x)
+            kinds_alt = _kind_alternatives([k for k in forms if k]) or "x^"
             self._patterns.append((name, re.compile(
                 rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b"), u, 3))
             if family:
-                fam_alt = "|".join(re.escape(k) for k in family)
+                fam_alt = _kind_alternatives(family)
                 self._patterns.append((name, re.compile(
                     rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
             self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
@@ -325,6 +337,10 @@ class UnitMatcher:
             return None
         hits = self._by_code.get(_code_key(code), [])
         return self._prefer(hits, by_day=True)
+
+    def by_code_text(self, text: object) -> AdminUnit | None:
+        """The unit of a code as written ("06688", or 6688 typed as a number): :meth:`unit_of_code`."""
+        return self.unit_of_code(text)
 
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))

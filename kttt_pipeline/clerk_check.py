@@ -1,32 +1,49 @@
-"""``kttt check``: a clerk's pre-flight check of one return, read exactly as the pipeline reads it.
+"""``kttt check``: a clerk's pre-flight check of one return, read and checked exactly as the pipeline does.
 
-Nothing is written: the file is read, the reading rules and the row rules (§6, §7.6) are applied, and every
-problem is listed in Vietnamese with its sheet and row. Rules that need other files (the tax register, other
-units' returns) are not applied here; the report says so.
+Nothing is written where the clerk keeps files: the return is copied into a throw-away raw folder as the only
+return of its period and the pipeline's own ``extract_period`` and ``reconcile_period`` run on it, so the reader,
+the row classification, the acceptance of the file, the row rules of §7.6 (quarantine), the sector and status
+vocabularies, the total and summary comparisons of §7.5 and the words dropped are the pipeline's, never a copy.
+Findings that need other files are left out: other units' returns (UNIT_MISSING) and, unless ``--raw-dir`` holds
+the period's tax register, everything the register decides. The check fails (exit 1) when the file would be
+rejected or any of its rows would be quarantined.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk, reporting_units
-from .findings import KINDS, Finding
+from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
+from .findings import DQ_COLUMNS, KINDS, Finding
 from .ingest.district_return import DistrictReturn, read_district_return
 from .ingest.workbook import FileUnreadable, read_workbook
 from .periods import Period, period_of_date
-from .pipeline import COOP_STAGE_COLUMNS, GROUP_STAGE_COLUMNS, _frame, _stage_sectors, not_in_force_reason
-from .reconcile.plausibility import quarantine_rows
-from .reconcile.summary_compare import compare_total_rows
+from .pipeline import extract_period, reconcile_period
+from .reconcile.indicators import ACTIVITY_INDICATORS
 
 EXPECTED_COOP_FIELDS = {
     "tax_code": "Mã số thuế", "registered_on": "Ngày thành lập", "sector": "Lĩnh vực", "status": "Tình trạng",
     "grade": "Xếp loại", "members": "Số thành viên", "workers": "Số lao động", "managers": "Cán bộ quản lý",
     "charter_capital": "Vốn điều lệ",
 }
+#: findings about other files: never the clerk's return's problem
+OTHER_FILES_KINDS = {"UNIT_MISSING", "SUPERSEDED"}
+#: findings only the tax register can decide (left out when the check runs without it)
+REGISTER_KINDS = {"NO_TAX_RECORD", "NAME_MATCH", "STATUS_OVERRIDE", "GRADE_MISSING"}
+
+
+@dataclass
+class QuarantinedRow:
+    sheet: str | None
+    row_number: int | None
+    reason_vi: str
+    entity_key: str | None = None
 
 
 @dataclass
@@ -39,84 +56,127 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     rows_ok: int = 0
     rows_quarantined: int = 0
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+    with_register: bool = False
+
+    @property
+    def fails(self) -> bool:
+        """The clerk must act: the file would be rejected or a row would be left out of every figure."""
+        return self.rejected or self.rows_quarantined > 0
 
 
-def _period_of(ret: DistrictReturn) -> Period:
+def _period_of(ret: DistrictReturn, period: str | None) -> Period:
+    if period:
+        return Period.parse(period)
     if ret.data_until:
         return period_of_date(ret.data_until)
     return period_of_date(ret.report_date - dt.timedelta(days=20) if ret.report_date else dt.date.today())
 
 
+def _findings_of(frame: pd.DataFrame, source_file: str, shown_as: str) -> list[Finding]:
+    out = []
+    for rec in frame[DQ_COLUMNS].to_dict("records"):
+        if rec["source_file"] not in (None, source_file) and rec["source_file"] == rec["source_file"]:
+            continue
+        kw = {k: (None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v)
+              for k, v in rec.items() if k not in ("period", "kind", "detail")}
+        kw["source_file"] = shown_as if kw.get("source_file") else None
+        if kw.get("row_number") is not None:
+            kw["row_number"] = int(kw["row_number"])
+        out.append(Finding(rec["kind"], rec["detail"], **kw))
+    return out
+
+
+def _prepare_raw(tmp: Path, path: Path, period: Period, raw_dir: Path | None) -> bool:
+    """The return as the only one of its period in ``tmp``; the province's files (admin units, crosswalk) and
+    the period's tax register linked from ``raw_dir`` when given. Returns whether a register is there."""
+    dest = tmp / period.key / "districts"
+    dest.mkdir(parents=True)
+    shutil.copy2(path, dest / path.name)
+    if raw_dir is None:
+        return False
+    for f in raw_dir.iterdir():
+        if f.is_file():
+            (tmp / f.name).symlink_to(f.resolve())
+    tax = raw_dir / period.key / "tax"
+    if tax.is_dir() and any(tax.iterdir()):
+        (tmp / period.key / "tax").symlink_to(tax.resolve(), target_is_directory=True)
+        return True
+    return False
+
+
 def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
                province: str | None = None) -> CheckReport:
+    path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
     units = load_admin_units(raw, province)
+    # every unit a title may name (the former districts and communes included): the period decides (§11)
     candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    the_period = Period.parse(period) if period else None
-    if the_period is None:  # the period the return says it is for decides which unit its title names (§11)
-        the_period = _period_of(read_district_return(wb, path.name, UnitMatcher(candidates)))
-    matcher = UnitMatcher(candidates, the_period)
-    ret = read_district_return(wb, path.name, matcher)
-    report = CheckReport(path, False, ret=ret)
-    if not any(s.table is not None and s.kind in ("cooperative", "group") for s in ret.sheets):
-        report.rejected, report.reason_vi = True, "không tìm thấy bảng danh sách HTX/THT nhận diện được"
-        return report
-    if ret.unit is None:
-        report.rejected = True
-        report.reason_vi = "không xác định được đơn vị báo cáo (ghi tên UBND ở đầu biểu hoặc ô 'Mã đơn vị: …')"
-        return report
-    report.period = the_period
-    if ret.unit not in matcher.reporting:
-        report.rejected = True
-        report.reason_vi = not_in_force_reason(ret.unit, the_period, reporting_units(units, the_period),
-                                               ret.unit_evidence, len(ret.cooperatives), len(ret.groups))
-        return report
-    findings = list(ret.findings)
-    for s in ret.sheets:
-        if s.table is not None and s.kind == "cooperative":
-            present = set(s.table.field_index())
-            for fld, label in EXPECTED_COOP_FIELDS.items():
-                if fld not in present:
-                    findings.append(Finding("COLUMN_MISSING", f"không có cột '{label}'", unit_code=ret.unit.unit_code,
+    first = read_district_return(wb, path.name, UnitMatcher(candidates))
+    report = CheckReport(path, False, period=_period_of(first, period))
+    # what the clerk is shown is read as the pipeline reads it: the unit named for that period, in force or not
+    # (a unit not in force is then rejected below, with the reason)
+    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
+
+    with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
+        report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)
+        staged = extract_period(Path(tmp), report.period, workers=1, province=province)
+        audit = staged.load_audit[staged.load_audit["file_kind"] == "district"].iloc[0]
+        source_file = audit["source_file"]
+        if audit["status"] != "LOADED":
+            report.rejected, report.reason_vi = True, audit["error"]
+            seen = set()
+            for f in [*staged.findings, *ret.findings]:
+                if f.source_file in (None, source_file, path.name) and (f.kind, f.detail) not in seen:
+                    seen.add((f.kind, f.detail))
+                    f.source_file = path.name if f.source_file else None
+                    report.findings.append(f)
+            return report
+        result = reconcile_period(staged)
+
+    findings = _findings_of(result.dq_issue, source_file, path.name)
+    summary_rows = {(r.sheet, int(r.row_number)) for r in result.stg_summary_figure.itertuples()}
+    kept = []
+    for f in findings:
+        if f.kind in OTHER_FILES_KINDS:
+            continue
+        if not report.with_register and (f.kind in REGISTER_KINDS or (
+                f.kind == "SUMMARY_MISMATCH" and f.entity_key in ACTIVITY_INDICATORS
+                and (f.sheet, f.row_number) in summary_rows)):
+            continue
+        kept.append(f)
+    if ret.unit is not None:
+        for s in ret.sheets:
+            if s.table is not None and s.kind == "cooperative":
+                present = set(s.table.field_index())
+                for fld, label in EXPECTED_COOP_FIELDS.items():
+                    if fld not in present:
+                        kept.append(Finding("COLUMN_MISSING", f"không có cột '{label}'", unit_code=ret.unit.unit_code,
                                             source_file=path.name, sheet=s.sheet))
-    coops = _stage_sectors(_frame(ret.cooperatives, COOP_STAGE_COLUMNS + ["tax_code_parent"], report.period),
-                           findings, "cooperative")
-    groups = _stage_sectors(_frame(ret.groups, GROUP_STAGE_COLUMNS, report.period), findings, "group")
-    for df, rt in ((coops, "cooperative"), (groups, "group")):
-        df["entity_key"] = df["tax_code_raw"] if "tax_code_raw" in df else df["name"]
-        kept, q, f = quarantine_rows(df, rt, report.period)
-        findings += f
-        report.rows_ok += len(kept)
-        report.rows_quarantined += len(q)
-    for rec in coops.itertuples():
-        if rec.tax_code_raw and not rec.tax_code_valid:
-            findings.append(Finding("TAX_CODE_INVALID", f"HTX '{rec.name}': mã số thuế '{rec.tax_code_raw}' không hợp lệ",
-                                    unit_code=rec.unit_code, entity_key=rec.tax_code_raw, source_file=path.name,
-                                    sheet=rec.sheet, row_number=int(rec.row_number)))
-    dup = coops[coops["tax_code"].notna() & coops.duplicated("tax_code", keep=False)]
-    for code, g in dup.groupby("tax_code"):
-        rows = ", ".join(str(int(r)) for r in g["row_number"])
-        findings.append(Finding("DUPLICATE", f"mã số thuế {code} xuất hiện ở các dòng {rows}", unit_code=ret.unit.unit_code,
-                                entity_key=code, source_file=path.name, sheet=g["sheet"].iloc[0]))
-    totals = pd.DataFrame([{**t, "source_file": path.name} for t in ret.totals],
-                          columns=["source_file", "record_type", "sheet", "row_number", "field", "value"])
-    detail = {(path.name, s, "cooperative"): g for s, g in coops.groupby("sheet")}
-    detail.update({(path.name, s, "group"): g for s, g in groups.groupby("sheet")})
-    findings += compare_total_rows(totals, detail, {path.name: ret.unit.unit_code})
-    report.findings = findings
+    report.findings = kept
+    audit = result.load_audit.set_index("source_file").loc[source_file]
+    report.rows_ok = int(audit["rows_loaded"])
+    report.rows_quarantined = int(audit["rows_quarantined"])
+    q = result.quarantine.sort_values(["sheet", "row_number"], kind="stable")
+    report.quarantined = [QuarantinedRow(r.sheet, int(r.row_number) if r.row_number == r.row_number else None,
+                                         r.reason_vi, r.entity_key) for r in q.itertuples()]
     return report
+
+
+def _loc(sheet: str | None, row: int | None) -> str:
+    return ", ".join(x for x in (f"sheet '{sheet}'" if sheet else "", f"dòng {row}" if row else "") if x)
 
 
 def render_check(report: CheckReport) -> str:
     lines = [f"Kiểm tra tệp: {report.path.name}"]
-    if report.ret is None or (report.rejected and report.ret.unit is None and report.reason_vi and report.ret is None):
+    ret = report.ret
+    if ret is None:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         return "\n".join(lines)
-    ret = report.ret
     unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else "KHÔNG XÁC ĐỊNH"
     lines.append(f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else ""))
     if ret.report_date:
@@ -132,17 +192,39 @@ def render_check(report: CheckReport) -> str:
                          f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
                          "(trống, tiêu đề nhóm, dòng tổng)")
     lines.append(f"HTX: {len(ret.cooperatives)} dòng; THT: {len(ret.groups)} dòng; chỉ tiêu tổng hợp: {len(ret.summary)}")
+    ordered = sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
     if report.rejected:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
+        for f in ordered:
+            loc = _loc(f.sheet, f.row_number)
+            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
         return "\n".join(lines)
-    lines.append(f"Dòng hợp lệ: {report.rows_ok}; dòng bị loại: {report.rows_quarantined}")
-    if report.findings:
-        lines.append(f"Các vấn đề ({len(report.findings)}):")
-        for f in sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0)):
-            loc = ", ".join(x for x in (f"sheet '{f.sheet}'" if f.sheet else "", f"dòng {f.row_number}" if f.row_number else "") if x)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc}: {f.detail}")
-    else:
+    lines.append(f"Dòng được tính: {report.rows_ok}; dòng bị loại: {report.rows_quarantined}")
+    if report.quarantined:
+        lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(report.quarantined)}) — cần sửa rồi gửi lại:")
+        for q in report.quarantined:
+            lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
+    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"]
+    changes = [f for f in others if f.severity in ("error", "warning")]
+    notes = [f for f in others if f.severity not in ("error", "warning")]
+    if changes:
+        lines.append(f"Điểm làm thay đổi hoặc cần xem lại số liệu ({len(changes)}):")
+        for f in changes:
+            loc = _loc(f.sheet, f.row_number)
+            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+    if notes:
+        lines.append(f"Ghi nhận khác ({len(notes)}):")
+        for f in notes:
+            loc = _loc(f.sheet, f.row_number)
+            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+    if not report.quarantined and not others:
         lines.append("Không phát hiện vấn đề.")
-    lines.append("KẾT QUẢ: tệp sẽ được tiếp nhận" + (" (các dòng bị loại không được tính)" if report.rows_quarantined else "") +
-                 ". Lưu ý: đối chiếu với cơ quan thuế và với báo cáo của đơn vị khác chỉ thực hiện khi chạy cả kỳ.")
+    scope = ("Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu." if report.with_register else
+             "Lưu ý: đối chiếu với cơ quan thuế (tình trạng hoạt động, xếp loại, HTX đang hoạt động) và với báo cáo "
+             "của đơn vị khác chỉ thực hiện khi chạy cả kỳ.")
+    if report.rows_quarantined:
+        lines.append(f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {report.rows_quarantined} dòng bị loại sẽ không "
+                     f"được tính vào bất kỳ chỉ tiêu nào. {scope}")
+    else:
+        lines.append(f"KẾT QUẢ: tệp sẽ được tiếp nhận. {scope}")
     return "\n".join(lines)

@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "VALUE_UNREADABLE": ("warning", "Giá trị không đọc được (để trống)"),
     "STATUS_UNKNOWN": ("warning", "Tình trạng không có trong danh mục"),
     "PERIOD_MISMATCH": ("warning", "Kỳ báo cáo trong tệp khác kỳ đang xử lý"),
+    "PROVINCE_WORKBOOK_MISSING": ("warning", "Chưa có bảng tổng hợp LHHTX, QTDND của tỉnh"),
 }
 
 DQ_COLUMNS = [

@@ -31,6 +31,8 @@ from .text import fold_name
 from .raw_inventory import FOLDERS as KIND_OF_FOLDER, UNIT_FOLDERS
 
 FILE_KINDS = tuple(KIND_OF_FOLDER)
+#: folders holding reporting units' returns (spec §2, §11)
+RETURN_FOLDERS = UNIT_FOLDERS
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
@@ -60,6 +62,9 @@ UNION_COLUMNS = ["period", "name", "tax_code", "sector", "member_htx", "workers"
                  "row_number"]
 FUND_COLUMNS = ["period", "name", "tax_code", "members", "workers", "managers", "total_capital", "equity",
                 "mobilised", "loans", "source_file", "row_number"]
+#: kept on the staged cooperatives beside the warehouse columns: the parent of a branch code, and the numeric
+#: cells that held text which is not a number (field → text; §7.6 quarantines a row whose count is unreadable)
+STAGE_EXTRA_COLUMNS = ["tax_code_parent", "values_unreadable"]
 TARGET_COLUMNS = ["year", "indicator_code", "value", "source_file"]
 STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
                   "files_rejected"]
@@ -348,9 +353,10 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         summary_rows.extend(ret.summary)
         totals.extend({**t, "source_file": ret.source_file} for t in ret.totals)
 
-    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + ["tax_code_parent"], period)
+    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + STAGE_EXTRA_COLUMNS, period)
     stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
-    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS, period), findings, "group")
+    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS + ["values_unreadable"], period), findings,
+                               "group")
     for col in ("hightech", "value_chain", "tax_code_valid"):
         stg_coop[col] = stg_coop[col].eq(True)
 
@@ -419,8 +425,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         period=period, raw_dir=raw_dir, units=units, load_audit=load_audit,
         stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
         stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
-        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text"], period),
-        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet"], period),
+        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text", "values_unreadable"], period),
+        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet", "values_unreadable"], period),
         total_rows=pd.DataFrame(totals, columns=["source_file", "record_type", "sheet", "row_number", "field", "value"]),
         target=_frame(target_rows, TARGET_COLUMNS),
         findings=findings,
@@ -547,8 +553,15 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
         findings.append(Finding("UNIT_MISSING", f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ "
                                 f"{period.key}: số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
                                 unit_code=u.unit_code, entity_key=u.unit_code, rule="7.7"))
-    incomplete = {province.unit_code} if missing else set()
-    rpt = ind.indicator_frame(values, period, incomplete)
+    audit_in = staged.load_audit
+    province_read = bool(((audit_in["file_kind"] == "province") & (audit_in["status"] == "LOADED")).any())
+    if not province_read:
+        findings.append(Finding("PROVINCE_WORKBOOK_MISSING", f"Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
+                                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
+                                "chưa đủ", unit_code=province.unit_code, entity_key=f"{period.key}/province",
+                                rule="7.7"))
+    rpt = ind.mark_completeness(ind.indicator_frame(values, period), province.unit_code,
+                                units_complete=not missing, province_workbook_read=province_read)
 
     # §11.1 restated history: this period's rows on the units in force since the reform
     coops = coops.assign(period=period.key)

@@ -25,6 +25,9 @@ RULE_REASONS_VI = {
     "missing_name": "thiếu tên",
     "implausible_number": "số người không phải số nguyên hoặc quá lớn, hoặc số tiền không xác định (ví dụ mã số "
                           "thuế ghi nhầm vào cột số thành viên)",
+    # the two below are worded per row by reconcile.plausibility.reason_vi (they quote what was written)
+    "status_unreadable": "không đọc được tình trạng hoạt động",
+    "count_unreadable": "ô số người/số sản phẩm ghi chữ, không phải số",
 }
 
 #: counts of people and products: whole numbers that fit the warehouse's INTEGER columns
@@ -97,6 +100,23 @@ def _dates_le(a: str, b: str | None, bound=None):
     return check
 
 
+def _status_readable(df: pd.DataFrame) -> pd.Series:
+    """A cooperative is counted under exactly one status (HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + …): a row
+    whose status is empty or not in the vocabulary cannot be counted anywhere."""
+    return df["status"].isin(STATUSES)
+
+
+def _counts_readable(record_type: str):
+    """A count cell holding text that is not a number ("nhiều", "#REF!") is not read as empty: the row waits."""
+    counts = set(_COUNTS[record_type])
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if "values_unreadable" not in df:
+            return pd.Series(True, index=df.index)
+        return df["values_unreadable"].map(lambda d: not (isinstance(d, dict) and bool(counts & d.keys())))
+    return check
+
+
 def _has_name(df: pd.DataFrame) -> pd.Series:
     return df["name"].notna() & (df["name"].astype(str).str.strip() != "")
 
@@ -106,9 +126,11 @@ def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
         pa.Check(_has_name, name="missing_name"),
         pa.Check(_no_negative(_COUNT_MONEY[record_type]), name="negative_value"),
         pa.Check(_plausible_numbers(record_type), name="implausible_number"),
+        pa.Check(_counts_readable(record_type), name="count_unreadable"),
     ]
     if record_type == "cooperative":
         checks += [
+            pa.Check(_status_readable, name="status_unreadable"),
             pa.Check(_le("member_workers", "workers"), name="mw_gt_workers"),
             pa.Check(_breakdown, name="managers_breakdown_gt_total"),
             pa.Check(_dates_le("registered_on", None, period.end), name="registered_after_period"),

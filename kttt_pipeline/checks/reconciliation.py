@@ -1,28 +1,27 @@
 """Checks on the reconciled period: the identities of indicators.csv and completeness (§7.7)."""
 
-
 import dagster as dg
+import pandas as pd
 
+from ..headline import frame_markdown
 from ..partitions import period_partitions
 from ..pipeline import PeriodResult
-from ..reconcile.indicators import check_identity
+from ..reconcile.identities import (breaks_description_vi, breaks_markdown, identity_breaks, schema_failures,
+                                    schema_failures_text_vi)
 from ..schemas import STAGING_SCHEMAS
-
-
-def _values_by_unit(result: PeriodResult) -> dict[str, dict[str, float | None]]:
-    out: dict[str, dict[str, float | None]] = {}
-    for unit, code, value in zip(result.rpt_indicator["unit_code"], result.rpt_indicator["indicator_code"],
-                                 result.rpt_indicator["value"]):
-        out.setdefault(unit, {})[code] = value
-    return out
 
 
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and "
                             "HTX_INACTIVE = TOTAL - ACTIVE, for the province and every unit.")
 def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    broken = [u for u, values in _values_by_unit(reconciled_period).items() if not check_identity(values)]
-    return dg.AssetCheckResult(passed=not broken, metadata={"units_broken": dg.MetadataValue.json(broken)})
+    r = reconciled_period
+    breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative)
+    return dg.AssetCheckResult(
+        passed=not breaks, description=breaks_description_vi(breaks),
+        metadata={"units_broken": dg.MetadataValue.json([b.unit_code for b in breaks]),
+                  "identity": dg.MetadataValue.md(breaks_markdown(breaks)),
+                  "rows": dg.MetadataValue.json([row for b in breaks for row in b.rows])})
 
 
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=False,
@@ -39,16 +38,20 @@ def period_complete(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="pandera schemas of the staging tables (types, value sets, tax-code shape).")
 def staging_schemas(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    errors = {}
+    failures = []
     for name, schema in STAGING_SCHEMAS.items():
         frame = getattr(reconciled_period, name)
         if frame.empty:
             continue  # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
-        try:
-            schema.validate(frame, lazy=True)
-        except Exception as exc:  # pandera SchemaErrors: keep a short description per table
-            errors[name] = str(exc).splitlines()[0][:500]
-    return dg.AssetCheckResult(passed=not errors, metadata={"errors": dg.MetadataValue.json(errors)})
+        failures += schema_failures(frame, schema, name)
+    errors: dict[str, int] = {}
+    for f in failures:
+        errors[f["table"]] = errors.get(f["table"], 0) + 1
+    cases = pd.DataFrame(failures, columns=["table", "column", "check", "value", "unit_code", "source_file", "sheet",
+                                            "row_number"])
+    return dg.AssetCheckResult(
+        passed=not failures, description=schema_failures_text_vi(failures) if failures else None,
+        metadata={"errors": dg.MetadataValue.json(errors), "failure_cases": dg.MetadataValue.md(frame_markdown(cases))})
 
 
 RECONCILIATION_CHECKS = [status_identity, period_complete, staging_schemas]

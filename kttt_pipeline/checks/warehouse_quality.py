@@ -3,7 +3,7 @@
 import dagster as dg
 
 from ..partitions import period_partitions
-from ..quality.warehouse_suite import run_warehouse_suite
+from ..quality.warehouse_suite import failures_text_vi, run_warehouse_suite
 from ..resources import KtttPaths, Warehouse
 
 
@@ -15,7 +15,7 @@ def warehouse_expectations(context: dg.AssetCheckExecutionContext, warehouse: Wa
     docs = paths.reports_path() / period / "data_docs"
     result = run_warehouse_suite(warehouse.engine(), period, docs)
     return dg.AssetCheckResult(
-        passed=result.success,
+        passed=result.success, description=failures_text_vi(result.failures) if result.failures else None,
         metadata={
             "expectations_evaluated": result.evaluated,
             "failures": dg.MetadataValue.json(result.failures),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..admin_units import AdminUnit, UnitMatcher
 from ..findings import Finding
-from ..text import clean_text, fold, fold_name
+from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import indicators, read_vocab_csv, sheet_kind, summary_label_lookup
+from ..vocabulary import indicators, sheet_kind, summary_label_lookup
 from .records import NUMERIC_FIELDS, RowContext, parse_record
 from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
 from .workbook import Grid, Workbook
@@ -136,20 +135,6 @@ def _sheet_kind(grid: Grid) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _empty_listing_words() -> frozenset[str]:
-    return frozenset(fold_name(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
-
-
-def _says_nothing(row: list[object], idx: dict[str, int], numeric: set[str]) -> bool:
-    """A small unit's listing row "Không có" (no cooperative, no group; spec §11): no figures, and a name that
-    says there is nothing (``vocab/empty_listing_words.csv``). Not an entity: the unit is present with zeros."""
-    name = row[idx["name"]] if "name" in idx and idx["name"] < len(row) else None
-    if not isinstance(name, str) or fold_name(name) not in _empty_listing_words():
-        return False
-    return not any(f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric)
-
-
 def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
@@ -165,7 +150,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             break
         sres.rows_read += 1
         excel_row = grid.excel_row(i)
-        if kind in (BLANK, HEADING, NOTE) or _says_nothing(row, idx, numeric):
+        if kind in (BLANK, HEADING, NOTE):
             sres.rows_non_entity += 1
             continue
         if kind == TOTAL:

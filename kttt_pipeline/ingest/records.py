@@ -103,11 +103,13 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         out["tax_code"] = tc.code
         out["tax_code_parent"] = tc.parent
         out["tax_code_valid"] = tc.valid
+    unreadable: dict[str, str] = {}  # numeric cells holding text that is not a number (§7.6 decides)
     for fld in NUMERIC_FIELDS.get(rt, []):
         raw = _cell(row, idx, fld)
         p = parse_number(raw)
         value = p.value
         if p.error:
+            unreadable[fld] = clean_text(raw) or str(raw)
             finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
                     value_reported=clean_text(raw), rule="6")
         elif p.words_dropped:
@@ -116,6 +118,8 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         if value is not None and fld in MONEY_FIELDS.get(rt, set()):
             value = value * table.factor_for(fld)
         out[fld] = value
+    if rt != "tax":
+        out["values_unreadable"] = unreadable or None
     for fld in DATE_FIELDS.get(rt, []):
         raw = _cell(row, idx, fld)
         d = parse_date(raw)

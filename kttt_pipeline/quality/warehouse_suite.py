@@ -82,6 +82,24 @@ def read_period_table(engine: Engine, table: str, period: str) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(select(t).where(t.c.period == period)).mappings().all())
 
 
+def failures_text_vi(failures: list[dict], limit: int = 10) -> str:
+    """The failed expectations in one Vietnamese sentence (the check's description and the CLI's message)."""
+    parts = []
+    for f in failures[:limit]:
+        kw = f.get("kwargs") or {}
+        col = kw.get("column") or kw.get("column_list") or ""
+        n = f.get("unexpected_count")
+        sample = f.get("partial_unexpected_list")
+        text = f"bảng {f['table']}: {f['expectation']}" + (f" (cột {col})" if col else "")
+        if n:
+            text += f", {n} dòng sai"
+        if sample:
+            text += ", ví dụ " + ", ".join(repr(v) for v in sample[:5])
+        parts.append(text)
+    more = f" và {len(failures) - limit} kiểm tra khác" if len(failures) > limit else ""
+    return "Kiểm tra dữ liệu kho (Great Expectations) không đạt: " + "; ".join(parts) + more
+
+
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> SuiteResult:
     import great_expectations as gx
 
@@ -120,7 +138,10 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> S
                     result.success = False
                     result.failures.append({"table": table, "expectation": r.expectation_config.type,
                                             "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
-                                            "unexpected_count": (r.result or {}).get("unexpected_count")})
+                                            "unexpected_count": (r.result or {}).get("unexpected_count"),
+                                            "partial_unexpected_list": [
+                                                v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                                                for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]]})
     if site_names:
         ctx.build_data_docs(site_names=site_names)  # once, for every table's validation
     if docs_dir is not None and (docs_dir / "index.html").is_file():

@@ -46,6 +46,7 @@ class NameMatch:
     index: object  # index label of the register record
     score: float
     distinct_score: float
+    confusion: tuple[str, str] | None = None  # (written, register) syllables when matched by a spelling confusion
 
 
 def name_similarity(a: str, b: str) -> tuple[float, float]:
@@ -85,10 +86,83 @@ def syllables_compatible(da: str, db: str) -> bool:
     return x[0] == y[0] and Levenshtein.distance(x, y) <= SYLLABLE_MAX_EDITS
 
 
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def spelling_classes() -> dict[str, str]:
+    """Initial consonants clerks confuse (``vocab/name_spelling_confusions.csv``): spelling → its class."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for row in read_vocab_csv("name_spelling_confusions.csv"):
+        a, b = row["spelling"].strip().lower(), row["same_as"].strip().lower()
+        if a and b:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
+
+
+def _spelling_forms(syllable: str) -> set[str]:
+    """A folded syllable with its initial consonant replaced by its class (several forms for "gi", whose i is
+    also the vowel: "gieng" ~ "dieng", "gin" ~ "din"). A syllable without a confusable initial is itself."""
+    classes = spelling_classes()
+    for n in (2, 1):
+        ini, rest = syllable[:n], syllable[n:]
+        if ini not in classes or not rest:
+            continue
+        cls = classes[ini]
+        if ini == "gi":
+            return {f"<{cls}>{rest}", f"<{cls}>i{rest}"} if rest[0] != "i" else {f"<{cls}>{rest}"}
+        if rest[0] in _VOWELS:  # "nh", "ng", "th": another initial, not "n"/"t" + consonant
+            return {f"<{cls}>{rest}"}
+    return {syllable}
+
+
+def spelling_confusion(da: str, db: str) -> tuple[str, str] | None:
+    """The one pair of syllables by which two distinctive parts differ, when that difference is a common
+    Vietnamese confusion of the initial consonant (tr/ch, s/x, d/gi/r, l/n: "chung thanh" ~ "trung thanh");
+    tone marks are already folded away. None otherwise (or when the parts are equal)."""
+    ta, tb = da.split(), db.split()
+    if not ta or len(ta) != len(tb):
+        return None
+    diffs = [(x, y) for x, y in zip(ta, tb) if x != y]
+    if len(diffs) != 1:
+        return None
+    x, y = diffs[0]
+    return (x, y) if _spelling_forms(x) & _spelling_forms(y) else None
+
+
+def confusion_candidates(folded: str, candidates: pd.DataFrame) -> list[object]:
+    """Register records (index labels) that are ``folded`` with one syllable of its proper name spelt by a
+    common confusion, the rest of the name alike (whole-name score of the corrected names ≥ FULL_NAME_MIN)."""
+    da = distinctive_part(folded)
+    if not da:
+        return []
+    out = []
+    for idx, other in zip(candidates.index, candidates["name_folded"]):
+        db = distinctive_part(other)
+        pair = spelling_confusion(da, db)
+        if pair is None:
+            continue
+        corrected = " ".join(pair[1] if w == pair[0] else w for w in folded.split())
+        if fuzz.ratio(corrected, other) >= FULL_NAME_MIN:
+            out.append(idx)
+    return out
+
+
 def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | None, str | None]:
     """The register record (rows of ``candidates`` with column ``name_folded``) matching ``name``.
 
     Returns (match, None) or (None, reason) where reason says "ambiguous" when two records fit equally.
+    Where no record fits by score, a record that differs by one common spelling confusion of one syllable
+    (:func:`spelling_confusion`) is taken when it is the only such record among the candidates; its
+    ``confusion`` says which syllables.
     """
     folded = fold_name(name)
     if not folded or candidates.empty:
@@ -99,6 +173,13 @@ def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | No
         if full >= FULL_NAME_MIN and distinct >= DISTINCT_MIN:
             scored.append(NameMatch(idx, full, distinct))
     if not scored:
+        confused = confusion_candidates(folded, candidates)
+        if len(confused) > 1:
+            return None, "ambiguous"
+        if confused:
+            other = candidates.at[confused[0], "name_folded"]
+            pair = spelling_confusion(distinctive_part(folded), distinctive_part(other))
+            return NameMatch(confused[0], fuzz.ratio(folded, other), 100.0, pair), None
         return None, None
     scored.sort(key=lambda m: (m.score + m.distinct_score), reverse=True)
     if len(scored) > 1 and (scored[0].score + scored[0].distinct_score) - (scored[1].score + scored[1].distinct_score) < AMBIGUITY_MARGIN:
@@ -143,9 +224,13 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
         loc = dict(unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number))
         ridx = by_code.get(parent) if parent else None
         method = "tax_code" if ridx is not None else None
-        reason = None
+        reason, match = None, None
         if ridx is None:
-            match, reason = best_name_match(rec.name, register_by_unit.get(rec.unit_code, register.iloc[0:0]))
+            candidates = register_by_unit.get(rec.unit_code, register.iloc[0:0])
+            sector = getattr(rec, "sector", None)
+            if "sector" in candidates and isinstance(sector, str):  # the register tells the sector: only that one
+                candidates = candidates[candidates["sector"].isna() | (candidates["sector"] == sector)]
+            match, reason = best_name_match(rec.name, candidates)
             if match is not None:
                 ridx, method = match.index, "name"
         code = register.at[ridx, "tax_code_parent"] if ridx is not None else parent
@@ -157,10 +242,15 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
                                     entity_key=entity_key, value_reported=written, value_computed=code, rule="6", **loc))
         if method == "name":
             reg_name = register.at[ridx, "name"]
+            how = ""
+            if match.confusion:
+                how = (f" (khác một cách viết thường gặp: '{match.confusion[0]}' / '{match.confusion[1]}', "
+                       "là bản ghi duy nhất như vậy của đơn vị)")
             findings.append(Finding("NAME_MATCH",
                                     f"HTX '{rec.name}' (mã số thuế ghi '{written or ''}') được đối chiếu theo tên với "
-                                    f"'{reg_name}' (MST {code}) trong danh sách của cơ quan thuế",
-                                    entity_key=entity_key, value_reported=written, value_computed=code, rule="7.1", **loc))
+                                    f"'{reg_name}' (MST {code}) trong danh sách của cơ quan thuế{how}",
+                                    entity_key=entity_key, value_reported=rec.name, value_computed=reg_name,
+                                    rule="7.1", **loc))
         if ridx is None:
             extra = " (có nhiều bản ghi cùng tên gần giống, không tự chọn)" if reason == "ambiguous" else ""
             findings.append(Finding("NO_TAX_RECORD",

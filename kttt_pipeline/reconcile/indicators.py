@@ -12,6 +12,10 @@ from ..schemas import SECTORS
 from .status import tax_maps_to
 
 THT_SECTORS = ["AGRI", "INDUSTRY", "OTHER"]
+#: indicators defined over HTX_ACTIVE, i.e. over the tax register's activity: without the register (a clerk's
+#: check of one return) they cannot be compared with a summary sheet
+ACTIVITY_INDICATORS = frozenset({"HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_INACTIVE",
+                                 "HTX_AVG_REVENUE", "HTX_AVG_PROFIT", "HTX_AVG_INCOME"})
 
 
 def classify_cooperatives(coops: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -281,6 +285,30 @@ def indicator_frame(values_by_unit: dict[str, dict[str, float | None]], period: 
             rows.append({"period": period.key, "unit_code": unit, "indicator_code": code, "value": v,
                          "is_complete": unit not in (incomplete_units or set())})
     return pd.DataFrame(rows, columns=["period", "unit_code", "indicator_code", "value", "is_complete"])
+
+
+#: indicator groups (``indicators.csv``) read from the province workbook, not from the reporting units' returns
+PROVINCE_WORKBOOK_GROUPS = frozenset({"LHHTX", "QTDND"})
+
+
+def province_workbook_codes() -> frozenset[str]:
+    from ..vocabulary import indicators
+
+    return frozenset(i.code for i in indicators() if i.group in PROVINCE_WORKBOOK_GROUPS)
+
+
+def mark_completeness(rpt: pd.DataFrame, province_code: str, *, units_complete: bool,
+                      province_workbook_read: bool) -> pd.DataFrame:
+    """``is_complete`` of the province's rows: the figures summed over the units are incomplete when a unit is
+    missing (§7.7); the unions' and credit funds' figures come from the province workbook alone, so they are
+    incomplete only when that workbook was not read, whatever the units sent. Unit rows stay complete."""
+    rpt = rpt.copy()
+    province = rpt["unit_code"] == province_code
+    from_workbook = rpt["indicator_code"].isin(province_workbook_codes())
+    rpt.loc[province & ~from_workbook, "is_complete"] = units_complete
+    rpt.loc[province & from_workbook, "is_complete"] = province_workbook_read
+    rpt["is_complete"] = rpt["is_complete"].astype(bool)
+    return rpt
 
 
 def check_identity(values: dict[str, float | None]) -> bool:

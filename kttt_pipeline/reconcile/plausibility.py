@@ -13,8 +13,9 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from ..findings import Finding
+from ..ingest.records import FIELD_LABEL_VI
 from ..periods import Period
-from ..schemas import plausibility_schema, RULE_REASONS_VI
+from ..schemas import _COUNTS, plausibility_schema, RULE_REASONS_VI
 
 QUARANTINE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "record_type", "entity_key",
                       "rule", "reason_vi", "raw_values"]
@@ -52,6 +53,31 @@ def failed_rules(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, l
         return out
 
 
+def _text(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    t = str(v).strip()
+    return t or None
+
+
+def reason_vi(rule: str, rec: pd.Series | dict, record_type: str) -> str:
+    """The Vietnamese reason of one failed rule for one row, quoting what was written where that helps."""
+    if rule == "status_unreadable":
+        written = _text(rec.get("status_text"))
+        if written:
+            return f"không đọc được tình trạng hoạt động '{written}' (không có trong danh mục tình trạng)"
+        return "không ghi tình trạng hoạt động (không xếp được vào nhóm nào của tổng số HTX)"
+    if rule == "count_unreadable":
+        cells = rec.get("values_unreadable")
+        cells = cells if isinstance(cells, dict) else {}
+        counts = [f for f in _COUNTS.get(record_type, []) if f in cells]
+        if counts:
+            return "; ".join(f"{FIELD_LABEL_VI.get(f, f)} ghi '{cells[f]}', không phải là số" for f in counts)
+    if rule == "missing_name":
+        return "thiếu tên (dòng có số liệu nhưng không ghi tên)"
+    return RULE_REASONS_VI.get(rule, rule)
+
+
 def quarantine_rows(df: pd.DataFrame, record_type: str, period: Period, key_column: str = "entity_key"
                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
     """Split rows into (kept, quarantine frame, findings)."""
@@ -63,7 +89,7 @@ def quarantine_rows(df: pd.DataFrame, record_type: str, period: Period, key_colu
     rows, findings = [], []
     for idx, rec in bad.iterrows():
         rules = failures[idx]
-        reasons = "; ".join(RULE_REASONS_VI.get(r, r) for r in rules)
+        reasons = "; ".join(reason_vi(r, rec, record_type) for r in rules)
         key = rec.get(key_column) if key_column in rec else None
         rows.append({
             "period": period.key, "unit_code": rec.get("unit_code"), "source_file": rec.get("source_file"),

@@ -1,0 +1,86 @@
+"""§7.1 names with a common Vietnamese spelling confusion (tr/ch, s/x, d/gi/r, l/n, tone marks) match the
+register's only such record of the unit; two real cooperatives never merge (issue 13)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kttt_pipeline.reconcile import entity_resolution as er
+
+from .test_reconcile import coop, tax
+
+
+@pytest.mark.parametrize("written, register", [
+    ("HTX chăn nuôi Chung Thành", "HỢP TÁC XÃ CHĂN NUÔI TRUNG THÀNH"),
+    ("HTX chăn nuôi Trung Thành", "Hợp tác xã chăn nuôi Chung Thành"),
+    ("HTX nông nghiệp Xơn Hà", "HỢP TÁC XÃ NÔNG NGHIỆP SƠN HÀ"),
+    ("HTX vận tải Giũng Tiến", "Hợp tác xã vận tải Dũng Tiến"),
+    ("HTX vận tải Rũng Tiến", "Hợp tác xã vận tải Dũng Tiến"),
+    ("HTX vận tải Rũng Tiến", "Hợp tác xã vận tải Giũng Tiến"),
+    ("HTX thủy sản Nâm Hải", "HỢP TÁC XÃ THỦY SẢN LÂM HẢI"),
+    ("HTX dịch vụ Đông Tiền", "Hợp tác xã dịch vụ Đông Tiến"),  # a wrong tone mark
+    ("HTX dich vu Dong Tien", "Hợp tác xã dịch vụ Đông Tiến"),  # no tone marks at all
+])
+def test_a_common_misspelling_matches_the_only_such_record(written, register):
+    candidates = er.prepare_register(pd.DataFrame([tax(name=register),
+                                                   tax(name="HTX dịch vụ nông nghiệp Hồng Quang",
+                                                       tax_code="5768341963", tax_code_parent="5768341963")]))
+    match, reason = er.best_name_match(written, candidates)
+    assert match is not None and reason is None
+    assert candidates.at[match.index, "name"] == register
+
+
+@pytest.mark.parametrize("written, register", [
+    ("HTX nông nghiệp Thịnh Anh", "HỢP TÁC XÃ NÔNG NGHIỆP THỊNH QUANG"),  # another syllable: another cooperative
+    ("HTX dịch vụ Đông Tiến", "Hợp tác xã dịch vụ Đông Tâm"),
+    ("HTX vận tải Bình Phong", "HTX vận tải Vình Phong"),  # b/v is not a confusion of the list
+    ("HTX nông nghiệp Nhân Hòa", "HTX nông nghiệp Lhân Hòa"),  # "nh" is its own initial, not "n" + h
+    ("HTX chăn nuôi Chung Xơn", "HTX chăn nuôi Trung Sơn"),  # two syllables changed: not one slip
+])
+def test_different_syllables_do_not_match(written, register):
+    match, _ = er.best_name_match(written, er.prepare_register(pd.DataFrame([tax(name=register)])))
+    assert match is None
+
+
+def test_two_candidates_in_the_unit_match_neither():
+    register = er.prepare_register(pd.DataFrame([
+        tax(name="HTX nông nghiệp Nam Sơn"),
+        tax(name="HTX nông nghiệp Lam Xơn", tax_code="5768341963", tax_code_parent="5768341963")]))
+    match, reason = er.best_name_match("HTX nông nghiệp Lam Sơn", register)
+    assert match is None and reason == "ambiguous"
+
+
+def test_resolution_by_confusion_records_both_names_and_stays_in_the_unit():
+    register = pd.DataFrame([tax(name="HỢP TÁC XÃ CHĂN NUÔI TRUNG THÀNH", tax_code="5768341963",
+                                 tax_code_parent="5768341963", unit_code="193")])
+    rows = pd.DataFrame([
+        coop(name="HTX chăn nuôi Chung Thành"),  # no code
+        coop(name="HTX chăn nuôi Chung Thành", tax_code_raw="576834196", row_number=11),  # invalid code
+        coop(name="HTX chăn nuôi Chung Thành", unit_code="194", row_number=12),  # another unit's cooperative
+        coop(name="HTX chăn nuôi Chung Thành", tax_code="5770125871", row_number=13),  # valid, unknown code
+    ])
+    out, findings = er.resolve_identities(rows, register)
+    assert list(out["match_method"]) == ["name", "name", "none", "name"]
+    assert list(out["coop_key"][:2]) == ["5768341963", "5768341963"] and out["coop_key"][3] == "5768341963"
+    matches = [f for f in findings if f.kind == "NAME_MATCH"]
+    assert [f.row_number for f in matches] == [10, 11, 13]
+    assert all(f.value_reported == "HTX chăn nuôi Chung Thành" and
+               f.value_computed == "HỢP TÁC XÃ CHĂN NUÔI TRUNG THÀNH" for f in matches)
+    assert "'chung' / 'trung'" in matches[0].detail
+    assert [(f.kind, f.unit_code) for f in findings if f.row_number == 12] == [("NO_TAX_RECORD", "194")]
+
+
+def test_a_register_that_tells_the_sector_offers_only_that_sector():
+    register = pd.DataFrame([tax(name="HỢP TÁC XÃ TRUNG THÀNH", sector="TRANSPORT")])
+    rows = pd.DataFrame([coop(name="HTX Chung Thành", sector="AGRI"), coop(name="HTX Chung Thành", sector="TRANSPORT",
+                                                                          row_number=11)])
+    out, _ = er.resolve_identities(rows, register)
+    assert list(out["match_method"]) == ["none", "name"]
+
+
+def test_the_confusions_are_vocabulary_data():
+    classes = er.spelling_classes()
+    assert classes["tr"] == classes["ch"] and classes["s"] == classes["x"]
+    assert classes["d"] == classes["gi"] == classes["r"] and classes["l"] == classes["n"]
+    assert classes["tr"] != classes["s"]
