@@ -395,8 +395,11 @@ class UnitMatcher:
             return None
         tiers = {tier for tier, forms in self._kind_words.items() if any(f" {k} " in words for k in forms if len(k) > 1)}
         compact = folded.replace(" ", "")
+        # a name written whole is no stray-space case: its kind word did not fit ("UBND thị xã Đông Triều" is not
+        # Phường Đông Triều), so the compact form must not bring it back
         fits = [u for u in self.units if len(self._compact[u]) >= 5 and self._compact[u] in compact
-                and (not tiers or self._tier[u] in tiers)]
+                and (not tiers or self._tier[u] in tiers)
+                and not re.search(rf"\b{re.escape(fold(u.name_vi))}\b", folded)]
         if not fits:
             return None
         longest = max(len(self._compact[u]) for u in fits)
