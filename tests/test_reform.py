@@ -74,6 +74,27 @@ def test_titles_and_codes(title, period, code, reports):
         assert unit.level == FORMER_COMMUNE and unit.kind_vi == "Thị trấn"
 
 
+@pytest.mark.parametrize("period,cells,code,reports", [
+    # a two-level heading: the superior body first, the issuing (lower) unit second
+    ("2025-Q4", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", True),
+    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", False),  # a former commune's return
+    # an address in the title block is context, the heading names the unit
+    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "Địa chỉ: thị trấn Tiên Yên"], "199", True),
+    ("2025-Q4", ["ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "Địa chỉ: phường Hồng Gai"], "193", False),
+    ("2025-Q4", ["UBND PHƯỜNG HỒNG GAI", "(thành phố Hạ Long cũ)"], "06685", True),
+])
+def test_title_blocks_of_several_lines(period, cells, code, reports):
+    m = _matcher(period)
+    unit, _ = identify_unit([[(i, [c]) for i, c in enumerate(cells)]], m)
+    assert unit is not None and unit.unit_code == code and (unit in m.reporting) is reports
+
+
+def test_two_units_of_one_tier_in_a_heading_are_not_guessed():
+    m = _matcher("2025-Q4")
+    unit, evidence = identify_unit([[(0, ["UBND PHƯỜNG HỒNG GAI"]), (1, ["UBND PHƯỜNG HÀ TU"])]], m)
+    assert unit is None and "HỒNG GAI" in evidence and "HÀ TU" in evidence
+
+
 @pytest.mark.parametrize("cell", [6688, 6688.0, "6688", "06688"])
 def test_a_code_typed_as_a_number_in_the_next_cell(cell):
     m = _matcher("2025-Q4")
