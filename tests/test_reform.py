@@ -198,14 +198,14 @@ def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
     walk = load_province_crosswalk(None, "22", units)
     addresses = pd.Series(["thôn 1, xã Hạ Long, huyện Vân Đồn, tỉnh Quảng Ninh",  # not phường Hạ Long
                            "tổ 3, khu 4, xã Sơn Dương, thành phố Hạ Long, tỉnh Quảng Ninh",
-                           "phường Hoàng Quế, tỉnh Quảng Ninh", None])
+                           "phường Hoàng Quế, tỉnh Quảng Ninh", None, "thôn Đông, huyện Vân Đồn"])
     tax = UnitMatcher(reporting_units(units, Period.parse("2025-Q4")))
     in_force = pd.Series([getattr(tax.find_in_address(a), "unit_code", None) for a in addresses])
     assert in_force[0] == "06688"  # what a match among the units in force alone would say
     placed = place_old_addresses(addresses, in_force, Period.parse("2025-Q4"), units, walk)
-    assert placed.tolist() == ["06994", "07030", "07114", None]
+    assert placed.tolist() == ["06994", "07030", "07114", None, "06994"]
     # before the reform the reporting units are the districts: addresses are left as the in-force match found them
-    before = pd.Series(["199", None, None, None])
+    before = pd.Series(["199", None, None, None, "203"])
     assert place_old_addresses(addresses, before, Period.parse("2024-Q3"), units, walk).tolist() == before.tolist()
 
 
