@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import UnitMatcher, load_admin_units, reporting_units
+from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
 from .findings import DQ_COLUMNS, KINDS, Finding
 from .ingest.district_return import DistrictReturn, read_district_return
 from .ingest.workbook import FileUnreadable, read_workbook
@@ -105,22 +105,26 @@ def _prepare_raw(tmp: Path, path: Path, period: Period, raw_dir: Path | None) ->
     return False
 
 
-def check_file(path: Path, period: str | None = None, raw_dir: str | None = None) -> CheckReport:
+def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
+               province: str | None = None) -> CheckReport:
     path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
-    units = load_admin_units(raw)
+    units = load_admin_units(raw, province)
+    # the register's units and the former communes (reused codes, §11): the period decides which one a title names
+    candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    first = read_district_return(wb, path.name, UnitMatcher(units))
+    first = read_district_return(wb, path.name, UnitMatcher(candidates))
     report = CheckReport(path, False, period=_period_of(first, period))
-    # what the clerk is shown is read as the pipeline reads it: only units in force for the period name a return
-    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(reporting_units(units, report.period)))
+    # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
+    # not in force is named, and the pipeline's own reason for rejecting it is shown below
+    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
         report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)
-        staged = extract_period(Path(tmp), report.period, workers=1)
+        staged = extract_period(Path(tmp), report.period, workers=1, province=province)
         audit = staged.load_audit[staged.load_audit["file_kind"] == "district"].iloc[0]
         source_file = audit["source_file"]
         if audit["status"] != "LOADED":

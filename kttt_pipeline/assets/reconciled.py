@@ -19,7 +19,8 @@ from ..headline import frame_markdown, headline_markdown
 def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod) -> PeriodResult:
     if not staged_returns.winners:
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged_returns.load_audit.itertuples()
-                            if r.error) or "không có tệp nào trong thư mục districts (no district returns)"
+                            if r.error) or ("không có tệp nào trong thư mục districts/, communes/ hoặc units/ "
+                                            "(no returns of the reporting units)")
         raise dg.Failure(
             description=f"Kỳ {context.partition_key}: không có báo cáo nào của đơn vị đọc được — nothing to "
                         f"publish ({reasons})",

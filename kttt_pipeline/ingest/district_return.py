@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..admin_units import AdminUnit, UnitMatcher
 from ..findings import Finding
-from ..text import clean_text, fold
+from ..text import clean_text, fold, fold_name
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import sheet_kind, summary_label_lookup, indicators
+from ..vocabulary import indicators, read_vocab_csv, sheet_kind, summary_label_lookup
 from .records import NUMERIC_FIELDS, RowContext, parse_record
 from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
 from .workbook import Grid, Workbook
@@ -72,7 +73,9 @@ def _title_block(grid: Grid, table: Table | None) -> list[tuple[int, list[str | 
 
 
 def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher) -> tuple[AdminUnit | None, str | None]:
-    """The unit named in the title blocks: a "Mã đơn vị" cell first, then a qualified name."""
+    """The unit named in the title blocks: a "Mã đơn vị" cell first (06688, or 6688 typed as a number), then a
+    qualified name. The unit found may not be in force for the period ("UBND thành phố Hạ Long" after 1/7/2025):
+    the caller rejects such a return (spec §11); it is never exchanged for the unit in force of the same name."""
     for block in blocks:
         for _, cells in block:
             for j, t in enumerate(cells):
@@ -81,21 +84,21 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                 unit = matcher.code_in_text(t)
                 if unit is None and fold(t).startswith(("ma don vi", "ma dv")):
                     nxt = next((c for c in cells[j + 1:] if c), None)
-                    unit = matcher.by_code_text(nxt) if nxt else None
+                    unit = matcher.unit_of_code(nxt) if nxt else None
                 if unit is not None:
                     return unit, t
-    found: dict[str, tuple[AdminUnit, str]] = {}
+    found: dict[AdminUnit, str] = {}
     for block in blocks:
         for _, cells in block:
             for t in cells:
                 if t:
                     unit = matcher.find(t)
                     if unit is not None:
-                        found.setdefault(unit.unit_code, (unit, t))
+                        found.setdefault(unit, t)
     if len(found) == 1:
-        unit, evidence = next(iter(found.values()))
+        unit, evidence = next(iter(found.items()))
         return unit, evidence
-    return None, ("; ".join(e for _, e in found.values()) or None)
+    return None, ("; ".join(found.values()) or None)
 
 
 def _labelled_date(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]) -> dt.date | None:
@@ -133,6 +136,20 @@ def _sheet_kind(grid: Grid) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _empty_listing_words() -> frozenset[str]:
+    return frozenset(fold_name(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
+
+
+def _says_nothing(row: list[object], idx: dict[str, int], numeric: set[str]) -> bool:
+    """A small unit's listing row "Không có" (no cooperative, no group; spec §11): no figures, and a name that
+    says there is nothing (``vocab/empty_listing_words.csv``). Not an entity: the unit is present with zeros."""
+    name = row[idx["name"]] if "name" in idx and idx["name"] < len(row) else None
+    if not isinstance(name, str) or fold_name(name) not in _empty_listing_words():
+        return False
+    return not any(f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric)
+
+
 def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
@@ -148,7 +165,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             break
         sres.rows_read += 1
         excel_row = grid.excel_row(i)
-        if kind in (BLANK, HEADING, NOTE):
+        if kind in (BLANK, HEADING, NOTE) or _says_nothing(row, idx, numeric):
             sres.rows_non_entity += 1
             continue
         if kind == TOTAL:
