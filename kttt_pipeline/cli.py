@@ -119,6 +119,17 @@ def failed_check_reasons(result) -> dict[str, str | None]:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .clerk_check import check_file, render_check
 
+    if args.period:
+        from .periods import Period
+
+        try:
+            Period.parse(args.period)
+        except ValueError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+    if not Path(args.file).is_file():
+        print(f"Lỗi: không có tệp {args.file} (no such file)", file=sys.stderr)
+        return 2
     report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir)
     print(render_check(report))
     return 1 if report.fails else 0
