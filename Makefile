@@ -4,7 +4,8 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-PERIOD ?= 2024-Q3
+# PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/periods.py)
+PERIOD ?=
 
 .PHONY: demo test ui venv clean
 
@@ -18,8 +19,9 @@ $(BIN)/kttt: pyproject.toml
 venv: $(BIN)/kttt
 
 demo: venv
-	$(BIN)/kttt demo-data --period $(PERIOD) --out raw/
-	$(BIN)/kttt materialize --period $(PERIOD)
+	@period="$(PERIOD)"; [ -n "$$period" ] || period=$$($(BIN)/kttt last-period) || exit 1; \
+	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter): dữ liệu mẫu và công bố"; \
+	$(BIN)/kttt demo-data --period $$period --out raw/ && $(BIN)/kttt materialize --period $$period
 
 test: venv
 	bash scripts/test.sh

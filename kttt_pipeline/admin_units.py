@@ -37,6 +37,19 @@ KIND_PREFIXES: dict[str, tuple[str, ...]] = {
 _COUNCIL = ("uy ban nhan dan", "ubnd")
 # kinds of one administrative tier
 _KIND_FAMILIES = (("thanh pho", "thi xa", "huyen", "quan"), ("xa", "phuong", "thi tran", "dac khu"))
+
+
+def _kind_alternatives(words) -> str:
+    """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
+    inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
+    every = {p for ps in KIND_PREFIXES.values() for p in ps}
+    alts = []
+    for w in words:
+        heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
+        alts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
+    return "|".join(alts)
+
+
 _UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
 
 
@@ -188,12 +201,13 @@ class UnitMatcher:
             # the register's thị xã), a clerk's "TP" for a thị xã
             family = tuple(k for fam in _KIND_FAMILIES if own in fam for kind in fam if kind != own
                            for k in KIND_PREFIXES.get(kind, (kind,)))
-            own_alt = "|".join(re.escape(p) for p in [k for k in kinds if k] + list(_COUNCIL))
-            kinds_alt = "|".join(re.escape(k) for k in kinds if k) or "x^"
+            own_alt = "|".join(x for x in (_kind_alternatives([k for k in kinds if k]),
+                                           "|".join(re.escape(c) for c in _COUNCIL)) if x)
+            kinds_alt = _kind_alternatives([k for k in kinds if k]) or "x^"
             self._patterns.append((name, re.compile(
                 rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b"), u, 3))
             if family:
-                fam_alt = "|".join(re.escape(k) for k in family)
+                fam_alt = _kind_alternatives(family)
                 self._patterns.append((name, re.compile(
                     rf"(?:^|\b)(?:(?:{'|'.join(_COUNCIL)})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
             self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
@@ -201,9 +215,21 @@ class UnitMatcher:
         self._compact = {u.unit_code: fold(u.name_vi).replace(" ", "") for u in self.units}
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
 
+    def by_code_text(self, text: object) -> AdminUnit | None:
+        """The unit of a code as written: "06688", or typed as a number that lost its leading zeros (6688, §11)."""
+        code = fold(text).replace(" ", "")
+        if not code:
+            return None
+        unit = self.by_code.get(code)
+        if unit is None and code.isdigit():
+            padded = [u for u in self.units if u.unit_code.isdigit() and len(u.unit_code) > len(code)
+                      and u.unit_code.lstrip("0") == code.lstrip("0")]
+            unit = padded[0] if len(padded) == 1 else None
+        return unit
+
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))
-        return self.by_code.get(m.group(1)) if m else None
+        return self.by_code_text(m.group(1)) if m else None
 
     def find(self, text: object, *, allow_bare: bool = False, allow_compact: bool = True) -> AdminUnit | None:
         """The unit named in ``text``: kind/council-qualified names first; bare names only if allowed."""
@@ -237,7 +263,10 @@ class UnitMatcher:
         if not any(f" {k} " in words for k in (*_COUNCIL, *(p for ps in KIND_PREFIXES.values() for p in ps if len(p) > 2))):
             return None
         compact = folded.replace(" ", "")
-        fits = [u for u in self.units if len(self._compact[u.unit_code]) >= 5 and self._compact[u.unit_code] in compact]
+        # a name written whole is no stray-space case: its kind word did not fit ("UBND thị xã Đông Triều" is not
+        # Phường Đông Triều), so the compact form must not bring it back
+        fits = [u for u in self.units if len(self._compact[u.unit_code]) >= 5 and self._compact[u.unit_code] in compact
+                and not re.search(rf"\b{re.escape(fold(u.name_vi))}\b", folded)]
         codes = {u.unit_code for u in fits}
         if len(codes) == 1:
             return fits[0]

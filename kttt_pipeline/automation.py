@@ -6,7 +6,7 @@ import time
 import dagster as dg
 
 from . import config
-from .periods import Period, period_of_date
+from .periods import Period, last_closed_quarter
 from .raw_watch import scan
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -18,7 +18,7 @@ DEBOUNCE_SECONDS = 120
 
 def closed_quarter(when: dt.datetime) -> str:
     """The quarter that ended before ``when`` (the one whose returns are now due)."""
-    return period_of_date(when.date()).previous().key
+    return last_closed_quarter(when.date()).key
 
 
 def build_schedule(job) -> dg.ScheduleDefinition:

@@ -18,12 +18,41 @@ from . import config
 EPILOG = __doc__.split("\n\n", 1)[1]
 
 
+def _default_period() -> str:
+    from .periods import last_closed_quarter
+
+    return last_closed_quarter().key
+
+
+def _use_province(args: argparse.Namespace) -> str | None:
+    """``--province CODE`` picks the packaged register and crosswalk (as ``KTTT_PROVINCE`` does) for the whole
+    command; None keeps the default. An unknown code is a clear error."""
+    from .admin_units import PROVINCE_ENV, resolve_province
+
+    if not getattr(args, "province", None):
+        return None
+    code = resolve_province(args.province)
+    os.environ[PROVINCE_ENV] = code
+    return code
+
+
+def _cmd_last_period(args: argparse.Namespace) -> int:
+    print(_default_period())
+    return 0
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo_data import write_demo_period
 
-    summary = write_demo_period(Path(args.out), args.period, units=args.units, seed=args.seed,
-                                rows_per_unit=args.rows_per_unit)
-    print(f"Đã tạo dữ liệu mẫu kỳ {args.period} trong {args.out} / demo returns written: {summary}")
+    try:
+        province = _use_province(args)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    period = args.period or _default_period()
+    summary = write_demo_period(Path(args.out), period, units=args.units, seed=args.seed,
+                                rows_per_unit=args.rows_per_unit, province=province)
+    print(f"Đã tạo dữ liệu mẫu kỳ {period} trong {args.out} / demo returns written: {summary}")
     return 0
 
 
@@ -42,7 +71,8 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     from .periods import Period
 
     try:
-        period = Period.parse(args.period)
+        _use_province(args)
+        period = Period.parse(args.period or _default_period())
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
@@ -147,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "blocks and two-row headers, a tax register extract, the province workbook on "
                                    "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", default="2024-Q3", help="period YYYY-Qn (cumulative to the quarter end)")
+    p.add_argument("--period", default=None,
+                   help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
+                        "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)")
+    p.add_argument("--province", default=None,
+                   help="province code of a packaged register (default: KTTT_PROVINCE, else the default province)")
     p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--units", type=int, default=None,
                    help="number of reporting units (default: the province's units in force; more than that "
@@ -162,13 +196,21 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and print the headline figures. Exit 0 when the period was published (rejected "
                                    "files are findings), non-zero when nothing could be published.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", required=True, help="period YYYY-Qn, e.g. 2024-Q3")
+    p.add_argument("--period", default=None,
+                   help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)")
+    p.add_argument("--province", default=None,
+                   help="province code of a packaged register (default: KTTT_PROVINCE, else the default province)")
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--warehouse", default=None,
                    help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
     p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
+
+    p = sub.add_parser("last-period", help="print the last closed quarter (the default period), e.g. 2026-Q3",
+                       description="Print the latest quarter that has ended (YYYY-Qn): the period `make demo`, "
+                                   "`kttt demo-data` and `kttt materialize` use when none is given.")
+    p.set_defaults(func=_cmd_last_period)
 
     p = sub.add_parser("check", help="check one return workbook as the pipeline would, before sending it",
                        description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "

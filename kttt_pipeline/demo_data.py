@@ -39,8 +39,6 @@ from stdnum.vn import mst as _mst
 
 from .periods import Period
 
-PROVINCE_CODE = "22"
-PROVINCE_NAME = "Quảng Ninh"
 MANIFEST = ".kttt_demo_manifest.json"  # hidden: the pipeline ignores dot files
 ADMIN_UNITS_HEADER = ["unit_code", "level", "name_vi", "kind_vi", "parent_code", "valid_from", "valid_to"]
 TAX_CSV_THRESHOLD = 20_000  # tax_format="auto": CSV above this many register rows
@@ -84,6 +82,10 @@ class DemoSummary:
     # figures the pipeline should compute (the summary sheets agree with them except the planted mismatches):
     # unit code (and '22' for the province) -> indicator code -> value
     expected: dict[str, dict[str, float]] = field(default_factory=dict)
+    province: str = ""  # the province's code (its register's province row)
+    level: str = "district"  # the reporting units' level: "district" or "commune" (from 2025-Q3, spec §11)
+    unit_sizes: dict[str, str] = field(default_factory=dict)  # commune periods: unit code -> empty/tiny/…/large
+    number_code_unit: str | None = None  # the unit whose return types its code as a number (06688 → 6688)
 
     def cases(self, kind: str) -> list[PlantedCase]:
         return [c for c in self.planted if c.kind == kind]
@@ -175,35 +177,17 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang"
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hải", "Hạnh", "Hùng", "Lan", "Liên", "Nam", "Oanh", "Tâm", "Thảo",
          "Tuấn", "Vân", "Đông", "Hương", "Long", "Giang", "Quế"]
 
-# real communes of the province's district-level units (for addresses), by unit code
-COMMUNES = {
-    "193": ["Hồng Hà", "Hà Tu", "Bãi Cháy", "Hùng Thắng", "Tuần Châu", "Việt Hưng", "Đại Yên", "Hoành Bồ",
-            "Sơn Dương", "Lê Lợi", "Thống Nhất", "Đồng Lâm", "Vũ Oai", "Hòa Bình", "Quảng La", "Bằng Cả",
-            "Dân Chủ", "Tân Dân", "Đồng Sơn", "Kỳ Thượng"],
-    "194": ["Hải Xuân", "Vạn Ninh", "Hải Tiến", "Hải Đông", "Quảng Nghĩa", "Bắc Sơn", "Hải Sơn", "Vĩnh Trung",
-            "Vĩnh Thực", "Trà Cổ", "Bình Ngọc", "Ka Long", "Hải Hòa"],
-    "195": ["Cộng Hòa", "Dương Huy", "Cẩm Hải", "Quang Hanh", "Cửa Ông", "Mông Dương", "Cẩm Thịnh", "Cẩm Phú"],
-    "196": ["Thượng Yên Công", "Phương Đông", "Phương Nam", "Vàng Danh", "Nam Khê", "Bắc Sơn", "Quang Trung",
-            "Yên Thanh", "Thanh Sơn"],
-    "198": ["Đồng Văn", "Hoành Mô", "Lục Hồn", "Tình Húc", "Vô Ngại", "Húc Động", "Đồng Tâm"],
-    "199": ["Đông Ngũ", "Đại Dực", "Hải Lạng", "Phong Dụ", "Điền Xá", "Đông Hải", "Hà Lâu", "Yên Than",
-            "Đồng Rui"],
-    "200": ["Quảng Tân", "Dực Yên", "Quảng Lâm", "Tân Bình", "Tân Lập", "Đại Bình", "Quảng An"],
-    "201": ["Quảng Long", "Quảng Đức", "Quảng Sơn", "Quảng Thành", "Đường Hoa", "Quảng Phong", "Quảng Chính",
-            "Cái Chiên", "Tiến Tới"],
-    "202": ["Đồn Đạc", "Thanh Sơn", "Nam Sơn", "Lương Mông", "Minh Cầm", "Đạp Thanh", "Thanh Lâm"],
-    "203": ["Đông Xá", "Vạn Yên", "Bản Sen", "Quan Lạn", "Minh Châu", "Thắng Lợi", "Ngọc Vừng", "Đoàn Kết",
-            "Bình Dân", "Đài Xuyên"],
-    "205": ["Mạo Khê", "Bình Khê", "Hồng Phong", "Yên Đức", "Tràng An", "Hoàng Quế", "Kim Sơn", "An Sinh",
-            "Tràng Lương", "Bình Dương", "Hưng Đạo", "Xuân Sơn"],
-    "206": ["Đông Mai", "Hoàng Tân", "Minh Thành", "Sông Khoai", "Cẩm La", "Liên Hòa", "Phong Cốc", "Tiền An",
-            "Hiệp Hòa", "Nam Hòa"],
-    "207": ["Đồng Tiến", "Thanh Lân"],
-}
+# places of units without crosswalk rows (synthetic units): made-up commune names
 GENERIC_COMMUNES = ["Tân Lập", "Tân Tiến", "Hòa Bình", "Quang Trung", "Đông Phong", "Nam Sơn", "Yên Lạc",
                     "Phú Thịnh", "Xuân Hòa", "Minh Tân", "Đồng Tâm", "Thanh Bình", "Hưng Đạo", "Tân An",
                     "Bình Minh", "Đại Đồng", "Hồng Thái", "Kim Sơn", "Trung Hòa", "Vĩnh Phúc"]
-KIND_ABBR = {"Thành phố": "TP", "Thị xã": "TX", "Huyện": "H."}
+KIND_ABBR = {"Thành phố": "TP", "Thị xã": "TX", "Huyện": "H.", "Phường": "P."}
+#: the office below the People's Committee that compiles the return, by tier (the first line under the council)
+OFFICE_LINE = {"district": "PHÒNG TÀI CHÍNH - KẾ HOẠCH", "commune": "PHÒNG KINH TẾ"}
+#: the reform's first day (spec §11): periods ending on or after it are reported by commune-level units, whose
+#: tax offices are "Thuế cơ sở N tỉnh …" and whose province tax office is "Thuế tỉnh …"
+REFORM_DAY = dt.date(2025, 7, 1)
+COMMUNE_SIZES = [("empty", 8), ("tiny", 12), ("small", 50), ("medium", 22), ("large", 8)]
 
 SHEET_NAMES = {"summary": ["Tổng hợp", "Tổng hợp", "TH", "Bieu tong hop", "Biểu tổng hợp"],
                "cooperative": ["Danh sách HTX", "Danh sách HTX", "DS HTX", "HTX", "Danh sach HTX"],
@@ -293,37 +277,84 @@ def _person(rng: random.Random) -> str:
 
 
 @dataclass(frozen=True)
+class _Province:
+    code: str  # "22"
+    name: str  # from the register's province row
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A commune an address may name: a former commune of the crosswalk (with its former district, when the
+    register knows it) or, since the reform, the reporting unit itself."""
+
+    kind: str  # lower case: "xã", "phường", "thị trấn", "đặc khu"
+    name: str
+    district: str = ""  # "huyện Tiên Yên" for a former commune, "" for the unit in force
+    former: bool = True
+
+
+@dataclass(frozen=True)
 class _Unit:
     code: str
     name: str  # "Hạ Long"
-    kind: str  # "Thành phố"
+    kind: str  # "Thành phố", "Phường", "Xã", "Đặc khu"
     synthetic: bool
+    level: str = "district"  # or "commune" (spec §11)
+    places: tuple[_Place, ...] = ()
+    tax_office: int = 0  # "Thuế cơ sở N" since the reform
 
     @property
     def commune_kind(self) -> str:
+        if self.level == "commune":
+            return self.kind.lower()
         return "xã" if self.kind == "Huyện" else "phường"
 
     @property
     def full_name(self) -> str:
         return f"{self.kind.lower()} {self.name}"
 
+    def place_pool(self) -> list[_Place]:
+        return list(self.places) or [_Place(self.commune_kind, n) for n in GENERIC_COMMUNES]
 
-def _package_units(period: Period) -> list[_Unit]:
-    from .admin_units import register_path
 
-    with register_path().open(encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
+def _register(province: str | None) -> tuple[_Province, list, "object"]:
+    """The packaged register and crosswalk of the province (never the raw folder's: the demo writes that)."""
+    from .admin_units import load_admin_units, load_crosswalk, province_of
+
+    units = load_admin_units(None, province)
+    prov = province_of(units)
+    return _Province(prov.unit_code, prov.name_vi), units, load_crosswalk(None, province)
+
+
+def _package_units(period: Period, province: str | None = None) -> tuple[_Province, list[_Unit], list[_Unit]]:
+    """The province, its units in force at the period end (code order) with the places their addresses name, and
+    the units of the register that are not in force then (for the workbook of a unit not in force)."""
+    from .admin_units import reporting_units
+
+    prov, units, crosswalk = _register(province)
+    in_force = reporting_units(units, period)
+    district_label = {u.unit_code: f"{u.kind_vi.lower()} {u.name_vi}" for u in units if u.level == "district"}
+    rows = crosswalk.to_dict("records") if len(crosswalk) else []
     out = []
-    for r in rows:
-        if r["level"].strip() != "district":
-            continue
-        vf, vt = (r.get("valid_from") or "").strip(), (r.get("valid_to") or "").strip()
-        if vf and dt.date.fromisoformat(vf) > period.end:
-            continue
-        if vt and dt.date.fromisoformat(vt) < period.end:
-            continue
-        out.append(_Unit(r["unit_code"].strip(), r["name_vi"].strip(), r["kind_vi"].strip(), False))
-    return sorted(out, key=lambda u: (len(u.code), u.code))
+    for i, u in enumerate(in_force):
+        if u.level == "commune":
+            seen: dict[tuple[str, str], _Place] = {}
+            for r in rows:
+                if r["new_code"] == u.unit_code and (r.get("share") != "partial" or r.get("is_main") == "1"):
+                    seen.setdefault((r["old_kind"], r["old_name"]), _Place(
+                        r["old_kind"].lower(), r["old_name"], district_label.get(r["old_district_code"], "")))
+            own = _Place(u.kind_vi.lower(), u.name_vi, former=False)
+            places = tuple(seen.values()) + (own,) * max(1, len(seen) // 2)
+        else:
+            seen = {}
+            for r in rows:
+                if r["old_district_code"] == u.unit_code:
+                    seen.setdefault((r["old_kind"], r["old_name"]), _Place(r["old_kind"].lower(), r["old_name"]))
+            places = tuple(seen.values())
+        out.append(_Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level, places, 1 + i // 6))
+    gone = [_Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level) for u in units
+            if u.level != "province" and not u.in_force(period.end)]
+    return prov, out, gone
 
 
 def _synthetic_units(n: int) -> list[_Unit]:
@@ -342,7 +373,7 @@ class _Coop:
     written_code: str | None  # as written in the return
     registered_on: dt.date
     dissolved_on: dt.date | None
-    commune: str
+    commune: _Place
     sector: str
     sector_text: str
     status: str
@@ -386,7 +417,7 @@ class _Group:
     unit: str
     name: str
     representative: str
-    commune: str
+    commune: _Place
     sector: str
     sector_text: str
     members: int
@@ -435,7 +466,7 @@ def _make_coop(rng: random.Random, unit: _Unit, proper: str, code: str, period: 
         profit = round(revenue * rng.uniform(-0.05, 0.3), 1 if rng.random() < 0.3 else 0)
         avg_income = float(rng.randint(38, 110))
     ocop = (rng.randint(1, 4) if rng.random() < 0.12 else (0 if rng.random() < 0.3 else None)) if sector == "AGRI" else None
-    communes = COMMUNES.get(unit.code) or GENERIC_COMMUNES
+    communes = unit.place_pool()
     written, register = _coop_name(rng, sector, proper)
     c = _Coop(unit.code, written, register, code, code, registered, dissolved, rng.choice(communes), sector,
               rng.choice(SECTOR_TEXTS[sector]), status, grade, members, workers, member_workers, managers, ps, cp,
@@ -464,7 +495,7 @@ def _make_group(rng: random.Random, unit: _Unit, proper: str) -> _Group:
     sector = _pick(rng, GROUP_SECTORS)
     act = rng.choice(GROUP_ACTIVITIES[sector])
     name = rng.choice([f"Tổ hợp tác {act} {proper}", f"THT {act} {proper}"])
-    communes = COMMUNES.get(unit.code) or GENERIC_COMMUNES
+    communes = unit.place_pool()
     return _Group(unit.code, name, _person(rng), rng.choice(communes), sector,
                   rng.choice(GROUP_SECTOR_TEXTS[sector]), rng.randint(5, 15), float(rng.randint(40, 650)),
                   round(rng.uniform(1.8, 6.5), 1))
@@ -641,7 +672,8 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
 class _Renderer:
     """Writes one district return workbook; all choices come from its own RNG."""
 
-    def __init__(self, rng: random.Random, unit: _Unit, period: Period, report_date: dt.date, words: bool):
+    def __init__(self, rng: random.Random, unit: _Unit, period: Period, report_date: dt.date, words: bool,
+                 *, code_cell: bool | None = None, number_code: bool = False):
         self.rng = rng
         self.unit = unit
         self.period = period
@@ -650,8 +682,12 @@ class _Renderer:
         self.words_planted: list[tuple[_Coop, str, int]] = []  # coop, field, excel row
         # choices shared by the workbook's sheets
         self.unit_line = self._unit_line()
-        self.code_cell = unit.synthetic or rng.random() < 0.3
+        self.code_cell = unit.synthetic or rng.random() < (0.45 if unit.level == "commune" else 0.3)
         self.code_split = rng.random() < 0.3
+        if code_cell is not None:
+            self.code_cell = code_cell
+        if number_code:  # "Mã đơn vị:" then the code typed as a number (06688 → 6688, spec §11)
+            self.code_cell = self.code_split = True
         self.republic = rng.random() < 0.5
         self.date_style = rng.randrange(5)
         self.text_num_p = rng.choice([0.0, 0.02, 0.05])
@@ -664,7 +700,7 @@ class _Renderer:
         if r < 0.65:
             return f"UBND {u.kind.lower()} {u.name}"
         if r < 0.85:
-            return f"UBND {KIND_ABBR.get(u.kind, u.kind)} {u.name}"
+            return f"UBND {KIND_ABBR.get(u.kind, u.kind)} {u.name}"  # "UBND P. Móng Cái 1", "UBND Xã Tiên Yên"
         return f"UBND {u.kind.upper()} {u.name.upper()}"
 
     # -- title block
@@ -673,10 +709,10 @@ class _Renderer:
         right = max(width - 5, 3)
         first = sh.put(width, {0: self.unit_line, **({right: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"} if self.republic else {})})
         if self.republic:
-            sh.put(width, {0: "PHÒNG TÀI CHÍNH - KẾ HOẠCH" if rng.random() < 0.4 else None,
+            sh.put(width, {0: OFFICE_LINE[self.unit.level] if rng.random() < 0.4 else None,
                            right: "Độc lập - Tự do - Hạnh phúc"})
         elif rng.random() < 0.3:
-            sh.put(width, {0: "PHÒNG TÀI CHÍNH - KẾ HOẠCH"})
+            sh.put(width, {0: OFFICE_LINE[self.unit.level]})
         if self.code_cell:
             if self.code_split:
                 sh.put(width, {0: "Mã đơn vị:", 1: int(self.unit.code) if self.unit.code.isdigit() else self.unit.code})
@@ -795,6 +831,10 @@ class _Renderer:
         if rng.random() < 0.12:
             sh.add([f"({i + 1})" for i in range(width)])
         rows_of: dict[int, int] = {}
+        if not coops:  # a commune without cooperatives: the headers and no rows, or a row "Không có" (§11)
+            _empty_listing(rng, sh, width)
+            self.signature(sh, width)
+            return sh, rows_of
         totals = {c.field: 0.0 for c in cols if c.field in (
             "members", "workers", "member_workers", "managers", "managers_ps", "managers_cp", "charter_capital",
             "revenue", "profit", "ocop")}
@@ -871,10 +911,7 @@ class _Renderer:
         if f == "dissolved_on":
             return self.date(c.dissolved_on)
         if f == "commune":
-            r = rng.random()
-            text = c.commune if r < 0.5 else (f"{self.unit.commune_kind} {c.commune}" if r < 0.85 else
-                                              f"{'P.' if self.unit.commune_kind == 'phường' else 'xã'} {c.commune}")
-            return _messy_name(rng, text)
+            return _messy_name(rng, _address_text(rng, c.commune))
         if f == "sector":
             return c.sector_text if c.sector_text == UNKNOWN_SECTOR_TEXT else _messy_text(rng, c.sector_text)
         if f == "status":
@@ -927,6 +964,10 @@ class _Renderer:
         self.title(sh, width, "DANH SÁCH TỔ HỢP TÁC", unit_line_factor="triệu đồng" if rng.random() < 0.4 else None,
                    data_line=rng.random() < 0.6)
         self.header_rows(sh, cols, rng.random() < 0.4, vmerge=True)
+        if not groups:
+            _empty_listing(rng, sh, width)
+            self.signature(sh, width)
+            return sh
         headings = rng.random() < 0.3
         ordered = sorted(groups, key=lambda g: g.sector != "AGRI") if headings else list(groups)
         current = None
@@ -944,7 +985,7 @@ class _Renderer:
                 elif f in ("name", "representative"):
                     row.append(_messy_name(rng, getattr(g, f)))
                 elif f == "commune":
-                    row.append(g.commune)
+                    row.append(_address_text(self.rng, g.commune))
                 elif f == "sector":
                     row.append(_messy_text(rng, g.sector_text))
                 elif f in ("members", "revenue", "avg_income_month"):
@@ -990,6 +1031,30 @@ class _Renderer:
             else:
                 rows[code] = sh.add([numbering, label, unit, v])
         return sh, rows
+
+
+def _empty_listing(rng: random.Random, sh: _Sheet, width: int) -> None:
+    r = rng.random()
+    if r < 0.5:
+        sh.put(width, {1: rng.choice(["Không có", "Không có", "Không"])})
+    elif r < 0.7:
+        sh.put(width, {0: rng.choice(["Không có", "(Không có)"])})
+    # else: the headers and nothing below them but the signature
+
+
+def _address_text(rng: random.Random, place: _Place) -> str:
+    """The commune an address cell names, as a clerk types it: bare, with its kind word or the kind's abbreviation,
+    and for a former commune sometimes with its former district ("xã Hải Lạng, huyện Tiên Yên")."""
+    r = rng.random()
+    if r < 0.4:
+        text = place.name
+    elif r < 0.8:
+        text = f"{place.kind} {place.name}"
+    else:
+        text = f"{'P.' if place.kind == 'phường' else place.kind} {place.name}"
+    if place.district and rng.random() < 0.35:
+        text += f", {place.district}"
+    return text
 
 
 def _summary_items(rng: random.Random, e: dict[str, float], include_active: bool) -> list[tuple[str, str, str, str, float]]:
@@ -1063,13 +1128,13 @@ def _clean_previous(out_dir: Path, period_dir: Path) -> None:
             p.unlink()
 
 
-def _write_admin_units(path: Path, units: list[_Unit]) -> None:
+def _write_admin_units(path: Path, units: list[_Unit], prov: _Province) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ADMIN_UNITS_HEADER)
-    w.writerow([PROVINCE_CODE, "province", PROVINCE_NAME, "Tỉnh", "", "", ""])
+    w.writerow([prov.code, "province", prov.name, "Tỉnh", "", "", ""])
     for u in units:
-        w.writerow([u.code, "district", u.name, u.kind, PROVINCE_CODE, "", ""])
+        w.writerow([u.code, "district", u.name, u.kind, prov.code, "", ""])
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
@@ -1086,11 +1151,15 @@ def _is_demo_admin_units(path: Path) -> bool:
 
 
 def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None = None, seed: int = 20240930,
-                      rows_per_unit: int | None = None, tax_format: str = "auto") -> DemoSummary:
-    """Write a realistic, seeded period of returns into ``out_dir`` (layout of spec §2); see the module doc.
+                      rows_per_unit: int | None = None, tax_format: str = "auto",
+                      province: str | None = None) -> DemoSummary:
+    """Write a realistic, seeded period of returns into ``out_dir`` (layout of spec §2, §11); see the module doc.
 
-    ``units``: None → the province's district-level units in force at the period end; fewer → the first N;
-    more → N synthetic units (codes 1000…, "Huyện Demo 1"…) and ``out_dir/admin_units.csv``.
+    ``province``: code of a packaged register (default: ``KTTT_PROVINCE``, else the default province); names
+    and codes of the province, its units and their communes come from its register and crosswalk.
+    ``units``: None → the province's reporting units in force at the period end (districts until 2025-Q2, the
+    commune-level units since 2025-Q3, written into ``communes/``); fewer → the first N; more → N synthetic
+    district-level units (codes 1000…, "Huyện Demo 1"…) and ``out_dir/admin_units.csv``.
     ``rows_per_unit``: cooperatives per unit (groups: a third of it); default 30–150 and 10–30.
     ``tax_format``: "xlsx", "csv" (UTF-8 with BOM) or "auto" (CSV above 20,000 register rows).
     """
@@ -1102,17 +1171,26 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
         raise ValueError("units must be at least 1")
     if rows_per_unit is not None and rows_per_unit < 1:
         raise ValueError("rows_per_unit must be at least 1")
-    base_units = _package_units(per)
+    prov, base_units, gone_units = _package_units(per, province)
     synthetic = units is not None and units > len(base_units)
     if synthetic:
         unit_list = _synthetic_units(units)
     else:
         unit_list = base_units[:units] if units is not None else base_units
     if not unit_list:
-        raise ValueError(f"no district-level reporting unit is in force for {per.key} in the packaged "
+        raise ValueError(f"no reporting unit of province {prov.code} is in force for {per.key} in its packaged "
                          "admin_units.csv; pass units=N to generate N synthetic units")
-    key = f"{seed}/{per.key}"
+    commune_level = all(u.level == "commune" for u in unit_list)
+    key = f"{seed}/{prov.code}/{per.key}"
     used_codes: set[str] = set()
+    # commune-level units are of very different sizes (spec §11): some have no cooperative or group at all
+    sizes: dict[str, str] = {}
+    if commune_level and rows_per_unit is None:
+        srng = random.Random(f"{key}/sizes")
+        sizes = {u.code: _pick(srng, COMMUNE_SIZES) for u in unit_list}
+        if len(unit_list) >= 3:  # at least one of each: empty, without groups, large
+            a, b, c = srng.sample([u.code for u in unit_list], 3)
+            sizes[a], sizes[b], sizes[c] = "empty", "tiny", "large"
 
     # ---- population
     coops_by_unit: dict[str, list[_Coop]] = {}
@@ -1120,8 +1198,13 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     propers_left: dict[str, list[str]] = {}
     for u in unit_list:
         rng = random.Random(f"{key}/population/{u.code}")
-        n_coops = rows_per_unit if rows_per_unit is not None else rng.randint(30, 150)
-        n_groups = max(1, rows_per_unit // 3) if rows_per_unit is not None else rng.randint(10, 30)
+        if u.code in sizes:
+            n_coops, n_groups = {"empty": (0, 0), "tiny": (rng.randint(1, 2), 0), "small": (rng.randint(3, 12), rng.randint(0, 4)),
+                                 "medium": (rng.randint(13, 30), rng.randint(2, 8)),
+                                 "large": (rng.randint(40, 80), rng.randint(6, 15))}[sizes[u.code]]
+        else:
+            n_coops = rows_per_unit if rows_per_unit is not None else rng.randint(30, 150)
+            n_groups = max(1, rows_per_unit // 3) if rows_per_unit is not None else rng.randint(10, 30)
         propers = _propers(rng, n_coops + n_groups + max(10, n_coops // 4))
         prefix = "57" if not u.synthetic else f"{rng.randint(1, 99):02d}"
         coops_by_unit[u.code] = [_make_coop(rng, u, propers[i], _valid_tax_code(rng, prefix, used_codes), per)
@@ -1144,11 +1227,14 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
         c.planted = True
         return c
 
+    # the planted cases need units with something to list (a commune may have nothing)
+    busy = [u for u in codes if len(coops_by_unit[u]) >= 3 and groups_by_unit[u]] or codes
+
     def unit_pick() -> str:
-        return prng.choice(codes)
+        return prng.choice(busy)
 
     resubmit_unit = unit_pick()
-    dup_pair = prng.sample(codes, 2) if len(codes) >= 2 else None
+    dup_pair = prng.sample(busy, 2) if len(busy) >= 2 else None
     dup: tuple[_Coop, str] | None = None
     if dup_pair:
         c = candidate(dup_pair[0])
@@ -1194,6 +1280,14 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
                 c.declared_revenue = c.tax_incurred = 0
         overrides.append(c)
 
+    # HTX_NEW is cumulative from 1 January (§11): since the reform a commune's return lists cooperatives registered
+    # earlier in the year (with a district office, before 1/7/2025) among its new ones
+    if commune_level and per.quarter > 1:
+        pool = [c for u in busy for c in coops_by_unit[u] if not c.planted and c.status == "ACTIVE"]
+        if pool:
+            early = prng.choice(pool)
+            early.registered_on = _rand_date(prng, per.year_start, per.start - dt.timedelta(days=1))
+
     # ---- listings per unit (winning workbooks) and expected figures
     listed: dict[str, list[_Coop]] = {u: list(cs) for u, cs in coops_by_unit.items()}
     if dup:
@@ -1209,7 +1303,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
         for k, v in e.items():
             province[k] = province.get(k, 0.0) + v
     province["HTX_CHARTER_CAPITAL"] = round(province["HTX_CHARTER_CAPITAL"], 1)
-    expected[PROVINCE_CODE] = province
+    expected[prov.code] = province
 
     # deliberate summary disagreements
     mismatches: list[tuple[str, str, float, float]] = []
@@ -1223,7 +1317,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     period_dir = out_dir / per.key
     _clean_previous(out_dir, period_dir)
     files: list[Path] = []
-    district_dir = period_dir / "districts"
+    district_dir = period_dir / ("communes" if commune_level else "districts")
     district_dir.mkdir(parents=True, exist_ok=True)
     used_names: set[str] = set()
     rel = lambda p: p.relative_to(out_dir).as_posix()  # noqa: E731
@@ -1232,6 +1326,10 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     words_plants: list[PlantedCase] = []
     row_of: dict[int, tuple[str, str, int]] = {}  # id(coop) in its listing unit -> (file, sheet, row)
 
+    number_code_unit = None
+    if commune_level:  # one return gives its code as a number, leading zero lost (§11)
+        zeros = [u.code for u in unit_list if u.code.startswith("0")]
+        number_code_unit = random.Random(f"{key}/number-code").choice(zeros) if zeros else None
     for u in unit_list:
         rng = random.Random(f"{key}/render/{u.code}")
         report_date = per.end + dt.timedelta(days=rng.randint(5, 25))
@@ -1264,7 +1362,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
                                               f"resubmission dated {report_date.isoformat()}"))
             fname = fname[:-5] + rng.choice([" (sửa lại).xlsx", " - lan 2.xlsx", "_bo sung.xlsx"])
         words_ok = {id(c) for c in listed[u.code] if not c.planted and c.unit == u.code}
-        r = _Renderer(rng, u, per, report_date, words=rng.random() < 0.35)
+        r = _Renderer(rng, u, per, report_date, words=rng.random() < 0.35, number_code=u.code == number_code_unit)
         sheets, rows, summary_rows, sheet_names = _district_sheets(r, rng, listed[u.code], groups_by_unit[u.code],
                                                                    items, words_ok)
         path = district_dir / fname
@@ -1285,6 +1383,29 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
                                            summary_rows.get(mcode), value_reported=f"{reported:g}",
                                            value_computed=f"{true:g}",
                                            detail="summary sheet figure deliberately differs from the listing"))
+
+    # a workbook titled with a unit of the register that is not in force for the period: rejected with
+    # UNIT_NOT_IN_FORCE, never attributed to the unit in force of the same name (§11). Preferably one whose name a
+    # unit in force also carries ("UBND huyện Tiên Yên" in 2025-Q3 is not Xã Tiên Yên).
+    if commune_level and gone_units and not synthetic:
+        from .text import fold
+
+        nrng = random.Random(f"{key}/not-in-force")
+        names_in_force = {fold(u.name) for u in unit_list}
+        same_name = [g for g in gone_units if fold(g.name) in names_in_force]
+        gone = nrng.choice(same_name or gone_units)
+        gone_coops = [_make_coop(nrng, gone, p, _valid_tax_code(nrng, "57", used_codes), per)
+                      for p in _propers(nrng, 4)]
+        gone_date = per.end + dt.timedelta(days=nrng.randint(5, 25))
+        r = _Renderer(nrng, gone, per, gone_date, words=False, code_cell=False)
+        sheets = _district_sheets(r, nrng, gone_coops, [],
+                                  _summary_items(nrng, _expected_unit(gone_coops, [], per), False), set())[0]
+        gone_path = district_dir / f"{_strip_diacritics(gone.name)} - bao cao KTTT quy {per.quarter}.{per.year}.xlsx"
+        _save(gone_path, sheets)
+        files.append(gone_path)
+        planted.append(PlantedCase("UNIT_NOT_IN_FORCE", None, "", rel(gone_path), value_reported=r.unit_line,
+                                   detail=f"titled '{r.unit_line}': {gone.level} {gone.code} is not in force on "
+                                          f"{per.end.isoformat()}"))
 
     def case(kind: str, c: _Coop, entity_key: str, detail: str, *, foreign: bool = False, **kw) -> PlantedCase:
         f, s, r = row_of[-id(c) if foreign else id(c)]
@@ -1329,7 +1450,8 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
             if c.tax_status is None:
                 continue
             tax_rows.append(_tax_row(trng, u, c.tax_code, c.register_name, "Hợp tác xã", c.tax_status, c.tax_date,
-                                     c.declared_revenue, c.tax_incurred, c.commune))
+                                     c.declared_revenue, c.tax_incurred, c.commune, prov, per,
+                                     new_address=c.planted))
         # long-dissolved taxpayers no unit lists
         n_extra = max(1, round(0.2 * len(coops_by_unit[u.code])))
         left = propers_left[u.code]
@@ -1342,16 +1464,17 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
             tax_rows.append(_tax_row(trng, u, _valid_tax_code(trng, "57" if not u.synthetic else f"{trng.randint(1, 99):02d}",
                                                               used_codes),
                                      name, "Hợp tác xã", "01", d, None if trng.random() < 0.5 else 0, None,
-                                     trng.choice(COMMUNES.get(u.code) or GENERIC_COMMUNES)))
+                                     trng.choice(u.place_pool()), prov, per))
     unions, funds = _province_entities(random.Random(f"{key}/province"), len(unit_list), used_codes)
     home = unit_list[0]
     for name, code, *_ in unions:
         tax_rows.append(_tax_row(trng, home, code, name.upper(), "Liên hiệp hợp tác xã", "00", None,
-                                 trng.randint(500, 9000) * 1_000_000, trng.randint(5, 90) * 1_000_000, None, province_level=True))
+                                 trng.randint(500, 9000) * 1_000_000, trng.randint(5, 90) * 1_000_000, None, prov, per,
+                                 province_level=True))
     for name, code, *_ in funds:
         tax_rows.append(_tax_row(trng, home, code, name.upper(), "Quỹ tín dụng nhân dân", "00", None,
                                  trng.randint(2000, 20000) * 1_000_000, trng.randint(20, 300) * 1_000_000, None,
-                                 province_level=True))
+                                 prov, per, province_level=True))
     trng.shuffle(tax_rows)
     fmt = tax_format if tax_format != "auto" else ("csv" if len(tax_rows) > TAX_CSV_THRESHOLD else "xlsx")
     tax_dir = period_dir / "tax"
@@ -1360,7 +1483,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     stem = f"DS NNT loai hinh HTX den {end.day:02d}.{end.month:02d}.{end.year}"
     if fmt == "xlsx":
         tax_path = tax_dir / f"{stem}.xlsx"
-        _write_tax_xlsx(tax_path, tax_rows, per)
+        _write_tax_xlsx(tax_path, tax_rows, per, prov)
     else:
         tax_path = tax_dir / f"{stem}.csv"
         _write_tax_csv(tax_path, tax_rows)
@@ -1387,7 +1510,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     # ---- admin units
     admin_path = out_dir / "admin_units.csv"
     if synthetic:
-        _write_admin_units(admin_path, unit_list)
+        _write_admin_units(admin_path, unit_list, prov)
         files.append(admin_path)
     elif admin_path.is_file() and _is_demo_admin_units(admin_path):
         admin_path.unlink()  # a synthetic register from an earlier run would hide the province's own units
@@ -1401,7 +1524,9 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     return DemoSummary(out_dir=out_dir, period=per.key, seed=seed, files=files, units=codes, synthetic_units=synthetic,
                        cooperatives=coop_rows, cooperatives_distinct=distinct, groups=group_rows,
                        tax_rows=len(tax_rows), tax_format=fmt, unions=len(unions), credit_funds=len(funds),
-                       planted=planted, expected=expected)
+                       planted=planted, expected=expected, province=prov.code,
+                       level="commune" if commune_level else "district", unit_sizes=sizes,
+                       number_code_unit=number_code_unit)
 
 
 def _district_sheets(r: _Renderer, rng: random.Random, coops: list[_Coop], groups: list[_Group], items,
@@ -1416,25 +1541,41 @@ def _district_sheets(r: _Renderer, rng: random.Random, coops: list[_Coop], group
 
 
 def _tax_row(rng: random.Random, unit: _Unit, code: str, name: str, entity_type: str, status: str,
-             status_date: dt.date | None, revenue: int | None, tax: int | None, commune: str | None,
-             *, province_level: bool = False) -> list[object]:
+             status_date: dt.date | None, revenue: int | None, tax: int | None, place: _Place | None,
+             prov: _Province, per: Period, *, province_level: bool = False, new_address: bool = False) -> list[object]:
+    if per.end >= REFORM_DAY:
+        # since 2025 the offices are "Thuế cơ sở N tỉnh …" and "Thuế tỉnh …"; an address names the commune as it
+        # was when the record was made: a former commune and district, or the unit in force (§11)
+        place = place or rng.choice(unit.place_pool())
+        office = f"Thuế tỉnh {prov.name}" if province_level else f"Thuế cơ sở {unit.tax_office} tỉnh {prov.name}"
+        if unit.level == "commune" and (new_address or not place.former or rng.random() < 0.5):
+            address = f"{unit.full_name}, tỉnh {prov.name}"
+        else:
+            district = place.district or (unit.full_name if unit.level == "district" else "")
+            address = ", ".join(x for x in (f"{place.kind} {place.name}", district, f"tỉnh {prov.name}") if x)
+        return [code, name, address, office, entity_type,
+                f"{status} - {TAX_STATUS_TEXTS[status]}" if rng.random() < 0.6 else status, status_date, revenue, tax]
     if province_level:
-        address = f"{unit.commune_kind} {rng.choice(COMMUNES.get(unit.code) or GENERIC_COMMUNES)}, {unit.full_name}, tỉnh {PROVINCE_NAME}"
-        office = f"Cục Thuế tỉnh {PROVINCE_NAME}"
+        address = f"{_address_place(rng.choice(unit.place_pool()))}, {unit.full_name}, tỉnh {prov.name}"
+        office = f"Cục Thuế tỉnh {prov.name}"
     else:
-        address = f"{unit.commune_kind} {commune}, {unit.full_name}, tỉnh {PROVINCE_NAME}"
+        address = f"{_address_place(place)}, {unit.full_name}, tỉnh {prov.name}"
         office = f"Chi cục Thuế {unit.full_name}"
     status_text = f"{status} - {TAX_STATUS_TEXTS[status]}" if rng.random() < 0.6 else status
     return [code, name, address, office, entity_type, status_text, status_date, revenue, tax]
+
+
+def _address_place(place: _Place) -> str:
+    return f"{place.kind} {place.name}"
 
 
 TAX_HEADER = ["STT", "Mã số thuế", "Tên người nộp thuế", "Địa chỉ", "Cơ quan thuế quản lý", "Loại hình", "Trạng thái",
               "Ngày thay đổi trạng thái", "Doanh thu kê khai lũy kế (đồng)", "Thuế phát sinh (đồng)"]
 
 
-def _write_tax_xlsx(path: Path, rows: list[list[object]], per: Period) -> None:
+def _write_tax_xlsx(path: Path, rows: list[list[object]], per: Period, prov: _Province) -> None:
     sh = _Sheet("DS NNT")
-    sh.add([f"CỤC THUẾ TỈNH {PROVINCE_NAME.upper()}"])
+    sh.add([f"{'THUẾ TỈNH' if per.end >= REFORM_DAY else 'CỤC THUẾ TỈNH'} {prov.name.upper()}"])
     sh.add(["DANH SÁCH NGƯỜI NỘP THUẾ LÀ TỔ CHỨC KINH TẾ TẬP THỂ"])
     sh.add([f"(Dữ liệu đến ngày {per.end.strftime('%d/%m/%Y')})"])
     sh.add()

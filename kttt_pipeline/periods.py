@@ -49,3 +49,20 @@ class Period:
 
 def period_of_date(day: dt.date) -> Period:
     return Period(day.year, (day.month - 1) // 3 + 1)
+
+
+def last_closed_quarter(today: dt.date | None = None) -> Period:
+    """The latest quarter that has ended before ``today`` (default: the system date): the one whose returns are
+    due or in. The single place where "the current period" is decided (``make demo``, ``kttt demo-data`` /
+    ``kttt materialize`` defaults, the partitions' end, the quarterly schedule)."""
+    return period_of_date(today or dt.date.today()).previous()
+
+
+def quarters_between(first: Period, last: Period) -> list[Period]:
+    """Every quarter from ``first`` to ``last`` inclusive, in order (empty when ``last`` is earlier)."""
+    out = []
+    p = first
+    while p <= last:
+        out.append(p)
+        p = Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
+    return out

@@ -26,8 +26,11 @@ from .reconcile.summary_compare import compare_summary, compare_total_rows
 from .schemas import SECTORS
 from .text import fold_name
 
-FILE_KINDS = ("districts", "tax", "province")
-KIND_OF_FOLDER = {"districts": "district", "tax": "tax", "province": "province"}
+FILE_KINDS = ("districts", "communes", "units", "tax", "province")
+#: folders holding reporting units' returns (spec §2, §11: districts until 2025-Q2, communes since; units/ either)
+RETURN_FOLDERS = ("districts", "communes", "units")
+KIND_OF_FOLDER = {"districts": "district", "communes": "district", "units": "district", "tax": "tax",
+                  "province": "province"}
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
@@ -245,7 +248,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     audits: list[dict] = []
 
     returns: list[tuple[dict, DistrictReturn]] = []
-    district_paths = _files(folder / "districts")
+    district_paths = [p for sub in RETURN_FOLDERS for p in _files(folder / sub)]
     district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
     tax_paths = _files(folder / "tax")
     tax_audits = [_audit_row(period, raw_dir, path, "tax") for path in tax_paths]
@@ -547,6 +550,6 @@ def run_period(raw_dir: Path | str, period: Period | str) -> PeriodResult:
     staged = extract_period(raw_dir, period)
     if not staged.winners:
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
-            f"không có tệp nào trong {Path(raw_dir) / staged.period.key / 'districts'}"
+            f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({', '.join(RETURN_FOLDERS)})"
         raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
     return reconcile_period(staged)

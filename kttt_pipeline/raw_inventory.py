@@ -9,7 +9,8 @@ import pandas as pd
 from .ingest.workbook import sha256_of
 from .periods import Period
 
-FOLDERS = {"districts": "district", "tax": "tax", "province": "province"}
+# returns of the reporting units arrive in districts/ (until 2025-Q2), communes/ (since 2025-Q3) or units/ (§11)
+FOLDERS = {"districts": "district", "communes": "district", "units": "district", "tax": "tax", "province": "province"}
 
 
 def period_files(raw_dir: Path, period: str) -> list[tuple[Path, str]]:

@@ -19,9 +19,13 @@ def test_definitions_load_with_every_stage():
     assert defs.resolve_job_def("kttt_period_job").partitions_def is not None
 
 
-def test_quarter_partition_keys():
-    keys = quarter_keys(2024, 2025)
+def test_quarter_partition_keys_run_to_the_quarter_in_progress():
+    import datetime as dt
+
+    keys = quarter_keys(2024, today=dt.date(2025, 11, 3))
     assert keys == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    # the end is computed from the date: a day later in the next quarter adds its key
+    assert quarter_keys(2024, today=dt.date(2026, 1, 1))[-2:] == ["2025-Q4", "2026-Q1"]
 
 
 def test_materialize_staging_and_reconciliation_on_small_data(tmp_path):

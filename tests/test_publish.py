@@ -582,6 +582,8 @@ def test_every_number_in_the_paragraph_comes_from_the_warehouse(warehouse):
     text = render_paragraph(warehouse, PERIOD)
     allowed = {round(v, 1) for v in rpt.values()} | {round(v / 1000, 1) for v in rpt.values()}
     allowed |= {1.1, 30.9, 2024, 1, 1.1}  # the heading's numbering and the date
+    data = load_period_data(warehouse, PERIOD)  # the reporting units, counted from the register in force
+    allowed |= {len(data.units)} | {n for _, n in data.unit_kind_counts()}
     prose = text.split("\n\n", 1)[1]
     prose = re.sub(r"\d+(?:,\d)?%", "", prose)  # shares: checked above
     prose = re.sub(r"\d+/\d+/\d{4}", "", prose)

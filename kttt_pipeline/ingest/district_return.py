@@ -81,7 +81,7 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                 unit = matcher.code_in_text(t)
                 if unit is None and fold(t).startswith(("ma don vi", "ma dv")):
                     nxt = next((c for c in cells[j + 1:] if c), None)
-                    unit = matcher.by_code.get(str(nxt).lower()) if nxt else None
+                    unit = matcher.by_code_text(nxt) if nxt else None
                 if unit is not None:
                     return unit, t
     found: dict[str, tuple[AdminUnit, str]] = {}

@@ -35,6 +35,8 @@ _TOTAL_WORDS = {"cong", "tong cong", "tong so", "tong", "toan tinh", "toan huyen
 #: "Tổng số/Tổng cộng …" of any length is a total row; "Cộng …" only when short (a name could start "Cộng đồng")
 _TOTAL_PREFIXES = ("tong cong", "tong so ", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa",
                    "toan quan", "toan xa", "toan phuong", "toan thi tran", "toan dac khu", "cong toan ")
+#: the only text of a row in an empty listing: a commune with no cooperative or group writes "Không có" (§11)
+_NO_ENTRY_WORDS = {"khong co", "khong", "khong co htx", "khong co tht"}
 _ROMAN_START = re.compile(r"^\s*[IVXLCivxlc]+\b")  # cheap test on the raw name before folding it
 
 
@@ -249,6 +251,8 @@ def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> s
         f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields
     )
     fseq = fold(seq) if seq else ""
+    if not has_numbers and all(fold(t) in _NO_ENTRY_WORDS for t in (_text(v) for v in row) if t):
+        return NOTE  # "Không có": the listing is empty, the unit is present with zeros
     if fseq and (_ROMAN.match(fseq) or _LETTER_HEADING.match(fseq)) and not has_numbers:
         return HEADING
     if name and ((fseq and _ROMAN.match(fseq)) or (not fseq and _ROMAN_START.match(name))) \

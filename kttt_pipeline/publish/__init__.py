@@ -110,6 +110,75 @@ class PeriodData:
     def unit_has_figures(self, unit_code: str) -> bool:
         return bool(self.values.get(unit_code))
 
+    # ---- the tier of the reporting units (vocab/unit_kinds.csv) -------------------------------------------
+    @property
+    def unit_level(self) -> str:
+        """The level of the reporting units in force ("district" until 2025-Q2, "commune" since, §11)."""
+        levels = [str(u.get("level") or "") for u in self.units if u.get("level")]
+        return max(set(levels), key=levels.count) if levels else ""
+
+    @property
+    def tier_vi(self) -> str:
+        """``cấp xã`` / ``cấp huyện``: the tier of the units in force, from vocab/unit_kinds.csv."""
+        return next((k.tier_vi for k in unit_kinds() if k.level == self.unit_level), "")
+
+    def unit_kind_counts(self) -> list[tuple[str, int]]:
+        """(kind in lower case, number of reporting units) in the vocabulary's order of kinds, kinds with no unit
+        left out: ``[("xã", 22), ("phường", 30), ("đặc khu", 2)]``."""
+        order = {(k.level, k.kind_vi.lower()): k.kind_order for k in unit_kinds()}
+        counts: dict[str, int] = {}
+        for u in self.units:
+            kind = str(u.get("kind_vi") or "").strip().lower()
+            counts[kind] = counts.get(kind, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (order.get((self.unit_level, kv[0]), 99), kv[0]))
+
+    def units_phrase(self) -> str:
+        """``54 xã, phường, đặc khu`` / ``13 huyện, thị xã, thành phố``: the reporting units counted from the
+        register in force, named by their kinds."""
+        kinds = [k for k, _ in self.unit_kind_counts() if k]
+        return f"{len(self.units)} {', '.join(kinds)}" if kinds else f"{len(self.units)} đơn vị"
+
+    def grouped_units(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
+        """The reporting units as the by-unit sheet lists them: grouped by kind (vocabulary order), alphabetical
+        within each kind, where the tier says so (``group_by_kind``, the 54 or 99 communes); otherwise one group
+        in code order (the 13 districts, as the plan has always listed them)."""
+        group = any(k.group_by_kind for k in unit_kinds() if k.level == self.unit_level)
+        if not group:
+            return [(None, list(self.units))]
+        out = []
+        for kind, _n in self.unit_kind_counts():
+            members = [u for u in self.units if str(u.get("kind_vi") or "").strip().lower() == kind]
+            out.append((kind, sorted(members, key=lambda u: name_sort_key(u.get("name_vi") or u["unit_code"]))))
+        return out
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    level: str
+    kind_vi: str
+    kind_order: int
+    tier_vi: str
+    group_by_kind: bool
+
+
+def unit_kinds() -> list[UnitKind]:
+    """vocab/unit_kinds.csv: kinds of reporting units per level, their order, the tier's label."""
+    from ..vocabulary import read_vocab_csv
+
+    return [UnitKind(r["level"].strip(), r["kind_vi"].strip(), int(r["kind_order"]), r["tier_vi"].strip(),
+                     r.get("group_by_kind", "").strip() == "1") for r in read_vocab_csv("unit_kinds.csv")]
+
+
+def name_sort_key(name: str) -> list:
+    """Alphabetical order of Vietnamese names for a reader: letters without their tone marks first, numbers as
+    numbers ("Móng Cái 2" before "Móng Cái 10"), then the exact spelling."""
+    import re
+
+    from ..text import fold
+
+    parts = re.split(r"(\d+)", fold(name))
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p] + [(2, str(name))]
+
 
 def period_end_vi(period: Period | str) -> str:
     """``2024-Q3`` → ``30/9/2024`` (day/month without leading zeros, as the plan writes dates)."""
@@ -215,7 +284,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
 
     # province and reporting units
     province = next((u for u in admin if str(u.get("level")) == "province"), None)
-    province_code = str(province["unit_code"]) if province else "22"
+    province_code = str(province["unit_code"]) if province else ""
     province_name = str(province["name_vi"]) if province else "tỉnh"
     unit_by_code = {str(u["unit_code"]): u for u in admin}
 

@@ -432,7 +432,8 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay = SheetLayout(ws, [6, 34, 11, 10, 12, 12, 12, 11, 12, 12, 13])
     lay.set_widths()
     _title_block(lay, data, "Phụ biểu 02",
-                 f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG ĐẾN {data.end_vi}")
+                 f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
+                 f"{data.province_name.upper()} ĐẾN {data.end_vi}")
     write_text(ws, lay.row, 1, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động", bold=True,
                border=False, wrap=False)
     lay.heights[lay.row] = LINE_PT + 4
@@ -550,27 +551,32 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     widths = [5, 26] + [9.5] * 9 + [11.5, 11.5, 8, 11] + [17]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
+    tier = f" {data.tier_vi.upper()}" if data.tier_vi else ""
     _title_block(lay, data, "Phụ biểu 03",
-                 f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH CẤP HUYỆN ĐẾN {data.end_vi}")
+                 f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} TỈNH {data.province_name.upper()} "
+                 f"ĐẾN {data.end_vi}")
     headers = ["STT", "Đơn vị"] + [h for h, _ in UNIT_COLUMNS] + ["Ghi chú"]
     lay.header(headers)
     lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, len(UNIT_COLUMNS) + 1)] + ["C"])
-    for i, unit in enumerate(data.units, 1):
-        r = lay.row
-        code = unit["unit_code"]
-        name = data.unit_names.get(code, code)
-        name = name[0].upper() + name[1:] if name else code
-        missing = code in data.missing_units or not data.unit_has_figures(code)
-        write_text(ws, r, 1, str(i), halign="center")
-        write_text(ws, r, 2, name, fill=WARN_FILL if missing else None)
-        for j, (_, ind) in enumerate(UNIT_COLUMNS):
-            write_number(ws, r, 3 + j, None if missing else data.value(ind, code), NF_INT,
-                         fill=WARN_FILL if missing else None)
-        note = "Chưa gửi báo cáo" if missing else ""
-        write_text(ws, r, 3 + len(UNIT_COLUMNS), note, italic=True, color="C00000" if note else None, size=10,
-                   fill=WARN_FILL if missing else None)
-        lay.fit_height(r, [(2, name), (len(widths), note)])
-        lay.row += 1
+    i = 0
+    groups = data.grouped_units()
+    for g, (kind, members) in enumerate(groups):
+        if kind is not None:  # a heading per kind: "I. Xã (22 đơn vị)", alphabetical below it
+            r = lay.row
+            label = f"{_ROMAN[g]}. {kind[0].upper() + kind[1:]} ({format_vn(len(members))} đơn vị)"
+            write_text(ws, r, 1, "", fill=GROUP_FILL)
+            write_text(ws, r, 2, label, bold=True, fill=GROUP_FILL)
+            for j in range(len(UNIT_COLUMNS)):
+                write_number(ws, r, 3 + j, _kind_sum(data, members, UNIT_COLUMNS[j][1]), NF_INT, bold=True,
+                             fill=GROUP_FILL)
+            write_text(ws, r, 3 + len(UNIT_COLUMNS), "", fill=GROUP_FILL)
+            lay.fit_height(r, [(2, label)])
+            lay.row += 1
+        for unit in members:
+            i += 1
+            _unit_row(ws, lay, data, unit, i, widths)
+    r = lay.row
+    label = "Toàn tỉnh" + (f" {data.incomplete_note()}" if not data.is_complete else "")
     r = lay.row
     label = "Toàn tỉnh" + (f" {data.incomplete_note()}" if not data.is_complete else "")
     write_text(ws, r, 1, "", fill=TOTAL_FILL)
@@ -584,6 +590,36 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     return lay.finish()
 
 
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
+
+
+def _kind_sum(data: PeriodData, members: list[dict[str, Any]], indicator: str) -> float | None:
+    """A kind's subtotal: the sum over its units that reported (None when none did)."""
+    values = [data.value(indicator, u["unit_code"]) for u in members
+              if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])]
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def _unit_row(ws, lay: "SheetLayout", data: PeriodData, unit: dict[str, Any], i: int, widths: list[float]) -> None:
+    r = lay.row
+    code = unit["unit_code"]
+    name = data.unit_names.get(code, code)
+    name = name[0].upper() + name[1:] if name else code
+    missing = code in data.missing_units or not data.unit_has_figures(code)
+    write_text(ws, r, 1, str(i), halign="center")
+    write_text(ws, r, 2, name, fill=WARN_FILL if missing else None)
+    for j, (_, ind) in enumerate(UNIT_COLUMNS):
+        write_number(ws, r, 3 + j, None if missing else data.value(ind, code), NF_INT,
+                     fill=WARN_FILL if missing else None)
+    note = "Chưa gửi báo cáo" if missing else ""
+    write_text(ws, r, 3 + len(UNIT_COLUMNS), note, italic=True, color="C00000" if note else None, size=10,
+               fill=WARN_FILL if missing else None)
+    lay.fit_height(r, [(2, name), (len(widths), note)])
+    lay.row += 1
+
+
 def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
     ws = wb.create_sheet(SHEET_UNIONS)
     widths = [5, 40, 14, 14, 14, 14, 14, 14, 14, 14]
@@ -591,7 +627,7 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
     lay.set_widths()
     # unions and credit funds come from the province workbook: a missing reporting unit does not touch them
     _title_block(lay, data, "Phụ biểu 04",
-                 f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN ĐẾN {data.end_vi}",
+                 f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
                  note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE)
     # A. unions
     write_text(ws, lay.row, 1, "A. Liên hiệp hợp tác xã", bold=True, border=False, wrap=False)
@@ -663,7 +699,8 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
     widths = [5, 24, 11, 14, 28, 11, 11, 22, 44, 20]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
-    _title_block(lay, data, "Phụ lục", f"CÁC PHÁT HIỆN VỀ CHẤT LƯỢNG SỐ LIỆU KỲ BÁO CÁO ĐẾN {data.end_vi}")
+    _title_block(lay, data, "Phụ lục", f"CÁC PHÁT HIỆN VỀ CHẤT LƯỢNG SỐ LIỆU KỲ BÁO CÁO TỈNH "
+                                       f"{data.province_name.upper()} ĐẾN {data.end_vi}")
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in data.findings:
         counts[str(f.get("severity") or "").lower()] = counts.get(str(f.get("severity") or "").lower(), 0) + 1
@@ -672,6 +709,16 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
                f"{format_vn(counts['info'])} ghi nhận.")
     lay.row -= 1  # use the blank row of the title block
     lay.merged_title(summary, size=BODY_SIZE, bold=False, italic=True, halign="left")
+    if len(data.findings) > 10:  # at 54 or 99 units: what kinds, and how many units they concern, before the list
+        by_kind: dict[str, int] = {}
+        for f in data.findings:
+            label = kind_label(f.get("kind"))
+            by_kind[label] = by_kind.get(label, 0) + 1
+        units = {clean_text(f.get("unit_code")) for f in data.findings if clean_text(f.get("unit_code"))}
+        lay.merged_title("Theo loại: " + "; ".join(f"{k} {format_vn(n)}" for k, n in by_kind.items())
+                         + f". Liên quan {format_vn(len(units))}/{format_vn(len(data.units))} đơn vị báo cáo; "
+                         "dùng bộ lọc ở dòng tiêu đề để xem theo đơn vị.",
+                         size=BODY_SIZE, bold=False, italic=True, halign="left")
     lay.blank()
     lay.header(["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng", "Số báo cáo", "Số tính lại",
                 "Quy tắc áp dụng", "Nội dung", "Nguồn (tệp, sheet, dòng)"])

@@ -34,7 +34,7 @@ STATUS_LABELS = [
 
 
 def _title(d: PeriodData, text: str) -> str:
-    return f"{text} đến {d.end_vi}"
+    return f"{text}, tỉnh {d.province_name} đến {d.end_vi}" if d.province_name else f"{text} đến {d.end_vi}"
 
 
 def _footnote(fig: Figure, d: PeriodData) -> None:

@@ -253,12 +253,27 @@ def incomplete_sentence(d: PeriodData) -> str:
             "cáo, chưa phải số liệu chính thức của toàn tỉnh.*")
 
 
+def units_sentence(d: PeriodData) -> str:
+    """Which reporting units the figures come from, counted from the register in force: "Số liệu tổng hợp từ báo
+    cáo của 54 xã, phường, đặc khu (22 xã, 30 phường, 2 đặc khu)." ("" without units)."""
+    if not d.units:
+        return ""
+    counts = [(k, n) for k, n in d.unit_kind_counts() if k]
+    detail = f" ({', '.join(f'{format_vn(n)} {k}' for k, n in counts)})" if len(counts) > 1 else ""
+    missing = len([u for u in d.units if u["unit_code"] in d.missing_units])
+    if missing:
+        return (f"Số liệu tổng hợp từ báo cáo của {format_vn(len(d.units) - missing)} trong tổng số "
+                f"{d.units_phrase()}{detail}.")
+    return f"Số liệu tổng hợp từ báo cáo của {d.units_phrase()}{detail}."
+
+
 def render_paragraph_data(d: PeriodData) -> str:
     blocks = [f"**{HEADING}**"]
     note = incomplete_sentence(d)
     if note:
         blocks.append(note)
-    blocks.append(" ".join(_sentences_htx(d)))
+    units = units_sentence(d)
+    blocks.append(" ".join(_sentences_htx(d) + ([units] if units else [])))
     others = _sentences_others(d)
     if others:
         blocks.append(" ".join(others))
