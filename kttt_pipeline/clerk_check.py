@@ -204,7 +204,10 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(report.quarantined)}) — cần sửa rồi gửi lại:")
         for q in report.quarantined:
             lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
-    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"]
+    # a row left out is listed once, with its reason: the reader's warning on its status is that same reason
+    left_out = {(q.sheet, q.row_number) for q in report.quarantined}
+    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"
+              and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)]
     changes = [f for f in others if f.severity in ("error", "warning")]
     notes = [f for f in others if f.severity not in ("error", "warning")]
     if changes:

@@ -171,6 +171,17 @@ def _province_or_exit(province: str | None, raw_dir: str | None):
 def _cmd_check(args: argparse.Namespace) -> int:
     from .clerk_check import check_file, render_check
 
+    if args.period:
+        from .periods import Period
+
+        try:
+            Period.parse(args.period)
+        except ValueError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+    if not Path(args.file).is_file():
+        print(f"Lỗi: không có tệp {args.file} (no such file)", file=sys.stderr)
+        return 2
     province = _province_or_exit(args.province, args.raw_dir)
     if province is False:
         return 2
