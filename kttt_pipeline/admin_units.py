@@ -23,6 +23,17 @@ from .periods import Period
 from .text import fold
 from .vocabulary import read_vocab_csv
 
+def _kind_alternatives(words) -> str:
+    """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
+    inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
+    every = {f for fs in _kind_forms().values() for f in fs}
+    alts = []
+    for w in words:
+        heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
+        alts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
+    return "|".join(alts)
+
+
 _UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
 
 
@@ -34,14 +45,20 @@ class UnitKind:
     tier: str  # province, district, commune; "council" for the People's Committee words
     tier_vi: str
     forms: tuple[str, ...]
+    kind_vi: str = ""  # as written in the register ("Phường")
+    kind_order: int = 99  # where the kind's units stand in the by-unit sheet
+    group_by_kind: bool = False  # the by-unit sheet groups this tier's units by kind (communes) or not (districts)
 
 
 @lru_cache(maxsize=1)
 def unit_kinds() -> tuple[UnitKind, ...]:
     out = []
     for r in read_vocab_csv("unit_kinds.csv"):
-        forms = tuple(dict.fromkeys(f for f in (fold(x) for x in (r.get("forms") or r["kind_vi"]).split("|")) if f))
-        out.append(UnitKind(fold(r["kind_vi"]), r["level"].strip(), (r.get("tier_vi") or "").strip(), forms))
+        forms = tuple(dict.fromkeys(f for f in (fold(x) for x in r["forms"].split("|")) if f))
+        order = (r.get("kind_order") or "").strip()
+        out.append(UnitKind(fold(r["kind_vi"]), r["tier"].strip(), (r.get("tier_vi") or "").strip(), forms,
+                            r["kind_vi"].strip(), int(order) if order else 99,
+                            (r.get("group_by_kind") or "").strip() == "1"))
     return tuple(out)
 
 
@@ -66,17 +83,6 @@ def tier_vi(tier: str | None) -> str:
 
 def _tier_kinds(tier: str) -> tuple[str, ...]:
     return tuple(k.kind for k in unit_kinds() if k.tier == tier)
-
-
-def _kind_alternatives(words) -> str:
-    """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
-    inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
-    every = {f for forms in _kind_forms().values() for f in forms} | set(_kind_forms())
-    alts = []
-    for w in words:
-        heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
-        alts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
-    return "|".join(alts)
 
 
 @dataclass(frozen=True)
@@ -337,10 +343,6 @@ class UnitMatcher:
             return None
         hits = self._by_code.get(_code_key(code), [])
         return self._prefer(hits, by_day=True)
-
-    def by_code_text(self, text: object) -> AdminUnit | None:
-        """The unit of a code as written ("06688", or 6688 typed as a number): :meth:`unit_of_code`."""
-        return self.unit_of_code(text)
 
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))

@@ -110,7 +110,7 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
     path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
     units = load_admin_units(raw, province)
-    # every unit a title may name (the former districts and communes included): the period decides (§11)
+    # the register's units and the former communes (reused codes, §11): the period decides which one a title names
     candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
@@ -118,8 +118,8 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         return CheckReport(path, True, exc.reason_vi)
     first = read_district_return(wb, path.name, UnitMatcher(candidates))
     report = CheckReport(path, False, period=_period_of(first, period))
-    # what the clerk is shown is read as the pipeline reads it: the unit named for that period, in force or not
-    # (a unit not in force is then rejected below, with the reason)
+    # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
+    # not in force is named, and the pipeline's own reason for rejecting it is shown below
     report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
@@ -204,7 +204,10 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(report.quarantined)}) — cần sửa rồi gửi lại:")
         for q in report.quarantined:
             lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
-    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"]
+    # a row left out is listed once, with its reason: the reader's warning on its status is that same reason
+    left_out = {(q.sheet, q.row_number) for q in report.quarantined}
+    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"
+              and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)]
     changes = [f for f in others if f.severity in ("error", "warning")]
     notes = [f for f in others if f.severity not in ("error", "warning")]
     if changes:

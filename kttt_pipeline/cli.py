@@ -142,6 +142,17 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     return 0
 
 
+def failed_check_reasons(result) -> dict[str, str | None]:
+    """check name → description of every failed blocking (ERROR) asset check of a Dagster run."""
+    import dagster as dg
+
+    out: dict[str, str | None] = {}
+    for ev in result.get_asset_check_evaluations():
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
+            out[ev.check_name] = ev.description
+    return out
+
+
 def _province_or_exit(province: str | None, raw_dir: str | None):
     """The province asked for (``--province`` / ``KTTT_PROVINCE``), checked before anything runs: a code with no
     packaged register is an error, unless the raw folder ships its own register (which then decides)."""
@@ -157,20 +168,20 @@ def _province_or_exit(province: str | None, raw_dir: str | None):
         return False
 
 
-def failed_check_reasons(result) -> dict[str, str | None]:
-    """check name → description of every failed blocking (ERROR) asset check of a Dagster run."""
-    import dagster as dg
-
-    out: dict[str, str | None] = {}
-    for ev in result.get_asset_check_evaluations():
-        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
-            out[ev.check_name] = ev.description
-    return out
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
     from .clerk_check import check_file, render_check
 
+    if args.period:
+        from .periods import Period
+
+        try:
+            Period.parse(args.period)
+        except ValueError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+    if not Path(args.file).is_file():
+        print(f"Lỗi: không có tệp {args.file} (no such file)", file=sys.stderr)
+        return 2
     province = _province_or_exit(args.province, args.raw_dir)
     if province is False:
         return 2
@@ -194,8 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default=None,
                    help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
                         "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)")
-    p.add_argument("--province", default=None,
-                   help="province code of a packaged register (default: KTTT_PROVINCE, else the default province)")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--units", type=int, default=None,
                    help="number of reporting units (default: the province's units in force; more than that "
@@ -212,11 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--period", default=None,
                    help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)")
-    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--warehouse", default=None,
                    help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
     p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 

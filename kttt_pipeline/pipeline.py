@@ -31,8 +31,6 @@ from .text import fold_name
 from .raw_inventory import FOLDERS as KIND_OF_FOLDER, UNIT_FOLDERS
 
 FILE_KINDS = tuple(KIND_OF_FOLDER)
-#: folders holding reporting units' returns (spec §2, §11)
-RETURN_FOLDERS = UNIT_FOLDERS
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
