@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -22,27 +23,10 @@ from .periods import Period
 from .text import fold
 from .vocabulary import read_vocab_csv
 
-# folded unit-kind words and their abbreviations
-KIND_PREFIXES: dict[str, tuple[str, ...]] = {
-    "thanh pho": ("thanh pho", "tp"),
-    "thi xa": ("thi xa", "tx"),
-    "huyen": ("huyen", "h"),
-    "quan": ("quan", "q"),
-    "thi tran": ("thi tran", "tt"),
-    "xa": ("xa",),
-    "phuong": ("phuong", "p"),
-    "dac khu": ("dac khu",),
-    "tinh": ("tinh",),
-}
-_COUNCIL = ("uy ban nhan dan", "ubnd")
-# kinds of one administrative tier
-_KIND_FAMILIES = (("thanh pho", "thi xa", "huyen", "quan"), ("xa", "phuong", "thi tran", "dac khu"))
-
-
 def _kind_alternatives(words) -> str:
     """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
     inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
-    every = {p for ps in KIND_PREFIXES.values() for p in ps}
+    every = {f for fs in _kind_forms().values() for f in fs}
     alts = []
     for w in words:
         heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
@@ -51,6 +35,54 @@ def _kind_alternatives(words) -> str:
 
 
 _UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    """A kind of unit (``vocab/unit_kinds.csv``): its folded name, tier and the folded forms clerks write."""
+
+    kind: str  # folded kind_vi, e.g. "thanh pho"
+    tier: str  # province, district, commune; "council" for the People's Committee words
+    tier_vi: str
+    forms: tuple[str, ...]
+    kind_vi: str = ""  # as written in the register ("Phường")
+    kind_order: int = 99  # where the kind's units stand in the by-unit sheet
+    group_by_kind: bool = False  # the by-unit sheet groups this tier's units by kind (communes) or not (districts)
+
+
+@lru_cache(maxsize=1)
+def unit_kinds() -> tuple[UnitKind, ...]:
+    out = []
+    for r in read_vocab_csv("unit_kinds.csv"):
+        forms = tuple(dict.fromkeys(f for f in (fold(x) for x in r["forms"].split("|")) if f))
+        order = (r.get("kind_order") or "").strip()
+        out.append(UnitKind(fold(r["kind_vi"]), r["tier"].strip(), (r.get("tier_vi") or "").strip(), forms,
+                            r["kind_vi"].strip(), int(order) if order else 99,
+                            (r.get("group_by_kind") or "").strip() == "1"))
+    return tuple(out)
+
+
+def _kind_forms() -> dict[str, tuple[str, ...]]:
+    return {k.kind: k.forms for k in unit_kinds() if k.tier != "council"}
+
+
+def _council_forms() -> tuple[str, ...]:
+    return tuple(f for k in unit_kinds() if k.tier == "council" for f in k.forms)
+
+
+def kind_tier(kind_vi: str | None) -> str | None:
+    """The tier (district, commune, province) of a kind of unit ("Phường" → commune)."""
+    folded = fold(kind_vi)
+    return next((k.tier for k in unit_kinds() if k.kind == folded), None)
+
+
+def tier_vi(tier: str | None) -> str:
+    """Vietnamese name of a tier ("cấp xã")."""
+    return next((k.tier_vi for k in unit_kinds() if k.tier == tier and k.tier_vi), tier or "")
+
+
+def _tier_kinds(tier: str) -> tuple[str, ...]:
+    return tuple(k.kind for k in unit_kinds() if k.tier == tier)
 
 
 @dataclass(frozen=True)
@@ -165,6 +197,29 @@ def load_crosswalk(raw_dir: Path | None = None, province: str | None = None) -> 
     return df.apply(lambda c: c.str.strip())
 
 
+CROSSWALK_COLUMNS = ["old_province_code", "old_code", "old_name", "old_kind", "old_district_code", "new_code",
+                     "new_name", "new_kind", "share", "is_main"]
+
+
+def load_province_crosswalk(raw_dir: Path | None, province: str | None, units: list[AdminUnit]) -> pd.DataFrame:
+    """The crosswalk that belongs to the register ``units``: ``<raw_dir>/commune_crosswalk_2025.csv`` when
+    present, else the packaged crosswalk of the register's province (not of ``province`` when a raw register
+    overrides it). Only rows that lead to a unit of the register are kept; none (a province without a packaged
+    crosswalk, a synthetic register): an empty frame, and history is not restated."""
+    del province  # the register decides which province this is
+    empty = pd.DataFrame(columns=CROSSWALK_COLUMNS)
+    if raw_dir is not None and (Path(raw_dir) / CROSSWALK_FILE).is_file():
+        walk = load_crosswalk(raw_dir)
+    else:
+        code = province_of(units).unit_code
+        if code not in packaged_provinces():
+            return empty
+        walk = load_crosswalk(None, code)
+    codes = {u.unit_code for u in units if u.level != "province"}
+    walk = walk[walk["new_code"].isin(codes)].reset_index(drop=True)
+    return walk if not walk.empty else empty
+
+
 def province_of(units: list[AdminUnit]) -> AdminUnit:
     provinces = [u for u in units if u.level == "province"]
     if len(provinces) != 1:
@@ -172,64 +227,141 @@ def province_of(units: list[AdminUnit]) -> AdminUnit:
     return provinces[0]
 
 
+#: ``level`` of a former commune (from the crosswalk): a unit that existed, never a reporting unit
+FORMER_COMMUNE = "former_commune"
+
+
 def reporting_units(units: list[AdminUnit], period: Period) -> list[AdminUnit]:
     """Units expected to send a return for the period (in force at its end), in code order."""
-    out = [u for u in units if u.level != "province" and u.in_force(period.end)]
+    out = [u for u in units if u.level not in ("province", FORMER_COMMUNE) and u.in_force(period.end)]
     return sorted(out, key=lambda u: (len(u.unit_code), u.unit_code))
+
+
+def former_communes(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[AdminUnit]:
+    """The communes the crosswalk maps from, as units that ended the day before the units they went to began
+    (e.g. xã Hải Lạng 06886 of huyện Tiên Yên, until 30/6/2025). Their codes are reused by new units: a unit is
+    (code, period in force), never the code alone."""
+    if crosswalk is None or crosswalk.empty:
+        return []
+    starts = {u.unit_code: u.valid_from for u in units if u.valid_from is not None}
+    out: dict[str, AdminUnit] = {}
+    for r in crosswalk.to_dict("records"):
+        code = str(r.get("old_code") or "").strip()
+        if not code or code in out:
+            continue
+        new_codes = [str(x.get("new_code")).strip() for x in crosswalk.to_dict("records") if str(x.get("old_code")).strip() == code]
+        begin = min((starts[c] for c in new_codes if c in starts), default=None)
+        out[code] = AdminUnit(unit_code=code, level=FORMER_COMMUNE, name_vi=str(r.get("old_name") or "").strip(),
+                              kind_vi=str(r.get("old_kind") or "").strip(),
+                              parent_code=str(r.get("old_district_code") or "").strip() or None,
+                              valid_from=None, valid_to=begin - dt.timedelta(days=1) if begin else None)
+    return list(out.values())
 
 
 def admin_units_frame(units: list[AdminUnit]) -> pd.DataFrame:
     return pd.DataFrame([u.__dict__ for u in units])
 
 
-class UnitMatcher:
-    """Finds a reporting unit named in free text (title blocks, tax offices, addresses)."""
+def unit_label(unit: AdminUnit) -> str:
+    """'Phường Hạ Long' (kind and name, as a title names it)."""
+    return f"{unit.kind_vi} {unit.name_vi}".strip()
 
-    def __init__(self, units: list[AdminUnit]):
+
+def _code_key(code: object) -> str:
+    """A unit code compared without leading zeros and without a spreadsheet's '.0' (6688, 6688.0 → '6688')."""
+    text = str(code).strip().lower()
+    if re.fullmatch(r"[0-9]+\.0+", text):
+        text = text.split(".")[0]
+    return text.lstrip("0") or text
+
+
+class UnitMatcher:
+    """Finds a unit named in free text (title blocks, tax offices, addresses) or by its code.
+
+    ``units`` are the candidates (the register's units and, for titles, the former communes of the crosswalk).
+    ``period``: the period being read. Several units may carry one name (a former district and the ward that
+    took its name) or one code (a new unit reuses the code of one of the communes merged into it): when the
+    text or the code fits several equally well, the one that reports for the period wins (the unit in force
+    at its end). A text that names a unit unambiguously by its kind ("UBND thành phố Hạ Long") finds that
+    unit even when it is not in force: the caller decides what a unit not in force means.
+    """
+
+    def __init__(self, units: list[AdminUnit], period: Period | None = None):
         self.units = [u for u in units if u.level != "province"]
-        self.by_code = {u.unit_code.lower(): u for u in self.units}
-        # (folded name, pattern, unit, strength) — strength 2: kind-qualified or council-qualified, 1: bare name.
-        # A pattern can only match a text that contains the folded name, which is checked first (a substring test
-        # instead of a regex search per unit: a national register has hundreds of units and tens of thousands of
-        # addresses).
+        self.period = period
+        register = [u for u in self.units if u.level != FORMER_COMMUNE]
+        self.reporting = set(reporting_units(register, period)) if period is not None else set(register)
+        self._by_code: dict[str, list[AdminUnit]] = {}
+        for u in self.units:
+            self._by_code.setdefault(_code_key(u.unit_code), []).append(u)
+        kinds = _kind_forms()
+        council = _council_forms()
+        families = {tier: _tier_kinds(tier) for tier in ("district", "commune")}
+        # (folded name, pattern, unit, strength) — strength 3: kind- or council-qualified, 2: qualified by another
+        # kind of the same tier, 1: bare name. A pattern can only match a text that contains the folded name, which
+        # is checked first (a substring test instead of a regex search per unit: a national register has hundreds
+        # of units and tens of thousands of addresses).
         self._patterns: list[tuple[str, re.Pattern[str], AdminUnit, int]] = []
+        self._tier: dict[AdminUnit, str | None] = {}
         for u in self.units:
             name = fold(u.name_vi)
             own = fold(u.kind_vi)
-            kinds = KIND_PREFIXES.get(own, (own,) if u.kind_vi else ())
+            tier = kind_tier(u.kind_vi)
+            self._tier[u] = tier
+            forms = kinds.get(own, (own,) if own else ())
             # the other kind words of the same tier: a town that became a city ("UBND thành phố Đông Triều" for
             # the register's thị xã), a clerk's "TP" for a thị xã
-            family = tuple(k for fam in _KIND_FAMILIES if own in fam for kind in fam if kind != own
-                           for k in KIND_PREFIXES.get(kind, (kind,)))
-            own_alt = "|".join(x for x in (_kind_alternatives([k for k in kinds if k]),
-                                           "|".join(re.escape(c) for c in _COUNCIL)) if x)
-            kinds_alt = _kind_alternatives([k for k in kinds if k]) or "x^"
+            family = tuple(f for kind in families.get(tier, ()) if kind != own for f in kinds.get(kind, (kind,)))
+            own_alt = "|".join(x for x in (_kind_alternatives([k for k in forms if k]),
+                                           "|".join(re.escape(c) for c in council)) if x)
+            kinds_alt = _kind_alternatives([k for k in forms if k]) or "x^"
             self._patterns.append((name, re.compile(
                 rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b"), u, 3))
             if family:
                 fam_alt = _kind_alternatives(family)
                 self._patterns.append((name, re.compile(
-                    rf"(?:^|\b)(?:(?:{'|'.join(_COUNCIL)})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
+                    rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
             self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
         # names without their spaces, for titles typed with a stray space inside a word ("HẠ LO NG")
-        self._compact = {u.unit_code: fold(u.name_vi).replace(" ", "") for u in self.units}
+        self._compact = {u: fold(u.name_vi).replace(" ", "") for u in self.units}
+        self._kind_words = {tier: tuple(f for kind in families.get(tier, ()) for f in kinds.get(kind, (kind,)))
+                            for tier in families}
+        self._council = council
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
 
-    def by_code_text(self, text: object) -> AdminUnit | None:
-        """The unit of a code as written: "06688", or typed as a number that lost its leading zeros (6688, §11)."""
-        code = fold(text).replace(" ", "")
-        if not code:
+    # ------------------------------------------------------------------------------------------ codes
+
+    @property
+    def by_code(self) -> dict[str, AdminUnit]:
+        """Code → the unit of that code that reports for the period (else the only unit of that code)."""
+        return {code: u for code in self._by_code if (u := self.unit_of_code(code)) is not None}
+
+    def unit_of_code(self, code: object) -> AdminUnit | None:
+        """The unit a code names in the period: '06688', '6688' or 6688.0 alike. A reused code names the unit
+        that reports for the period, else the one in force at its end, else the only unit with that code."""
+        if code is None:
             return None
-        unit = self.by_code.get(code)
-        if unit is None and code.isdigit():
-            padded = [u for u in self.units if u.unit_code.isdigit() and len(u.unit_code) > len(code)
-                      and u.unit_code.lstrip("0") == code.lstrip("0")]
-            unit = padded[0] if len(padded) == 1 else None
-        return unit
+        hits = self._by_code.get(_code_key(code), [])
+        return self._prefer(hits, by_day=True)
 
     def code_in_text(self, text: object) -> AdminUnit | None:
         m = _UNIT_CODE.search(fold(text))
-        return self.by_code_text(m.group(1)) if m else None
+        return self.unit_of_code(m.group(1)) if m else None
+
+    def _prefer(self, hits: list[AdminUnit], by_day: bool = False) -> AdminUnit | None:
+        distinct = list(dict.fromkeys(hits))
+        if len(distinct) == 1:
+            return distinct[0]
+        reporting = [u for u in distinct if u in self.reporting]
+        if len(reporting) == 1:
+            return reporting[0]
+        if by_day and self.period is not None:
+            in_force = [u for u in distinct if u.in_force(self.period.end)]
+            if len(in_force) == 1:
+                return in_force[0]
+        return None
+
+    # ------------------------------------------------------------------------------------------ names
 
     def find(self, text: object, *, allow_bare: bool = False, allow_compact: bool = True) -> AdminUnit | None:
         """The unit named in ``text``: kind/council-qualified names first; bare names only if allowed."""
@@ -252,27 +384,33 @@ class UnitMatcher:
         if not hits:
             return self._find_compact(folded) if allow_compact else None
         hits.sort(key=lambda h: (-h[0], -h[1]))
-        best = [h for h in hits if h[:2] == hits[0][:2]]
-        distinct = {h[2].unit_code for h in best}
-        return best[0][2] if len(distinct) == 1 else None
+        best = [h[2] for h in hits if h[:2] == hits[0][:2]]
+        return self._prefer(best, by_day=True)
 
     def _find_compact(self, folded: str) -> AdminUnit | None:
         """Last resort for a title that names a unit with a stray space inside a word: "UBND THÀNH PHỐ HẠ LO NG".
-        Only a text that names a council or a kind of unit, and only when exactly one unit's name fits."""
+        Only a text that names a council or a kind of unit, only units of the tier its kind word names (a
+        'thành phố' is never a 'phường'), and only when exactly one unit's name fits."""
         words = f" {folded} "
-        if not any(f" {k} " in words for k in (*_COUNCIL, *(p for ps in KIND_PREFIXES.values() for p in ps if len(p) > 2))):
+        if not any(f" {k} " in words for k in (*self._council, *(f for fs in self._kind_words.values() for f in fs
+                                                                  if len(f) > 2))):
             return None
+        tiers = {tier for tier, forms in self._kind_words.items() if any(f" {k} " in words for k in forms if len(k) > 1)}
         compact = folded.replace(" ", "")
         # a name written whole is no stray-space case: its kind word did not fit ("UBND thị xã Đông Triều" is not
         # Phường Đông Triều), so the compact form must not bring it back
-        fits = [u for u in self.units if len(self._compact[u.unit_code]) >= 5 and self._compact[u.unit_code] in compact
+        fits = [u for u in self.units if len(self._compact[u]) >= 5 and self._compact[u] in compact
+                and (not tiers or self._tier[u] in tiers)
                 and not re.search(rf"\b{re.escape(fold(u.name_vi))}\b", folded)]
-        codes = {u.unit_code for u in fits}
-        if len(codes) == 1:
-            return fits[0]
-        longest = max((len(self._compact[u.unit_code]) for u in fits), default=0)
-        best = {u.unit_code: u for u in fits if len(self._compact[u.unit_code]) == longest}
-        return next(iter(best.values())) if len(best) == 1 else None
+        if not fits:
+            return None
+        longest = max(len(self._compact[u]) for u in fits)
+        return self._prefer([u for u in fits if len(self._compact[u]) == longest], by_day=True)
+
+    def names_council(self, text: object) -> bool:
+        """The text names a People's Committee ("UBND …", "Ủy ban nhân dân …"): a heading, not an address."""
+        words = f" {fold(text)} "
+        return any(f" {c} " in words for c in self._council)
 
     def find_in_address(self, text: object) -> AdminUnit | None:
         """In an address "xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh" the unit is a qualified part."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import UnitMatcher, load_admin_units, reporting_units
+from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
 from .findings import DQ_COLUMNS, KINDS, Finding
 from .ingest.district_return import DistrictReturn, read_district_return
 from .ingest.workbook import FileUnreadable, read_workbook
@@ -105,22 +105,26 @@ def _prepare_raw(tmp: Path, path: Path, period: Period, raw_dir: Path | None) ->
     return False
 
 
-def check_file(path: Path, period: str | None = None, raw_dir: str | None = None) -> CheckReport:
+def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
+               province: str | None = None) -> CheckReport:
     path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
-    units = load_admin_units(raw)
+    units = load_admin_units(raw, province)
+    # the register's units and the former communes (reused codes, §11): the period decides which one a title names
+    candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    first = read_district_return(wb, path.name, UnitMatcher(units))
+    first = read_district_return(wb, path.name, UnitMatcher(candidates))
     report = CheckReport(path, False, period=_period_of(first, period))
-    # what the clerk is shown is read as the pipeline reads it: only units in force for the period name a return
-    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(reporting_units(units, report.period)))
+    # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
+    # not in force is named, and the pipeline's own reason for rejecting it is shown below
+    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
         report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)
-        staged = extract_period(Path(tmp), report.period, workers=1)
+        staged = extract_period(Path(tmp), report.period, workers=1, province=province)
         audit = staged.load_audit[staged.load_audit["file_kind"] == "district"].iloc[0]
         source_file = audit["source_file"]
         if audit["status"] != "LOADED":
@@ -200,7 +204,10 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(report.quarantined)}) — cần sửa rồi gửi lại:")
         for q in report.quarantined:
             lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
-    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"]
+    # a row left out is listed once, with its reason: the reader's warning on its status is that same reason
+    left_out = {(q.sheet, q.row_number) for q in report.quarantined}
+    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"
+              and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)]
     changes = [f for f in others if f.severity in ("error", "warning")]
     notes = [f for f in others if f.severity not in ("error", "warning")]
     if changes:

@@ -16,6 +16,9 @@ from pathlib import Path
 from . import config
 
 EPILOG = __doc__.split("\n\n", 1)[1]
+PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk are used (packaged: see "
+                 "kttt_pipeline/vocab/provinces/provinces.csv; default: KTTT_PROVINCE, else the packaged default); "
+                 "admin_units.csv and commune_crosswalk_2025.csv in the raw folder override it")
 
 
 def _default_period() -> str:
@@ -71,7 +74,6 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     from .periods import Period
 
     try:
-        _use_province(args)
         period = Period.parse(args.period or _default_period())
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
@@ -79,6 +81,9 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     raw_dir = args.raw_dir or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_url()
     reports = args.reports_dir or config.reports_dir()
+    province = _province_or_exit(args.province, raw_dir)
+    if province is False:
+        return 2
     if not (Path(raw_dir) / period.key).is_dir():
         print(f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
               file=sys.stderr)
@@ -87,7 +92,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         [*ALL_ASSETS, *ALL_CHECKS],
         partition_key=period.key,
         # in process: step outputs stay in memory (the UI's runs keep Dagster's default file-based IO manager)
-        resources={**make_resources(raw_dir, warehouse, reports), "io_manager": dg.mem_io_manager},
+        resources={**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager},
         raise_on_error=False,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
         # (errors included: the command prints the reason itself, without Dagster's stack traces)
@@ -125,7 +130,9 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
           f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
-    rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"])]
+    from .pipeline import REJECTED_STATUSES
+
+    rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
     print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
@@ -146,10 +153,39 @@ def failed_check_reasons(result) -> dict[str, str | None]:
     return out
 
 
+def _province_or_exit(province: str | None, raw_dir: str | None):
+    """The province asked for (``--province`` / ``KTTT_PROVINCE``), checked before anything runs: a code with no
+    packaged register is an error, unless the raw folder ships its own register (which then decides)."""
+    from .admin_units import REGISTER_FILE, resolve_province
+
+    if raw_dir and (Path(raw_dir) / REGISTER_FILE).is_file():
+        return province
+    try:
+        return resolve_province(province)
+    except ValueError as exc:
+        print(f"Lỗi: không có danh mục đơn vị hành chính của tỉnh mã {province or config.province()} ({exc})",
+              file=sys.stderr)
+        return False
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .clerk_check import check_file, render_check
 
-    report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir)
+    if args.period:
+        from .periods import Period
+
+        try:
+            Period.parse(args.period)
+        except ValueError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
+    if not Path(args.file).is_file():
+        print(f"Lỗi: không có tệp {args.file} (no such file)", file=sys.stderr)
+        return 2
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    report = check_file(Path(args.file), period=args.period, raw_dir=args.raw_dir, province=province)
     print(render_check(report))
     return 1 if report.fails else 0
 
@@ -169,8 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default=None,
                    help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
                         "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)")
-    p.add_argument("--province", default=None,
-                   help="province code of a packaged register (default: KTTT_PROVINCE, else the default province)")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--units", type=int, default=None,
                    help="number of reporting units (default: the province's units in force; more than that "
@@ -187,12 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--period", default=None,
                    help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)")
-    p.add_argument("--province", default=None,
-                   help="province code of a packaged register (default: KTTT_PROVINCE, else the default province)")
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--warehouse", default=None,
                    help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
     p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 
@@ -214,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw-dir", default=None,
                    help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
                         "<period>/tax/, the tax register the return is then checked against")
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.set_defaults(func=_cmd_check)
     return parser
 

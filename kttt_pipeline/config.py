@@ -1,4 +1,5 @@
-"""Where things are: defaults from the environment (KTTT_RAW_DIR, KTTT_WAREHOUSE_URL, KTTT_REPORTS_DIR)."""
+"""Where things are: defaults from the environment (KTTT_RAW_DIR, KTTT_WAREHOUSE_URL, KTTT_REPORTS_DIR,
+KTTT_PROVINCE)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,11 @@ def warehouse_url() -> str:
 
 def reports_dir() -> str:
     return os.environ.get("KTTT_REPORTS_DIR", DEFAULT_REPORTS_DIR)
+
+
+def province() -> str | None:
+    """The province code of ``KTTT_PROVINCE`` (None: the packaged default, see admin_units.default_province)."""
+    return os.environ.get("KTTT_PROVINCE", "").strip() or None
 
 
 def ensure_sqlite_parent(url: str) -> None:

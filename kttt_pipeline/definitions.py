@@ -17,9 +17,11 @@ period_job = dg.define_asset_job(
 )
 
 
-def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None, reports_dir: str | None = None) -> dict:
+def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None, reports_dir: str | None = None,
+                   province: str | None = None) -> dict:
     return {
-        "paths": KtttPaths(raw_dir=raw_dir or config.raw_dir(), reports_dir=reports_dir or config.reports_dir()),
+        "paths": KtttPaths(raw_dir=raw_dir or config.raw_dir(), reports_dir=reports_dir or config.reports_dir(),
+                           province=province or config.province() or ""),
         "warehouse": Warehouse(url=warehouse_url or config.warehouse_url()),
     }
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import AdminUnit, UnitMatcher, admin_units_frame, load_admin_units, province_of, reporting_units
+from .admin_units import (AdminUnit, UnitMatcher, admin_units_frame, former_communes, load_admin_units,
+                          load_province_crosswalk, province_of, reporting_units, tier_vi, kind_tier, unit_label)
 from .findings import Finding, findings_frame
 from .ingest.district_return import DistrictReturn, read_district_return
 from .ingest.province_workbook import read_province_workbook
@@ -20,17 +21,16 @@ from .ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from .periods import Period
 from .reconcile import entity_resolution, indicators as ind
 from .reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
+from .reconcile.restate import place_old_addresses, restate_period
 from .reconcile.resubmissions import Submission, choose_winners
 from .reconcile.status import reconcile_status
 from .reconcile.summary_compare import TOTAL_ROW_COLUMNS, compare_summary, compare_total_rows
 from .schemas import SECTORS
 from .text import fold_name
 
-FILE_KINDS = ("districts", "communes", "units", "tax", "province")
-#: folders holding reporting units' returns (spec §2, §11: districts until 2025-Q2, communes since; units/ either)
-RETURN_FOLDERS = ("districts", "communes", "units")
-KIND_OF_FOLDER = {"districts": "district", "communes": "district", "units": "district", "tax": "tax",
-                  "province": "province"}
+from .raw_inventory import FOLDERS as KIND_OF_FOLDER, UNIT_FOLDERS
+
+FILE_KINDS = tuple(KIND_OF_FOLDER)
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
@@ -88,6 +88,7 @@ class StagedPeriod:
     target: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     winners: dict[str, str] = field(default_factory=dict)  # unit_code -> source_file
+    crosswalk: pd.DataFrame | None = None  # the province's 2025 commune crosswalk (§11.1), rows of its register
 
 
 @dataclass
@@ -108,6 +109,10 @@ class PeriodResult:
     target: pd.DataFrame
     period_status: pd.DataFrame
     admin_unit: pd.DataFrame
+    #: spec §11.1: the count and sum indicators on the units in force since the reform (period, unit_code,
+    #: indicator_code, value); for a period reported by those units, rpt_indicator's rows
+    rpt_indicator_restated: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["period", "unit_code", "indicator_code", "value"]))
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "period"}
@@ -141,11 +146,41 @@ def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
 
 def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None,
             kind: str = "FILE_REJECTED") -> None:
-    audit["status"] = "REJECTED" if kind == "FILE_REJECTED" else "UNIT_UNKNOWN"
+    audit["status"] = {"FILE_REJECTED": "REJECTED"}.get(kind, kind)  # UNIT_UNKNOWN, UNIT_NOT_IN_FORCE
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
     findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
                             unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
-                            source_file=audit["source_file"], rule="2" if kind == "UNIT_UNKNOWN" else "8"))
+                            source_file=audit["source_file"],
+                            rule={"UNIT_UNKNOWN": "2", "UNIT_NOT_IN_FORCE": "11"}.get(kind, "8")))
+
+
+#: load_audit statuses of a file that was not loaded
+REJECTED_STATUSES = ("REJECTED", "UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE")
+
+
+def _fmt_day(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUnit], evidence: str | None,
+                        n_coops: int, n_groups: int) -> str:
+    """Why a return naming ``unit`` is not loaded for ``period`` (Vietnamese, spec §11): the unit, its dates,
+    who reports for the period, the unit in force of the same name (never silently the same), rows not counted."""
+    when = []
+    if unit.valid_from:
+        when.append(f"từ {_fmt_day(unit.valid_from)}")
+    if unit.valid_to:
+        when.append(f"đến {_fmt_day(unit.valid_to)}")
+    former = " (đơn vị cũ, trước sắp xếp)" if unit.level == "former_commune" else ""
+    dates = f"có hiệu lực {' '.join(when)}" if when else "không phải đơn vị báo cáo"
+    tiers = sorted({kind_tier(u.kind_vi) for u in reporting if kind_tier(u.kind_vi)})
+    by = ", ".join(tier_vi(t) for t in tiers) or "các đơn vị đang có hiệu lực"
+    same = [u for u in reporting if u.name_vi.casefold() == unit.name_vi.casefold()]
+    also = "".join(f"; không phải {unit_label(u)} (mã {u.unit_code}) cùng tên" for u in same)
+    seen = f"tiêu đề '{evidence}' ghi " if evidence else ""
+    return (f"{seen}{unit_label(unit)} (mã {unit.unit_code}){former}, {dates}; kỳ {period.key} (đến "
+            f"{_fmt_day(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
+            "của tệp không được tính")
 
 
 def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -> pd.DataFrame:
@@ -188,12 +223,12 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
 #: from this many district workbooks on, they are read by a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
 
-_worker_matcher: UnitMatcher | None = None
+_worker_matchers: dict[str, UnitMatcher] = {}
 
 
-def _init_reader(units: list[AdminUnit]) -> None:
-    global _worker_matcher
-    _worker_matcher = UnitMatcher(units)
+def _init_reader(units: list[AdminUnit], period: Period | None = None, tax_units: list[AdminUnit] | None = None) -> None:
+    _worker_matchers["district"] = UnitMatcher(units, period)
+    _worker_matchers["tax"] = UnitMatcher(tax_units if tax_units is not None else units)
 
 
 def _read_file(kind: str, path: Path, source_file: str, matcher: UnitMatcher | None = None
@@ -205,28 +240,33 @@ def _read_file(kind: str, path: Path, source_file: str, matcher: UnitMatcher | N
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return exc
-    return reader(wb, source_file, matcher or _worker_matcher)
+    return reader(wb, source_file, matcher or _worker_matchers[kind])
 
 
 def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tuple[Path, str]],
-                      units: list[AdminUnit], matcher: UnitMatcher, workers: int | None = None
+                      units: list[AdminUnit], matcher: UnitMatcher, workers: int | None = None,
+                      tax_matcher: UnitMatcher | None = None
                       ) -> tuple[list[DistrictReturn | FileUnreadable], list[TaxRegisterRead | FileUnreadable]]:
     """Read the district workbooks and the tax extracts, each result in the order of its jobs.
 
+    ``matcher`` identifies the returns' units (titles, codes); ``tax_matcher`` (default ``matcher``) places
+    tax-register records by address or tax office, among the units in force.
+
     Reading is independent per file: a large period (hundreds of units) is spread over worker processes, the
     tax register (one large file) read beside the district workbooks; a small period is read here."""
+    tax_matcher = tax_matcher or matcher
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if len(district_jobs) >= PARALLEL_READ_MIN_FILES else 1
     if workers <= 1 or len(district_jobs) + len(tax_jobs) < 2:
         return ([_read_file("district", path, src, matcher) for path, src in district_jobs],
-                [_read_file("tax", path, src, matcher) for path, src in tax_jobs])
+                [_read_file("tax", path, src, tax_matcher) for path, src in tax_jobs])
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
-                             initargs=(matcher.units,)) as pool:
+                             initargs=(matcher.units, matcher.period, tax_matcher.units)) as pool:
         tax_futures = [pool.submit(_read_file, "tax", path, src) for path, src in tax_jobs]  # the longest first
         chunk = max(1, len(district_jobs) // (workers * 8))
         districts = list(pool.map(_read_file, ["district"] * len(district_jobs), [p for p, _ in district_jobs],
@@ -234,34 +274,42 @@ def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tupl
         return districts, [f.result() for f in tax_futures]
 
 
-def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None) -> StagedPeriod:
+def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
+                   province: str | None = None) -> StagedPeriod:
     """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal).
 
+    ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
+    else the packaged default); a register in the raw folder overrides it.
     ``workers``: processes reading the district workbooks and tax extracts (default: one per core for large
     periods, else 1)."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
-    units = load_admin_units(raw_dir)
-    matcher = UnitMatcher(reporting_units(units, period))  # only units in force name a return (§11)
+    units = load_admin_units(raw_dir, province)
+    crosswalk = load_province_crosswalk(raw_dir, province, units)
+    expected = reporting_units(units, period)
+    # titles may name any unit of the register or a former commune: the period decides which is meant, and a
+    # return of a unit not in force is rejected (§11); the tax register is placed among the units in force
+    matcher = UnitMatcher(units + former_communes(crosswalk, units), period)
+    tax_matcher = UnitMatcher(expected)
     folder = raw_dir / period.key
     findings: list[Finding] = []
     audits: list[dict] = []
 
     returns: list[tuple[dict, DistrictReturn]] = []
-    district_paths = [p for sub in RETURN_FOLDERS for p in _files(folder / sub)]
+    district_paths = [p for f in UNIT_FOLDERS for p in _files(folder / f)]
     district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
     tax_paths = _files(folder / "tax")
     tax_audits = [_audit_row(period, raw_dir, path, "tax") for path in tax_paths]
     reads, tax_reads = read_period_files([(p, a["source_file"]) for p, a in zip(district_paths, district_audits)],
                                          [(p, a["source_file"]) for p, a in zip(tax_paths, tax_audits)],
-                                         units, matcher, workers)
+                                         units, matcher, workers, tax_matcher)
     for path, audit, ret in zip(district_paths, district_audits, reads):
         audits.append(audit)
         if isinstance(ret, FileUnreadable):
             _reject(audit, findings, ret.reason_vi, ret.reason_en)
             continue
         audit["sheets"] = ",".join(s.sheet for s in ret.sheets if s.table is not None)
-        audit["unit_code"] = ret.unit.unit_code if ret.unit else None
+        audit["unit_code"] = ret.unit.unit_code if ret.unit is not None and ret.unit in matcher.reporting else None
         audit["report_date"] = ret.report_date
         audit["rows_read"] = ret.rows_read
         audit["rows_non_entity"] = ret.rows_non_entity
@@ -273,6 +321,11 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
             evidence = f" (thấy: {ret.unit_evidence})" if ret.unit_evidence else ""
             _reject(audit, findings, "không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô "
                     f"'Mã đơn vị'){evidence}", "reporting unit not identified", kind="UNIT_UNKNOWN")
+            continue
+        if ret.unit not in matcher.reporting:
+            _reject(audit, findings, not_in_force_reason(ret.unit, period, expected, ret.unit_evidence,
+                                                         len(ret.cooperatives), len(ret.groups)),
+                    f"unit {ret.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
             continue
         if ret.data_until and ret.data_until != period.end:
             findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {ret.data_until:%d/%m/%Y}, kỳ đang xử lý "
@@ -321,6 +374,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         findings.extend(read.findings)
     stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
+    # addresses of the former era (commune and district before 1/7/2025) placed in the current unit (§11)
+    stg_tax["unit_code"] = place_old_addresses(stg_tax["address"], stg_tax["unit_code"], period, units, crosswalk)
     # registers list a code once; if not, identity resolution takes the first record of the cooperative itself
     stg_tax = stg_tax.reset_index(drop=True)
 
@@ -374,6 +429,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         target=_frame(target_rows, TARGET_COLUMNS),
         findings=findings,
         winners={u: s.source_file for u, s in winners.items()},
+        crosswalk=crosswalk,
     )
 
 
@@ -505,6 +561,13 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
     rpt = ind.mark_completeness(ind.indicator_frame(values, period), province.unit_code,
                                 units_complete=not missing, province_workbook_read=province_read)
 
+    # §11.1 restated history: this period's rows on the units in force since the reform
+    coops = coops.assign(period=period.key)
+    groups = groups.assign(period=period.key)
+    restated = restate_period(period, coops, groups, staged.stg_tax_register, rpt, staged.crosswalk, staged.units,
+                              province.unit_code, staged.stg_cooperative, staged.stg_group)
+    findings += restated.findings
+
     # load_audit: rows loaded / quarantined per file
     q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}
     staged_by_file = pd.concat([staged.stg_cooperative["source_file"], staged.stg_group["source_file"]]).value_counts().to_dict()
@@ -519,11 +582,10 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
             audit.at[i, "rows_quarantined"] = n_q
             audit.at[i, "rows_loaded"] = int(rec["rows_loaded"]) - n_q
 
-    coops = coops.assign(period=period.key)
     period_status = pd.DataFrame([{
         "period": period.key, "units_expected": len(expected), "units_present": len(present & set(unit_codes)),
         "units_missing": ",".join(u.unit_code for u in missing), "is_complete": not missing,
-        "files_seen": len(audit), "files_rejected": int(audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"]).sum()),
+        "files_seen": len(audit), "files_rejected": int(audit["status"].isin(REJECTED_STATUSES).sum()),
     }], columns=STATUS_COLUMNS)
     return PeriodResult(
         period=period.key,
@@ -534,7 +596,7 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
         stg_summary_figure=staged.stg_summary_figure[SUMMARY_STAGE_COLUMNS],
         quarantine=quarantine[QUARANTINE_COLUMNS],
         cooperative=coops[COOP_COLUMNS].reset_index(drop=True),
-        cooperative_group=groups.assign(period=period.key)[GROUP_COLUMNS].reset_index(drop=True),
+        cooperative_group=groups[GROUP_COLUMNS].reset_index(drop=True),
         cooperative_union=unions.assign(period=period.key)[UNION_COLUMNS].reset_index(drop=True),
         credit_fund=funds.assign(period=period.key)[FUND_COLUMNS].reset_index(drop=True),
         rpt_indicator=rpt,
@@ -542,14 +604,16 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
         target=staged.target,
         period_status=period_status,
         admin_unit=admin_units_frame(staged.units),
+        rpt_indicator_restated=restated.rpt_indicator_restated.reset_index(drop=True),
     )
 
 
-def run_period(raw_dir: Path | str, period: Period | str) -> PeriodResult:
+def run_period(raw_dir: Path | str, period: Period | str, *, province: str | None = None) -> PeriodResult:
     """Extract and reconcile one period. Raises :class:`NothingToPublish` when no return could be read."""
-    staged = extract_period(raw_dir, period)
+    staged = extract_period(raw_dir, period, province=province)
     if not staged.winners:
+        folders = ", ".join(f"{f}/" for f in UNIT_FOLDERS)
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
-            f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({', '.join(RETURN_FOLDERS)})"
+            f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({folders})"
         raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
     return reconcile_period(staged)

@@ -9,8 +9,10 @@ import pandas as pd
 from .ingest.workbook import sha256_of
 from .periods import Period
 
-# returns of the reporting units arrive in districts/ (until 2025-Q2), communes/ (since 2025-Q3) or units/ (§11)
-FOLDERS = {"districts": "district", "communes": "district", "units": "district", "tax": "tax", "province": "province"}
+#: the reporting units' returns arrive in ``districts/`` (until 30/6/2025), ``communes/`` or ``units/`` (spec §2, §11);
+#: all three are read, and their files are of kind ``district`` (a reporting unit's return, whatever its tier)
+UNIT_FOLDERS = ("districts", "communes", "units")
+FOLDERS = {**{f: "district" for f in UNIT_FOLDERS}, "tax": "tax", "province": "province"}
 
 
 def period_files(raw_dir: Path, period: str) -> list[tuple[Path, str]]:

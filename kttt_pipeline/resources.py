@@ -11,10 +11,17 @@ from . import config
 
 
 class KtttPaths(dg.ConfigurableResource):
-    """Where the raw returns are read from and the reports are written to."""
+    """Where the raw returns are read from and the reports are written to, and whose they are.
+
+    ``province``: the province code whose packaged unit register and crosswalk are used ('' = ``KTTT_PROVINCE``,
+    else the packaged default); an ``admin_units.csv`` in the raw folder overrides it."""
 
     raw_dir: str = config.DEFAULT_RAW_DIR
     reports_dir: str = config.DEFAULT_REPORTS_DIR
+    province: str = ""
+
+    def province_code(self) -> str | None:
+        return self.province.strip() or None
 
     def raw_path(self) -> Path:
         return Path(self.raw_dir)

@@ -146,7 +146,7 @@ class RowLabels:
     signature: tuple[str, ...]
     note_prefix: tuple[str, ...]  # folded prefixes of note lines
     note_symbol: tuple[str, ...]  # prefixes that fold to nothing ("(*)", "*"), compared on the written text
-    none_marker: frozenset[str]  # "Không có": a unit without cooperatives
+    none_marker: frozenset[str]  # "Không có": a unit without cooperatives (vocab/empty_listing_words.csv)
     breakdown_prefix: tuple[str, ...] = ()  # "Trong đó: …" under a total
 
 
@@ -164,10 +164,12 @@ def row_labels() -> RowLabels:
     def longest_first(kind: str) -> tuple[str, ...]:
         return tuple(sorted(set(by_kind.get(kind, [])), key=len, reverse=True))
 
+    # the words of an empty listing's only row ("Không có") are their own vocabulary: empty_listing_words.csv
+    none_marker = frozenset(fold(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
     return RowLabels(frozenset(by_kind.get("total", [])), longest_first("total_prefix"),
                      longest_first("not_total_prefix"), longest_first("grand_qualifier"),
                      longest_first("section_word"), longest_first("signature"), longest_first("note_prefix"),
-                     tuple(sorted(symbols, key=len, reverse=True)), frozenset(by_kind.get("none_marker", [])),
+                     tuple(sorted(symbols, key=len, reverse=True)), none_marker,
                      longest_first("breakdown_prefix"))
 
 

@@ -46,6 +46,7 @@ def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
             "danh mục tình trạng)") in out
     assert "  - sheet 'Danh sách HTX', dòng 9: số lao động là thành viên lớn hơn tổng số lao động" in out
     assert "KẾT QUẢ: CẦN SỬA" in out and "2 dòng bị loại" in out
+    assert out.count("dòng 8") == 1  # listed once, with its reason
 
 
 def test_the_console_script_exits_1_on_a_quarantined_row(tmp_path):

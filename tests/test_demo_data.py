@@ -177,8 +177,6 @@ def test_demo_commune_period_plants_a_unit_not_in_force_where_the_register_has_o
     assert write_demo_period(tmp_path / "raw24", "2025-Q4", seed=3, province="24").cases("UNIT_NOT_IN_FORCE") == []
 
 
-@pytest.mark.xfail(reason="UNIT_NOT_IN_FORCE is raised by the unit identification of branch `reform` (§11); "
-                          "remove this marker once it is merged", strict=False)
 def test_demo_unit_not_in_force_is_reported_as_such(tmp_path, monkeypatch):
     summary, _, result = _commune_period(tmp_path, monkeypatch, "22", "2025-Q3")
     missing = [c for c in _missing_cases(summary, result) if c.kind == "UNIT_NOT_IN_FORCE"]

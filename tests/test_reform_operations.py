@@ -146,7 +146,7 @@ def _units_sheet(base: Path, period: str):
 
 def test_bieu_03_is_titled_for_the_tier_in_force(across_the_reform):
     base, *_ = across_the_reform
-    tiers = {k.level: k.tier_vi.upper() for k in unit_kinds()}
+    tiers = {k.tier: k.tier_vi.upper() for k in unit_kinds()}
     name = province_of(load_admin_units(None, "22")).name_vi.upper()
     assert f"ĐƠN VỊ HÀNH CHÍNH {tiers['commune']} TỈNH {name}" in _units_sheet(base, "2025-Q3").cell(2, 1).value
     assert f"ĐƠN VỊ HÀNH CHÍNH {tiers['district']} TỈNH {name}" in _units_sheet(base, "2025-Q2").cell(2, 1).value
@@ -156,7 +156,7 @@ def test_bieu_03_lists_the_communes_grouped_by_kind_alphabetically(across_the_re
     base, url, *_ = across_the_reform
     ws = _units_sheet(base, "2025-Q3")
     in_force = reporting_units(load_admin_units(None, "22"), Period.parse("2025-Q3"))
-    order = {k.kind_vi: k.kind_order for k in unit_kinds() if k.level == "commune"}
+    order = {k.kind_vi: k.kind_order for k in unit_kinds() if k.tier == "commune"}
     kinds = sorted({u.kind_vi for u in in_force}, key=order.get)
     header = next(r for r in range(1, 15) if ws.cell(r, 1).value == "STT")
     rows = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(header + 2, ws.max_row + 1)
@@ -188,7 +188,7 @@ def test_paragraph_counts_the_units_by_kind(across_the_reform):
     units = load_admin_units(None, "22")
     for q, level in (("2025-Q3", "commune"), ("2025-Q2", "district")):
         in_force = reporting_units(units, Period.parse(q))
-        order = {k.kind_vi: k.kind_order for k in unit_kinds() if k.level == level}
+        order = {k.kind_vi: k.kind_order for k in unit_kinds() if k.tier == level}
         kinds = sorted({u.kind_vi for u in in_force}, key=order.get)
         phrase = f"{len(in_force)} {', '.join(k.lower() for k in kinds)}"
         detail = ", ".join(f"{sum(u.kind_vi == k for u in in_force)} {k.lower()}" for k in kinds)

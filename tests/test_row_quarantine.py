@@ -182,3 +182,31 @@ def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(messy_rows_p
     assert "| 193 Thành phố Hạ Long | 6 | 3 | 0 | 1 | 0 | 0 | 4 | 2 |" in md and "| Danh sách HTX | 12 |" in md
     assert sorted(ev.metadata["units_broken"].value) == ["193", "22"]
     assert "dòng 11" in ev.description
+
+
+def test_a_staging_schema_failure_names_the_rows():
+    from kttt_pipeline.reconcile.identities import schema_failures, schema_failures_text_vi
+    from kttt_pipeline.schemas import STAGING_SCHEMAS
+
+    NAN = float("nan")
+    frame = pd.DataFrame([dict(period="2024-Q3", unit_code="193", source_file="2024-Q3/districts/HL.xlsx",
+                               sheet="DS HTX", row_number=n, name="HTX A", tax_code=None, tax_code_valid=False,
+                               sector=s, status="ACTIVE", grade=None, members=1.0, workers=1.0, member_workers=NAN,
+                               managers=NAN, charter_capital=NAN, revenue=NAN, profit=NAN, avg_income=NAN,
+                               hightech=False, value_chain=False) for n, s in ((7, "AGRI"), (8, "FISHING"))])
+    failures = schema_failures(frame, STAGING_SCHEMAS["stg_cooperative"], "stg_cooperative")
+    assert [(f["column"], f["value"], f["sheet"], f["row_number"]) for f in failures] == \
+        [("sector", "FISHING", "DS HTX", 8)]
+    text = schema_failures_text_vi(failures)
+    assert "bảng stg_cooperative, cột sector: 'FISHING'" in text and "dòng 8" in text and "HL.xlsx" in text
+    assert schema_failures(frame.iloc[:1], STAGING_SCHEMAS["stg_cooperative"], "stg_cooperative") == []
+
+
+def test_failed_expectations_are_described_in_vietnamese():
+    from kttt_pipeline.quality.warehouse_suite import failures_text_vi
+
+    text = failures_text_vi([{"table": "rpt_indicator", "expectation": "expect_column_values_to_not_be_null",
+                              "kwargs": {"column": "value"}, "unexpected_count": 3,
+                              "partial_unexpected_list": [None]}])
+    assert text.startswith("Kiểm tra dữ liệu kho") and "bảng rpt_indicator" in text and "cột value" in text
+    assert "3 dòng sai" in text

@@ -43,12 +43,12 @@ def test_a_code_typed_as_a_number_keeps_its_unit():
     units, matcher = _register()
     unit = next(u for u in reporting_units(units, Q3) if u.unit_code.startswith("0"))
     number = int(unit.unit_code)
-    assert matcher.by_code_text(number) == unit and matcher.by_code_text(unit.unit_code) == unit
+    assert matcher.unit_of_code(number) == unit and matcher.unit_of_code(unit.unit_code) == unit
     assert matcher.code_in_text(f"Mã đơn vị: {number}") == unit
     block = [(0, ["UBND", None]), (1, ["Mã đơn vị:", str(number)])]
     assert identify_unit([block], matcher)[0] == unit
     # a number that is no unit's code stays unknown
-    assert matcher.by_code_text(99999) is None
+    assert matcher.unit_of_code(99999) is None
 
 
 def test_empty_listing_row_is_not_a_cooperative():

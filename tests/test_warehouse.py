@@ -153,6 +153,10 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
         cooperative_union=_frame(unions, list(unions[0])),
         credit_fund=_frame(funds, list(funds[0])),
         rpt_indicator=_frame(rpt, ["period", "unit_code", "indicator_code", "value", "is_complete"]),
+        rpt_indicator_restated=_frame(
+            [{"period": period, "unit_code": "22", "indicator_code": "HTX_TOTAL", "value": province_htx},
+             {"period": period, "unit_code": "06688", "indicator_code": "HTX_TOTAL", "value": 2.0 * scale}],
+            ["period", "unit_code", "indicator_code", "value"]),
         dq_issue=dq,
         target=_frame([{"year": year, "indicator_code": "HTX_TOTAL", "value": 12.0, "source_file": f"targets/{year}.xlsx"}],
                       ["year", "indicator_code", "value", "source_file"]),
@@ -501,7 +505,7 @@ def test_dictionary_explains_every_table_and_column_and_is_up_to_date():
         section = text_.split(f"### {view}\n")[1].split("### ")[0]
         for col, _ in columns:
             assert f"| `{col}` |" in section
-    assert text_.count("```sql") == 3
+    assert text_.count("```sql") == len(dictionary.EXAMPLE_QUERIES)
     committed = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
     assert committed == text_, "docs/warehouse.md is stale: run `python -m kttt_pipeline.warehouse.dictionary`"
 

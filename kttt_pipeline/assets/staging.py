@@ -4,7 +4,7 @@
 import dagster as dg
 
 from ..partitions import period_partitions
-from ..pipeline import StagedPeriod, extract_period
+from ..pipeline import REJECTED_STATUSES, StagedPeriod, extract_period
 from ..headline import frame_markdown
 from ..resources import KtttPaths
 
@@ -19,11 +19,11 @@ from ..resources import KtttPaths
                 "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
-    staged = extract_period(paths.raw_path(), context.partition_key)
+    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
     audit = staged.load_audit
     context.add_output_metadata({
         "files_seen": len(audit),
-        "files_rejected": int(audit["status"].isin(["REJECTED", "UNIT_UNKNOWN"]).sum()),
+        "files_rejected": int(audit["status"].isin(REJECTED_STATUSES).sum()),
         "files_superseded": int((audit["status"] == "SUPERSEDED").sum()),
         "rows_read": int(audit["rows_read"].sum()),
         "cooperative_rows": len(staged.stg_cooperative),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..admin_units import AdminUnit, UnitMatcher
+from ..admin_units import AdminUnit, UnitMatcher, kind_tier
 from ..findings import Finding
 from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
@@ -73,7 +73,9 @@ def _title_block(grid: Grid, table: Table | None) -> list[tuple[int, list[str | 
 
 
 def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher) -> tuple[AdminUnit | None, str | None]:
-    """The unit named in the title blocks: a "Mã đơn vị" cell first, then a qualified name."""
+    """The unit named in the title blocks: a "Mã đơn vị" cell first (06688, or 6688 typed as a number), then a
+    qualified name. The unit found may not be in force for the period ("UBND thành phố Hạ Long" after 1/7/2025):
+    the caller rejects such a return (spec §11); it is never exchanged for the unit in force of the same name."""
     for block in blocks:
         for _, cells in block:
             for j, t in enumerate(cells):
@@ -82,21 +84,34 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                 unit = matcher.code_in_text(t)
                 if unit is None and fold(t).startswith(("ma don vi", "ma dv")):
                     nxt = next((c for c in cells[j + 1:] if c), None)
-                    unit = matcher.by_code_text(nxt) if nxt else None
+                    unit = matcher.unit_of_code(nxt) if nxt else None
                 if unit is not None:
                     return unit, t
-    found: dict[str, tuple[AdminUnit, str]] = {}
+    found: dict[AdminUnit, str] = {}
+    titled: dict[AdminUnit, str] = {}  # named after "UBND" / "Ủy ban nhân dân": the heading, not an address
     for block in blocks:
         for _, cells in block:
             for t in cells:
                 if t:
                     unit = matcher.find(t)
                     if unit is not None:
-                        found.setdefault(unit.unit_code, (unit, t))
-    if len(found) == 1:
-        unit, evidence = next(iter(found.values()))
+                        found.setdefault(unit, t)
+                        if matcher.names_council(t):
+                            titled.setdefault(unit, t)
+    candidates = titled or found
+    if len(candidates) > 1:
+        # a two-level heading names the superior body first ("UBND HUYỆN TIÊN YÊN" / "UBND XÃ ĐÔNG NGŨ"): the
+        # return is the lower unit's, whatever the period (a unit not in force is then rejected by the caller)
+        lowest = min(_TIER_ORDER.get(kind_tier(u.kind_vi), 99) for u in candidates)
+        candidates = {u: t for u, t in candidates.items() if _TIER_ORDER.get(kind_tier(u.kind_vi), 99) == lowest}
+    if len(candidates) == 1:
+        unit, evidence = next(iter(candidates.items()))
         return unit, evidence
-    return None, ("; ".join(e for _, e in found.values()) or None)
+    return None, ("; ".join(found.values()) or None)
+
+
+#: tiers from the lowest: the issuing unit of a two-level heading is the lower one
+_TIER_ORDER = {"commune": 0, "district": 1, "province": 2}
 
 
 def _labelled_date(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]) -> dt.date | None:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
+from ..admin_units import unit_kinds
 from ..periods import Period
 from ..vocabulary import indicators as _vocab_indicators
 
@@ -120,12 +121,12 @@ class PeriodData:
     @property
     def tier_vi(self) -> str:
         """``cấp xã`` / ``cấp huyện``: the tier of the units in force, from vocab/unit_kinds.csv."""
-        return next((k.tier_vi for k in unit_kinds() if k.level == self.unit_level), "")
+        return next((k.tier_vi for k in unit_kinds() if k.tier == self.unit_level), "")
 
     def unit_kind_counts(self) -> list[tuple[str, int]]:
         """(kind in lower case, number of reporting units) in the vocabulary's order of kinds, kinds with no unit
         left out: ``[("xã", 22), ("phường", 30), ("đặc khu", 2)]``."""
-        order = {(k.level, k.kind_vi.lower()): k.kind_order for k in unit_kinds()}
+        order = {(k.tier, k.kind_vi.lower()): k.kind_order for k in unit_kinds()}
         counts: dict[str, int] = {}
         for u in self.units:
             kind = str(u.get("kind_vi") or "").strip().lower()
@@ -142,7 +143,7 @@ class PeriodData:
         """The reporting units as the by-unit sheet lists them: grouped by kind (vocabulary order), alphabetical
         within each kind, where the tier says so (``group_by_kind``, the 54 or 99 communes); otherwise one group
         in code order (the 13 districts, as the plan has always listed them)."""
-        group = any(k.group_by_kind for k in unit_kinds() if k.level == self.unit_level)
+        group = any(k.group_by_kind for k in unit_kinds() if k.tier == self.unit_level)
         if not group:
             return [(None, list(self.units))]
         out = []
@@ -150,23 +151,6 @@ class PeriodData:
             members = [u for u in self.units if str(u.get("kind_vi") or "").strip().lower() == kind]
             out.append((kind, sorted(members, key=lambda u: name_sort_key(u.get("name_vi") or u["unit_code"]))))
         return out
-
-
-@dataclass(frozen=True)
-class UnitKind:
-    level: str
-    kind_vi: str
-    kind_order: int
-    tier_vi: str
-    group_by_kind: bool
-
-
-def unit_kinds() -> list[UnitKind]:
-    """vocab/unit_kinds.csv: kinds of reporting units per level, their order, the tier's label."""
-    from ..vocabulary import read_vocab_csv
-
-    return [UnitKind(r["level"].strip(), r["kind_vi"].strip(), int(r["kind_order"]), r["tier_vi"].strip(),
-                     r.get("group_by_kind", "").strip() == "1") for r in read_vocab_csv("unit_kinds.csv")]
 
 
 def name_sort_key(name: str) -> list:
@@ -284,7 +268,13 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
 
     # province and reporting units
     province = next((u for u in admin if str(u.get("level")) == "province"), None)
-    province_code = str(province["unit_code"]) if province else ""
+    if province is not None:
+        province_code = str(province["unit_code"])
+    else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
+        codes = {str(r["unit_code"]) for r in ind_rows if str(r["indicator_code"]).startswith(("LHHTX_", "QTDND_"))}
+        if len(codes) != 1:
+            raise LookupError(f"period {key}: the warehouse's admin_unit has no province row")
+        province_code = codes.pop()
     province_name = str(province["name_vi"]) if province else "tỉnh"
     unit_by_code = {str(u["unit_code"]): u for u in admin}
 

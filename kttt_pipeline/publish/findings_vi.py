@@ -48,6 +48,8 @@ RULE_VI: dict[str, str] = {
     "7.8": "Phạm vi tính chỉ tiêu (§7.8)",
     "2": "Nhận diện tệp và đơn vị báo cáo (§2)",
     "3": "Danh mục lĩnh vực, tình trạng, xếp loại (§3)",
+    "11": "Đơn vị hành chính có hiệu lực trong kỳ (§11)",
+    "11.1": "Quy đổi số liệu theo đơn vị hành chính mới (§11.1)",
 }
 
 

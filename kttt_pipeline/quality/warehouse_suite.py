@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
 from ..findings import KINDS
+from ..pipeline import REJECTED_STATUSES
 from ..schemas import GRADES, SECTORS, STATUSES
 from ..vocabulary import indicators
 
@@ -61,7 +62,7 @@ def expectations() -> dict[str, list]:
         "load_audit": [
             E.ExpectColumnValuesToBeUnique(column="source_file"),
             E.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
-            E.ExpectColumnValuesToBeInSet(column="status", value_set=["LOADED", "SUPERSEDED", "REJECTED", "UNIT_UNKNOWN"]),
+            E.ExpectColumnValuesToBeInSet(column="status", value_set=["LOADED", "SUPERSEDED", *REJECTED_STATUSES]),
             E.ExpectColumnValuesToBeBetween(column="rows_read", min_value=0),
         ],
         "cooperative": [

@@ -56,6 +56,21 @@ FROM dq_issue d
 WHERE d.period = '2024-Q3' AND d.unit_code = '193' AND d.kind = 'STATUS_OVERRIDE'
 ORDER BY d.entity_key;""",
     ),
+    (
+        "One unit's series across the 2025 reform (restated history, spec §11.1)",
+        "The number of cooperatives of a ward in force since 1/7/2025, quarter by quarter: restated from the "
+        "former districts' returns before the reform, as the ward reported it after; then the cooperatives of a "
+        "restated quarter that could not be placed in any current unit (they count in the province row only).",
+        """SELECT period, unit_code, unit_name, value, source, is_complete
+FROM v_indicator_comparable
+WHERE unit_code = '06688' AND indicator_code = 'HTX_TOTAL'
+ORDER BY period;
+
+SELECT d.period, d.entity_key, d.detail
+FROM dq_issue d
+WHERE d.kind = 'COMMUNE_UNPLACED'
+ORDER BY d.period, d.entity_key;""",
+    ),
 ]
 
 
@@ -120,8 +135,11 @@ def render() -> str:
         "* **Periods.** Per-period tables carry `period` (`YYYY-Qn`); figures are cumulative from 1 January to the "
         "quarter's end (lũy kế). Loading a period replaces exactly that period's rows in one transaction; other "
         "periods are untouched. Per-period tables: " + ", ".join(f"`{t}`" for t in PERIOD_TABLES) + ".",
-        "* **Units.** `unit_code` refers to `admin_unit`; the province is `'22'`. A code the data uses but the unit "
-        "register lacks is added to `admin_unit` with level `unknown` (a warning is logged).",
+        "* **Units.** `unit_code` refers to `admin_unit`; the province is the register's `level = 'province'` row "
+        "(its code, e.g. `'22'`). A code the data uses but the unit register lacks is added to `admin_unit` with "
+        "level `unknown` (a warning is logged). Since 1/7/2025 the reporting units are communes, wards and special "
+        "zones (5-digit codes, which reuse the codes of former communes: a unit is its code and its dates); "
+        "`rpt_indicator_restated` and `v_indicator_comparable` restate the earlier periods on them.",
         "* **Money** is in triệu đồng (million VND). Counts are integers; averages are not rounded.",
         "* **Codes.** sector `AGRI, INDUSTRY, CONSTRUCTION, ENVIRONMENT, TRANSPORT, TRADE, OTHER` (THT: `AGRI, "
         "INDUSTRY, OTHER`); status `ACTIVE, SUSPENDED, NOT_STARTED, DISSOLVING, DISSOLVED`; grade `GOOD, FAIR, "

@@ -134,8 +134,14 @@ def delete_period(engine: Engine, period: str) -> dict[str, int]:
 # ------------------------------------------------------------------------------------- frames → rows
 
 
+#: frames a period result may lack (results made before the table existed): loaded as no rows
+OPTIONAL_FRAMES = frozenset({"rpt_indicator_restated"})
+
+
 def _frame(result: Any, name: str) -> pd.DataFrame:
     frame = getattr(result, name, None)
+    if frame is None and name in OPTIONAL_FRAMES:
+        return pd.DataFrame()
     if frame is None:
         raise FrameMismatch(f"the period result has no frame '{name}'")
     if not isinstance(frame, pd.DataFrame):

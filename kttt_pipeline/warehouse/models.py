@@ -415,6 +415,28 @@ class RptIndicator(Base):
                                               comment="False when a province figure sums an incomplete set of units (spec §7.7).")
 
 
+class RptIndicatorRestated(Base):
+    __tablename__ = "rpt_indicator_restated"
+    __table_args__ = (
+        UniqueConstraint("period", "unit_code", "indicator_code"),
+        Index(None, "indicator_code", "unit_code", "period"),
+        Index(None, "unit_code"),
+        {"comment": "Restated history (spec §11.1): the count and sum indicators over cooperatives and groups for "
+                    "the province and each unit in force since the reform (communes, wards, special zones). A "
+                    "period reported by the former districts is re-counted by placing each cooperative and group "
+                    "in its current unit (address, else tax-register address, else a whole former district); the "
+                    "rows it could not place count in the province row only (finding COMMUNE_UNPLACED). For a "
+                    "period reported by the current units the rows are rpt_indicator's."},
+    )
+
+    id: Mapped[int] = _id()
+    period: Mapped[str] = _period()
+    unit_code: Mapped[str] = _unit("Province or a unit in force since the reform.", nullable=False)
+    indicator_code: Mapped[str] = mapped_column(String, nullable=False,
+                                                comment="A count or sum indicator of vocab/indicators.csv over cooperatives and groups (no averages, shares or % of plan).")
+    value: Mapped[float | None] = mapped_column(Float, comment="Value restated on the unit (the province row equals rpt_indicator's).")
+
+
 class DqIssue(Base):
     __tablename__ = "dq_issue"
     __table_args__ = (
@@ -457,7 +479,8 @@ class Target(Base):
 #: tables replaced per period, in insert order (the reverse is the delete order)
 PERIOD_TABLES: tuple[str, ...] = (
     "period_status", "load_audit", "stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure",
-    "quarantine", "cooperative", "cooperative_group", "cooperative_union", "credit_fund", "rpt_indicator", "dq_issue",
+    "quarantine", "cooperative", "cooperative_group", "cooperative_union", "credit_fund", "rpt_indicator",
+    "rpt_indicator_restated", "dq_issue",
 )
 
 #: every table, dimension first
@@ -494,6 +517,23 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("previous_period", "The previous period loaded for this unit and indicator (null for the first)."),
             ("previous_value", "Value in previous_period."),
             ("change", "value − previous_value (null when either is null)."),
+        ],
+    ),
+    "v_indicator_comparable": (
+        "One comparable series per current unit across the 2025 reform (spec §11.1): for every loaded period, the "
+        "count and sum indicators of the province and of each unit in force since the reform — as reported for "
+        "the periods those units report, restated from the former districts' returns for the earlier ones "
+        "(rpt_indicator for commune-era periods ∪ rpt_indicator_restated for earlier periods).",
+        [
+            ("period", "Reporting period YYYY-Qn."),
+            ("unit_code", "Province or a unit in force since the reform."),
+            ("unit_name", "Unit kind and name, e.g. 'Phường Hạ Long'."),
+            ("indicator_code", "A count or sum indicator of vocab/indicators.csv."),
+            ("value", "The value: reported, or restated on the current unit."),
+            ("source", "'reported' (the unit itself reported it in that period; the province row always) or "
+                       "'restated' (re-counted from the former districts' returns)."),
+            ("is_complete", "False when some reporting unit of the period sent nothing (period_status.is_complete): "
+                            "the figure is then a sum over the units present."),
         ],
     ),
     "v_findings_by_unit": (
