@@ -236,18 +236,15 @@ def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
 
 
 def _plainly_continues(grid: Grid, previous: Table) -> bool:
-    """Rows that, under the listing's columns, plainly are its entities: named, with a status or a tax code
-    (at least two of them, so that a chart's data or a note does not pass)."""
+    """A row that, under the listing's columns, plainly is one of its entities: named, with a status or a tax
+    code where the listing has them (a note or a chart's data does not pass)."""
     idx = previous.field_index()
     numeric = set(NUMERIC_FIELDS[previous.record_type])
     name_j = idx.get("name")
-    n = 0
     for row in grid.rows[:MAX_CONTINUATION_PROBE]:
         if name_j is not None and name_j < len(row) and isinstance(row[name_j], str) and strong_evidence(row, idx) \
                 and classify(row, previous, numeric).kind == ENTITY:
-            n += 1
-            if n >= 2:
-                return True
+            return True
     return False
 
 
