@@ -381,3 +381,29 @@ def test_the_commune_specimen_restated_rows_are_its_reported_rows(tmp_path):
     result = run_period(raw, "2025-Q4")
     rpt = result.rpt_indicator[result.rpt_indicator["indicator_code"].isin(restated_indicator_codes())]
     assert _values(result.rpt_indicator_restated) == _values(rpt)
+
+
+def test_a_register_without_former_districts_still_places_a_former_commune_named_with_its_kind():
+    """Province 24 was formed by a merger: its register lists only the new units, so an address naming a former
+    ward and its former city is placed through the crosswalk by the ward's name and kind alone."""
+    import pandas as pd
+
+    from kttt_pipeline.admin_units import load_admin_units, load_crosswalk
+    from kttt_pipeline.periods import Period
+    from kttt_pipeline.reconcile.restate import place_old_addresses
+
+    units, walk = load_admin_units(province="24"), load_crosswalk(province="24")
+    assert not [u for u in units if u.level == "district"]
+    row = walk[(walk["share"] == "full")].iloc[0]
+    kind, name = row["old_kind"], row["old_name"]
+    same = walk[(walk["old_name"] == name) & (walk["old_kind"] == kind)]
+    assert set(same["new_code"]) == {row["new_code"]}  # one unit: the name says where it went
+    addresses = pd.Series([f"{kind.lower()} {name}, thành phố Cũ, tỉnh Cũ",   # placed by the former commune
+                           f"{name}, thành phố Cũ",                          # no kind word: not guessed
+                           "thôn Đông, xã Không Có"])                         # no former commune of that name
+    found = pd.Series([None, None, None], dtype=object)
+    placed = place_old_addresses(addresses, found, Period(2025, 3), units, walk)
+    assert list(placed) == [row["new_code"], None, None]
+    # a unit in force already found in the address is kept
+    kept = place_old_addresses(addresses.iloc[:1], pd.Series(["X"], dtype=object), Period(2025, 3), units, walk)
+    assert list(kept) == ["X"]

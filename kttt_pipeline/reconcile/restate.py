@@ -155,6 +155,22 @@ class CommunePlacer:
             why = "ambiguous"
         return None, why
 
+    def commune_anywhere(self, text: object) -> FormerCommune | None:
+        """The former commune an address names with its kind word ("phường Suối Hoa"), in whichever former
+        district; None when the name is not a former commune's, or communes of that name and kind went to
+        different units."""
+        if not isinstance(text, str):
+            return None
+        for part in _PARTS.split(text):
+            kind, rest = _strip_kind(fold(part), self._commune_forms)
+            if not kind or not rest:
+                continue
+            candidates = [c for names in self.by_district.values() for c in names.get(rest, [])
+                          if kind in self._forms_of(c.kind)]
+            if candidates and len({c.main for c in candidates}) == 1:
+                return candidates[0]
+        return None
+
     def _forms_of(self, kind_vi: str) -> tuple[str, ...]:
         folded = fold(kind_vi)
         for k in unit_kinds():
@@ -200,15 +216,21 @@ def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period:
         return out
     placer = CommunePlacer(crosswalk, units)
     districts = UnitMatcher([u for u in units if kind_tier(u.kind_vi) == "district" and not u.in_force(period.end)])
-    if not districts.units:
-        return out
     for i, address in addresses.items():
         if not isinstance(address, str):
             continue
         district = None
-        for part in _PARTS.split(address):
-            district = districts.find(part, allow_compact=False) or district
+        if districts.units:
+            for part in _PARTS.split(address):
+                district = districts.find(part, allow_compact=False) or district
         if district is None:
+            # a register without its former districts (a province formed by a merger lists only its new units):
+            # a former commune named with its kind word, where every commune of that name and kind went to one
+            # unit, still says where the address is now; a unit in force found in the address stays as found
+            if units_in_force.at[i] is None or pd.isna(units_in_force.at[i]):
+                commune = placer.commune_anywhere(address)
+                if commune is not None:
+                    out.at[i] = commune.main
             continue
         commune, _ = placer.commune_named(district.unit_code, address)
         if commune is not None:
