@@ -33,6 +33,8 @@ def test_a_clean_return_passes_with_exit_0(tmp_path, capsys):
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "KẾT QUẢ: tệp sẽ được tiếp nhận" in out and "dòng bị loại: 0" in out
+    # the other files of the period (other units' returns, the province workbook) are not the clerk's problem
+    assert "Phát hiện khác" not in out and "Điểm làm thay đổi" not in out
 
 
 def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
