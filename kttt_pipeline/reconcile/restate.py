@@ -401,11 +401,11 @@ def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str,
                         value_computed=c.main, **loc)]
     if p.new_unit is None:
         why = (" (tên xã trùng nhau, không phân biệt được)" if p.reason_vi == "ambiguous" else "")
-        written = f"địa chỉ '{text}'" if text else "không ghi địa chỉ"
-        register = f"địa chỉ đăng ký thuế '{addr}'" if addr else "không có địa chỉ đăng ký thuế"
+        written = f"'{text}'" if text else "không ghi"
+        register = f"'{addr}'" if addr else "không có"
         return [Finding("COMMUNE_UNPLACED",
-                        f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} của {district}: {written} và "
-                        f"{register} không khớp xã/phường cũ nào của đơn vị trong bảng chuyển đổi{why}; chỉ tính "
-                        f"vào số liệu toàn tỉnh ({province_code})",
+                        f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} của {district}: không xác định "
+                        f"được xã/phường cũ trong bảng chuyển đổi từ địa chỉ trong danh sách ({written}) và địa chỉ "
+                        f"đăng ký thuế ({register}){why}; chỉ tính vào số liệu toàn tỉnh ({province_code})",
                         entity_key=key, value_reported=text or addr, **loc)]
     return []
