@@ -4,7 +4,8 @@
 import dagster as dg
 
 from ..partitions import period_partitions
-from ..pipeline import PeriodResult, StagedPeriod, reconcile_period
+from ..pipeline import PeriodResult, StagedPeriod, reconcile_period, reporting_level
+from ..resources import Warehouse
 from ..headline import frame_markdown, headline_markdown
 
 
@@ -16,7 +17,8 @@ from ..headline import frame_markdown, headline_markdown
     description="Reconciled cooperatives, groups, unions and credit funds; rpt_indicator for the province and "
                 "every reporting unit; dq_issue findings; quarantine; period completeness.",
 )
-def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod) -> PeriodResult:
+def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod,
+                      warehouse: Warehouse) -> PeriodResult:
     if not staged_returns.winners:
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged_returns.load_audit.itertuples()
                             if r.error) or ("không có tệp nào trong thư mục districts/, communes/ hoặc units/ "
@@ -27,7 +29,11 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
             metadata={"files": dg.MetadataValue.md(
                 frame_markdown(staged_returns.load_audit[["source_file", "status", "error"]]))},
         )
-    result = reconcile_period(staged_returns)
+    from ..warehouse.history import previous_quarter
+
+    # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
+    history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns))
+    result = reconcile_period(staged_returns, history)
     kinds = result.dq_issue["kind"].value_counts().to_dict()
     context.add_output_metadata({
         "cooperatives": len(result.cooperative),
@@ -35,6 +41,7 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
         "findings": len(result.dq_issue),
         "findings_by_kind": dg.MetadataValue.json({k: int(v) for k, v in kinds.items()}),
         "complete": bool(result.period_status["is_complete"].iloc[0]),
+        "compared_with": history.period.key if history is not None else "—",
         "headline": dg.MetadataValue.md(headline_markdown(result)),
     })
     return result
