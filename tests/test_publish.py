@@ -607,7 +607,8 @@ def test_write_paragraph_files(warehouse, tmp_path):
 
 def test_charts_are_pngs(warehouse, tmp_path):
     paths = write_charts(warehouse, PERIOD, tmp_path)
-    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png"]
+    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png",
+                                      "bieu_do_xu_huong.png"]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
 

@@ -6,6 +6,7 @@
 ``bieu_do_linh_vuc.png``                 cooperatives by sector
 ``bieu_do_tinh_trang.png``               cooperatives by status and grade
 ``bieu_do_don_vi.png``                   cooperatives by reporting unit
+``bieu_do_xu_huong.png``                 trend of the last eight quarters loaded (issue 16)
 =====================================  ==========================================================
 
 The warehouse is read once; every document is written from the same snapshot.
@@ -28,7 +29,7 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     """Write the published documents of ``period``; returns ``{name: path}``.
 
     Keys: ``appendix``, ``paragraph_md``, ``paragraph_txt`` (``paragraph_docx``), ``chart_sectors``,
-    ``chart_status``, ``chart_units``.
+    ``chart_status``, ``chart_units``, ``chart_trend``.
     """
     p = Period.parse(period)
     out_dir = Path(reports_dir) / p.key
@@ -39,7 +40,7 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     for path in write_paragraph_data(data, out_dir):
         outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
     names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
-             "bieu_do_don_vi.png": "chart_units"}
+             "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
     for path in write_charts_data(data, out_dir):
         outputs[names.get(path.name, path.stem)] = path
     return outputs
