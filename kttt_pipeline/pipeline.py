@@ -583,7 +583,8 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     names = {u.unit_code: unit_label(u) for u in staged.units}
     # a quarantined row is still listed by its unit (its own finding says why it does not count)
     listed = pd.concat([coops[["tax_code"]], staged.stg_cooperative[["tax_code"]]], ignore_index=True)
-    findings += comparison_findings(history, period, listed, staged.stg_tax_register, rpt, set(unit_codes), names)
+    findings += comparison_findings(history, period, listed, staged.stg_tax_register, rpt, set(unit_codes), names,
+                                    missing_units={u.unit_code for u in missing})
 
     # load_audit: rows loaded / quarantined per file
     q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}

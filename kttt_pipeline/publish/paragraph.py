@@ -48,7 +48,7 @@ def _chiem(part: float | None, whole: float | None, suffix: str = "") -> str:
     return f" (chiếm {pct}{suffix})" if pct is not None else ""
 
 
-def compared_with_year_ago(d: PeriodData, code: str) -> str:
+def compared_with_year_ago(d: PeriodData, code: str, subject: str = "") -> str:
     """``, tăng 3,1% so với cùng kỳ năm 2023`` (or ``giảm``; ``, bằng cùng kỳ năm 2023`` when the change rounds
     to zero); "" when the same quarter a year earlier is not in the warehouse or the figure is undefined. The
     change is computed from the two periods' figures and printed with one decimal, as the plan writes it."""
@@ -58,8 +58,8 @@ def compared_with_year_ago(d: PeriodData, code: str) -> str:
     year = d.year_ago_period.year
     text = format_vn(abs(change), 1)
     if text == format_vn(0, 1):
-        return f", bằng cùng kỳ năm {year}"
-    return f", {'tăng' if change > 0 else 'giảm'} {text}% so với cùng kỳ năm {year}"
+        return f", {subject}bằng cùng kỳ năm {year}"
+    return f", {subject}{'tăng' if change > 0 else 'giảm'} {text}% so với cùng kỳ năm {year}"
 
 
 def _sentences_htx(d: PeriodData) -> list[str]:
@@ -191,9 +191,10 @@ def _sentences_others(d: PeriodData) -> list[str]:
     out: list[str] = []
     tht = v("THT_TOTAL")
     if tht is not None:
-        s = f"Toàn tỉnh có {_n(tht, 'THT')} tổ hợp tác{compared_with_year_ago(d, 'THT_TOTAL')}"
+        s = f"Toàn tỉnh có {_n(tht, 'THT')} tổ hợp tác"
         if v("THT_MEMBERS") is not None:
             s += f" với {_n(v('THT_MEMBERS'), 'người')} thành viên"
+        s += compared_with_year_ago(d, "THT_TOTAL", "số tổ hợp tác ")
         parts = []
         for code, phrase in THT_SECTOR_PHRASES:
             count = v(f"THT_SECTOR_{code}")

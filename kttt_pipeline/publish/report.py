@@ -83,8 +83,8 @@ def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | No
 
 def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None = None) -> dict[str, list[str]]:
     """Published periods under ``reports_dir`` whose comparisons no longer match the warehouse:
-    ``{period: [earlier periods changed since it was published]}``. ``changed``: only those that read that
-    period (the one just loaded)."""
+    ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
+    loaded) is checked, in the reports that read it."""
     from ..warehouse.history import fingerprint
 
     out: dict[str, list[str]] = {}
@@ -96,8 +96,10 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
             period = str(manifest["period"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if changed is not None and changed not in recorded:
-            continue
+        if changed is not None:
+            if changed not in recorded:
+                continue
+            recorded = {changed: recorded[changed]}
         now = {k: cache[k] if k in cache else cache.setdefault(k, fingerprint(engine, k)) for k in recorded}
         stale = changed_comparisons(recorded, now)
         if stale:

@@ -153,12 +153,16 @@ def _vn(value: float) -> str:
 def comparison_findings(previous: PreviousQuarter | None, period: Period, cooperative: pd.DataFrame,
                         tax_register: pd.DataFrame | None, rpt_indicator: pd.DataFrame,
                         reporting_units: set[str], unit_names: dict[str, str] | None = None,
-                        thresholds: tuple[JumpThreshold, ...] | None = None) -> list:
+                        thresholds: tuple[JumpThreshold, ...] | None = None,
+                        missing_units: set[str] | None = None) -> list:
     """COOP_VANISHED and PERIOD_JUMP findings of ``period`` against ``previous`` (none without it).
 
     * COOP_VANISHED: entity_key the tax code; unit_code the unit the cooperative was counted in when that unit
       reports for ``period`` too, else null (across the reform its current unit cannot be known) with the former
       unit named in the detail. value_reported = where it was counted before, value_computed = "không có".
+      A unit that sent nothing this quarter (``missing_units``, UNIT_MISSING says so) loses no cooperative:
+      within one tier its former cooperatives are not compared; across the reform (the former unit does not
+      report any more) nothing is compared while any unit is missing, since the cooperative may be in it.
     * PERIOD_JUMP: unit_code the unit, entity_key the indicator code; value_reported = this quarter's figure,
       value_computed = the previous quarter's (both in the detail too).
     """
@@ -171,9 +175,12 @@ def comparison_findings(previous: PreviousQuarter | None, period: Period, cooper
     names.update(unit_names or {})
     prev_key, cur_key = previous.period.key, period.key
     out: list[Finding] = []
+    missing = set(missing_units or ())
     for v in vanished_cooperatives(previous.cooperative, cooperative, tax_register):
         former = names.get(v.unit_code_before, f"đơn vị mã {v.unit_code_before}")
-        same_unit = v.unit_code_before in reporting_units
+        same_unit = v.unit_code_before in reporting_units and not previous.restated
+        if (same_unit and v.unit_code_before in missing) or (not same_unit and missing):
+            continue
         out.append(Finding(
             "COOP_VANISHED",
             f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before}) "
