@@ -390,7 +390,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     data.year_ago = period_figures(engine, data.year_ago_period, level)
     data.previous_quarter = period_figures(engine, p.previous(), level)
     data.trend = [f for q in [q for q in loaded_periods(engine) if q <= p][-TREND_QUARTERS:]
-                  if (f := period_figures(engine, q)) is not None]
+                  if (f := period_figures(engine, q, units=False)) is not None]
     data.tier_changes = tier_change_days(admin)
     return data
 

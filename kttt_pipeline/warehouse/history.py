@@ -87,27 +87,31 @@ def _level_of(unit_codes: set[str], admin: list[dict[str, Any]]) -> str:
     return max(set(levels), key=levels.count) if levels else ""
 
 
-def period_figures(engine: Engine, period: Period | str, current_level: str | None = None) -> PeriodFigures | None:
+def period_figures(engine: Engine, period: Period | str, current_level: str | None = None, *,
+                   units: bool = True) -> PeriodFigures | None:
     """The figures of ``period`` as a later period of tier ``current_level`` compares with them (None when the
-    period is not in the warehouse). ``current_level`` None: the period's own tier (no restatement)."""
+    period is not in the warehouse). ``current_level`` None: the period's own tier (no restatement).
+    ``units`` False: the province's figures only (a trend)."""
     p = Period.parse(period) if isinstance(period, str) else period
     tables = _reflect(engine)
     t = tables.get("rpt_indicator")
     if t is None:
         return None
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(
-            select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key))]
-        if not rows:
-            return None
         a = tables.get("admin_unit")
         admin = [dict(r._mapping) for r in conn.execute(select(a))] if a is not None else []
+        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)
+        if not units and _province_code(admin) is not None:
+            stmt = stmt.where(t.c.unit_code == _province_code(admin))
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+        if not rows:
+            return None
         s = tables.get("period_status")
         status = [dict(r._mapping) for r in conn.execute(select(s).where(s.c.period == p.key))] if s is not None else []
         province = _province_code(admin)
         codes = {str(r["unit_code"]) for r in rows} - {province}
         level = _level_of(codes, admin)
-        restated = bool(current_level) and bool(level) and level != current_level
+        restated = units and bool(current_level) and bool(level) and level != current_level
         unit_rows = rows
         if restated:
             rt = tables.get("rpt_indicator_restated")
