@@ -407,6 +407,11 @@ class UnitMatcher:
         longest = max(len(self._compact[u]) for u in fits)
         return self._prefer([u for u in fits if len(self._compact[u]) == longest], by_day=True)
 
+    def names_council(self, text: object) -> bool:
+        """The text names a People's Committee ("UBND …", "Ủy ban nhân dân …"): a heading, not an address."""
+        words = f" {fold(text)} "
+        return any(f" {c} " in words for c in self._council)
+
     def find_in_address(self, text: object) -> AdminUnit | None:
         """In an address "xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh" the unit is a qualified part."""
         folded = fold(text)

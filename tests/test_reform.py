@@ -74,6 +74,27 @@ def test_titles_and_codes(title, period, code, reports):
         assert unit.level == FORMER_COMMUNE and unit.kind_vi == "Thị trấn"
 
 
+@pytest.mark.parametrize("period,cells,code,reports", [
+    # a two-level heading: the superior body first, the issuing (lower) unit second
+    ("2025-Q4", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", True),
+    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", False),  # a former commune's return
+    # an address in the title block is context, the heading names the unit
+    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "Địa chỉ: thị trấn Tiên Yên"], "199", True),
+    ("2025-Q4", ["ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "Địa chỉ: phường Hồng Gai"], "193", False),
+    ("2025-Q4", ["UBND PHƯỜNG HỒNG GAI", "(thành phố Hạ Long cũ)"], "06685", True),
+])
+def test_title_blocks_of_several_lines(period, cells, code, reports):
+    m = _matcher(period)
+    unit, _ = identify_unit([[(i, [c]) for i, c in enumerate(cells)]], m)
+    assert unit is not None and unit.unit_code == code and (unit in m.reporting) is reports
+
+
+def test_two_units_of_one_tier_in_a_heading_are_not_guessed():
+    m = _matcher("2025-Q4")
+    unit, evidence = identify_unit([[(0, ["UBND PHƯỜNG HỒNG GAI"]), (1, ["UBND PHƯỜNG HÀ TU"])]], m)
+    assert unit is None and "HỒNG GAI" in evidence and "HÀ TU" in evidence
+
+
 @pytest.mark.parametrize("cell", [6688, 6688.0, "6688", "06688"])
 def test_a_code_typed_as_a_number_in_the_next_cell(cell):
     m = _matcher("2025-Q4")
@@ -177,14 +198,14 @@ def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
     walk = load_province_crosswalk(None, "22", units)
     addresses = pd.Series(["thôn 1, xã Hạ Long, huyện Vân Đồn, tỉnh Quảng Ninh",  # not phường Hạ Long
                            "tổ 3, khu 4, xã Sơn Dương, thành phố Hạ Long, tỉnh Quảng Ninh",
-                           "phường Hoàng Quế, tỉnh Quảng Ninh", None])
+                           "phường Hoàng Quế, tỉnh Quảng Ninh", None, "thôn Đông, huyện Vân Đồn"])
     tax = UnitMatcher(reporting_units(units, Period.parse("2025-Q4")))
     in_force = pd.Series([getattr(tax.find_in_address(a), "unit_code", None) for a in addresses])
     assert in_force[0] == "06688"  # what a match among the units in force alone would say
     placed = place_old_addresses(addresses, in_force, Period.parse("2025-Q4"), units, walk)
-    assert placed.tolist() == ["06994", "07030", "07114", None]
+    assert placed.tolist() == ["06994", "07030", "07114", None, "06994"]
     # before the reform the reporting units are the districts: addresses are left as the in-force match found them
-    before = pd.Series(["199", None, None, None])
+    before = pd.Series(["199", None, None, None, "203"])
     assert place_old_addresses(addresses, before, Period.parse("2024-Q3"), units, walk).tolist() == before.tolist()
 
 

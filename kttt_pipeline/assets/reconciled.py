@@ -15,7 +15,8 @@ from ..headline import frame_markdown, headline_markdown
     kinds={"pandas"},
     owners=["team:kttt-data"],
     description="Reconciled cooperatives, groups, unions and credit funds; rpt_indicator for the province and "
-                "every reporting unit; dq_issue findings; quarantine; period completeness.",
+                "every reporting unit; rpt_indicator_restated on the units in force since the 2025 reform (§11.1); "
+                "dq_issue findings; quarantine; period completeness.",
 )
 def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod,
                       warehouse: Warehouse) -> PeriodResult:
@@ -42,6 +43,9 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
         "findings_by_kind": dg.MetadataValue.json({k: int(v) for k, v in kinds.items()}),
         "complete": bool(result.period_status["is_complete"].iloc[0]),
         "compared_with": history.period.key if history is not None else "—",
+        # §11.1: the period's figures on the units in force since the reform (rpt_indicator_restated)
+        "restated_rows": len(result.rpt_indicator_restated),
+        "restated_unplaced": int((result.dq_issue["kind"] == "COMMUNE_UNPLACED").sum()),
         "headline": dg.MetadataValue.md(headline_markdown(result)),
     })
     return result

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from ..admin_units import AdminUnit, UnitMatcher
+from ..admin_units import AdminUnit, UnitMatcher, kind_tier
 from ..findings import Finding
-from ..text import clean_text, fold, fold_name
+from ..text import clean_text, fold
 from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import indicators, read_vocab_csv, sheet_kind, summary_label_lookup
+from ..vocabulary import indicators, sheet_kind, summary_label_lookup
 from .records import NUMERIC_FIELDS, RowContext, parse_record
 from .tables import BLANK, END, HEADING, NOTE, TOTAL, Table, classify_row, locate_table
 from .workbook import Grid, Workbook
@@ -88,6 +87,7 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                 if unit is not None:
                     return unit, t
     found: dict[AdminUnit, str] = {}
+    titled: dict[AdminUnit, str] = {}  # named after "UBND" / "Ủy ban nhân dân": the heading, not an address
     for block in blocks:
         for _, cells in block:
             for t in cells:
@@ -95,10 +95,22 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                     unit = matcher.find(t)
                     if unit is not None:
                         found.setdefault(unit, t)
-    if len(found) == 1:
-        unit, evidence = next(iter(found.items()))
+                        if matcher.names_council(t):
+                            titled.setdefault(unit, t)
+    candidates = titled or found
+    if len(candidates) > 1:
+        # a two-level heading names the superior body first ("UBND HUYỆN TIÊN YÊN" / "UBND XÃ ĐÔNG NGŨ"): the
+        # return is the lower unit's, whatever the period (a unit not in force is then rejected by the caller)
+        lowest = min(_TIER_ORDER.get(kind_tier(u.kind_vi), 99) for u in candidates)
+        candidates = {u: t for u, t in candidates.items() if _TIER_ORDER.get(kind_tier(u.kind_vi), 99) == lowest}
+    if len(candidates) == 1:
+        unit, evidence = next(iter(candidates.items()))
         return unit, evidence
     return None, ("; ".join(found.values()) or None)
+
+
+#: tiers from the lowest: the issuing unit of a two-level heading is the lower one
+_TIER_ORDER = {"commune": 0, "district": 1, "province": 2}
 
 
 def _labelled_date(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]) -> dt.date | None:
@@ -136,20 +148,6 @@ def _sheet_kind(grid: Grid) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _empty_listing_words() -> frozenset[str]:
-    return frozenset(fold_name(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
-
-
-def _says_nothing(row: list[object], idx: dict[str, int], numeric: set[str]) -> bool:
-    """A small unit's listing row "Không có" (no cooperative, no group; spec §11): no figures, and a name that
-    says there is nothing (``vocab/empty_listing_words.csv``). Not an entity: the unit is present with zeros."""
-    name = row[idx["name"]] if "name" in idx and idx["name"] < len(row) else None
-    if not isinstance(name, str) or fold_name(name) not in _empty_listing_words():
-        return False
-    return not any(f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric)
-
-
 def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
@@ -165,7 +163,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
             break
         sres.rows_read += 1
         excel_row = grid.excel_row(i)
-        if kind in (BLANK, HEADING, NOTE) or _says_nothing(row, idx, numeric):
+        if kind in (BLANK, HEADING, NOTE):
             sres.rows_non_entity += 1
             continue
         if kind == TOTAL:

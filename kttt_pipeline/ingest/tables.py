@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean_text, fold
 from ..values import money_factor, parse_number
-from ..vocabulary import header_vocabulary, sector_lookup
+from ..vocabulary import header_vocabulary, read_vocab_csv, sector_lookup
 from .workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
@@ -35,8 +35,9 @@ _TOTAL_WORDS = {"cong", "tong cong", "tong so", "tong", "toan tinh", "toan huyen
 #: "Tổng số/Tổng cộng …" of any length is a total row; "Cộng …" only when short (a name could start "Cộng đồng")
 _TOTAL_PREFIXES = ("tong cong", "tong so ", "toan tinh", "toan huyen", "toan thanh pho", "toan thi xa",
                    "toan quan", "toan xa", "toan phuong", "toan thi tran", "toan dac khu", "cong toan ")
-#: the only text of a row in an empty listing: a commune with no cooperative or group writes "Không có" (§11)
-_NO_ENTRY_WORDS = {"khong co", "khong", "khong co htx", "khong co tht"}
+#: the only text of a row in an empty listing: a commune with no cooperative or group writes "Không có" (§11);
+#: the words are vocab/empty_listing_words.csv
+_NO_ENTRY_WORDS = frozenset(fold(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
 _ROMAN_START = re.compile(r"^\s*[IVXLCivxlc]+\b")  # cheap test on the raw name before folding it
 
 

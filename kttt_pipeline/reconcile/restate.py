@@ -213,6 +213,8 @@ def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period:
         commune, _ = placer.commune_named(district.unit_code, address)
         if commune is not None:
             out.at[i] = commune.main
+        elif district.unit_code in placer.whole:  # a former district that went whole to one unit
+            out.at[i] = placer.whole[district.unit_code]
     return out
 
 
