@@ -173,7 +173,8 @@ TREND_SERIES = [("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"), ("HTX_ACTIVE",
 def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]], list[tuple[float, str]]]:
     """(quarter labels, indicator → value per quarter, reform marks) of the trend chart: every quarter from the
     first to the last of the loaded quarters in ``d.trend`` (at most eight, up to this one); a quarter the
-    warehouse does not hold is a gap (None), never a zero. A mark sits between the last quarter before a day
+    warehouse does not hold is a gap (None), never a zero; a quarter whose returns were incomplete is labelled
+    with "*". A mark sits between the last quarter before a day
     the reporting tier changed and the first after it: (x position, label)."""
     from ..periods import quarters_between
 
@@ -181,7 +182,8 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
         return [], {code: [] for code, *_ in TREND_SERIES}, []
     by_period = {f.period: f for f in d.trend}
     quarters = quarters_between(d.trend[0].period, d.trend[-1].period)
-    labels = [f"Q{q.quarter}/{q.year}" for q in quarters]
+    labels = [f"Q{q.quarter}/{q.year}" + ("*" if q in by_period and not by_period[q].is_complete else "")
+              for q in quarters]
     series = {code: [by_period[q].value(code) if q in by_period else None for q in quarters]
               for code, *_ in TREND_SERIES}
     marks = []
@@ -211,13 +213,17 @@ def chart_trend(d: PeriodData) -> Figure:
             ax.text(pos + 0.05, top * 1.12, text, color="#C00000", fontsize=8, va="top")
         ax.set_xticks(x, labels)
         ax.set_ylim(0, top * 1.18)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: format_vn(v)))
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="lower left", frameon=False, fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
         ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
         ax.set_ylabel("Số hợp tác xã")
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
-        _footnote(fig, d)
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        incomplete = any(label.endswith("*") for label in labels)
+        note = ("Nguồn: kho dữ liệu kttt (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ liệu để trống"
+                + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        fig.text(0.01, 0.01, note, fontsize=8, color="#555555", ha="left", va="bottom")
     return fig
 
 
