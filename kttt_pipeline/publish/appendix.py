@@ -592,7 +592,7 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     lay.header(headers)
     n = len(UNIT_COLUMNS)
     lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, n + 1)]
-                       + [f"({n + 1})", f"({n + 2})=(1)/({n + 1})-100"] + ["C"])
+                       + [f"({n + 1})", f"({n + 2})"] + ["C"])
     i = 0
     groups = data.grouped_units()
     for g, (kind, members) in enumerate(groups):
