@@ -137,6 +137,11 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
     print(f"Kho dữ liệu (warehouse): {warehouse}")
+    mats = result.asset_materializations_for_node("warehouse_period")
+    stale = mats[0].metadata["stale_reports"].value if mats and "stale_reports" in mats[0].metadata else {}
+    for later, periods in (stale or {}).items():
+        print(f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
+              f"(kttt materialize --period {later}) / stale comparisons")
     for name, path in reports_out.items():
         print(f"Báo cáo (report) {name}: {path}")
     return 0

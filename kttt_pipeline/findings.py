@@ -31,6 +31,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "STATUS_UNKNOWN": ("warning", "Tình trạng không có trong danh mục"),
     "PERIOD_MISMATCH": ("warning", "Kỳ báo cáo trong tệp khác kỳ đang xử lý"),
     "PROVINCE_WORKBOOK_MISSING": ("warning", "Chưa có bảng tổng hợp LHHTX, QTDND của tỉnh"),
+    "COOP_VANISHED": ("warning", "HTX có trong kỳ trước, kỳ này không có và chưa giải thể"),
+    "PERIOD_JUMP": ("warning", "Số liệu thay đổi bất thường so với quý trước"),
 }
 
 DQ_COLUMNS = [

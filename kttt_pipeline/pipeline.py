@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.engine import Engine
 
 from .admin_units import (AdminUnit, UnitMatcher, admin_units_frame, former_communes, load_admin_units,
                           load_province_crosswalk, province_of, reporting_units, tier_vi, kind_tier, unit_label)
@@ -20,6 +21,7 @@ from .ingest.tax_register import TaxRegisterRead, read_tax_register
 from .ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from .periods import Period
 from .reconcile import entity_resolution, indicators as ind
+from .reconcile.period_compare import PreviousQuarter, comparison_findings
 from .reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
 from .reconcile.restate import place_old_addresses, restate_period
 from .reconcile.resubmissions import Submission, choose_winners
@@ -445,7 +447,16 @@ def _rekey(findings: list[Finding], key_of_row: dict[tuple, str]) -> None:
                 f.entity_key = key
 
 
-def reconcile_period(staged: StagedPeriod) -> PeriodResult:
+def reporting_level(staged: StagedPeriod) -> str:
+    """The tier of the units that report for the staged period ("district" until 30/6/2025, "commune" since)."""
+    levels = [u.level for u in reporting_units(staged.units, staged.period)]
+    return max(set(levels), key=levels.count) if levels else ""
+
+
+def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = None) -> PeriodResult:
+    """The written rules applied to a staged period. ``history``: the previous quarter as the warehouse holds it
+    (:func:`kttt_pipeline.warehouse.history.previous_quarter`); with it, COOP_VANISHED and PERIOD_JUMP are
+    raised against it (issue 16)."""
     period = staged.period
     findings = list(staged.findings)
     province = province_of(staged.units)
@@ -568,6 +579,13 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
                               province.unit_code, staged.stg_cooperative, staged.stg_group)
     findings += restated.findings
 
+    # issue 16: what vanished and what jumped since the previous quarter (none without it)
+    names = {u.unit_code: unit_label(u) for u in staged.units}
+    # a quarantined row is still listed by its unit (its own finding says why it does not count)
+    listed = pd.concat([coops[["tax_code"]], staged.stg_cooperative[["tax_code"]]], ignore_index=True)
+    findings += comparison_findings(history, period, listed, staged.stg_tax_register, rpt, set(unit_codes), names,
+                                    missing_units={u.unit_code for u in missing})
+
     # load_audit: rows loaded / quarantined per file
     q_by_file = quarantine.groupby("source_file").size().to_dict() if not quarantine.empty else {}
     staged_by_file = pd.concat([staged.stg_cooperative["source_file"], staged.stg_group["source_file"]]).value_counts().to_dict()
@@ -608,12 +626,20 @@ def reconcile_period(staged: StagedPeriod) -> PeriodResult:
     )
 
 
-def run_period(raw_dir: Path | str, period: Period | str, *, province: str | None = None) -> PeriodResult:
-    """Extract and reconcile one period. Raises :class:`NothingToPublish` when no return could be read."""
+def run_period(raw_dir: Path | str, period: Period | str, *, province: str | None = None,
+               history: "PreviousQuarter | Engine | None" = None) -> PeriodResult:
+    """Extract and reconcile one period. Raises :class:`NothingToPublish` when no return could be read.
+
+    ``history``: the previous quarter (a :class:`PreviousQuarter`), or a warehouse engine to read it from; None:
+    no comparison with earlier periods."""
     staged = extract_period(raw_dir, period, province=province)
     if not staged.winners:
         folders = ", ".join(f"{f}/" for f in UNIT_FOLDERS)
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
             f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({folders})"
         raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
-    return reconcile_period(staged)
+    if history is not None and not isinstance(history, PreviousQuarter):
+        from .warehouse.history import previous_quarter
+
+        history = previous_quarter(history, staged.period, reporting_level(staged))
+    return reconcile_period(staged, history)

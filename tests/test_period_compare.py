@@ -85,3 +85,44 @@ def test_the_thresholds_are_data_on_known_indicators():
     assert ths and {t.indicator_code for t in ths} <= known
     assert all(code in known for t in ths for _, code in t.explained_by)
     assert all(0 < t.relative < 1 and t.absolute >= 0 for t in ths)
+
+
+def _prev(coops, ind, restated=False):
+    from kttt_pipeline.reconcile.period_compare import PreviousQuarter
+
+    return PreviousQuarter(Period(2025, 2), _coops(coops), _ind(ind), restated, {"193": "Thành phố Hạ Long"})
+
+
+def test_findings_name_the_former_unit_and_carry_both_values():
+    from kttt_pipeline.reconcile.period_compare import comparison_findings
+
+    prev = _prev([("0100000002", True, "193", "HTX Hai", "a.xlsx")],
+                 [("193", "HTX_MEMBERS", 1000)])
+    cur_ind = _ind([("193", "HTX_MEMBERS", 1400)])
+    found = comparison_findings(prev, Period(2025, 3), _coops([]), None, cur_ind, {"193"}, thresholds=TH)
+    by_kind = {f.kind: f for f in found}
+    gone = by_kind["COOP_VANISHED"]
+    assert (gone.unit_code, gone.entity_key) == ("193", "0100000002")  # the same tier: the unit it was in
+    assert "Thành phố Hạ Long" in gone.detail and "2025-Q2" in gone.detail and "2025-Q3" in gone.detail
+    jump = by_kind["PERIOD_JUMP"]
+    assert (jump.unit_code, jump.entity_key, jump.value_reported, jump.value_computed) == (
+        "193", "HTX_MEMBERS", "1400", "1000")
+    assert "là 1.400" in jump.detail and "là 1.000" in jump.detail
+
+
+def test_across_the_reform_a_vanished_cooperative_has_no_unit_and_missing_units_silence_it():
+    from kttt_pipeline.reconcile.period_compare import comparison_findings
+
+    prev = _prev([("0100000002", True, "193", "HTX Hai", "a.xlsx")], [], restated=True)
+    found = comparison_findings(prev, Period(2025, 3), _coops([]), None, _ind([]), {"06688"}, thresholds=TH)
+    assert [(f.kind, f.unit_code) for f in found] == [("COOP_VANISHED", None)]
+    assert "Thành phố Hạ Long" in found[0].detail
+    # while a unit sent nothing, the cooperative may be in it: not reported
+    assert comparison_findings(prev, Period(2025, 3), _coops([]), None, _ind([]), {"06688"}, thresholds=TH,
+                               missing_units={"06688"}) == []
+    # within a tier, only the missing unit's own cooperatives are silenced
+    same = _prev([("0100000002", True, "193", "HTX Hai", "a.xlsx"), ("0100000005", True, "194", "HTX Năm", "b")], [])
+    found = comparison_findings(same, Period(2025, 3), _coops([]), None, _ind([]), {"193", "194"}, thresholds=TH,
+                                missing_units={"194"})
+    assert [f.entity_key for f in found] == ["0100000002"]
+    assert comparison_findings(None, Period(2025, 3), _coops([]), None, _ind([]), {"193"}) == []

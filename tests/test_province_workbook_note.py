@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from kttt_pipeline.cli import main
 from kttt_pipeline.pipeline import run_period
-from kttt_pipeline.publish.appendix import PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES, SHEET_UNIONS
+from kttt_pipeline.publish.appendix import FIGURES_NOTE_COL, PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES, SHEET_UNIONS
 
 from . import small_period as sp
 
@@ -23,8 +23,8 @@ def _publish(raw, tmp_path):
 
 
 def _notes_by_label(ws) -> dict[str, str | None]:
-    """Biểu 01: indicator label (column B) → its note (column G)."""
-    return {str(ws.cell(r, 2).value): ws.cell(r, 7).value for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value}
+    """Biểu 01: indicator label (column B) → its note (column Ghi chú)."""
+    return {str(ws.cell(r, 2).value): ws.cell(r, FIGURES_NOTE_COL).value for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value}
 
 
 def _texts(ws) -> list[str]:

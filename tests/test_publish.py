@@ -22,7 +22,8 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Integer, MetaDat
 
 from kttt_pipeline.publish import load_period_data, numfmt
 from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR,
-                                            SHEET_UNIONS, SHEET_UNITS, UNIT_COLUMNS, write_appendix)
+                                            SHEET_UNIONS, SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL,
+                                            UNITS_NOTE_COL, write_appendix)
 from kttt_pipeline.publish.charts import write_charts
 from kttt_pipeline.publish.findings_vi import KIND_VI, kind_label, rule_label, severity_label
 from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
@@ -338,7 +339,8 @@ def test_workbook_sheets_and_layout(appendix):
     ws = wb[SHEET_FIGURES]
     hdr = _header_row(ws)
     assert [c.value for c in ws[hdr]] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện đến 30/9/2024",
-                                         "Kế hoạch năm 2024", "So với KH (%)", "Ghi chú"]
+                                         "Kế hoạch năm 2024", "So với KH (%)", "Cùng kỳ năm trước (đến 30/9/2023)",
+                                         "So với cùng kỳ (%)", "Ghi chú"]
     titles = " ".join(str(c.value) for row in ws.iter_rows(max_row=hdr - 1) for c in row if c.value)
     assert "KINH TẾ TẬP THỂ" in titles and "30/9/2024" in titles
     for sheet in wb.worksheets:
@@ -376,7 +378,8 @@ def test_figures_sheet_matches_the_warehouse(appendix, warehouse):
             checked += 1
         row += 1
     assert checked == len([r for r in FIGURE_ROWS if r[1]])
-    assert all(ws.cell(r, 7).value in (None, "") for r in range(_header_row(ws) + 2, row))  # complete period
+    # complete period (the year before is not loaded: its cells are empty, the sheet's line under the title says so)
+    assert all(ws.cell(r, FIGURES_NOTE_COL).value in (None, "") for r in range(_header_row(ws) + 2, row))
 
 
 def test_sector_sheet_shares_and_crosstab(appendix, warehouse):
@@ -497,12 +500,12 @@ def test_incomplete_period_is_marked(incomplete_warehouse, tmp_path):
     assert ws.cell(province_row, 2).value == f"Toàn tỉnh {note}"
     mong_cai = hdr + 3
     assert ws.cell(mong_cai, 2).value == "Thành phố Móng Cái" and ws.cell(mong_cai, 3).value is None
-    assert ws.cell(mong_cai, 3 + len(UNIT_COLUMNS)).value == "Chưa gửi báo cáo"
+    assert ws.cell(mong_cai, UNITS_NOTE_COL).value == "Chưa gửi báo cáo"
     figures = wb[SHEET_FIGURES]
     texts = [c.value for row in figures.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(note in t for t in texts)
     hdr = _header_row(figures)
-    assert figures.cell(hdr + 3, 7).value.startswith("Chưa đủ số liệu")  # HTX_TOTAL is marked
+    assert figures.cell(hdr + 3, FIGURES_NOTE_COL).value.startswith("Chưa đủ số liệu")  # HTX_TOTAL is marked
     assert any(note in str(c.value) for row in wb[SHEET_SECTOR].iter_rows() for c in row)
     text = render_paragraph(incomplete_warehouse, PERIOD)
     assert "chưa đầy đủ" in text and "huyện Cô Tô" in text and "thành phố Móng Cái" in text
@@ -604,7 +607,8 @@ def test_write_paragraph_files(warehouse, tmp_path):
 
 def test_charts_are_pngs(warehouse, tmp_path):
     paths = write_charts(warehouse, PERIOD, tmp_path)
-    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png"]
+    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png",
+                                      "bieu_do_xu_huong.png"]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
 

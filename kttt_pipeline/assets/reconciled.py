@@ -4,7 +4,8 @@
 import dagster as dg
 
 from ..partitions import period_partitions
-from ..pipeline import PeriodResult, StagedPeriod, reconcile_period
+from ..pipeline import PeriodResult, StagedPeriod, reconcile_period, reporting_level
+from ..resources import Warehouse
 from ..headline import frame_markdown, headline_markdown
 
 
@@ -17,7 +18,8 @@ from ..headline import frame_markdown, headline_markdown
                 "every reporting unit; rpt_indicator_restated on the units in force since the 2025 reform (§11.1); "
                 "dq_issue findings; quarantine; period completeness.",
 )
-def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod) -> PeriodResult:
+def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedPeriod,
+                      warehouse: Warehouse) -> PeriodResult:
     if not staged_returns.winners:
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged_returns.load_audit.itertuples()
                             if r.error) or ("không có tệp nào trong thư mục districts/, communes/ hoặc units/ "
@@ -28,7 +30,11 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
             metadata={"files": dg.MetadataValue.md(
                 frame_markdown(staged_returns.load_audit[["source_file", "status", "error"]]))},
         )
-    result = reconcile_period(staged_returns)
+    from ..warehouse.history import previous_quarter
+
+    # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
+    history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns))
+    result = reconcile_period(staged_returns, history)
     kinds = result.dq_issue["kind"].value_counts().to_dict()
     context.add_output_metadata({
         "cooperatives": len(result.cooperative),
@@ -36,6 +42,7 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
         "findings": len(result.dq_issue),
         "findings_by_kind": dg.MetadataValue.json({k: int(v) for k, v in kinds.items()}),
         "complete": bool(result.period_status["is_complete"].iloc[0]),
+        "compared_with": history.period.key if history is not None else "—",
         # §11.1: the period's figures on the units in force since the reform (rpt_indicator_restated)
         "restated_rows": len(result.rpt_indicator_restated),
         "restated_unplaced": int((result.dq_issue["kind"] == "COMMUNE_UNPLACED").sum()),

@@ -1,6 +1,8 @@
 """Stage 4: the published documents, built from the warehouse (never from raw files)."""
 
 
+import json
+
 import dagster as dg
 
 from ..partitions import period_partitions
@@ -25,6 +27,10 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
     if "paragraph_md" in outputs:
         # the figures paragraph as the signer will read it, previewed in the UI
         metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))
+    if "comparisons" in outputs:
+        # the earlier periods these documents compare with, and the digest of their figures at publication
+        metadata["compared_with"] = dg.MetadataValue.json(
+            json.loads(outputs["comparisons"].read_text(encoding="utf-8"))["compared_with"])
     docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))

@@ -5,7 +5,7 @@ import dagster as dg
 
 from ..partitions import period_partitions
 from ..pipeline import PeriodResult
-from ..resources import Warehouse
+from ..resources import KtttPaths, Warehouse
 
 
 @dg.asset(
@@ -14,17 +14,27 @@ from ..resources import Warehouse
     kinds={"sqlite", "postgres", "sql"},
     owners=["team:kttt-data"],
     description="The period's rows in the analysts' warehouse (rpt_indicator, dq_issue, load_audit, "
-                "dimensions and facts). Re-materialising replaces exactly this period.",
+                "dimensions and facts). Re-materialising replaces exactly this period; later periods already "
+                "published whose comparisons read it are listed as stale (metadata stale_reports).",
 )
-def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: PeriodResult, warehouse: Warehouse) -> dict:
+def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: PeriodResult, warehouse: Warehouse,
+                     paths: KtttPaths) -> dict:
+    from ..publish.report import stale_reports
     from ..warehouse.load import load_period
 
     engine = warehouse.engine()
     counts = load_period(engine, context.partition_key, reconciled_period)
+    # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
+    stale = stale_reports(engine, paths.reports_path(), changed=context.partition_key)
+    for later, periods in stale.items():
+        context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
+                            f"published: re-materialise published_reports for {later}")
     context.add_output_metadata({
         "warehouse": engine.url.render_as_string(hide_password=True),
         "rows_by_table": dg.MetadataValue.json({k: int(v) for k, v in counts.items()}),
         # one number per table, so the UI can plot them across partitions
         **{f"rows_{k}": dg.MetadataValue.int(int(v)) for k, v in counts.items()},
+        "stale_reports": dg.MetadataValue.json(stale),
+        "stale_report_periods": dg.MetadataValue.int(len(stale)),
     })
     return {k: int(v) for k, v in counts.items()}

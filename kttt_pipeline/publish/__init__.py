@@ -66,6 +66,38 @@ class PeriodData:
     #: counted cooperatives (in_total) with unit_code, name, tax_code, sector, status, grade, is_active
     cooperatives: list[dict[str, Any]] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
+    #: the same quarter a year earlier as the warehouse holds it (None: not loaded); across the reform its unit
+    #: figures are restated on the current units, its province figures are rpt_indicator's (issue 16)
+    year_ago: Any = None
+    #: the quarter before (None: not loaded)
+    previous_quarter: Any = None
+    #: the province's figures of the last quarters loaded up to this one (oldest first, at most TREND_QUARTERS)
+    trend: list[Any] = field(default_factory=list)
+    #: days the reporting tier changed (1/7/2025), from the unit register
+    tier_changes: list[dt.date] = field(default_factory=list)
+
+    # ---- comparisons with earlier periods (issue 16) ----------------------------------------------------
+    @property
+    def year_ago_period(self) -> Period:
+        return Period(self.period.year - 1, self.period.quarter)
+
+    def year_ago_value(self, code: str, unit_code: str | None = None) -> float | None:
+        """The figure of the same quarter a year earlier (None when that period or figure is not in the
+        warehouse — never 0 for a missing one)."""
+        if self.year_ago is None:
+            return None
+        if unit_code is None or unit_code == self.province_code:
+            return self.year_ago.value(code)
+        return self.year_ago.value(code, unit_code)
+
+    def ratio_to_year_ago(self, code: str, unit_code: str | None = None) -> float | None:
+        """``So với cùng kỳ (%)``: 100 × this figure / the same quarter's a year earlier (None when undefined)."""
+        return share(self.value(code, unit_code), self.year_ago_value(code, unit_code))
+
+    def change_vs_year_ago(self, code: str, unit_code: str | None = None) -> float | None:
+        """The change in percent against the same quarter a year earlier: 100 × (now − then) / then."""
+        ratio = self.ratio_to_year_ago(code, unit_code)
+        return None if ratio is None else ratio - 100.0
 
     # ---- convenience -------------------------------------------------------------------------------
     def value(self, code: str, unit_code: str | None = None) -> float | None:
@@ -234,8 +266,19 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+#: quarters of the trend chart
+TREND_QUARTERS = 8
+
+
+def share(part: float | None, whole: float | None) -> float | None:
+    from .numfmt import share as _share
+
+    return _share(part, whole)
+
+
 def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
-    """Read everything the published documents of ``period`` need from the warehouse."""
+    """Read everything the published documents of ``period`` need from the warehouse, and the earlier periods
+    it is compared with (issue 16)."""
     p = Period.parse(period) if isinstance(period, str) else period
     key = p.key
     tables = _reflect(engine)
@@ -336,11 +379,20 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     unions.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
     funds.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
 
-    return PeriodData(
+    data = PeriodData(
         period=p, province_code=province_code, province_name=province_name, units=units, values=values,
         complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
         unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
     )
+    from ..warehouse.history import loaded_periods, period_figures, tier_change_days
+
+    level = data.unit_level
+    data.year_ago = period_figures(engine, data.year_ago_period, level)
+    data.previous_quarter = period_figures(engine, p.previous(), level)
+    data.trend = [f for q in [q for q in loaded_periods(engine) if q <= p][-TREND_QUARTERS:]
+                  if (f := period_figures(engine, q, units=False)) is not None]
+    data.tier_changes = tier_change_days(admin)
+    return data
 
 
 #: indicator groups read from the province workbook (its figures do not depend on the reporting units)

@@ -349,8 +349,30 @@ def _col_letter(n: int) -> str:
 PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
 
 
+#: the note of a comparison column whose earlier period is not in the warehouse (issue 16)
+NO_COMPARISON = "chưa có số liệu kỳ so sánh"
+#: Biểu 01's and Biểu 03's "Ghi chú" columns
+FIGURES_NOTE_COL = 9
+UNITS_COMPARISON_COLS = ("Tổng số HTX cùng kỳ năm trước", "Tăng (+), giảm (-) so với cùng kỳ (%)")
+
+
+def comparison_note(data: PeriodData, units: bool = False) -> str:
+    """The line under a sheet's title about its comparison columns: the period compared with, or that it is not
+    in the warehouse; across the reform, that the units' earlier figures are restated."""
+    then = data.year_ago_period
+    end = f"{then.end.day}/{then.end.month}/{then.end.year}"
+    if data.year_ago is None:
+        return f"Cùng kỳ năm trước (đến {end}): {NO_COMPARISON} (kỳ {then.key} chưa có trong kho dữ liệu)"
+    text = f"Cùng kỳ năm trước: số liệu đến {end} (kỳ {then.key})"
+    if units and data.year_ago.restated:
+        text += ", quy đổi theo đơn vị hành chính hiện nay (§11.1)"
+    if not data.year_ago.is_complete:
+        text += "; kỳ so sánh chưa đủ số liệu"
+    return text
+
+
 def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str,
-                 note: str | None = None) -> None:
+                 note: str | None = None, extra: str | None = None) -> None:
     """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit)."""
     write_text(lay.ws, lay.row, 1, sheet_label, bold=True, border=False, wrap=False)
     lay.heights[lay.row] = LINE_PT + 3
@@ -363,19 +385,25 @@ def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: st
         note = f"Số liệu toàn tỉnh {data.incomplete_note()}"
     if note:
         lay.merged_title(note, size=BODY_SIZE, bold=True, color="C00000")
+    if extra:
+        lay.merged_title(extra, size=BODY_SIZE, bold=False, italic=True)
     lay.blank()
 
 
 def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
     ws = wb.active
     ws.title = SHEET_FIGURES
-    lay = SheetLayout(ws, [6, 58, 14, 17, 17, 12, 30])
+    lay = SheetLayout(ws, [6, 50, 12, 15, 15, 11, 15, 11, 26])
     lay.set_widths()
     _title_block(lay, data, "Phụ biểu 01",
-                 f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}")
+                 f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+                 extra=comparison_note(data))
+    then = data.year_ago_period
     lay.header(["STT", "Chỉ tiêu", "Đơn vị tính", f"Thực hiện đến {data.end_vi}",
-                f"Kế hoạch năm {data.period.year}", "So với KH (%)", "Ghi chú"])
-    lay.column_numbers(["A", "B", "C", "(1)", "(2)", "(3)=(1)/(2)", "D"])
+                f"Kế hoạch năm {data.period.year}", "So với KH (%)",
+                f"Cùng kỳ năm trước (đến {then.end.day}/{then.end.month}/{then.end.year})", "So với cùng kỳ (%)",
+                "Ghi chú"])
+    lay.column_numbers(["A", "B", "C", "(1)", "(2)", "(3)=(1)/(2)", "(4)", "(5)=(1)/(4)", "D"])
     meta = indicator_meta()
     placed = {code for _, code, _, _ in FIGURE_ROWS if code}
     extra = [m.code for m in meta.values() if m.code not in placed and m.group != "PLAN"]
@@ -396,7 +424,7 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
                    fill=TOTAL_FILL if level == 0 else None)
         note = ""
         if code is None:
-            for c in range(3, 8):
+            for c in range(3, FIGURES_NOTE_COL + 1):
                 write_text(ws, r, c, "", fill=TOTAL_FILL if level == 0 else None)
             if level == 0:
                 lay.headings.add(r)
@@ -408,6 +436,9 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
             target = data.target(code)
             write_number(ws, r, 5, target, fmt, italic=italic)
             write_number(ws, r, 6, data.pct_of_plan(code) if target is not None else None, NF_PCT1, italic=italic)
+            # the same quarter a year earlier, compared directly at province level; empty when not loaded
+            write_number(ws, r, 7, data.year_ago_value(code), fmt, italic=italic)
+            write_number(ws, r, 8, data.ratio_to_year_ago(code), NF_PCT1, italic=italic)
             flag = flags.get(code)
             group = m.group if m else ""
             from_workbook = group in ("LHHTX", "QTDND")  # the province workbook's, not the units'
@@ -418,8 +449,10 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
                 note = "Chưa đủ số liệu (xem dòng đầu biểu)"
             elif data.value(code) is None:
                 note = "Chưa có số liệu"
-            write_text(ws, r, 7, note, italic=True, color="C00000" if note else None, size=10)
-        lay.fit_height(r, [(2, name), (7, note)], bold=bold)
+            if data.year_ago is not None and data.year_ago_value(code) is None:
+                note = "; ".join(x for x in (note, NO_COMPARISON[0].upper() + NO_COMPARISON[1:]) if x)
+            write_text(ws, r, FIGURES_NOTE_COL, note, italic=True, color="C00000" if note else None, size=10)
+        lay.fit_height(r, [(2, name), (FIGURES_NOTE_COL, note)], bold=bold)
         lay.row += 1
     return lay.finish()
 
@@ -548,16 +581,18 @@ def _crosstab(coops: list[dict[str, Any]]) -> dict[str, dict[str, int]] | None:
 
 def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     ws = wb.create_sheet(SHEET_UNITS)
-    widths = [5, 26] + [9.5] * 9 + [11.5, 11.5, 8, 11] + [17]
+    widths = [5, 26] + [9.5] * 9 + [11.5, 11.5, 8, 11] + [11, 11] + [17]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
     tier = f" {data.tier_vi.upper()}" if data.tier_vi else ""
     _title_block(lay, data, "Phụ biểu 03",
                  f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} TỈNH {data.province_name.upper()} "
-                 f"ĐẾN {data.end_vi}")
-    headers = ["STT", "Đơn vị"] + [h for h, _ in UNIT_COLUMNS] + ["Ghi chú"]
+                 f"ĐẾN {data.end_vi}", extra=comparison_note(data, units=True))
+    headers = ["STT", "Đơn vị"] + [h for h, _ in UNIT_COLUMNS] + list(UNITS_COMPARISON_COLS) + ["Ghi chú"]
     lay.header(headers)
-    lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, len(UNIT_COLUMNS) + 1)] + ["C"])
+    n = len(UNIT_COLUMNS)
+    lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, n + 1)]
+                       + [f"({n + 1})", f"({n + 2})"] + ["C"])
     i = 0
     groups = data.grouped_units()
     for g, (kind, members) in enumerate(groups):
@@ -569,7 +604,13 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
             for j in range(len(UNIT_COLUMNS)):
                 write_number(ws, r, 3 + j, _kind_sum(data, members, UNIT_COLUMNS[j][1]), NF_INT, bold=True,
                              fill=GROUP_FILL)
-            write_text(ws, r, 3 + len(UNIT_COLUMNS), "", fill=GROUP_FILL)
+            then = _kind_sum_year_ago(data, members)
+            now = _kind_sum(data, members, "HTX_TOTAL")
+            write_number(ws, r, 3 + n, then, NF_INT, bold=True, fill=GROUP_FILL)
+            ratio = share(now, then)
+            write_number(ws, r, 4 + n, None if ratio is None else ratio - 100.0, NF_PCT1, bold=True,
+                         fill=GROUP_FILL)
+            write_text(ws, r, UNITS_NOTE_COL, "", fill=GROUP_FILL)
             lay.fit_height(r, [(2, label)])
             lay.row += 1
         for unit in members:
@@ -583,8 +624,11 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     write_text(ws, r, 2, label, bold=True, fill=TOTAL_FILL, color="C00000" if not data.is_complete else None)
     for j, (_, ind) in enumerate(UNIT_COLUMNS):
         write_number(ws, r, 3 + j, data.value(ind), NF_INT, bold=True, fill=TOTAL_FILL)
+    # the province compares directly (rpt_indicator of both periods)
+    write_number(ws, r, 3 + n, data.year_ago_value("HTX_TOTAL"), NF_INT, bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 4 + n, data.change_vs_year_ago("HTX_TOTAL"), NF_PCT1, bold=True, fill=TOTAL_FILL)
     note = "Tổng các đơn vị đã báo cáo" if not data.is_complete else ""
-    write_text(ws, r, 3 + len(UNIT_COLUMNS), note, italic=True, size=10, fill=TOTAL_FILL)
+    write_text(ws, r, UNITS_NOTE_COL, note, italic=True, size=10, fill=TOTAL_FILL)
     lay.fit_height(r, [(2, label), (len(widths), note)])
     lay.row += 1
     return lay.finish()
@@ -602,6 +646,18 @@ def _kind_sum(data: PeriodData, members: list[dict[str, Any]], indicator: str) -
     return sum(values) if values else None
 
 
+#: Biểu 03's "Ghi chú" column
+UNITS_NOTE_COL = 3 + len(UNIT_COLUMNS) + len(UNITS_COMPARISON_COLS)
+
+
+def _kind_sum_year_ago(data: PeriodData, members: list[dict[str, Any]]) -> float | None:
+    """A kind's HTX_TOTAL a year earlier over the same units as its subtotal now (None when none has one)."""
+    values = [data.year_ago_value("HTX_TOTAL", u["unit_code"]) for u in members
+              if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])]
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
 def _unit_row(ws, lay: "SheetLayout", data: PeriodData, unit: dict[str, Any], i: int, widths: list[float]) -> None:
     r = lay.row
     code = unit["unit_code"]
@@ -613,8 +669,17 @@ def _unit_row(ws, lay: "SheetLayout", data: PeriodData, unit: dict[str, Any], i:
     for j, (_, ind) in enumerate(UNIT_COLUMNS):
         write_number(ws, r, 3 + j, None if missing else data.value(ind, code), NF_INT,
                      fill=WARN_FILL if missing else None)
-    note = "Chưa gửi báo cáo" if missing else ""
-    write_text(ws, r, 3 + len(UNIT_COLUMNS), note, italic=True, color="C00000" if note else None, size=10,
+    # the unit a year earlier: rpt_indicator within one tier, restated across the reform; empty when not loaded
+    n = len(UNIT_COLUMNS)
+    then = data.year_ago_value("HTX_TOTAL", code)
+    write_number(ws, r, 3 + n, then, NF_INT, fill=WARN_FILL if missing else None)
+    write_number(ws, r, 4 + n, None if missing else data.change_vs_year_ago("HTX_TOTAL", code), NF_PCT1,
+                 fill=WARN_FILL if missing else None)
+    notes = ["Chưa gửi báo cáo"] if missing else []
+    if data.year_ago is not None and then is None:
+        notes.append(NO_COMPARISON[0].upper() + NO_COMPARISON[1:] if not notes else NO_COMPARISON)
+    note = "; ".join(notes)
+    write_text(ws, r, UNITS_NOTE_COL, note, italic=True, color="C00000" if note else None, size=10,
                fill=WARN_FILL if missing else None)
     lay.fit_height(r, [(2, name), (len(widths), note)])
     lay.row += 1
@@ -779,7 +844,7 @@ _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 #: findings whose two values are figures (counts, money); the others carry codes, names or dates
-_NUMERIC_KINDS = {"SUMMARY_MISMATCH", "WORDS_DROPPED", "VALUE_UNREADABLE"}
+_NUMERIC_KINDS = {"SUMMARY_MISMATCH", "WORDS_DROPPED", "VALUE_UNREADABLE", "PERIOD_JUMP"}
 
 
 def _value_text(value: Any, kind: Any = None) -> str:

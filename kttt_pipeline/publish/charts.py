@@ -2,7 +2,8 @@
 
 * ``bieu_do_linh_vuc.png`` — cooperatives by sector (count and share);
 * ``bieu_do_tinh_trang.png`` — cooperatives by status and grade;
-* ``bieu_do_don_vi.png`` — cooperatives by reporting unit (active / not active), missing units marked.
+* ``bieu_do_don_vi.png`` — cooperatives by reporting unit (active / not active), missing units marked;
+* ``bieu_do_xu_huong.png`` — HTX_TOTAL, HTX_ACTIVE, HTX_NEW over the last eight quarters loaded, the reform marked.
 """
 
 from __future__ import annotations
@@ -164,10 +165,73 @@ def chart_units(d: PeriodData) -> Figure:
     return fig
 
 
+#: the trend chart's series (issue 16)
+TREND_SERIES = [("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"), ("HTX_ACTIVE", "HTX đang hoạt động", "#4E9A06", "s"),
+                ("HTX_NEW", "HTX thành lập mới (lũy kế từ đầu năm)", "#C9A227", "^")]
+
+
+def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]], list[tuple[float, str]]]:
+    """(quarter labels, indicator → value per quarter, reform marks) of the trend chart: every quarter from the
+    first to the last of the loaded quarters in ``d.trend`` (at most eight, up to this one); a quarter the
+    warehouse does not hold is a gap (None), never a zero; a quarter whose returns were incomplete is labelled
+    with "*". A mark sits between the last quarter before a day
+    the reporting tier changed and the first after it: (x position, label)."""
+    from ..periods import quarters_between
+
+    if not d.trend:
+        return [], {code: [] for code, *_ in TREND_SERIES}, []
+    by_period = {f.period: f for f in d.trend}
+    quarters = quarters_between(d.trend[0].period, d.trend[-1].period)
+    labels = [f"Q{q.quarter}/{q.year}" + ("*" if q in by_period and not by_period[q].is_complete else "")
+              for q in quarters]
+    series = {code: [by_period[q].value(code) if q in by_period else None for q in quarters]
+              for code, *_ in TREND_SERIES}
+    marks = []
+    for day in d.tier_changes:
+        for i in range(1, len(quarters)):
+            if quarters[i - 1].end < day <= quarters[i].end:
+                marks.append((i - 0.5, f"Sắp xếp đơn vị hành chính từ {day.day}/{day.month}/{day.year}"))
+    return labels, series, marks
+
+
+def chart_trend(d: PeriodData) -> Figure:
+    labels, series, marks = trend_series(d)
+    with plt.rc_context(FONT):
+        fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
+        x = list(range(len(labels)))
+        top = 1.0
+        for code, label, color, marker in TREND_SERIES:
+            ys = [float("nan") if v is None else v for v in series[code]]
+            ax.plot(x, ys, color=color, marker=marker, label=label)
+            for xi, v in zip(x, series[code]):
+                if v is not None:
+                    ax.annotate(format_vn(v), (xi, v), textcoords="offset points", xytext=(0, 6), ha="center",
+                                fontsize=8, color=color)
+                    top = max(top, v)
+        for pos, text in marks:
+            ax.axvline(pos, color="#C00000", linestyle="--", linewidth=1)
+            ax.text(pos + 0.05, top * 1.12, text, color="#C00000", fontsize=8, va="top")
+        ax.set_xticks(x, labels)
+        ax.set_ylim(0, top * 1.18)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: format_vn(v)))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
+        ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
+        ax.set_ylabel("Số hợp tác xã")
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        incomplete = any(label.endswith("*") for label in labels)
+        note = ("Nguồn: kho dữ liệu kttt (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ liệu để trống"
+                + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        fig.text(0.01, 0.01, note, fontsize=8, color="#555555", ha="left", va="bottom")
+    return fig
+
+
 CHARTS = {
     "bieu_do_linh_vuc.png": chart_sectors,
     "bieu_do_tinh_trang.png": chart_status,
     "bieu_do_don_vi.png": chart_units,
+    "bieu_do_xu_huong.png": chart_trend,
 }
 
 

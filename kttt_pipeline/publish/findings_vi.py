@@ -19,6 +19,8 @@ KIND_VI: dict[str, str] = {
     "WORDS_DROPPED": "Ô số có kèm chữ (đã bỏ phần chữ)",
     "GRADE_MISSING": "HTX đang hoạt động chưa được xếp loại",
     "SECTOR_UNKNOWN": "Lĩnh vực không có trong danh mục (tính vào lĩnh vực khác)",
+    "COOP_VANISHED": "HTX có trong kỳ trước, kỳ này không có trong danh sách và chưa giải thể",
+    "PERIOD_JUMP": "Số liệu của đơn vị thay đổi bất thường so với quý trước",
 }
 
 SEVERITY_VI: dict[str, str] = {
@@ -50,6 +52,7 @@ RULE_VI: dict[str, str] = {
     "3": "Danh mục lĩnh vực, tình trạng, xếp loại (§3)",
     "11": "Đơn vị hành chính có hiệu lực trong kỳ (§11)",
     "11.1": "Quy đổi số liệu theo đơn vị hành chính mới (§11.1)",
+    "so_sanh_ky": "So sánh với quý trước trong kho dữ liệu",
 }
 
 

@@ -48,6 +48,20 @@ def _chiem(part: float | None, whole: float | None, suffix: str = "") -> str:
     return f" (chiếm {pct}{suffix})" if pct is not None else ""
 
 
+def compared_with_year_ago(d: PeriodData, code: str, subject: str = "") -> str:
+    """``, tăng 3,1% so với cùng kỳ năm 2023`` (or ``giảm``; ``, bằng cùng kỳ năm 2023`` when the change rounds
+    to zero); "" when the same quarter a year earlier is not in the warehouse or the figure is undefined. The
+    change is computed from the two periods' figures and printed with one decimal, as the plan writes it."""
+    change = d.change_vs_year_ago(code)
+    if change is None:
+        return ""
+    year = d.year_ago_period.year
+    text = format_vn(abs(change), 1)
+    if text == format_vn(0, 1):
+        return f", {subject}bằng cùng kỳ năm {year}"
+    return f", {subject}{'tăng' if change > 0 else 'giảm'} {text}% so với cùng kỳ năm {year}"
+
+
 def _sentences_htx(d: PeriodData) -> list[str]:
     v = d.value
     total = v("HTX_TOTAL")
@@ -55,7 +69,7 @@ def _sentences_htx(d: PeriodData) -> list[str]:
     if total is None:
         return ["Chưa có số liệu về hợp tác xã của kỳ báo cáo."]
     year = d.period.year
-    first = f"Đến {d.end_vi}, toàn tỉnh có {_n(total)} HTX"
+    first = f"Đến {d.end_vi}, toàn tỉnh có {_n(total)} HTX{compared_with_year_ago(d, 'HTX_TOTAL')}"
     plan = d.pct_of_plan("HTX_TOTAL") if d.target("HTX_TOTAL") is not None else None
     if plan is not None:
         first += f" (đạt {format_pct(plan)} kế hoạch năm {year})"
@@ -114,9 +128,11 @@ def _sentences_htx(d: PeriodData) -> list[str]:
 
     people = []
     if v("HTX_MEMBERS") is not None:
-        people.append(f"Tổng số thành viên HTX là {_n(v('HTX_MEMBERS'), 'người')} người")
+        people.append(f"Tổng số thành viên HTX là {_n(v('HTX_MEMBERS'), 'người')} người"
+                      f"{compared_with_year_ago(d, 'HTX_MEMBERS')}")
     if v("HTX_WORKERS") is not None:
-        s = f"tổng số lao động thường xuyên trong HTX là {_n(v('HTX_WORKERS'), 'người')} người"
+        s = f"tổng số lao động thường xuyên trong HTX là {_n(v('HTX_WORKERS'), 'người')} người" \
+            f"{compared_with_year_ago(d, 'HTX_WORKERS')}"
         if v("HTX_MEMBER_WORKERS") is not None:
             s += f", trong đó {_n(v('HTX_MEMBER_WORKERS'), 'người')} lao động là thành viên HTX " \
                  f"(chiếm {_pct(v('HTX_MEMBER_WORKERS'), v('HTX_WORKERS'))})" if v("HTX_WORKERS") else \
@@ -126,13 +142,15 @@ def _sentences_htx(d: PeriodData) -> list[str]:
         out.append("; ".join(people) + ".")
     managers = v("HTX_MANAGERS")
     if managers is not None:
-        s = f"Tổng số cán bộ quản lý HTX là {_n(managers, 'người')} người"
+        s = f"Tổng số cán bộ quản lý HTX là {_n(managers, 'người')} người" \
+            f"{compared_with_year_ago(d, 'HTX_MANAGERS')}"
         parts = []
         for code, phrase in (("HTX_MANAGERS_PRIMARY_SECONDARY", "trình độ sơ cấp, trung cấp"),
                              ("HTX_MANAGERS_COLLEGE_PLUS", "trình độ cao đẳng, đại học trở lên")):
             if v(code) is not None:
                 pct = _pct(v(code), managers)
-                parts.append(f"{phrase} {_n(v(code), 'người')} người" + (f" (chiếm {pct})" if pct else ""))
+                parts.append(f"{phrase} {_n(v(code), 'người')} người" + (f" (chiếm {pct})" if pct else "")
+                             + compared_with_year_ago(d, code))
         if parts:
             s += ", trong đó " + _join(parts, "; ")
         out.append(s + ".")
@@ -176,6 +194,7 @@ def _sentences_others(d: PeriodData) -> list[str]:
         s = f"Toàn tỉnh có {_n(tht, 'THT')} tổ hợp tác"
         if v("THT_MEMBERS") is not None:
             s += f" với {_n(v('THT_MEMBERS'), 'người')} thành viên"
+        s += compared_with_year_ago(d, "THT_TOTAL", "số tổ hợp tác ")
         parts = []
         for code, phrase in THT_SECTOR_PHRASES:
             count = v(f"THT_SECTOR_{code}")

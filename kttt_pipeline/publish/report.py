@@ -6,19 +6,28 @@
 ``bieu_do_linh_vuc.png``                 cooperatives by sector
 ``bieu_do_tinh_trang.png``               cooperatives by status and grade
 ``bieu_do_don_vi.png``                   cooperatives by reporting unit
+``bieu_do_xu_huong.png``                 trend of the last eight quarters loaded (issue 16)
+``so_sanh.json``                         the earlier periods compared with and a digest of their figures
 =====================================  ==========================================================
 
 The warehouse is read once; every document is written from the same snapshot.
+
+Staleness (issue 16): a period's documents compare it with earlier periods. ``so_sanh.json`` records, for each
+earlier period read (the same quarter a year earlier, the previous quarter, the trend's quarters), a digest of its
+figures as they were (null: not loaded). :func:`stale_reports` compares those digests with the warehouse now: a
+re-run of an earlier quarter that changes its figures (or loads a quarter that was missing) makes every later
+published period that read it stale; the warehouse asset lists them in its metadata and logs a warning.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from ..periods import Period
-from . import load_period_data
+from . import PeriodData, load_period_data
 from .appendix import write_appendix_data
 from .charts import write_charts_data
 from .paragraph import write_paragraph_data
@@ -28,7 +37,7 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     """Write the published documents of ``period``; returns ``{name: path}``.
 
     Keys: ``appendix``, ``paragraph_md``, ``paragraph_txt`` (``paragraph_docx``), ``chart_sectors``,
-    ``chart_status``, ``chart_units``.
+    ``chart_status``, ``chart_units``, ``chart_trend``.
     """
     p = Period.parse(period)
     out_dir = Path(reports_dir) / p.key
@@ -39,7 +48,60 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     for path in write_paragraph_data(data, out_dir):
         outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
     names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
-             "bieu_do_don_vi.png": "chart_units"}
+             "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
     for path in write_charts_data(data, out_dir):
         outputs[names.get(path.name, path.stem)] = path
+    manifest = out_dir / MANIFEST
+    manifest.write_text(json.dumps(comparison_manifest(engine, data), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+    outputs["comparisons"] = manifest
     return outputs
+
+
+MANIFEST = "so_sanh.json"
+
+
+def compared_periods(data: PeriodData) -> list[str]:
+    """The earlier periods the documents of ``data`` read, loaded or not (oldest first)."""
+    keys = {data.year_ago_period.key, data.period.previous().key}
+    keys |= {f.period.key for f in data.trend if f.period != data.period}
+    return sorted(keys, key=Period.parse)
+
+
+def comparison_manifest(engine: Engine, data: PeriodData) -> dict:
+    from ..warehouse.history import fingerprint
+
+    return {"period": data.period.key,
+            "compared_with": {k: fingerprint(engine, k) for k in compared_periods(data)}}
+
+
+def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | None]) -> list[str]:
+    """The periods whose figures differ from those the documents were written with (a digest changed, a period
+    loaded since or deleted since)."""
+    return sorted((k for k in recorded if recorded[k] != now.get(k)), key=Period.parse)
+
+
+def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None = None) -> dict[str, list[str]]:
+    """Published periods under ``reports_dir`` whose comparisons no longer match the warehouse:
+    ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
+    loaded) is checked, in the reports that read it."""
+    from ..warehouse.history import fingerprint
+
+    out: dict[str, list[str]] = {}
+    cache: dict[str, str | None] = {}
+    for path in sorted(Path(reports_dir).glob(f"*/{MANIFEST}")):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            recorded = dict(manifest["compared_with"])
+            period = str(manifest["period"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if changed is not None:
+            if changed not in recorded:
+                continue
+            recorded = {changed: recorded[changed]}
+        now = {k: cache[k] if k in cache else cache.setdefault(k, fingerprint(engine, k)) for k in recorded}
+        stale = changed_comparisons(recorded, now)
+        if stale:
+            out[period] = stale
+    return dict(sorted(out.items(), key=lambda kv: Period.parse(kv[0])))

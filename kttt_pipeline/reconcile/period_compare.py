@@ -128,3 +128,89 @@ def vanished_cooperatives(previous: pd.DataFrame, current: pd.DataFrame,
         out.append(Vanished(code, str(rec.unit_code), str(rec.name),
                             getattr(rec, "source_file", None)))
     return sorted(out, key=lambda v: (len(v.unit_code_before), v.unit_code_before, v.tax_code))
+
+
+# ---- findings (COOP_VANISHED, PERIOD_JUMP) ------------------------------------------------------------------
+
+@dataclass
+class PreviousQuarter:
+    """The previous quarter as the warehouse holds it: its cooperatives and its unit-level figures on the units
+    of the period compared (``rpt_indicator_restated`` when it was reported by another tier, spec §11.1)."""
+
+    period: Period
+    cooperative: pd.DataFrame  # tax_code, in_total, unit_code, name, source_file
+    indicators: pd.DataFrame  # unit_code, indicator_code, value
+    restated: bool = False
+    unit_names: dict[str, str] | None = None  # unit_code → "huyện Cô Tô" (the former units included)
+
+
+def _vn(value: float) -> str:
+    from ..publish.numfmt import format_vn
+
+    return format_vn(value, 0 if float(value) == int(value) else 1)
+
+
+def comparison_findings(previous: PreviousQuarter | None, period: Period, cooperative: pd.DataFrame,
+                        tax_register: pd.DataFrame | None, rpt_indicator: pd.DataFrame,
+                        reporting_units: set[str], unit_names: dict[str, str] | None = None,
+                        thresholds: tuple[JumpThreshold, ...] | None = None,
+                        missing_units: set[str] | None = None) -> list:
+    """COOP_VANISHED and PERIOD_JUMP findings of ``period`` against ``previous`` (none without it).
+
+    * COOP_VANISHED: entity_key the tax code; unit_code the unit the cooperative was counted in when that unit
+      reports for ``period`` too, else null (across the reform its current unit cannot be known) with the former
+      unit named in the detail. value_reported = where it was counted before, value_computed = "không có".
+      A unit that sent nothing this quarter (``missing_units``, UNIT_MISSING says so) loses no cooperative:
+      within one tier its former cooperatives are not compared; across the reform (the former unit does not
+      report any more) nothing is compared while any unit is missing, since the cooperative may be in it.
+    * PERIOD_JUMP: unit_code the unit, entity_key the indicator code; value_reported = this quarter's figure,
+      value_computed = the previous quarter's (both in the detail too).
+    """
+    from ..findings import Finding
+    from ..vocabulary import indicators as vocab_indicators
+
+    if previous is None:
+        return []
+    names = dict(previous.unit_names or {})
+    names.update(unit_names or {})
+    prev_key, cur_key = previous.period.key, period.key
+    out: list[Finding] = []
+    missing = set(missing_units or ())
+    for v in vanished_cooperatives(previous.cooperative, cooperative, tax_register):
+        former = names.get(v.unit_code_before, f"đơn vị mã {v.unit_code_before}")
+        same_unit = v.unit_code_before in reporting_units and not previous.restated
+        if (same_unit and v.unit_code_before in missing) or (not same_unit and missing):
+            continue
+        out.append(Finding(
+            "COOP_VANISHED",
+            f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before}) "
+            f"nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải thể: "
+            "đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
+            unit_code=v.unit_code_before if same_unit else None, entity_key=v.tax_code,
+            source_file=v.source_file_before if isinstance(v.source_file_before, str) else None,
+            value_reported=f"kỳ {prev_key}: {former}", value_computed=f"kỳ {cur_key}: không có",
+            rule="so_sanh_ky"))
+    meta = {i.code: i for i in vocab_indicators()}
+    thresholds = jump_thresholds() if thresholds is None else thresholds
+    current = rpt_indicator[rpt_indicator["unit_code"].astype(str).isin(reporting_units)]
+    where = " (số quy đổi theo đơn vị hiện nay)" if previous.restated else ""
+    by_code = {t.indicator_code: t for t in thresholds}
+    for j in period_jumps(previous.indicators, current, period, thresholds):
+        th = by_code[j.indicator_code]
+        m = meta.get(j.indicator_code)
+        label = m.name_vi if m else j.indicator_code
+        unit = names.get(j.unit_code, j.unit_code)
+        move = j.current - j.previous
+        pct = f" ({'+' if move > 0 else '-'}{_vn(round(abs(move) / abs(j.previous) * 100, 1))}%)" if j.previous else ""
+        explained = (f"; số HTX thành lập mới trừ giải thể trong quý giải thích {_vn(j.explained)}"
+                     if th.explained_by else "")
+        out.append(Finding(
+            "PERIOD_JUMP",
+            f"{label} của {unit}: kỳ {cur_key} là {_vn(j.current)}, kỳ trước ({prev_key}) là {_vn(j.previous)}"
+            f"{where}, thay đổi {'+' if move > 0 else ''}{_vn(move)}{pct}{explained}; phần không giải thích được "
+            f"({_vn(abs(j.unexplained))}) vượt ngưỡng ({_vn(th.relative * 100)}% và {_vn(th.absolute)}): đề nghị "
+            "kiểm tra lại danh sách của đơn vị",
+            unit_code=j.unit_code, entity_key=j.indicator_code,
+            value_reported=repr(float(j.current)).removesuffix(".0"),
+            value_computed=repr(float(j.previous)).removesuffix(".0"), rule="so_sanh_ky"))
+    return out

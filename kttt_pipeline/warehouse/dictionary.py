@@ -14,11 +14,26 @@ from pathlib import Path
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKeyConstraint, Integer, Table, Text
 from sqlalchemy import UniqueConstraint
 
+from ..findings import KINDS
 from .models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 
 #: (title, what it answers, SQL) — portable SQL, run by the tests on both engines
+#: keys of the finding kinds whose rows an analyst must read differently (issue 16)
+KIND_NOTES: dict[str, str] = {
+    "COOP_VANISHED": "a cooperative, by its tax code, counted in the previous quarter and neither listed (in any "
+                     "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "
+                     "unit_code = the unit it was counted in when that unit still reports, else null (across the "
+                     "2025 reform its current unit cannot be known; the detail names the former unit); "
+                     "value_reported = where it was before, value_computed = 'không có'.",
+    "PERIOD_JUMP": "a unit's HTX_TOTAL, HTX_MEMBERS or HTX_WORKERS moved against the previous quarter (restated on "
+                   "the current units across the reform) by more than both thresholds of "
+                   "vocab/period_jump_thresholds.csv, net of the quarter's new and dissolved cooperatives. "
+                   "entity_key = indicator code; value_reported = this quarter's figure, value_computed = the "
+                   "previous quarter's.",
+}
+
 EXAMPLE_QUERIES: list[tuple[str, str, str]] = [
     (
         "Province headline figures of a quarter against the year's plan",
@@ -70,6 +85,40 @@ SELECT d.period, d.entity_key, d.detail
 FROM dq_issue d
 WHERE d.kind = 'COMMUNE_UNPLACED'
 ORDER BY d.period, d.entity_key;""",
+    ),
+    (
+        "The province against the previous quarter and the same quarter a year earlier",
+        "The headline figures with the previous quarter's and the previous year's values and the change in "
+        "percent (null where the earlier quarter is not loaded). The province compares directly across the reform.",
+        """SELECT h.indicator_code, h.value, h.previous_quarter, h.previous_quarter_value,
+       h.previous_year_period, h.previous_year_value,
+       ROUND(CAST(h.change_vs_previous_year_pct AS NUMERIC), 1) AS pct_vs_year_ago
+FROM v_indicator_history h
+JOIN admin_unit u ON u.unit_code = h.unit_code AND u.level = 'province'
+WHERE h.period = '2025-Q3'
+  AND h.indicator_code IN ('HTX_TOTAL', 'HTX_ACTIVE', 'HTX_NEW', 'HTX_MEMBERS', 'HTX_WORKERS')
+ORDER BY h.indicator_code;""",
+    ),
+    (
+        "Each current unit against the same quarter a year earlier, across the reform",
+        "A ward's or commune's cooperatives now and a year earlier, the earlier figure restated from the former "
+        "districts' returns (spec §11.1); the units whose count fell most first.",
+        """SELECT unit_code, unit_name, value, previous_year_period, previous_year_value,
+       ROUND(CAST(change_vs_previous_year_pct AS NUMERIC), 1) AS pct_vs_year_ago
+FROM v_indicator_comparable
+WHERE period = '2025-Q3' AND indicator_code = 'HTX_TOTAL' AND source = 'reported'
+ORDER BY value - COALESCE(previous_year_value, value), unit_code;""",
+    ),
+    (
+        "What vanished or jumped since the previous quarter",
+        "Cooperatives counted in the previous quarter that this quarter neither lists nor reports dissolved "
+        "(COOP_VANISHED, keyed by tax code; unit_code is the former unit when it still reports, else null), and "
+        "units whose figures moved more than the thresholds of vocab/period_jump_thresholds.csv (PERIOD_JUMP, "
+        "keyed by indicator code; value_reported is this quarter's figure, value_computed the previous one's).",
+        """SELECT d.kind, d.unit_code, d.entity_key, d.value_reported, d.value_computed, d.detail
+FROM dq_issue d
+WHERE d.period = '2025-Q3' AND d.kind IN ('COOP_VANISHED', 'PERIOD_JUMP')
+ORDER BY d.kind, d.unit_code, d.entity_key;""",
     ),
 ]
 
@@ -166,6 +215,9 @@ def render() -> str:
         lines += [f"### {name}", "", _cell(about), "", "| column | description |", "|---|---|"]
         lines += [f"| `{c}` | {_cell(d)} |" for c, d in columns]
         lines.append("")
+    lines += ["## Finding kinds (`dq_issue.kind`)", "", "| kind | severity | label for the signer |", "|---|---|---|"]
+    lines += [f"| `{kind}` | {sev} | {_cell(label)} |" for kind, (sev, label) in KINDS.items()]
+    lines += [""] + [f"* `{kind}`: {_cell(note)}" for kind, note in KIND_NOTES.items()] + [""]
     lines += ["## Example queries", "", "They run unchanged on SQLite and PostgreSQL.", ""]
     for i, (title, about, sql) in enumerate(EXAMPLE_QUERIES, 1):
         lines += [f"### {i}. {title}", "", about, "", "```sql", sql, "```", ""]

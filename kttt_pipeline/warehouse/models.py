@@ -517,6 +517,14 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("previous_period", "The previous period loaded for this unit and indicator (null for the first)."),
             ("previous_value", "Value in previous_period."),
             ("change", "value − previous_value (null when either is null)."),
+            ("previous_quarter", "The quarter before period ('2024-Q4' for '2025-Q1'), loaded or not."),
+            ("previous_quarter_value", "Value in previous_quarter (null when that quarter is not loaded). Cumulative "
+                                       "figures restart on 1 January: a Q1 value is not comparable with Q4's."),
+            ("previous_year_period", "The same quarter a year earlier ('2023-Q3' for '2024-Q3')."),
+            ("previous_year_value", "Value in previous_year_period (null when not loaded). Across the 2025 reform a "
+                                    "unit's code may name another unit: compare units in v_indicator_comparable."),
+            ("change_vs_previous_year_pct", "100 × (value − previous_year_value) / previous_year_value (null when "
+                                            "either is null or the earlier value is 0)."),
         ],
     ),
     "v_indicator_comparable": (
@@ -534,6 +542,14 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
                        "'restated' (re-counted from the former districts' returns)."),
             ("is_complete", "False when some reporting unit of the period sent nothing (period_status.is_complete): "
                             "the figure is then a sum over the units present."),
+            ("previous_quarter", "The quarter before period, loaded or not."),
+            ("previous_quarter_value", "The series' value in previous_quarter (reported or restated; null when not "
+                                       "loaded)."),
+            ("previous_year_period", "The same quarter a year earlier."),
+            ("previous_year_value", "The series' value in previous_year_period: across the reform, the former "
+                                    "period restated on the current unit (null when not loaded)."),
+            ("change_vs_previous_year_pct", "100 × (value − previous_year_value) / previous_year_value (null when "
+                                            "either is null or the earlier value is 0)."),
         ],
     ),
     "v_findings_by_unit": (

@@ -1,0 +1,217 @@
+"""Earlier periods as the warehouse holds them, for comparisons (issue 16).
+
+Read-only, tables reflected (like :mod:`kttt_pipeline.publish`), SQLAlchemy Core with bound parameters, the same
+on SQLite and PostgreSQL. A period that is not loaded yields ``None``; nothing is ever invented as zero.
+
+Across the 2025 reform the reporting tier changes (districts → communes): unit-level figures of an earlier period
+reported by another tier are read from ``rpt_indicator_restated`` (restated on the current units); within one
+tier, and always for the province, from ``rpt_indicator``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import MetaData, Table, select
+from sqlalchemy.engine import Engine
+
+from ..periods import Period
+
+_TABLES = ("rpt_indicator", "rpt_indicator_restated", "admin_unit", "cooperative", "period_status")
+
+
+@dataclass
+class PeriodFigures:
+    """One earlier period's figures, as a comparison reads them."""
+
+    period: Period
+    #: the province's figures (rpt_indicator, always compared directly)
+    province: dict[str, float | None]
+    #: unit_code → indicator_code → value, on the units of the period compared with
+    units: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: True when ``units`` are rpt_indicator_restated's rows (the earlier period was reported by another tier)
+    restated: bool = False
+    #: the reporting tier of the period ("district" / "commune")
+    level: str = ""
+    is_complete: bool = True
+
+    def value(self, code: str, unit_code: str | None = None) -> float | None:
+        if unit_code is None:
+            return self.province.get(code)
+        return self.units.get(unit_code, {}).get(code)
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        value = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _reflect(engine: Engine) -> dict[str, Table]:
+    md = MetaData()
+    md.reflect(engine, only=lambda name, _md: name in _TABLES)
+    return {name: md.tables[name] for name in _TABLES if name in md.tables}
+
+
+def loaded_periods(engine: Engine) -> list[Period]:
+    """Every period with indicators in the warehouse, oldest first."""
+    tables = _reflect(engine)
+    t = tables.get("rpt_indicator")
+    if t is None:
+        return []
+    with engine.connect() as conn:
+        keys = [r[0] for r in conn.execute(select(t.c.period).distinct())]
+    return sorted(Period.parse(k) for k in keys)
+
+
+def _province_code(admin: list[dict[str, Any]]) -> str | None:
+    return next((str(u["unit_code"]) for u in admin if str(u.get("level")) == "province"), None)
+
+
+def _level_of(unit_codes: set[str], admin: list[dict[str, Any]]) -> str:
+    """The reporting tier of a period: the commonest level among the units with figures (province excluded)."""
+    level_of = {str(u["unit_code"]): str(u.get("level") or "") for u in admin}
+    levels = [level_of.get(c, "") for c in unit_codes if level_of.get(c) not in (None, "", "province")]
+    return max(set(levels), key=levels.count) if levels else ""
+
+
+def period_figures(engine: Engine, period: Period | str, current_level: str | None = None, *,
+                   units: bool = True) -> PeriodFigures | None:
+    """The figures of ``period`` as a later period of tier ``current_level`` compares with them (None when the
+    period is not in the warehouse). ``current_level`` None: the period's own tier (no restatement).
+    ``units`` False: the province's figures only (a trend)."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    tables = _reflect(engine)
+    t = tables.get("rpt_indicator")
+    if t is None:
+        return None
+    with engine.connect() as conn:
+        a = tables.get("admin_unit")
+        admin = [dict(r._mapping) for r in conn.execute(select(a))] if a is not None else []
+        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)
+        if not units and _province_code(admin) is not None:
+            stmt = stmt.where(t.c.unit_code == _province_code(admin))
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+        if not rows:
+            return None
+        s = tables.get("period_status")
+        status = [dict(r._mapping) for r in conn.execute(select(s).where(s.c.period == p.key))] if s is not None else []
+        province = _province_code(admin)
+        codes = {str(r["unit_code"]) for r in rows} - {province}
+        level = _level_of(codes, admin)
+        restated = units and bool(current_level) and bool(level) and level != current_level
+        unit_rows = rows
+        if restated:
+            rt = tables.get("rpt_indicator_restated")
+            unit_rows = [dict(r._mapping) for r in conn.execute(
+                select(rt.c.unit_code, rt.c.indicator_code, rt.c.value).where(rt.c.period == p.key))] \
+                if rt is not None else []
+    prov: dict[str, float | None] = {}
+    units: dict[str, dict[str, float | None]] = {}
+    for r in rows:
+        if str(r["unit_code"]) == province:
+            prov[str(r["indicator_code"])] = _num(r["value"])
+    for r in unit_rows:
+        if str(r["unit_code"]) != province:
+            units.setdefault(str(r["unit_code"]), {})[str(r["indicator_code"])] = _num(r["value"])
+    complete = True
+    if status:
+        v = status[0].get("is_complete")
+        complete = bool(v) if not isinstance(v, str) else v.strip().lower() in {"1", "true", "t"}
+    return PeriodFigures(p, prov, units, restated, level, complete)
+
+
+def indicator_frame(figures: PeriodFigures) -> pd.DataFrame:
+    """The unit-level figures as an ``rpt_indicator``-shaped frame (unit_code, indicator_code, value)."""
+    rows = [(u, c, v) for u, vals in figures.units.items() for c, v in vals.items()]
+    return pd.DataFrame(rows, columns=["unit_code", "indicator_code", "value"])
+
+
+def period_cooperatives(engine: Engine, period: Period | str) -> pd.DataFrame | None:
+    """The cooperatives of ``period`` (tax_code, in_total, unit_code, name, source_file), None when not loaded."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    t = _reflect(engine).get("cooperative")
+    cols = ["tax_code", "in_total", "unit_code", "name", "source_file"]
+    if t is None:
+        return None
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(*[t.c[c] for c in cols]).where(t.c.period == p.key))]
+    if not rows:
+        return None
+    return pd.DataFrame(rows, columns=cols)
+
+
+def fingerprint(engine: Engine, period: Period | str) -> str | None:
+    """A digest of the figures of ``period`` a comparison reads (rpt_indicator and rpt_indicator_restated): it
+    changes exactly when a reload changes a figure. None when the period is not loaded."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    tables = _reflect(engine)
+    h = hashlib.sha256()
+    found = False
+    with engine.connect() as conn:
+        for name in ("rpt_indicator", "rpt_indicator_restated"):
+            t = tables.get(name)
+            if t is None:
+                continue
+            rows = sorted((str(u), str(c), "" if (v := _num(val)) is None else repr(round(v, 6)))
+                          for u, c, val in conn.execute(
+                              select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)))
+            found = found or (name == "rpt_indicator" and bool(rows))
+            for row in rows:
+                h.update(f"{name}|{'|'.join(row)}\n".encode())
+    return h.hexdigest()[:16] if found else None
+
+
+def tier_change_days(admin: list[dict[str, Any]]) -> list[dt.date]:
+    """Days the province's reporting units changed (1/7/2025): the first day of children of the province that
+    begin the day after other children end. From the unit register only; nothing in code names the date."""
+    province = _province_code(admin)
+
+    def day(v: Any) -> dt.date | None:
+        if v is None or v == "":
+            return None
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        try:
+            return dt.date.fromisoformat(str(v)[:10])
+        except ValueError:
+            return None
+
+    children = [u for u in admin if str(u.get("parent_code") or "") == str(province)]
+    ends = {d for u in children if (d := day(u.get("valid_to"))) is not None}
+    starts = {d for u in children if (d := day(u.get("valid_from"))) is not None}
+    return sorted(s for s in starts if s - dt.timedelta(days=1) in ends)
+
+
+def previous_quarter(engine: Engine, period: Period | str, current_level: str):
+    """The quarter before ``period`` as the reconciliation compares with it
+    (:class:`kttt_pipeline.reconcile.period_compare.PreviousQuarter`), None when it is not in the warehouse."""
+    from ..reconcile.period_compare import PreviousQuarter
+
+    p = Period.parse(period) if isinstance(period, str) else period
+    prev = p.previous()
+    figures = period_figures(engine, prev, current_level)
+    coops = period_cooperatives(engine, prev)
+    if figures is None or coops is None:
+        return None
+    names: dict[str, str] = {}
+    a = _reflect(engine).get("admin_unit")
+    if a is not None:
+        with engine.connect() as conn:
+            for u in conn.execute(select(a.c.unit_code, a.c.kind_vi, a.c.name_vi)):
+                names[str(u.unit_code)] = f"{u.kind_vi or ''} {u.name_vi or ''}".strip()
+    return PreviousQuarter(prev, coops, indicator_frame(figures), figures.restated, names)
