@@ -328,6 +328,7 @@ class _Table:
         self.layout, self.w, self.record = layout, w, record
         height = layout.header_rows if record == "cooperative" else 1
         units_row = layout.units_row and height < 3 and record == "cooperative"
+        self.units_row = units_row
         self.height = height + (1 if units_row else 0)
         self.slots: list[tuple[str | None, int]] = []  # (group, sub-column) per sheet column; None: spacer
         self.headers: list[list[str | None]] = []
@@ -360,9 +361,10 @@ class _Table:
             return
         if not self.layout.merge_header:
             if self.layout.span_first_only:  # a parent typed once, over its first child only ("centre across")
-                for k in range(self.height):
+                for k in range(self.height - (1 if self.units_row else 0)):  # a parent, never a unit
                     for c in range(self.width - 1, 0, -1):
-                        if self.headers[c][k] and self.headers[c - 1][k] == self.headers[c][k]:
+                        if self.headers[c][k] and self.headers[c - 1][k] == self.headers[c][k] and \
+                                self.slots[c][0] == self.slots[c - 1][0]:
                             sheet.rows[top + k - 1][c] = None
             return
         # horizontal merges of a parent over its children, vertical merges of a cell with nothing under it
