@@ -8,8 +8,9 @@ compare logic (tests/contract_periods/compare.py, compare2.py). The list of mism
 
 The generators of p1, p3 and p4 write .xls/.ods/.xlsm and formula workbooks through LibreOffice: without soffice
 those tests are skipped, except under CI / `make test` (conftest.strict_tools()), where they fail.
-Generation is the slow part (LibreOffice, one start per workbook): a session fixture starts the generators of all
-selected periods at once, in parallel, each with its own LibreOffice profile.
+Generation is the slow part (LibreOffice, one start per workbook, mostly waiting): a session fixture generates and
+publishes all selected periods at once, in parallel, each generator with its own LibreOffice profile; each test
+then waits for its period and compares.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,30 +63,37 @@ def _selected(session) -> list[str]:
     return out
 
 
+def _generate_and_publish(pid: str, base: Path) -> dict:
+    """Generate period pid into base/pid, then publish it with `kttt materialize` into base/pid_run."""
+    gen, _cmp, period, extra, _needs = PERIODS[pid]
+    home = base / f"{pid}_home"  # a private LibreOffice profile: parallel generators do not share one
+    home.mkdir()
+    out, work = base / pid, base / f"{pid}_run"
+    work.mkdir()
+    result = {"out": out, "db": work / "w.db"}
+    g = subprocess.run([sys.executable, str(HERE / gen), str(out)], cwd=HERE, env={**os.environ, "HOME": str(home)},
+                       capture_output=True, text=True, timeout=GENERATE_TIMEOUT)
+    result["generate"] = g
+    if g.returncode != 0:
+        return result
+    # generated in place: the resubmissions' modification times are the generator's
+    result["materialize"] = subprocess.run(
+        [KTTT, "materialize", "--period", period, "--raw-dir", str(out / "raw"), "--warehouse",
+         f"sqlite:///{result['db']}", "--reports-dir", str(work / "reports"), *extra],
+        cwd=work, capture_output=True, text=True, timeout=GENERATE_TIMEOUT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("KTTT_")},
+    )
+    return result
+
+
 @pytest.fixture(scope="session")
-def generated(request, tmp_path_factory):
-    """Start the generators of every selected period in parallel; return {pid: (process, output dir, log)}.
+def published(request, tmp_path_factory):
+    """Generate and publish every selected period, all at once (threads running subprocesses): {pid: future}.
     Periods whose generator needs a missing soffice are left out (the test then skips, or fails under CI)."""
     base = tmp_path_factory.mktemp("contract_periods")
-    started = {}
-    for pid in _selected(request.session):
-        gen, _cmp, _period, _extra, needs_soffice = PERIODS[pid]
-        if needs_soffice and not shutil.which("soffice"):
-            continue
-        home = base / f"{pid}_home"  # a private LibreOffice profile: parallel generators do not share one
-        home.mkdir()
-        out = base / pid
-        log = open(base / f"{pid}_generate.log", "w")
-        env = {**os.environ, "HOME": str(home)}
-        proc = subprocess.Popen([sys.executable, str(HERE / gen), str(out)], cwd=HERE, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-        started[pid] = (proc, out, log)
-    yield started
-    for proc, _out, log in started.values():
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        log.close()
+    pids = [p for p in _selected(request.session) if not (PERIODS[p][4] and not shutil.which("soffice"))]
+    with ThreadPoolExecutor(max_workers=max(1, len(pids))) as pool:
+        yield {pid: pool.submit(_generate_and_publish, pid, base) for pid in pids}
 
 
 def _load_compare(name: str):
@@ -95,27 +104,18 @@ def _load_compare(name: str):
 
 
 @pytest.mark.parametrize("pid", list(PERIODS))
-def test_contract_period_publishes_exactly(pid, generated, tmp_path):
+def test_contract_period_publishes_exactly(pid, published):
     gen, compare, period, extra, needs_soffice = PERIODS[pid]
     if needs_soffice:
         reason = _soffice_missing()
         if reason:
             pytest.skip(reason)
-    proc, out, log = generated[pid]
-    rc = proc.wait(timeout=GENERATE_TIMEOUT)
-    log.flush()
-    gen_log = Path(log.name).read_text(errors="replace")
-    assert rc == 0, f"{gen} failed ({rc}):\n{gen_log}"
-    raw = out / "raw"  # generated in place: the resubmissions' modification times are the generator's
-    assert (out / "expected.json").is_file() and raw.is_dir(), gen_log
-
-    db = tmp_path / "w.db"
-    run = subprocess.run(
-        [KTTT, "materialize", "--period", period, "--raw-dir", str(raw), "--warehouse", f"sqlite:///{db}",
-         "--reports-dir", str(tmp_path / "reports"), *extra],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900,
-        env={k: v for k, v in os.environ.items() if not k.startswith("KTTT_")},
-    )
+    res = published[pid].result(timeout=2 * GENERATE_TIMEOUT)
+    g = res["generate"]
+    assert g.returncode == 0, f"{gen} failed ({g.returncode}):\n{g.stdout[-4000:]}\n{g.stderr[-4000:]}"
+    out, db = res["out"], res["db"]
+    assert (out / "expected.json").is_file() and (out / "raw").is_dir(), g.stdout
+    run = res["materialize"]
     assert run.returncode == 0, f"kttt materialize failed ({run.returncode}):\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
     assert db.is_file(), run.stdout[-4000:]
 
