@@ -209,9 +209,10 @@ def _style(cell, *, bold: bool = False, italic: bool = False, size: float = BODY
     # assigning a style object makes openpyxl hash it into the workbook's style lists (slow: ~100,000 cells);
     # the resulting style indices depend only on the cell's previous ones and these arguments, so they are
     # computed once per combination and workbook and copied onto the next cells
-    base = getattr(cell, "_style", None)
-    cache = _style_cache(cell.parent.parent) if base is not None else {}
-    key = (tuple(base or ()), bold, italic, size, color, halign, valign, wrap, border, id(fill), indent)
+    base = cell._style  # None: never styled (all defaults)
+    cache = _style_cache(cell.parent.parent)
+    key = (tuple(base) if base is not None else None, bold, italic, size, color, halign, valign, wrap, border,
+           id(fill), indent)
     hit = cache.get(key)
     if hit is not None:
         cell._style = copy(hit[0])
@@ -222,8 +223,7 @@ def _style(cell, *, bold: bool = False, italic: bool = False, size: float = BODY
         cell.border = BORDER
     if fill is not None:
         cell.fill = fill
-    if base is not None:
-        cache[key] = (copy(cell._style), fill)  # the fill is kept so that its id is not reused
+    cache[key] = (copy(cell._style), fill)  # the fill is kept so that its id is not reused
 
 
 def _style_cache(wb: Workbook) -> dict:
