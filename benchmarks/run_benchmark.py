@@ -182,15 +182,17 @@ def startup(raw: Path, work: Path, repeat: int) -> dict[str, list[float]]:
             kttt, "materialize", "--period", "2030-Q2", "--raw-dir", str(empty), "--warehouse",
             f"sqlite:///{work}/empty.db", "--reports-dir", str(work / "empty_reports")],
     }
+    (work / "dh").mkdir(exist_ok=True)
     out: dict[str, list[float]] = {}
     for name, cmd in cmds.items():
         out[name] = []
         for _ in range(repeat):
             t = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env={**os.environ, "DAGSTER_HOME": str(work / "dh")})
+            rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "DAGSTER_HOME": str(work / "dh")}).returncode
             out[name].append(time.perf_counter() - t)
-    (work / "dh").mkdir(exist_ok=True)
+            if rc not in (0, 1):  # 1: check found problems / materialize found no returns, as intended
+                raise RuntimeError(f"{' '.join(cmd)} exited with {rc}")
     return out
 
 
