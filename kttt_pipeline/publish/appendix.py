@@ -20,6 +20,7 @@ number of printed pages of a sheet is its number of row breaks + 1 (``tests/test
 from __future__ import annotations
 
 import math
+from copy import copy
 from functools import lru_cache
 import re
 import textwrap
@@ -205,12 +206,31 @@ def _alignment(halign: str, valign: str, wrap: bool, indent: int) -> Alignment:
 def _style(cell, *, bold: bool = False, italic: bool = False, size: float = BODY_SIZE, color: str | None = None,
            halign: str = "left", valign: str = "center", wrap: bool = True, border: bool = True,
            fill: PatternFill | None = None, indent: int = 0) -> None:
+    # assigning a style object makes openpyxl hash it into the workbook's style lists (slow: ~100,000 cells);
+    # the resulting style indices depend only on the cell's previous ones and these arguments, so they are
+    # computed once per combination and workbook and copied onto the next cells
+    base = cell._style  # None: never styled (all defaults)
+    cache = _style_cache(cell.parent.parent)
+    key = (tuple(base) if base is not None else None, bold, italic, size, color, halign, valign, wrap, border,
+           id(fill), indent)
+    hit = cache.get(key)
+    if hit is not None:
+        cell._style = copy(hit[0])
+        return
     cell.font = _font(size, bold, italic, color)
     cell.alignment = _alignment(halign, valign, wrap, indent)
     if border:
         cell.border = BORDER
     if fill is not None:
         cell.fill = fill
+    cache[key] = (copy(cell._style), fill)  # the fill is kept so that its id is not reused
+
+
+def _style_cache(wb: Workbook) -> dict:
+    cache = getattr(wb, "_kttt_style_cache", None)
+    if cache is None:
+        cache = wb._kttt_style_cache = {}
+    return cache
 
 
 # ---- sheet layout: heights, pagination, print setup ------------------------------------------------------
@@ -222,6 +242,9 @@ def _lines(text: str, width_chars: float, size: float = BODY_SIZE, bold: bool = 
     per_line = max(1, int((width_chars - 1.5) * (BODY_SIZE / size) * (0.95 if bold else 1.08)))
     total = 0
     for para in str(text).split("\n"):
+        if len(para) <= per_line and "\t" not in para:  # fits on one line: what textwrap would say, sooner
+            total += 1
+            continue
         total += max(1, len(textwrap.wrap(para, per_line, break_long_words=True, break_on_hyphens=False)))
     return total
 

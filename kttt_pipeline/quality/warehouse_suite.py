@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import MetaData, Table, select
+from sqlalchemy import column, select, text
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 
 from ..findings import KINDS
@@ -76,10 +77,38 @@ def expectations() -> dict[str, list]:
     }
 
 
-def read_period_table(engine: Engine, table: str, period: str) -> pd.DataFrame:
-    t = Table(table, MetaData(), autoload_with=engine)
+def _columns_checked(expectation_list: list) -> list[str]:
+    """The columns the expectations of one table read (their ``column``, ``column_list`` and row conditions):
+    only these are fetched and validated."""
+    cols: list[str] = []
+
+    def add(name):
+        if name and name not in cols:
+            cols.append(name)
+
+    def walk(cond):  # a row condition: a comparison on one column, or an and/or of conditions
+        if cond is None or isinstance(cond, str):
+            return
+        col = getattr(cond, "column", None)
+        add(getattr(col, "name", col))
+        for sub in getattr(cond, "conditions", None) or []:
+            walk(sub)
+
+    for e in expectation_list:
+        add(getattr(e, "column", None))
+        for c in getattr(e, "column_list", None) or []:
+            add(c)
+        walk(getattr(e, "row_condition", None))
+    return cols
+
+
+def read_period_table(engine: Engine, table: str, period: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The period's rows of ``table`` (only ``columns`` when given), without reflecting the table."""
+    cols = [column(c) for c in columns] if columns else [text("*")]
+    stmt = select(*cols).select_from(sql_table(table)).where(column("period") == period)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(select(t).where(t.c.period == period)).mappings().all())
+        res = conn.execute(stmt)
+        return pd.DataFrame.from_records(res.fetchall(), columns=list(res.keys()))
 
 
 def failures_text_vi(failures: list[dict], limit: int = 10) -> str:
@@ -100,50 +129,86 @@ def failures_text_vi(failures: list[dict], limit: int = 10) -> str:
     return "Kiểm tra dữ liệu kho (Great Expectations) không đạt: " + "; ".join(parts) + more
 
 
+class _Context:
+    """The GX objects of the suite, built once per process: an ephemeral context with one pandas data source,
+    and per table a dataframe asset, its whole-dataframe batch definition, its suite and validation definition.
+    Each run hands the period's frame to its table's batch; the stored validation results are those of the
+    current run only (cleared first), so a run's Data Docs show that run."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.ctx = gx.get_context(mode="ephemeral")
+        # no tqdm bars in the run log or the CLI's output
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        source = self.ctx.data_sources.add_pandas("kttt_warehouse")
+        self.tables: dict[str, tuple[list[str], object]] = {}
+        for table, expectation_list in expectations().items():
+            batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
+            suite = self.ctx.suites.add(gx.ExpectationSuite(name=f"kttt_{table}"))
+            for e in expectation_list:
+                suite.add_expectation(e)
+            vd = self.ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=table))
+            self.tables[table] = (_columns_checked(expectation_list), vd)
+        self.site_dir: Path | None = None
+
+    def clear_results(self) -> None:
+        store = self.ctx.validation_results_store
+        for key in store.list_keys():
+            store.remove_key(key)
+
+    def use_docs_site(self, docs_dir: Path) -> None:
+        """Data Docs of the validation pages and the index only (no expectation-suite or profiling pages)."""
+        if self.site_dir == docs_dir:
+            return
+        if self.site_dir is not None:
+            self.ctx.delete_data_docs_site("kttt")
+        self.ctx.add_data_docs_site(site_name="kttt", site_config={
+            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_section_builders": {"expectations": "None", "profiling": "None"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}})
+        self.site_dir = docs_dir
+
+
+_CONTEXT: _Context | None = None
+
+
+def _context() -> _Context:
+    global _CONTEXT
+    if _CONTEXT is None:
+        _CONTEXT = _Context()
+    return _CONTEXT
+
+
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> SuiteResult:
-    import great_expectations as gx
-
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    ctx = gx.get_context(mode="ephemeral")
-    # no tqdm bars in the run log or the CLI's output
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    site_names = []
+    """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
+    write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""
+    gx_ctx = _context()
+    gx_ctx.clear_results()
+    result = SuiteResult(success=True, docs_index=None)
+    for table, (columns, vd) in gx_ctx.tables.items():
+        frame = read_period_table(engine, table, period, columns)
+        if frame.empty:
+            continue
+        # BASIC: counts and a sample of unexpected values, what the failures and the pages show
+        vr = vd.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
+        for r in vr.results:
+            result.evaluated += 1
+            if not r.success:
+                result.success = False
+                result.failures.append({"table": table, "expectation": r.expectation_config.type,
+                                        "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
+                                        "unexpected_count": (r.result or {}).get("unexpected_count"),
+                                        "partial_unexpected_list": [
+                                            v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                                            for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]]})
     if docs_dir is not None:
         docs_dir = Path(docs_dir).resolve()  # GX wants an absolute base directory (the default reports dir is relative)
         docs_dir.mkdir(parents=True, exist_ok=True)
-        ctx.add_data_docs_site(site_name="kttt", site_config={
-            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}})
-        site_names = ["kttt"]
-    source = ctx.data_sources.add_pandas("kttt_warehouse")
-    result = SuiteResult(success=True, docs_index=None)
-    for table, expectation_list in expectations().items():
-        frame = read_period_table(engine, table, period)
-        if frame.empty:
-            continue
-        asset = source.add_dataframe_asset(table)
-        batch = asset.add_batch_definition_whole_dataframe(f"{table}_{period}")
-        suite = ctx.suites.add(gx.ExpectationSuite(name=f"kttt_{table}"))
-        for e in expectation_list:
-            suite.add_expectation(e)
-        vd = ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=f"{table}_{period}"))
-        cp = ctx.checkpoints.add(gx.Checkpoint(name=f"cp_{table}", validation_definitions=[vd], actions=[]))
-        run = cp.run(batch_parameters={"dataframe": frame})
-        for vr in run.run_results.values():
-            for r in vr.results:
-                result.evaluated += 1
-                if not r.success:
-                    result.success = False
-                    result.failures.append({"table": table, "expectation": r.expectation_config.type,
-                                            "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
-                                            "unexpected_count": (r.result or {}).get("unexpected_count"),
-                                            "partial_unexpected_list": [
-                                                v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
-                                                for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]]})
-    if site_names:
-        ctx.build_data_docs(site_names=site_names)  # once, for every table's validation
-    if docs_dir is not None and (docs_dir / "index.html").is_file():
-        result.docs_index = docs_dir / "index.html"
+        gx_ctx.use_docs_site(docs_dir)
+        gx_ctx.ctx.build_data_docs(site_names=["kttt"])  # once, for every table's validation
+        if (docs_dir / "index.html").is_file():
+            result.docs_index = docs_dir / "index.html"
     return result

@@ -74,8 +74,8 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
     the years present) and ``admin_unit`` (units upserted, placeholders included).
     """
     key = Period.parse(period).key
-    rows = {name: frame_rows(TABLES[name], _frame(result, name), period=key) for name in PERIOD_TABLES}
-    target_rows = frame_rows(TARGET, _frame(result, "target"), period=None)
+    rows = {name: frame_columns(TABLES[name], _frame(result, name), period=key) for name in PERIOD_TABLES}
+    target_rows = frame_columns(TARGET, _frame(result, "target"), period=None)
     units = admin_unit_rows(getattr(result, "admin_unit", None))
 
     upgrade(engine)
@@ -89,15 +89,15 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
                 conn.execute(delete(table).where(table.c.period == key))
-            years = sorted({r["year"] for r in target_rows})
+            years = sorted(set(target_rows.get("year", [])))
             if years:
                 conn.execute(delete(TARGET).where(TARGET.c.year.in_(years)))
             counts: dict[str, int] = {"admin_unit": n_units}
             for name in PERIOD_TABLES:
                 _bulk_insert(conn, TABLES[name], rows[name])
-                counts[name] = len(rows[name])
+                counts[name] = _n_rows(rows[name])
             _bulk_insert(conn, TARGET, target_rows)
-            counts["target"] = len(target_rows)
+            counts["target"] = _n_rows(target_rows)
             return counts
 
     counts = run_with_retry(engine, transaction)
@@ -151,6 +151,17 @@ def _frame(result: Any, name: str) -> pd.DataFrame:
 
 def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None) -> list[dict[str, Any]]:
     """Plain rows for ``table`` from ``frame``: checked columns, NaN/NaT → None, values of the column's type."""
+    converted = frame_columns(table, frame, period=period)
+    names = list(converted)
+    return [dict(zip(names, vals)) for vals in zip(*(converted[n] for n in names))]
+
+
+def _n_rows(columns: dict[str, list]) -> int:
+    return len(next(iter(columns.values()))) if columns else 0
+
+
+def frame_columns(table: Table, frame: pd.DataFrame, *, period: str | None) -> dict[str, list]:
+    """What :func:`frame_rows` gives, column by column (column name → plain values); {} for no rows."""
     columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True and c.name == "id")]
     names = [c.name for c in columns]
     extra = [c for c in frame.columns if c not in names]
@@ -158,7 +169,7 @@ def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None) -> list
         raise FrameMismatch(f"frame '{table.name}' has columns the warehouse table lacks: {extra} "
                             f"(a migration is needed, or the frame is wrong)")
     if frame.empty:
-        return []
+        return {}
     missing = [n for n in names if n not in frame.columns]
     if missing:
         raise FrameMismatch(f"frame '{table.name}' lacks columns {missing}")
@@ -170,11 +181,52 @@ def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None) -> list
     converted: dict[str, list] = {}
     for col in columns:
         series = frame[col.name]
-        convert = _converter(col.type, f"{table.name}.{col.name}")
-        na = series.isna().to_numpy()
-        values = series.tolist()
-        converted[col.name] = [None if missing_ else convert(v) for v, missing_ in zip(values, na)]
-    return [dict(zip(names, vals)) for vals in zip(*(converted[n] for n in names))]
+        values = _column_fast(col.type, series)
+        if values is None:  # the reference path, value by value
+            convert = _converter(col.type, f"{table.name}.{col.name}")
+            na = series.isna().to_numpy()
+            values = [None if missing_ else convert(v) for v, missing_ in zip(series.tolist(), na)]
+        converted[col.name] = values
+    return converted
+
+
+def _column_fast(sqltype: Any, series: pd.Series) -> list | None:
+    """A whole column converted at once, giving exactly what the per-value converters give; None when the
+    column's dtype or values need the per-value path (object columns of mixed types, counts that are not whole
+    numbers, dates)."""
+    if not isinstance(series.dtype, np.dtype):  # pandas extension dtypes (Int64, string, …): per value
+        return None
+    kind = series.dtype.kind
+    if isinstance(sqltype, (Integer, BigInteger)) and not isinstance(sqltype, Boolean):
+        if kind in "iu":
+            arr = series.to_numpy()
+            if len(arr) and int(np.abs(arr).max()) > _INT_MAX:
+                return None
+            return arr.tolist()
+        if kind == "f":
+            arr = series.to_numpy(dtype=float)
+            na = np.isnan(arr)
+            vals = arr[~na]
+            rounded = np.round(vals)  # half to even, as round()
+            if len(vals) and not (np.isfinite(vals).all() and (np.abs(vals) <= _INT_MAX).all()
+                                  and (np.abs(vals - rounded) <= 1e-9).all()):
+                return None
+            out = np.round(np.where(na, 0.0, arr)).astype(np.int64).tolist()
+            return [None if m else v for v, m in zip(out, na.tolist())] if na.any() else out
+        return None
+    if isinstance(sqltype, Float) and kind in "fiu":
+        arr = series.to_numpy(dtype=float)
+        na = np.isnan(arr)
+        out = arr.tolist()
+        return [None if m else v for v, m in zip(out, na.tolist())] if na.any() else out
+    if kind == "O" and not isinstance(sqltype, (Boolean, Integer, BigInteger, Float, Date, DateTime)):
+        from pandas.api.types import infer_dtype
+
+        if infer_dtype(series, skipna=True) in ("string", "empty"):
+            na = series.isna().to_numpy()
+            out = series.tolist()
+            return [None if m else v for v, m in zip(out, na.tolist())] if na.any() else out
+    return None
 
 
 def _converter(sqltype: Any, where: str) -> Callable[[Any], Any]:
@@ -275,11 +327,11 @@ def admin_unit_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _unit_codes_used(rows: dict[str, list[dict]]) -> set[str]:
+def _unit_codes_used(rows: dict[str, dict[str, list]]) -> set[str]:
     used: set[str] = set()
-    for name, table_rows in rows.items():
-        if "unit_code" in TABLES[name].c and table_rows:
-            used.update(r["unit_code"] for r in table_rows if r.get("unit_code"))
+    for name, columns in rows.items():
+        if "unit_code" in TABLES[name].c and columns:
+            used.update(c for c in columns["unit_code"] if c)
     return used
 
 
@@ -319,6 +371,30 @@ def _insert_ignoring_existing(conn: Connection, table: Table):
     return insert(table)
 
 
-def _bulk_insert(conn: Connection, table: Table, rows: list[dict], chunk: int = 10_000) -> None:
-    for start in range(0, len(rows), chunk):
-        conn.execute(insert(table), rows[start:start + chunk])
+def _bulk_insert(conn: Connection, table: Table, data: dict[str, list], chunk: int = 10_000) -> None:
+    """Insert plain rows: the core ``insert(table)`` compiled once for the dialect, its column types' own bind
+    processors applied column by column, then one driver ``executemany`` per chunk (SQLite), in the
+    caller's transaction. Columns hold plain Python values of the column types (:func:`frame_columns`)."""
+    if not data:
+        return
+    dialect = conn.dialect
+    names = list(data)
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    if not compiled.positional:
+        # PostgreSQL (pyformat): SQLAlchemy's "insertmanyvalues" batches (multi-row VALUES) are faster here than
+        # psycopg's pipelined executemany (measured: 2.6 s against 3.6 s for 20,000 cooperatives)
+        rows = [dict(zip(names, vals)) for vals in zip(*(data[n] for n in names))]
+        for start in range(0, len(rows), chunk):
+            conn.execute(insert(table), rows[start:start + chunk])
+        return
+    # SQLite (qmark): tuples in the statement's order, each column through its type's bind processor
+    columns = [data[n] for n in names]
+    for i, n in enumerate(names):
+        proc = table.c[n].type.dialect_impl(dialect).bind_processor(dialect)
+        if proc is not None:
+            columns[i] = [None if v is None else proc(v) for v in columns[i]]
+    order = [names.index(k) for k in compiled.positiontup]
+    params = list(zip(*(columns[i] for i in order)))
+    sql = str(compiled)
+    for start in range(0, len(params), chunk):
+        conn.exec_driver_sql(sql, params[start:start + chunk])
