@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from ..admin_units import unit_kinds
 from ..periods import Period
 from ..vocabulary import indicators as _vocab_indicators
+from ..warehouse.history import as_date as _date
 
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name",
            "publish_period", "write_appendix", "render_paragraph", "write_paragraph", "write_charts"]
@@ -236,19 +237,6 @@ def _bool(value: Any, default: bool = True) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "t", "yes", "y"}
     return bool(value)
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _reflect(engine: Engine) -> dict[str, Table]:

@@ -174,22 +174,25 @@ def fingerprint(engine: Engine, period: Period | str) -> str | None:
     return h.hexdigest()[:16] if found else None
 
 
+def as_date(value: Any) -> dt.date | None:
+    """A date as the warehouse returns it (a date, a datetime, ISO text on SQLite), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
 def tier_change_days(admin: list[dict[str, Any]]) -> list[dt.date]:
     """Days the province's reporting units changed (1/7/2025): the first day of children of the province that
     begin the day after other children end. From the unit register only; nothing in code names the date."""
     province = _province_code(admin)
-
-    def day(v: Any) -> dt.date | None:
-        if v is None or v == "":
-            return None
-        if isinstance(v, dt.datetime):
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
-        try:
-            return dt.date.fromisoformat(str(v)[:10])
-        except ValueError:
-            return None
+    day = as_date
 
     children = [u for u in admin if str(u.get("parent_code") or "") == str(province)]
     ends = {d for u in children if (d := day(u.get("valid_to"))) is not None}
