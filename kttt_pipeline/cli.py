@@ -27,18 +27,6 @@ def _default_period() -> str:
     return last_closed_quarter().key
 
 
-def _use_province(args: argparse.Namespace) -> str | None:
-    """``--province CODE`` picks the packaged register and crosswalk (as ``KTTT_PROVINCE`` does) for the whole
-    command; None keeps the default. An unknown code is a clear error."""
-    from .admin_units import PROVINCE_ENV, resolve_province
-
-    if not getattr(args, "province", None):
-        return None
-    code = resolve_province(args.province)
-    os.environ[PROVINCE_ENV] = code
-    return code
-
-
 def _cmd_last_period(args: argparse.Namespace) -> int:
     print(_default_period())
     return 0
@@ -47,10 +35,8 @@ def _cmd_last_period(args: argparse.Namespace) -> int:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo_data import write_demo_period
 
-    try:
-        province = _use_province(args)
-    except ValueError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+    province = _province_or_exit(args.province, None)
+    if province is False:
         return 2
     period = args.period or _default_period()
     summary = write_demo_period(Path(args.out), period, units=args.units, seed=args.seed,

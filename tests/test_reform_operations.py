@@ -237,3 +237,17 @@ def test_cli_last_period_and_default_period(tmp_path, capsys):
     assert build_parser().parse_args(["materialize"]).period is None
     assert main(["materialize", "--raw-dir", str(tmp_path)]) == 1
     assert f"{tmp_path / last_closed_quarter().key}" in capsys.readouterr().err
+
+
+def test_demo_data_checks_its_province_without_touching_the_environment(tmp_path, monkeypatch, capsys):
+    from kttt_pipeline.admin_units import PROVINCE_ENV
+    from kttt_pipeline.cli import main
+
+    monkeypatch.delenv(PROVINCE_ENV, raising=False)
+    assert main(["demo-data", "--province", "99", "--period", "2026-Q3", "--out", str(tmp_path / "raw")]) == 2
+    assert "99" in capsys.readouterr().err and not (tmp_path / "raw").exists()
+    assert main(["demo-data", "--province", "24", "--period", "2026-Q3", "--out", str(tmp_path / "raw"),
+                 "--seed", "8"]) == 0
+    import os
+
+    assert PROVINCE_ENV not in os.environ  # one command's --province is not the next one's default
