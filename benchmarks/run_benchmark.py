@@ -74,7 +74,7 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float
 
 def make_data(raw: Path, units: int, rows_per_unit: int | None) -> float:
     """Write a demo period (seconds taken)."""
-    from kttt_pipeline.demo_data import write_demo_period
+    from kttt_pipeline.demo.generator import write_demo_period
 
     t = time.perf_counter()
     kwargs = {"units": units}
@@ -216,7 +216,7 @@ def machine() -> str:
 
 
 def profile_run(raw: Path) -> str:
-    from kttt_pipeline.pipeline import run_period
+    from kttt_pipeline.run import run_period
 
     prof = cProfile.Profile()
     prof.enable()
@@ -338,7 +338,7 @@ def main() -> int:
         lines += [f"## Province period ({args.province_units} units × {args.province_rows:,} cooperatives)", "",
                   *period_lines(prov)]
 
-        from kttt_pipeline.pipeline import run_period
+        from kttt_pipeline.run import run_period
         import pickle
 
         pkl = work / "province.pkl"

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
-from .findings import DQ_COLUMNS, KINDS, Finding
-from .ingest.district_return import DistrictReturn, read_district_return
-from .ingest.workbook import FileUnreadable, read_workbook
-from .periods import Period, period_of_date
-from .pipeline import extract_period, reconcile_period
-from .reconcile.indicators import ACTIVITY_INDICATORS
+from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
+from kttt_pipeline.core.findings import DQ_COLUMNS, KINDS, Finding
+from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
+from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
+from kttt_pipeline.core.periods import Period, period_of_date
+from kttt_pipeline.ingest.period import extract_period
+from kttt_pipeline.reconcile.period import reconcile_period
+from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 
 EXPECTED_COOP_FIELDS = {
     "tax_code": "Mã số thuế", "registered_on": "Ngày thành lập", "sector": "Lĩnh vực", "status": "Tình trạng",

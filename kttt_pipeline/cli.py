@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import config
+from kttt_pipeline.core import config
 
 EPILOG = __doc__.split("\n\n", 1)[1]
 PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk are used (packaged: see "
@@ -22,7 +22,7 @@ PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk a
 
 
 def _default_period() -> str:
-    from .periods import last_closed_quarter
+    from kttt_pipeline.core.periods import last_closed_quarter
 
     return last_closed_quarter().key
 
@@ -33,7 +33,7 @@ def _cmd_last_period(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from .demo_data import write_demo_period
+    from kttt_pipeline.demo.generator import write_demo_period
 
     province = _province_or_exit(args.province, None)
     if province is False:
@@ -54,10 +54,10 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         # partitioned asset checks are a Dagster preview feature; the warning is for developers, not the console
         warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
-    from .assets import ALL_ASSETS
-    from .checks import ALL_CHECKS
-    from .definitions import make_resources
-    from .periods import Period
+    from kttt_pipeline.orchestration.assets import ALL_ASSETS
+    from kttt_pipeline.orchestration.checks import ALL_CHECKS
+    from kttt_pipeline.orchestration.definitions import make_resources
+    from kttt_pipeline.core.periods import Period
 
     try:
         period = Period.parse(args.period or _default_period())
@@ -108,7 +108,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         return 1
     reconciled = result.output_for_node("reconciled_period")
     reports_out = result.output_for_node("published_reports")
-    from .headline import headline_rows
+    from kttt_pipeline.orchestration.headline import headline_rows
 
     status = reconciled.period_status.iloc[0]
     print(f"Kỳ {period.key}: đã công bố / published "
@@ -116,7 +116,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
           f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
-    from .pipeline import REJECTED_STATUSES
+    from kttt_pipeline.ingest.period import REJECTED_STATUSES
 
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
     print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
@@ -147,7 +147,7 @@ def failed_check_reasons(result) -> dict[str, str | None]:
 def _province_or_exit(province: str | None, raw_dir: str | None):
     """The province asked for (``--province`` / ``KTTT_PROVINCE``), checked before anything runs: a code with no
     packaged register is an error, unless the raw folder ships its own register (which then decides)."""
-    from .admin_units import REGISTER_FILE, resolve_province
+    from kttt_pipeline.core.admin_units import REGISTER_FILE, resolve_province
 
     if raw_dir and (Path(raw_dir) / REGISTER_FILE).is_file():
         return province
@@ -160,10 +160,10 @@ def _province_or_exit(province: str | None, raw_dir: str | None):
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .clerk_check import check_file, render_check
+    from kttt_pipeline.clerk_check import check_file, render_check
 
     if args.period:
-        from .periods import Period
+        from kttt_pipeline.core.periods import Period
 
         try:
             Period.parse(args.period)

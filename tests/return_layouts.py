@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
-from kttt_pipeline.tax_codes import check_digit_ok
+from kttt_pipeline.core.tax_codes import check_digit_ok
 
 PERIOD = "2024-Q3"
 UNIT_TITLE = "UBND huyện Bình Liêu"

@@ -7,9 +7,9 @@ import time
 import dagster as dg
 import pytest
 
-from kttt_pipeline.automation import closed_quarter
-from kttt_pipeline.definitions import defs
-from kttt_pipeline.raw_watch import scan
+from kttt_pipeline.orchestration.automation import closed_quarter
+from kttt_pipeline.orchestration.definitions import defs
+from kttt_pipeline.orchestration.raw_watch import scan
 
 
 @pytest.mark.parametrize("when, period", [

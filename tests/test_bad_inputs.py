@@ -7,7 +7,7 @@ import shutil
 import openpyxl
 import pytest
 
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 
 from .small_period import PERIOD, make_small_period
 from .workbook_factory import coop_row, coop_sheet, write_workbook

@@ -12,7 +12,7 @@ import pytest
 
 from kttt_pipeline.clerk_check import check_file, render_check
 from kttt_pipeline.cli import main
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 
 from . import small_period as sp
 from .workbook_factory import coop_row, coop_sheet, group_sheet, write_workbook

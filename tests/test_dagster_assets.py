@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from kttt_pipeline.assets import raw_return_files, reconciled_period, staged_returns
-from kttt_pipeline.checks import RECONCILIATION_CHECKS
-from kttt_pipeline.definitions import defs, make_resources
-from kttt_pipeline.partitions import quarter_keys
+from kttt_pipeline.orchestration.assets import raw_return_files, reconciled_period, staged_returns
+from kttt_pipeline.orchestration.checks import RECONCILIATION_CHECKS
+from kttt_pipeline.orchestration.definitions import defs, make_resources
+from kttt_pipeline.orchestration.partitions import quarter_keys
 
 from .small_period import PERIOD, make_small_period
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kttt_pipeline.demo_data import write_demo_period
-from kttt_pipeline.pipeline import run_period
-from kttt_pipeline.vocabulary import indicators
+from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.run import run_period
+from kttt_pipeline.core.vocabulary import indicators
 
 #: indicators measured in money or percent are compared within 0.05; counts of cooperatives, groups and people
 #: must be exact
@@ -103,7 +103,7 @@ def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
 def test_parallel_reading_gives_the_serial_result(tmp_path):
     """District workbooks and the tax register of a large period are read by worker processes; the staged period
     is the same."""
-    from kttt_pipeline.pipeline import extract_period
+    from kttt_pipeline.ingest.period import extract_period
 
     raw = tmp_path / "raw"
     write_demo_period(raw, "2024-Q3", seed=4)
@@ -124,8 +124,8 @@ def test_parallel_reading_gives_the_serial_result(tmp_path):
 # ----------------------------------------------------------------------------------- commune periods (§11)
 
 def _commune_period(tmp_path, monkeypatch, province: str, period: str):
-    from kttt_pipeline.admin_units import load_admin_units, reporting_units
-    from kttt_pipeline.periods import Period
+    from kttt_pipeline.core.admin_units import load_admin_units, reporting_units
+    from kttt_pipeline.core.periods import Period
 
     monkeypatch.setenv("KTTT_PROVINCE", province)
     summary = write_demo_period(tmp_path / "raw", period, seed=5, province=province)
@@ -168,8 +168,8 @@ def test_demo_commune_period_plants_a_unit_not_in_force_where_the_register_has_o
     summary = write_demo_period(tmp_path / "raw", "2025-Q4", seed=3, province="22")
     cases = summary.cases("UNIT_NOT_IN_FORCE")
     assert len(cases) == 1
-    from kttt_pipeline.admin_units import load_admin_units
-    from kttt_pipeline.text import fold
+    from kttt_pipeline.core.admin_units import load_admin_units
+    from kttt_pipeline.core.text import fold
 
     gone = {fold(u.name_vi) for u in load_admin_units(None, "22") if u.level == "district"}
     assert any(name in fold(cases[0].value_reported) for name in gone)

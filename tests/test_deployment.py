@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kttt_pipeline.assets import raw_return_files, reconciled_period, staged_returns
-from kttt_pipeline.definitions import make_resources
+from kttt_pipeline.orchestration.assets import raw_return_files, reconciled_period, staged_returns
+from kttt_pipeline.orchestration.definitions import make_resources
 
 from .small_period import PERIOD, make_small_period
 

@@ -16,10 +16,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.assets import ALL_ASSETS
-from kttt_pipeline.checks import ALL_CHECKS
-from kttt_pipeline.definitions import make_resources
-from kttt_pipeline.demo_data import write_demo_period
+from kttt_pipeline.orchestration.assets import ALL_ASSETS
+from kttt_pipeline.orchestration.checks import ALL_CHECKS
+from kttt_pipeline.orchestration.definitions import make_resources
+from kttt_pipeline.demo.generator import write_demo_period
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
 

@@ -6,8 +6,8 @@ import unicodedata
 import openpyxl
 import pytest
 
-from kttt_pipeline.admin_units import UnitMatcher, load_admin_units, reporting_units
-from kttt_pipeline.periods import Period
+from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
+from kttt_pipeline.core.periods import Period
 from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.tax_register import parse_tax_status, read_tax_register

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 
 from .conftest import strict_tools
 from .return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN,

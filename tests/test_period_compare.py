@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kttt_pipeline.periods import Period
+from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile.period_compare import (JumpThreshold, jump_thresholds, period_jumps, quarter_change,
                                                     vanished_cooperatives)
-from kttt_pipeline.vocabulary import read_vocab_csv
+from kttt_pipeline.core.vocabulary import read_vocab_csv
 
 
 def _coops(rows):

@@ -19,10 +19,10 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from kttt_pipeline.demo_data import write_demo_period
-from kttt_pipeline.periods import Period
-from kttt_pipeline.pipeline import run_period
-from kttt_pipeline.publish import load_period_data
+from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.run import run_period
+from kttt_pipeline.publish.warehouse_reader import load_period_data
 from kttt_pipeline.publish.appendix import (FIGURE_ROWS, FIGURES_NOTE_COL, NO_COMPARISON, SHEET_FIGURES,
                                             SHEET_UNITS, UNIT_COLUMNS, UNITS_NOTE_COL)
 from kttt_pipeline.publish.charts import trend_series
@@ -420,8 +420,8 @@ def test_dagster_reconciles_against_the_warehouse_and_flags_stale_reports(tmp_pa
     metadata."""
     import dagster as dg
 
-    from kttt_pipeline.assets import ALL_ASSETS
-    from kttt_pipeline.definitions import make_resources
+    from kttt_pipeline.orchestration.assets import ALL_ASSETS
+    from kttt_pipeline.orchestration.definitions import make_resources
 
     raw = tmp_path / "raw"
     write_demo_period(raw, CUR, units=2, rows_per_unit=4)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kttt_pipeline.admin_units import (PROVINCE_ENV, default_province, load_admin_units, load_crosswalk,
-                                       packaged_provinces, province_of, resolve_province)
+from kttt_pipeline.core.admin_units import (PROVINCE_ENV, default_province, load_admin_units, load_crosswalk,
+                                            packaged_provinces, province_of, resolve_province)
 
 
 def test_every_packaged_province_has_one_province_row_and_a_crosswalk_onto_its_units():

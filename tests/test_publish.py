@@ -20,16 +20,17 @@ from openpyxl import load_workbook
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, Text,
                         create_engine, insert)
 
-from kttt_pipeline.publish import load_period_data, numfmt
-from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR,
-                                            SHEET_UNIONS, SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL,
-                                            UNITS_NOTE_COL, write_appendix)
+from kttt_pipeline.publish.warehouse_reader import load_period_data
+from kttt_pipeline.publish import numfmt
+from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS,
+                                            SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL, UNITS_NOTE_COL,
+                                            write_appendix)
 from kttt_pipeline.publish.charts import write_charts
 from kttt_pipeline.publish.findings_vi import KIND_VI, kind_label, rule_label, severity_label
 from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
 from kttt_pipeline.publish.report import publish_period
-from kttt_pipeline.values import parse_number
-from kttt_pipeline.vocabulary import indicators
+from kttt_pipeline.core.values import parse_number
+from kttt_pipeline.core.vocabulary import indicators
 
 PERIOD = "2024-Q3"
 PROVINCE = "22"
@@ -631,8 +632,8 @@ def test_no_indicators_is_a_clear_error(warehouse):
 def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
     """Hundreds of communes: the chart shows the largest units and the ones that did not report, and counts the
     rest in its title; drawn and counted together they are every cooperative."""
-    from kttt_pipeline.periods import Period
-    from kttt_pipeline.publish import PeriodData
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.publish.warehouse_reader import PeriodData
     from kttt_pipeline.publish.charts import MAX_UNIT_BARS, _unit_bars
 
     units = [{"unit_code": str(1000 + i), "name_vi": f"Xã {i}", "kind_vi": "Xã"} for i in range(300)]
@@ -654,8 +655,8 @@ def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
 
 def test_paragraph_of_a_unit_without_cooperatives_has_no_undefined_shares():
     """A new commune with no cooperative yet: every share is undefined and is left out, never printed as 'None'."""
-    from kttt_pipeline.periods import Period
-    from kttt_pipeline.publish import PeriodData
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.publish.warehouse_reader import PeriodData
     from kttt_pipeline.publish.paragraph import render_paragraph_data
 
     zeros = {code: 0.0 for code in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_INACTIVE", "HTX_WEAK",

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kttt_pipeline.periods import Period
+from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.indicators import (check_identity, classify_cooperatives, cooperative_indicators,
                                                 group_indicators, plan_indicators)

@@ -10,13 +10,14 @@ import shutil
 import pandas as pd
 import pytest
 
-from kttt_pipeline.admin_units import (FORMER_COMMUNE, UnitMatcher, former_communes, load_admin_units,
-                                       load_province_crosswalk, packaged_provinces, reporting_units, unit_kinds)
+from kttt_pipeline.core.admin_units import (FORMER_COMMUNE, UnitMatcher, former_communes, load_admin_units,
+                                            load_province_crosswalk, packaged_provinces, reporting_units,
+                                            unit_kinds)
 from kttt_pipeline.ingest.district_return import identify_unit
-from kttt_pipeline.periods import Period
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.run import run_period
 from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
-from kttt_pipeline.text import fold
+from kttt_pipeline.core.text import fold
 
 from .reform_periods import (COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, FORMER_CITY_TITLE,
                              SMALL_BY_CODE, SMALL_NOTHING, make_commune_period, make_district_period, tax_code)
@@ -318,8 +319,8 @@ def test_returns_are_read_from_districts_communes_and_units(both_eras):
 
 
 def test_the_inventory_and_the_sensor_see_every_unit_folder(both_eras):
-    from kttt_pipeline.raw_inventory import inventory
-    from kttt_pipeline.raw_watch import scan
+    from kttt_pipeline.ingest.raw_inventory import inventory
+    from kttt_pipeline.orchestration.raw_watch import scan
 
     raw, _, _ = both_eras
     files = inventory(raw, COMMUNE_PERIOD)
@@ -388,8 +389,8 @@ def test_a_register_without_former_districts_still_places_a_former_commune_named
     ward and its former city is placed through the crosswalk by the ward's name and kind alone."""
     import pandas as pd
 
-    from kttt_pipeline.admin_units import load_admin_units, load_crosswalk
-    from kttt_pipeline.periods import Period
+    from kttt_pipeline.core.admin_units import load_admin_units, load_crosswalk
+    from kttt_pipeline.core.periods import Period
     from kttt_pipeline.reconcile.restate import place_old_addresses
 
     units, walk = load_admin_units(province="24"), load_crosswalk(province="24")

@@ -17,17 +17,17 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.admin_units import load_admin_units, province_of, reporting_units
-from kttt_pipeline.assets import ALL_ASSETS
-from kttt_pipeline.automation import closed_quarter
-from kttt_pipeline.checks import ALL_CHECKS
-from kttt_pipeline.definitions import defs, make_resources
-from kttt_pipeline.demo_data import write_demo_period
-from kttt_pipeline.partitions import quarter_keys
-from kttt_pipeline.periods import Period, last_closed_quarter, quarters_between
-from kttt_pipeline.publish import name_sort_key, unit_kinds
+from kttt_pipeline.core.admin_units import load_admin_units, province_of, reporting_units
+from kttt_pipeline.orchestration.assets import ALL_ASSETS
+from kttt_pipeline.orchestration.automation import closed_quarter
+from kttt_pipeline.orchestration.checks import ALL_CHECKS
+from kttt_pipeline.orchestration.definitions import defs, make_resources
+from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.orchestration.partitions import quarter_keys
+from kttt_pipeline.core.periods import Period, last_closed_quarter, quarters_between
+from kttt_pipeline.publish.warehouse_reader import name_sort_key, unit_kinds
 from kttt_pipeline.publish.appendix import SHEET_UNITS, UNIT_COLUMNS
-from kttt_pipeline.raw_watch import scan
+from kttt_pipeline.orchestration.raw_watch import scan
 
 
 # ---- the last closed quarter, the partitions ----------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_cli_last_period_and_default_period(tmp_path, capsys):
 
 
 def test_demo_data_checks_its_province_without_touching_the_environment(tmp_path, monkeypatch, capsys):
-    from kttt_pipeline.admin_units import PROVINCE_ENV
+    from kttt_pipeline.core.admin_units import PROVINCE_ENV
     from kttt_pipeline.cli import main
 
     monkeypatch.delenv(PROVINCE_ENV, raising=False)

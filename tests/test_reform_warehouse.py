@@ -13,9 +13,9 @@ import dagster as dg
 import pytest
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.assets import ALL_ASSETS
-from kttt_pipeline.checks import ALL_CHECKS
-from kttt_pipeline.definitions import make_resources
+from kttt_pipeline.orchestration.assets import ALL_ASSETS
+from kttt_pipeline.orchestration.checks import ALL_CHECKS
+from kttt_pipeline.orchestration.definitions import make_resources
 from kttt_pipeline.reconcile.restate import restated_indicator_codes
 
 from .reform_periods import COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, make_commune_period, \
@@ -98,8 +98,8 @@ KTTT = str(Path(sys.executable).parent / "kttt")
 
 def test_materialize_with_province_24_publishes_a_bac_ninh_period(tmp_path):
     """`kttt materialize --province 24`: Bắc Ninh's units, code and name in the warehouse and the reports."""
-    from kttt_pipeline.admin_units import load_admin_units, province_of, reporting_units
-    from kttt_pipeline.periods import Period
+    from kttt_pipeline.core.admin_units import load_admin_units, province_of, reporting_units
+    from kttt_pipeline.core.periods import Period
 
     from .test_reform import make_bac_ninh_period
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kttt_pipeline.periods import Period
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.run import run_period
 from kttt_pipeline.reconcile.indicators import check_identity
 from kttt_pipeline.reconcile.plausibility import quarantine_rows
 
@@ -111,7 +111,7 @@ def test_the_period_with_unclassifiable_rows_publishes(messy_rows_period, tmp_pa
 @pytest.fixture()
 def status_rule_switched_off(monkeypatch):
     """The state before issue 13: a row with an unreadable status reaches the indicators."""
-    import kttt_pipeline.schemas as schemas
+    import kttt_pipeline.ingest.schemas as schemas
 
     monkeypatch.setattr(schemas, "_status_readable", lambda df: pd.Series(True, index=df.index))
 
@@ -167,9 +167,9 @@ def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(messy_rows_p
                                                                     tmp_path):
     import dagster as dg
 
-    from kttt_pipeline.assets import ALL_ASSETS
-    from kttt_pipeline.checks import RECONCILIATION_CHECKS
-    from kttt_pipeline.definitions import make_resources
+    from kttt_pipeline.orchestration.assets import ALL_ASSETS
+    from kttt_pipeline.orchestration.checks import RECONCILIATION_CHECKS
+    from kttt_pipeline.orchestration.definitions import make_resources
 
     assets = [a for a in ALL_ASSETS if a.key.to_user_string() in ("raw_return_files", "staged_returns",
                                                                   "reconciled_period")]
@@ -186,7 +186,7 @@ def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(messy_rows_p
 
 def test_a_staging_schema_failure_names_the_rows():
     from kttt_pipeline.reconcile.identities import schema_failures, schema_failures_text_vi
-    from kttt_pipeline.schemas import STAGING_SCHEMAS
+    from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 
     NAN = float("nan")
     frame = pd.DataFrame([dict(period="2024-Q3", unit_code="193", source_file="2024-Q3/districts/HL.xlsx",

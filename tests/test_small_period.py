@@ -2,7 +2,7 @@
 
 import pytest
 
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 
 from .small_period import PERIOD, make_small_period
 

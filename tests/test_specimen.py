@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 
 from .specimen import SPECIMEN_RAW, expected, needs_specimen
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kttt_pipeline.pipeline import run_period
-from kttt_pipeline.text import fold_name
+from kttt_pipeline.run import run_period
+from kttt_pipeline.core.text import fold_name
 
 from .specimen import SPECIMEN_COMMUNES_RAW, expected_communes, needs_specimen_communes
 

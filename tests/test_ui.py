@@ -31,9 +31,9 @@ def _materialize_one_quarter(home: Path, work: Path) -> None:
     """A real run of every asset for one quarter in the UI's instance, so the graph shows materialized assets."""
     import dagster as dg
 
-    from kttt_pipeline.assets import ALL_ASSETS
-    from kttt_pipeline.checks import ALL_CHECKS
-    from kttt_pipeline.definitions import make_resources
+    from kttt_pipeline.orchestration.assets import ALL_ASSETS
+    from kttt_pipeline.orchestration.checks import ALL_CHECKS
+    from kttt_pipeline.orchestration.definitions import make_resources
 
     from .small_period import PERIOD, make_small_period
 

@@ -3,9 +3,9 @@
 Names and codes are taken from the packaged register, never typed here."""
 
 
-from kttt_pipeline.admin_units import UnitMatcher, load_admin_units, reporting_units
+from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
 from kttt_pipeline.ingest.district_return import identify_unit
-from kttt_pipeline.periods import Period
+from kttt_pipeline.core.periods import Period
 
 Q3 = Period.parse("2025-Q3")
 

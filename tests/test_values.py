@@ -6,9 +6,9 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from kttt_pipeline.tax_codes import check_digit_ok, parse_tax_code
-from kttt_pipeline.text import clean_text, fold, fold_name
-from kttt_pipeline.values import find_date_in_text, money_factor, parse_date, parse_mark, parse_number
+from kttt_pipeline.core.tax_codes import check_digit_ok, parse_tax_code
+from kttt_pipeline.core.text import clean_text, fold, fold_name
+from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_mark, parse_number
 
 
 @pytest.mark.parametrize("text, value", [
@@ -192,13 +192,13 @@ def test_clerks_money_units(text, factor):
 ])
 def test_clerks_status_words(text, status):
     from kttt_pipeline.ingest.records import map_code
-    from kttt_pipeline.vocabulary import status_lookup
+    from kttt_pipeline.core.vocabulary import status_lookup
 
     assert map_code(text, status_lookup()) == status
 
 
 def test_clerks_grade_words():
     from kttt_pipeline.ingest.records import map_code
-    from kttt_pipeline.vocabulary import grade_lookup
+    from kttt_pipeline.core.vocabulary import grade_lookup
 
     assert map_code("TB", grade_lookup()) == "AVERAGE" and map_code("Trung bình", grade_lookup()) == "AVERAGE"

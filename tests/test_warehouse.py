@@ -17,16 +17,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from kttt_pipeline.warehouse import (
-    FrameMismatch,
-    WarehouseUnavailable,
-    current_revision,
-    head_revision,
-    load_period,
-    make_engine,
-    period_row_counts,
-    upgrade,
-)
+from kttt_pipeline.warehouse import (FrameMismatch, WarehouseUnavailable, current_revision, head_revision,
+                                     load_period, make_engine, period_row_counts, upgrade)
 from kttt_pipeline.warehouse import dictionary
 from kttt_pipeline.warehouse.migrate import downgrade
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
@@ -166,7 +158,7 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
                               "files_seen", "files_rejected"]),
     )
     if with_admin:
-        from kttt_pipeline.admin_units import admin_units_frame, load_admin_units
+        from kttt_pipeline.core.admin_units import admin_units_frame, load_admin_units
 
         result.admin_unit = admin_units_frame(load_admin_units())
     return result
@@ -314,7 +306,7 @@ def test_frames_that_do_not_fit_are_refused_before_touching_the_database(engine)
 
 
 def test_admin_units_from_the_register_with_placeholders_and_upserts(engine):
-    from kttt_pipeline.admin_units import admin_units_frame, load_admin_units
+    from kttt_pipeline.core.admin_units import admin_units_frame, load_admin_units
 
     register = len(load_admin_units())
     result = make_result("2024-Q3", with_admin=False)  # → the packaged register
@@ -515,12 +507,11 @@ def test_dictionary_explains_every_table_and_column_and_is_up_to_date():
 
 @pytest.fixture(scope="module")
 def specimen_result():
-    pipeline = pytest.importorskip("kttt_pipeline.pipeline")
-    if not hasattr(pipeline, "run_period"):
-        pytest.skip("kttt_pipeline.pipeline.run_period does not exist yet")
+    from kttt_pipeline.run import run_period
+
     if not SPECIMEN_RAW.is_dir():
         pytest.skip(f"specimen not found at {SPECIMEN_RAW}")
-    return pipeline.run_period(SPECIMEN_RAW, "2024-Q3")
+    return run_period(SPECIMEN_RAW, "2024-Q3")
 
 
 @pytest.mark.specimen

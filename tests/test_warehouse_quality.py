@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import create_engine
 
-from kttt_pipeline.pipeline import run_period
+from kttt_pipeline.run import run_period
 from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
 
 from .small_period import PERIOD, make_small_period

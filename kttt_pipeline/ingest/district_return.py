@@ -7,15 +7,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..admin_units import AdminUnit, UnitMatcher, kind_tier
-from ..findings import Finding
-from ..text import clean_text, fold
-from ..values import find_date_in_text, money_factor, parse_date, parse_number
-from ..vocabulary import indicators, listing_sheet_kind, sector_lookup, summary_label_lookup
-from .records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
-from .tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table, strong_evidence,
-                     classify, data_rows, heading_sector, locate_table)
-from .workbook import Grid, Workbook
+from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
+from kttt_pipeline.core.vocabulary import indicators, listing_sheet_kind, sector_lookup, summary_label_lookup
+from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass,
+                                         Table, strong_evidence, classify, data_rows, heading_sector, locate_table)
+from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
 _LABEL_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]+(?:\.[0-9]+)*\.?)|(?:[a-zđ]\s*[\).])|[-+•*–])\s*", re.IGNORECASE)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding
-from ..vocabulary import sheet_kind
-from .records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
-from .tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
-from .workbook import Workbook
-from ..values import parse_number
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.vocabulary import sheet_kind
+from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
+from kttt_pipeline.ingest.workbook import Workbook
+from kttt_pipeline.core.values import parse_number
 
 
 @dataclass

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding
-from ..tax_codes import parse_tax_code
-from ..text import clean_text, fold
-from ..values import parse_date, parse_mark, parse_number
-from ..vocabulary import grade_lookup, sector_lookup, status_lookup
-from .tables import Table
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.tax_codes import parse_tax_code
+from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.values import parse_date, parse_mark, parse_number
+from kttt_pipeline.core.vocabulary import grade_lookup, sector_lookup, status_lookup
+from kttt_pipeline.ingest.tables import Table
 
 NUMERIC_FIELDS = {
     "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from functools import lru_cache
 
-from ..text import clean_text, fold, strip_diacritics
-from ..values import money_factor, parse_number
-from ..vocabulary import header_key, header_vocabulary, row_labels, sector_lookup, status_lookup
-from .workbook import Grid
+from kttt_pipeline.core.text import clean_text, fold, strip_diacritics
+from kttt_pipeline.core.values import money_factor, parse_number
+from kttt_pipeline.core.vocabulary import header_key, header_vocabulary, row_labels, sector_lookup, status_lookup
+from kttt_pipeline.ingest.workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text import clean_text, fold
-from ..values import parse_number
-from ..vocabulary import indicators, summary_label_lookup
-from .tables import locate_table
-from .workbook import Workbook
+from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.values import parse_number
+from kttt_pipeline.core.vocabulary import indicators, summary_label_lookup
+from kttt_pipeline.ingest.tables import locate_table
+from kttt_pipeline.ingest.workbook import Workbook
 
 
 @dataclass

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..admin_units import UnitMatcher
-from ..findings import Finding
-from ..text import clean_text, fold
-from ..vocabulary import tax_status_codes
-from .records import NUMERIC_FIELDS, RowContext, parse_record
-from .tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
-from .workbook import Workbook
+from kttt_pipeline.core.admin_units import UnitMatcher
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.vocabulary import tax_status_codes
+from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
+from kttt_pipeline.ingest.workbook import Workbook
 
 _STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
 

@@ -35,9 +35,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.engine import Engine
 
-from . import PeriodData, indicator_meta, load_period_data
-from .findings_vi import kind_label, rule_label, severity_label
-from .numfmt import NF_DEC1, NF_INT, NF_PCT1, format_vn, number_format_for, share
+from kttt_pipeline.publish.warehouse_reader import PeriodData, indicator_meta, load_period_data
+from kttt_pipeline.publish.findings_vi import kind_label, rule_label, severity_label
+from kttt_pipeline.publish.numfmt import NF_DEC1, NF_INT, NF_PCT1, format_vn, number_format_for, share
 
 FONT_NAME = "Times New Roman"  # the plan's font; LibreOffice substitutes the metric-compatible Liberation Serif
 BODY_SIZE = 11

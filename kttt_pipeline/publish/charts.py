@@ -17,8 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-from . import PeriodData, load_period_data  # noqa: E402
-from .numfmt import format_pct, format_vn, share  # noqa: E402
+from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
+from kttt_pipeline.publish.numfmt import format_pct, format_vn, share# noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
@@ -176,7 +176,7 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
     warehouse does not hold is a gap (None), never a zero; a quarter whose returns were incomplete is labelled
     with "*". A mark sits between the last quarter before a day
     the reporting tier changed and the first after it: (x position, label)."""
-    from ..periods import quarters_between
+    from kttt_pipeline.core.periods import quarters_between
 
     if not d.trend:
         return [], {code: [] for code, *_ in TREND_SERIES}, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Kinds of spec §8 (and the extra kinds the readers raise). ``kttt_pipeline.findings.KINDS`` holds the same
+# Kinds of spec §8 (and the extra kinds the readers raise). ``kttt_pipeline.core.findings.KINDS`` holds the same
 # labels for the pipeline; this table is the published wording and falls back to it for kinds added later.
 KIND_VI: dict[str, str] = {
     "FILE_REJECTED": "Tệp bị từ chối (không đọc được)",
@@ -62,7 +62,7 @@ def kind_label(kind: str | None) -> str:
     if kind in KIND_VI:
         return KIND_VI[kind]
     try:  # kinds added to the pipeline after this table was written
-        from ..findings import KINDS
+        from kttt_pipeline.core.findings import KINDS
 
         if kind in KINDS:
             return KINDS[kind][1]

@@ -26,11 +26,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from ..periods import Period
-from . import PeriodData, load_period_data
-from .appendix import write_appendix_data
-from .charts import write_charts_data
-from .paragraph import write_paragraph_data
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
+from kttt_pipeline.publish.appendix import write_appendix_data
+from kttt_pipeline.publish.charts import write_charts_data
+from kttt_pipeline.publish.paragraph import write_paragraph_data
 
 
 def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict[str, Path]:
@@ -69,7 +69,7 @@ def compared_periods(data: PeriodData) -> list[str]:
 
 
 def comparison_manifest(engine: Engine, data: PeriodData) -> dict:
-    from ..warehouse.history import fingerprint
+    from kttt_pipeline.warehouse.history import fingerprint
 
     return {"period": data.period.key,
             "compared_with": {k: fingerprint(engine, k) for k in compared_periods(data)}}
@@ -85,7 +85,7 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
     """Published periods under ``reports_dir`` whose comparisons no longer match the warehouse:
     ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
     loaded) is checked, in the reports that read it."""
-    from ..warehouse.history import fingerprint
+    from kttt_pipeline.warehouse.history import fingerprint
 
     out: dict[str, list[str]] = {}
     cache: dict[str, str | None] = {}

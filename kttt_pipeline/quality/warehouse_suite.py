@@ -16,10 +16,10 @@ from sqlalchemy import column, select, text
 from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 
-from ..findings import KINDS
-from ..pipeline import REJECTED_STATUSES
-from ..schemas import GRADES, SECTORS, STATUSES
-from ..vocabulary import indicators
+from kttt_pipeline.core.findings import KINDS
+from kttt_pipeline.ingest.period import REJECTED_STATUSES
+from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
+from kttt_pipeline.core.vocabulary import indicators
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TQDM_DISABLE", "1")

@@ -16,9 +16,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..findings import Finding
-from ..text import fold_name
-from ..vocabulary import read_vocab_csv
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.text import fold_name
+from kttt_pipeline.core.vocabulary import read_vocab_csv
 
 FULL_NAME_MIN = 88.0
 DISTINCT_MIN = 80.0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .indicators import check_identity
+from kttt_pipeline.reconcile.indicators import check_identity
 
 #: the parts of HTX_TOTAL, with the Vietnamese label the signer reads
 IDENTITY_PARTS = [("HTX_ACTIVE", "đang hoạt động"), ("HTX_WEAK", "yếu, kém"), ("HTX_SUSPENDED", "tạm ngừng"),

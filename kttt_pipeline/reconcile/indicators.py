@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..periods import Period
-from ..schemas import SECTORS
-from .status import tax_maps_to
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.ingest.schemas import SECTORS
+from kttt_pipeline.reconcile.status import tax_maps_to
 
 THT_SECTORS = ["AGRI", "INDUSTRY", "OTHER"]
 #: indicators defined over HTX_ACTIVE, i.e. over the tax register's activity: without the register (a clerk's
@@ -292,7 +292,7 @@ PROVINCE_WORKBOOK_GROUPS = frozenset({"LHHTX", "QTDND"})
 
 
 def province_workbook_codes() -> frozenset[str]:
-    from ..vocabulary import indicators
+    from kttt_pipeline.core.vocabulary import indicators
 
     return frozenset(i.code for i in indicators() if i.group in PROVINCE_WORKBOOK_GROUPS)
 

@@ -13,7 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-from ..periods import Period
+from kttt_pipeline.core.periods import Period
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def vanished_cooperatives(previous: pd.DataFrame, current: pd.DataFrame,
 
     ``previous`` / ``current``: ``cooperative``-shaped frames (tax_code, in_total, unit_code, name, …);
     ``tax_register``: ``stg_tax_register``-shaped (tax_code, status_code)."""
-    from .status import tax_maps_to
+    from kttt_pipeline.reconcile.status import tax_maps_to
 
     counted = previous[previous["in_total"].fillna(False).astype(bool) & previous["tax_code"].notna()]
     listed = {str(c) for c in current["tax_code"].dropna()}
@@ -145,7 +145,7 @@ class PreviousQuarter:
 
 
 def _vn(value: float) -> str:
-    from ..publish.numfmt import format_vn
+    from kttt_pipeline.publish.numfmt import format_vn
 
     return format_vn(value, 0 if float(value) == int(value) else 1)
 
@@ -166,8 +166,8 @@ def comparison_findings(previous: PreviousQuarter | None, period: Period, cooper
     * PERIOD_JUMP: unit_code the unit, entity_key the indicator code; value_reported = this quarter's figure,
       value_computed = the previous quarter's (both in the detail too).
     """
-    from ..findings import Finding
-    from ..vocabulary import indicators as vocab_indicators
+    from kttt_pipeline.core.findings import Finding
+    from kttt_pipeline.core.vocabulary import indicators as vocab_indicators
 
     if previous is None:
         return []

@@ -1,6 +1,6 @@
 """§7.6 Plausibility: rows that break a rule are quarantined with a Vietnamese reason, never silently dropped.
 
-The rules are pandera checks (``kttt_pipeline.schemas``); this module turns their failure cases into the
+The rules are pandera checks (``kttt_pipeline.ingest.schemas``); this module turns their failure cases into the
 quarantine table and ROW_QUARANTINED findings.
 """
 
@@ -12,10 +12,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from ..findings import Finding
-from ..ingest.records import FIELD_LABEL_VI
-from ..periods import Period
-from ..schemas import _COUNTS, plausibility_schema, RULE_REASONS_VI
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.ingest.records import FIELD_LABEL_VI
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.ingest.schemas import _COUNTS, plausibility_schema, RULE_REASONS_VI
 
 QUARANTINE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "record_type", "entity_key",
                       "rule", "reason_vi", "raw_values"]

@@ -26,12 +26,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..admin_units import AdminUnit, kind_tier, unit_kinds, unit_label
-from ..findings import Finding
-from ..periods import Period
-from ..text import fold
-from ..vocabulary import indicators
-from . import indicators as ind
+from kttt_pipeline.core.admin_units import AdminUnit, kind_tier, unit_kinds, unit_label
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.text import fold
+from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.reconcile import indicators as ind
 
 RESTATED_COLUMNS = ["period", "unit_code", "indicator_code", "value"]
 PLACEMENT_COLUMNS = ["kind", "key", "district", "written", "register_address", "new_unit", "how", "split",
@@ -208,7 +208,7 @@ def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period:
     Dương, thành phố Hạ Long" is the unit the former xã Sơn Dương went to (its ``is_main`` unit), never a unit in
     force that merely shares a name ("xã Hạ Long, huyện Vân Đồn" is not phường Hạ Long). Other addresses keep
     ``units_in_force`` (the unit found among the units in force); so does every address of an earlier period."""
-    from ..admin_units import UnitMatcher
+    from kttt_pipeline.core.admin_units import UnitMatcher
 
     day = reform_day(crosswalk, units)
     out = units_in_force.copy()

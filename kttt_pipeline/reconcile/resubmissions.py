@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding
+from kttt_pipeline.core.findings import Finding
 
 
 @dataclass(frozen=True)

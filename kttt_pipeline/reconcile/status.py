@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..findings import Finding
-from ..periods import Period
-from ..vocabulary import tax_status_codes
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.vocabulary import tax_status_codes
 
 STATUS_VI = {
     "ACTIVE": "Đang hoạt động", "SUSPENDED": "Tạm ngừng hoạt động", "NOT_STARTED": "Chưa đi vào hoạt động",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..findings import Finding
+from kttt_pipeline.core.findings import Finding
 
 # listing total-row field → how the detail is summed (the rows written in that sheet, as read)
 TOTAL_FIELDS = {

@@ -7,9 +7,9 @@
 * docs/warehouse.md — the data dictionary, written by :mod:`kttt_pipeline.warehouse.dictionary`
 """
 
-from .engine import WarehouseUnavailable, check_connection, make_engine
-from .load import FrameMismatch, delete_period, load_period, period_row_counts
-from .migrate import current_revision, head_revision, upgrade
+from kttt_pipeline.warehouse.engine import WarehouseUnavailable, check_connection, make_engine
+from kttt_pipeline.warehouse.load import FrameMismatch, delete_period, load_period, period_row_counts
+from kttt_pipeline.warehouse.migrate import current_revision, head_revision, upgrade
 
 __all__ = [
     "FrameMismatch",

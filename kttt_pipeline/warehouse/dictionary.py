@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKeyConstraint, Integer, Table, Text
 from sqlalchemy import UniqueConstraint
 
-from ..findings import KINDS
-from .models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
+from kttt_pipeline.core.findings import KINDS
+from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
-from ..periods import Period
+from kttt_pipeline.core.periods import Period
 
 _TABLES = ("rpt_indicator", "rpt_indicator_restated", "admin_unit", "cooperative", "period_status")
 
@@ -203,7 +203,7 @@ def tier_change_days(admin: list[dict[str, Any]]) -> list[dt.date]:
 def previous_quarter(engine: Engine, period: Period | str, current_level: str):
     """The quarter before ``period`` as the reconciliation compares with it
     (:class:`kttt_pipeline.reconcile.period_compare.PreviousQuarter`), None when it is not in the warehouse."""
-    from ..reconcile.period_compare import PreviousQuarter
+    from kttt_pipeline.reconcile.period_compare import PreviousQuarter
 
     p = Period.parse(period) if isinstance(period, str) else period
     prev = p.previous()

@@ -43,10 +43,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from ..periods import Period
-from .engine import run_with_retry
-from .migrate import upgrade
-from .models import PERIOD_TABLES, Base
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.warehouse.engine import run_with_retry
+from kttt_pipeline.warehouse.migrate import upgrade
+from kttt_pipeline.warehouse.models import PERIOD_TABLES, Base
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +315,7 @@ def _to_text(v: Any) -> str:
 def admin_unit_rows(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     """Admin-unit rows from ``frame``, or from the packaged register when the frame is absent or empty."""
     if frame is None or frame.empty:
-        from ..admin_units import admin_units_frame, load_admin_units
+        from kttt_pipeline.core.admin_units import admin_units_frame, load_admin_units
 
         frame = admin_units_frame(load_admin_units())
     rows = frame_rows(ADMIN_UNIT, frame, period=None)

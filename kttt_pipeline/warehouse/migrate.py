@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, select, func
 from sqlalchemy.engine import URL, Engine
 
-from .engine import make_engine, run_with_retry
+from kttt_pipeline.warehouse.engine import make_engine, run_with_retry
 
 HERE = Path(__file__).resolve().parent
 ALEMBIC_INI = HERE / "alembic.ini"
@@ -88,7 +88,7 @@ def downgrade(engine_or_url: Engine | str | URL, revision: str) -> str | None:
 def _engine(engine_or_url: Engine | str | URL) -> tuple[Engine, bool]:
     if isinstance(engine_or_url, Engine):
         return engine_or_url, False
-    from .. import config
+    from kttt_pipeline.core import config
 
     config.ensure_sqlite_parent(str(engine_or_url))
     return make_engine(engine_or_url), True

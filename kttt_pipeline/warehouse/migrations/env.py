@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from kttt_pipeline import config as kttt_config
+from kttt_pipeline.core import config as kttt_config
 from kttt_pipeline.warehouse.engine import make_engine
 from kttt_pipeline.warehouse.models import Base
 

@@ -3,10 +3,10 @@
 
 import dagster as dg
 
-from ..partitions import period_partitions
-from ..pipeline import REJECTED_STATUSES, StagedPeriod, extract_period
-from ..headline import frame_markdown
-from ..resources import KtttPaths
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
+from kttt_pipeline.orchestration.headline import frame_markdown
+from kttt_pipeline.orchestration.resources import KtttPaths
 
 
 @dg.asset(

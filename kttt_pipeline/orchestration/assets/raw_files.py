@@ -4,9 +4,9 @@
 import dagster as dg
 import pandas as pd
 
-from ..partitions import period_partitions
-from ..raw_inventory import inventory
-from ..resources import KtttPaths
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.ingest.raw_inventory import inventory
+from kttt_pipeline.orchestration.resources import KtttPaths
 
 
 @dg.asset(

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 from sqlalchemy.engine import Engine
 
-from . import config
+from kttt_pipeline.core import config
 
 
 class KtttPaths(dg.ConfigurableResource):
@@ -36,7 +36,7 @@ class Warehouse(dg.ConfigurableResource):
     url: str = config.DEFAULT_WAREHOUSE_URL
 
     def engine(self) -> Engine:
-        from .warehouse.engine import make_engine
+        from kttt_pipeline.warehouse.engine import make_engine
 
         config.ensure_sqlite_parent(self.url)
         return make_engine(self.url)

@@ -5,8 +5,8 @@ import json
 
 import dagster as dg
 
-from ..partitions import period_partitions
-from ..resources import KtttPaths, Warehouse
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 
 @dg.asset(
@@ -19,7 +19,7 @@ from ..resources import KtttPaths, Warehouse
                 "the findings list for the signer, under KTTT_REPORTS_DIR/<period>/.",
 )
 def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dict:
-    from ..publish.report import publish_period
+    from kttt_pipeline.publish.report import publish_period
 
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path())
     paths_str = {k: str(v) for k, v in outputs.items()}

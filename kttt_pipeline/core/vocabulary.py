@@ -1,7 +1,7 @@
 """The controlled vocabularies kept as package data (``kttt_pipeline/vocab/*.csv``).
 
 Header synonyms, sector/status/grade texts and sheet names are data, not code: a new variant seen in a
-return is one line in a CSV. Everything is compared after :func:`kttt_pipeline.text.fold`.
+return is one line in a CSV. Everything is compared after :func:`kttt_pipeline.core.text.fold`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .text import fold
+from kttt_pipeline.core.text import fold
 
 _PAREN = re.compile(r"\([^)]*\)")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
-from . import config
-from .assets import ALL_ASSETS
-from .automation import build_schedule, build_sensor
-from .checks import ALL_CHECKS
-from .resources import KtttPaths, Warehouse
+from kttt_pipeline.core import config
+from kttt_pipeline.orchestration.assets import ALL_ASSETS
+from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
+from kttt_pipeline.orchestration.checks import ALL_CHECKS
+from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 period_job = dg.define_asset_job(
     "kttt_period_job",

@@ -15,8 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from .text import clean_text, fold
-from .vocabulary import money_units
+from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.vocabulary import money_units
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 

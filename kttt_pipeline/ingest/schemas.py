@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .periods import Period
+from kttt_pipeline.core.periods import Period
 
 SECTORS = ["AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER"]
 STATUSES = ["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"]

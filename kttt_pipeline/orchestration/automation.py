@@ -5,9 +5,9 @@ import time
 
 import dagster as dg
 
-from . import config
-from .periods import Period, last_closed_quarter
-from .raw_watch import scan
+from kttt_pipeline.core import config
+from kttt_pipeline.core.periods import Period, last_closed_quarter
+from kttt_pipeline.orchestration.raw_watch import scan
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 # returns are due by the 15th of the month after the quarter; run on the 20th at 06:00 local time

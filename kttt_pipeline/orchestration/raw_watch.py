@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest.workbook import sha256_of
-from .raw_inventory import period_files
+from kttt_pipeline.ingest.workbook import sha256_of
+from kttt_pipeline.ingest.raw_inventory import period_files
 
 _PERIOD_DIR = re.compile(r"^\d{4}-Q[1-4]$")
 

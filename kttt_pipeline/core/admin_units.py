@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .periods import Period
-from .text import fold
-from .vocabulary import read_vocab_csv
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.text import fold
+from kttt_pipeline.core.vocabulary import read_vocab_csv
 
 def _kind_alternatives(words) -> str:
     """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .ingest.workbook import sha256_of
-from .periods import Period
+from kttt_pipeline.ingest.workbook import sha256_of
+from kttt_pipeline.core.periods import Period
 
 #: the reporting units' returns arrive in ``districts/`` (until 30/6/2025), ``communes/`` or ``units/`` (spec §2, §11);
 #: all three are read, and their files are of kind ``district`` (a reporting unit's return, whatever its tier)

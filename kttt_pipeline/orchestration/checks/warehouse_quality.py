@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from ..partitions import period_partitions
-from ..quality.warehouse_suite import failures_text_vi, run_warehouse_suite
-from ..resources import KtttPaths, Warehouse
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.quality.warehouse_suite import failures_text_vi, run_warehouse_suite
+from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 
 @dg.asset_check(asset="warehouse_period", partitions_def=period_partitions, blocking=True,

@@ -37,7 +37,7 @@ import openpyxl
 from openpyxl.worksheet.cell_range import CellRange
 from stdnum.vn import mst as _mst
 
-from .periods import Period
+from kttt_pipeline.core.periods import Period
 
 MANIFEST = ".kttt_demo_manifest.json"  # hidden: the pipeline ignores dot files
 ADMIN_UNITS_HEADER = ["unit_code", "level", "name_vi", "kind_vi", "parent_code", "valid_from", "valid_to"]
@@ -319,7 +319,7 @@ class _Unit:
 
 def _register(province: str | None) -> tuple[_Province, list, "object"]:
     """The packaged register and crosswalk of the province (never the raw folder's: the demo writes that)."""
-    from .admin_units import load_admin_units, load_crosswalk, province_of
+    from kttt_pipeline.core.admin_units import load_admin_units, load_crosswalk, province_of
 
     units = load_admin_units(None, province)
     prov = province_of(units)
@@ -329,7 +329,7 @@ def _register(province: str | None) -> tuple[_Province, list, "object"]:
 def _package_units(period: Period, province: str | None = None) -> tuple[_Province, list[_Unit], list[_Unit]]:
     """The province, its units in force at the period end (code order) with the places their addresses name, and
     the units of the register that are not in force then (for the workbook of a unit not in force)."""
-    from .admin_units import reporting_units
+    from kttt_pipeline.core.admin_units import reporting_units
 
     prov, units, crosswalk = _register(province)
     in_force = reporting_units(units, period)
@@ -1388,7 +1388,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     # UNIT_NOT_IN_FORCE, never attributed to the unit in force of the same name (§11). Preferably one whose name a
     # unit in force also carries ("UBND huyện Tiên Yên" in 2025-Q3 is not Xã Tiên Yên).
     if commune_level and gone_units and not synthetic:
-        from .text import fold
+        from kttt_pipeline.core.text import fold
 
         nrng = random.Random(f"{key}/not-in-force")
         names_in_force = {fold(u.name) for u in unit_list}

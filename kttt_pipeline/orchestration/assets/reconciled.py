@@ -3,10 +3,11 @@
 
 import dagster as dg
 
-from ..partitions import period_partitions
-from ..pipeline import PeriodResult, StagedPeriod, reconcile_period, reporting_level
-from ..resources import Warehouse
-from ..headline import frame_markdown, headline_markdown
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.reconcile.period import PeriodResult, reconcile_period, reporting_level
+from kttt_pipeline.ingest.period import StagedPeriod
+from kttt_pipeline.orchestration.resources import Warehouse
+from kttt_pipeline.orchestration.headline import frame_markdown, headline_markdown
 
 
 @dg.asset(
@@ -30,7 +31,7 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
             metadata={"files": dg.MetadataValue.md(
                 frame_markdown(staged_returns.load_audit[["source_file", "status", "error"]]))},
         )
-    from ..warehouse.history import previous_quarter
+    from kttt_pipeline.warehouse.history import previous_quarter
 
     # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
     history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .pipeline import PeriodResult
+from kttt_pipeline.reconcile.period import PeriodResult
 
 HEADLINE = [
     ("HTX_TOTAL", "Tổng số HTX"), ("HTX_ACTIVE", "HTX đang hoạt động"), ("HTX_NEW", "HTX thành lập mới"),

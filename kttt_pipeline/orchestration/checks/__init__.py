@@ -1,7 +1,7 @@
 """Dagster asset checks: staging schemas, reconciliation identities, completeness, warehouse quality."""
 
-from .reconciliation import RECONCILIATION_CHECKS
-from .warehouse_quality import warehouse_expectations
+from kttt_pipeline.orchestration.checks.reconciliation import RECONCILIATION_CHECKS
+from kttt_pipeline.orchestration.checks.warehouse_quality import warehouse_expectations
 
 ALL_CHECKS = [*RECONCILIATION_CHECKS, warehouse_expectations]
 

@@ -1,7 +1,7 @@
 """Quarterly period partitions keyed ``YYYY-Qn``.
 
 The keys run from ``FIRST_YEAR``-Q1 to the quarter in progress when the code location loads: every closed quarter
-(:func:`~kttt_pipeline.periods.last_closed_quarter`) can be materialised or backfilled, and the quarter in
+(:func:`~kttt_pipeline.core.periods.last_closed_quarter`) can be materialised or backfilled, and the quarter in
 progress is there so that the schedule's next tick (the 20th after it closes) requests a key the loaded
 definitions know, even on a code server started before the quarter closed. Nothing fixes the end: a code
 location loaded in a later year has later keys (see docs/decisions.md).
@@ -13,7 +13,7 @@ import datetime as dt
 
 import dagster as dg
 
-from .periods import Period, period_of_date, quarters_between
+from kttt_pipeline.core.periods import Period, period_of_date, quarters_between
 
 FIRST_YEAR = 2015
 

@@ -3,12 +3,12 @@
 import dagster as dg
 import pandas as pd
 
-from ..headline import frame_markdown
-from ..partitions import period_partitions
-from ..pipeline import PeriodResult
-from ..reconcile.identities import (breaks_description_vi, breaks_markdown, identity_breaks, schema_failures,
-                                    schema_failures_text_vi)
-from ..schemas import STAGING_SCHEMAS
+from kttt_pipeline.orchestration.headline import frame_markdown
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.reconcile.period import PeriodResult
+from kttt_pipeline.reconcile.identities import (breaks_description_vi, breaks_markdown, identity_breaks,
+                                                schema_failures, schema_failures_text_vi)
+from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 
 
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,

@@ -3,9 +3,9 @@
 
 import dagster as dg
 
-from ..partitions import period_partitions
-from ..pipeline import PeriodResult
-from ..resources import KtttPaths, Warehouse
+from kttt_pipeline.orchestration.partitions import period_partitions
+from kttt_pipeline.reconcile.period import PeriodResult
+from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 
 @dg.asset(
@@ -19,8 +19,8 @@ from ..resources import KtttPaths, Warehouse
 )
 def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: PeriodResult, warehouse: Warehouse,
                      paths: KtttPaths) -> dict:
-    from ..publish.report import stale_reports
-    from ..warehouse.load import load_period
+    from kttt_pipeline.publish.report import stale_reports
+    from kttt_pipeline.warehouse.load import load_period
 
     engine = warehouse.engine()
     counts = load_period(engine, context.partition_key, reconciled_period)

@@ -1,0 +1,1 @@
+"""The seeded demo and load generator behind ``kttt demo-data``."""

@@ -1,0 +1,1 @@
+"""The Dagster wiring: assets, checks, resources, partitions, schedule and sensor, assembled in ``definitions``."""

@@ -1,0 +1,408 @@
+"""What the published documents of a period read from the warehouse (never from raw files). The documents:
+
+* :func:`kttt_pipeline.publish.report.publish_period` — everything under ``reports_dir/<period>/``;
+* :func:`kttt_pipeline.publish.appendix.write_appendix` — the appendix workbook (Phụ biểu);
+* :func:`kttt_pipeline.publish.paragraph.render_paragraph` / ``write_paragraph`` — Part One §1.1;
+* :func:`kttt_pipeline.publish.charts.write_charts` — PNG charts.
+
+This module reads the warehouse: tables are reflected (``MetaData.reflect``), so publishing does not depend on
+the ORM models, and every query is a SQLAlchemy Core ``select`` with bound parameters. A table that does not
+exist (an older warehouse) yields empty data rather than an error; the indicator table is required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import MetaData, Table, select
+from sqlalchemy.engine import Engine
+
+from kttt_pipeline.core.admin_units import unit_kinds
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
+from kttt_pipeline.warehouse.history import as_date as _date
+
+__all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
+
+TABLES = ("rpt_indicator", "dq_issue", "admin_unit", "cooperative", "cooperative_union", "credit_fund",
+          "target", "period_status", "load_audit")
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    code: str
+    group: str
+    name_vi: str
+    unit: str
+
+
+@dataclass
+class PeriodData:
+    """What the published documents need of one period, read from the warehouse."""
+
+    period: Period
+    province_code: str
+    province_name: str
+    #: reporting units (children of the province in force at the period end, plus any unit with figures),
+    #: each a dict with unit_code, name_vi, kind_vi
+    units: list[dict[str, Any]]
+    #: unit_code → indicator_code → value (None when undefined)
+    values: dict[str, dict[str, float | None]]
+    #: unit_code → indicator_code → is_complete
+    complete_flags: dict[str, dict[str, bool]]
+    #: unit codes in force for the period that sent nothing
+    missing_units: list[str]
+    is_complete: bool
+    status: dict[str, Any] | None
+    #: indicator_code → annual target of the period's year
+    targets: dict[str, float]
+    unions: list[dict[str, Any]] = field(default_factory=list)
+    credit_funds: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    #: counted cooperatives (in_total) with unit_code, name, tax_code, sector, status, grade, is_active
+    cooperatives: list[dict[str, Any]] = field(default_factory=list)
+    unit_names: dict[str, str] = field(default_factory=dict)
+    #: the same quarter a year earlier as the warehouse holds it (None: not loaded); across the reform its unit
+    #: figures are restated on the current units, its province figures are rpt_indicator's (issue 16)
+    year_ago: Any = None
+    #: the quarter before (None: not loaded)
+    previous_quarter: Any = None
+    #: the province's figures of the last quarters loaded up to this one (oldest first, at most TREND_QUARTERS)
+    trend: list[Any] = field(default_factory=list)
+    #: days the reporting tier changed (1/7/2025), from the unit register
+    tier_changes: list[dt.date] = field(default_factory=list)
+
+    # ---- comparisons with earlier periods (issue 16) ----------------------------------------------------
+    @property
+    def year_ago_period(self) -> Period:
+        return Period(self.period.year - 1, self.period.quarter)
+
+    def year_ago_value(self, code: str, unit_code: str | None = None) -> float | None:
+        """The figure of the same quarter a year earlier (None when that period or figure is not in the
+        warehouse — never 0 for a missing one)."""
+        if self.year_ago is None:
+            return None
+        if unit_code is None or unit_code == self.province_code:
+            return self.year_ago.value(code)
+        return self.year_ago.value(code, unit_code)
+
+    def ratio_to_year_ago(self, code: str, unit_code: str | None = None) -> float | None:
+        """``So với cùng kỳ (%)``: 100 × this figure / the same quarter's a year earlier (None when undefined)."""
+        return share(self.value(code, unit_code), self.year_ago_value(code, unit_code))
+
+    def change_vs_year_ago(self, code: str, unit_code: str | None = None) -> float | None:
+        """The change in percent against the same quarter a year earlier: 100 × (now − then) / then."""
+        ratio = self.ratio_to_year_ago(code, unit_code)
+        return None if ratio is None else ratio - 100.0
+
+    # ---- convenience -------------------------------------------------------------------------------
+    def value(self, code: str, unit_code: str | None = None) -> float | None:
+        return self.values.get(unit_code or self.province_code, {}).get(code)
+
+    def target(self, code: str) -> float | None:
+        return self.targets.get(code)
+
+    def pct_of_plan(self, code: str) -> float | None:
+        """``So với KH (%)``: the warehouse's ``<CODE>_PCT_PLAN`` when present, else 100 × value / target."""
+        stored = self.value(f"{code}_PCT_PLAN")
+        if stored is not None:
+            return stored
+        value, target = self.value(code), self.target(code)
+        if value is None or target in (None, 0):
+            return None
+        return 100.0 * value / target  # type: ignore[operator]
+
+    @property
+    def end_vi(self) -> str:
+        return period_end_vi(self.period)
+
+    @property
+    def missing_unit_names(self) -> list[str]:
+        return [self.unit_names.get(code, code) for code in self.missing_units]
+
+    def incomplete_note(self) -> str:
+        """``(chưa đủ số liệu: thiếu huyện Cô Tô, thành phố Móng Cái)`` or "" when complete."""
+        if self.is_complete:
+            return ""
+        if self.missing_units:
+            return f"(chưa đủ số liệu: thiếu {', '.join(self.missing_unit_names)})"
+        return "(chưa đủ số liệu)"
+
+    @property
+    def province_workbook_complete(self) -> bool:
+        """False when the unions' and credit funds' figures are marked incomplete (the province workbook was not
+        read); a missing reporting unit does not touch them."""
+        meta = indicator_meta()
+        flags = self.complete_flags.get(self.province_code, {})
+        return all(ok for code, ok in flags.items() if _from_province_workbook(code, meta))
+
+    def unit_has_figures(self, unit_code: str) -> bool:
+        return bool(self.values.get(unit_code))
+
+    # ---- the tier of the reporting units (vocab/unit_kinds.csv) -------------------------------------------
+    @property
+    def unit_level(self) -> str:
+        """The level of the reporting units in force ("district" until 2025-Q2, "commune" since, §11)."""
+        levels = [str(u.get("level") or "") for u in self.units if u.get("level")]
+        return max(set(levels), key=levels.count) if levels else ""
+
+    @property
+    def tier_vi(self) -> str:
+        """``cấp xã`` / ``cấp huyện``: the tier of the units in force, from vocab/unit_kinds.csv."""
+        return next((k.tier_vi for k in unit_kinds() if k.tier == self.unit_level), "")
+
+    def unit_kind_counts(self) -> list[tuple[str, int]]:
+        """(kind in lower case, number of reporting units) in the vocabulary's order of kinds, kinds with no unit
+        left out: ``[("xã", 22), ("phường", 30), ("đặc khu", 2)]``."""
+        order = {(k.tier, k.kind_vi.lower()): k.kind_order for k in unit_kinds()}
+        counts: dict[str, int] = {}
+        for u in self.units:
+            kind = str(u.get("kind_vi") or "").strip().lower()
+            counts[kind] = counts.get(kind, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (order.get((self.unit_level, kv[0]), 99), kv[0]))
+
+    def units_phrase(self) -> str:
+        """``54 xã, phường, đặc khu`` / ``13 huyện, thị xã, thành phố``: the reporting units counted from the
+        register in force, named by their kinds."""
+        kinds = [k for k, _ in self.unit_kind_counts() if k]
+        return f"{len(self.units)} {', '.join(kinds)}" if kinds else f"{len(self.units)} đơn vị"
+
+    def grouped_units(self) -> list[tuple[str | None, list[dict[str, Any]]]]:
+        """The reporting units as the by-unit sheet lists them: grouped by kind (vocabulary order), alphabetical
+        within each kind, where the tier says so (``group_by_kind``, the 54 or 99 communes); otherwise one group
+        in code order (the 13 districts, as the plan has always listed them)."""
+        group = any(k.group_by_kind for k in unit_kinds() if k.tier == self.unit_level)
+        if not group:
+            return [(None, list(self.units))]
+        out = []
+        for kind, _n in self.unit_kind_counts():
+            members = [u for u in self.units if str(u.get("kind_vi") or "").strip().lower() == kind]
+            out.append((kind, sorted(members, key=lambda u: name_sort_key(u.get("name_vi") or u["unit_code"]))))
+        return out
+
+
+def name_sort_key(name: str) -> list:
+    """Alphabetical order of Vietnamese names for a reader: letters without their tone marks first, numbers as
+    numbers ("Móng Cái 2" before "Móng Cái 10"), then the exact spelling."""
+    import re
+
+    from kttt_pipeline.core.text import fold
+
+    parts = re.split(r"(\d+)", fold(name))
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts if p] + [(2, str(name))]
+
+
+def period_end_vi(period: Period | str) -> str:
+    """``2024-Q3`` → ``30/9/2024`` (day/month without leading zeros, as the plan writes dates)."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    return f"{p.end.day}/{p.end.month}/{p.end.year}"
+
+
+def unit_display_name(unit: dict[str, Any], *, capitalise: bool = False) -> str:
+    """``{"kind_vi": "Huyện", "name_vi": "Cô Tô"}`` → ``huyện Cô Tô`` (``Huyện Cô Tô`` when capitalised)."""
+    kind = (unit.get("kind_vi") or "").strip()
+    name = (unit.get("name_vi") or unit.get("unit_code") or "").strip()
+    if not kind:
+        return name
+    kind = kind[0].upper() + kind[1:].lower() if capitalise else kind.lower()
+    return f"{kind} {name}"
+
+
+def indicator_meta() -> dict[str, IndicatorMeta]:
+    return {i.code: IndicatorMeta(i.code, i.group, i.name_vi, i.unit) for i in _vocab_indicators()}
+
+
+# ---- reading -----------------------------------------------------------------------------------------
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        value = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _bool(value: Any, default: bool = True) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "t", "yes", "y"}
+    return bool(value)
+
+
+def _reflect(engine: Engine) -> dict[str, Table]:
+    md = MetaData()
+    md.reflect(engine, only=lambda name, _md: name in TABLES)
+    return {name: md.tables[name] for name in TABLES if name in md.tables}
+
+
+def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
+    if table is None:
+        return []
+    stmt = select(table)
+    for clause in where:
+        stmt = stmt.where(clause)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+#: quarters of the trend chart
+TREND_QUARTERS = 8
+
+
+def share(part: float | None, whole: float | None) -> float | None:
+    from kttt_pipeline.publish.numfmt import share as _share
+
+    return _share(part, whole)
+
+
+def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
+    """Read everything the published documents of ``period`` need from the warehouse, and the earlier periods
+    it is compared with (issue 16)."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    key = p.key
+    tables = _reflect(engine)
+    if "rpt_indicator" not in tables:
+        raise LookupError("the warehouse has no rpt_indicator table: materialise the period first")
+    with engine.connect() as conn:
+        t = tables.get("admin_unit")
+        admin = _rows(conn, t)
+        t = tables["rpt_indicator"]
+        ind_rows = _rows(conn, t, t.c.period == key)
+        t = tables.get("period_status")
+        status_rows = _rows(conn, t, t.c.period == key) if t is not None else []
+        t = tables.get("target")
+        target_rows = _rows(conn, t, t.c.year == p.year) if t is not None else []
+        t = tables.get("cooperative_union")
+        unions = _rows(conn, t, t.c.period == key) if t is not None else []
+        t = tables.get("credit_fund")
+        funds = _rows(conn, t, t.c.period == key) if t is not None else []
+        t = tables.get("dq_issue")
+        findings = _rows(conn, t, t.c.period == key) if t is not None else []
+        t = tables.get("cooperative")
+        coops: list[dict[str, Any]] = []
+        if t is not None:
+            wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "sector", "status", "grade",
+                                  "is_active", "in_total") if c in t.c]
+            stmt = select(*[t.c[c] for c in wanted]).where(t.c.period == key)
+            coops = [dict(r._mapping) for r in conn.execute(stmt)]
+    if not ind_rows:
+        raise LookupError(f"no indicators in the warehouse for period {key}: materialise the period first")
+
+    # province and reporting units
+    province = next((u for u in admin if str(u.get("level")) == "province"), None)
+    if province is not None:
+        province_code = str(province["unit_code"])
+    else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
+        codes = {str(r["unit_code"]) for r in ind_rows if str(r["indicator_code"]).startswith(("LHHTX_", "QTDND_"))}
+        if len(codes) != 1:
+            raise LookupError(f"period {key}: the warehouse's admin_unit has no province row")
+        province_code = codes.pop()
+    province_name = str(province["name_vi"]) if province else "tỉnh"
+    unit_by_code = {str(u["unit_code"]): u for u in admin}
+
+    values: dict[str, dict[str, float | None]] = {}
+    flags: dict[str, dict[str, bool]] = {}
+    for r in ind_rows:
+        unit = str(r["unit_code"])
+        values.setdefault(unit, {})[str(r["indicator_code"])] = _num(r["value"])
+        flags.setdefault(unit, {})[str(r["indicator_code"])] = _bool(r.get("is_complete"), True)
+
+    def in_force(u: dict[str, Any]) -> bool:
+        start, stop = _date(u.get("valid_from")), _date(u.get("valid_to"))
+        return (start is None or start <= p.end) and (stop is None or p.end <= stop)
+
+    units = [
+        {"unit_code": str(u["unit_code"]), "name_vi": u.get("name_vi"), "kind_vi": u.get("kind_vi"),
+         "level": u.get("level")}
+        for u in admin
+        if str(u["unit_code"]) != province_code
+        and str(u.get("parent_code") or "") == province_code and in_force(u)
+    ]
+    known = {u["unit_code"] for u in units}
+    for code in values:  # a unit with figures but no (or an out-of-force) admin row is still shown
+        if code != province_code and code not in known:
+            u = unit_by_code.get(code, {})
+            units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
+                          "level": u.get("level")})
+            known.add(code)
+    units.sort(key=lambda u: _code_key(u["unit_code"]))
+
+    status = status_rows[0] if status_rows else None
+    if status is not None:
+        missing = [c.strip() for c in str(status.get("units_missing") or "").split(",") if c.strip()]
+        complete = _bool(status.get("is_complete"), True) and not missing
+    else:
+        missing = [u["unit_code"] for u in units if u["unit_code"] not in values]
+        complete = not missing
+    province_flags = flags.get(province_code, {})
+    meta = indicator_meta()
+    # the units' figures decide the period's completeness; the province workbook's (LHHTX, QTDND) have their own
+    if any(not ok for code, ok in province_flags.items() if not _from_province_workbook(code, meta)):
+        complete = False
+    missing.sort(key=_code_key)
+    for code in missing:
+        if code not in known:
+            u = unit_by_code.get(code, {})
+            units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
+                          "level": u.get("level")})
+            known.add(code)
+    units.sort(key=lambda u: _code_key(u["unit_code"]))
+    unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
+    unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
+
+    targets = {str(r["indicator_code"]): v for r in target_rows if (v := _num(r["value"])) is not None}
+
+    findings.sort(key=lambda f: (_severity_rank(f.get("severity")), str(f.get("kind") or ""),
+                                 _code_key(str(f.get("unit_code") or "")), str(f.get("entity_key") or "")))
+    coops = [c for c in coops if _bool(c.get("in_total"), True)]
+    unions.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
+    funds.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
+
+    data = PeriodData(
+        period=p, province_code=province_code, province_name=province_name, units=units, values=values,
+        complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
+        unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
+    )
+    from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
+
+    level = data.unit_level
+    data.year_ago = period_figures(engine, data.year_ago_period, level)
+    data.previous_quarter = period_figures(engine, p.previous(), level)
+    data.trend = [f for q in [q for q in loaded_periods(engine) if q <= p][-TREND_QUARTERS:]
+                  if (f := period_figures(engine, q, units=False)) is not None]
+    data.tier_changes = tier_change_days(admin)
+    return data
+
+
+#: indicator groups read from the province workbook (its figures do not depend on the reporting units)
+PROVINCE_WORKBOOK_GROUPS = ("LHHTX", "QTDND")
+
+
+def _from_province_workbook(code: str, meta: dict[str, IndicatorMeta]) -> bool:
+    m = meta.get(code)
+    return m is not None and m.group in PROVINCE_WORKBOOK_GROUPS
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _code_key(code: str) -> tuple[int, int, str]:
+    return (0, int(code), code) if code.isdigit() else (1, 0, code)
+
+
+def _severity_rank(severity: Any) -> int:
+    from kttt_pipeline.publish.findings_vi import SEVERITY_ORDER
+
+    return SEVERITY_ORDER.get(str(severity or "").lower(), 9)
