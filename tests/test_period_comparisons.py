@@ -26,7 +26,7 @@ from kttt_pipeline.publish.warehouse_reader import load_period_data
 from kttt_pipeline.publish.appendix import (FIGURE_ROWS, FIGURES_NOTE_COL, NO_COMPARISON, SHEET_FIGURES,
                                             SHEET_UNITS, UNIT_COLUMNS, UNITS_NOTE_COL)
 from kttt_pipeline.publish.charts import trend_series
-from kttt_pipeline.publish.numfmt import format_vn
+from kttt_pipeline.core.numfmt import format_vn
 from kttt_pipeline.reconcile.period_compare import jump_thresholds
 from kttt_pipeline.publish.report import publish_period, stale_reports
 from kttt_pipeline.warehouse.engine import make_engine

@@ -21,7 +21,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Integer, MetaDat
                         create_engine, insert)
 
 from kttt_pipeline.publish.warehouse_reader import load_period_data
-from kttt_pipeline.publish import numfmt
+from kttt_pipeline.core import numfmt
 from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS,
                                             SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL, UNITS_NOTE_COL,
                                             write_appendix)

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, indicator_meta, load_period_data
 from kttt_pipeline.publish.findings_vi import kind_label, rule_label, severity_label
-from kttt_pipeline.publish.numfmt import NF_DEC1, NF_INT, NF_PCT1, format_vn, number_format_for, share
+from kttt_pipeline.core.numfmt import NF_DEC1, NF_INT, NF_PCT1, format_vn, number_format_for, share
 
 FONT_NAME = "Times New Roman"  # the plan's font; LibreOffice substitutes the metric-compatible Liberation Serif
 BODY_SIZE = 11

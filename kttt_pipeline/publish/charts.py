@@ -18,7 +18,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
-from kttt_pipeline.publish.numfmt import format_pct, format_vn, share# noqa: E402
+from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}

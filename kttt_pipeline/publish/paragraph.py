@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
-from kttt_pipeline.publish.numfmt import format_figure, format_pct, format_vn, share
+from kttt_pipeline.core.numfmt import format_figure, format_pct, format_vn, share
 
 SECTOR_PHRASES = [
     ("AGRI", "nông nghiệp"), ("INDUSTRY", "công nghiệp - tiểu thủ công nghiệp"), ("CONSTRUCTION", "xây dựng"),

@@ -258,7 +258,7 @@ TREND_QUARTERS = 8
 
 
 def share(part: float | None, whole: float | None) -> float | None:
-    from kttt_pipeline.publish.numfmt import share as _share
+    from kttt_pipeline.core.numfmt import share as _share
 
     return _share(part, whole)
 

@@ -145,7 +145,7 @@ class PreviousQuarter:
 
 
 def _vn(value: float) -> str:
-    from kttt_pipeline.publish.numfmt import format_vn
+    from kttt_pipeline.core.numfmt import format_vn
 
     return format_vn(value, 0 if float(value) == int(value) else 1)
 
