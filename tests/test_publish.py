@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+import pandas as pd
 from openpyxl import load_workbook
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, Text,
                         create_engine, insert)
@@ -219,6 +220,13 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
             units_missing=",".join(missing) or None, is_complete=complete, files_seen=16, files_rejected=0)])
         coops = [c for c in _cooperatives(rng) if c["unit_code"] in present]
         conn.execute(insert(t["cooperative"]), coops)
+        # Biểu 02's cross-tab as the reconcile stage computes it from these cooperatives
+        from kttt_pipeline.core.periods import Period
+        from kttt_pipeline.reconcile.breakdown import sector_status_breakdown
+
+        frame = pd.DataFrame(coops)
+        conn.execute(insert(t["rpt_breakdown"]), sector_status_breakdown(
+            frame, Period.parse(PERIOD), sorted(present), PROVINCE).to_dict("records"))
         conn.execute(insert(t["cooperative_union"]), [
             dict(period=PERIOD, name="Liên hiệp HTX nông nghiệp Quảng Ninh", tax_code="5701234567", sector="AGRI",
                  member_htx=6, workers=40, charter_capital=36100.0, source_file="province/x.xlsx", row_number=5),

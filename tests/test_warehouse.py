@@ -149,6 +149,10 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
             [{"period": period, "unit_code": "22", "indicator_code": "HTX_TOTAL", "value": province_htx},
              {"period": period, "unit_code": "06688", "indicator_code": "HTX_TOTAL", "value": 2.0 * scale}],
             ["period", "unit_code", "indicator_code", "value"]),
+        rpt_breakdown=_frame(
+            [{"period": period, "unit_code": u, "breakdown": "sector_status", "row_key": "AGRI", "col_key": "ACTIVE",
+              "value": v} for u, v in [("22", province_htx), *n_by_unit.items()]],
+            ["period", "unit_code", "breakdown", "row_key", "col_key", "value"]),
         dq_issue=dq,
         target=_frame([{"year": year, "indicator_code": "HTX_TOTAL", "value": 12.0, "source_file": f"targets/{year}.xlsx"}],
                       ["year", "indicator_code", "value", "source_file"]),

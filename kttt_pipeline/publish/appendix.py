@@ -497,7 +497,6 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.row += 1
     lay.header(headers)
     total = data.value("HTX_TOTAL")
-    cross = _crosstab(data.cooperatives)
     keys = ("ACTIVE", "GOOD", "AVERAGE", "WEAK", "SUSPENDED", "NOT_STARTED", "DISSOLVING")
     for i, sector in enumerate(SECTORS, 1):
         r = lay.row
@@ -507,7 +506,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
         write_number(ws, r, 3, count, NF_INT)
         write_number(ws, r, 4, share(count, total), NF_PCT1)
         for j, key in enumerate(keys):
-            write_number(ws, r, 5 + j, cross[sector][key] if cross else None, NF_INT)
+            write_number(ws, r, 5 + j, data.breakdown("sector_status", sector, key), NF_INT)
         lay.fit_height(r, [(2, SECTOR_VI[sector])])
         lay.row += 1
     r = lay.row
@@ -580,26 +579,6 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.fit_height(r, [])
     lay.row += 1
     return lay.finish()
-
-
-def _crosstab(coops: list[dict[str, Any]]) -> dict[str, dict[str, int]] | None:
-    """Sector × status counts from the counted cooperatives (None when the warehouse has no listing)."""
-    if not coops:
-        return None
-    keys = ("ACTIVE", "GOOD", "AVERAGE", "WEAK", "SUSPENDED", "NOT_STARTED", "DISSOLVING")
-    out = {s: dict.fromkeys(keys, 0) for s in SECTORS}
-    for c in coops:
-        sector = c.get("sector") if c.get("sector") in out else "OTHER"
-        row = out[sector]
-        status = c.get("status")
-        if c.get("is_active"):
-            row["ACTIVE"] += 1
-            row["GOOD" if c.get("grade") in ("GOOD", "FAIR") else "AVERAGE"] += 1
-        elif status == "ACTIVE":
-            row["WEAK"] += 1
-        elif status in ("SUSPENDED", "NOT_STARTED", "DISSOLVING"):
-            row[status] += 1
-    return out
 
 
 def _sheet_units(wb: Workbook, data: PeriodData) -> int:

@@ -28,8 +28,8 @@ from kttt_pipeline.warehouse.history import as_date as _date
 
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
 
-TABLES = ("rpt_indicator", "dq_issue", "admin_unit", "cooperative", "cooperative_union", "credit_fund",
-          "target", "period_status", "load_audit")
+TABLES = ("rpt_indicator", "rpt_breakdown", "dq_issue", "admin_unit", "cooperative", "cooperative_union",
+          "credit_fund", "target", "period_status", "load_audit")
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,11 @@ class PeriodData:
     unions: list[dict[str, Any]] = field(default_factory=list)
     credit_funds: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
-    #: counted cooperatives (in_total) with unit_code, name, tax_code, sector, status, grade, is_active
+    #: counted cooperatives (in_total) with unit_code, name, tax_code, sector, status, grade, is_active — for their
+    #: names only: every figure comes from rpt_indicator or rpt_breakdown
     cooperatives: list[dict[str, Any]] = field(default_factory=list)
+    #: rpt_breakdown: unit_code → breakdown → (row_key, col_key) → value (empty for a warehouse without it)
+    breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = field(default_factory=dict)
     unit_names: dict[str, str] = field(default_factory=dict)
     #: the same quarter a year earlier as the warehouse holds it (None: not loaded); across the reform its unit
     #: figures are restated on the current units, its province figures are rpt_indicator's (issue 16)
@@ -102,6 +105,11 @@ class PeriodData:
     # ---- convenience -------------------------------------------------------------------------------
     def value(self, code: str, unit_code: str | None = None) -> float | None:
         return self.values.get(unit_code or self.province_code, {}).get(code)
+
+    def breakdown(self, breakdown: str, row_key: str, col_key: str, unit_code: str | None = None) -> float | None:
+        """A cell of a breakdown table (``rpt_breakdown``) computed in the reconcile stage; None when the
+        warehouse has none for the unit."""
+        return self.breakdowns.get(unit_code or self.province_code, {}).get(breakdown, {}).get((row_key, col_key))
 
     def target(self, code: str) -> float | None:
         return self.targets.get(code)
@@ -276,6 +284,8 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         admin = _rows(conn, t)
         t = tables["rpt_indicator"]
         ind_rows = _rows(conn, t, t.c.period == key)
+        t = tables.get("rpt_breakdown")
+        breakdown_rows = _rows(conn, t, t.c.period == key) if t is not None else []
         t = tables.get("period_status")
         status_rows = _rows(conn, t, t.c.period == key) if t is not None else []
         t = tables.get("target")
@@ -358,6 +368,11 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
     unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
 
+    breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
+    for r in breakdown_rows:
+        breakdowns.setdefault(str(r["unit_code"]), {}).setdefault(str(r["breakdown"]), {})[
+            (str(r["row_key"]), str(r["col_key"]))] = _num(r["value"])
+
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _num(r["value"])) is not None}
 
     findings.sort(key=lambda f: (_severity_rank(f.get("severity")), str(f.get("kind") or ""),
@@ -370,6 +385,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         period=p, province_code=province_code, province_name=province_name, units=units, values=values,
         complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
         unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
+        breakdowns=breakdowns,
     )
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 

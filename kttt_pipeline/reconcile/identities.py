@@ -2,8 +2,11 @@
 the unit, every figure of the identity, and the listing rows that no status class counted.
 
 HTX_TOTAL = HTX_ACTIVE + HTX_WEAK + HTX_SUSPENDED + HTX_NOT_STARTED + HTX_DISSOLVING, and
-HTX_INACTIVE = HTX_TOTAL − HTX_ACTIVE. The row rules (§7.6) quarantine a cooperative whose status cannot be read,
-so the identity holds by construction; this report is for the day it does not.
+HTX_INACTIVE = HTX_TOTAL − HTX_ACTIVE. With the breakdown table (``rpt_breakdown``), the sector × status cross-tab
+of Biểu 02 as well: each sector's status classes add up to HTX_SECTOR_<sector>, each status or grade column's
+sectors to HTX_<class>. The row rules (§7.6) quarantine a cooperative whose status cannot be read, and the
+cross-tab is counted by the indicators' own classification, so both hold by construction; this report is for the
+day they do not.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kttt_pipeline.reconcile.breakdown import breakdown_cells, breakdown_mismatches
 from kttt_pipeline.reconcile.indicators import check_identity
 
 #: the parts of HTX_TOTAL, with the Vietnamese label the signer reads
@@ -20,6 +24,9 @@ IDENTITY_PARTS = [("HTX_ACTIVE", "đang hoạt động"), ("HTX_WEAK", "yếu, k
 #: statuses that one of the parts counts (DISSOLVED in the total counts as DISSOLVING: dissolved after the end)
 COUNTED_STATUSES = {"ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"}
 MAX_ROWS_IN_TEXT = 10
+#: the breakdown's columns as the signer reads them (the parts above, and the grades of the active ones)
+BREAKDOWN_COL_VI = {code.removeprefix("HTX_"): label for code, label in IDENTITY_PARTS} | {
+    "GOOD": "tốt, khá", "AVERAGE": "trung bình"}
 
 
 @dataclass
@@ -29,6 +36,16 @@ class IdentityBreak:
     figures: dict[str, float | None]
     #: listing rows counted in HTX_TOTAL but in no part: source_file, sheet, row_number, name, status, status_text
     rows: list[dict] = field(default_factory=list)
+    #: where the sector × status breakdown disagrees with the indicators: ("row"|"col", key, indicator code,
+    #: the breakdown's sum, the indicator's value)
+    breakdown: list[tuple] = field(default_factory=list)
+
+    @property
+    def status_identity_holds(self) -> bool:
+        inactive = self.figures.get("HTX_INACTIVE")
+        active = float(self.figures.get("HTX_ACTIVE") or 0)
+        return abs(self.total - self.parts_sum) <= 1e-9 and (
+            inactive is None or abs(float(inactive) - (self.total - active)) <= 1e-9)
 
     @property
     def total(self) -> float:
@@ -39,6 +56,8 @@ class IdentityBreak:
         return float(sum(self.figures.get(code) or 0 for code, _ in IDENTITY_PARTS))
 
     def text_vi(self) -> str:
+        if self.status_identity_holds:
+            return f"{self.unit_name} (mã {self.unit_code}): {self.breakdown_text_vi()}"
         f = self.figures
         parts = " + ".join(f"{_n(f.get(code))} {label}" for code, label in IDENTITY_PARTS)
         text = (f"{self.unit_name} (mã {self.unit_code}): Tổng số HTX {_n(self.total)} ≠ {parts} = "
@@ -52,7 +71,17 @@ class IdentityBreak:
             text += f". Các dòng không thuộc nhóm tình trạng nào: {shown}{more}"
         else:
             text += ". Không tìm thấy dòng HTX nào ngoài các nhóm tình trạng (lỗi tính toán, báo cho người quản trị)"
+        if self.breakdown:
+            text += f"; {self.breakdown_text_vi()}"
         return text
+
+    def breakdown_text_vi(self) -> str:
+        """The cells of Biểu 02's sector × status table that do not add up to the indicators."""
+        parts = []
+        for kind, key, code, got, want in self.breakdown:
+            what = f"dòng lĩnh vực {key}" if kind == "row" else f"cột {BREAKDOWN_COL_VI.get(key, key)}"
+            parts.append(f"{what} cộng được {_n(got)} ≠ {code} {_n(want)}")
+        return "bảng HTX theo lĩnh vực và tình trạng (Biểu 02) không khớp chỉ tiêu: " + "; ".join(parts)
 
 
 def _n(value: object) -> str:
@@ -77,8 +106,10 @@ def _values_by_unit(rpt: pd.DataFrame) -> dict[str, dict[str, float | None]]:
 
 
 def identity_breaks(rpt_indicator: pd.DataFrame, cooperative: pd.DataFrame, admin_unit: pd.DataFrame,
-                    stg_cooperative: pd.DataFrame | None = None) -> list[IdentityBreak]:
-    """Every unit (and the province) whose status identity does not hold, with its figures and the rows."""
+                    stg_cooperative: pd.DataFrame | None = None,
+                    rpt_breakdown: pd.DataFrame | None = None) -> list[IdentityBreak]:
+    """Every unit (and the province) whose status identity does not hold, or whose sector × status breakdown
+    (``rpt_breakdown``, when given) does not add up to its indicators, with its figures and the rows."""
     names = {str(r.unit_code): f"{r.kind_vi} {r.name_vi}".strip() if isinstance(r.kind_vi, str) else str(r.name_vi)
              for r in admin_unit.itertuples()} if not admin_unit.empty else {}
     province = next((str(r.unit_code) for r in admin_unit.itertuples() if r.level == "province"), None) \
@@ -91,9 +122,14 @@ def identity_breaks(rpt_indicator: pd.DataFrame, cooperative: pd.DataFrame, admi
     if stg_cooperative is not None and not stg_cooperative.empty and "status_text" in stg_cooperative:
         status_text = {(r.source_file, r.sheet, int(r.row_number)): r.status_text
                        for r in stg_cooperative.itertuples()}
+    cells = breakdown_cells(rpt_breakdown) if rpt_breakdown is not None else None
     breaks = []
     for unit, values in _values_by_unit(rpt_indicator).items():
-        if "HTX_TOTAL" not in values or check_identity(values):
+        if "HTX_TOTAL" not in values:
+            continue
+        # a unit with figures has a breakdown: a missing one is a break of every non-zero row and column
+        mismatches = breakdown_mismatches(values, cells.get(unit, {})) if cells is not None else []
+        if check_identity(values) and not mismatches:
             continue
         rows_of = odd if unit == province else odd[odd["unit_code"].astype(str) == unit]
         rows = [{"unit_code": str(r.unit_code), "source_file": r.source_file, "sheet": r.sheet,
@@ -102,7 +138,7 @@ def identity_breaks(rpt_indicator: pd.DataFrame, cooperative: pd.DataFrame, admi
                  "status_text": status_text.get((r.source_file, r.sheet, int(r.row_number)))}
                 for r in rows_of.itertuples()]
         figures = {code: values.get(code) for code in ["HTX_TOTAL", *[c for c, _ in IDENTITY_PARTS], "HTX_INACTIVE"]}
-        breaks.append(IdentityBreak(unit, names.get(unit, unit), figures, rows))
+        breaks.append(IdentityBreak(unit, names.get(unit, unit), figures, rows, mismatches))
     return breaks
 
 
@@ -137,6 +173,15 @@ def breaks_markdown(breaks: list[IdentityBreak]) -> str:
                 r.get("status_text") or r.get("status") or "(trống)")) + " |")
         if not b.rows:
             lines.append(f"| {b.unit_code} {_md_cell(b.unit_name)} | | | | (không tìm thấy dòng) | |")
+    mismatched = [b for b in breaks if b.breakdown]
+    if mismatched:
+        lines += ["", "| Đơn vị | Biểu 02 (lĩnh vực × tình trạng) | Chỉ tiêu | Cộng trong biểu | Giá trị chỉ tiêu |",
+                  "|---|---|---|---|---|"]
+        for b in mismatched:
+            for kind, key, code, got, want in b.breakdown:
+                where = f"dòng {key}" if kind == "row" else f"cột {BREAKDOWN_COL_VI.get(key, key)}"
+                lines.append("| " + " | ".join(_md_cell(c) for c in (
+                    f"{b.unit_code} {b.unit_name}", where, code, _n(got), _n(want))) + " |")
     return "\n".join(lines)
 
 

@@ -34,6 +34,44 @@ def classify_cooperatives(coops: pd.DataFrame, period: Period) -> pd.DataFrame:
     return coops
 
 
+#: the parts of HTX_TOTAL: every cooperative counted in the total is in exactly one (indicators.csv's identity)
+STATUS_CLASSES = ("ACTIVE", "WEAK", "SUSPENDED", "NOT_STARTED", "DISSOLVING")
+#: the grade classes of an active cooperative (HTX_GOOD, HTX_AVERAGE: parts of HTX_ACTIVE)
+GRADE_CLASSES = ("GOOD", "AVERAGE")
+
+
+def status_class(coops: pd.DataFrame) -> pd.Series:
+    """The status class of each cooperative (needs in_total, is_active, status): the one part of HTX_TOTAL it is
+    counted in, ``HTX_<class>``; None when not counted in HTX_TOTAL (or, should a status escape the row rules of
+    §7.6, in no part: the identity check then names the row).
+
+    * ACTIVE: is_active (status ACTIVE, not graded weak, active in the tax register, revenue declared);
+    * WEAK: status ACTIVE but not is_active;
+    * SUSPENDED, NOT_STARTED, DISSOLVING: that status; a cooperative 'Đã giải thể' counted in the total
+      (dissolved after the period end) is DISSOLVING.
+
+    The one definition of the status indicators, of the sector × status breakdown and of the identity check."""
+    t = coops["in_total"].astype(bool)
+    a = coops["is_active"].astype(bool) & t
+    status = coops["status"].where(coops["status"] != "DISSOLVED", "DISSOLVING")
+    out = pd.Series(None, index=coops.index, dtype=object)
+    for cls in ("SUSPENDED", "NOT_STARTED", "DISSOLVING"):
+        out[t & (status == cls)] = cls
+    out[t & (status == "ACTIVE") & ~a] = "WEAK"
+    out[a] = "ACTIVE"
+    return out
+
+
+def grade_class(coops: pd.DataFrame) -> pd.Series:
+    """GOOD (graded good or fair) or AVERAGE (graded average, or not graded: §7.8) for an ACTIVE cooperative
+    (:func:`status_class`), None otherwise."""
+    active = status_class(coops) == "ACTIVE"
+    out = pd.Series(None, index=coops.index, dtype=object)
+    out[active & coops["grade"].isin(["GOOD", "FAIR"])] = "GOOD"
+    out[active & (coops["grade"].isin(["AVERAGE"]) | coops["grade"].isna())] = "AVERAGE"
+    return out
+
+
 COOP_NUMBERS = ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
                 "managers_college_plus", "charter_capital", "revenue", "profit", "avg_income", "ocop_products"]
 GROUP_NUMBERS = ["members", "revenue", "avg_income_month"]
@@ -94,21 +132,18 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
         reg = pd.to_datetime(reg, errors="coerce")
     if not pd.api.types.is_datetime64_any_dtype(dis):
         dis = pd.to_datetime(dis, errors="coerce")
-    status_in_total = t["status"].where(t["status"] != "DISSOLVED", "DISSOLVING")  # dissolved after the period end
+    cls, grade = status_class(coops), grade_class(coops)
     total = float(len(t))
-    out: dict[str, float | None] = {
-        "HTX_TOTAL": total,
-        "HTX_ACTIVE": float(len(a)),
-        "HTX_GOOD": float(a["grade"].isin(["GOOD", "FAIR"]).sum()),
-        "HTX_AVERAGE": float((a["grade"].isin(["AVERAGE"]) | a["grade"].isna()).sum()),
-        "HTX_WEAK": float(((status_in_total == "ACTIVE") & ~t["is_active"]).sum()),
-        "HTX_SUSPENDED": float((status_in_total == "SUSPENDED").sum()),
-        "HTX_NOT_STARTED": float((status_in_total == "NOT_STARTED").sum()),
-        "HTX_DISSOLVING": float((status_in_total == "DISSOLVING").sum()),
+    out: dict[str, float | None] = {"HTX_TOTAL": total}
+    for key in STATUS_CLASSES:
+        out[f"HTX_{key}"] = float((cls == key).sum())
+    for key in GRADE_CLASSES:
+        out[f"HTX_{key}"] = float((grade == key).sum())
+    out.update({
         "HTX_INACTIVE": total - float(len(a)),
         "HTX_NEW": float(((reg >= start) & (reg <= end)).sum()),
         "HTX_DISSOLVED": float(((coops["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)).sum()),
-    }
+    })
     for sector in SECTORS:
         n = float((t["sector"] == sector).sum())
         out[f"HTX_SECTOR_{sector}"] = n
@@ -146,16 +181,13 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     start, end = pd.Timestamp(period.year_start), pd.Timestamp(period.end)
     t = c["in_total"].astype(bool)
     a = c["is_active"].astype(bool)
-    status_in_total = c["status"].where(c["status"] != "DISSOLVED", "DISSOLVING")
+    cls, grade = status_class(c), grade_class(c)
     terms = pd.DataFrame(index=c.index)
     terms["HTX_TOTAL"] = t
-    terms["HTX_ACTIVE"] = a
-    terms["HTX_GOOD"] = a & c["grade"].isin(["GOOD", "FAIR"])
-    terms["HTX_AVERAGE"] = a & (c["grade"].isin(["AVERAGE"]) | c["grade"].isna())
-    terms["HTX_WEAK"] = t & (status_in_total == "ACTIVE") & ~a
-    terms["HTX_SUSPENDED"] = t & (status_in_total == "SUSPENDED")
-    terms["HTX_NOT_STARTED"] = t & (status_in_total == "NOT_STARTED")
-    terms["HTX_DISSOLVING"] = t & (status_in_total == "DISSOLVING")
+    for key in STATUS_CLASSES:
+        terms[f"HTX_{key}"] = cls == key
+    for key in GRADE_CLASSES:
+        terms[f"HTX_{key}"] = grade == key
     reg, dis = c["registered_on"], c["dissolved_on"]
     terms["HTX_NEW"] = (reg >= start) & (reg <= end)
     terms["HTX_DISSOLVED"] = (c["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)

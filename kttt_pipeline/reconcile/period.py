@@ -10,6 +10,7 @@ import pandas as pd
 from kttt_pipeline.core.admin_units import (admin_units_frame, province_of, reporting_units, unit_label)
 from kttt_pipeline.core.findings import Finding, findings_frame
 from kttt_pipeline.reconcile import entity_resolution, indicators as ind
+from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS, quarantine_rows
 from kttt_pipeline.reconcile.restate import restate_period
@@ -44,6 +45,8 @@ class PeriodResult:
     #: indicator_code, value); for a period reported by those units, rpt_indicator's rows
     rpt_indicator_restated: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["period", "unit_code", "indicator_code", "value"]))
+    #: figures of the published sheets beyond single indicators, by the indicators' definitions (reconcile/breakdown.py)
+    rpt_breakdown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAKDOWN_COLUMNS))
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "period"}
@@ -241,6 +244,8 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         period_status=period_status,
         admin_unit=admin_units_frame(staged.units),
         rpt_indicator_restated=restated.rpt_indicator_restated.reset_index(drop=True),
+        rpt_breakdown=sector_status_breakdown(coops, period, [u for u in values if u != province.unit_code],
+                                              province.unit_code),
     )
 
 

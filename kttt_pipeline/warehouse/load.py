@@ -135,7 +135,7 @@ def delete_period(engine: Engine, period: str) -> dict[str, int]:
 
 
 #: frames a period result may lack (results made before the table existed): loaded as no rows
-OPTIONAL_FRAMES = frozenset({"rpt_indicator_restated"})
+OPTIONAL_FRAMES = frozenset({"rpt_indicator_restated", "rpt_breakdown"})
 
 
 def _frame(result: Any, name: str) -> pd.DataFrame:

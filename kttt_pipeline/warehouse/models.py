@@ -437,6 +437,33 @@ class RptIndicatorRestated(Base):
     value: Mapped[float | None] = mapped_column(Float, comment="Value restated on the unit (the province row equals rpt_indicator's).")
 
 
+class RptBreakdown(Base):
+    __tablename__ = "rpt_breakdown"
+    __table_args__ = (
+        UniqueConstraint("period", "unit_code", "breakdown", "row_key", "col_key"),
+        Index(None, "breakdown", "unit_code", "period"),
+        Index(None, "unit_code"),
+        {"comment": "Cross-tabulated figures the published sheets show beyond single indicators, computed in the "
+                    "reconcile stage by the indicators' own definitions (kttt_pipeline/reconcile/breakdown.py), for "
+                    "the province and each reporting unit with figures; every cell of a grid is a row, zeros "
+                    "included. breakdown 'sector_status' (Biểu 02): cooperatives counted in HTX_TOTAL by sector "
+                    "(row_key) and status or grade class (col_key); a row's ACTIVE, WEAK, SUSPENDED, NOT_STARTED "
+                    "and DISSOLVING add up to HTX_SECTOR_<row_key>, a column's sectors to HTX_<col_key>. "
+                    "Completeness as rpt_indicator's (period_status)."},
+    )
+
+    id: Mapped[int] = _id()
+    period: Mapped[str] = _period()
+    unit_code: Mapped[str] = _unit("Province or reporting unit.", nullable=False)
+    breakdown: Mapped[str] = mapped_column(String, nullable=False,
+                                           comment="Which breakdown: 'sector_status' (sector × status and grade class of the counted cooperatives).")
+    row_key: Mapped[str] = mapped_column(String, nullable=False,
+                                         comment="Row of the breakdown; sector_status: the sector code (AGRI … OTHER).")
+    col_key: Mapped[str] = mapped_column(String, nullable=False,
+                                         comment="Column of the breakdown; sector_status: ACTIVE, GOOD, AVERAGE (grades of ACTIVE), WEAK, SUSPENDED, NOT_STARTED or DISSOLVING (a cooperative 'Đã giải thể' dissolved after the period end counts as DISSOLVING, as in HTX_DISSOLVING).")
+    value: Mapped[float] = mapped_column(Float, nullable=False, comment="The figure (a count for sector_status).")
+
+
 class DqIssue(Base):
     __tablename__ = "dq_issue"
     __table_args__ = (
@@ -480,7 +507,7 @@ class Target(Base):
 PERIOD_TABLES: tuple[str, ...] = (
     "period_status", "load_audit", "stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure",
     "quarantine", "cooperative", "cooperative_group", "cooperative_union", "credit_fund", "rpt_indicator",
-    "rpt_indicator_restated", "dq_issue",
+    "rpt_indicator_restated", "rpt_breakdown", "dq_issue",
 )
 
 #: every table, dimension first

@@ -13,10 +13,11 @@ from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 
 @dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
                 description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and "
-                            "HTX_INACTIVE = TOTAL - ACTIVE, for the province and every unit.")
+                            "HTX_INACTIVE = TOTAL - ACTIVE, and the sector × status breakdown (rpt_breakdown) "
+                            "adds up to the sector and status indicators, for the province and every unit.")
 def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
     r = reconciled_period
-    breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative)
+    breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative, r.rpt_breakdown)
     return dg.AssetCheckResult(
         passed=not breaks, description=breaks_description_vi(breaks),
         metadata={"units_broken": dg.MetadataValue.json([b.unit_code for b in breaks]),
