@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from kttt_pipeline.publish.layouts import headline
 from kttt_pipeline.reconcile.period import PeriodResult
 
-HEADLINE = [
-    ("HTX_TOTAL", "Tổng số HTX"), ("HTX_ACTIVE", "HTX đang hoạt động"), ("HTX_NEW", "HTX thành lập mới"),
-    ("HTX_SECTOR_AGRI", "HTX nông nghiệp"), ("HTX_MEMBERS", "Thành viên HTX"), ("THT_TOTAL", "Tổng số THT"),
-    ("LHHTX_TOTAL", "Liên hiệp HTX"), ("QTDND_TOTAL", "Quỹ tín dụng nhân dân"),
-]
+#: (indicator code, label) of the headline, from vocab/layouts/headline.csv
+HEADLINE = list(headline())
 
 
 def vn_number(value: float | None, decimals: int = 0) -> str:

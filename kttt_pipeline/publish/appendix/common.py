@@ -1,0 +1,66 @@
+"""What every sheet of the appendix shares: the title block, the completeness and comparison notes, the sheet
+names and the labels of codes."""
+
+from __future__ import annotations
+
+from kttt_pipeline.publish.appendix.pagination import SheetLayout
+from kttt_pipeline.publish.appendix.cells import write_text
+from kttt_pipeline.publish.appendix.styles import BODY_SIZE, LINE_PT
+from kttt_pipeline.publish.warehouse_reader import PeriodData
+
+SHEET_FIGURES = "Biểu 01"
+SHEET_SECTOR = "Biểu 02"
+SHEET_UNITS = "Biểu 03"
+SHEET_UNIONS = "Biểu 04"
+SHEET_FINDINGS = "Phát hiện"
+
+SECTOR_VI = {
+    "AGRI": "Nông nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp", "CONSTRUCTION": "Xây dựng",
+    "ENVIRONMENT": "Vệ sinh môi trường", "TRANSPORT": "Vận tải", "TRADE": "Thương mại - dịch vụ",
+    "OTHER": "Khác",
+}
+THT_SECTOR_VI = {"AGRI": "Nông - lâm - ngư nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp",
+                 "OTHER": "Khác"}
+UNION_SECTOR_VI = {"AGRI": "Nông nghiệp", "NON_AGRI": "Phi nông nghiệp"}
+
+#: the note of Biểu 04 and of the unions' and credit funds' rows of Biểu 01 when the province workbook is missing
+PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
+
+
+#: the note of a comparison column whose earlier period is not in the warehouse (issue 16)
+NO_COMPARISON = "chưa có số liệu kỳ so sánh"
+
+
+def comparison_note(data: PeriodData, units: bool = False) -> str:
+    """The line under a sheet's title about its comparison columns: the period compared with, or that it is not
+    in the warehouse; across the reform, that the units' earlier figures are restated."""
+    then = data.year_ago_period
+    end = f"{then.end.day}/{then.end.month}/{then.end.year}"
+    if data.year_ago is None:
+        return f"Cùng kỳ năm trước (đến {end}): {NO_COMPARISON} (kỳ {then.key} chưa có trong kho dữ liệu)"
+    text = f"Cùng kỳ năm trước: số liệu đến {end} (kỳ {then.key})"
+    if units and data.year_ago.restated:
+        text += ", quy đổi theo đơn vị hành chính hiện nay (§11.1)"
+    if not data.year_ago.is_complete:
+        text += "; kỳ so sánh chưa đủ số liệu"
+    return text
+
+
+def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str,
+                 note: str | None = None, extra: str | None = None) -> None:
+    """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit)."""
+    write_text(lay.ws, lay.row, 1, sheet_label, bold=True, border=False, wrap=False)
+    lay.heights[lay.row] = LINE_PT + 3
+    lay.row += 1
+    lay.merged_title(title)
+    p = data.period
+    lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False,
+                     italic=True)
+    if note is None and not data.is_complete:
+        note = f"Số liệu toàn tỉnh {data.incomplete_note()}"
+    if note:
+        lay.merged_title(note, size=BODY_SIZE, bold=True, color="C00000")
+    if extra:
+        lay.merged_title(extra, size=BODY_SIZE, bold=False, italic=True)
+    lay.blank()
+

@@ -1,0 +1,108 @@
+"""Biểu 02: cooperatives by sector and status (with grades) — the cross-tab is ``rpt_breakdown``'s
+'sector_status', computed in the reconcile stage —, by status and grade, and groups by sector."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from kttt_pipeline.core.numfmt import NF_INT, NF_PCT1, share
+from kttt_pipeline.ingest.schemas import SECTORS
+from kttt_pipeline.publish.appendix.cells import write_number, write_text
+from kttt_pipeline.publish.appendix.common import SECTOR_VI, SHEET_SECTOR, THT_SECTOR_VI, _title_block
+from kttt_pipeline.publish.appendix.pagination import SheetLayout
+from kttt_pipeline.publish.appendix.styles import HEADER_FILL, LINE_PT, TOTAL_FILL
+from kttt_pipeline.publish.layouts import sector_status_columns, sector_status_widths, status_rows
+from kttt_pipeline.reconcile.breakdown import SECTOR_STATUS
+from kttt_pipeline.publish.warehouse_reader import PeriodData
+from kttt_pipeline.reconcile.indicators import THT_SECTORS
+
+
+def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
+    ws = wb.create_sheet(SHEET_SECTOR)
+    columns = sector_status_columns()
+    headers = ["STT", "Lĩnh vực", "Tổng số HTX", "Tỷ lệ (%)", *[header for _, header in columns]]
+    lay = SheetLayout(ws, [6, 34, 11, 10, *sector_status_widths()])
+    lay.set_widths()
+    _title_block(lay, data, "Phụ biểu 02",
+                 f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
+                 f"{data.province_name.upper()} ĐẾN {data.end_vi}")
+    write_text(ws, lay.row, 1, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động", bold=True,
+               border=False, wrap=False)
+    lay.heights[lay.row] = LINE_PT + 4
+    lay.headings.add(lay.row)
+    lay.row += 1
+    lay.header(headers)
+    total = data.value("HTX_TOTAL")
+    for i, sector in enumerate(SECTORS, 1):
+        r = lay.row
+        count = data.value(f"HTX_SECTOR_{sector}")
+        write_text(ws, r, 1, str(i), halign="center")
+        write_text(ws, r, 2, SECTOR_VI[sector])
+        write_number(ws, r, 3, count, NF_INT)
+        write_number(ws, r, 4, share(count, total), NF_PCT1)
+        for j, (key, _) in enumerate(columns):
+            write_number(ws, r, 5 + j, data.breakdown(SECTOR_STATUS, sector, key), NF_INT)
+        lay.fit_height(r, [(2, SECTOR_VI[sector])])
+        lay.row += 1
+    r = lay.row
+    label = "Tổng cộng" + (f" {data.incomplete_note()}" if not data.is_complete else "")
+    write_text(ws, r, 1, "", fill=TOTAL_FILL)
+    write_text(ws, r, 2, label, bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 3, total, NF_INT, bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 4, 100.0 if total else None, NF_PCT1, bold=True, fill=TOTAL_FILL)
+    for j, (key, _) in enumerate(columns):
+        write_number(ws, r, 5 + j, data.value(f"HTX_{key}"), NF_INT, bold=True, fill=TOTAL_FILL)
+    lay.fit_height(r, [(2, label)])
+    lay.row += 1
+    lay.blank()
+
+    # B. by status and grade (count and share of all cooperatives)
+    write_text(ws, lay.row, 1, "B. Hợp tác xã phân theo tình trạng hoạt động và xếp loại", bold=True,
+               border=False, wrap=False)
+    lay.heights[lay.row] = LINE_PT + 4
+    lay.headings.add(lay.row)
+    lay.row += 1
+    for col, label in enumerate(["STT", "Tình trạng hoạt động", "Số HTX", "Tỷ lệ (%)"], 1):
+        write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
+    lay.fit_height(lay.row, [(2, "Tình trạng hoạt động")])
+    lay.headings.add(lay.row)
+    lay.row += 1
+    for numbering, code, label, bold in status_rows():
+        r = lay.row
+        write_text(ws, r, 1, numbering, halign="center", bold=bold)
+        write_text(ws, r, 2, label, bold=bold, italic=not bold, indent=0 if bold else 1)
+        write_number(ws, r, 3, data.value(code), NF_INT, bold=bold)
+        write_number(ws, r, 4, share(data.value(code), total), NF_PCT1, bold=bold)
+        lay.fit_height(r, [(2, label)])
+        lay.row += 1
+    lay.blank()
+
+    # C. groups by sector
+    write_text(ws, lay.row, 1, "C. Tổ hợp tác phân theo lĩnh vực", bold=True, border=False, wrap=False)
+    lay.heights[lay.row] = LINE_PT + 4
+    lay.headings.add(lay.row)
+    lay.row += 1
+    for col, label in enumerate(["STT", "Lĩnh vực", "Số THT", "Tỷ lệ (%)"], 1):
+        write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
+    lay.fit_height(lay.row, [(2, "Lĩnh vực")])
+    lay.headings.add(lay.row)
+    lay.row += 1
+    tht_total = data.value("THT_TOTAL")
+    for i, sector in enumerate(THT_SECTORS, 1):
+        r = lay.row
+        count = data.value(f"THT_SECTOR_{sector}")
+        write_text(ws, r, 1, str(i), halign="center")
+        write_text(ws, r, 2, THT_SECTOR_VI[sector])
+        write_number(ws, r, 3, count, NF_INT)
+        write_number(ws, r, 4, share(count, tht_total), NF_PCT1)
+        lay.fit_height(r, [(2, THT_SECTOR_VI[sector])])
+        lay.row += 1
+    r = lay.row
+    write_text(ws, r, 1, "", fill=TOTAL_FILL)
+    write_text(ws, r, 2, "Tổng cộng", bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 3, tht_total, NF_INT, bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 4, 100.0 if tht_total else None, NF_PCT1, bold=True, fill=TOTAL_FILL)
+    lay.fit_height(r, [])
+    lay.row += 1
+    return lay.finish()
+
