@@ -150,7 +150,7 @@ VALUE_CHECKS: dict[str | tuple[str, str], list[pa.Check]] = {
 def _column(table: str, f: fields.Field) -> pa.Column:
     """A staging column as fields.csv describes it: its type from ``kind``, empty cells unless ``not_null``."""
     checks = list(VALUE_CHECKS.get((table, f.field), VALUE_CHECKS.get(f.field, [])))
-    kw = dict(nullable=not f.not_null, required=False, coerce=False)
+    kw = {"nullable": not f.not_null, "required": False, "coerce": False}
     if f.kind in ("count", "money", "number"):
         if f.not_null:
             return pa.Column(float, checks=checks, **kw)
