@@ -271,3 +271,23 @@ def test_adding_a_field_is_one_row_of_fields_csv(tmp_path):
     assert "lao động nữ ghi 'nhiều'" in got["quarantined"][0][1]
     # this process reads the packaged file: the copy changed nothing here
     assert "female_workers" not in ingest_period.COOP_STAGE_COLUMNS
+
+
+def test_the_loader_reads_the_file_kttt_fields_csv_names(tmp_path, monkeypatch):
+    packaged = Path(str(resources.files("kttt_pipeline.vocab").joinpath("fields.csv")))
+    copy = tmp_path / "fields.csv"
+    shutil.copy(packaged, copy)
+    with copy.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(_ADDED)
+    monkeypatch.setenv(fields.FIELDS_CSV_ENV, str(copy))
+    fields.reload_fields()
+    try:
+        assert fields.count_fields("cooperative")[-1] == "female_workers"
+        assert fields.label_in_text("cooperative", "female_workers") == "lao động nữ"
+        assert "female_workers" in fields.table_columns("stg_cooperative")
+        assert header_vocabulary().match("cooperative", None, "Lao động nữ (người)") == "female_workers"
+    finally:
+        monkeypatch.delenv(fields.FIELDS_CSV_ENV)
+        fields.reload_fields()
+    assert "female_workers" not in fields.count_fields("cooperative")
+    assert header_vocabulary().match("cooperative", None, "Lao động nữ") is None

@@ -124,9 +124,13 @@ def all_fields() -> tuple[Field, ...]:
 
 
 def reload_fields() -> None:
-    """Forget the fields read (the next call reads ``KTTT_FIELDS_CSV`` or the packaged file again). The lists
-    that modules generate at import (``ingest.period.COOP_STAGE_COLUMNS`` …) are not regenerated."""
+    """Forget the fields read, and the headers known from their labels (the next call reads ``KTTT_FIELDS_CSV``
+    or the packaged file again). The lists modules generate at import (``ingest.period.COOP_STAGE_COLUMNS`` …)
+    are not regenerated: a process that runs the pipeline on another file sets the variable before importing it."""
+    from kttt_pipeline.core.vocabulary import header_vocabulary
+
     all_fields.cache_clear()
+    header_vocabulary.cache_clear()
 
 
 # -------------------------------------------------------------------------------------------- look-ups

@@ -49,6 +49,9 @@ STAGE_EXTRA_COLUMNS = [c for c in fields.staged_columns("cooperative") if c not 
 TARGET_COLUMNS = fields.table_columns("target")
 #: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
 STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
+#: record type → its yes/no columns (marks and flags): False unless read as yes
+STAGED_BOOL_COLUMNS = {rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
+                       for rt in fields.record_types()}
 STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
                   "files_rejected"]
 
@@ -304,7 +307,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
     stg_group = _stage_sectors(_frame(group_rows, STAGED_COLUMNS["group"], period), findings,
                                "group")
-    for col in ("hightech", "value_chain", "tax_code_valid"):
+    for col in STAGED_BOOL_COLUMNS["cooperative"]:
         stg_coop[col] = stg_coop[col].eq(True)
 
     tax_rows: list[dict] = []
