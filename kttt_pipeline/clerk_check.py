@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
 from kttt_pipeline.core.findings import DQ_COLUMNS, KINDS, Finding
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
@@ -28,11 +29,8 @@ from kttt_pipeline.ingest.period import extract_period
 from kttt_pipeline.reconcile.period import reconcile_period
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 
-EXPECTED_COOP_FIELDS = {
-    "tax_code": "Mã số thuế", "registered_on": "Ngày thành lập", "sector": "Lĩnh vực", "status": "Tình trạng",
-    "grade": "Xếp loại", "members": "Số thành viên", "workers": "Số lao động", "managers": "Cán bộ quản lý",
-    "charter_capital": "Vốn điều lệ",
-}
+#: the columns a cooperative listing should have (field → label; ``expected`` in vocab/fields.csv)
+EXPECTED_COOP_FIELDS = fields.expected_fields("cooperative")
 #: findings about other files: never the clerk's return's problem
 OTHER_FILES_KINDS = {"UNIT_MISSING", "SUPERSEDED", "PROVINCE_WORKBOOK_MISSING",
                      # restating a district-era period on today's units is the warehouse's history, not the return's

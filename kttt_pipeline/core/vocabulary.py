@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kttt_pipeline.core.fields import header_labels
 from kttt_pipeline.core.text import fold
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -33,7 +34,6 @@ def header_key(text: object) -> str:
 class HeaderVocabulary:
     # (record_type, folded parent or "", folded header) -> field
     exact: dict[tuple[str, str, str], str]
-    money_fields: frozenset[tuple[str, str]]
 
     def match(self, record_type: str, parent: str | None, child: str | None) -> str | None:
         """Field for a column whose header is ``parent`` over ``child`` (either may be empty)."""
@@ -59,13 +59,14 @@ class HeaderVocabulary:
 
 @lru_cache(maxsize=1)
 def header_vocabulary() -> HeaderVocabulary:
+    """The headers of ``header_synonyms.csv`` and, for each field read from a return, its label in
+    ``fields.csv`` (a field added there is recognised under its label; what a field is comes from fields.csv)."""
     exact: dict[tuple[str, str, str], str] = {}
-    money: set[tuple[str, str]] = set()
     for row in read_vocab_csv("header_synonyms.csv"):
         exact[(row["record_type"], header_key(row["parent"]), header_key(row["header"]))] = row["field"]
-        if (row.get("note") or "").startswith("money"):
-            money.add((row["record_type"], row["field"]))
-    return HeaderVocabulary(exact, frozenset(money))
+    for record_type, field, label in header_labels():
+        exact.setdefault((record_type, "", header_key(label)), field)
+    return HeaderVocabulary(exact)
 
 
 def _lookup(name: str, column: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ import pandas as pd
 from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_communes, load_admin_units,
                                             load_province_crosswalk, province_of, reporting_units, tier_vi,
                                             kind_tier, unit_label)
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
@@ -32,35 +33,25 @@ FILE_KINDS = tuple(KIND_OF_FOLDER)
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
                  "status", "error"]
-COOP_STAGE_COLUMNS = [
-    "period", "unit_code", "source_file", "sheet", "row_number", "name", "tax_code_raw", "tax_code", "tax_code_valid",
-    "registered_on", "dissolved_on", "commune", "sector_text", "sector", "status_text", "status", "grade_text", "grade",
-    "members", "workers", "member_workers", "managers", "managers_primary_secondary", "managers_college_plus",
-    "charter_capital", "revenue", "profit", "avg_income", "ocop_products", "hightech", "value_chain",
-]
-GROUP_STAGE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "name", "representative",
-                       "commune", "sector_text", "sector", "members", "revenue", "avg_income_month"]
-TAX_STAGE_COLUMNS = ["period", "source_file", "row_number", "tax_code", "tax_code_valid", "name", "address",
-                     "tax_office", "entity_type", "status_code", "status_changed_on", "declared_revenue",
-                     "tax_incurred", "unit_code"]
-SUMMARY_STAGE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "label", "indicator_code", "value"]
-COOP_COLUMNS = [
-    "period", "coop_key", "unit_code", "name", "tax_code", "tax_code_written", "match_method", "sector",
-    "status_reported", "status", "grade", "registered_on", "dissolved_on", "members", "workers", "member_workers",
-    "managers", "managers_primary_secondary", "managers_college_plus", "charter_capital", "revenue", "profit",
-    "avg_income", "ocop_products", "hightech", "value_chain", "tax_status_code", "declared_revenue", "in_total",
-    "is_active", "source_file", "sheet", "row_number",
-]
-GROUP_COLUMNS = ["period", "unit_code", "name", "sector", "members", "revenue", "avg_income_month", "source_file",
-                 "sheet", "row_number"]
-UNION_COLUMNS = ["period", "name", "tax_code", "sector", "member_htx", "workers", "charter_capital", "source_file",
-                 "row_number"]
-FUND_COLUMNS = ["period", "name", "tax_code", "members", "workers", "managers", "total_capital", "equity",
-                "mobilised", "loans", "source_file", "row_number"]
+# the frames' columns, generated from vocab/fields.csv: a staging table's columns, then those the staged frame
+# keeps beside them; a reconciled table's columns
+COOP_STAGE_COLUMNS = fields.table_columns("stg_cooperative")
+GROUP_STAGE_COLUMNS = fields.table_columns("stg_group")
+TAX_STAGE_COLUMNS = fields.table_columns("stg_tax_register")
+SUMMARY_STAGE_COLUMNS = fields.table_columns("stg_summary_figure")
+COOP_COLUMNS = fields.table_columns("cooperative")
+GROUP_COLUMNS = fields.table_columns("cooperative_group")
+UNION_COLUMNS = fields.table_columns("cooperative_union")
+FUND_COLUMNS = fields.table_columns("credit_fund")
 #: kept on the staged cooperatives beside the warehouse columns: the parent of a branch code, and the numeric
 #: cells that held text which is not a number (field → text; §7.6 quarantines a row whose count is unreadable)
-STAGE_EXTRA_COLUMNS = ["tax_code_parent", "values_unreadable"]
-TARGET_COLUMNS = ["year", "indicator_code", "value", "source_file"]
+STAGE_EXTRA_COLUMNS = [c for c in fields.staged_columns("cooperative") if c not in COOP_STAGE_COLUMNS]
+TARGET_COLUMNS = fields.table_columns("target")
+#: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
+STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
+#: record type → its yes/no columns (marks and flags): False unless read as yes
+STAGED_BOOL_COLUMNS = {rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
+                       for rt in fields.record_types()}
 STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
                   "files_rejected"]
 
@@ -314,9 +305,9 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
 
     stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + STAGE_EXTRA_COLUMNS, period)
     stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
-    stg_group = _stage_sectors(_frame(group_rows, GROUP_STAGE_COLUMNS + ["values_unreadable"], period), findings,
+    stg_group = _stage_sectors(_frame(group_rows, STAGED_COLUMNS["group"], period), findings,
                                "group")
-    for col in ("hightech", "value_chain", "tax_code_valid"):
+    for col in STAGED_BOOL_COLUMNS["cooperative"]:
         stg_coop[col] = stg_coop[col].eq(True)
 
     tax_rows: list[dict] = []
@@ -333,7 +324,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
                      rows_loaded=len(read.records))
         tax_rows.extend(read.records)
         findings.extend(read.findings)
-    stg_tax = _frame(tax_rows, TAX_STAGE_COLUMNS + ["tax_code_parent"], period)
+    stg_tax = _frame(tax_rows, STAGED_COLUMNS["tax"], period)
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
     # addresses of the former era (commune and district before 1/7/2025) placed in the current unit (§11)
     stg_tax["unit_code"] = place_old_addresses(stg_tax["address"], stg_tax["unit_code"], period, units, crosswalk)
@@ -384,8 +375,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         period=period, raw_dir=raw_dir, units=units, load_audit=load_audit,
         stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
         stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
-        stg_union=_frame(union_rows, UNION_COLUMNS + ["sheet", "sector_text", "values_unreadable"], period),
-        stg_credit_fund=_frame(fund_rows, FUND_COLUMNS + ["sheet", "values_unreadable"], period),
+        stg_union=_frame(union_rows, STAGED_COLUMNS["union"], period),
+        stg_credit_fund=_frame(fund_rows, STAGED_COLUMNS["credit_fund"], period),
         total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS),
         target=_frame(target_rows, TARGET_COLUMNS),
         findings=findings,

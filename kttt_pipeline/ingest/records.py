@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.tax_codes import parse_tax_code
 from kttt_pipeline.core.text import clean_text, fold
@@ -11,43 +12,14 @@ from kttt_pipeline.core.values import parse_date, parse_mark, parse_number
 from kttt_pipeline.core.vocabulary import grade_lookup, sector_lookup, status_lookup
 from kttt_pipeline.ingest.tables import Table
 
-NUMERIC_FIELDS = {
-    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-                    "managers_college_plus", "charter_capital", "revenue", "profit", "avg_income", "ocop_products"],
-    "group": ["members", "revenue", "avg_income_month"],
-    "union": ["member_htx", "workers", "charter_capital"],
-    "credit_fund": ["members", "workers", "managers", "total_capital", "equity", "mobilised", "loans"],
-    "tax": ["declared_revenue", "tax_incurred"],
-}
-MONEY_FIELDS = {
-    "cooperative": {"charter_capital", "revenue", "profit", "avg_income"},
-    "group": {"revenue", "avg_income_month"},
-    "union": {"charter_capital"},
-    "credit_fund": {"total_capital", "equity", "mobilised", "loans"},
-    "tax": {"declared_revenue", "tax_incurred"},
-}
-TEXT_FIELDS = {
-    "cooperative": ["name", "commune"],
-    "group": ["name", "representative", "commune"],
-    "union": ["name"],
-    "credit_fund": ["name"],
-    "tax": ["name", "address", "tax_office", "entity_type"],
-}
-DATE_FIELDS = {"cooperative": ["registered_on", "dissolved_on"], "tax": ["status_changed_on"]}
-MARK_FIELDS = {"cooperative": ["hightech", "value_chain"]}
-
-FIELD_LABEL_VI = {
-    "members": "số thành viên", "workers": "số lao động", "member_workers": "lao động là thành viên",
-    "managers": "cán bộ quản lý", "managers_primary_secondary": "CBQL sơ cấp, trung cấp",
-    "managers_college_plus": "CBQL cao đẳng, đại học trở lên", "charter_capital": "vốn điều lệ",
-    "revenue": "doanh thu", "profit": "lợi nhuận", "avg_income": "thu nhập bình quân",
-    "ocop_products": "số sản phẩm OCOP", "avg_income_month": "thu nhập bình quân tháng",
-    "member_htx": "số HTX thành viên", "total_capital": "tổng nguồn vốn", "equity": "vốn chủ sở hữu",
-    "mobilised": "vốn huy động", "loans": "dư nợ cho vay", "declared_revenue": "doanh thu kê khai",
-    "tax_incurred": "thuế phát sinh", "registered_on": "ngày thành lập", "dissolved_on": "ngày giải thể",
-    "status_changed_on": "ngày thay đổi trạng thái", "hightech": "ứng dụng công nghệ cao",
-    "value_chain": "chuỗi liên kết",
-}
+# generated from vocab/fields.csv (kttt_pipeline.core.fields): the fields each record type reads, by kind
+NUMERIC_FIELDS: dict[str, list[str]] = {rt: fields.numeric_fields(rt) for rt in fields.record_types()}
+MONEY_FIELDS: dict[str, set[str]] = {rt: set(fields.money_fields(rt)) for rt in fields.record_types()}
+TEXT_FIELDS: dict[str, list[str]] = {rt: fields.text_fields(rt) for rt in fields.record_types()}
+DATE_FIELDS: dict[str, list[str]] = {rt: fields.date_fields(rt) for rt in fields.record_types()}
+MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields.record_types()}
+#: field → its label inside a sentence, whatever the record type (the labels of one field agree)
+FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
 
 
 @dataclass
@@ -110,10 +82,10 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         value = p.value
         if p.error:
             unreadable[fld] = clean_text(raw) or str(raw)
-            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
+            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
                     value_reported=clean_text(raw), rule="6")
         elif p.words_dropped:
-            finding("WORDS_DROPPED", f"{FIELD_LABEL_VI.get(fld, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
+            finding("WORDS_DROPPED", f"{fields.label_in_text(rt, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
                     value_reported=clean_text(raw), value_computed=f"{value:g}", rule="6")
         if value is not None and fld in MONEY_FIELDS.get(rt, set()):
             value = value * table.factor_for(fld)
@@ -124,14 +96,14 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         raw = _cell(row, idx, fld)
         d = parse_date(raw)
         if d.error:
-            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: không đọc được ngày '{clean_text(raw)}'",
+            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{clean_text(raw)}'",
                     value_reported=clean_text(raw), rule="6")
         out[fld] = d.value
     for fld in MARK_FIELDS.get(rt, []):
         raw = _cell(row, idx, fld)
         m = parse_mark(raw)
         if m is None:
-            finding("VALUE_UNREADABLE", f"{FIELD_LABEL_VI.get(fld, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
+            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
                     value_reported=clean_text(raw), rule="6")
             m = False
         out[fld] = m

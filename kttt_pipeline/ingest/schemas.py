@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
 
 SECTORS = ["AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER"]
@@ -30,23 +31,12 @@ RULE_REASONS_VI = {
     "count_unreadable": "ô số người/số sản phẩm ghi chữ, không phải số",
 }
 
-#: counts of people and products: whole numbers that fit the warehouse's INTEGER columns
-_COUNTS = {
-    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-                    "managers_college_plus", "ocop_products"],
-    "group": ["members"],
-    "union": ["member_htx", "workers"],
-    "credit_fund": ["members", "workers", "managers"],
-}
+#: counts of people and products: whole numbers that fit the warehouse's INTEGER columns (vocab/fields.csv)
+_COUNTS: dict[str, list[str]] = {rt: fields.count_fields(rt) for rt in fields.record_types()}
 COUNT_MAX = 2**31 - 1
 
-_COUNT_MONEY = {
-    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-                    "managers_college_plus", "charter_capital", "revenue", "ocop_products", "avg_income"],
-    "group": ["members", "revenue", "avg_income_month"],
-    "union": ["member_htx", "workers", "charter_capital"],
-    "credit_fund": ["members", "workers", "managers", "total_capital", "equity", "mobilised", "loans"],
-}
+#: counts and money that cannot be negative (a profit can: ``signed`` in vocab/fields.csv)
+_NON_NEGATIVE: dict[str, list[str]] = {rt: fields.non_negative_fields(rt) for rt in fields.record_types()}
 
 
 def _no_negative(cols: list[str]):
@@ -61,7 +51,7 @@ def _no_negative(cols: list[str]):
 
 def _plausible_numbers(record_type: str):
     counts = _COUNTS[record_type]
-    money = [c for c in _COUNT_MONEY[record_type] if c not in counts] + (["profit"] if record_type == "cooperative" else [])
+    money = fields.money_fields(record_type)
 
     def check(df: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=df.index)
@@ -124,7 +114,7 @@ def _has_name(df: pd.DataFrame) -> pd.Series:
 def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
     checks = [
         pa.Check(_has_name, name="missing_name"),
-        pa.Check(_no_negative(_COUNT_MONEY[record_type]), name="negative_value"),
+        pa.Check(_no_negative(_NON_NEGATIVE[record_type]), name="negative_value"),
         pa.Check(_plausible_numbers(record_type), name="implausible_number"),
         pa.Check(_counts_readable(record_type), name="count_unreadable"),
     ]
@@ -139,40 +129,46 @@ def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(checks=checks)
 
 
-def _opt(dtype, **kw):
-    return pa.Column(dtype, nullable=True, required=True, coerce=False, **kw)
+def _float_or_empty(s: pd.Series) -> bool:
+    """A figure's column is float; a column no return of the period filled holds only None."""
+    return bool(pd.api.types.is_float_dtype(s) or s.isna().all())
 
 
-STAGING_SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "stg_cooperative": pa.DataFrameSchema({
-        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-Q[1-4]$")),
-        "unit_code": pa.Column(str),
-        "source_file": pa.Column(str),
-        "sheet": pa.Column(str),
-        "row_number": pa.Column("int64", pa.Check.ge(1)),
-        "name": _opt(object),
-        "tax_code": _opt(object, checks=pa.Check.str_matches(r"^\d{10}(-\d{3})?$", ignore_na=True)),
-        "tax_code_valid": pa.Column(bool),
-        "sector": pa.Column(str, pa.Check.isin(SECTORS)),
-        "status": _opt(object, checks=pa.Check.isin(STATUSES, ignore_na=True)),
-        "grade": _opt(object, checks=pa.Check.isin(GRADES, ignore_na=True)),
-        "members": _opt(float), "workers": _opt(float), "member_workers": _opt(float), "managers": _opt(float),
-        "charter_capital": _opt(float), "revenue": _opt(float), "profit": _opt(float), "avg_income": _opt(float),
-        "hightech": pa.Column(bool), "value_chain": pa.Column(bool),
-    }, strict=False),
-    "stg_group": pa.DataFrameSchema({
-        "period": pa.Column(str), "unit_code": pa.Column(str), "source_file": pa.Column(str),
-        "row_number": pa.Column("int64", pa.Check.ge(1)), "name": _opt(object),
-        "sector": pa.Column(str, pa.Check.isin(["AGRI", "INDUSTRY", "OTHER"])),
-        "members": _opt(float), "revenue": _opt(float), "avg_income_month": _opt(float),
-    }, strict=False),
-    "stg_tax_register": pa.DataFrameSchema({
-        "period": pa.Column(str), "source_file": pa.Column(str), "row_number": pa.Column("int64"),
-        "tax_code_valid": pa.Column(bool),
-        "status_code": _opt(object, checks=pa.Check.isin(["00", "01", "02", "03", "04", "05", "06", "07"], ignore_na=True)),
-        "declared_revenue": _opt(float),
-    }, strict=False),
-    "stg_summary_figure": pa.DataFrameSchema({
-        "period": pa.Column(str), "unit_code": pa.Column(str), "label": pa.Column(str), "value": pa.Column(float),
-    }, strict=False),
+#: value sets and shapes that come from the other vocabularies: field → checks, (table, field) where a table differs
+VALUE_CHECKS: dict[str | tuple[str, str], list[pa.Check]] = {
+    "period": [pa.Check.str_matches(r"^\d{4}-Q[1-4]$")],
+    "row_number": [pa.Check.ge(1)],
+    "tax_code": [pa.Check.str_matches(r"^\d{10}(-\d{3})?$", ignore_na=True)],
+    "sector": [pa.Check.isin(SECTORS)],
+    ("stg_group", "sector"): [pa.Check.isin(["AGRI", "INDUSTRY", "OTHER"])],
+    "status": [pa.Check.isin(STATUSES, ignore_na=True)],
+    "grade": [pa.Check.isin(GRADES, ignore_na=True)],
+    "status_code": [pa.Check.isin(["00", "01", "02", "03", "04", "05", "06", "07"], ignore_na=True)],
 }
+
+
+def _column(table: str, f: fields.Field) -> pa.Column:
+    """A staging column as fields.csv describes it: its type from ``kind``, empty cells unless ``not_null``."""
+    checks = list(VALUE_CHECKS.get((table, f.field), VALUE_CHECKS.get(f.field, [])))
+    kw = {"nullable": not f.not_null, "required": False, "coerce": False}
+    if f.kind in ("count", "money", "number"):
+        if f.not_null:
+            return pa.Column(float, checks=checks, **kw)
+        return pa.Column(None, checks=[pa.Check(_float_or_empty, name="float_or_empty"), *checks], **kw)
+    if f.kind == "integer":
+        return pa.Column("int64", checks=checks, **kw)
+    if f.kind in ("flag", "mark"):
+        return pa.Column(bool, checks=checks, **kw)
+    if f.kind in ("text", "code") and f.not_null:
+        return pa.Column(str, checks=checks, **kw)
+    if f.kind in ("text", "code"):
+        return pa.Column(object, checks=checks, **kw)
+    return pa.Column(None, checks=checks, **kw)  # dates, cells: presence only
+
+
+def staging_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a staging table, generated from the fields vocab/fields.csv stores in it."""
+    return pa.DataFrameSchema({f.field: _column(table, f) for f in fields.table_fields(table)}, strict=False)
+
+
+STAGING_SCHEMAS: dict[str, pa.DataFrameSchema] = {t: staging_schema(t) for t in fields.staging_tables()}

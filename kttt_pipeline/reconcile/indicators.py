@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.reconcile.status import tax_maps_to
@@ -72,9 +73,8 @@ def grade_class(coops: pd.DataFrame) -> pd.Series:
     return out
 
 
-COOP_NUMBERS = ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-                "managers_college_plus", "charter_capital", "revenue", "profit", "avg_income", "ocop_products"]
-GROUP_NUMBERS = ["members", "revenue", "avg_income_month"]
+COOP_NUMBERS = fields.numeric_fields("cooperative")  # vocab/fields.csv
+GROUP_NUMBERS = fields.numeric_fields("group")
 
 
 def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
@@ -163,9 +163,7 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
     return out
 
 
-_COOP_SUMS = [("HTX_MEMBERS", "members"), ("HTX_WORKERS", "workers"), ("HTX_MEMBER_WORKERS", "member_workers"),
-              ("HTX_MANAGERS", "managers"), ("HTX_MANAGERS_PRIMARY_SECONDARY", "managers_primary_secondary"),
-              ("HTX_MANAGERS_COLLEGE_PLUS", "managers_college_plus"), ("HTX_CHARTER_CAPITAL", "charter_capital")]
+_COOP_SUMS = [(code, fld) for (_rt, fld), code in fields.sum_indicators("cooperative").items()]
 
 
 def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[str, dict[str, float | None]]:

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 
-# listing total-row field → how the detail is summed (the rows written in that sheet, as read)
-TOTAL_FIELDS = {
-    "cooperative": ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-                    "managers_college_plus", "charter_capital", "revenue", "profit", "ocop_products"],
-    "group": ["members", "revenue"],
-    "union": ["member_htx", "workers", "charter_capital"],
-    "credit_fund": ["members", "workers", "managers", "total_capital", "equity", "mobilised", "loans"],
-}
-TOTAL_ROW_INDICATOR = {
-    ("union", "member_htx"): "LHHTX_MEMBER_HTX", ("union", "workers"): "LHHTX_WORKERS",
-    ("union", "charter_capital"): "LHHTX_CHARTER_CAPITAL", ("credit_fund", "members"): "QTDND_MEMBERS",
-    ("credit_fund", "workers"): "QTDND_WORKERS", ("credit_fund", "managers"): "QTDND_MANAGERS",
-    ("credit_fund", "total_capital"): "QTDND_TOTAL_CAPITAL", ("credit_fund", "equity"): "QTDND_EQUITY",
-    ("credit_fund", "mobilised"): "QTDND_MOBILISED", ("credit_fund", "loans"): "QTDND_LOANS",
-    ("cooperative", "members"): "HTX_MEMBERS", ("cooperative", "workers"): "HTX_WORKERS",
-    ("cooperative", "member_workers"): "HTX_MEMBER_WORKERS", ("cooperative", "managers"): "HTX_MANAGERS",
-    ("cooperative", "managers_primary_secondary"): "HTX_MANAGERS_PRIMARY_SECONDARY",
-    ("cooperative", "managers_college_plus"): "HTX_MANAGERS_COLLEGE_PLUS",
-    ("cooperative", "charter_capital"): "HTX_CHARTER_CAPITAL", ("group", "members"): "THT_MEMBERS",
-}
+# generated from vocab/fields.csv: the figures a listing's total row carries as the sum of its rows (as read), and
+# the indicator each is the sum of (a difference is recorded under it)
+TOTAL_FIELDS: dict[str, list[str]] = {rt: fields.total_row_fields(rt) for rt in fields.record_types()
+                                      if fields.total_row_fields(rt)}
+TOTAL_ROW_INDICATOR: dict[tuple[str, str], str] = fields.sum_indicators()
 LISTING_LABEL_VI = {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX", "credit_fund": "QTDND"}
 
 
