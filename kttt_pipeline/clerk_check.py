@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
-from kttt_pipeline.core.findings import DQ_COLUMNS, KINDS, Finding
+from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.core.periods import Period, period_of_date
@@ -200,7 +200,7 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         for f in ordered:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
         return "\n".join(lines)
     lines.append(f"Dòng được tính: {report.rows_ok}; dòng bị loại: {report.rows_quarantined}")
     if report.quarantined:
@@ -217,12 +217,12 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Điểm làm thay đổi hoặc cần xem lại số liệu ({len(changes)}):")
         for f in changes:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
     if notes:
         lines.append(f"Ghi nhận khác ({len(notes)}):")
         for f in notes:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
     if not report.quarantined and not others:
         lines.append("Không phát hiện vấn đề.")
     scope = ("Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu." if report.with_register else

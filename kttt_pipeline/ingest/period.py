@@ -111,8 +111,7 @@ def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
     findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
                             unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
-                            source_file=audit["source_file"],
-                            rule={"UNIT_UNKNOWN": "2", "UNIT_NOT_IN_FORCE": "11"}.get(kind, "8")))
+                            source_file=audit["source_file"]))  # the kind's rule: vocab/finding_kinds.csv
 
 
 #: load_audit statuses of a file that was not loaded
