@@ -96,3 +96,53 @@ def test_clerk_and_signer_read_one_label_and_file_rejections_cite_a_labelled_rul
     assert findings.kind_label("WORDS_DROPPED") == "Ô số có kèm chữ (đã bỏ phần chữ)"
     assert findings.rule_label("7.6:negative_value") == findings.rule_label("7.6")
     assert findings.rule_label("9.9") == "§9.9" and findings.kind_label("NOT_A_KIND") == "NOT_A_KIND"
+
+
+# ------------------------------------------------------------------ one number and one date format
+
+
+def test_one_vietnamese_number_rule_half_away_from_zero():
+    from kttt_pipeline.core.numfmt import format_number, format_vn
+
+    # Python's own formatting rounds half to even: f"{2.5:.0f}" == "2", f"{0.125:.2f}" == "0.12"
+    assert format_vn(2.5) == "3" and format_vn(-2.5) == "-3" and format_vn(0.125, 2) == "0,13"
+    assert format_vn(74.85, 1) == "74,9"  # stored as 74.8499…, read as written
+    assert format_number(5500.0) == "5.500" and format_number(3030.64) == "3.030,6"
+    assert format_number(3030.64, 2) == "3.030,64" and format_number(2.04) == "2" and format_number(None) == "—"
+    assert format_number(1234567.25, 1) == "1.234.567,3"
+
+
+def test_one_date_format():
+    import datetime as dt
+
+    from kttt_pipeline.core.numfmt import format_date_vn
+    from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
+
+    assert format_date_vn(dt.date(2024, 9, 3)) == "03/09/2024" and format_date_vn(None) == ""
+    early = Submission("a.xlsx", "193", dt.date(2024, 10, 5), dt.datetime(2024, 10, 5, 8, 0))
+    late = Submission("b.xlsx", "193", dt.date(2024, 10, 15), dt.datetime(2024, 10, 1, 8, 0))
+    undated = Submission("c.xlsx", "193", None, dt.datetime(2024, 10, 20, 8, 0))
+    _winners, found = choose_winners([early, late, undated])
+    assert {(f.source_file, f.value_reported, f.value_computed) for f in found} == {
+        ("a.xlsx", "05/10/2024", "15/10/2024"), ("c.xlsx", "(không ghi)", "15/10/2024")}
+
+
+def test_headline_and_summary_messages_use_the_vietnamese_format():
+    import pandas as pd
+
+    from kttt_pipeline.reconcile.summary_compare import compare_summary
+
+    summary = pd.DataFrame([{"unit_code": "193", "indicator_code": "HTX_CHARTER_CAPITAL", "value": 3030.6,
+                             "label": "Vốn điều lệ", "source_file": "x.xlsx", "sheet": "TH", "row_number": 9}])
+    found = compare_summary(summary, {"193": {"HTX_CHARTER_CAPITAL": 12500.25}})
+    assert len(found) == 1
+    assert "= 3.030,6" in found[0].detail and "12.500,25" in found[0].detail
+    # the stored values stay plain text a machine reads back; the findings sheet formats them
+    assert (found[0].value_reported, found[0].value_computed) == ("3030.6", "12500.25")
+
+
+def test_stored_summary_values_keep_every_digit_read():
+    from kttt_pipeline.reconcile.summary_compare import plain_number
+
+    assert plain_number(123456.7) == "123456.7" and plain_number(0.1 + 0.2) == "0.3"
+    assert plain_number(5500.0) == "5500" and plain_number(None) == ""

@@ -14,6 +14,7 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             load_province_crosswalk, province_of, reporting_units, tier_vi,
                                             kind_tier, unit_label)
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.targets import read_targets
@@ -118,19 +119,15 @@ def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str
 REJECTED_STATUSES = ("REJECTED", "UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE")
 
 
-def _fmt_day(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
-
-
 def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUnit], evidence: str | None,
                         n_coops: int, n_groups: int) -> str:
     """Why a return naming ``unit`` is not loaded for ``period`` (Vietnamese, spec §11): the unit, its dates,
     who reports for the period, the unit in force of the same name (never silently the same), rows not counted."""
     when = []
     if unit.valid_from:
-        when.append(f"từ {_fmt_day(unit.valid_from)}")
+        when.append(f"từ {format_date_vn(unit.valid_from)}")
     if unit.valid_to:
-        when.append(f"đến {_fmt_day(unit.valid_to)}")
+        when.append(f"đến {format_date_vn(unit.valid_to)}")
     former = " (đơn vị cũ, trước sắp xếp)" if unit.level == "former_commune" else ""
     dates = f"có hiệu lực {' '.join(when)}" if when else "không phải đơn vị báo cáo"
     tiers = sorted({kind_tier(u.kind_vi) for u in reporting if kind_tier(u.kind_vi)})
@@ -139,7 +136,7 @@ def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUn
     also = "".join(f"; không phải {unit_label(u)} (mã {u.unit_code}) cùng tên" for u in same)
     seen = f"tiêu đề '{evidence}' ghi " if evidence else ""
     return (f"{seen}{unit_label(unit)} (mã {unit.unit_code}){former}, {dates}; kỳ {period.key} (đến "
-            f"{_fmt_day(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
+            f"{format_date_vn(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
             "của tệp không được tính")
 
 
@@ -288,10 +285,10 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
                     f"unit {ret.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
             continue
         if ret.data_until and ret.data_until != period.end:
-            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {ret.data_until:%d/%m/%Y}, kỳ đang xử lý "
-                                    f"kết thúc {period.end:%d/%m/%Y}", unit_code=ret.unit.unit_code,
+            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {format_date_vn(ret.data_until)}, kỳ đang xử lý "
+                                    f"kết thúc {format_date_vn(period.end)}", unit_code=ret.unit.unit_code,
                                     entity_key=path.name, source_file=audit["source_file"],
-                                    value_reported=f"{ret.data_until:%d/%m/%Y}", value_computed=f"{period.end:%d/%m/%Y}"))
+                                    value_reported=format_date_vn(ret.data_until), value_computed=format_date_vn(period.end)))
         returns.append((audit, ret))
 
     winners, sup_findings = choose_winners([

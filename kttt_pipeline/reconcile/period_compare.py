@@ -13,6 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
+from kttt_pipeline.core.numfmt import format_number
 from kttt_pipeline.core.periods import Period
 
 
@@ -145,9 +146,7 @@ class PreviousQuarter:
 
 
 def _vn(value: float) -> str:
-    from kttt_pipeline.core.numfmt import format_vn
-
-    return format_vn(value, 0 if float(value) == int(value) else 1)
+    return format_number(value, 1)
 
 
 def comparison_findings(previous: PreviousQuarter | None, period: Period, cooperative: pd.DataFrame,

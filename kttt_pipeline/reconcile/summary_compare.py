@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_number
 
 # listing total-row field → how the detail is summed (the rows written in that sheet, as read)
 TOTAL_FIELDS = {
@@ -30,12 +31,15 @@ TOTAL_ROW_INDICATOR = {
 LISTING_LABEL_VI = {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX", "credit_fund": "QTDND"}
 
 
-def fmt_number(value: float | None) -> str:
+def plain_number(value: float | None) -> str:
+    """A figure as stored in ``dq_issue.value_reported`` / ``value_computed`` ("5500", "3030.6"): plain text a
+    machine reads back; the findings sheet shows it the Vietnamese way, and the detail uses ``format_number``."""
     if value is None:
         return ""
     if float(value).is_integer():
         return f"{int(value)}"
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
+    # twelve significant digits: the figure as read (".6g" wrote 123456.7 as "123457"), without float noise
+    return f"{value:.12g}"
 
 
 def differs(a: float | None, b: float | None) -> bool:
@@ -55,11 +59,11 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
         if differs(rec.value, computed):
             findings.append(Finding(
                 "SUMMARY_MISMATCH",
-                f"Biểu tổng hợp ghi '{rec.label}' = {fmt_number(rec.value)}, số tính từ danh sách chi tiết là "
-                f"{fmt_number(computed)}: dùng số chi tiết",
+                f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
+                f"{format_number(computed, 2)}: dùng số chi tiết",
                 unit_code=rec.unit_code, entity_key=code, source_file=rec.source_file, sheet=rec.sheet,
-                row_number=int(rec.row_number), value_reported=fmt_number(rec.value),
-                value_computed=fmt_number(computed), rule="7.5"))
+                row_number=int(rec.row_number), value_reported=plain_number(rec.value),
+                value_computed=plain_number(computed), rule="7.5"))
     return findings
 
 
@@ -141,9 +145,9 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
         what = f"Dòng '{label}'" if isinstance(label, str) and label else "Dòng tổng cộng"
         findings.append(Finding(
             "SUMMARY_MISMATCH",
-            f"{what} của '{listing}' ghi {fmt_number(rec['value'])}, cộng {n_rows} dòng chi tiết được "
-            f"{fmt_number(computed)}: dùng số chi tiết",
+            f"{what} của '{listing}' ghi {format_number(rec['value'], 2)}, cộng {n_rows} dòng chi tiết được "
+            f"{format_number(computed, 2)}: dùng số chi tiết",
             unit_code=unit, entity_key=key, source_file=src, sheet=rec["sheet"],
-            row_number=int(rec["row_number"]), value_reported=fmt_number(rec["value"]),
-            value_computed=fmt_number(computed), rule="7.5"))
+            row_number=int(rec["row_number"]), value_reported=plain_number(rec["value"]),
+            value_computed=plain_number(computed), rule="7.5"))
     return findings
