@@ -146,3 +146,48 @@ def test_stored_summary_values_keep_every_digit_read():
 
     assert plain_number(123456.7) == "123456.7" and plain_number(0.1 + 0.2) == "0.3"
     assert plain_number(5500.0) == "5500" and plain_number(None) == ""
+
+
+# ------------------------------------------------------------------ sector, status and grade labels on their canonical rows
+
+
+def test_every_code_read_has_a_canonical_row_and_its_label_reads_back_as_the_code():
+    from kttt_pipeline.core import vocabulary as v
+
+    for lookup, table in ((v.sector_lookup(), v.sector_table()), (v.status_lookup(), v.status_table()),
+                          (v.grade_lookup(), v.grade_table())):
+        assert set(lookup.values()) == set(table)  # no code read without a label, no label without a reading
+        for code, row in table.items():
+            # the published label is one of the texts a return may carry: read back, it is its own code
+            assert lookup[v.fold(row.label_vi)] == code, row
+    for code in v.sector_codes("group"):
+        assert v.sector_lookup()[v.fold(v.sector_label(code, "group"))] == code
+
+
+def test_code_lists_and_labels_in_published_order():
+    from kttt_pipeline.core import vocabulary as v
+
+    assert v.sector_codes() == ("AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER")
+    assert v.sector_codes("group") == ("AGRI", "INDUSTRY", "OTHER") and v.sector_codes("union") == ("AGRI", "NON_AGRI")
+    assert v.status_codes()[0] == "ACTIVE" and v.status_codes()[-1] == "DISSOLVED"
+    assert v.grade_codes() == ("GOOD", "FAIR", "AVERAGE", "WEAK")
+    assert v.sector_label("AGRI") == "Nông nghiệp" and v.sector_label("AGRI", "group") == "Nông - lâm - ngư nghiệp"
+    assert v.sector_label("INDUSTRY", style="short") == "Công nghiệp - TTCN"
+    assert v.sector_label("OTHER", style="phrase") == "lĩnh vực khác"
+    assert v.status_label("SUSPENDED") == "Tạm ngừng hoạt động" and v.grade_label("WEAK") == "Yếu kém"
+    assert v.status_label("NO_SUCH") == "NO_SUCH" and v.status_label(None) == ""
+
+
+def test_the_stages_read_the_canonical_labels():
+    from kttt_pipeline.core import vocabulary as v
+    from kttt_pipeline.ingest import schemas
+    from kttt_pipeline.publish import appendix, charts, paragraph
+    from kttt_pipeline.reconcile import indicators, status
+
+    assert schemas.SECTORS == list(v.sector_codes()) and schemas.STATUSES == list(v.status_codes())
+    assert status.STATUS_VI == v.status_labels() and indicators.THT_SECTORS == list(v.sector_codes("group"))
+    assert appendix.SECTOR_VI == v.sector_labels() and appendix.THT_SECTOR_VI == v.sector_labels("group")
+    assert appendix.UNION_SECTOR_VI == {"AGRI": "Nông nghiệp", "NON_AGRI": "Phi nông nghiệp"}
+    assert dict(charts.SECTOR_LABELS) == v.sector_labels(style="short")
+    assert dict(paragraph.SECTOR_PHRASES)["TRADE"] == "thương mại - dịch vụ"
+    assert dict(paragraph.THT_SECTOR_PHRASES)["AGRI"] == "nông - lâm - ngư nghiệp"

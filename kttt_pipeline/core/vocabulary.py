@@ -87,6 +87,97 @@ def grade_lookup() -> dict[str, str]:
     return _lookup("grades.csv", "grade")
 
 
+# ------------------------------------------------------------------ canonical codes and their labels
+
+
+@dataclass(frozen=True)
+class Code:
+    """The canonical row of a sector, status or grade code (``vocab/*_codes.csv``): its order and its labels."""
+
+    code: str
+    order: int
+    label_vi: str
+    record_types: tuple[str, ...] = ()
+    short_vi: str = ""
+    phrase_vi: str = ""
+    group_label_vi: str = ""
+    group_phrase_vi: str = ""
+
+
+def _codes(name: str) -> tuple[Code, ...]:
+    out = []
+    for r in read_vocab_csv(name):
+        out.append(Code(r["code"], int(r["order"]), r["label_vi"],
+                        tuple(t for t in (r.get("record_types") or "").split("|") if t),
+                        r.get("short_vi") or r["label_vi"], r.get("phrase_vi") or r["label_vi"].lower(),
+                        r.get("group_label_vi") or r["label_vi"],
+                        r.get("group_phrase_vi") or r.get("phrase_vi") or r["label_vi"].lower()))
+    return tuple(sorted(out, key=lambda c: c.order))
+
+
+@lru_cache(maxsize=1)
+def sector_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("sector_codes.csv")}
+
+
+@lru_cache(maxsize=1)
+def status_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("status_codes.csv")}
+
+
+@lru_cache(maxsize=1)
+def grade_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("grade_codes.csv")}
+
+
+@lru_cache(maxsize=None)
+def sector_codes(record_type: str = "cooperative") -> tuple[str, ...]:
+    """The sector codes of a record type, in their published order (cooperative: AGRI … OTHER; group: AGRI,
+    INDUSTRY, OTHER; union: AGRI, NON_AGRI)."""
+    return tuple(c.code for c in sector_table().values() if record_type in c.record_types)
+
+
+def status_codes() -> tuple[str, ...]:
+    return tuple(status_table())
+
+
+def grade_codes() -> tuple[str, ...]:
+    return tuple(grade_table())
+
+
+def _label(table: dict[str, Code], code: object, attr: str) -> str:
+    c = table.get(str(code)) if code is not None else None
+    return getattr(c, attr) if c else ("" if code is None else str(code))
+
+
+def sector_label(code: object, record_type: str = "cooperative", *, style: str = "label") -> str:
+    """The Vietnamese label of a sector code: ``style`` "label" (sheets), "short" (charts), "phrase" (the
+    paragraph, lower case); a group's sectors have their own wording ("Nông - lâm - ngư nghiệp")."""
+    if record_type == "group":
+        attr = {"label": "group_label_vi", "phrase": "group_phrase_vi", "short": "short_vi"}[style]
+    else:
+        attr = {"label": "label_vi", "phrase": "phrase_vi", "short": "short_vi"}[style]
+    return _label(sector_table(), code, attr)
+
+
+def sector_labels(record_type: str = "cooperative", *, style: str = "label") -> dict[str, str]:
+    """code → label for the sectors of ``record_type``, in order."""
+    return {code: sector_label(code, record_type, style=style) for code in sector_codes(record_type)}
+
+
+def status_label(code: object) -> str:
+    """"SUSPENDED" → "Tạm ngừng hoạt động"."""
+    return _label(status_table(), code, "label_vi")
+
+
+def status_labels() -> dict[str, str]:
+    return {code: c.label_vi for code, c in status_table().items()}
+
+
+def grade_label(code: object) -> str:
+    return _label(grade_table(), code, "label_vi")
+
+
 @lru_cache(maxsize=1)
 def sheet_kinds() -> dict[str, str]:
     """folded sheet name → kind (summary/cooperative/group/union/credit_fund)."""

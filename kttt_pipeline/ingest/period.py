@@ -15,6 +15,7 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             kind_tier, unit_label)
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.targets import read_targets
@@ -155,7 +156,7 @@ def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -
 
 def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) -> pd.DataFrame:
     """Unknown sector texts count as OTHER with a SECTOR_UNKNOWN finding (never silently dropped)."""
-    allowed = SECTORS if record_type == "cooperative" else ["AGRI", "INDUSTRY"]
+    allowed = sector_codes(record_type)
     sectors = []
     for rec in df.itertuples(index=False):
         s = rec.sector

@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, indicator_meta, load_period_data
 from kttt_pipeline.publish.findings_vi import kind_label, rule_label, severity_label
+from kttt_pipeline.core.vocabulary import sector_codes, sector_labels
 from kttt_pipeline.core.numfmt import NF_DEC1, NF_INT, NF_PCT1, format_vn, number_format_for, share
 
 FONT_NAME = "Times New Roman"  # the plan's font; LibreOffice substitutes the metric-compatible Liberation Serif
@@ -69,16 +70,11 @@ SHEET_FINDINGS = "Phát hiện"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-SECTORS = ("AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER")
-SECTOR_VI = {
-    "AGRI": "Nông nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp", "CONSTRUCTION": "Xây dựng",
-    "ENVIRONMENT": "Vệ sinh môi trường", "TRANSPORT": "Vận tải", "TRADE": "Thương mại - dịch vụ",
-    "OTHER": "Khác",
-}
-THT_SECTORS = ("AGRI", "INDUSTRY", "OTHER")
-THT_SECTOR_VI = {"AGRI": "Nông - lâm - ngư nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp",
-                 "OTHER": "Khác"}
-UNION_SECTOR_VI = {"AGRI": "Nông nghiệp", "NON_AGRI": "Phi nông nghiệp"}
+SECTORS = sector_codes("cooperative")
+SECTOR_VI = sector_labels("cooperative")
+THT_SECTORS = sector_codes("group")
+THT_SECTOR_VI = sector_labels("group")
+UNION_SECTOR_VI = sector_labels("union")
 
 # (numbering, indicator code or None for a heading, label override, level) — Biểu 01 in the plan's order.
 # level 0 = section, 1 = numbered line, 2 = "trong đó" line, 3 = "-" line

@@ -7,12 +7,9 @@ import pandas as pd
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.vocabulary import tax_status_codes
+from kttt_pipeline.core.vocabulary import status_labels, tax_status_codes
 
-STATUS_VI = {
-    "ACTIVE": "Đang hoạt động", "SUSPENDED": "Tạm ngừng hoạt động", "NOT_STARTED": "Chưa đi vào hoạt động",
-    "DISSOLVING": "Đang làm thủ tục giải thể", "DISSOLVED": "Đã giải thể",
-}
+STATUS_VI = status_labels()
 _OVERRIDE = {"dissolving": "DISSOLVING", "suspended": "SUSPENDED"}
 
 
