@@ -191,3 +191,35 @@ def test_the_stages_read_the_canonical_labels():
     assert dict(charts.SECTOR_LABELS) == v.sector_labels(style="short")
     assert dict(paragraph.SECTOR_PHRASES)["TRADE"] == "thương mại - dịch vụ"
     assert dict(paragraph.THT_SECTOR_PHRASES)["AGRI"] == "nông - lâm - ngư nghiệp"
+
+
+# ------------------------------------------------------------------ one in-force rule, one unit order, one tier
+
+
+def test_one_in_force_rule_for_the_register_and_the_warehouse_reader():
+    import datetime as dt
+
+    from kttt_pipeline.core.admin_units import AdminUnit, in_force
+
+    end, start = dt.date(2025, 6, 30), dt.date(2025, 7, 1)
+    assert in_force(None, end, end) and not in_force(None, end, start)  # the last day is included
+    assert in_force(start, None, start) and not in_force(start, None, end)
+    assert in_force(None, None, dt.date(1990, 1, 1))
+    district = AdminUnit("193", "district", "Hạ Long", "Thành phố", "22", None, end)
+    assert district.in_force(end) and not district.in_force(start)
+
+
+def test_one_unit_order_numeric_then_text():
+    from kttt_pipeline.core.admin_units import unit_sort_key
+
+    codes = ["06688", "205", "193", "x", "22", "7135"]
+    assert sorted(codes, key=unit_sort_key) == ["22", "193", "205", "06688", "7135", "x"]
+
+
+def test_one_tier_of_a_periods_units():
+    from kttt_pipeline.core.admin_units import commonest_level
+
+    assert commonest_level(["commune", "province", "commune", "district", None, ""]) == "commune"
+    assert commonest_level(["district", "former_commune", "former_commune"]) == "district"
+    assert commonest_level(["district", "commune"]) == commonest_level(["commune", "district"]) == "commune"
+    assert commonest_level([]) == ""

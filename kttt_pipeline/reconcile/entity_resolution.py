@@ -16,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from kttt_pipeline.core.admin_units import unit_sort_key
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import fold_name
 from kttt_pipeline.core.vocabulary import read_vocab_csv
@@ -270,11 +271,6 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     return coops, findings
 
 
-def _unit_order(code: object) -> tuple[int, str]:
-    s = str(code)
-    return (len(s), s)
-
-
 def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit."""
     findings: list[Finding] = []
@@ -287,7 +283,7 @@ def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFram
         tidx = group["tax_index"].dropna()
         if not tidx.empty and not tax.empty:
             tax_unit = tax.at[tidx.iloc[0], "unit_code"]
-        units = sorted(group["unit_code"].unique(), key=_unit_order)
+        units = sorted(group["unit_code"].unique(), key=unit_sort_key)
         if tax_unit in units:
             unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
         else:
