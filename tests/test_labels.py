@@ -223,3 +223,54 @@ def test_one_tier_of_a_periods_units():
     assert commonest_level(["district", "former_commune", "former_commune"]) == "district"
     assert commonest_level(["district", "commune"]) == commonest_level(["commune", "district"]) == "commune"
     assert commonest_level([]) == ""
+
+
+# ------------------------------------------------------------------ the remaining word lists are data
+
+
+def test_abbreviations_come_from_the_vocabulary():
+    from kttt_pipeline.core.text import abbreviations, fold_name
+
+    table = abbreviations()
+    assert table["htx"] == "hop tac xa" and table["qtdnd"] == "quy tin dung nhan dan"
+    assert fold_name("HTX DV NN Tuyền Hiền") == "hop tac xa dich vu nong nghiep tuyen hien"
+
+
+def test_yes_no_and_empty_marks_come_from_the_vocabulary():
+    from kttt_pipeline.core.values import parse_mark, parse_number
+    from kttt_pipeline.core.vocabulary import marks
+
+    assert {"x", "co", "dat"} <= marks().yes and {"", "khong", "0"} <= marks().no
+    assert [parse_mark(v) for v in ("X", "Có", "Đạt", "có tham gia", "Không", "", None, "chưa rõ")] == \
+        [True, True, True, True, False, False, False, None]
+    assert parse_number("-") == parse_number("—") == parse_number(None)  # a dash is nothing written
+    assert parse_number("x").error == "not_a_number" and parse_number("x").value is None
+
+
+def test_title_words_come_from_the_vocabulary():
+    import pytest
+
+    from kttt_pipeline.core.vocabulary import title_words
+
+    assert "ma don vi" in title_words("unit_code_label") and "dvt" in title_words("unit_line_label")
+    assert "ngay bao cao" in title_words("report_date_label") and "luy ke den" in title_words("data_until_phrase")
+    assert "hop tac xa" in title_words("name_entity_word")
+    with pytest.raises(KeyError):
+        title_words("no_such_kind")
+
+
+def test_no_word_list_left_in_the_modules_that_read_returns():
+    """The folded words the readers used to spell out are gone from the code (they are in vocab/*.csv)."""
+    gone = ['"ma don vi"', '"ngay bao cao"', '"luy ke den"', '"don vi tinh"', '"co ung dung"', '"hop tac xa"',
+            '"san xuat kinh doanh"']
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        assert [w for w in gone if w in text] == [], path
+
+
+def test_headline_labels_are_data():
+    from kttt_pipeline.core.vocabulary import indicators
+    from kttt_pipeline.orchestration.headline import HEADLINE
+
+    codes = {i.code for i in indicators()}
+    assert HEADLINE[0] == ("HTX_TOTAL", "Tổng số HTX") and all(code in codes for code, _ in HEADLINE)

@@ -310,3 +310,33 @@ def listing_sheet_kind(sheet_name: str) -> tuple[str | None, bool]:
         if k and k != "continuation":
             return k, True
     return None, False
+
+
+# ------------------------------------------------------------------ yes/no marks and title-block words (marks.csv, title_words.csv)
+
+
+@dataclass(frozen=True)
+class Marks:
+    yes: frozenset[str]  # folded
+    no: frozenset[str]  # folded; an empty cell is no too
+    empty_number: frozenset[str]  # as written: a numeric cell holding only "-" is empty
+
+
+@lru_cache(maxsize=1)
+def marks() -> Marks:
+    by: dict[str, set[str]] = {"yes": set(), "no": set(), "empty_number": set()}
+    for r in read_vocab_csv("marks.csv"):
+        text = r["text"].strip()
+        by[r["meaning"]].add(text if r["meaning"] == "empty_number" else fold(text))
+    return Marks(frozenset(by["yes"]), frozenset(by["no"] | {""}), frozenset(by["empty_number"]))
+
+
+@lru_cache(maxsize=None)
+def title_words(kind: str) -> tuple[str, ...]:
+    """Folded words of ``vocab/title_words.csv`` of one kind, longest first: "unit_code_label" (Mã đơn vị),
+    "report_date_label", "data_until_phrase", "unit_line_label", "name_entity_word", "cooperative_entity_type"."""
+    rows = read_vocab_csv("title_words.csv")
+    if not any(r["kind"] == kind for r in rows):
+        raise KeyError(f"no words of kind {kind!r} in title_words.csv")
+    words = {fold(r["text"]) for r in rows if r["kind"] == kind and fold(r["text"])}
+    return tuple(sorted(words, key=len, reverse=True))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from kttt_pipeline.core.numfmt import format_vn
+from kttt_pipeline.core.vocabulary import read_vocab_csv
 from kttt_pipeline.reconcile.period import PeriodResult
 
-HEADLINE = [
-    ("HTX_TOTAL", "Tổng số HTX"), ("HTX_ACTIVE", "HTX đang hoạt động"), ("HTX_NEW", "HTX thành lập mới"),
-    ("HTX_SECTOR_AGRI", "HTX nông nghiệp"), ("HTX_MEMBERS", "Thành viên HTX"), ("THT_TOTAL", "Tổng số THT"),
-    ("LHHTX_TOTAL", "Liên hiệp HTX"), ("QTDND_TOTAL", "Quỹ tín dụng nhân dân"),
-]
+#: (indicator code, Vietnamese label) of the headline, from vocab/headline.csv
+HEADLINE = [(r["indicator_code"], r["label_vi"]) for r in read_vocab_csv("headline.csv")]
 
 
 def headline_rows(result: PeriodResult) -> list[tuple[str, str]]:
