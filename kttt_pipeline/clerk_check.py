@@ -21,6 +21,8 @@ import pandas as pd
 
 from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
 from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
+from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.vocabulary import record_type_label
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.core.periods import Period, period_of_date
@@ -183,15 +185,14 @@ def render_check(report: CheckReport) -> str:
     unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else "KHÔNG XÁC ĐỊNH"
     lines.append(f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else ""))
     if ret.report_date:
-        lines.append(f"Ngày báo cáo: {ret.report_date:%d/%m/%Y}")
+        lines.append(f"Ngày báo cáo: {format_date_vn(ret.report_date)}")
     if report.period:
-        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {report.period.end:%d/%m/%Y})")
-    kind_vi = {"summary": "biểu tổng hợp", "cooperative": "danh sách HTX", "group": "danh sách THT", "unknown": "không nhận diện"}
+        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})")
     for s in ret.sheets:
         if s.table is None:
             lines.append(f"  Sheet '{s.sheet}': không có bảng nhận diện được (bỏ qua)")
         else:
-            lines.append(f"  Sheet '{s.sheet}': {kind_vi.get(s.kind, s.kind)}, tiêu đề ở dòng "
+            lines.append(f"  Sheet '{s.sheet}': {record_type_label(s.kind, in_sentence=True)}, tiêu đề ở dòng "
                          f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
                          "(trống, tiêu đề nhóm, dòng tổng)")
     lines.append(f"HTX: {len(ret.cooperatives)} dòng; THT: {len(ret.groups)} dòng; chỉ tiêu tổng hợp: {len(ret.summary)}")

@@ -274,3 +274,13 @@ def test_headline_labels_are_data():
 
     codes = {i.code for i in indicators()}
     assert HEADLINE[0] == ("HTX_TOTAL", "Tổng số HTX") and all(code in codes for code, _ in HEADLINE)
+
+
+def test_sheet_and_listing_labels_are_data():
+    from kttt_pipeline.core.vocabulary import record_type_label
+    from kttt_pipeline.reconcile.summary_compare import LISTING_LABEL_VI
+
+    assert LISTING_LABEL_VI == {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX",
+                                "credit_fund": "QTDND"}
+    assert record_type_label("summary", in_sentence=True) == "biểu tổng hợp"
+    assert record_type_label("no_such") == "no_such"

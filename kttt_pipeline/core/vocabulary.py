@@ -340,3 +340,16 @@ def title_words(kind: str) -> tuple[str, ...]:
         raise KeyError(f"no words of kind {kind!r} in title_words.csv")
     words = {fold(r["text"]) for r in rows if r["kind"] == kind and fold(r["text"])}
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _record_types() -> dict[str, dict[str, str]]:
+    return {r["record_type"]: r for r in read_vocab_csv("record_types.csv")}
+
+
+def record_type_label(record_type: str, *, in_sentence: bool = False) -> str:
+    """"cooperative" → "Danh sách HTX" (``in_sentence``: "danh sách HTX"); ``vocab/record_types.csv``."""
+    row = _record_types().get(record_type)
+    if row is None:
+        return record_type
+    return row["in_sentence_vi"] if in_sentence else row["label_vi"]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_number
+from kttt_pipeline.core.vocabulary import record_type_label
 
 # listing total-row field → how the detail is summed (the rows written in that sheet, as read)
 TOTAL_FIELDS = {
@@ -28,7 +29,7 @@ TOTAL_ROW_INDICATOR = {
     ("cooperative", "managers_college_plus"): "HTX_MANAGERS_COLLEGE_PLUS",
     ("cooperative", "charter_capital"): "HTX_CHARTER_CAPITAL", ("group", "members"): "THT_MEMBERS",
 }
-LISTING_LABEL_VI = {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX", "credit_fund": "QTDND"}
+LISTING_LABEL_VI = {rt: record_type_label(rt) for rt in TOTAL_FIELDS}
 
 
 def plain_number(value: float | None) -> str:
