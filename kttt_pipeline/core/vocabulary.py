@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kttt_pipeline.core.text import fold
@@ -130,7 +130,7 @@ def grade_table() -> dict[str, Code]:
     return {c.code: c for c in _codes("grade_codes.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def sector_codes(record_type: str = "cooperative") -> tuple[str, ...]:
     """The sector codes of a record type, in their published order (cooperative: AGRI … OTHER; group: AGRI,
     INDUSTRY, OTHER; union: AGRI, NON_AGRI)."""
@@ -331,7 +331,7 @@ def marks() -> Marks:
     return Marks(frozenset(by["yes"]), frozenset(by["no"] | {""}), frozenset(by["empty_number"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def title_words(kind: str) -> tuple[str, ...]:
     """Folded words of ``vocab/title_words.csv`` of one kind, longest first: "unit_code_label" (Mã đơn vị),
     "report_date_label", "data_until_phrase", "unit_line_label", "name_entity_word", "cooperative_entity_type"."""
