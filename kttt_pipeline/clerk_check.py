@@ -21,7 +21,9 @@ import pandas as pd
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
-from kttt_pipeline.core.findings import DQ_COLUMNS, KINDS, Finding
+from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
+from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.vocabulary import record_type_label
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.core.periods import Period, period_of_date
@@ -181,15 +183,14 @@ def render_check(report: CheckReport) -> str:
     unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else "KHÔNG XÁC ĐỊNH"
     lines.append(f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else ""))
     if ret.report_date:
-        lines.append(f"Ngày báo cáo: {ret.report_date:%d/%m/%Y}")
+        lines.append(f"Ngày báo cáo: {format_date_vn(ret.report_date)}")
     if report.period:
-        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {report.period.end:%d/%m/%Y})")
-    kind_vi = {"summary": "biểu tổng hợp", "cooperative": "danh sách HTX", "group": "danh sách THT", "unknown": "không nhận diện"}
+        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})")
     for s in ret.sheets:
         if s.table is None:
             lines.append(f"  Sheet '{s.sheet}': không có bảng nhận diện được (bỏ qua)")
         else:
-            lines.append(f"  Sheet '{s.sheet}': {kind_vi.get(s.kind, s.kind)}, tiêu đề ở dòng "
+            lines.append(f"  Sheet '{s.sheet}': {record_type_label(s.kind, in_sentence=True)}, tiêu đề ở dòng "
                          f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
                          "(trống, tiêu đề nhóm, dòng tổng)")
     lines.append(f"HTX: {len(ret.cooperatives)} dòng; THT: {len(ret.groups)} dòng; chỉ tiêu tổng hợp: {len(ret.summary)}")
@@ -198,7 +199,7 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         for f in ordered:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
         return "\n".join(lines)
     lines.append(f"Dòng được tính: {report.rows_ok}; dòng bị loại: {report.rows_quarantined}")
     if report.quarantined:
@@ -215,12 +216,12 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Điểm làm thay đổi hoặc cần xem lại số liệu ({len(changes)}):")
         for f in changes:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
     if notes:
         lines.append(f"Ghi nhận khác ({len(notes)}):")
         for f in notes:
             loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{KINDS[f.kind][1]}] {loc + ': ' if loc else ''}{f.detail}")
+            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
     if not report.quarantined and not others:
         lines.append("Không phát hiện vấn đề.")
     scope = ("Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu." if report.with_register else

@@ -60,9 +60,9 @@ def test_demo_period_reads_back_to_its_figures_and_planted_findings(tmp_path, se
     assert _mismatches(summary, result) == []
     assert _missing_cases(summary, result) == []
     # the signer reads every finding's rule in Vietnamese, and no canonical code in place of a value
-    from kttt_pipeline.publish.findings_vi import RULE_VI, rule_label
+    from kttt_pipeline.core.findings import rule_labels, rule_label
 
-    assert {rule_label(r) for r in result.dq_issue["rule"].dropna()} <= set(RULE_VI.values())
+    assert {rule_label(r) for r in result.dq_issue["rule"].dropna()} <= set(rule_labels().values())
     assert set(result.dq_issue.loc[result.dq_issue["kind"] == "SECTOR_UNKNOWN", "value_computed"]) == {"Khác"}
     # every unit of the demo province reported: the period is complete
     assert bool(result.period_status.iloc[0]["is_complete"])

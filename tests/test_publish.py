@@ -27,7 +27,7 @@ from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FI
                                             SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL, UNITS_NOTE_COL,
                                             write_appendix)
 from kttt_pipeline.publish.charts import write_charts
-from kttt_pipeline.publish.findings_vi import KIND_VI, kind_label, rule_label, severity_label
+from kttt_pipeline.core.findings import finding_kinds, kind_label, rule_label, severity_label
 from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
 from kttt_pipeline.publish.report import publish_period
 from kttt_pipeline.core.values import parse_number
@@ -325,8 +325,8 @@ def test_finding_labels_are_vietnamese():
                   "TAX_CODE_INVALID", "NAME_MATCH", "NO_TAX_RECORD", "DUPLICATE", "STATUS_OVERRIDE",
                   "SUMMARY_MISMATCH", "WORDS_DROPPED", "GRADE_MISSING", "SECTOR_UNKNOWN"]
     for kind in spec_kinds:
-        assert kind in KIND_VI and kind_label(kind) != kind
-    assert kind_label("HEADER_UNMAPPED") != "HEADER_UNMAPPED"  # falls back to the pipeline's labels
+        assert kind in finding_kinds() and kind_label(kind) != kind
+    assert kind_label("HEADER_UNMAPPED") == "Cột không nhận diện được (bỏ qua)"  # one table for every kind
     assert severity_label("error") == "Lỗi (đã loại)"
     assert "§7.4" in rule_label("7.4") and rule_label(None) == ""
     # a §7.6 finding names the failed check after a colon; the signer reads the rule, the check is in the detail
@@ -450,14 +450,14 @@ def test_findings_sheet_for_the_signer(appendix):
                                              "Số báo cáo", "Số tính lại", "Quy tắc áp dụng"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=hdr + 1) if row[0].value]
     assert len(rows) == len(FINDINGS) + len(HOSTILE_FINDINGS)
-    assert rows[0][1] == KIND_VI["ROW_QUARANTINED"] and rows[0][2] == "Lỗi (đã loại)"  # errors first
+    assert rows[0][1] == kind_label("ROW_QUARANTINED") and rows[0][2] == "Lỗi (đã loại)"  # errors first
     by_kind = {r[1]: r for r in rows}
-    status = by_kind[KIND_VI["STATUS_OVERRIDE"]]
+    status = by_kind[kind_label("STATUS_OVERRIDE")]
     assert status[3] == "Huyện Ba Chẽ" and status[5] == "Đang hoạt động" and status[6] == "Tạm ngừng hoạt động"
     assert "§7.4" in status[7]
-    mismatch = by_kind[KIND_VI["SUMMARY_MISMATCH"]]
+    mismatch = by_kind[kind_label("SUMMARY_MISMATCH")]
     assert (mismatch[5], mismatch[6]) == ("5.500", "5.668")
-    grade = by_kind[KIND_VI["GRADE_MISSING"]]
+    grade = by_kind[kind_label("GRADE_MISSING")]
     assert grade[4] == "HTX số 1 (MST 5700000000)" or grade[4].endswith("(MST 5700000000)")
 
 

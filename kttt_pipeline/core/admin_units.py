@@ -85,6 +85,30 @@ def _tier_kinds(tier: str) -> tuple[str, ...]:
     return tuple(k.kind for k in unit_kinds() if k.tier == tier)
 
 
+def in_force(valid_from: dt.date | None, valid_to: dt.date | None, day: dt.date) -> bool:
+    """The one in-force rule (spec §11): a unit is in force on ``day`` from its first day to its last, both
+    included; an open end (None) is since before the data / still in force."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def unit_sort_key(code: object) -> tuple[int, int, str]:
+    """The one order of unit codes ("code order", spec §7.2): numeric codes by their number (193 < 205 < 06688),
+    then any other code as text."""
+    text = str(code).strip()
+    return (0, int(text), text) if text.isdigit() else (1, 0, text)
+
+
+def commonest_level(levels) -> str:
+    """The tier of a period's units: the commonest ``level`` among them ("district" until 30/6/2025, "commune"
+    since), the province and former communes left out; ties go to the first in alphabetical order."""
+    counts: dict[str, int] = {}
+    for level in levels:
+        text = "" if level is None else str(level).strip()
+        if text and text not in ("province", FORMER_COMMUNE):
+            counts[text] = counts.get(text, 0) + 1
+    return min(counts, key=lambda lv: (-counts[lv], lv)) if counts else ""
+
+
 @dataclass(frozen=True)
 class AdminUnit:
     unit_code: str
@@ -96,7 +120,7 @@ class AdminUnit:
     valid_to: dt.date | None
 
     def in_force(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -234,7 +258,7 @@ FORMER_COMMUNE = "former_commune"
 def reporting_units(units: list[AdminUnit], period: Period) -> list[AdminUnit]:
     """Units expected to send a return for the period (in force at its end), in code order."""
     out = [u for u in units if u.level not in ("province", FORMER_COMMUNE) and u.in_force(period.end)]
-    return sorted(out, key=lambda u: (len(u.unit_code), u.unit_code))
+    return sorted(out, key=lambda u: unit_sort_key(u.unit_code))
 
 
 def former_communes(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[AdminUnit]:

@@ -3,37 +3,81 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
-# kind -> (severity, Vietnamese label for the signer)
-KINDS: dict[str, tuple[str, str]] = {
-    "FILE_REJECTED": ("error", "Tệp bị từ chối"),
-    "UNIT_UNKNOWN": ("error", "Không xác định được đơn vị báo cáo"),
-    "UNIT_MISSING": ("error", "Đơn vị chưa gửi báo cáo"),
-    "SUPERSEDED": ("info", "Báo cáo bị thay thế bởi bản gửi lại"),
-    "ROW_QUARANTINED": ("error", "Dòng bị loại (vi phạm quy tắc kiểm tra)"),
-    "TAX_CODE_INVALID": ("warning", "Mã số thuế không hợp lệ"),
-    "NAME_MATCH": ("info", "Đối chiếu với cơ quan thuế theo tên"),
-    "NO_TAX_RECORD": ("warning", "Không có trong danh sách của cơ quan thuế"),
-    "DUPLICATE": ("warning", "HTX được kê khai trùng"),
-    "STATUS_OVERRIDE": ("warning", "Tình trạng được điều chỉnh theo cơ quan thuế"),
-    "SUMMARY_MISMATCH": ("warning", "Số tổng hợp khác số chi tiết"),
-    "WORDS_DROPPED": ("warning", "Ô số có kèm chữ (đã bỏ chữ)"),
-    "GRADE_MISSING": ("warning", "HTX đang hoạt động chưa được xếp loại"),
-    "SECTOR_UNKNOWN": ("warning", "Lĩnh vực không có trong danh mục (tính vào Khác)"),
-    "UNIT_NOT_IN_FORCE": ("error", "Đơn vị không còn (hoặc chưa) có hiệu lực trong kỳ báo cáo"),
-    "COMMUNE_SPLIT": ("info", "Số liệu quy đổi: xã cũ được chia, tính vào đơn vị chính"),
-    "COMMUNE_UNPLACED": ("warning", "Số liệu quy đổi: không xác định được đơn vị cấp xã mới (chỉ tính vào toàn tỉnh)"),
-    "HEADER_UNMAPPED": ("info", "Cột không nhận diện được (bỏ qua)"),
-    "COLUMN_MISSING": ("warning", "Thiếu cột"),
-    "VALUE_UNREADABLE": ("warning", "Giá trị không đọc được (để trống)"),
-    "STATUS_UNKNOWN": ("warning", "Tình trạng không có trong danh mục"),
-    "PERIOD_MISMATCH": ("warning", "Kỳ báo cáo trong tệp khác kỳ đang xử lý"),
-    "PROVINCE_WORKBOOK_MISSING": ("warning", "Chưa có bảng tổng hợp LHHTX, QTDND của tỉnh"),
-    "COOP_VANISHED": ("warning", "HTX có trong kỳ trước, kỳ này không có và chưa giải thể"),
-    "PERIOD_JUMP": ("warning", "Số liệu thay đổi bất thường so với quý trước"),
-}
+from kttt_pipeline.core.vocabulary import read_vocab_csv
+
+
+@dataclass(frozen=True)
+class FindingKind:
+    """One row of ``vocab/finding_kinds.csv``: a stable kind of spec §8, its severity, the rule it cites when the
+    code that raises it names none, and its Vietnamese label (the same for the clerk and the signer)."""
+
+    kind: str
+    severity: str
+    rule: str
+    label_vi: str
+
+
+@lru_cache(maxsize=1)
+def finding_kinds() -> dict[str, FindingKind]:
+    return {r["kind"]: FindingKind(r["kind"], r["severity"], r["rule"], r["label_vi"])
+            for r in read_vocab_csv("finding_kinds.csv")}
+
+
+@lru_cache(maxsize=1)
+def rule_labels() -> dict[str, str]:
+    """Rule id (spec §2–§11, "so_sanh_ky") → Vietnamese label; ``vocab/rules.csv``."""
+    return {r["rule"]: r["label_vi"] for r in read_vocab_csv("rules.csv")}
+
+
+@lru_cache(maxsize=1)
+def _severities() -> dict[str, tuple[str, int]]:
+    return {r["severity"]: (r["label_vi"], int(r["order"])) for r in read_vocab_csv("severities.csv")}
+
+
+#: kind -> (severity, Vietnamese label), from ``vocab/finding_kinds.csv``
+KINDS: dict[str, tuple[str, str]] = {k.kind: (k.severity, k.label_vi) for k in finding_kinds().values()}
+#: severity -> Vietnamese label ("Lỗi (đã loại)", "Cảnh báo", "Ghi nhận"), ``vocab/severities.csv``
+SEVERITY_VI: dict[str, str] = {s: label for s, (label, _o) in _severities().items()}
+#: order of the findings sheet: what was excluded first, then what was changed, then decisions recorded
+SEVERITY_ORDER: dict[str, int] = {s: order for s, (_l, order) in _severities().items()}
+
+
+def kind_label(kind: str | None) -> str:
+    """The Vietnamese label of a finding kind; an unknown kind is shown as its code."""
+    if not kind:
+        return ""
+    k = finding_kinds().get(kind)
+    return k.label_vi if k else kind
+
+
+def severity_label(severity: str | None) -> str:
+    return SEVERITY_VI.get((severity or "").lower(), severity or "")
+
+
+def rule_key(rule: object) -> str:
+    """``"§7.6:mw_gt_workers"`` → ``"7.6"``: the rule a finding cites, without the check that failed."""
+    if rule is None:
+        return ""
+    return str(rule).strip().lstrip("§").strip().split(":")[0].strip()
+
+
+def rule_label(rule: str | None) -> str:
+    """``"7.4"`` → ``"Tình trạng theo cơ quan thuế (§7.4)"``; unknown rules are shown as ``§<rule>``."""
+    key = rule_key(rule)
+    if not key:
+        return ""
+    labels = rule_labels()
+    if key in labels:
+        return labels[key]
+    parent = ".".join(key.split(".")[:2])
+    if key.count(".") > 1 and parent in labels:
+        return f"{labels[parent]} — {key}"
+    return f"§{key}" if key.split(".")[0].isdigit() else key
+
 
 DQ_COLUMNS = [
     "period", "kind", "severity", "unit_code", "entity_key", "source_file", "sheet", "row_number",
@@ -60,6 +104,8 @@ class Finding:
             raise ValueError(f"unknown finding kind {self.kind}")
         if not self.severity:
             self.severity = KINDS[self.kind][0]
+        if self.rule is None:
+            self.rule = finding_kinds()[self.kind].rule or None
 
     @property
     def row_ref(self) -> tuple[str | None, str | None, int | None]:

@@ -1,7 +1,8 @@
 """Vietnamese number formatting, for text (paragraph, chart labels) and for workbook cells.
 
 Text: ``format_vn(1234.5, decimals=1) == "1.234,5"``, ``format_vn(58500) == "58.500"``,
-``format_pct(74.748) == "74,7%"`` — a dot groups thousands, a comma marks decimals.
+``format_pct(74.748) == "74,7%"`` — a dot groups thousands, a comma marks decimals; every figure is rounded half
+away from zero (as a reader rounds; Python's ``round`` and ``format`` round half to even). Dates: ``dd/mm/yyyy``.
 
 Cells: figures are written as real numbers (so a reader can sum them) with an Excel number format carrying
 the Vietnamese locale tag ``[$-42A]`` (LCID 0x042A, vi-VN). The format code itself is stored in the file
@@ -14,6 +15,7 @@ set-up in the province's offices; elsewhere it still shows the right number with
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from numbers import Real
 
@@ -58,6 +60,20 @@ def format_vn(value: float | int | None, decimals: int = 0, *, strip_zero_decima
     if rounded < 0 and any(ch not in "0.," for ch in text):
         text = "-" + text
     return text
+
+
+def format_number(value: float | int | None, max_decimals: int = 1, *, missing: str = MISSING) -> str:
+    """A figure of any kind in a message (a finding's detail): whole numbers without decimals, others with up to
+    ``max_decimals`` decimals, half away from zero, a decimal part that rounds to zero dropped
+    (``5500.0 → "5.500"``, ``3030.64 → "3.030,6"``, ``2.04 → "2"``)."""
+    if _is_missing(value):
+        return missing
+    return format_vn(value, max_decimals, strip_zero_decimals=True)
+
+
+def format_date_vn(day: dt.date | None, missing: str = "") -> str:
+    """A date as the clerk writes it: ``dd/mm/yyyy`` (``30/09/2024``); ``missing`` for no date."""
+    return f"{day:%d/%m/%Y}" if day else missing
 
 
 def format_pct(value: float | None, decimals: int = 1) -> str:

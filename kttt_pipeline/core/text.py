@@ -7,24 +7,15 @@ collapsed, and the usual abbreviations expanded (HTX → hợp tác xã, ...).
 
 from __future__ import annotations
 
+import csv
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
-# Abbreviations expanded before comparing names (spec §6); keys are folded words.
-ABBREVIATIONS: dict[str, str] = {
-    "htx": "hop tac xa",
-    "tht": "to hop tac",
-    "sxkd": "san xuat kinh doanh",
-    "dv": "dich vu",
-    "nn": "nong nghiep",
-    "tm": "thuong mai",
-    "lhhtx": "lien hiep hop tac xa",
-    "qtdnd": "quy tin dung nhan dan",
-}
 
 
 def clean_text(value: object) -> str | None:
@@ -74,7 +65,15 @@ def fold_compact(value: object) -> str:
     return fold(value).replace(" ", "")
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Folded abbreviation → folded expansion ('HTX' → 'hợp tác xã'), from ``vocab/abbreviations.csv`` (spec §6).
+    Read here rather than through :mod:`kttt_pipeline.core.vocabulary`, which folds with this module."""
+    with resources.files("kttt_pipeline.vocab").joinpath("abbreviations.csv").open(encoding="utf-8-sig") as fh:
+        return {fold(r["abbreviation"]): fold(r["expansion"]) for r in csv.DictReader(fh) if fold(r["abbreviation"])}
+
+
 def fold_name(value: object) -> str:
     """Fold a cooperative/unit name and expand the usual abbreviations."""
-    words = fold(value).split()
-    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+    table = abbreviations()
+    return " ".join(table.get(w, w) for w in fold(value).split())

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from kttt_pipeline.core.text import clean_text, fold
-from kttt_pipeline.core.vocabulary import money_units
+from kttt_pipeline.core.vocabulary import marks, money_units
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -79,8 +79,8 @@ def parse_number(value: object) -> ParsedNumber:
     text = clean_text(value)
     if text is not None:
         text = text.translate(_MINUS_SIGNS)  # "−5" (minus sign), "–5" (en dash) as typed or pasted
-    if text is None or text in {"-", "--", "—", "x", "X"} and not _NUMBER_TOKEN.search(text):
-        return ParsedNumber(None) if text in (None, "-", "--", "—") else ParsedNumber(None, error="not_a_number")
+    if text is None or text in marks().empty_number:  # "-": nothing written (vocab/marks.csv)
+        return ParsedNumber(None)
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
@@ -201,10 +201,6 @@ def money_factor(text: object) -> float | None:
     return None
 
 
-_YES = {"x", "co", "1", "yes", "v", "true", "dat", "co ung dung", "co tham gia"}
-_NO = {"", "0", "khong", "no", "false", "-"}
-
-
 def parse_mark(value: object) -> bool | None:
     """A yes/no mark: "x", "X", "Có", "1" → True; empty/"0"/"Không" → False; anything else → None."""
     if value is None:
@@ -216,8 +212,8 @@ def parse_mark(value: object) -> bool | None:
             return False
         return value >= 1
     f = fold(value)
-    if f in _YES:
+    if f in marks().yes:  # vocab/marks.csv
         return True
-    if f in _NO:
+    if f in marks().no:
         return False
     return None

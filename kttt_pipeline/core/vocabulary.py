@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kttt_pipeline.core.fields import header_labels
@@ -86,6 +86,97 @@ def status_lookup() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def grade_lookup() -> dict[str, str]:
     return _lookup("grades.csv", "grade")
+
+
+# ------------------------------------------------------------------ canonical codes and their labels
+
+
+@dataclass(frozen=True)
+class Code:
+    """The canonical row of a sector, status or grade code (``vocab/*_codes.csv``): its order and its labels."""
+
+    code: str
+    order: int
+    label_vi: str
+    record_types: tuple[str, ...] = ()
+    short_vi: str = ""
+    phrase_vi: str = ""
+    group_label_vi: str = ""
+    group_phrase_vi: str = ""
+
+
+def _codes(name: str) -> tuple[Code, ...]:
+    out = []
+    for r in read_vocab_csv(name):
+        out.append(Code(r["code"], int(r["order"]), r["label_vi"],
+                        tuple(t for t in (r.get("record_types") or "").split("|") if t),
+                        r.get("short_vi") or r["label_vi"], r.get("phrase_vi") or r["label_vi"].lower(),
+                        r.get("group_label_vi") or r["label_vi"],
+                        r.get("group_phrase_vi") or r.get("phrase_vi") or r["label_vi"].lower()))
+    return tuple(sorted(out, key=lambda c: c.order))
+
+
+@lru_cache(maxsize=1)
+def sector_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("sector_codes.csv")}
+
+
+@lru_cache(maxsize=1)
+def status_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("status_codes.csv")}
+
+
+@lru_cache(maxsize=1)
+def grade_table() -> dict[str, Code]:
+    return {c.code: c for c in _codes("grade_codes.csv")}
+
+
+@cache
+def sector_codes(record_type: str = "cooperative") -> tuple[str, ...]:
+    """The sector codes of a record type, in their published order (cooperative: AGRI … OTHER; group: AGRI,
+    INDUSTRY, OTHER; union: AGRI, NON_AGRI)."""
+    return tuple(c.code for c in sector_table().values() if record_type in c.record_types)
+
+
+def status_codes() -> tuple[str, ...]:
+    return tuple(status_table())
+
+
+def grade_codes() -> tuple[str, ...]:
+    return tuple(grade_table())
+
+
+def _label(table: dict[str, Code], code: object, attr: str) -> str:
+    c = table.get(str(code)) if code is not None else None
+    return getattr(c, attr) if c else ("" if code is None else str(code))
+
+
+def sector_label(code: object, record_type: str = "cooperative", *, style: str = "label") -> str:
+    """The Vietnamese label of a sector code: ``style`` "label" (sheets), "short" (charts), "phrase" (the
+    paragraph, lower case); a group's sectors have their own wording ("Nông - lâm - ngư nghiệp")."""
+    if record_type == "group":
+        attr = {"label": "group_label_vi", "phrase": "group_phrase_vi", "short": "short_vi"}[style]
+    else:
+        attr = {"label": "label_vi", "phrase": "phrase_vi", "short": "short_vi"}[style]
+    return _label(sector_table(), code, attr)
+
+
+def sector_labels(record_type: str = "cooperative", *, style: str = "label") -> dict[str, str]:
+    """code → label for the sectors of ``record_type``, in order."""
+    return {code: sector_label(code, record_type, style=style) for code in sector_codes(record_type)}
+
+
+def status_label(code: object) -> str:
+    """"SUSPENDED" → "Tạm ngừng hoạt động"."""
+    return _label(status_table(), code, "label_vi")
+
+
+def status_labels() -> dict[str, str]:
+    return {code: c.label_vi for code, c in status_table().items()}
+
+
+def grade_label(code: object) -> str:
+    return _label(grade_table(), code, "label_vi")
 
 
 @lru_cache(maxsize=1)
@@ -220,3 +311,46 @@ def listing_sheet_kind(sheet_name: str) -> tuple[str | None, bool]:
         if k and k != "continuation":
             return k, True
     return None, False
+
+
+# ------------------------------------------------------------------ yes/no marks and title-block words (marks.csv, title_words.csv)
+
+
+@dataclass(frozen=True)
+class Marks:
+    yes: frozenset[str]  # folded
+    no: frozenset[str]  # folded; an empty cell is no too
+    empty_number: frozenset[str]  # as written: a numeric cell holding only "-" is empty
+
+
+@lru_cache(maxsize=1)
+def marks() -> Marks:
+    by: dict[str, set[str]] = {"yes": set(), "no": set(), "empty_number": set()}
+    for r in read_vocab_csv("marks.csv"):
+        text = r["text"].strip()
+        by[r["meaning"]].add(text if r["meaning"] == "empty_number" else fold(text))
+    return Marks(frozenset(by["yes"]), frozenset(by["no"] | {""}), frozenset(by["empty_number"]))
+
+
+@cache
+def title_words(kind: str) -> tuple[str, ...]:
+    """Folded words of ``vocab/title_words.csv`` of one kind, longest first: "unit_code_label" (Mã đơn vị),
+    "report_date_label", "data_until_phrase", "unit_line_label", "name_entity_word", "cooperative_entity_type"."""
+    rows = read_vocab_csv("title_words.csv")
+    if not any(r["kind"] == kind for r in rows):
+        raise KeyError(f"no words of kind {kind!r} in title_words.csv")
+    words = {fold(r["text"]) for r in rows if r["kind"] == kind and fold(r["text"])}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _record_types() -> dict[str, dict[str, str]]:
+    return {r["record_type"]: r for r in read_vocab_csv("record_types.csv")}
+
+
+def record_type_label(record_type: str, *, in_sentence: bool = False) -> str:
+    """"cooperative" → "Danh sách HTX" (``in_sentence``: "danh sách HTX"); ``vocab/record_types.csv``."""
+    row = _record_types().get(record_type)
+    if row is None:
+        return record_type
+    return row["in_sentence_vi"] if in_sentence else row["label_vi"]

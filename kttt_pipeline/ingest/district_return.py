@@ -11,7 +11,8 @@ from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
-from kttt_pipeline.core.vocabulary import indicators, listing_sheet_kind, sector_lookup, summary_label_lookup
+from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, sector_lookup, summary_label_lookup,
+                                           title_words)
 from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
 from kttt_pipeline.ingest.tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass,
                                          Table, strong_evidence, classify, data_rows, heading_sector, locate_table)
@@ -82,7 +83,7 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
                 if not t:
                     continue
                 unit = matcher.code_in_text(t)
-                if unit is None and fold(t).startswith(("ma don vi", "ma dv")):
+                if unit is None and fold(t).startswith(title_words("unit_code_label")):
                     nxt = next((c for c in cells[j + 1:] if c), None)
                     unit = matcher.unit_of_code(nxt) if nxt else None
                 if unit is not None:
@@ -135,7 +136,7 @@ def _labelled_date(block: list[tuple[int, list[str | None]]], grid: Grid, label_
 def _data_until(block: list[tuple[int, list[str | None]]]) -> dt.date | None:
     for _, cells in block:
         for t in cells:
-            if t and ("luy ke den" in fold(t) or "so lieu den" in fold(t) or "tinh den" in fold(t)):
+            if t and any(p in fold(t) for p in title_words("data_until_phrase")):
                 d = find_date_in_text(t)
                 if d:
                     return d
@@ -427,7 +428,7 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     blocks = [_title_block(grid, table) if table is None or table.header_rows else [] for grid, _, table in located]
     ret.unit, ret.unit_evidence = identify_unit(blocks, matcher)
     for (grid, _, table), block in zip(located, blocks):
-        ret.report_date = ret.report_date or _labelled_date(block, grid, ("ngay bao cao",))
+        ret.report_date = ret.report_date or _labelled_date(block, grid, title_words("report_date_label"))
         ret.data_until = ret.data_until or _data_until(block)
     unit_code = ret.unit.unit_code if ret.unit else None
     items: dict[str, list[_Item]] = {rt: [] for rt in LISTING_TYPES}

@@ -15,6 +15,8 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             kind_tier, unit_label)
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.targets import read_targets
@@ -102,16 +104,11 @@ def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
     findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
                             unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
-                            source_file=audit["source_file"],
-                            rule={"UNIT_UNKNOWN": "2", "UNIT_NOT_IN_FORCE": "11"}.get(kind, "8")))
+                            source_file=audit["source_file"]))  # the kind's rule: vocab/finding_kinds.csv
 
 
 #: load_audit statuses of a file that was not loaded
 REJECTED_STATUSES = ("REJECTED", "UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE")
-
-
-def _fmt_day(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
 
 
 def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUnit], evidence: str | None,
@@ -120,9 +117,9 @@ def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUn
     who reports for the period, the unit in force of the same name (never silently the same), rows not counted."""
     when = []
     if unit.valid_from:
-        when.append(f"từ {_fmt_day(unit.valid_from)}")
+        when.append(f"từ {format_date_vn(unit.valid_from)}")
     if unit.valid_to:
-        when.append(f"đến {_fmt_day(unit.valid_to)}")
+        when.append(f"đến {format_date_vn(unit.valid_to)}")
     former = " (đơn vị cũ, trước sắp xếp)" if unit.level == "former_commune" else ""
     dates = f"có hiệu lực {' '.join(when)}" if when else "không phải đơn vị báo cáo"
     tiers = sorted({kind_tier(u.kind_vi) for u in reporting if kind_tier(u.kind_vi)})
@@ -131,7 +128,7 @@ def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUn
     also = "".join(f"; không phải {unit_label(u)} (mã {u.unit_code}) cùng tên" for u in same)
     seen = f"tiêu đề '{evidence}' ghi " if evidence else ""
     return (f"{seen}{unit_label(unit)} (mã {unit.unit_code}){former}, {dates}; kỳ {period.key} (đến "
-            f"{_fmt_day(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
+            f"{format_date_vn(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
             "của tệp không được tính")
 
 
@@ -150,7 +147,7 @@ def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -
 
 def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) -> pd.DataFrame:
     """Unknown sector texts count as OTHER with a SECTOR_UNKNOWN finding (never silently dropped)."""
-    allowed = SECTORS if record_type == "cooperative" else ["AGRI", "INDUSTRY"]
+    allowed = sector_codes(record_type)
     sectors = []
     for rec in df.itertuples(index=False):
         s = rec.sector
@@ -280,10 +277,10 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
                     f"unit {ret.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
             continue
         if ret.data_until and ret.data_until != period.end:
-            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {ret.data_until:%d/%m/%Y}, kỳ đang xử lý "
-                                    f"kết thúc {period.end:%d/%m/%Y}", unit_code=ret.unit.unit_code,
+            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {format_date_vn(ret.data_until)}, kỳ đang xử lý "
+                                    f"kết thúc {format_date_vn(period.end)}", unit_code=ret.unit.unit_code,
                                     entity_key=path.name, source_file=audit["source_file"],
-                                    value_reported=f"{ret.data_until:%d/%m/%Y}", value_computed=f"{period.end:%d/%m/%Y}"))
+                                    value_reported=format_date_vn(ret.data_until), value_computed=format_date_vn(period.end)))
         returns.append((audit, ret))
 
     winners, sup_findings = choose_winners([

@@ -12,10 +12,12 @@ import pandera.pandas as pa
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.vocabulary import grade_codes, sector_codes, status_codes
 
-SECTORS = ["AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER"]
-STATUSES = ["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"]
-GRADES = ["GOOD", "FAIR", "AVERAGE", "WEAK"]
+#: the canonical codes (vocab/sector_codes.csv, status_codes.csv, grade_codes.csv)
+SECTORS = list(sector_codes("cooperative"))
+STATUSES = list(status_codes())
+GRADES = list(grade_codes())
 
 RULE_REASONS_VI = {
     "mw_gt_workers": "số lao động là thành viên lớn hơn tổng số lao động",

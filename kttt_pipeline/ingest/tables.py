@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from kttt_pipeline.core.text import clean_text, fold, strip_diacritics
 from kttt_pipeline.core.values import money_factor, parse_number
-from kttt_pipeline.core.vocabulary import header_key, header_vocabulary, row_labels, sector_lookup, status_lookup
+from kttt_pipeline.core.vocabulary import (header_key, header_vocabulary, row_labels, sector_lookup, status_lookup,
+                                           title_words)
 from kttt_pipeline.ingest.workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
@@ -256,7 +257,7 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
     for r in grid.rows[:i]:
         texts = [_text(v) for v in r]
         for j, t in enumerate(texts):
-            if t and fold(t).startswith(("don vi tinh", "dvt")):
+            if t and fold(t).startswith(title_words("unit_line_label")):
                 unit_factor = money_factor(t)
                 if unit_factor is None:
                     rest = " ".join(x for x in texts[j + 1:] if x)
@@ -420,7 +421,7 @@ def sector_heading(written: str | None, seq_written: str | None = None) -> tuple
     bare = _strip_section_words(f)
     if not bare or not _is_sector_text(bare):
         return None
-    if not numbered_label and bare != f and f.startswith(("htx", "tht", "hop tac xa", "to hop tac")):
+    if not numbered_label and bare != f and f.startswith(title_words("name_entity_word")):
         return None  # "HTX nông nghiệp" without a number of its own: a name, not a heading
     return (level if level is not None else 1), level is not None
 

@@ -19,14 +19,11 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
 from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
+from kttt_pipeline.core.vocabulary import sector_labels  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
-SECTOR_LABELS = [
-    ("AGRI", "Nông nghiệp"), ("INDUSTRY", "Công nghiệp - TTCN"), ("CONSTRUCTION", "Xây dựng"),
-    ("ENVIRONMENT", "Vệ sinh môi trường"), ("TRANSPORT", "Vận tải"), ("TRADE", "Thương mại - dịch vụ"),
-    ("OTHER", "Khác"),
-]
+SECTOR_LABELS = list(sector_labels("cooperative", style="short").items())
 STATUS_LABELS = [
     ("HTX_GOOD", "Đang hoạt động: tốt, khá"), ("HTX_AVERAGE", "Đang hoạt động: trung bình"),
     ("HTX_WEAK", "Yếu kém"), ("HTX_SUSPENDED", "Tạm ngừng hoạt động"), ("HTX_NOT_STARTED", "Chưa đi vào hoạt động"),

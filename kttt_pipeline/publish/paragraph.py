@@ -14,14 +14,10 @@ from sqlalchemy.engine import Engine
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
 from kttt_pipeline.core.numfmt import format_figure, format_pct, format_vn, share
+from kttt_pipeline.core.vocabulary import sector_labels
 
-SECTOR_PHRASES = [
-    ("AGRI", "nông nghiệp"), ("INDUSTRY", "công nghiệp - tiểu thủ công nghiệp"), ("CONSTRUCTION", "xây dựng"),
-    ("ENVIRONMENT", "vệ sinh môi trường"), ("TRANSPORT", "vận tải"), ("TRADE", "thương mại - dịch vụ"),
-    ("OTHER", "lĩnh vực khác"),
-]
-THT_SECTOR_PHRASES = [("AGRI", "nông - lâm - ngư nghiệp"), ("INDUSTRY", "công nghiệp - tiểu thủ công nghiệp"),
-                      ("OTHER", "lĩnh vực khác")]
+SECTOR_PHRASES = list(sector_labels("cooperative", style="phrase").items())
+THT_SECTOR_PHRASES = list(sector_labels("group", style="phrase").items())
 
 HEADING = "1.1. Về phát triển hợp tác xã, tổ hợp tác, liên hiệp hợp tác xã và quỹ tín dụng nhân dân"
 

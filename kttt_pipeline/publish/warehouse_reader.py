@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
-from kttt_pipeline.core.admin_units import unit_kinds
+from kttt_pipeline.core.admin_units import commonest_level, in_force, unit_kinds, unit_sort_key
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
 from kttt_pipeline.warehouse.history import as_date as _date
@@ -155,8 +155,7 @@ class PeriodData:
     @property
     def unit_level(self) -> str:
         """The level of the reporting units in force ("district" until 2025-Q2, "commune" since, §11)."""
-        levels = [str(u.get("level") or "") for u in self.units if u.get("level")]
-        return max(set(levels), key=levels.count) if levels else ""
+        return commonest_level(u.get("level") for u in self.units)
 
     @property
     def tier_vi(self) -> str:
@@ -325,16 +324,15 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         values.setdefault(unit, {})[str(r["indicator_code"])] = _num(r["value"])
         flags.setdefault(unit, {})[str(r["indicator_code"])] = _bool(r.get("is_complete"), True)
 
-    def in_force(u: dict[str, Any]) -> bool:
-        start, stop = _date(u.get("valid_from")), _date(u.get("valid_to"))
-        return (start is None or start <= p.end) and (stop is None or p.end <= stop)
+    def unit_in_force(u: dict[str, Any]) -> bool:
+        return in_force(_date(u.get("valid_from")), _date(u.get("valid_to")), p.end)
 
     units = [
         {"unit_code": str(u["unit_code"]), "name_vi": u.get("name_vi"), "kind_vi": u.get("kind_vi"),
          "level": u.get("level")}
         for u in admin
         if str(u["unit_code"]) != province_code
-        and str(u.get("parent_code") or "") == province_code and in_force(u)
+        and str(u.get("parent_code") or "") == province_code and unit_in_force(u)
     ]
     known = {u["unit_code"] for u in units}
     for code in values:  # a unit with figures but no (or an out-of-force) admin row is still shown
@@ -343,7 +341,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
             units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
                           "level": u.get("level")})
             known.add(code)
-    units.sort(key=lambda u: _code_key(u["unit_code"]))
+    units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
 
     status = status_rows[0] if status_rows else None
     if status is not None:
@@ -357,14 +355,14 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     # the units' figures decide the period's completeness; the province workbook's (LHHTX, QTDND) have their own
     if any(not ok for code, ok in province_flags.items() if not _from_province_workbook(code, meta)):
         complete = False
-    missing.sort(key=_code_key)
+    missing.sort(key=unit_sort_key)
     for code in missing:
         if code not in known:
             u = unit_by_code.get(code, {})
             units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
                           "level": u.get("level")})
             known.add(code)
-    units.sort(key=lambda u: _code_key(u["unit_code"]))
+    units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
     unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
 
@@ -376,7 +374,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _num(r["value"])) is not None}
 
     findings.sort(key=lambda f: (_severity_rank(f.get("severity")), str(f.get("kind") or ""),
-                                 _code_key(str(f.get("unit_code") or "")), str(f.get("entity_key") or "")))
+                                 unit_sort_key(str(f.get("unit_code") or "")), str(f.get("entity_key") or "")))
     coops = [c for c in coops if _bool(c.get("in_total"), True)]
     unions.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
     funds.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
@@ -412,10 +410,6 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def _code_key(code: str) -> tuple[int, int, str]:
-    return (0, int(code), code) if code.isdigit() else (1, 0, code)
 
 
 def _severity_rank(severity: Any) -> int:

@@ -16,14 +16,16 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from kttt_pipeline.core.admin_units import unit_sort_key
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import fold_name
-from kttt_pipeline.core.vocabulary import read_vocab_csv
+from kttt_pipeline.core.vocabulary import read_vocab_csv, title_words
 
 FULL_NAME_MIN = 88.0
 DISTINCT_MIN = 80.0
 AMBIGUITY_MARGIN = 3.0
-COOPERATIVE_ENTITY_TYPES = {"hop tac xa", ""}
+#: the tax register's "Loại hình" of a cooperative, name-folded (vocab/title_words.csv); no type counts as one
+COOPERATIVE_ENTITY_TYPES = {fold_name(w) for w in title_words("cooperative_entity_type")} | {""}
 
 
 @lru_cache(maxsize=1)
@@ -213,7 +215,7 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
         if code not in by_code or (is_own and not own_record[code]):
             by_code[code] = idx
             own_record[code] = is_own
-    htx_register = register[register["entity_type"].map(lambda t: fold_name(t) in COOPERATIVE_ENTITY_TYPES or "hop tac xa" == fold_name(t))] if not register.empty else register
+    htx_register = register[register["entity_type"].map(lambda t: fold_name(t) in COOPERATIVE_ENTITY_TYPES)] if not register.empty else register
     register_by_unit = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
 
     keys, resolved, methods, tax_idx = [], [], [], []
@@ -270,11 +272,6 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     return coops, findings
 
 
-def _unit_order(code: object) -> tuple[int, str]:
-    s = str(code)
-    return (len(s), s)
-
-
 def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit."""
     findings: list[Finding] = []
@@ -287,7 +284,7 @@ def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFram
         tidx = group["tax_index"].dropna()
         if not tidx.empty and not tax.empty:
             tax_unit = tax.at[tidx.iloc[0], "unit_code"]
-        units = sorted(group["unit_code"].unique(), key=_unit_order)
+        units = sorted(group["unit_code"].unique(), key=unit_sort_key)
         if tax_unit in units:
             unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
         else:

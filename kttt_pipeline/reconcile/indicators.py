@@ -9,10 +9,11 @@ import pandas as pd
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.reconcile.status import tax_maps_to
 
-THT_SECTORS = ["AGRI", "INDUSTRY", "OTHER"]
+THT_SECTORS = list(sector_codes("group"))
 #: indicators defined over HTX_ACTIVE, i.e. over the tax register's activity: without the register (a clerk's
 #: check of one return) they cannot be compared with a summary sheet
 ACTIVITY_INDICATORS = frozenset({"HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_INACTIVE",

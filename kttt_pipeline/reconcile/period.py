@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from kttt_pipeline.core.admin_units import (admin_units_frame, province_of, reporting_units, unit_label)
+from kttt_pipeline.core.admin_units import (admin_units_frame, commonest_level, province_of, reporting_units,
+                                           unit_label)
 from kttt_pipeline.core.findings import Finding, findings_frame
 from kttt_pipeline.reconcile import entity_resolution, indicators as ind
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
@@ -70,8 +71,7 @@ def _rekey(findings: list[Finding], key_of_row: dict[tuple, str]) -> None:
 
 def reporting_level(staged: StagedPeriod) -> str:
     """The tier of the units that report for the staged period ("district" until 30/6/2025, "commune" since)."""
-    levels = [u.level for u in reporting_units(staged.units, staged.period)]
-    return max(set(levels), key=levels.count) if levels else ""
+    return commonest_level(u.level for u in reporting_units(staged.units, staged.period))
 
 
 def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = None) -> PeriodResult:

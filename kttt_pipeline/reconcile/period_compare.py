@@ -13,6 +13,8 @@ from importlib import resources
 
 import pandas as pd
 
+from kttt_pipeline.core.admin_units import unit_sort_key
+from kttt_pipeline.core.numfmt import format_number
 from kttt_pipeline.core.periods import Period
 
 
@@ -80,7 +82,7 @@ def period_jumps(previous: pd.DataFrame, current: pd.DataFrame, period: Period,
         return {(str(u), str(c)): float(v) for u, c, v in zip(df["unit_code"], df["indicator_code"], df["value"])}
 
     prev, cur = table(previous), table(current)
-    units = sorted({u for u, _ in prev} & {u for u, _ in cur}, key=lambda u: (len(u), u))
+    units = sorted({u for u, _ in prev} & {u for u, _ in cur}, key=unit_sort_key)
     out: list[Jump] = []
     for unit in units:
         for th in thresholds:
@@ -127,7 +129,7 @@ def vanished_cooperatives(previous: pd.DataFrame, current: pd.DataFrame,
             continue
         out.append(Vanished(code, str(rec.unit_code), str(rec.name),
                             getattr(rec, "source_file", None)))
-    return sorted(out, key=lambda v: (len(v.unit_code_before), v.unit_code_before, v.tax_code))
+    return sorted(out, key=lambda v: (unit_sort_key(v.unit_code_before), v.tax_code))
 
 
 # ---- findings (COOP_VANISHED, PERIOD_JUMP) ------------------------------------------------------------------
@@ -145,9 +147,7 @@ class PreviousQuarter:
 
 
 def _vn(value: float) -> str:
-    from kttt_pipeline.core.numfmt import format_vn
-
-    return format_vn(value, 0 if float(value) == int(value) else 1)
+    return format_number(value, 1)
 
 
 def comparison_findings(previous: PreviousQuarter | None, period: Period, cooperative: pd.DataFrame,

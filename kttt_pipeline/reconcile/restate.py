@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from kttt_pipeline.core.admin_units import AdminUnit, kind_tier, unit_kinds, unit_label
+from kttt_pipeline.core.admin_units import AdminUnit, kind_tier, unit_kinds, unit_label, unit_sort_key
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold
@@ -265,7 +265,7 @@ def current_units(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[Admin
     if day is None:
         return []
     out = [u for u in units if u.level != "province" and u.in_force(day)]
-    return sorted(out, key=lambda u: (len(u.unit_code), u.unit_code))
+    return sorted(out, key=lambda u: unit_sort_key(u.unit_code))
 
 
 def _rows(values: dict[str, dict[str, float | None]], period: Period) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_date_vn
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Submission:
 
 
 def _fmt(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else "(không ghi)"
+    return format_date_vn(d, missing="(không ghi)")
 
 
 def choose_winners(submissions: list[Submission]) -> tuple[dict[str, Submission], list[Finding]]:

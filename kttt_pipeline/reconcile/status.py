@@ -5,13 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.vocabulary import tax_status_codes
+from kttt_pipeline.core.vocabulary import status_labels, tax_status_codes
 
-STATUS_VI = {
-    "ACTIVE": "Đang hoạt động", "SUSPENDED": "Tạm ngừng hoạt động", "NOT_STARTED": "Chưa đi vào hoạt động",
-    "DISSOLVING": "Đang làm thủ tục giải thể", "DISSOLVED": "Đã giải thể",
-}
+STATUS_VI = status_labels()
 _OVERRIDE = {"dissolving": "DISSOLVING", "suspended": "SUSPENDED"}
 
 
@@ -44,7 +42,7 @@ def reconcile_status(coops: pd.DataFrame, period: Period) -> tuple[pd.DataFrame,
         if new == "DISSOLVED":
             coops.at[idx, "dissolved_on"] = new_date
         code = rec["tax_status_code"]
-        on = f" từ ngày {new_date:%d/%m/%Y}" if new_date else ""
+        on = f" từ ngày {format_date_vn(new_date)}" if new_date else ""
         findings.append(Finding(
             "STATUS_OVERRIDE",
             f"Đơn vị báo cáo 'Đang hoạt động', cơ quan thuế ghi trạng thái {code} "

@@ -7,21 +7,26 @@ import pandas as pd
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_number
+from kttt_pipeline.core.vocabulary import record_type_label
 
 # generated from vocab/fields.csv: the figures a listing's total row carries as the sum of its rows (as read), and
 # the indicator each is the sum of (a difference is recorded under it)
 TOTAL_FIELDS: dict[str, list[str]] = {rt: fields.total_row_fields(rt) for rt in fields.record_types()
                                       if fields.total_row_fields(rt)}
 TOTAL_ROW_INDICATOR: dict[tuple[str, str], str] = fields.sum_indicators()
-LISTING_LABEL_VI = {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX", "credit_fund": "QTDND"}
+LISTING_LABEL_VI = {rt: record_type_label(rt) for rt in TOTAL_FIELDS}
 
 
-def fmt_number(value: float | None) -> str:
+def plain_number(value: float | None) -> str:
+    """A figure as stored in ``dq_issue.value_reported`` / ``value_computed`` ("5500", "3030.6"): plain text a
+    machine reads back; the findings sheet shows it the Vietnamese way, and the detail uses ``format_number``."""
     if value is None:
         return ""
     if float(value).is_integer():
         return f"{int(value)}"
-    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"
+    # twelve significant digits: the figure as read (".6g" wrote 123456.7 as "123457"), without float noise
+    return f"{value:.12g}"
 
 
 def differs(a: float | None, b: float | None) -> bool:
@@ -41,11 +46,11 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
         if differs(rec.value, computed):
             findings.append(Finding(
                 "SUMMARY_MISMATCH",
-                f"Biểu tổng hợp ghi '{rec.label}' = {fmt_number(rec.value)}, số tính từ danh sách chi tiết là "
-                f"{fmt_number(computed)}: dùng số chi tiết",
+                f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
+                f"{format_number(computed, 2)}: dùng số chi tiết",
                 unit_code=rec.unit_code, entity_key=code, source_file=rec.source_file, sheet=rec.sheet,
-                row_number=int(rec.row_number), value_reported=fmt_number(rec.value),
-                value_computed=fmt_number(computed), rule="7.5"))
+                row_number=int(rec.row_number), value_reported=plain_number(rec.value),
+                value_computed=plain_number(computed), rule="7.5"))
     return findings
 
 
@@ -127,9 +132,9 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
         what = f"Dòng '{label}'" if isinstance(label, str) and label else "Dòng tổng cộng"
         findings.append(Finding(
             "SUMMARY_MISMATCH",
-            f"{what} của '{listing}' ghi {fmt_number(rec['value'])}, cộng {n_rows} dòng chi tiết được "
-            f"{fmt_number(computed)}: dùng số chi tiết",
+            f"{what} của '{listing}' ghi {format_number(rec['value'], 2)}, cộng {n_rows} dòng chi tiết được "
+            f"{format_number(computed, 2)}: dùng số chi tiết",
             unit_code=unit, entity_key=key, source_file=src, sheet=rec["sheet"],
-            row_number=int(rec["row_number"]), value_reported=fmt_number(rec["value"]),
-            value_computed=fmt_number(computed), rule="7.5"))
+            row_number=int(rec["row_number"]), value_reported=plain_number(rec["value"]),
+            value_computed=plain_number(computed), rule="7.5"))
     return findings

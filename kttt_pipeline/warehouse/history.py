@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
+from kttt_pipeline.core.admin_units import commonest_level
 from kttt_pipeline.core.periods import Period
 
 _TABLES = ("rpt_indicator", "rpt_indicator_restated", "admin_unit", "cooperative", "period_status")
@@ -83,8 +84,7 @@ def _province_code(admin: list[dict[str, Any]]) -> str | None:
 def _level_of(unit_codes: set[str], admin: list[dict[str, Any]]) -> str:
     """The reporting tier of a period: the commonest level among the units with figures (province excluded)."""
     level_of = {str(u["unit_code"]): str(u.get("level") or "") for u in admin}
-    levels = [level_of.get(c, "") for c in unit_codes if level_of.get(c) not in (None, "", "province")]
-    return max(set(levels), key=levels.count) if levels else ""
+    return commonest_level(level_of.get(c) for c in unit_codes)
 
 
 def period_figures(engine: Engine, period: Period | str, current_level: str | None = None, *,

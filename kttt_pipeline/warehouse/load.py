@@ -44,6 +44,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.text import fold
+from kttt_pipeline.core.vocabulary import marks
 from kttt_pipeline.warehouse.engine import run_with_retry
 from kttt_pipeline.warehouse.migrate import upgrade
 from kttt_pipeline.warehouse.models import PERIOD_TABLES, Base
@@ -245,10 +247,10 @@ def _converter(sqltype: Any, where: str) -> Callable[[Any], Any]:
 
 def _to_bool(v: Any) -> bool:
     if isinstance(v, str):
-        text = v.strip().lower()
-        if text in {"true", "1", "yes", "x", "có", "co"}:
+        text = fold(v)  # the yes/no marks of vocab/marks.csv
+        if text in marks().yes:
             return True
-        if text in {"false", "0", "no", "", "không", "khong"}:
+        if text in marks().no:
             return False
         raise ValueError(f"not a boolean: {v!r}")
     return bool(v)

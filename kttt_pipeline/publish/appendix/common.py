@@ -7,6 +7,7 @@ from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.cells import write_text
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE, LINE_PT
 from kttt_pipeline.publish.warehouse_reader import PeriodData
+from kttt_pipeline.core.vocabulary import sector_labels
 
 SHEET_FIGURES = "Biểu 01"
 SHEET_SECTOR = "Biểu 02"
@@ -14,14 +15,9 @@ SHEET_UNITS = "Biểu 03"
 SHEET_UNIONS = "Biểu 04"
 SHEET_FINDINGS = "Phát hiện"
 
-SECTOR_VI = {
-    "AGRI": "Nông nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp", "CONSTRUCTION": "Xây dựng",
-    "ENVIRONMENT": "Vệ sinh môi trường", "TRANSPORT": "Vận tải", "TRADE": "Thương mại - dịch vụ",
-    "OTHER": "Khác",
-}
-THT_SECTOR_VI = {"AGRI": "Nông - lâm - ngư nghiệp", "INDUSTRY": "Công nghiệp - tiểu thủ công nghiệp",
-                 "OTHER": "Khác"}
-UNION_SECTOR_VI = {"AGRI": "Nông nghiệp", "NON_AGRI": "Phi nông nghiệp"}
+SECTOR_VI = sector_labels("cooperative")  # vocab/sector_codes.csv
+THT_SECTOR_VI = sector_labels("group")
+UNION_SECTOR_VI = sector_labels("union")
 
 #: the note of Biểu 04 and of the unions' and credit funds' rows of Biểu 01 when the province workbook is missing
 PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
