@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kttt_pipeline.demo.generator import write_demo_period
-from kttt_pipeline.run import run_period
 from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.run import run_period
 
 #: indicators measured in money or percent are compared within 0.05; counts of cooperatives, groups and people
 #: must be exact
