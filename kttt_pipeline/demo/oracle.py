@@ -61,7 +61,7 @@ class DemoSummary:
     province: str = ""  # the province's code (its register's province row)
     level: str = "district"  # the reporting units' level: "district" or "commune" (from 2025-Q3, spec §11)
     unit_sizes: dict[str, str] = field(default_factory=dict)  # commune periods: unit code -> empty/tiny/…/large
-    number_code_unit: str | None = None  # the unit whose return types its code as a number (06688 → 6688)
+    number_code_unit: str | None = None  # the unit whose return types its code as a number ("0NNNN" → NNNN)
 
     def cases(self, kind: str) -> list[PlantedCase]:
         return [c for c in self.planted if c.kind == kind]

@@ -377,7 +377,7 @@ class Population:
     spare_propers: dict[str, list[str]]  # proper names left over per unit (for the register's own rows)
     used_codes: set[str]  # every tax code drawn so far (the register's own rows and the province's draw more)
     plants: Plants
-    number_code_unit: str | None = None  # the unit whose return types its code as a number (06688 → 6688)
+    number_code_unit: str | None = None  # the unit whose return types its code as a number ("0NNNN" → NNNN)
     not_in_force: NotInForceReturn | None = None
 
     @property

@@ -119,7 +119,7 @@ class ReturnRenderer:
         self.code_split = rng.random() < 0.3
         if code_cell is not None:
             self.code_cell = code_cell
-        if number_code:  # "Mã đơn vị:" then the code typed as a number (06688 → 6688, spec §11)
+        if number_code:  # "Mã đơn vị:" then the code typed as a number ("0NNNN" → NNNN, spec §11)
             self.code_cell = self.code_split = True
         self.republic = rng.random() < 0.5
         self.date_style = rng.randrange(5)
