@@ -217,8 +217,8 @@ def _cell_texts(ws, row: int) -> list[object]:
     return [c.value for c in next(ws.iter_rows(min_row=row, max_row=row))]
 
 
-@pytest.mark.parametrize("kwargs", [dict(period="2024-Q3", units=3, seed=9, rows_per_unit=12),
-                                    dict(period="2025-Q3", seed=5, province="22")])
+@pytest.mark.parametrize("kwargs", [{"period": "2024-Q3", "units": 3, "seed": 9, "rows_per_unit": 12},
+                                    {"period": "2025-Q3", "seed": 5, "province": "22"}])
 def test_oracle_cites_the_cells_the_rendering_wrote(tmp_path, kwargs):
     """Every planted case names the file, sheet and row the rendering put it in: the row holds the cooperative's
     name (and the words or the disagreeing figure the case is about)."""
@@ -255,3 +255,36 @@ def test_oracle_cites_the_cells_the_rendering_wrote(tmp_path, kwargs):
     assert {"DUPLICATE", "NAME_MATCH", "STATUS_OVERRIDE", "SUMMARY_MISMATCH", "SUPERSEDED"} <= checked
     if summary.level == "commune":
         assert {"UNIT_NOT_IN_FORCE", "WORDS_DROPPED"} <= checked
+
+
+def test_consecutive_demo_quarters_keep_their_cooperatives(tmp_path):
+    """The cooperatives of a quarter descend from the quarter before (a few dissolve, a few register): every one
+    counted in 2024-Q2 is listed again in 2024-Q3, so loading the two raises no COOP_VANISHED, and the new ones
+    are registered in the later quarter."""
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.demo.population import build_population
+    from kttt_pipeline.warehouse.engine import make_engine
+    from kttt_pipeline.warehouse.load import load_period
+
+    before, after = build_population("2024-Q2", units=3, seed=8), build_population("2024-Q3", units=3, seed=8)
+    codes = {u: {c.tax_code for c in before.coops[u]} for u in before.codes}
+    later = {u: {c.tax_code: c for c in after.coops[u]} for u in after.codes}
+    assert all(codes[u] <= set(later[u]) for u in codes)
+    new = [c for u in later for code, c in later[u].items() if code not in codes[u]]
+    q3 = Period.parse("2024-Q3")
+    assert all(q3.start <= c.registered_on <= q3.end for c in new)
+    dissolved = [c for u in later for code, c in later[u].items() if code in codes[u] and c.status == "DISSOLVED"
+                 and c.dissolved_on >= q3.start]
+    assert new or dissolved, "the quarter changed nothing: the evolution is not drawn"
+
+    raw = tmp_path / "raw"
+    engine = make_engine(f"sqlite:///{tmp_path / 'kttt.db'}")
+    try:
+        write_demo_period(raw, "2024-Q2", units=3, seed=8)
+        load_period(engine, "2024-Q2", run_period(raw, "2024-Q2"))
+        summary = write_demo_period(raw, "2024-Q3", units=3, seed=8)
+        result = run_period(raw, "2024-Q3", history=engine)
+    finally:
+        engine.dispose()
+    assert "COOP_VANISHED" not in set(result.dq_issue["kind"])
+    assert _mismatches(summary, result) == []

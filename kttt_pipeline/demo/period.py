@@ -17,12 +17,14 @@ tax-status overrides, summary/total mismatches, values written with words, a uni
 
 Every draw comes from a ``random.Random`` seeded with a string derived from ``seed``, the province and the period,
 one stream per purpose: the same arguments give the same cell contents (no wall-clock value is written into any
-cell).
+cell). Consecutive periods of the same units share their cooperatives (see :mod:`.population`); the returns'
+layouts and the planted cases are drawn afresh for each period.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from kttt_pipeline.demo import oracle
@@ -87,7 +89,7 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     # ---- tax register
     register = TaxRegister(pop)
     register.add_units()
-    unions, funds = province_entities(pop.stream("province"), len(pop.units), pop.used_codes)
+    unions, funds = province_entities(random.Random(f"{pop.base}/province"), len(pop.units), pop.used_codes)
     register.add_province_entities(unions, funds)
     tax_rows = register.shuffled()
     fmt = tax_format if tax_format != "auto" else ("csv" if len(tax_rows) > TAX_CSV_THRESHOLD else "xlsx")

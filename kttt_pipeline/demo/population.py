@@ -3,7 +3,10 @@ deliberate reconciliation cases planted among them. Pure data: nothing here writ
 
 Every draw comes from a ``random.Random`` seeded with a string derived from the seed, the province and the
 period (``<seed>/<province>/<period>/<purpose>``), one stream per purpose, so the same arguments give the same
-population. The distributions and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and
+population. The cooperatives persist from quarter to quarter: a period's are those drawn for its units at the
+first quarter of the continuity (:func:`first_quarter`, streams ``<seed>/<province>/<level>/<first>/…``), changed
+by each quarter since then (a few dissolve, a few register; :func:`_evolve`), so consecutive demo quarters load
+without a flood of vanished cooperatives. The planted cases are drawn afresh for each period. The distributions and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and
 codes of the province, its units and their communes come from its packaged register and crosswalk
 (:mod:`kttt_pipeline.core.admin_units`).
 """
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 
 from stdnum.vn import mst as _mst
 
-from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.periods import Period, period_of_date, quarters_between
 from kttt_pipeline.core.text import strip_diacritics
 from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.demo.words import draw, keyed, words
@@ -27,6 +30,9 @@ OVERRIDE_STATUS = {c: r["maps_to"].upper() for c, r in tax_status_codes().items(
 #: the first digits of the codes the province's tax office issues to the demo's cooperatives (synthetic units
 #: draw theirs at random)
 TAX_CODE_PREFIX = words("tax_code_prefix")[0]
+#: the first quarter of the demo's continuity: a period's cooperatives are those of this quarter (or of the first
+#: quarter its units are all in force, when later), changed by a few dissolutions and registrations a quarter
+FIRST_QUARTER = Period(2023, 1)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -103,6 +109,7 @@ class Unit:
     level: str = "district"  # or "commune" (spec §11)
     places: tuple[Place, ...] = ()
     tax_office: int = 0  # "Thuế cơ sở N" since the reform
+    since: dt.date | None = None  # in force from (the register's valid_from)
 
     @property
     def commune_kind(self) -> str:
@@ -156,7 +163,7 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
                 if r["old_district_code"] == u.unit_code:
                     seen.setdefault((r["old_kind"], r["old_name"]), Place(r["old_kind"].lower(), r["old_name"]))
             places = tuple(seen.values())
-        out.append(Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level, places, 1 + i // 6))
+        out.append(Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level, places, 1 + i // 6, u.valid_from))
     gone = [Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level) for u in units
             if u.level != "province" and not u.in_force(period.end)]
     return prov, out, gone
@@ -379,6 +386,7 @@ class Population:
     plants: Plants
     number_code_unit: str | None = None  # the unit whose return types its code as a number ("0NNNN" → NNNN)
     not_in_force: NotInForceReturn | None = None
+    base: str = ""  # the root of the persistent streams (cooperatives, unit sizes, the province's entities)
 
     @property
     def codes(self) -> list[str]:
@@ -415,11 +423,15 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
                          "admin_units.csv; pass units=N to generate N synthetic units")
     commune_level = all(u.level == "commune" for u in unit_list)
     key = f"{seed}/{prov.code}/{per.key}"
+    # the units' cooperatives persist from quarter to quarter: drawn once for the units (from the first quarter
+    # of the continuity) and changed quarter by quarter since; the returns' layouts are drawn afresh each period
+    first = first_quarter(unit_list, per)
+    base = f"{seed}/{prov.code}/{unit_list[0].level}/{first.key}"
     used_codes: set[str] = set()
     # commune-level units are of very different sizes (spec §11): some have no cooperative or group at all
     sizes: dict[str, str] = {}
     if commune_level and rows_per_unit is None:
-        srng = random.Random(f"{key}/sizes")
+        srng = random.Random(f"{base}/sizes")
         sizes = {u.code: pick(srng, draw("commune_size")) for u in unit_list}
         if len(unit_list) >= 3:  # at least one of each: empty, without groups, large
             a, b, c = srng.sample([u.code for u in unit_list], 3)
@@ -429,7 +441,7 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
     groups: dict[str, list[Group]] = {}
     spare: dict[str, list[str]] = {}
     for u in unit_list:
-        rng = random.Random(f"{key}/population/{u.code}")
+        rng = random.Random(f"{base}/population/{u.code}")
         if u.code in sizes:
             n_coops, n_groups = _size_counts(rng, sizes[u.code])
         else:
@@ -437,13 +449,17 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
             n_groups = max(1, rows_per_unit // 3) if rows_per_unit is not None else rng.randint(10, 30)
         names = propers(rng, n_coops + n_groups + max(10, n_coops // 4))
         prefix = TAX_CODE_PREFIX if not u.synthetic else f"{rng.randint(1, 99):02d}"
-        coops[u.code] = [make_coop(rng, u, names[i], valid_tax_code(rng, prefix, used_codes), per)
+        coops[u.code] = [make_coop(rng, u, names[i], valid_tax_code(rng, prefix, used_codes), first)
                          for i in range(n_coops)]
         groups[u.code] = [make_group(rng, u, names[n_coops + i]) for i in range(n_groups)]
         spare[u.code] = names[n_coops + n_groups:]
+        if rows_per_unit is None and sizes.get(u.code) != "empty":  # a given size stays exact; empty stays empty
+            for q in quarters_between(_next(first), per):
+                _evolve(random.Random(f"{base}/evolve/{u.code}/{q.key}"), u, q, coops[u.code], spare[u.code],
+                        prefix, used_codes)
 
     pop = Population(key, per, prov, unit_list, synthetic, commune_level, sizes, coops, groups, {}, spare, used_codes,
-                     Plants())
+                     Plants(), base=base)
     _plant(pop)
     if commune_level:  # one return gives its code as a number, leading zero lost (§11)
         zeros = [u.code for u in unit_list if u.code.startswith("0")]
@@ -451,6 +467,37 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
     if commune_level and gone_units and not synthetic:
         pop.not_in_force = _not_in_force(pop, gone_units)
     return pop
+
+
+def first_quarter(units: list[Unit], period: Period) -> Period:
+    """The quarter a period's cooperatives descend from: :data:`FIRST_QUARTER`, or the first quarter all its units
+    are in force when later, never after the period itself."""
+    since = max((u.since for u in units if u.since is not None), default=None)
+    first = max(FIRST_QUARTER, period_of_date(since)) if since else FIRST_QUARTER
+    return min(first, period)
+
+
+def _next(p: Period) -> Period:
+    return Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
+
+
+def _evolve(rng: random.Random, unit: Unit, q: Period, coops: list[Coop], spare: list[str], prefix: str,
+            used: set[str]) -> None:
+    """One quarter of a unit's cooperatives: a few active ones dissolve, a few register (named from ``spare``,
+    which they consume). Registered and dissolved within ``q``, so every period's figures follow from its dates."""
+    active = [c for c in coops if c.status == "ACTIVE"]
+    for c in rng.sample(active, min(len(active), int(pick(rng, draw("quarter_dissolutions"))))):
+        c.status, c.grade = "DISSOLVED", None
+        c.dissolved_on = c.tax_date = rand_date(rng, q.start, q.end)
+        c.tax_status, c.declared_revenue, c.tax_incurred = "01", 0, 0
+    for _ in range(min(len(spare), int(pick(rng, draw("quarter_registrations"))))):
+        c = make_coop(rng, unit, spare.pop(0), valid_tax_code(rng, prefix, used), q)
+        c.registered_on = rand_date(rng, q.start, q.end)
+        if c.status not in ("ACTIVE", "NOT_STARTED"):  # a new cooperative has not stopped yet
+            c.status, c.grade, c.dissolved_on, c.tax_date = "NOT_STARTED", None, None, None
+            c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
+            c.revenue = c.profit = c.avg_income = 0.0
+        coops.append(c)
 
 
 def _plant(pop: Population) -> None:
