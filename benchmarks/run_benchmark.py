@@ -74,7 +74,7 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float
 
 def make_data(raw: Path, units: int, rows_per_unit: int | None) -> float:
     """Write a demo period (seconds taken)."""
-    from kttt_pipeline.demo.generator import write_demo_period
+    from kttt_pipeline.demo import write_demo_period
 
     t = time.perf_counter()
     kwargs = {"units": units}

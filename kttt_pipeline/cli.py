@@ -33,7 +33,7 @@ def _cmd_last_period(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from kttt_pipeline.demo.generator import write_demo_period
+    from kttt_pipeline.demo import write_demo_period
 
     province = _province_or_exit(args.province, None)
     if province is False:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kttt_pipeline.demo.generator import write_demo_period
-from kttt_pipeline.run import run_period
 from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.run import run_period
 
 #: indicators measured in money or percent are compared within 0.05; counts of cooperatives, groups and people
 #: must be exact
@@ -192,3 +192,99 @@ def test_district_periods_stay_district_level(tmp_path):
 def test_a_province_without_district_units_cannot_make_a_district_period(tmp_path):
     with pytest.raises(ValueError, match="no reporting unit of province 24"):
         write_demo_period(tmp_path / "raw", "2024-Q3", province="24")
+
+
+# ----------------------------------------------------------------------------------- population, oracle, rendering
+
+def test_population_is_seeded_data_and_writes_nothing(tmp_path, monkeypatch):
+    """The population is drawn from the seed alone and is pure data: building it writes no file."""
+    from kttt_pipeline.demo.population import build_population
+
+    monkeypatch.chdir(tmp_path)
+    a = build_population("2024-Q3", units=3, seed=9, rows_per_unit=12)
+    b = build_population("2024-Q3", units=3, seed=9, rows_per_unit=12)
+    c = build_population("2024-Q3", units=3, seed=10, rows_per_unit=12)
+    assert list(tmp_path.iterdir()) == []
+    assert a.coops == b.coops and a.groups == b.groups and a.coops != c.coops
+    assert [len(a.coops[u]) for u in a.codes] == [12, 12, 12]
+    # the plants changed the population: the duplicate is listed by a second unit, the invalid code is written
+    coop, other = a.plants.duplicate
+    assert coop.unit != other and sum(x is coop for x in a.listed[other]) == 1
+    assert a.plants.invalid_code.written_code != a.plants.invalid_code.tax_code
+
+
+def _cell_texts(ws, row: int) -> list[object]:
+    return [c.value for c in next(ws.iter_rows(min_row=row, max_row=row))]
+
+
+@pytest.mark.parametrize("kwargs", [{"period": "2024-Q3", "units": 3, "seed": 9, "rows_per_unit": 12},
+                                    {"period": "2025-Q3", "seed": 5, "province": "22"}])
+def test_oracle_cites_the_cells_the_rendering_wrote(tmp_path, kwargs):
+    """Every planted case names the file, sheet and row the rendering put it in: the row holds the cooperative's
+    name (and the words or the disagreeing figure the case is about)."""
+    import openpyxl
+
+    from kttt_pipeline.core.text import fold
+    from kttt_pipeline.core.values import parse_number
+
+    raw = tmp_path / "raw"
+    summary = write_demo_period(raw, **kwargs)
+    books: dict[str, openpyxl.Workbook] = {}
+    checked = set()
+    for case in summary.planted:
+        path = raw / case.source_file
+        assert path.is_file(), case
+        if case.kind in ("SUPERSEDED", "UNIT_NOT_IN_FORCE"):
+            wb = openpyxl.load_workbook(path, read_only=True)
+            if case.kind == "SUPERSEDED":
+                assert case.entity_key == path.name
+            else:  # every sheet of that workbook is titled with the unit not in force
+                assert all(next(ws.iter_rows(max_row=1, values_only=True))[0] == case.value_reported for ws in wb)
+            checked.add(case.kind)
+            continue
+        wb = books.setdefault(case.source_file, openpyxl.load_workbook(path))
+        cells = _cell_texts(wb[case.sheet], case.row_number)
+        if case.name:
+            assert fold(case.name) in [fold(v) for v in cells if isinstance(v, str)], case
+        if case.kind == "WORDS_DROPPED":
+            assert case.value_reported in cells, case
+        if case.kind == "SUMMARY_MISMATCH":
+            numbers = [parse_number(v).value for v in cells if not isinstance(v, str) or any(ch.isdigit() for ch in v)]
+            assert float(case.value_reported) in numbers and float(case.value_computed) not in numbers, case
+        checked.add(case.kind)
+    assert {"DUPLICATE", "NAME_MATCH", "STATUS_OVERRIDE", "SUMMARY_MISMATCH", "SUPERSEDED"} <= checked
+    if summary.level == "commune":
+        assert {"UNIT_NOT_IN_FORCE", "WORDS_DROPPED"} <= checked
+
+
+def test_consecutive_demo_quarters_keep_their_cooperatives(tmp_path):
+    """The cooperatives of a quarter descend from the quarter before (a few dissolve, a few register): every one
+    counted in 2024-Q2 is listed again in 2024-Q3, so loading the two raises no COOP_VANISHED, and the new ones
+    are registered in the later quarter."""
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.demo.population import build_population
+    from kttt_pipeline.warehouse.engine import make_engine
+    from kttt_pipeline.warehouse.load import load_period
+
+    before, after = build_population("2024-Q2", units=3, seed=8), build_population("2024-Q3", units=3, seed=8)
+    codes = {u: {c.tax_code for c in before.coops[u]} for u in before.codes}
+    later = {u: {c.tax_code: c for c in after.coops[u]} for u in after.codes}
+    assert all(codes[u] <= set(later[u]) for u in codes)
+    new = [c for u in later for code, c in later[u].items() if code not in codes[u]]
+    q3 = Period.parse("2024-Q3")
+    assert all(q3.start <= c.registered_on <= q3.end for c in new)
+    dissolved = [c for u in later for code, c in later[u].items() if code in codes[u] and c.status == "DISSOLVED"
+                 and c.dissolved_on >= q3.start]
+    assert new or dissolved, "the quarter changed nothing: the evolution is not drawn"
+
+    raw = tmp_path / "raw"
+    engine = make_engine(f"sqlite:///{tmp_path / 'kttt.db'}")
+    try:
+        write_demo_period(raw, "2024-Q2", units=3, seed=8)
+        load_period(engine, "2024-Q2", run_period(raw, "2024-Q2"))
+        summary = write_demo_period(raw, "2024-Q3", units=3, seed=8)
+        result = run_period(raw, "2024-Q3", history=engine)
+    finally:
+        engine.dispose()
+    assert "COOP_VANISHED" not in set(result.dq_issue["kind"])
+    assert _mismatches(summary, result) == []

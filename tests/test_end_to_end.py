@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.checks import ALL_CHECKS
 from kttt_pipeline.orchestration.definitions import make_resources
-from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
 

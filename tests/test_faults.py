@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse import load_period, make_engine, period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES, Base

@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.run import run_period
 from kttt_pipeline.publish.warehouse_reader import load_period_data

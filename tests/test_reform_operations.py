@@ -22,7 +22,7 @@ from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import closed_quarter
 from kttt_pipeline.orchestration.checks import ALL_CHECKS
 from kttt_pipeline.orchestration.definitions import defs, make_resources
-from kttt_pipeline.demo.generator import write_demo_period
+from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.orchestration.partitions import quarter_keys
 from kttt_pipeline.core.periods import Period, last_closed_quarter, quarters_between
 from kttt_pipeline.publish.warehouse_reader import name_sort_key, unit_kinds

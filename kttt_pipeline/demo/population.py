@@ -1,0 +1,609 @@
+"""The demo's synthetic population of one period: reporting units, their cooperatives and groups, and the
+deliberate reconciliation cases planted among them. Pure data: nothing here writes a workbook.
+
+Every draw comes from a ``random.Random`` seeded with a string derived from the seed, the province and the
+period (``<seed>/<province>/<period>/<purpose>``), one stream per purpose, so the same arguments give the same
+population. The cooperatives persist from quarter to quarter: a period's are those drawn for its units at the
+first quarter of the continuity (:func:`first_quarter`, streams ``<seed>/<province>/<level>/<first>/…``), changed
+by each quarter since then (a few dissolve, a few register; :func:`_evolve`), so consecutive demo quarters load
+without a flood of vanished cooperatives. The planted cases are drawn afresh for each period. The distributions and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and
+codes of the province, its units and their communes come from its packaged register and crosswalk
+(:mod:`kttt_pipeline.core.admin_units`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from stdnum.vn import mst as _mst
+
+from kttt_pipeline.core.periods import Period, period_of_date, quarters_between
+from kttt_pipeline.core.text import strip_diacritics
+from kttt_pipeline.core.vocabulary import tax_status_codes
+from kttt_pipeline.demo.words import draw, keyed, words
+
+#: tax status codes whose taxpayer is active; the others override a unit's "Đang hoạt động" (spec §7.4)
+TAX_ACTIVE = frozenset(c for c, r in tax_status_codes().items() if r["maps_to"] == "active")
+OVERRIDE_STATUS = {c: r["maps_to"].upper() for c, r in tax_status_codes().items() if r["maps_to"] != "active"}
+#: the first digits of the codes the province's tax office issues to the demo's cooperatives (synthetic units
+#: draw theirs at random)
+TAX_CODE_PREFIX = words("tax_code_prefix")[0]
+#: the first quarter of the demo's continuity: a period's cooperatives are those of this quarter (or of the first
+#: quarter its units are all in force, when later), changed by a few dissolutions and registrations a quarter
+FIRST_QUARTER = Period(2023, 1)
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+
+def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([k for k, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
+    if hi <= lo:
+        return lo
+    return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+
+def valid_tax_code(rng: random.Random, prefix: str, used: set[str]) -> str:
+    """A new ten-digit code with a valid check digit, not in ``used`` (added to it)."""
+    while True:
+        first9 = prefix + "".join(str(rng.randint(0, 9)) for _ in range(9 - len(prefix)))
+        check = _mst.calc_check_digit(first9)
+        if len(check) != 1:
+            continue  # Σ ≡ 0 (mod 11): no valid tenth digit
+        code = first9 + check
+        if code not in used:
+            used.add(code)
+            return code
+
+
+def invalid_variant(code: str) -> str:
+    """The same code with a wrong check digit."""
+    return code[:9] + str((int(code[9]) + 3) % 10)
+
+
+def person(rng: random.Random) -> str:
+    return f"{rng.choice(words('family'))} {rng.choice(words('middle'))} {rng.choice(words('given'))}"
+
+
+def propers(rng: random.Random, n: int) -> list[str]:
+    """n distinct proper names ("An Bình"), distinct once folded ("Thanh Trung" and "Thành Trung" read as one
+    name to the pipeline, as to a clerk)."""
+    pool = list({strip_diacritics(f"{a} {b}").lower(): f"{a} {b}"
+                 for a in words("name_first") for b in words("name_second") if a != b}.values())
+    if n <= len(pool):
+        return rng.sample(pool, n)
+    return [f"{rng.choice(pool)} {i}" for i in range(n)]  # only for absurdly large units
+
+
+# ----------------------------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name: str  # from the register's province row
+
+
+@dataclass(frozen=True)
+class Place:
+    """A commune an address may name: a former commune of the crosswalk (with its former district, when the
+    register knows it) or, since the reform, the reporting unit itself."""
+
+    kind: str  # lower case: "xã", "phường", "thị trấn", "đặc khu"
+    name: str
+    district: str = ""  # "huyện <name>" for a former commune, "" for the unit in force
+    former: bool = True
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str  # the register's name_vi, without its kind word
+    kind: str  # "Thành phố", "Phường", "Xã", "Đặc khu"
+    synthetic: bool
+    level: str = "district"  # or "commune" (spec §11)
+    places: tuple[Place, ...] = ()
+    tax_office: int = 0  # "Thuế cơ sở N" since the reform
+    since: dt.date | None = None  # in force from (the register's valid_from)
+
+    @property
+    def commune_kind(self) -> str:
+        if self.level == "commune":
+            return self.kind.lower()
+        return "xã" if self.kind == "Huyện" else "phường"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind.lower()} {self.name}"
+
+    def place_pool(self) -> list[Place]:
+        return list(self.places) or [Place(self.commune_kind, n) for n in words("generic_commune")]
+
+
+def _register(province: str | None) -> tuple[Province, list, object]:
+    """The packaged register and crosswalk of the province (never the raw folder's: the demo writes that)."""
+    from kttt_pipeline.core.admin_units import (
+        load_admin_units,
+        load_crosswalk,
+        province_of,
+    )
+
+    units = load_admin_units(None, province)
+    prov = province_of(units)
+    return Province(prov.unit_code, prov.name_vi), units, load_crosswalk(None, province)
+
+
+def package_units(period: Period, province: str | None = None) -> tuple[Province, list[Unit], list[Unit]]:
+    """The province, its units in force at the period end (code order) with the places their addresses name, and
+    the units of the register that are not in force then (for the workbook of a unit not in force)."""
+    from kttt_pipeline.core.admin_units import reporting_units
+
+    prov, units, crosswalk = _register(province)
+    in_force = reporting_units(units, period)
+    district_label = {u.unit_code: f"{u.kind_vi.lower()} {u.name_vi}" for u in units if u.level == "district"}
+    rows = crosswalk.to_dict("records") if len(crosswalk) else []
+    out = []
+    for i, u in enumerate(in_force):
+        if u.level == "commune":
+            seen: dict[tuple[str, str], Place] = {}
+            for r in rows:
+                if r["new_code"] == u.unit_code and (r.get("share") != "partial" or r.get("is_main") == "1"):
+                    seen.setdefault((r["old_kind"], r["old_name"]), Place(
+                        r["old_kind"].lower(), r["old_name"], district_label.get(r["old_district_code"], "")))
+            own = Place(u.kind_vi.lower(), u.name_vi, former=False)
+            places = tuple(seen.values()) + (own,) * max(1, len(seen) // 2)
+        else:
+            seen = {}
+            for r in rows:
+                if r["old_district_code"] == u.unit_code:
+                    seen.setdefault((r["old_kind"], r["old_name"]), Place(r["old_kind"].lower(), r["old_name"]))
+            places = tuple(seen.values())
+        out.append(Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level, places, 1 + i // 6, u.valid_from))
+    gone = [Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level) for u in units
+            if u.level != "province" and not u.in_force(period.end)]
+    return prov, out, gone
+
+
+def synthetic_units(n: int) -> list[Unit]:
+    return [Unit(str(1000 + i), f"Demo {i + 1}", "Huyện", True) for i in range(n)]
+
+
+# ----------------------------------------------------------------------------------------------- entities
+
+
+@dataclass
+class Coop:
+    # fields: the cooperative listing's fields (a vocab/fields.csv is planned: read the list from it then)
+    unit: str
+    name: str  # as written in the return
+    register_name: str  # as the tax register spells it
+    tax_code: str  # the true, valid code
+    written_code: str | None  # as written in the return
+    registered_on: dt.date
+    dissolved_on: dt.date | None
+    commune: Place
+    sector: str
+    sector_text: str
+    status: str
+    grade: str | None
+    members: int
+    workers: int
+    member_workers: int
+    managers: int
+    managers_ps: int
+    managers_cp: int
+    charter_capital: float  # triệu đồng
+    revenue: float
+    profit: float
+    avg_income: float  # triệu đồng/người/năm
+    ocop: int | None
+    hightech: bool
+    value_chain: bool
+    tax_status: str | None = "00"  # None: not in the tax register
+    tax_date: dt.date | None = None
+    declared_revenue: int | None = 0  # đồng
+    tax_incurred: int | None = 0
+    quarantined: bool = False
+    planted: bool = False
+
+    @property
+    def effective_status(self) -> str:
+        if self.status == "ACTIVE" and self.tax_status in OVERRIDE_STATUS:
+            return OVERRIDE_STATUS[self.tax_status]
+        return self.status
+
+    @property
+    def effective_dissolved_on(self) -> dt.date | None:
+        if self.status == "ACTIVE" and self.tax_status == "01":
+            return self.tax_date
+        return self.dissolved_on
+
+
+@dataclass
+class Group:
+    # fields: the group listing's fields
+    unit: str
+    name: str
+    representative: str
+    commune: Place
+    sector: str
+    sector_text: str
+    members: int
+    revenue: float  # triệu đồng/năm
+    avg_income_month: float  # triệu đồng/người/tháng
+
+
+def _coop_name(rng: random.Random, sector: str, proper: str) -> tuple[str, str]:
+    """(name as the unit writes it, name as the tax register writes it)."""
+    act = rng.choice(keyed("sector_activity")[sector])
+    long = f"Hợp tác xã {act} {proper}"
+    written = rng.choice([f"HTX {act} {proper}", f"HTX {act} {proper}", long])
+    register = long.upper() if rng.random() < 0.6 else long
+    return written, register
+
+
+def make_coop(rng: random.Random, unit: Unit, proper: str, code: str, period: Period) -> Coop:
+    sector = pick(rng, draw("sector"))
+    status = pick(rng, draw("status"))
+    year_start, end = period.year_start, period.end
+    if status in ("ACTIVE", "NOT_STARTED") and rng.random() < (0.07 if status == "ACTIVE" else 0.5):
+        registered = rand_date(rng, year_start, end)
+    else:
+        # more recent registrations are more frequent (re-registration under the 2012 and 2023 laws)
+        lo = dt.date(1997, 1, 1)
+        span = (year_start - lo).days - 1
+        registered = lo + dt.timedelta(days=int(span * rng.triangular(0, 1, 0.85)))
+    dissolved = rand_date(rng, year_start, end) if status == "DISSOLVED" else None
+    grade = pick(rng, draw("grade")) if status == "ACTIVE" else None
+    members = max(7, min(900, int(rng.lognormvariate(3.6, 0.8))))
+    workers = max(3, int(members * rng.uniform(0.4, 1.5)))
+    member_workers = min(workers, members, max(1, int(workers * rng.uniform(0.45, 1.0))))
+    managers = rng.randint(3, 9)
+    ps = rng.randint(0, managers)
+    cp = rng.randint(0, managers - ps)
+    capital = round(rng.lognormvariate(6.8, 0.9), 1 if rng.random() < 0.3 else 0)
+    if status == "NOT_STARTED":
+        workers = min(workers, rng.randint(3, 8))
+        member_workers = min(member_workers, workers)
+        revenue = profit = 0.0
+        avg_income = 0.0
+    else:
+        revenue = round(rng.lognormvariate(6.2, 1.0), 1 if rng.random() < 0.3 else 0)
+        if status != "ACTIVE":
+            revenue = round(revenue * rng.uniform(0, 0.3))
+        profit = round(revenue * rng.uniform(-0.05, 0.3), 1 if rng.random() < 0.3 else 0)
+        avg_income = float(rng.randint(38, 110))
+    ocop = (rng.randint(1, 4) if rng.random() < 0.12 else (0 if rng.random() < 0.3 else None)) if sector == "AGRI" else None
+    communes = unit.place_pool()
+    written, register = _coop_name(rng, sector, proper)
+    c = Coop(unit.code, written, register, code, code, registered, dissolved, rng.choice(communes), sector,
+             rng.choice(keyed("sector_text")[sector]), status, grade, members, workers, member_workers, managers, ps,
+             cp, capital, revenue, profit, avg_income, ocop, rng.random() < 0.05, rng.random() < 0.15)
+    # the tax register's view
+    if status == "ACTIVE":
+        c.tax_status = pick(rng, draw("active_tax_status"))
+        c.declared_revenue = 0 if rng.random() < 0.08 else int(round(revenue * 1e6 * rng.uniform(0.5, 0.9), -3))
+    elif status == "SUSPENDED":
+        c.tax_status, c.tax_date = "05", rand_date(rng, year_start - dt.timedelta(days=700), end)
+    elif status == "NOT_STARTED":
+        c.tax_status, c.declared_revenue = "00", 0
+    elif status == "DISSOLVING":
+        c.tax_status = rng.choice(["03", "06"])
+        c.tax_date = rand_date(rng, year_start - dt.timedelta(days=900), end)
+    else:
+        c.tax_status, c.tax_date, c.declared_revenue = "01", dissolved, 0
+    if c.declared_revenue:
+        c.tax_incurred = int(round(c.declared_revenue * rng.uniform(0.005, 0.02), -3))
+    if c.tax_status in ("01",) and rng.random() < 0.5:
+        c.declared_revenue = c.tax_incurred = None
+    return c
+
+
+def make_group(rng: random.Random, unit: Unit, proper: str) -> Group:
+    sector = pick(rng, draw("group_sector"))
+    act = rng.choice(keyed("group_activity")[sector])
+    name = rng.choice([f"Tổ hợp tác {act} {proper}", f"THT {act} {proper}"])
+    communes = unit.place_pool()
+    return Group(unit.code, name, person(rng), rng.choice(communes), sector,
+                 rng.choice(keyed("group_sector_text")[sector]), rng.randint(5, 15), float(rng.randint(40, 650)),
+                 round(rng.uniform(1.8, 6.5), 1))
+
+
+def province_entities(rng: random.Random, n_units: int, used: set[str]) -> tuple[list[tuple], list[tuple]]:
+    """The province's cooperative unions (name, code, sector text, member HTX, workers, capital) and people's
+    credit funds (name, code, members, workers, managers, total, equity, mobilised, loans)."""
+    n_unions = max(3, min(60, n_units // 8)) if n_units > 13 else rng.randint(3, 5)
+    n_funds = max(2, min(120, n_units // 5)) if n_units > 13 else rng.randint(2, 4)
+    names = propers(rng, n_unions + n_funds)
+    unions = []
+    for i in range(n_unions):
+        agri = rng.random() < 0.6
+        act = rng.choice(words("union_activity", "agri" if agri else "other"))
+        unions.append((f"Liên hiệp hợp tác xã {act} {names[i]}", valid_tax_code(rng, TAX_CODE_PREFIX, used),
+                       "Nông nghiệp" if agri else "Phi nông nghiệp", rng.randint(3, 9), rng.randint(12, 60),
+                       float(rng.randint(30, 400) * 100)))
+    funds = []
+    for i in range(n_funds):
+        total = rng.randint(40_000, 160_000)
+        equity = round(total * rng.uniform(0.07, 0.12))
+        mobilised = round(total * rng.uniform(0.8, 0.9))
+        funds.append((f"Quỹ tín dụng nhân dân {names[n_unions + i]}", valid_tax_code(rng, TAX_CODE_PREFIX, used),
+                      rng.randint(600, 2500), rng.randint(6, 14), rng.randint(3, 6), total, equity, mobilised,
+                      round(total * rng.uniform(0.6, 0.75))))
+    return unions, funds
+
+
+# ----------------------------------------------------------------------------------------------- the period
+
+
+@dataclass
+class Plants:
+    """The deliberate reconciliation cases, as population changes (the oracle turns them into findings)."""
+
+    resubmit_unit: str = ""  # its first submission is superseded by a resubmission
+    duplicate: tuple[Coop, str] | None = None  # (cooperative, the other unit that lists it too)
+    invalid_code: Coop | None = None  # written with a wrong check digit
+    name_only: Coop | None = None  # no code in the return, a spelling variant in the register
+    quarantined: Coop | None = None  # more member workers than workers
+    unknown_sector: Coop | None = None
+    no_grade: Coop | None = None
+    no_tax_record: Coop | None = None
+    overrides: list[Coop] = field(default_factory=list)  # tax status overrides an active status
+    #: summary-sheet disagreements to plant: (unit, indicator, signed share of the true figure)
+    summary_mismatches: list[tuple[str, str, float]] = field(default_factory=list)
+    #: how many member HTX the LHHTX total row overstates
+    union_total_excess: int = 0
+
+
+@dataclass
+class NotInForceReturn:
+    """A workbook titled with a unit of the register not in force for the period (spec §11)."""
+
+    unit: Unit
+    coops: list[Coop]
+    rng: random.Random  # its stream goes on into the rendering (report date, layout choices)
+
+
+@dataclass
+class Population:
+    key: str  # "<seed>/<province>/<period>": the root of every stream's seed
+    period: Period
+    province: Province
+    units: list[Unit]
+    synthetic: bool
+    commune_level: bool
+    sizes: dict[str, str]  # commune periods: unit code -> empty/tiny/small/medium/large
+    coops: dict[str, list[Coop]]  # by home unit (tax address)
+    groups: dict[str, list[Group]]
+    listed: dict[str, list[Coop]]  # what each unit's winning return lists (a duplicate twice)
+    spare_propers: dict[str, list[str]]  # proper names left over per unit (for the register's own rows)
+    used_codes: set[str]  # every tax code drawn so far (the register's own rows and the province's draw more)
+    plants: Plants
+    number_code_unit: str | None = None  # the unit whose return types its code as a number ("0NNNN" → NNNN)
+    not_in_force: NotInForceReturn | None = None
+    base: str = ""  # the root of the persistent streams (cooperatives, unit sizes, the province's entities)
+
+    @property
+    def codes(self) -> list[str]:
+        return [u.code for u in self.units]
+
+    def stream(self, purpose: str) -> random.Random:
+        return random.Random(f"{self.key}/{purpose}")
+
+
+def _size_counts(rng: random.Random, size: str) -> tuple[int, int]:
+    """(cooperatives, groups) of a commune-level unit of a size class. Every class's counts are drawn, whatever
+    the size (the stream's draws, and so a seed's output, do not depend on it)."""
+    counts = {"empty": (0, 0), "tiny": (rng.randint(1, 2), 0), "small": (rng.randint(3, 12), rng.randint(0, 4)),
+              "medium": (rng.randint(13, 30), rng.randint(2, 8)), "large": (rng.randint(40, 80), rng.randint(6, 15))}
+    return counts[size]
+
+
+def build_population(period: str, units: int | None = None, seed: int = 20240930, rows_per_unit: int | None = None,
+                     province: str | None = None) -> Population:
+    """The seeded population of a period (arguments as :func:`kttt_pipeline.demo.write_demo_period`)."""
+    per = Period.parse(period)
+    if units is not None and units < 1:
+        raise ValueError("units must be at least 1")
+    if rows_per_unit is not None and rows_per_unit < 1:
+        raise ValueError("rows_per_unit must be at least 1")
+    prov, base_units, gone_units = package_units(per, province)
+    synthetic = units is not None and units > len(base_units)
+    if synthetic:
+        unit_list = synthetic_units(units)
+    else:
+        unit_list = base_units[:units] if units is not None else base_units
+    if not unit_list:
+        raise ValueError(f"no reporting unit of province {prov.code} is in force for {per.key} in its packaged "
+                         "admin_units.csv; pass units=N to generate N synthetic units")
+    commune_level = all(u.level == "commune" for u in unit_list)
+    key = f"{seed}/{prov.code}/{per.key}"
+    # the units' cooperatives persist from quarter to quarter: drawn once for the units (from the first quarter
+    # of the continuity) and changed quarter by quarter since; the returns' layouts are drawn afresh each period
+    first = first_quarter(unit_list, per)
+    base = f"{seed}/{prov.code}/{unit_list[0].level}/{first.key}"
+    used_codes: set[str] = set()
+    # commune-level units are of very different sizes (spec §11): some have no cooperative or group at all
+    sizes: dict[str, str] = {}
+    if commune_level and rows_per_unit is None:
+        srng = random.Random(f"{base}/sizes")
+        sizes = {u.code: pick(srng, draw("commune_size")) for u in unit_list}
+        if len(unit_list) >= 3:  # at least one of each: empty, without groups, large
+            a, b, c = srng.sample([u.code for u in unit_list], 3)
+            sizes[a], sizes[b], sizes[c] = "empty", "tiny", "large"
+
+    coops: dict[str, list[Coop]] = {}
+    groups: dict[str, list[Group]] = {}
+    spare: dict[str, list[str]] = {}
+    for u in unit_list:
+        rng = random.Random(f"{base}/population/{u.code}")
+        if u.code in sizes:
+            n_coops, n_groups = _size_counts(rng, sizes[u.code])
+        else:
+            n_coops = rows_per_unit if rows_per_unit is not None else rng.randint(30, 150)
+            n_groups = max(1, rows_per_unit // 3) if rows_per_unit is not None else rng.randint(10, 30)
+        names = propers(rng, n_coops + n_groups + max(10, n_coops // 4))
+        prefix = TAX_CODE_PREFIX if not u.synthetic else f"{rng.randint(1, 99):02d}"
+        coops[u.code] = [make_coop(rng, u, names[i], valid_tax_code(rng, prefix, used_codes), first)
+                         for i in range(n_coops)]
+        groups[u.code] = [make_group(rng, u, names[n_coops + i]) for i in range(n_groups)]
+        spare[u.code] = names[n_coops + n_groups:]
+        if rows_per_unit is None and sizes.get(u.code) != "empty":  # a given size stays exact; empty stays empty
+            for q in quarters_between(_next(first), per):
+                _evolve(random.Random(f"{base}/evolve/{u.code}/{q.key}"), u, q, coops[u.code], spare[u.code],
+                        prefix, used_codes)
+
+    pop = Population(key, per, prov, unit_list, synthetic, commune_level, sizes, coops, groups, {}, spare, used_codes,
+                     Plants(), base=base)
+    _plant(pop)
+    if commune_level:  # one return gives its code as a number, leading zero lost (§11)
+        zeros = [u.code for u in unit_list if u.code.startswith("0")]
+        pop.number_code_unit = pop.stream("number-code").choice(zeros) if zeros else None
+    if commune_level and gone_units and not synthetic:
+        pop.not_in_force = _not_in_force(pop, gone_units)
+    return pop
+
+
+def first_quarter(units: list[Unit], period: Period) -> Period:
+    """The quarter a period's cooperatives descend from: :data:`FIRST_QUARTER`, or the first quarter all its units
+    are in force when later, never after the period itself."""
+    since = max((u.since for u in units if u.since is not None), default=None)
+    first = max(FIRST_QUARTER, period_of_date(since)) if since else FIRST_QUARTER
+    return min(first, period)
+
+
+def _next(p: Period) -> Period:
+    return Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
+
+
+def _evolve(rng: random.Random, unit: Unit, q: Period, coops: list[Coop], spare: list[str], prefix: str,
+            used: set[str]) -> None:
+    """One quarter of a unit's cooperatives: a few active ones dissolve, a few register (named from ``spare``,
+    which they consume). Registered and dissolved within ``q``, so every period's figures follow from its dates."""
+    active = [c for c in coops if c.status == "ACTIVE"]
+    for c in rng.sample(active, min(len(active), int(pick(rng, draw("quarter_dissolutions"))))):
+        c.status, c.grade = "DISSOLVED", None
+        c.dissolved_on = c.tax_date = rand_date(rng, q.start, q.end)
+        c.tax_status, c.declared_revenue, c.tax_incurred = "01", 0, 0
+    for _ in range(min(len(spare), int(pick(rng, draw("quarter_registrations"))))):
+        c = make_coop(rng, unit, spare.pop(0), valid_tax_code(rng, prefix, used), q)
+        c.registered_on = rand_date(rng, q.start, q.end)
+        if c.status not in ("ACTIVE", "NOT_STARTED"):  # a new cooperative has not stopped yet
+            c.status, c.grade, c.dissolved_on, c.tax_date = "NOT_STARTED", None, None, None
+            c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
+            c.revenue = c.profit = c.avg_income = 0.0
+        coops.append(c)
+
+
+def _plant(pop: Population) -> None:
+    """Choose the cooperatives of the deliberate cases and change them accordingly (the "plants" stream)."""
+    per, codes = pop.period, pop.codes
+    prng = pop.stream("plants")
+    plants = pop.plants
+
+    def candidate(unit_code: str | None = None) -> Coop | None:
+        pool = [c for c in (pop.coops[unit_code] if unit_code else [c for u in codes for c in pop.coops[u]])
+                if not c.planted and c.status == "ACTIVE" and c.tax_status in TAX_ACTIVE and (c.declared_revenue or 0) > 0
+                and c.registered_on < per.year_start and c.grade not in (None, "WEAK")]
+        if not pool:
+            return None
+        c = prng.choice(pool)
+        c.planted = True
+        return c
+
+    # the planted cases need units with something to list (a commune may have nothing)
+    busy = [u for u in codes if len(pop.coops[u]) >= 3 and pop.groups[u]] or codes
+
+    def unit_pick() -> str:
+        return prng.choice(busy)
+
+    plants.resubmit_unit = unit_pick()
+    dup_pair = prng.sample(busy, 2) if len(busy) >= 2 else None
+    if dup_pair:
+        c = candidate(dup_pair[0])
+        if c:
+            plants.duplicate = (c, dup_pair[1])
+    invalid = plants.invalid_code = candidate(unit_pick())
+    if invalid:
+        invalid.written_code = invalid_variant(invalid.tax_code)
+    nomatch = plants.name_only = candidate(unit_pick())
+    if nomatch:
+        act = prng.choice(keyed("sector_activity")[nomatch.sector])
+        nomatch.name = f"HTX {act} {words('name_match', 'written')[0]}"
+        nomatch.register_name = f"Hợp tác xã {act} {words('name_match', 'register')[0]}".upper()
+        nomatch.written_code = None
+    quarantined = plants.quarantined = candidate(unit_pick())
+    if quarantined:
+        quarantined.workers = max(3, quarantined.workers // 2)
+        quarantined.member_workers = quarantined.workers + prng.randint(2, 9)
+        quarantined.members = max(quarantined.members, quarantined.member_workers)
+        quarantined.quarantined = True
+    unknown = plants.unknown_sector = candidate(unit_pick())
+    if unknown:
+        unknown.sector, unknown.sector_text = "OTHER", words("unknown_sector")[0]
+    no_grade = plants.no_grade = candidate(unit_pick())
+    if no_grade:
+        no_grade.grade = None
+    no_tax = plants.no_tax_record = candidate(unit_pick())
+    if no_tax:
+        no_tax.tax_status = None
+        no_tax.declared_revenue = no_tax.tax_incurred = None
+    for code in ("03", "05", "06", "07", "01"):
+        c = candidate(unit_pick())
+        if c is None:
+            continue
+        c.tax_status = code
+        if code == "01":
+            c.tax_date = rand_date(prng, per.start, per.end)
+            c.declared_revenue = c.tax_incurred = 0
+        else:
+            c.tax_date = rand_date(prng, per.year_start - dt.timedelta(days=400), per.end)
+            if code != "05":
+                c.declared_revenue = c.tax_incurred = 0
+        plants.overrides.append(c)
+
+    # HTX_NEW is cumulative from 1 January (§11): since the reform a commune's return lists cooperatives registered
+    # earlier in the year (with a district office, before 1/7/2025) among its new ones
+    if pop.commune_level and per.quarter > 1:
+        pool = [c for u in busy for c in pop.coops[u] if not c.planted and c.status == "ACTIVE"]
+        if pool:
+            early = prng.choice(pool)
+            early.registered_on = rand_date(prng, per.year_start, per.start - dt.timedelta(days=1))
+
+    # what each unit's winning return lists: its own cooperatives, and the duplicate once more at the other unit
+    pop.listed = {u: list(cs) for u, cs in pop.coops.items()}
+    if plants.duplicate:
+        c, other = plants.duplicate
+        pos = prng.randint(0, len(pop.listed[other]))
+        pop.listed[other].insert(pos, c)
+
+    # deliberate summary disagreements (sized by the oracle from the true figure)
+    shares = (("HTX_MANAGERS", -prng.uniform(0.03, 0.1)), ("THT_MEMBERS", prng.uniform(0.1, 0.5)))
+    plants.summary_mismatches = [(unit_pick(), code, share) for code, share in shares]
+    plants.union_total_excess = pop.stream("province-render").randint(3, 9)
+
+
+def _not_in_force(pop: Population, gone_units: list[Unit]) -> NotInForceReturn:
+    """The workbook of a unit not in force: preferably one whose name a unit in force also carries (a former
+    district "huyện X" in a commune period where "xã X" is in force is not that commune)."""
+    from kttt_pipeline.core.text import fold
+
+    nrng = pop.stream("not-in-force")
+    names_in_force = {fold(u.name) for u in pop.units}
+    same_name = [g for g in gone_units if fold(g.name) in names_in_force]
+    gone = nrng.choice(same_name or gone_units)
+    coops = [make_coop(nrng, gone, p, valid_tax_code(nrng, TAX_CODE_PREFIX, pop.used_codes), pop.period)
+             for p in propers(nrng, 4)]
+    return NotInForceReturn(gone, coops, nrng)
+
+
+def target_figures(rng: random.Random, province: dict[str, float]) -> list[tuple[str, int]]:
+    """The year's targets the province set, a little above the figures it reaches (indicator, target)."""
+    return [("HTX_TOTAL", round(province["HTX_TOTAL"] * rng.uniform(1.02, 1.10))),
+            ("HTX_NEW", max(1, round(province["HTX_NEW"] * rng.uniform(1.1, 1.4)))),
+            ("THT_TOTAL", round(province["THT_TOTAL"] * rng.uniform(1.02, 1.15)))]
