@@ -212,7 +212,8 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
                              initargs=(context.titles.units, context.period, context.units_in_force.units)) as pool:
-        singles = {n: pool.submit(read_file, *job) for n, job in enumerate(jobs) if n not in set(per_unit)}
+        others = set(range(len(jobs))) - set(per_unit)
+        singles = {n: pool.submit(read_file, *jobs[n]) for n in sorted(others)}
         chunk = max(1, len(per_unit) // (workers * 8))
         returns = pool.map(read_file, *zip(*(jobs[n] for n in per_unit)), chunksize=chunk) if per_unit else []
         got = dict(zip(per_unit, returns))
