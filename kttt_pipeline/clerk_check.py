@@ -24,7 +24,8 @@ from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_ad
 from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import record_type_label
-from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
+from kttt_pipeline.ingest.district_return import read_district_return
+from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.core.periods import Period, period_of_date
 from kttt_pipeline.ingest.period import extract_period
@@ -54,7 +55,7 @@ class CheckReport:
     path: Path
     rejected: bool
     reason_vi: str | None = None
-    ret: DistrictReturn | None = None
+    ret: ReadResult | None = None
     period: Period | None = None
     findings: list[Finding] = field(default_factory=list)
     rows_ok: int = 0
@@ -68,7 +69,7 @@ class CheckReport:
         return self.rejected or self.rows_quarantined > 0
 
 
-def _period_of(ret: DistrictReturn, period: str | None) -> Period:
+def _period_of(ret: ReadResult, period: str | None) -> Period:
     if period:
         return Period.parse(period)
     if ret.data_until:
@@ -193,7 +194,8 @@ def render_check(report: CheckReport) -> str:
             lines.append(f"  Sheet '{s.sheet}': {record_type_label(s.kind, in_sentence=True)}, tiêu đề ở dòng "
                          f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
                          "(trống, tiêu đề nhóm, dòng tổng)")
-    lines.append(f"HTX: {len(ret.cooperatives)} dòng; THT: {len(ret.groups)} dòng; chỉ tiêu tổng hợp: {len(ret.summary)}")
+    lines.append(f"HTX: {len(ret.rows('cooperative'))} dòng; THT: {len(ret.rows('group'))} dòng; chỉ tiêu tổng hợp: "
+                 f"{len(ret.rows('summary'))}")
     ordered = sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
     if report.rejected:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")

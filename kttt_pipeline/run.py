@@ -11,9 +11,8 @@ from sqlalchemy.engine import Engine
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter
 
-from kttt_pipeline.ingest.raw_inventory import UNIT_FOLDERS
-
 from kttt_pipeline.ingest.period import extract_period
+from kttt_pipeline.ingest.registry import UNIT_FOLDERS
 from kttt_pipeline.reconcile.period import PeriodResult, reconcile_period, reporting_level
 
 class NothingToPublish(Exception):

@@ -177,7 +177,7 @@ def test_every_money_field_of_a_listing_is_converted_by_its_unit_and_counts_are_
     spec = SheetSpec("Danh sách HTX", [["UBND huyện Bình Liêu"], []], headers, None, rows=rows)
     wb = read_workbook(write_workbook(tmp_path / "r.xlsx", [spec]))
     ret = read_district_return(wb, "r.xlsx", UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3"))))
-    coop = ret.cooperatives[0]
+    coop = ret.rows("cooperative")[0]
     for f in figures:
         assert coop[f.field] == pytest.approx(5.0 if f.kind == "money" else 7), f.field
 

@@ -42,11 +42,11 @@ def test_two_row_header_title_block_blank_heading_total_and_signature_rows(tmp_p
     assert ret.report_date == dt.date(2024, 10, 14)
     sheet = ret.sheets[0]
     assert sheet.table.header_rows == 2
-    assert [c["name"] for c in ret.cooperatives] == ["HTX rau an toàn Nam Sơn", "HTX dịch vụ nông nghiệp Ánh Dương",
+    assert [c["name"] for c in ret.rows("cooperative")] == ["HTX rau an toàn Nam Sơn", "HTX dịch vụ nông nghiệp Ánh Dương",
                                                      "HTX vận tải Bãi Cháy"]
     # read = 3 entity rows + non-entity rows (2 headings, 2 blank, 1 total); the signature block is not read
     assert sheet.rows_read == 8 and sheet.rows_non_entity == 5
-    first = ret.cooperatives[0]
+    first = ret.rows("cooperative")[0]
     assert first["workers"] == 10 and first["member_workers"] == 8 and first["managers"] == 3
     assert first["managers_primary_secondary"] == 2 and first["managers_college_plus"] == 1
     assert first["registered_on"] == dt.date(2015, 3, 15)
@@ -63,7 +63,7 @@ def test_columns_in_any_order_extra_and_missing_columns(tmp_path):
     rows = [["mới", "Tốt", "HTX chè Nà Pá", "0203.38", "5789167272", "Đang hoạt động", "Nông nghiệp", 90, 5, 4, 1, 154, 82]]
     spec = SheetSpec("DS HTX", [["UBND TP Uông Bí"]], parents, children, rows=rows)
     ret = read(write_workbook(tmp_path / "r.xlsx", [spec]))
-    c = ret.cooperatives[0]
+    c = ret.rows("cooperative")[0]
     assert (c["name"], c["tax_code"], c["grade"], c["status"], c["sector"]) == \
         ("HTX chè Nà Pá", "5789167272", "GOOD", "ACTIVE", "AGRI")
     assert (c["members"], c["managers"], c["managers_primary_secondary"], c["managers_college_plus"]) == (90, 5, 4, 1)
@@ -76,7 +76,7 @@ def test_unknown_header_is_reported_not_fatal(tmp_path):
     parents = ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", "Số thành viên", "Cột lạ xyz"]
     spec = SheetSpec("HTX", [["UBND huyện Cô Tô"]], parents, None, rows=[[1, "HTX A", "5789167272", "Nông nghiệp", "Đang hoạt động", 5, 9]])
     ret = read(write_workbook(tmp_path / "r.xlsx", [spec]))
-    assert len(ret.cooperatives) == 1
+    assert len(ret.rows("cooperative")) == 1
     unmapped = [f for f in ret.findings if f.kind == "HEADER_UNMAPPED"]
     assert len(unmapped) == 1 and "Cột lạ xyz" in unmapped[0].detail
 
@@ -107,7 +107,7 @@ def test_money_units_header_wins_then_unit_line(tmp_path):
                "Thu nhập bình quân (triệu đồng/người/năm)"]
     spec = SheetSpec("Danh sách HTX", [["UBND huyện Cô Tô"], ["Đơn vị tính: tỷ đồng"]], parents, None,
                      rows=[[1, "HTX A", "5789167272", "Nông nghiệp", "Đang hoạt động", 797000, "1,5", 60]])
-    c = read(write_workbook(tmp_path / "r.xlsx", [spec])).cooperatives[0]
+    c = read(write_workbook(tmp_path / "r.xlsx", [spec])).rows("cooperative")[0]
     assert c["charter_capital"] == pytest.approx(797.0)  # nghìn đồng → triệu đồng
     assert c["revenue"] == pytest.approx(1500.0)  # tỷ đồng from the Đơn vị tính line
     assert c["avg_income"] == pytest.approx(60.0)  # its own unit
@@ -117,7 +117,7 @@ def test_values_as_text_words_dropped_and_marks(tmp_path):
     rows = [coop_row(1, "HTX A", "5789167272", members="khoảng 45", capital="3.030,6", reg="24.04.2020",
                      hightech="x", chain="Có", sector="Du lịch cộng đồng", grade="KHA", status="dang hoat dong")]
     ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet(rows)]))
-    c = ret.cooperatives[0]
+    c = ret.rows("cooperative")[0]
     assert c["members"] == 45 and c["charter_capital"] == pytest.approx(3030.6)
     assert c["registered_on"] == dt.date(2020, 4, 24)
     assert c["hightech"] is True and c["value_chain"] is True
@@ -134,10 +134,10 @@ def test_sheet_name_variants_and_summary_sheet(tmp_path):
               group_sheet([[1, "THT may Nam Việt", "Mạc Quân", "Phương Nam", "CN - TTCN", 5, 171, 3]], name="THT")]
     ret = read(write_workbook(tmp_path / "r.xlsx", sheets))
     assert [s.kind for s in ret.sheets] == ["summary", "cooperative", "group"]
-    got = {s["indicator_code"]: s["value"] for s in ret.summary}
+    got = {s["indicator_code"]: s["value"] for s in ret.rows("summary")}
     assert got == {"HTX_TOTAL": 2, "HTX_ACTIVE": 1, "HTX_MEMBER_WORKERS": 8, "HTX_MANAGERS_PRIMARY_SECONDARY": 2,
                    "HTX_CHARTER_CAPITAL": 1500.0, "THT_MEMBERS": 9}
-    assert ret.groups[0]["sector"] == "INDUSTRY" and ret.groups[0]["avg_income_month"] == 3
+    assert ret.rows("group")[0]["sector"] == "INDUSTRY" and ret.rows("group")[0]["avg_income_month"] == 3
 
 
 def test_no_table_means_no_tables(tmp_path):
@@ -146,7 +146,7 @@ def test_no_table_means_no_tables(tmp_path):
     wb.active.append(["Xin gửi kèm báo cáo"])
     wb.save(tmp_path / "letter.xlsx")
     ret = read(tmp_path / "letter.xlsx")
-    assert not ret.has_tables and ret.cooperatives == []
+    assert not ret.has_tables and ret.rows("cooperative") == []
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -169,8 +169,8 @@ def test_tax_register_csv_with_bom_status_forms_and_money_in_dong(tmp_path):
     path = tmp_path / "thue.csv"
     path.write_bytes(text.encode("utf-8-sig"))
     read = read_tax_register(read_workbook(path), "thue.csv", MATCHER)
-    assert [r["tax_code"] for r in read.records] == ["5749309001", "5768341963"]
-    first, second = read.records
+    assert [r["tax_code"] for r in read.rows("tax")] == ["5749309001", "5768341963"]
+    first, second = read.rows("tax")
     assert first["status_code"] == "00" and first["declared_revenue"] == pytest.approx(172.204)
     assert first["unit_code"] == "194"  # from the address
     assert second["unit_code"] == "206"  # from the tax office
@@ -198,8 +198,8 @@ def test_province_workbook_and_total_rows(tmp_path):
         ws2.append(row)
     wb.save(tmp_path / "p.xlsx")
     read = read_province_workbook(read_workbook(tmp_path / "p.xlsx"), "p.xlsx")
-    assert [u["sector"] for u in read.unions] == ["AGRI", "NON_AGRI"]
-    assert read.credit_funds[0]["total_capital"] == 130112
+    assert [u["sector"] for u in read.rows("union")] == ["AGRI", "NON_AGRI"]
+    assert read.rows("credit_fund")[0]["total_capital"] == 130112
     assert {(t["field"], t["value"]) for t in read.totals} == {("member_htx", 22), ("workers", 54), ("charter_capital", 45000)}
 
 
@@ -211,7 +211,7 @@ def test_targets(tmp_path):
     wb.save(tmp_path / "2025.xlsx")
     read = read_targets(read_workbook(tmp_path / "2025.xlsx"), "2025.xlsx", None)
     assert read.year == 2025
-    assert {(t["indicator_code"], t["value"]) for t in read.targets} == {("HTX_TOTAL", 900), ("HTX_NEW", 60)}
+    assert {(t["indicator_code"], t["value"]) for t in read.rows("target")} == {("HTX_TOTAL", 900), ("HTX_NEW", 60)}
 
 
 def test_tax_register_revenue_written_with_words_is_read_and_recorded(tmp_path):
@@ -222,7 +222,7 @@ def test_tax_register_revenue_written_with_words_is_read_and_recorded(tmp_path):
     path = tmp_path / "thue.csv"
     path.write_bytes(text.encode("utf-8-sig"))
     read = read_tax_register(read_workbook(path), "thue.csv", MATCHER)
-    assert read.records[0]["declared_revenue"] == pytest.approx(1500.0)
+    assert read.rows("tax")[0]["declared_revenue"] == pytest.approx(1500.0)
     dropped = [f for f in read.findings if f.kind == "WORDS_DROPPED"]
     assert len(dropped) == 1 and dropped[0].row_number == 2 and dropped[0].source_file == "thue.csv"
     assert dropped[0].entity_key == "5749309001"
@@ -234,7 +234,7 @@ def test_total_rows_named_after_the_whole_unit_are_not_cooperatives(tmp_path, la
     rows = [coop_row(1, "HTX A", "5789167272", members=10), coop_row(2, "HTX B", "5796132263", members=5),
             [None, label, None, None, None, None, None, 15, 20] + [None] * 11]
     ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet(rows, title=[["UBND thành phố Hạ Long"]])]))
-    assert [c["name"] for c in ret.cooperatives] == ["HTX A", "HTX B"]
+    assert [c["name"] for c in ret.rows("cooperative")] == ["HTX A", "HTX B"]
     assert {t["field"]: t["value"] for t in ret.totals}["members"] == 15.0
 
 
@@ -244,7 +244,7 @@ def test_sector_headings_with_subtotals_or_in_the_name_column_are_not_cooperativ
             ["II", "Phi nông nghiệp", None, None, None, None, None, 30, 40] + [None] * 11,
             coop_row(2, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải", members=30)]
     ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet(rows, title=[["UBND huyện Cô Tô"]])]))
-    assert [c["name"] for c in ret.cooperatives] == ["HTX A", "HTX vận tải Bãi Cháy"]
+    assert [c["name"] for c in ret.rows("cooperative")] == ["HTX A", "HTX vận tải Bãi Cháy"]
     assert ret.sheets[0].rows_non_entity == 2
 
 
@@ -253,7 +253,7 @@ def test_money_unit_named_after_a_comma_dash_or_in_a_later_bracket(tmp_path, hea
     parents = ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", header]
     spec = SheetSpec("Danh sách HTX", [["UBND huyện Cô Tô"]], parents, None,
                      rows=[[1, "HTX A", "5789167272", "Nông nghiệp", "Đang hoạt động", "2,5"]])
-    c = read(write_workbook(tmp_path / "r.xlsx", [spec])).cooperatives[0]
+    c = read(write_workbook(tmp_path / "r.xlsx", [spec])).rows("cooperative")[0]
     assert c["charter_capital"] == pytest.approx(2500.0)
 
 
@@ -262,7 +262,7 @@ def test_a_summary_row_counted_in_workers_is_not_read_as_money(tmp_path):
              [3, "Tổng vốn điều lệ", "Tỷ đồng", "0,3"]]
     spec = summary_sheet(items, title=[["UBND huyện Cô Tô"]])
     ret = read(write_workbook(tmp_path / "r.xlsx", [spec, coop_sheet([coop_row(1, "HTX A", "5789167272")])]))
-    values = {s["indicator_code"]: s["value"] for s in ret.summary}
+    values = {s["indicator_code"]: s["value"] for s in ret.rows("summary")}
     assert values["HTX_WORKERS"] == 12 and values["HTX_CHARTER_CAPITAL"] == 300 and values["HTX_TOTAL"] == 2
 
 

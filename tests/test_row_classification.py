@@ -282,7 +282,7 @@ def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
             ["HTX D", 4, None, "Đang hoạt động", 8, 4]]
     ret = read_district_return(read_workbook(write_workbook(tmp_path / "r.xlsx", [
         SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)])), "r.xlsx", MATCHER)
-    assert [(c["name"], c["sector"]) for c in ret.cooperatives] == [
+    assert [(c["name"], c["sector"]) for c in ret.rows("cooperative")] == [
         ("HTX A", "AGRI"), ("HTX B", None), ("HTX C", "TRANSPORT"), ("HTX D", "AGRI")]
 
 

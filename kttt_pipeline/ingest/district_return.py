@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 
 from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier
 from kttt_pipeline.core.findings import Finding
@@ -14,51 +14,16 @@ from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_dat
 from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, sector_lookup, summary_label_lookup,
                                            title_words)
 from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
-from kttt_pipeline.ingest.tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass,
-                                         Table, strong_evidence, classify, data_rows, heading_sector, locate_table)
+from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
+from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table,
+                                         strong_evidence, classify, data_rows, heading_sector, locate_table)
 from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
+#: the record types this reader stages
+RECORD_TYPES = (*LISTING_TYPES, "summary")
 _LABEL_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]+(?:\.[0-9]+)*\.?)|(?:[a-zđ]\s*[\).])|[-+•*–])\s*", re.IGNORECASE)
 _PREFIX_IN_WHICH = re.compile(r"^(trong do|trd)\s*:?\s*")
-
-
-@dataclass
-class SheetResult:
-    sheet: str
-    kind: str
-    table: Table | None
-    rows_read: int = 0
-    rows_non_entity: int = 0
-
-
-@dataclass
-class DistrictReturn:
-    path: Path
-    source_file: str
-    unit: AdminUnit | None = None
-    unit_evidence: str | None = None
-    report_date: dt.date | None = None
-    data_until: dt.date | None = None
-    sheets: list[SheetResult] = field(default_factory=list)
-    cooperatives: list[dict] = field(default_factory=list)
-    groups: list[dict] = field(default_factory=list)
-    summary: list[dict] = field(default_factory=list)
-    totals: list[dict] = field(default_factory=list)  # listing total rows: record_type, sheet, row_number, field, value
-    findings: list[Finding] = field(default_factory=list)
-    error_vi: str | None = None
-
-    @property
-    def has_tables(self) -> bool:
-        return any(s.table is not None for s in self.sheets)
-
-    @property
-    def rows_read(self) -> int:
-        return sum(s.rows_read for s in self.sheets)
-
-    @property
-    def rows_non_entity(self) -> int:
-        return sum(s.rows_non_entity for s in self.sheets)
 
 
 def _texts(grid: Grid, upto: int) -> list[tuple[int, list[str | None]]]:
@@ -173,44 +138,31 @@ def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
     return out
 
 
-def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None,
+def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, unit_code: str | None,
                   items: list[_Item]) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
     idx = table.field_index()
     rows = data_rows(grid, table, numeric)  # vertical merges of sectors/statuses filled down
-    # the table body ends at the signature block or after the last non-empty row
-    last = len(rows) - 1
-    while last >= table.data_start and all(v is None for v in rows[last]):
-        last -= 1
     start = table.data_start
     if table.header_rows == 0:  # a listing continued without its header: skip its title lines
-        while start <= last and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
+        while start < len(rows) and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
             start += 1
-    ended = False
     section_sector: str | None = None  # the sector the current heading names ("I. Nông nghiệp")
     section_label: str | None = None
-    for i in range(start, last + 1):
+    for i, rc in body_rows(rows, start, partial(classify, table=table, numeric_fields=numeric), sres,
+                           partial(strong_evidence, idx=idx)):  # below the signature: plainly a cooperative
         row = rows[i]
-        rc = classify(row, table, numeric)
-        if rc.kind == END:
-            ended = True
-            continue
-        if ended and not (rc.kind == ENTITY and strong_evidence(row, idx)):
-            continue  # below the signature only a row that plainly is a cooperative is read
-        sres.rows_read += 1
         excel_row = grid.excel_row(i)
         if rc.kind == HEADING:
             section_sector, section_label = heading_sector(rc.label), rc.label
         elif rc.kind == TOTAL and rc.scope == GRAND:
             section_sector = None
         if rc.kind in (BLANK, NOTE) or rc.kind == HEADING and not rc.has_numbers:
-            sres.rows_non_entity += 1
             if rc.kind == HEADING:
                 items.append(_Item(HEADING, grid.name, excel_row, rc))
             continue
         if rc.kind in (TOTAL, HEADING):
-            sres.rows_non_entity += 1
             items.append(_Item(rc.kind, grid.name, excel_row, rc, _row_values(row, table)))
             continue
         ctx = RowContext(ret.source_file, grid.name, excel_row, unit_code)
@@ -224,7 +176,7 @@ def _read_listing(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
         record = {"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
                   "row_number": excel_row, **parsed.values}
         ret.findings.extend(parsed.findings)
-        (ret.cooperatives if rt == "cooperative" else ret.groups).append(record)
+        ret.rows(rt).append(record)
         items.append(_Item(ENTITY, grid.name, excel_row))
 
 
@@ -345,7 +297,7 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
     return out
 
 
-def _record_totals(items: list[_Item], record_type: str, ret: DistrictReturn) -> None:
+def _record_totals(items: list[_Item], record_type: str, ret: ReadResult) -> None:
     for it, scope, alt in listing_total_scopes(items):
         for fld, value in it.values:
             ret.totals.append({"record_type": record_type, "sheet": it.sheet, "row_number": it.row_number,
@@ -353,7 +305,8 @@ def _record_totals(items: list[_Item], record_type: str, ret: DistrictReturn) ->
                                "label": it.rc.label})
 
 
-def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResult, unit_code: str | None) -> None:
+def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | None) -> None:
+    """The summary sheet's labelled figures, staged as figures (not counted as rows: see ``ingest.result``)."""
     idx = table.field_index()
     lookup = summary_label_lookup()
     for i in range(table.data_start, len(grid.rows)):
@@ -373,7 +326,7 @@ def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
         factor = money_factor(unit_text) if code is None or code in _MONEY_INDICATORS else None
         if factor is not None:
             value *= factor
-        ret.summary.append({"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
+        ret.rows("summary").append({"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
                             "row_number": grid.excel_row(i), "label": label, "indicator_code": code, "value": value})
         if p.words_dropped:
             ret.findings.append(Finding("WORDS_DROPPED", f"chỉ tiêu '{label}' ghi '{clean_text(raw)}', đọc là {value:g}",
@@ -385,12 +338,13 @@ def _read_summary(grid: Grid, table: Table, ret: DistrictReturn, sres: SheetResu
 _MONEY_INDICATORS = {i.code for i in indicators() if "đồng" in i.unit}
 
 
-def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> DistrictReturn:
+def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> ReadResult:
     """Read a district return: find its tables, identify the unit, stage every row.
 
     A listing may continue on further sheets ("DS HTX (tiếp)", with or without its header): all its sheets are
-    one listing. A hidden sheet is read only when no visible sheet holds a table of its kind."""
-    ret = DistrictReturn(path=workbook.path, source_file=source_file)
+    one listing. A hidden sheet is read only when no visible sheet holds a table of its kind. A return without a
+    listing table is not loadable (``error_vi``); whether its unit is the period's is the reader loop's to say."""
+    ret = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
     located: list[tuple[Grid, str, Table | None]] = []
     last_table: dict[str, Table] = {}
     for grid in workbook.sheets:
@@ -424,7 +378,8 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     for n, (grid, kind, table) in enumerate(located):
         if grid.hidden and table is not None and table.record_type in visible_kinds:
             located[n] = (grid, "hidden", None)  # an old or helper copy behind a visible listing
-    ret.sheets = [SheetResult(grid.name, kind, table) for grid, kind, table in located]
+    for grid, kind, table in located:
+        ret.sheet(grid.name, kind, table)
     blocks = [_title_block(grid, table) if table is None or table.header_rows else [] for grid, _, table in located]
     ret.unit, ret.unit_evidence = identify_unit(blocks, matcher)
     for (grid, _, table), block in zip(located, blocks):
@@ -438,11 +393,15 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         if table.record_type in LISTING_TYPES:
             _read_listing(grid, table, ret, sres, unit_code, items[table.record_type])
         elif table.record_type == "summary":
-            _read_summary(grid, table, ret, sres, unit_code)
+            _read_summary(grid, table, ret, unit_code)
         for header in table.unmapped:
             ret.findings.append(Finding("HEADER_UNMAPPED", f"cột '{header}' không nhận diện được, bỏ qua",
                                         unit_code=unit_code, entity_key=source_file, source_file=source_file,
                                         sheet=grid.name, row_number=grid.excel_row(table.header_index)))
     for rt in LISTING_TYPES:
         _record_totals(items[rt], rt, ret)
+    if not any(s.table is not None and s.kind in LISTING_TYPES for s in ret.sheets):
+        ret.error_vi = ("không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột 'Tên HTX'/"
+                        "'Tên THT' và các cột số liệu)")
+        ret.error_en = "no recognisable listing table"
     return ret

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -17,20 +18,14 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import sector_codes
-from kttt_pipeline.ingest.district_return import DistrictReturn, read_district_return
-from kttt_pipeline.ingest.province_workbook import read_province_workbook
-from kttt_pipeline.ingest.targets import read_targets
-from kttt_pipeline.ingest.tax_register import TaxRegisterRead, read_tax_register
+from kttt_pipeline.ingest.registry import READER_OF_KIND, READERS, FileKind, ReadContext
+from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile.restate import place_old_addresses
-from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
+from kttt_pipeline.reconcile.resubmissions import keep_latest
 from kttt_pipeline.reconcile.summary_compare import TOTAL_ROW_COLUMNS
 from kttt_pipeline.ingest.schemas import SECTORS
-
-from kttt_pipeline.ingest.raw_inventory import FOLDERS as KIND_OF_FOLDER, UNIT_FOLDERS
-
-FILE_KINDS = tuple(KIND_OF_FOLDER)
 
 AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
                  "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
@@ -78,12 +73,6 @@ class StagedPeriod:
 
 
 # ------------------------------------------------------------------------------------------ extract
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
@@ -169,68 +158,121 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
     return df
 
 
-#: from this many district workbooks on, they are read by a pool of worker processes (one per core)
+#: from this many reporting units' returns on, the period's files are read by a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
 
-_worker_matchers: dict[str, UnitMatcher] = {}
+_worker_context: dict[str, ReadContext] = {}
 
 
-def _init_reader(units: list[AdminUnit], period: Period | None = None, tax_units: list[AdminUnit] | None = None) -> None:
-    _worker_matchers["district"] = UnitMatcher(units, period)
-    _worker_matchers["tax"] = UnitMatcher(tax_units if tax_units is not None else units)
+def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> None:
+    _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 
-def _read_file(kind: str, path: Path, source_file: str, matcher: UnitMatcher | None = None
-               ) -> DistrictReturn | TaxRegisterRead | FileUnreadable:
-    """One district workbook or tax-register extract read and parsed (in this process or a reading worker);
-    an unreadable file is returned, not raised, so that it can travel back from a worker."""
-    reader = {"district": read_district_return, "tax": read_tax_register}[kind]
+def read_file(kind: str, path: Path, source_file: str, context: ReadContext | None = None
+              ) -> ReadResult | FileUnreadable:
+    """One raw file read by the reader of its kind (in this process or a reading worker). A file that cannot be
+    opened, or that its reader fails on, is returned as :class:`FileUnreadable` with the reason, never raised: it
+    travels back from a worker, is rejected, and the period's other files still load."""
     try:
-        wb = read_workbook(path)
+        return READER_OF_KIND[kind].read(read_workbook(path), source_file, context or _worker_context["context"])
     except FileUnreadable as exc:
         return exc
-    return reader(wb, source_file, matcher or _worker_matchers[kind])
+    except Exception as exc:  # noqa: BLE001  a reader failing on one file rejects that file, with what went wrong
+        return FileUnreadable(f"lỗi khi đọc nội dung tệp ({type(exc).__name__}: {exc})",
+                              f"the {kind} reader failed: {type(exc).__name__}: {exc}")
 
 
-def read_period_files(district_jobs: list[tuple[Path, str]], tax_jobs: list[tuple[Path, str]],
-                      units: list[AdminUnit], matcher: UnitMatcher, workers: int | None = None,
-                      tax_matcher: UnitMatcher | None = None
-                      ) -> tuple[list[DistrictReturn | FileUnreadable], list[TaxRegisterRead | FileUnreadable]]:
-    """Read the district workbooks and the tax extracts, each result in the order of its jobs.
-
-    ``matcher`` identifies the returns' units (titles, codes); ``tax_matcher`` (default ``matcher``) places
-    tax-register records by address or tax office, among the units in force.
+def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
+                      ) -> list[ReadResult | FileUnreadable]:
+    """Read the period's files (kind, path, source_file), each result in the order of the jobs.
 
     Reading is independent per file: a large period (hundreds of units) is spread over worker processes, the
-    tax register (one large file) read beside the district workbooks; a small period is read here."""
-    tax_matcher = tax_matcher or matcher
+    single files (the tax register, one large file, first) read beside the units' returns; a small period is
+    read here."""
+    per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(district_jobs) >= PARALLEL_READ_MIN_FILES else 1
-    if workers <= 1 or len(district_jobs) + len(tax_jobs) < 2:
-        return ([_read_file("district", path, src, matcher) for path, src in district_jobs],
-                [_read_file("tax", path, src, tax_matcher) for path, src in tax_jobs])
+        workers = min(os.cpu_count() or 1, 8) if len(per_unit) >= PARALLEL_READ_MIN_FILES else 1
+    if workers <= 1 or len(jobs) < 2:
+        return [read_file(kind, path, src, context) for kind, path, src in jobs]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
     ctx = mp.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
-                             initargs=(matcher.units, matcher.period, tax_matcher.units)) as pool:
-        tax_futures = [pool.submit(_read_file, "tax", path, src) for path, src in tax_jobs]  # the longest first
-        chunk = max(1, len(district_jobs) // (workers * 8))
-        districts = list(pool.map(_read_file, ["district"] * len(district_jobs), [p for p, _ in district_jobs],
-                                  [s for _, s in district_jobs], chunksize=chunk))
-        return districts, [f.result() for f in tax_futures]
+                             initargs=(context.titles.units, context.period, context.units_in_force.units)) as pool:
+        others = set(range(len(jobs))) - set(per_unit)
+        singles = {n: pool.submit(read_file, *jobs[n]) for n in sorted(others)}
+        chunk = max(1, len(per_unit) // (workers * 8))
+        returns = pool.map(read_file, *zip(*(jobs[n] for n in per_unit)), chunksize=chunk) if per_unit else []
+        got = dict(zip(per_unit, returns))
+        return [got[n] if n in got else singles[n].result() for n in range(len(jobs))]
+
+
+class Rejection(NamedTuple):
+    """Why a file read is not loaded: the Vietnamese reason, the English one, the finding kind."""
+
+    reason_vi: str
+    reason_en: str | None
+    kind: str = "FILE_REJECTED"
+
+
+def _rejection(fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext,
+               expected: list[AdminUnit]) -> Rejection | None:
+    """Why a file read is not loaded, or None."""
+    if isinstance(read, FileUnreadable):
+        return Rejection(read.reason_vi, read.reason_en)
+    if read.error_vi:
+        return Rejection(read.error_vi, read.error_en)
+    if not fk.per_unit:
+        return None
+    if read.unit is None:
+        evidence = f" (thấy: {read.unit_evidence})" if read.unit_evidence else ""
+        return Rejection("không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô 'Mã đơn vị')" + evidence,
+                         "reporting unit not identified", kind="UNIT_UNKNOWN")
+    if read.unit not in context.titles.reporting:
+        period = context.period
+        return Rejection(not_in_force_reason(read.unit, period, expected, read.unit_evidence,
+                                             len(read.rows("cooperative")), len(read.rows("group"))),
+                         f"unit {read.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
+    return None
+
+
+def _audit_read(audit: dict, fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext,
+                province_code: str) -> None:
+    """What the file read says about itself, on its load_audit row: the unit (a unit's return: the unit its title
+    names when in force; any other file: the province), sheets, report date and row counts."""
+    audit["unit_code"] = None if fk.per_unit else province_code
+    if isinstance(read, ReadResult):
+        if fk.per_unit and read.unit in context.titles.reporting:
+            audit["unit_code"] = read.unit.unit_code
+        audit.update(sheets=",".join(read.sheet_names), report_date=read.report_date, rows_read=read.rows_read,
+                     rows_loaded=read.rows_loaded, rows_non_entity=read.rows_non_entity)
+
+
+def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Finding]:
+    if not read.data_until or read.data_until == period.end:
+        return []
+    return [Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {format_date_vn(read.data_until)}, kỳ đang xử lý kết "
+                    f"thúc {format_date_vn(period.end)}", unit_code=read.unit.unit_code,
+                    entity_key=Path(audit["source_file"]).name, source_file=audit["source_file"],
+                    value_reported=format_date_vn(read.data_until), value_computed=format_date_vn(period.end))]
+
+
+#: the staged frame of each record type: its columns, and whether its rows carry the period
+_STAGED = {rt: (STAGED_COLUMNS[rt], rt != "target") for rt in ("cooperative", "group", "summary", "tax", "union",
+                                                                "credit_fund", "target")}
 
 
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
                    province: str | None = None) -> StagedPeriod:
-    """Read every file of the period once; stage rows; reject what cannot be read (recorded, never fatal).
+    """Read every file of the period once, each by the reader of its kind (``ingest.registry``); reject what
+    cannot be loaded (recorded in load_audit with its reason, never fatal); choose among a unit's resubmissions
+    (§7.3); stage the rows of what is loaded.
 
     ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
     else the packaged default); a register in the raw folder overrides it.
-    ``workers``: processes reading the district workbooks and tax extracts (default: one per core for large
-    periods, else 1)."""
+    ``workers``: processes reading the files (default: one per core for large periods, else 1)."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir, province)
@@ -238,150 +280,50 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     expected = reporting_units(units, period)
     # titles may name any unit of the register or a former commune: the period decides which is meant, and a
     # return of a unit not in force is rejected (§11); the tax register is placed among the units in force
-    matcher = UnitMatcher(units + former_communes(crosswalk, units), period)
-    tax_matcher = UnitMatcher(expected)
-    folder = raw_dir / period.key
+    context = ReadContext(period, UnitMatcher(units + former_communes(crosswalk, units), period), UnitMatcher(expected))
+    province_code = province_of(units).unit_code
+    jobs = [(fk, path, _audit_row(period, raw_dir, path, fk.kind)) for fk in READERS for path in fk.files(raw_dir, period)]
+    reads = read_period_files([(fk.kind, path, a["source_file"]) for fk, path, a in jobs], context, workers)
+
     findings: list[Finding] = []
-    audits: list[dict] = []
+    returns: list[tuple[dict, ReadResult]] = []  # the units' returns, among which §7.3 chooses
+    for (fk, _, audit), read in zip(jobs, reads):
+        _audit_read(audit, fk, read, context, province_code)
+        rejection = _rejection(fk, read, context, expected)
+        if rejection is not None:
+            audit["rows_loaded"] = 0
+            _reject(audit, findings, rejection.reason_vi, rejection.reason_en, kind=rejection.kind)
+        elif fk.per_unit:
+            findings += _period_mismatch(read, audit, period)
+            returns.append((audit, read))
+    winners, superseded = keep_latest(returns)
+    findings += superseded
+    rows: dict[str, list[dict]] = {rt: [] for rt in _STAGED}
+    totals: list[dict] = []
+    for (fk, _, audit), read in zip(jobs, reads):
+        if audit["status"] != "LOADED":  # rejected, or superseded by a resubmission
+            continue
+        findings += read.findings
+        for rt in fk.record_types:
+            rows[rt] += read.rows(rt)
+        totals += [{**t, "source_file": read.source_file} for t in read.totals]
+    staged = {rt: _frame(rows[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()}
 
-    returns: list[tuple[dict, DistrictReturn]] = []
-    district_paths = [p for f in UNIT_FOLDERS for p in _files(folder / f)]
-    district_audits = [_audit_row(period, raw_dir, path, "district") for path in district_paths]
-    tax_paths = _files(folder / "tax")
-    tax_audits = [_audit_row(period, raw_dir, path, "tax") for path in tax_paths]
-    reads, tax_reads = read_period_files([(p, a["source_file"]) for p, a in zip(district_paths, district_audits)],
-                                         [(p, a["source_file"]) for p, a in zip(tax_paths, tax_audits)],
-                                         units, matcher, workers, tax_matcher)
-    for path, audit, ret in zip(district_paths, district_audits, reads):
-        audits.append(audit)
-        if isinstance(ret, FileUnreadable):
-            _reject(audit, findings, ret.reason_vi, ret.reason_en)
-            continue
-        audit["sheets"] = ",".join(s.sheet for s in ret.sheets if s.table is not None)
-        audit["unit_code"] = ret.unit.unit_code if ret.unit is not None and ret.unit in matcher.reporting else None
-        audit["report_date"] = ret.report_date
-        audit["rows_read"] = ret.rows_read
-        audit["rows_non_entity"] = ret.rows_non_entity
-        if not any(s.table is not None and s.kind in ("cooperative", "group") for s in ret.sheets):
-            _reject(audit, findings, "không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột "
-                    "'Tên HTX'/'Tên THT' và các cột số liệu)", "no recognisable listing table")
-            continue
-        if ret.unit is None:
-            evidence = f" (thấy: {ret.unit_evidence})" if ret.unit_evidence else ""
-            _reject(audit, findings, "không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô "
-                    f"'Mã đơn vị'){evidence}", "reporting unit not identified", kind="UNIT_UNKNOWN")
-            continue
-        if ret.unit not in matcher.reporting:
-            _reject(audit, findings, not_in_force_reason(ret.unit, period, expected, ret.unit_evidence,
-                                                         len(ret.cooperatives), len(ret.groups)),
-                    f"unit {ret.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
-            continue
-        if ret.data_until and ret.data_until != period.end:
-            findings.append(Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {format_date_vn(ret.data_until)}, kỳ đang xử lý "
-                                    f"kết thúc {format_date_vn(period.end)}", unit_code=ret.unit.unit_code,
-                                    entity_key=path.name, source_file=audit["source_file"],
-                                    value_reported=format_date_vn(ret.data_until), value_computed=format_date_vn(period.end)))
-        returns.append((audit, ret))
-
-    winners, sup_findings = choose_winners([
-        Submission(a["source_file"], r.unit.unit_code, r.report_date, a["modified_at"]) for a, r in returns])
-    findings.extend(sup_findings)
-    winning_files = {s.source_file for s in winners.values()}
-    coop_rows, group_rows, summary_rows, totals = [], [], [], []
-    for audit, ret in returns:
-        if audit["source_file"] not in winning_files:
-            audit["status"] = "SUPERSEDED"
-            win = winners[ret.unit.unit_code].source_file
-            audit["error"] = f"bị thay thế bởi '{win}' (superseded)"
-            continue
-        findings.extend(ret.findings)
-        coop_rows.extend(ret.cooperatives)
-        group_rows.extend(ret.groups)
-        summary_rows.extend(ret.summary)
-        totals.extend({**t, "source_file": ret.source_file} for t in ret.totals)
-
-    stg_coop = _frame(coop_rows, COOP_STAGE_COLUMNS + STAGE_EXTRA_COLUMNS, period)
-    stg_coop = _stage_sectors(stg_coop, findings, "cooperative")
-    stg_group = _stage_sectors(_frame(group_rows, STAGED_COLUMNS["group"], period), findings,
-                               "group")
+    stg_coop = _stage_sectors(staged["cooperative"], findings, "cooperative")
+    stg_group = _stage_sectors(staged["group"], findings, "group")
     for col in STAGED_BOOL_COLUMNS["cooperative"]:
         stg_coop[col] = stg_coop[col].eq(True)
-
-    tax_rows: list[dict] = []
-    for audit, read in zip(tax_audits, tax_reads):
-        audit["unit_code"] = province_of(units).unit_code
-        audits.append(audit)
-        if isinstance(read, FileUnreadable):
-            _reject(audit, findings, read.reason_vi, read.reason_en)
-            continue
-        if read.error_vi:
-            _reject(audit, findings, read.error_vi)
-            continue
-        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_non_entity=read.rows_non_entity,
-                     rows_loaded=len(read.records))
-        tax_rows.extend(read.records)
-        findings.extend(read.findings)
-    stg_tax = _frame(tax_rows, STAGED_COLUMNS["tax"], period)
+    stg_tax = staged["tax"]
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
     # addresses of the former era (commune and district before 1/7/2025) placed in the current unit (§11)
     stg_tax["unit_code"] = place_old_addresses(stg_tax["address"], stg_tax["unit_code"], period, units, crosswalk)
     # registers list a code once; if not, identity resolution takes the first record of the cooperative itself
     stg_tax = stg_tax.reset_index(drop=True)
 
-    union_rows, fund_rows = [], []
-    for path in _files(folder / "province"):
-        audit = _audit_row(period, raw_dir, path, "province")
-        audit["unit_code"] = province_of(units).unit_code
-        audits.append(audit)
-        try:
-            read = read_province_workbook(read_workbook(path), audit["source_file"])
-        except FileUnreadable as exc:
-            _reject(audit, findings, exc.reason_vi, exc.reason_en)
-            continue
-        if read.error_vi:
-            _reject(audit, findings, read.error_vi)
-            continue
-        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_non_entity=read.rows_non_entity,
-                     rows_loaded=len(read.unions) + len(read.credit_funds))
-        union_rows.extend(read.unions)
-        fund_rows.extend(read.credit_funds)
-        totals.extend({**t, "source_file": read.source_file} for t in read.totals)
-        findings.extend(read.findings)
-
-    target_rows = []
-    for path in _files(raw_dir / "targets"):
-        if not path.stem.isdigit() or int(path.stem) != period.year:
-            continue
-        audit = _audit_row(period, raw_dir, path, "targets")
-        audit["unit_code"] = province_of(units).unit_code
-        audits.append(audit)
-        try:
-            read = read_targets(read_workbook(path), audit["source_file"], period.year)
-        except FileUnreadable as exc:
-            _reject(audit, findings, exc.reason_vi, exc.reason_en)
-            continue
-        if read.error_vi:
-            _reject(audit, findings, read.error_vi)
-            continue
-        audit.update(sheets=",".join(read.sheets), rows_read=read.rows_read, rows_loaded=len(read.targets),
-                     rows_non_entity=read.rows_read - len(read.targets))
-        target_rows.extend(read.targets)
-
-    load_audit = pd.DataFrame(audits, columns=AUDIT_COLUMNS)
     return StagedPeriod(
-        period=period, raw_dir=raw_dir, units=units, load_audit=load_audit,
+        period=period, raw_dir=raw_dir, units=units, load_audit=pd.DataFrame([a for _, _, a in jobs], columns=AUDIT_COLUMNS),
         stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
-        stg_summary_figure=_frame(summary_rows, SUMMARY_STAGE_COLUMNS, period),
-        stg_union=_frame(union_rows, STAGED_COLUMNS["union"], period),
-        stg_credit_fund=_frame(fund_rows, STAGED_COLUMNS["credit_fund"], period),
-        total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS),
-        target=_frame(target_rows, TARGET_COLUMNS),
-        findings=findings,
-        winners={u: s.source_file for u, s in winners.items()},
-        crosswalk=crosswalk,
+        stg_summary_figure=staged["summary"], stg_union=staged["union"], stg_credit_fund=staged["credit_fund"],
+        total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS), target=staged["target"],
+        findings=findings, winners=winners, crosswalk=crosswalk,
     )
-
-
-# ------------------------------------------------------------------------------------------ reconcile
-
-

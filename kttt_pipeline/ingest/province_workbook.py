@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import partial
 
-from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.vocabulary import sheet_kind
 from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
-from kttt_pipeline.ingest.tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
+from kttt_pipeline.ingest.result import ReadResult, body_rows
+from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 from kttt_pipeline.core.values import parse_number
 
-
-@dataclass
-class ProvinceRead:
-    source_file: str
-    unions: list[dict] = field(default_factory=list)
-    credit_funds: list[dict] = field(default_factory=list)
-    totals: list[dict] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    sheets: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    rows_non_entity: int = 0
-    error_vi: str | None = None
+#: the record types this reader stages
+RECORD_TYPES = ("union", "credit_fund")
 
 
-def read_province_workbook(workbook: Workbook, source_file: str) -> ProvinceRead:
-    out = ProvinceRead(source_file)
+def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
+    """The unions (record type ``union``) and credit funds (``credit_fund``) of the province's sheets; their
+    total rows kept aside for §7.5."""
+    out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
     for grid in workbook.sheets:
         kinds = [sheet_kind(grid.name)] if sheet_kind(grid.name) in ("union", "credit_fund") else ["union", "credit_fund"]
         table = None
@@ -37,18 +29,14 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ProvinceRead
         if table is None:
             continue
         rt = table.record_type
-        out.sheets.append(grid.name)
+        sheet = out.sheet(grid.name, rt, table)
         numeric = set(NUMERIC_FIELDS[rt])
         idx = table.field_index()
-        for i in range(table.data_start, len(grid.rows)):
+        for i, rc in body_rows(grid.rows, table.data_start, partial(classify, table=table, numeric_fields=numeric), sheet,
+                               partial(strong_evidence, idx=idx)):
             row = grid.rows[i]
-            kind = classify_row(row, table, numeric)
-            if kind == END:
-                break
-            out.rows_read += 1
-            if kind == TOTAL:
-                out.rows_non_entity += 1
-                for fld in numeric:
+            if rc.kind == TOTAL:
+                for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same in every process
                     if fld in idx and idx[fld] < len(row):
                         p = parse_number(row[idx[fld]])
                         if p.value is not None:
@@ -56,14 +44,13 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ProvinceRead
                             out.totals.append({"record_type": rt, "sheet": grid.name, "row_number": grid.excel_row(i),
                                                "field": fld, "value": p.value * factor})
                 continue
-            if kind in (BLANK, HEADING, NOTE):
-                out.rows_non_entity += 1
+            if rc.kind != ENTITY:
                 continue
             ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
             parsed = parse_record(row, table, ctx, provisional_key=None)
             rec = {**parsed.values, "source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)}
             out.findings.extend(parsed.findings)
-            (out.unions if rt == "union" else out.credit_funds).append(rec)
-    if not out.sheets:
+            out.rows(rt).append(rec)
+    if not out.has_tables:
         out.error_vi = "không tìm thấy sheet LHHTX hoặc QTDND có bảng số liệu"
     return out

@@ -6,26 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from kttt_pipeline.ingest.registry import READERS
 from kttt_pipeline.ingest.workbook import sha256_of
 from kttt_pipeline.core.periods import Period
 
-#: the reporting units' returns arrive in ``districts/`` (until 30/6/2025), ``communes/`` or ``units/`` (spec §2, §11);
-#: all three are read, and their files are of kind ``district`` (a reporting unit's return, whatever its tier)
-UNIT_FOLDERS = ("districts", "communes", "units")
-FOLDERS = {**{f: "district" for f in UNIT_FOLDERS}, "tax": "tax", "province": "province"}
-
-
 def period_files(raw_dir: Path, period: str) -> list[tuple[Path, str]]:
+    """Every raw file of the period with its kind, where the registry of readers says each kind arrives (spec §2):
+    the files ``extract_period`` reads, in the same order."""
     p = Period.parse(period)
-    out: list[tuple[Path, str]] = []
-    for folder, kind in FOLDERS.items():
-        d = Path(raw_dir) / p.key / folder
-        if d.is_dir():
-            out += [(f, kind) for f in sorted(d.iterdir()) if f.is_file() and not f.name.startswith(".")]
-    targets = Path(raw_dir) / "targets"
-    if targets.is_dir():
-        out += [(f, "targets") for f in sorted(targets.iterdir()) if f.is_file() and f.stem == str(p.year)]
-    return out
+    return [(f, fk.kind) for fk in READERS for f in fk.files(Path(raw_dir), p)]
 
 
 def inventory(raw_dir: Path, period: str) -> pd.DataFrame:

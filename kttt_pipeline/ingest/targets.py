@@ -3,53 +3,58 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import partial
 
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import indicators, summary_label_lookup
-from kttt_pipeline.ingest.tables import locate_table
+from kttt_pipeline.ingest.result import ReadResult, body_rows
+from kttt_pipeline.ingest.tables import BLANK, ENTITY, NOTE, RowClass, locate_table
 from kttt_pipeline.ingest.workbook import Workbook
 
 
-@dataclass
-class TargetsRead:
-    source_file: str
-    year: int | None
-    targets: list[dict] = field(default_factory=list)
-    sheets: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    error_vi: str | None = None
+#: the record types this reader stages
+RECORD_TYPES = ("target",)
 
 
-def read_targets(workbook: Workbook, source_file: str, year: int | None) -> TargetsRead:
-    out = TargetsRead(source_file, year)
+def _target(row: list[object], idx: dict[str, int]) -> tuple[str | None, float | None]:
+    """(indicator code, value) of a row naming a known indicator (by code, or by its name) with a value."""
     known = {i.code for i in indicators()}
-    names = {fold(i.name_vi): i.code for i in indicators()}
+    code = clean_text(row[idx["indicator_code"]]) if idx["indicator_code"] < len(row) else None
+    code = code.upper() if code else None
+    if code not in known and "label" in idx:
+        label = fold(row[idx["label"]]) if idx["label"] < len(row) else ""
+        code = {fold(i.name_vi): i.code for i in indicators()}.get(label) or summary_label_lookup().get(label)
+    value = parse_number(row[idx["value"]] if idx["value"] < len(row) else None).value
+    return (code, value) if code in known and value is not None else (None, None)
+
+
+def _classify(row: list[object], idx: dict[str, int]) -> RowClass:
+    if all(v is None for v in row):
+        return RowClass(BLANK)
+    return RowClass(ENTITY) if _target(row, idx)[0] else RowClass(NOTE, reason="not a target")
+
+
+def read_targets(workbook: Workbook, source_file: str, year: int | None) -> ReadResult:
+    """The plan targets (record type ``target``): a row is a target when it names a known indicator and carries a
+    value; any other row of the table is non-entity. ``year``: the plan year, else the year the value column's
+    header names."""
+    out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES}, year=year)
     for grid in workbook.sheets:
         table = locate_table(grid, "target")
         if table is None:
             continue
-        out.sheets.append(grid.name)
+        sheet = out.sheet(grid.name, "target", table)
         idx = table.field_index()
         value_header = next((c.header for c in table.columns if c.field == "value"), "")
         m = re.search(r"(20\d\d)", value_header or "")
         if m and out.year is None:
             out.year = int(m.group(1))
-        for i in range(table.data_start, len(grid.rows)):
-            row = grid.rows[i]
-            if all(v is None for v in row):
-                continue
-            out.rows_read += 1
-            code = clean_text(row[idx["indicator_code"]]) if idx["indicator_code"] < len(row) else None
-            code = code.upper() if code else None
-            if code not in known and "label" in idx:
-                label = fold(row[idx["label"]]) if idx["label"] < len(row) else ""
-                code = names.get(label) or summary_label_lookup().get(label)
-            value = parse_number(row[idx["value"]] if idx["value"] < len(row) else None).value
-            if code in known and value is not None:
-                out.targets.append({"year": out.year, "indicator_code": code, "value": value,
-                                    "source_file": source_file})
-    if not out.sheets:
+        for i, rc in body_rows(grid.rows, table.data_start, partial(_classify, idx=idx), sheet):
+            if rc.kind == ENTITY:
+                code, value = _target(grid.rows[i], idx)
+                out.rows("target").append({"year": out.year, "indicator_code": code, "value": value,
+                                           "source_file": source_file})
+    if not out.has_tables:
         out.error_vi = "không tìm thấy bảng chỉ tiêu kế hoạch (cần cột Mã chỉ tiêu và Kế hoạch năm)"
     return out

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import partial
 
 from kttt_pipeline.core.admin_units import UnitMatcher
-from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_record
-from kttt_pipeline.ingest.tables import BLANK, END, HEADING, NOTE, TOTAL, classify_row, locate_table
+from kttt_pipeline.ingest.result import ReadResult, body_rows
+from kttt_pipeline.ingest.tables import ENTITY, classify, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 
 _STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
@@ -32,41 +32,30 @@ def parse_tax_status(value: object) -> str | None:
             return code
     return None
 
-
-@dataclass
-class TaxRegisterRead:
-    source_file: str
-    records: list[dict] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    sheets: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    rows_non_entity: int = 0
-    error_vi: str | None = None
+#: the record types this reader stages
+RECORD_TYPES = ("tax",)
 
 
-def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> TaxRegisterRead:
-    out = TaxRegisterRead(source_file)
+def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> ReadResult:
+    """Every taxpayer of the register's tables (record type ``tax``), placed in a unit in force by its address
+    or its tax office (``matcher``)."""
+    out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
+    records = out.rows("tax")
     numeric = set(NUMERIC_FIELDS["tax"])
     for grid in workbook.sheets:
         table = locate_table(grid, "tax")
         if table is None:
             continue
-        out.sheets.append(grid.name)
+        sheet = out.sheet(grid.name, "tax", table)
         # money: the header names the unit (đồng); without one, the register is in đồng (spec §4)
         if table.unit_line_factor is None:
             table.unit_line_factor = 0.000001
         idx = table.field_index()
-        for i in range(table.data_start, len(grid.rows)):
+        for i, rc in body_rows(grid.rows, table.data_start, partial(classify, table=table, numeric_fields=numeric), sheet,
+                               partial(strong_evidence, idx=idx)):
+            if rc.kind != ENTITY:
+                continue
             row = grid.rows[i]
-            kind = classify_row(row, table, numeric)
-            if kind == END:
-                break
-            if kind == BLANK and i == len(grid.rows) - 1:
-                continue
-            out.rows_read += 1
-            if kind in (BLANK, HEADING, NOTE, TOTAL):
-                out.rows_non_entity += 1
-                continue
             ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
             code_raw = clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
             parsed = parse_record(row, table, ctx, provisional_key=code_raw)
@@ -75,8 +64,8 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
             unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"), allow_compact=False)
             rec["unit_code"] = unit.unit_code if unit else None
             rec.update({"source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)})
-            out.records.append(rec)
+            records.append(rec)
             out.findings.extend(parsed.findings)
-    if not out.sheets:
+    if not out.has_tables:
         out.error_vi = "không tìm thấy bảng danh sách người nộp thuế (cần cột Mã số thuế và Tên người nộp thuế)"
     return out

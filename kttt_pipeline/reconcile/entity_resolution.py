@@ -301,3 +301,35 @@ def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFram
                 source_file=rec["source_file"], sheet=rec["sheet"], row_number=int(rec["row_number"]),
                 value_reported=str(rec["unit_code"]), value_computed=str(unit), rule="7.2"))
     return coops.loc[keep_index], findings
+
+
+#: row-level findings raised before identity (reading, quarantine) that carry the written code or name
+_REKEYED_KINDS = ("WORDS_DROPPED", "SECTOR_UNKNOWN", "VALUE_UNREADABLE", "STATUS_UNKNOWN", "ROW_QUARANTINED")
+#: the tax register's facts a resolved cooperative carries
+_TAX_FACTS = {"tax_status_code": "status_code", "tax_status_changed_on": "status_changed_on",
+              "declared_revenue": "declared_revenue"}
+
+
+def resolve_cooperatives(coops: pd.DataFrame, tax: pd.DataFrame, earlier: list[Finding]
+                         ) -> tuple[pd.DataFrame, list[Finding]]:
+    """§7.1 identity, with the register's facts (status, its date, declared revenue), then §7.2 duplicates.
+    The row-level findings raised before (``earlier``) are given the resolved key of their row."""
+    coops, findings = resolve_identities(coops, tax)
+    for col, register_col in _TAX_FACTS.items():
+        coops[col] = [tax.at[i, register_col] if i is not None and i == i else None for i in coops["tax_index"]]
+    key_of_row = {(r.source_file, r.sheet, int(r.row_number)): (r.tax_code or r.name) for r in coops.itertuples()}
+    for f in [*earlier, *findings]:
+        if f.kind in _REKEYED_KINDS and key_of_row.get(f.row_ref):
+            f.entity_key = key_of_row[f.row_ref]
+    coops, duplicates = drop_duplicates(coops, tax)
+    return coops, findings + duplicates
+
+
+def drop_duplicate_groups(groups: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """§7.2 for groups (THT): one per folded name within a unit; each further listing is a DUPLICATE."""
+    groups = groups.assign(_key=groups["unit_code"].astype(str) + ":" + groups["name"].map(fold_name))
+    dup = groups.duplicated("_key", keep="first")
+    findings = [Finding("DUPLICATE", f"THT '{rec.name}' được kê khai nhiều lần trong đơn vị: chỉ tính một lần",
+                        unit_code=rec.unit_code, entity_key=rec.name, source_file=rec.source_file, sheet=rec.sheet,
+                        row_number=int(rec.row_number), rule="7.2") for rec in groups[dup].itertuples()]
+    return groups[~dup].drop(columns="_key"), findings

@@ -101,3 +101,42 @@ def quarantine_rows(df: pd.DataFrame, record_type: str, period: Period, key_colu
                                 sheet=rec.get("sheet"), row_number=int(rec.get("row_number")) if rec.get("row_number") == rec.get("row_number") and rec.get("row_number") is not None else None,
                                 rule="7.6:" + ",".join(rules)))
     return df.drop(index=list(failures)), pd.DataFrame(rows, columns=QUARANTINE_COLUMNS), findings
+
+
+def _with_entity_keys(record_type: str, df: pd.DataFrame, province_code: str) -> pd.DataFrame:
+    """The key a quarantined row is known by: a cooperative's (parent) tax code when valid, else its name; a
+    group's name; a union's or credit fund's tax code, else its name (these two belong to the province)."""
+    df = df.copy()
+    if record_type == "cooperative":
+        df["entity_key"] = df["tax_code_parent"].where(df["tax_code_valid"], df["name"])
+    elif record_type == "group":
+        df["entity_key"] = df["name"]
+    else:
+        df["entity_key"], df["unit_code"] = df["tax_code"].fillna(df["name"]), province_code
+    return df
+
+
+def quarantine_listings(listings: dict[str, pd.DataFrame], period: Period, province_code: str
+                        ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Finding]]:
+    """§7.6 on every listing (record type → staged rows), before anything counts: (the rows kept by record type,
+    the quarantine frame, the ROW_QUARANTINED findings)."""
+    kept, quarantined, findings = {}, [], []
+    for record_type, df in listings.items():
+        kept[record_type], q, found = quarantine_rows(_with_entity_keys(record_type, df, province_code), record_type,
+                                                      period)
+        quarantined += [q] if not q.empty else []
+        findings += found
+    quarantine = pd.concat(quarantined or [pd.DataFrame(columns=QUARANTINE_COLUMNS)], ignore_index=True)
+    return kept, quarantine, findings
+
+
+def count_quarantined(load_audit: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """load_audit with each loaded file's quarantined rows moved from rows_loaded to rows_quarantined (the row
+    counts of ``ingest.result`` then still add up: read = loaded + quarantined + non-entity)."""
+    audit = load_audit.copy()
+    by_file = quarantine.groupby("source_file").size() if not quarantine.empty else pd.Series(dtype="int64")
+    loaded = audit["status"] == "LOADED"
+    n_q = audit["source_file"].map(by_file).fillna(0).astype("int64")
+    audit.loc[loaded, "rows_quarantined"] = n_q[loaded]
+    audit.loc[loaded, "rows_loaded"] = audit.loc[loaded, "rows_loaded"] - n_q[loaded]
+    return audit

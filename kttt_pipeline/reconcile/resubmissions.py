@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.ingest.result import ReadResult
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,17 @@ def choose_winners(submissions: list[Submission]) -> tuple[dict[str, Submission]
                                     value_reported=_fmt(lost.report_date), value_computed=_fmt(win.report_date),
                                     rule="7.3"))
     return winners, findings
+
+
+def keep_latest(returns: list[tuple[dict, ReadResult]]) -> tuple[dict[str, str], list[Finding]]:
+    """§7.3 over the period's accepted returns (each its load_audit row and its read): unit_code → winning
+    source_file, and the SUPERSEDED findings. Every other return's audit row is marked SUPERSEDED (nothing of it
+    loaded); its rows are never added."""
+    winners, findings = choose_winners([Submission(a["source_file"], r.unit.unit_code, r.report_date, a["modified_at"])
+                                        for a, r in returns])
+    won = {s.source_file for s in winners.values()}
+    for audit, read in returns:
+        if audit["source_file"] not in won:
+            win = winners[read.unit.unit_code].source_file
+            audit.update(status="SUPERSEDED", rows_loaded=0, error=f"bị thay thế bởi '{win}' (superseded)")
+    return {u: s.source_file for u, s in winners.items()}, findings

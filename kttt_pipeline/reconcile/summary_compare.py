@@ -138,3 +138,13 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
             row_number=int(rec["row_number"]), value_reported=plain_number(rec["value"]),
             value_computed=plain_number(computed), rule="7.5"))
     return findings
+
+
+def compare_with_detail(summary: pd.DataFrame, totals: pd.DataFrame, listings: dict[str, pd.DataFrame],
+                        load_audit: pd.DataFrame, values: dict[str, dict[str, float | None]]) -> list[Finding]:
+    """§7.5 for a period: each unit's summary sheet against its computed indicators (``values``), each total row
+    against the rows it covers (``listings``: record type → the rows as read, quarantined rows included)."""
+    detail = {(src, sheet, record_type): g for record_type, rows in listings.items()
+              for (src, sheet), g in rows.groupby(["source_file", "sheet"])}
+    unit_of_file = {r.source_file: r.unit_code for r in load_audit.itertuples()}
+    return compare_summary(summary, values) + compare_total_rows(totals, detail, unit_of_file)
