@@ -76,6 +76,7 @@ def grade_class(coops: pd.DataFrame) -> pd.Series:
 
 COOP_NUMBERS = fields.numeric_fields("cooperative")  # vocab/fields.csv
 GROUP_NUMBERS = fields.numeric_fields("group")
+COOP_DATES = fields.date_fields("cooperative")
 
 
 def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
     for col in COOP_NUMBERS:
         if col in coops:
             coops[col] = pd.to_numeric(coops[col], errors="coerce")
-    for col in ("registered_on", "dissolved_on"):
+    for col in COOP_DATES:
         coops[col] = pd.to_datetime(coops[col], errors="coerce")
     return coops
 
