@@ -111,6 +111,8 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
             raise ValueError(f"{where}: {rt}.{name} is stored in {' '.join(stored)} but not staged")
         if (flags["on_total_rows"] or row.get("sum_indicator")) and kind not in ("count", "money"):
             raise ValueError(f"{where}: only a count or money field is summed")
+        if flags["fill_down"] and (kind in ("count", "money", "number") or origin != "read"):
+            raise ValueError(f"{where}: a merged cell fills down only a field read that is not a figure")
         out.append(Field(rt, name, kind, (row.get("unit") or "").strip(), row["label_vi"].strip(), origin,
                          flags["on_total_rows"], (row.get("sum_indicator") or "").strip() or None,
                          flags["expected"], flags["signed"], flags["not_null"], flags["staged"], stored,
