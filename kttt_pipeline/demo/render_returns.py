@@ -38,6 +38,7 @@ from kttt_pipeline.demo.words import choices, keyed, label, words
 # in the column's unit (a header may say "nghìn đồng"); an average is written as it is
 _COOP_TOTALS = tuple(fields.total_row_fields("cooperative"))
 _COUNTS = tuple(fields.count_fields("cooperative"))
+_MARKS = tuple(fields.mark_fields("cooperative"))
 _MONEY = tuple(f for f in fields.money_fields("cooperative") if f in _COOP_TOTALS)
 # the group listing's columns after its name, its figures and those its total row sums
 _GROUP_COLUMNS = tuple(f.field for f in fields.fields_of("group")
@@ -95,7 +96,7 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
         header, factor = _money_header(rng, rng.choice(choices(f"coop.{fld}")), line_factor)
         blocks.append([Col(fld, header, factor=factor)])
     blocks.append([Col("avg_income", rng.choice(choices("coop.avg_income")))])
-    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop_products", "hightech", "value_chain")]
+    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop_products", *_MARKS)]
     if rng.random() < 0.2:  # a column may be missing
         optional.pop(rng.randrange(len(optional)))
     blocks += optional
@@ -363,7 +364,7 @@ class ReturnRenderer:
             return self.num(round(v) if col.factor != 1 else v)
         if f == "avg_income":
             return self.num(c.avg_income) if c.avg_income else None
-        if f in ("hightech", "value_chain"):
+        if f in _MARKS:
             if getattr(c, f):
                 return rng.choice(choices("coop.mark_yes"))
             return label("coop.mark_no") if rng.random() < 0.03 else None
