@@ -65,6 +65,8 @@ def test_a_malformed_row_is_refused_with_its_line():
         ([_row(kind="text", on_total_rows="yes")], "only a count or money field is summed"),
         ([_row(signed="no")], "expected 'yes' or empty"),
         ([_row(label_vi="")], "has no label_vi"),
+        ([_row(fill_down="yes")], "fills down only a field read that is not a figure"),
+        ([_row(kind="date", origin="context", fill_down="yes")], "fills down only a field read"),
     ]
     for rows, message in cases:
         with pytest.raises(ValueError, match=message):
@@ -291,3 +293,49 @@ def test_the_loader_reads_the_file_kttt_fields_csv_names(tmp_path, monkeypatch):
         fields.reload_fields()
     assert "female_workers" not in fields.count_fields("cooperative")
     assert header_vocabulary().match("cooperative", None, "Lao động nữ") is None
+
+
+def test_merged_cells_fill_down_the_fields_fields_csv_marks():
+    from kttt_pipeline.ingest.tables import MERGE_FILL_FIELDS
+
+    marked = {f.field for f in fields.all_fields() if f.fill_down}
+    assert MERGE_FILL_FIELDS == marked
+    # a run of equal sectors or dates is merged; a name, a tax code or a figure never is
+    assert {"sector", "status", "registered_on"} <= marked
+    assert not marked & {"name", "tax_code", *fields.numeric_fields("cooperative")}
+
+
+def test_a_union_field_added_to_fields_csv_is_a_column_of_the_unions_sheet(tmp_path, monkeypatch):
+    """Biểu 04 lists the union figures of fields.csv: a new one is a new column, its header the label and unit."""
+    from openpyxl import load_workbook
+
+    from kttt_pipeline.core.numfmt import NF_INT
+    from kttt_pipeline.publish.appendix import SHEET_UNIONS, write_appendix
+
+    from .test_publish import PERIOD, build_warehouse
+
+    copy = tmp_path / "fields.csv"
+    shutil.copy(Path(str(resources.files("kttt_pipeline.vocab").joinpath("fields.csv"))), copy)
+    with copy.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(
+            ["union", "female_workers", "count", "người", "Lao động nữ", "read", "", "", "", "", "", "yes", ""])
+    engine = build_warehouse(tmp_path / "wh.sqlite")
+
+    def union_header(path):
+        ws = load_workbook(path)[SHEET_UNIONS]
+        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tên liên hiệp HTX")
+        return ws, r, [ws.cell(r, c).value for c in range(5, ws.max_column + 1)]
+
+    ws, r, before = union_header(write_appendix(engine, PERIOD, tmp_path / "before.xlsx"))
+    assert before[:3] == ["Số HTX thành viên", "Số lao động (người)", "Vốn điều lệ (triệu đồng)"]
+    assert ws.cell(r + 1, 5).number_format == NF_INT
+    monkeypatch.setenv(fields.FIELDS_CSV_ENV, str(copy))
+    fields.reload_fields()
+    try:
+        ws, r, after = union_header(write_appendix(engine, PERIOD, tmp_path / "after.xlsx"))
+    finally:
+        monkeypatch.delenv(fields.FIELDS_CSV_ENV)
+        fields.reload_fields()
+    assert after[:4] == [*before[:3], "Lao động nữ (người)"]
+    # the test warehouse stores no such column: the rows' cells stay empty, never a made-up 0
+    assert ws.cell(r + 1, 8).value is None and ws.cell(r + 1, 5).value is not None

@@ -71,3 +71,20 @@ def test_shares_above_100_percent_fail_and_a_negative_profit_passes(tmp_path, re
     assert {f["table"] for f in bad.failures} == {"rpt_indicator"}
     ok = run_warehouse_suite(_engine(tmp_path / "b", result, loss), PERIOD, None)
     assert ok.success, ok.failures
+
+
+def test_negative_counts_and_money_of_a_cooperative_fail_a_negative_profit_passes(tmp_path, result):
+    """The non-negative columns come from vocab/fields.csv (a count or money that is not signed)."""
+    def negative(column):
+        def mutate(frames):
+            frames["cooperative"].loc[frames["cooperative"].index[0], column] = -1.0
+        return mutate
+
+    for i, col in enumerate(("workers", "charter_capital")):
+        (tmp_path / str(i)).mkdir()
+        bad = run_warehouse_suite(_engine(tmp_path / str(i), result, negative(col)), PERIOD, None)
+        assert not bad.success
+        assert {(f["table"], f["kwargs"].get("column")) for f in bad.failures} == {("cooperative", col)}
+    (tmp_path / "p").mkdir()
+    ok = run_warehouse_suite(_engine(tmp_path / "p", result, negative("profit")), PERIOD, None)
+    assert ok.success, ok.failures

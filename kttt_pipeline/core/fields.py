@@ -43,7 +43,7 @@ ORIGINS = {
     "context": "where the row was read (period, unit, file, sheet, row)",
     "reconciled": "added by the reconcile stage (identity, status override, the tax register's facts)",
 }
-_YES_NO = ("on_total_rows", "expected", "signed", "not_null", "staged")
+_YES_NO = ("on_total_rows", "expected", "signed", "not_null", "staged", "fill_down")
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Field:
     not_null: bool
     staged: bool
     stored_in: tuple[str, ...]
+    fill_down: bool = False
 
     @property
     def label_in_text(self) -> str:
@@ -110,9 +111,12 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
             raise ValueError(f"{where}: {rt}.{name} is stored in {' '.join(stored)} but not staged")
         if (flags["on_total_rows"] or row.get("sum_indicator")) and kind not in ("count", "money"):
             raise ValueError(f"{where}: only a count or money field is summed")
+        if flags["fill_down"] and (kind in ("count", "money", "number") or origin != "read"):
+            raise ValueError(f"{where}: a merged cell fills down only a field read that is not a figure")
         out.append(Field(rt, name, kind, (row.get("unit") or "").strip(), row["label_vi"].strip(), origin,
                          flags["on_total_rows"], (row.get("sum_indicator") or "").strip() or None,
-                         flags["expected"], flags["signed"], flags["not_null"], flags["staged"], stored))
+                         flags["expected"], flags["signed"], flags["not_null"], flags["staged"], stored,
+                         flags["fill_down"]))
     return tuple(out)
 
 
@@ -210,6 +214,12 @@ def non_negative_fields(record_type: str) -> list[str]:
     """Counts and money that cannot be negative (a profit can)."""
     return [f.field for f in fields_of(record_type)
             if f.kind in ("count", "money") and f.origin == "read" and not f.signed]
+
+
+def fill_down_fields() -> frozenset[str]:
+    """Fields whose value a vertical merge of a listing repeats for every row of its run (a run of equal sectors,
+    statuses…); never a count, an amount, a name or a code of the row itself."""
+    return frozenset(f.field for f in all_fields() if f.fill_down)
 
 
 def total_row_fields(record_type: str) -> list[str]:

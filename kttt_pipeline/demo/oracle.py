@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.demo.population import (
     OVERRIDE_STATUS,
@@ -78,15 +79,21 @@ class DemoSummary:
 
 # ----------------------------------------------------------------------------------------------- figures
 
-# fields: the indicators a unit's listing sums to (a vocab/fields.csv is planned: read the list from it then)
-_UNIT_FIGURES = ("HTX_TOTAL", "HTX_ACTIVE", "HTX_NEW", "HTX_DISSOLVED", "HTX_MEMBERS", "HTX_WORKERS",
-                 "HTX_MEMBER_WORKERS", "HTX_MANAGERS", "HTX_MANAGERS_PRIMARY_SECONDARY", "HTX_MANAGERS_COLLEGE_PLUS",
-                 "HTX_CHARTER_CAPITAL", "THT_TOTAL", "THT_MEMBERS")
+# the indicators a unit's listing counts (its sums are the fields' sum indicators of vocab/fields.csv)
+_COOP_COUNTS = ("HTX_TOTAL", "HTX_ACTIVE", "HTX_NEW", "HTX_DISSOLVED")
+_GROUP_COUNTS = ("THT_TOTAL",)
+
+
+def _sums(record_type: str) -> list[tuple[str, str]]:
+    """(field, indicator) of a listing's figures summed into the unit's indicators."""
+    return [(f, ind) for (_, f), ind in fields.sum_indicators(record_type).items()]
 
 
 def unit_figures(coops: list[Coop], groups: list[Group], period: Period) -> dict[str, float]:
     """The figures the pipeline should compute for a unit's cooperatives attributed to it (spec §7/§8)."""
-    e: dict[str, float] = {k: 0.0 for k in _UNIT_FIGURES}
+    coop_sums, group_sums = _sums("cooperative"), _sums("group")
+    e: dict[str, float] = {k: 0.0 for k in (*_COOP_COUNTS, *(i for _, i in coop_sums), *_GROUP_COUNTS,
+                                             *(i for _, i in group_sums))}
     for s, _ in draw("sector"):
         e[f"HTX_SECTOR_{s}"] = 0.0
     for c in coops:
@@ -103,16 +110,15 @@ def unit_figures(coops: list[Coop], groups: list[Group], period: Period) -> dict
         e[f"HTX_SECTOR_{c.sector}"] += 1
         if st == "ACTIVE" and c.grade != "WEAK" and c.tax_status in TAX_ACTIVE and (c.declared_revenue or 0) > 0:
             e["HTX_ACTIVE"] += 1
-        e["HTX_MEMBERS"] += c.members
-        e["HTX_WORKERS"] += c.workers
-        e["HTX_MEMBER_WORKERS"] += c.member_workers
-        e["HTX_MANAGERS"] += c.managers
-        e["HTX_MANAGERS_PRIMARY_SECONDARY"] += c.managers_ps
-        e["HTX_MANAGERS_COLLEGE_PLUS"] += c.managers_cp
-        e["HTX_CHARTER_CAPITAL"] += c.charter_capital
-    e["HTX_CHARTER_CAPITAL"] = round(e["HTX_CHARTER_CAPITAL"], 1)
+        for f, ind in coop_sums:
+            e[ind] += getattr(c, f)
+    money = set(fields.money_fields("cooperative"))
+    for f, ind in coop_sums:
+        if f in money:
+            e[ind] = round(e[ind], 1)
     e["THT_TOTAL"] = float(len(groups))
-    e["THT_MEMBERS"] = float(sum(g.members for g in groups))
+    for f, ind in group_sums:
+        e[ind] = float(sum(getattr(g, f) for g in groups))
     return e
 
 

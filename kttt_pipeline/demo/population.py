@@ -178,7 +178,7 @@ def synthetic_units(n: int) -> list[Unit]:
 
 @dataclass
 class Coop:
-    # fields: the cooperative listing's fields (a vocab/fields.csv is planned: read the list from it then)
+    # the figures are named as the cooperative fields of vocab/fields.csv (the listing writes getattr(coop, field))
     unit: str
     name: str  # as written in the return
     register_name: str  # as the tax register spells it
@@ -195,13 +195,13 @@ class Coop:
     workers: int
     member_workers: int
     managers: int
-    managers_ps: int
-    managers_cp: int
+    managers_primary_secondary: int
+    managers_college_plus: int
     charter_capital: float  # triệu đồng
     revenue: float
     profit: float
     avg_income: float  # triệu đồng/người/năm
-    ocop: int | None
+    ocop_products: int | None
     hightech: bool
     value_chain: bool
     tax_status: str | None = "00"  # None: not in the tax register
@@ -226,7 +226,7 @@ class Coop:
 
 @dataclass
 class Group:
-    # fields: the group listing's fields
+    # the figures are named as the group fields of vocab/fields.csv
     unit: str
     name: str
     representative: str

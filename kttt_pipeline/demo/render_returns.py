@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import strip_diacritics
 from kttt_pipeline.core.vocabulary import indicators
@@ -33,10 +34,17 @@ from kttt_pipeline.demo.sheets import (
 )
 from kttt_pipeline.demo.words import choices, keyed, label, words
 
-# fields: the listing fields whose total row sums them
-_COOP_TOTALS = ("members", "workers", "member_workers", "managers", "managers_ps", "managers_cp", "charter_capital",
-                "revenue", "profit", "ocop")
-_MONEY = ("charter_capital", "revenue", "profit")
+# the cooperative listing's figures (vocab/fields.csv): those its total row sums, the counts, and the money written
+# in the column's unit (a header may say "nghìn đồng"); an average is written as it is
+_COOP_TOTALS = tuple(fields.total_row_fields("cooperative"))
+_COUNTS = tuple(fields.count_fields("cooperative"))
+_MARKS = tuple(fields.mark_fields("cooperative"))
+_MONEY = tuple(f for f in fields.money_fields("cooperative") if f in _COOP_TOTALS)
+# the group listing's columns after its name, its figures and those its total row sums
+_GROUP_COLUMNS = tuple(f.field for f in fields.fields_of("group")
+                       if f.origin == "read" and f.kind != "seq" and f.field != "name")
+_GROUP_FIGURES = tuple(fields.numeric_fields("group"))
+_GROUP_TOTALS = tuple(fields.total_row_fields("group"))
 
 
 @dataclass
@@ -58,7 +66,7 @@ def _money_header(rng: random.Random, base: str, line_factor: float | None) -> t
 
 def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved: bool) -> tuple[list[list[Col]], bool]:
     """Column blocks of the cooperative listing (blocks stay contiguous) and whether the header has two rows."""
-    # fields: the cooperative listing's columns
+    # the layout of the columns (which sit under a shared parent header) is the demo's; the money columns are _MONEY
     grouped = rng.random() < 0.75
     blocks: list[list[Col]] = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in (
         "tax_code", "registered_on", "commune", "sector", "status", "grade", "members")]
@@ -75,19 +83,20 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
         blocks.append([Col("workers", w, parent), Col("member_workers", mw, parent)])
         p = label("coop.managers_parent")
         blocks.append([Col("managers", label("coop.managers_under"), p),
-                       Col("managers_ps", rng.choice(choices("coop.managers_ps_under")), p),
-                       Col("managers_cp", rng.choice(choices("coop.managers_cp_under")), p)])
+                       Col("managers_primary_secondary", rng.choice(choices("coop.managers_primary_secondary_under")),
+                           p),
+                       Col("managers_college_plus", rng.choice(choices("coop.managers_college_plus_under")), p)])
     else:
         blocks.append([Col("workers", rng.choice(choices("coop.workers"))),
                        Col("member_workers", rng.choice(choices("coop.member_workers")))])
         blocks.append([Col("managers", rng.choice(choices("coop.managers"))),
-                       Col("managers_ps", label("coop.managers_ps")),
-                       Col("managers_cp", label("coop.managers_cp"))])
+                       Col("managers_primary_secondary", label("coop.managers_primary_secondary")),
+                       Col("managers_college_plus", label("coop.managers_college_plus"))])
     for fld in _MONEY:
         header, factor = _money_header(rng, rng.choice(choices(f"coop.{fld}")), line_factor)
         blocks.append([Col(fld, header, factor=factor)])
     blocks.append([Col("avg_income", rng.choice(choices("coop.avg_income")))])
-    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop", "hightech", "value_chain")]
+    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop_products", *_MARKS)]
     if rng.random() < 0.2:  # a column may be missing
         optional.pop(rng.randrange(len(optional)))
     blocks += optional
@@ -325,7 +334,7 @@ class ReturnRenderer:
         return sh, rows_of
 
     def _coop_value(self, c: Coop, col: Col, seq: int) -> object:
-        # fields: how each cooperative field is written
+        # how each cooperative field is written
         rng = self.rng
         f = col.field
         if f == "seq":
@@ -346,16 +355,16 @@ class ReturnRenderer:
             return messy_text(rng, rng.choice(keyed("status_text")[c.status]))
         if f == "grade":
             return messy_text(rng, rng.choice(keyed("grade_text")[c.grade])) if c.grade else None
-        if f in ("members", "workers", "member_workers", "managers", "managers_ps", "managers_cp"):
+        if f == "ocop_products":  # written as a plain number, never in words
+            return c.ocop_products
+        if f in _COUNTS:
             return self.num(getattr(c, f))
         if f in _MONEY:
             v = getattr(c, f) * col.factor
             return self.num(round(v) if col.factor != 1 else v)
         if f == "avg_income":
             return self.num(c.avg_income) if c.avg_income else None
-        if f == "ocop":
-            return c.ocop
-        if f in ("hightech", "value_chain"):
+        if f in _MARKS:
             if getattr(c, f):
                 return rng.choice(choices("coop.mark_yes"))
             return label("coop.mark_no") if rng.random() < 0.03 else None
@@ -369,11 +378,10 @@ class ReturnRenderer:
         return None
 
     def group_sheet(self, name: str, groups: list[Group]) -> Sheet:
-        # fields: the group listing's columns
         rng = self.rng
         cols = [Col("seq", rng.choice(choices("group.seq"))), Col("name", rng.choice(choices("group.name")))]
         rest = [Col(f, rng.choice(choices(f"group.{f}")))
-                for f in ("representative", "commune", "sector", "members", "revenue", "avg_income_month")]
+                for f in _GROUP_COLUMNS]
         if rng.random() < 0.3:
             rest.append(Col("_note", rng.choice(choices("group._note"))))
         if rng.random() < 0.3:
@@ -392,7 +400,7 @@ class ReturnRenderer:
         headings = rng.random() < 0.3
         ordered = sorted(groups, key=lambda g: g.sector != "AGRI") if headings else list(groups)
         current = None
-        totals = {"members": 0.0, "revenue": 0.0}
+        totals = {f: 0.0 for f in _GROUP_TOTALS}
         for seq, g in enumerate(ordered, 1):
             if headings and (g.sector == "AGRI") != current:
                 current = g.sector == "AGRI"
@@ -409,12 +417,12 @@ class ReturnRenderer:
                     row.append(_address_text(self.rng, g.commune))
                 elif f == "sector":
                     row.append(messy_text(rng, g.sector_text))
-                elif f in ("members", "revenue", "avg_income_month"):
+                elif f in _GROUP_FIGURES:
                     row.append(self.num(getattr(g, f)))
                 else:
                     row.append(None)
-            totals["members"] += g.members
-            totals["revenue"] += g.revenue
+            for f in _GROUP_TOTALS:
+                totals[f] += getattr(g, f)
             sh.add(row)
             if rng.random() < 0.03:
                 sh.add()

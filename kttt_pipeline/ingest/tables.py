@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from functools import lru_cache
 
+from kttt_pipeline.core.fields import fill_down_fields
 from kttt_pipeline.core.text import clean_text, fold, strip_diacritics
 from kttt_pipeline.core.values import money_factor, parse_number
 from kttt_pipeline.core.vocabulary import (header_key, header_vocabulary, row_labels, sector_lookup, status_lookup,
@@ -594,10 +595,8 @@ def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> s
     return classify(row, table, numeric_fields).kind
 
 
-#: fields whose value a vertical merge repeats for every row of its run (a run of equal sectors, statuses…);
-#: never a count, an amount, a name or a code
-MERGE_FILL_FIELDS = {"sector", "status", "grade", "commune", "registered_on", "dissolved_on", "hightech",
-                     "value_chain", "representative", "entity_type", "tax_office"}
+#: fields whose value a vertical merge repeats for every row of its run (vocab/fields.csv: fill_down)
+MERGE_FILL_FIELDS = fill_down_fields()
 
 
 def data_rows(grid: Grid, table: Table, numeric_fields: set[str] = frozenset()) -> list[list[object]]:

@@ -76,6 +76,7 @@ def grade_class(coops: pd.DataFrame) -> pd.Series:
 
 COOP_NUMBERS = fields.numeric_fields("cooperative")  # vocab/fields.csv
 GROUP_NUMBERS = fields.numeric_fields("group")
+COOP_DATES = fields.date_fields("cooperative")
 
 
 def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +85,7 @@ def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
     for col in COOP_NUMBERS:
         if col in coops:
             coops[col] = pd.to_numeric(coops[col], errors="coerce")
-    for col in ("registered_on", "dissolved_on"):
+    for col in COOP_DATES:
         coops[col] = pd.to_datetime(coops[col], errors="coerce")
     return coops
 
@@ -122,6 +123,11 @@ def _pct(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
 
+def _sums(record_type: str) -> list[tuple[str, str]]:
+    """(indicator, field) of the indicators that are a field summed over the rows counted (vocab/fields.csv)."""
+    return [(code, fld) for (_rt, fld), code in fields.sum_indicators(record_type).items()]
+
+
 def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, float | None]:
     """HTX_* indicators over one unit's (or the province's) reconciled cooperatives (with in_total/is_active)."""
     t = coops[coops["in_total"]]
@@ -149,9 +155,7 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
         n = float((t["sector"] == sector).sum())
         out[f"HTX_SECTOR_{sector}"] = n
         out[f"HTX_SECTOR_{sector}_PCT"] = _pct(n, total)
-    for code, col in [("HTX_MEMBERS", "members"), ("HTX_WORKERS", "workers"), ("HTX_MEMBER_WORKERS", "member_workers"),
-                      ("HTX_MANAGERS", "managers"), ("HTX_MANAGERS_PRIMARY_SECONDARY", "managers_primary_secondary"),
-                      ("HTX_MANAGERS_COLLEGE_PLUS", "managers_college_plus"), ("HTX_CHARTER_CAPITAL", "charter_capital")]:
+    for code, col in _sums("cooperative"):
         out[code] = _sum(t[col])
     out["HTX_AVG_REVENUE"] = _mean(a["revenue"])
     out["HTX_AVG_PROFIT"] = _mean(a["profit"])
@@ -162,9 +166,6 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
     out["HTX_HIGHTECH"] = float(t["hightech"].eq(True).sum())
     out["HTX_IN_CHAINS"] = float(t["value_chain"].eq(True).sum())
     return out
-
-
-_COOP_SUMS = [(code, fld) for (_rt, fld), code in fields.sum_indicators("cooperative").items()]
 
 
 def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[str, dict[str, float | None]]:
@@ -192,7 +193,8 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     terms["HTX_DISSOLVED"] = (c["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)
     for sector in SECTORS:
         terms[f"HTX_SECTOR_{sector}"] = t & (c["sector"] == sector)
-    for code, col in _COOP_SUMS:
+    coop_sums = _sums("cooperative")
+    for code, col in coop_sums:
         terms[code] = _numeric(c[col]).where(t, 0).fillna(0)
     for code, col in [("HTX_AVG_REVENUE", "revenue"), ("HTX_AVG_PROFIT", "profit")]:
         v = _numeric(c[col])
@@ -222,7 +224,7 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
             n = row[f"HTX_SECTOR_{sector}"]
             v[f"HTX_SECTOR_{sector}"] = n
             v[f"HTX_SECTOR_{sector}_PCT"] = _pct(n, total)
-        for code, _col in _COOP_SUMS:
+        for code, _col in coop_sums:
             v[code] = row[code]
         for code in ("HTX_AVG_REVENUE", "HTX_AVG_PROFIT"):
             n = row[f"_{code}_n"]
@@ -241,7 +243,8 @@ def group_indicators(groups: pd.DataFrame) -> dict[str, float | None]:
         n = float((groups["sector"] == sector).sum())
         out[f"THT_SECTOR_{sector}"] = n
         out[f"THT_SECTOR_{sector}_PCT"] = _pct(n, total)
-    out["THT_MEMBERS"] = _sum(groups["members"])
+    for code, col in _sums("group"):
+        out[code] = _sum(groups[col])
     out["THT_AVG_REVENUE"] = _mean(groups["revenue"])
     out["THT_AVG_INCOME_MONTH"] = _weighted(groups["avg_income_month"], groups["members"])
     return out
@@ -255,8 +258,10 @@ def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float 
     terms["THT_TOTAL"] = 1.0
     for sector in THT_SECTORS:
         terms[f"THT_SECTOR_{sector}"] = groups["sector"] == sector
+    group_sums = _sums("group")
+    for code, col in group_sums:
+        terms[code] = _numeric(groups[col]).fillna(0)
     members = _numeric(groups["members"])
-    terms["THT_MEMBERS"] = members.fillna(0)
     revenue = _numeric(groups["revenue"])
     terms["_rev_sum"] = revenue.fillna(0)
     terms["_rev_n"] = revenue.notna()
@@ -272,7 +277,8 @@ def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float 
         for sector in THT_SECTORS:
             o[f"THT_SECTOR_{sector}"] = row[f"THT_SECTOR_{sector}"]
             o[f"THT_SECTOR_{sector}_PCT"] = _pct(row[f"THT_SECTOR_{sector}"], total)
-        o["THT_MEMBERS"] = row["THT_MEMBERS"]
+        for code, _col in group_sums:
+            o[code] = row[code]
         o["THT_AVG_REVENUE"] = row["_rev_sum"] / row["_rev_n"] if row["_rev_n"] else None
         o["THT_AVG_INCOME_MONTH"] = row["_inc_vw"] / row["_inc_w"] if row["_inc_w"] > 0 else None
         out[str(unit)] = o
@@ -280,20 +286,18 @@ def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float 
 
 
 def union_indicators(unions: pd.DataFrame) -> dict[str, float | None]:
-    return {
+    out: dict[str, float | None] = {
         "LHHTX_TOTAL": float(len(unions)),
         "LHHTX_AGRI": float((unions["sector"] == "AGRI").sum()) if len(unions) else 0.0,
-        "LHHTX_MEMBER_HTX": _sum(unions["member_htx"]) if len(unions) else 0.0,
-        "LHHTX_WORKERS": _sum(unions["workers"]) if len(unions) else 0.0,
-        "LHHTX_CHARTER_CAPITAL": _sum(unions["charter_capital"]) if len(unions) else 0.0,
     }
+    for code, col in _sums("union"):
+        out[code] = _sum(unions[col]) if len(unions) else 0.0
+    return out
 
 
 def credit_fund_indicators(funds: pd.DataFrame) -> dict[str, float | None]:
     out: dict[str, float | None] = {"QTDND_TOTAL": float(len(funds))}
-    for code, col in [("QTDND_MEMBERS", "members"), ("QTDND_WORKERS", "workers"), ("QTDND_MANAGERS", "managers"),
-                      ("QTDND_TOTAL_CAPITAL", "total_capital"), ("QTDND_EQUITY", "equity"),
-                      ("QTDND_MOBILISED", "mobilised"), ("QTDND_LOANS", "loans")]:
+    for code, col in _sums("credit_fund"):
         out[code] = _sum(funds[col]) if len(funds) else 0.0
     return out
 
