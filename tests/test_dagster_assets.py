@@ -185,3 +185,15 @@ def test_table_schema_is_built_from_the_model():
     assert "references admin_unit.unit_code" in by_name["unit_code"].constraints.other
     assert any("source_file" in k for k in schema.constraints.other)  # UniqueConstraint(period, source_file)
     assert pd.Series([c.type for c in schema.columns]).str.len().min() > 0
+
+
+def test_the_definitions_use_no_preview_feature_of_dagster():
+    """The quality gate must not rest on a preview API (docs/decisions.md): loading the definitions the UI loads
+    emits no PreviewWarning (in a fresh interpreter, as the code server imports them)."""
+    import subprocess
+    import sys
+
+    code = ("import warnings, dagster as dg; warnings.simplefilter('error', dg.PreviewWarning); "
+            "import kttt_pipeline.orchestration.definitions as d; d.defs.get_repository_def().asset_graph")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
