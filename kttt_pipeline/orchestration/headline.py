@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kttt_pipeline.core.numfmt import format_vn
 from kttt_pipeline.reconcile.period import PeriodResult
 
 HEADLINE = [
@@ -11,17 +12,9 @@ HEADLINE = [
 ]
 
 
-def vn_number(value: float | None, decimals: int = 0) -> str:
-    """1234.5 → '1.234,5' (Vietnamese grouping and decimal comma)."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-
-
 def headline_rows(result: PeriodResult) -> list[tuple[str, str]]:
     province = result.admin_unit[result.admin_unit["level"] == "province"]["unit_code"].iloc[0]
-    return [(label, vn_number(result.indicator(province, code))) for code, label in HEADLINE]
+    return [(label, format_vn(result.indicator(province, code))) for code, label in HEADLINE]
 
 
 def headline_markdown(result: PeriodResult) -> str:
