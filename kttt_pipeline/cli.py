@@ -46,18 +46,10 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_materialize(args: argparse.Namespace) -> int:
-    import warnings
-
     import dagster as dg
 
-    if not args.verbose:
-        # partitioned asset checks are a Dagster preview feature; the warning is for developers, not the console
-        warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-
-    from kttt_pipeline.orchestration.assets import ALL_ASSETS
-    from kttt_pipeline.orchestration.checks import ALL_CHECKS
-    from kttt_pipeline.orchestration.definitions import make_resources
     from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
     try:
         period = Period.parse(args.period or _default_period())
@@ -74,74 +66,74 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         print(f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
               file=sys.stderr)
         return 1
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
+    # the job the UI and the schedule run (definitions.py), in process: step outputs stay in memory (the UI's
+    # runs keep Dagster's default file-based IO manager)
+    job = period_job({**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager})
+    result = job.execute_in_process(
         partition_key=period.key,
-        # in process: step outputs stay in memory (the UI's runs keep Dagster's default file-based IO manager)
-        resources={**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager},
         raise_on_error=False,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
         # (errors included: the command prints the reason itself, without Dagster's stack traces)
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
     )
     if not result.success:
-        messages = []
-        for event in result.all_events:
-            if event.is_failure and event.event_specific_data is not None:
-                err = getattr(event.event_specific_data, "error", None)
-                while err is not None and getattr(err, "cause", None) is not None:
-                    err = err.cause  # the step error wraps the real one: say what really went wrong
-                if err is not None:
-                    text = err.message.strip().splitlines()[-1] if err.message else str(err)
-                    if ": " in text and text.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum():
-                        text = text.split(": ", 1)[1]  # "dagster._core…Failure: <reason>" → "<reason>"
-                    if text not in messages:
-                        messages.append(text)
-        checks = failed_check_reasons(result)
-        if checks:  # a blocking check stopped the run: its own description names the unit, figures and rows
-            names = set(checks)
-            messages = [f"{n}: {d}" if d else n for n, d in checks.items()] + [
-                m for m in messages if m not in names and "asset check" not in m]
-        print(f"Lỗi: kỳ {period.key} không công bố được / the period could not be published:", file=sys.stderr)
-        for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
-            print(f"  - {m}", file=sys.stderr)
+        _print_failure(result, period.key)
         return 1
-    reconciled = result.output_for_node("reconciled_period")
-    reports_out = result.output_for_node("published_reports")
-    from kttt_pipeline.orchestration.headline import headline_rows
+    _print_published(result, period.key, warehouse)
+    return 0
 
+
+def _print_failure(result, period: str) -> None:
+    """Why the run published nothing: the failed blocking checks' own descriptions (they name the unit, the
+    figures and the rows), then any other step error's last line (without Dagster's wrappers)."""
+    from kttt_pipeline.orchestration.assets.warehouse import GATE_FAILED
+    from kttt_pipeline.orchestration.results import failed_checks
+
+    checks = failed_checks(result)
+    messages = [f"{name}: {text}" if text else f"{name} ({table})" for table, name, text in checks]
+    for event in result.all_events:
+        if event.is_failure and event.event_specific_data is not None:
+            err = getattr(event.event_specific_data, "error", None)
+            while err is not None and getattr(err, "cause", None) is not None:
+                err = err.cause  # the step error wraps the real one: say what really went wrong
+            if err is not None:
+                text = err.message.strip().splitlines()[-1] if err.message else str(err)
+                if ": " in text and text.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum():
+                    text = text.split(": ", 1)[1]  # "dagster._core…Failure: <reason>" → "<reason>"
+                if checks and GATE_FAILED in text:
+                    continue  # the gate's failure repeats the checks' descriptions printed above
+                if text not in messages:
+                    messages.append(text)
+    print(f"Lỗi: kỳ {period} không công bố được / the period could not be published:", file=sys.stderr)
+    for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
+        print(f"  - {m}", file=sys.stderr)
+
+
+def _print_published(result, period: str, warehouse: str) -> None:
+    from kttt_pipeline.ingest.period import REJECTED_STATUSES
+    from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
+    from kttt_pipeline.orchestration.headline import headline_rows
+    from kttt_pipeline.orchestration.results import materialization, published_documents
+
+    reconciled = result.output_for_node("reconciled_period")
     status = reconciled.period_status.iloc[0]
-    print(f"Kỳ {period.key}: đã công bố / published "
+    print(f"Kỳ {period}: đã công bố / published "
           f"({status['units_present']}/{status['units_expected']} đơn vị báo cáo"
           f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
-    from kttt_pipeline.ingest.period import REJECTED_STATUSES
-
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
     print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
     print(f"Kho dữ liệu (warehouse): {warehouse}")
-    mats = result.asset_materializations_for_node("warehouse_period")
-    stale = mats[0].metadata["stale_reports"].value if mats and "stale_reports" in mats[0].metadata else {}
+    mat = materialization(result, STALE_REPORTS_TABLE)
+    stale = mat.metadata["stale_reports"].value if mat is not None and "stale_reports" in mat.metadata else {}
     for later, periods in (stale or {}).items():
         print(f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
               f"(kttt materialize --period {later}) / stale comparisons")
-    for name, path in reports_out.items():
+    for name, path in published_documents(result).items():
         print(f"Báo cáo (report) {name}: {path}")
-    return 0
-
-
-def failed_check_reasons(result) -> dict[str, str | None]:
-    """check name → description of every failed blocking (ERROR) asset check of a Dagster run."""
-    import dagster as dg
-
-    out: dict[str, str | None] = {}
-    for ev in result.get_asset_check_evaluations():
-        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR:
-            out[ev.check_name] = ev.description
-    return out
 
 
 def _province_or_exit(province: str | None, raw_dir: str | None):

@@ -58,14 +58,37 @@ def test_scan_cursor_debounce_and_change(tmp_path):
     assert [c.period for c in scan(raw, cursor3, time.time() + 300, 120)[0]] == ["2024-Q4"]
 
 
-def test_sensor_uses_its_cursor(tmp_path, monkeypatch):
-    monkeypatch.setenv("KTTT_RAW_DIR", str(tmp_path))
-    _write(tmp_path / "2024-Q3" / "districts" / "a.xlsx", b"one")
-    sensor = defs.get_sensor_def("raw_files_sensor")
+def test_sensor_reads_the_raw_folder_of_the_paths_resource_and_keeps_its_cursor(tmp_path, monkeypatch):
+    from kttt_pipeline.orchestration.resources import KtttPaths
+
+    watched, elsewhere = tmp_path / "watched", tmp_path / "elsewhere"
+    _write(watched / "2024-Q3" / "districts" / "a.xlsx", b"one")
+    _write(elsewhere / "2024-Q4" / "districts" / "b.xlsx", b"two")
+    monkeypatch.setenv("KTTT_RAW_DIR", str(elsewhere))  # the environment is not what the sensor reads
+    sensor = defs.get_repository_def().get_sensor_def("raw_files_sensor")
+    paths = KtttPaths(raw_dir=str(watched))
     with dg.instance_for_test() as instance:
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def())
+        ctx = dg.build_sensor_context(instance=instance, cursor=None, resources={"paths": paths},
+                                      repository_def=defs.get_repository_def())
         result = sensor.evaluate_tick(ctx)
         assert [r.partition_key for r in result.run_requests] == ["2024-Q3"]
-        ctx2 = dg.build_sensor_context(instance=instance, cursor=result.cursor, repository_def=defs.get_repository_def())
+        ctx2 = dg.build_sensor_context(instance=instance, cursor=result.cursor, resources={"paths": paths},
+                                       repository_def=defs.get_repository_def())
         again = sensor.evaluate_tick(ctx2)
         assert again.run_requests == [] and again.skip_message
+
+
+def test_the_loaded_sensor_watches_the_configured_raw_folder(tmp_path, monkeypatch):
+    """The definitions the UI loads give the sensor the paths resource configured from KTTT_RAW_DIR (the code
+    server hands a sensor its repository's top-level resources, as here)."""
+    from kttt_pipeline.orchestration.definitions import build_definitions, make_resources
+
+    _write(tmp_path / "2025-Q1" / "units" / "a.xlsx", b"one")
+    monkeypatch.setenv("KTTT_RAW_DIR", str(tmp_path))
+    loaded = build_definitions(make_resources())
+    with dg.instance_for_test() as instance:
+        repo = loaded.get_repository_def()
+        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=repo,
+                                      resources=repo.get_top_level_resources())
+        result = repo.get_sensor_def("raw_files_sensor").evaluate_tick(ctx)
+        assert [r.partition_key for r in result.run_requests] == ["2025-Q1"]

@@ -15,8 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kttt_pipeline.orchestration.assets import raw_return_files, reconciled_period, staged_returns
-from kttt_pipeline.orchestration.definitions import make_resources
+from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
 from .small_period import PERIOD, make_small_period
 
@@ -57,15 +56,20 @@ def test_example_instance_stores_runs_on_postgres(tmp_path, monkeypatch, dagster
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
         raw = make_small_period(tmp_path / "raw")
-        result = dg.materialize([raw_return_files, staged_returns, reconciled_period], partition_key=PERIOD,
-                                instance=instance,
-                                resources=make_resources(str(raw), f"sqlite:///{tmp_path}/w.db", str(tmp_path)))
+        # the job the UI launches: every stage, one asset per warehouse table
+        job = period_job(make_resources(str(raw), f"sqlite:///{tmp_path}/w.db", str(tmp_path / "reports")))
+        result = job.execute_in_process(partition_key=PERIOD, instance=instance)
         assert result.success
         runs = instance.get_runs()
         assert [r.run_id for r in runs] == [result.run_id]
         assert runs[0].tags.get("dagster/partition") == PERIOD
-        mat = instance.get_latest_materialization_event(dg.AssetKey("reconciled_period"))
-        assert mat is not None and mat.run_id == result.run_id
+        for asset in ("reconciled_period", "rpt_indicator", "dq_issue", "published_reports"):
+            mat = instance.get_latest_materialization_event(dg.AssetKey(asset))
+            assert mat is not None and mat.run_id == result.run_id, asset
+        # the check results are stored too, on the table they check
+        record = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            [dg.AssetCheckKey(dg.AssetKey("rpt_indicator"), "status_identity")])
+        assert record[dg.AssetCheckKey(dg.AssetKey("rpt_indicator"), "status_identity")].run_id == result.run_id
     finally:
         instance.dispose()
 

@@ -16,9 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.orchestration.assets import ALL_ASSETS
-from kttt_pipeline.orchestration.checks import ALL_CHECKS
-from kttt_pipeline.orchestration.definitions import make_resources
+from kttt_pipeline.orchestration.definitions import make_resources, period_job
+from kttt_pipeline.orchestration.results import materialization, published_documents
 from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
@@ -29,8 +28,8 @@ DEMO_PERIOD = "2025-Q1"
 
 
 def _run(raw: Path, url: str, reports: Path, period: str) -> dg.ExecuteInProcessResult:
-    result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], partition_key=period,
-                            resources=make_resources(str(raw), url, str(reports)), raise_on_error=False)
+    result = period_job(make_resources(str(raw), url, str(reports))).execute_in_process(
+        partition_key=period, raise_on_error=False)
     failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures
     return result
@@ -70,12 +69,13 @@ def test_demo_period_through_every_asset_on_sqlite(tmp_path):
     url = f"sqlite:///{tmp_path / 'kttt.db'}"
     result = _run(tmp_path / "raw", url, tmp_path / "reports", DEMO_PERIOD)
 
-    checks = {e.asset_check_key.name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks["warehouse_expectations"] and checks["status_identity"] and checks["staging_schemas"]
+    checks = {(e.asset_key.to_user_string(), e.check_name): e.passed for e in result.get_asset_check_evaluations()}
+    assert checks[("rpt_indicator", "warehouse_expectations")] and checks[("rpt_indicator", "status_identity")]
+    assert checks[("stg_cooperative", "staging_schema")]
     want = summary.expected["22"]["HTX_TOTAL"]
     assert _indicator(url, DEMO_PERIOD, "22", "HTX_TOTAL") == want
 
-    reports = result.output_for_node("published_reports")
+    reports = published_documents(result)
     assert all(Path(p).is_file() for p in reports.values())
     assert Path(reports["appendix"]).parent == tmp_path / "reports" / DEMO_PERIOD
     # the figures sheet of the appendix shows the warehouse's total
@@ -83,8 +83,8 @@ def test_demo_period_through_every_asset_on_sqlite(tmp_path):
     assert want in [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))]
     assert (tmp_path / "reports" / DEMO_PERIOD / "data_docs" / "index.html").is_file()
 
-    mats = result.asset_materializations_for_node("warehouse_period")
-    assert mats and mats[0].metadata["rows_rpt_indicator"].value == _counts(url, DEMO_PERIOD)["rpt_indicator"]
+    mat = materialization(result, "rpt_indicator")
+    assert mat and mat.metadata["dagster/row_count"].value == _counts(url, DEMO_PERIOD)["rpt_indicator"]
 
 
 @needs_specimen
@@ -128,10 +128,7 @@ def test_backfill_of_several_quarters_in_one_instance(tmp_path):
     for i, q in enumerate(quarters):
         want[q] = write_demo_period(raw, q, seed=100 + i).expected["22"]["HTX_TOTAL"]
     url = f"sqlite:///{tmp_path / 'kttt.db'}"
-    defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
-                          jobs=[dg.define_asset_job("kttt_period_job", selection=dg.AssetSelection.all())],
-                          resources=make_resources(str(raw), url, str(tmp_path / "reports")))
-    job = defs.resolve_job_def("kttt_period_job")
+    job = period_job(make_resources(str(raw), url, str(tmp_path / "reports")))
     with dg.instance_for_test() as instance:
         for q in quarters:
             assert job.execute_in_process(partition_key=q, instance=instance).success

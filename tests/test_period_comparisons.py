@@ -418,10 +418,8 @@ def test_dagster_reconciles_against_the_warehouse_and_flags_stale_reports(tmp_pa
     """materialize(): the reconciled asset reads the previous quarter from the warehouse resource; re-running an
     earlier quarter with other figures lists the later published period as stale in the warehouse asset's
     metadata."""
-    import dagster as dg
-
-    from kttt_pipeline.orchestration.assets import ALL_ASSETS
-    from kttt_pipeline.orchestration.definitions import make_resources
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
+    from kttt_pipeline.orchestration.results import materialization
 
     raw = tmp_path / "raw"
     write_demo_period(raw, CUR, units=2, rows_per_unit=4)
@@ -429,20 +427,20 @@ def test_dagster_reconciles_against_the_warehouse_and_flags_stale_reports(tmp_pa
     resources = make_resources(str(raw), f"sqlite:///{tmp_path}/w.db", str(tmp_path / "reports"))
 
     def run(period: str):
-        result = dg.materialize(ALL_ASSETS, partition_key=period, resources=resources)
+        result = period_job(resources).execute_in_process(partition_key=period)
         assert result.success
         return result
 
     run(PREV)
     cur = run(CUR)
-    assert cur.asset_materializations_for_node("reconciled_period")[0].metadata["compared_with"].value == PREV
-    assert PREV in cur.asset_materializations_for_node("published_reports")[0].metadata["compared_with"].value
+    assert materialization(cur, "reconciled_period").metadata["compared_with"].value == PREV
+    assert PREV in materialization(cur, "published_reports").metadata["compared_with"].value
     again = run(PREV)  # the same returns: the later report is not stale
-    assert again.asset_materializations_for_node("warehouse_period")[0].metadata["stale_reports"].value == {}
+    assert materialization(again, "rpt_indicator").metadata["stale_reports"].value == {}
     coops = again.output_for_node("reconciled_period").cooperative
     code = next(c for c in coops[coops["in_total"].astype(bool)]["tax_code"].dropna()
                 if len(_rows_with_code(raw / PREV / "districts", str(c))) == 1)
     _clear_rows(_rows_with_code(raw / PREV / "districts", str(code)))
     changed = run(PREV)
-    meta = changed.asset_materializations_for_node("warehouse_period")[0].metadata
+    meta = materialization(changed, "rpt_indicator").metadata
     assert meta["stale_reports"].value == {CUR: [PREV]} and meta["stale_report_periods"].value == 1

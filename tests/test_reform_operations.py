@@ -18,16 +18,15 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
 from kttt_pipeline.core.admin_units import load_admin_units, province_of, reporting_units
-from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import closed_quarter
-from kttt_pipeline.orchestration.checks import ALL_CHECKS
-from kttt_pipeline.orchestration.definitions import defs, make_resources
+from kttt_pipeline.orchestration.definitions import defs, make_resources, period_job
 from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.orchestration.partitions import quarter_keys
 from kttt_pipeline.core.periods import Period, last_closed_quarter, quarters_between
 from kttt_pipeline.publish.warehouse_reader import name_sort_key, unit_kinds
 from kttt_pipeline.publish.appendix import SHEET_UNITS, UNIT_COLUMNS
 from kttt_pipeline.orchestration.raw_watch import scan
+from kttt_pipeline.orchestration.resources import KtttPaths
 
 
 # ---- the last closed quarter, the partitions ----------------------------------------------------------------
@@ -74,17 +73,17 @@ def _write(path: Path, content: bytes, age_seconds: float = 600):
     os.utime(path, (t, t))
 
 
-def test_sensor_sees_communes_and_units_folders(tmp_path, monkeypatch):
+def test_sensor_sees_communes_and_units_folders(tmp_path):
     _write(tmp_path / "2025-Q3" / "communes" / "a.xlsx", b"one")
     _write(tmp_path / "2026-Q1" / "units" / "b.xlsx", b"two")
     changes, cursor = scan(tmp_path, None, time.time(), 120)
     assert [c.period for c in changes] == ["2025-Q3", "2026-Q1"]
     _write(tmp_path / "2025-Q3" / "communes" / "a.xlsx", b"changed")
     assert [c.period for c in scan(tmp_path, cursor, time.time() + 300, 120)[0]] == ["2025-Q3"]
-    monkeypatch.setenv("KTTT_RAW_DIR", str(tmp_path))
-    sensor = defs.get_sensor_def("raw_files_sensor")
+    sensor = defs.get_repository_def().get_sensor_def("raw_files_sensor")
     with dg.instance_for_test() as instance:
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def())
+        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def(),
+                                      resources={"paths": KtttPaths(raw_dir=str(tmp_path))})
         assert [r.partition_key for r in sensor.evaluate_tick(ctx).run_requests] == ["2025-Q3", "2026-Q1"]
 
 
@@ -96,10 +95,7 @@ def across_the_reform(tmp_path_factory):
     raw = base / "raw"
     summaries = {q: write_demo_period(raw, q, seed=31, province="22") for q in ("2025-Q2", "2025-Q3")}
     url = f"sqlite:///{base / 'kttt.db'}"
-    job_defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS,
-                              jobs=[dg.define_asset_job("kttt_period_job", selection=dg.AssetSelection.all())],
-                              resources=make_resources(str(raw), url, str(base / "reports")))
-    job = job_defs.resolve_job_def("kttt_period_job")
+    job = period_job(make_resources(str(raw), url, str(base / "reports")))
     with dg.instance_for_test() as instance:
         ok = {q: job.execute_in_process(partition_key=q, instance=instance, raise_on_error=False).success
               for q in summaries}

@@ -9,13 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dagster as dg
 import pytest
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.orchestration.assets import ALL_ASSETS
-from kttt_pipeline.orchestration.checks import ALL_CHECKS
-from kttt_pipeline.orchestration.definitions import make_resources
+from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.reconcile.restate import restated_indicator_codes
 
 from .reform_periods import COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, make_commune_period, \
@@ -25,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 def _materialize(raw: Path, url: str, reports: Path, period: str, province: str | None = None):
-    result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], partition_key=period,
-                            resources=make_resources(str(raw), url, str(reports), province), raise_on_error=False)
+    result = period_job(make_resources(str(raw), url, str(reports), province)).execute_in_process(
+        partition_key=period, raise_on_error=False)
     failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures
     return result

@@ -165,18 +165,13 @@ def test_a_blocked_run_says_which_unit_figures_and_rows_in_the_cli_and_the_check
 
 def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(messy_rows_period, status_rule_switched_off,
                                                                     tmp_path):
-    import dagster as dg
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
-    from kttt_pipeline.orchestration.assets import ALL_ASSETS
-    from kttt_pipeline.orchestration.checks import RECONCILIATION_CHECKS
-    from kttt_pipeline.orchestration.definitions import make_resources
-
-    assets = [a for a in ALL_ASSETS if a.key.to_user_string() in ("raw_return_files", "staged_returns",
-                                                                  "reconciled_period")]
-    result = dg.materialize([*assets, *RECONCILIATION_CHECKS], partition_key=sp.PERIOD, raise_on_error=False,
-                            resources={**make_resources(str(messy_rows_period), f"sqlite:///{tmp_path / 'w.db'}",
-                                                        str(tmp_path / "r")), "io_manager": dg.mem_io_manager})
+    result = period_job(make_resources(str(messy_rows_period), f"sqlite:///{tmp_path / 'w.db'}",
+                                       str(tmp_path / "r"))).execute_in_process(partition_key=sp.PERIOD,
+                                                                                raise_on_error=False)
     ev = next(e for e in result.get_asset_check_evaluations() if e.check_name == "status_identity")
+    assert ev.asset_key.to_user_string() == "rpt_indicator"
     assert not ev.passed
     md = ev.metadata["identity"].value
     assert "| 193 Thành phố Hạ Long | 6 | 3 | 0 | 1 | 0 | 0 | 4 | 2 |" in md and "| Danh sách HTX | 12 |" in md

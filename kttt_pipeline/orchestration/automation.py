@@ -5,9 +5,9 @@ import time
 
 import dagster as dg
 
-from kttt_pipeline.core import config
 from kttt_pipeline.core.periods import Period, last_closed_quarter
 from kttt_pipeline.orchestration.raw_watch import scan
+from kttt_pipeline.orchestration.resources import KtttPaths
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 # returns are due by the 15th of the month after the quarter; run on the 20th at 06:00 local time
@@ -34,10 +34,12 @@ def build_schedule(job) -> dg.ScheduleDefinition:
 
 def build_sensor(job) -> dg.SensorDefinition:
     @dg.sensor(job=job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.STOPPED,
-               description="Starts a run for a period when its files under KTTT_RAW_DIR change (sha256 digests in "
-                           f"the cursor; settled for {DEBOUNCE_SECONDS} s; one run per change via run_key).")
-    def raw_files_sensor(context: dg.SensorEvaluationContext):
-        changes, cursor = scan(config.raw_dir_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
+               description="Starts a run for a period when its files under the raw folder of the paths resource "
+                           "change (sha256 digests in the cursor; settled for "
+                           f"{DEBOUNCE_SECONDS} s; one run per change via run_key).")
+    def raw_files_sensor(context: dg.SensorEvaluationContext, paths: KtttPaths):
+        # the same raw folder as the runs it starts read (the resource), not a second reading of the environment
+        changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
         requests = [dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
                     for c in changes if _valid(c.period)]
         context.update_cursor(cursor)

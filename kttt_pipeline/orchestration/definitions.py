@@ -1,4 +1,9 @@
-"""The one Dagster ``Definitions`` of kttt: assets, checks, jobs and resources configured once."""
+"""The one Dagster ``Definitions`` of kttt: assets (one per warehouse table), their checks, the period job, the
+schedule and the sensor, with the resources configured once.
+
+``defs`` is what the UI loads (workspace.yaml); ``kttt materialize`` and the tests run the same
+``kttt_period_job`` through :func:`period_job`, with their own resources.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import dagster as dg
 from kttt_pipeline.core import config
 from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
-from kttt_pipeline.orchestration.checks import ALL_CHECKS
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
-period_job = dg.define_asset_job(
-    "kttt_period_job",
+JOB_NAME = "kttt_period_job"
+
+period_job_def = dg.define_asset_job(
+    JOB_NAME,
     selection=dg.AssetSelection.all(),
-    description="Raw returns → staging → reconciled → warehouse → reports for one quarter.",
+    description="Raw returns → staging → reconciled → warehouse tables (checked, one transaction) → reports for "
+                "one quarter.",
 )
 
 
@@ -26,11 +33,20 @@ def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None,
     }
 
 
-defs = dg.Definitions(
-    assets=ALL_ASSETS,
-    asset_checks=ALL_CHECKS,
-    jobs=[period_job],
-    schedules=[build_schedule(period_job)],
-    sensors=[build_sensor(period_job)],
-    resources=make_resources(),
-)
+def build_definitions(resources: dict) -> dg.Definitions:
+    """The project's definitions bound to ``resources`` (:func:`make_resources`, maybe an ``io_manager``)."""
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        jobs=[period_job_def],
+        schedules=[build_schedule(period_job_def)],
+        sensors=[build_sensor(period_job_def)],
+        resources=resources,
+    )
+
+
+def period_job(resources: dict | None = None) -> dg.JobDefinition:
+    """``kttt_period_job`` resolved with ``resources`` (default: from the environment, as the UI has it)."""
+    return build_definitions(make_resources() if resources is None else resources).resolve_job_def(JOB_NAME)
+
+
+defs = build_definitions(make_resources())

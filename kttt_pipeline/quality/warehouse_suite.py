@@ -40,6 +40,11 @@ def indicator_codes() -> list[str]:
     return codes
 
 
+#: the tables the suite validates, in :func:`expectations`' order (known without importing GX: the Dagster
+#: checks sit on these tables; tests/test_dagster_assets.py holds the two equal)
+SUITE_TABLES: tuple[str, ...] = ("rpt_indicator", "dq_issue", "load_audit", "cooperative")
+
+
 def expectations() -> dict[str, list]:
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column

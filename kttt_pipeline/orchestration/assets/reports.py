@@ -1,4 +1,4 @@
-"""Stage 4: the published documents, built from the warehouse (never from raw files)."""
+"""Stage 4: the published documents, built from the warehouse tables (never from raw files)."""
 
 
 import json
@@ -7,6 +7,10 @@ import dagster as dg
 
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
+from kttt_pipeline.publish.warehouse_reader import TABLES as TABLES_READ
+
+#: metadata entry of the materialization: {document name: path} (orchestration/results.published_documents)
+DOCUMENTS = "documents"
 
 
 @dg.asset(
@@ -14,16 +18,16 @@ from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
     group_name="reports",
     kinds={"excel", "markdown", "matplotlib"},
     owners=["team:kttt-data"],
-    deps=["warehouse_period"],
+    deps=list(TABLES_READ),  # the warehouse tables the documents read (publish/warehouse_reader.py)
     description="Appendix workbook (Phụ biểu), the Vietnamese figures paragraph of Part One §1.1, charts and "
                 "the findings list for the signer, under KTTT_REPORTS_DIR/<period>/.",
 )
-def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dict:
+def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dg.MaterializeResult:
     from kttt_pipeline.publish.report import publish_period
 
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path())
-    paths_str = {k: str(v) for k, v in outputs.items()}
-    metadata: dict = {k: dg.MetadataValue.path(v) for k, v in paths_str.items()}
+    metadata: dict = {DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
+                      **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()}}
     if "paragraph_md" in outputs:
         # the figures paragraph as the signer will read it, previewed in the UI
         metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))
@@ -34,5 +38,4 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
     docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))
-    context.add_output_metadata(metadata)
-    return paths_str
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,40 +1,115 @@
-"""Stage 3: the period loaded into the warehouse in one transaction (replacing exactly that period)."""
+"""Stage 3: the period loaded into the warehouse in one transaction, one Dagster asset per warehouse table.
+
+The tables are those of :data:`kttt_pipeline.warehouse.models.ALL_TABLES` (a table added there becomes an asset
+here); each asset's column schema comes from its SQLAlchemy model, its row count from the load. The one step
+(``warehouse_period``) first runs the checks on the reconciled frames (status identity on ``rpt_indicator``,
+staging schemas on the ``stg_*`` tables, completeness on ``period_status``), loads the period in ONE transaction
+only when no blocking check failed, then runs the Great Expectations suite on the loaded tables. A failed blocking
+check fails the step itself, so that nothing downstream (the reports) runs (docs/decisions.md, "The quality gate").
+"""
 
 
 import dagster as dg
+from sqlalchemy import Table
 
+from kttt_pipeline.orchestration.checks import TABLE_CHECK_SPECS
+from kttt_pipeline.orchestration.checks.reconciliation import frame_check_results
+from kttt_pipeline.orchestration.checks.warehouse_quality import suite_check_results
 from kttt_pipeline.orchestration.partitions import period_partitions
-from kttt_pipeline.reconcile.period import PeriodResult
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
+from kttt_pipeline.reconcile.period import PeriodResult
+from kttt_pipeline.warehouse.models import ALL_TABLES, Base
+
+#: the warehouse tables, one asset each (the models' list: kept once)
+WAREHOUSE_TABLES: tuple[str, ...] = ALL_TABLES
+#: the asset whose materialization carries the load's own metadata (stale reports, warehouse URL)
+STALE_REPORTS_TABLE = "rpt_indicator"
+#: the words of the step failure a failed blocking check raises (the CLI prints the checks themselves instead)
+GATE_FAILED = "kiểm tra chặn không đạt"
 
 
-@dg.asset(
+def table_schema(table: Table) -> dg.TableSchema:
+    """The Dagster column schema of a warehouse table, from its SQLAlchemy model (types, comments, keys)."""
+    columns = [dg.TableColumn(
+        name=c.name, type=str(c.type), description=c.comment,
+        constraints=dg.TableColumnConstraints(
+            nullable=bool(c.nullable), unique=bool(c.unique) or (c.primary_key and len(table.primary_key) == 1),
+            other=[f"references {fk.target_fullname}" for fk in c.foreign_keys]))
+        for c in table.columns]
+    keys = [f"primary key ({', '.join(c.name for c in table.primary_key)})"] if len(table.primary_key) > 1 else []
+    keys += [f"unique ({', '.join(c.name for c in u.columns)})" for u in table.constraints
+             if type(u).__name__ == "UniqueConstraint"]
+    return dg.TableSchema(columns=columns, constraints=dg.TableConstraints(other=keys) if keys else None)
+
+
+def table_metadata(name: str, row_count: int | None = None) -> dict:
+    """The standard table metadata of one warehouse table asset: its name, column schema and (after a load) the
+    rows written for the period (``dagster/row_count``)."""
+    meta: dict = {"dagster/table_name": name,
+                  "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(Base.metadata.tables[name]))}
+    if row_count is not None:
+        meta["dagster/row_count"] = dg.MetadataValue.int(int(row_count))
+    return meta
+
+
+def _spec(name: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        name, group_name="warehouse", kinds={"sqlite", "postgres", "table"}, owners=["team:kttt-data"],
+        deps=["reconciled_period"], partitions_def=period_partitions,
+        description=Base.metadata.tables[name].comment, metadata=table_metadata(name))
+
+
+@dg.multi_asset(
+    name="warehouse_period",
+    specs=[_spec(name) for name in WAREHOUSE_TABLES],
+    check_specs=TABLE_CHECK_SPECS,
     partitions_def=period_partitions,
-    group_name="warehouse",
-    kinds={"sqlite", "postgres", "sql"},
-    owners=["team:kttt-data"],
-    description="The period's rows in the analysts' warehouse (rpt_indicator, dq_issue, load_audit, "
-                "dimensions and facts). Re-materialising replaces exactly this period; later periods already "
-                "published whose comparisons read it are listed as stale (metadata stale_reports).",
+    can_subset=False,  # one transaction writes every table of the period
+    description="The period's rows in the analysts' warehouse, one transaction per period: re-materialising "
+                "replaces exactly this period; later periods already published whose comparisons read it are "
+                "listed as stale (metadata stale_reports on rpt_indicator).",
 )
 def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: PeriodResult, warehouse: Warehouse,
-                     paths: KtttPaths) -> dict:
+                     paths: KtttPaths):
     from kttt_pipeline.publish.report import stale_reports
     from kttt_pipeline.warehouse.load import load_period
 
+    period = context.partition_key
+    before = frame_check_results(reconciled_period)
+    yield from before
+    _stop_on_failure(period, before, "nothing was loaded")
+
     engine = warehouse.engine()
-    counts = load_period(engine, context.partition_key, reconciled_period)
+    counts = load_period(engine, period, reconciled_period)
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
-    stale = stale_reports(engine, paths.reports_path(), changed=context.partition_key)
+    stale = stale_reports(engine, paths.reports_path(), changed=period)
     for later, periods in stale.items():
         context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
                             f"published: re-materialise published_reports for {later}")
-    context.add_output_metadata({
-        "warehouse": engine.url.render_as_string(hide_password=True),
-        "rows_by_table": dg.MetadataValue.json({k: int(v) for k, v in counts.items()}),
-        # one number per table, so the UI can plot them across partitions
-        **{f"rows_{k}": dg.MetadataValue.int(int(v)) for k, v in counts.items()},
-        "stale_reports": dg.MetadataValue.json(stale),
-        "stale_report_periods": dg.MetadataValue.int(len(stale)),
-    })
-    return {k: int(v) for k, v in counts.items()}
+    url = engine.url.render_as_string(hide_password=True)
+    for name in WAREHOUSE_TABLES:
+        meta = {**table_metadata(name, counts.get(name, 0)), "warehouse": url}
+        if name == STALE_REPORTS_TABLE:
+            meta |= {"stale_reports": dg.MetadataValue.json(stale),
+                     "stale_report_periods": dg.MetadataValue.int(len(stale))}
+        yield dg.MaterializeResult(asset_key=name, metadata=meta)
+
+    after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs")
+    yield from after
+    _stop_on_failure(period, after, "the period is loaded, the reports are not published")
+
+
+def _stop_on_failure(period: str, results: list[dg.AssetCheckResult], consequence: str) -> None:
+    """Fail the step when a blocking check failed (ERROR): the gate does not rest on Dagster's preview blocking
+    of partitioned checks (docs/decisions.md). The message is each failed check's own description."""
+    blocking = {(s.asset_key, s.name) for s in TABLE_CHECK_SPECS if s.blocking}
+    failed = [r for r in results if not r.passed and r.severity == dg.AssetCheckSeverity.ERROR
+              and (r.asset_key, r.check_name) in blocking]
+    if not failed:
+        return
+    lines = [f"{r.check_name} ({r.asset_key.to_user_string()}): {r.description or 'không đạt (failed)'}"
+             for r in failed]
+    raise dg.Failure(
+        description=f"Kỳ {period}: {GATE_FAILED} ({consequence}) — " + " | ".join(lines),
+        metadata={"failed_checks": dg.MetadataValue.json(
+            [f"{r.asset_key.to_user_string()}:{r.check_name}" for r in failed])})

@@ -1,58 +1,74 @@
-"""Checks on the reconciled period: the identities of indicators.csv and completeness (§7.7)."""
+"""Checks on the reconciled frames, each on the warehouse table it checks, evaluated by the warehouse step before
+it writes anything: the status identities of indicators.csv on ``rpt_indicator``, the pandera schema of each
+staging table on that ``stg_*`` table, and completeness (§7.7) on ``period_status``.
+
+The logic is in plain functions (:mod:`kttt_pipeline.reconcile.identities`); this module only turns their
+answers into Dagster check results.
+"""
+
+from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
 
+from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.orchestration.headline import frame_markdown
-from kttt_pipeline.orchestration.partitions import period_partitions
-from kttt_pipeline.reconcile.period import PeriodResult
 from kttt_pipeline.reconcile.identities import (breaks_description_vi, breaks_markdown, identity_breaks,
                                                 schema_failures, schema_failures_text_vi)
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
+from kttt_pipeline.reconcile.period import PeriodResult
+
+STATUS_IDENTITY = dg.AssetCheckSpec(
+    "status_identity", asset="rpt_indicator", blocking=True,
+    description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and HTX_INACTIVE = TOTAL - ACTIVE, "
+                "and the sector × status breakdown (rpt_breakdown) adds up to the sector and status indicators, "
+                "for the province and every unit; checked on the reconciled rows before the load (a break loads "
+                "nothing and publishes nothing).")
+PERIOD_COMPLETE = dg.AssetCheckSpec(
+    "period_complete", asset="period_status", blocking=False,
+    description="Every reporting unit in force for the period sent a return (§7.7); a missing unit marks the "
+                "province totals incomplete (a warning: the period is still published).")
+STAGING_SCHEMA = {
+    table: dg.AssetCheckSpec(
+        "staging_schema", asset=table, blocking=True,
+        description=f"pandera schema of {table} (types, value sets, tax-code shape); checked before the load.")
+    for table in STAGING_SCHEMAS}
+
+FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.values(), PERIOD_COMPLETE]
 
 
-@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
-                description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and "
-                            "HTX_INACTIVE = TOTAL - ACTIVE, and the sector × status breakdown (rpt_breakdown) "
-                            "adds up to the sector and status indicators, for the province and every unit.")
-def status_identity(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    r = reconciled_period
+def status_identity(r: PeriodResult) -> dg.AssetCheckResult:
     breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative, r.rpt_breakdown)
     return dg.AssetCheckResult(
+        asset_key=STATUS_IDENTITY.asset_key, check_name=STATUS_IDENTITY.name,
         passed=not breaks, description=breaks_description_vi(breaks),
         metadata={"units_broken": dg.MetadataValue.json([b.unit_code for b in breaks]),
                   "identity": dg.MetadataValue.md(breaks_markdown(breaks)),
                   "rows": dg.MetadataValue.json([row for b in breaks for row in b.rows])})
 
 
-@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=False,
-                description="Every reporting unit in force for the period sent a return (§7.7); a missing unit "
-                            "marks the province totals incomplete.")
-def period_complete(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    st = reconciled_period.period_status.iloc[0]
+def period_complete(r: PeriodResult) -> dg.AssetCheckResult:
+    st = r.period_status.iloc[0]
     return dg.AssetCheckResult(
+        asset_key=PERIOD_COMPLETE.asset_key, check_name=PERIOD_COMPLETE.name,
         passed=bool(st["is_complete"]), severity=dg.AssetCheckSeverity.WARN,
         metadata={"units_missing": st["units_missing"] or "", "units_present": int(st["units_present"]),
                   "units_expected": int(st["units_expected"])})
 
 
-@dg.asset_check(asset="reconciled_period", partitions_def=period_partitions, blocking=True,
-                description="pandera schemas of the staging tables (types, value sets, tax-code shape).")
-def staging_schemas(reconciled_period: PeriodResult) -> dg.AssetCheckResult:
-    failures = []
-    for name, schema in STAGING_SCHEMAS.items():
-        frame = getattr(reconciled_period, name)
-        if frame.empty:
-            continue  # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
-        failures += schema_failures(frame, schema, name)
-    errors: dict[str, int] = {}
-    for f in failures:
-        errors[f["table"]] = errors.get(f["table"], 0) + 1
+def staging_schema(r: PeriodResult, table: str) -> dg.AssetCheckResult:
+    frame = getattr(r, table)
+    # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
+    failures = [] if frame.empty else schema_failures(frame, STAGING_SCHEMAS[table], table)
     cases = pd.DataFrame(failures, columns=["table", "column", "check", "value", "unit_code", "source_file", "sheet",
                                             "row_number"])
+    spec = STAGING_SCHEMA[table]
     return dg.AssetCheckResult(
+        asset_key=spec.asset_key, check_name=spec.name,
         passed=not failures, description=schema_failures_text_vi(failures) if failures else None,
-        metadata={"errors": dg.MetadataValue.json(errors), "failure_cases": dg.MetadataValue.md(frame_markdown(cases))})
+        metadata={"rows_checked": len(frame), "errors": len(failures),
+                  "failure_cases": dg.MetadataValue.md(frame_markdown(cases.drop(columns="table")))})
 
 
-RECONCILIATION_CHECKS = [status_identity, period_complete, staging_schemas]
+def frame_check_results(r: PeriodResult) -> list[dg.AssetCheckResult]:
+    """Every check of :data:`FRAME_CHECK_SPECS` on the reconciled period, in that order."""
+    return [status_identity(r), *(staging_schema(r, t) for t in STAGING_SCHEMA), period_complete(r)]

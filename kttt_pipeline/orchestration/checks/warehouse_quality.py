@@ -1,24 +1,32 @@
-"""The Great Expectations suite on the period's warehouse rows, as a blocking check before publishing."""
+"""The Great Expectations suite on the period's warehouse rows: one blocking check on each table it validates,
+evaluated by the warehouse step right after the load (one suite run, one Data Docs site)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import dagster as dg
+from sqlalchemy.engine import Engine
 
-from kttt_pipeline.orchestration.partitions import period_partitions
-from kttt_pipeline.quality.warehouse_suite import failures_text_vi, run_warehouse_suite
-from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
+from kttt_pipeline.quality.warehouse_suite import SUITE_TABLES, failures_text_vi, run_warehouse_suite
+
+SUITE_CHECK_SPECS: list[dg.AssetCheckSpec] = [
+    dg.AssetCheckSpec("warehouse_expectations", asset=table, blocking=True,
+                      description=f"Great Expectations suite on the period's {table} rows, as loaded; Data Docs "
+                                  f"under the reports folder. A failure stops the reports.")
+    for table in SUITE_TABLES]
 
 
-@dg.asset_check(asset="warehouse_period", partitions_def=period_partitions, blocking=True,
-                description="Great Expectations suite on rpt_indicator, dq_issue, load_audit and cooperative for the "
-                            "period; Data Docs under the reports folder. A failure stops the reports.")
-def warehouse_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dg.AssetCheckResult:
-    period = context.partition_key
-    docs = paths.reports_path() / period / "data_docs"
-    result = run_warehouse_suite(warehouse.engine(), period, docs)
-    return dg.AssetCheckResult(
-        passed=result.success, description=failures_text_vi(result.failures) if result.failures else None,
-        metadata={
-            "expectations_evaluated": result.evaluated,
-            "failures": dg.MetadataValue.json(result.failures),
-            "data_docs": dg.MetadataValue.path(str(result.docs_index)) if result.docs_index else "",
-        },
-    )
+def suite_check_results(engine: Engine, period: str, docs_dir: Path) -> list[dg.AssetCheckResult]:
+    """The suite run once on the loaded period; one result per table of :data:`SUITE_CHECK_SPECS`."""
+    result = run_warehouse_suite(engine, period, docs_dir)
+    out = []
+    for spec in SUITE_CHECK_SPECS:
+        table = spec.asset_key.to_user_string()
+        failures = [f for f in result.failures if f["table"] == table]
+        out.append(dg.AssetCheckResult(
+            asset_key=spec.asset_key, check_name=spec.name,
+            passed=not failures, description=failures_text_vi(failures) if failures else None,
+            metadata={"failures": dg.MetadataValue.json(failures),
+                      "data_docs": dg.MetadataValue.path(str(result.docs_index)) if result.docs_index else ""}))
+    return out
