@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/periods.py)
 PERIOD ?=
 
-.PHONY: demo test ui venv clean
+.PHONY: demo test ui venv clean deadcode
 
 $(BIN)/kttt: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -28,6 +28,10 @@ test: venv
 
 ui: venv
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+
+# dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
+deadcode: venv
+	$(BIN)/vulture kttt_pipeline vulture_whitelist.py --min-confidence 60
 
 clean:
 	rm -rf warehouse/*.db warehouse/reports .dagster_home
