@@ -1,13 +1,16 @@
 # kttt: two commands from a fresh clone.
-#   make demo   set up .venv, write a demo period into raw/, run the pipeline, print where the results are
-#   make test   set up .venv (and a throwaway PostgreSQL server) and run the whole test suite
+#   make demo       set up .venv, write a demo period into raw/, run the pipeline, print where the results are
+#   make test       set up .venv (and a throwaway PostgreSQL server) and run the whole test suite (what .ci/run runs)
+# while developing:
+#   make test-fast  the unit tests (tests/unit/): no tool installation, no PostgreSQL, well under 30 s
+#   make deadcode   vulture over the package (vulture_whitelist.py: what frameworks use by name)
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-# PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/periods.py)
+# PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
 
-.PHONY: demo test ui venv clean
+.PHONY: demo test test-fast ui venv clean deadcode
 
 $(BIN)/kttt: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -26,8 +29,17 @@ demo: venv
 test: venv
 	bash scripts/test.sh
 
+# pure functions on small in-memory or tmp_path inputs; the pipeline, warehouse, Dagster runs, CLI, UI, PostgreSQL
+# and the specimens are in tests/integration/ (run by `make test`)
+test-fast: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
 ui: venv
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+
+# dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
+deadcode: venv
+	$(BIN)/vulture kttt_pipeline vulture_whitelist.py --min-confidence 60
 
 clean:
 	rm -rf warehouse/*.db warehouse/reports .dagster_home

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Called by `make test` (and so by .ci/run).
+# Runs the whole test suite, tests/unit and tests/integration (`make test-fast` runs tests/unit alone).
+# Called by `make test` (and so by .ci/run).
 # Starts a throwaway PostgreSQL server for the warehouse tests (see scripts/postgres_server.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -129,3 +131,16 @@ def test_contract_period_publishes_exactly(pid, published):
     mismatches = [line for line in report.splitlines() if line.startswith(("INDICATOR", "FINDING", "RESTATED"))]
     assert status == 0 and not mismatches, f"{len(mismatches)} mismatches with the oracle of {pid}:\n{report}"
     assert report.strip().splitlines()[-1].startswith("0 indicator mismatches, 0 finding mismatches"), report
+
+    # completeness (§7.7), which the testers' compare scripts only print a note about (and never for kttt's columns)
+    exp = json.loads((out / "expected.json").read_text(encoding="utf-8"))
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        status = con.execute("select is_complete, units_missing from period_status where period = ?",
+                             (period,)).fetchone()
+        province_flags = {bool(v) for (v,) in con.execute(
+            "select is_complete from rpt_indicator where period = ? and unit_code = ? and indicator_code = 'HTX_TOTAL'",
+            (period, exp.get("province", "22")))}
+    assert status is not None, f"no period_status row for {period}"
+    assert bool(status[0]) is (not exp["province_incomplete"]), status
+    assert sorted(filter(None, (status[1] or "").split(","))) == sorted(exp["missing_units"]), status
+    assert province_flags == {not exp["province_incomplete"]}, province_flags

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, text
 from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.orchestration.results import materialization, published_documents
 from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
 
@@ -55,6 +57,19 @@ def _query(url: str, sql: str, period: str) -> list[tuple]:
         engine.dispose()
 
 
+def _cell(ws, row_label: str, column_header: str):
+    """The one cell of ``ws`` in the row labelled ``row_label`` (column "Chỉ tiêu") and the column headed
+    ``column_header`` (the header row is the one holding "Chỉ tiêu")."""
+    headers = [row for row in ws.iter_rows() if any(c.value == "Chỉ tiêu" for c in row)]
+    assert len(headers) == 1, f"{ws.title}: {len(headers)} header rows"
+    by_header = {c.value: c.column for c in headers[0] if c.value is not None}
+    assert column_header in by_header, (column_header, list(by_header))
+    label_col, header_row = by_header["Chỉ tiêu"], headers[0][0].row
+    rows = [r for r in range(header_row + 1, ws.max_row + 1) if ws.cell(r, label_col).value == row_label]
+    assert len(rows) == 1, f"{ws.title}: row {row_label!r} found {len(rows)} times"
+    return ws.cell(rows[0], by_header[column_header])
+
+
 def _counts(url: str, period: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
@@ -78,9 +93,17 @@ def test_demo_period_through_every_asset_on_sqlite(tmp_path):
     reports = published_documents(result)
     assert all(Path(p).is_file() for p in reports.values())
     assert Path(reports["appendix"]).parent == tmp_path / "reports" / DEMO_PERIOD
-    # the figures sheet of the appendix shows the warehouse's total
+    # the figures sheet of the appendix (Biểu 01): the cell in each indicator's row, under the column of the
+    # figures to the period's end, is the warehouse's rpt_indicator value
     ws = load_workbook(reports["appendix"]).worksheets[0]
-    assert want in [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))]
+    names = {i.code: i.name_vi for i in indicators()}
+    end = Period.parse(DEMO_PERIOD).end
+    column = f"Thực hiện đến {end.day}/{end.month}/{end.year}"
+    for code in ("HTX_TOTAL", "THT_TOTAL", "HTX_MEMBERS"):
+        value = _indicator(url, DEMO_PERIOD, "22", code)
+        assert value is not None and value > 0, code
+        cell = _cell(ws, names[code], column)
+        assert cell.data_type == "n" and cell.value == pytest.approx(value), (code, cell.coordinate, cell.value)
     assert (tmp_path / "reports" / DEMO_PERIOD / "data_docs" / "index.html").is_file()
 
     mat = materialization(result, "rpt_indicator")

@@ -21,10 +21,12 @@ from kttt_pipeline.warehouse import (FrameMismatch, WarehouseUnavailable, curren
                                      load_period, make_engine, period_row_counts, upgrade)
 from kttt_pipeline.warehouse import dictionary
 from kttt_pipeline.warehouse.migrate import downgrade
+from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
 
+from .specimen import SPECIMEN_RAW, needs_specimen
+
 ROOT = Path(__file__).resolve().parents[1]
-SPECIMEN_RAW = ROOT.parent / "shared" / "specimen" / "raw"
 NaT = pd.NaT
 
 
@@ -511,13 +513,10 @@ def test_dictionary_explains_every_table_and_column_and_is_up_to_date():
 
 @pytest.fixture(scope="module")
 def specimen_result():
-    from kttt_pipeline.run import run_period
-
-    if not SPECIMEN_RAW.is_dir():
-        pytest.skip(f"specimen not found at {SPECIMEN_RAW}")
     return run_period(SPECIMEN_RAW, "2024-Q3")
 
 
+@needs_specimen
 @pytest.mark.specimen
 @pytest.mark.postgres
 def test_specimen_loads_identically_on_sqlite_and_postgres(specimen_result, sqlite_url, postgres_url):
