@@ -89,7 +89,7 @@ hightech  # demo/generator.py _Coop: written column by column through getattr(c,
 value_chain  # demo/generator.py _Coop
 representative  # demo/generator.py _Group: getattr(g, field)
 avg_income_month  # demo/generator.py _Group
-unit_sizes  # demo/generator.py DemoSummary: read by tests/test_demo_data.py
+unit_sizes  # demo/generator.py DemoSummary: read by tests/integration/test_demo_data.py
 
 # ---- attributes set on library objects (openpyxl workbooks/sheets/cells, Great Expectations context config)
 _.creator  # openpyxl workbook properties (demo/generator.py, publish/appendix.py)
@@ -120,6 +120,6 @@ write_appendix  # publish/appendix.py: the engine-level entry points (tests, pub
 write_charts  # publish/charts.py
 render_paragraph  # publish/paragraph.py
 write_paragraph  # publish/paragraph.py
-expected_pages  # publish/appendix.py: the page count a printed appendix must have (tests/test_publish_render.py)
-_.has_tables  # ingest/district_return.py DistrictReturn.has_tables (tests/test_ingest.py)
+expected_pages  # publish/appendix.py: the page count a printed appendix must have (tests/integration/test_publish_render.py)
+_.has_tables  # ingest/district_return.py DistrictReturn.has_tables (tests/unit/test_ingest.py)
 FILE_KINDS  # ingest/period.py: the raw folder kinds (tests)

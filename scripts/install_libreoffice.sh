@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the render test (tests/test_publish_render.py) needs to turn the appendix workbook into a
+# Installs what the render test (tests/integration/test_publish_render.py) needs to turn the appendix workbook into a
 # PDF and look at it: Debian's libreoffice-calc (used headless: soffice --headless --convert-to pdf),
 # poppler-utils (pdfinfo, pdftoppm) and the DejaVu fonts (Vietnamese diacritics).
 # Does nothing when soffice and pdftoppm are already on PATH. Needs root (apt-get); otherwise it says

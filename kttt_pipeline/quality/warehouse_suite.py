@@ -41,7 +41,7 @@ def indicator_codes() -> list[str]:
 
 
 #: the tables the suite validates, in :func:`expectations`' order (known without importing GX: the Dagster
-#: checks sit on these tables; tests/test_dagster_assets.py holds the two equal)
+#: checks sit on these tables; tests/integration/test_dagster_assets.py holds the two equal)
 SUITE_TABLES: tuple[str, ...] = ("rpt_indicator", "dq_issue", "load_audit", "cooperative")
 
 

@@ -14,7 +14,7 @@ that comes from a return (names, tax codes, finding details and values) is writt
 quote prefix, so "=HYPERLINK(…)", "+1", "-x", "@SUM" never become formulas or links; headers are frozen and
 repeated on every printed page; A4 landscape, fitted to the page width. Row heights are set explicitly and the
 sheet is paginated with manual page breaks so that each printed page holds at most one break-segment: the
-number of printed pages of a sheet is its number of row breaks + 1 (``tests/test_publish_render.py``).
+number of printed pages of a sheet is its number of row breaks + 1 (``tests/integration/test_publish_render.py``).
 
 Modules: :mod:`.workbook` (the entry points), one ``sheet_*`` module per sheet, :mod:`.common` (title block,
 notes, sheet names), :mod:`.pagination` (heights, page breaks, print setup), :mod:`.cells` (safe cell writing),

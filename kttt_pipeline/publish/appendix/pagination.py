@@ -1,7 +1,7 @@
 """Sheet geometry: column widths, row heights fitted to wrapped text, headers repeated on every printed page,
 A4 landscape fitted to the page width, and manual page breaks so that each printed page holds at most one
 break-segment: the number of printed pages of a sheet is its number of row breaks + 1
-(``tests/test_publish_render.py``)."""
+(``tests/integration/test_publish_render.py``)."""
 
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ from kttt_pipeline.warehouse.migrate import downgrade
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
 
-from .specimen import SPECIMEN_RAW, needs_specimen
+from ..specimen import SPECIMEN_RAW, needs_specimen
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NaT = pd.NaT
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from kttt_pipeline.run import run_period
 
-from .small_period import PERIOD, make_small_period
-from .workbook_factory import coop_row, coop_sheet, write_workbook
+from ..small_period import PERIOD, make_small_period
+from ..workbook_factory import coop_row, coop_sheet, write_workbook
 
 
 def _hashes(root):

@@ -14,7 +14,7 @@ from kttt_pipeline.ingest.tax_register import parse_tax_status, read_tax_registe
 from kttt_pipeline.ingest.targets import read_targets
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 
-from .workbook_factory import (SheetSpec, coop_row, coop_sheet,
+from ..workbook_factory import (SheetSpec, coop_row, coop_sheet,
                                group_sheet, summary_sheet, write_workbook)
 
 MATCHER = UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3")))

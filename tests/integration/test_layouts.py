@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from kttt_pipeline.run import run_period
 
-from .conftest import strict_tools
-from .return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN,
+from ..conftest import strict_tools
+from ..return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN,
                              TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period, write_return)
 
 ENTITY_FIELDS = ["unit_code", "name", "tax_code", "tax_code_valid", "registered_on", "dissolved_on", "commune",

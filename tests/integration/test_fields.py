@@ -32,7 +32,7 @@ from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.ingest.workbook import read_workbook
 from kttt_pipeline.warehouse.models import Base
 
-from .workbook_factory import (
+from ..workbook_factory import (
     COOP_CHILDREN,
     COOP_PARENTS,
     SheetSpec,

@@ -17,7 +17,7 @@ from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
 from kttt_pipeline.ingest.tables import BLANK, END, ENTITY, HEADING, RowClass
 from kttt_pipeline.ingest.workbook import read_workbook
 
-from . import small_period as sp
+from .. import small_period as sp
 
 
 @pytest.fixture(scope="module")

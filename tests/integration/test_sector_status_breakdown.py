@@ -18,9 +18,9 @@ from kttt_pipeline.reconcile.identities import identity_breaks
 from kttt_pipeline.reconcile.indicators import classify_cooperatives, cooperative_indicators
 from kttt_pipeline.run import run_period
 
-from . import small_period as sp
-from .test_reconcile import coop
-from .workbook_factory import COOP_CHILDREN, COOP_PARENTS, SheetSpec, coop_row, write_workbook
+from .. import small_period as sp
+from ..unit.test_reconcile import coop
+from ..workbook_factory import COOP_CHILDREN, COOP_PARENTS, SheetSpec, coop_row, write_workbook
 
 Q3 = Period.parse(sp.PERIOD)
 #: Biểu 02 part A: column header → indicator its column adds up to

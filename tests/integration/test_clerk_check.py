@@ -14,8 +14,8 @@ from kttt_pipeline.clerk_check import check_file, render_check
 from kttt_pipeline.cli import main
 from kttt_pipeline.run import run_period
 
-from . import small_period as sp
-from .workbook_factory import coop_row, coop_sheet, group_sheet, write_workbook
+from .. import small_period as sp
+from ..workbook_factory import coop_row, coop_sheet, group_sheet, write_workbook
 
 TITLE = [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], ["(Số liệu lũy kế đến 30/9/2024)"]]
 CLEAN = [coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024"),

@@ -6,7 +6,7 @@ import pytest
 
 from kttt_pipeline.run import run_period
 
-from .specimen import SPECIMEN_RAW, expected, needs_specimen
+from ..specimen import SPECIMEN_RAW, expected, needs_specimen
 
 pytestmark = [needs_specimen, pytest.mark.specimen]
 

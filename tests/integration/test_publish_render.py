@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import strict_tools
+from ..conftest import strict_tools
 from openpyxl import load_workbook
 
 from kttt_pipeline.publish.appendix import expected_pages, write_appendix

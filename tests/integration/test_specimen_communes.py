@@ -8,7 +8,7 @@ import pytest
 from kttt_pipeline.run import run_period
 from kttt_pipeline.core.text import fold_name
 
-from .specimen import SPECIMEN_COMMUNES_RAW, expected_communes, needs_specimen_communes
+from ..specimen import SPECIMEN_COMMUNES_RAW, expected_communes, needs_specimen_communes
 
 pytestmark = [needs_specimen_communes, pytest.mark.specimen]
 

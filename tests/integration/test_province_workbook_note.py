@@ -12,7 +12,7 @@ from kttt_pipeline.cli import main
 from kttt_pipeline.run import run_period
 from kttt_pipeline.publish.appendix import FIGURES_NOTE_COL, PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES, SHEET_UNIONS
 
-from . import small_period as sp
+from .. import small_period as sp
 
 
 def _publish(raw, tmp_path):

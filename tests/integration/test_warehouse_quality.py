@@ -6,7 +6,7 @@ from sqlalchemy import create_engine
 from kttt_pipeline.run import run_period
 from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
 
-from .small_period import PERIOD, make_small_period
+from ..small_period import PERIOD, make_small_period
 
 
 @pytest.fixture(scope="module")

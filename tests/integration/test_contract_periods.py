@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import strict_tools
+from ..conftest import strict_tools
 
 pytestmark = pytest.mark.slow
 
-HERE = Path(__file__).parent / "contract_periods"
+HERE = Path(__file__).resolve().parents[1] / "contract_periods"
 KTTT = str(Path(sys.executable).parent / "kttt")
 
 # period id -> (generator, compare module, period, extra materialize arguments, needs LibreOffice)

@@ -13,8 +13,8 @@ from kttt_pipeline.run import run_period
 from kttt_pipeline.reconcile.indicators import check_identity
 from kttt_pipeline.reconcile.plausibility import quarantine_rows
 
-from . import small_period as sp
-from .workbook_factory import coop_row, group_sheet
+from .. import small_period as sp
+from ..workbook_factory import coop_row, group_sheet
 
 Q3 = Period(2024, 3)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import strict_tools
+from ..conftest import strict_tools
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STAGES = ["raw_return_files", "staged_returns", "reconciled_period", "published_reports"]
 #: the tables analysts use: each is an asset of its own in the lineage (kttt_pipeline.warehouse.models.ALL_TABLES)
 TABLES = ["rpt_indicator", "dq_issue", "cooperative"]
@@ -41,7 +41,7 @@ def _materialize_one_quarter(home: Path, work: Path) -> None:
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
-    from .small_period import PERIOD, make_small_period
+    from ..small_period import PERIOD, make_small_period
 
     raw = make_small_period(work / "raw")
     instance = dg.DagsterInstance.from_config(str(home))

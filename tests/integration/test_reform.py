@@ -19,9 +19,9 @@ from kttt_pipeline.run import run_period
 from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
 from kttt_pipeline.core.text import fold
 
-from .reform_periods import (COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, FORMER_CITY_TITLE,
+from ..reform_periods import (COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, FORMER_CITY_TITLE,
                              SMALL_BY_CODE, SMALL_NOTHING, make_commune_period, make_district_period, tax_code)
-from .specimen import SPECIMEN_COMMUNES_RAW, SPECIMEN_RAW, expected_restated, needs_specimen, needs_specimen_communes
+from ..specimen import SPECIMEN_COMMUNES_RAW, SPECIMEN_RAW, expected_restated, needs_specimen, needs_specimen_communes
 
 
 def _matcher(period: str, province: str = "22") -> UnitMatcher:
@@ -344,8 +344,8 @@ def test_a_province_by_configuration(tmp_path):
 
 
 def make_bac_ninh_period(raw, units) -> None:
-    from .reform_periods import _coop, _tax_csv, coop_sheet_with_address
-    from .workbook_factory import write_workbook
+    from ..reform_periods import _coop, _tax_csv, coop_sheet_with_address
+    from ..workbook_factory import write_workbook
 
     base = raw / COMMUNE_PERIOD
     rows = []

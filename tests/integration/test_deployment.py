@@ -17,9 +17,9 @@ from sqlalchemy.engine import make_url
 
 from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
-from .small_period import PERIOD, make_small_period
+from ..small_period import PERIOD, make_small_period
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.postgres
 

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.reconcile.restate import restated_indicator_codes
 
-from .reform_periods import COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, make_commune_period, \
+from ..reform_periods import COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, make_commune_period, \
     make_district_period
 
 pytestmark = pytest.mark.slow

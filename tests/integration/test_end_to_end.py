@@ -24,7 +24,7 @@ from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
 
-from .specimen import SPECIMEN_RAW, expected, needs_specimen
+from ..specimen import SPECIMEN_RAW, expected, needs_specimen
 
 DEMO_PERIOD = "2025-Q1"
 

@@ -4,7 +4,7 @@ import pytest
 
 from kttt_pipeline.run import run_period
 
-from .small_period import PERIOD, make_small_period
+from ..small_period import PERIOD, make_small_period
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from kttt_pipeline.orchestration.results import failed_checks, materialization, 
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, Base
 
-from .small_period import PERIOD, make_small_period
+from ..small_period import PERIOD, make_small_period
 
 STAGES = {"raw_return_files", "staged_returns", "reconciled_period", "published_reports"}
 

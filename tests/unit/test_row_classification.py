@@ -270,7 +270,7 @@ def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
     from kttt_pipeline.ingest.workbook import read_workbook
 
     from .test_ingest import MATCHER
-    from .workbook_factory import SheetSpec, write_workbook
+    from ..workbook_factory import SheetSpec, write_workbook
 
     parents = ["Tên HTX", "STT", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]
     rows = [[None, "I", "Nông nghiệp", None, None, None],  # "I" | "Nông nghiệp" split over the STT and sector cells

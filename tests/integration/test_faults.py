@@ -83,7 +83,7 @@ def test_killing_a_load_mid_transaction_keeps_the_previous_period(tmp_path, ware
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
     child = subprocess.Popen([sys.executable, str(script), warehouse_url, str(frames_file), str(marker), PERIOD],
-                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():
