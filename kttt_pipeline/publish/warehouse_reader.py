@@ -413,6 +413,6 @@ def _int(value: Any) -> int:
 
 
 def _severity_rank(severity: Any) -> int:
-    from kttt_pipeline.publish.findings_vi import SEVERITY_ORDER
+    from kttt_pipeline.core.findings import SEVERITY_ORDER
 
     return SEVERITY_ORDER.get(str(severity or "").lower(), 9)

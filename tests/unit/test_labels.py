@@ -85,10 +85,12 @@ def test_every_rule_cited_in_code_has_a_label():
 
 
 def test_clerk_and_signer_read_one_label_and_file_rejections_cite_a_labelled_rule():
-    from kttt_pipeline.publish import findings_vi
+    from kttt_pipeline.publish.appendix import sheet_findings
 
+    # the signer's findings sheet and the clerk's check (clerk_check) read the one table of core.findings
+    assert sheet_findings.kind_label is findings.kind_label
     for kind in findings.finding_kinds():
-        assert findings_vi.kind_label(kind) == findings.kind_label(kind) == findings.KINDS[kind][1]
+        assert findings.kind_label(kind) == findings.KINDS[kind][1]
     rejected = findings.Finding("FILE_REJECTED", "Tệp 'x.xlsx' không được nạp")
     assert rejected.rule == "8" and "(§8)" in findings.rule_label(rejected.rule)
     assert findings.Finding("UNIT_NOT_IN_FORCE", "…").rule == "11"

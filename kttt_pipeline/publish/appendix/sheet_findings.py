@@ -12,7 +12,7 @@ from kttt_pipeline.publish.appendix.cells import clean_text, write_text
 from kttt_pipeline.publish.appendix.common import SHEET_FINDINGS, _title_block
 from kttt_pipeline.publish.appendix.pagination import SheetLayout, _col_letter
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE
-from kttt_pipeline.publish.findings_vi import kind_label, rule_label, severity_label
+from kttt_pipeline.core.findings import kind_label, rule_label, severity_label
 from kttt_pipeline.publish.warehouse_reader import PeriodData
 
 
