@@ -13,9 +13,7 @@ exist (an older warehouse) yields empty data rather than an error; the indicator
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import MetaData, Table, select
@@ -24,7 +22,7 @@ from sqlalchemy.engine import Engine
 from kttt_pipeline.core.admin_units import commonest_level, in_force, unit_kinds, unit_sort_key
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
-from kttt_pipeline.warehouse.history import as_date as _date
+from kttt_pipeline.warehouse.history import as_date as _date, as_number as _number
 
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
 
@@ -225,18 +223,6 @@ def indicator_meta() -> dict[str, IndicatorMeta]:
 
 # ---- reading -----------------------------------------------------------------------------------------
 
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        value = float(value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def _bool(value: Any, default: bool = True) -> bool:
     if value is None:
         return default
@@ -321,7 +307,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     flags: dict[str, dict[str, bool]] = {}
     for r in ind_rows:
         unit = str(r["unit_code"])
-        values.setdefault(unit, {})[str(r["indicator_code"])] = _num(r["value"])
+        values.setdefault(unit, {})[str(r["indicator_code"])] = _number(r["value"])
         flags.setdefault(unit, {})[str(r["indicator_code"])] = _bool(r.get("is_complete"), True)
 
     def unit_in_force(u: dict[str, Any]) -> bool:
@@ -369,9 +355,9 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
     for r in breakdown_rows:
         breakdowns.setdefault(str(r["unit_code"]), {}).setdefault(str(r["breakdown"]), {})[
-            (str(r["row_key"]), str(r["col_key"]))] = _num(r["value"])
+            (str(r["row_key"]), str(r["col_key"]))] = _number(r["value"])
 
-    targets = {str(r["indicator_code"]): v for r in target_rows if (v := _num(r["value"])) is not None}
+    targets = {str(r["indicator_code"]): v for r in target_rows if (v := _number(r["value"])) is not None}
 
     findings.sort(key=lambda f: (_severity_rank(f.get("severity")), str(f.get("kind") or ""),
                                  unit_sort_key(str(f.get("unit_code") or "")), str(f.get("entity_key") or "")))

@@ -48,7 +48,8 @@ class PeriodFigures:
         return self.units.get(unit_code, {}).get(code)
 
 
-def _num(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """A figure as the warehouse returns it (float, Decimal on PostgreSQL, None, NaN), as a float or None."""
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -122,10 +123,10 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
     units: dict[str, dict[str, float | None]] = {}
     for r in rows:
         if str(r["unit_code"]) == province:
-            prov[str(r["indicator_code"])] = _num(r["value"])
+            prov[str(r["indicator_code"])] = as_number(r["value"])
     for r in unit_rows:
         if str(r["unit_code"]) != province:
-            units.setdefault(str(r["unit_code"]), {})[str(r["indicator_code"])] = _num(r["value"])
+            units.setdefault(str(r["unit_code"]), {})[str(r["indicator_code"])] = as_number(r["value"])
     complete = True
     if status:
         v = status[0].get("is_complete")
@@ -165,7 +166,7 @@ def fingerprint(engine: Engine, period: Period | str) -> str | None:
             t = tables.get(name)
             if t is None:
                 continue
-            rows = sorted((str(u), str(c), "" if (v := _num(val)) is None else repr(round(v, 6)))
+            rows = sorted((str(u), str(c), "" if (v := as_number(val)) is None else repr(round(v, 6)))
                           for u, c, val in conn.execute(
                               select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)))
             found = found or (name == "rpt_indicator" and bool(rows))

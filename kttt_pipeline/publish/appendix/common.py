@@ -60,3 +60,10 @@ def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: st
         lay.merged_title(extra, size=BODY_SIZE, bold=False, italic=True)
     lay.blank()
 
+
+def section_heading(ws, lay: SheetLayout, text: str) -> None:
+    """A section's heading line ("A. …") above its table, kept with it on the page."""
+    write_text(ws, lay.row, 1, text, bold=True, border=False, wrap=False)
+    lay.heights[lay.row] = LINE_PT + 4
+    lay.headings.add(lay.row)
+    lay.row += 1

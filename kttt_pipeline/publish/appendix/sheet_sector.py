@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from kttt_pipeline.core.numfmt import NF_INT, NF_PCT1, share
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.publish.appendix.cells import write_number, write_text
-from kttt_pipeline.publish.appendix.common import SECTOR_VI, SHEET_SECTOR, THT_SECTOR_VI, _title_block
+from kttt_pipeline.publish.appendix.common import SECTOR_VI, SHEET_SECTOR, THT_SECTOR_VI, _title_block, section_heading
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
-from kttt_pipeline.publish.appendix.styles import HEADER_FILL, LINE_PT, TOTAL_FILL
+from kttt_pipeline.publish.appendix.styles import HEADER_FILL, TOTAL_FILL
 from kttt_pipeline.publish.layouts import sector_status_columns, sector_status_widths, status_rows
 from kttt_pipeline.reconcile.breakdown import SECTOR_STATUS
 from kttt_pipeline.publish.warehouse_reader import PeriodData
@@ -26,20 +26,11 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     _title_block(lay, data, "Phụ biểu 02",
                  f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
                  f"{data.province_name.upper()} ĐẾN {data.end_vi}")
-    write_text(ws, lay.row, 1, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động", bold=True,
-               border=False, wrap=False)
-    lay.heights[lay.row] = LINE_PT + 4
-    lay.headings.add(lay.row)
-    lay.row += 1
+    section_heading(ws, lay, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động")
     lay.header(headers)
     total = data.value("HTX_TOTAL")
     for i, sector in enumerate(SECTORS, 1):
-        r = lay.row
-        count = data.value(f"HTX_SECTOR_{sector}")
-        write_text(ws, r, 1, str(i), halign="center")
-        write_text(ws, r, 2, SECTOR_VI[sector])
-        write_number(ws, r, 3, count, NF_INT)
-        write_number(ws, r, 4, share(count, total), NF_PCT1)
+        r = _sector_row(ws, lay.row, i, SECTOR_VI[sector], data.value(f"HTX_SECTOR_{sector}"), total)
         for j, (key, _) in enumerate(columns):
             write_number(ws, r, 5 + j, data.breakdown(SECTOR_STATUS, sector, key), NF_INT)
         lay.fit_height(r, [(2, SECTOR_VI[sector])])
@@ -57,11 +48,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.blank()
 
     # B. by status and grade (count and share of all cooperatives)
-    write_text(ws, lay.row, 1, "B. Hợp tác xã phân theo tình trạng hoạt động và xếp loại", bold=True,
-               border=False, wrap=False)
-    lay.heights[lay.row] = LINE_PT + 4
-    lay.headings.add(lay.row)
-    lay.row += 1
+    section_heading(ws, lay, "B. Hợp tác xã phân theo tình trạng hoạt động và xếp loại")
     for col, label in enumerate(["STT", "Tình trạng hoạt động", "Số HTX", "Tỷ lệ (%)"], 1):
         write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
     lay.fit_height(lay.row, [(2, "Tình trạng hoạt động")])
@@ -78,10 +65,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.blank()
 
     # C. groups by sector
-    write_text(ws, lay.row, 1, "C. Tổ hợp tác phân theo lĩnh vực", bold=True, border=False, wrap=False)
-    lay.heights[lay.row] = LINE_PT + 4
-    lay.headings.add(lay.row)
-    lay.row += 1
+    section_heading(ws, lay, "C. Tổ hợp tác phân theo lĩnh vực")
     for col, label in enumerate(["STT", "Lĩnh vực", "Số THT", "Tỷ lệ (%)"], 1):
         write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
     lay.fit_height(lay.row, [(2, "Lĩnh vực")])
@@ -89,12 +73,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.row += 1
     tht_total = data.value("THT_TOTAL")
     for i, sector in enumerate(THT_SECTORS, 1):
-        r = lay.row
-        count = data.value(f"THT_SECTOR_{sector}")
-        write_text(ws, r, 1, str(i), halign="center")
-        write_text(ws, r, 2, THT_SECTOR_VI[sector])
-        write_number(ws, r, 3, count, NF_INT)
-        write_number(ws, r, 4, share(count, tht_total), NF_PCT1)
+        r = _sector_row(ws, lay.row, i, THT_SECTOR_VI[sector], data.value(f"THT_SECTOR_{sector}"), tht_total)
         lay.fit_height(r, [(2, THT_SECTOR_VI[sector])])
         lay.row += 1
     r = lay.row
@@ -106,3 +85,11 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.row += 1
     return lay.finish()
 
+
+def _sector_row(ws, r: int, number: int, label: str, count: float | None, total: float | None) -> int:
+    """The leading cells of a sector's row (number, sector, count, share of the total); returns the row."""
+    write_text(ws, r, 1, str(number), halign="center")
+    write_text(ws, r, 2, label)
+    write_number(ws, r, 3, count, NF_INT)
+    write_number(ws, r, 4, share(count, total), NF_PCT1)
+    return r

@@ -9,9 +9,9 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.numfmt import NF_INT, format_vn, number_format_for
 from kttt_pipeline.publish.appendix.cells import _f, clean_text, write_number, write_text
 from kttt_pipeline.publish.appendix.common import (PROVINCE_WORKBOOK_NOTE, SHEET_UNIONS, UNION_SECTOR_VI,
-                                                   _title_block)
+                                                   _title_block, section_heading)
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
-from kttt_pipeline.publish.appendix.styles import LINE_PT, TOTAL_FILL
+from kttt_pipeline.publish.appendix.styles import TOTAL_FILL
 from kttt_pipeline.publish.warehouse_reader import PeriodData
 
 
@@ -38,10 +38,7 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
                  f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
                  note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE)
     # A. unions
-    write_text(ws, lay.row, 1, "A. Liên hiệp hợp tác xã", bold=True, border=False, wrap=False)
-    lay.heights[lay.row] = LINE_PT + 4
-    lay.headings.add(lay.row)
-    lay.row += 1
+    section_heading(ws, lay, "A. Liên hiệp hợp tác xã")
     lay.header(["STT", "Tên liên hiệp HTX", "Mã số thuế", "Lĩnh vực", *(h for _, h, _ in union_cols)], repeat=False)
     lay.headings.add(lay.row - 1)
     for i, u in enumerate(data.unions, 1):
@@ -68,10 +65,7 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
     lay.row += 1
     lay.blank(14)
     # B. credit funds
-    write_text(ws, lay.row, 1, "B. Quỹ tín dụng nhân dân", bold=True, border=False, wrap=False)
-    lay.heights[lay.row] = LINE_PT + 4
-    lay.headings.add(lay.row)
-    lay.row += 1
+    section_heading(ws, lay, "B. Quỹ tín dụng nhân dân")
     lay.header(["STT", "Tên quỹ tín dụng nhân dân", "Mã số thuế", *(h for _, h, _ in fund_cols)], repeat=False)
     lay.headings.add(lay.row - 1)
     for i, q in enumerate(data.credit_funds, 1):
