@@ -151,10 +151,7 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
         "HTX_NEW": float(((reg >= start) & (reg <= end)).sum()),
         "HTX_DISSOLVED": float(((coops["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)).sum()),
     })
-    for sector in SECTORS:
-        n = float((t["sector"] == sector).sum())
-        out[f"HTX_SECTOR_{sector}"] = n
-        out[f"HTX_SECTOR_{sector}_PCT"] = _pct(n, total)
+    out.update(_sector_counts("HTX", SECTORS, t["sector"], total))
     for code, col in _sums("cooperative"):
         out[code] = _sum(t[col])
     out["HTX_AVG_REVENUE"] = _mean(a["revenue"])
@@ -236,13 +233,20 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     return out
 
 
+def _sector_counts(prefix: str, sectors, sector: pd.Series, total: float) -> dict[str, float | None]:
+    """``<prefix>_SECTOR_<s>`` (the count of rows of each sector) and its share ``…_PCT`` of ``total``."""
+    out: dict[str, float | None] = {}
+    for s in sectors:
+        n = float((sector == s).sum())
+        out[f"{prefix}_SECTOR_{s}"] = n
+        out[f"{prefix}_SECTOR_{s}_PCT"] = _pct(n, total)
+    return out
+
+
 def group_indicators(groups: pd.DataFrame) -> dict[str, float | None]:
     total = float(len(groups))
     out: dict[str, float | None] = {"THT_TOTAL": total}
-    for sector in THT_SECTORS:
-        n = float((groups["sector"] == sector).sum())
-        out[f"THT_SECTOR_{sector}"] = n
-        out[f"THT_SECTOR_{sector}_PCT"] = _pct(n, total)
+    out.update(_sector_counts("THT", THT_SECTORS, groups["sector"], total))
     for code, col in _sums("group"):
         out[code] = _sum(groups[col])
     out["THT_AVG_REVENUE"] = _mean(groups["revenue"])
