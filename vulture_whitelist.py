@@ -73,6 +73,8 @@ total_capital  # unused variable (kttt_pipeline/warehouse/models.py:387)
 loans  # unused variable (kttt_pipeline/warehouse/models.py:390)
 RptIndicator  # unused class (kttt_pipeline/warehouse/models.py:398)
 RptIndicatorRestated  # unused class (kttt_pipeline/warehouse/models.py:418)
+RptBreakdown  # unused class (kttt_pipeline/warehouse/models.py:440)
+charter_capital  # stg_cooperative, cooperative, cooperative_union columns (kttt_pipeline/warehouse/models.py)
 DqIssue  # unused class (kttt_pipeline/warehouse/models.py:440)
 value_reported  # unused variable (kttt_pipeline/warehouse/models.py:460)
 value_computed  # unused variable (kttt_pipeline/warehouse/models.py:461)
@@ -80,29 +82,35 @@ Target  # unused class (kttt_pipeline/warehouse/models.py:465)
 
 # ---- dataclass fields read through asdict(), fields() or getattr() by field name
 parent_code  # core/admin_units.py AdminUnit (admin_units_frame), warehouse/models.py AdminUnit
-value_reported  # core/findings.py Finding (asdict in findings_frame); demo/generator.py PlantedCase
-value_computed  # core/findings.py Finding; demo/generator.py PlantedCase
+value_reported  # core/findings.py Finding (asdict in findings_frame); demo/oracle.py PlantedCase
+value_computed  # core/findings.py Finding; demo/oracle.py PlantedCase
 cooperative_group  # reconcile/period.py PeriodResult: frames() walks fields(); loaded by warehouse/load.py
 cooperative_union  # reconcile/period.py PeriodResult
 credit_fund  # reconcile/period.py PeriodResult
-hightech  # demo/generator.py _Coop: written column by column through getattr(c, field)
-value_chain  # demo/generator.py _Coop
-representative  # demo/generator.py _Group: getattr(g, field)
-avg_income_month  # demo/generator.py _Group
-unit_sizes  # demo/generator.py DemoSummary: read by tests/integration/test_demo_data.py
+hightech  # demo/population.py Coop: written column by column through getattr(c, field) (demo/render_returns.py)
+value_chain  # demo/population.py Coop
+representative  # demo/population.py Group: getattr(g, field)
+avg_income_month  # demo/population.py Group
+unit_sizes  # demo/oracle.py DemoSummary: read by tests/integration/test_demo_data.py
+charter_capital  # demo/population.py Coop
+short_vi  # core/vocabulary.py Code, from vocab/sector_codes.csv: sector_label reads getattr(code, attr)
+phrase_vi  # core/vocabulary.py Code
+group_label_vi  # core/vocabulary.py Code
+group_phrase_vi  # core/vocabulary.py Code
+definition  # core/vocabulary.py Indicator: the definition column of vocab/indicators.csv, kept on its record
 
 # ---- attributes set on library objects (openpyxl workbooks/sheets/cells, Great Expectations context config)
-_.creator  # openpyxl workbook properties (demo/generator.py, publish/appendix.py)
+_.creator  # openpyxl workbook properties (demo/sheets.py, publish/appendix/)
 _.created
 _.modified
 _.language
-_.data_type  # openpyxl cells (publish/appendix.py)
+_.data_type  # openpyxl cells (publish/appendix/)
 _.quotePrefix
 _.number_format
 _.font
 _._fonts
 _.alignment
-_.freeze_panes  # openpyxl sheets and page setup (publish/appendix.py)
+_.freeze_panes  # openpyxl sheets and page setup (publish/appendix/)
 _.print_title_rows
 _.orientation
 _.paperSize
@@ -116,10 +124,13 @@ _.progress_bars  # Great Expectations data context config (quality/warehouse_sui
 
 # ---- public API: used by tests, the docs and callers outside the package
 run_period  # run.py: extract + reconcile in one call (tests, docs/architecture.md)
-write_appendix  # publish/appendix.py: the engine-level entry points (tests, publish/warehouse_reader.py docstring)
+write_appendix  # publish/appendix/: the engine-level entry points (tests, publish/warehouse_reader.py docstring)
 write_charts  # publish/charts.py
 render_paragraph  # publish/paragraph.py
 write_paragraph  # publish/paragraph.py
-expected_pages  # publish/appendix.py: the page count a printed appendix must have (tests/integration/test_publish_render.py)
+expected_pages  # publish/appendix/: the page count a printed appendix must have (tests/integration/test_publish_render.py)
 _.has_tables  # ingest/district_return.py DistrictReturn.has_tables (tests/unit/test_ingest.py)
 FILE_KINDS  # ingest/period.py: the raw folder kinds (tests)
+reload_fields  # core/fields.py: re-read KTTT_FIELDS_CSV (tests/integration/test_fields.py)
+status_label  # core/vocabulary.py: one code's label, beside sector_label (tests/unit/test_labels.py)
+grade_label  # core/vocabulary.py

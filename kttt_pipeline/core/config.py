@@ -33,7 +33,3 @@ def ensure_sqlite_parent(url: str) -> None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + ":memory:"):
         Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
-
-
-def raw_dir_path() -> Path:
-    return Path(raw_dir())

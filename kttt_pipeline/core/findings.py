@@ -111,16 +111,6 @@ class Finding:
     def row_ref(self) -> tuple[str | None, str | None, int | None]:
         return (self.source_file, self.sheet, self.row_number)
 
-    def location_vi(self) -> str:
-        parts = []
-        if self.source_file:
-            parts.append(f"tệp '{self.source_file}'")
-        if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.row_number:
-            parts.append(f"dòng {self.row_number}")
-        return ", ".join(parts)
-
 
 def findings_frame(findings: list[Finding], period: str) -> pd.DataFrame:
     rows = [{"period": period, **asdict(f)} for f in findings]

@@ -25,8 +25,6 @@ VI_LOCALE_TAG = "[$-42A]"
 NF_INT = f"{VI_LOCALE_TAG}#,##0_)"
 #: one decimal: 3.030,6
 NF_DEC1 = f"{VI_LOCALE_TAG}#,##0.0_)"
-#: two decimals
-NF_DEC2 = f"{VI_LOCALE_TAG}#,##0.00_)"
 #: a percentage stored as a number of percent (74.7, not 0.747), shown 74,7 — the column header says "(%)"
 NF_PCT1 = f"{VI_LOCALE_TAG}#,##0.0_)"
 

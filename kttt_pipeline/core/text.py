@@ -60,11 +60,6 @@ def _fold_text(value: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def fold_compact(value: object) -> str:
-    """Fold and drop all spaces (stray spaces inside words: 'Hạ Lo ng' ~ 'Hạ Long')."""
-    return fold(value).replace(" ", "")
-
-
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Folded abbreviation → folded expansion ('HTX' → 'hợp tác xã'), from ``vocab/abbreviations.csv`` (spec §6).

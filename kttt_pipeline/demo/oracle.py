@@ -49,7 +49,6 @@ class DemoSummary:
     units: list[str]  # reporting unit codes, code order
     synthetic_units: bool
     cooperatives: int  # listing rows of cooperatives in the winning workbooks (duplicates included)
-    cooperatives_distinct: int  # distinct cooperatives listed (by tax code / unit+name)
     groups: int  # listing rows of groups in the winning workbooks
     tax_rows: int
     tax_format: str

@@ -130,7 +130,6 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
                                    (prov_path.relative_to(out_dir).as_posix(), sheet, row, reported, true))
     return DemoSummary(out_dir=out_dir, period=per.key, seed=seed, files=files, units=pop.codes,
                        synthetic_units=pop.synthetic, cooperatives=sum(len(pop.listed[u]) for u in pop.codes),
-                       cooperatives_distinct=sum(len(cs) for cs in pop.coops.values()),
                        groups=sum(len(pop.groups[u]) for u in pop.codes), tax_rows=len(tax_rows), tax_format=fmt,
                        unions=len(unions), credit_funds=len(funds), planted=planted, expected=expected,
                        province=prov.code, level="commune" if pop.commune_level else "district",

@@ -223,9 +223,6 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
     def entities(lo: int, hi: int) -> tuple:
         return tuple((it.sheet, it.row_number) for it in items[lo:hi] if it.kind == ENTITY)
 
-    def is_grand(it: _Item) -> bool:
-        return it.kind == TOTAL and it.rc.scope == GRAND
-
     resolved: dict[int, str] = {}  # index → GRAND | SUB for totals
     levels: dict[int, int] = {}
     current_level = None

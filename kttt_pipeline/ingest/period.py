@@ -40,10 +40,6 @@ COOP_COLUMNS = fields.table_columns("cooperative")
 GROUP_COLUMNS = fields.table_columns("cooperative_group")
 UNION_COLUMNS = fields.table_columns("cooperative_union")
 FUND_COLUMNS = fields.table_columns("credit_fund")
-#: kept on the staged cooperatives beside the warehouse columns: the parent of a branch code, and the numeric
-#: cells that held text which is not a number (field → text; §7.6 quarantines a row whose count is unreadable)
-STAGE_EXTRA_COLUMNS = [c for c in fields.staged_columns("cooperative") if c not in COOP_STAGE_COLUMNS]
-TARGET_COLUMNS = fields.table_columns("target")
 #: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
 STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
 #: record type → its yes/no columns (marks and flags): False unless read as yes

@@ -590,11 +590,6 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
     return RowClass(ENTITY, has_numbers=has_numbers)
 
 
-def classify_row(row: list[object], table: Table, numeric_fields: set[str]) -> str:
-    """The kind of a row (ENTITY, BLANK, HEADING, TOTAL, NOTE, END); :func:`classify` tells more."""
-    return classify(row, table, numeric_fields).kind
-
-
 #: fields whose value a vertical merge repeats for every row of its run (vocab/fields.csv: fill_down)
 MERGE_FILL_FIELDS = fill_down_fields()
 

@@ -37,7 +37,6 @@ class Grid:
     name: str
     rows: list[list[object]]
     first_row: int = 1  # Excel row number of rows[0]
-    first_col: int = 0
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, grid coords
     hidden: bool = False  # a hidden (or very hidden) sheet
 

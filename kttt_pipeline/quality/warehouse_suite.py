@@ -31,7 +31,7 @@ class SuiteResult:
     success: bool
     docs_index: Path | None
     failures: list[dict] = field(default_factory=list)
-    evaluated: int = 0
+    evaluated: dict[str, int] = field(default_factory=dict)  # table → expectations evaluated on its rows
 
 
 def indicator_codes() -> list[str]:
@@ -204,7 +204,7 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> S
         # BASIC: counts and a sample of unexpected values, what the failures and the pages show
         vr = vd.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
         for r in vr.results:
-            result.evaluated += 1
+            result.evaluated[table] = result.evaluated.get(table, 0) + 1
             if not r.success:
                 result.success = False
                 result.failures.append({"table": table, "expectation": r.expectation_config.type,

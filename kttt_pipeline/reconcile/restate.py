@@ -34,8 +34,6 @@ from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.reconcile import indicators as ind
 
 RESTATED_COLUMNS = ["period", "unit_code", "indicator_code", "value"]
-PLACEMENT_COLUMNS = ["kind", "key", "district", "written", "register_address", "new_unit", "how", "split",
-                     "counts", "source_file", "sheet", "row_number"]
 #: groups of indicators.csv counted over cooperatives and groups
 _ENTITY_GROUPS = ("HTX", "THT")
 _PARTS = re.compile(r",|;|\s-\s|\n")
@@ -247,7 +245,6 @@ def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period:
 class RestatedPeriod:
     rpt_indicator_restated: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
-    placement: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PLACEMENT_COLUMNS))
 
 
 def reform_day(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> dt.date | None:
@@ -309,7 +306,6 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
     written = _written_addresses(stg_cooperative, stg_group)
     register = _register_addresses(tax_register)
     findings: list[Finding] = []
-    placements: list[dict] = []
 
     coops = cooperatives.copy()
     counts = _counts(coops, period)
@@ -320,7 +316,6 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
         p = placer.place(rec.unit_code, text, addr)
         coop_units.append(p.new_unit)
         key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
-        placements.append(_placement_row("HTX", key, rec, text, addr, p, bool(count)))
         if count:
             findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code))
     grp = groups.copy()
@@ -329,7 +324,6 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
         text = written.get((rec.source_file, rec.sheet, _int(rec.row_number)))
         p = placer.place(rec.unit_code, text, None)
         group_units.append(p.new_unit)
-        placements.append(_placement_row("THT", rec.name, rec, text, None, p, True))
         findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
 
     coops = coops.assign(unit_code=coop_units)
@@ -349,7 +343,7 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
     province_rows = rpt_indicator[(rpt_indicator["unit_code"] == province_code)
                                   & rpt_indicator["indicator_code"].isin(codes)][RESTATED_COLUMNS]
     restated = pd.concat([province_rows, unit_rows], ignore_index=True)
-    return RestatedPeriod(restated, findings, pd.DataFrame(placements, columns=PLACEMENT_COLUMNS))
+    return RestatedPeriod(restated, findings)
 
 
 def _int(v: object) -> int | None:
@@ -377,12 +371,6 @@ def _register_addresses(tax: pd.DataFrame) -> dict[str, str]:
         if isinstance(code, str) and isinstance(addr, str) and code not in out:
             out[code] = addr
     return out
-
-
-def _placement_row(kind: str, key: str, rec, text, addr, p: Placement, counts: bool) -> dict:
-    return {"kind": kind, "key": key, "district": rec.unit_code, "written": text, "register_address": addr,
-            "new_unit": p.new_unit, "how": p.how, "split": bool(p.commune and p.commune.split), "counts": counts,
-            "source_file": rec.source_file, "sheet": rec.sheet, "row_number": _int(rec.row_number)}
 
 
 def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str, name: str, key: str, rec,

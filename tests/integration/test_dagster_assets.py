@@ -10,6 +10,7 @@ from kttt_pipeline.orchestration.assets import raw_return_files, reconciled_peri
 from kttt_pipeline.orchestration.definitions import JOB_NAME, defs, make_resources, period_job
 from kttt_pipeline.orchestration.partitions import quarter_keys
 from kttt_pipeline.orchestration.results import failed_checks, materialization, published_documents
+from kttt_pipeline.quality.warehouse_suite import SUITE_TABLES
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, Base
 
@@ -103,6 +104,9 @@ def test_the_period_job_loads_every_table_with_its_row_count_and_checks(tmp_path
     assert checks[("period_status", "period_complete")] is False  # two of the province's units sent returns
     assert all(checks[(t, "staging_schema")] for t in ("stg_cooperative", "stg_group", "stg_tax_register"))
     assert all(checks[(t, "warehouse_expectations")] for t in ("rpt_indicator", "dq_issue", "cooperative"))
+    evaluated = {e.asset_key.to_user_string(): e.metadata["expectations_evaluated"].value
+                 for e in result.get_asset_check_evaluations() if e.check_name == "warehouse_expectations"}
+    assert set(evaluated) == set(SUITE_TABLES) and all(n > 0 for n in evaluated.values()), evaluated
     docs = published_documents(result)
     assert docs and all((tmp_path / "reports" / PERIOD).joinpath(p).is_file() for p in docs.values())
 

@@ -52,12 +52,12 @@ def test_a_code_typed_as_a_number_keeps_its_unit():
 
 
 def test_empty_listing_row_is_not_a_cooperative():
-    from kttt_pipeline.ingest.tables import NOTE, classify_row
+    from kttt_pipeline.ingest.tables import NOTE, classify
 
     class _T:
         def field_index(self):
             return {"seq": 0, "name": 1, "members": 2}
 
-    assert classify_row([None, "Không có", None], _T(), {"members"}) == NOTE
-    assert classify_row(["(Không có)", None, None], _T(), {"members"}) == NOTE
-    assert classify_row([1, "HTX Không có gì", 12], _T(), {"members"}) != NOTE
+    assert classify([None, "Không có", None], _T(), {"members"}).kind == NOTE
+    assert classify(["(Không có)", None, None], _T(), {"members"}).kind == NOTE
+    assert classify([1, "HTX Không có gì", 12], _T(), {"members"}).kind != NOTE

@@ -27,6 +27,7 @@ def suite_check_results(engine: Engine, period: str, docs_dir: Path) -> list[dg.
         out.append(dg.AssetCheckResult(
             asset_key=spec.asset_key, check_name=spec.name,
             passed=not failures, description=failures_text_vi(failures) if failures else None,
-            metadata={"failures": dg.MetadataValue.json(failures),
+            metadata={"expectations_evaluated": result.evaluated.get(table, 0),
+                      "failures": dg.MetadataValue.json(failures),
                       "data_docs": dg.MetadataValue.path(str(result.docs_index)) if result.docs_index else ""}))
     return out
