@@ -30,17 +30,10 @@ def indicator_values(coops: pd.DataFrame, groups: pd.DataFrame, unions: pd.DataF
     coops_num = ind.prepare_cooperatives(coops)
     groups_num = ind.prepare_groups(groups)
     # all units in one grouped pass (a national register has hundreds of units)
-    coop_values = ind.cooperative_indicators_by_unit(coops_num, period)
-    group_values = ind.group_indicators_by_unit(groups_num)
-    empty_coops = ind.cooperative_indicators(coops_num.iloc[0:0], period)
-    empty_groups = ind.group_indicators(groups_num.iloc[0:0])
-    values: dict[str, dict[str, float | None]] = {}
-    for code in units_present:
-        values[code] = {**coop_values.get(code, empty_coops), **group_values.get(code, empty_groups)}
-    pv = dict(ind.cooperative_indicators_by_unit(coops_num.assign(unit_code=province_code), period).get(
-        province_code, empty_coops))
-    pv.update(ind.group_indicators_by_unit(groups_num.assign(unit_code=province_code)).get(
-        province_code, empty_groups))
+    values = ind.listing_indicators_by_unit(coops_num, groups_num, period, units_present)
+    province = ind.listing_indicators_by_unit(coops_num.assign(unit_code=province_code),
+                                              groups_num.assign(unit_code=province_code), period, [province_code])
+    pv = province[province_code]
     pv.update(ind.union_indicators(unions))
     pv.update(ind.credit_fund_indicators(funds))
     targets = {r.indicator_code: float(r.value) for r in target.itertuples() if r.year == period.year}

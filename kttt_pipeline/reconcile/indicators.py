@@ -243,6 +243,17 @@ def _sector_counts(prefix: str, sectors, sector: pd.Series, total: float) -> dic
     return out
 
 
+def listing_indicators_by_unit(coops: pd.DataFrame, groups: pd.DataFrame, period: Period,
+                               unit_codes) -> dict[str, dict[str, float | None]]:
+    """unit_code → the cooperative and group indicators of each of ``unit_codes`` (prepared frames, one grouped
+    pass); a unit without rows gets the indicators of an empty listing."""
+    by_coop = cooperative_indicators_by_unit(coops, period)
+    by_group = group_indicators_by_unit(groups)
+    empty_coops = cooperative_indicators(coops.iloc[0:0], period)
+    empty_groups = group_indicators(groups.iloc[0:0])
+    return {code: {**by_coop.get(code, empty_coops), **by_group.get(code, empty_groups)} for code in unit_codes}
+
+
 def group_indicators(groups: pd.DataFrame) -> dict[str, float | None]:
     total = float(len(groups))
     out: dict[str, float | None] = {"THT_TOTAL": total}

@@ -330,15 +330,7 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
     grp = grp.assign(unit_code=group_units)
     placed_coops = ind.prepare_cooperatives(coops[coops["unit_code"].notna()])
     placed_groups = ind.prepare_groups(grp[grp["unit_code"].notna()])
-    by_coop = ind.cooperative_indicators_by_unit(placed_coops, period)
-    by_group = ind.group_indicators_by_unit(placed_groups)
-    empty_coops = ind.cooperative_indicators(placed_coops.iloc[0:0], period)
-    empty_groups = ind.group_indicators(placed_groups.iloc[0:0])
-    values: dict[str, dict[str, float | None]] = {}
-    for code in targets:
-        v = dict(by_coop.get(code, empty_coops))
-        v.update(by_group.get(code, empty_groups))
-        values[code] = v
+    values = ind.listing_indicators_by_unit(placed_coops, placed_groups, period, targets)
     unit_rows = _rows(values, period)
     province_rows = rpt_indicator[(rpt_indicator["unit_code"] == province_code)
                                   & rpt_indicator["indicator_code"].isin(codes)][RESTATED_COLUMNS]
