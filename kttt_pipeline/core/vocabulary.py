@@ -35,6 +35,18 @@ class HeaderVocabulary:
     # (record_type, folded parent or "", folded header) -> field
     exact: dict[tuple[str, str, str], str]
 
+    def _singles(self, record_type: str) -> dict[str, str]:
+        """The synonyms of a record type's columns headed without a parent: folded header → field. Built once
+        per record type (a header's longest synonym prefix is then a few dictionary look-ups, not a scan)."""
+        index = self.__dict__.get("_single_index")
+        if index is None:
+            index = {}
+            for (rt, par, syn), fld in self.exact.items():
+                if not par:
+                    index.setdefault(rt, {}).setdefault(syn, fld)
+            object.__setattr__(self, "_single_index", index)
+        return index.get(record_type, {})
+
     def match(self, record_type: str, parent: str | None, child: str | None) -> str | None:
         """Field for a column whose header is ``parent`` over ``child`` (either may be empty)."""
         p, c = header_key(parent), header_key(child)
@@ -49,12 +61,16 @@ class HeaderVocabulary:
         field = self.exact.get((record_type, "", single))
         if field:
             return field
-        # "Doanh thu ước năm 2024", "Thu nhập bình quân của lao động": the longest synonym the header starts with
-        best = None
-        for (rt, par, syn), fld in self.exact.items():
-            if rt == record_type and not par and single.startswith(syn + " ") and (best is None or len(syn) > best[0]):
-                best = (len(syn), fld)
-        return best[1] if best else None
+        # "Doanh thu ước năm 2024", "Thu nhập bình quân của lao động": the longest synonym the header starts with,
+        # followed by a space: the header's prefixes ending before one of its spaces, longest first
+        singles = self._singles(record_type)
+        end = single.rfind(" ")
+        while end >= 0:
+            fld = singles.get(single[:end])
+            if fld is not None:
+                return fld
+            end = single.rfind(" ", 0, end)
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,8 @@ from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, secto
 from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
 from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table,
-                                         strong_evidence, classify, data_rows, heading_sector, locate_table)
+                                         strong_evidence, classify, classify_rows, data_rows, heading_sector,
+                                         locate_table)
 from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -150,8 +151,9 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
             start += 1
     section_sector: str | None = None  # the sector the current heading names ("I. Nông nghiệp")
     section_label: str | None = None
-    for i, rc in body_rows(rows, start, partial(classify, table=table, numeric_fields=numeric), sres,
-                           partial(strong_evidence, idx=idx)):  # below the signature: plainly a cooperative
+    # below the signature only a row that plainly is a cooperative is read (strong_evidence)
+    for i, rc in body_rows(rows, start, None, sres, partial(strong_evidence, idx=idx),
+                           classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
         row = rows[i]
         excel_row = grid.excel_row(i)
         if rc.kind == HEADING:

@@ -7,7 +7,7 @@ from functools import partial
 from kttt_pipeline.core.vocabulary import sheet_kind
 from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
 from kttt_pipeline.ingest.result import ReadResult, body_rows
-from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify, locate_table, strong_evidence
+from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 from kttt_pipeline.core.values import parse_number
 
@@ -32,8 +32,8 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
         sheet = out.sheet(grid.name, rt, table)
         numeric = set(NUMERIC_FIELDS[rt])
         idx = table.field_index()
-        for i, rc in body_rows(grid.rows, table.data_start, partial(classify, table=table, numeric_fields=numeric), sheet,
-                               partial(strong_evidence, idx=idx)):
+        for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
+                               classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
             row = grid.rows[i]
             if rc.kind == TOTAL:
                 for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same in every process

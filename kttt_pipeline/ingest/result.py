@@ -85,19 +85,24 @@ class ReadResult:
         return sum(s.rows_non_entity for s in self.sheets)
 
 
-def body_rows(rows: list[list[object]], start: int, classify: Callable[[list[object]], RowClass], sheet: SheetRead,
-              plainly_entity: Callable[[list[object]], bool] | None = None) -> Iterator[tuple[int, RowClass]]:
+def body_rows(rows: list[list[object]], start: int, classify: Callable[[list[object]], RowClass] | None,
+              sheet: SheetRead, plainly_entity: Callable[[list[object]], bool] | None = None, *,
+              classify_body: Callable[[list[list[object]]], list[RowClass]] | None = None,
+              ) -> Iterator[tuple[int, RowClass]]:
     """The rows of a table body that are read, by the one counting rule (module docstring), each with its class;
     ``sheet``'s counts are kept as they go. The caller stages one record for every ENTITY row it is given.
 
+    The rows are classified one by one by ``classify``, or all at once by ``classify_body`` (given the body's
+    rows, their classes in order: :func:`kttt_pipeline.ingest.tables.classify_rows`).
     ``plainly_entity``: whether a row below the signature block is still an entity (without it, none is)."""
     last = len(rows) - 1
     while last >= start and all(v is None for v in rows[last]):
         last -= 1
+    classes = classify_body(rows[start:last + 1]) if classify_body is not None else None
     ended = False
     for i in range(start, last + 1):
         row = rows[i]
-        rc = classify(row)
+        rc = classify(row) if classes is None else classes[i - start]
         if rc.kind == END:
             ended = True
             continue

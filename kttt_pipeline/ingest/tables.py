@@ -8,10 +8,12 @@ nghiệp"), total rows ("Cộng", "Tổng cộng", "Tổng số") and, after the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 
-from functools import lru_cache
+import numpy as np
 
 from kttt_pipeline.core.fields import fill_down_fields
 from kttt_pipeline.core.text import clean_text, fold, strip_diacritics
@@ -588,6 +590,208 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
         if not others and fold(name) in sector_lookup():
             return RowClass(HEADING, level=1, label=name)
     return RowClass(ENTITY, has_numbers=has_numbers)
+
+
+# ---------------------------------------------------------------- a sheet's rows at once
+#
+# :func:`classify` is the reference, row by row. :func:`classify_rows` gives the same class to every row of a
+# table body, faster: what classify asks of a cell (is it empty, a text, a numbering token, a header's text, a
+# status, a tax code, a number) is asked once per distinct value of each column, the row's answers are counted
+# over the sheet as an array, and the plain rows are decided from the counts: a blank row, a copied header, an
+# entity with a status or a tax code, a named entity with figures and no label. Any other row (a total, a
+# heading, a note, a signature, a row that could number the columns) is classified by :func:`classify` itself.
+# tests/unit/test_sheet_classification.py holds the two equal on random sheets.
+
+_NONNULL, _TEXT, _NUMBERING, _STATUS, _TAX_CODE, _NUMBER = 1, 2, 4, 8, 16, 32
+
+#: cell types whose values can key a cache by value alone (no two of them compare equal across types the way
+#: True == 1 does)
+_VALUE_KEYED = frozenset({type(None), str, int, float, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+_BLANK_ROW = RowClass(BLANK)
+_HEADER_ROW = RowClass(NOTE, reason="header")
+_ENTITY_ROW = {False: RowClass(ENTITY), True: RowClass(ENTITY, has_numbers=True)}
+
+
+def _cell_bits(value: object, status: bool, tax_code: bool, number: bool) -> int:
+    """What :func:`classify` asks of one cell, as bits (a copied header's texts aside): is it filled, a text, a
+    column number (:func:`_is_numbering_row`); and in the table's status column, its tax code column or a numeric
+    field's column (``status``, ``tax_code``, ``number``), a status, a tax code (:func:`strong_evidence`), a
+    number."""
+    if value is None:
+        return _NUMBER if number and parse_number(value).value is not None else 0
+    bits = _NONNULL
+    if isinstance(value, str):
+        text = clean_text(value)
+        if text:
+            bits |= _TEXT
+        if _NUMBERING_TOKEN.match(text or ""):
+            bits |= _NUMBERING
+        if status and fold(value) in status_lookup():
+            bits |= _STATUS
+    elif isinstance(value, bool):
+        pass  # never a column number
+    elif isinstance(value, (int, float)):
+        if float(value).is_integer() and 0 < value < 100:
+            bits |= _NUMBERING
+    elif _NUMBERING_TOKEN.match(clean_text(value) or ""):
+        bits |= _NUMBERING
+    if tax_code:
+        written = int(value) if isinstance(value, float) and value.is_integer() else value
+        if len(re.sub(r"\D", "", str(written))) >= 9:
+            bits |= _TAX_CODE
+    if number and parse_number(value).value is not None:
+        bits |= _NUMBER
+    return bits
+
+
+def _column_bits(column: tuple[object, ...], bits_of) -> list[int]:
+    """``bits_of`` for every cell of a column, computed once per distinct value."""
+    if set(map(type, column)) <= _VALUE_KEYED:
+        known = {v: bits_of(v) for v in set(column)}
+        return list(map(known.__getitem__, column))
+    keyed = {}
+    out = []
+    for v in column:
+        key = (type(v), v)
+        if key not in keyed:
+            keyed[key] = bits_of(v)
+        out.append(keyed[key])
+    return out
+
+
+def _text_test(column: tuple[object, ...], rows: np.ndarray, test) -> np.ndarray:
+    """``test`` of the cleaned text of the cells of ``column`` on ``rows`` (a mask of rows whose cell there is a
+    text), once per distinct text; False on the other rows."""
+    out = np.zeros(len(column), dtype=bool)
+    where = np.flatnonzero(rows).tolist()
+    if where:
+        picked = [column[i] for i in where]
+        known = {v: bool(test(clean_text(v))) for v in set(picked)}
+        out[where] = [known[v] for v in picked]
+    return out
+
+
+def _copied_headers(columns: list[tuple[object, ...]], text: np.ndarray, candidates: np.ndarray,
+                    table: Table) -> np.ndarray:
+    """:func:`_is_repeated_header` for the rows of ``candidates`` (rows of texts only, at least two): at least
+    two (and 60 %) of a row's texts are the texts of one header row in their columns, or at least three (and
+    60 %) name a field. ``text``: (column, row) whether the cell holds a text.
+
+    Column by column, the cheapest first (folding a text costs by its length, once per distinct text); a row is
+    dropped as soon as the columns left cannot bring it to either count."""
+    record_type = getattr(table, "record_type", None)
+    headers = list(getattr(table, "header_texts", ()))
+    width = len(columns)
+    texts = text.sum(axis=0)
+    need_named = np.maximum(3, 0.6 * texts)
+    need_same = np.maximum(2, 0.6 * texts)
+    targets = [[h[j] if j < len(h) and h[j] else None for h in headers] for j in range(width)]
+    named = np.zeros(texts.shape, dtype=np.int64)
+    named_left = texts.copy() if record_type else np.zeros(texts.shape, dtype=np.int64)
+    same = [np.zeros(texts.shape, dtype=np.int64) for _ in headers]
+    same_left = [text[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0)
+                 for k in range(len(headers))]
+    alive = candidates.copy()
+
+    def cost(j: int) -> int:
+        return sum(len(v) for v in set(columns[j]) if isinstance(v, str))
+    for j in sorted(range(width), key=cost):
+        rows = alive & text[j]
+        if record_type:
+            named += _text_test(columns[j], rows, partial(_header_field, record_type))
+            named_left -= text[j]
+        for k, target in enumerate(targets[j]):
+            if target is not None:
+                same[k] += _text_test(columns[j], rows, lambda t, target=target: fold(t) == target)
+                same_left[k] -= text[j]
+        reachable = named + named_left >= need_named
+        for k in range(len(headers)):
+            reachable |= same[k] + same_left[k] >= need_same
+        alive &= reachable
+        if not alive.any():
+            break
+    copied = named >= need_named
+    for k in range(len(headers)):
+        copied |= same[k] >= need_same
+    return candidates & copied
+
+
+def _may_head(text: str) -> bool:
+    """A name cell's text that may make its row a breakdown line or a sector heading (:func:`classify`); the STT
+    cell only sets a heading's level, never whether the row is one."""
+    return _breakdown_line(text) or sector_heading(text, None) is not None
+
+
+@dataclass
+class SheetRows:
+    """What :func:`classify` asks of each row of a table body, for all of them at once (one array item a row):
+    ``filled`` its filled cells; ``maybe_numbering`` it may number the columns (enough cells, each a column
+    number; whether they run in order is left to :func:`classify`); ``copied`` it copies the header
+    (:func:`_is_repeated_header`, exactly, on the rows that cannot number the columns); ``strong``
+    :func:`strong_evidence`; ``has_numbers`` a numeric field holds a number; ``weak`` an entity without
+    evidence: named, with figures, no total label in any of its texts, a name that neither heads a sector nor
+    opens a breakdown."""
+    filled: np.ndarray
+    maybe_numbering: np.ndarray
+    copied: np.ndarray
+    strong: np.ndarray
+    has_numbers: np.ndarray
+    weak: np.ndarray
+
+
+def sheet_rows(rows: list[list[object]], table: Table, numeric_fields: set[str]) -> SheetRows:
+    """The row features of :class:`SheetRows` over a table body (``rows``, at least one row with a cell)."""
+    width = max(map(len, rows))
+    padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in rows]
+    columns = list(zip(*padded))
+    idx = table.field_index()
+    numeric_columns = {idx[f] for f in numeric_fields if f in idx}
+    bits = np.empty((width, len(rows)), dtype=np.int64)
+    for j, column in enumerate(columns):
+        bits[j] = _column_bits(column, partial(_cell_bits, status=idx.get("status") == j,
+                                               tax_code=idx.get("tax_code") == j, number=j in numeric_columns))
+    filled = np.count_nonzero(bits & _NONNULL, axis=0)
+    text = (bits & _TEXT) != 0
+    texts = text.sum(axis=0)
+    enough = filled >= max(3, 0.6 * len(getattr(table, "columns", ())))
+    maybe_numbering = enough & np.all(((bits & _NONNULL) == 0) | ((bits & _NUMBERING) != 0), axis=0)
+    plain = (filled > 0) & ~maybe_numbering
+    copied = _copied_headers(columns, text, plain & (texts >= 2) & (texts >= filled), table)
+    strong = np.any(bits & (_STATUS | _TAX_CODE), axis=0)
+    has_numbers = np.any(bits & _NUMBER, axis=0)
+    weak = plain & ~copied & ~strong & has_numbers
+    name_j = idx.get("name")
+    if name_j is not None and name_j < width and weak.any():
+        weak &= text[name_j]
+        weak &= ~_text_test(columns[name_j], weak, _may_head)
+        for j in range(width):
+            weak &= ~_text_test(columns[j], weak & text[j], total_label)
+    else:
+        weak[:] = False
+    return SheetRows(filled, maybe_numbering, copied, strong, has_numbers, weak)
+
+
+def classify_rows(rows: list[list[object]], table: Table, numeric_fields: set[str]) -> list[RowClass]:
+    """The class of each of ``rows`` (a table's body), exactly as :func:`classify` gives it row by row: the plain
+    rows decided from :func:`sheet_rows` (a blank row, a copied header, an entity with a status or a tax code, a
+    named entity with figures), every other row by :func:`classify`."""
+    if not any(rows):
+        return [_BLANK_ROW] * len(rows)
+    f = sheet_rows(rows, table, numeric_fields)
+    plain = ~f.maybe_numbering & (f.strong | f.weak)
+    out = []
+    for i, (n, header, sure, numbers) in enumerate(zip(f.filled.tolist(), f.copied.tolist(), plain.tolist(),
+                                                       f.has_numbers.tolist())):
+        if n == 0:
+            out.append(_BLANK_ROW)
+        elif header:
+            out.append(_HEADER_ROW)
+        elif sure:
+            out.append(_ENTITY_ROW[numbers])
+        else:
+            out.append(classify(rows[i], table, numeric_fields))
+    return out
 
 
 #: fields whose value a vertical merge repeats for every row of its run (vocab/fields.csv: fill_down)

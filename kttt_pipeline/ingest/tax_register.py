@@ -10,7 +10,7 @@ from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_record
 from kttt_pipeline.ingest.result import ReadResult, body_rows
-from kttt_pipeline.ingest.tables import ENTITY, classify, locate_table, strong_evidence
+from kttt_pipeline.ingest.tables import ENTITY, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 
 _STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
@@ -51,8 +51,8 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
         if table.unit_line_factor is None:
             table.unit_line_factor = 0.000001
         idx = table.field_index()
-        for i, rc in body_rows(grid.rows, table.data_start, partial(classify, table=table, numeric_fields=numeric), sheet,
-                               partial(strong_evidence, idx=idx)):
+        for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
+                               classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
             if rc.kind != ENTITY:
                 continue
             row = grid.rows[i]
