@@ -75,12 +75,18 @@ class Table:
         return out
 
     def factor_for(self, fld: str) -> float:
-        """Money factor of a field's column: its own header's unit wins, then the Đơn vị tính line, else 1."""
-        for c in self.columns:
-            if c.field == fld:
-                if c.money_factor is not None:
-                    return c.money_factor
-                break
+        """Money factor of a field's column: its own header's unit wins, then the Đơn vị tính line, else 1.
+        The headers' own factors are gathered once per table (it is asked for every money cell)."""
+        cached = self.__dict__.get("_own_factors")
+        if cached is None or cached[0] != len(self.columns):
+            own: dict[str, float | None] = {}
+            for c in self.columns:
+                if c.field not in own:
+                    own[c.field] = c.money_factor
+            cached = self.__dict__["_own_factors"] = (len(self.columns), own)
+        factor = cached[1].get(fld)
+        if factor is not None:
+            return factor
         return self.unit_line_factor if self.unit_line_factor is not None else 1.0
 
     def continued(self, grid_start: int = 0) -> "Table":
@@ -645,6 +651,20 @@ def _cell_bits(value: object, status: bool, tax_code: bool, number: bool) -> int
     return bits
 
 
+def _plain_cell_bits(value: object) -> int:
+    """:func:`_cell_bits` of a cell outside the status, tax code and numeric columns; texts and floats (nearly every
+    cell) without the general path."""
+    cls = value.__class__
+    if cls is str:
+        text = clean_text(value)
+        if not text:
+            return _NONNULL
+        return _NONNULL | _TEXT | _NUMBERING if _NUMBERING_TOKEN.match(text) else _NONNULL | _TEXT
+    if cls is float:
+        return _NONNULL | _NUMBERING if value.is_integer() and 0 < value < 100 else _NONNULL
+    return _cell_bits(value, False, False, False)
+
+
 def _column_bits(column: tuple[object, ...], bits_of) -> list[int]:
     """``bits_of`` for every cell of a column, computed once per distinct value."""
     if set(map(type, column)) <= _VALUE_KEYED:
@@ -693,9 +713,13 @@ def _copied_headers(columns: list[tuple[object, ...]], text: np.ndarray, candida
     same_left = [text[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0)
                  for k in range(len(headers))]
     alive = candidates.copy()
+    if not alive.any():
+        return alive
+    rows_of_candidates = np.flatnonzero(candidates).tolist()
 
     def cost(j: int) -> int:
-        return sum(len(v) for v in set(columns[j]) if isinstance(v, str))
+        column = columns[j]
+        return sum(len(v) for v in {column[i] for i in rows_of_candidates} if isinstance(v, str))
     for j in sorted(range(width), key=cost):
         rows = alive & text[j]
         if record_type:
@@ -749,8 +773,9 @@ def sheet_rows(rows: list[list[object]], table: Table, numeric_fields: set[str])
     numeric_columns = {idx[f] for f in numeric_fields if f in idx}
     bits = np.empty((width, len(rows)), dtype=np.int64)
     for j, column in enumerate(columns):
-        bits[j] = _column_bits(column, partial(_cell_bits, status=idx.get("status") == j,
-                                               tax_code=idx.get("tax_code") == j, number=j in numeric_columns))
+        status, tax_code, number = idx.get("status") == j, idx.get("tax_code") == j, j in numeric_columns
+        bits[j] = _column_bits(column, partial(_cell_bits, status=status, tax_code=tax_code, number=number)
+                               if status or tax_code or number else _plain_cell_bits)
     filled = np.count_nonzero(bits & _NONNULL, axis=0)
     text = (bits & _TEXT) != 0
     texts = text.sum(axis=0)
