@@ -268,12 +268,16 @@ def former_communes(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[Adm
     if crosswalk is None or crosswalk.empty:
         return []
     starts = {u.unit_code: u.valid_from for u in units if u.valid_from is not None}
+    records = crosswalk.to_dict("records")
+    new_codes_of: dict[str, list[str]] = {}  # old code → the codes it went to, in the crosswalk's order
+    for x in records:
+        new_codes_of.setdefault(str(x.get("old_code")).strip(), []).append(str(x.get("new_code")).strip())
     out: dict[str, AdminUnit] = {}
-    for r in crosswalk.to_dict("records"):
+    for r in records:
         code = str(r.get("old_code") or "").strip()
         if not code or code in out:
             continue
-        new_codes = [str(x.get("new_code")).strip() for x in crosswalk.to_dict("records") if str(x.get("old_code")).strip() == code]
+        new_codes = new_codes_of.get(code, [])
         begin = min((starts[c] for c in new_codes if c in starts), default=None)
         out[code] = AdminUnit(unit_code=code, level=FORMER_COMMUNE, name_vi=str(r.get("old_name") or "").strip(),
                               kind_vi=str(r.get("old_kind") or "").strip(),
@@ -352,6 +356,7 @@ class UnitMatcher:
                             for tier in families}
         self._council = council
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
+        self._in_address: dict[str, AdminUnit | None] = {}  # a register repeats its addresses
 
     # ------------------------------------------------------------------------------------------ codes
 
@@ -438,6 +443,13 @@ class UnitMatcher:
 
     def find_in_address(self, text: object) -> AdminUnit | None:
         """In an address "xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh" the unit is a qualified part."""
+        if isinstance(text, str):
+            if text not in self._in_address:
+                self._in_address[text] = self._find_in_address(text)
+            return self._in_address[text]
+        return self._find_in_address(text)
+
+    def _find_in_address(self, text: object) -> AdminUnit | None:
         folded = fold(text)
         if not folded:
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.text import clean_text, fold
@@ -16,6 +16,7 @@ from kttt_pipeline.ingest.workbook import Workbook
 _STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
 
 
+@lru_cache(maxsize=1 << 12, typed=True)  # a register writes a handful of statuses, tens of thousands of times
 def parse_tax_status(value: object) -> str | None:
     """'00 - NNT đang hoạt động …', '00', 0, or the text alone → the two-digit code."""
     if value is None:
