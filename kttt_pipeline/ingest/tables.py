@@ -674,8 +674,12 @@ def _column_bits(column: tuple[object, ...], bits_of) -> list[int]:
     out = []
     for v in column:
         key = (type(v), v)
-        if key not in keyed:
-            keyed[key] = bits_of(v)
+        try:
+            if key not in keyed:
+                keyed[key] = bits_of(v)
+        except TypeError:  # a value that cannot key a dict
+            out.append(bits_of(v))
+            continue
         out.append(keyed[key])
     return out
 

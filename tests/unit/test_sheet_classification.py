@@ -230,7 +230,7 @@ def test_header_match_takes_the_longest_synonym_prefix():
     assert vocab.match("group", "Doanh thu ước năm 2024", None) is None
 
 
-@pytest.mark.parametrize("value", [float("nan"), math.inf, True, 1, 1.0, "1", None])
+@pytest.mark.parametrize("value", [float("nan"), math.inf, True, 1, 1.0, "1", None, ["a list"], dt.time(8, 30)])
 def test_odd_single_cells(value):
     grid = Grid("DS", [["x"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"]])
     table = locate_table(grid, "cooperative")
