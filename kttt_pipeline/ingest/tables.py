@@ -602,13 +602,11 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
 #
 # :func:`classify` is the reference, row by row. :func:`classify_rows` gives the same class to every row of a
 # table body, faster: what classify asks of a cell (is it empty, a text, a numbering token, a header's text, a
-# status, a tax code, a number) is asked once per distinct value of each column, the row's answers are counted
-# over the sheet as an array, and the plain rows are decided from the counts: a blank row, a copied header, an
+# status, a tax code, a number) is asked once per distinct value of each column and only of the rows that still
+# need the answer, the answers are counted over the sheet as arrays, and the plain rows are decided from them: a blank row, a copied header, an
 # entity with a status or a tax code, a named entity with figures and no label. Any other row (a total, a
 # heading, a note, a signature, a row that could number the columns) is classified by :func:`classify` itself.
 # tests/unit/test_sheet_classification.py holds the two equal on random sheets.
-
-_NONNULL, _TEXT, _NUMBERING, _STATUS, _TAX_CODE, _NUMBER = 1, 2, 4, 8, 16, 32
 
 #: cell types whose values can key a cache by value alone (no two of them compare equal across types the way
 #: True == 1 does)
@@ -619,130 +617,122 @@ _HEADER_ROW = RowClass(NOTE, reason="header")
 _ENTITY_ROW = {False: RowClass(ENTITY), True: RowClass(ENTITY, has_numbers=True)}
 
 
-def _cell_bits(value: object, status: bool, tax_code: bool, number: bool) -> int:
-    """What :func:`classify` asks of one cell, as bits (a copied header's texts aside): is it filled, a text, a
-    column number (:func:`_is_numbering_row`); and in the table's status column, its tax code column or a numeric
-    field's column (``status``, ``tax_code``, ``number``), a status, a tax code (:func:`strong_evidence`), a
-    number."""
-    if value is None:
-        return _NUMBER if number and parse_number(value).value is not None else 0
-    bits = _NONNULL
-    if isinstance(value, str):
-        text = clean_text(value)
-        if text:
-            bits |= _TEXT
-        if _NUMBERING_TOKEN.match(text or ""):
-            bits |= _NUMBERING
-        if status and fold(value) in status_lookup():
-            bits |= _STATUS
-    elif isinstance(value, bool):
-        pass  # never a column number
-    elif isinstance(value, (int, float)):
-        if float(value).is_integer() and 0 < value < 100:
-            bits |= _NUMBERING
-    elif _NUMBERING_TOKEN.match(clean_text(value) or ""):
-        bits |= _NUMBERING
-    if tax_code:
-        written = int(value) if isinstance(value, float) and value.is_integer() else value
-        if len(re.sub(r"\D", "", str(written))) >= 9:
-            bits |= _TAX_CODE
-    if number and parse_number(value).value is not None:
-        bits |= _NUMBER
-    return bits
-
-
-def _plain_cell_bits(value: object) -> int:
-    """:func:`_cell_bits` of a cell outside the status, tax code and numeric columns; texts and floats (nearly every
-    cell) without the general path."""
-    cls = value.__class__
-    if cls is str:
-        text = clean_text(value)
-        if not text:
-            return _NONNULL
-        return _NONNULL | _TEXT | _NUMBERING if _NUMBERING_TOKEN.match(text) else _NONNULL | _TEXT
-    if cls is float:
-        return _NONNULL | _NUMBERING if value.is_integer() and 0 < value < 100 else _NONNULL
-    return _cell_bits(value, False, False, False)
-
-
-def _column_bits(column: tuple[object, ...], bits_of) -> list[int]:
-    """``bits_of`` for every cell of a column, computed once per distinct value."""
-    if set(map(type, column)) <= _VALUE_KEYED:
-        known = {v: bits_of(v) for v in set(column)}
-        return list(map(known.__getitem__, column))
-    keyed = {}
+def _tested(values: list[object], test) -> list[bool]:
+    """``test`` of each of ``values``, computed once per distinct value."""
+    if set(map(type, values)) <= _VALUE_KEYED:
+        known = {v: bool(test(v)) for v in set(values)}
+        return list(map(known.__getitem__, values))
+    keyed: dict[tuple[type, object], bool] = {}
     out = []
-    for v in column:
+    for v in values:
         key = (type(v), v)
         try:
             if key not in keyed:
-                keyed[key] = bits_of(v)
+                keyed[key] = bool(test(v))
         except TypeError:  # a value that cannot key a dict
-            out.append(bits_of(v))
+            out.append(bool(test(v)))
             continue
         out.append(keyed[key])
+    return out
+
+
+def _cell_test(column: tuple[object, ...], rows: np.ndarray, test) -> np.ndarray:
+    """``test`` of the cells of ``column`` on ``rows`` (a mask), once per distinct value; False on the other rows."""
+    out = np.zeros(len(column), dtype=bool)
+    where = np.flatnonzero(rows).tolist()
+    if where:
+        out[where] = _tested([column[i] for i in where], test)
     return out
 
 
 def _text_test(column: tuple[object, ...], rows: np.ndarray, test) -> np.ndarray:
     """``test`` of the cleaned text of the cells of ``column`` on ``rows`` (a mask of rows whose cell there is a
     text), once per distinct text; False on the other rows."""
-    out = np.zeros(len(column), dtype=bool)
-    where = np.flatnonzero(rows).tolist()
-    if where:
-        picked = [column[i] for i in where]
-        known = {v: bool(test(clean_text(v))) for v in set(picked)}
-        out[where] = [known[v] for v in picked]
-    return out
+    return _cell_test(column, rows, lambda v: test(clean_text(v)))
 
 
-def _copied_headers(columns: list[tuple[object, ...]], text: np.ndarray, candidates: np.ndarray,
+# what classify asks of one filled cell (the reference's own expressions)
+
+def _numbering_cell(value: object) -> bool:
+    """A column number (:func:`_is_numbering_row`)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer() and 0 < value < 100
+    return _NUMBERING_TOKEN.match(clean_text(value) or "") is not None
+
+
+def _written(value: object) -> bool:
+    """A text cell that is not blank (the texts of :func:`classify` and :func:`_is_repeated_header`)."""
+    return isinstance(value, str) and bool(clean_text(value))
+
+
+def _status_cell(value: object) -> bool:
+    """A status of the vocabulary (:func:`strong_evidence`)."""
+    return isinstance(value, str) and fold(value) in status_lookup()
+
+
+def _tax_code_cell(value: object) -> bool:
+    """At least nine digits of a tax code (:func:`strong_evidence`)."""
+    return len(re.sub(r"\D", "", str(int(value) if isinstance(value, float) and value.is_integer() else value))) >= 9
+
+
+def _number_cell(value: object) -> bool:
+    return parse_number(value).value is not None
+
+
+def _copied_headers(columns: list[tuple[object, ...]], strings: np.ndarray, candidates: np.ndarray,
                     table: Table) -> np.ndarray:
-    """:func:`_is_repeated_header` for the rows of ``candidates`` (rows of texts only, at least two): at least
-    two (and 60 %) of a row's texts are the texts of one header row in their columns, or at least three (and
-    60 %) name a field. ``text``: (column, row) whether the cell holds a text.
+    """:func:`_is_repeated_header` for the rows of ``candidates`` (rows whose filled cells are all strings, at
+    least two): every cell a text (not blank), and at least two (and 60 %) of them the texts of one header row
+    in their columns, or at least three (and 60 %) naming a field. ``strings``: (column, row) whether the cell
+    holds a string.
 
-    Column by column, the cheapest first (folding a text costs by its length, once per distinct text); a row is
-    dropped as soon as the columns left cannot bring it to either count."""
+    Column by column, the cheapest first (cleaning and folding a text costs by its length, once per distinct
+    text); a row is dropped as soon as it shows a blank cell or the columns left cannot bring it to either
+    count."""
     record_type = getattr(table, "record_type", None)
     headers = list(getattr(table, "header_texts", ()))
     width = len(columns)
-    texts = text.sum(axis=0)
+    texts = strings.sum(axis=0)  # a candidate that stays one is texts only
     need_named = np.maximum(3, 0.6 * texts)
     need_same = np.maximum(2, 0.6 * texts)
     targets = [[h[j] if j < len(h) and h[j] else None for h in headers] for j in range(width)]
     named = np.zeros(texts.shape, dtype=np.int64)
     named_left = texts.copy() if record_type else np.zeros(texts.shape, dtype=np.int64)
     same = [np.zeros(texts.shape, dtype=np.int64) for _ in headers]
-    same_left = [text[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0)
+    same_left = [strings[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0)
                  for k in range(len(headers))]
     alive = candidates.copy()
-    if not alive.any():
-        return alive
-    rows_of_candidates = np.flatnonzero(candidates).tolist()
+    blank = np.zeros(texts.shape, dtype=bool)
+    sample = np.flatnonzero(candidates).tolist()
+    sample = sample[:: max(1, len(sample) // 256)]
 
     def cost(j: int) -> int:
         column = columns[j]
-        return sum(len(v) for v in {column[i] for i in rows_of_candidates} if isinstance(v, str))
-    for j in sorted(range(width), key=cost):
-        rows = alive & text[j]
+        return sum(len(v) for v in {column[i] for i in sample} if isinstance(v, str))
+    for j in sorted(range(width), key=cost) if sample else ():
+        rows = alive & strings[j]
+        written = _cell_test(columns[j], rows, _written)
+        blank |= rows & ~written
+        rows &= written
         if record_type:
             named += _text_test(columns[j], rows, partial(_header_field, record_type))
-            named_left -= text[j]
+            named_left -= strings[j]
         for k, target in enumerate(targets[j]):
             if target is not None:
                 same[k] += _text_test(columns[j], rows, lambda t, target=target: fold(t) == target)
-                same_left[k] -= text[j]
+                same_left[k] -= strings[j]
         reachable = named + named_left >= need_named
         for k in range(len(headers)):
             reachable |= same[k] + same_left[k] >= need_same
-        alive &= reachable
+        alive &= reachable & ~blank
         if not alive.any():
             break
     copied = named >= need_named
     for k in range(len(headers)):
         copied |= same[k] >= need_same
-    return candidates & copied
+    return candidates & ~blank & copied
 
 
 def _may_head(text: str) -> bool:
@@ -769,33 +759,45 @@ class SheetRows:
 
 
 def sheet_rows(rows: list[list[object]], table: Table, numeric_fields: set[str]) -> SheetRows:
-    """The row features of :class:`SheetRows` over a table body (``rows``, at least one row with a cell)."""
+    """The row features of :class:`SheetRows` over a table body (``rows``, at least one row with a cell).
+
+    A cell is asked only what its row still needs: whether it may number the columns while every cell before
+    it may (the name column first), whether it is a text while its row holds only texts, a number while its
+    row has none yet."""
     width = max(map(len, rows))
     padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in rows]
     columns = list(zip(*padded))
     idx = table.field_index()
-    numeric_columns = {idx[f] for f in numeric_fields if f in idx}
-    bits = np.empty((width, len(rows)), dtype=np.int64)
-    for j, column in enumerate(columns):
-        status, tax_code, number = idx.get("status") == j, idx.get("tax_code") == j, j in numeric_columns
-        bits[j] = _column_bits(column, partial(_cell_bits, status=status, tax_code=tax_code, number=number)
-                               if status or tax_code or number else _plain_cell_bits)
-    filled = np.count_nonzero(bits & _NONNULL, axis=0)
-    text = (bits & _TEXT) != 0
-    texts = text.sum(axis=0)
-    enough = filled >= max(3, 0.6 * len(getattr(table, "columns", ())))
-    maybe_numbering = enough & np.all(((bits & _NONNULL) == 0) | ((bits & _NUMBERING) != 0), axis=0)
+    name_j = idx.get("name") if idx.get("name") is not None and idx["name"] < width else None
+    kind = np.array([[0 if v is None else 2 if isinstance(v, str) else 1 for v in c] for c in columns], dtype=np.int8)
+    filled_cell, str_cell = kind != 0, kind == 2
+    filled = filled_cell.sum(axis=0)
+    # _is_numbering_row: enough cells, every one a column number; whether they run in order is left to classify
+    maybe_numbering = filled >= max(3, 0.6 * len(getattr(table, "columns", ())))
+    for j in ([name_j] if name_j is not None else []) + [j for j in range(width) if j != name_j]:
+        if not maybe_numbering.any():
+            break
+        on = maybe_numbering & filled_cell[j]
+        maybe_numbering &= ~on | _cell_test(columns[j], on, _numbering_cell)
     plain = (filled > 0) & ~maybe_numbering
-    copied = _copied_headers(columns, text, plain & (texts >= 2) & (texts >= filled), table)
-    strong = np.any(bits & (_STATUS | _TAX_CODE), axis=0)
-    has_numbers = np.any(bits & _NUMBER, axis=0)
+    # _is_repeated_header: rows of texts only
+    copied = _copied_headers(columns, str_cell, plain & (str_cell.sum(axis=0) == filled) & (filled >= 2), table)
+    strong = np.zeros(len(rows), dtype=bool)
+    j = idx.get("status")
+    if j is not None and j < width:
+        strong |= _cell_test(columns[j], str_cell[j], _status_cell)
+    j = idx.get("tax_code")
+    if j is not None and j < width:
+        strong |= _cell_test(columns[j], filled_cell[j] & ~strong, _tax_code_cell)
+    has_numbers = np.zeros(len(rows), dtype=bool)
+    for j in sorted({idx[f] for f in numeric_fields if f in idx and idx[f] < width}):
+        has_numbers |= _cell_test(columns[j], filled_cell[j] & ~has_numbers, _number_cell)
     weak = plain & ~copied & ~strong & has_numbers
-    name_j = idx.get("name")
-    if name_j is not None and name_j < width and weak.any():
-        weak &= text[name_j]
+    if name_j is not None and weak.any():
+        weak &= _cell_test(columns[name_j], weak & str_cell[name_j], _written)
         weak &= ~_text_test(columns[name_j], weak, _may_head)
         for j in range(width):
-            weak &= ~_text_test(columns[j], weak & text[j], total_label)
+            weak &= ~_text_test(columns[j], weak & str_cell[j], total_label)
     else:
         weak[:] = False
     return SheetRows(filled, maybe_numbering, copied, strong, has_numbers, weak)

@@ -18,7 +18,7 @@ from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.ingest.tables import ENTITY, RowClass, classify, classify_rows, locate_table, sheet_rows, strong_evidence
 from kttt_pipeline.ingest.workbook import Grid
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _texts(name: str, column: str = "text") -> list[str]:
@@ -100,9 +100,11 @@ def sheets(draw, only=None):
             if f == "name":
                 row[j] = draw(names)
             elif f == "status":
-                row[j] = None if weak else draw(st.sampled_from(STATUSES + TAX_STATUSES + [None]))
+                row[j] = None if weak else draw(st.one_of(st.sampled_from(STATUSES), st.sampled_from(TAX_STATUSES + [None])))
             elif f == "tax_code":
                 row[j] = None if weak else draw(st.one_of(tax_codes, st.none()))
+                if draw(st.booleans()) and "status" in idx:  # evidence by the tax code alone
+                    row[idx["status"]] = None
             elif f in numeric:
                 row[j] = draw(st.one_of(numbers, st.none()))
             elif f == "seq":
@@ -127,7 +129,8 @@ def sheets(draw, only=None):
         for _ in range(draw(st.integers(0, 4))):
             # a status, a tax code or a number written as text keeps the row all texts yet gives it evidence
             row[draw(st.integers(0, width - 1))] = draw(st.one_of(
-                st.none(), any_cell, st.sampled_from(EXTRA_COLUMNS + STATUSES + ["5700123456", "12", "1.234"])))
+                st.none(), any_cell, st.sampled_from(EXTRA_COLUMNS + STATUSES + ["5700123456", "12", "1.234"]),
+                st.sampled_from([" ", "\u00a0", "\u200b"])))  # a blank string: the row is no header
         return row
 
     def numbering():
@@ -144,7 +147,7 @@ def sheets(draw, only=None):
         return table, numeric, [copied_header() for _ in range(draw(st.integers(1, 10)))]
     makers = [entity, entity, weak_entity, weak_entity, labelled, labelled, copied_header, numbering, random_row, lambda: [None] * width,
               list]
-    rows = [draw(st.sampled_from(makers))() for _ in range(draw(st.integers(1, 25)))]
+    rows = [draw(st.sampled_from(makers))() for _ in range(draw(st.integers(3, 30)))]
     # ragged rows: shorter or longer than the header
     rows = [r[:draw(st.integers(0, len(r)))] if r and draw(st.integers(0, 9)) == 0 else r for r in rows]
     return table, numeric, rows
