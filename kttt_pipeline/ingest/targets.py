@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import parse_number
@@ -17,22 +17,35 @@ from kttt_pipeline.ingest.workbook import Workbook
 RECORD_TYPES = ("target",)
 
 
+@lru_cache(maxsize=1)
+def _indicator_codes() -> tuple[frozenset[str], dict[str, str]]:
+    """The indicators' codes, and folded indicator name → code (vocab/indicators.csv)."""
+    return frozenset(i.code for i in indicators()), {fold(i.name_vi): i.code for i in indicators()}
+
+
 def _target(row: list[object], idx: dict[str, int]) -> tuple[str | None, float | None]:
     """(indicator code, value) of a row naming a known indicator (by code, or by its name) with a value."""
-    known = {i.code for i in indicators()}
+    known, by_name = _indicator_codes()
     code = clean_text(row[idx["indicator_code"]]) if idx["indicator_code"] < len(row) else None
     code = code.upper() if code else None
     if code not in known and "label" in idx:
         label = fold(row[idx["label"]]) if idx["label"] < len(row) else ""
-        code = {fold(i.name_vi): i.code for i in indicators()}.get(label) or summary_label_lookup().get(label)
+        code = by_name.get(label) or summary_label_lookup().get(label)
     value = parse_number(row[idx["value"]] if idx["value"] < len(row) else None).value
     return (code, value) if code in known and value is not None else (None, None)
 
 
-def _classify(row: list[object], idx: dict[str, int]) -> RowClass:
+def _class_of(row: list[object], target: tuple[str | None, float | None]) -> RowClass:
+    """A target row (ENTITY: ``target`` names a known indicator), a blank row, or a row naming none (NOTE)."""
     if all(v is None for v in row):
         return RowClass(BLANK)
-    return RowClass(ENTITY) if _target(row, idx)[0] else RowClass(NOTE, reason="not a target")
+    return RowClass(ENTITY) if target[0] else RowClass(NOTE, reason="not a target")
+
+
+def _classify_targets(body: list[list[object]], idx: dict[str, int], found: list) -> list[RowClass]:
+    """The class of each row of a targets table's body; ``found`` receives each row's target (read once)."""
+    found.extend(_target(r, idx) if any(v is not None for v in r) else (None, None) for r in body)
+    return [_class_of(r, t) for r, t in zip(body, found)]
 
 
 def read_targets(workbook: Workbook, source_file: str, year: int | None) -> ReadResult:
@@ -50,9 +63,11 @@ def read_targets(workbook: Workbook, source_file: str, year: int | None) -> Read
         m = re.search(r"(20\d\d)", value_header or "")
         if m and out.year is None:
             out.year = int(m.group(1))
-        for i, rc in body_rows(grid.rows, table.data_start, partial(_classify, idx=idx), sheet):
+        found: list[tuple[str | None, float | None]] = []  # the body's targets, row by row
+        for i, rc in body_rows(grid.rows, table.data_start, None, sheet,
+                               classify_body=partial(_classify_targets, idx=idx, found=found)):
             if rc.kind == ENTITY:
-                code, value = _target(grid.rows[i], idx)
+                code, value = found[i - table.data_start]
                 out.rows("target").append({"year": out.year, "indicator_code": code, "value": value,
                                            "source_file": source_file})
     if not out.has_tables:
