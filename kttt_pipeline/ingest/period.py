@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import pandas as pd
 
@@ -154,8 +154,10 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
     return df
 
 
-#: from this many reporting units' returns on, the period's files are read by a pool of worker processes (one per core)
+#: from this many reporting units' returns on, or this many bytes of files in all, the period's files are read by
+#: a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
+PARALLEL_READ_MIN_BYTES = 4 * 2**20
 
 _worker_context: dict[str, ReadContext] = {}
 
@@ -178,16 +180,26 @@ def read_file(kind: str, path: Path, source_file: str, context: ReadContext | No
                               f"the {kind} reader failed: {type(exc).__name__}: {exc}")
 
 
-def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
-                      ) -> list[ReadResult | FileUnreadable]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None,
+                      while_reading: Callable[[], None] | None = None) -> list[ReadResult | FileUnreadable]:
     """Read the period's files (kind, path, source_file), each result in the order of the jobs.
 
-    Reading is independent per file: a large period (hundreds of units) is spread over worker processes, the
-    single files (the tax register, one large file, first) read beside the units' returns; a small period is
-    read here."""
+    Reading is independent per file: a large period (hundreds of units, or many megabytes) is spread over worker
+    processes, the single files (the tax register, one large file, first) read beside the units' returns; a small
+    period is read here. ``while_reading``: work for this process while the workers read (called once then; not
+    called when the files are read here)."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(per_unit) >= PARALLEL_READ_MIN_FILES else 1
+        large = len(per_unit) >= PARALLEL_READ_MIN_FILES or \
+            sum(_size(path) for _, path, _ in jobs) >= PARALLEL_READ_MIN_BYTES
+        workers = min(os.cpu_count() or 1, 8) if large else 1
     if workers <= 1 or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
     import multiprocessing as mp
@@ -201,6 +213,8 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
         singles = {n: pool.submit(read_file, *jobs[n]) for n in sorted(others)}
         chunk = max(1, len(per_unit) // (workers * 8))
         returns = pool.map(read_file, *zip(*(jobs[n] for n in per_unit)), chunksize=chunk) if per_unit else []
+        if while_reading is not None:
+            while_reading()
         got = dict(zip(per_unit, returns))
         return [got[n] if n in got else singles[n].result() for n in range(len(jobs))]
 
@@ -261,14 +275,15 @@ _STAGED = {rt: (STAGED_COLUMNS[rt], rt != "target") for rt in ("cooperative", "g
 
 
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
-                   province: str | None = None) -> StagedPeriod:
+                   province: str | None = None, while_reading: Callable[[], None] | None = None) -> StagedPeriod:
     """Read every file of the period once, each by the reader of its kind (``ingest.registry``); reject what
     cannot be loaded (recorded in load_audit with its reason, never fatal); choose among a unit's resubmissions
     (§7.3); stage the rows of what is loaded.
 
     ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
     else the packaged default); a register in the raw folder overrides it.
-    ``workers``: processes reading the files (default: one per core for large periods, else 1)."""
+    ``workers``: processes reading the files (default: one per core for large periods, else 1).
+    ``while_reading``: work for this process while worker processes read (:func:`read_period_files`)."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir, province)
@@ -279,7 +294,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     context = ReadContext(period, UnitMatcher(units + former_communes(crosswalk, units), period), UnitMatcher(expected))
     province_code = province_of(units).unit_code
     jobs = [(fk, path, _audit_row(period, raw_dir, path, fk.kind)) for fk in READERS for path in fk.files(raw_dir, period)]
-    reads = read_period_files([(fk.kind, path, a["source_file"]) for fk, path, a in jobs], context, workers)
+    reads = read_period_files([(fk.kind, path, a["source_file"]) for fk, path, a in jobs], context, workers,
+                              while_reading)
 
     findings: list[Finding] = []
     returns: list[tuple[dict, ReadResult]] = []  # the units' returns, among which §7.3 chooses

@@ -8,6 +8,8 @@ the contract does not allow, or a reader/rule that misreads what the contract al
 
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 import pytest
 
@@ -86,6 +88,36 @@ def test_larger_synthetic_province(tmp_path):
     assert _missing_cases(summary, result) == []
     reported = set(result.load_audit["unit_code"].dropna())
     assert set(summary.units) <= reported
+
+
+def test_larger_synthetic_province_after_the_reform(tmp_path):
+    """After the reform the synthetic units are commune-level units in force since the province's units are (the
+    benchmark's post-reform national series): their returns are read, every figure as the oracle says."""
+    summary = write_demo_period(tmp_path / "raw", "2025-Q4", units=70, rows_per_unit=6, seed=5)
+    assert summary.synthetic_units and len(summary.units) == 70
+    with (tmp_path / "raw" / "admin_units.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["level"] != "province"]
+    assert {r["level"] for r in rows} == {"commune"} and {r["valid_from"] for r in rows} == {"2025-07-01"}
+    assert (tmp_path / "raw" / "2025-Q4" / "communes").is_dir()
+    result = run_period(tmp_path / "raw", "2025-Q4")
+    assert _mismatches(summary, result) == []
+    assert _missing_cases(summary, result) == []
+    assert set(summary.units) <= set(result.load_audit["unit_code"].dropna())
+
+
+def test_while_reading_runs_beside_the_reading_workers(tmp_path):
+    """A large period's files are read by worker processes while this process does other work (the run's warm-up
+    of its later steps); a small period read here does not call it. The staged rows are the same."""
+    from kttt_pipeline.ingest.period import extract_period
+
+    raw = tmp_path / "raw"
+    write_demo_period(raw, "2024-Q3", seed=4)
+    calls = []
+    serial = extract_period(raw, "2024-Q3", workers=1, while_reading=lambda: calls.append("serial"))
+    parallel = extract_period(raw, "2024-Q3", workers=2, while_reading=lambda: calls.append("parallel"))
+    assert calls == ["parallel"]
+    pd.testing.assert_frame_equal(serial.stg_cooperative.reset_index(drop=True),
+                                  parallel.stg_cooperative.reset_index(drop=True), check_dtype=False)
 
 
 def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):

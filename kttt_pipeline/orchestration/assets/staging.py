@@ -7,6 +7,7 @@ from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
 from kttt_pipeline.orchestration.headline import frame_markdown
 from kttt_pipeline.orchestration.resources import KtttPaths
+from kttt_pipeline.orchestration.warm_up import prepare_later_steps
 
 
 @dg.asset(
@@ -19,7 +20,9 @@ from kttt_pipeline.orchestration.resources import KtttPaths
                 "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
-    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
+    # a large period is read by worker processes: meanwhile this one imports what the later steps need
+    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code(),
+                            while_reading=prepare_later_steps)
     audit = staged.load_audit
     context.add_output_metadata({
         "files_seen": len(audit),

@@ -9,6 +9,8 @@ check fails the step itself, so that nothing downstream (the reports) runs (docs
 """
 
 
+import time
+
 import dagster as dg
 from sqlalchemy import Table
 
@@ -75,12 +77,15 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     from kttt_pipeline.warehouse.load import load_period
 
     period = context.partition_key
+    started = time.perf_counter()
     before = frame_check_results(reconciled_period)
     yield from before
     _stop_on_failure(period, before, "nothing was loaded")
 
     engine = warehouse.engine()
+    checked = time.perf_counter()
     counts = load_period(engine, period, reconciled_period)
+    loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
     stale = stale_reports(engine, paths.reports_path(), changed=period)
     for later, periods in stale.items():
@@ -94,7 +99,10 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
                      "stale_report_periods": dg.MetadataValue.int(len(stale))}
         yield dg.MaterializeResult(asset_key=name, metadata=meta)
 
+    suite_started = time.perf_counter()
     after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs")
+    context.log.info(f"warehouse_period timings: frame checks {checked - started:.2f} s, load {loaded - checked:.2f} s, "
+                     f"Great Expectations suite {time.perf_counter() - suite_started:.2f} s")
     yield from after
     _stop_on_failure(period, after, "the period is loaded, the reports are not published")
 
