@@ -207,6 +207,8 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
 
     # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
     ctx = mp.get_context("forkserver")
+    # the server imports the readers once; each worker is a fork of it (no import of its own, pages shared)
+    ctx.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
                              initargs=(context.titles.units, context.period, context.units_in_force.units)) as pool:
         others = set(range(len(jobs))) - set(per_unit)

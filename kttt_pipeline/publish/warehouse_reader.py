@@ -287,7 +287,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
             wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "sector", "status", "grade",
                                   "is_active", "in_total") if c in t.c]
             stmt = select(*[t.c[c] for c in wanted]).where(t.c.period == key)
-            coops = [dict(r._mapping) for r in conn.execute(stmt)]
+            coops = [dict(zip(wanted, r)) for r in conn.execute(stmt).all()]
     if not ind_rows:
         raise LookupError(f"no indicators in the warehouse for period {key}: materialise the period first")
 
