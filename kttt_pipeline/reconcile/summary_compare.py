@@ -78,13 +78,16 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
     by_row: dict[tuple[str, str, str], dict[tuple[str, int], float]] = {}
+    sheets_of: dict[tuple[str, str], list[tuple[str, pd.DataFrame]]] = {}  # (file, record type) → its sheets' rows
+    for (s_src, s_sheet, s_rt), rows in detail.items():
+        sheets_of.setdefault((s_src, s_rt), []).append((s_sheet, rows))
 
     def values_of(src: str, rt: str, fld: str) -> dict[tuple[str, int], float]:
         key = (src, rt, fld)
         if key not in by_row:
             out: dict[tuple[str, int], float] = {}
-            for (s_src, s_sheet, s_rt), rows in detail.items():
-                if s_src == src and s_rt == rt and fld in rows:
+            for s_sheet, rows in sheets_of.get((src, rt), ()):
+                if fld in rows:
                     nums = pd.to_numeric(rows[fld], errors="coerce").fillna(0)
                     for r, v in zip(rows["row_number"], nums):
                         out[(s_sheet, int(r))] = float(v)
