@@ -243,7 +243,9 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     stmt = select(table)
     for clause in where:
         stmt = stmt.where(clause)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    result = conn.execute(stmt)
+    columns = list(result.keys())
+    return [dict(zip(columns, r)) for r in result.all()]
 
 
 #: quarters of the trend chart
