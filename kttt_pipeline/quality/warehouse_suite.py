@@ -191,12 +191,6 @@ def _context() -> _Context:
     return _CONTEXT
 
 
-def prepare_suite() -> None:
-    """Import Great Expectations and build the suite's context now (seconds of imports), so that the run that
-    needs it later does not wait for them: called while worker processes read a large period's files."""
-    _context()
-
-
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> SuiteResult:
     """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
     write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""

@@ -105,21 +105,6 @@ def test_larger_synthetic_province_after_the_reform(tmp_path):
     assert set(summary.units) <= set(result.load_audit["unit_code"].dropna())
 
 
-def test_while_reading_runs_beside_the_reading_workers(tmp_path):
-    """A large period's files are read by worker processes while this process does other work (the run's warm-up
-    of its later steps); a small period read here does not call it. The staged rows are the same."""
-    from kttt_pipeline.ingest.period import extract_period
-
-    raw = tmp_path / "raw"
-    write_demo_period(raw, "2024-Q3", seed=4)
-    calls = []
-    serial = extract_period(raw, "2024-Q3", workers=1, while_reading=lambda: calls.append("serial"))
-    parallel = extract_period(raw, "2024-Q3", workers=2, while_reading=lambda: calls.append("parallel"))
-    assert calls == ["parallel"]
-    pd.testing.assert_frame_equal(serial.stg_cooperative.reset_index(drop=True),
-                                  parallel.stg_cooperative.reset_index(drop=True), check_dtype=False)
-
-
 def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
     raw = tmp_path / "raw"
     write_demo_period(raw, "2024-Q3", seed=1)

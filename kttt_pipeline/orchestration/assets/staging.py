@@ -5,9 +5,9 @@ import dagster as dg
 
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
+from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.headline import frame_markdown
 from kttt_pipeline.orchestration.resources import KtttPaths
-from kttt_pipeline.orchestration.warm_up import prepare_later_steps
 
 
 @dg.asset(
@@ -20,9 +20,8 @@ from kttt_pipeline.orchestration.warm_up import prepare_later_steps
                 "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
-    # a large period is read by worker processes: meanwhile this one imports what the later steps need
-    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code(),
-                            while_reading=prepare_later_steps)
+    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
+    release_free_memory()  # the files' row records, now staged frames
     audit = staged.load_audit
     context.add_output_metadata({
         "files_seen": len(audit),

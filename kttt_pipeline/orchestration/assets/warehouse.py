@@ -15,6 +15,7 @@ import dagster as dg
 from sqlalchemy import Table
 
 from kttt_pipeline.orchestration.checks import TABLE_CHECK_SPECS
+from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.checks.reconciliation import frame_check_results
 from kttt_pipeline.orchestration.checks.warehouse_quality import suite_check_results
 from kttt_pipeline.orchestration.partitions import period_partitions
@@ -85,6 +86,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     engine = warehouse.engine()
     checked = time.perf_counter()
     counts = load_period(engine, period, reconciled_period)
+    release_free_memory()  # the load's converted columns
     loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
     stale = stale_reports(engine, paths.reports_path(), changed=period)
@@ -103,6 +105,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs")
     context.log.info(f"warehouse_period timings: frame checks {checked - started:.2f} s, load {loaded - checked:.2f} s, "
                      f"Great Expectations suite {time.perf_counter() - suite_started:.2f} s")
+    release_free_memory()  # the suite's batches
     yield from after
     _stop_on_failure(period, after, "the period is loaded, the reports are not published")
 
