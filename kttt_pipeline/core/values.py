@@ -33,6 +33,8 @@ class ParsedNumber:
 _NUMBER_TOKEN = re.compile(r"[-+]?\s*\d[\d.,\s]*")  # a sign may stand apart: "- 5"
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+#: ASCII digits, perhaps in groups of three after dots ("58500", "58.500", "1.234.567"): a whole number
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]{3})*")
 
 
 def _to_float(token: str) -> float | None:
@@ -97,6 +99,8 @@ def _parse_number_str(value: str) -> ParsedNumber:
 def _parse_number_text(value: object) -> ParsedNumber:
     """A numeric cell holding text (or anything else that is not a number, a date or a bool)."""
     text = clean_text(value)
+    if text is not None and _PLAIN_NUMBER.fullmatch(text):  # what the steps below read as the digits alone
+        return ParsedNumber(float(text.replace(".", "")))
     if text is not None:
         text = text.translate(_MINUS_SIGNS)  # "−5" (minus sign), "–5" (en dash) as typed or pasted
     if text is None or text in marks().empty_number:  # "-": nothing written (vocab/marks.csv)

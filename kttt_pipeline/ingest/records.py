@@ -192,7 +192,14 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
     holds them, rows may be shorter than the header; ``contexts[i]`` its :class:`RowContext`;
     ``provisional_keys[i]`` the key its findings carry, or ``provisional_keys=None`` for none), call this once
     with the table they are read under, and use ``result[i]`` where ``parse_record`` was used for row ``i``.
-    The table must be complete (its columns and unit line) before the call; the rows are not changed.
+    The table must be complete (its columns and unit line) before the call; the rows are not changed. A reader's
+    loop becomes::
+
+        entities = [i for i, rc in body_rows(...) if rc.kind == ENTITY]   # body_rows only counts the rows
+        rows = [grid.rows[i] for i in entities]
+        contexts = [RowContext(source_file, grid.name, grid.excel_row(i), unit_code) for i in entities]
+        for i, parsed in zip(entities, parse_records(rows, table, contexts, keys)):
+            ...  # what followed parse_record, in the same row order (findings extended, record appended)
 
     Each column's converter is chosen once, from the table's field index and the fields' kinds
     (vocab/fields.csv): numbers are read by :func:`parse_numbers` (real numbers as a numpy array, a money

@@ -448,7 +448,8 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
     table = Table("cooperative", 0, 1, [Column(j, f, f, 0.001 if f == "charter_capital" else None)
                                         for j, f in enumerate(cols)], 1e-6)
     rows = [
-        ["HTX A", "5770125871", "khoảng 58.500", "1.234,5", "31/02/2024", "chưa rõ", "Đang HĐ", "Nông nghiệp", "TB"],
+        ["HTX A", "5770125871", "khoảng 58.500", "trên 1.234,5", "31/02/2024", "chưa rõ", "Đang HĐ", "Nông nghiệp",
+         "TB"],
         ["HTX B", 5770125871.0, "abc", "5 - 6", "hôm qua", "x", "lạ", "?", None],
         ["HTX C", "5716073914-001", 12.0, "(5)", 45000, None, "Đang HĐ"],
         ["HTX A", "5770125871", "khoảng 58.500", "1.234,5", "31/02/2024", "chưa rõ", "Đang HĐ", "Nông nghiệp", "TB"],
@@ -459,7 +460,9 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
     got = parse_records(rows, table, contexts, keys)
     assert [exactly(p.values) for p in got] == [exactly(p.values) for p in expected]
     assert [p.findings for p in got] == [p.findings for p in expected]
-    assert [f.kind for f in got[0].findings] == ["WORDS_DROPPED", "VALUE_UNREADABLE", "VALUE_UNREADABLE"]
+    assert [f.kind for f in got[0].findings] == ["WORDS_DROPPED", "WORDS_DROPPED", "VALUE_UNREADABLE",
+                                                 "VALUE_UNREADABLE"]
+    assert got[0].findings[1].value_computed == "1234.5"  # as written, before the column's unit
     assert [f.kind for f in got[1].findings] == ["VALUE_UNREADABLE", "VALUE_UNREADABLE", "VALUE_UNREADABLE",
                                                  "STATUS_UNKNOWN"]
     assert got[0].findings is not got[3].findings and got[0].values is not got[3].values
