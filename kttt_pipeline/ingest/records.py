@@ -31,7 +31,7 @@ MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields
 FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
 
 
-@dataclass
+@dataclass(slots=True)
 class RowContext:
     source_file: str
     sheet: str
@@ -39,7 +39,7 @@ class RowContext:
     unit_code: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     values: dict[str, object]
     findings: list[Finding] = field(default_factory=list)
