@@ -53,7 +53,7 @@ from kttt_pipeline.ingest.records import (
 )
 from kttt_pipeline.ingest.tables import Column, Table
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ------------------------------------------------------------------ the readable definitions (before issue 17)
