@@ -128,9 +128,15 @@ def test_parallel_reading_gives_the_serial_result(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")  # an unreadable file travels back from a worker too
     serial = extract_period(raw, "2024-Q3", workers=1)
     parallel = extract_period(raw, "2024-Q3", workers=2)
+    again = extract_period(raw, "2024-Q3", workers=3)  # the fork server stopped after the last pool: a new one
     for name in ("stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure", "total_rows"):
-        a, b = getattr(serial, name), getattr(parallel, name)
+        a, b, c = getattr(serial, name), getattr(parallel, name), getattr(again, name)
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), c.reset_index(drop=True), check_dtype=False)
+    columns = list(parallel.stg_cooperative.columns)
+    parallel.release_rows()  # once reconciled: the row frames emptied, their columns kept
+    assert parallel.stg_cooperative.empty and list(parallel.stg_cooperative.columns) == columns
+    assert parallel.total_rows.empty and not parallel.load_audit.empty
     audit_cols = ["source_file", "unit_code", "status", "rows_read", "rows_non_entity", "error"]
     pd.testing.assert_frame_equal(serial.load_audit[audit_cols], parallel.load_audit[audit_cols])
     assert "REJECTED" in set(parallel.load_audit["status"])
