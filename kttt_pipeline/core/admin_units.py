@@ -23,7 +23,8 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold
 from kttt_pipeline.core.vocabulary import read_vocab_csv
 
-def _kind_alternatives(words) -> str:
+@lru_cache(maxsize=256)
+def _kind_alternatives(words: tuple[str, ...]) -> str:
     """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
     inside "thi xa" ("UBND thị xã Đông Triều" is not a xã Đông Triều)."""
     every = {f for fs in _kind_forms().values() for f in fs}
@@ -32,6 +33,9 @@ def _kind_alternatives(words) -> str:
         heads = sorted({o[: -len(w)] for o in every if o != w and o.endswith(" " + w)})
         alts.append("".join(f"(?<!{re.escape(h)})" for h in heads) + re.escape(w))
     return "|".join(alts)
+
+
+_WORD = re.compile(r"\w+")  # the words of a name (UnitMatcher's index)
 
 
 _UNIT_CODE = re.compile(r"\bma (?:don vi|dv)\s*(?:bao cao)?\s*:?\s*([0-9a-z]+)\b")
@@ -329,7 +333,10 @@ class UnitMatcher:
         # kind of the same tier, 1: bare name. A pattern can only match a text that contains the folded name, which
         # is checked first (a substring test instead of a regex search per unit: a national register has hundreds
         # of units and tens of thousands of addresses).
-        self._patterns: list[tuple[str, re.Pattern[str], AdminUnit, int]] = []
+        # the patterns are compiled when first searched (:meth:`_search`): a text reaches only the few units whose
+        # name it contains, and a national register would otherwise compile ten thousand patterns per matcher
+        self._patterns: list[tuple[str, str, AdminUnit, int]] = []
+        self._compiled: dict[str, re.Pattern[str]] = {}
         self._tier: dict[AdminUnit, str | None] = {}
         for u in self.units:
             name = fold(u.name_vi)
@@ -340,16 +347,26 @@ class UnitMatcher:
             # the other kind words of the same tier: a town that became a city ("UBND thành phố Đông Triều" for
             # the register's thị xã), a clerk's "TP" for a thị xã
             family = tuple(f for kind in families.get(tier, ()) if kind != own for f in kinds.get(kind, (kind,)))
-            own_alt = "|".join(x for x in (_kind_alternatives([k for k in forms if k]),
+            own_alt = "|".join(x for x in (_kind_alternatives(tuple(k for k in forms if k)),
                                            "|".join(re.escape(c) for c in council)) if x)
-            kinds_alt = _kind_alternatives([k for k in forms if k]) or "x^"
-            self._patterns.append((name, re.compile(
-                rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b"), u, 3))
+            kinds_alt = _kind_alternatives(tuple(k for k in forms if k)) or "x^"
+            self._patterns.append((name, rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b", u, 3))
             if family:
                 fam_alt = _kind_alternatives(family)
-                self._patterns.append((name, re.compile(
-                    rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+{re.escape(name)}\b"), u, 2))
-            self._patterns.append((name, re.compile(rf"(?:^|\b){re.escape(name)}\b"), u, 1))
+                self._patterns.append((name, rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+"
+                                             rf"{re.escape(name)}\b", u, 2))
+            self._patterns.append((name, rf"(?:^|\b){re.escape(name)}\b", u, 1))
+        # a pattern can match only where its name stands between non-word characters (each pattern puts ^, \b or
+        # \s+ before the name and \b after it): the words of a name that starts with a word character are then
+        # consecutive whole words of the text, so the patterns are indexed by their name's words
+        self._by_words: dict[tuple[str, ...], list[int]] = {}
+        self._unindexed: list[int] = []  # names that do not start with a word character: always tried
+        for i, (name, _, _, _) in enumerate(self._patterns):
+            if _WORD.match(name):
+                self._by_words.setdefault(tuple(_WORD.findall(name)), []).append(i)
+            else:
+                self._unindexed.append(i)
+        self._name_lengths = sorted({len(words) for words in self._by_words})
         # names without their spaces, for titles typed with a stray space inside a word ("HẠ LO NG")
         self._compact = {u: fold(u.name_vi).replace(" ", "") for u in self.units}
         self._kind_words = {tier: tuple(f for kind in families.get(tier, ()) for f in kinds.get(kind, (kind,)))
@@ -404,10 +421,11 @@ class UnitMatcher:
 
     def _find(self, folded: str, allow_bare: bool, allow_compact: bool) -> AdminUnit | None:
         hits: list[tuple[int, int, AdminUnit]] = []
-        for name, pattern, unit, strength in self._patterns:
+        for i in self._candidates(folded):
+            name, pattern, unit, strength = self._patterns[i]
             if (strength == 1 and not allow_bare) or name not in folded:
                 continue
-            m = pattern.search(folded)
+            m = self._search(pattern, folded)
             if m:
                 hits.append((strength, len(m.group(0)), unit))
         if not hits:
@@ -415,6 +433,22 @@ class UnitMatcher:
         hits.sort(key=lambda h: (-h[0], -h[1]))
         best = [h[2] for h in hits if h[:2] == hits[0][:2]]
         return self._prefer(best, by_day=True)
+
+    def _candidates(self, folded: str) -> list[int]:
+        """The patterns (indices, in order) that can match the folded text: those whose name's words are
+        consecutive words of the text, and the unindexed ones."""
+        candidates = set(self._unindexed)
+        words = _WORD.findall(folded)
+        for n in self._name_lengths:
+            for k in range(len(words) - n + 1):
+                candidates.update(self._by_words.get(tuple(words[k:k + n]), ()))
+        return sorted(candidates)
+
+    def _search(self, pattern: str, folded: str) -> re.Match[str] | None:
+        compiled = self._compiled.get(pattern)
+        if compiled is None:
+            compiled = self._compiled[pattern] = re.compile(pattern)
+        return compiled.search(folded)
 
     def _find_compact(self, folded: str) -> AdminUnit | None:
         """Last resort for a title that names a unit with a stray space inside a word: "UBND THÀNH PHỐ HẠ LO NG".

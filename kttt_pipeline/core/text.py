@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-_SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-
 
 
 def clean_text(value: object) -> str | None:
     """NFC text with whitespace collapsed; None for empty cells."""
+    if type(value) is str:  # the common case first: most cells and labels are text
+        return _clean_str(value)
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN
@@ -27,23 +28,46 @@ def clean_text(value: object) -> str | None:
     return _clean_str(value if isinstance(value, str) else str(value))
 
 
+def clean_texts(values: Sequence[object]) -> list[str | None]:
+    """:func:`clean_text` of every cell of a column, in order (one call for a whole column of a listing)."""
+    return [_clean_str(v) if type(v) is str else clean_text(v) for v in values]
+
+
 @lru_cache(maxsize=1 << 18)
 def _clean_str(value: str) -> str | None:
+    # normalize() returns an NFC string as it is; " ".join(text.split()) collapses the runs of whitespace
+    # (str.isspace, what the regex \s matches) and strips the ends
     text = unicodedata.normalize("NFC", value)
-    text = text.replace("\u00a0", " ").replace("\u200b", "")
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
+    if "\u00a0" in text or "\u200b" in text:
+        text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return " ".join(text.split()) or None
+
+
+class _KeepUnlessMark(dict):
+    """A ``str.translate`` table that drops the combining marks (Unicode category Mn) and keeps every other
+    character, learning each code point's category the first time it is seen."""
+
+    def __missing__(self, code_point: int) -> int | None:
+        keep = None if unicodedata.category(chr(code_point)) == "Mn" else code_point
+        self[code_point] = keep
+        return keep
+
+
+_DROP_MARKS = _KeepUnlessMark()
 
 
 def strip_diacritics(text: str) -> str:
     """Remove Vietnamese diacritics, mapping đ/Đ to d/D."""
+    if text.isascii():  # no đ, nothing to decompose, no combining mark
+        return text
     text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFD", text).translate(_DROP_MARKS)
 
 
 def fold(value: object) -> str:
     """Fold for comparison: lower case, no diacritics, punctuation → space, whitespace collapsed."""
+    if type(value) is str:
+        return _fold_text(value)
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return _fold_text(value if isinstance(value, str) else str(value))
@@ -57,7 +81,7 @@ def _fold_text(value: str) -> str:
         return ""
     text = strip_diacritics(text).lower()
     text = _PUNCT.sub(" ", text).replace("_", " ")
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # whitespace collapsed
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from stdnum.vn import mst as _mst
 
+from kttt_pipeline.core.admin_units import commonest_level
 from kttt_pipeline.core.periods import Period, period_of_date, quarters_between
 from kttt_pipeline.core.text import strip_diacritics
 from kttt_pipeline.core.vocabulary import tax_status_codes
@@ -169,7 +170,12 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
     return prov, out, gone
 
 
-def synthetic_units(n: int) -> list[Unit]:
+def synthetic_units(n: int, level: str = "district", since: dt.date | None = None) -> list[Unit]:
+    """N synthetic units of a tier: districts ("Huyện Demo 1"…), or commune-level units ("Xã Demo 1"…, in force
+    ``since``, six to a grassroots tax office) for a period after the reform."""
+    if level == "commune":
+        return [Unit(str(1000 + i), f"Demo {i + 1}", "Xã", True, "commune", tax_office=1 + i // 6, since=since)
+                for i in range(n)]
     return [Unit(str(1000 + i), f"Demo {i + 1}", "Huyện", True) for i in range(n)]
 
 
@@ -414,8 +420,9 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
         raise ValueError("rows_per_unit must be at least 1")
     prov, base_units, gone_units = package_units(per, province)
     synthetic = units is not None and units > len(base_units)
-    if synthetic:
-        unit_list = synthetic_units(units)
+    if synthetic:  # of the tier that reports for the period (the province's units in force then)
+        tier = commonest_level(u.level for u in base_units) if base_units else "district"
+        unit_list = synthetic_units(units, tier, min((u.since for u in base_units if u.since), default=None))
     else:
         unit_list = base_units[:units] if units is not None else base_units
     if not unit_list:

@@ -67,13 +67,14 @@ def write_targets(path: Path, year: int, targets: list[tuple[str, int]]) -> None
 
 
 def write_admin_units(path: Path, units: list[Unit], prov: Province) -> None:
-    """The register of synthetic units: the province row and one district-level row per unit."""
+    """The register of synthetic units: the province row and one row per unit (of its tier, in force since the
+    unit's date when it has one)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ADMIN_UNITS_HEADER)
     w.writerow([prov.code, "province", prov.name, "Tỉnh", "", "", ""])
     for u in units:
-        w.writerow([u.code, "district", u.name, u.kind, prov.code, "", ""])
+        w.writerow([u.code, u.level, u.name, u.kind, prov.code, u.since.isoformat() if u.since else "", ""])
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 

@@ -13,7 +13,7 @@ from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
 from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, sector_lookup, summary_label_lookup,
                                            title_words)
-from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
 from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table,
                                          strong_evidence, classify, classify_rows, data_rows, heading_sector,
@@ -149,6 +149,10 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
     if table.header_rows == 0:  # a listing continued without its header: skip its title lines
         while start < len(rows) and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
             start += 1
+    entity_rows: list[list[object]] = []  # the entity rows, read at once after the loop
+    contexts: list[RowContext] = []
+    keys: list[str | None] = []
+    sections: list[tuple[str | None, str | None]] = []
     section_sector: str | None = None  # the sector the current heading names ("I. Nông nghiệp")
     section_label: str | None = None
     # below the signature only a row that plainly is a cooperative is read (strong_evidence)
@@ -167,19 +171,23 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
         if rc.kind in (TOTAL, HEADING):
             items.append(_Item(rc.kind, grid.name, excel_row, rc, _row_values(row, table)))
             continue
-        ctx = RowContext(ret.source_file, grid.name, excel_row, unit_code)
         name = clean_text(row[idx["name"]]) if "name" in idx and idx["name"] < len(row) else None
         tax_raw = clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
-        parsed = parse_record(row, table, ctx, provisional_key=tax_raw or name)
+        entity_rows.append(row)
+        contexts.append(RowContext(ret.source_file, grid.name, excel_row, unit_code))
+        keys.append(tax_raw or name)
+        sections.append((section_sector, section_label))
+        items.append(_Item(ENTITY, grid.name, excel_row))
+    for ctx, (section_sector, section_label), parsed in zip(contexts, sections,
+                                                            parse_records(entity_rows, table, contexts, keys)):
         if section_sector and not parsed.values.get("sector_text") and rt in LISTING_TYPES:
             # no sector written on the row: the heading it stands under names it (as a merged cell would)
             parsed.values["sector_text"] = section_label
             parsed.values["sector"] = sector_lookup()[section_sector]
         record = {"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
-                  "row_number": excel_row, **parsed.values}
+                  "row_number": ctx.row_number, **parsed.values}
         ret.findings.extend(parsed.findings)
         ret.rows(rt).append(record)
-        items.append(_Item(ENTITY, grid.name, excel_row))
 
 
 def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:

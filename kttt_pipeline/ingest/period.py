@@ -67,6 +67,12 @@ class StagedPeriod:
     winners: dict[str, str] = field(default_factory=dict)  # unit_code -> source_file
     crosswalk: pd.DataFrame | None = None  # the province's 2025 commune crosswalk (§11.1), rows of its register
 
+    def release_rows(self) -> None:
+        """Empty the staged row frames (their columns kept) once they are reconciled: the reconciled period holds
+        what is loaded of them, and an in-process run would otherwise hold both until it ends."""
+        for name in ("stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure", "total_rows"):
+            setattr(self, name, getattr(self, name).iloc[0:0].copy())
+
 
 # ------------------------------------------------------------------------------------------ extract
 
@@ -154,8 +160,10 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
     return df
 
 
-#: from this many reporting units' returns on, the period's files are read by a pool of worker processes (one per core)
+#: from this many reporting units' returns on, or this many bytes of files in all, the period's files are read by
+#: a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
+PARALLEL_READ_MIN_BYTES = 4 * 2**20
 
 _worker_context: dict[str, ReadContext] = {}
 
@@ -178,31 +186,70 @@ def read_file(kind: str, path: Path, source_file: str, context: ReadContext | No
                               f"the {kind} reader failed: {type(exc).__name__}: {exc}")
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_files(jobs: list[tuple[str, Path, str]]) -> list[ReadResult | FileUnreadable]:
+    """A batch of files read by a reading worker."""
+    return [read_file(kind, path, src) for kind, path, src in jobs]
+
+
 def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
                       ) -> list[ReadResult | FileUnreadable]:
     """Read the period's files (kind, path, source_file), each result in the order of the jobs.
 
-    Reading is independent per file: a large period (hundreds of units) is spread over worker processes, the
-    single files (the tax register, one large file, first) read beside the units' returns; a small period is
-    read here."""
+    Reading is independent per file: a large period (hundreds of units, or many megabytes) is read by ``workers``
+    processes, this one included. The units' returns go in batches to a pool of ``workers - 1`` worker processes;
+    meanwhile this process reads the single files (the tax register, the province workbook, the targets: their
+    large results need not travel between processes), then takes over the batches no worker has started, from
+    the last. A small period is read here alone. ``workers`` None: one per core for a large period, else 1."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if len(per_unit) >= PARALLEL_READ_MIN_FILES else 1
-    if workers <= 1 or len(jobs) < 2:
+        large = len(per_unit) >= PARALLEL_READ_MIN_FILES or \
+            sum(_size(path) for _, path, _ in jobs) >= PARALLEL_READ_MIN_BYTES
+        workers = min(os.cpu_count() or 1, 8) if large else 1
+    if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
     ctx = mp.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_reader,
+    # the server imports the readers once; each worker is a fork of it (no import of its own, pages shared)
+    ctx.set_forkserver_preload([__name__])
+    size = max(1, len(per_unit) // (workers * 8))
+    batches = [per_unit[i:i + size] for i in range(0, len(per_unit), size)]
+    got: dict[int, ReadResult | FileUnreadable] = {}
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, initializer=_init_reader,
                              initargs=(context.titles.units, context.period, context.units_in_force.units)) as pool:
-        others = set(range(len(jobs))) - set(per_unit)
-        singles = {n: pool.submit(read_file, *jobs[n]) for n in sorted(others)}
-        chunk = max(1, len(per_unit) // (workers * 8))
-        returns = pool.map(read_file, *zip(*(jobs[n] for n in per_unit)), chunksize=chunk) if per_unit else []
-        got = dict(zip(per_unit, returns))
-        return [got[n] if n in got else singles[n].result() for n in range(len(jobs))]
+        futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
+        unit_files = set(per_unit)
+        for n in range(len(jobs)):
+            if n not in unit_files:
+                got[n] = read_file(*jobs[n], context)
+        for batch, future in zip(reversed(batches), reversed(futures)):
+            if not future.cancel():
+                break  # this batch and the earlier ones are a worker's
+            got.update((n, read_file(*jobs[n], context)) for n in batch)
+        for batch, future in zip(batches, futures):
+            if not future.cancelled():
+                got.update(zip(batch, future.result()))
+    _stop_fork_server()
+    return [got[n] for n in range(len(jobs))]
+
+
+def _stop_fork_server() -> None:
+    """The fork server of the reading workers outlives the pool; stop it (its memory) once the files are read.
+    The next pool starts another."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own (private) way; absent: left running
+    if stop is not None:
+        stop()
 
 
 class Rejection(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from kttt_pipeline.core.vocabulary import sheet_kind
-from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
@@ -32,6 +32,7 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
         sheet = out.sheet(grid.name, rt, table)
         numeric = set(NUMERIC_FIELDS[rt])
         idx = table.field_index()
+        entities: list[int] = []  # the entity rows, read at once after the totals
         for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
                                classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
             row = grid.rows[i]
@@ -46,8 +47,10 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
                 continue
             if rc.kind != ENTITY:
                 continue
-            ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
-            parsed = parse_record(row, table, ctx, provisional_key=None)
+            entities.append(i)
+        rows = [grid.rows[i] for i in entities]
+        contexts = [RowContext(source_file, grid.name, grid.excel_row(i), None) for i in entities]
+        for i, parsed in zip(entities, parse_records(rows, table, contexts)):
             rec = {**parsed.values, "source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)}
             out.findings.extend(parsed.findings)
             out.rows(rt).append(rec)

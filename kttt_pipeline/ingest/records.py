@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.tax_codes import parse_tax_code
-from kttt_pipeline.core.text import clean_text, fold
-from kttt_pipeline.core.values import parse_date, parse_mark, parse_number
+from kttt_pipeline.core.tax_codes import parse_tax_code, parse_tax_codes
+from kttt_pipeline.core.text import clean_text, clean_texts, fold
+from kttt_pipeline.core.values import (
+    parse_date,
+    parse_dates,
+    parse_mark,
+    parse_marks,
+    parse_number,
+    parse_numbers,
+)
 from kttt_pipeline.core.vocabulary import grade_lookup, sector_lookup, status_lookup
 from kttt_pipeline.ingest.tables import Table
 
@@ -22,7 +31,7 @@ MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields
 FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
 
 
-@dataclass
+@dataclass(slots=True)
 class RowContext:
     source_file: str
     sheet: str
@@ -30,7 +39,7 @@ class RowContext:
     unit_code: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     values: dict[str, object]
     findings: list[Finding] = field(default_factory=list)
@@ -123,3 +132,167 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
     if rt == "tax":
         out["status_raw"] = clean_text(_cell(row, idx, "status"))
     return ParsedRow(out, findings)
+
+
+# ------------------------------------------------------------------ a sheet's entity rows at once
+
+
+def _column(rows: Sequence[list[object]], idx: dict[str, int], fld: str, shortest: int) -> list[object]:
+    """The cells of a field's column, ``_cell`` of every row (None where the field has no column or the row
+    stops before it)."""
+    j = idx.get(fld)
+    if j is None:
+        return [None] * len(rows)
+    if j < shortest:
+        return list(map(itemgetter(j), rows))
+    return [r[j] if j < len(r) else None for r in rows]
+
+
+def _text_cell(v: object) -> object:
+    """A text field's cell as :func:`parse_record` cleans it: a whole float is written as an integer ("12")."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def map_codes(texts: Sequence[str | None], lookup: dict[str, str]) -> list[str | None]:
+    """:func:`map_code` of every text of a column, in order; each distinct text is looked up once, and a text
+    that is not a key is compared with the keys' spaceless forms once (the first key of that form wins, as in
+    :func:`map_code`'s scan)."""
+    compact: dict[str, str] | None = None
+    seen: dict[str | None, str | None] = {}
+    out = []
+    for text in texts:
+        if text in seen:
+            out.append(seen[text])
+            continue
+        f = fold(text)
+        if not f:
+            code = None
+        elif f in lookup:
+            code = lookup[f]
+        else:
+            if compact is None:
+                compact = {}
+                for k, v in lookup.items():
+                    compact.setdefault(k.replace(" ", ""), v)
+            code = compact.get(f.replace(" ", ""))
+        seen[text] = code
+        out.append(code)
+    return out
+
+
+def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence[RowContext],
+                  provisional_keys: Sequence[str | None] | None = None) -> list[ParsedRow]:
+    """The entity rows of one table read at once: ``[parse_record(row, table, ctx, provisional_key=key) ...]``
+    over ``zip(rows, contexts, provisional_keys)``, the same values (same keys in the same order) and the same
+    findings in the same order, read column by column.
+
+    Contract for a reader: collect the ENTITY rows of a sheet's table (``rows[i]`` the row's cells as the grid
+    holds them, rows may be shorter than the header; ``contexts[i]`` its :class:`RowContext`;
+    ``provisional_keys[i]`` the key its findings carry, or ``provisional_keys=None`` for none), call this once
+    with the table they are read under, and use ``result[i]`` where ``parse_record`` was used for row ``i``.
+    The table must be complete (its columns and unit line) before the call; the rows are not changed. A reader's
+    loop becomes::
+
+        entities = [i for i, rc in body_rows(...) if rc.kind == ENTITY]   # body_rows only counts the rows
+        rows = [grid.rows[i] for i in entities]
+        contexts = [RowContext(source_file, grid.name, grid.excel_row(i), unit_code) for i in entities]
+        for i, parsed in zip(entities, parse_records(rows, table, contexts, keys)):
+            ...  # what followed parse_record, in the same row order (findings extended, record appended)
+
+    Each column's converter is chosen once, from the table's field index and the fields' kinds
+    (vocab/fields.csv): numbers are read by :func:`parse_numbers` (real numbers as a numpy array, a money
+    column's unit applied to the whole column), dates by :func:`parse_dates`, tax codes by
+    :func:`parse_tax_codes`, marks by :func:`parse_marks`, texts by :func:`clean_texts`, codes by
+    :func:`map_codes`; a value written in many rows (a status, a sector, a grade, a date, "-") is read once."""
+    n = len(rows)
+    if len(contexts) != n or (provisional_keys is not None and len(provisional_keys) != n):
+        raise ValueError("parse_records: one context (and one provisional key) per row")
+    if n == 0:
+        return []
+    keys = provisional_keys if provisional_keys is not None else [None] * n
+    rt = table.record_type
+    idx = table.field_index()
+    shortest = min(map(len, rows))
+    names: list[str] = []  # the values' keys, in parse_record's order
+    columns: list[list[object]] = []
+    findings: list[list[Finding]] = [[] for _ in range(n)]
+
+    def finding(i: int, kind: str, detail: str, **kw: object) -> None:
+        ctx = contexts[i]
+        findings[i].append(Finding(kind, detail, unit_code=ctx.unit_code, entity_key=keys[i],
+                                   source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
+
+    def column(fld: str) -> list[object]:
+        return _column(rows, idx, fld, shortest)
+
+    for fld in TEXT_FIELDS.get(rt, []):
+        names.append(fld)
+        columns.append(clean_texts([v if type(v) is str else _text_cell(v) for v in column(fld)]))
+    if rt in ("cooperative", "union", "credit_fund", "tax"):
+        codes = parse_tax_codes(column("tax_code"))
+        names += ["tax_code_raw", "tax_code", "tax_code_parent", "tax_code_valid"]
+        columns += [codes.written, codes.code, codes.parent, codes.valid]
+    unreadable: list[dict[str, str] | None] = [None] * n  # numeric cells holding text that is not a number (§7.6)
+    money = MONEY_FIELDS.get(rt, set())
+    for fld in NUMERIC_FIELDS.get(rt, []):
+        raw = column(fld)
+        numbers = parse_numbers(raw, table.factor_for(fld) if fld in money else 1.0)
+        for i in sorted(numbers.errors.keys() | numbers.words_dropped.keys()):
+            written = clean_text(raw[i])
+            if i in numbers.errors:
+                row_unreadable = unreadable[i]
+                if row_unreadable is None:
+                    row_unreadable = unreadable[i] = {}
+                row_unreadable[fld] = written or str(raw[i])
+                finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được '{written}' (để trống)",
+                        value_reported=written, rule="6")
+            else:  # the value as read, before the column's unit
+                value = parse_number(raw[i]).value
+                finding(i, "WORDS_DROPPED", f"{fields.label_in_text(rt, fld)} ghi '{written}', đọc là {value:g}",
+                        value_reported=written, value_computed=f"{value:g}", rule="6")
+        names.append(fld)
+        columns.append(numbers.values)
+    if rt != "tax":
+        names.append("values_unreadable")
+        columns.append(unreadable)
+    for fld in DATE_FIELDS.get(rt, []):
+        raw = column(fld)
+        dates = parse_dates(raw)
+        for i in sorted(dates.errors):
+            written = clean_text(raw[i])
+            finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{written}'",
+                    value_reported=written, rule="6")
+        names.append(fld)
+        columns.append(dates.values)
+    for fld in MARK_FIELDS.get(rt, []):
+        raw = column(fld)
+        read = parse_marks(raw)
+        for i, m in enumerate(read):
+            if m is None:
+                written = clean_text(raw[i])
+                finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: đánh dấu '{written}' không rõ (coi là không)",
+                        value_reported=written, rule="6")
+                read[i] = False
+        names.append(fld)
+        columns.append(read)
+    if rt in ("cooperative", "group", "union"):
+        texts = clean_texts(column("sector"))
+        names += ["sector_text", "sector"]
+        columns += [texts, map_codes(texts, sector_lookup())]
+    if rt == "cooperative":
+        statuses = clean_texts(column("status"))
+        status_codes = map_codes(statuses, status_lookup())
+        grades = clean_texts(column("grade"))
+        names += ["status_text", "status", "grade_text", "grade"]
+        columns += [statuses, status_codes, grades, map_codes(grades, grade_lookup())]
+        for i, (st, code) in enumerate(zip(statuses, status_codes)):
+            if st and code is None:
+                finding(i, "STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+    if rt == "tax":
+        names.append("status_raw")
+        columns.append(clean_texts(column("status")))
+    if not columns:
+        return [ParsedRow({}, found) for found in findings]
+    return [ParsedRow(dict(zip(names, values)), found) for values, found in zip(zip(*columns), findings)]

@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.vocabulary import tax_status_codes
-from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_record
+from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
@@ -52,14 +52,14 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
         if table.unit_line_factor is None:
             table.unit_line_factor = 0.000001
         idx = table.field_index()
-        for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
-                               classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
-            if rc.kind != ENTITY:
-                continue
-            row = grid.rows[i]
-            ctx = RowContext(source_file, grid.name, grid.excel_row(i), None)
-            code_raw = clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
-            parsed = parse_record(row, table, ctx, provisional_key=code_raw)
+        entities = [i for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
+                                             classify_body=partial(classify_rows, table=table, numeric_fields=numeric))
+                    if rc.kind == ENTITY]
+        rows = [grid.rows[i] for i in entities]
+        contexts = [RowContext(source_file, grid.name, grid.excel_row(i), None) for i in entities]
+        codes_raw = [clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
+                     for row in rows]
+        for i, row, parsed in zip(entities, rows, parse_records(rows, table, contexts, codes_raw)):
             rec = parsed.values
             rec["status_code"] = parse_tax_status(row[idx["status"]] if "status" in idx and idx["status"] < len(row) else None)
             unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"), allow_compact=False)

@@ -13,6 +13,7 @@ exist (an older warehouse) yields empty data rather than an error; the indicator
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,8 +62,9 @@ class PeriodData:
     unions: list[dict[str, Any]] = field(default_factory=list)
     credit_funds: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
-    #: counted cooperatives (in_total) with unit_code, name, tax_code, sector, status, grade, is_active — for their
-    #: names only: every figure comes from rpt_indicator or rpt_breakdown
+    #: the counted cooperatives (in_total) a finding names (its entity_key is their tax code or key), with
+    #: unit_code, coop_key, name, tax_code — for their names in the findings sheet only: every figure comes from
+    #: rpt_indicator or rpt_breakdown
     cooperatives: list[dict[str, Any]] = field(default_factory=list)
     #: rpt_breakdown: unit_code → breakdown → (row_key, col_key) → value (empty for a warehouse without it)
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = field(default_factory=dict)
@@ -237,13 +239,25 @@ def _reflect(engine: Engine) -> dict[str, Table]:
     return {name: md.tables[name] for name in TABLES if name in md.tables}
 
 
+#: control characters a cell cannot hold (the appendix removes them from the texts it writes)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _keys_named(findings: list[dict[str, Any]]) -> set[str]:
+    """The entity keys the findings name, as written and as the findings sheet writes them."""
+    keys = {str(f["entity_key"]) for f in findings if f.get("entity_key") is not None}
+    return keys | {_CONTROL.sub("", k) for k in keys}
+
+
 def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     if table is None:
         return []
     stmt = select(table)
     for clause in where:
         stmt = stmt.where(clause)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    result = conn.execute(stmt)
+    columns = list(result.keys())
+    return [dict(zip(columns, r)) for r in result.all()]
 
 
 #: quarters of the trend chart
@@ -284,10 +298,11 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
         t = tables.get("cooperative")
         coops: list[dict[str, Any]] = []
         if t is not None:
-            wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "sector", "status", "grade",
-                                  "is_active", "in_total") if c in t.c]
+            named = _keys_named(findings)
+            wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "in_total") if c in t.c]
             stmt = select(*[t.c[c] for c in wanted]).where(t.c.period == key)
-            coops = [dict(r._mapping) for r in conn.execute(stmt)]
+            coops = [c for r in conn.execute(stmt).all() if (c := dict(zip(wanted, r))).get("tax_code") and
+                     str(c["tax_code"]) in named or c.get("coop_key") and str(c["coop_key"]) in named]
     if not ind_rows:
         raise LookupError(f"no indicators in the warehouse for period {key}: materialise the period first")
 

@@ -3,6 +3,7 @@ summary sheet and the listings' total rows are compared with the detail and each
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kttt_pipeline.core import fields
@@ -77,19 +78,26 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     """
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
-    by_row: dict[tuple[str, str, str], dict[tuple[str, int], float]] = {}
+    # (record type, field) → file → (sheet, row number) → the detail row's value (0 when not a number),
+    # converted once over every sheet of the period (one column, not one small frame per file)
+    numbers: dict[tuple[str, str], dict[str, dict[tuple[str, int], float]]] = {}
 
     def values_of(src: str, rt: str, fld: str) -> dict[tuple[str, int], float]:
-        key = (src, rt, fld)
-        if key not in by_row:
-            out: dict[tuple[str, int], float] = {}
-            for (s_src, s_sheet, s_rt), rows in detail.items():
-                if s_src == src and s_rt == rt and fld in rows:
-                    nums = pd.to_numeric(rows[fld], errors="coerce").fillna(0)
-                    for r, v in zip(rows["row_number"], nums):
-                        out[(s_sheet, int(r))] = float(v)
-            by_row[key] = out
-        return by_row[key]
+        key = (rt, fld)
+        if key not in numbers:
+            parts = [(s_src, s_sheet, rows) for (s_src, s_sheet, s_rt), rows in detail.items()
+                     if s_rt == rt and fld in rows]
+            by_file: dict[str, dict[tuple[str, int], float]] = {}
+            if parts:
+                sizes = [len(rows) for _, _, rows in parts]
+                nums = pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True),
+                                     errors="coerce").fillna(0)
+                row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
+                for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
+                                                np.repeat([p[1] for p in parts], sizes), row_numbers, nums):
+                    by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
+            numbers[key] = by_file
+        return numbers[key].get(src, {})
 
     def scope_sum(src: str, rt: str, fld: str, scope) -> float:
         vals = values_of(src, rt, fld)

@@ -8,6 +8,8 @@ the contract does not allow, or a reader/rule that misreads what the contract al
 
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 import pytest
 
@@ -88,6 +90,21 @@ def test_larger_synthetic_province(tmp_path):
     assert set(summary.units) <= reported
 
 
+def test_larger_synthetic_province_after_the_reform(tmp_path):
+    """After the reform the synthetic units are commune-level units in force since the province's units are (the
+    benchmark's post-reform national series): their returns are read, every figure as the oracle says."""
+    summary = write_demo_period(tmp_path / "raw", "2025-Q4", units=70, rows_per_unit=6, seed=5)
+    assert summary.synthetic_units and len(summary.units) == 70
+    with (tmp_path / "raw" / "admin_units.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["level"] != "province"]
+    assert {r["level"] for r in rows} == {"commune"} and {r["valid_from"] for r in rows} == {"2025-07-01"}
+    assert (tmp_path / "raw" / "2025-Q4" / "communes").is_dir()
+    result = run_period(tmp_path / "raw", "2025-Q4")
+    assert _mismatches(summary, result) == []
+    assert _missing_cases(summary, result) == []
+    assert set(summary.units) <= set(result.load_audit["unit_code"].dropna())
+
+
 def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
     raw = tmp_path / "raw"
     write_demo_period(raw, "2024-Q3", seed=1)
@@ -111,9 +128,15 @@ def test_parallel_reading_gives_the_serial_result(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")  # an unreadable file travels back from a worker too
     serial = extract_period(raw, "2024-Q3", workers=1)
     parallel = extract_period(raw, "2024-Q3", workers=2)
+    again = extract_period(raw, "2024-Q3", workers=3)  # the fork server stopped after the last pool: a new one
     for name in ("stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure", "total_rows"):
-        a, b = getattr(serial, name), getattr(parallel, name)
+        a, b, c = getattr(serial, name), getattr(parallel, name), getattr(again, name)
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), c.reset_index(drop=True), check_dtype=False)
+    columns = list(parallel.stg_cooperative.columns)
+    parallel.release_rows()  # once reconciled: the row frames emptied, their columns kept
+    assert parallel.stg_cooperative.empty and list(parallel.stg_cooperative.columns) == columns
+    assert parallel.total_rows.empty and not parallel.load_audit.empty
     audit_cols = ["source_file", "unit_code", "status", "rows_read", "rows_non_entity", "error"]
     pd.testing.assert_frame_equal(serial.load_audit[audit_cols], parallel.load_audit[audit_cols])
     assert "REJECTED" in set(parallel.load_audit["status"])

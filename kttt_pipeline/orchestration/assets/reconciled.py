@@ -7,6 +7,7 @@ from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.reconcile.period import PeriodResult, reconcile_period, reporting_level
 from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.orchestration.resources import Warehouse
+from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.headline import frame_markdown, headline_markdown
 
 
@@ -36,6 +37,8 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
     # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
     history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns))
     result = reconcile_period(staged_returns, history)
+    staged_returns.release_rows()  # an in-process run keeps every step's output: not the staged rows twice
+    release_free_memory()
     kinds = result.dq_issue["kind"].value_counts().to_dict()
     context.add_output_metadata({
         "cooperatives": len(result.cooperative),

@@ -5,6 +5,7 @@ import dagster as dg
 
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
+from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.headline import frame_markdown
 from kttt_pipeline.orchestration.resources import KtttPaths
 
@@ -20,6 +21,7 @@ from kttt_pipeline.orchestration.resources import KtttPaths
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
     staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
+    release_free_memory()  # the files' row records, now staged frames
     audit = staged.load_audit
     context.add_output_metadata({
         "files_seen": len(audit),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from openpyxl.utils import get_column_letter
@@ -38,8 +39,14 @@ def _lines(text: str, width_chars: float, size: float = BODY_SIZE, bold: bool = 
         if len(para) <= per_line and "\t" not in para:  # fits on one line: what textwrap would say, sooner
             total += 1
             continue
-        total += max(1, len(textwrap.wrap(para, per_line, break_long_words=True, break_on_hyphens=False)))
+        total += _wrapped_lines(para, per_line)
     return total
+
+
+@lru_cache(maxsize=1 << 14)
+def _wrapped_lines(para: str, per_line: int) -> int:
+    """Lines of one paragraph wrapped at ``per_line`` characters (the findings sheet repeats many texts)."""
+    return max(1, len(textwrap.wrap(para, per_line, break_long_words=True, break_on_hyphens=False)))
 
 
 @dataclass
