@@ -65,6 +65,100 @@ def _has_scope(value: object) -> bool:
     return isinstance(value, (tuple, list))
 
 
+Detail = dict[tuple[str, str, str], pd.DataFrame]
+
+
+def _with_field(detail: Detail, rt: str, fld: str) -> list[tuple[object, object, pd.DataFrame]]:
+    """(file, sheet, rows) of every sheet of the period listing record type ``rt`` with column ``fld``."""
+    return [(s_src, s_sheet, rows) for (s_src, s_sheet, s_rt), rows in detail.items() if s_rt == rt and fld in rows]
+
+
+def _numbers(parts: list[tuple[object, object, pd.DataFrame]], fld: str) -> pd.Series:
+    """The figure ``fld`` of the rows of ``parts`` (0 when not a number), converted once over all of them."""
+    return pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True), errors="coerce").fillna(0)
+
+
+def detail_values(detail: Detail, rt: str, fld: str) -> dict[str, dict[tuple[str, int], float]]:
+    """file → (sheet, row_number) → the figure ``fld`` of that detail row of record type ``rt`` (a cell that is
+    not a number is 0: the clerk's total added nothing for it)."""
+    parts = _with_field(detail, rt, fld)
+    by_file: dict[str, dict[tuple[str, int], float]] = {}
+    if parts:
+        sizes = [len(rows) for _, _, rows in parts]
+        row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
+        for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
+                                        np.repeat([p[1] for p in parts], sizes), row_numbers, _numbers(parts, fld)):
+            by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
+    return by_file
+
+
+def scope_sum_reference(values: dict[tuple[str, int], float], scope) -> float:
+    """The sum of the detail rows a total covers (``scope``: (sheet, row_number) pairs, in order; ``values``: one
+    file's :func:`detail_values`), added one by one in that order; a row not in the detail adds 0. The readable
+    definition :class:`ScopeSums` is held to."""
+    return float(sum(values.get((sh, int(r)), 0.0) for sh, r in scope))
+
+
+class ScopeSums:
+    """:func:`scope_sum_reference` for the many totals of a period at once. The detail rows with a field are
+    numbered once (every sheet of the period; the fields of one listing share their sheets, hence their
+    numbers); each field's figures are an array over those numbers, converted once as :func:`detail_values`
+    converts them; each scope becomes row numbers once (the figures of one total row share their scope); each
+    sum is an ordered accumulation over the array (the same additions in the same order, so the same float)."""
+
+    def __init__(self, detail: Detail):
+        self.detail = detail
+        #: the sheets with a field → (file → (sheet, row_number) → number, how many): a number not given is a 0
+        self._rows: dict[tuple, tuple[dict[str, dict[tuple[str, int], int]], int]] = {}
+        self._fields: dict[tuple[str, str], tuple[tuple, np.ndarray]] = {}
+        self._scopes: dict[tuple[tuple, str, int], tuple[object, np.ndarray]] = {}
+
+    def _numbered(self, sheets: tuple, parts: list) -> tuple[dict[str, dict[tuple[str, int], int]], int]:
+        if sheets not in self._rows:
+            position: dict[str, dict[tuple[str, int], int]] = {}
+            n = 0
+            for s_src, s_sheet, rows in parts:
+                of_file, sheet = position.setdefault(str(s_src), {}), str(s_sheet)
+                for r in rows["row_number"]:
+                    of_file[(sheet, int(r))] = n
+                    n += 1
+            self._rows[sheets] = (position, n)
+        return self._rows[sheets]
+
+    def _field(self, rt: str, fld: str) -> tuple[tuple, np.ndarray]:
+        """The sheets listing ``rt`` with ``fld`` (the key of their numbering) and the figures over it, a last 0
+        for a row not in the detail."""
+        key = (rt, fld)
+        if key not in self._fields:
+            parts = _with_field(self.detail, rt, fld)
+            sheets = (rt, *((s_src, s_sheet) for s_src, s_sheet, _rows in parts))
+            _position, n = self._numbered(sheets, parts)
+            values = np.zeros(n + 1)
+            if parts:
+                nums = _numbers(parts, fld)
+                values[:n] = nums.to_numpy(dtype=float) if nums.dtype.kind in "biuf" else \
+                    np.fromiter((float(v) for v in nums), dtype=float, count=len(nums))
+            self._fields[key] = (sheets, values)
+        return self._fields[key]
+
+    def _positions(self, sheets: tuple, src: str, scope) -> np.ndarray:
+        key = (sheets, src, id(scope))
+        hit = self._scopes.get(key)
+        if hit is None or hit[0] is not scope:
+            position, n = self._rows[sheets]
+            of_file = position.get(src, {})
+            hit = (scope, np.fromiter((of_file.get((sh, int(r)), n) for sh, r in scope), dtype=np.intp,
+                                      count=len(scope)))
+            self._scopes[key] = hit
+        return hit[1]
+
+    def total(self, src: str, rt: str, fld: str, scope) -> float:
+        sheets, values = self._field(rt, fld)
+        picked = values[self._positions(sheets, src, scope)]
+        # 0.0 first, as sum() starts: then the same additions, left to right
+        return float(np.cumsum(np.concatenate([np.zeros(1), picked]))[-1])
+
+
 def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], pd.DataFrame],
                        unit_of_file: dict[str, str | None]) -> list[Finding]:
     """Listing total rows against the sum of the detail rows they cover.
@@ -78,30 +172,7 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     """
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
-    # (record type, field) → file → (sheet, row number) → the detail row's value (0 when not a number),
-    # converted once over every sheet of the period (one column, not one small frame per file)
-    numbers: dict[tuple[str, str], dict[str, dict[tuple[str, int], float]]] = {}
-
-    def values_of(src: str, rt: str, fld: str) -> dict[tuple[str, int], float]:
-        key = (rt, fld)
-        if key not in numbers:
-            parts = [(s_src, s_sheet, rows) for (s_src, s_sheet, s_rt), rows in detail.items()
-                     if s_rt == rt and fld in rows]
-            by_file: dict[str, dict[tuple[str, int], float]] = {}
-            if parts:
-                sizes = [len(rows) for _, _, rows in parts]
-                nums = pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True),
-                                     errors="coerce").fillna(0)
-                row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
-                for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
-                                                np.repeat([p[1] for p in parts], sizes), row_numbers, nums):
-                    by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
-            numbers[key] = by_file
-        return numbers[key].get(src, {})
-
-    def scope_sum(src: str, rt: str, fld: str, scope) -> float:
-        vals = values_of(src, rt, fld)
-        return float(sum(vals.get((sh, int(r)), 0.0) for sh, r in scope))
+    scope_sum = ScopeSums(detail).total
 
     frame = totals.to_dict("records")
     rows_of_total: dict[tuple, list[dict]] = {}
