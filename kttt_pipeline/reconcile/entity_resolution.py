@@ -236,7 +236,9 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     tax_code_valid, source_file, sheet, row_number. ``tax`` is the staged register.
     """
     coops = coops.copy()
-    register = prepare_register(tax) if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    # the register's names are folded unit by unit, for the units where a row is matched by name (most rows are
+    # found by their code: folding every name of a large register would be most of the work)
+    register = tax if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
     # a 10-digit code finds the cooperative's own record; its branches (10-3 codes, same parent) only stand in
     # when the register lists no record of the parent itself. Otherwise the first record of a code wins.
     by_code: dict[str, object] = {}
@@ -250,7 +252,14 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
             by_code[code] = idx
             own_record[code] = is_own
     htx_register = register[_folded_names(register["entity_type"]).isin(COOPERATIVE_ENTITY_TYPES)] if not register.empty else register
-    register_by_unit = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
+    unfolded = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
+    register_by_unit: dict[object, pd.DataFrame] = {}
+
+    def register_of(unit: object) -> pd.DataFrame:
+        """The unit's cooperative records, with their folded names."""
+        if unit not in register_by_unit:
+            register_by_unit[unit] = prepare_register(unfolded[unit]) if unit in unfolded else register.iloc[0:0]
+        return register_by_unit[unit]
 
     keys, resolved, methods, tax_idx = [], [], [], []
     findings: list[Finding] = []
@@ -262,7 +271,7 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
         method = "tax_code" if ridx is not None else None
         reason, match = None, None
         if ridx is None:
-            candidates = register_by_unit.get(rec.unit_code, register.iloc[0:0])
+            candidates = register_of(rec.unit_code)
             sector = getattr(rec, "sector", None)
             if "sector" in candidates and isinstance(sector, str):  # the register tells the sector: only that one
                 candidates = candidates[candidates["sector"].isna() | (candidates["sector"] == sector)]

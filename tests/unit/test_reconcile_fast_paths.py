@@ -14,9 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.ingest.schemas import plausibility_schema
 from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.plausibility import failed_rules, failed_rules_reference
+from kttt_pipeline.reconcile.status import tax_maps_to
 from kttt_pipeline.reconcile.summary_compare import ScopeSums, detail_values, scope_sum_reference
 
 from .test_reconcile import Q3, coop
@@ -200,3 +202,12 @@ def test_failed_rules_equal_what_pandera_reports(df):
     schema = plausibility_schema("cooperative", Q3)
     fast, ref = failed_rules(df, schema), failed_rules_reference(df, schema)
     assert list(fast.items()) == list(ref.items())  # the same rows and rules, in the same order
+
+
+# ---------------------------------------------------------------- §7.4 the register's status codes, read once
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.sampled_from(sorted(tax_status_codes())), st.text(max_size=3), st.none(), st.floats()))
+def test_tax_maps_to_reads_the_vocabulary_as_before(code):
+    row = tax_status_codes().get(code) if isinstance(code, str) else None
+    assert tax_maps_to(code) == (row["maps_to"] if row else None)
