@@ -74,6 +74,12 @@ class Placement:
     commune: FormerCommune | None = None
     reason_vi: str = ""
 
+    @property
+    def noteworthy(self) -> bool:
+        """Whether the placement is a finding: the commune was split (COMMUNE_SPLIT) or the row is not placed
+        (COMMUNE_UNPLACED)."""
+        return (self.commune is not None and self.commune.split) or self.new_unit is None
+
 
 def _commune_forms() -> tuple[str, ...]:
     """Folded kind words of the commune tier and their abbreviations, longest first ('thi tran' before 'tt')."""
@@ -332,8 +338,8 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
         addr = register.get(rec.tax_code) if isinstance(rec.tax_code, str) else None
         p = placer.place(rec.unit_code, text, addr)
         coop_units.append(p.new_unit)
-        key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
-        if count:
+        if count and p.noteworthy:
+            key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
             findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code))
     grp = groups.copy()
     group_units = []
@@ -341,7 +347,8 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
         text = written.get((rec.source_file, rec.sheet, _int(rec.row_number)))
         p = placer.place(rec.unit_code, text, None)
         group_units.append(p.new_unit)
-        findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
+        if p.noteworthy:
+            findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
 
     coops = coops.assign(unit_code=coop_units)
     grp = grp.assign(unit_code=group_units)
@@ -384,8 +391,8 @@ def _register_addresses(tax: pd.DataFrame) -> dict[str, str]:
 
 def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str, name: str, key: str, rec,
                  text: str | None, addr: str | None, province_code: str) -> list[Finding]:
-    if not (p.commune is not None and p.commune.split) and p.new_unit is not None:
-        return []  # placed in one unit: nothing to say
+    if not p.noteworthy:
+        return []
     what = f"{kind} '{name}'"
     district = placer.district_label(str(rec.unit_code))
     loc = dict(source_file=rec.source_file, sheet=rec.sheet, row_number=_int(rec.row_number), rule="11.1")
