@@ -19,7 +19,7 @@ from kttt_pipeline.ingest.schemas import plausibility_schema
 from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.plausibility import failed_rules, failed_rules_reference
 from kttt_pipeline.reconcile.status import tax_maps_to
-from kttt_pipeline.reconcile.summary_compare import ScopeSums, detail_values, scope_sum_reference
+from kttt_pipeline.reconcile.summary_compare import ScopeSums, detail_of, detail_values, scope_sum_reference
 
 from .test_reconcile import Q3, coop
 
@@ -211,3 +211,36 @@ def test_failed_rules_equal_what_pandera_reports(df):
 def test_tax_maps_to_reads_the_vocabulary_as_before(code):
     row = tax_status_codes().get(code) if isinstance(code, str) else None
     assert tax_maps_to(code) == (row["maps_to"] if row else None)
+
+
+@st.composite
+def _listings_and_scopes(draw):
+    """Listings as staged (rows of several files and sheets, interleaved), cut into sheets as §7.5 cuts them."""
+    listings = {}
+    for rt in ("cooperative", "group"):
+        n = draw(st.integers(1, 40))
+        rows = {"source_file": draw(st.lists(st.sampled_from(["a.xlsx", "b.xlsx"]), min_size=n, max_size=n)),
+                "sheet": draw(st.lists(st.sampled_from(_SHEETS), min_size=n, max_size=n)),
+                "row_number": draw(st.lists(st.integers(5, 14), min_size=n, max_size=n))}
+        for fld in draw(st.lists(st.sampled_from(["members", "revenue"]), unique=True)):
+            rows[fld] = draw(st.lists(_CELLS, min_size=n, max_size=n))
+        listings[rt] = pd.DataFrame(rows)
+    scopes = draw(st.lists(st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(4, 15)), max_size=40)
+                           .map(tuple), min_size=1, max_size=3))
+    return listings, scopes
+
+
+@settings(max_examples=60, deadline=None)
+@given(_listings_and_scopes(), st.data())
+def test_scope_sums_read_from_the_listings_equal_adding_the_rows_one_by_one(case, data):
+    listings, scopes = case
+    detail, origins = detail_of(listings)
+    sums = ScopeSums(detail, origins)
+    for _ in range(6):
+        src = data.draw(st.sampled_from(["a.xlsx", "b.xlsx", "c.xlsx"]))
+        rt = data.draw(st.sampled_from(["cooperative", "group"]))
+        fld = data.draw(st.sampled_from(["members", "revenue"]))
+        scope = data.draw(st.sampled_from(scopes))
+        want = scope_sum_reference(detail_values(detail, rt, fld).get(src, {}), scope)
+        got = sums.total(src, rt, fld, scope)
+        assert (got == want and math.copysign(1, got) == math.copysign(1, want)) or (np.isnan(got) and np.isnan(want))
