@@ -28,7 +28,7 @@ def sector_status_breakdown(coops: pd.DataFrame, period: Period, units: list[str
     """The sector × status counts of ``units`` (each unit's own cooperatives) and of the province (all of
     ``coops``). ``coops``: the reconciled cooperatives with unit_code, sector, status, grade, in_total, is_active."""
     cls = status_class(coops) if len(coops) else pd.Series(dtype=object)
-    grade = grade_class(coops) if len(coops) else pd.Series(dtype=object)
+    grade = grade_class(coops, cls) if len(coops) else pd.Series(dtype=object)
     marks = pd.DataFrame({"unit_code": coops["unit_code"].astype(str) if len(coops) else pd.Series(dtype=str),
                           "sector": coops["sector"] if len(coops) else pd.Series(dtype=object)})
     for key in SECTOR_STATUS_COLS:

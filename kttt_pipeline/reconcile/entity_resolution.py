@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from kttt_pipeline.core.admin_units import unit_sort_key
@@ -34,8 +35,21 @@ def generic_phrases() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1 << 18)
+def folded_name(value: object) -> str:
+    """:func:`kttt_pipeline.core.text.fold_name`, cached: a register and its listings repeat names and types."""
+    return fold_name(value)
+
+
+def _folded_names(values: pd.Series) -> pd.Series:
+    """:func:`folded_name` of every value of ``values``, each distinct value folded once."""
+    return values.map(lambda v: folded_name(v) if isinstance(v, str) else fold_name(v))
+
+
+@lru_cache(maxsize=1 << 18)
 def distinctive_part(folded: str) -> str:
-    """The folded name without legal-form and activity words: usually the proper name ("tuyen hien")."""
+    """The folded name without legal-form and activity words: usually the proper name ("tuyen hien").
+    Cached: every name of a unit's register is compared with each unmatched listing row."""
     text = f" {folded} "
     for phrase in generic_phrases():
         text = text.replace(f" {phrase} ", " ")
@@ -170,10 +184,11 @@ def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | No
     if not folded or candidates.empty:
         return None, None
     scored = []
-    for idx, other in zip(candidates.index, candidates["name_folded"]):
-        full, distinct = name_similarity(folded, other)
+    labels, names = list(candidates.index), list(candidates["name_folded"])
+    for pos in _close_by_whole_name(folded, names):
+        full, distinct = name_similarity(folded, names[pos])
         if full >= FULL_NAME_MIN and distinct >= DISTINCT_MIN:
-            scored.append(NameMatch(idx, full, distinct))
+            scored.append(NameMatch(labels[pos], full, distinct))
     if not scored:
         confused = confusion_candidates(folded, candidates)
         if len(confused) > 1:
@@ -189,10 +204,29 @@ def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | No
     return scored[0], None
 
 
+#: the whole-name score below which :func:`_close_by_whole_name` drops a record without scoring it exactly: a
+#: margin under FULL_NAME_MIN, so that the bulk scorer's cut-off can never drop a record the exact score keeps
+_PREFILTER_MARGIN = 1.0
+
+
+def _close_by_whole_name(folded: str, names: list[str]) -> list[int]:
+    """Positions in ``names`` (in order) of the records whose whole-name score with ``folded`` may reach
+    FULL_NAME_MIN: all others fail :func:`best_name_match`'s first condition. One bulk rapidfuzz call over the
+    unit's register instead of a Python loop; the records kept are then scored exactly as before."""
+    hits = process.extract(folded, names, scorer=fuzz.ratio, limit=None,
+                           score_cutoff=FULL_NAME_MIN - _PREFILTER_MARGIN)
+    return sorted(pos for _name, _score, pos in hits)
+
+
 def prepare_register(tax: pd.DataFrame) -> pd.DataFrame:
     tax = tax.copy()
-    tax["name_folded"] = tax["name"].map(fold_name)
+    tax["name_folded"] = _folded_names(tax["name"])
     return tax
+
+
+#: the columns of a listing row that identity reads (``sector`` when the listing has it)
+_IDENTITY_COLUMNS = ["unit_code", "name", "tax_code_parent", "tax_code_raw", "tax_code_valid", "source_file", "sheet",
+                     "row_number", "sector"]
 
 
 def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
@@ -202,7 +236,9 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     tax_code_valid, source_file, sheet, row_number. ``tax`` is the staged register.
     """
     coops = coops.copy()
-    register = prepare_register(tax) if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    # the register's names are folded unit by unit, for the units where a row is matched by name (most rows are
+    # found by their code: folding every name of a large register would be most of the work)
+    register = tax if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
     # a 10-digit code finds the cooperative's own record; its branches (10-3 codes, same parent) only stand in
     # when the register lists no record of the parent itself. Otherwise the first record of a code wins.
     by_code: dict[str, object] = {}
@@ -215,26 +251,42 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
         if code not in by_code or (is_own and not own_record[code]):
             by_code[code] = idx
             own_record[code] = is_own
-    htx_register = register[register["entity_type"].map(lambda t: fold_name(t) in COOPERATIVE_ENTITY_TYPES)] if not register.empty else register
-    register_by_unit = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
+    htx_register = register[_folded_names(register["entity_type"]).isin(COOPERATIVE_ENTITY_TYPES)] if not register.empty else register
+    unfolded = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
+    register_by_unit: dict[object, pd.DataFrame] = {}
+
+    def register_of(unit: object) -> pd.DataFrame:
+        """The unit's cooperative records, with their folded names."""
+        if unit not in register_by_unit:
+            register_by_unit[unit] = prepare_register(unfolded[unit]) if unit in unfolded else register.iloc[0:0]
+        return register_by_unit[unit]
 
     keys, resolved, methods, tax_idx = [], [], [], []
     findings: list[Finding] = []
-    for rec in coops.itertuples(index=False):
+    used = [c for c in _IDENTITY_COLUMNS if c in coops]  # a row tuple of only these: the frame is wide
+    for rec in coops[used].itertuples(index=False):
         written = rec.tax_code_raw
         parent = rec.tax_code_parent if rec.tax_code_valid else None
-        loc = dict(unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number))
         ridx = by_code.get(parent) if parent else None
         method = "tax_code" if ridx is not None else None
         reason, match = None, None
         if ridx is None:
-            candidates = register_by_unit.get(rec.unit_code, register.iloc[0:0])
+            candidates = register_of(rec.unit_code)
             sector = getattr(rec, "sector", None)
             if "sector" in candidates and isinstance(sector, str):  # the register tells the sector: only that one
                 candidates = candidates[candidates["sector"].isna() | (candidates["sector"] == sector)]
             match, reason = best_name_match(rec.name, candidates)
             if match is not None:
                 ridx, method = match.index, "name"
+        if method == "tax_code":
+            # a valid code the register knows, nothing to report: the common row. The record found carries that
+            # code as its parent code (by_code's key), which is the cooperative's key.
+            keys.append(parent)
+            resolved.append(parent)
+            methods.append(method)
+            tax_idx.append(ridx)
+            continue
+        loc = dict(unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number))
         code = register.at[ridx, "tax_code_parent"] if ridx is not None else parent
         key = code if code else f"name:{rec.unit_code}:{fold_name(rec.name)}"
         entity_key = code if code else rec.name
@@ -272,35 +324,72 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     return coops, findings
 
 
-def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit."""
+def _keep_one(group: pd.DataFrame, tax: pd.DataFrame) -> tuple[object, str, str]:
+    """Of the rows of one ``coop_key`` (more than one), the index label of the row kept, the unit it is counted
+    in and why: the unit the tax register places the cooperative in, else the first unit by code."""
+    tax_unit = None
+    tidx = group["tax_index"].dropna()
+    if not tidx.empty and not tax.empty:
+        tax_unit = tax.at[tidx.iloc[0], "unit_code"]
+    units = sorted(group["unit_code"].unique(), key=unit_sort_key)
+    if tax_unit in units:
+        unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
+    else:
+        unit, why = units[0], "không xác định được theo địa chỉ thuế: giữ ở đơn vị có mã nhỏ nhất"
+    kept = group[group["unit_code"] == unit].sort_values(["source_file", "row_number"]).index[0]
+    return kept, unit, why
+
+
+def _duplicate_findings(group: pd.DataFrame, kept: object, unit: str, why: str) -> list[Finding]:
+    """A DUPLICATE finding for every row of ``group`` but the one kept."""
+    findings = []
+    for idx, rec in group.drop(index=kept).iterrows():
+        where = "cùng tệp" if rec["unit_code"] == unit else f"đơn vị {rec['unit_code']}"
+        findings.append(Finding(
+            "DUPLICATE",
+            f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
+            f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
+            unit_code=unit, entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
+            source_file=rec["source_file"], sheet=rec["sheet"], row_number=int(rec["row_number"]),
+            value_reported=str(rec["unit_code"]), value_computed=str(unit), rule="7.2"))
+    return findings
+
+
+def drop_duplicates_reference(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """§7.2, group by group: the readable definition :func:`drop_duplicates` is held equal to (a test)."""
     findings: list[Finding] = []
     keep_index = []
-    for key, group in coops.groupby("coop_key", sort=False):
+    for _key, group in coops.groupby("coop_key", sort=False):
         if len(group) == 1:
             keep_index.append(group.index[0])
             continue
-        tax_unit = None
-        tidx = group["tax_index"].dropna()
-        if not tidx.empty and not tax.empty:
-            tax_unit = tax.at[tidx.iloc[0], "unit_code"]
-        units = sorted(group["unit_code"].unique(), key=unit_sort_key)
-        if tax_unit in units:
-            unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
-        else:
-            unit, why = units[0], "không xác định được theo địa chỉ thuế: giữ ở đơn vị có mã nhỏ nhất"
-        kept = group[group["unit_code"] == unit].sort_values(["source_file", "row_number"]).index[0]
+        kept, unit, why = _keep_one(group, tax)
         keep_index.append(kept)
-        for idx, rec in group.drop(index=kept).iterrows():
-            where = "cùng tệp" if rec["unit_code"] == unit else f"đơn vị {rec['unit_code']}"
-            findings.append(Finding(
-                "DUPLICATE",
-                f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
-                f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
-                unit_code=unit, entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
-                source_file=rec["source_file"], sheet=rec["sheet"], row_number=int(rec["row_number"]),
-                value_reported=str(rec["unit_code"]), value_computed=str(unit), rule="7.2"))
+        findings += _duplicate_findings(group, kept, unit, why)
     return coops.loc[keep_index], findings
+
+
+def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit.
+
+    The rows stay in the order of each key's first row (the kept row of a duplicated key takes its place). Only
+    the few duplicated keys are looked at one by one; a period has tens of thousands of keys listed once."""
+    keys = coops["coop_key"]
+    if not coops.index.is_unique or keys.isna().any():  # (groupby leaves out a missing key)
+        return drop_duplicates_reference(coops, tax)
+    repeated = keys.duplicated(keep=False).to_numpy()
+    first = ~keys.duplicated(keep="first").to_numpy()
+    kept_of: dict[object, object] = {}
+    findings: list[Finding] = []
+    if repeated.any():
+        for key, group in coops[repeated].groupby("coop_key", sort=False):
+            kept, unit, why = _keep_one(group, tax)
+            kept_of[key] = kept
+            findings += _duplicate_findings(group, kept, unit, why)
+    labels = coops.index[first]
+    if kept_of:
+        labels = [kept_of.get(k, label) for k, label in zip(keys[first], labels)]
+    return coops.loc[labels], findings
 
 
 #: row-level findings raised before identity (reading, quarantine) that carry the written code or name
@@ -310,14 +399,28 @@ _TAX_FACTS = {"tax_status_code": "status_code", "tax_status_changed_on": "status
               "declared_revenue": "declared_revenue"}
 
 
+def _register_facts(tax: pd.DataFrame, column: str, tax_index: pd.Series) -> list:
+    """``tax.at[i, column]`` for each register index label of ``tax_index`` (None where there is none), the
+    values as ``.at`` returns them, without a lookup per row."""
+    if not tax.index.is_unique:
+        return [tax.at[i, column] if i is not None and i == i else None for i in tax_index]
+    values = tax[column]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind not in "mM":
+        at = dict(zip(tax.index, values.to_numpy()))  # the array's own scalars, as .at gives them
+    else:  # dates and extension types: .iloc boxes them as .at does
+        at = {label: values.iloc[p] for p, label in enumerate(tax.index)}
+    return [at[i] if i is not None and i == i else None for i in tax_index]
+
+
 def resolve_cooperatives(coops: pd.DataFrame, tax: pd.DataFrame, earlier: list[Finding]
                          ) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.1 identity, with the register's facts (status, its date, declared revenue), then §7.2 duplicates.
     The row-level findings raised before (``earlier``) are given the resolved key of their row."""
     coops, findings = resolve_identities(coops, tax)
     for col, register_col in _TAX_FACTS.items():
-        coops[col] = [tax.at[i, register_col] if i is not None and i == i else None for i in coops["tax_index"]]
-    key_of_row = {(r.source_file, r.sheet, int(r.row_number)): (r.tax_code or r.name) for r in coops.itertuples()}
+        coops[col] = _register_facts(tax, register_col, coops["tax_index"])
+    key_of_row = {(src, sheet, int(row)): (code or name) for src, sheet, row, code, name in zip(
+        coops["source_file"], coops["sheet"], coops["row_number"], coops["tax_code"], coops["name"])}
     for f in [*earlier, *findings]:
         if f.kind in _REKEYED_KINDS and key_of_row.get(f.row_ref):
             f.entity_key = key_of_row[f.row_ref]
@@ -327,7 +430,7 @@ def resolve_cooperatives(coops: pd.DataFrame, tax: pd.DataFrame, earlier: list[F
 
 def drop_duplicate_groups(groups: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.2 for groups (THT): one per folded name within a unit; each further listing is a DUPLICATE."""
-    groups = groups.assign(_key=groups["unit_code"].astype(str) + ":" + groups["name"].map(fold_name))
+    groups = groups.assign(_key=groups["unit_code"].astype(str) + ":" + _folded_names(groups["name"]))
     dup = groups.duplicated("_key", keep="first")
     findings = [Finding("DUPLICATE", f"THT '{rec.name}' được kê khai nhiều lần trong đơn vị: chỉ tính một lần",
                         unit_code=rec.unit_code, entity_key=rec.name, source_file=rec.source_file, sheet=rec.sheet,

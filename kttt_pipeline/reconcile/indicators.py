@@ -53,25 +53,26 @@ def status_class(coops: pd.DataFrame) -> pd.Series:
       (dissolved after the period end) is DISSOLVING.
 
     The one definition of the status indicators, of the sector × status breakdown and of the identity check."""
-    t = coops["in_total"].astype(bool)
-    a = coops["is_active"].astype(bool) & t
+    t = coops["in_total"].astype(bool).to_numpy()
+    a = coops["is_active"].astype(bool).to_numpy() & t
     status = coops["status"].where(coops["status"] != "DISSOLVED", "DISSOLVING")
-    out = pd.Series(None, index=coops.index, dtype=object)
+    out = np.full(len(coops), None, dtype=object)  # (numpy arrays: a masked assignment to a Series is slow)
     for cls in ("SUSPENDED", "NOT_STARTED", "DISSOLVING"):
-        out[t & (status == cls)] = cls
-    out[t & (status == "ACTIVE") & ~a] = "WEAK"
+        out[t & (status == cls).to_numpy()] = cls
+    out[t & (status == "ACTIVE").to_numpy() & ~a] = "WEAK"
     out[a] = "ACTIVE"
-    return out
+    return pd.Series(out, index=coops.index, dtype=object)
 
 
-def grade_class(coops: pd.DataFrame) -> pd.Series:
+def grade_class(coops: pd.DataFrame, status: pd.Series | None = None) -> pd.Series:
     """GOOD (graded good or fair) or AVERAGE (graded average, or not graded: §7.8) for an ACTIVE cooperative
-    (:func:`status_class`), None otherwise."""
-    active = status_class(coops) == "ACTIVE"
-    out = pd.Series(None, index=coops.index, dtype=object)
-    out[active & coops["grade"].isin(["GOOD", "FAIR"])] = "GOOD"
-    out[active & (coops["grade"].isin(["AVERAGE"]) | coops["grade"].isna())] = "AVERAGE"
-    return out
+    (:func:`status_class`, or ``status`` when the caller has it), None otherwise."""
+    active = ((status_class(coops) if status is None else status) == "ACTIVE").to_numpy()
+    grade = coops["grade"]
+    out = np.full(len(coops), None, dtype=object)
+    out[active & grade.isin(["GOOD", "FAIR"]).to_numpy()] = "GOOD"
+    out[active & (grade.isin(["AVERAGE"]) | grade.isna()).to_numpy()] = "AVERAGE"
+    return pd.Series(out, index=coops.index, dtype=object)
 
 
 COOP_NUMBERS = fields.numeric_fields("cooperative")  # vocab/fields.csv
@@ -139,7 +140,8 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
         reg = pd.to_datetime(reg, errors="coerce")
     if not pd.api.types.is_datetime64_any_dtype(dis):
         dis = pd.to_datetime(dis, errors="coerce")
-    cls, grade = status_class(coops), grade_class(coops)
+    cls = status_class(coops)
+    grade = grade_class(coops, cls)
     total = float(len(t))
     out: dict[str, float | None] = {"HTX_TOTAL": total}
     for key in STATUS_CLASSES:
@@ -178,7 +180,8 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     start, end = pd.Timestamp(period.year_start), pd.Timestamp(period.end)
     t = c["in_total"].astype(bool)
     a = c["is_active"].astype(bool)
-    cls, grade = status_class(c), grade_class(c)
+    cls = status_class(c)
+    grade = grade_class(c, cls)
     terms = pd.DataFrame(index=c.index)
     terms["HTX_TOTAL"] = t
     for key in STATUS_CLASSES:
@@ -249,8 +252,10 @@ def listing_indicators_by_unit(coops: pd.DataFrame, groups: pd.DataFrame, period
     pass); a unit without rows gets the indicators of an empty listing."""
     by_coop = cooperative_indicators_by_unit(coops, period)
     by_group = group_indicators_by_unit(groups)
-    empty_coops = cooperative_indicators(coops.iloc[0:0], period)
-    empty_groups = group_indicators(groups.iloc[0:0])
+    unit_codes = list(unit_codes)
+    # the indicators of an empty listing, only when some unit has none
+    empty_coops = cooperative_indicators(coops.iloc[0:0], period) if set(unit_codes) - set(by_coop) else {}
+    empty_groups = group_indicators(groups.iloc[0:0]) if set(unit_codes) - set(by_group) else {}
     return {code: {**by_coop.get(code, empty_coops), **by_group.get(code, empty_groups)} for code in unit_codes}
 
 

@@ -34,6 +34,8 @@ from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.reconcile import indicators as ind
 
 RESTATED_COLUMNS = ["period", "unit_code", "indicator_code", "value"]
+#: what placing a listing row and its finding read of it
+_ROW_COLUMNS = ["unit_code", "source_file", "sheet", "row_number", "name"]
 #: groups of indicators.csv counted over cooperatives and groups
 _ENTITY_GROUPS = ("HTX", "THT")
 _PARTS = re.compile(r",|;|\s-\s|\n")
@@ -65,12 +67,18 @@ class FormerCommune:
         return len(self.new_codes) > 1
 
 
-@dataclass
+@dataclass(frozen=True)
 class Placement:
     new_unit: str | None
     how: str  # district, address, register, unplaced
     commune: FormerCommune | None = None
     reason_vi: str = ""
+
+    @property
+    def noteworthy(self) -> bool:
+        """Whether the placement is a finding: the commune was split (COMMUNE_SPLIT) or the row is not placed
+        (COMMUNE_UNPLACED)."""
+        return (self.commune is not None and self.commune.split) or self.new_unit is None
 
 
 def _commune_forms() -> tuple[str, ...]:
@@ -113,6 +121,8 @@ class CommunePlacer:
         self.whole: dict[str, str] = {d: next(iter(t)) for d, t in targets.items() if len(t) == 1}
         self._commune_forms = _commune_forms()
         self._upper_forms = _upper_forms()
+        #: (district, written address, register address) → its Placement: a period's rows repeat addresses
+        self._placed: dict[tuple, Placement] = {}
 
     # -------------------------------------------------------------------------------------- one text
 
@@ -177,7 +187,19 @@ class CommunePlacer:
         return (folded,)
 
     def place(self, district: object, written: object, register_address: object) -> Placement:
+        """Where a row of ``district`` goes (see the module's docstring); the same texts are placed once."""
         district = str(district) if district is not None else ""
+        key = (district, written, register_address)
+        try:
+            return self._placed[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: placed every time
+            return self._place(district, written, register_address)
+        placed = self._placed[key] = self._place(district, written, register_address)
+        return placed
+
+    def _place(self, district: str, written: object, register_address: object) -> Placement:
         if district in self.whole:
             return Placement(self.whole[district], "district")
         commune, why = self.commune_named(district, written)
@@ -310,21 +332,23 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
     coops = cooperatives.copy()
     counts = _counts(coops, period)
     coop_units = []
-    for rec, count in zip(coops.itertuples(index=False), counts):
+    # only the columns used: a row tuple of every column of a wide frame costs more than placing it
+    for rec, count in zip(coops[_ROW_COLUMNS + ["tax_code"]].itertuples(index=False), counts):
         text = written.get((rec.source_file, rec.sheet, _int(rec.row_number)))
         addr = register.get(rec.tax_code) if isinstance(rec.tax_code, str) else None
         p = placer.place(rec.unit_code, text, addr)
         coop_units.append(p.new_unit)
-        key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
-        if count:
+        if count and p.noteworthy:
+            key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
             findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code))
     grp = groups.copy()
     group_units = []
-    for rec in grp.itertuples(index=False):
+    for rec in grp[_ROW_COLUMNS].itertuples(index=False):
         text = written.get((rec.source_file, rec.sheet, _int(rec.row_number)))
         p = placer.place(rec.unit_code, text, None)
         group_units.append(p.new_unit)
-        findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
+        if p.noteworthy:
+            findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
 
     coops = coops.assign(unit_code=coop_units)
     grp = grp.assign(unit_code=group_units)
@@ -367,6 +391,8 @@ def _register_addresses(tax: pd.DataFrame) -> dict[str, str]:
 
 def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str, name: str, key: str, rec,
                  text: str | None, addr: str | None, province_code: str) -> list[Finding]:
+    if not p.noteworthy:
+        return []
     what = f"{kind} '{name}'"
     district = placer.district_label(str(rec.unit_code))
     loc = dict(source_file=rec.source_file, sheet=rec.sheet, row_number=_int(rec.row_number), rule="11.1")

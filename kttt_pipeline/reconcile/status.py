@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from kttt_pipeline.core.findings import Finding
@@ -13,9 +15,15 @@ STATUS_VI = status_labels()
 _OVERRIDE = {"dissolving": "DISSOLVING", "suspended": "SUSPENDED"}
 
 
+@lru_cache(maxsize=1)
+def _maps_to() -> dict[str, str]:
+    """Tax register status code → the class it maps to (``vocab/tax_status_codes.csv``), read once: the code of
+    every cooperative of a period is looked up, several times."""
+    return {code: row["maps_to"] for code, row in tax_status_codes().items()}
+
+
 def tax_maps_to(code: object) -> str | None:
-    row = tax_status_codes().get(code) if isinstance(code, str) else None
-    return row["maps_to"] if row else None
+    return _maps_to().get(code) if isinstance(code, str) else None
 
 
 def reconcile_status(coops: pd.DataFrame, period: Period) -> tuple[pd.DataFrame, list[Finding]]:

@@ -65,8 +65,127 @@ def _has_scope(value: object) -> bool:
     return isinstance(value, (tuple, list))
 
 
+Detail = dict[tuple[str, str, str], pd.DataFrame]
+
+
+def _with_field(detail: Detail, rt: str, fld: str) -> list[tuple[object, object, pd.DataFrame]]:
+    """(file, sheet, rows) of every sheet of the period listing record type ``rt`` with column ``fld``."""
+    return [(s_src, s_sheet, rows) for (s_src, s_sheet, s_rt), rows in detail.items() if s_rt == rt and fld in rows]
+
+
+def _numbers(parts: list[tuple[object, object, pd.DataFrame]], fld: str) -> pd.Series:
+    """The figure ``fld`` of the rows of ``parts`` (0 when not a number), converted once over all of them."""
+    return pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True), errors="coerce").fillna(0)
+
+
+def detail_values(detail: Detail, rt: str, fld: str) -> dict[str, dict[tuple[str, int], float]]:
+    """file → (sheet, row_number) → the figure ``fld`` of that detail row of record type ``rt`` (a cell that is
+    not a number is 0: the clerk's total added nothing for it)."""
+    parts = _with_field(detail, rt, fld)
+    by_file: dict[str, dict[tuple[str, int], float]] = {}
+    if parts:
+        sizes = [len(rows) for _, _, rows in parts]
+        row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
+        for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
+                                        np.repeat([p[1] for p in parts], sizes), row_numbers, _numbers(parts, fld)):
+            by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
+    return by_file
+
+
+def scope_sum_reference(values: dict[tuple[str, int], float], scope) -> float:
+    """The sum of the detail rows a total covers (``scope``: (sheet, row_number) pairs, in order; ``values``: one
+    file's :func:`detail_values`), added one by one in that order; a row not in the detail adds 0. The readable
+    definition :class:`ScopeSums` is held to."""
+    return float(sum(values.get((sh, int(r)), 0.0) for sh, r in scope))
+
+
+class ScopeSums:
+    """:func:`scope_sum_reference` for the many totals of a period at once. The detail rows with a field are
+    numbered once (every sheet of the period; the fields of one listing share their sheets, hence their
+    numbers); each field's figures are an array over those numbers, converted once as :func:`detail_values`
+    converts them; each scope becomes row numbers once (the figures of one total row share their scope); each
+    sum is an ordered accumulation over the array (the same additions in the same order, so the same float)."""
+
+    def __init__(self, detail: Detail, origins: Origins | None = None):
+        self.detail = detail
+        #: where the sheets' rows are in their listings (:func:`detail_of`), when the caller knows
+        self.origins = origins or {}
+        #: the sheets with a field → the number of their numbering (a period has one or two sets of sheets)
+        self._sheet_sets: dict[tuple, int] = {}
+        #: numbering → (file → (sheet, row_number) → number, how many): a number not given is a 0
+        self._rows: list[tuple[dict[str, dict[tuple[str, int], int]], int]] = []
+        self._fields: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
+        self._scopes: dict[tuple[int, str, int], tuple[object, np.ndarray]] = {}
+
+    def _listing_column(self, rt: str, parts: list, fld: str) -> pd.Series | None:
+        """Column ``fld`` of every sheet of ``parts`` (file, sheet, rows of ``rt``), in order, read at once from
+        the listing the sheets were cut from (the same values, of the same type); None when that is not known
+        (the column is then read sheet by sheet)."""
+        origin = self.origins.get(rt)
+        if origin is None or not parts:
+            return None
+        listing, where = origin
+        keys = [(s_src, s_sheet) for s_src, s_sheet, _rows in parts]
+        if fld not in listing or not all(k in where for k in keys):
+            return None
+        return listing[fld].iloc[np.concatenate([where[k] for k in keys])]
+
+    def _numbered(self, rt: str, parts: list) -> int:
+        """The numbering of the detail rows of ``parts`` (file, sheet, rows of ``rt``), made once per set of
+        sheets."""
+        sheets = (rt, tuple((s_src, s_sheet) for s_src, s_sheet, _rows in parts))
+        if sheets not in self._sheet_sets:
+            position: dict[str, dict[tuple[str, int], int]] = {}
+            n = 0
+            column = self._listing_column(rt, parts, "row_number")
+            numbers = None if column is None else iter(column)
+            for s_src, s_sheet, rows in parts:
+                of_file, sheet = position.setdefault(str(s_src), {}), str(s_sheet)
+                for r in (rows["row_number"] if numbers is None else (next(numbers) for _ in range(len(rows)))):
+                    of_file[(sheet, int(r))] = n
+                    n += 1
+            self._sheet_sets[sheets] = len(self._rows)
+            self._rows.append((position, n))
+        return self._sheet_sets[sheets]
+
+    def _field(self, rt: str, fld: str) -> tuple[int, np.ndarray]:
+        """The numbering of the sheets listing ``rt`` with ``fld`` and the figures over it, a last 0 for a row
+        not in the detail."""
+        key = (rt, fld)
+        if key not in self._fields:
+            parts = _with_field(self.detail, rt, fld)
+            sheets = self._numbered(rt, parts)
+            _position, n = self._rows[sheets]
+            values = np.zeros(n + 1)
+            if parts:
+                column = self._listing_column(rt, parts, fld)
+                nums = _numbers(parts, fld) if column is None else \
+                    pd.to_numeric(column.reset_index(drop=True), errors="coerce").fillna(0)  # as _numbers does
+                values[:n] = nums.to_numpy(dtype=float) if nums.dtype.kind in "biuf" else \
+                    np.fromiter((float(v) for v in nums), dtype=float, count=len(nums))
+            self._fields[key] = (sheets, values)
+        return self._fields[key]
+
+    def _positions(self, sheets: int, src: str, scope) -> np.ndarray:
+        key = (sheets, src, id(scope))
+        hit = self._scopes.get(key)
+        if hit is None or hit[0] is not scope:
+            position, n = self._rows[sheets]
+            of_file = position.get(src, {})
+            hit = (scope, np.fromiter((of_file.get((sh, int(r)), n) for sh, r in scope), dtype=np.intp,
+                                      count=len(scope)))
+            self._scopes[key] = hit
+        return hit[1]
+
+    def total(self, src: str, rt: str, fld: str, scope) -> float:
+        sheets, values = self._field(rt, fld)
+        picked = values[self._positions(sheets, src, scope)]
+        # 0.0 first, as sum() starts: then the same additions, left to right
+        return float(np.cumsum(np.concatenate([np.zeros(1), picked]))[-1])
+
+
 def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], pd.DataFrame],
-                       unit_of_file: dict[str, str | None]) -> list[Finding]:
+                       unit_of_file: dict[str, str | None], origins: Origins | None = None) -> list[Finding]:
     """Listing total rows against the sum of the detail rows they cover.
 
     ``totals``: source_file, record_type, sheet, row_number, field, value and, from the readers of listings,
@@ -78,30 +197,7 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
     """
     findings = []
     sums: dict[tuple[str, str, str, str], float] = {}
-    # (record type, field) → file → (sheet, row number) → the detail row's value (0 when not a number),
-    # converted once over every sheet of the period (one column, not one small frame per file)
-    numbers: dict[tuple[str, str], dict[str, dict[tuple[str, int], float]]] = {}
-
-    def values_of(src: str, rt: str, fld: str) -> dict[tuple[str, int], float]:
-        key = (rt, fld)
-        if key not in numbers:
-            parts = [(s_src, s_sheet, rows) for (s_src, s_sheet, s_rt), rows in detail.items()
-                     if s_rt == rt and fld in rows]
-            by_file: dict[str, dict[tuple[str, int], float]] = {}
-            if parts:
-                sizes = [len(rows) for _, _, rows in parts]
-                nums = pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True),
-                                     errors="coerce").fillna(0)
-                row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
-                for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
-                                                np.repeat([p[1] for p in parts], sizes), row_numbers, nums):
-                    by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
-            numbers[key] = by_file
-        return numbers[key].get(src, {})
-
-    def scope_sum(src: str, rt: str, fld: str, scope) -> float:
-        vals = values_of(src, rt, fld)
-        return float(sum(vals.get((sh, int(r)), 0.0) for sh, r in scope))
+    scope_sum = ScopeSums(detail, origins).total
 
     frame = totals.to_dict("records")
     rows_of_total: dict[tuple, list[dict]] = {}
@@ -152,7 +248,24 @@ def compare_with_detail(summary: pd.DataFrame, totals: pd.DataFrame, listings: d
                         load_audit: pd.DataFrame, values: dict[str, dict[str, float | None]]) -> list[Finding]:
     """§7.5 for a period: each unit's summary sheet against its computed indicators (``values``), each total row
     against the rows it covers (``listings``: record type → the rows as read, quarantined rows included)."""
-    detail = {(src, sheet, record_type): g for record_type, rows in listings.items()
-              for (src, sheet), g in rows.groupby(["source_file", "sheet"])}
+    detail, origins = detail_of(listings)
     unit_of_file = {r.source_file: r.unit_code for r in load_audit.itertuples()}
-    return compare_summary(summary, values) + compare_total_rows(totals, detail, unit_of_file)
+    return compare_summary(summary, values) + compare_total_rows(totals, detail, unit_of_file, origins)
+
+
+#: record type → (its listing, (file, sheet) → the positions of that sheet's rows in the listing)
+Origins = dict[str, tuple[pd.DataFrame, dict]]
+
+
+def detail_of(listings: dict[str, pd.DataFrame]) -> tuple[Detail, Origins]:
+    """The detail of :func:`compare_total_rows` (each sheet's rows of each listing) and where each sheet's rows
+    are in their listing (to read a field of every sheet at once: a column of thousands of small frames is
+    slow to read one frame at a time)."""
+    detail: Detail = {}
+    origins: Origins = {}
+    for record_type, rows in listings.items():
+        grouped = rows.groupby(["source_file", "sheet"])
+        for (src, sheet), g in grouped:
+            detail[(src, sheet, record_type)] = g
+        origins[record_type] = (rows, grouped.indices)
+    return detail, origins
