@@ -134,3 +134,8 @@ FILE_KINDS  # ingest/period.py: the raw folder kinds (tests)
 reload_fields  # core/fields.py: re-read KTTT_FIELDS_CSV (tests/integration/test_fields.py)
 status_label  # core/vocabulary.py: one code's label, beside sector_label (tests/unit/test_labels.py)
 grade_label  # core/vocabulary.py
+
+# ---- readable references of the fast paths (issue 17): called by the property-based tests that hold them equal
+parse_record  # ingest/records.py: one row (tests/unit/test_value_columns.py holds parse_records to it)
+detail_values  # reconcile/summary_compare.py: one file's detail values (tests/unit/test_reconcile_fast_paths.py)
+scope_sum_reference  # reconcile/summary_compare.py: a total's sum (tests/unit/test_reconcile_fast_paths.py)
