@@ -173,10 +173,11 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
 def synthetic_units(n: int, level: str = "district", since: dt.date | None = None) -> list[Unit]:
     """N synthetic units of a tier: districts ("Huyện Demo 1"…), or commune-level units ("Xã Demo 1"…, in force
     ``since``, six to a grassroots tax office) for a period after the reform."""
+    kind = words("synthetic_unit_kind", level)[0]
     if level == "commune":
-        return [Unit(str(1000 + i), f"Demo {i + 1}", "Xã", True, "commune", tax_office=1 + i // 6, since=since)
+        return [Unit(str(1000 + i), f"Demo {i + 1}", kind, True, "commune", tax_office=1 + i // 6, since=since)
                 for i in range(n)]
-    return [Unit(str(1000 + i), f"Demo {i + 1}", "Huyện", True) for i in range(n)]
+    return [Unit(str(1000 + i), f"Demo {i + 1}", kind, True) for i in range(n)]
 
 
 # ----------------------------------------------------------------------------------------------- entities
