@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+#: control characters a spreadsheet cell cannot hold (they corrupt the workbook's XML)
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_text(value: object) -> str | None:

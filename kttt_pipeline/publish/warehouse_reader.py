@@ -13,7 +13,6 @@ exist (an older warehouse) yields empty data rather than an error; the indicator
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.admin_units import commonest_level, in_force, unit_kinds, unit_sort_key
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.text import XML_ILLEGAL
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
 from kttt_pipeline.warehouse.history import as_date as _date, as_number as _number
 
@@ -239,14 +239,10 @@ def _reflect(engine: Engine) -> dict[str, Table]:
     return {name: md.tables[name] for name in TABLES if name in md.tables}
 
 
-#: control characters a cell cannot hold (the appendix removes them from the texts it writes)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _keys_named(findings: list[dict[str, Any]]) -> set[str]:
     """The entity keys the findings name, as written and as the findings sheet writes them."""
     keys = {str(f["entity_key"]) for f in findings if f.get("entity_key") is not None}
-    return keys | {_CONTROL.sub("", k) for k in keys}
+    return keys | {XML_ILLEGAL.sub("", k) for k in keys}  # as the appendix's cells write them
 
 
 def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:

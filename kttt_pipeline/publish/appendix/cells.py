@@ -6,17 +6,16 @@ removed. Figures are real numbers with Vietnamese-locale number formats (:mod:`k
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kttt_pipeline.core.numfmt import NF_INT
+from kttt_pipeline.core.text import XML_ILLEGAL
 from kttt_pipeline.publish.appendix.styles import _style
 
 #: characters that make a spreadsheet treat a text as a formula (or DDE/link) when typed
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def clean_text(value: Any) -> str:
@@ -25,7 +24,7 @@ def clean_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    return _ILLEGAL.sub("", str(value))
+    return XML_ILLEGAL.sub("", str(value))
 
 
 def write_text(ws: Worksheet, row: int, col: int, value: Any, **style: Any):
