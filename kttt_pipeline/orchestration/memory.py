@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from functools import cache
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, looked up once (``find_library`` runs ``ldconfig``), or None."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), "malloc_trim", None)
+    except OSError:
+        return None
 
 
 def release_free_memory() -> None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = getattr(libc, "malloc_trim", None)
-    except OSError:
-        return
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
