@@ -44,15 +44,21 @@ def failed_rules_reference(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict
         return {}
     except SchemaErrors as err:
         fc = err.failure_cases
-        out: dict[object, list[str]] = {}
-        for idx, check in zip(fc["index"], fc["check"]):
-            if idx is None or (isinstance(idx, float) and idx != idx):
-                continue
-            name = str(check).split("(")[0]
-            out.setdefault(idx, [])
-            if name not in out[idx]:
-                out[idx].append(name)
-        return out
+        return _rules_by_row(zip(fc["index"], fc["check"]))
+
+
+def _rules_by_row(cases) -> dict[object, list[str]]:
+    """index → the names of the checks of the failure cases (index, check), each once, in the cases' order
+    (cases without an index label are frame-level: skipped)."""
+    out: dict[object, list[str]] = {}
+    for idx, check in cases:
+        if idx is None or (isinstance(idx, float) and idx != idx):
+            continue
+        name = str(check).split("(")[0]
+        out.setdefault(idx, [])
+        if name not in out[idx]:
+            out[idx].append(name)
+    return out
 
 
 def _plain_row_checks(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list | None:
@@ -108,16 +114,7 @@ def failed_rules(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, l
         return {}
     order = pd.DataFrame({"schema_context": ["DataFrameSchema"] * len(cases)}).sort_values(
         "schema_context", ascending=False).index
-    out: dict[object, list[str]] = {}
-    for i in order:
-        idx, check = cases[i]
-        if idx is None or (isinstance(idx, float) and idx != idx):
-            continue
-        rule = str(check).split("(")[0]
-        out.setdefault(idx, [])
-        if rule not in out[idx]:
-            out[idx].append(rule)
-    return out
+    return _rules_by_row(cases[i] for i in order)
 
 
 def _text(v: object) -> str | None:
