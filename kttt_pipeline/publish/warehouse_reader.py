@@ -256,6 +256,34 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     return [dict(zip(columns, r)) for r in result.all()]
 
 
+def _indicator_values(conn, t: Table, key: str
+                      ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
+    """The period's indicator values and completeness flags by unit and indicator, and the units that carry
+    province-workbook indicators (LHHTX, QTDND), read as the rows stream."""
+    values: dict[str, dict[str, float | None]] = {}
+    flags: dict[str, dict[str, bool]] = {}
+    workbook_units: set[str] = set()
+    complete = t.c.is_complete if "is_complete" in t.c else None
+    cols = [t.c.unit_code, t.c.indicator_code, t.c.value] + ([complete] if complete is not None else [])
+    for r in conn.execute(select(*cols).where(t.c.period == key)):
+        unit, code = str(r[0]), str(r[1])
+        values.setdefault(unit, {})[code] = _number(r[2])
+        flags.setdefault(unit, {})[code] = _bool(r[3] if complete is not None else None, True)
+        if code.startswith(("LHHTX_", "QTDND_")):
+            workbook_units.add(unit)
+    return values, flags, workbook_units
+
+
+def _breakdown_values(conn, t: Table, key: str) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
+    """The period's breakdown cells by unit, breakdown and (row, column) key, read as the rows stream."""
+    breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
+    stmt = select(t.c.unit_code, t.c.breakdown, t.c.row_key, t.c.col_key, t.c.value).where(t.c.period == key)
+    for unit, breakdown, row_key, col_key, value in conn.execute(stmt):
+        breakdowns.setdefault(str(unit), {}).setdefault(str(breakdown), {})[(str(row_key), str(col_key))] = \
+            _number(value)
+    return breakdowns
+
+
 #: quarters of the trend chart
 TREND_QUARTERS = 8
 
@@ -277,10 +305,12 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     with engine.connect() as conn:
         t = tables.get("admin_unit")
         admin = _rows(conn, t)
+        # the two largest reads (a row per unit and indicator or breakdown cell) are taken in as they stream, as
+        # the values they give, never as a list of rows (at national scale that list alone was 60 MiB)
         t = tables["rpt_indicator"]
-        ind_rows = _rows(conn, t, t.c.period == key)
+        values, flags, workbook_units = _indicator_values(conn, t, key)
         t = tables.get("rpt_breakdown")
-        breakdown_rows = _rows(conn, t, t.c.period == key) if t is not None else []
+        breakdowns = _breakdown_values(conn, t, key) if t is not None else {}
         t = tables.get("period_status")
         status_rows = _rows(conn, t, t.c.period == key) if t is not None else []
         t = tables.get("target")
@@ -299,7 +329,7 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
             stmt = select(*[t.c[c] for c in wanted]).where(t.c.period == key)
             coops = [c for r in conn.execute(stmt).all() if (c := dict(zip(wanted, r))).get("tax_code") and
                      str(c["tax_code"]) in named or c.get("coop_key") and str(c["coop_key"]) in named]
-    if not ind_rows:
+    if not values:
         raise LookupError(f"no indicators in the warehouse for period {key}: materialise the period first")
 
     # province and reporting units
@@ -307,19 +337,12 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     if province is not None:
         province_code = str(province["unit_code"])
     else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
-        codes = {str(r["unit_code"]) for r in ind_rows if str(r["indicator_code"]).startswith(("LHHTX_", "QTDND_"))}
+        codes = workbook_units
         if len(codes) != 1:
             raise LookupError(f"period {key}: the warehouse's admin_unit has no province row")
         province_code = codes.pop()
     province_name = str(province["name_vi"]) if province else "tỉnh"
     unit_by_code = {str(u["unit_code"]): u for u in admin}
-
-    values: dict[str, dict[str, float | None]] = {}
-    flags: dict[str, dict[str, bool]] = {}
-    for r in ind_rows:
-        unit = str(r["unit_code"])
-        values.setdefault(unit, {})[str(r["indicator_code"])] = _number(r["value"])
-        flags.setdefault(unit, {})[str(r["indicator_code"])] = _bool(r.get("is_complete"), True)
 
     def unit_in_force(u: dict[str, Any]) -> bool:
         return in_force(_date(u.get("valid_from")), _date(u.get("valid_to")), p.end)
@@ -362,11 +385,6 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
     unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
-
-    breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
-    for r in breakdown_rows:
-        breakdowns.setdefault(str(r["unit_code"]), {}).setdefault(str(r["breakdown"]), {})[
-            (str(r["row_key"]), str(r["col_key"]))] = _number(r["value"])
 
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _number(r["value"])) is not None}
 

@@ -633,3 +633,25 @@ def test_findings_values_keep_tax_codes_as_written():
     assert _value_text("5700100256", "NAME_MATCH") == "5700100256"
     assert _value_text("58500", "SUMMARY_MISMATCH") == "58.500"
     assert _value_text("3030.6", "SUMMARY_MISMATCH") == "3.030,6"
+
+
+def test_a_warehouse_without_the_province_row_takes_the_unit_of_the_province_workbook_figures(tmp_path):
+    """No admin_unit row of level province: the province is the one unit carrying the province workbook's
+    indicators (LHHTX, QTDND); when no such unit is loaded, reading says so."""
+    from sqlalchemy import delete
+
+    engine = build_warehouse(tmp_path / "w.db")
+    whole = load_period_data(engine, PERIOD)
+    t = Base.metadata.tables
+    with engine.begin() as conn:
+        conn.execute(delete(t["admin_unit"]).where(t["admin_unit"].c.level == "province"))
+    data = load_period_data(engine, PERIOD)
+    assert data.province_code == PROVINCE
+    assert data.values == whole.values and data.breakdowns == whole.breakdowns
+    assert data.complete_flags == whole.complete_flags
+    with engine.begin() as conn:
+        ind = t["rpt_indicator"]
+        conn.execute(delete(ind).where(ind.c.indicator_code.like("LHHTX%") | ind.c.indicator_code.like("QTDND%")))
+    with pytest.raises(LookupError, match="no province row"):
+        load_period_data(engine, PERIOD)
+
