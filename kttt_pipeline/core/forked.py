@@ -20,7 +20,6 @@ exception the called function raises in the child is raised here, as it would ha
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -29,6 +28,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from kttt_pipeline.core.collector import collector_frozen
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +62,10 @@ class ForkedWorker:
             return
         import multiprocessing as mp
 
-        # objects alive now are moved out of the collector's reach, so that the child's collections do not write
-        # to (and thereby copy) every page of this process's heap
-        gc.freeze()
-        try:
+        with collector_frozen():
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
             # the first submit forks the child (with fork, Python starts the workers before its manager thread)
             self._pool.submit(warm_up if warm_up is not None else _nothing)
-        finally:
-            gc.unfreeze()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Pending:
         """``fn(*args)`` handed to the child (run after the warm-up and the calls before it), or, without one,

@@ -15,6 +15,7 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             load_province_crosswalk, province_of, reporting_units, tier_vi,
                                             kind_tier, unit_label)
 from kttt_pipeline.core import fields
+from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import sector_codes
@@ -194,8 +195,10 @@ def _size(path: Path) -> int:
 
 
 def _read_files(jobs: list[tuple[str, Path, str]]) -> list[ReadResult | FileUnreadable]:
-    """A batch of files read by a reading worker."""
-    return [read_file(kind, path, src) for kind, path, src in jobs]
+    """A batch of files read by a reading worker (a forked one inherits the paused collector, a fork server's
+    does not)."""
+    with collector_paused():
+        return [read_file(kind, path, src) for kind, path, src in jobs]
 
 
 def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
@@ -217,16 +220,27 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    # forkserver: workers start from a clean process, not a fork of a threaded one (Dagster, the webserver)
-    ctx = mp.get_context("forkserver")
-    # the server imports the readers once; each worker is a fork of it (no import of its own, pages shared)
-    ctx.set_forkserver_preload([__name__])
+    from kttt_pipeline.core.collector import collector_frozen
+    from kttt_pipeline.core.forked import fork_available
+
     size = max(1, len(per_unit) // (workers * 8))
     batches = [per_unit[i:i + size] for i in range(0, len(per_unit), size)]
     got: dict[int, ReadResult | FileUnreadable] = {}
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, initializer=_init_reader,
-                             initargs=(context.titles.units, context.period, context.units_in_force.units)) as pool:
-        futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
+    if fork_available():
+        # workers forked from this process: they start at once, with this context (its matchers) and every module
+        # already imported, the pages shared
+        ctx, setup = mp.get_context("fork"), {}
+        _worker_context["context"] = context
+    else:
+        # else from a fork server, a clean process that imported the readers once (not a fork of a threaded one)
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        setup = {"initializer": _init_reader,
+                 "initargs": (context.titles.units, context.period, context.units_in_force.units)}
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, **setup) as pool:
+        with collector_frozen():  # the workers fork at the first submit
+            futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
+        _worker_context.pop("context", None)  # the workers have it
         unit_files = set(per_unit)
         for n in range(len(jobs)):
             if n not in unit_files:
@@ -238,7 +252,8 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
         for batch, future in zip(batches, futures):
             if not future.cancelled():
                 got.update(zip(batch, future.result()))
-    _stop_fork_server()
+    if ctx.get_start_method() == "forkserver":
+        _stop_fork_server()
     return [got[n] for n in range(len(jobs))]
 
 
@@ -316,6 +331,12 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
     else the packaged default); a register in the raw folder overrides it.
     ``workers``: processes reading the files (default: one per core for large periods, else 1)."""
+    with collector_paused():  # core/collector.py: a third of the reading's time went to cyclic collections
+        return _extract_period(raw_dir, period, workers, province)
+
+
+def _extract_period(raw_dir: Path | str, period: Period | str, workers: int | None, province: str | None
+                    ) -> StagedPeriod:
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir, province)

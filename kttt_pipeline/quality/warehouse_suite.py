@@ -146,8 +146,12 @@ class _Context:
 
     def __init__(self) -> None:
         import great_expectations as gx
+        import tqdm
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        # GX makes (disabled) tqdm bars, and the first starts tqdm's monitor thread: a process with a thread no
+        # longer hands work to forked children (core/forked.py), and nothing here needs the monitor
+        tqdm.tqdm.monitor_interval = 0
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.ctx = gx.get_context(mode="ephemeral")
         # no tqdm bars in the run log or the CLI's output

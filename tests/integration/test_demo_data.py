@@ -117,9 +117,10 @@ def test_rerunning_the_generator_replaces_its_own_files_only(tmp_path):
     assert on_disk - written == {clerk_file.resolve()}
 
 
-def test_parallel_reading_gives_the_serial_result(tmp_path):
-    """District workbooks and the tax register of a large period are read by worker processes; the staged period
-    is the same."""
+def test_parallel_reading_gives_the_serial_result(tmp_path, monkeypatch):
+    """District workbooks and the tax register of a large period are read by worker processes, forked from this
+    one or (without fork) from a fork server; the staged period is the same."""
+    from kttt_pipeline.core.forked import FORKED_WORK_ENV
     from kttt_pipeline.ingest.period import extract_period
 
     raw = tmp_path / "raw"
@@ -128,11 +129,14 @@ def test_parallel_reading_gives_the_serial_result(tmp_path):
     bad.write_bytes(b"PK\x03\x04 not really a zip")  # an unreadable file travels back from a worker too
     serial = extract_period(raw, "2024-Q3", workers=1)
     parallel = extract_period(raw, "2024-Q3", workers=2)
-    again = extract_period(raw, "2024-Q3", workers=3)  # the fork server stopped after the last pool: a new one
+    monkeypatch.setenv(FORKED_WORK_ENV, "0")  # workers from a fork server
+    again = extract_period(raw, "2024-Q3", workers=3)
+    again_too = extract_period(raw, "2024-Q3", workers=2)  # the fork server stopped after the last pool: a new one
+    monkeypatch.delenv(FORKED_WORK_ENV)
     for name in ("stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure", "total_rows"):
-        a, b, c = getattr(serial, name), getattr(parallel, name), getattr(again, name)
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), c.reset_index(drop=True), check_dtype=False)
+        a = getattr(serial, name).reset_index(drop=True)
+        for other in (parallel, again, again_too):
+            pd.testing.assert_frame_equal(a, getattr(other, name).reset_index(drop=True), check_dtype=False)
     columns = list(parallel.stg_cooperative.columns)
     parallel.release_rows()  # once reconciled: the row frames emptied, their columns kept
     assert parallel.stg_cooperative.empty and list(parallel.stg_cooperative.columns) == columns
