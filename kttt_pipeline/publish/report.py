@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.forked import ForkedWorker
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
@@ -44,7 +45,8 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     out_dir.mkdir(parents=True, exist_ok=True)
     # the charts are drawn by a forked child (it imports matplotlib while this process reads the warehouse, and
     # draws while this one writes the appendix and the paragraph): the same snapshot, handed over pickled
-    with ForkedWorker(warm_up=_import_charts) as chart_worker:
+    # no cyclic collections while the documents are built (core/collector.py: 0.3 s of publishing)
+    with collector_paused(), ForkedWorker(warm_up=_import_charts) as chart_worker:
         data = load_period_data(engine, p)
         charts = chart_worker.submit(_write_charts, data, out_dir)
         outputs: dict[str, Path] = {}

@@ -89,3 +89,13 @@ def test_negative_counts_and_money_of_a_cooperative_fail_a_negative_profit_passe
     (tmp_path / "p").mkdir()
     ok = run_warehouse_suite(_engine(tmp_path / "p", result, negative("profit")), PERIOD, None)
     assert ok.success, ok.failures
+
+
+def test_the_suite_leaves_no_thread_behind(tmp_path, result):
+    """GX's progress bars would start tqdm's monitor thread; with a thread alive, the publishing that follows
+    in the same process could no longer draw its charts in a forked child (core/forked.py)."""
+    import threading
+
+    outcome = run_warehouse_suite(_engine(tmp_path, result), PERIOD, None)
+    assert outcome.success
+    assert not [t.name for t in threading.enumerate() if type(t).__name__ == "TMonitor"]
