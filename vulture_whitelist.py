@@ -121,6 +121,7 @@ _.horizontalCentered
 _.print_area
 _.ref  # openpyxl table / autofilter reference
 _.progress_bars  # Great Expectations data context config (quality/warehouse_suite.py)
+_.monitor_interval  # tqdm: no monitor thread (quality/warehouse_suite.py)
 
 # ---- public API: used by tests, the docs and callers outside the package
 run_period  # run.py: extract + reconcile in one call (tests, docs/architecture.md)

@@ -27,13 +27,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.collector import collector_paused
-from kttt_pipeline.core.forked import ForkedWorker
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
 from kttt_pipeline.publish.appendix import write_appendix_data
 from kttt_pipeline.publish.paragraph import write_paragraph_data
 
 
+@collector_paused()  # core/collector.py: 0.3 s of publishing went to cyclic collections
 def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict[str, Path]:
     """Write the published documents of ``period``; returns ``{name: path}``.
 
@@ -43,20 +43,15 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     p = Period.parse(period)
     out_dir = Path(reports_dir) / p.key
     out_dir.mkdir(parents=True, exist_ok=True)
-    # the charts are drawn by a forked child (it imports matplotlib while this process reads the warehouse, and
-    # draws while this one writes the appendix and the paragraph): the same snapshot, handed over pickled
-    # no cyclic collections while the documents are built (core/collector.py: 0.3 s of publishing)
-    with collector_paused(), ForkedWorker(warm_up=_import_charts) as chart_worker:
-        data = load_period_data(engine, p)
-        charts = chart_worker.submit(_write_charts, data, out_dir)
-        outputs: dict[str, Path] = {}
-        outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
-        for path in write_paragraph_data(data, out_dir):
-            outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
-        names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
-                 "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
-        for path in charts.result():
-            outputs[names.get(path.name, path.stem)] = path
+    data = load_period_data(engine, p)
+    outputs: dict[str, Path] = {}
+    outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
+    for path in write_paragraph_data(data, out_dir):
+        outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
+    names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
+             "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
+    for path in _write_charts(data, out_dir):
+        outputs[names.get(path.name, path.stem)] = path
     manifest = out_dir / MANIFEST
     manifest.write_text(json.dumps(comparison_manifest(engine, data), ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
@@ -67,11 +62,9 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
 MANIFEST = "so_sanh.json"
 
 
-def _import_charts() -> None:
-    import kttt_pipeline.publish.charts  # noqa: F401  (matplotlib)
-
-
 def _write_charts(data: PeriodData, out_dir: Path) -> list[Path]:
+    """The charts (matplotlib imported here, when a period is published: not by the steps that only import
+    this module, such as the warehouse step for :func:`stale_reports`)."""
     from kttt_pipeline.publish.charts import write_charts_data
 
     return write_charts_data(data, out_dir)

@@ -17,6 +17,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core import fields
+from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import KINDS
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
@@ -150,7 +151,7 @@ class _Context:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         # GX makes (disabled) tqdm bars, and the first starts tqdm's monitor thread: a process with a thread no
-        # longer hands work to forked children (core/forked.py), and nothing here needs the monitor
+        # longer forks its reading workers (core/forked.py), and nothing here needs the monitor
         tqdm.tqdm.monitor_interval = 0
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.ctx = gx.get_context(mode="ephemeral")
@@ -195,6 +196,7 @@ def _context() -> _Context:
     return _CONTEXT
 
 
+@collector_paused()  # core/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> SuiteResult:
     """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
     write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""

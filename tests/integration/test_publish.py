@@ -655,18 +655,3 @@ def test_a_warehouse_without_the_province_row_takes_the_unit_of_the_province_wor
     with pytest.raises(LookupError, match="no province row"):
         load_period_data(engine, PERIOD)
 
-
-def test_charts_drawn_by_a_forked_child_are_those_drawn_here(tmp_path, monkeypatch):
-    """publish_period hands the charts to a forked child (core/forked.py): the same files, byte for byte, as
-    when everything is drawn in this process (KTTT_FORKED_WORK=0)."""
-    from kttt_pipeline.core.forked import FORKED_WORK_ENV
-
-    engine = build_warehouse(tmp_path / "w.db")
-    forked = publish_period(engine, PERIOD, tmp_path / "forked")
-    monkeypatch.setenv(FORKED_WORK_ENV, "0")
-    here = publish_period(engine, PERIOD, tmp_path / "here")
-    charts = sorted(k for k in forked if k.startswith("chart_"))
-    assert charts == ["chart_sectors", "chart_status", "chart_trend", "chart_units"]
-    assert sorted(here) == sorted(forked)
-    for name in charts + ["paragraph_md", "paragraph_txt", "comparisons"]:
-        assert forked[name].read_bytes() == here[name].read_bytes(), name
