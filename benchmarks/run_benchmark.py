@@ -186,7 +186,7 @@ else:
         assert r.success and r.docs_index is not None, r.failures
     else:
         from kttt_pipeline.publish.report import publish_period
-        # as in the run, matplotlib is not imported here: the charts' forked child imports it (core/forked.py)
+        # as in the run, matplotlib is not imported beforehand: publish_period imports it for the charts
         t = time.perf_counter(); publish_period(eng, res.period, out / "reports"); fig["seconds"] = time.perf_counter() - t
 print("FIGURES " + json.dumps(fig))
 """

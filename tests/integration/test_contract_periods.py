@@ -94,8 +94,10 @@ def published(request, tmp_path_factory):
     Periods whose generator needs a missing soffice are left out (the test then skips, or fails under CI)."""
     base = tmp_path_factory.mktemp("contract_periods")
     pids = [p for p in _selected(request.session) if not (PERIODS[p][4] and not shutil.which("soffice"))]
-    with ThreadPoolExecutor(max_workers=max(1, len(pids))) as pool:
-        yield {pid: pool.submit(_generate_and_publish, pid, base) for pid in pids}
+    pool = ThreadPoolExecutor(max_workers=max(1, len(pids)))
+    futures = {pid: pool.submit(_generate_and_publish, pid, base) for pid in pids}
+    pool.shutdown(wait=False)  # its threads end with their last period, not with the session
+    yield futures
 
 
 def _load_compare(name: str):

@@ -13,8 +13,8 @@ linux_like = pytest.mark.skipif(sys.platform == "darwin" or sys.platform.startsw
 @linux_like
 def test_a_process_with_only_its_main_thread_may_fork(monkeypatch):
     monkeypatch.delenv(FORKED_WORK_ENV, raising=False)
-    if threading.active_count() != 1:
-        pytest.skip("this test process runs other threads")
+    # as in a `kttt materialize` process (the test session itself may keep idle threads of other tests)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert fork_available()
 
 
