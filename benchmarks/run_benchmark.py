@@ -433,7 +433,7 @@ def main() -> int:
               ["| warehouse write, PostgreSQL | not measured (no --postgres / KTTT_TEST_POSTGRES_URL) | |"]),
             f"| Great Expectations suite with its Data Docs (after the import) | {_fmt_runs(comp['gx'])} | ≤ 1 |",
             f"| `import great_expectations` (paid once by the check) | {_fmt_runs(comp['gx_import'])} | |",
-            f"| publishing (`publish_period`: appendix, paragraph, charts), matplotlib already imported | "
+            f"| publishing (`publish_period`: appendix, paragraph, charts, with the import of matplotlib) | "
             f"{_fmt_runs(comp['publish'])} | ≤ 1.5 |",
             "", "### Fixed start-up (wall time of the command)", "", "| command | seconds | target |", "|---|---:|---:|",
             *[f"| {k} | {_fmt_runs(v)} | ≤ 2 |" for k, v in su.items()], "",
