@@ -322,6 +322,7 @@ _STAGED = {rt: (STAGED_COLUMNS[rt], rt != "target") for rt in ("cooperative", "g
                                                                 "credit_fund", "target")}
 
 
+@collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
                    province: str | None = None) -> StagedPeriod:
     """Read every file of the period once, each by the reader of its kind (``ingest.registry``); reject what
@@ -331,12 +332,6 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
     else the packaged default); a register in the raw folder overrides it.
     ``workers``: processes reading the files (default: one per core for large periods, else 1)."""
-    with collector_paused():  # core/collector.py: a third of the reading's time went to cyclic collections
-        return _extract_period(raw_dir, period, workers, province)
-
-
-def _extract_period(raw_dir: Path | str, period: Period | str, workers: int | None, province: str | None
-                    ) -> StagedPeriod:
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir, province)
