@@ -33,6 +33,9 @@ def collector_paused() -> Iterator[None]:
 
 @contextmanager
 def collector_frozen() -> Iterator[None]:
+    if gc.get_freeze_count():  # frozen by someone else (an embedding application): left as it is
+        yield
+        return
     gc.freeze()
     try:
         yield

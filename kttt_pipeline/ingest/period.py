@@ -237,23 +237,25 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
         ctx.set_forkserver_preload([__name__])
         setup = {"initializer": _init_reader,
                  "initargs": (context.titles.units, context.period, context.units_in_force.units)}
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, **setup) as pool:
-        with collector_frozen():  # the workers fork at the first submit
-            futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
-        _worker_context.pop("context", None)  # the workers have it
-        unit_files = set(per_unit)
-        for n in range(len(jobs)):
-            if n not in unit_files:
-                got[n] = read_file(*jobs[n], context)
-        for batch, future in zip(reversed(batches), reversed(futures)):
-            if not future.cancel():
-                break  # this batch and the earlier ones are a worker's
-            got.update((n, read_file(*jobs[n], context)) for n in batch)
-        for batch, future in zip(batches, futures):
-            if not future.cancelled():
-                got.update(zip(batch, future.result()))
-    if ctx.get_start_method() == "forkserver":
-        _stop_fork_server()
+    try:
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, **setup) as pool:
+            with collector_frozen():  # the workers fork at the first submit
+                futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
+            unit_files = set(per_unit)
+            for n in range(len(jobs)):
+                if n not in unit_files:
+                    got[n] = read_file(*jobs[n], context)
+            for batch, future in zip(reversed(batches), reversed(futures)):
+                if not future.cancel():
+                    break  # this batch and the earlier ones are a worker's
+                got.update((n, read_file(*jobs[n], context)) for n in batch)
+            for batch, future in zip(batches, futures):
+                if not future.cancelled():
+                    got.update(zip(batch, future.result()))
+    finally:
+        _worker_context.pop("context", None)  # set for the forked workers: never left behind
+        if ctx.get_start_method() == "forkserver":
+            _stop_fork_server()
     return [got[n] for n in range(len(jobs))]
 
 

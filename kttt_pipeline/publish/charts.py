@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -33,6 +34,26 @@ STATUS_LABELS = [
 
 def _title(d: PeriodData, text: str) -> str:
     return f"{text}, tỉnh {d.province_name} đến {d.end_vi}" if d.province_name else f"{text} đến {d.end_vi}"
+
+
+def _lay_out(fig: Figure, rect: tuple[float, float, float, float]) -> None:
+    """``tight_layout`` within ``rect``, with each axes' title wrapped when it would run past the figure's edge
+    (a title is centred on its axes, which the unit names push to the right: a long province name cut the
+    status chart's title off)."""
+    fig.tight_layout(rect=rect)
+    renderer = fig.canvas.get_renderer()
+    width = fig.bbox.width
+    for ax in fig.axes:
+        title = ax.title
+        box = title.get_window_extent(renderer)
+        centre = (box.x0 + box.x1) / 2
+        room = 2 * min(centre, width - centre) * 0.97  # the title is centred: its half-width on either side
+        if box.width <= room or not title.get_text():
+            continue
+        lines = title.get_text().split("\n")
+        chars = max(20, int(max(map(len, lines)) * room / box.width))
+        title.set_text("\n".join(textwrap.fill(line, chars) for line in lines))
+        fig.tight_layout(rect=rect)
 
 
 def _footnote(fig: Figure, d: PeriodData) -> None:
@@ -71,7 +92,7 @@ def chart_sectors(d: PeriodData) -> Figure:
         _barh(ax, labels, values, texts, COLORS["bar"])
         ax.set_title(_title(d, f"Hợp tác xã phân theo lĩnh vực (tổng số {format_vn(total)} HTX)"))
         ax.set_xlabel("Số hợp tác xã")
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _lay_out(fig, (0, 0.05, 1, 1))
         _footnote(fig, d)
     return fig
 
@@ -93,7 +114,7 @@ def chart_status(d: PeriodData) -> Figure:
         ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
                                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
         ax.set_xlabel("Số hợp tác xã")
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _lay_out(fig, (0, 0.05, 1, 1))
         _footnote(fig, d)
     return fig
 
@@ -157,7 +178,7 @@ def chart_units(d: PeriodData) -> Figure:
                       f"còn lại ({format_vn(folded_total)} HTX) không thể hiện trên biểu đồ")
         ax.set_title(title, fontsize=10 if folded else None)
         ax.set_xlabel("Số hợp tác xã")
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        _lay_out(fig, (0, 0.05, 1, 1))
         _footnote(fig, d)
     return fig
 
@@ -216,7 +237,7 @@ def chart_trend(d: PeriodData) -> Figure:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
         ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
         ax.set_ylabel("Số hợp tác xã")
-        fig.tight_layout(rect=(0, 0.06, 1, 1))
+        _lay_out(fig, (0, 0.06, 1, 1))
         incomplete = any(label.endswith("*") for label in labels)
         note = ("Nguồn: kho dữ liệu kttt (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ liệu để trống"
                 + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
@@ -241,8 +262,10 @@ def write_charts_data(d: PeriodData, out_dir: Path | str) -> list[Path]:
         path = out / name
         try:
             # tight_layout has placed the axes and leaves a placeholder layout engine, for which savefig would
-            # lay the whole figure out once more before drawing it (a third of the charts' time); none is needed
-            fig.set_layout_engine(None)
+            # lay the whole figure out once more before drawing it; none is needed (None means "the rcParams'
+            # engine": a matplotlibrc asking for autolayout must not bring one back)
+            with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                fig.set_layout_engine(None)
             fig.savefig(path, format="png")
         finally:
             plt.close(fig)

@@ -259,7 +259,7 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
 def _indicator_values(conn, t: Table, key: str
                       ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
     """The period's indicator values and completeness flags by unit and indicator, and the units that carry
-    province-workbook indicators (LHHTX, QTDND), read as the rows stream."""
+    province-workbook indicators (LHHTX, QTDND), taken in row by row."""
     values: dict[str, dict[str, float | None]] = {}
     flags: dict[str, dict[str, bool]] = {}
     workbook_units: set[str] = set()
@@ -275,7 +275,7 @@ def _indicator_values(conn, t: Table, key: str
 
 
 def _breakdown_values(conn, t: Table, key: str) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
-    """The period's breakdown cells by unit, breakdown and (row, column) key, read as the rows stream."""
+    """The period's breakdown cells by unit, breakdown and (row, column) key, taken in row by row."""
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
     stmt = select(t.c.unit_code, t.c.breakdown, t.c.row_key, t.c.col_key, t.c.value).where(t.c.period == key)
     for unit, breakdown, row_key, col_key, value in conn.execute(stmt):
@@ -305,8 +305,9 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     with engine.connect() as conn:
         t = tables.get("admin_unit")
         admin = _rows(conn, t)
-        # the two largest reads (a row per unit and indicator or breakdown cell) are taken in as they stream, as
-        # the values they give, never as a list of rows (at national scale that list alone was 60 MiB)
+        # the two largest reads (a row per unit and indicator or breakdown cell) are taken in row by row as the
+        # values they give, never as a list of row dicts (at national scale those lists were 60 MiB; the driver
+        # still buffers the rows themselves)
         t = tables["rpt_indicator"]
         values, flags, workbook_units = _indicator_values(conn, t, key)
         t = tables.get("rpt_breakdown")

@@ -655,3 +655,24 @@ def test_a_warehouse_without_the_province_row_takes_the_unit_of_the_province_wor
     with pytest.raises(LookupError, match="no province row"):
         load_period_data(engine, PERIOD)
 
+
+
+def test_every_chart_title_stays_inside_its_figure_however_long_the_province_name(tmp_path):
+    """A title is centred on its axes, which the unit names push right: a long title is wrapped, never cut off."""
+    import matplotlib.pyplot as plt
+
+    from kttt_pipeline.publish.charts import CHARTS
+
+    data = load_period_data(build_warehouse(tmp_path / "w.db"), PERIOD)
+    for province in ("Quảng Ninh", "Bà Rịa - Vũng Tàu và các đặc khu kinh tế hành chính mở rộng"):
+        data.province_name = province
+        for name, make in CHARTS.items():
+            fig = make(data)
+            try:
+                renderer = fig.canvas.get_renderer()
+                for ax in fig.axes:
+                    box = ax.title.get_window_extent(renderer)
+                    assert box.x0 >= 0 and box.x1 <= fig.bbox.width, (name, province, ax.title.get_text())
+                    assert province.split()[-1] in ax.title.get_text().replace("\n", " "), name
+            finally:
+                plt.close(fig)

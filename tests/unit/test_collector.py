@@ -33,9 +33,26 @@ def test_a_collector_turned_off_before_stays_off():
         gc.enable()
 
 
+def _tracked(obj) -> bool:
+    return any(o is obj for o in gc.get_objects())
+
+
 def test_frozen_objects_are_out_of_the_collectors_reach_for_the_block_only():
-    alive = [[n] for n in range(1000)]
+    alive = [[n] for n in range(3)]
+    assert _tracked(alive)
     with collector_frozen():
-        assert gc.get_freeze_count() >= len(alive)
-    assert gc.get_freeze_count() == 0
-    assert len(alive) == 1000
+        assert not _tracked(alive)  # in the permanent generation: no collection traverses (writes to) it
+        made_inside = [[1]]
+        assert _tracked(made_inside)
+    assert _tracked(alive) and gc.get_freeze_count() == 0
+
+
+def test_a_freeze_made_before_is_left_as_it_was():
+    alive = [[1]]
+    gc.freeze()
+    try:
+        with collector_frozen():
+            pass
+        assert gc.get_freeze_count() > 0 and not _tracked(alive)
+    finally:
+        gc.unfreeze()
