@@ -14,6 +14,8 @@ from operator import mul
 import numpy as np
 from stdnum.vn import mst as _mst
 
+from kttt_pipeline.core.values import read_once
+
 _DIGITS = re.compile(r"\d+")
 _NOISE = re.compile(r"[\s.]")
 #: stdnum.vn.mst's weights of the first nine digits; an ASCII digit's byte is 48 more than the digit
@@ -127,14 +129,6 @@ def parse_tax_codes(values: Sequence[object]) -> TaxCodes:
                 reason[i] = "check_digit"
     seen: dict[tuple[type, object], TaxCode] = {}
     for i in others:
-        v = values[i]
-        t = type(v)
-        if t is str or t is float or t is int or v is None:  # keyed by type: 1 == 1.0 == True
-            key = (t, v)
-            tc = seen.get(key)
-            if tc is None:
-                tc = seen[key] = parse_tax_code(v)
-        else:
-            tc = parse_tax_code(v)
+        tc = read_once(parse_tax_code, values[i], seen)
         written[i], code[i], parent[i], valid[i], reason[i] = tc.written, tc.code, tc.parent, tc.valid, tc.reason
     return TaxCodes(written, code, parent, valid, reason)

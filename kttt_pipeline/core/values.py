@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.vocabulary import marks, money_units
+
+T = TypeVar("T")
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -143,6 +146,25 @@ class ParsedNumbers:
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+#: the cell types a column reader remembers a value's reading for, keyed by (type, value): as dict keys 1, 1.0
+#: and True are one key, as cells they are not
+_MEMO_TYPES = frozenset({str, float, int, bool, type(None)})
+_UNREAD = object()
+
+
+def read_once(read: Callable[[object], T], value: object, seen: dict[tuple[type, object], T]) -> T:
+    """``read(value)``, computed once per distinct (type, value) of a column (``seen``, the column's memo);
+    values of other types (dates, formulas' results) are read every time."""
+    t = type(value)
+    if t not in _MEMO_TYPES:
+        return read(value)
+    key = (t, value)
+    got = seen.get(key, _UNREAD)
+    if got is _UNREAD:
+        got = seen[key] = read(value)
+    return got
 
 
 def parse_numbers(values: Sequence[object], factor: float = 1.0) -> ParsedNumbers:
@@ -284,13 +306,7 @@ def parse_dates(values: Sequence[object]) -> ParsedDates:
         if t is dt.datetime:
             out.append(v.date())
             continue
-        if t is str or t is float or t is int:  # keyed by type: 1 == 1.0 == True
-            key = (t, v)
-            p = seen.get(key)
-            if p is None:
-                p = seen[key] = parse_date(v)
-        else:
-            p = parse_date(v)
+        p = read_once(parse_date, v, seen)
         out.append(p.value)
         if p.error is not None:
             errors[i] = p.error
@@ -356,14 +372,5 @@ def parse_marks(values: Sequence[object]) -> list[bool | None]:
         if v is None:
             out.append(False)
             continue
-        t = type(v)
-        if t is str or t is float or t is int or t is bool:  # keyed by type: 1 == 1.0 == True
-            key = (t, v)
-            if key in seen:
-                m = seen[key]
-            else:
-                m = seen[key] = parse_mark(v)
-        else:
-            m = parse_mark(v)
-        out.append(m)
+        out.append(read_once(parse_mark, v, seen))
     return out
