@@ -15,7 +15,8 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             load_province_crosswalk, province_of, reporting_units, tier_vi,
                                             kind_tier, unit_label)
 from kttt_pipeline.core import fields
-from kttt_pipeline.core.collector import collector_paused
+from kttt_pipeline.core.collector import collector_frozen, collector_paused
+from kttt_pipeline.core.forked import fork_available
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import sector_codes
@@ -219,9 +220,6 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
-
-    from kttt_pipeline.core.collector import collector_frozen
-    from kttt_pipeline.core.forked import fork_available
 
     size = max(1, len(per_unit) // (workers * 8))
     batches = [per_unit[i:i + size] for i in range(0, len(per_unit), size)]
