@@ -180,8 +180,10 @@ class ScopeSums:
     def total(self, src: str, rt: str, fld: str, scope) -> float:
         sheets, values = self._field(rt, fld)
         picked = values[self._positions(sheets, src, scope)]
-        # 0.0 first, as sum() starts: then the same additions, left to right
-        return float(np.cumsum(np.concatenate([np.zeros(1), picked]))[-1])
+        # 0.0 first, as sum() starts: then the same additions, left to right (overflowing to inf silently, as
+        # sum() does)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.cumsum(np.concatenate([np.zeros(1), picked]))[-1])
 
 
 def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], pd.DataFrame],
