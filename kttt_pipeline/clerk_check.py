@@ -6,12 +6,16 @@ the row classification, the acceptance of the file, the row rules of §7.6 (quar
 vocabularies, the total and summary comparisons of §7.5 and the words dropped are the pipeline's, never a copy.
 Findings that need other files are left out: other units' returns (UNIT_MISSING) and, unless ``--raw-dir`` holds
 the period's tax register, everything the register decides. The check fails (exit 1) when the file would be
-rejected or any of its rows would be quarantined.
+rejected or any of its rows would be quarantined; a file whose title block contradicts itself or its period
+(UNIT_CONFLICT, PERIOD_CONFLICT) is rejected and the check says "CẦN SỬA" with both readings.
+
+The period: ``--period``, else the period being collected, the last closed quarter (as ``kttt materialize``); a
+return whose own dates say another quarter is then to be fixed, or checked again with ``--period`` if it is an
+older quarter's. It is never taken silently from the file (docs/decisions.md, "Identifying a return").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -27,7 +31,7 @@ from kttt_pipeline.core.vocabulary import record_type_label
 from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
-from kttt_pipeline.core.periods import Period, period_of_date
+from kttt_pipeline.core.periods import Period, last_closed_quarter
 from kttt_pipeline.ingest.period import extract_period
 from kttt_pipeline.reconcile.period import reconcile_period
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
@@ -62,6 +66,10 @@ class CheckReport:
     rows_quarantined: int = 0
     quarantined: list[QuarantinedRow] = field(default_factory=list)
     with_register: bool = False
+    #: the period was given (``--period``), not the one being collected
+    period_given: bool = True
+    #: the file's title block contradicts itself or its period (UNIT_CONFLICT, PERIOD_CONFLICT)
+    conflict_kind: str | None = None
 
     @property
     def fails(self) -> bool:
@@ -69,12 +77,8 @@ class CheckReport:
         return self.rejected or self.rows_quarantined > 0
 
 
-def _period_of(ret: ReadResult, period: str | None) -> Period:
-    if period:
-        return Period.parse(period)
-    if ret.data_until:
-        return period_of_date(ret.data_until)
-    return period_of_date(ret.report_date - dt.timedelta(days=20) if ret.report_date else dt.date.today())
+#: the rejections of a file whose title block contradicts itself or the period it is checked for
+CONFLICT_KINDS = ("UNIT_CONFLICT", "PERIOD_CONFLICT")
 
 
 def _findings_of(frame: pd.DataFrame, source_file: str, shown_as: str) -> list[Finding]:
@@ -120,8 +124,8 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    first = read_district_return(wb, path.name, UnitMatcher(candidates))
-    report = CheckReport(path, False, period=_period_of(first, period))
+    report = CheckReport(path, False, period=Period.parse(period) if period else last_closed_quarter(),
+                         period_given=bool(period))
     # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
     # not in force is named, and the pipeline's own reason for rejecting it is shown below
     report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
@@ -133,11 +137,14 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         source_file = audit["source_file"]
         if audit["status"] != "LOADED":
             report.rejected, report.reason_vi = True, audit["error"]
+            if ret.error_vi and ret.error_kind in CONFLICT_KINDS:  # the clerk reads the Vietnamese reason only
+                report.conflict_kind, report.reason_vi = ret.error_kind, ret.error_vi
             seen = set()
             for f in [*staged.findings, *ret.findings]:
                 if f.source_file in (None, source_file, path.name) and (f.kind, f.detail) not in seen:
                     seen.add((f.kind, f.detail))
                     f.source_file = path.name if f.source_file else None
+                    f.detail = f.detail.replace(f"'{source_file}'", f"'{path.name}'")  # not the throw-away copy's
                     report.findings.append(f)
             return report
         result = reconcile_period(staged)
@@ -181,12 +188,15 @@ def render_check(report: CheckReport) -> str:
     if ret is None:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         return "\n".join(lines)
-    unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else "KHÔNG XÁC ĐỊNH"
+    unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else \
+        "TIÊU ĐỀ VÀ MÃ ĐƠN VỊ KHÔNG THỐNG NHẤT" if report.conflict_kind == "UNIT_CONFLICT" else "KHÔNG XÁC ĐỊNH"
     lines.append(f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else ""))
     if ret.report_date:
         lines.append(f"Ngày báo cáo: {format_date_vn(ret.report_date)}")
     if report.period:
-        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})")
+        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})"
+                     + ("" if report.period_given else " — kỳ đang thu nhận (quý đã kết thúc gần nhất); báo cáo của "
+                        "kỳ khác thì kiểm tra với --period YYYY-Qn"))
     for s in ret.sheets:
         if s.table is None:
             lines.append(f"  Sheet '{s.sheet}': không có bảng nhận diện được (bỏ qua)")
@@ -198,7 +208,10 @@ def render_check(report: CheckReport) -> str:
                  f"{len(ret.rows('summary'))}")
     ordered = sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
     if report.rejected:
-        lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
+        if report.conflict_kind:
+            lines.append(f"KẾT QUẢ: CẦN SỬA — TỆP SẼ BỊ TỪ CHỐI: {report.reason_vi}")
+        else:
+            lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         for f in ordered:
             loc = _loc(f.sheet, f.row_number)
             lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")

@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 
-from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier
+from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier, unit_label
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.periods import Period, last_closed_quarter, period_of_date
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
 from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, sector_lookup, summary_label_lookup,
@@ -39,21 +41,41 @@ def _title_block(grid: Grid, table: Table | None) -> list[tuple[int, list[str | 
     return _texts(grid, upto)
 
 
-def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher) -> tuple[AdminUnit | None, str | None]:
-    """The unit named in the title blocks: a "Mã đơn vị" cell first (06688, or 6688 typed as a number), then a
-    qualified name. The unit found may not be in force for the period ("UBND thành phố Hạ Long" after 1/7/2025):
-    the caller rejects such a return (spec §11); it is never exchanged for the unit in force of the same name."""
+@dataclass(frozen=True)
+class Identity:
+    """Who a return says it is: the unit (None when unknown or contradicted) and the text it was read from;
+    ``conflict_vi``/``conflict_en``: two readings of the title block that name different units."""
+    unit: AdminUnit | None
+    evidence: str | None
+    conflict_vi: str | None = None
+    conflict_en: str | None = None
+
+
+def _code_readings(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
+                   ) -> list[tuple[AdminUnit, str]]:
+    """Every "Mã đơn vị" reading of the title blocks (06688, or 6688 typed as a number, in the cell or the next
+    one), with its text, in reading order. A code that is no unit's is no reading."""
+    out = []
     for block in blocks:
         for _, cells in block:
             for j, t in enumerate(cells):
                 if not t:
                     continue
                 unit = matcher.code_in_text(t)
+                text = t
                 if unit is None and fold(t).startswith(title_words("unit_code_label")):
                     nxt = next((c for c in cells[j + 1:] if c), None)
                     unit = matcher.unit_of_code(nxt) if nxt else None
+                    text = f"{t} {nxt}"
                 if unit is not None:
-                    return unit, t
+                    out.append((unit, text))
+    return out
+
+
+def _name_reading(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
+                  ) -> tuple[AdminUnit | None, str | None]:
+    """The unit the title blocks name (a qualified name; "UBND …" headings before other texts; of a two-level
+    heading the lower unit), or None with the texts seen when none or several fit."""
     found: dict[AdminUnit, str] = {}
     titled: dict[AdminUnit, str] = {}  # named after "UBND" / "Ủy ban nhân dân": the heading, not an address
     for block in blocks:
@@ -77,35 +99,97 @@ def identify_unit(blocks: list[list[tuple[int, list[str | None]]]], matcher: Uni
     return None, ("; ".join(found.values()) or None)
 
 
+def _named(unit: AdminUnit) -> str:
+    return f"{unit_label(unit)} (mã {unit.unit_code})"
+
+
+def identify_return(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher) -> Identity:
+    """The unit of a return from its title blocks (docs/decisions.md, "Identifying a return"): the code and the
+    name are read each on its own. One reading alone names the unit; the code and the name agree when they name
+    the same unit, or units of one code (a reused code: the code's unit of the period, as before); a code of
+    another unit than the one the heading names, or two codes of different units, contradict, and the return
+    names no unit (the reader loop rejects it, UNIT_CONFLICT). A name that fits several units is no reading.
+    The unit found may not be in force for the period ("UBND thành phố Hạ Long" after 1/7/2025): the caller rejects
+    such a return (spec §11); it is never exchanged for the unit in force of the same name."""
+    codes = list(dict.fromkeys(_code_readings(blocks, matcher)))
+    titled, title_text = _name_reading(blocks, matcher)
+    if not codes:
+        return Identity(titled, title_text)
+    (unit, code_text), others = codes[0], [(u, t) for u, t in codes[1:] if u != codes[0][0]]
+    if others:
+        other, other_text = others[0]
+        return Identity(None, f"{code_text}; {other_text}",
+                        f"ô '{code_text}' là mã của {_named(unit)} nhưng ô '{other_text}' là mã của {_named(other)}"
+                        ": tệp không được tính cho đơn vị nào",
+                        f"two unit codes: {unit.unit_code} and {other.unit_code}")
+    if titled is not None and titled != unit and titled.unit_code != unit.unit_code:
+        return Identity(None, f"{title_text}; {code_text}",
+                        f"tiêu đề '{title_text}' ghi {_named(titled)} nhưng ô '{code_text}' là mã của {_named(unit)}"
+                        ": tệp không được tính cho đơn vị nào",
+                        f"the title names unit {titled.unit_code}, the code cell unit {unit.unit_code}")
+    return Identity(unit, code_text)
+
+
 #: tiers from the lowest: the issuing unit of a two-level heading is the lower one
 _TIER_ORDER = {"commune": 0, "district": 1, "province": 2}
 
 
-def _labelled_date(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]) -> dt.date | None:
+def _labelled_dates(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]
+                    ) -> list[tuple[dt.date, str]]:
+    """The dates of the cells labelled so ("Ngày báo cáo: 15/10/2024", or the date in a cell after the label),
+    each with its text, in reading order."""
+    out = []
     for i, cells in block:
         for j, t in enumerate(cells):
             if t and fold(t).startswith(label_prefixes):
                 d = find_date_in_text(t)
                 if d:
-                    return d
+                    out.append((d, t))
+                    continue
                 for v in grid.rows[i][j + 1:]:
                     if v is not None:
                         p = parse_date(v)
-                        if p.value:
-                            return p.value
-                        d = find_date_in_text(v)
+                        d = p.value or find_date_in_text(v)
                         if d:
-                            return d
-    return None
+                            out.append((d, f"{t} {format_date_vn(d)}"))
+                            break
+    return out
 
 
-def _data_until(block: list[tuple[int, list[str | None]]]) -> dt.date | None:
+def _data_untils(block: list[tuple[int, list[str | None]]]) -> list[tuple[dt.date, str]]:
+    """The date lines ("(Số liệu lũy kế đến 30/9/2024)") of a title block, each with its text."""
+    out = []
     for _, cells in block:
         for t in cells:
             if t and any(p in fold(t) for p in title_words("data_until_phrase")):
                 d = find_date_in_text(t)
                 if d:
-                    return d
+                    out.append((d, t))
+    return out
+
+
+def period_conflict(data_until: list[tuple[dt.date, str]], report_dates: list[tuple[dt.date, str]],
+                    period: Period) -> tuple[str, str] | None:
+    """Why a return's own dates say it is not of ``period``, the period it is filed under (docs/decisions.md,
+    "Identifying a return"), in Vietnamese and English, or None. A date line ("lũy kế đến 30/6/2026") names the
+    quarter of its date. A report date names the quarter last closed on that day, or (an early return) its own
+    quarter: it contradicts the period when it is neither; when a date line of the period is there, only a
+    report date before the period's start does (a late resubmission is still the period's)."""
+    filed = f"tệp nằm trong kỳ {period.key} (số liệu lũy kế đến {format_date_vn(period.end)})"
+    for day, text in data_until:
+        read = period_of_date(day)
+        if read != period:
+            return (f"dòng '{text}' ghi số liệu đến {format_date_vn(day)}, là số liệu kỳ {read.key}, nhưng {filed}",
+                    f"the date line reads {day:%Y-%m-%d} (period {read.key}), the file is filed under {period.key}")
+    for day, text in report_dates:
+        read = last_closed_quarter(day)
+        if day < period.start:
+            return (f"'{text}': ngày báo cáo {format_date_vn(day)} có trước ngày đầu kỳ {period.key} "
+                    f"({format_date_vn(period.start)}), là ngày của báo cáo một kỳ trước, nhưng {filed}",
+                    f"the report date {day:%Y-%m-%d} is before {period.key} began, the file is filed under {period.key}")
+        if not data_until and period not in (read, period_of_date(day)):
+            return (f"'{text}': ngày báo cáo {format_date_vn(day)} là ngày lập báo cáo kỳ {read.key}, nhưng {filed}",
+                    f"the report date {day:%Y-%m-%d} is of a return of {read.key}, the file is filed under {period.key}")
     return None
 
 
@@ -388,10 +472,13 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     for grid, kind, table in located:
         ret.sheet(grid.name, kind, table)
     blocks = [_title_block(grid, table) if table is None or table.header_rows else [] for grid, _, table in located]
-    ret.unit, ret.unit_evidence = identify_unit(blocks, matcher)
-    for (grid, _, table), block in zip(located, blocks):
-        ret.report_date = ret.report_date or _labelled_date(block, grid, title_words("report_date_label"))
-        ret.data_until = ret.data_until or _data_until(block)
+    identity = identify_return(blocks, matcher)
+    ret.unit, ret.unit_evidence = identity.unit, identity.evidence
+    report_dates = [r for (grid, _, _), block in zip(located, blocks)
+                    for r in _labelled_dates(block, grid, title_words("report_date_label"))]
+    data_until = [d for block in blocks for d in _data_untils(block)]
+    ret.report_date = report_dates[0][0] if report_dates else None
+    ret.data_until = data_until[0][0] if data_until else None
     unit_code = ret.unit.unit_code if ret.unit else None
     items: dict[str, list[_Item]] = {rt: [] for rt in LISTING_TYPES}
     for (grid, kind, table), sres in zip(located, ret.sheets):
@@ -411,4 +498,13 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         ret.error_vi = ("không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột 'Tên HTX'/"
                         "'Tên THT' và các cột số liệu)")
         ret.error_en = "no recognisable listing table"
+    # a return whose title block contradicts itself or the period it is filed under is rejected naming both
+    # readings (docs/decisions.md, "Identifying a return"); it never stands for another unit or quarter
+    conflict = None
+    if identity.conflict_vi:
+        conflict = ("UNIT_CONFLICT", identity.conflict_vi, identity.conflict_en)
+    elif matcher.period is not None and (dates := period_conflict(data_until, report_dates, matcher.period)):
+        conflict = ("PERIOD_CONFLICT", *dates)
+    if conflict is not None and ret.error_vi is None:
+        ret.error_kind, ret.error_vi, ret.error_en = conflict
     return ret

@@ -93,7 +93,7 @@ def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
 
 def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None,
             kind: str = "FILE_REJECTED") -> None:
-    audit["status"] = {"FILE_REJECTED": "REJECTED"}.get(kind, kind)  # UNIT_UNKNOWN, UNIT_NOT_IN_FORCE
+    audit["status"] = kind if kind in ("UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE") else "REJECTED"  # their own status
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
     findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
                             unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
@@ -281,7 +281,7 @@ def _rejection(fk: FileKind, read: ReadResult | FileUnreadable, context: ReadCon
     if isinstance(read, FileUnreadable):
         return Rejection(read.reason_vi, read.reason_en)
     if read.error_vi:
-        return Rejection(read.error_vi, read.error_en)
+        return Rejection(read.error_vi, read.error_en, read.error_kind)
     if not fk.per_unit:
         return None
     if read.unit is None:

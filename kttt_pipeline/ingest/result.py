@@ -52,6 +52,9 @@ class ReadResult:
     year: int | None = None
     error_vi: str | None = None
     error_en: str | None = None
+    #: the finding kind of that rejection: FILE_REJECTED, or UNIT_CONFLICT / PERIOD_CONFLICT for a return whose title
+    #: block contradicts itself or its period (docs/decisions.md, "Identifying a return")
+    error_kind: str = "FILE_REJECTED"
 
     def rows(self, record_type: str) -> list[dict]:
         """The staged records of one record type (cooperative, group, summary, tax, union, credit_fund, target)."""

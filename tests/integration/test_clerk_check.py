@@ -17,6 +17,8 @@ from kttt_pipeline.run import run_period
 from .. import small_period as sp
 from ..workbook_factory import coop_row, coop_sheet, group_sheet, write_workbook
 
+#: the period of TITLE's dates: `kttt check` checks for the period being collected unless told
+PERIOD = "2024-Q3"
 TITLE = [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], ["(Số liệu lũy kế đến 30/9/2024)"]]
 CLEAN = [coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024"),
          coop_row(2, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải")]
@@ -30,7 +32,7 @@ def _return(tmp_path: Path, rows, name="BL.xlsx", footer=None) -> Path:
 
 def test_a_clean_return_passes_with_exit_0(tmp_path, capsys):
     path = _return(tmp_path, CLEAN)
-    assert main(["check", str(path)]) == 0
+    assert main(["check", str(path), "--period", PERIOD]) == 0
     out = capsys.readouterr().out
     assert "KẾT QUẢ: tệp sẽ được tiếp nhận" in out and "dòng bị loại: 0" in out
     # the other files of the period (other units' returns, the province workbook) are not the clerk's problem
@@ -41,7 +43,7 @@ def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
     rows = CLEAN + [coop_row(3, "HTX tình trạng lạ", None, status="Ngưng hẳn"),
                     coop_row(4, "HTX lỗi lao động", None, workers=5, member_workers=9)]
     path = _return(tmp_path, rows)
-    assert main(["check", str(path)]) == 1
+    assert main(["check", str(path), "--period", PERIOD]) == 1
     out = capsys.readouterr().out
     # rows 3 and 4 of the listing: Excel rows 8 and 9 (three title rows, two header rows)
     assert ("  - sheet 'Danh sách HTX', dòng 8: không đọc được tình trạng hoạt động 'Ngưng hẳn' (không có trong "
@@ -54,15 +56,15 @@ def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
 def test_the_console_script_exits_1_on_a_quarantined_row(tmp_path):
     path = _return(tmp_path, CLEAN + [coop_row(3, "HTX số người bằng chữ", None, members="nhiều")])
     env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
-    run = subprocess.run([str(Path(sys.executable).parent / "kttt"), "check", str(path)], capture_output=True,
-                         text=True, env=env, timeout=300)
+    run = subprocess.run([str(Path(sys.executable).parent / "kttt"), "check", str(path), "--period", PERIOD],
+                         capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "dòng 8: số thành viên ghi 'nhiều', không phải là số" in run.stdout
 
 
 def test_a_rejected_return_fails(tmp_path, capsys):
     path = write_workbook(tmp_path / "x.xlsx", [coop_sheet(CLEAN, title=[["Báo cáo HTX"], []])])  # no unit named
-    assert main(["check", str(path)]) == 1
+    assert main(["check", str(path), "--period", PERIOD]) == 1
     assert "TỆP SẼ BỊ TỪ CHỐI" in capsys.readouterr().out
 
 
@@ -76,7 +78,7 @@ def test_the_check_finds_what_the_pipeline_finds_in_that_file(tmp_path, monkeypa
     hl = raw / sp.PERIOD / "districts" / "HL.xlsx"
     period = run_period(raw, sp.PERIOD)
     q = period.quarantine[period.quarantine["source_file"].str.endswith("HL.xlsx")]
-    report = check_file(hl)
+    report = check_file(hl, sp.PERIOD)
     assert report.fails
     assert [(r.sheet, r.row_number, r.reason_vi) for r in report.quarantined] == \
         sorted(zip(q["sheet"], q["row_number"].astype(int), q["reason_vi"]))
@@ -92,8 +94,8 @@ def test_the_check_finds_what_the_pipeline_finds_in_that_file(tmp_path, monkeypa
 def test_with_the_raw_folder_the_register_is_applied_too(tmp_path):
     raw = sp.make_small_period(tmp_path / "raw")
     hl = raw / sp.PERIOD / "districts" / "HL.xlsx"
-    without = check_file(hl)
-    with_register = check_file(hl, raw_dir=str(raw))
+    without = check_file(hl, sp.PERIOD)
+    with_register = check_file(hl, sp.PERIOD, raw_dir=str(raw))
     assert with_register.with_register and not without.with_register
     assert "STATUS_OVERRIDE" in {f.kind for f in with_register.findings}
     assert "STATUS_OVERRIDE" not in {f.kind for f in without.findings}
@@ -103,7 +105,7 @@ def test_with_the_raw_folder_the_register_is_applied_too(tmp_path):
 
 @pytest.mark.parametrize("footer", [[[None, "Tổng cộng", None, None, None, None, None, 999]]])
 def test_a_total_row_that_disagrees_is_reported(tmp_path, footer):
-    report = check_file(_return(tmp_path, CLEAN, footer=footer))
+    report = check_file(_return(tmp_path, CLEAN, footer=footer), PERIOD)
     hits = [f for f in report.findings if f.kind == "SUMMARY_MISMATCH"]
     assert hits and hits[0].value_reported == "999" and hits[0].row_number == 8
     assert not report.fails  # a differing total changes a figure but keeps every row

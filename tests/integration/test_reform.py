@@ -13,7 +13,7 @@ import pytest
 from kttt_pipeline.core.admin_units import (FORMER_COMMUNE, UnitMatcher, former_communes, load_admin_units,
                                             load_province_crosswalk, packaged_provinces, reporting_units,
                                             unit_kinds)
-from kttt_pipeline.ingest.district_return import identify_unit
+from kttt_pipeline.ingest.district_return import identify_return
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.run import run_period
 from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
@@ -33,7 +33,7 @@ def _matcher(period: str, province: str = "22") -> UnitMatcher:
 def _title(text: object, period: str, province: str = "22"):
     """The unit a title block of one cell names, and whether it reports for the period."""
     m = _matcher(period, province)
-    unit, _ = identify_unit([[(0, [text])]], m)
+    unit = identify_return([[(0, [text])]], m).unit
     return unit, (unit in m.reporting if unit is not None else None)
 
 
@@ -86,20 +86,21 @@ def test_titles_and_codes(title, period, code, reports):
 ])
 def test_title_blocks_of_several_lines(period, cells, code, reports):
     m = _matcher(period)
-    unit, _ = identify_unit([[(i, [c]) for i, c in enumerate(cells)]], m)
+    unit = identify_return([[(i, [c]) for i, c in enumerate(cells)]], m).unit
     assert unit is not None and unit.unit_code == code and (unit in m.reporting) is reports
 
 
 def test_two_units_of_one_tier_in_a_heading_are_not_guessed():
     m = _matcher("2025-Q4")
-    unit, evidence = identify_unit([[(0, ["UBND PHƯỜNG HỒNG GAI"]), (1, ["UBND PHƯỜNG HÀ TU"])]], m)
+    found = identify_return([[(0, ["UBND PHƯỜNG HỒNG GAI"]), (1, ["UBND PHƯỜNG HÀ TU"])]], m)
+    unit, evidence = found.unit, found.evidence
     assert unit is None and "HỒNG GAI" in evidence and "HÀ TU" in evidence
 
 
 @pytest.mark.parametrize("cell", [6688, 6688.0, "6688", "06688"])
 def test_a_code_typed_as_a_number_in_the_next_cell(cell):
     m = _matcher("2025-Q4")
-    unit, _ = identify_unit([[(0, ["Mã đơn vị:", None, cell])]], m)
+    unit = identify_return([[(0, ["Mã đơn vị:", None, cell])]], m).unit
     assert unit.unit_code == "06688" and unit in m.reporting
 
 
@@ -128,7 +129,7 @@ def test_every_unit_in_force_is_found_by_its_title_and_its_code(province):
         for title in (f"ỦY BAN NHÂN DÂN {u.kind_vi} {u.name_vi}".upper(),
                       f"UBND {abbreviation.get(fold(u.kind_vi), u.kind_vi)} {u.name_vi}",
                       f"Mã đơn vị: {int(u.unit_code)}"):
-            found, _ = identify_unit([[(0, [title])]], m)
+            found = identify_return([[(0, [title])]], m).unit
             assert found == u, (title, found)
 
 

@@ -4,7 +4,7 @@ Names and codes are taken from the packaged register, never typed here."""
 
 
 from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
-from kttt_pipeline.ingest.district_return import identify_unit
+from kttt_pipeline.ingest.district_return import identify_return
 from kttt_pipeline.core.periods import Period
 
 Q3 = Period.parse("2025-Q3")
@@ -46,7 +46,7 @@ def test_a_code_typed_as_a_number_keeps_its_unit():
     assert matcher.unit_of_code(number) == unit and matcher.unit_of_code(unit.unit_code) == unit
     assert matcher.code_in_text(f"Mã đơn vị: {number}") == unit
     block = [(0, ["UBND", None]), (1, ["Mã đơn vị:", str(number)])]
-    assert identify_unit([block], matcher)[0] == unit
+    assert identify_return([block], matcher).unit == unit
     # a number that is no unit's code stays unknown
     assert matcher.unit_of_code(99999) is None
 
