@@ -219,7 +219,8 @@ def startup(raw: Path, work: Path, repeat: int) -> dict[str, list[float]]:
     cmds = {
         "kttt --help": [kttt, "--help"],
         "kttt last-period": [kttt, "last-period"],
-        f"kttt check FILE (smallest return, {f.stat().st_size // 1024} KiB)": [kttt, "check", str(f)],
+        f"kttt check FILE (smallest return, {f.stat().st_size // 1024} KiB)": [kttt, "check", str(f), "--period",
+                                                                             PERIOD],
         "start of kttt materialize (imports, Dagster definitions, no returns)": [
             kttt, "materialize", "--period", "2030-Q2", "--raw-dir", str(empty), "--warehouse",
             f"sqlite:///{work}/empty.db", "--reports-dir", str(work / "empty_reports")],

@@ -223,11 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
                                    "rows) and every problem with its sheet and row, running the pipeline's own "
                                    "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "
-                                   "when the file would be rejected or any row would be quarantined (left out of "
-                                   "every figure).",
+                                   "when the file would be rejected (its title, unit code or dates contradicting each "
+                                   "other or the period included: CẦN SỬA) or any row would be quarantined (left out "
+                                   "of every figure).",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", help="the .xlsx return to check")
-    p.add_argument("--period", default=None, help="period YYYY-Qn the return is for (default: read from the file)")
+    p.add_argument("--period", default=None,
+                   help="period YYYY-Qn the return is for (default: the period being collected, the last closed "
+                        "quarter, see `kttt last-period`; a return whose dates say another quarter is CẦN SỬA)")
     p.add_argument("--raw-dir", default=None,
                    help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
                         "<period>/tax/, the tax register the return is then checked against")
