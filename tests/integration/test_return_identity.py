@@ -75,9 +75,10 @@ def _with_neighbours_code(raw: Path, summary, result):
     raise AssertionError("the demo period has a return titled without a unit code")
 
 
-def _with_last_quarters_date_line(raw: Path, summary, result, period: Period):
-    """A return whose date lines say the quarter before ``period``: (file, its unit, the line written)."""
-    single = _single_returns(summary, result)
+def _with_last_quarters_date_line(raw: Path, summary, result, period: Period, skip: tuple[str, ...] = ()):
+    """A return (of none of the units ``skip``) whose date lines say the quarter before ``period``: (file, its
+    unit, the line written)."""
+    single = {u: f for u, f in _single_returns(summary, result).items() if u not in skip}
     before = period.previous()
     line = f"(Số liệu lũy kế đến {before.end.day}/{before.end.month}/{before.end.year})"
     for code, source in single.items():
@@ -177,3 +178,47 @@ def test_without_period_the_check_is_for_the_quarter_being_collected(tmp_path, c
     out = capsys.readouterr().out
     assert "KẾT QUẢ: CẦN SỬA" in out and line in out
     assert collecting.previous().key in out and collecting.key in out and "--period" in out
+
+
+@pytest.fixture
+def engine(warehouse_url):
+    from kttt_pipeline.warehouse import make_engine, upgrade
+
+    eng = make_engine(warehouse_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def test_both_contradictions_reach_the_warehouse_and_no_unit_is_replaced(demo, tmp_path, engine):
+    """SQLite and PostgreSQL: the rejected returns in load_audit with their reasons, the error findings in dq_issue,
+    the other unit's figures its own."""
+    from sqlalchemy import text
+
+    from kttt_pipeline.warehouse import load_period
+
+    raw0, summary, clean = demo
+    raw = _copy(raw0, tmp_path)
+    coded_file, titled, coded, code_text = _with_neighbours_code(raw, summary, clean)
+    dated_file, dated_unit, line = _with_last_quarters_date_line(raw, summary, clean, Period.parse(PERIOD),
+                                                                 skip=(titled.unit_code, coded.unit_code))
+    result = run_period(raw, PERIOD)
+    load_period(engine, PERIOD, result)
+
+    with engine.connect() as conn:
+        audit = {r.source_file: r for r in conn.execute(text(
+            "select source_file, status, unit_code, error from load_audit where period = :p"), {"p": PERIOD})}
+        found = {r.kind: r for r in conn.execute(text(
+            "select kind, severity, unit_code, source_file, detail from dq_issue where period = :p "
+            "and kind in ('UNIT_CONFLICT', 'PERIOD_CONFLICT')"), {"p": PERIOD})}
+        totals = dict(conn.execute(text(
+            "select unit_code, value from rpt_indicator where period = :p and indicator_code = 'HTX_TOTAL'"),
+            {"p": PERIOD}).all())
+    assert (audit[coded_file].status, audit[coded_file].unit_code) == ("REJECTED", None)
+    assert (audit[dated_file].status, audit[dated_file].unit_code) == ("REJECTED", dated_unit)
+    assert code_text in audit[coded_file].error and line in audit[dated_file].error
+    assert set(found) == {"UNIT_CONFLICT", "PERIOD_CONFLICT"}
+    assert {f.severity for f in found.values()} == {"error"}
+    assert found["UNIT_CONFLICT"].source_file == coded_file and titled.unit_code in found["UNIT_CONFLICT"].detail
+    assert found["PERIOD_CONFLICT"].source_file == dated_file and found["PERIOD_CONFLICT"].unit_code == dated_unit
+    assert totals[coded.unit_code] == _indicator(clean, coded.unit_code)
