@@ -322,6 +322,24 @@ def _audit_read(audit: dict, fk: FileKind, read: ReadResult | FileUnreadable, co
                      rows_loaded=read.rows_loaded, rows_non_entity=read.rows_non_entity)
 
 
+def _register_missing(audits: list[dict], period: Period, province_code: str) -> list[Finding]:
+    """TAX_REGISTER_MISSING when no tax register of the period was read (none sent, or every one rejected): the
+    rules that need the register are skipped (no cooperative is NO_TAX_RECORD for want of it), and this one finding
+    says why, naming the files rejected."""
+    tax = [a for a in audits if a["file_kind"] == "tax"]
+    if any(a["status"] == "LOADED" for a in tax):
+        return []
+    rejected = [a for a in tax if a["status"] in REJECTED_STATUSES]
+    why = ("; ".join(f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected) if rejected
+           else f"chưa có tệp nào trong thư mục {period.key}/tax")
+    return [Finding("TAX_REGISTER_MISSING", f"Chưa đọc được danh sách người nộp thuế của cơ quan thuế kỳ {period.key} "
+                    f"({why}): chưa đối chiếu mã số thuế và tình trạng hoạt động với cơ quan thuế (mục 7.1, 7.4), không "
+                    "HTX nào bị ghi là không có trong danh sách; số HTX đang hoạt động (có kê khai thuế) và các chỉ "
+                    "tiêu tính trên đó chưa tính được (bằng 0) cho đến khi có danh sách",
+                    unit_code=province_code, entity_key=f"{period.key}/tax",
+                    source_file=rejected[0]["source_file"] if len(rejected) == 1 else None, rule="7.1")]
+
+
 def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Finding]:
     if not read.data_until or read.data_until == period.end:
         return []
@@ -372,6 +390,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         elif fk.per_unit:
             findings += _period_mismatch(read, audit, period)
             returns.append((audit, read))
+    findings += _register_missing([a for _, _, a in jobs], period, province_code)
     winners, superseded = keep_latest(returns)
     findings += superseded
     rows: dict[str, list[dict]] = {rt: [] for rt in _STAGED}
