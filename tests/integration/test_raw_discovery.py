@@ -43,11 +43,15 @@ def no_hang(seconds: int = 120):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    """The demo period with its tax register as a CSV (UTF-8 with BOM), never modified by a test."""
+def written(tmp_path_factory):
+    """The demo period with its tax register as a CSV (UTF-8 with BOM), never modified by a test; its summary."""
     raw = tmp_path_factory.mktemp("demo") / "raw"
-    write_demo_period(raw, PERIOD, tax_format="csv")
-    return raw
+    return raw, write_demo_period(raw, PERIOD, tax_format="csv")
+
+
+@pytest.fixture(scope="module")
+def demo(written) -> Path:
+    return written[0]
 
 
 @pytest.fixture(scope="module")
@@ -313,3 +317,27 @@ def test_a_period_with_hazards_publishes_and_the_warehouse_keeps_the_ignored_row
         assert rows[source_file].status == status
         if status == "IGNORED":
             assert rows[source_file].sha256 is None and words in rows[source_file].error
+
+
+# ------------------------------------------------------------------------------------------ the clerk's check
+
+
+def test_the_clerks_check_reads_the_linked_register_past_the_hazards(written, tmp_path):
+    """``kttt check --raw-dir`` links the raw folder's tax register into its throw-away folder: the link is read
+    (it points into the raw folder given), the FIFO, lock file and link out of that folder beside it are not."""
+    from kttt_pipeline.clerk_check import check_file
+
+    demo, summary = written
+    raw = _copy(demo, tmp_path)
+    tax = raw / PERIOD / "tax"
+    (tmp_path / "ngoai.csv").write_bytes(_register(raw).read_bytes())  # a second register, outside: not read
+    os.mkfifo(tax / "dang chep.csv")
+    (tax / "~$danh sach.xlsx").write_bytes(b"lock")
+    (tax / "ngoai.csv").symlink_to(tmp_path / "ngoai.csv")
+    case = next(c for c in summary.planted if c.kind == "STATUS_OVERRIDE" and c.source_file)
+    with no_hang(120):
+        report = check_file(raw / case.source_file, period=PERIOD, raw_dir=str(raw))
+    assert report.with_register and not report.rejected
+    overrides = [f for f in report.findings if f.kind == "STATUS_OVERRIDE"]
+    assert any(f.entity_key == case.entity_key for f in overrides)
+    assert not [f for f in report.findings if f.kind in ("DUPLICATE", "TAX_REGISTER_MISSING", "FILE_REJECTED")]
