@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import unicodedata
 from pathlib import Path
 
@@ -94,6 +95,8 @@ def _plant_hazards(raw: Path, outside: Path) -> dict[str, tuple[str, str, str]]:
     (tax / "~$danh sach.xlsx").write_bytes(b"\x0bclerk" + b"\x00" * 150)
     os.mkfifo(communes / "dang chep.xlsx")  # a FIFO: opening it would block
     os.mkfifo(tax / "thue.csv.part")
+    with socket.socket(socket.AF_UNIX) as sock:  # a socket file left behind by a program
+        sock.bind(str(communes / "s.sock"))
     outside.write_bytes(returns[2].read_bytes())  # a real return outside the raw folder
     (communes / "ngoai.xlsx").symlink_to(outside)
     (tax / "ngoai.csv").symlink_to(outside)
@@ -114,6 +117,7 @@ def _plant_hazards(raw: Path, outside: Path) -> dict[str, tuple[str, str, str]]:
         f"{PERIOD}/tax/~$danh sach.xlsx": ("IGNORED", "tax", "tệp khóa"),
         f"{c}/dang chep.xlsx": ("IGNORED", "district", "không phải tệp thông thường (đường ống (FIFO))"),
         f"{PERIOD}/tax/thue.csv.part": ("IGNORED", "tax", "không phải tệp thông thường"),
+        f"{c}/s.sock": ("IGNORED", "district", "không phải tệp thông thường (socket)"),
         f"{c}/ngoai.xlsx": ("IGNORED", "district", "trỏ ra ngoài thư mục dữ liệu gốc"),
         f"{PERIOD}/tax/ngoai.csv": ("IGNORED", "tax", "trỏ ra ngoài thư mục dữ liệu gốc"),
         f"{c}/cu/ban truoc.xlsx": ("IGNORED", "district", "thư mục con 'cu'"),
