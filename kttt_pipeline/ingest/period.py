@@ -327,17 +327,20 @@ def _register_missing(audits: list[dict], period: Period, province_code: str) ->
     rules that need the register are skipped (no cooperative is NO_TAX_RECORD for want of it), and this one finding
     says why, naming the files rejected."""
     tax = [a for a in audits if a["file_kind"] == "tax"]
-    if any(a["status"] == "LOADED" for a in tax):
+    loaded = [a for a in tax if a["status"] == "LOADED"]
+    if any(a["rows_loaded"] for a in loaded):
         return []
     rejected = [a for a in tax if a["status"] in REJECTED_STATUSES]
-    why = ("; ".join(f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected) if rejected
-           else f"chưa có tệp nào trong thư mục {period.key}/tax")
+    why = "; ".join([f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected]
+                    + [f"tệp '{a['source_file']}' không có dòng người nộp thuế nào" for a in loaded]) \
+        or f"chưa có tệp nào trong thư mục {period.key}/tax"
     return [Finding("TAX_REGISTER_MISSING", f"Chưa đọc được danh sách người nộp thuế của cơ quan thuế kỳ {period.key} "
                     f"({why}): chưa đối chiếu mã số thuế và tình trạng hoạt động với cơ quan thuế (mục 7.1, 7.4), không "
                     "HTX nào bị ghi là không có trong danh sách; số HTX đang hoạt động (có kê khai thuế) và các chỉ "
                     "tiêu tính trên đó chưa tính được (bằng 0) cho đến khi có danh sách",
                     unit_code=province_code, entity_key=f"{period.key}/tax",
-                    source_file=rejected[0]["source_file"] if len(rejected) == 1 else None, rule="7.1")]
+                    source_file=(rejected + loaded)[0]["source_file"] if len(rejected + loaded) == 1 else None,
+                    rule="7.1")]
 
 
 def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Finding]:
