@@ -39,7 +39,7 @@ from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 #: the columns a cooperative listing should have (field → label; ``expected`` in vocab/fields.csv)
 EXPECTED_COOP_FIELDS = fields.expected_fields("cooperative")
 #: findings about other files: never the clerk's return's problem
-OTHER_FILES_KINDS = {"UNIT_MISSING", "SUPERSEDED", "PROVINCE_WORKBOOK_MISSING",
+OTHER_FILES_KINDS = {"UNIT_MISSING", "SUPERSEDED", "PROVINCE_WORKBOOK_MISSING", "TAX_REGISTER_MISSING",
                      # restating a district-era period on today's units is the warehouse's history, not the return's
                      "COMMUNE_SPLIT", "COMMUNE_UNPLACED"}
 #: findings only the tax register can decide (left out when the check runs without it)
@@ -132,7 +132,8 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
         report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)
-        staged = extract_period(Path(tmp), report.period, workers=1, province=province)
+        # the register linked from the raw folder is read as the pipeline reads it (links out of both are not)
+        staged = extract_period(Path(tmp), report.period, workers=1, province=province, link_roots=[raw] if raw else [])
         audit = staged.load_audit[staged.load_audit["file_kind"] == "district"].iloc[0]
         source_file = audit["source_file"]
         if audit["status"] != "LOADED":

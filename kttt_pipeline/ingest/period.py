@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -20,7 +21,8 @@ from kttt_pipeline.core.forked import fork_available
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import sector_codes
-from kttt_pipeline.ingest.registry import READER_OF_KIND, READERS, FileKind, ReadContext
+from kttt_pipeline.ingest.raw_inventory import IGNORED, RawEntry, period_entries
+from kttt_pipeline.ingest.registry import READER_OF_KIND, FileKind, ReadContext
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from kttt_pipeline.core.periods import Period
@@ -88,6 +90,18 @@ def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
         "modified_at": dt.datetime.fromtimestamp(st.st_mtime),
         "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
         "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None,
+    }
+
+
+def _ignored_row(period: Period, raw_dir: Path, entry: RawEntry) -> dict:
+    """The load_audit row of an entry not read (``raw_inventory``: hidden, lock file, not a regular file, link
+    outside the raw folder, out of place): never opened nor hashed, no finding; the reason is the row's error."""
+    return {
+        "period": period.key, "source_file": entry.path.relative_to(raw_dir).as_posix(), "file_kind": entry.kind,
+        "sha256": None, "size_bytes": entry.size, "modified_at": dt.datetime.fromtimestamp(entry.mtime),
+        "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
+        "rows_quarantined": 0, "rows_non_entity": 0, "status": IGNORED,
+        "error": f"{entry.ignored_vi} ({entry.ignored_en})",
     }
 
 
@@ -308,6 +322,27 @@ def _audit_read(audit: dict, fk: FileKind, read: ReadResult | FileUnreadable, co
                      rows_loaded=read.rows_loaded, rows_non_entity=read.rows_non_entity)
 
 
+def _register_missing(audits: list[dict], period: Period, province_code: str) -> list[Finding]:
+    """TAX_REGISTER_MISSING when no tax register of the period was read (none sent, or every one rejected): the
+    rules that need the register are skipped (no cooperative is NO_TAX_RECORD for want of it), and this one finding
+    says why, naming the files rejected."""
+    tax = [a for a in audits if a["file_kind"] == "tax"]
+    loaded = [a for a in tax if a["status"] == "LOADED"]
+    if any(a["rows_loaded"] for a in loaded):
+        return []
+    rejected = [a for a in tax if a["status"] in REJECTED_STATUSES]
+    why = "; ".join([f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected]
+                    + [f"tệp '{a['source_file']}' không có dòng người nộp thuế nào" for a in loaded]) \
+        or f"chưa có tệp nào trong thư mục {period.key}/tax"
+    return [Finding("TAX_REGISTER_MISSING", f"Chưa đọc được danh sách người nộp thuế của cơ quan thuế kỳ {period.key} "
+                    f"({why}): chưa đối chiếu mã số thuế và tình trạng hoạt động với cơ quan thuế (mục 7.1, 7.4), không "
+                    "HTX nào bị ghi là không có trong danh sách; số HTX đang hoạt động (có kê khai thuế) và các chỉ "
+                    "tiêu tính trên đó chưa tính được (bằng 0) cho đến khi có danh sách",
+                    unit_code=province_code, entity_key=f"{period.key}/tax",
+                    source_file=(rejected + loaded)[0]["source_file"] if len(rejected + loaded) == 1 else None,
+                    rule="7.1")]
+
+
 def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Finding]:
     if not read.data_until or read.data_until == period.end:
         return []
@@ -324,14 +359,16 @@ _STAGED = {rt: (STAGED_COLUMNS[rt], rt != "target") for rt in ("cooperative", "g
 
 @collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
 def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
-                   province: str | None = None) -> StagedPeriod:
+                   province: str | None = None, link_roots: Iterable[Path] = ()) -> StagedPeriod:
     """Read every file of the period once, each by the reader of its kind (``ingest.registry``); reject what
     cannot be loaded (recorded in load_audit with its reason, never fatal); choose among a unit's resubmissions
     (§7.3); stage the rows of what is loaded.
 
     ``province``: the province code whose packaged register and crosswalk are used (default ``KTTT_PROVINCE``,
     else the packaged default); a register in the raw folder overrides it.
-    ``workers``: processes reading the files (default: one per core for large periods, else 1)."""
+    ``workers``: processes reading the files (default: one per core for large periods, else 1).
+    ``link_roots``: folders besides the raw folder that a symbolic link in it may resolve into (``raw_inventory``);
+    every entry not read (hidden, lock file, not a regular file, link elsewhere) gets an IGNORED load_audit row."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
     units = load_admin_units(raw_dir, province)
@@ -341,7 +378,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     # return of a unit not in force is rejected (§11); the tax register is placed among the units in force
     context = ReadContext(period, UnitMatcher(units + former_communes(crosswalk, units), period), UnitMatcher(expected))
     province_code = province_of(units).unit_code
-    jobs = [(fk, path, _audit_row(period, raw_dir, path, fk.kind)) for fk in READERS for path in fk.files(raw_dir, period)]
+    entries, ignored = period_entries(raw_dir, period, link_roots)
+    jobs = [(READER_OF_KIND[e.kind], e.path, _audit_row(period, raw_dir, e.path, e.kind)) for e in entries]
     reads = read_period_files([(fk.kind, path, a["source_file"]) for fk, path, a in jobs], context, workers)
 
     findings: list[Finding] = []
@@ -355,6 +393,7 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         elif fk.per_unit:
             findings += _period_mismatch(read, audit, period)
             returns.append((audit, read))
+    findings += _register_missing([a for _, _, a in jobs], period, province_code)
     winners, superseded = keep_latest(returns)
     findings += superseded
     rows: dict[str, list[dict]] = {rt: [] for rt in _STAGED}
@@ -380,7 +419,8 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     stg_tax = stg_tax.reset_index(drop=True)
 
     return StagedPeriod(
-        period=period, raw_dir=raw_dir, units=units, load_audit=pd.DataFrame([a for _, _, a in jobs], columns=AUDIT_COLUMNS),
+        period=period, raw_dir=raw_dir, units=units, load_audit=pd.DataFrame(
+            [a for _, _, a in jobs] + [_ignored_row(period, raw_dir, e) for e in ignored], columns=AUDIT_COLUMNS),
         stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
         stg_summary_figure=staged["summary"], stg_union=staged["union"], stg_credit_fund=staged["credit_fund"],
         total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS), target=staged["target"],

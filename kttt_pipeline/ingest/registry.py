@@ -41,14 +41,11 @@ class FileKind:
     yearly: bool = False
 
     def files(self, raw_dir: Path, period: Period) -> list[Path]:
-        """The kind's files for the period, in folder then name order (hidden files ignored)."""
-        out: list[Path] = []
-        for folder in self.folders:
-            d = Path(raw_dir) / folder if self.yearly else Path(raw_dir) / period.key / folder
-            if d.is_dir():
-                out += sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".")
-                              and (not self.yearly or p.stem == str(period.year)))
-        return out
+        """The kind's files read for the period, in folder then name order (``raw_inventory.period_entries``:
+        hidden and lock files, what is not a regular file and links out of the raw folder are not read)."""
+        from kttt_pipeline.ingest.raw_inventory import period_entries  # it lists the kinds of this registry
+
+        return [e.path for e in period_entries(raw_dir, period)[0] if e.kind == self.kind]
 
 
 def _unit_return(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:

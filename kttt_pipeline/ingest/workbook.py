@@ -2,7 +2,7 @@
 
 python-calamine (Rust) reads .xlsx/.xlsm/.xls/.ods quickly; every sheet becomes a :class:`Grid` of
 rows (``None`` for an empty cell) with its merged ranges, and row numbers as Excel shows them.
-A CSV (the tax extract may come as one, UTF-8 possibly with a BOM) becomes a single grid.
+A CSV (the tax extract may come as one, UTF-8 possibly with a BOM, see ``csv_text``) becomes a single grid.
 """
 
 from __future__ import annotations
@@ -84,13 +84,10 @@ def _sniff(path: Path) -> str:
 
 
 def read_csv_grid(path: Path) -> Workbook:
+    from kttt_pipeline.ingest.csv_text import decode_csv  # it raises this module's FileUnreadable
+
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text, _ = decode_csv(raw)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -3,6 +3,11 @@
 The state (the sensor's cursor) remembers, per period, a digest of its files' sha256 hashes. A period is
 requested when its digest changed and its newest file is older than the debounce delay (files still being
 copied do not trigger a run). Hashes are recomputed only for files whose size or mtime changed.
+
+Only the files a run reads count (``raw_inventory.period_entries``): hidden and lock files, FIFOs, sockets and
+devices, links out of the raw folder are never opened nor hashed here (a lock file coming and going while a clerk
+edits a return triggers nothing; a FIFO never blocks the sensor). A file that vanishes after the listing is left
+out; one that cannot be read counts by its name (the run rejects it with the reason).
 """
 
 from __future__ import annotations
@@ -54,13 +59,20 @@ def scan(raw_dir: Path, cursor: str | None, now: float, debounce_seconds: float 
         newest = 0.0
         for path, _kind in period_files(raw_dir, period):
             rel = path.relative_to(raw_dir).as_posix()
-            st = path.stat()
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # gone since the listing
             newest = max(newest, st.st_mtime)
             cached = files_cache.get(rel)
             if cached and cached[0] == st.st_size and cached[1] == st.st_mtime:
                 sha = cached[2]
             else:
-                sha = sha256_of(path)
+                try:
+                    sha = sha256_of(path)
+                except OSError as exc:  # unreadable (permissions): the run rejects it by name; not cached
+                    entries.append(f"{rel}\tunreadable {type(exc).__name__}")
+                    continue
             new_cache[rel] = [st.st_size, st.st_mtime, sha]
             entries.append(f"{rel}\t{sha}")
         if not entries:

@@ -20,6 +20,7 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import KINDS
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
+from kttt_pipeline.ingest.raw_inventory import IGNORED
 from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
 from kttt_pipeline.core.vocabulary import indicators
 
@@ -71,7 +72,7 @@ def expectations() -> dict[str, list]:
         "load_audit": [
             E.ExpectColumnValuesToBeUnique(column="source_file"),
             E.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
-            E.ExpectColumnValuesToBeInSet(column="status", value_set=["LOADED", "SUPERSEDED", *REJECTED_STATUSES]),
+            E.ExpectColumnValuesToBeInSet(column="status", value_set=["LOADED", "SUPERSEDED", IGNORED, *REJECTED_STATUSES]),
             E.ExpectColumnValuesToBeBetween(column="rows_read", min_value=0),
         ],
         "cooperative": [

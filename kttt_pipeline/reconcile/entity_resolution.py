@@ -307,10 +307,11 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
                                     rule="7.1", **loc))
         if ridx is None:
             extra = " (có nhiều bản ghi cùng tên gần giống, không tự chọn)" if reason == "ambiguous" else ""
-            findings.append(Finding("NO_TAX_RECORD",
-                                    f"HTX '{rec.name}' không có trong danh sách của cơ quan thuế{extra}: vẫn được tính, "
-                                    f"nhưng không được coi là đang hoạt động có kê khai thuế",
-                                    entity_key=entity_key, value_reported=written, rule="7.1", **loc))
+            if not tax.empty:  # no register read: TAX_REGISTER_MISSING says so once (ingest/period.py)
+                findings.append(Finding("NO_TAX_RECORD",
+                                        f"HTX '{rec.name}' không có trong danh sách của cơ quan thuế{extra}: vẫn được "
+                                        f"tính, nhưng không được coi là đang hoạt động có kê khai thuế",
+                                        entity_key=entity_key, value_reported=written, rule="7.1", **loc))
             method = "none"
         keys.append(key)
         resolved.append(code)

@@ -12,6 +12,7 @@ from kttt_pipeline.core.admin_units import (admin_units_frame, commonest_level, 
                                            unit_label)
 from kttt_pipeline.core.findings import findings_frame
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
+from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS
@@ -100,8 +101,13 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     values = counts.indicator_values(coops, groups, kept["union"], kept["credit_fund"], staged.target, period,
                                      present, province)
     # §7.5 detail over summary: summary sheets and total rows against the detail
-    findings += compare_with_detail(staged.stg_summary_figure, staged.total_rows, _listings(staged),
-                                    staged.load_audit, values)
+    compared = compare_with_detail(staged.stg_summary_figure, staged.total_rows, _listings(staged),
+                                   staged.load_audit, values)
+    if staged.stg_tax_register.empty:  # no register read (TAX_REGISTER_MISSING): its activity figures are not checked
+        summary_rows = set(zip(staged.stg_summary_figure["sheet"], staged.stg_summary_figure["row_number"]))
+        compared = [f for f in compared if not (f.kind == "SUMMARY_MISMATCH" and f.entity_key in ACTIVITY_INDICATORS
+                                                and (f.sheet, f.row_number) in summary_rows)]
+    findings += compared
     # §7.7 completeness: a missing unit is reported, the province totals marked incomplete
     gaps = completeness.check_completeness(expected, set(staged.winners), staged.load_audit, period, province)
     findings += gaps.findings

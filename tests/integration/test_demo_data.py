@@ -58,7 +58,10 @@ def test_demo_period_reads_back_to_its_figures_and_planted_findings(tmp_path, se
     assert summary.planted, "the demo must carry some of the mess the contract describes"
     assert {"NAME_MATCH", "DUPLICATE", "STATUS_OVERRIDE", "SUMMARY_MISMATCH"} <= {c.kind for c in summary.planted}
     result = run_period(tmp_path / "raw", "2024-Q3")
-    assert set(result.load_audit["status"]) <= {"LOADED", "SUPERSEDED"}
+    assert set(result.load_audit["status"]) <= {"LOADED", "SUPERSEDED", "IGNORED"}
+    # the demo's manifest beside the returns is the one entry not read (a hidden file, issue 23)
+    assert result.load_audit.loc[result.load_audit["status"] == "IGNORED", "source_file"].tolist() == \
+        ["2024-Q3/.kttt_demo_manifest.json"]
     assert _mismatches(summary, result) == []
     assert _missing_cases(summary, result) == []
     # the signer reads every finding's rule in Vietnamese, and no canonical code in place of a value
