@@ -311,40 +311,40 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     if "rpt_indicator" not in tables:
         raise LookupError("the warehouse has no rpt_indicator table: materialise the period first")
     with engine.connect() as conn:
-        code = reader_province(conn, province, tables["rpt_indicator"])
+        whose = reader_province(conn, province, tables["rpt_indicator"])
         t = tables.get("admin_unit")
         admin = _rows(conn, t)
         # the two largest reads (a row per unit and indicator or breakdown cell) are taken in row by row as the
         # values they give, never as a list of row dicts (at national scale those lists were 60 MiB; the driver
         # still buffers the rows themselves)
         t = tables["rpt_indicator"]
-        values, flags, workbook_units = _indicator_values(conn, t, key, code)
+        values, flags, workbook_units = _indicator_values(conn, t, key, whose)
         t = tables.get("rpt_breakdown")
-        breakdowns = _breakdown_values(conn, t, key, code) if t is not None else {}
+        breakdowns = _breakdown_values(conn, t, key, whose) if t is not None else {}
         t = tables.get("period_status")
-        status_rows = _rows(conn, t, t.c.province_code == code, t.c.period == key) if t is not None else []
+        status_rows = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("target")
-        target_rows = _rows(conn, t, t.c.province_code == code, t.c.year == p.year) if t is not None else []
+        target_rows = _rows(conn, t, t.c.province_code == whose, t.c.year == p.year) if t is not None else []
         t = tables.get("cooperative_union")
-        unions = _rows(conn, t, t.c.province_code == code, t.c.period == key) if t is not None else []
+        unions = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("credit_fund")
-        funds = _rows(conn, t, t.c.province_code == code, t.c.period == key) if t is not None else []
+        funds = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("dq_issue")
-        findings = _rows(conn, t, t.c.province_code == code, t.c.period == key) if t is not None else []
+        findings = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("cooperative")
         coops: list[dict[str, Any]] = []
         if t is not None:
             named = _keys_named(findings)
             wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "in_total") if c in t.c]
-            stmt = select(*[t.c[c] for c in wanted]).where(t.c.province_code == code, t.c.period == key)
+            stmt = select(*[t.c[c] for c in wanted]).where(t.c.province_code == whose, t.c.period == key)
             coops = [c for r in conn.execute(stmt).all() if (c := dict(zip(wanted, r))).get("tax_code") and
                      str(c["tax_code"]) in named or c.get("coop_key") and str(c["coop_key"]) in named]
     if not values:
-        raise LookupError(f"no indicators in the warehouse for period {key} of province {code}: materialise the "
+        raise LookupError(f"no indicators in the warehouse for period {key} of province {whose}: materialise the "
                           f"period first")
 
     # province and reporting units
-    province = next((u for u in admin if str(u.get("level")) == "province" and str(u["unit_code"]) == code), None)
+    province = next((u for u in admin if str(u.get("level")) == "province" and str(u["unit_code"]) == whose), None)
     if province is not None:
         province_code = str(province["unit_code"])
     else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
@@ -414,11 +414,11 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 
     level = data.unit_level
-    data.year_ago = period_figures(engine, data.year_ago_period, level, province=code)
-    data.previous_quarter = period_figures(engine, p.previous(), level, province=code)
-    data.trend = [f for q in [q for q in loaded_periods(engine, code) if q <= p][-TREND_QUARTERS:]
-                  if (f := period_figures(engine, q, units=False, province=code)) is not None]
-    data.tier_changes = tier_change_days(admin, code)
+    data.year_ago = period_figures(engine, data.year_ago_period, level, province=whose)
+    data.previous_quarter = period_figures(engine, p.previous(), level, province=whose)
+    data.trend = [f for q in [q for q in loaded_periods(engine, whose) if q <= p][-TREND_QUARTERS:]
+                  if (f := period_figures(engine, q, units=False, province=whose)) is not None]
+    data.tier_changes = tier_change_days(admin, whose)
     return data
 
 
