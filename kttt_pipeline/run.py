@@ -35,5 +35,7 @@ def run_period(raw_dir: Path | str, period: Period | str, *, province: str | Non
     if history is not None and not isinstance(history, PreviousQuarter):
         from kttt_pipeline.warehouse.history import previous_quarter
 
-        history = previous_quarter(history, staged.period, reporting_level(staged))
+        from kttt_pipeline.core.admin_units import province_of
+
+        history = previous_quarter(history, staged.period, reporting_level(staged), province_of(staged.units).unit_code)
     return reconcile_period(staged, history)

@@ -34,8 +34,9 @@ from kttt_pipeline.publish.paragraph import write_paragraph_data
 
 
 @collector_paused()  # core/collector.py: 0.3 s of publishing went to cyclic collections
-def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict[str, Path]:
-    """Write the published documents of ``period``; returns ``{name: path}``.
+def publish_period(engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
+                   ) -> dict[str, Path]:
+    """Write the published documents of the province's ``period``; returns ``{name: path}``.
 
     Keys: ``appendix``, ``paragraph_md``, ``paragraph_txt`` (``paragraph_docx``), ``chart_sectors``,
     ``chart_status``, ``chart_units``, ``chart_trend``.
@@ -43,7 +44,7 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str) -> dict
     p = Period.parse(period)
     out_dir = Path(reports_dir) / p.key
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = load_period_data(engine, p)
+    data = load_period_data(engine, p, province)
     outputs: dict[str, Path] = {}
     outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
     for path in write_paragraph_data(data, out_dir):
@@ -80,8 +81,8 @@ def compared_periods(data: PeriodData) -> list[str]:
 def comparison_manifest(engine: Engine, data: PeriodData) -> dict:
     from kttt_pipeline.warehouse.history import fingerprint
 
-    return {"period": data.period.key,
-            "compared_with": {k: fingerprint(engine, k) for k in compared_periods(data)}}
+    return {"period": data.period.key, "province_code": data.province_code,
+            "compared_with": {k: fingerprint(engine, k, data.province_code) for k in compared_periods(data)}}
 
 
 def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | None]) -> list[str]:
@@ -90,26 +91,32 @@ def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | No
     return sorted((k for k in recorded if recorded[k] != now.get(k)), key=Period.parse)
 
 
-def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None = None) -> dict[str, list[str]]:
+def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None = None,
+                  province: str | None = None) -> dict[str, list[str]]:
     """Published periods under ``reports_dir`` whose comparisons no longer match the warehouse:
     ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
-    loaded) is checked, in the reports that read it."""
+    loaded) is checked, in the reports that read it. The figures compared are those of the province the manifest
+    records (else ``province``); a manifest of another province than ``province`` is not checked."""
     from kttt_pipeline.warehouse.history import fingerprint
 
     out: dict[str, list[str]] = {}
-    cache: dict[str, str | None] = {}
+    cache: dict[tuple[str, str | None], str | None] = {}
     for path in sorted(Path(reports_dir).glob(f"*/{MANIFEST}")):
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             recorded = dict(manifest["compared_with"])
             period = str(manifest["period"])
-        except (OSError, ValueError, KeyError, TypeError):
+            whose = manifest.get("province_code") or province
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if province is not None and whose != province:
             continue
         if changed is not None:
             if changed not in recorded:
                 continue
             recorded = {changed: recorded[changed]}
-        now = {k: cache[k] if k in cache else cache.setdefault(k, fingerprint(engine, k)) for k in recorded}
+        now = {k: cache[(k, whose)] if (k, whose) in cache else cache.setdefault((k, whose), fingerprint(engine, k, whose))
+               for k in recorded}
         stale = changed_comparisons(recorded, now)
         if stale:
             out[period] = stale

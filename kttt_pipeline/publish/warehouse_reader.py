@@ -8,6 +8,10 @@
 This module reads the warehouse: tables are reflected (``MetaData.reflect``), so publishing does not depend on
 the ORM models, and every query is a SQLAlchemy Core ``select`` with bound parameters. A table that does not
 exist (an older warehouse) yields empty data rather than an error; the indicator table is required.
+
+A period belongs to a province (issue 23): every row read is the province's (``province_code``), the one asked for
+or, when none is, the warehouse's only province, else the configured one
+(:func:`kttt_pipeline.warehouse.province.reader_province`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import XML_ILLEGAL
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
 from kttt_pipeline.warehouse.history import as_date as _date, as_number as _number
+from kttt_pipeline.warehouse.province import reader_province
 
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
 
@@ -256,7 +261,7 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     return [dict(zip(columns, r)) for r in result.all()]
 
 
-def _indicator_values(conn, t: Table, key: str
+def _indicator_values(conn, t: Table, key: str, province: str
                       ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
     """The period's indicator values and completeness flags by unit and indicator, and the units that carry
     province-workbook indicators (LHHTX, QTDND), taken in row by row."""
@@ -265,7 +270,7 @@ def _indicator_values(conn, t: Table, key: str
     workbook_units: set[str] = set()
     complete = t.c.is_complete if "is_complete" in t.c else None
     cols = [t.c.unit_code, t.c.indicator_code, t.c.value] + ([complete] if complete is not None else [])
-    for r in conn.execute(select(*cols).where(t.c.period == key)):
+    for r in conn.execute(select(*cols).where(t.c.province_code == province, t.c.period == key)):
         unit, code = str(r[0]), str(r[1])
         values.setdefault(unit, {})[code] = _number(r[2])
         flags.setdefault(unit, {})[code] = _bool(r[3] if complete is not None else None, True)
@@ -274,10 +279,12 @@ def _indicator_values(conn, t: Table, key: str
     return values, flags, workbook_units
 
 
-def _breakdown_values(conn, t: Table, key: str) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
+def _breakdown_values(conn, t: Table, key: str, province: str
+                      ) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
     """The period's breakdown cells by unit, breakdown and (row, column) key, taken in row by row."""
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
-    stmt = select(t.c.unit_code, t.c.breakdown, t.c.row_key, t.c.col_key, t.c.value).where(t.c.period == key)
+    stmt = select(t.c.unit_code, t.c.breakdown, t.c.row_key, t.c.col_key, t.c.value).where(
+        t.c.province_code == province, t.c.period == key)
     for unit, breakdown, row_key, col_key, value in conn.execute(stmt):
         breakdowns.setdefault(str(unit), {}).setdefault(str(breakdown), {})[(str(row_key), str(col_key))] = \
             _number(value)
@@ -294,47 +301,50 @@ def share(part: float | None, whole: float | None) -> float | None:
     return _share(part, whole)
 
 
-def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
-    """Read everything the published documents of ``period`` need from the warehouse, and the earlier periods
-    it is compared with (issue 16)."""
+def load_period_data(engine: Engine, period: Period | str, province: str | None = None) -> PeriodData:
+    """Read everything the published documents of the province's ``period`` need from the warehouse, and the
+    earlier periods of the province it is compared with (issue 16). ``province`` None:
+    :func:`~kttt_pipeline.warehouse.province.reader_province`."""
     p = Period.parse(period) if isinstance(period, str) else period
     key = p.key
     tables = _reflect(engine)
     if "rpt_indicator" not in tables:
         raise LookupError("the warehouse has no rpt_indicator table: materialise the period first")
     with engine.connect() as conn:
+        whose = reader_province(conn, province, tables["rpt_indicator"])
         t = tables.get("admin_unit")
         admin = _rows(conn, t)
         # the two largest reads (a row per unit and indicator or breakdown cell) are taken in row by row as the
         # values they give, never as a list of row dicts (at national scale those lists were 60 MiB; the driver
         # still buffers the rows themselves)
         t = tables["rpt_indicator"]
-        values, flags, workbook_units = _indicator_values(conn, t, key)
+        values, flags, workbook_units = _indicator_values(conn, t, key, whose)
         t = tables.get("rpt_breakdown")
-        breakdowns = _breakdown_values(conn, t, key) if t is not None else {}
+        breakdowns = _breakdown_values(conn, t, key, whose) if t is not None else {}
         t = tables.get("period_status")
-        status_rows = _rows(conn, t, t.c.period == key) if t is not None else []
+        status_rows = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("target")
-        target_rows = _rows(conn, t, t.c.year == p.year) if t is not None else []
+        target_rows = _rows(conn, t, t.c.province_code == whose, t.c.year == p.year) if t is not None else []
         t = tables.get("cooperative_union")
-        unions = _rows(conn, t, t.c.period == key) if t is not None else []
+        unions = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("credit_fund")
-        funds = _rows(conn, t, t.c.period == key) if t is not None else []
+        funds = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("dq_issue")
-        findings = _rows(conn, t, t.c.period == key) if t is not None else []
+        findings = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("cooperative")
         coops: list[dict[str, Any]] = []
         if t is not None:
             named = _keys_named(findings)
             wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "in_total") if c in t.c]
-            stmt = select(*[t.c[c] for c in wanted]).where(t.c.period == key)
+            stmt = select(*[t.c[c] for c in wanted]).where(t.c.province_code == whose, t.c.period == key)
             coops = [c for r in conn.execute(stmt).all() if (c := dict(zip(wanted, r))).get("tax_code") and
                      str(c["tax_code"]) in named or c.get("coop_key") and str(c["coop_key"]) in named]
     if not values:
-        raise LookupError(f"no indicators in the warehouse for period {key}: materialise the period first")
+        raise LookupError(f"no indicators in the warehouse for period {key} of province {whose}: materialise the "
+                          f"period first")
 
     # province and reporting units
-    province = next((u for u in admin if str(u.get("level")) == "province"), None)
+    province = next((u for u in admin if str(u.get("level")) == "province" and str(u["unit_code"]) == whose), None)
     if province is not None:
         province_code = str(province["unit_code"])
     else:  # no register row: the province is the unit carrying the province-only figures (unions, credit funds)
@@ -404,11 +414,11 @@ def load_period_data(engine: Engine, period: Period | str) -> PeriodData:
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 
     level = data.unit_level
-    data.year_ago = period_figures(engine, data.year_ago_period, level)
-    data.previous_quarter = period_figures(engine, p.previous(), level)
-    data.trend = [f for q in [q for q in loaded_periods(engine) if q <= p][-TREND_QUARTERS:]
-                  if (f := period_figures(engine, q, units=False)) is not None]
-    data.tier_changes = tier_change_days(admin)
+    data.year_ago = period_figures(engine, data.year_ago_period, level, province=whose)
+    data.previous_quarter = period_figures(engine, p.previous(), level, province=whose)
+    data.trend = [f for q in [q for q in loaded_periods(engine, whose) if q <= p][-TREND_QUARTERS:]
+                  if (f := period_figures(engine, q, units=False, province=whose)) is not None]
+    data.tier_changes = tier_change_days(admin, whose)
     return data
 
 

@@ -1,7 +1,7 @@
 """The Great Expectations (1.x) suite on the warehouse tables of one period, with Data Docs.
 
-Each table's rows for the period are read through SQLAlchemy and validated as a pandas batch in an ephemeral
-GX context; the Data Docs site is written under ``<reports>/<period>/data_docs/index.html``.
+Each table's rows for the province's period (a period belongs to a province, issue 23) are read through
+SQLAlchemy and validated as a pandas batch in an ephemeral GX context; the Data Docs site is written under ``<reports>/<period>/data_docs/index.html``.
 """
 
 from __future__ import annotations
@@ -113,11 +113,17 @@ def _columns_checked(expectation_list: list) -> list[str]:
     return cols
 
 
-def read_period_table(engine: Engine, table: str, period: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """The period's rows of ``table`` (only ``columns`` when given), without reflecting the table."""
+def read_period_table(engine: Engine, table: str, period: str, columns: list[str] | None = None,
+                      province: str | None = None) -> pd.DataFrame:
+    """The province's period rows of ``table`` (only ``columns`` when given), without reflecting the table;
+    ``province`` None: :func:`kttt_pipeline.warehouse.province.reader_province`."""
+    from kttt_pipeline.warehouse.province import reader_province
+
     cols = [column(c) for c in columns] if columns else [text("*")]
-    stmt = select(*cols).select_from(sql_table(table)).where(column("period") == period)
     with engine.connect() as conn:
+        code = reader_province(conn, province)
+        stmt = select(*cols).select_from(sql_table(table)).where(column("province_code") == code,
+                                                                 column("period") == period)
         res = conn.execute(stmt)
         return pd.DataFrame.from_records(res.fetchall(), columns=list(res.keys()))
 
@@ -198,14 +204,14 @@ def _context() -> _Context:
 
 
 @collector_paused()  # core/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
-def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None) -> SuiteResult:
+def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, province: str | None = None) -> SuiteResult:
     """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
     write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""
     gx_ctx = _context()
     gx_ctx.clear_results()
     result = SuiteResult(success=True, docs_index=None)
     for table, (columns, vd) in gx_ctx.tables.items():
-        frame = read_period_table(engine, table, period, columns)
+        frame = read_period_table(engine, table, period, columns, province)
         if frame.empty:
             continue
         # BASIC: counts and a sample of unexpected values, what the failures and the pages show

@@ -2,7 +2,7 @@
 
 * :func:`make_engine` — SQLite (default ``sqlite:///warehouse/kttt.db``) or PostgreSQL (``postgresql+psycopg://…``)
 * :func:`upgrade` — create or upgrade the schema to the newest migration (called by every load)
-* :func:`load_period` — replace one period's rows in one transaction
+* :func:`load_period` — replace one province's period (its ``province_code``, ``period`` rows) in one transaction
 * :class:`WarehouseUnavailable` — the database stayed locked or unreachable after retries
 * docs/warehouse.md — the data dictionary, written by :mod:`kttt_pipeline.warehouse.dictionary`
 """

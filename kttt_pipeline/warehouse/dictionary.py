@@ -43,10 +43,9 @@ EXAMPLE_QUERIES: list[tuple[str, str, str]] = [
        CASE WHEN t.value IS NULL OR t.value = 0 THEN NULL ELSE 100.0 * r.value / t.value END AS pct_of_plan,
        r.is_complete
 FROM rpt_indicator r
-JOIN admin_unit u ON u.unit_code = r.unit_code AND u.level = 'province'
-LEFT JOIN target t ON t.indicator_code = r.indicator_code
+LEFT JOIN target t ON t.province_code = r.province_code AND t.indicator_code = r.indicator_code
                   AND t.year = CAST(SUBSTR(r.period, 1, 4) AS INTEGER)
-WHERE r.period = '2024-Q3'
+WHERE r.province_code = '22' AND r.period = '2024-Q3' AND r.unit_code = r.province_code
   AND r.indicator_code IN ('HTX_TOTAL', 'HTX_ACTIVE', 'HTX_NEW', 'THT_TOTAL', 'HTX_MEMBERS')
 ORDER BY r.indicator_code;""",
     ),
@@ -55,7 +54,7 @@ ORDER BY r.indicator_code;""",
         "Where the cooperatives are, and which units carry the agricultural ones.",
         """SELECT unit_code, unit_name, value AS cooperatives, province_value, ROUND(CAST(share_of_province AS NUMERIC), 1) AS pct
 FROM v_indicator_by_unit
-WHERE period = '2024-Q3' AND indicator_code = 'HTX_TOTAL'
+WHERE province_code = '22' AND period = '2024-Q3' AND indicator_code = 'HTX_TOTAL'
 ORDER BY value DESC, unit_code;""",
     ),
     (
@@ -63,12 +62,12 @@ ORDER BY value DESC, unit_code;""",
         "The findings summary by unit, and the detail rows of one kind for one unit.",
         """SELECT unit_code, unit_name, kind, severity, count
 FROM v_findings_by_unit
-WHERE period = '2024-Q3' AND severity IN ('error', 'warning')
+WHERE province_code = '22' AND period = '2024-Q3' AND severity IN ('error', 'warning')
 ORDER BY unit_code, severity, count DESC;
 
 SELECT d.entity_key, d.detail, d.value_reported, d.value_computed, d.source_file, d.row_number
 FROM dq_issue d
-WHERE d.period = '2024-Q3' AND d.unit_code = '193' AND d.kind = 'STATUS_OVERRIDE'
+WHERE d.province_code = '22' AND d.period = '2024-Q3' AND d.unit_code = '193' AND d.kind = 'STATUS_OVERRIDE'
 ORDER BY d.entity_key;""",
     ),
     (
@@ -78,12 +77,12 @@ ORDER BY d.entity_key;""",
         "restated quarter that could not be placed in any current unit (they count in the province row only).",
         """SELECT period, unit_code, unit_name, value, source, is_complete
 FROM v_indicator_comparable
-WHERE unit_code = '06688' AND indicator_code = 'HTX_TOTAL'
+WHERE province_code = '22' AND unit_code = '06688' AND indicator_code = 'HTX_TOTAL'
 ORDER BY period;
 
 SELECT d.period, d.entity_key, d.detail
 FROM dq_issue d
-WHERE d.kind = 'COMMUNE_UNPLACED'
+WHERE d.province_code = '22' AND d.kind = 'COMMUNE_UNPLACED'
 ORDER BY d.period, d.entity_key;""",
     ),
     (
@@ -94,8 +93,7 @@ ORDER BY d.period, d.entity_key;""",
        h.previous_year_period, h.previous_year_value,
        ROUND(CAST(h.change_vs_previous_year_pct AS NUMERIC), 1) AS pct_vs_year_ago
 FROM v_indicator_history h
-JOIN admin_unit u ON u.unit_code = h.unit_code AND u.level = 'province'
-WHERE h.period = '2025-Q3'
+WHERE h.province_code = '22' AND h.unit_code = h.province_code AND h.period = '2025-Q3'
   AND h.indicator_code IN ('HTX_TOTAL', 'HTX_ACTIVE', 'HTX_NEW', 'HTX_MEMBERS', 'HTX_WORKERS')
 ORDER BY h.indicator_code;""",
     ),
@@ -106,7 +104,7 @@ ORDER BY h.indicator_code;""",
         """SELECT unit_code, unit_name, value, previous_year_period, previous_year_value,
        ROUND(CAST(change_vs_previous_year_pct AS NUMERIC), 1) AS pct_vs_year_ago
 FROM v_indicator_comparable
-WHERE period = '2025-Q3' AND indicator_code = 'HTX_TOTAL' AND source = 'reported'
+WHERE province_code = '22' AND period = '2025-Q3' AND indicator_code = 'HTX_TOTAL' AND source = 'reported'
 ORDER BY value - COALESCE(previous_year_value, value), unit_code;""",
     ),
     (
@@ -117,8 +115,19 @@ ORDER BY value - COALESCE(previous_year_value, value), unit_code;""",
         "keyed by indicator code; value_reported is this quarter's figure, value_computed the previous one's).",
         """SELECT d.kind, d.unit_code, d.entity_key, d.value_reported, d.value_computed, d.detail
 FROM dq_issue d
-WHERE d.period = '2025-Q3' AND d.kind IN ('COOP_VANISHED', 'PERIOD_JUMP')
+WHERE d.province_code = '22' AND d.period = '2025-Q3' AND d.kind IN ('COOP_VANISHED', 'PERIOD_JUMP')
 ORDER BY d.kind, d.unit_code, d.entity_key;""",
+    ),
+    (
+        "Several provinces side by side",
+        "One warehouse holds the periods of several provinces (a period belongs to a province): each province's "
+        "own figures of a quarter, with whether all its units reported.",
+        """SELECT r.province_code, TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi) AS province, r.indicator_code,
+       r.value, r.is_complete
+FROM rpt_indicator r
+JOIN admin_unit u ON u.unit_code = r.province_code
+WHERE r.period = '2024-Q3' AND r.unit_code = r.province_code AND r.indicator_code IN ('HTX_TOTAL', 'HTX_ACTIVE')
+ORDER BY r.indicator_code, r.province_code;""",
     ),
 ]
 
@@ -181,11 +190,15 @@ def render() -> str:
         "production via `KTTT_WAREHOUSE_URL`). The schema is created and upgraded by Alembic migrations "
         "(`kttt_pipeline/warehouse/migrations`) at the start of every load.",
         "",
-        "* **Periods.** Per-period tables carry `period` (`YYYY-Qn`); figures are cumulative from 1 January to the "
-        "quarter's end (lũy kế). Loading a period replaces exactly that period's rows in one transaction; other "
-        "periods are untouched. Per-period tables: " + ", ".join(f"`{t}`" for t in PERIOD_TABLES) + ".",
-        "* **Units.** `unit_code` refers to `admin_unit`; the province is the register's `level = 'province'` row "
-        "(its code, e.g. `'22'`). A code the data uses but the unit register lacks is added to `admin_unit` with "
+        "* **Periods belong to a province.** Per-period tables carry `province_code` and `period` (`YYYY-Qn`); "
+        "figures are cumulative from 1 January to the quarter's end (lũy kế). Loading a province's period replaces "
+        "exactly its (province_code, period) rows in one transaction; other periods and other provinces' rows of "
+        "the same period are untouched. The targets are keyed by (province_code, year) the same way. One warehouse "
+        "holds several provinces side by side: filter on `province_code` (the views carry it and join within it). "
+        "Per-period tables: " + ", ".join(f"`{t}`" for t in PERIOD_TABLES) + ".",
+        "* **Units.** `unit_code` refers to `admin_unit`, which holds the units of every province loaded; a "
+        "province's own row is its `level = 'province'` unit, the row whose `unit_code` is the `province_code` "
+        "(e.g. `'22'`). A code the data uses but the unit register lacks is added to `admin_unit` with "
         "level `unknown` (a warning is logged). Since 1/7/2025 the reporting units are communes, wards and special "
         "zones (5-digit codes, which reuse the codes of former communes: a unit is its code and its dates); "
         "`rpt_indicator_restated` and `v_indicator_comparable` restate the earlier periods on them.",

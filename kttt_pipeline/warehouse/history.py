@@ -6,6 +6,9 @@ on SQLite and PostgreSQL. A period that is not loaded yields ``None``; nothing i
 Across the 2025 reform the reporting tier changes (districts → communes): unit-level figures of an earlier period
 reported by another tier are read from ``rpt_indicator_restated`` (restated on the current units); within one
 tier, and always for the province, from ``rpt_indicator``.
+
+A period belongs to a province (issue 23): every read is of one province's rows, ``province`` (None: the
+warehouse's only province, else the configured one; :func:`kttt_pipeline.warehouse.province.reader_province`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.admin_units import commonest_level
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.warehouse.province import reader_province
 
 _TABLES = ("rpt_indicator", "rpt_indicator_restated", "admin_unit", "cooperative", "period_status")
 
@@ -67,14 +71,15 @@ def _reflect(engine: Engine) -> dict[str, Table]:
     return {name: md.tables[name] for name in _TABLES if name in md.tables}
 
 
-def loaded_periods(engine: Engine) -> list[Period]:
-    """Every period with indicators in the warehouse, oldest first."""
+def loaded_periods(engine: Engine, province: str | None = None) -> list[Period]:
+    """Every period of the province with indicators in the warehouse, oldest first."""
     tables = _reflect(engine)
     t = tables.get("rpt_indicator")
     if t is None:
         return []
     with engine.connect() as conn:
-        keys = [r[0] for r in conn.execute(select(t.c.period).distinct())]
+        code = reader_province(conn, province, t)
+        keys = [r[0] for r in conn.execute(select(t.c.period).where(t.c.province_code == code).distinct())]
     return sorted(Period.parse(k) for k in keys)
 
 
@@ -89,7 +94,7 @@ def _level_of(unit_codes: set[str], admin: list[dict[str, Any]]) -> str:
 
 
 def period_figures(engine: Engine, period: Period | str, current_level: str | None = None, *,
-                   units: bool = True) -> PeriodFigures | None:
+                   units: bool = True, province: str | None = None) -> PeriodFigures | None:
     """The figures of ``period`` as a later period of tier ``current_level`` compares with them (None when the
     period is not in the warehouse). ``current_level`` None: the period's own tier (no restatement).
     ``units`` False: the province's figures only (a trend)."""
@@ -99,17 +104,20 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
     if t is None:
         return None
     with engine.connect() as conn:
+        code = reader_province(conn, province, t)
         a = tables.get("admin_unit")
         admin = [dict(r._mapping) for r in conn.execute(select(a))] if a is not None else []
-        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)
-        if not units and _province_code(admin) is not None:
-            stmt = stmt.where(t.c.unit_code == _province_code(admin))
+        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.province_code == code,
+                                                                          t.c.period == p.key)
+        if not units:
+            stmt = stmt.where(t.c.unit_code == code)
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
         if not rows:
             return None
         s = tables.get("period_status")
-        status = [dict(r._mapping) for r in conn.execute(select(s).where(s.c.period == p.key))] if s is not None else []
-        province = _province_code(admin)
+        status = [dict(r._mapping) for r in conn.execute(select(s).where(s.c.province_code == code,
+                                                                         s.c.period == p.key))] if s is not None else []
+        province = code
         codes = {str(r["unit_code"]) for r in rows} - {province}
         level = _level_of(codes, admin)
         restated = units and bool(current_level) and bool(level) and level != current_level
@@ -117,7 +125,8 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
         if restated:
             rt = tables.get("rpt_indicator_restated")
             unit_rows = [dict(r._mapping) for r in conn.execute(
-                select(rt.c.unit_code, rt.c.indicator_code, rt.c.value).where(rt.c.period == p.key))] \
+                select(rt.c.unit_code, rt.c.indicator_code, rt.c.value).where(rt.c.province_code == code,
+                                                                              rt.c.period == p.key))] \
                 if rt is not None else []
     prov: dict[str, float | None] = {}
     units: dict[str, dict[str, float | None]] = {}
@@ -140,7 +149,7 @@ def indicator_frame(figures: PeriodFigures) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit_code", "indicator_code", "value"])
 
 
-def period_cooperatives(engine: Engine, period: Period | str) -> pd.DataFrame | None:
+def period_cooperatives(engine: Engine, period: Period | str, province: str | None = None) -> pd.DataFrame | None:
     """The cooperatives of ``period`` (tax_code, in_total, unit_code, name, source_file), None when not loaded."""
     p = Period.parse(period) if isinstance(period, str) else period
     t = _reflect(engine).get("cooperative")
@@ -148,13 +157,15 @@ def period_cooperatives(engine: Engine, period: Period | str) -> pd.DataFrame | 
     if t is None:
         return None
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(*[t.c[c] for c in cols]).where(t.c.period == p.key))]
+        code = reader_province(conn, province)
+        rows = [dict(r._mapping) for r in conn.execute(select(*[t.c[c] for c in cols]).where(
+            t.c.province_code == code, t.c.period == p.key))]
     if not rows:
         return None
     return pd.DataFrame(rows, columns=cols)
 
 
-def fingerprint(engine: Engine, period: Period | str) -> str | None:
+def fingerprint(engine: Engine, period: Period | str, province: str | None = None) -> str | None:
     """A digest of the figures of ``period`` a comparison reads (rpt_indicator and rpt_indicator_restated): it
     changes exactly when a reload changes a figure. None when the period is not loaded."""
     p = Period.parse(period) if isinstance(period, str) else period
@@ -162,13 +173,15 @@ def fingerprint(engine: Engine, period: Period | str) -> str | None:
     h = hashlib.sha256()
     found = False
     with engine.connect() as conn:
+        code = reader_province(conn, province, tables.get("rpt_indicator"))
         for name in ("rpt_indicator", "rpt_indicator_restated"):
             t = tables.get(name)
             if t is None:
                 continue
             rows = sorted((str(u), str(c), "" if (v := as_number(val)) is None else repr(round(v, 6)))
                           for u, c, val in conn.execute(
-                              select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.period == p.key)))
+                              select(t.c.unit_code, t.c.indicator_code, t.c.value).where(
+                                  t.c.province_code == code, t.c.period == p.key)))
             found = found or (name == "rpt_indicator" and bool(rows))
             for row in rows:
                 h.update(f"{name}|{'|'.join(row)}\n".encode())
@@ -189,10 +202,10 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
-def tier_change_days(admin: list[dict[str, Any]]) -> list[dt.date]:
+def tier_change_days(admin: list[dict[str, Any]], province: str | None = None) -> list[dt.date]:
     """Days the province's reporting units changed (1/7/2025): the first day of children of the province that
     begin the day after other children end. From the unit register only; nothing in code names the date."""
-    province = _province_code(admin)
+    province = province or _province_code(admin)
     day = as_date
 
     children = [u for u in admin if str(u.get("parent_code") or "") == str(province)]
@@ -201,15 +214,15 @@ def tier_change_days(admin: list[dict[str, Any]]) -> list[dt.date]:
     return sorted(s for s in starts if s - dt.timedelta(days=1) in ends)
 
 
-def previous_quarter(engine: Engine, period: Period | str, current_level: str):
+def previous_quarter(engine: Engine, period: Period | str, current_level: str, province: str | None = None):
     """The quarter before ``period`` as the reconciliation compares with it
     (:class:`kttt_pipeline.reconcile.period_compare.PreviousQuarter`), None when it is not in the warehouse."""
     from kttt_pipeline.reconcile.period_compare import PreviousQuarter
 
     p = Period.parse(period) if isinstance(period, str) else period
     prev = p.previous()
-    figures = period_figures(engine, prev, current_level)
-    coops = period_cooperatives(engine, prev)
+    figures = period_figures(engine, prev, current_level, province=province)
+    coops = period_cooperatives(engine, prev, province)
     if figures is None or coops is None:
         return None
     names: dict[str, str] = {}

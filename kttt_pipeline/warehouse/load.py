@@ -1,14 +1,16 @@
-"""Loading one period into the warehouse: one transaction that replaces exactly that period's rows.
+"""Loading one period into the warehouse: one transaction that replaces exactly that province's period.
 
 ``load_period(engine, "2024-Q3", result)`` takes the frames of a period result (docs/architecture.md, "The
-period result"), converts them to plain Python rows (NaN/NaT → None, numpy → Python, float counts → int)
-*before* touching the database, then in ONE transaction:
+period result"), stamps every row with the run's province (``province_code``: :func:`.province.load_province`,
+the province row of the run's unit register; here and nowhere else), converts them to plain Python rows
+(NaN/NaT → None, numpy → Python, float counts → int) *before* touching the database, then in ONE transaction:
 
 1. upgrades the schema to head (a separate, earlier transaction; a no-op when already there),
 2. upserts the admin units (from ``result.admin_unit`` when present, else ``vocab/admin_units.csv``), adding a
    placeholder unit (level ``unknown``) for any unit code the frames use that the register lacks, so that
    such a row never breaks the foreign keys of the others (a warning is logged),
-3. deletes the period's rows from every per-period table and the targets of the years present,
+3. deletes the (province_code, period) rows from every per-period table and the (province_code, year) targets of
+   the years present: another province's rows of the same period or year are never touched,
 4. bulk-inserts the new rows (``insert(table)`` with lists of dicts; executemany).
 
 A failure anywhere rolls the whole transaction back: the previous content of the period stays intact.
@@ -49,6 +51,7 @@ from kttt_pipeline.core.vocabulary import marks
 from kttt_pipeline.warehouse.engine import run_with_retry
 from kttt_pipeline.warehouse.migrate import upgrade
 from kttt_pipeline.warehouse.models import PERIOD_TABLES, Base
+from kttt_pipeline.warehouse.province import PROVINCE_COLUMN, load_province, reader_province
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +71,21 @@ class FrameMismatch(ValueError):
 # -------------------------------------------------------------------------------------------- public API
 
 
-def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
-    """Replace ``period``'s rows in the warehouse with the frames of ``result``; return rows written per table.
+def load_period(engine: Engine, period: str, result: Any, province: str | None = None) -> dict[str, int]:
+    """Replace the province's ``period`` rows in the warehouse with the frames of ``result``; return rows written
+    per table.
 
     ``result`` has the DataFrame attributes of docs/architecture.md (``load_audit`` … ``period_status``, and
-    optionally ``admin_unit``). The returned dict has one entry per per-period table, plus ``target`` (rows of
-    the years present) and ``admin_unit`` (units upserted, placeholders included).
+    optionally ``admin_unit``). ``province``: whose period it is (default: the province row of
+    ``result.admin_unit``, else the configured province); every row is stamped with it. The returned dict has one
+    entry per per-period table, plus ``target`` (rows of the years present) and ``admin_unit`` (units upserted,
+    placeholders included).
     """
     key = Period.parse(period).key
-    rows = {name: frame_columns(TABLES[name], _frame(result, name), period=key) for name in PERIOD_TABLES}
-    target_rows = frame_columns(TARGET, _frame(result, "target"), period=None)
+    code = load_province(result, province)
+    rows = {name: frame_columns(TABLES[name], _frame(result, name), period=key, province=code)
+            for name in PERIOD_TABLES}
+    target_rows = frame_columns(TARGET, _frame(result, "target"), period=None, province=code)
     units = admin_unit_rows(getattr(result, "admin_unit", None))
 
     upgrade(engine)
@@ -90,10 +98,10 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
             n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
-                conn.execute(delete(table).where(table.c.period == key))
+                conn.execute(delete(table).where(table.c.province_code == code, table.c.period == key))
             years = sorted(set(target_rows.get("year", [])))
             if years:
-                conn.execute(delete(TARGET).where(TARGET.c.year.in_(years)))
+                conn.execute(delete(TARGET).where(TARGET.c.province_code == code, TARGET.c.year.in_(years)))
             counts: dict[str, int] = {"admin_unit": n_units}
             for name in PERIOD_TABLES:
                 _bulk_insert(conn, TABLES[name], rows[name])
@@ -103,31 +111,38 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
             return counts
 
     counts = run_with_retry(engine, transaction)
-    log.info("warehouse: period %s loaded (%s)", key, ", ".join(f"{k}={v}" for k, v in counts.items()))
+    log.info("warehouse: province %s period %s loaded (%s)", code, key,
+             ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 
 
-def period_row_counts(engine: Engine, period: str) -> dict[str, int]:
-    """Rows per per-period table for ``period`` (what an analyst would count after a load)."""
+def period_row_counts(engine: Engine, period: str, province: str | None = None) -> dict[str, int]:
+    """Rows per per-period table for the province's ``period`` (what an analyst would count after a load);
+    ``province`` None: :func:`.province.reader_province`."""
     out = {}
     with engine.connect() as conn:
+        code = reader_province(conn, province, TABLES["rpt_indicator"])
         for name in PERIOD_TABLES:
             table = TABLES[name]
-            out[name] = int(conn.execute(select(func.count()).select_from(table).where(table.c.period == period)).scalar_one())
+            out[name] = int(conn.execute(select(func.count()).select_from(table).where(
+                table.c.province_code == code, table.c.period == period)).scalar_one())
     return out
 
 
-def delete_period(engine: Engine, period: str) -> dict[str, int]:
-    """Remove every row of ``period`` (one transaction); returns rows deleted per table."""
+def delete_period(engine: Engine, period: str, province: str | None = None) -> dict[str, int]:
+    """Remove every row of the province's ``period`` (one transaction; ``province`` None:
+    :func:`.province.reader_province`); returns rows deleted per table."""
     key = Period.parse(period).key
     upgrade(engine)
 
     def transaction() -> dict[str, int]:
         out = {}
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            code = reader_province(conn, province, TABLES["rpt_indicator"])
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
-                out[name] = conn.execute(delete(table).where(table.c.period == key)).rowcount
+                out[name] = conn.execute(delete(table).where(table.c.province_code == code,
+                                                             table.c.period == key)).rowcount
         return out
 
     return run_with_retry(engine, transaction)
@@ -151,9 +166,10 @@ def _frame(result: Any, name: str) -> pd.DataFrame:
     return frame
 
 
-def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None) -> list[dict[str, Any]]:
+def frame_rows(table: Table, frame: pd.DataFrame, *, period: str | None,
+               province: str | None = None) -> list[dict[str, Any]]:
     """Plain rows for ``table`` from ``frame``: checked columns, NaN/NaT → None, values of the column's type."""
-    converted = frame_columns(table, frame, period=period)
+    converted = frame_columns(table, frame, period=period, province=province)
     names = list(converted)
     return [dict(zip(names, vals)) for vals in zip(*(converted[n] for n in names))]
 
@@ -162,8 +178,12 @@ def _n_rows(columns: dict[str, list]) -> int:
     return len(next(iter(columns.values()))) if columns else 0
 
 
-def frame_columns(table: Table, frame: pd.DataFrame, *, period: str | None) -> dict[str, list]:
-    """What :func:`frame_rows` gives, column by column (column name → plain values); {} for no rows."""
+def frame_columns(table: Table, frame: pd.DataFrame, *, period: str | None,
+                  province: str | None = None) -> dict[str, list]:
+    """What :func:`frame_rows` gives, column by column (column name → plain values); {} for no rows.
+
+    ``province``: the value of ``province_code`` of every row, for a table that has the column (the frames of a
+    period result do not carry it: the load stamps it); a frame that carries it must hold only that value."""
     columns = [c for c in table.columns if not (c.primary_key and c.autoincrement is True and c.name == "id")]
     names = [c.name for c in columns]
     extra = [c for c in frame.columns if c not in names]
@@ -172,7 +192,13 @@ def frame_columns(table: Table, frame: pd.DataFrame, *, period: str | None) -> d
                             f"(a migration is needed, or the frame is wrong)")
     if frame.empty:
         return {}
-    missing = [n for n in names if n not in frame.columns]
+    stamp = province is not None and PROVINCE_COLUMN in names
+    if stamp and PROVINCE_COLUMN in frame.columns:
+        wrong = frame[PROVINCE_COLUMN].isna() | (frame[PROVINCE_COLUMN].astype(str) != province)
+        if wrong.any():
+            seen = sorted({str(p) for p in frame.loc[wrong, PROVINCE_COLUMN]})
+            raise FrameMismatch(f"frame '{table.name}' holds rows of other provinces {seen}; expected only {province}")
+    missing = [n for n in names if n not in frame.columns and not (stamp and n == PROVINCE_COLUMN)]
     if missing:
         raise FrameMismatch(f"frame '{table.name}' lacks columns {missing}")
     if period is not None and "period" in names:
@@ -182,6 +208,9 @@ def frame_columns(table: Table, frame: pd.DataFrame, *, period: str | None) -> d
             raise FrameMismatch(f"frame '{table.name}' holds rows of other periods {seen}; expected only {period}")
     converted: dict[str, list] = {}
     for col in columns:
+        if stamp and col.name == PROVINCE_COLUMN:
+            converted[col.name] = [province] * len(frame)
+            continue
         series = frame[col.name]
         values = _column_fast(col.type, series)
         if values is None:  # the reference path, value by value

@@ -7,10 +7,11 @@ The schema itself is created and changed only by the Alembic migrations in ``mig
 models are the reference a test compares the migrated schema with (``alembic.autogenerate.compare_metadata``).
 
 Conventions
-* Per-period tables carry ``period`` (``YYYY-Qn``, figures cumulative from 1 January to the quarter's end)
-  and a surrogate integer ``id``; loading a period replaces exactly that period's rows.
+* Per-period tables carry ``province_code`` and ``period`` (``YYYY-Qn``, figures cumulative from 1 January to the
+  quarter's end) and a surrogate integer ``id``: a period belongs to a province, and loading it replaces exactly
+  that province's period (the targets: exactly that province's years). One warehouse holds several provinces.
 * Money is in triệu đồng (million VND); counts of people/cooperatives are integers.
-* ``unit_code`` refers to ``admin_unit`` (the province is ``'22'``).
+* ``unit_code`` refers to ``admin_unit`` (the province row's unit_code is the row's ``province_code``, e.g. ``'22'``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class Base(DeclarativeBase):
 def _id() -> Mapped[int]:
     return mapped_column(Integer, primary_key=True, autoincrement=True,
                          comment="Surrogate key (no meaning; changes when the period is reloaded).")
+
+
+def _province() -> Mapped[str]:
+    return mapped_column(String, nullable=False,
+                         comment="Province the row belongs to (the province's admin_unit.unit_code, e.g. '22'): a period belongs "
+                                 "to a province, and loading one replaces exactly its (province_code, period) rows.")
 
 
 def _period() -> Mapped[str]:
@@ -113,6 +120,8 @@ class PeriodStatus(Base):
     __tablename__ = "period_status"
     __table_args__ = {"comment": "One row per loaded period: completeness of the returns (spec §7.7) and files seen."}
 
+    province_code: Mapped[str] = mapped_column(String, primary_key=True,
+                                               comment="Province the period belongs to (the province's admin_unit.unit_code, e.g. '22').")
     period: Mapped[str] = mapped_column(String(7), primary_key=True,
                                         comment="Reporting period YYYY-Qn; figures are cumulative from 1 January to the quarter's end (lũy kế).")
     units_expected: Mapped[int] = mapped_column(Integer, nullable=False, comment="Reporting units in force at the period end.")
@@ -127,12 +136,13 @@ class PeriodStatus(Base):
 class LoadAudit(Base):
     __tablename__ = "load_audit"
     __table_args__ = (
-        UniqueConstraint("period", "source_file"),
+        UniqueConstraint("province_code", "period", "source_file"),
         Index(None, "unit_code"),
         {"comment": "One row per raw file seen for the period: its fingerprint, unit, rows read/loaded/quarantined and fate."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     source_file: Mapped[str] = _source_file(nullable=False)
     file_kind: Mapped[str] = mapped_column(String, nullable=False, comment="district, tax, province or targets.")
@@ -156,13 +166,14 @@ class LoadAudit(Base):
 class StgCooperative(Base):
     __tablename__ = "stg_cooperative"
     __table_args__ = (
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "unit_code"),
         Index(None, "tax_code"),
         {"comment": "Staging: every cooperative (HTX) listing row as read from the district returns, before reconciliation "
                     "(values normalised: NFC text, canonical codes, money in triệu đồng)."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str | None] = _unit()
     source_file: Mapped[str | None] = _source_file()
@@ -199,11 +210,12 @@ class StgCooperative(Base):
 class StgGroup(Base):
     __tablename__ = "stg_group"
     __table_args__ = (
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "unit_code"),
         {"comment": "Staging: every cooperative-group (THT) listing row as read from the district returns."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str | None] = _unit()
     source_file: Mapped[str | None] = _source_file()
@@ -222,11 +234,12 @@ class StgGroup(Base):
 class StgTaxRegister(Base):
     __tablename__ = "stg_tax_register"
     __table_args__ = (
-        Index(None, "period", "tax_code"),
+        Index(None, "province_code", "period", "tax_code"),
         {"comment": "Staging: the tax authority's register of cooperative-type taxpayers for the period (spec §4)."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     source_file: Mapped[str | None] = _source_file()
     row_number: Mapped[int | None] = _row_number()
@@ -246,11 +259,12 @@ class StgTaxRegister(Base):
 class StgSummaryFigure(Base):
     __tablename__ = "stg_summary_figure"
     __table_args__ = (
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "unit_code"),
         {"comment": "Staging: each figure of a unit's summary sheet (Tổng hợp), mapped to an indicator code where recognised."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str | None] = _unit()
     source_file: Mapped[str | None] = _source_file()
@@ -264,11 +278,12 @@ class StgSummaryFigure(Base):
 class Quarantine(Base):
     __tablename__ = "quarantine"
     __table_args__ = (
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "unit_code"),
         {"comment": "Rows that broke a plausibility rule (spec §7.6): kept with their reason, counted in no indicator."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str | None] = _unit()
     source_file: Mapped[str | None] = _source_file()
@@ -287,14 +302,15 @@ class Quarantine(Base):
 class Cooperative(Base):
     __tablename__ = "cooperative"
     __table_args__ = (
-        UniqueConstraint("period", "coop_key"),
-        Index(None, "period", "unit_code"),
+        UniqueConstraint("province_code", "period", "coop_key"),
+        Index(None, "province_code", "period", "unit_code"),
         Index(None, "tax_code"),
         {"comment": "Reconciled cooperatives (HTX) per period: one row per distinct cooperative after identity, "
                     "duplicate and status rules (spec §7.1–7.4, §7.8)."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     coop_key: Mapped[str] = mapped_column(Text, nullable=False,
                                           comment="Stable identity: the 10-digit tax code, else 'name:<unit>:<folded name>'.")
@@ -334,11 +350,12 @@ class Cooperative(Base):
 class CooperativeGroup(Base):
     __tablename__ = "cooperative_group"
     __table_args__ = (
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "unit_code"),
         {"comment": "Reconciled cooperative groups (THT) per period: distinct by folded name within a unit."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str] = _unit("Reporting unit.", nullable=False)
     name: Mapped[str] = mapped_column(Text, nullable=False, comment="Group name as written.")
@@ -354,11 +371,12 @@ class CooperativeGroup(Base):
 class CooperativeUnion(Base):
     __tablename__ = "cooperative_union"
     __table_args__ = (
-        Index(None, "period"),
+        Index(None, "province_code", "period"),
         {"comment": "Cooperative unions (LHHTX) per period, from the province workbook (total rows excluded)."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     name: Mapped[str] = mapped_column(Text, nullable=False, comment="Union name.")
     tax_code: Mapped[str | None] = mapped_column(String, comment="Tax code (MST).")
@@ -373,11 +391,12 @@ class CooperativeUnion(Base):
 class CreditFund(Base):
     __tablename__ = "credit_fund"
     __table_args__ = (
-        Index(None, "period"),
+        Index(None, "province_code", "period"),
         {"comment": "People's credit funds (QTDND) per period, from the province workbook (total rows excluded)."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     name: Mapped[str] = mapped_column(Text, nullable=False, comment="Fund name.")
     tax_code: Mapped[str | None] = mapped_column(String, comment="Tax code (MST).")
@@ -398,7 +417,7 @@ class CreditFund(Base):
 class RptIndicator(Base):
     __tablename__ = "rpt_indicator"
     __table_args__ = (
-        UniqueConstraint("period", "unit_code", "indicator_code"),
+        UniqueConstraint("province_code", "period", "unit_code", "indicator_code"),
         Index(None, "indicator_code", "unit_code", "period"),
         Index(None, "unit_code"),
         {"comment": "Every indicator of vocab/indicators.csv (plus <CODE>_PCT sector shares) for the province ('22') "
@@ -406,6 +425,7 @@ class RptIndicator(Base):
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str] = _unit("Province ('22') or reporting unit.", nullable=False)
     indicator_code: Mapped[str] = mapped_column(String, nullable=False,
@@ -418,7 +438,9 @@ class RptIndicator(Base):
 class RptIndicatorRestated(Base):
     __tablename__ = "rpt_indicator_restated"
     __table_args__ = (
-        UniqueConstraint("period", "unit_code", "indicator_code"),
+        # named: the convention's name would pass PostgreSQL's 63 characters
+        UniqueConstraint("province_code", "period", "unit_code", "indicator_code",
+                         name="uq_rpt_indicator_restated_province_code_period_unit_indicator"),
         Index(None, "indicator_code", "unit_code", "period"),
         Index(None, "unit_code"),
         {"comment": "Restated history (spec §11.1): the count and sum indicators over cooperatives and groups for "
@@ -430,6 +452,7 @@ class RptIndicatorRestated(Base):
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str] = _unit("Province or a unit in force since the reform.", nullable=False)
     indicator_code: Mapped[str] = mapped_column(String, nullable=False,
@@ -440,7 +463,9 @@ class RptIndicatorRestated(Base):
 class RptBreakdown(Base):
     __tablename__ = "rpt_breakdown"
     __table_args__ = (
-        UniqueConstraint("period", "unit_code", "breakdown", "row_key", "col_key"),
+        # named: the convention's name would pass PostgreSQL's 63 characters
+        UniqueConstraint("province_code", "period", "unit_code", "breakdown", "row_key", "col_key",
+                         name="uq_rpt_breakdown_province_code_period_unit_code_cell"),
         Index(None, "breakdown", "unit_code", "period"),
         Index(None, "unit_code"),
         {"comment": "Cross-tabulated figures the published sheets show beyond single indicators, computed in the "
@@ -453,6 +478,7 @@ class RptBreakdown(Base):
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     unit_code: Mapped[str] = _unit("Province or reporting unit.", nullable=False)
     breakdown: Mapped[str] = mapped_column(String, nullable=False,
@@ -467,12 +493,13 @@ class RptBreakdown(Base):
 class DqIssue(Base):
     __tablename__ = "dq_issue"
     __table_args__ = (
-        Index(None, "period", "kind"),
-        Index(None, "period", "unit_code"),
+        Index(None, "province_code", "period", "kind"),
+        Index(None, "province_code", "period", "unit_code"),
         {"comment": "Data-quality findings: one row per problem found or decision taken under spec §6–§7, with a stable kind code."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     kind: Mapped[str] = mapped_column(String, nullable=False,
                                       comment="Stable finding code, e.g. UNIT_MISSING, DUPLICATE, STATUS_OVERRIDE, SUMMARY_MISMATCH (spec §8).")
@@ -492,11 +519,14 @@ class DqIssue(Base):
 class Target(Base):
     __tablename__ = "target"
     __table_args__ = (
-        Index(None, "year", "indicator_code"),
+        Index(None, "province_code", "year", "indicator_code"),
         {"comment": "Annual plan targets (Kế hoạch năm) by indicator; keyed by year, not by period."},
     )
 
     id: Mapped[int] = _id()
+    province_code: Mapped[str] = mapped_column(String, nullable=False,
+                                               comment="Province whose plan this is (the province's admin_unit.unit_code, e.g. '22'); "
+                                                       "a load replaces exactly its (province_code, year) rows.")
     year: Mapped[int] = mapped_column(Integer, nullable=False, comment="Plan year.")
     indicator_code: Mapped[str] = mapped_column(String, nullable=False, comment="Indicator code of vocab/indicators.csv.")
     value: Mapped[float | None] = mapped_column(Float, comment="Target value for the year.")
@@ -523,12 +553,13 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "Each reporting unit's indicator value beside the province's, with the unit's share of the province figure "
         "(province rows themselves are not repeated as units).",
         [
+            ("province_code", "Province the period belongs to (its admin_unit.unit_code); every join of the view is within it."),
             ("period", "Reporting period YYYY-Qn."),
             ("indicator_code", "Indicator code."),
             ("unit_code", "Reporting unit."),
             ("unit_name", "Unit kind and name, e.g. 'Thành phố Hạ Long'."),
             ("value", "The unit's value."),
-            ("province_value", "The province's value of the same indicator and period."),
+            ("province_value", "The province's value of the same indicator, province and period."),
             ("share_of_province", "100 × value / province_value (null when the province value is null or 0); meaningful for counts and sums, not for averages or _PCT codes."),
             ("province_is_complete", "False when the province figure sums an incomplete set of units (spec §7.7)."),
         ],
@@ -537,11 +568,12 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "Every indicator of every unit across the loaded periods, with the value of the previous loaded period "
         "of the same unit and the change. Figures are cumulative within a year (lũy kế).",
         [
+            ("province_code", "Province the period belongs to (its admin_unit.unit_code); every join of the view is within it."),
             ("indicator_code", "Indicator code."),
             ("unit_code", "Province ('22') or reporting unit."),
             ("period", "Reporting period YYYY-Qn."),
             ("value", "Value in this period."),
-            ("previous_period", "The previous period loaded for this unit and indicator (null for the first)."),
+            ("previous_period", "The previous period loaded for this province, unit and indicator (null for the first)."),
             ("previous_value", "Value in previous_period."),
             ("change", "value − previous_value (null when either is null)."),
             ("previous_quarter", "The quarter before period ('2024-Q4' for '2025-Q1'), loaded or not."),
@@ -560,6 +592,7 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "the periods those units report, restated from the former districts' returns for the earlier ones "
         "(rpt_indicator for commune-era periods ∪ rpt_indicator_restated for earlier periods).",
         [
+            ("province_code", "Province the period belongs to (its admin_unit.unit_code); every join of the view is within it."),
             ("period", "Reporting period YYYY-Qn."),
             ("unit_code", "Province or a unit in force since the reform."),
             ("unit_name", "Unit kind and name, e.g. 'Phường Hạ Long'."),
@@ -582,6 +615,7 @@ VIEW_DOCS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "v_findings_by_unit": (
         "Number of data-quality findings per period, unit, kind and severity (province-level findings have a null unit_code).",
         [
+            ("province_code", "Province the period belongs to (its admin_unit.unit_code); every join of the view is within it."),
             ("period", "Reporting period YYYY-Qn."),
             ("unit_code", "Unit concerned (null: province level)."),
             ("unit_name", "Unit kind and name (null when unit_code is null)."),

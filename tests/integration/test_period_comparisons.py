@@ -371,8 +371,8 @@ def test_quarter_keys_of_the_views_roll_over_the_year(warehouse_url):
         with eng.begin() as conn:
             conn.execute(text("INSERT INTO admin_unit (unit_code, level, name_vi) VALUES ('P', 'province', 'X')"))
             for period, value in (("2024-Q4", 5.0), ("2025-Q1", 7.0), ("2024-Q1", 4.0)):
-                conn.execute(text("INSERT INTO rpt_indicator (period, unit_code, indicator_code, value, is_complete) "
-                                  "VALUES (:p, 'P', 'HTX_TOTAL', :v, :t)"), {"p": period, "v": value, "t": True})
+                conn.execute(text("INSERT INTO rpt_indicator (province_code, period, unit_code, indicator_code, value, "
+                                  "is_complete) VALUES ('P', :p, 'P', 'HTX_TOTAL', :v, :t)"), {"p": period, "v": value, "t": True})
         rows = _sql(eng, "SELECT previous_quarter, previous_quarter_value, previous_year_period, previous_year_value "
                          "FROM v_indicator_history WHERE period = '2025-Q1'")
         assert rows == [("2024-Q4", 5.0, "2024-Q1", 4.0)]

@@ -98,7 +98,7 @@ def _cooperatives(rng: random.Random) -> list[dict]:
     out = []
     for i, (sector, (status, grade, active), unit) in enumerate(zip(sectors, states, units)):
         code = f"57{i:08d}"
-        out.append(dict(period=PERIOD, coop_key=code, unit_code=unit, name=f"HTX số {i + 1}", tax_code=code,
+        out.append(dict(province_code=PROVINCE, period=PERIOD, coop_key=code, unit_code=unit, name=f"HTX số {i + 1}", tax_code=code,
                         tax_code_written=code, match_method="tax_code", sector=sector, status_reported=status,
                         status=status, grade=grade, in_total=True, is_active=active, members=60, workers=80))
     # hostile names written by clerks: must stay text in every published workbook
@@ -150,18 +150,18 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
             if code in ("HTX_TOTAL", "HTX_NEW"):
                 province[f"{code}_PCT_PLAN"] = 100 * province[code] / target
         for code, value in province.items():
-            rows.append(dict(period=PERIOD, unit_code=PROVINCE, indicator_code=code, value=value,
+            rows.append(dict(province_code=PROVINCE, period=PERIOD, unit_code=PROVINCE, indicator_code=code, value=value,
                              is_complete=complete if not code.startswith(("LHHTX", "QTDND")) else True))
         for _, code in UNIT_COLUMNS:
             split = _apportion(PROVINCE_FIGURES[code], UNIT_WEIGHTS)
             for unit in present:
-                rows.append(dict(period=PERIOD, unit_code=unit, indicator_code=code, value=split[unit],
+                rows.append(dict(province_code=PROVINCE, period=PERIOD, unit_code=unit, indicator_code=code, value=split[unit],
                                  is_complete=True))
         conn.execute(insert(t["rpt_indicator"]), rows)
-        conn.execute(insert(t["target"]), [dict(year=2024, indicator_code=c, value=v, source_file="targets/2024.xlsx")
+        conn.execute(insert(t["target"]), [dict(province_code=PROVINCE, year=2024, indicator_code=c, value=v, source_file="targets/2024.xlsx")
                                            for c, v in TARGETS.items()])
         conn.execute(insert(t["period_status"]), [dict(
-            period=PERIOD, units_expected=len(UNIT_WEIGHTS), units_present=len(present),
+            province_code=PROVINCE, period=PERIOD, units_expected=len(UNIT_WEIGHTS), units_present=len(present),
             units_missing=",".join(missing) or None, is_complete=complete, files_seen=16, files_rejected=0)])
         coops = [c for c in _cooperatives(rng) if c["unit_code"] in present]
         conn.execute(insert(t["cooperative"]), coops)
@@ -171,20 +171,20 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
 
         frame = pd.DataFrame(coops)
         conn.execute(insert(t["rpt_breakdown"]), sector_status_breakdown(
-            frame, Period.parse(PERIOD), sorted(present), PROVINCE).to_dict("records"))
+            frame, Period.parse(PERIOD), sorted(present), PROVINCE).assign(province_code=PROVINCE).to_dict("records"))
         conn.execute(insert(t["cooperative_union"]), [
-            dict(period=PERIOD, name="Liên hiệp HTX nông nghiệp Quảng Ninh", tax_code="5701234567", sector="AGRI",
+            dict(province_code=PROVINCE, period=PERIOD, name="Liên hiệp HTX nông nghiệp Quảng Ninh", tax_code="5701234567", sector="AGRI",
                  member_htx=6, workers=40, charter_capital=36100.0, source_file="province/x.xlsx", row_number=5),
-            dict(period=PERIOD, name=HOSTILE[0], tax_code="5701234568", sector="AGRI", member_htx=4, workers=25,
+            dict(province_code=PROVINCE, period=PERIOD, name=HOSTILE[0], tax_code="5701234568", sector="AGRI", member_htx=4, workers=25,
                  charter_capital=20000.0, source_file="province/x.xlsx", row_number=6),
-            dict(period=PERIOD, name="+84 Liên hiệp HTX vận tải", tax_code="-5701234569", sector="NON_AGRI",
+            dict(province_code=PROVINCE, period=PERIOD, name="+84 Liên hiệp HTX vận tải", tax_code="-5701234569", sector="NON_AGRI",
                  member_htx=3, workers=15, charter_capital=10000.0, source_file="province/x.xlsx", row_number=7),
         ])
         conn.execute(insert(t["credit_fund"]), [
-            dict(period=PERIOD, name="Quỹ tín dụng nhân dân Quang Hanh", tax_code="5700111222", members=1200,
+            dict(province_code=PROVINCE, period=PERIOD, name="Quỹ tín dụng nhân dân Quang Hanh", tax_code="5700111222", members=1200,
                  workers=10, managers=4, total_capital=126157.0, equity=9786.0, mobilised=112858.0,
                  loans=85748.0, source_file="province/x.xlsx", row_number=5),
-            dict(period=PERIOD, name="@Quỹ tín dụng nhân dân Đông Triều", tax_code="5700111333", members=967,
+            dict(province_code=PROVINCE, period=PERIOD, name="@Quỹ tín dụng nhân dân Đông Triều", tax_code="5700111333", members=967,
                  workers=8, managers=4, total_capital=100000.0, equity=10000.0, mobilised=87000.0,
                  loans=70000.0, source_file="province/x.xlsx", row_number=6),
         ])
@@ -194,11 +194,11 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
                 issues = issues + [("UNIT_MISSING", "error", m, m, None, None, "7.7", "Đơn vị chưa gửi báo cáo")
                                    for m in missing]
             conn.execute(insert(t["dq_issue"]), [
-                dict(period=PERIOD, kind=k, severity=s, unit_code=u, entity_key=e, source_file="districts/a.xlsx",
+                dict(province_code=PROVINCE, period=PERIOD, kind=k, severity=s, unit_code=u, entity_key=e, source_file="districts/a.xlsx",
                      sheet="DS HTX", row_number=12, detail=d, value_reported=vr, value_computed=vc, rule=r)
                 for k, s, u, e, vr, vc, r, d in issues])
         conn.execute(insert(t["load_audit"]), [dict(
-            period=PERIOD, source_file="districts/a.xlsx", file_kind="district", sha256="0" * 64, size_bytes=1,
+            province_code=PROVINCE, period=PERIOD, source_file="districts/a.xlsx", file_kind="district", sha256="0" * 64, size_bytes=1,
             modified_at=dt.datetime(2024, 10, 15), unit_code="193", report_date=dt.date(2024, 10, 15),
             sheets="DS HTX", rows_read=1, rows_loaded=1, rows_quarantined=0, rows_non_entity=0, status="LOADED",
             error=None)])

@@ -222,8 +222,10 @@ def test_migrations_create_every_table_and_view_matching_the_models(engine):
         assert any(fk["referred_table"] == "admin_unit" and fk["constrained_columns"] == ["unit_code"] for fk in fks)
     uniques = {name: [tuple(u["column_names"]) for u in insp.get_unique_constraints(name)]
                for name in ("rpt_indicator", "load_audit", "cooperative")}
-    assert uniques == {"rpt_indicator": [("period", "unit_code", "indicator_code")],
-                       "load_audit": [("period", "source_file")], "cooperative": [("period", "coop_key")]}
+    assert uniques == {"rpt_indicator": [("province_code", "period", "unit_code", "indicator_code")],
+                       "load_audit": [("province_code", "period", "source_file")],
+                       "cooperative": [("province_code", "period", "coop_key")]}
+    assert insp.get_pk_constraint("period_status")["constrained_columns"] == ["province_code", "period"]
 
 
 def test_reload_is_idempotent_and_leaves_other_periods_untouched(engine):
@@ -464,7 +466,8 @@ def test_every_frame_of_a_reconciled_period_has_exactly_its_tables_columns(tmp_p
     synthetic = make_result()
     assert set(real) == set(ALL_TABLES)
     for name in ALL_TABLES:
-        cols = {c.name for c in Base.metadata.tables[name].columns if c.name != "id"}
+        # province_code is not a frame's: the load stamps every row with the run's province
+        cols = {c.name for c in Base.metadata.tables[name].columns if c.name not in ("id", "province_code")}
         assert set(real[name].columns) == cols, name
         assert set(getattr(synthetic, name).columns) == cols, name
 

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 from kttt_pipeline.run import run_period
 from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
+from kttt_pipeline.warehouse.province import load_province
 
 from ..small_period import PERIOD, make_small_period
 
@@ -19,8 +20,9 @@ def _engine(tmp_path, result, mutate=None):
     frames = {t: getattr(result, t).copy() for t in ("rpt_indicator", "dq_issue", "load_audit", "cooperative")}
     if mutate:
         mutate(frames)
+    province = load_province(result)  # the warehouse's rows carry the province, as the load stamps them
     for name, df in frames.items():
-        df.to_sql(name, engine, index=False)
+        df.assign(province_code=province).to_sql(name, engine, index=False)
     return engine
 
 

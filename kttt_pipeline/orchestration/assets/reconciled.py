@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from kttt_pipeline.core.admin_units import province_of
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.reconcile.period import PeriodResult, reconcile_period, reporting_level
 from kttt_pipeline.ingest.period import StagedPeriod
@@ -35,7 +36,8 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
     from kttt_pipeline.warehouse.history import previous_quarter
 
     # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
-    history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns))
+    history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns),
+                               province_of(staged_returns.units).unit_code)  # the run's province (issue 23)
     result = reconcile_period(staged_returns, history)
     staged_returns.release_rows()  # an in-process run keeps every step's output: not the staged rows twice
     release_free_memory()

@@ -24,8 +24,11 @@ DOCUMENTS = "documents"
 )
 def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dg.MaterializeResult:
     from kttt_pipeline.publish.report import publish_period
+    from kttt_pipeline.warehouse.province import run_province
 
-    outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path())
+    # the run's province (its unit register's): a warehouse may hold other provinces' periods (issue 23)
+    province = run_province(paths.raw_path(), paths.province_code())
+    outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
     metadata: dict = {DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
                       **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()}}
     if "paragraph_md" in outputs:

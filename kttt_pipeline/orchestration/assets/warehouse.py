@@ -76,8 +76,10 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
                      paths: KtttPaths):
     from kttt_pipeline.publish.report import stale_reports
     from kttt_pipeline.warehouse.load import load_period
+    from kttt_pipeline.warehouse.province import load_province
 
     period = context.partition_key
+    province = load_province(reconciled_period)  # whose period this is: the one place it is decided (issue 23)
     started = time.perf_counter()
     before = frame_check_results(reconciled_period)
     yield from before
@@ -85,11 +87,11 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
 
     engine = warehouse.engine()
     checked = time.perf_counter()
-    counts = load_period(engine, period, reconciled_period)
+    counts = load_period(engine, period, reconciled_period, province)
     release_free_memory()  # the load's converted columns
     loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
-    stale = stale_reports(engine, paths.reports_path(), changed=period)
+    stale = stale_reports(engine, paths.reports_path(), changed=period, province=province)
     for later, periods in stale.items():
         context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
                             f"published: re-materialise published_reports for {later}")
@@ -102,7 +104,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
         yield dg.MaterializeResult(asset_key=name, metadata=meta)
 
     suite_started = time.perf_counter()
-    after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs")
+    after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs", province)
     context.log.info(f"warehouse_period timings: frame checks {checked - started:.2f} s, load {loaded - checked:.2f} s, "
                      f"Great Expectations suite {time.perf_counter() - suite_started:.2f} s")
     release_free_memory()  # the suite's batches

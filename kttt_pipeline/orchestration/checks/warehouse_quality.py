@@ -17,9 +17,10 @@ SUITE_CHECK_SPECS: list[dg.AssetCheckSpec] = [
     for table in SUITE_TABLES]
 
 
-def suite_check_results(engine: Engine, period: str, docs_dir: Path) -> list[dg.AssetCheckResult]:
-    """The suite run once on the loaded period; one result per table of :data:`SUITE_CHECK_SPECS`."""
-    result = run_warehouse_suite(engine, period, docs_dir)
+def suite_check_results(engine: Engine, period: str, docs_dir: Path,
+                        province: str | None = None) -> list[dg.AssetCheckResult]:
+    """The suite run once on the province's loaded period; one result per table of :data:`SUITE_CHECK_SPECS`."""
+    result = run_warehouse_suite(engine, period, docs_dir, province)
     out = []
     for spec in SUITE_CHECK_SPECS:
         table = spec.asset_key.to_user_string()
