@@ -93,7 +93,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     for later, periods in stale.items():
         context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
                             f"published: re-materialise published_reports for {later}")
-    url = engine.url.render_as_string(hide_password=True)
+    url = warehouse.shown_url()  # the password masked (core/secrets.py)
     for name in WAREHOUSE_TABLES:
         meta = {**table_metadata(name, counts.get(name, 0)), "warehouse": url}
         if name == STALE_REPORTS_TABLE:
