@@ -79,6 +79,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         return 2
     raw_dir = args.raw_dir or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_url()
+    _check_warehouse_url(warehouse)
     reports = args.reports_dir or config.reports_dir()
     province = _province_or_exit(args.province, raw_dir)
     if province is False:
@@ -101,6 +102,19 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         return _print_failure(result, period.key, warehouse)
     _print_published(result, period.key, warehouse)
     return 0
+
+
+def _check_warehouse_url(url: str) -> None:
+    """A warehouse URL SQLAlchemy can use, checked before anything runs (else an error of the known-errors
+    table: its form, or its kind of database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # e.g. a port that is not a number
+        raise ArgumentError(f"Could not parse SQLAlchemy URL ({type(exc).__name__})") from None
+    parsed.get_dialect()  # NoSuchModuleError for a kind of database SQLAlchemy does not know
 
 
 def _print_failure(result, period: str, warehouse: str) -> int:

@@ -142,3 +142,15 @@ def test_a_folder_that_cannot_be_written_is_said_naming_it(tmp_path):
     assert run.returncode == 3, run.stderr
     _no_traceback(run)
     assert run.stderr.startswith("Lỗi: ") and "tep" in run.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("url, words", [
+    ("postgresql+psycopg://kttt:Mat-khau-42@db:cong/kho", "không đúng dạng"),
+    ("mysqlx://kttt:Mat-khau-42@db/kho", "không hỗ trợ loại cơ sở dữ liệu này"),
+])
+def test_a_warehouse_url_that_cannot_be_used_is_refused_before_the_run(tmp_path, url, words):
+    run = _materialize(tmp_path, url)
+    assert run.returncode == 2, run.stderr
+    _no_traceback(run)
+    assert run.stderr.startswith(f"Lỗi: địa chỉ kho dữ liệu '{url.replace('Mat-khau-42', '***')}'") and words in run.stderr
+    assert "Mat-khau-42" not in run.stdout + run.stderr
