@@ -121,3 +121,16 @@ def test_die_with_parent_ends_a_child_whose_parent_is_killed(use_prctl):
         if _alive(child):
             os.kill(child, signal.SIGKILL)
         parent.stdout.close()
+
+
+@linux_only
+@pytest.mark.parametrize("use_prctl", [True, False], ids=["prctl", "watching-thread"])
+def test_a_child_whose_parent_died_before_the_guard_ends_at_once(use_prctl):
+    """The parent may die between the fork and the guard (the signal is then never sent): the child sees that its
+    parent is no longer the one it was started by, and ends."""
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a pid that was a process and is no more
+    run = subprocess.run([sys.executable, "-c", "from kttt_pipeline.core.forked import die_with_parent; "
+                          f"die_with_parent({gone}, use_prctl={use_prctl}); print('still running')"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "still running" not in run.stdout
