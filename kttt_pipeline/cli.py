@@ -286,7 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "period", None):  # every command's --period, as argparse says it (in Vietnamese)
+        try:
+            args.period = _period_arg(args.period)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --period: {exc}")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -69,6 +69,7 @@ def _no_traceback(run: subprocess.CompletedProcess) -> None:
 @pytest.mark.parametrize("args, words", [
     (["demo-data", "--period", "2025-Q5"], ["tham số --period", "'2025-Q5'", "YYYY-Qn"]),
     (["materialize", "--period", "2024-Q9"], ["tham số --period", "'2024-Q9'"]),
+    (["check", "bao_cao.xlsx", "--period", "2026-Q0"], ["tham số --period", "'2026-Q0'"]),
     (["demo-data", "--units", "nhiều"], ["tham số --units", "'nhiều'", "không phải là số nguyên"]),
     (["materialize", "--khong-co"], ["không hiểu tham số: --khong-co"]),
     ([], ["thiếu tham số bắt buộc"]),
