@@ -192,3 +192,20 @@ def test_a_failed_publication_fails_the_run_and_the_cli_names_the_file(tmp_path,
     err = capsys.readouterr().err
     assert status == 3
     assert "không ghi được tệp báo cáo" in err and "bieu_do_linh_vuc.png" in err and "hết chỗ trên đĩa" in err
+
+
+def test_reports_republished_without_a_new_load_keep_the_data_docs_of_the_set(engine, tmp_path):
+    """published_reports materialised alone (no warehouse step, so no new Data Docs): the previous set's pages go
+    into the new set; and a new build of the pages replaces them at the next publication."""
+    import shutil
+
+    before = _published_with_docs(engine, tmp_path)
+    shutil.rmtree(staged_data_docs_dir(tmp_path, PERIOD))
+    publish_period(engine, PERIOD, tmp_path)
+    after = _snapshot(tmp_path / PERIOD)
+    assert after["data_docs/index.html"][0] == before["data_docs/index.html"][0]
+    docs = staged_data_docs_dir(tmp_path, PERIOD)
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<html><body>a new run</body></html>", encoding="utf-8")
+    publish_period(engine, PERIOD, tmp_path)
+    assert "a new run" in (tmp_path / PERIOD / "data_docs" / "index.html").read_text(encoding="utf-8")
