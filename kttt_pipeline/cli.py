@@ -21,6 +21,27 @@ PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk a
                  "admin_units.csv and commune_crosswalk_2025.csv in the raw folder override it")
 
 
+class KtttArgumentParser(argparse.ArgumentParser):
+    """argparse with its error line in Vietnamese, naming the argument (vocab/known_errors.csv); usage and help
+    stay as argparse prints them."""
+
+    def error(self, message: str):
+        from kttt_pipeline.core.known_errors import translate_argparse
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {translate_argparse(message)}\n")
+
+
+def _period_arg(text: str) -> str:
+    """``--period``: a quarter YYYY-Qn (refused by argparse, naming the argument, when it is not one)."""
+    from kttt_pipeline.core.periods import Period
+
+    try:
+        return Period.parse(text).key
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _default_period() -> str:
     from kttt_pipeline.core.periods import last_closed_quarter
 
@@ -58,6 +79,7 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         return 2
     raw_dir = args.raw_dir or config.raw_dir()
     warehouse = args.warehouse or config.warehouse_url()
+    _check_warehouse_url(warehouse)
     reports = args.reports_dir or config.reports_dir()
     province = _province_or_exit(args.province, raw_dir)
     if province is False:
@@ -77,23 +99,46 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
     )
     if not result.success:
-        _print_failure(result, period.key)
-        return 1
+        return _print_failure(result, period.key, warehouse)
     _print_published(result, period.key, warehouse)
     return 0
 
 
-def _print_failure(result, period: str) -> None:
+def _check_warehouse_url(url: str) -> None:
+    """A warehouse URL SQLAlchemy can use, checked before anything runs (else an error of the known-errors
+    table: its form, or its kind of database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # e.g. a port that is not a number
+        raise ArgumentError(f"Could not parse SQLAlchemy URL ({type(exc).__name__})") from None
+    parsed.get_dialect()  # NoSuchModuleError for a kind of database SQLAlchemy does not know
+
+
+def _print_failure(result, period: str, warehouse: str) -> int:
     """Why the run published nothing: the failed blocking checks' own descriptions (they name the unit, the
-    figures and the rows), then any other step error's last line (without Dagster's wrappers)."""
+    figures and the rows), then kttt's reason for any other step error (vocab/known_errors.csv: the database
+    locked or unreachable, a folder not writable…), else its last line (without Dagster's wrappers). Returns the
+    exit status (docs/deployment.md)."""
+    from kttt_pipeline.core.known_errors import error_info_chain, explain
+    from kttt_pipeline.core.secrets import redact
     from kttt_pipeline.orchestration.assets.warehouse import GATE_FAILED
     from kttt_pipeline.orchestration.results import failed_checks
 
     checks = failed_checks(result)
     messages = [f"{name}: {text}" if text else f"{name} ({table})" for table, name, text in checks]
+    status = 1
     for event in result.all_events:
         if event.is_failure and event.event_specific_data is not None:
             err = getattr(event.event_specific_data, "error", None)
+            known = explain(error_info_chain(err), database=warehouse) if err is not None else None
+            if known is not None:
+                status = known.exit_code if status == 1 else status
+                if known.message_vi not in messages:
+                    messages.append(known.message_vi)
+                continue
             while err is not None and getattr(err, "cause", None) is not None:
                 err = err.cause  # the step error wraps the real one: say what really went wrong
             if err is not None:
@@ -102,14 +147,17 @@ def _print_failure(result, period: str) -> None:
                     text = text.split(": ", 1)[1]  # "dagster._core…Failure: <reason>" → "<reason>"
                 if checks and GATE_FAILED in text:
                     continue  # the gate's failure repeats the checks' descriptions printed above
+                text = redact(text, warehouse)
                 if text not in messages:
                     messages.append(text)
     print(f"Lỗi: kỳ {period} không công bố được / the period could not be published:", file=sys.stderr)
     for m in messages or ["(xem nhật ký Dagster / see the Dagster log)"]:
         print(f"  - {m}", file=sys.stderr)
+    return status
 
 
 def _print_published(result, period: str, warehouse: str) -> None:
+    from kttt_pipeline.core.secrets import masked_url
     from kttt_pipeline.ingest.period import REJECTED_STATUSES
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
@@ -126,7 +174,7 @@ def _print_published(result, period: str, warehouse: str) -> None:
     print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
-    print(f"Kho dữ liệu (warehouse): {warehouse}")
+    print(f"Kho dữ liệu (warehouse): {masked_url(warehouse)}")  # never its password
     mat = materialization(result, STALE_REPORTS_TABLE)
     stale = mat.metadata["stale_reports"].value if mat is not None and "stale_reports" in mat.metadata else {}
     for later, periods in (stale or {}).items():
@@ -174,7 +222,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = KtttArgumentParser(
         prog="kttt",
         description="kttt: ingest, reconcile and publish a province's collective-economy (KTTT) returns.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -185,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "blocks and two-row headers, a tax register extract, the province workbook on "
                                    "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", default=None,
+    p.add_argument("--period", default=None, type=_period_arg,
                    help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
                         "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)")
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
@@ -203,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and print the headline figures. Exit 0 when the period was published (rejected "
                                    "files are findings), non-zero when nothing could be published.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", default=None,
+    p.add_argument("--period", default=None, type=_period_arg,
                    help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)")
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument("--warehouse", default=None,
@@ -241,8 +289,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "period", None):  # every command's --period, as argparse says it (in Vietnamese)
+        try:
+            args.period = _period_arg(args.period)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --period: {exc}")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("Lỗi: đã dừng theo yêu cầu (Ctrl+C) / interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  kttt's reason, never a traceback (docs/deployment.md, "Exit status")
+        return _report_error(exc, args)
+
+
+def _report_error(exc: Exception, args: argparse.Namespace) -> int:
+    """An error a command raised, said as kttt's reason in Vietnamese (vocab/known_errors.csv), naming the
+    database (password masked), file or argument; an unknown one by its type and first line."""
+    from kttt_pipeline.core.known_errors import UNKNOWN_EXIT, exception_chain, explain
+    from kttt_pipeline.core.secrets import redact
+
+    database = getattr(args, "warehouse", None) or (config.warehouse_url() if args.command == "materialize" else None)
+    known = explain(exception_chain(exc), database=database)
+    if known is not None:
+        print(f"Lỗi: {known.message_vi}", file=sys.stderr)
+        if known.detail:
+            print(f"  (chi tiết / detail: {known.detail})", file=sys.stderr)
+        return known.exit_code
+    first = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
+    print(f"Lỗi: lệnh kttt {args.command} dừng vì một lỗi ngoài dự kiến ({type(exc).__name__}: "
+          f"{redact(first, database or '')}); hãy báo cho người quản trị kèm lệnh đã chạy", file=sys.stderr)
+    if getattr(args, "verbose", False):
+        import traceback
+
+        print(redact("".join(traceback.format_exception(exc)), database or ""), file=sys.stderr)
+    return UNKNOWN_EXIT
 
 
 if __name__ == "__main__":

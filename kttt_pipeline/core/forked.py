@@ -35,3 +35,64 @@ def fork_available() -> bool:
     if not hasattr(os, "fork") or sys.platform == "darwin" or sys.platform.startswith("win"):
         return False
     return threading.active_count() == 1
+
+
+# ------------------------------------------------------------------ children die with their parent
+
+#: environment variable naming the process a fork server must not outlive (set by the pool that starts it)
+PARENT_PID_ENV = "KTTT_FORK_PARENT_PID"
+#: how often the portable fallback looks at the parent, in seconds
+PARENT_POLL_S = 0.5
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _set_parent_death_signal(sig: int) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent exits (``prctl(PR_SET_PDEATHSIG)``); False where
+    there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)  # the parent is gone (this process was handed to init or a subreaper)
+
+
+def die_with_parent(parent: int | None = None, *, use_prctl: bool = True) -> None:
+    """Make this process (a reading worker, the fork server) end when its parent does, even when the parent is
+    killed with SIGKILL and can clean nothing up: Linux's parent-death signal (SIGKILL), else a daemon thread that
+    watches ``os.getppid()``. ``parent``: the pid the parent must have (a parent that died before the signal was
+    set is then noticed too: this process already belongs to init); default: the current one."""
+    import signal
+
+    expected = os.getppid() if parent is None else parent
+    if use_prctl and _set_parent_death_signal(signal.SIGKILL):
+        # the parent may have died before the call (the signal is then never sent): look again, after setting it
+        if os.getppid() != expected:
+            os._exit(1)
+        return
+    if os.getppid() != expected:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(expected,), name="kttt-parent-watch", daemon=True).start()
+
+
+def fork_server_parent_guard() -> None:
+    """Run in the fork server when it imports its preloaded modules (``forkserver_guard``): the server ends with
+    the process that started it (named by :data:`PARENT_PID_ENV`), and with it the workers it forked (each of
+    which dies with the server, :func:`die_with_parent`)."""
+    try:
+        parent = int(os.environ.get(PARENT_PID_ENV, ""))
+    except ValueError:
+        parent = None
+    die_with_parent(parent)

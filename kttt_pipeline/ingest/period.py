@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -17,7 +19,7 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             kind_tier, unit_label)
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.collector import collector_frozen, collector_paused
-from kttt_pipeline.core.forked import fork_available
+from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.vocabulary import sector_codes
@@ -184,7 +186,15 @@ PARALLEL_READ_MIN_BYTES = 4 * 2**20
 _worker_context: dict[str, ReadContext] = {}
 
 
+def _init_forked_reader(parent: int) -> None:
+    """A forked reading worker: it has the context already; it only ends with its parent (core/forked.py)."""
+    die_with_parent(parent)
+
+
 def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> None:
+    """A fork server's reading worker: it ends with the server (which ends with the run's process), then builds
+    the period's context."""
+    die_with_parent()
     _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 
@@ -232,43 +242,54 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
         workers = min(os.cpu_count() or 1, 8) if large else 1
     if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     size = max(1, len(per_unit) // (workers * 8))
     batches = [per_unit[i:i + size] for i in range(0, len(per_unit), size)]
     got: dict[int, ReadResult | FileUnreadable] = {}
+    with reading_pool(context, workers - 1) as pool:
+        with collector_frozen():  # the workers fork at the first submit
+            futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
+        unit_files = set(per_unit)
+        for n in range(len(jobs)):
+            if n not in unit_files:
+                got[n] = read_file(*jobs[n], context)
+        for batch, future in zip(reversed(batches), reversed(futures)):
+            if not future.cancel():
+                break  # this batch and the earlier ones are a worker's
+            got.update((n, read_file(*jobs[n], context)) for n in batch)
+        for batch, future in zip(batches, futures):
+            if not future.cancelled():
+                got.update(zip(batch, future.result()))
+    return [got[n] for n in range(len(jobs))]
+
+
+@contextmanager
+def reading_pool(context: ReadContext, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` reading worker processes for ``context``'s period, each of which dies with this
+    process even when it is killed with SIGKILL (and so does the fork server that may start them): a killed run
+    leaves no worker behind (core/forked.py)."""
+    import multiprocessing as mp
+
     if fork_available():
         # workers forked from this process: they start at once, with this context (its matchers) and every module
         # already imported, the pages shared
-        ctx, setup = mp.get_context("fork"), {}
+        ctx = mp.get_context("fork")
+        setup = {"initializer": _init_forked_reader, "initargs": (os.getpid(),)}
         _worker_context["context"] = context
     else:
-        # else from a fork server, a clean process that imported the readers once (not a fork of a threaded one)
+        # else from a fork server, a clean process that imported the readers once (not a fork of a threaded one);
+        # it ends with this process (forkserver_guard), its workers with it
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
+        os.environ[PARENT_PID_ENV] = str(os.getpid())
+        ctx.set_forkserver_preload(["kttt_pipeline.core.forkserver_guard", __name__])
         setup = {"initializer": _init_reader,
                  "initargs": (context.titles.units, context.period, context.units_in_force.units)}
     try:
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=ctx, **setup) as pool:
-            with collector_frozen():  # the workers fork at the first submit
-                futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
-            unit_files = set(per_unit)
-            for n in range(len(jobs)):
-                if n not in unit_files:
-                    got[n] = read_file(*jobs[n], context)
-            for batch, future in zip(reversed(batches), reversed(futures)):
-                if not future.cancel():
-                    break  # this batch and the earlier ones are a worker's
-                got.update((n, read_file(*jobs[n], context)) for n in batch)
-            for batch, future in zip(batches, futures):
-                if not future.cancelled():
-                    got.update(zip(batch, future.result()))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, **setup) as pool:
+            yield pool
     finally:
         _worker_context.pop("context", None)  # set for the forked workers: never left behind
         if ctx.get_start_method() == "forkserver":
             _stop_fork_server()
-    return [got[n] for n in range(len(jobs))]
 
 
 def _stop_fork_server() -> None:

@@ -7,6 +7,8 @@ schedule and the sensor, with the resources configured once.
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from kttt_pipeline.core import config
@@ -15,6 +17,8 @@ from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 JOB_NAME = "kttt_period_job"
+#: the environment variable of the warehouse URL (core/config.py reads it too); it may carry a password
+WAREHOUSE_URL_ENV = "KTTT_WAREHOUSE_URL"
 
 period_job_def = dg.define_asset_job(
     JOB_NAME,
@@ -29,8 +33,17 @@ def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None,
     return {
         "paths": KtttPaths(raw_dir=raw_dir or config.raw_dir(), reports_dir=reports_dir or config.reports_dir(),
                            province=province or config.province() or ""),
-        "warehouse": Warehouse(url=warehouse_url or config.warehouse_url()),
+        "warehouse": Warehouse(url=warehouse_url or warehouse_url_config()),
     }
+
+
+def warehouse_url_config() -> str:
+    """The warehouse URL as the resource is configured with it when none is given: ``EnvVar`` of
+    ``KTTT_WAREHOUSE_URL`` when the variable is set (read when a run starts; the UI shows the variable's name,
+    never its value, which may carry a password), else the default SQLite file."""
+    if os.environ.get(WAREHOUSE_URL_ENV):
+        return dg.EnvVar(WAREHOUSE_URL_ENV)
+    return config.DEFAULT_WAREHOUSE_URL
 
 
 def build_definitions(resources: dict) -> dg.Definitions:

@@ -31,7 +31,11 @@ class KtttPaths(dg.ConfigurableResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The analysts' warehouse (SQLite by default, PostgreSQL in production)."""
+    """The analysts' warehouse (SQLite by default, PostgreSQL in production).
+
+    ``url``: a SQLAlchemy URL; in the deployed definitions ``EnvVar("KTTT_WAREHOUSE_URL")`` (definitions.py), so
+    that its password is read when a run starts and never shown in the UI. Show it only through
+    :meth:`shown_url` (the password masked)."""
 
     url: str = config.DEFAULT_WAREHOUSE_URL
 
@@ -40,3 +44,9 @@ class Warehouse(dg.ConfigurableResource):
 
         config.ensure_sqlite_parent(self.url)
         return make_engine(self.url)
+
+    def shown_url(self) -> str:
+        """The URL as it may be printed, logged or stored: its password masked."""
+        from kttt_pipeline.core.secrets import masked_url
+
+        return masked_url(self.url)

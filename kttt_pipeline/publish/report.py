@@ -12,6 +12,14 @@
 
 The warehouse is read once; every document is written from the same snapshot.
 
+All or nothing: the set is written into a hidden sibling folder (``.<period>.publishing-<pid>-<token>``), each
+document checked (not empty, a complete zip / PNG / JSON / HTML page: a short write on a full disk is caught), the
+Data Docs the warehouse step built (``.data_docs/<period>/``, :func:`staged_data_docs_dir`) copied in and checked,
+and only then swapped in for the previous set by renames (an atomic exchange where Linux has one). Until then the
+previous complete set stays as it was; a failed write is :class:`PublishFailed`, naming the file, and nothing is
+published. A folder left by a killed publish is removed by the next one (or, a previous set moved aside and not
+yet replaced, put back); readers of the reports folder ignore hidden folders.
+
 Staleness (issue 16): a period's documents compare it with earlier periods. ``so_sanh.json`` records, for each
 earlier period read (the same quarter a year earlier, the previous quarter, the trend's quarters), a digest of its
 figures as they were (null: not loaded). :func:`stale_reports` compares those digests with the warehouse now: a
@@ -22,6 +30,12 @@ published period that read it stale; the warehouse asset lists them in its metad
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -33,34 +47,234 @@ from kttt_pipeline.publish.appendix import write_appendix_data
 from kttt_pipeline.publish.paragraph import write_paragraph_data
 
 
+class PublishFailed(RuntimeError):
+    """A document of the period could not be written whole: nothing was published (the previous set stays).
+    The message is the Vietnamese reason, naming the file (the CLI prints it as it is)."""
+
+
 @collector_paused()  # core/collector.py: 0.3 s of publishing went to cyclic collections
 def publish_period(engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
                    ) -> dict[str, Path]:
-    """Write the published documents of the province's ``period``; returns ``{name: path}``.
+    """Write the published documents of the province's ``period`` as one set, all or nothing; returns ``{name: path}``.
 
     Keys: ``appendix``, ``paragraph_md``, ``paragraph_txt`` (``paragraph_docx``), ``chart_sectors``,
-    ``chart_status``, ``chart_units``, ``chart_trend``.
+    ``chart_status``, ``chart_units``, ``chart_trend``, ``comparisons``.
+    Raises :class:`PublishFailed` (the previous set intact) when a document cannot be written whole.
     """
     p = Period.parse(period)
-    out_dir = Path(reports_dir) / p.key
-    out_dir.mkdir(parents=True, exist_ok=True)
+    root = Path(reports_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / p.key
+    clean_leftovers(root, p.key)
     data = load_period_data(engine, p, province)
+    work = root / f"{_HIDDEN}{p.key}{_PUBLISHING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    work.mkdir()
+    try:
+        outputs = _write_documents(engine, data, p, work, final)
+        _copy_data_docs(root, p.key, work, final)
+        for path in sorted(work.rglob("*")):
+            if path.is_file():
+                _check_written(path, work, final)
+        _sync_tree(work)
+        _swap_in(work, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return {name: final / path.relative_to(work) for name, path in outputs.items()}
+
+
+MANIFEST = "so_sanh.json"
+#: the Data Docs folder of a published set, and where the warehouse step builds them first
+DATA_DOCS = "data_docs"
+_HIDDEN = "."
+_PUBLISHING = ".publishing-"
+_PREVIOUS = ".previous-"
+
+
+def staged_data_docs_dir(reports_dir: Path | str, period: str) -> Path:
+    """Where the warehouse step writes the period's Data Docs (a hidden folder of the reports folder); the next
+    publication copies them, checked, into the period's set (``<period>/data_docs``)."""
+    return Path(reports_dir) / f"{_HIDDEN}{DATA_DOCS}" / period
+
+
+def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path, final: Path) -> dict[str, Path]:
     outputs: dict[str, Path] = {}
-    outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
-    for path in write_paragraph_data(data, out_dir):
-        outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
+    with _writing(f"phu_bieu_{p.key}.xlsx", out_dir, final):
+        outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
+    with _writing("muc_1_1.*", out_dir, final):
+        for path in write_paragraph_data(data, out_dir):
+            outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
     names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
              "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
-    for path in _write_charts(data, out_dir):
-        outputs[names.get(path.name, path.stem)] = path
+    with _writing("bieu_do_*.png", out_dir, final):
+        for path in _write_charts(data, out_dir):
+            outputs[names.get(path.name, path.stem)] = path
     manifest = out_dir / MANIFEST
-    manifest.write_text(json.dumps(comparison_manifest(engine, data), ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+    with _writing(MANIFEST, out_dir, final):
+        manifest.write_text(json.dumps(comparison_manifest(engine, data), ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
     outputs["comparisons"] = manifest
     return outputs
 
 
-MANIFEST = "so_sanh.json"
+def _failed(final: Path, name: str, reason: str) -> PublishFailed:
+    return PublishFailed(f"Kỳ {final.name}: không công bố được vì không ghi được tệp báo cáo '{final / name}' "
+                         f"({reason}); bộ báo cáo đã công bố trước đó (nếu có) được giữ nguyên")
+
+
+@contextmanager
+def _writing(name: str, work: Path, final: Path) -> Iterator[None]:
+    """A writer's failure as :class:`PublishFailed` naming its file (the one the error names, else ``name``)."""
+    from kttt_pipeline.core.known_errors import exception_chain, explain
+
+    try:
+        yield
+    except PublishFailed:
+        raise
+    except Exception as exc:
+        named = getattr(exc, "filename", None)
+        if named:
+            try:
+                name = Path(named).resolve().relative_to(work.resolve()).as_posix()
+            except ValueError:
+                pass
+        known = explain(exception_chain(exc))
+        reason = known.message_vi if known is not None else f"{type(exc).__name__}: {exc}"
+        raise _failed(final, name, reason) from exc
+
+
+_PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+
+
+def _check_written(path: Path, work: Path, final: Path) -> None:
+    """A document written whole: not empty, and by its kind a complete zip (xlsx, docx), PNG, JSON or HTML page
+    (what a short write on a full disk leaves is not)."""
+    name = path.relative_to(work).as_posix()
+    size = path.stat().st_size
+    if size == 0:
+        raise _failed(final, name, "tệp rỗng: có thể ổ đĩa đã đầy")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(path) as z:
+                bad = z.testzip()
+            if bad is not None:
+                raise ValueError(bad)
+        elif suffix == ".png":
+            with path.open("rb") as fh:
+                start = fh.read(8)
+                fh.seek(max(0, size - 8))
+                end = fh.read(8)
+            if start != _PNG_START or end != _PNG_END:
+                raise ValueError("png")
+        elif suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif suffix in (".html", ".htm"):
+            if not path.read_text(encoding="utf-8").rstrip().lower().endswith("</html>"):
+                raise ValueError("html")
+        elif suffix in (".md", ".txt"):
+            if not path.read_text(encoding="utf-8").strip():
+                raise ValueError("empty")
+    except (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise _failed(final, name, "tệp ghi không trọn vẹn: có thể ổ đĩa đã đầy") from exc
+
+
+def _copy_data_docs(root: Path, period: str, work: Path, final: Path) -> None:
+    """The Data Docs into the new set: those the warehouse step has just built for the period, else (reports
+    re-published without a new load) those of the previous set."""
+    source = staged_data_docs_dir(root, period)
+    if source.is_dir():  # built by the warehouse step: every page is checked with the documents
+        if not (source / "index.html").is_file():
+            raise _failed(final, f"{DATA_DOCS}/index.html", "Data Docs không có trang chính index.html")
+    elif (final / DATA_DOCS).is_dir():
+        source = final / DATA_DOCS
+    else:
+        return
+    with _writing(f"{DATA_DOCS}/", work, final):
+        shutil.copytree(source, work / DATA_DOCS)
+
+
+def _sync_tree(folder: Path) -> None:
+    """The new set on disk before it is swapped in (a crash right after the swap leaves complete files)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux's ``renameat2(RENAME_EXCHANGE)``); False where it is missing."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """``new`` becomes ``final``; the previous set, if any, is removed once replaced."""
+    if not final.exists():
+        os.rename(new, final)
+    elif _exchange(new, final):
+        shutil.rmtree(new)  # now the previous set
+    else:  # two renames: a kill between them leaves the previous set aside, put back by clean_leftovers
+        aside = final.with_name(f"{_HIDDEN}{final.name}{_PREVIOUS}{new.name.rsplit('-', 1)[-1]}")
+        os.rename(final, aside)
+        os.rename(new, final)
+        shutil.rmtree(aside, ignore_errors=True)
+    _sync_dir(final.parent)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_leftovers(reports_dir: Path | str, period: str) -> None:
+    """What a killed publication of ``period`` left: its half-written folder removed (unless its process still
+    runs); a previous set moved aside and never replaced put back."""
+    root = Path(reports_dir)
+    final = root / period
+    for path in sorted(root.glob(f"{_HIDDEN}{period}{_PUBLISHING}*")):
+        pid = path.name[len(f"{_HIDDEN}{period}{_PUBLISHING}"):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue  # another publication of the period, running
+        shutil.rmtree(path, ignore_errors=True)
+    for path in sorted(root.glob(f"{_HIDDEN}{period}{_PREVIOUS}*")):
+        if not final.exists():
+            os.rename(path, final)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_charts(data: PeriodData, out_dir: Path) -> list[Path]:
@@ -102,6 +316,8 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
     out: dict[str, list[str]] = {}
     cache: dict[tuple[str, str | None], str | None] = {}
     for path in sorted(Path(reports_dir).glob(f"*/{MANIFEST}")):
+        if path.parent.name.startswith(_HIDDEN):
+            continue  # a set being written (or left by a killed publication): not published
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
             recorded = dict(manifest["compared_with"])

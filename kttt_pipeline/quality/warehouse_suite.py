@@ -1,13 +1,15 @@
 """The Great Expectations (1.x) suite on the warehouse tables of one period, with Data Docs.
 
-Each table's rows for the province's period (a period belongs to a province, issue 23) are read through
-SQLAlchemy and validated as a pandas batch in an ephemeral GX context; the Data Docs site is written under ``<reports>/<period>/data_docs/index.html``.
+Each table's rows for the province's period (a period belongs to a province) are read through SQLAlchemy and validated as a pandas batch in an ephemeral
+GX context; the Data Docs site is written under ``<reports>/.data_docs/<period>/index.html``, from where the
+period's publication copies it, checked, into ``<reports>/<period>/data_docs/`` (publish/report.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,6 +230,7 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, prov
                                             for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]]})
     if docs_dir is not None:
         docs_dir = Path(docs_dir).resolve()  # GX wants an absolute base directory (the default reports dir is relative)
+        shutil.rmtree(docs_dir, ignore_errors=True)  # only this run's pages (never an earlier run's beside them)
         docs_dir.mkdir(parents=True, exist_ok=True)
         gx_ctx.use_docs_site(docs_dir)
         gx_ctx.ctx.build_data_docs(site_names=["kttt"])  # once, for every table's validation

@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from kttt_pipeline.core.secrets import masked_url, redact
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -44,7 +46,7 @@ class WarehouseUnavailable(RuntimeError):
     """The warehouse database is locked or cannot be reached (after retries)."""
 
     def __init__(self, url: str | URL, cause: BaseException | None = None, attempts: int = 1):
-        self.url = url.render_as_string(hide_password=True) if isinstance(url, URL) else _hide(str(url))
+        self.url = masked_url(url)
         self.cause = cause
         self.attempts = attempts
         why = _first_line(cause) if cause is not None else "unknown error"
@@ -56,17 +58,10 @@ class WarehouseUnavailable(RuntimeError):
         )
 
 
-def _hide(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
-        return url
-
-
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()
-    return text[0] if text else type(orig).__name__
+    return redact(text[0]) if text else type(orig).__name__
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -106,7 +101,7 @@ def run_with_retry(engine: Engine, fn: Callable[[], T], *, attempts: int | None 
                 raise WarehouseUnavailable(engine.url, cause, attempts) from exc
             wait = delay * 2 ** (attempt - 1)
             log.warning("warehouse %s unavailable (%s); retry %d/%d in %.1f s",
-                        engine.url.render_as_string(hide_password=True), _first_line(exc), attempt, attempts - 1, wait)
+                        masked_url(engine.url), _first_line(exc), attempt, attempts - 1, wait)
             time.sleep(wait)
     raise AssertionError("unreachable")
 

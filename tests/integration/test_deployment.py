@@ -80,3 +80,20 @@ def test_example_instance_stores_runs_on_postgres(tmp_path, monkeypatch, dagster
             assert conn.execute(text("select count(*) from runs")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_the_examples_bind_the_ui_to_loopback():
+    """Dagster OSS has no login: the example instance and the docs start the UI on 127.0.0.1 only, and say how to
+    put it behind an authenticating proxy."""
+    import re
+
+    for name in ("dagster.yaml.example", "docs/deployment.md", "Makefile"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        starts = re.findall(r"dagster(?:-webserver| dev)[^\n]*", text)
+        assert starts, name
+        for line in starts:
+            if " -w " in line or line.endswith("-w workspace.yaml"):
+                assert "-h 127.0.0.1" in line, (name, line)
+        for line in text.splitlines():  # 0.0.0.0 only where it is forbidden
+            assert "0.0.0.0" not in line or "ever bind it to" in line, (name, line)
+    assert "reverse proxy" in (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")

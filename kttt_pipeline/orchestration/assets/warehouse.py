@@ -74,7 +74,7 @@ def _spec(name: str) -> dg.AssetSpec:
 )
 def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: PeriodResult, warehouse: Warehouse,
                      paths: KtttPaths):
-    from kttt_pipeline.publish.report import stale_reports
+    from kttt_pipeline.publish.report import staged_data_docs_dir, stale_reports
     from kttt_pipeline.warehouse.load import load_period
     from kttt_pipeline.warehouse.province import load_province
 
@@ -95,7 +95,7 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     for later, periods in stale.items():
         context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
                             f"published: re-materialise published_reports for {later}")
-    url = engine.url.render_as_string(hide_password=True)
+    url = warehouse.shown_url()  # the password masked (core/secrets.py)
     for name in WAREHOUSE_TABLES:
         meta = {**table_metadata(name, counts.get(name, 0)), "warehouse": url}
         if name == STALE_REPORTS_TABLE:
@@ -104,7 +104,8 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
         yield dg.MaterializeResult(asset_key=name, metadata=meta)
 
     suite_started = time.perf_counter()
-    after = suite_check_results(engine, period, paths.reports_path() / period / "data_docs", province)
+    # the Data Docs beside the published set: the next publication copies them in, checked (publish/report.py)
+    after = suite_check_results(engine, period, staged_data_docs_dir(paths.reports_path(), period), province)
     context.log.info(f"warehouse_period timings: frame checks {checked - started:.2f} s, load {loaded - checked:.2f} s, "
                      f"Great Expectations suite {time.perf_counter() - suite_started:.2f} s")
     release_free_memory()  # the suite's batches
