@@ -17,6 +17,35 @@ from importlib import resources
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 #: control characters a spreadsheet cell cannot hold (they corrupt the workbook's XML)
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: what a value read from a raw file may hold but a warehouse cannot store (PostgreSQL refuses NUL, a lone
+#: surrogate cannot be encoded) nor a workbook hold: the C0 control characters but tab, newline and carriage
+#: return (:data:`XML_ILLEGAL`), lone surrogates, and Excel's ``_xHHHH_`` escape of one of them left as text
+#: (``_x0000_``; the escapes of tab, newline and carriage return are text like any other)
+UNSTORABLE = re.compile(XML_ILLEGAL.pattern[:-1] + r"\ud800-\udfff]"
+                        r"|_x(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2})_")
+
+
+def has_unstorable(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`UNSTORABLE`."""
+    return UNSTORABLE.search(text) is not None
+
+
+def storable(text: str) -> str:
+    """``text`` without the characters of :data:`UNSTORABLE` (the one cleaning every reader applies)."""
+    return UNSTORABLE.sub("", text)
+
+
+def _shown(m: re.Match) -> str:
+    ch = m.group()
+    if len(ch) > 1:  # an Excel escape is visible as written
+        return ch
+    return "<NUL>" if ch == "\x00" else f"<U+{ord(ch):04X}>"
+
+
+def visible(text: str) -> str:
+    """``text`` with each character of :data:`UNSTORABLE` shown as a visible mark ("<NUL>", "<U+0001>",
+    "_x0000_" as written): what a finding quotes, storable and readable by a clerk."""
+    return UNSTORABLE.sub(_shown, text)
 
 
 def clean_text(value: object) -> str | None:
@@ -39,6 +68,8 @@ def clean_texts(values: Sequence[object]) -> list[str | None]:
 def _clean_str(value: str) -> str | None:
     # normalize() returns an NFC string as it is; " ".join(text.split()) collapses the runs of whitespace
     # (str.isspace, what the regex \s matches) and strips the ends
+    if UNSTORABLE.search(value) is not None:  # what no warehouse stores: never kept, whoever reads the cell
+        value = storable(value)
     text = unicodedata.normalize("NFC", value)
     if "\u00a0" in text or "\u200b" in text:
         text = text.replace("\u00a0", " ").replace("\u200b", "")
