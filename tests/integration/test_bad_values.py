@@ -1,0 +1,129 @@
+"""One bad value never stops a quarter (issue 23): characters no warehouse can store (a NUL, other control
+characters, Excel's ``_x0000_`` escape) in any file are removed with a finding naming file, sheet, row and the
+value shown visibly, and an unknown tax status code is a finding, never a failed blocking check; the period
+loads and publishes the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
+
+from kttt_pipeline.clerk_check import check_file, render_check
+from kttt_pipeline.orchestration.definitions import make_resources, period_job
+from kttt_pipeline.orchestration.results import failed_checks, published_documents
+
+from ..small_period import PERIOD, make_small_period
+
+YEAR = PERIOD[:4]
+
+
+def _replace_cell(path, sheet, old, new):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet] if sheet else wb.active
+    hits = [c for row in ws.iter_rows() for c in row if c.value == old]
+    assert len(hits) == 1, (path, old)
+    hits[0].value = new
+    wb.save(path)
+
+
+def _edit_tax_csv(raw, old, new):
+    path = raw / PERIOD / "tax" / "thue.csv"
+    body = path.read_text(encoding="utf-8-sig")
+    assert body.count(old) == 1
+    path.write_bytes(body.replace(old, new).encode("utf-8-sig"))
+
+
+def _nul_period(raw):
+    """A NUL or another control character in every kind of file: the return (an Excel ``_x0000_`` escape,
+    which the reader decodes to NUL), the CSV tax register (a NUL byte), the province workbook, the targets."""
+    make_small_period(raw)
+    base = raw / PERIOD
+    _replace_cell(base / "districts" / "HL.xlsx", "Danh sách HTX", "HTX vận tải Bãi Cháy", "HTX vận tải_x0000_ Bãi Cháy")
+    _edit_tax_csv(raw, "NAM VIỆT", "NAM\x00 VIỆT")
+    _replace_cell(base / "province" / "tinh.xlsx", "QTDND", "QTDND Hưng Đạo", "QTDND Hưng_x0001_ Đạo")
+    _replace_cell(raw / "targets" / f"{YEAR}.xlsx", None, 10, "1_x0000_0")
+    return raw
+
+
+def _status_09_period(raw):
+    """One tax register row with a status code the register's vocabulary does not know."""
+    make_small_period(raw)
+    _edit_tax_csv(raw, "Hợp tác xã,05,", "Hợp tác xã,09,")
+    return raw
+
+
+def _run(tmp_path, raw, url):
+    result = period_job(make_resources(str(raw), url, str(tmp_path / "reports"))).execute_in_process(
+        partition_key=PERIOD, raise_on_error=False)
+    assert result.success, [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
+    assert failed_checks(result) == []
+    docs = published_documents(result)
+    assert docs and all((tmp_path / "reports" / PERIOD).joinpath(p).is_file() for p in docs.values())
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            def read(sql):
+                return pd.read_sql(text(sql), conn, params={"p": PERIOD})
+            return {"dq_issue": read("select * from dq_issue where period = :p"),
+                    "cooperative": read("select name from cooperative where period = :p"),
+                    "stg_tax_register": read("select tax_code, name, status_code from stg_tax_register where period = :p"),
+                    "credit_fund": read("select name from credit_fund where period = :p"),
+                    "target": pd.read_sql(text("select indicator_code, value from target where year = :y"), conn,
+                                          params={"y": int(YEAR)})}
+    finally:
+        engine.dispose()
+
+
+def _one(dq, kind, source_file):
+    hits = dq[(dq["kind"] == kind) & (dq["source_file"] == source_file)]
+    assert len(hits) == 1, dq[["kind", "source_file", "value_reported"]]
+    return hits.iloc[0]
+
+
+def test_control_characters_in_every_file_are_removed_with_a_finding(tmp_path, warehouse_url):
+    raw = _nul_period(tmp_path / "raw")
+    w = _run(tmp_path, raw, warehouse_url)
+    dq = w["dq_issue"]
+    # each cleaned cell: file, sheet, row and the value as written, its control character shown visibly
+    for source_file, sheet, row, written, kept in [
+        (f"{PERIOD}/districts/HL.xlsx", "Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy", "HTX vận tải Bãi Cháy"),
+        (f"{PERIOD}/tax/thue.csv", "thue", 5, "HỢP TÁC XÃ MÔI TRƯỜNG NAM<NUL> VIỆT", "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT"),
+        (f"{PERIOD}/province/tinh.xlsx", "QTDND", 2, "QTDND Hưng<U+0001> Đạo", "QTDND Hưng Đạo"),
+        (f"targets/{YEAR}.xlsx", "Sheet", 2, "1<NUL>0", "10"),
+    ]:
+        f = _one(dq, "UNSTORABLE_REMOVED", source_file)
+        assert (f["sheet"], int(f["row_number"]), f["value_reported"], f["value_computed"]) == (sheet, row, written, kept)
+        assert f["severity"] == "warning" and written in f["detail"] and "\x00" not in f["detail"]
+    # the cleaned values are what the warehouse holds
+    assert "HTX vận tải Bãi Cháy" in set(w["cooperative"]["name"])
+    assert "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT" in set(w["stg_tax_register"]["name"])
+    assert set(w["credit_fund"]["name"]) == {"QTDND Hưng Đạo"}
+    assert dict(zip(w["target"]["indicator_code"], w["target"]["value"])) == {"HTX_TOTAL": 10, "HTX_NEW": 2}
+    for frame in w.values():
+        for col in frame.select_dtypes(include="object"):
+            assert not frame[col].astype(str).str.contains("\x00|\x01", regex=True).any(), col
+
+
+def test_an_unknown_tax_status_code_is_a_finding_and_the_period_publishes(tmp_path, warehouse_url):
+    raw = _status_09_period(tmp_path / "raw")
+    w = _run(tmp_path, raw, warehouse_url)
+    f = _one(w["dq_issue"], "TAX_STATUS_UNKNOWN", f"{PERIOD}/tax/thue.csv")
+    assert (f["sheet"], int(f["row_number"]), f["value_reported"]) == ("thue", 5, "09")
+    assert "'09'" in f["detail"] and f["severity"] == "warning"
+    # the taxpayer is kept with its status unknown; the register's other statuses are read as before
+    reg = w["stg_tax_register"].set_index("tax_code")["status_code"]
+    assert reg["5711672544"] is None and reg["5768341963"] == "01" and len(reg) == 7
+    # an unknown status overrides nothing: the cooperative keeps the status its unit reported
+    assert not ((w["dq_issue"]["kind"] == "STATUS_OVERRIDE") & (w["dq_issue"]["entity_key"] == "5711672544")).any()
+
+
+def test_the_clerk_check_shows_the_removed_character(tmp_path):
+    raw = _nul_period(tmp_path / "raw")
+    report = check_file(raw / PERIOD / "districts" / "HL.xlsx", PERIOD)
+    hits = [f for f in report.findings if f.kind == "UNSTORABLE_REMOVED"]
+    assert [(f.sheet, f.row_number, f.value_reported) for f in hits] == [
+        ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy")]
+    out = render_check(report)
+    assert "HTX vận tải<NUL> Bãi Cháy" in out and "\x00" not in out
