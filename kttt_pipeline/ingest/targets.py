@@ -48,16 +48,17 @@ def _named(row: list[object], idx: dict[str, int]) -> str | None:
 
 
 def _target(row: list[object], idx: dict[str, int]) -> tuple[str | None, float | None]:
-    """(indicator code, value) of a row naming a known indicator (by code, or by its name) with a value."""
+    """(indicator code, value) of a row naming a known indicator (by code, or by its name) with a value: a
+    number, not negative (a plan is a count of cooperatives or an amount; 100 * figure / target is a share)."""
     code = _named(row, idx)
     value = parse_number(_cell(row, idx, "value")).value if code else None
-    return (code, value) if code and value is not None else (None, None)
+    return (code, value) if code and value is not None and value >= 0 else (None, None)
 
 
 def _row_findings(row: list[object], idx: dict[str, int], target: tuple[str | None, float | None],
                   source_file: str, sheet: str, row_number: int) -> list[Finding]:
     """A body row's findings: each cell whose unstorable characters were removed, and a row naming a known
-    indicator whose value is written but cannot be read (the target is not kept: never silently)."""
+    indicator whose value is written but cannot be read or is negative (the target is not kept: never silently)."""
     out = []
     where = {"source_file": source_file, "sheet": sheet, "row_number": row_number}
     for fld in _READ:
@@ -66,10 +67,12 @@ def _row_findings(row: list[object], idx: dict[str, int], target: tuple[str | No
         if written is not None:
             out.append(Finding("UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text("target", fld), written, kept),
                                value_reported=written, value_computed=clean_text(kept), rule="6.1", **where))
-    shown = clean_text(_cell(row, idx, "value"))  # an empty value: no target set, nothing to say
+    value = _cell(row, idx, "value")
+    shown = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)  # empty: no target set
     if target[0] is None and shown is not None and (code := _named(row, idx)) is not None:
-        out.append(Finding("TARGET_UNREADABLE", f"Chỉ tiêu {code}: không đọc được giá trị kế hoạch '{shown}', "
-                           f"chỉ tiêu này không có kế hoạch", entity_key=code, value_reported=shown, rule="6", **where))
+        out.append(Finding("TARGET_UNREADABLE", f"Chỉ tiêu {code}: giá trị kế hoạch '{shown}' không đọc được hoặc "
+                           f"không hợp lệ (phải là số không âm), chỉ tiêu này không có kế hoạch", entity_key=code,
+                           value_reported=shown, rule="6", **where))
     return out
 
 

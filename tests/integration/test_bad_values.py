@@ -15,6 +15,7 @@ from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.orchestration.results import failed_checks, published_documents
 
 from ..small_period import PERIOD, make_small_period
+from ..workbook_factory import coop_row, coop_sheet, group_sheet, summary_sheet, write_workbook
 
 YEAR = PERIOD[:4]
 
@@ -127,3 +128,52 @@ def test_the_clerk_check_shows_the_removed_character(tmp_path):
         ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy")]
     out = render_check(report)
     assert "HTX vận tải<NUL> Bãi Cháy" in out and "\x00" not in out
+
+
+def _hostile_period(raw):
+    """Every kind of file with values a clerk or an export can write: unknown codes, text in number cells,
+    numbers too large or negative, impossible dates, codes in the wrong script, empty rows, a negative plan."""
+    make_small_period(raw)
+    base = raw / PERIOD
+    title = [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], []]
+    write_workbook(base / "districts" / "BL.xlsx", [
+        summary_sheet([["1.", "Tổng số HTX", "HTX", "-5"], ["2.", "Tổng số thành viên", "Người", "1e400"]], title=title),
+        coop_sheet([
+            coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024", grade="Khá"),
+            coop_row(2, "HTX lạ 1", "٥٧٨٥٦٣٠٨٤٥", sector="???", status="Ngưng hẳn", grade="Siêu"),
+            coop_row(3, "HTX lạ 2", "abc", members=1e20, workers="nhiều", profit=-1e15, revenue=1e300),
+            coop_row(4, None, None, reg="32/13/2024"),
+            coop_row(5, "HTX lạ 3", "5785630845-001", profit=-5e12, income=-1, capital="1e309"),
+            coop_row(6, "HTX lạ 4", "5785630845", status=None, sector=None, grade=None, members=None),
+            coop_row(7, "HTX lạ 5", "12", reg=45000, status="Đã giải thể", grade="Yếu"),
+        ], title=title),
+        group_sheet([[1, "THT A", "X", "Y", "Vận tải", 6, 448, 4.3], [2, "THT B", "X", "Y", "???", -6, -448, "abc"]],
+                    title=[["UBND huyện Bình Liêu"], []]),
+    ])
+    tax = base / "tax" / "thue.csv"
+    tax.write_bytes((tax.read_text(encoding="utf-8-sig")
+                     + '8,5785630845,HỢP TÁC XÃ TRÙNG,"xã X, huyện Bình Liêu",,Hợp tác xã,09,abc,-500000000,-1\n'
+                     + '9,abc,HỢP TÁC XÃ MÃ LẠ,"xã X",,Hợp tác xã,zz,32/13/2024,1e400,x\n'
+                     + "10,,,,,,,,,\n").encode("utf-8-sig"))
+    wb = openpyxl.load_workbook(base / "province" / "tinh.xlsx")
+    wb["LHHTX"].append([2, "Liên hiệp lạ", "abc", "Vận tải", -5, "nhiều", -1e300])
+    wb["QTDND"].append([2, "QTDND lạ", "x", -1, -10, "x", -1e300, 1e300, None, "abc"])
+    wb.save(base / "province" / "tinh.xlsx")
+    wb = openpyxl.load_workbook(raw / "targets" / f"{YEAR}.xlsx")
+    wb.active.cell(row=2, column=4).value = -10  # HTX_TOTAL
+    wb.active.append(["THT_TOTAL", "Tổng số THT", "THT", "abc"])
+    wb.save(raw / "targets" / f"{YEAR}.xlsx")
+    return raw
+
+
+def test_no_value_of_any_file_fails_a_blocking_check(tmp_path, warehouse_url):
+    """The blocking checks hold the pipeline's own invariants only: the hostile period loads and publishes,
+    each bad value a finding or a quarantined row."""
+    w = _run(tmp_path, _hostile_period(tmp_path / "raw"), warehouse_url)
+    dq = w["dq_issue"]
+    plan = dq[dq["kind"] == "TARGET_UNREADABLE"].sort_values("row_number")
+    assert [(int(r), v) for r, v in zip(plan["row_number"], plan["value_reported"])] == [(2, "-10"), (4, "abc")]
+    assert "HTX_TOTAL" not in set(w["target"]["indicator_code"])  # a negative plan is no plan
+    unknown = dq[dq["kind"] == "TAX_STATUS_UNKNOWN"]
+    assert sorted(unknown["value_reported"]) == ["09", "zz"]
+    assert (dq["kind"] == "ROW_QUARANTINED").sum() >= 3
