@@ -42,8 +42,13 @@ def _nul_period(raw):
     make_small_period(raw)
     base = raw / PERIOD
     _replace_cell(base / "districts" / "HL.xlsx", "Danh sách HTX", "HTX vận tải Bãi Cháy", "HTX vận tải_x0000_ Bãi Cháy")
+    _replace_cell(base / "districts" / "HL.xlsx", "Tổng hợp", 999, "99_x0000_9")  # a summary sheet's figure
     _edit_tax_csv(raw, "NAM VIỆT", "NAM\x00 VIỆT")
     _replace_cell(base / "province" / "tinh.xlsx", "QTDND", "QTDND Hưng Đạo", "QTDND Hưng_x0001_ Đạo")
+    wb = openpyxl.load_workbook(base / "province" / "tinh.xlsx")
+    assert wb["LHHTX"]["F3"].value == 32  # the total row's workers
+    wb["LHHTX"]["F3"].value = "3_x0000_2"
+    wb.save(base / "province" / "tinh.xlsx")
     _replace_cell(raw / "targets" / f"{YEAR}.xlsx", None, 10, "1_x0000_0")
     return raw
 
@@ -88,15 +93,18 @@ def test_control_characters_in_every_file_are_removed_with_a_finding(tmp_path, w
     w = _run(tmp_path, raw, warehouse_url)
     dq = w["dq_issue"]
     # each cleaned cell: file, sheet, row and the value as written, its control character shown visibly
-    for source_file, sheet, row, written, kept in [
+    removed = dq[dq["kind"] == "UNSTORABLE_REMOVED"]
+    assert sorted(zip(removed["source_file"], removed["sheet"], removed["row_number"].astype(int),
+                      removed["value_reported"], removed["value_computed"])) == [
         (f"{PERIOD}/districts/HL.xlsx", "Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy", "HTX vận tải Bãi Cháy"),
-        (f"{PERIOD}/tax/thue.csv", "thue", 5, "HỢP TÁC XÃ MÔI TRƯỜNG NAM<NUL> VIỆT", "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT"),
+        (f"{PERIOD}/districts/HL.xlsx", "Tổng hợp", 6, "99<NUL>9", "999"),
+        (f"{PERIOD}/province/tinh.xlsx", "LHHTX", 3, "3<NUL>2", "32"),
         (f"{PERIOD}/province/tinh.xlsx", "QTDND", 2, "QTDND Hưng<U+0001> Đạo", "QTDND Hưng Đạo"),
+        (f"{PERIOD}/tax/thue.csv", "thue", 5, "HỢP TÁC XÃ MÔI TRƯỜNG NAM<NUL> VIỆT", "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT"),
         (f"targets/{YEAR}.xlsx", "Sheet", 2, "1<NUL>0", "10"),
-    ]:
-        f = _one(dq, "UNSTORABLE_REMOVED", source_file)
-        assert (f["sheet"], int(f["row_number"]), f["value_reported"], f["value_computed"]) == (sheet, row, written, kept)
-        assert f["severity"] == "warning" and written in f["detail"] and "\x00" not in f["detail"]
+    ]
+    for f in removed.itertuples():
+        assert f.severity == "warning" and f.value_reported in f.detail and "\x00" not in f.detail
     # the cleaned values are what the warehouse holds
     assert "HTX vận tải Bãi Cháy" in set(w["cooperative"]["name"])
     assert "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT" in set(w["stg_tax_register"]["name"])
@@ -124,8 +132,8 @@ def test_the_clerk_check_shows_the_removed_character(tmp_path):
     raw = _nul_period(tmp_path / "raw")
     report = check_file(raw / PERIOD / "districts" / "HL.xlsx", PERIOD)
     hits = [f for f in report.findings if f.kind == "UNSTORABLE_REMOVED"]
-    assert [(f.sheet, f.row_number, f.value_reported) for f in hits] == [
-        ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy")]
+    assert sorted((f.sheet, f.row_number, f.value_reported) for f in hits) == [
+        ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy"), ("Tổng hợp", 6, "99<NUL>9")]
     out = render_check(report)
     assert "HTX vận tải<NUL> Bãi Cháy" in out and "\x00" not in out
 
