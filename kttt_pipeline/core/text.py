@@ -37,14 +37,14 @@ def storable(text: str) -> str:
 
 def _shown(m: re.Match) -> str:
     ch = m.group()
-    if len(ch) > 1:  # an Excel escape is visible as written
-        return ch
-    return "<NUL>" if ch == "\x00" else f"<U+{ord(ch):04X}>"
+    code = int(ch[2:6], 16) if len(ch) > 1 else ord(ch)  # an Excel escape: the character it stands for
+    return "<NUL>" if code == 0 else f"<U+{code:04X}>"
 
 
 def visible(text: str) -> str:
-    """``text`` with each character of :data:`UNSTORABLE` shown as a visible mark ("<NUL>", "<U+0001>",
-    "_x0000_" as written): what a finding quotes, storable and readable by a clerk."""
+    """``text`` with each character of :data:`UNSTORABLE` (or Excel's escape of one) shown as a visible mark,
+    "<NUL>" or "<U+0001>": what a finding quotes, storable, readable by a clerk, and written to a workbook as it
+    reads (an escape kept as text would be read back as the character)."""
     return UNSTORABLE.sub(_shown, text)
 
 
