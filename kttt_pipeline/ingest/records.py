@@ -63,7 +63,8 @@ def scrub_column(cells: list[object]) -> tuple[list[object], dict[int, str]]:
     """:func:`scrub_cell` of every cell of a column: the cleaned cells, and row → the cell as written (shown
     visibly) for the rows where characters were removed. A column without any is returned as it is."""
     texts = [v for v in cells if isinstance(v, str)]
-    if not texts or not has_unstorable("\n".join(texts)):
+    # joined by a space: printable, and no escape is made or hidden across two cells
+    if not texts or not has_unstorable(" ".join(texts)):
         return cells, {}
     out, shown = list(cells), {}
     for i, v in enumerate(cells):
