@@ -7,7 +7,7 @@ from functools import lru_cache, partial
 
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.text import clean_text, fold
+from kttt_pipeline.core.text import clean_text, fold, visible
 from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, body_rows
@@ -51,7 +51,8 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
         table = locate_table(grid, "tax")
         if table is None:
             continue
-        sheet = out.sheet(grid.name, "tax", table)
+        name = visible(grid.name)  # a CSV's sheet is its file's name, which may hold a byte no encoding decodes
+        sheet = out.sheet(name, "tax", table)
         # money: the header names the unit (đồng); without one, the register is in đồng (spec §4)
         if table.unit_line_factor is None:
             table.unit_line_factor = 0.000001
@@ -60,7 +61,7 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
                                              classify_body=partial(classify_rows, table=table, numeric_fields=numeric))
                     if rc.kind == ENTITY]
         rows = [grid.rows[i] for i in entities]
-        contexts = [RowContext(source_file, grid.name, grid.excel_row(i), None) for i in entities]
+        contexts = [RowContext(source_file, name, grid.excel_row(i), None) for i in entities]
         codes_raw = [clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
                      for row in rows]
         for i, row, parsed in zip(entities, rows, parse_records(rows, table, contexts, codes_raw)):
@@ -72,11 +73,11 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
                     "TAX_STATUS_UNKNOWN", f"Trạng thái '{rec['status_raw']}' không có trong danh mục trạng thái của cơ "
                     f"quan thuế: coi như chưa rõ trạng thái, không dùng để xác định tình trạng HTX",
                     entity_key=rec.get("tax_code") or rec.get("tax_code_raw") or rec.get("name"),
-                    source_file=source_file, sheet=grid.name, row_number=grid.excel_row(i),
+                    source_file=source_file, sheet=name, row_number=grid.excel_row(i),
                     value_reported=rec["status_raw"], rule="7.4"))
             unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"), allow_compact=False)
             rec["unit_code"] = unit.unit_code if unit else None
-            rec.update({"source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)})
+            rec.update({"source_file": source_file, "sheet": name, "row_number": grid.excel_row(i)})
             records.append(rec)
             out.findings.extend(parsed.findings)
     if not out.has_tables:

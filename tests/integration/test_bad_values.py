@@ -5,6 +5,8 @@ loads and publishes the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -73,6 +75,7 @@ def _run(tmp_path, raw, url):
             def read(sql):
                 return pd.read_sql(text(sql), conn, params={"p": PERIOD})
             return {"dq_issue": read("select * from dq_issue where period = :p"),
+                    "load_audit": read("select source_file, status from load_audit where period = :p"),
                     "cooperative": read("select name from cooperative where period = :p"),
                     "stg_tax_register": read("select tax_code, name, status_code from stg_tax_register where period = :p"),
                     "credit_fund": read("select name from credit_fund where period = :p"),
@@ -185,3 +188,15 @@ def test_no_value_of_any_file_fails_a_blocking_check(tmp_path, warehouse_url):
     unknown = dq[dq["kind"] == "TAX_STATUS_UNKNOWN"]
     assert sorted(unknown["value_reported"]) == ["09", "zz"]
     assert (dq["kind"] == "ROW_QUARANTINED").sum() >= 3
+
+
+def test_a_file_name_no_encoding_decodes_does_not_stop_the_quarter(tmp_path, warehouse_url):
+    """A file copied with a byte of another encoding in its name (Python reads it as a lone surrogate, which no
+    database stores): the name is shown visibly and the period loads and publishes."""
+    raw = make_small_period(tmp_path / "raw")
+    tax = raw / PERIOD / "tax" / "thue.csv"
+    os.rename(bytes(tax), os.fsencode(tax.parent) + b"/thue\xfe.csv")
+    w = _run(tmp_path, raw, warehouse_url)
+    assert "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT" in set(w["stg_tax_register"]["name"])  # the register was read
+    audit = dict(zip(w["load_audit"]["source_file"], w["load_audit"]["status"]))
+    assert audit[f"{PERIOD}/tax/thue<U+DCFE>.csv"] == "LOADED"
