@@ -31,6 +31,10 @@ MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields
 FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
 
 
+#: the finding of a grade text not in vocab/grades.csv: the cooperative counts as not graded (§7.8)
+_GRADE_UNKNOWN = "xếp loại '{}' không có trong danh mục: coi như chưa xếp loại"
+
+
 @dataclass(slots=True)
 class RowContext:
     source_file: str
@@ -168,6 +172,8 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         out["grade"] = map_code(gr, grade_lookup())
         if st and out["status"] is None:
             finding("STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+        if gr and out["grade"] is None:
+            finding("GRADE_UNKNOWN", _GRADE_UNKNOWN.format(gr), value_reported=gr, rule="3")
     if rt == "tax":
         out["status_raw"] = clean_text(_cell(row, idx, "status"))
     return ParsedRow(out, findings)
@@ -329,11 +335,14 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
         statuses = clean_texts(column("status"))
         status_codes = map_codes(statuses, status_lookup())
         grades = clean_texts(column("grade"))
+        grade_codes = map_codes(grades, grade_lookup())
         names += ["status_text", "status", "grade_text", "grade"]
-        columns += [statuses, status_codes, grades, map_codes(grades, grade_lookup())]
-        for i, (st, code) in enumerate(zip(statuses, status_codes)):
+        columns += [statuses, status_codes, grades, grade_codes]
+        for i, (st, code, gr, grade) in enumerate(zip(statuses, status_codes, grades, grade_codes)):
             if st and code is None:
                 finding(i, "STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+            if gr and grade is None:
+                finding(i, "GRADE_UNKNOWN", _GRADE_UNKNOWN.format(gr), value_reported=gr, rule="3")
     if rt == "tax":
         names.append("status_raw")
         columns.append(clean_texts(column("status")))

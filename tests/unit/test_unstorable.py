@@ -82,3 +82,15 @@ def test_every_field_of_a_row_is_cleaned_with_a_finding_row_by_row_and_at_once()
 ])
 def test_a_tax_status_names_a_code_of_the_vocabulary_or_none(written, code):
     assert parse_tax_status(written) == code
+
+
+def test_an_unknown_grade_is_a_finding_row_by_row_and_at_once():
+    cols = ["name", "status", "grade"]
+    table = Table("cooperative", 0, 1, [Column(j, f, f, None) for j, f in enumerate(cols)], 1e-6)
+    rows = [["HTX A", "Đang HĐ", "Siêu"], ["HTX B", "Đang HĐ", "Khá"], ["HTX C", "Đang HĐ", None]]
+    contexts = [RowContext("f.xlsx", "DS", 7 + i, "U1") for i in range(len(rows))]
+    got = parse_records(rows, table, contexts)
+    assert [p.findings for p in got] == [parse_record(r, table, c).findings for r, c in zip(rows, contexts)]
+    assert [p.values["grade"] for p in got] == [None, "FAIR", None]
+    assert [(f.kind, f.row_number, f.value_reported) for p in got for f in p.findings] == [("GRADE_UNKNOWN", 7, "Siêu")]
+    assert "coi như chưa xếp loại" in got[0].findings[0].detail
