@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from kttt_pipeline.clerk_check import check_file, render_check
 from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.orchestration.results import failed_checks, published_documents
+from kttt_pipeline.run import run_period
 
 from ..small_period import PERIOD, make_small_period
 from ..workbook_factory import coop_row, coop_sheet, group_sheet, summary_sheet, write_workbook
@@ -200,3 +201,27 @@ def test_a_file_name_no_encoding_decodes_does_not_stop_the_quarter(tmp_path, war
     assert "HỢP TÁC XÃ MÔI TRƯỜNG NAM VIỆT" in set(w["stg_tax_register"]["name"])  # the register was read
     audit = dict(zip(w["load_audit"]["source_file"], w["load_audit"]["status"]))
     assert audit[f"{PERIOD}/tax/thue<U+DCFE>.csv"] == "LOADED"
+
+
+def test_a_union_sector_is_one_of_the_union_codes(tmp_path):
+    """A union's sector is agricultural or not: a cooperative's sector (transport) is non-agricultural; an
+    unknown or missing one counts as non-agricultural with SECTOR_UNKNOWN (it was stored as written, or empty)."""
+    raw = make_small_period(tmp_path / "raw")
+    path = raw / PERIOD / "province" / "tinh.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["LHHTX"]
+    ws.insert_rows(3, 3)
+    for r, row in enumerate([[2, "Liên hiệp B", None, "Vận tải", 1, 2, 3], [3, "Liên hiệp C", None, "???", 1, 2, 3],
+                             [4, "Liên hiệp D", None, None, 1, 2, 3]], start=3):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v)
+    wb.save(path)
+    result = run_period(raw, PERIOD)
+    assert dict(zip(result.cooperative_union["name"], result.cooperative_union["sector"])) == {
+        "Liên hiệp HTX A": "AGRI", "Liên hiệp B": "NON_AGRI", "Liên hiệp C": "NON_AGRI", "Liên hiệp D": "NON_AGRI"}
+    dq = result.dq_issue
+    unknown = dq[(dq["kind"] == "SECTOR_UNKNOWN") & (dq["source_file"] == f"{PERIOD}/province/tinh.xlsx")]
+    assert [(r.sheet, r.row_number, r.value_reported) for r in unknown.itertuples()] == [("LHHTX", 4, "???"),
+                                                                                        ("LHHTX", 5, None)]
+    assert "Phi nông nghiệp" in unknown.iloc[0]["detail"]
+    assert result.indicator("22", "LHHTX_AGRI") == 1 and result.indicator("22", "LHHTX_TOTAL") == 4
