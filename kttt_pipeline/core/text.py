@@ -17,6 +17,39 @@ from importlib import resources
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 #: control characters a spreadsheet cell cannot hold (they corrupt the workbook's XML)
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: what a value read from a raw file may hold but a warehouse cannot store (PostgreSQL refuses NUL, a lone
+#: surrogate cannot be encoded) nor a workbook hold: the C0 control characters but tab, newline and carriage
+#: return (:data:`XML_ILLEGAL`), lone surrogates, and Excel's ``_xHHHH_`` escape of one of them left as text
+#: (``_x0000_``; the escapes of tab, newline and carriage return are text like any other)
+UNSTORABLE = re.compile(XML_ILLEGAL.pattern[:-1] + r"\ud800-\udfff]"
+                        r"|_x(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2})_")
+
+
+def has_unstorable(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`UNSTORABLE`. A printable text without ``_x`` holds none
+    (control characters and surrogates are not printable): two scans in C, the regular expression only when one
+    of them fails (a listing's column is tested joined, see ``ingest.records.scrub_column``)."""
+    if text.isprintable() and "_x" not in text:
+        return False
+    return UNSTORABLE.search(text) is not None
+
+
+def storable(text: str) -> str:
+    """``text`` without the characters of :data:`UNSTORABLE` (the one cleaning every reader applies)."""
+    return UNSTORABLE.sub("", text)
+
+
+def _shown(m: re.Match) -> str:
+    ch = m.group()
+    code = int(ch[2:6], 16) if len(ch) > 1 else ord(ch)  # an Excel escape: the character it stands for
+    return "<NUL>" if code == 0 else f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """``text`` with each character of :data:`UNSTORABLE` (or Excel's escape of one) shown as a visible mark,
+    "<NUL>" or "<U+0001>": what a finding quotes, storable, readable by a clerk, and written to a workbook as it
+    reads (an escape kept as text would be read back as the character)."""
+    return UNSTORABLE.sub(_shown, text)
 
 
 def clean_text(value: object) -> str | None:
@@ -39,6 +72,8 @@ def clean_texts(values: Sequence[object]) -> list[str | None]:
 def _clean_str(value: str) -> str | None:
     # normalize() returns an NFC string as it is; " ".join(text.split()) collapses the runs of whitespace
     # (str.isspace, what the regex \s matches) and strips the ends
+    if has_unstorable(value):  # what no warehouse stores: never kept, whoever reads the cell
+        value = storable(value)
     text = unicodedata.normalize("NFC", value)
     if "\u00a0" in text or "\u200b" in text:
         text = text.replace("\u00a0", " ").replace("\u200b", "")

@@ -22,6 +22,7 @@ from kttt_pipeline.core.collector import collector_frozen, collector_paused
 from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.text import visible
 from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.raw_inventory import IGNORED, RawEntry, period_entries
 from kttt_pipeline.ingest.registry import READER_OF_KIND, FileKind, ReadContext
@@ -86,7 +87,8 @@ class StagedPeriod:
 def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
     st = path.stat()
     return {
-        "period": period.key, "source_file": path.relative_to(raw_dir).as_posix(), "file_kind": kind,
+        # a name with a byte no encoding decodes (a lone surrogate) is stored with it shown visibly (core/text)
+        "period": period.key, "source_file": visible(path.relative_to(raw_dir).as_posix()), "file_kind": kind,
         "sha256": sha256_of(path), "size_bytes": int(st.st_size),
         # local time of the machine that runs kttt (the office's, Asia/Ho_Chi_Minh), as the dictionary says
         "modified_at": dt.datetime.fromtimestamp(st.st_mtime),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from kttt_pipeline.core.vocabulary import sheet_kind
-from kttt_pipeline.ingest.records import MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records
+from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
+from kttt_pipeline.core import fields
+from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.text import clean_text
+from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
+                                          unstorable_detail)
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
@@ -13,6 +17,28 @@ from kttt_pipeline.core.values import parse_number
 
 #: the record types this reader stages
 RECORD_TYPES = ("union", "credit_fund")
+
+
+#: a union's sector is agricultural or not (vocab/sector_codes.csv): every other sector is the second code
+_UNION_AGRI, _UNION_OTHER = sector_codes("union")
+
+
+def _union_sector(rec: dict) -> list[Finding]:
+    """A union's sector as one of its two codes: a cooperative's non-agricultural sector (transport, trade…) is
+    non-agricultural; a sector not in the vocabulary or not written counts as non-agricultural with a
+    SECTOR_UNKNOWN finding, as a cooperative's counts as OTHER."""
+    if rec.get("sector") in (_UNION_AGRI, _UNION_OTHER):
+        return []
+    known = rec.get("sector") is not None
+    rec["sector"] = _UNION_OTHER
+    if known:
+        return []
+    text = rec.get("sector_text")
+    what = f"lĩnh vực '{text}' không có trong danh mục" if text else "không ghi lĩnh vực"
+    return [Finding("SECTOR_UNKNOWN", f"{what}: tính vào lĩnh vực {sector_labels('union')[_UNION_OTHER]}",
+                    entity_key=rec.get("tax_code_raw") or rec.get("name"), source_file=rec["source_file"],
+                    sheet=rec["sheet"], row_number=rec["row_number"], value_reported=text,
+                    value_computed=sector_labels("union")[_UNION_OTHER], rule="3")]
 
 
 def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
@@ -39,7 +65,13 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
             if rc.kind == TOTAL:
                 for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same in every process
                     if fld in idx and idx[fld] < len(row):
-                        p = parse_number(row[idx[fld]])
+                        cell, written = scrub_cell(row[idx[fld]])  # the one cleaning of every reader
+                        if written is not None:
+                            out.findings.append(Finding(
+                                "UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written, cell),
+                                source_file=source_file, sheet=grid.name, row_number=grid.excel_row(i),
+                                value_reported=written, value_computed=clean_text(cell), rule="6.1"))
+                        p = parse_number(cell)
                         if p.value is not None:
                             factor = table.factor_for(fld) if fld in MONEY_FIELDS[rt] else 1.0
                             out.totals.append({"record_type": rt, "sheet": grid.name, "row_number": grid.excel_row(i),
@@ -53,6 +85,8 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
         for i, parsed in zip(entities, parse_records(rows, table, contexts)):
             rec = {**parsed.values, "source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)}
             out.findings.extend(parsed.findings)
+            if rt == "union":
+                out.findings.extend(_union_sector(rec))
             out.rows(rt).append(rec)
     if not out.has_tables:
         out.error_vi = "không tìm thấy sheet LHHTX hoặc QTDND có bảng số liệu"

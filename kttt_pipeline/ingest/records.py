@@ -9,7 +9,7 @@ from operator import itemgetter
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.tax_codes import parse_tax_code, parse_tax_codes
-from kttt_pipeline.core.text import clean_text, clean_texts, fold
+from kttt_pipeline.core.text import clean_text, clean_texts, fold, has_unstorable, storable, visible
 from kttt_pipeline.core.values import (
     parse_date,
     parse_dates,
@@ -31,6 +31,10 @@ MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields
 FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
 
 
+#: the finding of a grade text not in vocab/grades.csv: the cooperative counts as not graded (§7.8)
+_GRADE_UNKNOWN = "xếp loại '{}' không có trong danh mục: coi như chưa xếp loại"
+
+
 @dataclass(slots=True)
 class RowContext:
     source_file: str
@@ -45,9 +49,41 @@ class ParsedRow:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _cell(row: list[object], idx: dict[str, int], fld: str) -> object:
+def _raw_cell(row: list[object], idx: dict[str, int], fld: str) -> object:
     j = idx.get(fld)
     return row[j] if j is not None and j < len(row) else None
+
+
+def scrub_cell(value: object) -> tuple[object, str | None]:
+    """A cell with the characters no warehouse can store removed (:func:`kttt_pipeline.core.text.storable`: NUL
+    and the other control characters, lone surrogates, Excel's ``_x0000_`` escapes), and the cell as written,
+    shown visibly, when some were (else None). Every reader cleans its cells with this before reading them."""
+    if isinstance(value, str) and has_unstorable(value):
+        return storable(value), visible(value)
+    return value, None
+
+
+def scrub_column(cells: list[object]) -> tuple[list[object], dict[int, str]]:
+    """:func:`scrub_cell` of every cell of a column: the cleaned cells, and row → the cell as written (shown
+    visibly) for the rows where characters were removed. A column without any is returned as it is."""
+    texts = [v for v in cells if isinstance(v, str)]
+    # joined by a space: printable, and no escape is made or hidden across two cells
+    if not texts or not has_unstorable(" ".join(texts)):
+        return cells, {}
+    out, shown = list(cells), {}
+    for i, v in enumerate(cells):
+        out[i], written = scrub_cell(v)
+        if written is not None:
+            shown[i] = written
+    return out, shown
+
+
+def unstorable_detail(label: str, written: str, kept: object) -> str:
+    """The finding's sentence for a cell whose unstorable characters were removed (``kept``: the value read)."""
+    kept = clean_text(kept)
+    what = f"đọc là '{kept}'" if kept is not None else "ô để trống"
+    return (f"{label}: ô ghi '{written}' có ký tự không lưu được (ký tự điều khiển hoặc mã _xHHHH_ của Excel), "
+            f"đã bỏ các ký tự đó, {what}")
 
 
 def map_code(text: object, lookup: dict[str, str]) -> str | None:
@@ -72,6 +108,13 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
     def finding(kind: str, detail: str, **kw: object) -> None:
         findings.append(Finding(kind, detail, unit_code=ctx.unit_code, entity_key=provisional_key,
                                 source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
+
+    def _cell(row: list[object], idx: dict[str, int], fld: str) -> object:  # the cell, cleaned (scrub_cell)
+        value, written = scrub_cell(_raw_cell(row, idx, fld))
+        if written is not None:
+            finding("UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written, value),
+                    value_reported=written, value_computed=clean_text(value), rule="6.1")
+        return value
 
     for fld in TEXT_FIELDS.get(rt, []):
         v = _cell(row, idx, fld)
@@ -129,6 +172,8 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         out["grade"] = map_code(gr, grade_lookup())
         if st and out["status"] is None:
             finding("STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+        if gr and out["grade"] is None:
+            finding("GRADE_UNKNOWN", _GRADE_UNKNOWN.format(gr), value_reported=gr, rule="3")
     if rt == "tax":
         out["status_raw"] = clean_text(_cell(row, idx, "status"))
     return ParsedRow(out, findings)
@@ -225,7 +270,12 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
                                    source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
 
     def column(fld: str) -> list[object]:
-        return _column(rows, idx, fld, shortest)
+        """The field's cells, cleaned (:func:`scrub_column`); a finding for each cell cleaned."""
+        cells, written = scrub_column(_column(rows, idx, fld, shortest))
+        for i in sorted(written):
+            finding(i, "UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written[i], cells[i]),
+                    value_reported=written[i], value_computed=clean_text(cells[i]), rule="6.1")
+        return cells
 
     for fld in TEXT_FIELDS.get(rt, []):
         names.append(fld)
@@ -285,11 +335,14 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
         statuses = clean_texts(column("status"))
         status_codes = map_codes(statuses, status_lookup())
         grades = clean_texts(column("grade"))
+        grade_codes = map_codes(grades, grade_lookup())
         names += ["status_text", "status", "grade_text", "grade"]
-        columns += [statuses, status_codes, grades, map_codes(grades, grade_lookup())]
-        for i, (st, code) in enumerate(zip(statuses, status_codes)):
+        columns += [statuses, status_codes, grades, grade_codes]
+        for i, (st, code, gr, grade) in enumerate(zip(statuses, status_codes, grades, grade_codes)):
             if st and code is None:
                 finding(i, "STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
+            if gr and grade is None:
+                finding(i, "GRADE_UNKNOWN", _GRADE_UNKNOWN.format(gr), value_reported=gr, rule="3")
     if rt == "tax":
         names.append("status_raw")
         columns.append(clean_texts(column("status")))

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.vocabulary import grade_codes, sector_codes, status_codes
+from kttt_pipeline.core.vocabulary import grade_codes, sector_codes, status_codes, tax_status_codes
 
 #: the canonical codes (vocab/sector_codes.csv, status_codes.csv, grade_codes.csv)
 SECTORS = list(sector_codes("cooperative"))
@@ -142,10 +142,10 @@ VALUE_CHECKS: dict[str | tuple[str, str], list[pa.Check]] = {
     "row_number": [pa.Check.ge(1)],
     "tax_code": [pa.Check.str_matches(r"^\d{10}(-\d{3})?$", ignore_na=True)],
     "sector": [pa.Check.isin(SECTORS)],
-    ("stg_group", "sector"): [pa.Check.isin(["AGRI", "INDUSTRY", "OTHER"])],
+    ("stg_group", "sector"): [pa.Check.isin(list(sector_codes("group")))],
     "status": [pa.Check.isin(STATUSES, ignore_na=True)],
     "grade": [pa.Check.isin(GRADES, ignore_na=True)],
-    "status_code": [pa.Check.isin(["00", "01", "02", "03", "04", "05", "06", "07"], ignore_na=True)],
+    "status_code": [pa.Check.isin(list(tax_status_codes()), ignore_na=True)],
 }
 
 

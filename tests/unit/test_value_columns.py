@@ -25,7 +25,7 @@ from kttt_pipeline.core.tax_codes import (
     parse_tax_code,
     parse_tax_codes,
 )
-from kttt_pipeline.core.text import clean_text, clean_texts, fold, strip_diacritics
+from kttt_pipeline.core.text import UNSTORABLE, clean_text, clean_texts, fold, strip_diacritics
 from kttt_pipeline.core.values import (
     EXCEL_EPOCH,
     ParsedDate,
@@ -67,7 +67,8 @@ def clean_text_reference(value: object) -> str | None:
         return None
     if isinstance(value, float) and value != value:  # noqa: PLR0124 (NaN)
         return None
-    text = unicodedata.normalize("NFC", value if isinstance(value, str) else str(value))
+    text = value if isinstance(value, str) else str(value)
+    text = unicodedata.normalize("NFC", UNSTORABLE.sub("", text))  # what no warehouse stores is never kept
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     text = _SPACES.sub(" ", text).strip()
     return text or None

@@ -4,6 +4,10 @@ staging table on that ``stg_*`` table, and completeness (§7.7) on ``period_stat
 
 The logic is in plain functions (:mod:`kttt_pipeline.reconcile.identities`); this module only turns their
 answers into Dagster check results.
+
+A blocking check holds the pipeline's own invariants only: every value a raw file can hold is a finding or a
+quarantined row before these run (docs/decisions.md, "One bad value never stops a quarter"), so a failure is a
+bug of the pipeline, never a clerk's value.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ PERIOD_COMPLETE = dg.AssetCheckSpec(
 STAGING_SCHEMA = {
     table: dg.AssetCheckSpec(
         "staging_schema", asset=table, blocking=True,
-        description=f"pandera schema of {table} (types, value sets, tax-code shape); checked before the load.")
+        description=f"pandera schema of {table} (types, value sets, tax-code shape): the pipeline's invariants, "
+                    f"which no value of a raw file can break (a bad value is a finding or a quarantined row); "
+                    f"checked before the load.")
     for table in STAGING_SCHEMAS}
 
 FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.values(), PERIOD_COMPLETE]

@@ -1,5 +1,7 @@
 """The Great Expectations suite on the period's warehouse rows: one blocking check on each table it validates,
-evaluated by the warehouse step right after the load (one suite run, one Data Docs site)."""
+evaluated by the warehouse step right after the load (one suite run, one Data Docs site). Its expectations are
+the pipeline's invariants: no value of a raw file can fail one (a negative figure is quarantined, a negative
+plan target is no target; docs/decisions.md, "One bad value never stops a quarter")."""
 
 from __future__ import annotations
 
