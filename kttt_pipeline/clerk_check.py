@@ -9,7 +9,8 @@ the period's tax register, everything the register decides. The check fails (exi
 rejected or any of its rows would be quarantined; a file whose title block contradicts itself or its period
 (UNIT_CONFLICT, PERIOD_CONFLICT) is rejected and the check says "CẦN SỬA" with both readings.
 
-The period: ``--period``, else the period being collected, the last closed quarter (as ``kttt materialize``); a
+The period: ``--period``, else the period of the raw folder the file sits in (``raw/<period>/…``), else the
+period being collected, the last closed quarter (as ``kttt materialize``); a
 return whose own dates say another quarter is then to be fixed, or checked again with ``--period`` if it is an
 older quarter's. It is never taken silently from the file (docs/decisions.md, "Identifying a return").
 """
@@ -68,6 +69,8 @@ class CheckReport:
     with_register: bool = False
     #: the period was given (``--period``), not the one being collected
     period_given: bool = True
+    #: the period is that of the raw folder the file sits in (``…/<period>/units/x.xlsx``), as the pipeline files it
+    period_from_folder: bool = False
     #: the file's title block contradicts itself or its period (UNIT_CONFLICT, PERIOD_CONFLICT)
     conflict_kind: str | None = None
 
@@ -113,6 +116,17 @@ def _prepare_raw(tmp: Path, path: Path, period: Period, raw_dir: Path | None) ->
     return False
 
 
+def period_of_folder(path: Path) -> Period | None:
+    """The period of the raw folder a file sits in (the nearest parent folder named ``YYYY-Qn``), which is the
+    period the pipeline files it under; None when no parent folder is a period."""
+    for parent in path.resolve().parents:
+        try:
+            return Period.parse(parent.name)
+        except ValueError:
+            continue
+    return None
+
+
 def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
                province: str | None = None) -> CheckReport:
     path = Path(path)
@@ -124,8 +138,9 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    report = CheckReport(path, False, period=Period.parse(period) if period else last_closed_quarter(),
-                         period_given=bool(period))
+    folder_period = None if period else period_of_folder(path)
+    report = CheckReport(path, False, period=Period.parse(period) if period else folder_period or last_closed_quarter(),
+                         period_given=bool(period), period_from_folder=folder_period is not None)
     # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
     # not in force is named, and the pipeline's own reason for rejecting it is shown below
     report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
@@ -196,7 +211,8 @@ def render_check(report: CheckReport) -> str:
         lines.append(f"Ngày báo cáo: {format_date_vn(ret.report_date)}")
     if report.period:
         lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})"
-                     + ("" if report.period_given else " — kỳ đang thu nhận (quý đã kết thúc gần nhất); báo cáo của "
+                     + ("" if report.period_given else " — kỳ của thư mục chứa tệp" if report.period_from_folder
+                        else " — kỳ đang thu nhận (quý đã kết thúc gần nhất); báo cáo của "
                         "kỳ khác thì kiểm tra với --period YYYY-Qn"))
     for s in ret.sheets:
         if s.table is None:

@@ -171,13 +171,36 @@ def test_without_period_the_check_is_for_the_quarter_being_collected(tmp_path, c
     untouched = raw / next(iter(single.values()))
     main(["check", str(untouched)])
     out = capsys.readouterr().out
+    # in a period's raw folder: that folder's period, as the pipeline files it
+    assert f"Kỳ báo cáo: {collecting.key}" in out and "kỳ của thư mục chứa tệp" in out
+    # anywhere else (a clerk's own folder): the quarter being collected, said so
+    outside = tmp_path / "nop" / untouched.name
+    outside.parent.mkdir()
+    shutil.copy2(untouched, outside)
+    main(["check", str(outside)])
+    out = capsys.readouterr().out
     assert f"Kỳ báo cáo: {collecting.key}" in out and "kỳ đang thu nhận" in out and "--period" in out
 
     source, _, line = _with_last_quarters_date_line(raw, summary, clean, collecting)
     assert main(["check", str(raw / source)]) == 1
     out = capsys.readouterr().out
     assert "KẾT QUẢ: CẦN SỬA" in out and line in out
-    assert collecting.previous().key in out and collecting.key in out and "--period" in out
+    assert collecting.previous().key in out and collecting.key in out
+    # filed under the quarter before (its own lines' quarter), the same file is that quarter's return
+    earlier = raw / collecting.previous().key / "units" / Path(source).name
+    earlier.parent.mkdir(parents=True)
+    shutil.copy2(raw / source, earlier)
+    main(["check", str(earlier)])
+    out = capsys.readouterr().out
+    assert f"Kỳ báo cáo: {collecting.previous().key}" in out and "kỳ khác kỳ được nộp" not in out
+
+
+def test_the_period_of_a_files_folder():
+    from kttt_pipeline.clerk_check import period_of_folder
+
+    assert period_of_folder(Path("/x/raw/2025-Q4/units/a.xlsx")) == Period.parse("2025-Q4")
+    assert period_of_folder(Path("/x/raw/2024-Q3/districts/sub/a.xlsx")) == Period.parse("2024-Q3")
+    assert period_of_folder(Path("/x/nop/a.xlsx")) is None
 
 
 @pytest.fixture
