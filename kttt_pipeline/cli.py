@@ -113,7 +113,7 @@ def _print_published(result, period: str, warehouse: str) -> None:
     from kttt_pipeline.ingest.period import REJECTED_STATUSES
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
-    from kttt_pipeline.orchestration.results import materialization, published_documents
+    from kttt_pipeline.orchestration.results import comparison_lines, materialization, published_documents
 
     reconciled = result.output_for_node("reconciled_period")
     status = reconciled.period_status.iloc[0]
@@ -132,6 +132,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     for later, periods in (stale or {}).items():
         print(f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
               f"(kttt materialize --period {later}) / stale comparisons")
+    for line in comparison_lines(result):
+        print(line)
     for name, path in published_documents(result).items():
         print(f"Báo cáo (report) {name}: {path}")
 

@@ -76,17 +76,24 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
     the years present) and ``admin_unit`` (units upserted, placeholders included).
     """
     key = Period.parse(period).key
-    rows = {name: frame_columns(TABLES[name], _frame(result, name), period=key) for name in PERIOD_TABLES}
+    compared = getattr(result, "compared_with", None)  # what its comparisons read (docs/decisions.md, "Concurrency")
+    rows = {name: frame_columns(TABLES[name], _with_compared(_frame(result, name), name), period=key)
+            for name in PERIOD_TABLES}
     target_rows = frame_columns(TARGET, _frame(result, "target"), period=None)
     units = admin_unit_rows(getattr(result, "admin_unit", None))
 
     upgrade(engine)
 
+    recheck = None
+
     def transaction() -> dict[str, int]:
+        nonlocal recheck
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
-            if conn.dialect.name == "postgresql":
-                p = Period.parse(key)
-                conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_NAMESPACE, p.year * 10 + p.quarter)))
+            lock_period(conn, key)
+            if compared is not None:  # the periods compared with cannot change until this load commits
+                for earlier in sorted(compared):
+                    lock_period(conn, earlier, shared=True)
+                recheck = _recheck_comparisons(conn, result, rows)
             n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
@@ -103,8 +110,47 @@ def load_period(engine: Engine, period: str, result: Any) -> dict[str, int]:
             return counts
 
     counts = run_with_retry(engine, transaction)
+    if recheck is not None:  # what was loaded: the result says it (the CLI and the step's metadata read it)
+        result.compared_with, result.recompared, dq_issue = recheck
+        if dq_issue is not None:
+            result.dq_issue = dq_issue
     log.info("warehouse: period %s loaded (%s)", key, ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def lock_period(conn: Connection, period: str, *, shared: bool = False) -> None:
+    """PostgreSQL: the period's advisory lock until the transaction ends, exclusive for a load of the period,
+    shared for a load that reads it (its comparisons), so that a period never changes under a load comparing with
+    it. SQLite: nothing (``BEGIN IMMEDIATE`` serialises every write transaction)."""
+    if conn.dialect.name != "postgresql":
+        return
+    p = Period.parse(period)
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    conn.execute(select(lock(_PG_LOCK_NAMESPACE, p.year * 10 + p.quarter)))
+
+
+def _with_compared(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """period_status gains ``compared_with`` (set in the load's transaction by :func:`_recheck_comparisons`)."""
+    if name == "period_status" and "compared_with" not in frame.columns:
+        return frame.assign(compared_with=None)
+    return frame
+
+
+def _recheck_comparisons(conn: Connection, result: Any, rows: dict[str, dict[str, list]]):
+    """In the load's transaction, the compared periods locked: their identities now; when one differs from what
+    the reconcile compared with (loaded, replaced or deleted since), the comparison findings computed again against
+    the warehouse as it is now, in ``rows``. Returns (identities now, periods compared again, new dq_issue frame or
+    None); ``period_status.compared_with`` records the identities."""
+    import json
+
+    from kttt_pipeline.warehouse.history import recheck_comparisons
+
+    now, changed, dq_issue = recheck_comparisons(conn, result)
+    if dq_issue is not None:
+        rows["dq_issue"] = frame_columns(TABLES["dq_issue"], dq_issue, period=Period.parse(result.period).key)
+    if rows["period_status"]:
+        rows["period_status"]["compared_with"] = [json.dumps(now, sort_keys=True)] * _n_rows(rows["period_status"])
+    return now, changed, dq_issue
 
 
 def period_row_counts(engine: Engine, period: str) -> dict[str, int]:
@@ -125,6 +171,7 @@ def delete_period(engine: Engine, period: str) -> dict[str, int]:
     def transaction() -> dict[str, int]:
         out = {}
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            lock_period(conn, key)
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
                 out[name] = conn.execute(delete(table).where(table.c.period == key)).rowcount
