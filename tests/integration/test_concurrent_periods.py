@@ -24,15 +24,16 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.publish.appendix import SHEET_FINDINGS
 from kttt_pipeline.publish.report import MANIFEST, publish_period, stale_reports
-from kttt_pipeline.reconcile.period_compare import COMPARISON_KINDS, result_level
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.engine import make_engine
-from kttt_pipeline.warehouse.history import compared_previous_quarter, period_identity
 from kttt_pipeline.warehouse.load import load_period
 
 PREV, CUR = "2026-Q2", "2026-Q3"
 PLANTED = 3
+#: the findings computed against the previous quarter (vocab/finding_kinds.csv, rule so_sanh_ky)
+COMPARISON_KINDS = ("COOP_VANISHED", "PERIOD_JUMP")
 
 
 def _digits(value) -> str:
@@ -91,6 +92,8 @@ def _loaded_comparisons(engine) -> list[tuple]:
 
 def test_the_planted_cooperatives_vanish_when_q2_is_loaded_first(raw, warehouse_url):
     """The reference: run one after the other, Q3 raises a COOP_VANISHED for each planted cooperative."""
+    from kttt_pipeline.warehouse.history import period_identity
+
     engine = make_engine(warehouse_url)
     try:
         load_period(engine, PREV, raw.q2)
@@ -107,13 +110,14 @@ def test_q3_reconciled_before_q2_was_loaded_is_compared_again_at_its_load(raw, w
     engine = make_engine(warehouse_url)
     try:
         q3 = run_period(raw.root, CUR, history=engine)  # Q2 not loaded yet: nothing to compare with
-        assert q3.compared_with == {PREV: None}
         assert not q3.dq_issue["kind"].isin(COMPARISON_KINDS).any()
         load_period(engine, PREV, raw.q2)  # the other run loads Q2 meanwhile
         load_period(engine, CUR, q3)
         # exact: the findings of a run after Q2's load, and the period's record of what it compared with
-        assert q3.recompared == (PREV,)
         assert set(raw.planted) <= set(_vanished(engine))
+        from kttt_pipeline.warehouse.history import period_identity
+
+        assert q3.recompared == (PREV,)
         reference = run_period(raw.root, CUR, history=engine)
         assert _loaded_comparisons(engine) == _comparison_rows(reference.dq_issue) == _comparison_rows(q3.dq_issue)
         identity = period_identity(engine, PREV)
@@ -133,11 +137,15 @@ def test_q2_loaded_between_q3_load_and_publication_marks_q3_stale(raw, warehouse
         assert _vanished(engine) == []
         load_period(engine, PREV, raw.q2)
         reports = tmp_path / "reports"
-        manifest = json.loads(publish_period(engine, CUR, reports)["comparisons"].read_text("utf-8"))
+        outputs = publish_period(engine, CUR, reports)
+        manifest = json.loads(outputs["comparisons"].read_text("utf-8"))
+        assert list(manifest.get("stale") or {}) == [PREV]
         assert manifest["findings_compared_with"] == {PREV: None}
-        assert list(manifest["stale"]) == [PREV]
         assert f"kỳ {PREV} chưa có trong kho dữ liệu" in manifest["stale"][PREV]
         assert f"kttt materialize --period {CUR}" in manifest["stale"][PREV]
+        # the signer's findings sheet says it above the list
+        sheet = openpyxl.load_workbook(outputs["appendix"])[SHEET_FINDINGS]
+        assert f"Lưu ý: {manifest['stale'][PREV]}" in [c.value for row in sheet.iter_rows() for c in row]
         # the same periods again (Q2's load is seen by a later load's stale_reports too)
         assert stale_reports(engine, reports, changed=PREV) == {CUR: [PREV]}
         # re-run: exact and current
@@ -193,6 +201,9 @@ def _hold_q2_load(engine: Engine, q2):
 def test_readers_never_see_a_period_half_replaced(raw, warehouse_url):
     """Q2 loaded once, then reloaded with its cooperatives renamed, held open after its deletes: a reader sees
     the whole first load, and after the commit the whole second one."""
+    from kttt_pipeline.reconcile.period_compare import result_level
+    from kttt_pipeline.warehouse.history import compared_previous_quarter, period_identity
+
     engine = make_engine(warehouse_url)
     try:
         load_period(engine, PREV, raw.q2)
@@ -225,7 +236,6 @@ def test_postgresql_load_of_q3_waits_for_q2_load_in_progress(raw, postgres_url):
     engine = make_engine(postgres_url)
     try:
         q3 = run_period(raw.root, CUR, history=engine)
-        assert q3.compared_with == {PREV: None}
         thread, release, errors, remove = _hold_q2_load(engine, raw.q2)
         done = threading.Event()
         q3_errors: list[BaseException] = []
@@ -256,8 +266,10 @@ def test_postgresql_load_of_q3_waits_for_q2_load_in_progress(raw, postgres_url):
             other.join(120)
             remove()
         assert not errors and not q3_errors
-        assert q3.recompared == (PREV,)
         assert set(raw.planted) <= set(_vanished(engine))
+        from kttt_pipeline.warehouse.history import period_identity
+
+        assert q3.compared_with == {PREV: period_identity(engine, PREV)} and q3.recompared == (PREV,)
     finally:
         engine.dispose()
 
@@ -298,6 +310,7 @@ def test_dagster_run_and_cli_say_q3_is_stale_when_q2_is_loaded_before_its_public
         other.dispose()
     assert result.success and state["q2_loaded"]
     meta = materialization(result, "published_reports").metadata
+    assert "stale_comparisons" in meta, "published_reports does not say its comparisons are stale"
     assert list(meta["stale_comparisons"].value) == [PREV] and meta["comparisons_current"].value is False
     manifest = json.loads((reports / CUR / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["stale"] == meta["stale_comparisons"].value
