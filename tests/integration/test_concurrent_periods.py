@@ -318,3 +318,36 @@ def test_dagster_run_and_cli_say_q3_is_stale_when_q2_is_loaded_before_its_public
     _print_published(result, CUR, "sqlite:///x")
     out = capsys.readouterr().out
     assert f"CẢNH BÁO (so sánh chưa cập nhật / stale comparison): {manifest['stale'][PREV]}" in out
+
+
+def test_a_year_ago_quarter_loaded_while_q3_is_published_marks_q3_stale(raw, warehouse_url, tmp_path):
+    """The documents' own comparisons (the same quarter a year earlier): 2025-Q3 loaded by another run while Q3's
+    documents are being read (at the publication's read of the findings) makes so_sanh.json say Q3 is stale."""
+    year_ago = "2025-Q3"
+    write_demo_period(tmp_path / "raw", year_ago, units=3, rows_per_unit=10)
+    loaded_year_ago = run_period(tmp_path / "raw", year_ago)
+    engine, other = make_engine(warehouse_url), make_engine(warehouse_url)
+    state = {"loaded": False}
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        if not state["loaded"] and "FROM dq_issue" in statement:
+            state["loaded"] = True
+            load_period(other, year_ago, loaded_year_ago)
+
+    try:
+        load_period(engine, PREV, raw.q2)
+        load_period(engine, CUR, run_period(raw.root, CUR, history=engine))
+        event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            manifest = json.loads(publish_period(engine, CUR, tmp_path / "reports")["comparisons"].read_text("utf-8"))
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+        assert state["loaded"] and manifest["compared_with"][year_ago] is not None
+        assert list(manifest.get("stale") or {}) == [year_ago]
+        assert f"Số liệu kỳ {year_ago} thay đổi trong khi lập báo cáo kỳ {CUR}" in manifest["stale"][year_ago]
+        # published again with nothing changing meanwhile: current
+        manifest = json.loads(publish_period(engine, CUR, tmp_path / "reports")["comparisons"].read_text("utf-8"))
+        assert manifest["stale"] == {}
+    finally:
+        engine.dispose()
+        other.dispose()
