@@ -113,7 +113,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     from kttt_pipeline.ingest.period import REJECTED_STATUSES
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
-    from kttt_pipeline.orchestration.results import comparison_lines, materialization, published_documents
+    from kttt_pipeline.orchestration.results import (comparison_lines, loaded_rows, materialization,
+                                                     published_documents)
 
     reconciled = result.output_for_node("reconciled_period")
     status = reconciled.period_status.iloc[0]
@@ -123,7 +124,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
-    print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
+    findings = loaded_rows(result, "dq_issue", len(reconciled.dq_issue))  # as loaded (compared again, issue 23)
+    print(f"  Phát hiện (findings): {findings}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
     print(f"Kho dữ liệu (warehouse): {warehouse}")

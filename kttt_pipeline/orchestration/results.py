@@ -33,11 +33,9 @@ def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     """The CLI's lines on the comparisons with earlier periods (issue 23): compared again at load because the
     earlier period was loaded or replaced after reconciling; stale in the published documents."""
     lines = []
-    try:
-        recompared = tuple(getattr(result.output_for_node("reconciled_period"), "recompared", ()) or ())
-    except dg.DagsterInvariantViolationError:
-        recompared = ()
-    for period in recompared:
+    loaded = materialization(result, "rpt_indicator")  # the warehouse step's own metadata (assets/warehouse.py)
+    recompared = loaded.metadata["recompared"].value if loaded is not None and "recompared" in loaded.metadata else []
+    for period in recompared or []:
         lines.append(f"  So sánh lại với kỳ {period} khi nạp (kỳ {period} được nạp hoặc nạp lại trong lúc xử lý) "
                      f"/ compared again with {period}, loaded meanwhile")
     mat = materialization(result, "published_reports")
@@ -45,3 +43,11 @@ def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     for note in (stale or {}).values():
         lines.append(f"  CẢNH BÁO (so sánh chưa cập nhật / stale comparison): {note}")
     return lines
+
+
+def loaded_rows(result: dg.ExecuteInProcessResult, table: str, default: int) -> int:
+    """Rows the run loaded into ``table`` (its ``dagster/row_count``); ``default`` when it loaded nothing. The
+    findings are those loaded: the load may have compared again with an earlier period (issue 23)."""
+    mat = materialization(result, table)
+    return int(mat.metadata["dagster/row_count"].value) if mat is not None and "dagster/row_count" in mat.metadata \
+        else default

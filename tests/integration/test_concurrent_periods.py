@@ -351,3 +351,48 @@ def test_a_year_ago_quarter_loaded_while_q3_is_published_marks_q3_stale(raw, war
     finally:
         engine.dispose()
         other.dispose()
+
+
+def test_dagster_run_compares_again_when_q2_is_loaded_between_q3_reconcile_and_load(raw, warehouse_url, tmp_path,
+                                                                                     capsys):
+    """The period job for Q3 while Q2's run loads Q2 after Q3's reconcile, as Q3's load begins: Q3 ends exact;
+    the warehouse step's metadata and the CLI say it was compared again, the publication is current."""
+    from kttt_pipeline.cli import _print_published
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
+    from kttt_pipeline.orchestration.results import materialization
+
+    root = tmp_path / "raw"
+    shutil.copytree(raw.root / CUR, root / CUR)
+    other = make_engine(warehouse_url)
+    state = {"q2_loaded": False}
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        # Q3's load transaction begins (SQLite BEGIN IMMEDIATE; PostgreSQL its period lock): the other run's
+        # load of Q2 commits just before
+        if not state["q2_loaded"] and ("BEGIN IMMEDIATE" in statement or "pg_advisory_xact_lock(" in statement):
+            state["q2_loaded"] = True
+            load_period(other, PREV, raw.q2)
+
+    event.listen(Engine, "before_cursor_execute", on_execute)
+    try:
+        result = period_job(make_resources(str(root), warehouse_url, str(tmp_path / "reports"))).execute_in_process(
+            partition_key=CUR)
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_execute)
+        other.dispose()
+    assert result.success and state["q2_loaded"]
+    engine = make_engine(warehouse_url)
+    try:
+        assert set(raw.planted) <= set(_vanished(engine))
+        n_findings = _sql(engine, "SELECT count(*) FROM dq_issue WHERE period = :p", p=CUR)[0][0]
+    finally:
+        engine.dispose()
+    assert materialization(result, "reconciled_period").metadata["findings_by_kind"].value.get("COOP_VANISHED") \
+        is None  # the reconcile compared with nothing
+    assert materialization(result, "rpt_indicator").metadata["recompared"].value == [PREV]
+    assert materialization(result, "dq_issue").metadata["dagster/row_count"].value == n_findings
+    assert materialization(result, "published_reports").metadata["stale_comparisons"].value == {}
+    _print_published(result, CUR, "sqlite:///x")
+    out = capsys.readouterr().out
+    assert f"So sánh lại với kỳ {PREV} khi nạp" in out and "CẢNH BÁO" not in out
+    assert f"Phát hiện (findings): {n_findings};" in out
