@@ -161,7 +161,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     from kttt_pipeline.ingest.period import REJECTED_STATUSES
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
-    from kttt_pipeline.orchestration.results import materialization, published_documents
+    from kttt_pipeline.orchestration.results import (comparison_lines, loaded_rows, materialization,
+                                                     published_documents)
 
     reconciled = result.output_for_node("reconciled_period")
     status = reconciled.period_status.iloc[0]
@@ -171,7 +172,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
-    print(f"  Phát hiện (findings): {len(reconciled.dq_issue)}; tệp bị từ chối (files rejected): {len(rejected)}")
+    findings = loaded_rows(result, "dq_issue", len(reconciled.dq_issue))  # as loaded (compared again, issue 23)
+    print(f"  Phát hiện (findings): {findings}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")
     print(f"Kho dữ liệu (warehouse): {masked_url(warehouse)}")  # never its password
@@ -180,6 +182,8 @@ def _print_published(result, period: str, warehouse: str) -> None:
     for later, periods in (stale or {}).items():
         print(f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
               f"(kttt materialize --period {later}) / stale comparisons")
+    for line in comparison_lines(result):
+        print(line)
     for name, path in published_documents(result).items():
         print(f"Báo cáo (report) {name}: {path}")
 

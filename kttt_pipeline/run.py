@@ -32,10 +32,15 @@ def run_period(raw_dir: Path | str, period: Period | str, *, province: str | Non
         reasons = "; ".join(f"{r.source_file}: {r.error}" for r in staged.load_audit.itertuples() if r.error) or \
             f"không có tệp nào trong {Path(raw_dir) / staged.period.key} ({folders})"
         raise NothingToPublish(f"Kỳ {staged.period.key}: không có báo cáo nào của đơn vị đọc được ({reasons})")
+    compared_with = None
     if history is not None and not isinstance(history, PreviousQuarter):
-        from kttt_pipeline.warehouse.history import previous_quarter
+        from kttt_pipeline.warehouse.history import compared_previous_quarter
 
         from kttt_pipeline.core.admin_units import province_of
 
-        history = previous_quarter(history, staged.period, reporting_level(staged), province_of(staged.units).unit_code)
-    return reconcile_period(staged, history)
+        # with what was compared, so that the load can tell whether it changed since (docs/decisions.md)
+        history, compared_with = compared_previous_quarter(history, staged.period, reporting_level(staged),
+                                                           province_of(staged.units).unit_code)
+    result = reconcile_period(staged, history)
+    result.compared_with = compared_with
+    return result

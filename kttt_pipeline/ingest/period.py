@@ -53,7 +53,7 @@ STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
 STAGED_BOOL_COLUMNS = {rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
                        for rt in fields.record_types()}
 STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
-                  "files_rejected"]
+                  "files_rejected", "compared_with"]
 
 
 @dataclass

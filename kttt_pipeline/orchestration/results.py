@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from kttt_pipeline.orchestration.assets.reports import DOCUMENTS
+from kttt_pipeline.orchestration.assets.reports import DOCUMENTS, STALE_COMPARISONS
 
 
 def materialization(result: dg.ExecuteInProcessResult, asset: str) -> dg.AssetMaterialization | None:
@@ -27,3 +27,27 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[str, str, str
     return [(ev.asset_key.to_user_string(), ev.check_name, ev.description)
             for ev in result.get_asset_check_evaluations()
             if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR]
+
+
+def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The CLI's lines on the comparisons with earlier periods (issue 23): compared again at load because the
+    earlier period was loaded or replaced after reconciling; stale in the published documents."""
+    lines = []
+    loaded = materialization(result, "rpt_indicator")  # the warehouse step's own metadata (assets/warehouse.py)
+    recompared = loaded.metadata["recompared"].value if loaded is not None and "recompared" in loaded.metadata else []
+    for period in recompared or []:
+        lines.append(f"  So sánh lại với kỳ {period} khi nạp (kỳ {period} được nạp hoặc nạp lại trong lúc xử lý) "
+                     f"/ compared again with {period}, loaded meanwhile")
+    mat = materialization(result, "published_reports")
+    stale = mat.metadata[STALE_COMPARISONS].value if mat is not None and STALE_COMPARISONS in mat.metadata else {}
+    for note in (stale or {}).values():
+        lines.append(f"  CẢNH BÁO (so sánh chưa cập nhật / stale comparison): {note}")
+    return lines
+
+
+def loaded_rows(result: dg.ExecuteInProcessResult, table: str, default: int) -> int:
+    """Rows the run loaded into ``table`` (its ``dagster/row_count``); ``default`` when it loaded nothing. The
+    findings are those loaded: the load may have compared again with an earlier period (issue 23)."""
+    mat = materialization(result, table)
+    return int(mat.metadata["dagster/row_count"].value) if mat is not None and "dagster/row_count" in mat.metadata \
+        else default

@@ -66,11 +66,13 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str, provinc
     root.mkdir(parents=True, exist_ok=True)
     final = root / p.key
     clean_leftovers(root, p.key)
+    before = comparison_digests(engine, p, province)  # the earlier periods as they were before reading
     data = load_period_data(engine, p, province)
+    data.comparison_notes = list(stale_findings(engine, p, data.province_code).values())  # said in the findings sheet too
     work = root / f"{_HIDDEN}{p.key}{_PUBLISHING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir()
     try:
-        outputs = _write_documents(engine, data, p, work, final)
+        outputs = _write_documents(engine, data, p, work, final, before)
         _copy_data_docs(root, p.key, work, final)
         for path in sorted(work.rglob("*")):
             if path.is_file():
@@ -97,7 +99,8 @@ def staged_data_docs_dir(reports_dir: Path | str, period: str) -> Path:
     return Path(reports_dir) / f"{_HIDDEN}{DATA_DOCS}" / period
 
 
-def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path, final: Path) -> dict[str, Path]:
+def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path, final: Path,
+                     before: dict[str, str | None] | None = None) -> dict[str, Path]:
     outputs: dict[str, Path] = {}
     with _writing(f"phu_bieu_{p.key}.xlsx", out_dir, final):
         outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
@@ -111,7 +114,7 @@ def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path,
             outputs[names.get(path.name, path.stem)] = path
     manifest = out_dir / MANIFEST
     with _writing(MANIFEST, out_dir, final):
-        manifest.write_text(json.dumps(comparison_manifest(engine, data), ensure_ascii=False, indent=2) + "\n",
+        manifest.write_text(json.dumps(comparison_manifest(engine, data, before), ensure_ascii=False, indent=2) + "\n",
                             encoding="utf-8")
     outputs["comparisons"] = manifest
     return outputs
@@ -292,11 +295,68 @@ def compared_periods(data: PeriodData) -> list[str]:
     return sorted(keys, key=Period.parse)
 
 
-def comparison_manifest(engine: Engine, data: PeriodData) -> dict:
-    from kttt_pipeline.warehouse.history import fingerprint
+def comparison_digests(engine: Engine, period: Period) -> dict[str, str | None]:
+    """The digests (``history.fingerprint``) of the earlier periods the documents of ``period`` may read, taken
+    before reading them: the same quarter a year earlier, the previous quarter and the trend's quarters loaded."""
+    from kttt_pipeline.publish.warehouse_reader import TREND_QUARTERS
+    from kttt_pipeline.warehouse.history import fingerprint, loaded_periods, read_snapshot
 
-    return {"period": data.period.key, "province_code": data.province_code,
-            "compared_with": {k: fingerprint(engine, k, data.province_code) for k in compared_periods(data)}}
+    keys = {Period(period.year - 1, period.quarter).key, period.previous().key}
+    keys |= {q.key for q in [q for q in loaded_periods(engine, province) if q < period][-TREND_QUARTERS:]}
+    with read_snapshot(engine) as conn:
+        return {k: fingerprint(conn, k, province) for k in sorted(keys, key=Period.parse)}
+
+
+def comparison_manifest(engine: Engine, data: PeriodData, before: dict[str, str | None] | None = None) -> dict:
+    """``so_sanh.json``: ``compared_with`` the digests of the earlier periods the documents read;
+    ``findings_compared_with`` what the period's comparison findings were computed against at its load
+    (``period_status.compared_with``; null: not compared); ``stale`` {earlier period: why the documents do not
+    compare with it as the warehouse holds it now}, empty when they do (docs/decisions.md, "Concurrency").
+    ``before``: the digests read before the documents' data (:func:`comparison_digests`): a period that changed
+    while the documents were written is stale too."""
+    from kttt_pipeline.warehouse.history import fingerprint, read_snapshot
+
+    with read_snapshot(engine) as conn:
+        compared = {k: fingerprint(conn, k, data.province_code) for k in compared_periods(data)}
+    basis, stale = _findings_basis(engine, data.period, data.province_code)
+    for k, digest in compared.items():
+        if before is not None and before.get(k) != digest and k not in stale:
+            stale[k] = (f"Số liệu kỳ {k} thay đổi trong khi lập báo cáo kỳ {data.period.key}: các số so sánh với kỳ "
+                        f"{k} có thể không khớp với kho dữ liệu. {_rerun(data.period.key)}")
+    return {"period": data.period.key, "province_code": data.province_code, "compared_with": compared, "findings_compared_with": basis,
+            "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0])))}
+
+
+def _findings_basis(engine: Engine, period: Period, province: str | None = None
+                    ) -> tuple[dict[str, str | None] | None, dict[str, str]]:
+    """(what the comparison findings of ``period`` were computed against at its load, {earlier period: why they
+    are stale}), read in one snapshot."""
+    from kttt_pipeline.warehouse.history import compared_identities, period_identity, read_snapshot
+
+    with read_snapshot(engine) as conn:
+        basis = compared_identities(conn, period, province)
+        now = {k: period_identity(conn, k, province) for k in basis or {}}
+    return basis, {k: stale_findings_note(period.key, k, v, now[k]) for k, v in (basis or {}).items() if now[k] != v}
+
+
+def stale_findings(engine: Engine, period: Period | str, province: str | None = None) -> dict[str, str]:
+    """{earlier period: Vietnamese note} for each earlier period loaded, replaced or deleted after ``period``'s
+    comparison findings were computed against it (empty: they match the warehouse)."""
+    return _findings_basis(engine, Period.parse(period) if isinstance(period, str) else period, province)[1]
+
+
+def _rerun(period: str) -> str:
+    return f"Cần công bố lại kỳ {period} (kttt materialize --period {period}) trước khi ký."
+
+
+def stale_findings_note(period: str, earlier: str, then: str | None, now: str | None) -> str:
+    """Why the comparison findings of ``period`` against ``earlier`` are stale, in Vietnamese: ``earlier`` was
+    loaded, replaced or deleted after ``period`` compared with it (identities ``then`` and ``now``)."""
+    what = (f"khi kỳ {earlier} chưa có trong kho dữ liệu; kỳ {earlier} đã được nạp sau đó" if then is None else
+            f"theo số liệu kỳ {earlier} đã bị xóa khỏi kho dữ liệu sau đó" if now is None else
+            f"theo số liệu kỳ {earlier} đã được nạp lại với số liệu khác sau đó")
+    return (f"Các phát hiện so sánh với kỳ {earlier} (HTX có trong kỳ trước nhưng kỳ này không có, số liệu thay "
+            f"đổi bất thường) của kỳ {period} được lập {what}: chưa phản ánh đúng kỳ {earlier}. {_rerun(period)}")
 
 
 def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | None]) -> list[str]:
@@ -311,10 +371,11 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
     ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
     loaded) is checked, in the reports that read it. The figures compared are those of the province the manifest
     records (else ``province``); a manifest of another province than ``province`` is not checked."""
-    from kttt_pipeline.warehouse.history import fingerprint
+    from kttt_pipeline.warehouse.history import fingerprint, period_identity
 
     out: dict[str, list[str]] = {}
     cache: dict[tuple[str, str | None], str | None] = {}
+    idents: dict[tuple[str, str | None], str | None] = {}
     for path in sorted(Path(reports_dir).glob(f"*/{MANIFEST}")):
         if path.parent.name.startswith(_HIDDEN):
             continue  # a set being written (or left by a killed publication): not published
@@ -327,13 +388,19 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
             continue
         if province is not None and whose != province:
             continue
+        findings = {k: v for k, v in (manifest.get("findings_compared_with") or {}).items()}
         if changed is not None:
-            if changed not in recorded:
+            if changed not in recorded and changed not in findings:
                 continue
-            recorded = {changed: recorded[changed]}
+            recorded = {changed: recorded[changed]} if changed in recorded else {}
+            findings = {changed: findings[changed]} if changed in findings else {}
         now = {k: cache[(k, whose)] if (k, whose) in cache else cache.setdefault((k, whose), fingerprint(engine, k, whose))
                for k in recorded}
         stale = changed_comparisons(recorded, now)
+        # the comparison findings: the identity of the rows they read (cooperatives too), issue 23
+        ident = {k: idents[(k, whose)] if (k, whose) in idents else idents.setdefault((k, whose), period_identity(engine, k, whose))
+                 for k in findings}
+        stale = sorted(set(stale) | set(changed_comparisons(findings, ident)), key=Period.parse)
         if stale:
             out[period] = stale
     return dict(sorted(out.items(), key=lambda kv: Period.parse(kv[0])))

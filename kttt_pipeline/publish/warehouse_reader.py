@@ -83,6 +83,9 @@ class PeriodData:
     trend: list[Any] = field(default_factory=list)
     #: days the reporting tier changed (1/7/2025), from the unit register
     tier_changes: list[dt.date] = field(default_factory=list)
+    #: why the period's comparison findings do not match the earlier periods as the warehouse holds them now
+    #: (an earlier period loaded or replaced after this one compared with it: publish/report.stale_findings)
+    comparison_notes: list[str] = field(default_factory=list)
 
     # ---- comparisons with earlier periods (issue 16) ----------------------------------------------------
     @property

@@ -54,4 +54,5 @@ def period_status(gaps: Completeness, period: Period, load_audit: pd.DataFrame) 
         "period": period.key, "units_expected": len(gaps.expected), "units_present": len(gaps.present & codes),
         "units_missing": ",".join(u.unit_code for u in gaps.missing), "is_complete": not gaps.missing,
         "files_seen": len(load_audit), "files_rejected": int(load_audit["status"].isin(REJECTED_STATUSES).sum()),
+        "compared_with": None,  # what the comparisons read, set by the load (docs/decisions.md, "Concurrency")
     }], columns=STATUS_COLUMNS)

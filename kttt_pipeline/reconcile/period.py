@@ -24,6 +24,10 @@ from kttt_pipeline.ingest.period import (COOP_COLUMNS, COOP_STAGE_COLUMNS, FUND_
                                          GROUP_STAGE_COLUMNS, StagedPeriod,
                                          SUMMARY_STAGE_COLUMNS, TAX_STAGE_COLUMNS, UNION_COLUMNS)
 
+#: PeriodResult fields that are not warehouse frames
+_NOT_FRAMES = ("period", "compared_with", "recompared")
+
+
 @dataclass
 class PeriodResult:
     period: str
@@ -48,9 +52,15 @@ class PeriodResult:
         default_factory=lambda: pd.DataFrame(columns=["period", "unit_code", "indicator_code", "value"]))
     #: figures of the published sheets beyond single indicators, by the indicators' definitions (reconcile/breakdown.py)
     rpt_breakdown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAKDOWN_COLUMNS))
+    #: what the comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against: {earlier period: its
+    #: identity in the warehouse (warehouse/history.period_identity), None: not loaded}; None: not compared.
+    #: The load checks it and computes them again when it changed (docs/decisions.md, "Concurrency")
+    compared_with: dict[str, str | None] | None = None
+    #: set by the load: the earlier periods loaded or replaced since reconciling, compared again at load
+    recompared: tuple[str, ...] = ()
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "period"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_FRAMES}
 
     def indicator(self, unit_code: str, code: str) -> float | None:
         df = self.rpt_indicator

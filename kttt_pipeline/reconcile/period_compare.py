@@ -214,3 +214,49 @@ def comparison_findings(previous: PreviousQuarter | None, period: Period, cooper
             value_reported=repr(float(j.current)).removesuffix(".0"),
             value_computed=repr(float(j.previous)).removesuffix(".0"), rule="so_sanh_ky"))
     return out
+
+
+# ---- the comparison again, at load (issue 23: concurrent quarters) -----------------------------------------
+
+#: the finding kinds computed against an earlier period
+COMPARISON_KINDS = ("COOP_VANISHED", "PERIOD_JUMP")
+
+
+def recompared_findings(result, previous: PreviousQuarter | None) -> pd.DataFrame:
+    """The ``dq_issue`` frame of a reconciled period (:class:`kttt_pipeline.reconcile.period.PeriodResult`) with
+    its comparison findings computed again against ``previous`` (the previous quarter as the warehouse holds it
+    now; None: not loaded), every other finding kept as it was. The inputs are those ``reconcile_period`` gave
+    :func:`comparison_findings`, read back from the result's own frames: the listed tax codes (counted and
+    staged rows), the tax register, the indicators, the units in force and the missing units (period_status)."""
+    from kttt_pipeline.core.admin_units import reporting_units, unit_label
+    from kttt_pipeline.core.findings import findings_frame
+
+    period = Period.parse(result.period)
+    units = result_units(result)
+    status = result.period_status
+    missing_text = "" if status.empty or pd.isna(status["units_missing"].iloc[0]) else str(status["units_missing"].iloc[0])
+    listed = pd.concat([result.cooperative[["tax_code"]], result.stg_cooperative[["tax_code"]]], ignore_index=True)
+    found = comparison_findings(previous, period, listed, result.stg_tax_register, result.rpt_indicator,
+                                {u.unit_code for u in reporting_units(units, period)},
+                                {u.unit_code: unit_label(u) for u in units},
+                                missing_units={c for c in missing_text.split(",") if c})
+    kept = result.dq_issue[~result.dq_issue["kind"].isin(COMPARISON_KINDS)]
+    again = findings_frame(found, period.key)
+    if again.empty:
+        return kept.reset_index(drop=True)
+    return pd.concat([kept, again], ignore_index=True)
+
+
+def result_units(result) -> list:
+    """The units of a reconciled period (its ``admin_unit`` frame) as :class:`~kttt_pipeline.core.admin_units.AdminUnit`."""
+    from kttt_pipeline.core.admin_units import AdminUnit
+
+    return [AdminUnit(**{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()})
+            for rec in result.admin_unit[list(AdminUnit.__dataclass_fields__)].to_dict("records")]
+
+
+def result_level(result) -> str:
+    """The tier of the units that report for a reconciled period (as ``reconcile.period.reporting_level``)."""
+    from kttt_pipeline.core.admin_units import commonest_level, reporting_units
+
+    return commonest_level(u.level for u in reporting_units(result_units(result), Period.parse(result.period)))

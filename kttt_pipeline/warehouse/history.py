@@ -16,13 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import MetaData, Table, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from kttt_pipeline.core.admin_units import commonest_level
 from kttt_pipeline.core.periods import Period
@@ -65,7 +67,17 @@ def as_number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _reflect(engine: Engine) -> dict[str, Table]:
+@contextmanager
+def _connect(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection of ``bind``: the caller's own (a load's transaction, one read snapshot) or a new one."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def _reflect(engine: Engine | Connection) -> dict[str, Table]:
     md = MetaData()
     md.reflect(engine, only=lambda name, _md: name in _TABLES)
     return {name: md.tables[name] for name in _TABLES if name in md.tables}
@@ -77,7 +89,7 @@ def loaded_periods(engine: Engine, province: str | None = None) -> list[Period]:
     t = tables.get("rpt_indicator")
     if t is None:
         return []
-    with engine.connect() as conn:
+    with _connect(engine) as conn:
         code = reader_province(conn, province, t)
         keys = [r[0] for r in conn.execute(select(t.c.period).where(t.c.province_code == code).distinct())]
     return sorted(Period.parse(k) for k in keys)
@@ -103,7 +115,7 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
     t = tables.get("rpt_indicator")
     if t is None:
         return None
-    with engine.connect() as conn:
+    with _connect(engine) as conn:
         code = reader_province(conn, province, t)
         a = tables.get("admin_unit")
         admin = [dict(r._mapping) for r in conn.execute(select(a))] if a is not None else []
@@ -156,7 +168,7 @@ def period_cooperatives(engine: Engine, period: Period | str, province: str | No
     cols = ["tax_code", "in_total", "unit_code", "name", "source_file"]
     if t is None:
         return None
-    with engine.connect() as conn:
+    with _connect(engine) as conn:
         code = reader_province(conn, province)
         rows = [dict(r._mapping) for r in conn.execute(select(*[t.c[c] for c in cols]).where(
             t.c.province_code == code, t.c.period == p.key))]
@@ -172,7 +184,7 @@ def fingerprint(engine: Engine, period: Period | str, province: str | None = Non
     tables = _reflect(engine)
     h = hashlib.sha256()
     found = False
-    with engine.connect() as conn:
+    with _connect(engine) as conn:
         code = reader_province(conn, province, tables.get("rpt_indicator"))
         for name in ("rpt_indicator", "rpt_indicator_restated"):
             t = tables.get(name)
@@ -228,7 +240,96 @@ def previous_quarter(engine: Engine, period: Period | str, current_level: str, p
     names: dict[str, str] = {}
     a = _reflect(engine).get("admin_unit")
     if a is not None:
-        with engine.connect() as conn:
+        with _connect(engine) as conn:
             for u in conn.execute(select(a.c.unit_code, a.c.kind_vi, a.c.name_vi)):
                 names[str(u.unit_code)] = f"{u.kind_vi or ''} {u.name_vi or ''}".strip()
     return PreviousQuarter(prev, coops, indicator_frame(figures), figures.restated, names)
+
+
+# ---- concurrency (issue 23): what a comparison read, read in one snapshot --------------------------------------
+
+#: the cooperative columns a comparison reads (COOP_VANISHED), part of a period's identity
+_IDENTITY_COOP_COLUMNS = ("tax_code", "in_total", "unit_code", "name", "source_file")
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """One connection whose reads all see one committed state of the warehouse, never a period half replaced by
+    a load running at the same time: PostgreSQL REPEATABLE READ (one snapshot for the whole transaction); SQLite
+    a read transaction (``make_engine`` lets SQLAlchemy emit BEGIN; in WAL mode the snapshot is that of the first
+    read, and a load's changes are invisible until it commits)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        yield conn
+
+
+def period_identity(bind: Engine | Connection, period: Period | str, province: str | None = None) -> str | None:
+    """The identity of ``period`` as loaded: a digest of every row a comparison with it reads (its cooperatives
+    and its figures, restated ones included: :func:`fingerprint` and more). It changes exactly when a load
+    changes one of those rows; None when the period is not loaded. A load with the same rows keeps it."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    with _connect(bind) as conn:
+        code = reader_province(conn, province)
+        figures = fingerprint(conn, p, code)
+        if figures is None:
+            return None
+        h = hashlib.sha256(f"figures|{figures}\n".encode())
+        t = _reflect(conn).get("cooperative")
+        if t is not None:
+            cols = [t.c[c] for c in _IDENTITY_COOP_COLUMNS if c in t.c]
+            rows = sorted(tuple("" if v is None else str(v) for v in r)
+                          for r in conn.execute(select(*cols).where(t.c.province_code == code, t.c.period == p.key)))
+            for row in rows:
+                h.update(f"cooperative|{'|'.join(row)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def compared_previous_quarter(engine: Engine | Connection, period: Period | str, current_level: str,
+                              province: str | None = None):
+    """The previous quarter to compare ``period`` with (:func:`previous_quarter`) and what that comparison read:
+    ``(previous quarter or None, {its key: its period_identity, None when not loaded})``, both from one snapshot,
+    so that the identity is that of the rows compared (docs/decisions.md, "Concurrency")."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    with (read_snapshot(engine) if isinstance(engine, Engine) else _connect(engine)) as conn:
+        previous = previous_quarter(conn, p, current_level, province)
+        basis = {p.previous().key: period_identity(conn, p.previous(), province)}
+    return previous, basis
+
+
+def compared_identities(conn: Connection, period: Period | str, province: str | None = None
+                        ) -> dict[str, str | None] | None:
+    """What the loaded comparison findings of ``period`` were computed against (``period_status.compared_with``:
+    {earlier period: its identity then, None: not loaded then}); None when the period was loaded without a
+    comparison (or before the column existed)."""
+    import json
+
+    p = Period.parse(period) if isinstance(period, str) else period
+    t = _reflect(conn).get("period_status")
+    if t is None or "compared_with" not in t.c:
+        return None
+    code = reader_province(conn, province)
+    text = conn.execute(select(t.c.compared_with).where(t.c.province_code == code, t.c.period == p.key)).scalar()
+    if not text:
+        return None
+    try:
+        return {str(k): (None if v is None else str(v)) for k, v in json.loads(text).items()}
+    except (ValueError, AttributeError):
+        return None
+
+
+def recheck_comparisons(conn: Connection, result, province: str | None = None
+                        ) -> tuple[dict[str, str | None], tuple[str, ...], pd.DataFrame | None]:
+    """For a load, in its transaction (the compared periods locked): the identities now of the periods whose
+    rows the comparison findings of ``result`` (a reconciled period) read, the periods among them that changed
+    since (loaded, replaced or deleted), and when any did, the ``dq_issue`` frame with those findings computed
+    again against the previous quarter as the warehouse holds it now (else None)."""
+    from kttt_pipeline.reconcile.period_compare import recompared_findings, result_level
+
+    recorded = dict(result.compared_with or {})
+    now = {k: period_identity(conn, k, province) for k in sorted(recorded, key=Period.parse)}
+    changed = tuple(k for k in now if now[k] != recorded[k])
+    if not changed:
+        return now, changed, None
+    previous = previous_quarter(conn, result.period, result_level(result), province)
+    return now, changed, recompared_findings(result, previous)

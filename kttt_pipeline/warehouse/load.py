@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -83,18 +84,24 @@ def load_period(engine: Engine, period: str, result: Any, province: str | None =
     """
     key = Period.parse(period).key
     code = load_province(result, province)
-    rows = {name: frame_columns(TABLES[name], _frame(result, name), period=key, province=code)
+    compared = getattr(result, "compared_with", None)  # what its comparisons read (docs/decisions.md, "Concurrency")
+    rows = {name: frame_columns(TABLES[name], _with_compared(_frame(result, name), name), period=key, province=code)
             for name in PERIOD_TABLES}
     target_rows = frame_columns(TARGET, _frame(result, "target"), period=None, province=code)
     units = admin_unit_rows(getattr(result, "admin_unit", None))
 
     upgrade(engine)
 
+    recheck = None
+
     def transaction() -> dict[str, int]:
+        nonlocal recheck
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
-            if conn.dialect.name == "postgresql":
-                p = Period.parse(key)
-                conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_NAMESPACE, p.year * 10 + p.quarter)))
+            lock_period(conn, key, province=code)
+            if compared is not None:  # the periods compared with cannot change until this load commits
+                for earlier in sorted(compared):
+                    lock_period(conn, earlier, shared=True, province=code)
+                recheck = _recheck_comparisons(conn, result, rows, code)
             n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
@@ -111,9 +118,51 @@ def load_period(engine: Engine, period: str, result: Any, province: str | None =
             return counts
 
     counts = run_with_retry(engine, transaction)
+    if recheck is not None:  # what was loaded: the result says it (the CLI and the step's metadata read it)
+        result.compared_with, result.recompared, dq_issue = recheck
+        if dq_issue is not None:
+            result.dq_issue = dq_issue
     log.info("warehouse: province %s period %s loaded (%s)", code, key,
              ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def lock_period(conn: Connection, period: str, *, shared: bool = False, province: str | None = None) -> None:
+    """PostgreSQL: the period's advisory lock until the transaction ends, exclusive for a load of the period,
+    shared for a load that reads it (its comparisons), so that a period never changes under a load comparing with
+    it. SQLite: nothing (``BEGIN IMMEDIATE`` serialises every write transaction)."""
+    if conn.dialect.name != "postgresql":
+        return
+    p = Period.parse(period)
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    # the province's period: one 31-bit key from both (a period of another province never waits for this one)
+    key = zlib.crc32(f"{province or ''}|{p.key}".encode()) & 0x7FFFFFFF
+    conn.execute(select(lock(_PG_LOCK_NAMESPACE, key)))
+
+
+def _with_compared(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """period_status gains ``compared_with`` (set in the load's transaction by :func:`_recheck_comparisons`)."""
+    if name == "period_status" and "compared_with" not in frame.columns:
+        return frame.assign(compared_with=None)
+    return frame
+
+
+def _recheck_comparisons(conn: Connection, result: Any, rows: dict[str, dict[str, list]], province: str):
+    """In the load's transaction, the compared periods locked: their identities now; when one differs from what
+    the reconcile compared with (loaded, replaced or deleted since), the comparison findings computed again against
+    the warehouse as it is now, in ``rows``. Returns (identities now, periods compared again, new dq_issue frame or
+    None); ``period_status.compared_with`` records the identities."""
+    import json
+
+    from kttt_pipeline.warehouse.history import recheck_comparisons
+
+    now, changed, dq_issue = recheck_comparisons(conn, result, province)
+    if dq_issue is not None:
+        rows["dq_issue"] = frame_columns(TABLES["dq_issue"], dq_issue, period=Period.parse(result.period).key,
+                                         province=province)
+    if rows["period_status"]:
+        rows["period_status"]["compared_with"] = [json.dumps(now, sort_keys=True)] * _n_rows(rows["period_status"])
+    return now, changed, dq_issue
 
 
 def period_row_counts(engine: Engine, period: str, province: str | None = None) -> dict[str, int]:
@@ -139,6 +188,7 @@ def delete_period(engine: Engine, period: str, province: str | None = None) -> d
         out = {}
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
             code = reader_province(conn, province, TABLES["rpt_indicator"])
+            lock_period(conn, key, province=code)
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
                 out[name] = conn.execute(delete(table).where(table.c.province_code == code,

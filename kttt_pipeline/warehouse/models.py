@@ -116,6 +116,13 @@ class AdminUnit(Base):
 # --------------------------------------------------------------------------------------------- load audit
 
 
+#: period_status.compared_with (migration 0006 carries the same text)
+COMPARED_WITH_COMMENT = ("What the period's comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against, as "
+                         "JSON {earlier period: its identity in the warehouse at this load (a digest of its "
+                         "cooperatives and figures), null: not loaded}; null: not compared. Publishing checks it "
+                         "(docs/decisions.md, \"Concurrency\").")
+
+
 class PeriodStatus(Base):
     __tablename__ = "period_status"
     __table_args__ = {"comment": "One row per loaded period: completeness of the returns (spec §7.7) and files seen."}
@@ -131,6 +138,7 @@ class PeriodStatus(Base):
                                               comment="True when every expected unit is present (province totals are complete).")
     files_seen: Mapped[int] = mapped_column(Integer, nullable=False, comment="Files found for the period (load_audit rows).")
     files_rejected: Mapped[int] = mapped_column(Integer, nullable=False, comment="Files rejected or whose unit could not be identified.")
+    compared_with: Mapped[str | None] = mapped_column(Text, comment=COMPARED_WITH_COMMENT)
 
 
 class LoadAudit(Base):

@@ -403,7 +403,11 @@ def test_reloading_an_earlier_quarter_marks_later_published_reports_stale(world,
         load_period(eng, PREV, run_period(raw, PREV))
         assert stale_reports(eng, reports, changed=PREV) == {CUR: [PREV]}
         assert stale_reports(eng, reports, changed=YEAR_AGO) == {}  # unchanged, though read
-        publish_period(eng, CUR, reports)  # re-published: up to date
+        # re-published alone: the documents' figures are current, its COOP_VANISHED / PERIOD_JUMP are not (issue 23)
+        publish_period(eng, CUR, reports)
+        assert stale_reports(eng, reports) == {CUR: [PREV]}
+        load_period(eng, CUR, run_period(world.raw, CUR, history=eng))  # the period re-run: up to date
+        publish_period(eng, CUR, reports)
         assert stale_reports(eng, reports) == {}
         # a comparison period missing at publication and loaded since makes the report stale too
         delete_period(eng, YEAR_AGO)

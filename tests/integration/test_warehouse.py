@@ -159,9 +159,9 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
         target=_frame([{"year": year, "indicator_code": "HTX_TOTAL", "value": 12.0, "source_file": f"targets/{year}.xlsx"}],
                       ["year", "indicator_code", "value", "source_file"]),
         period_status=_frame([{"period": period, "units_expected": 3, "units_present": 2, "units_missing": "194",
-                               "is_complete": False, "files_seen": 3, "files_rejected": 0}],
+                               "is_complete": False, "files_seen": 3, "files_rejected": 0, "compared_with": None}],
                              ["period", "units_expected", "units_present", "units_missing", "is_complete",
-                              "files_seen", "files_rejected"]),
+                              "files_seen", "files_rejected", "compared_with"]),
     )
     if with_admin:
         from kttt_pipeline.core.admin_units import admin_units_frame, load_admin_units

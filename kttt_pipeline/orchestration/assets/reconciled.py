@@ -33,12 +33,15 @@ def reconciled_period(context: dg.AssetExecutionContext, staged_returns: StagedP
             metadata={"files": dg.MetadataValue.md(
                 frame_markdown(staged_returns.load_audit[["source_file", "status", "error"]]))},
         )
-    from kttt_pipeline.warehouse.history import previous_quarter
+    from kttt_pipeline.warehouse.history import compared_previous_quarter
 
-    # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load
-    history = previous_quarter(warehouse.engine(), staged_returns.period, reporting_level(staged_returns),
-                               province_of(staged_returns.units).unit_code)  # the run's province (issue 23)
+    # the previous quarter as the warehouse holds it (COOP_VANISHED, PERIOD_JUMP); none on a first load. What was
+    # compared goes with the result: the load compares again if that quarter was loaded or replaced since
+    history, compared = compared_previous_quarter(warehouse.engine(), staged_returns.period,
+                                                  reporting_level(staged_returns),
+                                                  province_of(staged_returns.units).unit_code)
     result = reconcile_period(staged_returns, history)
+    result.compared_with = compared
     staged_returns.release_rows()  # an in-process run keeps every step's output: not the staged rows twice
     release_free_memory()
     kinds = result.dq_issue["kind"].value_counts().to_dict()

@@ -11,6 +11,8 @@ from kttt_pipeline.publish.warehouse_reader import TABLES as TABLES_READ
 
 #: metadata entry of the materialization: {document name: path} (orchestration/results.published_documents)
 DOCUMENTS = "documents"
+#: metadata entry: {earlier period: Vietnamese note} of the comparisons that do not match the warehouse (so_sanh.json)
+STALE_COMPARISONS = "stale_comparisons"
 
 
 @dg.asset(
@@ -36,8 +38,14 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
         metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))
     if "comparisons" in outputs:
         # the earlier periods these documents compare with, and the digest of their figures at publication
-        metadata["compared_with"] = dg.MetadataValue.json(
-            json.loads(outputs["comparisons"].read_text(encoding="utf-8"))["compared_with"])
+        manifest = json.loads(outputs["comparisons"].read_text(encoding="utf-8"))
+        metadata["compared_with"] = dg.MetadataValue.json(manifest["compared_with"])
+        # issue 23: comparisons made with an earlier period loaded or replaced since (a concurrent run): marked
+        stale = manifest.get("stale") or {}
+        metadata[STALE_COMPARISONS] = dg.MetadataValue.json(stale)
+        metadata["comparisons_current"] = dg.MetadataValue.bool(not stale)
+        for note in stale.values():
+            context.log.warning(note)
     docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))

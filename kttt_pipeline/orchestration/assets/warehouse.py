@@ -88,19 +88,26 @@ def warehouse_period(context: dg.AssetExecutionContext, reconciled_period: Perio
     engine = warehouse.engine()
     checked = time.perf_counter()
     counts = load_period(engine, period, reconciled_period, province)
+    for earlier in reconciled_period.recompared:
+        context.log.warning(f"{earlier} was loaded or replaced after {period} was reconciled: its comparison "
+                            f"findings were computed again against {earlier} as loaded")
     release_free_memory()  # the load's converted columns
     loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
     stale = stale_reports(engine, paths.reports_path(), changed=period, province=province)
     for later, periods in stale.items():
         context.log.warning(f"reports of {later} compare with {', '.join(periods)}, changed since they were "
-                            f"published: re-materialise published_reports for {later}")
+                            f"published: re-materialise {later} (the whole period when {period} is its previous quarter: its "
+                            f"comparison findings are reconciled)")
     url = warehouse.shown_url()  # the password masked (core/secrets.py)
     for name in WAREHOUSE_TABLES:
         meta = {**table_metadata(name, counts.get(name, 0)), "warehouse": url}
         if name == STALE_REPORTS_TABLE:
             meta |= {"stale_reports": dg.MetadataValue.json(stale),
                      "stale_report_periods": dg.MetadataValue.int(len(stale))}
+            if reconciled_period.compared_with is not None:  # issue 23: what the comparisons read, at this load
+                meta |= {"compared_with": dg.MetadataValue.json(reconciled_period.compared_with),
+                         "recompared": dg.MetadataValue.json(list(reconciled_period.recompared))}
         yield dg.MaterializeResult(asset_key=name, metadata=meta)
 
     suite_started = time.perf_counter()

@@ -41,6 +41,8 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
                          + f". Liên quan {format_vn(len(units))}/{format_vn(len(data.units))} đơn vị báo cáo; "
                          "dùng bộ lọc ở dòng tiêu đề để xem theo đơn vị.",
                          size=BODY_SIZE, bold=False, italic=True, halign="left")
+    for note in data.comparison_notes:  # issue 23: comparisons made with an earlier period changed since
+        lay.merged_title(f"Lưu ý: {note}", size=BODY_SIZE, bold=True, halign="left")
     lay.blank()
     lay.header(["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng", "Số báo cáo", "Số tính lại",
                 "Quy tắc áp dụng", "Nội dung", "Nguồn (tệp, sheet, dòng)"])
