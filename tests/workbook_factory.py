@@ -94,3 +94,31 @@ def write_workbook(path: Path, sheets: list[SheetSpec]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def copy_period_returns(raw: Path, source: str, dest: str) -> Path:
+    """``raw/<source>`` copied as ``raw/<dest>``, the same returns re-dated: every text cell naming the source
+    quarter's last day ("30/9/2024", "30/09/2024") names the destination's, so that a return's date line agrees
+    with the folder it is filed under (a return whose date line says another quarter is rejected)."""
+    import re
+    import shutil
+
+    from kttt_pipeline.core.periods import Period
+
+    src, dst = Period.parse(source), Period.parse(dest)
+    shutil.copytree(raw / src.key, raw / dst.key)
+    end = src.end
+    pattern = re.compile(rf"\b0?{end.day}/0?{end.month}/{end.year}\b")
+    new = f"{dst.end.day}/{dst.end.month}/{dst.end.year}"
+    for path in sorted((raw / dst.key).rglob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        changed = False
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and pattern.search(cell.value):
+                        cell.value = pattern.sub(new, cell.value)
+                        changed = True
+        if changed:
+            wb.save(path)
+    return raw / dst.key

@@ -295,7 +295,7 @@ def compared_periods(data: PeriodData) -> list[str]:
     return sorted(keys, key=Period.parse)
 
 
-def comparison_digests(engine: Engine, period: Period) -> dict[str, str | None]:
+def comparison_digests(engine: Engine, period: Period, province: str | None = None) -> dict[str, str | None]:
     """The digests (``history.fingerprint``) of the earlier periods the documents of ``period`` may read, taken
     before reading them: the same quarter a year earlier, the previous quarter and the trend's quarters loaded."""
     from kttt_pipeline.publish.warehouse_reader import TREND_QUARTERS
@@ -323,7 +323,8 @@ def comparison_manifest(engine: Engine, data: PeriodData, before: dict[str, str 
         if before is not None and before.get(k) != digest and k not in stale:
             stale[k] = (f"Số liệu kỳ {k} thay đổi trong khi lập báo cáo kỳ {data.period.key}: các số so sánh với kỳ "
                         f"{k} có thể không khớp với kho dữ liệu. {_rerun(data.period.key)}")
-    return {"period": data.period.key, "province_code": data.province_code, "compared_with": compared, "findings_compared_with": basis,
+    return {"period": data.period.key, "province_code": data.province_code, "compared_with": compared,
+            "findings_compared_with": basis,
             "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0])))}
 
 

@@ -31,6 +31,7 @@ from kttt_pipeline.reconcile.period_compare import jump_thresholds
 from kttt_pipeline.publish.report import publish_period, stale_reports
 from kttt_pipeline.warehouse.engine import make_engine
 from kttt_pipeline.warehouse.load import delete_period, load_period
+from tests.workbook_factory import copy_period_returns
 
 YEAR_AGO, PREV, CUR, REFORM = "2023-Q3", "2024-Q2", "2024-Q3", "2025-Q3"
 N = len(UNIT_COLUMNS)
@@ -88,7 +89,7 @@ def world(tmp_path_factory):
     raw = base / "raw"
     write_demo_period(raw, YEAR_AGO, units=3, rows_per_unit=10)
     write_demo_period(raw, CUR, units=3, rows_per_unit=10)
-    shutil.copytree(raw / CUR, raw / PREV)  # the quarter before: the same returns (nothing changed)
+    copy_period_returns(raw, CUR, PREV)  # the quarter before: the same returns (nothing changed), re-dated
     write_demo_period(raw, REFORM, units=3, rows_per_unit=10)
     (base / "warehouse").mkdir()
     engine = make_engine(f"sqlite:///{base / 'warehouse' / 'kttt.db'}")
@@ -427,7 +428,7 @@ def test_dagster_reconciles_against_the_warehouse_and_flags_stale_reports(tmp_pa
 
     raw = tmp_path / "raw"
     write_demo_period(raw, CUR, units=2, rows_per_unit=4)
-    shutil.copytree(raw / CUR, raw / PREV)
+    copy_period_returns(raw, CUR, PREV)
     resources = make_resources(str(raw), f"sqlite:///{tmp_path}/w.db", str(tmp_path / "reports"))
 
     def run(period: str):
