@@ -99,7 +99,9 @@ def read_csv_grid(path: Path) -> Workbook:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(v.strip()) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    texts: dict[str, str] = {}
+    del raw
+    rows = [[_shared(v.strip(), texts, {}) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
     return Workbook(path, [Grid(path.stem, rows)])
 
 
@@ -184,7 +186,19 @@ def _sheet_rows(sheet: python_calamine.CalamineSheet, limits: bounds.Limits) -> 
     bounds.check_extent(sheet.name, end[0] + 1, end[1] + 1, limits)
     # iter_rows yields the rows from row 1 but the columns from the first used one: the left ones are padded
     pad = [None] * (sheet.start[1] if sheet.start else 0)
-    return [pad + [_cell(v) for v in row] for row in sheet.iter_rows()]
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}
+    return [pad + [_shared(v, texts, numbers) for v in row] for row in sheet.iter_rows()]
+
+
+def _shared(value: object, texts: dict[str, str], numbers: dict[float, float]) -> object:
+    """:func:`_cell`, a text or number repeated in the sheet kept once (a status, a sector, a grade, a zero)."""
+    t = type(value)
+    if t is str:
+        return texts.setdefault(value, value) if value else None
+    if t is float:
+        return numbers.setdefault(value, value) if value else value  # 0.0 and -0.0 are equal: kept as read
+    return _cell(value)
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
