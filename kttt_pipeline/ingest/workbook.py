@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +84,17 @@ def _sniff(path: Path) -> str:
     return "other"
 
 
+def _lines(text: str):
+    """The lines of ``text`` as ``io.StringIO(text)`` yields them (each up to and including its "\n"), without the
+    copy StringIO makes of the whole text (4 bytes a character: 180 MB for a 60 MB register)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def read_csv_grid(path: Path) -> Workbook:
     raw = path.read_bytes()
     bounds.check_csv_lines(raw)
@@ -101,7 +111,7 @@ def read_csv_grid(path: Path) -> Workbook:
         dialect = csv.excel
     texts: dict[str, str] = {}
     del raw
-    rows = [[_shared(v.strip(), texts, {}) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    rows = [[_shared(v.strip(), texts, {}) for v in row] for row in csv.reader(_lines(text), dialect)]
     return Workbook(path, [Grid(path.stem, rows)])
 
 
