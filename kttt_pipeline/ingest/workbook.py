@@ -110,8 +110,9 @@ def read_csv_grid(path: Path) -> Workbook:
     except csv.Error:
         dialect = csv.excel
     texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}  # a CSV's cells are texts
     del raw
-    rows = [[_shared(v.strip(), texts, {}) for v in row] for row in csv.reader(_lines(text), dialect)]
+    rows = [[_shared(v.strip(), texts, numbers) for v in row] for row in csv.reader(_lines(text), dialect)]
     return Workbook(path, [Grid(path.stem, rows)])
 
 

@@ -97,6 +97,21 @@ def test_a_zip_bomb_is_rejected_by_name_and_the_rest_of_the_period_loads(bombed)
     assert result.indicator("193", "HTX_TOTAL") == 4 and result.indicator("198", "HTX_TOTAL") == 1
 
 
+def test_an_opendocument_bomb_is_rejected_before_it_is_parsed(tmp_path):
+    path = tmp_path / "VD.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        with z.open("content.xml", "w", force_zip64=True) as fh:
+            fh.write(b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">')
+            for _ in range(70):
+                fh.write(b" " * MiB)
+            fh.write(b"</office:document-content>")
+    assert path.stat().st_size < 512 * 1024
+    with pytest.raises(FileUnreadable) as exc:
+        read_workbook(path)
+    assert "'content.xml'" in exc.value.reason_vi and "giải nén ra 70 MB" in exc.value.reason_vi
+
+
 def _run_measured(args: list[str]) -> tuple[int, str, float, float]:
     """(exit code, output, seconds, peak resident MiB) of a command: the peak of that child alone (wait4)."""
     t = time.perf_counter()
