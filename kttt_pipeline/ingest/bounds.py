@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -116,6 +117,8 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Za-z]{1,3})?(\d+)?(?::([A-Za-z]{1,3})(\d+))?"')
+#: what inflating a damaged or unsupported part raises (a corrupt stream, a bad CRC, encryption, a method zipfile lacks)
+_BROKEN_PART = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
 _DIMENSION_HEAD = 64 * 1024  # the element comes before sheetData: after sheetPr, within the first few hundred bytes
 
 
@@ -129,8 +132,11 @@ def _column_number(letters: str) -> int:
 def declared_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str] | None:
     """(rows, columns, range) a worksheet part declares as its used range, or None when it declares none. Only the
     part's first bytes are inflated."""
-    with zf.open(part) as fh:
-        head = fh.read(_DIMENSION_HEAD)
+    try:
+        with zf.open(part) as fh:
+            head = fh.read(_DIMENSION_HEAD)
+    except _BROKEN_PART:  # a broken part: calamine's reading says the file is broken
+        return None
     m = _DIMENSION.search(head)
     if not m:
         return None
@@ -167,17 +173,22 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"
                   rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 
 
+_WORKBOOK_HEAD = 16 * MiB  # the sheet list and its relationships: a few KB; never more read to name the sheets
+
+
 def _worksheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part) of an .xlsx's worksheets as the workbook names them; a part it does not name (a broken
-    workbook) under its own path. The workbook and its relationships are small parts (checked before)."""
+    workbook) under its own path."""
     import html
 
     names = set(zf.namelist())
     parts = sorted(n for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n))
     try:
-        wb = zf.read("xl/workbook.xml")
-        rels = zf.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+        with zf.open("xl/workbook.xml") as fh:
+            wb = fh.read(_WORKBOOK_HEAD)
+        with zf.open("xl/_rels/workbook.xml.rels") as fh:
+            rels = fh.read(_WORKBOOK_HEAD)
+    except (KeyError, *_BROKEN_PART):
         return [(p, p) for p in parts]
     target = {}
     for m in _REL.finditer(rels):

@@ -176,3 +176,19 @@ def test_a_legitimate_return_of_typical_size_is_accepted(tmp_path):
     assert len(wb.sheets[0].rows) == 3005
     report = check_file(path)
     assert not report.rejected and report.rows_ok == 3000
+
+
+def test_a_damaged_sheet_part_is_still_a_broken_file_not_a_crash(tmp_path):
+    # the bounds inflate the first bytes of each sheet part: a corrupt stream there is the file's fault, reported as
+    # calamine reports a broken workbook, and `kttt check` says so instead of failing
+    path = write_workbook(tmp_path / "VD.xlsx", [coop_sheet([coop_row(1, "HTX A", None)], title=VD_TITLE)])
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 40] = b"\xff" * 40  # the first bytes of the compressed sheet
+    path.write_bytes(bytes(data))
+    with pytest.raises(FileUnreadable) as exc:
+        read_workbook(path)
+    assert "hỏng" in exc.value.reason_vi
+    report = check_file(path)
+    assert report.rejected and "hỏng" in report.reason_vi
