@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
+
+from kttt_pipeline.ingest import bounds
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
@@ -83,41 +84,69 @@ def _sniff(path: Path) -> str:
     return "other"
 
 
+def _lines(text: str):
+    """The lines of ``text`` as ``io.StringIO(text)`` yields them (each up to and including its "\n"), without the
+    copy StringIO makes of the whole text (4 bytes a character: 180 MB for a 60 MB register)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def read_csv_grid(path: Path) -> Workbook:
     from kttt_pipeline.ingest.csv_text import decode_csv  # it raises this module's FileUnreadable
 
     raw = path.read_bytes()
+    bounds.check_csv_lines(raw)
     text, _ = decode_csv(raw)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(v.strip()) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}  # a CSV's cells are texts
+    del raw
+    rows = [[_shared(v.strip(), texts, numbers) for v in row] for row in csv.reader(_lines(text), dialect)]
     return Workbook(path, [Grid(path.stem, rows)])
 
 
 def read_workbook(path: Path) -> Workbook:
-    """Read every sheet of a workbook (or a CSV) once. Raises :class:`FileUnreadable`."""
-    path = Path(path)
+    """Read every sheet of a workbook (or a CSV) once. Raises :class:`FileUnreadable`, also for a file over the
+    resource bounds (``ingest.bounds``: checked before the file, or a sheet, is read whole)."""
+    try:
+        return _read_workbook(Path(path))
+    except bounds.TooLarge as exc:
+        raise FileUnreadable(exc.reason_vi, exc.reason_en) from None
+
+
+def _read_workbook(path: Path) -> Workbook:
     if path.stat().st_size == 0:
         raise FileUnreadable("tệp rỗng (0 byte)", "the file is empty")
     suffix = path.suffix.lower()
+    limits = bounds.Limits.current()
+    kind = _sniff(path)
+    if kind != "zip" or suffix == ".csv":
+        bounds.check_file_size(path, limits)  # a zip workbook is bounded by its parts below
     if suffix == ".csv":
         return read_csv_grid(path)
-    kind = _sniff(path)
     if suffix in {".xlsx", ".xlsm"} and kind == "cfb":
         raise FileUnreadable(
             "tệp được đặt mật khẩu hoặc là định dạng Excel cũ đổi đuôi; hãy gửi bản .xlsx không mật khẩu",
             "the file is password-protected (encrypted) or a legacy workbook renamed .xlsx",
         )
-    if suffix in {".xlsx", ".xlsm"} and kind == "zip":
+    if suffix in EXCEL_SUFFIXES and kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                if "[Content_Types].xml" not in zf.namelist():
+                if suffix in {".xlsx", ".xlsm"} and "[Content_Types].xml" not in zf.namelist():
                     raise FileUnreadable("tệp không phải bảng tính Excel", "not an Excel workbook (zip without workbook parts)")
+                bounds.check_workbook_zip(path, zf, limits)  # sizes from the central directory, before parsing
         except zipfile.BadZipFile as exc:
-            raise FileUnreadable("tệp Excel bị hỏng, không mở được", f"corrupt .xlsx: {exc}") from exc
+            if suffix in {".xlsx", ".xlsm"}:
+                raise FileUnreadable("tệp Excel bị hỏng, không mở được", f"corrupt .xlsx: {exc}") from exc
+            # another format's broken zip: calamine says so below
     if suffix in EXCEL_SUFFIXES and kind == "other":
         raise FileUnreadable(
             "tệp không phải bảng tính Excel (có thể là tệp văn bản/CSV bị đổi đuôi)",
@@ -135,23 +164,49 @@ def read_workbook(path: Path) -> Workbook:
                 continue  # a chart or dialog sheet holds no table
             name = meta.name
             sheet = wb.get_sheet_by_name(name)
-            rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-            # skip_empty_area=False: rows[0] is Excel row 1 and column 0 is column A
+            rows = _sheet_rows(sheet, limits)
             merged = []
             try:
                 for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []:
                     merged.append(((r1, c1), (r2, c2)))
             except Exception:  # merged ranges are a hint only; some formats do not carry them
                 merged = []
+            del sheet  # calamine's copy of the cells, freed before the next sheet is read
             if not merged:
                 merged = ods_merges.get(name, [])
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             sheets.append(Grid(name, rows, merged=merged, hidden=hidden))
-    except FileUnreadable:
+        wb.close()
+    except (FileUnreadable, bounds.TooLarge):
         raise
     except Exception as exc:  # calamine raises several error types for broken files
         raise FileUnreadable("tệp bảng tính bị hỏng hoặc không đọc được", f"unreadable workbook: {exc}") from exc
     return Workbook(path, sheets)
+
+
+def _sheet_rows(sheet: python_calamine.CalamineSheet, limits: bounds.Limits) -> list[list[object]]:
+    """The sheet's rows from Excel row 1 and column A (what ``to_python(skip_empty_area=False)`` gives), checked
+    against the bounds before they become Python objects, and built one row at a time (``to_python`` would hold a
+    second copy of every row while they are converted)."""
+    end = sheet.end
+    if end is None:  # an empty sheet
+        return []
+    bounds.check_extent(sheet.name, end[0] + 1, end[1] + 1, limits)
+    # iter_rows yields the rows from row 1 but the columns from the first used one: the left ones are padded
+    pad = [None] * (sheet.start[1] if sheet.start else 0)
+    texts: dict[str, str] = {}
+    numbers: dict[float, float] = {}
+    return [pad + [_shared(v, texts, numbers) for v in row] for row in sheet.iter_rows()]
+
+
+def _shared(value: object, texts: dict[str, str], numbers: dict[float, float]) -> object:
+    """:func:`_cell`, a text or number repeated in the sheet kept once (a status, a sector, a grade, a zero)."""
+    t = type(value)
+    if t is str:
+        return texts.setdefault(value, value) if value else None
+    if t is float:
+        return numbers.setdefault(value, value) if value else value  # 0.0 and -0.0 are equal: kept as read
+    return _cell(value)
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
