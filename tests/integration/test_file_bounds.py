@@ -143,7 +143,7 @@ def test_a_sheet_over_the_row_limit_is_rejected_by_name(tmp_path, monkeypatch):
         read_workbook(path)
     assert "sheet 'Danh sách HTX'" in exc.value.reason_vi and "65 dòng" in exc.value.reason_vi
     assert "vượt giới hạn 50 dòng" in exc.value.reason_vi
-    report = check_file(path)
+    report = check_file(path, period="2024-Q3")
     assert report.rejected and "vượt giới hạn 50 dòng" in report.reason_vi
 
 
@@ -174,7 +174,7 @@ def test_a_legitimate_return_of_typical_size_is_accepted(tmp_path):
     path = write_workbook(tmp_path / "VD.xlsx", [coop_sheet(rows, title=VD_TITLE)])
     wb = read_workbook(path)
     assert len(wb.sheets[0].rows) == 3005
-    report = check_file(path)
+    report = check_file(path, period="2024-Q3")  # the quarter of its report date
     assert not report.rejected and report.rows_ok == 3000
 
 
@@ -190,5 +190,5 @@ def test_a_damaged_sheet_part_is_still_a_broken_file_not_a_crash(tmp_path):
     with pytest.raises(FileUnreadable) as exc:
         read_workbook(path)
     assert "hỏng" in exc.value.reason_vi
-    report = check_file(path)
+    report = check_file(path, period="2024-Q3")
     assert report.rejected and "hỏng" in report.reason_vi
