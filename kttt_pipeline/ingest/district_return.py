@@ -242,6 +242,17 @@ def _title_line(row: list[object], idx: dict[str, int]) -> bool:
     return True
 
 
+def _title_start(rows: list[list[object]], lo: int, h: int, idx: dict[str, int]) -> int:
+    """The first of the title lines right above the header at ``h`` (not above ``lo``); blank lines before them
+    end the listing above."""
+    start = h
+    while start > lo and _title_line(rows[start - 1], idx):
+        start -= 1
+    while start < h and not any(v is not None for v in rows[start]):
+        start += 1
+    return start
+
+
 def _part_grid(grid: Grid, lo: int, hi: int) -> Grid:
     """The rows lo..hi-1 of ``grid`` at their own places (the rows above left empty: row numbers kept)."""
     merged = [((r1, c1), (min(r2, hi - 1), c2)) for (r1, c1), (r2, c2) in grid.merged if lo <= r1 < hi]
@@ -267,17 +278,13 @@ def _next_listing(grid: Grid, table: Table) -> tuple[int, Table] | None:
         kinds = {k for k in LISTING_TYPES if (t := locate_table(probe, k)) is not None and t.header_index == 0}
         if not kinds:
             continue
-        start = h
-        while start > table.data_start and _title_line(rows[start - 1], idx):
-            start -= 1
+        start = _title_start(rows, table.data_start, h, idx)
         named = set().union(*(_title_kinds(clean_text(v) or "") for r in rows[start:h] for v in r
                               if isinstance(v, str)))
         kind = next(iter(named & kinds)) if len(named & kinds) == 1 else \
             next(iter(kinds)) if len(kinds) == 1 and not named - kinds else None
         if kind is None or kind == table.record_type:
             continue  # the listing's own header repeated, or a header of no one kind
-        while start < h and not any(v is not None for v in rows[start]):
-            start += 1  # blank lines end the listing above
         part = Grid(grid.name, rows[start:], grid.first_row + start,
                     [((r1 - start, c1), (r2 - start, c2)) for (r1, c1), (r2, c2) in grid.merged if r1 >= start])
         found = locate_table(part, kind)
@@ -545,6 +552,7 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     last_table: dict[str, Table] = {}
     for grid in workbook.sheets:
         kind, continued = _sheet_kind(grid)
+        lead: list[tuple[Grid, Table]] = []  # a part continuing the previous listing above this sheet's header
         kinds = [kind] if kind else ["cooperative", "group", "summary"]
         table = None
         for k in kinds:
@@ -560,6 +568,14 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             # a sheet named anyhow ("Sheet2") right after a listing, holding more of its rows without a header
             kind = located[-1][2].record_type
             table = last_table[kind].continued()
+        elif table is not None and table.record_type in LISTING_TYPES and located and located[-1][2] is not None \
+                and located[-1][2].record_type in LISTING_TYPES \
+                and located[-1][2].record_type != table.record_type \
+                and _entities_above(grid, table, previous := last_table[located[-1][2].record_type]):
+            # the previous listing continued without its header, then the other listing under its own header
+            start = _title_start(grid.rows, 0, table.header_index, previous.field_index())
+            lead = [(_part_grid(grid, 0, start), previous.continued())]
+            grid = _part_grid(grid, start, len(grid.rows))
         elif table is not None and table.record_type in last_table and \
                 _entities_above(grid, table, last_table[table.record_type]):
             # a continued sheet whose first header is a print title repeated further down
@@ -567,14 +583,14 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         elif table is not None and table.unit_line_factor is None and table.record_type in last_table:
             # a further sheet of the listing without its own "Đơn vị tính" line keeps the listing's unit
             table.unit_line_factor = last_table[table.record_type].unit_line_factor
-        parts = split_listings(grid, table) if table is not None and table.record_type in LISTING_TYPES else \
-            [(grid, table)]
+        parts = lead + (split_listings(grid, table) if table is not None and table.record_type in LISTING_TYPES
+                        else [(grid, table)])
         for part, (grid, table) in enumerate(parts):
-            if part and table.unit_line_factor is None and table.record_type in last_table:
+            if part and table.header_rows and table.unit_line_factor is None and table.record_type in last_table:
                 table.unit_line_factor = last_table[table.record_type].unit_line_factor
             if table is not None and table.record_type in LISTING_TYPES:
                 last_table[table.record_type] = table
-            located.append((grid, (table.record_type if part else kind) or "unknown", table))
+            located.append((grid, (table.record_type if part or lead else kind) or "unknown", table))
     visible_kinds = {t.record_type for g, _, t in located if t is not None and not g.hidden}
     for n, (grid, kind, table) in enumerate(located):
         if grid.hidden and table is not None and table.record_type in visible_kinds:

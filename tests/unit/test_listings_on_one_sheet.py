@@ -56,3 +56,18 @@ def test_a_repeated_header_of_the_same_listing_does_not_split_it(tmp_path):
     ret = read(write_workbook(tmp_path / "r.xlsx", [spec]))
     assert [s.kind for s in ret.sheets] == ["cooperative"]
     assert [c["name"] for c in ret.rows("cooperative")] == ["HTX A", "HTX B"]
+
+
+def test_a_sheet_continuing_the_cooperatives_then_holding_the_groups(tmp_path):
+    # "Sheet2": the cooperatives continued without their header, then the groups under their own title and header
+    first = coop_sheet(COOPS[:1])
+    rest = coop_sheet([], name="Sheet2", title=COOPS[1:])  # the continued rows above the group listing
+    rest.parents = ["DANH SÁCH TỔ HỢP TÁC"]
+    rest.children = None
+    rest.rows = [GROUP_PARENTS, *GROUPS]
+    rest.footer = []
+    two = read(write_workbook(tmp_path / "two.xlsx", [coop_sheet(COOPS), group_sheet(GROUPS)]))
+    one = read(write_workbook(tmp_path / "one.xlsx", [first, rest]))
+    assert [s.kind for s in one.sheets] == ["cooperative", "cooperative", "group"]
+    assert [c["name"] for c in one.rows("cooperative")] == ["HTX A", "HTX B"]
+    assert seen(one) == seen(two)
