@@ -560,6 +560,9 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             if table is not None:
                 kind = k
                 break
+        if kind == "cooperative" and len(kinds) > 1 and (groups := locate_table(grid, "group")) is not None \
+                and groups.header_index < table.header_index:
+            kind, table = "group", groups  # a sheet named anyhow: its first listing is the one read first
         if table is None and continued and kind in last_table:
             table = last_table[kind].continued()
         elif table is None and not grid.hidden and kind is None and located and located[-1][2] is not None \

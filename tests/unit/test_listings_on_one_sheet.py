@@ -71,3 +71,13 @@ def test_a_sheet_continuing_the_cooperatives_then_holding_the_groups(tmp_path):
     assert [s.kind for s in one.sheets] == ["cooperative", "cooperative", "group"]
     assert [c["name"] for c in one.rows("cooperative")] == ["HTX A", "HTX B"]
     assert seen(one) == seen(two)
+
+
+def test_groups_above_the_cooperatives_on_a_sheet_named_anyhow(tmp_path):
+    from ..workbook_factory import COOP_CHILDREN, COOP_PARENTS
+    spec = group_sheet(GROUPS, name="Sheet1")
+    spec.footer = [[], ["DANH SÁCH HỢP TÁC XÃ"], COOP_PARENTS, COOP_CHILDREN, *COOPS]
+    two = read(write_workbook(tmp_path / "two.xlsx", [coop_sheet(COOPS), group_sheet(GROUPS)]))
+    one = read(write_workbook(tmp_path / "one.xlsx", [spec]))
+    assert [s.kind for s in one.sheets] == ["group", "cooperative"]
+    assert seen(one) == seen(two)
