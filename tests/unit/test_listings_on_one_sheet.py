@@ -81,3 +81,10 @@ def test_groups_above_the_cooperatives_on_a_sheet_named_anyhow(tmp_path):
     one = read(write_workbook(tmp_path / "one.xlsx", [spec]))
     assert [s.kind for s in one.sheets] == ["group", "cooperative"]
     assert seen(one) == seen(two)
+
+
+def test_the_file_names_a_sheet_holding_both_listings_once(tmp_path):
+    one = read(write_workbook(tmp_path / "one.xlsx", [coop_sheet(COOPS, footer=[[], ["DANH SÁCH TỔ HỢP TÁC"],
+                                                                                 GROUP_PARENTS, *GROUPS])]))
+    assert [s.sheet for s in one.sheets] == ["Danh sách HTX", "Danh sách HTX"]
+    assert one.sheet_names == ["Danh sách HTX"]
