@@ -130,6 +130,14 @@ DATE_FORMS = ["date", "dmy", "d/m", "dmy-", "dmy.", "ymd.", "ymd-", "ymd/", "ser
 TAX_FORMS = ["int", "text", "spaced", "dotted"]
 NUMBER_FORMS = ["number", "text", "mixed"]
 TOTAL_STYLES = ["none", "grand_bottom", "grand_top", "sections", "sections_bare", "sections_top"]
+# the subtotals of the "sections" style (agricultural, non-agricultural) as clerks word them (issue 24)
+SUBTOTAL_WORDS = [("Cộng I", "Cộng lĩnh vực phi nông nghiệp"),
+                  ("Cộng lĩnh vực nông, lâm, thủy sản", "Cộng lĩnh vực thương mại, dịch vụ và khác"),
+                  ("Cộng các HTX nông nghiệp", "Cộng các HTX công nghiệp, vận tải, dịch vụ"),
+                  ("CỘNG NGÀNH NÔNG NGHIỆP", "CỘNG NGÀNH CÔNG NGHIỆP - DỊCH VỤ"),
+                  ("Cộng trồng trọt, chăn nuôi", "Cộng vận tải, dịch vụ và khác"),
+                  ("Tổng lĩnh vực nông nghiệp", "Tổng ngành phi nông nghiệp và khác"),
+                  ("Cộng I - Nông nghiệp", "Cộng II - Thương mại, dịch vụ, vận tải")]
 
 
 @dataclass
@@ -163,6 +171,8 @@ class Layout:
     group_totals: str = "none"
     summary_order: list[str] = field(default_factory=lambda: ["seq", "label", "unit", "value"])
     seed: int = 0
+    subtotal_words: int = 0  # index into SUBTOTAL_WORDS
+    one_sheet: bool = False  # the groups under the cooperatives, on the listing's last sheet, with their own header
 
 
 COOP_COLUMNS = ["seq", "name", "tax", "reg", "diss", "commune", "sector", "status", "grade", "members", "labour",
@@ -450,8 +460,8 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
     if layout.totals in ("grand_top", "sections_top"):
         t.label_row(sheet, grand_label, _coop_total_cells(coops, w, layout))
     n = 0
-    for part, title, sub_label in (("agri", "I. Nông nghiệp", "Cộng I"),
-                                   ("non", "II. Phi nông nghiệp", "Cộng lĩnh vực phi nông nghiệp")):
+    for part, title, sub_label in (("agri", "I. Nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][0]),
+                                   ("non", "II. Phi nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][1])):
         members = [c for c in coops if (c.sector in AGRI) == (part == "agri")] if sections else \
             (coops if part == "agri" else [])
         if not members:
@@ -507,10 +517,18 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
     return sheets
 
 
-def _group_sheet(layout: Layout, w: _Writer) -> _Sheet:
+def _group_sheet(layout: Layout, w: _Writer, below: _Sheet | None = None) -> _Sheet:
+    """The group listing on a sheet of its own, or ``below`` the cooperatives on their sheet: a blank line, its
+    title line (and its "Đơn vị tính" line) and its own header."""
     t = _Table(layout, w, "group", layout.group_order)
-    sheet = _Sheet("Danh sách THT")
-    sheet.rows.extend(_title(layout, w, "TỔ HỢP TÁC"))
+    if below is None:
+        sheet = _Sheet("Danh sách THT")
+        sheet.rows.extend(_title(layout, w, "TỔ HỢP TÁC"))
+    else:
+        sheet = below
+        sheet.rows += [[None], [w.text("DANH SÁCH TỔ HỢP TÁC")]]
+        if layout.money == "line":
+            sheet.rows.append([None, None, w.text(f"Đơn vị tính: {MONEY_UNITS[layout.money_units[0]][0]}")])
     t.header_block(sheet)
 
     def total_cells():
@@ -545,7 +563,12 @@ def _summary_sheet(w: _Writer, layout: Layout) -> _Sheet:
 def write_return(path: Path, layout: Layout) -> Path:
     """The population's return for one unit, written in ``layout``."""
     w = _Writer(layout)
-    sheets = [_summary_sheet(w, layout), *_coop_sheets(layout, w), _group_sheet(layout, w)]
+    coop_sheets = _coop_sheets(layout, w)
+    if layout.one_sheet:
+        _group_sheet(layout, w, below=coop_sheets[-1])
+        sheets = [_summary_sheet(w, layout), *coop_sheets]
+    else:
+        sheets = [_summary_sheet(w, layout), *coop_sheets, _group_sheet(layout, w)]
     if layout.extra_sheets:
         sheets.insert(1, _Sheet("Hướng dẫn", [["Ghi chú: biểu này điền theo hướng dẫn của Sở."],
                                               ["Các cột tiền ghi theo đơn vị tính ở đầu biểu."]]))

@@ -256,6 +256,10 @@ class RowLabels:
     note_symbol: tuple[str, ...]  # prefixes that fold to nothing ("(*)", "*"), compared on the written text
     none_marker: frozenset[str]  # "Không có": a unit without cooperatives (vocab/empty_listing_words.csv)
     breakdown_prefix: tuple[str, ...] = ()  # "Trong đó: …" under a total
+    section_lead: tuple[str, ...] = ()  # after a total word, words before a sector: section words, "các", "HTX" …
+    subtotal_lead: tuple[str, ...] = ()  # "cộng lĩnh vực …", "cộng ngành …": wording after them is a section's
+    listing_lead: tuple[str, ...] = ()  # "cộng các …": the listing's entities, or some of them
+    free_total: tuple[str, ...] = ()  # "cộng": a total word that any lower-case wording after it keeps a total
 
 
 @lru_cache(maxsize=1)
@@ -278,7 +282,16 @@ def row_labels() -> RowLabels:
                      longest_first("not_total_prefix"), longest_first("grand_qualifier"),
                      longest_first("section_word"), longest_first("signature"), longest_first("note_prefix"),
                      tuple(sorted(symbols, key=len, reverse=True)), none_marker,
-                     longest_first("breakdown_prefix"))
+                     longest_first("breakdown_prefix"),
+                     _longest(by_kind.get("section_word", []) + by_kind.get("section_lead", [])
+                              + by_kind.get("listing_lead", [])),
+                     _longest(set(by_kind.get("section_word", []) + by_kind.get("section_lead", []))
+                              - set(by_kind.get("grand_qualifier", []))),
+                     longest_first("listing_lead"), longest_first("free_total"))
+
+
+def _longest(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)

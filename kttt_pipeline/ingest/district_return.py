@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier, unit_label
 from kttt_pipeline.core.findings import Finding
@@ -13,14 +14,14 @@ from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period, last_closed_quarter, period_of_date
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
-from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, sector_lookup, summary_label_lookup,
-                                           title_words)
+from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, read_vocab_csv, sector_lookup,
+                                           summary_label_lookup, title_words)
 from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
                                           unstorable_detail)
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
-from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass, Table,
-                                         strong_evidence, classify, classify_rows, data_rows, heading_sector,
-                                         locate_table)
+from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, MAX_HEADER_ROWS, NOTE, PLAIN, SUB, TOTAL,
+                                         RowClass, Table, strong_evidence, classify, classify_rows, data_rows,
+                                         heading_sector, locate_table)
 from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -200,6 +201,111 @@ def _sheet_kind(grid: Grid) -> tuple[str | None, bool]:
     if kind in ("summary", "cooperative", "group"):
         return kind, continued
     return None, False
+
+
+# ---------------------------------------------------------------- a sheet holding more than one listing
+#
+# Commune clerks often write the groups under the cooperatives on one sheet, each listing with its own header row
+# and usually its own title line ("DANH SÁCH TỔ HỢP TÁC"). The sheet is split at each listing's own header; each
+# part is read as its kind, exactly as it would be on a sheet of its own (docs/decisions.md, "Both listings on
+# one sheet"). A part keeps the sheet's row numbers: the rows of the other parts are left out of its grid as
+# empty rows, never renumbered.
+
+
+@lru_cache(maxsize=1)
+def _listing_titles() -> tuple[tuple[str, str], ...]:
+    """(folded phrase, kind) of the names a listing goes by (vocab/sheet_names.csv), longest first."""
+    out = {(fold(r["name"]), r["sheet_kind"]) for r in read_vocab_csv("sheet_names.csv")
+           if r["sheet_kind"] in LISTING_TYPES and fold(r["name"])}
+    return tuple(sorted(out, key=lambda p: len(p[0]), reverse=True))
+
+
+def _title_kinds(text: str) -> set[str]:
+    """The listings a title line names ("DANH SÁCH TỔ HỢP TÁC" → group; "… HTX VÀ THT" → both)."""
+    f = f" {fold(text)} "
+    return {kind for phrase, kind in _listing_titles() if f" {phrase} " in f}
+
+
+def _title_line(row: list[object], idx: dict[str, int]) -> bool:
+    """A row that may stand between two listings as the second one's title: blank, or one or two texts that name a
+    listing, give the unit ("Đơn vị tính"), or stand outside the name column."""
+    cells = [(j, v) for j, v in enumerate(row) if v is not None]
+    if not cells:
+        return True
+    if len(cells) > 2 or not all(isinstance(v, str) for _, v in cells):
+        return False
+    for j, v in cells:
+        t = clean_text(v) or ""
+        if _title_kinds(t) or fold(t).startswith(title_words("unit_line_label")) or j != idx.get("name"):
+            continue
+        return False
+    return True
+
+
+def _title_start(rows: list[list[object]], lo: int, h: int, idx: dict[str, int]) -> int:
+    """The first of the title lines right above the header at ``h`` (not above ``lo``); blank lines before them
+    end the listing above."""
+    start = h
+    while start > lo and _title_line(rows[start - 1], idx):
+        start -= 1
+    while start < h and not any(v is not None for v in rows[start]):
+        start += 1
+    return start
+
+
+def _part_grid(grid: Grid, lo: int, hi: int) -> Grid:
+    """The rows lo..hi-1 of ``grid`` at their own places (the rows above left empty: row numbers kept)."""
+    merged = [((r1, c1), (min(r2, hi - 1), c2)) for (r1, c1), (r2, c2) in grid.merged if lo <= r1 < hi]
+    return Grid(grid.name, [[] for _ in range(lo)] + grid.rows[lo:hi], grid.first_row, merged, grid.hidden)
+
+
+_FIGURE = re.compile(r"[\d.,\s]+")
+
+
+def _next_listing(grid: Grid, table: Table) -> tuple[int, Table] | None:
+    """(first row, table) of the first listing of ANOTHER kind below ``table``'s header on the sheet: a row that
+    is a header of a listing (its fields), of one kind by its fields or by the title line above it; the title
+    lines right above the header belong to it. None when the sheet holds one listing."""
+    idx = table.field_index()
+    rows = grid.rows
+    for h in range(table.data_start, len(rows)):
+        row = rows[h]
+        cells = [v for v in row if v is not None]
+        if len(cells) < 2 or not all(isinstance(v, str) for v in cells) or strong_evidence(row, idx) or \
+                any(_FIGURE.fullmatch(v.strip()) for v in cells):
+            continue  # a header row holds words only
+        probe = Grid(grid.name, rows[h:h + MAX_HEADER_ROWS + 1], grid.first_row + h)
+        kinds = {k for k in LISTING_TYPES if (t := locate_table(probe, k)) is not None and t.header_index == 0}
+        if not kinds:
+            continue
+        start = _title_start(rows, table.data_start, h, idx)
+        named = set().union(*(_title_kinds(clean_text(v) or "") for r in rows[start:h] for v in r
+                              if isinstance(v, str)))
+        kind = next(iter(named & kinds)) if len(named & kinds) == 1 else \
+            next(iter(kinds)) if len(kinds) == 1 and not named - kinds else None
+        if kind is None or kind == table.record_type:
+            continue  # the listing's own header repeated, or a header of no one kind
+        part = Grid(grid.name, rows[start:], grid.first_row + start,
+                    [((r1 - start, c1), (r2 - start, c2)) for (r1, c1), (r2, c2) in grid.merged if r1 >= start])
+        found = locate_table(part, kind)
+        if found is None or found.header_index != h - start:
+            continue
+        return start, dataclasses.replace(found, header_index=h)
+    return None
+
+
+def split_listings(grid: Grid, table: Table) -> list[tuple[Grid, Table]]:
+    """The listings a sheet holds, each with its rows and its table: one part per listing's own header."""
+    parts: list[tuple[Grid, Table]] = []
+    lo = 0
+    while True:
+        nxt = _next_listing(grid, table)
+        if nxt is None:
+            parts.append((_part_grid(grid, lo, len(grid.rows)) if lo else grid, table))
+            return parts
+        start, following = nxt
+        parts.append((_part_grid(grid, lo, start), table))
+        lo, table = start, following
 
 
 @dataclass
@@ -446,6 +552,7 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     last_table: dict[str, Table] = {}
     for grid in workbook.sheets:
         kind, continued = _sheet_kind(grid)
+        lead: list[tuple[Grid, Table]] = []  # a part continuing the previous listing above this sheet's header
         kinds = [kind] if kind else ["cooperative", "group", "summary"]
         table = None
         for k in kinds:
@@ -453,6 +560,9 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             if table is not None:
                 kind = k
                 break
+        if kind == "cooperative" and len(kinds) > 1 and (groups := locate_table(grid, "group")) is not None \
+                and groups.header_index < table.header_index:
+            kind, table = "group", groups  # a sheet named anyhow: its first listing is the one read first
         if table is None and continued and kind in last_table:
             table = last_table[kind].continued()
         elif table is None and not grid.hidden and kind is None and located and located[-1][2] is not None \
@@ -461,6 +571,14 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             # a sheet named anyhow ("Sheet2") right after a listing, holding more of its rows without a header
             kind = located[-1][2].record_type
             table = last_table[kind].continued()
+        elif table is not None and table.record_type in LISTING_TYPES and located and located[-1][2] is not None \
+                and located[-1][2].record_type in LISTING_TYPES \
+                and located[-1][2].record_type != table.record_type \
+                and _entities_above(grid, table, previous := last_table[located[-1][2].record_type]):
+            # the previous listing continued without its header, then the other listing under its own header
+            start = _title_start(grid.rows, 0, table.header_index, previous.field_index())
+            lead = [(_part_grid(grid, 0, start), previous.continued())]
+            grid = _part_grid(grid, start, len(grid.rows))
         elif table is not None and table.record_type in last_table and \
                 _entities_above(grid, table, last_table[table.record_type]):
             # a continued sheet whose first header is a print title repeated further down
@@ -468,9 +586,14 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         elif table is not None and table.unit_line_factor is None and table.record_type in last_table:
             # a further sheet of the listing without its own "Đơn vị tính" line keeps the listing's unit
             table.unit_line_factor = last_table[table.record_type].unit_line_factor
-        if table is not None and table.record_type in LISTING_TYPES:
-            last_table[table.record_type] = table
-        located.append((grid, kind or "unknown", table))
+        parts = lead + (split_listings(grid, table) if table is not None and table.record_type in LISTING_TYPES
+                        else [(grid, table)])
+        for part, (grid, table) in enumerate(parts):
+            if part and table.header_rows and table.unit_line_factor is None and table.record_type in last_table:
+                table.unit_line_factor = last_table[table.record_type].unit_line_factor
+            if table is not None and table.record_type in LISTING_TYPES:
+                last_table[table.record_type] = table
+            located.append((grid, (table.record_type if part or lead else kind) or "unknown", table))
     visible_kinds = {t.record_type for g, _, t in located if t is not None and not g.hidden}
     for n, (grid, kind, table) in enumerate(located):
         if grid.hidden and table is not None and table.record_type in visible_kinds:

@@ -72,8 +72,9 @@ class ReadResult:
 
     @property
     def sheet_names(self) -> list[str]:
-        """The sheets a table was read from."""
-        return [s.sheet for s in self.sheets if s.table is not None]
+        """The sheets a table was read from, each once (a sheet holding both listings is two entries of
+        :attr:`sheets`)."""
+        return list(dict.fromkeys(s.sheet for s in self.sheets if s.table is not None))
 
     @property
     def rows_read(self) -> int:

@@ -313,8 +313,10 @@ def _number_level(token: str) -> int | None:
     return None
 
 
-def _strip_section_words(folded: str) -> str:
-    words = row_labels().section_word
+def _strip_section_words(folded: str, words: tuple[str, ...] | None = None) -> str:
+    """``folded`` without the section words it starts with ("lĩnh vực", "ngành", …; after a total word also the
+    section leads "các", "hợp tác xã", …)."""
+    words = row_labels().section_word if words is None else words
     changed = True
     while changed:
         changed = False
@@ -332,9 +334,9 @@ def _is_sector_text(folded: str) -> bool:
 
 
 def _section_ref(rest_folded: str, rest_tokens: list[str]) -> tuple[bool, int | None]:
-    """Is what follows a total word a section reference ("I", "(II)", "lĩnh vực nông nghiệp", "a")?
-    Returns (is_ref, level)."""
-    bare = _strip_section_words(rest_folded)
+    """Is what follows a total word a section reference ("I", "(II)", "lĩnh vực nông nghiệp", "các HTX phi nông
+    nghiệp", "a")? Returns (is_ref, level)."""
+    bare = _strip_section_words(rest_folded, row_labels().section_lead)
     if not bare:
         return False, None
     if len(bare.split()) == 1 and rest_tokens and fold(rest_tokens[-1]) == bare:
@@ -346,6 +348,31 @@ def _section_ref(rest_folded: str, rest_tokens: list[str]) -> tuple[bool, int | 
     return False, None
 
 
+def _starts_with_sector(folded: str) -> bool:
+    """Wording that opens with a sector ("thương mại, dịch vụ và khác", "phi nông nghiệp và khác")."""
+    if folded.startswith("phi "):
+        folded = folded[4:]
+    return any(folded == k or folded.startswith(k + " ") for k in sector_lookup())
+
+
+def _section_wording(rest_folded: str, rest_written: str, free: bool) -> tuple[bool, int | None]:
+    """Is what follows a total word the wording of a section (a subtotal's label), whatever it says? It is when it
+    opens with a section word ("lĩnh vực …", "ngành …", "nhóm …", "loại hình …"), a sector ("thương mại, dịch vụ
+    và khác") or a section number ("III - …", its level); after "Cộng" (``free``) also when it is written in
+    lower case ("Cộng trồng trọt, chăn nuôi"): a capitalised word there is a proper name ("Cộng Lạc"), never a
+    section's wording. Returns (is_wording, level)."""
+    if any(rest_folded.startswith(w + " ") for w in row_labels().subtotal_lead) or _starts_with_sector(rest_folded):
+        return True, None
+    first = re.match(r"[^\W_]+", rest_written)
+    if first is None:
+        return False, None
+    token = first.group(0)
+    level = _number_level(token)
+    if level is not None and (token.isdigit() or token.isupper()) and re.match(r"[^\W_]+\s*[.):\-–]", rest_written):
+        return True, level  # "Cộng III - thương mại", "Cộng 2. trồng trọt"
+    return free and token[0].islower(), None
+
+
 def _plain(text: str) -> str:
     """The written text without diacritics, its case kept (to tell "A." from "a)" and Roman numerals)."""
     return strip_diacritics(text)
@@ -353,46 +380,67 @@ def _plain(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def total_label(text: object) -> tuple[str, int | None] | None:
-    """(scope, level) when a cell's text is a total label, else None.
+    """(scope, level) when a cell's text is a total label, else None. A total is known by its FORM, never by the
+    section names it may carry (docs/decisions.md, "What is a total label").
 
     A cell is a total when its whole folded text is a total word ("Cộng", "Tổng cộng", "Tổng số", "Tổng"), or
     it starts with a total prefix ("Tổng cộng …", "Tổng số …", "Toàn huyện", "Cộng toàn …"), or it is a total
-    word followed by a section reference ("Cộng I", "Cộng lĩnh vực nông nghiệp": a subtotal) or by a whole-listing
-    qualifier ("Cộng chung", "Tổng HTX"). "Cộng đồng …", "Cộng Hòa", "Tổng hợp …", "HTX … tổng cộng" are not."""
+    word followed by a section reference ("Cộng I", "Cộng lĩnh vực nông nghiệp": a subtotal), by a whole-listing
+    qualifier ("Cộng chung", "Tổng HTX", "Cộng các HTX") or by a section's own wording ("Cộng lĩnh vực thương mại,
+    dịch vụ và khác", "Cộng các HTX trồng trọt", "Tổng ngành …", "Cộng trồng trọt, chăn nuôi": a subtotal whose
+    level is the section it closes). "Cộng đồng …", "Cộng Hòa", "Cộng Lạc", "Tổng hợp …", "Tổng công ty …",
+    "HTX … tổng cộng" are not."""
     written = clean_text(text) if isinstance(text, str) else None
     if not written:
         return None
     f = fold(written)
     labels = row_labels()
-    if not f or f.startswith(labels.not_total_prefix):
+    if not f:
         return None
     if f in labels.total:
         return (PLAIN if f == "cong" else GRAND), None
     if f in labels.total_prefix:
         return GRAND, None
+    if f.startswith(labels.not_total_prefix):
+        return None
     for w in _total_starters():
         if not f.startswith(w + " "):
             continue
         rest = f[len(w) + 1:]
-        rest_tokens = re.findall(r"[^\W_]+", _plain(written))[len(w.split()):]
+        n_words = len(w.split())
+        rest_written = _plain(written)
+        for _ in range(n_words):  # the written text after the total word(s)
+            rest_written = re.sub(r"^[\W_]*[^\W_]+", "", rest_written, count=1)
+        rest_written = re.sub(r"^[\W_]+", "", rest_written)
+        rest_tokens = re.findall(r"[^\W_]+", rest_written)
         is_ref, level = _section_ref(rest, rest_tokens)
         if is_ref:
             return SUB, level
         if _names_a_status(rest):
             return PART, None  # "Tổng số HTX đang hoạt động": a part of the listing, not a section
-        if w in labels.total_prefix:
-            return GRAND, None
+        prefix = w in labels.total_prefix
+        if prefix and not any(rest.startswith(q + " ") for q in labels.subtotal_lead):
+            return GRAND, None  # "Tổng số HTX trên địa bàn", "Tổng cộng toàn huyện"
         if any(rest == q or rest.startswith(q + " ") for q in labels.grand_qualifier):
             return GRAND, None
         tokens = rest.split()
         if len(tokens) >= 2 and all(_ROMAN_TOKEN.match(t) or (len(t) == 1 and t.isalpha()) for t in tokens):
             return GRAND, None  # "Tổng cộng (I+II)", "Cộng A+B"
+        if not _strip_section_words(rest, labels.section_lead):
+            return GRAND, None  # "Cộng các HTX", "Tổng các hợp tác xã": the listing's entities, all of them
+        if any(rest.startswith(q + " ") for q in labels.listing_lead):
+            return PLAIN, None  # "Cộng các HTX trên địa bàn": the open section's, else the listing's
+        wording, level = _section_wording(rest, rest_written, w in labels.free_total)
+        if wording:
+            return SUB, level
+        if w in labels.total_prefix:
+            return GRAND, None
         return None
     return None
 
 
 def _names_a_status(folded: str) -> bool:
-    bare = _strip_section_words(folded)
+    bare = _strip_section_words(folded, row_labels().section_lead)
     statuses = status_lookup()
     return bool(bare) and (bare in statuses or any(bare.startswith(s + " ") for s in statuses))
 

@@ -22,7 +22,7 @@ from kttt_pipeline.run import run_period
 
 from ..conftest import strict_tools
 from ..return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN,
-                             TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period, write_return)
+                             SUBTOTAL_WORDS, TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period, write_return)
 
 ENTITY_FIELDS = ["unit_code", "name", "tax_code", "tax_code_valid", "registered_on", "dissolved_on", "commune",
                  "sector", "status", "grade", "members", "workers", "member_workers", "managers",
@@ -111,7 +111,8 @@ def layouts(draw) -> Layout:
         group_order=list(draw(st.permutations(GROUP_COLUMNS))),
         group_totals=draw(st.sampled_from(["none", "grand_bottom", "grand_top"])),
         summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]))),
-        seed=draw(st.integers(0, 2**16)))
+        seed=draw(st.integers(0, 2**16)),
+        subtotal_words=draw(st.integers(0, len(SUBTOTAL_WORDS) - 1)), one_sheet=draw(st.booleans()))
 
 
 @settings(max_examples=50, derandomize=True, deadline=None, database=None,
@@ -139,7 +140,17 @@ def test_every_layout_reads_like_the_plain_one(plain, layout):
     dataclasses.replace(PLAIN, totals="grand_top", split_at=5, split_header=True, header_rows=1, numbering=True,
                         date_form="ymd.", tax_form="dotted", group_totals="grand_top", units_row=True,
                         money_units=(5, 2, 8, 3)),
-], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header"])
+    # issue 24: subtotals in the clerks' own words, the groups under the cooperatives on the same sheet
+    dataclasses.replace(PLAIN, totals="sections", subtotal_words=1, one_sheet=True, footer=True, money="line",
+                        group_totals="grand_bottom", money_units=(4, 2, 8, 3)),
+    dataclasses.replace(PLAIN, totals="sections", subtotal_words=2, label_col="seq", one_sheet=True, split_at=7,
+                        split_header=True, repeat_header_at=3, vmerge=True, group_totals="grand_top", header_rows=3),
+    dataclasses.replace(PLAIN, totals="sections", subtotal_words=4, label_col="merged", one_sheet=True, split_at=9,
+                        split_header=False, split_name="Sheet2", numbering=True, group_totals="grand_bottom"),
+    dataclasses.replace(PLAIN, totals="sections", subtotal_words=5, label_col="leftmost", nfd=True, abbreviate=True),
+], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header",
+        "worded-subtotals-one-sheet", "worded-subtotals-in-stt-one-sheet-continued",
+        "lower-case-subtotals-merged-one-sheet-sheet2", "tong-subtotals-nfd"])
 def test_hard_layouts_read_like_the_plain_one(plain, layout):
     got = observe_layout(layout)
     assert got == plain

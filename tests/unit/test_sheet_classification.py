@@ -63,6 +63,14 @@ labels = st.one_of(
     st.builds(lambda w, s: f"{w} lĩnh vực {s}", st.sampled_from(ROW_LABELS["total"]), st.sampled_from(SECTORS)),
     st.builds(lambda n, s: f"{n}. {s}", st.sampled_from(["I", "II", "A", "1", "a"]), st.sampled_from(SECTORS)),
     st.builds(lambda n: f"{n}. HTX đang hoạt động", st.sampled_from(["I", "II", "B"])),
+    # issue 24: subtotals in free words, and names that begin like a total
+    st.builds(lambda w, lead, words: f"{w} {lead} {words}", st.sampled_from(ROW_LABELS["total"]),
+              st.sampled_from(ROW_LABELS["section_word"] + ROW_LABELS["section_lead"] + ROW_LABELS["listing_lead"]
+                              + [""]),
+              st.sampled_from(["thương mại, dịch vụ và khác", "trồng trọt, chăn nuôi", "Lạc", "III - Vận tải",
+                               "HTX trên địa bàn", "đang hoạt động", "Thương mại - Dịch vụ"])),
+    st.builds(lambda w, rest: f"{w} {rest}", st.sampled_from(ROW_LABELS["not_total_prefix"]),
+              st.sampled_from(["Xanh", "dịch vụ", "Hải Hà"])),
     st.sampled_from(SECTORS + NONE_WORDS + ["Phi nông nghiệp", "Lĩnh vực phi nông nghiệp", "I", "II", "Ngô Văn Tâm",
                                             "Bình Liêu, ngày 14/10/2024", "Quảng Ninh, ngày 5 tháng 10 năm 2024",
                                             "KT. CHỦ TỊCH", "Ghi chú: số liệu ước", "(*) ước tính", "  ", "\u00a0",
