@@ -295,7 +295,7 @@ def compared_periods(data: PeriodData) -> list[str]:
     return sorted(keys, key=Period.parse)
 
 
-def comparison_digests(engine: Engine, period: Period) -> dict[str, str | None]:
+def comparison_digests(engine: Engine, period: Period, province: str | None = None) -> dict[str, str | None]:
     """The digests (``history.fingerprint``) of the earlier periods the documents of ``period`` may read, taken
     before reading them: the same quarter a year earlier, the previous quarter and the trend's quarters loaded."""
     from kttt_pipeline.publish.warehouse_reader import TREND_QUARTERS
