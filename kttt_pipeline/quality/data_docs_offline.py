@@ -25,6 +25,8 @@ VENDOR_DIR = "static/vendor"
 _TAG = re.compile(r"<(?:script|link|img)\b[^>]*>", re.IGNORECASE)
 #: the resource's address in such a tag
 _URL_ATTR = re.compile(r"""\b(src|href)\s*=\s*(["'])(https?://[^"']*)\2""", re.IGNORECASE)
+#: an address in CSS (a page's own <style> or a stylesheet of the site)
+_CSS_URL = re.compile(r"""url\(\s*(["']?)(https?://[^"')]+)\1\s*\)""", re.IGNORECASE)
 #: attributes that only make sense for a cross-origin download (a CDN); a local file loaded with them from
 #: file:// is refused by the browser
 _CDN_ATTRS = re.compile(r"""\s+(?:integrity|crossorigin)(?:\s*=\s*(["'])[^"']*\1)?""", re.IGNORECASE)
@@ -62,18 +64,37 @@ def _target(url: str, table: list[Asset]) -> str | None:
 
 
 def remote_resources(html: str) -> list[str]:
-    """The http(s) addresses a page loads a script, a stylesheet or an image from (links to follow excepted)."""
-    found = []
+    """The http(s) addresses a page loads a script, a stylesheet or an image from, in its tags or its CSS
+    (links to follow excepted)."""
+    found = [m.group(2) for m in _CSS_URL.finditer(html)]
     for tag in _TAG.finditer(html):
         found += [m.group(3) for m in _URL_ATTR.finditer(tag.group(0))]
     return found
 
 
-def rewrite_page(html: str, to_root: str, table: list[Asset] | None = None) -> str:
-    """``html`` with every CDN resource it loads pointed at the site's local copy; ``to_root`` is the relative
-    path from the page's folder to the site's root ("" or "../../"). Addresses not in the table stay as they
-    are (:func:`remote_resources` lists them)."""
+def rewrite_css(text: str, to_root: str, table: list[Asset] | None = None, site: Path | None = None) -> str:
+    """``url(https://…)`` in CSS pointed at the site's copy; an image of a mapped host the site does not hold
+    (GX's dark-mode logo) becomes ``none``, drawn as nothing rather than fetched. Other addresses stay."""
     table = assets() if table is None else table
+
+    def url(m: re.Match) -> str:
+        local = _target(m.group(2), table)
+        if local is None:
+            return m.group(0)
+        if site is not None and not (site / local).is_file():
+            return "none"
+        return f"url({m.group(1)}{to_root}{local}{m.group(1)})"
+
+    return _CSS_URL.sub(url, text)
+
+
+def rewrite_page(html: str, to_root: str, table: list[Asset] | None = None, site: Path | None = None) -> str:
+    """``html`` with every CDN resource it loads pointed at the site's local copy (its tags and the
+    ``url(…)`` of its inline CSS); ``to_root`` is the relative path from the page's folder to the site's root
+    ("" or "../../"); ``site``: the site's folder, to leave out an image it does not hold. Addresses not in the
+    table stay as they are (:func:`remote_resources` lists them)."""
+    table = assets() if table is None else table
+    html = rewrite_css(html, to_root, table, site)
 
     def tag(m: re.Match) -> str:
         text = m.group(0)
@@ -108,10 +129,16 @@ def make_offline(site: Path | str) -> list[str]:
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         to_root = os.path.relpath(site, page.parent).replace(os.sep, "/")
-        new = rewrite_page(html, "" if to_root == "." else to_root + "/", table)
+        new = rewrite_page(html, "" if to_root == "." else to_root + "/", table, site)
         if new != html:
             page.write_text(new, encoding="utf-8")
         remaining += remote_resources(new)
+    for sheet in sorted((site / "static" / "styles").glob("*.css")):  # GX's own stylesheets
+        css = sheet.read_text(encoding="utf-8")
+        new = rewrite_css(css, "../../", table, site)
+        if new != css:
+            sheet.write_text(new, encoding="utf-8")
+        remaining += [m.group(2) for m in _CSS_URL.finditer(new)]
     return sorted(set(remaining))
 
 
