@@ -100,6 +100,7 @@ def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: s
         ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
     ax.set_xlim(0, top * headroom)
     ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # counts: never "0 0 1 1"
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
 
 
@@ -212,6 +213,7 @@ def chart_units(d: PeriodData) -> Figure:
                 tick.set_color("#C00000")
         ax.set_xlim(0, top * 1.15)
         ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
         title = _title(d, "Số hợp tác xã theo đơn vị hành chính")
         if folded:

@@ -167,6 +167,9 @@ def test_every_chart_keeps_its_texts_apart_and_inside(n, tmp_path):
             renderer = _drawn(fig)
             texts = _texts(fig)
             assert not any(PERIOD_KEY.search(text) for text in texts), (name, texts)
+            for ax in fig.axes:  # a count axis reads 0, 1, 2 …: no tick printed twice
+                ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+                assert len(ticks) == len(set(ticks)), (name, ticks)
             for ax in fig.axes:
                 box = ax.title.get_window_extent(renderer)
                 assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height, name
