@@ -56,12 +56,37 @@ def _lay_out(fig: Figure, rect: tuple[float, float, float, float]) -> None:
         fig.tight_layout(rect=rect)
 
 
-def _footnote(fig: Figure, d: PeriodData) -> None:
-    note = "Nguồn: tổng hợp từ báo cáo của các đơn vị (kho dữ liệu kttt)."
+def _footnote(fig: Figure, d: PeriodData) -> float:
+    """The source line at the figure's foot (wrapped to the figure's width); returns its top, in figure
+    fraction, for what goes above it."""
+    note = "Nguồn: tổng hợp từ báo cáo của các đơn vị."
     if not d.is_complete:
         note = f"Số liệu toàn tỉnh {d.incomplete_note()}. " + note
-    fig.text(0.01, 0.01, note, fontsize=8, color="#C00000" if not d.is_complete else "#555555",
-             ha="left", va="bottom", wrap=True)
+    return _foot_text(fig, note, "#C00000" if not d.is_complete else "#555555")
+
+
+def _foot_text(fig: Figure, note: str, color: str) -> float:
+    """``note`` at the figure's bottom left, wrapped by measure to the figure's width; returns its top (figure
+    fraction). A long list of units that did not report wraps onto more lines instead of running off the page."""
+    renderer = fig.canvas.get_renderer()
+    text = fig.text(0.01, 0.01, note, fontsize=8, color=color, ha="left", va="bottom")
+    width = fig.bbox.width * 0.98
+    box = text.get_window_extent(renderer)
+    if box.width > width:
+        chars = max(30, int(len(note) * width / box.width))
+        text.set_text(textwrap.fill(note, chars))
+        box = text.get_window_extent(renderer)
+    return box.y1 / fig.bbox.height
+
+
+def _legend_below(fig: Figure, ax, bottom: float, ncol: int) -> float:
+    """The axes' legend as a figure legend centred just above ``bottom`` (figure fraction), outside the axes: it
+    can never cover a bar or a point. Returns its top, the bottom of the room left for the axes."""
+    handles, labels = ax.get_legend_handles_labels()
+    legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom + 0.005), ncol=ncol,
+                        frameon=False, fontsize=9)
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    return box.y1 / fig.bbox.height + 0.005
 
 
 def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: str | list[str],
@@ -75,6 +100,7 @@ def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: s
         ax.text(val + top * 0.01, yi, txt, va="center", fontsize=9)
     ax.set_xlim(0, top * headroom)
     ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # counts: never "0 0 1 1"
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
 
 
@@ -87,13 +113,15 @@ def chart_sectors(d: PeriodData) -> Figure:
         values.append(count or 0)
         pct = share(count, total)
         texts.append(f"{format_vn(count)} HTX" + (f" ({format_pct(pct)})" if pct is not None else ""))
+    # most cooperatives on top; sectors of equal count in the vocabulary's order (a stable sort)
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    labels, values, texts = [labels[i] for i in order], [values[i] for i in order], [texts[i] for i in order]
     with plt.rc_context(FONT):
         fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
         _barh(ax, labels, values, texts, COLORS["bar"])
         ax.set_title(_title(d, f"Hợp tác xã phân theo lĩnh vực (tổng số {format_vn(total)} HTX)"))
         ax.set_xlabel("Số hợp tác xã")
-        _lay_out(fig, (0, 0.05, 1, 1))
-        _footnote(fig, d)
+        _lay_out(fig, (0, _footnote(fig, d) + 0.01, 1, 1))
     return fig
 
 
@@ -114,78 +142,101 @@ def chart_status(d: PeriodData) -> Figure:
         ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
                                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
         ax.set_xlabel("Số hợp tác xã")
-        _lay_out(fig, (0, 0.05, 1, 1))
-        _footnote(fig, d)
+        _lay_out(fig, (0, _footnote(fig, d) + 0.01, 1, 1))
     return fig
 
 
-#: above this many reporting units (communes since 1/7/2025, or a national run) the unit chart shows the units
-#: that did not report and the largest ones, and counts the others in its title
-MAX_UNIT_BARS = 40
+#: above this many reporting units (a national run: hundreds of districts or thousands of communes) the unit
+#: chart shows the units that did not report and the largest ones, and counts the others in its title; every
+#: province's communes (up to some 170 since 1/7/2025) are drawn whole
+MAX_UNIT_BARS = 180
+
+#: the unit chart's bar pitch, in inches: roomy for a district chart, never below a line of its tick labels
+UNIT_BAR_PITCH = (0.45, 0.22)
 
 
 def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int, float]:
-    """(labels, active, other, missing, units not drawn, cooperatives of the units not drawn).
+    """(labels, active, other, missing, units not drawn, cooperatives of the units not drawn), the bars in the
+    order drawn from the top: by cooperatives, most first, units of equal count in the register's order (a unit
+    that did not report counts none and comes last).
 
     Above :data:`MAX_UNIT_BARS` units the chart keeps the units that did not report (up to a quarter of the
     bars) and the units with most cooperatives; the others are counted in a note under the title rather than
     drawn as one bar that would dwarf every other."""
     bars = []
-    for unit in d.units:
+    for order, unit in enumerate(d.units):
         code = unit["unit_code"]
         name = unit.get("name_vi") or code
         is_missing = code in d.missing_units or not d.unit_has_figures(code)
         a = d.value("HTX_ACTIVE", code) or 0
         t = d.value("HTX_TOTAL", code) or 0
         bars.append((f"{name} (chưa báo cáo)" if is_missing else name, 0 if is_missing else a,
-                     0 if is_missing else max(t - a, 0), is_missing))
+                     0 if is_missing else max(t - a, 0), is_missing, order))
     folded, folded_total = 0, 0.0
     if len(bars) > MAX_UNIT_BARS:
         missing = [b for b in bars if b[3]][: MAX_UNIT_BARS // 4]
-        reported = sorted((b for b in bars if not b[3]), key=lambda b: -(b[1] + b[2]))
+        reported = sorted((b for b in bars if not b[3]), key=lambda b: (-(b[1] + b[2]), b[4]))
         keep = reported[: MAX_UNIT_BARS - len(missing)]
         rest = reported[len(keep):]
         folded = len(bars) - len(keep) - len(missing)
         folded_total = sum(b[1] + b[2] for b in rest)
         bars = keep + missing
+    bars.sort(key=lambda b: (-(b[1] + b[2]), b[3], b[4]))
     return ([b[0] for b in bars], [b[1] for b in bars], [b[2] for b in bars], [b[3] for b in bars], folded,
             folded_total)
+
+
+def unit_chart_size(bars: int) -> tuple[float, float]:
+    """(width, height) in inches of the unit chart of ``bars`` bars: the height grows with the bars, at a pitch
+    from :data:`UNIT_BAR_PITCH` (roomy up to 15 bars, then narrowing to a line of 9-pt tick labels)."""
+    roomy, tight = UNIT_BAR_PITCH
+    pitch = roomy if bars <= 15 else max(tight, roomy * 15 / bars)
+    return 9.0, pitch * max(bars, 4) + 2.6
 
 
 def chart_units(d: PeriodData) -> Figure:
     labels, active, other, missing, folded, folded_total = _unit_bars(d)
     with plt.rc_context(FONT):
-        fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 4) + 1.8), dpi=120)
+        fig, ax = plt.subplots(figsize=unit_chart_size(len(labels)), dpi=120)
         y = list(range(len(labels)))[::-1]
         ax.barh(y, active, color=COLORS["active"], label="Đang hoạt động")
         ax.barh(y, other, left=active, color=COLORS["inactive"],
                 label="Yếu kém, ngừng hoặc chưa hoạt động")
-        ax.set_yticks(y, labels)
+        ax.set_yticks(y, labels, fontsize=9)
+        ax.set_ylim(-0.6, len(labels) - 0.4)
         top = max([a + o for a, o in zip(active, other)] or [1]) or 1
         for yi, a, o, miss in zip(y, active, other, missing):
             ax.text(a + o + top * 0.01, yi, "chưa báo cáo" if miss else format_vn(a + o), va="center",
-                    fontsize=9, color="#C00000" if miss else "black")
+                    fontsize=8, color="#C00000" if miss else "black")
         for tick, miss in zip(ax.get_yticklabels(), missing):
             if miss:
                 tick.set_color("#C00000")
         ax.set_xlim(0, top * 1.15)
         ax.spines[["top", "right"]].set_visible(False)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
-        ax.legend(loc="lower right", frameon=False)
         title = _title(d, "Số hợp tác xã theo đơn vị hành chính")
         if folded:
             title += (f"\n{len(labels)} đơn vị có nhiều HTX nhất hoặc chưa báo cáo;\n{format_vn(folded)} đơn vị "
                       f"còn lại ({format_vn(folded_total)} HTX) không thể hiện trên biểu đồ")
         ax.set_title(title, fontsize=10 if folded else None)
-        ax.set_xlabel("Số hợp tác xã")
-        _lay_out(fig, (0, 0.05, 1, 1))
-        _footnote(fig, d)
+        ax.set_xlabel("Số hợp tác xã (xếp theo số HTX, nhiều nhất ở trên)")
+        bottom = _legend_below(fig, ax, _footnote(fig, d), ncol=2)
+        _lay_out(fig, (0, bottom, 1, 1))
     return fig
 
 
 #: the trend chart's series (issue 16)
 TREND_SERIES = [("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"), ("HTX_ACTIVE", "HTX đang hoạt động", "#4E9A06", "s"),
                 ("HTX_NEW", "HTX thành lập mới (lũy kế từ đầu năm)", "#C9A227", "^")]
+
+
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def quarter_name(q) -> str:
+    """A quarter as an official text names it: ``Quý III/2025`` (never the period key 2025-Q3)."""
+    return f"Quý {_ROMAN_QUARTERS[q.quarter - 1]}/{q.year}"
 
 
 def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]], list[tuple[float, str]]]:
@@ -200,7 +251,7 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
         return [], {code: [] for code, *_ in TREND_SERIES}, []
     by_period = {f.period: f for f in d.trend}
     quarters = quarters_between(d.trend[0].period, d.trend[-1].period)
-    labels = [f"Q{q.quarter}/{q.year}" + ("*" if q in by_period and not by_period[q].is_complete else "")
+    labels = [quarter_name(q) + ("*" if q in by_period and not by_period[q].is_complete else "")
               for q in quarters]
     series = {code: [by_period[q].value(code) if q in by_period else None for q in quarters]
               for code, *_ in TREND_SERIES}
@@ -229,20 +280,30 @@ def chart_trend(d: PeriodData) -> Figure:
         for pos, text in marks:
             ax.axvline(pos, color="#C00000", linestyle="--", linewidth=1)
             ax.text(pos + 0.05, top * 1.12, text, color="#C00000", fontsize=8, va="top")
-        ax.set_xticks(x, labels)
+        _fit_ticks(fig, ax, x, labels)
         ax.set_ylim(0, top * 1.18)
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: format_vn(v)))
         ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False, fontsize=8)
         ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
         ax.set_ylabel("Số hợp tác xã")
-        _lay_out(fig, (0, 0.06, 1, 1))
         incomplete = any(label.endswith("*") for label in labels)
-        note = ("Nguồn: kho dữ liệu kttt (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ liệu để trống"
-                + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
-        fig.text(0.01, 0.01, note, fontsize=8, color="#555555", ha="left", va="bottom")
+        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ "
+                "liệu để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        bottom = _legend_below(fig, ax, _foot_text(fig, note, "#555555"), ncol=3)
+        _lay_out(fig, (0, bottom, 1, 1))
     return fig
+
+
+def _fit_ticks(fig: Figure, ax, x: list[int], labels: list[str]) -> None:
+    """The quarter labels on one line when they fit side by side across the axes, else with the year on a
+    second line (``Quý III`` / ``2025``): never overlapping."""
+    ax.set_xticks(x, labels)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()]
+    room = ax.get_window_extent(renderer).width / max(len(labels), 1)
+    if max((b.width for b in boxes), default=0) > room * 0.9:
+        ax.set_xticks(x, [label.replace("/", "\n", 1) for label in labels])
 
 
 CHARTS = {

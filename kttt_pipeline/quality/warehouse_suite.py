@@ -2,7 +2,9 @@
 
 Each table's rows for the province's period (a period belongs to a province) are read through SQLAlchemy and validated as a pandas batch in an ephemeral
 GX context; the Data Docs site is written under ``<reports>/.data_docs/<period>/index.html``, from where the
-period's publication copies it, checked, into ``<reports>/<period>/data_docs/`` (publish/report.py).
+period's publication copies it, checked, into ``<reports>/<period>/data_docs/`` (publish/report.py). The
+pages load their CSS and JavaScript from copies shipped beside them (quality/data_docs_offline.py), never from a
+CDN: they open on a network without the internet.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kttt_pipeline.core.findings import KINDS
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.ingest.raw_inventory import IGNORED
 from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
+from kttt_pipeline.quality.data_docs_offline import make_offline
 from kttt_pipeline.core.vocabulary import indicators
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -234,6 +237,10 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, prov
         docs_dir.mkdir(parents=True, exist_ok=True)
         gx_ctx.use_docs_site(docs_dir)
         gx_ctx.ctx.build_data_docs(site_names=["kttt"])  # once, for every table's validation
+        # the pages' CSS and JavaScript shipped beside them, not fetched from CDNs (issue 25)
+        remaining = make_offline(docs_dir)
+        if remaining:
+            logging.getLogger(__name__).warning("Data Docs still load from the internet: %s", ", ".join(remaining))
         if (docs_dir / "index.html").is_file():
             result.docs_index = docs_dir / "index.html"
     return result

@@ -238,7 +238,7 @@ def test_without_the_earlier_period_the_cells_are_empty_and_the_note_says_so(wor
         assert not any(NO_COMPARISON in str(ws.cell(r, FIGURES_NOTE_COL).value or "").lower()
                        for r in range(_header_row(ws) + 2, ws.max_row + 1))
         assert "cùng kỳ năm" not in out["paragraph_md"].read_text(encoding="utf-8")
-        assert trend_series(load_period_data(eng, CUR))[0] == ["Q3/2024*"]  # 3 of 13 units: incomplete
+        assert trend_series(load_period_data(eng, CUR))[0] == ["Quý III/2024*"]  # 3 of 13 units: incomplete
     finally:
         eng.dispose()
 
@@ -246,17 +246,20 @@ def test_without_the_earlier_period_the_cells_are_empty_and_the_note_says_so(wor
 def test_trend_chart_draws_the_loaded_quarters_and_marks_the_reform(world):
     eng, prov = world.engine, _province(world.engine)
     labels, series, marks = trend_series(load_period_data(eng, REFORM))
-    quarters = ["Q3/2023", "Q4/2023", "Q1/2024", "Q2/2024", "Q3/2024", "Q4/2024", "Q1/2025", "Q2/2025", "Q3/2025"]
+    quarters = ["Quý III/2023", "Quý IV/2023", "Quý I/2024", "Quý II/2024", "Quý III/2024", "Quý IV/2024",
+                "Quý I/2025", "Quý II/2025", "Quý III/2025"]
     # the demo periods have 3 of their units: every loaded quarter is incomplete, and marked
-    assert labels == [q + ("*" if q in ("Q3/2023", "Q2/2024", "Q3/2024", "Q3/2025") else "") for q in quarters]
+    assert labels == [q + ("*" if q in ("Quý III/2023", "Quý II/2024", "Quý III/2024", "Quý III/2025") else "")
+                      for q in quarters]
     labels = [label.rstrip("*") for label in labels]
     loaded = {YEAR_AGO, PREV, CUR, REFORM}
     for code in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_NEW"):
         for label, v in zip(labels, series[code]):
-            q, y = label[1], label[3:]
+            roman, y = label.removeprefix("Quý ").split("/")
+            q = ("I", "II", "III", "IV").index(roman) + 1
             key = f"{y}-Q{q}"
             assert v == (_value(eng, "rpt_indicator", key, prov, code) if key in loaded else None), (code, key)
-    assert [pos for pos, _ in marks] == [labels.index("Q3/2025") - 0.5]
+    assert [pos for pos, _ in marks] == [labels.index("Quý III/2025") - 0.5]
     assert "1/7/2025" in marks[0][1]
     assert world.outputs[REFORM]["chart_trend"].stat().st_size > 10_000
 
