@@ -49,12 +49,33 @@ def _folded_names(values: pd.Series) -> pd.Series:
 @lru_cache(maxsize=1 << 18)
 def distinctive_part(folded: str) -> str:
     """The folded name without legal-form and activity words: usually the proper name ("tuyen hien").
-    Cached: every name of a unit's register is compared with each unmatched listing row."""
-    text = f" {folded} "
-    for phrase in generic_phrases():
-        text = text.replace(f" {phrase} ", " ")
-        text = text.replace(f" {phrase} ", " ")
-    return " ".join(text.split())
+    A generic word is recognised as clerks write it, with a common spelling confusion of any of its syllables
+    ("xan xuat" for "san xuat", :func:`same_spelling`): the confusion is no part of the proper name. Cached:
+    every name of a unit's register is compared with each unmatched listing row."""
+    words = folded.split()
+    for phrase in _generic_syllables():
+        n, k, kept = len(phrase), 0, []
+        while k < len(words):
+            if len(words) - k >= n and all(same_spelling(w, p) for w, p in zip(words[k:k + n], phrase)):
+                k += n
+            else:
+                kept.append(words[k])
+                k += 1
+        words = kept
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _generic_syllables() -> tuple[tuple[str, ...], ...]:
+    """:func:`generic_phrases` as syllables, in the same order (longest first)."""
+    return tuple(tuple(p.split()) for p in generic_phrases())
+
+
+@lru_cache(maxsize=1 << 16)
+def same_spelling(written: str, word: str) -> bool:
+    """Whether a folded syllable is ``word`` or ``word`` with its initial consonant spelt by a common confusion
+    (``vocab/name_spelling_confusions.csv``: "xan" ~ "san", "chong" ~ "trong")."""
+    return written == word or bool(_spelling_forms(written) & _spelling_forms(word))
 
 
 @dataclass(frozen=True)
@@ -124,7 +145,8 @@ def spelling_classes() -> dict[str, str]:
     return {x: find(x) for x in list(parent)}
 
 
-def _spelling_forms(syllable: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _spelling_forms(syllable: str) -> frozenset[str]:
     """A folded syllable with its initial consonant replaced by its class (several forms for "gi", whose i is
     also the vowel: "gieng" ~ "dieng", "gin" ~ "din"). A syllable without a confusable initial is itself."""
     classes = spelling_classes()
@@ -134,10 +156,10 @@ def _spelling_forms(syllable: str) -> set[str]:
             continue
         cls = classes[ini]
         if ini == "gi":
-            return {f"<{cls}>{rest}", f"<{cls}>i{rest}"} if rest[0] != "i" else {f"<{cls}>{rest}"}
+            return frozenset({f"<{cls}>{rest}", f"<{cls}>i{rest}"} if rest[0] != "i" else {f"<{cls}>{rest}"})
         if rest[0] in _VOWELS:  # "nh", "ng", "th": another initial, not "n"/"t" + consonant
-            return {f"<{cls}>{rest}"}
-    return {syllable}
+            return frozenset({f"<{cls}>{rest}"})
+    return frozenset({syllable})
 
 
 def spelling_confusion(da: str, db: str) -> tuple[str, str] | None:
