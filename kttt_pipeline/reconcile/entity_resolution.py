@@ -53,25 +53,46 @@ def distinctive_part(folded: str) -> str:
     ("xan xuat" for "san xuat", :func:`same_spelling`): the confusion is no part of the proper name. Cached:
     every name of a unit's register is compared with each unmatched listing row."""
     words = folded.split()
-    for phrase in _generic_syllables():
-        n, k, kept = len(phrase), 0, []
-        while k < len(words):
-            if len(words) - k >= n and all(same_spelling(w, p) for w, p in zip(words[k:k + n], phrase)):
-                k += n
-            else:
-                kept.append(words[k])
-                k += 1
-        words = kept
+    present = set(words)
+    for first, phrase in _generic_spellings():
+        if present.isdisjoint(first):  # the phrase's first syllable is not there in any spelling
+            continue
+        fewer = _without(words, phrase)
+        if len(fewer) < len(words):  # again: a phrase that removing one brings together ("nong [nong nghiep] nghiep")
+            words = _without(fewer, phrase)
     return " ".join(words)
 
 
+def _without(words: list[str], phrase: tuple[frozenset[str], ...]) -> list[str]:
+    """``words`` without each run of them that is ``phrase`` (each syllable as its spellings), from the left."""
+    n, k, kept = len(phrase), 0, []
+    while k < len(words):
+        if len(words) - k >= n and all(w in p for w, p in zip(words[k:k + n], phrase)):
+            k += n
+        else:
+            kept.append(words[k])
+            k += 1
+    return kept
+
+
 @lru_cache(maxsize=1)
-def _generic_syllables() -> tuple[tuple[str, ...], ...]:
-    """:func:`generic_phrases` as syllables, in the same order (longest first)."""
-    return tuple(tuple(p.split()) for p in generic_phrases())
+def _generic_spellings() -> tuple[tuple[frozenset[str], tuple[frozenset[str], ...]], ...]:
+    """:func:`generic_phrases` in the same order (longest first), each syllable as the set of its spellings: the
+    syllable and each syllable that is it by :func:`same_spelling` ("san" → san, xan); with the spellings of its
+    first syllable apart."""
+    initials = set(spelling_classes()) | {"g"}
+    out = []
+    for phrase in generic_phrases():
+        syllables = []
+        for word in phrase.split():
+            rests = {word[n:] for n in (1, 2, 3)} - {""}
+            rests |= {"i" + r for r in rests}
+            candidates = {word} | {ini + r for ini in initials for r in rests}
+            syllables.append(frozenset(c for c in candidates if same_spelling(c, word)))
+        out.append((syllables[0], tuple(syllables)))
+    return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)
 def same_spelling(written: str, word: str) -> bool:
     """Whether a folded syllable is ``word`` or ``word`` with its initial consonant spelt by a common confusion
     (``vocab/name_spelling_confusions.csv``: "xan" ~ "san", "chong" ~ "trong")."""
