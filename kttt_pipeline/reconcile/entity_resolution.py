@@ -4,7 +4,9 @@ A cooperative is identified by its valid 10-digit tax code (a branch ``10-3`` by
 is missing, invalid or unknown to the tax register, the row is matched to a register record by folded name
 within the same reporting unit: rapidfuzz scores the whole folded name *and* the distinctive part of the name
 (what is left after removing legal-form and activity words), so "Tuyền Huyền" still matches "Tuyền Hiền" while
-"HTX dịch vụ nông nghiệp Xuân Thành" never matches "… Yên Thành".
+"HTX dịch vụ nông nghiệp Xuân Thành" never matches "… Yên Thành". A generic word misspelt by a common confusion
+("HTX xản xuất nấm Hải Tiến") is still a generic word, and one syllable of the proper name so misspelt ("Suân Lâm")
+is accepted when only one record of the unit is that close.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kttt_pipeline.reconcile import entity_resolution as er
 
@@ -138,3 +140,21 @@ def test_resolution_through_a_misspelt_generic_word_is_a_name_match_not_a_missin
     out, findings = er.resolve_identities(pd.DataFrame([coop(name="HTX xản xuất nấm Hải Tiến")]), register)
     assert list(out["coop_key"]) == ["5768341963"] and list(out["match_method"]) == ["name"]
     assert [f.kind for f in findings] == ["NAME_MATCH"]
+
+
+def _distinctive_part_by_replacement(folded: str) -> str:
+    """The distinctive part as the generic phrases removed by string replacement, longest first, twice each:
+    what a name spelt right has always given."""
+    text = f" {folded} "
+    for phrase in er.generic_phrases():
+        text = text.replace(f" {phrase} ", " ").replace(f" {phrase} ", " ")
+    return " ".join(text.split())
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.sampled_from([*er.generic_phrases(), "hai", "tien", "xuan", "lam", "trung", "thanh", "sao",
+                                 "mai", "quang", "dong"]), min_size=1, max_size=9, unique=True))
+def test_a_name_spelt_right_keeps_its_distinctive_part(parts):
+    # (each part once: of a phrase repeated four times over, the replacement kept one by a quirk of its scan)
+    folded = " ".join(parts)
+    assert er.distinctive_part(folded) == _distinctive_part_by_replacement(folded)
