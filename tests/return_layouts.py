@@ -74,7 +74,7 @@ COOPS = [
          "Trung bình", 15, 8, 6, 3, 1, 1, D("650.5"), D("980"), D("75.25"), D("48"), chain=True),
     Coop("HTX chè Hoành Mô", valid_code("570100040"), dt.date(2012, 1, 9), "Nông - lâm - ngư nghiệp",
          "Đang hoạt động", None, 30, 18, 18, 3, 3, 0, D("1200"), D("2100"), D("260"), D("58.5")),
-    Coop("HTX vận tải Đồng Văn", valid_code("570100050"), dt.date(2010, 8, 20), "Vận tải", "Đang hoạt động", "Yếu",
+    Coop("HTX vận tải Đồng Văn", valid_code("570100050"), dt.date(1998, 10, 3), "Vận tải", "Đang hoạt động", "Yếu",
          12, 9, 4, 2, 1, 0, D("3000"), D("58500"), D("-120"), D("70"), commune="xã Đồng Văn"),
     Coop("HTX xây dựng Lục Hồn", valid_code("570100060"), dt.date(2014, 4, 1), "Xây dựng", "Tạm ngừng hoạt động",
          None, 9, 0, 0, 3, 2, 1, D("500"), D("0"), D("0"), D("0"), tax_status="05", declared=0),
@@ -86,7 +86,7 @@ COOPS = [
     Coop("HTX thương mại Húc Động", valid_code("570100090"), dt.date(2009, 9, 9), "Thương mại", "Đã giải thể", None,
          0, 0, 0, 0, 0, 0, D("200"), D("0"), D("0"), D("0"), dissolved=dt.date(2024, 3, 15), tax_status="01",
          declared=0),
-    Coop("HTX Cộng đồng Bản Chuông", None, dt.date(2019, 12, 31), "Lâm nghiệp", "Đang hoạt động", "Khá", 25, 14, 12,
+    Coop("HTX chăn nuôi Bản Chuông", None, dt.date(2019, 12, 31), "Lâm nghiệp", "Đang hoạt động", "Khá", 25, 14, 12,
          3, 1, 2, D("950"), D("1800.75"), D("210"), D("60")),
     Coop("HTX dược liệu Đồng Tâm", valid_code("570100110"), dt.date(2024, 2, 1), "Nông nghiệp", "Đang hoạt động",
          "Tốt", 18, 10, 9, 3, 1, 2, D("2500"), D("4200"), D("630"), D("84.6"), ocop=2, hightech=True, chain=True),
@@ -121,12 +121,19 @@ ABBREVIATED_STATUS = {"Đang hoạt động": "Đang HĐ", "Tạm ngừng hoạt
                       "Chưa đi vào hoạt động": "Chưa HĐ", "Đang làm thủ tục giải thể": "Đang làm TT giải thể",
                       "Đã giải thể": "Đã GT"}
 ABBREVIATED_GRADE = {"Trung bình": "TB"}
+#: grades as commune clerks write them, with their class word (issue 24)
+CLASS_GRADE = {"Tốt": "Loại Tốt", "Khá": "Loại Khá", "Trung bình": "Loại TB", "Yếu": "Loại Yếu"}
+#: names written with a common spelling confusion in a generic word (issue 24): the one without a tax code is
+#: matched to the register's record by name all the same
+MISSPELT_NAME = {"HTX chăn nuôi Bản Chuông": "HTX trăn luôi Bản Chuông",
+                 "HTX dịch vụ Tổng cộng Hà": "HTX rịch vụ Tổng cộng Hà", "HTX chè Hoành Mô": "HTX trè Hoành Mô",
+                 "HTX xây dựng Lục Hồn": "HTX xây rựng Lục Hồn"}
 ABBREVIATED_SECTOR = {"Công nghiệp": "CN - TTCN", "Thủy sản": "Thuỷ sản", "Dịch vụ": "Thương mại - dịch vụ"}
 # a unit's header text and its factor to triệu đồng
 MONEY_UNITS = [("triệu đồng", D(1)), ("tr.đ", D(1)), ("trđ", D(1)), ("Tr.đồng", D(1)), ("tỷ đồng", D(1000)),
                ("tỷ đ", D(1000)), ("nghìn đồng", D("0.001")), ("nghìn đ", D("0.001")), ("ng.đ", D("0.001")),
                ("đồng", D("0.000001"))]
-DATE_FORMS = ["date", "dmy", "d/m", "dmy-", "dmy.", "ymd.", "ymd-", "ymd/", "serial", "serial_text"]
+DATE_FORMS = ["date", "dmy", "d/m", "dmy-", "dmy.", "ymd.", "ymd-", "ymd/", "serial", "serial_text", "dmy2"]
 TAX_FORMS = ["int", "text", "spaced", "dotted"]
 NUMBER_FORMS = ["number", "text", "mixed"]
 TOTAL_STYLES = ["none", "grand_bottom", "grand_top", "sections", "sections_bare", "sections_top"]
@@ -166,6 +173,7 @@ class Layout:
     tax_form: str = "text"
     nfd: bool = False
     abbreviate: bool = False
+    clerk_words: bool = False  # grades "Loại Tốt", names with a confusion in a generic word ("xản xuất")
     extra_sheets: bool = False
     group_order: list[str] = field(default_factory=lambda: list(GROUP_COLUMNS))
     group_totals: str = "none"
@@ -259,7 +267,8 @@ class _Writer:
         return {"date": value, "dmy": value.strftime("%d/%m/%Y"), "d/m": f"{value.day}/{value.month}/{value.year}",
                 "dmy-": value.strftime("%d-%m-%Y"), "dmy.": value.strftime("%d.%m.%Y"),
                 "ymd.": value.strftime("%Y.%m.%d"), "ymd-": value.strftime("%Y-%m-%d"),
-                "ymd/": value.strftime("%Y/%m/%d"), "serial": serial, "serial_text": str(serial)}[form]
+                "ymd/": value.strftime("%Y/%m/%d"), "serial": serial, "serial_text": str(serial),
+                "dmy2": value.strftime("%d/%m/%y")}[form]
 
     def tax(self, code: str | None) -> object:
         if code is None:
@@ -286,11 +295,13 @@ def _coop_cells(c: Coop, w: _Writer, layout: Layout, seq: int) -> dict[str, list
         _, factor = _money_factor(layout, k)
         money[fld] = [w.number(v / factor)]
     return {
-        "seq": [seq], "name": [w.text(c.name)], "tax": [w.tax(c.code)], "reg": [w.date(c.reg)],
+        "seq": [seq], "name": [w.text(MISSPELT_NAME.get(c.name, c.name) if layout.clerk_words else c.name)],
+        "tax": [w.tax(c.code)], "reg": [w.date(c.reg)],
         "diss": [w.date(c.dissolved)], "commune": [w.text(c.commune)],
         "sector": [w.text(ABBREVIATED_SECTOR.get(c.sector, c.sector) if ab else c.sector)],
         "status": [w.text(ABBREVIATED_STATUS[c.status] if ab else c.status)],
-        "grade": [w.text(ABBREVIATED_GRADE.get(c.grade, c.grade) if ab and c.grade else c.grade)],
+        "grade": [w.text(CLASS_GRADE[c.grade] if layout.clerk_words and c.grade else
+                         ABBREVIATED_GRADE.get(c.grade, c.grade) if ab and c.grade else c.grade)],
         "members": [w.number(c.members)], "labour": [w.number(c.workers), w.number(c.member_workers)],
         "managers": [w.number(c.managers), w.number(c.ps), w.number(c.cp)], **money,
         "ocop": [w.number(c.ocop)], "hightech": ["x" if c.hightech else None], "chain": ["X" if c.chain else None],

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TypeVar
 
 from kttt_pipeline.core.text import clean_text, fold
@@ -222,10 +222,13 @@ def excel_serial_date(serial: float) -> dt.date | None:
     return day if SERIAL_FIRST <= day <= SERIAL_LAST else None
 
 
-def parse_date(value: object) -> ParsedDate:
+def parse_date(value: object, latest_year: int | None = None) -> ParsedDate:
     """A date cell: an Excel date, an Excel serial (number, or five digits typed as text, "44256"), or text
-    ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy`` (two-digit years are 20yy) or ``yyyy.mm.dd``, ``yyyy-mm-dd``,
-    ``yyyy/mm/dd``."""
+    ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy`` or ``yyyy.mm.dd``, ``yyyy-mm-dd``, ``yyyy/mm/dd``.
+
+    A year written with two digits ("03/10/98") is the latest year with those last two digits not after
+    ``latest_year`` (:func:`full_year`; the period's year, else the current year): 98 → 1998, 24 → 2024 read in
+    2024 (docs/decisions.md, "Two-digit years")."""
     if value is None or value == "":
         return ParsedDate(None)
     if isinstance(value, dt.datetime):
@@ -239,16 +242,25 @@ def parse_date(value: object) -> ParsedDate:
             return ParsedDate(None, error="not_a_date")
         day = excel_serial_date(value)
         return ParsedDate(day) if day else ParsedDate(None, error="not_a_date")
-    return _parse_date_str(value) if type(value) is str else _parse_date_text(value)
+    year = latest_year if latest_year is not None else dt.date.today().year
+    return _parse_date_str(value, year) if type(value) is str else _parse_date_text(value, year)
+
+
+def full_year(two_digits: int, latest_year: int) -> int:
+    """The year a two-digit year stands for: the latest year ending in those two digits that is not after
+    ``latest_year`` (98 → 1998 and 24 → 2024 when ``latest_year`` is 2024; 25 → 1925 then). A date read from a
+    return cannot be after the period it reports on."""
+    year = latest_year - (latest_year - two_digits) % 100
+    return year
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_date_str(value: str) -> ParsedDate:
+def _parse_date_str(value: str, latest_year: int) -> ParsedDate:
     # cached: a listing's dates repeat (many cooperatives were registered on the same days)
-    return _parse_date_text(value)
+    return _parse_date_text(value, latest_year)
 
 
-def _parse_date_text(value: object) -> ParsedDate:
+def _parse_date_text(value: object, latest_year: int) -> ParsedDate:
     """A date cell holding text (or anything else that is not a date or a number)."""
     text = clean_text(value)
     if text is None:
@@ -256,8 +268,8 @@ def _parse_date_text(value: object) -> ParsedDate:
     m = _DATE_TEXT.match(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if year < 100:
-            year += 2000
+        if len(m.group(3)) == 2:
+            year = full_year(year, latest_year)
         try:
             return ParsedDate(dt.date(year, month, day))
         except ValueError:
@@ -290,8 +302,11 @@ class ParsedDates:
         return len(self.values)
 
 
-def parse_dates(values: Sequence[object]) -> ParsedDates:
-    """:func:`parse_date` of every cell of a column, in order; a value written twice is read once."""
+def parse_dates(values: Sequence[object], latest_year: int | None = None) -> ParsedDates:
+    """:func:`parse_date` of every cell of a column, in order (two-digit years by ``latest_year``, as
+    :func:`parse_date` reads them); a value written twice is read once."""
+    year = latest_year if latest_year is not None else dt.date.today().year
+    read = partial(parse_date, latest_year=year)
     out: list[dt.date | None] = []
     errors: dict[int, str] = {}
     seen: dict[tuple[type, object], ParsedDate] = {}
@@ -306,7 +321,7 @@ def parse_dates(values: Sequence[object]) -> ParsedDates:
         if t is dt.datetime:
             out.append(v.date())
             continue
-        p = read_once(parse_date, v, seen)
+        p = read_once(read, v, seen)
         out.append(p.value)
         if p.error is not None:
             errors[i] = p.error

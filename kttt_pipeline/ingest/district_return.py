@@ -331,7 +331,7 @@ def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
 
 
 def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, unit_code: str | None,
-                  items: list[_Item]) -> None:
+                  items: list[_Item], latest_year: int | None = None) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
     idx = table.field_index()
@@ -370,7 +370,7 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
         sections.append((section_sector, section_label))
         items.append(_Item(ENTITY, grid.name, excel_row))
     for ctx, (section_sector, section_label), parsed in zip(contexts, sections,
-                                                            parse_records(entity_rows, table, contexts, keys)):
+                                                            parse_records(entity_rows, table, contexts, keys, latest_year=latest_year)):
         if section_sector and not parsed.values.get("sector_text") and rt in LISTING_TYPES:
             # no sector written on the row: the heading it stands under names it (as a merged cell would)
             parsed.values["sector_text"] = section_label
@@ -614,7 +614,8 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         if table is None:
             continue
         if table.record_type in LISTING_TYPES:
-            _read_listing(grid, table, ret, sres, unit_code, items[table.record_type])
+            _read_listing(grid, table, ret, sres, unit_code, items[table.record_type],
+                          matcher.period.year if matcher.period else None)
         elif table.record_type == "summary":
             _read_summary(grid, table, ret, unit_code)
         for header in table.unmapped:

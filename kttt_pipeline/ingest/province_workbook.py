@@ -41,9 +41,9 @@ def _union_sector(rec: dict) -> list[Finding]:
                     value_computed=sector_labels("union")[_UNION_OTHER], rule="3")]
 
 
-def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
+def read_province_workbook(workbook: Workbook, source_file: str, latest_year: int | None = None) -> ReadResult:
     """The unions (record type ``union``) and credit funds (``credit_fund``) of the province's sheets; their
-    total rows kept aside for §7.5."""
+    total rows kept aside for §7.5. Two-digit years are read by ``latest_year`` (the period's year)."""
     out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
     for grid in workbook.sheets:
         kinds = [sheet_kind(grid.name)] if sheet_kind(grid.name) in ("union", "credit_fund") else ["union", "credit_fund"]
@@ -82,7 +82,7 @@ def read_province_workbook(workbook: Workbook, source_file: str) -> ReadResult:
             entities.append(i)
         rows = [grid.rows[i] for i in entities]
         contexts = [RowContext(source_file, grid.name, grid.excel_row(i), None) for i in entities]
-        for i, parsed in zip(entities, parse_records(rows, table, contexts)):
+        for i, parsed in zip(entities, parse_records(rows, table, contexts, latest_year=latest_year)):
             rec = {**parsed.values, "source_file": source_file, "sheet": grid.name, "row_number": grid.excel_row(i)}
             out.findings.extend(parsed.findings)
             if rt == "union":

@@ -99,7 +99,8 @@ def map_code(text: object, lookup: dict[str, str]) -> str | None:
     return None
 
 
-def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisional_key: str | None = None) -> ParsedRow:
+def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisional_key: str | None = None,
+                 latest_year: int | None = None) -> ParsedRow:
     rt = table.record_type
     idx = table.field_index()
     out: dict[str, object] = {}
@@ -146,7 +147,7 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         out["values_unreadable"] = unreadable or None
     for fld in DATE_FIELDS.get(rt, []):
         raw = _cell(row, idx, fld)
-        d = parse_date(raw)
+        d = parse_date(raw, latest_year)
         if d.error:
             finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{clean_text(raw)}'",
                     value_reported=clean_text(raw), rule="6")
@@ -228,7 +229,8 @@ def map_codes(texts: Sequence[str | None], lookup: dict[str, str]) -> list[str |
 
 
 def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence[RowContext],
-                  provisional_keys: Sequence[str | None] | None = None) -> list[ParsedRow]:
+                  provisional_keys: Sequence[str | None] | None = None, *,
+                  latest_year: int | None = None) -> list[ParsedRow]:
     """The entity rows of one table read at once: ``[parse_record(row, table, ctx, provisional_key=key) ...]``
     over ``zip(rows, contexts, provisional_keys)``, the same values (same keys in the same order) and the same
     findings in the same order, read column by column.
@@ -309,7 +311,7 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
         columns.append(unreadable)
     for fld in DATE_FIELDS.get(rt, []):
         raw = column(fld)
-        dates = parse_dates(raw)
+        dates = parse_dates(raw, latest_year)
         for i in sorted(dates.errors):
             written = clean_text(raw[i])
             finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{written}'",

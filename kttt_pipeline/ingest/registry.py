@@ -57,7 +57,7 @@ def _tax_register(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResul
 
 
 def _province_workbook(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
-    return province_workbook.read_province_workbook(wb, source_file)
+    return province_workbook.read_province_workbook(wb, source_file, ctx.period.year)
 
 
 def _targets(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:

@@ -64,7 +64,8 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
         contexts = [RowContext(source_file, name, grid.excel_row(i), None) for i in entities]
         codes_raw = [clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
                      for row in rows]
-        for i, row, parsed in zip(entities, rows, parse_records(rows, table, contexts, codes_raw)):
+        for i, row, parsed in zip(entities, rows, parse_records(rows, table, contexts, codes_raw,
+                                                               latest_year=matcher.period.year if matcher.period else None)):
             rec = parsed.values
             # the status as parse_records read it (cleaned); a status naming no code of the vocabulary is unknown
             rec["status_code"] = parse_tax_status(rec["status_raw"])

@@ -4,7 +4,9 @@ A cooperative is identified by its valid 10-digit tax code (a branch ``10-3`` by
 is missing, invalid or unknown to the tax register, the row is matched to a register record by folded name
 within the same reporting unit: rapidfuzz scores the whole folded name *and* the distinctive part of the name
 (what is left after removing legal-form and activity words), so "Tuyền Huyền" still matches "Tuyền Hiền" while
-"HTX dịch vụ nông nghiệp Xuân Thành" never matches "… Yên Thành".
+"HTX dịch vụ nông nghiệp Xuân Thành" never matches "… Yên Thành". A generic word misspelt by a common confusion
+("HTX xản xuất nấm Hải Tiến") is still a generic word, and one syllable of the proper name so misspelt ("Suân Lâm")
+is accepted when only one record of the unit is that close.
 """
 
 from __future__ import annotations
@@ -49,12 +51,54 @@ def _folded_names(values: pd.Series) -> pd.Series:
 @lru_cache(maxsize=1 << 18)
 def distinctive_part(folded: str) -> str:
     """The folded name without legal-form and activity words: usually the proper name ("tuyen hien").
-    Cached: every name of a unit's register is compared with each unmatched listing row."""
-    text = f" {folded} "
+    A generic word is recognised as clerks write it, with a common spelling confusion of any of its syllables
+    ("xan xuat" for "san xuat", :func:`same_spelling`): the confusion is no part of the proper name. Cached:
+    every name of a unit's register is compared with each unmatched listing row."""
+    words = folded.split()
+    present = set(words)
+    for first, phrase in _generic_spellings():
+        if present.isdisjoint(first):  # the phrase's first syllable is not there in any spelling
+            continue
+        fewer = _without(words, phrase)
+        if len(fewer) < len(words):  # again: a phrase that removing one brings together ("nong [nong nghiep] nghiep")
+            words = _without(fewer, phrase)
+    return " ".join(words)
+
+
+def _without(words: list[str], phrase: tuple[frozenset[str], ...]) -> list[str]:
+    """``words`` without each run of them that is ``phrase`` (each syllable as its spellings), from the left."""
+    n, k, kept = len(phrase), 0, []
+    while k < len(words):
+        if len(words) - k >= n and all(w in p for w, p in zip(words[k:k + n], phrase)):
+            k += n
+        else:
+            kept.append(words[k])
+            k += 1
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _generic_spellings() -> tuple[tuple[frozenset[str], tuple[frozenset[str], ...]], ...]:
+    """:func:`generic_phrases` in the same order (longest first), each syllable as the set of its spellings: the
+    syllable and each syllable that is it by :func:`same_spelling` ("san" → san, xan); with the spellings of its
+    first syllable apart."""
+    initials = set(spelling_classes()) | {"g"}
+    out = []
     for phrase in generic_phrases():
-        text = text.replace(f" {phrase} ", " ")
-        text = text.replace(f" {phrase} ", " ")
-    return " ".join(text.split())
+        syllables = []
+        for word in phrase.split():
+            rests = {word[n:] for n in (1, 2, 3)} - {""}
+            rests |= {"i" + r for r in rests}
+            candidates = {word} | {ini + r for ini in initials for r in rests}
+            syllables.append(frozenset(c for c in candidates if same_spelling(c, word)))
+        out.append((syllables[0], tuple(syllables)))
+    return tuple(out)
+
+
+def same_spelling(written: str, word: str) -> bool:
+    """Whether a folded syllable is ``word`` or ``word`` with its initial consonant spelt by a common confusion
+    (``vocab/name_spelling_confusions.csv``: "xan" ~ "san", "chong" ~ "trong")."""
+    return written == word or bool(_spelling_forms(written) & _spelling_forms(word))
 
 
 @dataclass(frozen=True)
@@ -124,7 +168,8 @@ def spelling_classes() -> dict[str, str]:
     return {x: find(x) for x in list(parent)}
 
 
-def _spelling_forms(syllable: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _spelling_forms(syllable: str) -> frozenset[str]:
     """A folded syllable with its initial consonant replaced by its class (several forms for "gi", whose i is
     also the vowel: "gieng" ~ "dieng", "gin" ~ "din"). A syllable without a confusable initial is itself."""
     classes = spelling_classes()
@@ -134,10 +179,10 @@ def _spelling_forms(syllable: str) -> set[str]:
             continue
         cls = classes[ini]
         if ini == "gi":
-            return {f"<{cls}>{rest}", f"<{cls}>i{rest}"} if rest[0] != "i" else {f"<{cls}>{rest}"}
+            return frozenset({f"<{cls}>{rest}", f"<{cls}>i{rest}"} if rest[0] != "i" else {f"<{cls}>{rest}"})
         if rest[0] in _VOWELS:  # "nh", "ng", "th": another initial, not "n"/"t" + consonant
-            return {f"<{cls}>{rest}"}
-    return {syllable}
+            return frozenset({f"<{cls}>{rest}"})
+    return frozenset({syllable})
 
 
 def spelling_confusion(da: str, db: str) -> tuple[str, str] | None:

@@ -167,7 +167,7 @@ def parse_number_reference(value: object) -> ParsedNumber:
     return ParsedNumber(number, words_dropped=words)
 
 
-def parse_date_reference(value: object) -> ParsedDate:
+def parse_date_reference(value: object, latest_year: int) -> ParsedDate:
     from kttt_pipeline.core.values import _DATE_TEXT, _SERIAL_TEXT, _YEAR_FIRST_DATE
 
     if value is None or value == "":
@@ -189,8 +189,8 @@ def parse_date_reference(value: object) -> ParsedDate:
     m = _DATE_TEXT.match(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if year < 100:
-            year += 2000
+        if len(m.group(3)) == 2:  # the latest year with these last two digits, not after latest_year
+            year = max(y for y in range(latest_year - 99, latest_year + 1) if y % 100 == year)
         try:
             return ParsedDate(dt.date(year, month, day))
         except ValueError:
@@ -357,10 +357,10 @@ def test_check_digit_equals_stdnum(ten_digits):
 
 
 @SETTINGS
-@given(cells)
-def test_parse_number_date_tax_code_equal_their_readable_definitions(value):
+@given(cells, st.integers(1990, 2110))
+def test_parse_number_date_tax_code_equal_their_readable_definitions(value, latest_year):
     assert exactly(parse_number(value)) == exactly(parse_number_reference(value))
-    assert exactly(parse_date(value)) == exactly(parse_date_reference(value))
+    assert exactly(parse_date(value, latest_year)) == exactly(parse_date_reference(value, latest_year))
     assert exactly(parse_tax_code(value)) == exactly(parse_tax_code_reference(value))
 
 
@@ -384,10 +384,10 @@ def test_parse_numbers_equals_parse_number(column, factor):
 
 
 @SETTINGS
-@given(columns)
-def test_parse_dates_tax_codes_marks_texts_equal_their_per_value_readers(column):
-    dates = parse_dates(column)
-    assert exactly([dates[i] for i in range(len(dates))]) == exactly([parse_date(v) for v in column])
+@given(columns, st.integers(1990, 2110))
+def test_parse_dates_tax_codes_marks_texts_equal_their_per_value_readers(column, latest_year):
+    dates = parse_dates(column, latest_year)
+    assert exactly([dates[i] for i in range(len(dates))]) == exactly([parse_date(v, latest_year) for v in column])
     codes = parse_tax_codes(column)
     assert exactly([codes[i] for i in range(len(codes))]) == exactly([parse_tax_code(v) for v in column])
     assert exactly(parse_marks(column)) == exactly([parse_mark(v) for v in column])

@@ -8,7 +8,8 @@ from hypothesis import given, strategies as st
 
 from kttt_pipeline.core.tax_codes import check_digit_ok, parse_tax_code
 from kttt_pipeline.core.text import clean_text, fold, fold_name
-from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_mark, parse_number
+from kttt_pipeline.core.values import (find_date_in_text, full_year, money_factor, parse_date, parse_dates, parse_mark,
+                                       parse_number)
 
 
 @pytest.mark.parametrize("text, value", [
@@ -49,6 +50,25 @@ def test_unreadable_numbers_are_errors(text):
 ])
 def test_dates(value, expected):
     assert parse_date(value).value == expected
+
+
+@pytest.mark.parametrize("written, latest_year, expected", [
+    ("03/10/98", 2026, dt.date(1998, 10, 3)),  # a founding date of the last century, never 2098
+    ("1/7/24", 2024, dt.date(2024, 7, 1)),  # the period's own year
+    ("1/7/25", 2024, dt.date(1925, 7, 1)),  # never after the period's year
+    ("15.3.00", 2026, dt.date(2000, 3, 15)),
+    ("31-12-99", 2000, dt.date(1999, 12, 31)),
+    ("03/10/1998", 2026, dt.date(1998, 10, 3)),  # four digits are read as written
+    ("03/10/2098", 2026, dt.date(2098, 10, 3)),
+])
+def test_a_two_digit_year_is_the_latest_such_year_not_after_the_periods(written, latest_year, expected):
+    assert parse_date(written, latest_year).value == expected
+    assert parse_dates([written, written], latest_year).values == [expected, expected]  # the column path agrees
+
+
+def test_full_year_and_the_current_year_without_a_period():
+    assert full_year(98, 2026) == 1998 and full_year(26, 2026) == 2026 and full_year(27, 2026) == 1927
+    assert parse_date("03/10/98").value == dt.date(1998, 10, 3)  # no period: the current year stands in
 
 
 @pytest.mark.parametrize("value", ["31/02/2024", "hôm qua", "2024/13/45"])
