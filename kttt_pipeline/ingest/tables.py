@@ -44,6 +44,9 @@ class Column:
     field: str | None
     header: str  # "parent / child" as written (NFC)
     money_factor: float | None = None  # to triệu đồng, from the column's own header
+    #: a column without a header text of its own, under a group header written over its neighbours (a blank
+    #: spacer column under a merged "Lao động"): not a column of the table, never a field nor an unmapped header
+    under_group: bool = False
 
 
 @dataclass
@@ -143,6 +146,8 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
     vocab = header_vocabulary()
     width = grid.width
     levels = [_header_row_texts(grid, i + k, width) for k in range(n_rows)]
+    own = [[t is not None for t in ([_text(v) for v in _row(grid, i + k)] + [None] * width)[:width]]
+           for k in range(n_rows)]  # texts written in the column's own cells (not spread from a merge)
     # without merge information a parent spans the children to its right until the next parent
     for k in reversed(range(n_rows - 1)):  # bottom up: a middle parent first spans its children
         parents, children = levels[k], levels[k + 1]
@@ -162,6 +167,10 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
             if t and (not stack or stack[-1] != t):  # a vertically merged cell read twice
                 stack.append(t)
         if not stack:
+            continue
+        if n_rows > 1 and not any(own[k][c] for k in range(n_rows)):
+            # only a group header spread over it from its neighbours, nothing of its own under it: a spacer
+            columns.append(Column(c, None, " / ".join(stack), None, under_group=True))
             continue
         titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
         fld = _match_stack(vocab, record_type, titles) if titles else None
@@ -271,7 +280,7 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
                 if unit_factor is None:
                     rest = " ".join(x for x in texts[j + 1:] if x)
                     unit_factor = money_factor(rest)
-    unmapped = [c.header for c in cols if c.field is None]
+    unmapped = [c.header for c in cols if c.field is None and not c.under_group]
     return Table(record_type, i, n, cols, unit_factor, title_cells, unmapped, header_texts)
 
 
