@@ -146,8 +146,6 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
     vocab = header_vocabulary()
     width = grid.width
     levels = [_header_row_texts(grid, i + k, width) for k in range(n_rows)]
-    own = [[t is not None for t in ([_text(v) for v in _row(grid, i + k)] + [None] * width)[:width]]
-           for k in range(n_rows)]  # texts written in the column's own cells (not spread from a merge)
     # without merge information a parent spans the children to its right until the next parent
     for k in reversed(range(n_rows - 1)):  # bottom up: a middle parent first spans its children
         parents, children = levels[k], levels[k + 1]
@@ -168,8 +166,7 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 stack.append(t)
         if not stack:
             continue
-        if n_rows > 1 and not any(own[k][c] for k in range(n_rows)):
-            # only a group header spread over it from its neighbours, nothing of its own under it: a spacer
+        if _under_group(levels, c):
             columns.append(Column(c, None, " / ".join(stack), None, under_group=True))
             continue
         titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
@@ -182,6 +179,23 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 break
         columns.append(Column(c, fld, header, factor))
     return columns
+
+
+def _under_group(levels: list[list[str | None]], c: int) -> bool:
+    """Column ``c`` has nothing of its own under a group header that has sub-headers over its neighbours (a blank
+    spacer under a merged "Lao động" over "Tổng số | … | Là thành viên"): its deepest text is a group header (the
+    same texts over the neighbouring columns of its run) and a neighbour of the run has a text under it."""
+    deepest = max((k for k in range(len(levels)) if levels[k][c]), default=None)
+    if deepest is None or deepest == len(levels) - 1:
+        return False
+    same = [levels[k][c] for k in range(deepest + 1)]
+    for step in (-1, 1):
+        j = c + step
+        while 0 <= j < len(levels[0]) and [levels[k][j] for k in range(deepest + 1)] == same:
+            if any(levels[k][j] for k in range(deepest + 1, len(levels))):
+                return True
+            j += step
+    return False
 
 
 def _match_stack(vocab, record_type: str, stack: list[str]) -> str | None:
