@@ -22,7 +22,8 @@ from kttt_pipeline.run import run_period
 
 from ..conftest import strict_tools
 from ..return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN,
-                             TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period, write_return)
+                             GROUPED, HEADER_WORDS, TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period,
+                             write_return)
 
 ENTITY_FIELDS = ["unit_code", "name", "tax_code", "tax_code_valid", "registered_on", "dissolved_on", "commune",
                  "sector", "status", "grade", "members", "workers", "member_workers", "managers",
@@ -110,8 +111,12 @@ def layouts(draw) -> Layout:
         abbreviate=draw(st.booleans()), extra_sheets=draw(st.booleans()),
         group_order=list(draw(st.permutations(GROUP_COLUMNS))),
         group_totals=draw(st.sampled_from(["none", "grand_bottom", "grand_top"])),
-        summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]))),
-        seed=draw(st.integers(0, 2**16)))
+        summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]
+                                                + draw(st.sampled_from([[], ["plan", "ratio"]]))))),
+        seed=draw(st.integers(0, 2**16)),
+        header_words=draw(st.sampled_from(HEADER_WORDS)), header_accents=draw(st.booleans()),
+        group_spacers=tuple(draw(st.lists(st.sampled_from([(g, k) for g, n in GROUPED.items() for k in range(n + 1)]),
+                                          max_size=2, unique=True))))
 
 
 @settings(max_examples=50, derandomize=True, deadline=None, database=None,
@@ -139,7 +144,15 @@ def test_every_layout_reads_like_the_plain_one(plain, layout):
     dataclasses.replace(PLAIN, totals="grand_top", split_at=5, split_header=True, header_rows=1, numbering=True,
                         date_form="ymd.", tax_form="dotted", group_totals="grand_top", units_row=True,
                         money_units=(5, 2, 8, 3)),
-], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header"])
+    # issue 24: the managers' levels without their group row in a one-row header, plan columns before the period's
+    # figures on the summary sheet; abbreviated headers without diacritics over three rows, spacers under the
+    # merged "LĐ" and "CBQL"
+    dataclasses.replace(PLAIN, header_rows=1, header_words="standalone", totals="grand_bottom",
+                        summary_order=["seq", "label", "ratio", "plan", "unit", "value"]),
+    dataclasses.replace(PLAIN, header_rows=3, header_words="abbreviated", header_accents=False, numbering=True,
+                        group_spacers=(("labour", 0), ("managers", 2)), totals="sections", vmerge=True),
+], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header",
+        "standalone-sub-headers-plan-columns", "abbreviated-unaccented-spacers-under-group-headers"])
 def test_hard_layouts_read_like_the_plain_one(plain, layout):
     got = observe_layout(layout)
     assert got == plain
