@@ -444,12 +444,11 @@ def _note_columns_not_understood(grid: Grid, table: Table, ret: ReadResult, unit
     (HEADER_UNMAPPED), or, when the rows read from the sheet hold figures in it, a warning that those figures
     are not read (COLUMN_NOT_READ: `kttt check` asks the clerk to fix the header). A spacer column under a group
     header is no column: nothing is said of it unless it holds figures."""
-    if not table.header_rows:
+    unknown = [col for col in table.columns if col.field is None]
+    if not table.header_rows or not unknown:
         return  # a listing continued without its header: its columns were spoken of on its first sheet
     staged = [r["row_number"] - grid.first_row for r in ret.rows(table.record_type) if r.get("sheet") == grid.name]
-    for col in table.columns:
-        if col.field is not None:
-            continue
+    for col in unknown:
         figures = sum(1 for i in staged if 0 <= i < len(grid.rows) and col.index < len(grid.rows[i])
                       and _is_figure(grid.rows[i][col.index]))
         if figures:
