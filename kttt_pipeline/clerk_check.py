@@ -6,7 +6,8 @@ the row classification, the acceptance of the file, the row rules of §7.6 (quar
 vocabularies, the total and summary comparisons of §7.5 and the words dropped are the pipeline's, never a copy.
 Findings that need other files are left out: other units' returns (UNIT_MISSING) and, unless ``--raw-dir`` holds
 the period's tax register, everything the register decides. The check fails (exit 1) when the file would be
-rejected or any of its rows would be quarantined; a file whose title block contradicts itself or its period
+rejected, any of its rows would be quarantined or a column holding figures has a header no header word names
+(COLUMN_NOT_READ: its figures would not be read); a file whose title block contradicts itself or its period
 (UNIT_CONFLICT, PERIOD_CONFLICT) is rejected and the check says "CẦN SỬA" with both readings.
 
 The period: ``--period``, else the period of the raw folder the file sits in (``raw/<period>/…``), else the
@@ -75,9 +76,15 @@ class CheckReport:
     conflict_kind: str | None = None
 
     @property
+    def unread_columns(self) -> list[Finding]:
+        """The columns holding figures whose header is not understood (COLUMN_NOT_READ): their figures are lost."""
+        return [f for f in self.findings if f.kind == "COLUMN_NOT_READ"]
+
+    @property
     def fails(self) -> bool:
-        """The clerk must act: the file would be rejected or a row would be left out of every figure."""
-        return self.rejected or self.rows_quarantined > 0
+        """The clerk must act: the file would be rejected, a row would be left out of every figure, or a column's
+        figures would not be read."""
+        return self.rejected or self.rows_quarantined > 0 or bool(self.unread_columns)
 
 
 #: the rejections of a file whose title block contradicts itself or the period it is checked for
@@ -259,9 +266,15 @@ def render_check(report: CheckReport) -> str:
     scope = ("Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu." if report.with_register else
              "Lưu ý: đối chiếu với cơ quan thuế (tình trạng hoạt động, xếp loại, HTX đang hoạt động) và với báo cáo "
              "của đơn vị khác chỉ thực hiện khi chạy cả kỳ.")
+    lost = []
     if report.rows_quarantined:
-        lines.append(f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {report.rows_quarantined} dòng bị loại sẽ không "
-                     f"được tính vào bất kỳ chỉ tiêu nào. {scope}")
+        lost.append(f"{report.rows_quarantined} dòng bị loại sẽ không được tính vào bất kỳ chỉ tiêu nào")
+    if report.unread_columns:
+        named = "; ".join(f"cột '{f.value_reported}', {_loc(f.sheet, None)}" for f in report.unread_columns)
+        lost.append(f"số liệu của {len(report.unread_columns)} cột không được đọc vì tiêu đề cột không nhận diện được "
+                    f"({named}): ghi tiêu đề cột theo mẫu")
+    if lost:
+        lines.append(f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {'; '.join(lost)}. {scope}")
     else:
         lines.append(f"KẾT QUẢ: tệp sẽ được tiếp nhận. {scope}")
     return "\n".join(lines)

@@ -5,7 +5,10 @@ height (one to three rows, with or without a numbering row, "Cán bộ quản l�
 merged cells (horizontal header merges, vertical runs of equal sectors or statuses), headers repeated inside the
 table, sector headings, subtotals and a grand total (at the bottom or the top), spacer columns, notes and a
 signature under the table, a listing continued on a second sheet, number, date and tax-code forms, money units
-in the headers or in the "Đơn vị tính" line, NFC/NFD, clerks' abbreviations, hidden/notes/chart sheets.
+in the headers or in the "Đơn vị tính" line, NFC/NFD, clerks' abbreviations, hidden/notes/chart sheets; and (issue
+24) the clerks' header words: sub-headers standing without their group row, abbreviated headers ("Số TV", "LĐ",
+"CBQL", "Tình hình hoạt động"), headers without diacritics, blank spacer columns under a merged group header, plan
+columns on the summary sheet ("Kế hoạch năm", "Thực hiện so với KH (%)").
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import openpyxl
 from openpyxl.chart import BarChart, Reference
 
 from kttt_pipeline.core.tax_codes import check_digit_ok
+from kttt_pipeline.core.text import strip_diacritics
 
 PERIOD = "2024-Q3"
 UNIT_TITLE = "UBND huyện Bình Liêu"
@@ -145,6 +149,11 @@ SUBTOTAL_WORDS = [("Cộng I", "Cộng lĩnh vực phi nông nghiệp"),
                   ("Cộng trồng trọt, chăn nuôi", "Cộng vận tải, dịch vụ và khác"),
                   ("Tổng lĩnh vực nông nghiệp", "Tổng ngành phi nông nghiệp và khác"),
                   ("Cộng I - Nông nghiệp", "Cộng II - Thương mại, dịch vụ, vận tải")]
+#: how the clerk words the column headers: the form's words, sub-headers standing alone (no "Cán bộ quản lý" row
+#: over the managers' levels), or the clerks' abbreviations
+HEADER_WORDS = ["plain", "standalone", "abbreviated"]
+#: the column groups with a group header over sub-headers, and how many sub-columns each has
+GROUPED = {"labour": 2, "managers": 3}
 
 
 @dataclass
@@ -181,6 +190,11 @@ class Layout:
     seed: int = 0
     subtotal_words: int = 0  # index into SUBTOTAL_WORDS
     one_sheet: bool = False  # the groups under the cooperatives, on the listing's last sheet, with their own header
+    header_words: str = "plain"
+    header_accents: bool = True  # False: the headers typed without diacritics
+    #: blank spacer columns inside a column group, under its merged group header: (group, position among its
+    #: sub-columns); only where the group has a group header (two or three header rows)
+    group_spacers: tuple[tuple[str, int], ...] = ()
 
 
 COOP_COLUMNS = ["seq", "name", "tax", "reg", "diss", "commune", "sector", "status", "grade", "members", "labour",
@@ -191,37 +205,51 @@ PLAIN = Layout(order=list(COOP_COLUMNS))
 MONEY_COLUMNS = ["capital", "revenue", "profit", "income"]
 
 
-def _headers(group: str, height: int, unit: str | None, record: str) -> list[list[str | None]]:
+def _headers(group: str, height: int, unit: str | None, record: str, words: str = "plain") -> list[list[str | None]]:
     """Header cells of a column group: one list per column, top to bottom, ``height`` rows (None: empty)."""
     def single(text):
         return [[text] + [None] * (height - 1)]
+
+    abbreviated = words == "abbreviated"
 
     def money(text, per=""):
         return single(f"{text} ({unit}{per})" if unit else text)
 
     if record == "group":
         return {"seq": single("STT"), "name": single("Tên THT"), "rep": single("Người đại diện"),
-                "commune": single("Địa chỉ"), "sector": single("Lĩnh vực"), "members": single("Số thành viên"),
-                "revenue": money("Doanh thu", "/năm"), "income": money("Thu nhập bình quân", "/người/tháng")}[group]
+                "commune": single("Địa chỉ"), "sector": single("Lĩnh vực"),
+                "members": single("Số TV" if abbreviated else "Số thành viên"), "revenue": money("Doanh thu", "/năm"),
+                "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/tháng")}[group]
     if group == "labour":
+        if words == "standalone":  # "Là thành viên" without "Lao động" over it
+            return [single("Tổng số lao động")[0], single("Là thành viên")[0]]
         if height == 1:
-            return [["Số lao động"], ["LĐ là thành viên"]]
-        return [["Lao động", "Tổng số"] + [None] * (height - 2), ["Lao động", "LĐ là thành viên"] + [None] * (height - 2)]
+            return [["LĐ"], ["LĐ là TV"]] if abbreviated else [["Số lao động"], ["LĐ là thành viên"]]
+        top = "LĐ" if abbreviated else "Lao động"
+        return [[top, "Tổng số"] + [None] * (height - 2), [top, "Là TV" if abbreviated else "LĐ là thành viên"]
+                + [None] * (height - 2)]
     if group == "managers":
+        if words == "standalone":  # the levels without "Cán bộ quản lý" over them
+            return [single("Cán bộ quản lý")[0], single("Sơ cấp - trung cấp")[0],
+                    single("Cao đẳng - đại học trở lên")[0]]
+        top = "CBQL" if abbreviated else "Cán bộ quản lý"
         if height == 1:
+            if abbreviated:
+                return [["CBQL"], ["CBQL: Sơ cấp - trung cấp"], ["CBQL: Cao đẳng - đại học trở lên"]]
             return [["Tổng số cán bộ quản lý"], ["CBQL sơ cấp, trung cấp"], ["CBQL cao đẳng, đại học trở lên"]]
         if height == 2:
-            return [["Cán bộ quản lý", "Tổng số"], ["Cán bộ quản lý", "Sơ cấp, trung cấp"],
-                    ["Cán bộ quản lý", "Cao đẳng, đại học trở lên"]]
-        return [["Cán bộ quản lý", "Tổng số", None], ["Cán bộ quản lý", "Trình độ", "Sơ cấp, trung cấp"],
-                ["Cán bộ quản lý", "Trình độ", "Cao đẳng, đại học trở lên"]]
-    return {"seq": single("STT"), "name": single("Tên HTX"), "tax": single("Mã số thuế"),
+            return [[top, "Tổng số"], [top, "Sơ cấp, trung cấp"], [top, "Cao đẳng, đại học trở lên"]]
+        return [[top, "Tổng số", None], [top, "Trình độ", "Sơ cấp, trung cấp"],
+                [top, "Trình độ", "Cao đẳng, đại học trở lên"]]
+    return {"seq": single("STT"), "name": single("Tên HTX"), "tax": single("MST" if abbreviated else "Mã số thuế"),
             "reg": single("Ngày thành lập"), "diss": single("Ngày giải thể"), "commune": single("Địa chỉ"),
-            "sector": single("Lĩnh vực"), "status": single("Tình trạng"), "grade": single("Xếp loại"),
-            "members": single("Số thành viên"), "capital": money("Vốn điều lệ"),
-            "revenue": money("Doanh thu ước năm"), "profit": money("Lợi nhuận ước năm"),
-            "income": money("Thu nhập bình quân", "/người/năm"), "ocop": single("Số sản phẩm OCOP"),
-            "hightech": single("Ứng dụng CNC"), "chain": single("Chuỗi liên kết"), "note": single("Ghi chú")}[group]
+            "sector": single("Lĩnh vực"), "status": single("Tình hình hoạt động" if abbreviated else "Tình trạng"),
+            "grade": single("Xếp loại"), "members": single("Số TV" if abbreviated else "Số thành viên"),
+            "capital": money("Vốn điều lệ"), "revenue": money("Doanh thu ước năm"),
+            "profit": money("Lợi nhuận ước năm"),
+            "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/năm"),
+            "ocop": single("Số sản phẩm OCOP"), "hightech": single("Ứng dụng CNC"), "chain": single("Chuỗi liên kết"),
+            "note": single("Ghi chú")}[group]
 
 
 def vn_number(value: Decimal) -> str:
@@ -351,8 +379,10 @@ class _Table:
         units_row = layout.units_row and height < 3 and record == "cooperative"
         self.units_row = units_row
         self.height = height + (1 if units_row else 0)
-        self.slots: list[tuple[str | None, int]] = []  # (group, sub-column) per sheet column; None: spacer
+        # (group, sub-column) per sheet column; (None, 0): a spacer; (group, None): a spacer under a group header
+        self.slots: list[tuple[str | None, int | None]] = []
         self.headers: list[list[str | None]] = []
+        grouped = height > 1 and layout.header_words != "standalone"
         for k, grp in enumerate(order):
             if record == "cooperative" and k in layout.spacers:
                 self.slots.append((None, 0))
@@ -362,12 +392,27 @@ class _Table:
                 unit = _money_factor(layout, MONEY_COLUMNS.index(grp))[0]
             if record == "group" and grp in ("revenue", "income") and layout.money == "header":
                 unit = _money_factor(layout, 1 if grp == "revenue" else 3)[0]
-            for sub, cells in enumerate(_headers(grp, height, None if units_row else unit, record)):
+            columns = _headers(grp, height, None if units_row else unit, record, layout.header_words)
+            for sub, cells in enumerate(columns):
+                # a group header typed once over its first sub-column, not merged, spans no spacer before it
+                typed_once = not layout.merge_header and layout.span_first_only
+                if record == "cooperative" and grouped and (grp, sub) in layout.group_spacers \
+                        and not (sub == 0 and typed_once):
+                    self._group_spacer(grp, cells)
                 self.slots.append((grp, sub))
                 if units_row:  # a row of units under the titles: "(người)", "(tr.đ)"
                     cells = cells + [f"({unit})" if unit else "(người)" if grp in _SUM_FIELDS else None]
-                self.headers.append(cells)
+                self.headers.append(cells if layout.header_accents else
+                                    [strip_diacritics(t) if t else t for t in cells])
+            if record == "cooperative" and grouped and (grp, len(columns)) in layout.group_spacers:
+                self._group_spacer(grp, columns[-1])
         self.width = len(self.slots)
+
+    def _group_spacer(self, grp: str, beside: list[str | None]) -> None:
+        """A blank column inside a group, under its group header (merged over it with the group's sub-columns)."""
+        self.slots.append((grp, None))
+        top = beside[0] if self.layout.header_accents else strip_diacritics(beside[0])
+        self.headers.append([top] + [None] * (self.height - 1))
 
     def col(self, group: str, sub: int = 0) -> int:
         return self.slots.index((group, sub))
@@ -412,7 +457,7 @@ class _Table:
     def row(self, cells: dict[str, list[object]]) -> list[object]:
         out: list[object] = [None] * self.width
         for j, (grp, sub) in enumerate(self.slots):
-            if grp is not None and grp in cells and sub < len(cells[grp]):
+            if grp is not None and sub is not None and grp in cells and sub < len(cells[grp]):
                 out[j] = cells[grp][sub]
         return out
 
@@ -559,14 +604,17 @@ def _group_sheet(layout: Layout, w: _Writer, below: _Sheet | None = None) -> _Sh
 def _summary_sheet(w: _Writer, layout: Layout) -> _Sheet:
     sheet = _Sheet("Tổng hợp")
     order = layout.summary_order
-    header = {"seq": "STT", "label": "Chỉ tiêu", "unit": "Đơn vị tính", "value": "Số liệu"}
+    # plan columns, when the order has them: the plan and the period against it, never the period's figures
+    header = {"seq": "STT", "label": "Chỉ tiêu", "unit": "Đơn vị tính", "value": "Số liệu", "plan": "Kế hoạch năm 2024",
+              "ratio": "Thực hiện so với KH (%)"}
     sheet.rows += [[w.text(UNIT_TITLE)], [None], [w.text(header[k]) for k in order]]
     active = [c for c in COOPS if c.status != "Đã giải thể"]
     for seq, label, unit, value in [("1.", "Tổng số HTX", "HTX", len(active)),
                                     # one wrong figure, so that reading the summary sheet shows in every layout
                                     ("2.", "Tổng số thành viên", "Người", sum(c.members for c in active) - 1),
                                     ("3.", "Tổng số THT", "THT", len(GROUPS))]:
-        cells = {"seq": seq, "label": w.text(label), "unit": w.text(unit), "value": w.number(value)}
+        cells = {"seq": seq, "label": w.text(label), "unit": w.text(unit), "value": w.number(value),
+                 "plan": w.number(value + 4), "ratio": w.number(round(D(value * 100) / (value + 4), 1))}
         sheet.rows.append([cells[k] for k in order])
     return sheet
 

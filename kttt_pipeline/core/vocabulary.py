@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from kttt_pipeline.core.fields import header_labels
-from kttt_pipeline.core.text import fold
+from kttt_pipeline.core.text import abbreviations, fold
 
 _PAREN = re.compile(r"\([^)]*\)")
 
@@ -23,17 +23,51 @@ def read_vocab_csv(name: str) -> list[dict[str, str]]:
         return [dict(row) for row in csv.DictReader(fh)]
 
 
+@lru_cache(maxsize=1)
+def header_abbreviations() -> dict[str, str]:
+    """Folded word → folded expansion of the words clerks abbreviate in column headers ("Số TV", "CBQL", "LĐ"):
+    ``vocab/header_abbreviations.csv``, and the abbreviations of names (``vocab/abbreviations.csv``: "Tên HTX")."""
+    table = dict(abbreviations())
+    for r in read_vocab_csv("header_abbreviations.csv"):
+        if fold(r["abbreviation"]):
+            table[fold(r["abbreviation"])] = fold(r["expansion"])
+    return table
+
+
 def header_key(text: object) -> str:
-    """A header folded for matching: parenthesised units removed ("Vốn điều lệ (triệu đồng)")."""
+    """A header folded for matching: parenthesised units removed ("Vốn điều lệ (triệu đồng)"), the clerks'
+    abbreviations expanded ("Số TV" is "so thanh vien"), with or without diacritics alike."""
     if text is None:
         return ""
-    return fold(_PAREN.sub(" ", str(text)))
+    return _header_key(str(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _header_key(text: str) -> str:
+    words = header_abbreviations()
+    return " ".join(words.get(w, w) for w in fold(_PAREN.sub(" ", text)).split())
 
 
 @dataclass(frozen=True)
 class HeaderVocabulary:
     # (record_type, folded parent or "", folded header) -> field
     exact: dict[tuple[str, str, str], str]
+    #: keys of ``exact`` that name their field only as the whole header, never as the start of a longer one
+    #: ("Lao động" alone is the number of workers; "Lao động nữ" is not)
+    whole: frozenset[tuple[str, str, str]] = frozenset()
+
+    def _children(self, record_type: str) -> dict[str, str | None]:
+        """The sub-headers of a record type's column groups, folded → the one field they name under every group
+        row they stand under (None when two group rows give them two fields: "Tổng số")."""
+        index = self.__dict__.get("_child_index")
+        if index is None:
+            index = {}
+            for (rt, par, syn), fld in self.exact.items():
+                if par:
+                    named = index.setdefault(rt, {})
+                    named[syn] = fld if named.get(syn, fld) == fld else None
+            object.__setattr__(self, "_child_index", index)
+        return index.get(record_type, {})
 
     def _singles(self, record_type: str) -> dict[str, str]:
         """The synonyms of a record type's columns headed without a parent: folded header → field. Built once
@@ -42,7 +76,7 @@ class HeaderVocabulary:
         if index is None:
             index = {}
             for (rt, par, syn), fld in self.exact.items():
-                if not par:
+                if not par and (rt, par, syn) not in self.whole:
                     index.setdefault(rt, {}).setdefault(syn, fld)
             object.__setattr__(self, "_single_index", index)
         return index.get(record_type, {})
@@ -54,11 +88,11 @@ class HeaderVocabulary:
             for key in ((record_type, p, c), (record_type, "", c), (record_type, "", f"{p} {c}")):
                 if key in self.exact:
                     return self.exact[key]
-            return None
+            return self._children(record_type).get(c)  # a sub-header naming one field, under another group row
         single = p or c
         if not single:
             return None
-        field = self.exact.get((record_type, "", single))
+        field = self.exact.get((record_type, "", single)) or self._children(record_type).get(single)
         if field:
             return field
         # "Doanh thu ước năm 2024", "Thu nhập bình quân của lao động": the longest synonym the header starts with,
@@ -78,11 +112,15 @@ def header_vocabulary() -> HeaderVocabulary:
     """The headers of ``header_synonyms.csv`` and, for each field read from a return, its label in
     ``fields.csv`` (a field added there is recognised under its label; what a field is comes from fields.csv)."""
     exact: dict[tuple[str, str, str], str] = {}
+    whole = set()
     for row in read_vocab_csv("header_synonyms.csv"):
-        exact[(row["record_type"], header_key(row["parent"]), header_key(row["header"]))] = row["field"]
+        key = (row["record_type"], header_key(row["parent"]), header_key(row["header"]))
+        exact[key] = row["field"]
+        if (row.get("match") or "").strip() == "whole":
+            whole.add(key)
     for record_type, field, label in header_labels():
         exact.setdefault((record_type, "", header_key(label)), field)
-    return HeaderVocabulary(exact)
+    return HeaderVocabulary(exact, frozenset(whole))
 
 
 def _lookup(name: str, column: str) -> dict[str, str]:

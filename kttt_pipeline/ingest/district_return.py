@@ -537,6 +537,38 @@ def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | No
                                         sheet=grid.name, row_number=grid.excel_row(i), value_reported=clean_text(raw), rule="6"))
 
 
+def _is_figure(value: object) -> bool:
+    """A cell holding a number, written as a number or as a text that is only a number ("3.030,6")."""
+    if value is None or isinstance(value, bool):
+        return False
+    p = parse_number(value)
+    return p.value is not None and not p.words_dropped
+
+
+def _note_columns_not_understood(grid: Grid, table: Table, ret: ReadResult, unit_code: str | None) -> None:
+    """The columns of a sheet's table that no header word names: a note that the column is left out
+    (HEADER_UNMAPPED), or, when the rows read from the sheet hold figures in it, a warning that those figures
+    are not read (COLUMN_NOT_READ: `kttt check` asks the clerk to fix the header). A spacer column under a group
+    header is no column: nothing is said of it unless it holds figures."""
+    unknown = [col for col in table.columns if col.field is None]
+    if not table.header_rows or not unknown:
+        return  # a listing continued without its header: its columns were spoken of on its first sheet
+    staged = [r["row_number"] - grid.first_row for r in ret.rows(table.record_type) if r.get("sheet") == grid.name]
+    for col in unknown:
+        figures = sum(1 for i in staged if 0 <= i < len(grid.rows) and col.index < len(grid.rows[i])
+                      and _is_figure(grid.rows[i][col.index]))
+        if figures:
+            ret.findings.append(Finding("COLUMN_NOT_READ", f"cột '{col.header}' có số liệu ở {figures} dòng nhưng tiêu "
+                                        "đề cột không nhận diện được: số liệu của cột không được đọc",
+                                        unit_code=unit_code, entity_key=ret.source_file, source_file=ret.source_file,
+                                        sheet=grid.name, row_number=grid.excel_row(table.header_index),
+                                        value_reported=col.header))
+        elif not col.under_group:
+            ret.findings.append(Finding("HEADER_UNMAPPED", f"cột '{col.header}' không nhận diện được, bỏ qua",
+                                        unit_code=unit_code, entity_key=ret.source_file, source_file=ret.source_file,
+                                        sheet=grid.name, row_number=grid.excel_row(table.header_index)))
+
+
 #: indicators measured in money (their unit in indicators.csv names đồng): only these take a money unit factor
 _MONEY_INDICATORS = {i.code for i in indicators() if "đồng" in i.unit}
 
@@ -618,10 +650,7 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
                           matcher.period.year if matcher.period else None)
         elif table.record_type == "summary":
             _read_summary(grid, table, ret, unit_code)
-        for header in table.unmapped:
-            ret.findings.append(Finding("HEADER_UNMAPPED", f"cột '{header}' không nhận diện được, bỏ qua",
-                                        unit_code=unit_code, entity_key=source_file, source_file=source_file,
-                                        sheet=grid.name, row_number=grid.excel_row(table.header_index)))
+        _note_columns_not_understood(grid, table, ret, unit_code)
     for rt in LISTING_TYPES:
         _record_totals(items[rt], rt, ret)
     if not any(s.table is not None and s.kind in LISTING_TYPES for s in ret.sheets):

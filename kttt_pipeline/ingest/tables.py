@@ -44,6 +44,9 @@ class Column:
     field: str | None
     header: str  # "parent / child" as written (NFC)
     money_factor: float | None = None  # to triệu đồng, from the column's own header
+    #: a column without a header text of its own, under a group header written over its neighbours (a blank
+    #: spacer column under a merged "Lao động"): not a column of the table, never a field nor an unmapped header
+    under_group: bool = False
 
 
 @dataclass
@@ -163,6 +166,9 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 stack.append(t)
         if not stack:
             continue
+        if _under_group(levels, c):
+            columns.append(Column(c, None, " / ".join(stack), None, under_group=True))
+            continue
         titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
         fld = _match_stack(vocab, record_type, titles) if titles else None
         header = " / ".join(stack)
@@ -173,6 +179,23 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 break
         columns.append(Column(c, fld, header, factor))
     return columns
+
+
+def _under_group(levels: list[list[str | None]], c: int) -> bool:
+    """Column ``c`` has nothing of its own under a group header that has sub-headers over its neighbours (a blank
+    spacer under a merged "Lao động" over "Tổng số | … | Là thành viên"): its deepest text is a group header (the
+    same texts over the neighbouring columns of its run) and a neighbour of the run has a text under it."""
+    deepest = max((k for k in range(len(levels)) if levels[k][c]), default=None)
+    if deepest is None or deepest == len(levels) - 1:
+        return False
+    same = [levels[k][c] for k in range(deepest + 1)]
+    for step in (-1, 1):
+        j = c + step
+        while 0 <= j < len(levels[0]) and [levels[k][j] for k in range(deepest + 1)] == same:
+            if any(levels[k][j] for k in range(deepest + 1, len(levels))):
+                return True
+            j += step
+    return False
 
 
 def _match_stack(vocab, record_type: str, stack: list[str]) -> str | None:
@@ -271,7 +294,7 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
                 if unit_factor is None:
                     rest = " ".join(x for x in texts[j + 1:] if x)
                     unit_factor = money_factor(rest)
-    unmapped = [c.header for c in cols if c.field is None]
+    unmapped = [c.header for c in cols if c.field is None and not c.under_group]
     return Table(record_type, i, n, cols, unit_factor, title_cells, unmapped, header_texts)
 
 

@@ -15,7 +15,7 @@ from kttt_pipeline.cli import main
 from kttt_pipeline.run import run_period
 
 from .. import small_period as sp
-from ..workbook_factory import coop_row, coop_sheet, group_sheet, write_workbook
+from ..workbook_factory import SheetSpec, coop_row, coop_sheet, group_sheet, write_workbook
 
 #: the period of TITLE's dates: `kttt check` checks for the period being collected unless told
 PERIOD = "2024-Q3"
@@ -109,3 +109,38 @@ def test_a_total_row_that_disagrees_is_reported(tmp_path, footer):
     hits = [f for f in report.findings if f.kind == "SUMMARY_MISMATCH"]
     assert hits and hits[0].value_reported == "999" and hits[0].row_number == 8
     assert not report.fails  # a differing total changes a figure but keeps every row
+
+
+def _one_row_return(tmp_path: Path, extra_header: str, extra: list[object]) -> Path:
+    """A listing under a one-row header: the managers' levels stand without their "Cán bộ quản lý" row."""
+    head = ["STT", "Tên HTX", "Mã số thuế", "Ngày thành lập", "Lĩnh vực", "Tình trạng", "Xếp loại", "Số thành viên",
+            "Số lao động", "Số CBQL", "Sơ cấp - trung cấp", "Cao đẳng - đại học trở lên", extra_header]
+    rows = [[1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", "11/06/2024", "Nông nghiệp", "Đang hoạt động", "Khá",
+             20, 10, 3, 2, 1, extra[0]],
+            [2, "HTX vận tải Bãi Cháy", "5729543363", "15/03/2015", "Vận tải", "Đang hoạt động", "Tốt",
+             12, 6, 2, 1, 1, extra[1]]]
+    return write_workbook(tmp_path / "BL.xlsx", [SheetSpec("Danh sách HTX", TITLE, head, None, rows=rows)])
+
+
+def test_a_column_of_figures_not_understood_fails_the_check_naming_it(tmp_path, capsys):
+    """Issue 24: figures under a header no header word names would be lost: the clerk is told to fix the header."""
+    path = _one_row_return(tmp_path, "Lao động nữ", [4, 3])
+    assert main(["check", str(path), "--period", PERIOD]) == 1
+    out = capsys.readouterr().out
+    assert "KẾT QUẢ: CẦN SỬA" in out and "dòng bị loại: 0" in out
+    assert "cột 'Lao động nữ', sheet 'Danh sách HTX'" in out
+    assert "sheet 'Danh sách HTX', dòng 4: cột 'Lao động nữ' có số liệu ở 2 dòng" in out
+
+
+def test_sub_headers_standing_alone_are_read_and_a_text_column_is_only_noted(tmp_path, capsys):
+    """The managers' levels without their group row are read (HTX_MANAGERS_* as written); an unknown column of
+    words is noted and the file is accepted."""
+    path = _one_row_return(tmp_path, "Thôn", ["Nà Pá", "Khe Lạc"])
+    assert main(["check", str(path), "--period", PERIOD]) == 0
+    out = capsys.readouterr().out
+    assert "KẾT QUẢ: tệp sẽ được tiếp nhận" in out and "cột 'Thôn' không nhận diện được, bỏ qua" in out
+    assert "Sơ cấp" not in out and "Cao đẳng" not in out
+    report = check_file(path, PERIOD)
+    coops = report.ret.rows("cooperative")
+    assert [(c["managers"], c["managers_primary_secondary"], c["managers_college_plus"]) for c in coops] == \
+        [(3, 2, 1), (2, 1, 1)]

@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from kttt_pipeline.run import run_period
 
 from ..conftest import strict_tools
-from ..return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, MISSPELT_NAME, MONEY_UNITS, NUMBER_FORMS,
-                             PERIOD, PLAIN, SUBTOTAL_WORDS, TAX_FORMS, TOTAL_STYLES, UNIT_CODE, Layout, write_period,
+from ..return_layouts import (COOP_COLUMNS, DATE_FORMS, GROUP_COLUMNS, GROUPED, HEADER_WORDS, MISSPELT_NAME,
+                             MONEY_UNITS, NUMBER_FORMS, PERIOD, PLAIN, SUBTOTAL_WORDS, TAX_FORMS, TOTAL_STYLES,
+                             UNIT_CODE, Layout, write_period,
                              write_return)
 
 ENTITY_FIELDS = ["unit_code", "name", "tax_code", "tax_code_valid", "registered_on", "dissolved_on", "commune",
@@ -117,9 +118,13 @@ def layouts(draw) -> Layout:
         abbreviate=draw(st.booleans()), clerk_words=draw(st.booleans()), extra_sheets=draw(st.booleans()),
         group_order=list(draw(st.permutations(GROUP_COLUMNS))),
         group_totals=draw(st.sampled_from(["none", "grand_bottom", "grand_top"])),
-        summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]))),
+        summary_order=list(draw(st.permutations(["seq", "label", "unit", "value"]
+                                                + draw(st.sampled_from([[], ["plan", "ratio"]]))))),
         seed=draw(st.integers(0, 2**16)),
-        subtotal_words=draw(st.integers(0, len(SUBTOTAL_WORDS) - 1)), one_sheet=draw(st.booleans()))
+        subtotal_words=draw(st.integers(0, len(SUBTOTAL_WORDS) - 1)), one_sheet=draw(st.booleans()),
+        header_words=draw(st.sampled_from(HEADER_WORDS)), header_accents=draw(st.booleans()),
+        group_spacers=tuple(draw(st.lists(st.sampled_from([(g, k) for g, n in GROUPED.items() for k in range(n + 1)]),
+                                          max_size=2, unique=True))))
 
 
 @settings(max_examples=50, derandomize=True, deadline=None, database=None,
@@ -160,10 +165,22 @@ def test_every_layout_reads_like_the_plain_one(plain, layout):
     dataclasses.replace(PLAIN, clerk_words=True, date_form="dmy2"),
     # both at once: worded subtotals on one sheet, written in the clerks' words
     dataclasses.replace(PLAIN, totals="sections", subtotal_words=3, one_sheet=True, clerk_words=True, date_form="dmy2"),
+    # issue 24: the managers' levels without their group row in a one-row header, plan columns before the period's
+    # figures on the summary sheet; abbreviated headers without diacritics over three rows, spacers under the
+    # merged "LĐ" and "CBQL"
+    dataclasses.replace(PLAIN, header_rows=1, header_words="standalone", totals="grand_bottom",
+                        summary_order=["seq", "label", "ratio", "plan", "unit", "value"]),
+    dataclasses.replace(PLAIN, header_rows=3, header_words="abbreviated", header_accents=False, numbering=True,
+                        group_spacers=(("labour", 0), ("managers", 2)), totals="sections", vmerge=True),
+    # every family of issue 24 in one return
+    dataclasses.replace(PLAIN, header_rows=1, header_words="standalone", totals="sections", subtotal_words=1,
+                        one_sheet=True, clerk_words=True, date_form="dmy2",
+                        summary_order=["seq", "label", "plan", "ratio", "unit", "value"]),
 ], ids=["name-last-sections-continued", "top-subtotals-extra-sheets", "top-total-one-row-header",
         "worded-subtotals-one-sheet", "worded-subtotals-in-stt-one-sheet-continued",
         "lower-case-subtotals-merged-one-sheet-sheet2", "tong-subtotals-nfd", "clerk-words",
-        "worded-subtotals-one-sheet-clerk-words"])
+        "worded-subtotals-one-sheet-clerk-words", "standalone-sub-headers-plan-columns",
+        "abbreviated-unaccented-spacers-under-group-headers", "all-clerk-families"])
 def test_hard_layouts_read_like_the_plain_one(plain, layout):
     got = observe_layout(layout)
     assert got == plain

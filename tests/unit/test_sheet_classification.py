@@ -212,15 +212,20 @@ def _scan(vocab: HeaderVocabulary, record_type: str, text: str) -> str | None:
     field = vocab.exact.get((record_type, "", single))
     if field:
         return field
+    # a sub-header standing alone: the one field it names under every group row
+    under = {fld for (rt, par, syn), fld in vocab.exact.items() if rt == record_type and par and syn == single}
+    if len(under) == 1:
+        return under.pop()
     best = None
     for (rt, par, syn), fld in vocab.exact.items():
-        if rt == record_type and not par and single.startswith(syn + " ") and (best is None or len(syn) > best[0]):
+        if rt == record_type and not par and single.startswith(syn + " ") and (best is None or len(syn) > best[0]) \
+                and (rt, par, syn) not in vocab.whole:
             best = (len(syn), fld)
     return best[1] if best else None
 
 
 header_texts = st.builds(lambda h, tail, cut: (h + tail)[:cut] if cut else h + tail,
-                         st.sampled_from([r["header"] for r in SYNONYMS]),
+                         st.sampled_from([r["header"] for r in SYNONYMS] + ["LĐ", "Số TV", "CBQL", "Lao động nữ"]),
                          st.sampled_from(["", " ước năm 2024", " (triệu đồng)", "  của lao động", ": tổng", "x", " - 2"]),
                          st.integers(0, 40))
 
