@@ -293,10 +293,14 @@ def compared_periods(data: PeriodData) -> list[str]:
 
 
 def comparison_manifest(engine: Engine, data: PeriodData) -> dict:
+    """The earlier periods compared with (their digests), and the groups of figures the documents could not
+    derive (``insufficient``: {indicator group: the Vietnamese sentence naming the file}, publish/figure_gaps.py)."""
+    from kttt_pipeline.publish.figure_gaps import figure_gaps
     from kttt_pipeline.warehouse.history import fingerprint
 
     return {"period": data.period.key, "province_code": data.province_code,
-            "compared_with": {k: fingerprint(engine, k, data.province_code) for k in compared_periods(data)}}
+            "compared_with": {k: fingerprint(engine, k, data.province_code) for k in compared_periods(data)},
+            "insufficient": {group: gap.text_vi for group, gap in figure_gaps(data).items()}}
 
 
 def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | None]) -> list[str]:

@@ -11,6 +11,8 @@ from kttt_pipeline.publish.warehouse_reader import TABLES as TABLES_READ
 
 #: metadata entry of the materialization: {document name: path} (orchestration/results.published_documents)
 DOCUMENTS = "documents"
+#: metadata entry: {indicator group: why its figures could not be derived} (publish/figure_gaps.py); {} when none
+INSUFFICIENT = "insufficient_data"
 
 
 @dg.asset(
@@ -36,8 +38,10 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
         metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))
     if "comparisons" in outputs:
         # the earlier periods these documents compare with, and the digest of their figures at publication
-        metadata["compared_with"] = dg.MetadataValue.json(
-            json.loads(outputs["comparisons"].read_text(encoding="utf-8"))["compared_with"])
+        manifest = json.loads(outputs["comparisons"].read_text(encoding="utf-8"))
+        metadata["compared_with"] = dg.MetadataValue.json(manifest["compared_with"])
+        # groups of figures derived from nothing (file missing, every row excluded): the text says so instead
+        metadata[INSUFFICIENT] = dg.MetadataValue.json(manifest.get("insufficient") or {})
     docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))
