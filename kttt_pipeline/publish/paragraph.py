@@ -74,7 +74,7 @@ def _htx_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("HTX_TOTAL")
     if total is None:
-        return [fill("htx_none") or ""]
+        return []
     out: list[str] = []
     new, dissolved = v("HTX_NEW"), v("HTX_DISSOLVED")
     changes = pt.clauses([
@@ -86,9 +86,11 @@ def _htx_block(d: PeriodData) -> list[str]:
     sectors = [fill("htx_sector", phrase=phrase, count=count(v(f"HTX_SECTOR_{code}")),
                     share=pt.pct(v(f"HTX_SECTOR_{code}"), total))
                for code, phrase in SECTOR_PHRASES if v(f"HTX_SECTOR_{code}") is not None]
-    out.append(fill("htx_total", end=d.end_vi, total=count(total), vs_plan=vs_plan(d, "HTX_TOTAL"),
+    out.append(pt.fill_count("htx_total", total, end=d.end_vi, total=count(total), vs_plan=vs_plan(d, "HTX_TOTAL"),
                     change=compared_with_year_ago(d, "HTX_TOTAL"),
                     sectors=pt.clauses(sectors, first_capital=False)) or "")
+    if not total:
+        return [s for s in out if s]
     active = v("HTX_ACTIVE")
     inactive_parts = pt.clauses([
         fill("htx_inactive_part", count=count(v(code)), phrase=phrase)
@@ -136,7 +138,7 @@ def _tht_block(d: PeriodData) -> list[str]:
     sectors = [fill("tht_sector", phrase=phrase, count=count(v(f"THT_SECTOR_{code}")),
                     share=pt.pct(v(f"THT_SECTOR_{code}"), total))
                for code, phrase in THT_SECTOR_PHRASES if v(f"THT_SECTOR_{code}") is not None]
-    out = [fill("tht_count", end=d.end_vi, total=count(total), change=compared_with_year_ago(d, "THT_TOTAL"),
+    out = [pt.fill_count("tht_count", total, end=d.end_vi, total=count(total), change=compared_with_year_ago(d, "THT_TOTAL"),
                 sectors=pt.clauses(sectors, first_capital=False))]
     money = pt.clauses([fill("tht_avg_revenue", value=_amount(d, "THT_AVG_REVENUE")),
                         fill("tht_income", value=_amount(d, "THT_AVG_INCOME_MONTH"))], ". ")
@@ -240,7 +242,8 @@ def render_paragraph_data(d: PeriodData) -> str:
     for item, group, block in (("item_htx", "HTX", _htx_block), ("item_lhhtx", "LHHTX", _lhhtx_block),
                                ("item_tht", "THT", _tht_block), ("item_qtdnd", "QTDND", _qtdnd_block)):
         blocks.append(f"*{fill(item)}*")
-        blocks.extend([gaps[group].text_vi] if group in gaps else block(d))
+        lines = [gaps[group].text_vi] if group in gaps else block(d)
+        blocks.extend(lines or [fill("group_none", subject=fill(f"subject_{group.lower()}")) or ""])
     for title, lines in (("heading_1_2", _members(d, gaps)), ("heading_1_3", _managers(d, gaps))):
         if lines:
             blocks.append(f"**{fill(title)}**")
