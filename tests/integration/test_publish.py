@@ -247,8 +247,10 @@ def test_format_pct_share_and_missing():
     assert numfmt.share(1, 0) is None and numfmt.share(None, 5) is None
     assert numfmt.format_vn(None) == numfmt.MISSING == numfmt.format_vn(float("nan"))
     assert numfmt.format_vn(870.0, 1, strip_zero_decimals=True) == "870"
-    assert numfmt.format_figure(3.4999999999999987, "triệu đồng/người/tháng") == "3,5"
-    assert numfmt.format_figure(58500, "người") == "58.500"
+    from kttt_pipeline.publish.paragraph_text import figure
+
+    assert figure(3.4999999999999987, "triệu đồng/người/tháng") == "3,5"  # the text's figures (issue 25)
+    assert figure(58500, "người") == "58.500"
 
 
 def test_format_vn_round_trips_through_the_readers():
