@@ -7,8 +7,9 @@ gives None (its sentence is left out, never printed with a blank). A key ``<key>
 the figure of ``<key>`` is zero ("không có HTX giải thể" rather than "có 0 HTX giải thể").
 
 Figures (issue 25): counts are whole, with a leading zero under ten as the plan writes them ("01 HTX", "07 thành
-viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,0");
-amounts of at least 1.000 triệu đồng are written in tỷ đồng with one decimal ("3.030,6 tỷ đồng").
+viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,0"), amounts
+in its unit, triệu đồng ("3.030.600,0 triệu đồng"), registered capital also in tỷ đồng as the plan writes it
+("(khoảng 3.030,6 tỷ đồng)").
 """
 
 from __future__ import annotations
@@ -102,18 +103,19 @@ def figure(value: float | None, unit: str) -> str | None:
 
 
 def money(value: float | None) -> str | None:
-    """An amount in triệu đồng with the appendix's precision, in tỷ đồng from 1.000 triệu as the plan writes
-    amounts (the digits the appendix shows are all kept): ``3030600 → "3.030,6 tỷ đồng"``,
-    ``226157 → "226,157 tỷ đồng"``, ``30000 → "30,0 tỷ đồng"``, ``870 → "870,0 triệu đồng"``."""
+    """An amount in triệu đồng as the appendix shows it (its unit and precision): ``870 → "870,0 triệu đồng"``,
+    ``3030600 → "3.030.600,0 triệu đồng"``."""
     if value is None:
         return None
-    decimals = decimals_of("triệu đồng")
-    if abs(value) >= 1000:
-        text = format_vn(value / 1000, 3 + decimals)
-        whole, _, frac = text.partition(",")
-        frac = frac.rstrip("0").ljust(max(decimals, 1), "0")
-        return fill("money_billion", value=f"{whole},{frac}")
-    return fill("money_million", value=format_vn(value, decimals))
+    return fill("money_million", value=format_vn(value, decimals_of("triệu đồng")))
+
+
+def billions(value: float | None) -> str | None:
+    """An amount of at least 1.000 triệu đồng in tỷ đồng, one decimal, as the plan writes registered capital
+    (``3030600 → "3.030,6"``); None under 1.000 triệu (the templates then leave the "khoảng … tỷ đồng" out)."""
+    if value is None or abs(value) < 1000:
+        return None
+    return format_vn(value / 1000, 1)
 
 
 def monthly(value_per_year: float | None) -> str | None:

@@ -65,11 +65,16 @@ def test_figures_carry_the_appendix_precision():
     assert "đạt 4,0 triệu đồng/người/tháng" in text
 
 
-@pytest.mark.parametrize("value, text", [(3030600, "3.030,6 tỷ đồng"), (226157, "226,157 tỷ đồng"),
-                                         (30000, "30,0 tỷ đồng"), (870, "870,0 triệu đồng"),
-                                         (66100, "66,1 tỷ đồng"), (1234.56, "1,2346 tỷ đồng")])
-def test_amounts_from_a_thousand_million_are_in_billions_keeping_the_appendix_digits(value, text):
-    assert pt.money(value) == text
+@pytest.mark.parametrize("value, text, billions", [(3030600, "3.030.600,0 triệu đồng", "3.030,6"),
+                                                    (226157, "226.157,0 triệu đồng", "226,2"),
+                                                    (870, "870,0 triệu đồng", None), (1234.56, "1.234,6 triệu đồng", "1,2")])
+def test_amounts_are_in_the_appendix_unit_and_capital_also_in_billions(value, text, billions):
+    assert pt.money(value) == text and pt.billions(value) == billions
+    d = _data(dict(BASE, HTX_CHARTER_CAPITAL=float(value), LHHTX_CHARTER_CAPITAL=float(value)))
+    rendered = render_paragraph_data(d)
+    about = f" (khoảng {billions} tỷ đồng)" if billions else ""
+    assert f"Tổng số vốn điều lệ đăng ký là {text}{about}" in rendered
+    assert f"với tổng vốn đăng ký là {text}{about}." in rendered
 
 
 def test_annual_income_has_its_monthly_equivalent():
