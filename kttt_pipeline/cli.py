@@ -159,6 +159,7 @@ def _print_failure(result, period: str, warehouse: str) -> int:
 def _print_published(result, period: str, warehouse: str) -> None:
     from kttt_pipeline.core.secrets import masked_url
     from kttt_pipeline.ingest.period import REJECTED_STATUSES
+    from kttt_pipeline.orchestration.assets.reports import INSUFFICIENT
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
     from kttt_pipeline.orchestration.results import (comparison_lines, loaded_rows, materialization,
@@ -169,6 +170,10 @@ def _print_published(result, period: str, warehouse: str) -> None:
     print(f"Kỳ {period}: đã công bố / published "
           f"({status['units_present']}/{status['units_expected']} đơn vị báo cáo"
           f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
+    reports = materialization(result, "published_reports")
+    gaps = reports.metadata[INSUFFICIENT].value if reports is not None and INSUFFICIENT in reports.metadata else {}
+    for text in (gaps or {}).values():  # a group of figures derived from nothing: not published as figures
+        print(f"  CẢNH BÁO / insufficient data: {text}")
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]

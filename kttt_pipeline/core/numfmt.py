@@ -88,13 +88,6 @@ def share(part: float | None, whole: float | None) -> float | None:
     return 100.0 * float(part) / float(whole)  # type: ignore[arg-type]
 
 
-def format_figure(value: float | None, unit: str) -> str:
-    """A figure in the paragraph: counts as integers, other amounts with at most one decimal (870 / 3,5)."""
-    if unit in COUNT_UNITS:
-        return format_vn(value, 0)
-    return format_vn(value, 1, strip_zero_decimals=True)
-
-
 def number_format_for(unit: str) -> str:
     """The cell number format of a figure in ``unit`` (from ``indicators.csv``)."""
     if unit in COUNT_UNITS:

@@ -1,9 +1,13 @@
-"""The Vietnamese paragraph of Part One §1.1 of the plan, every figure and share computed from the warehouse.
+"""The Vietnamese figures text of Part One §1.1–1.3 of the plan, every figure and share computed from the warehouse.
 
-Worded like the plan's own text ("Đến 30/9/2024, toàn tỉnh có 895 HTX, … nông nghiệp 669 HTX, chiếm 74,7%
-…"). Shares are computed here from the counts of ``rpt_indicator`` (not copied from a text) and printed
-with one decimal and a comma. A clause whose figure is undefined in the warehouse is left out rather than
-printed as zero. When the period is incomplete the paragraph opens by saying so and naming the missing units.
+Structure and wording are the plan's (Kế hoạch 247/KH-UBND): "1.1. Về số lượng, doanh thu và thu nhập …" with
+"a) Hợp tác xã" … "d) Quỹ tín dụng nhân dân", "1.2. Về thành viên, lao động …", "1.3. Về trình độ cán bộ quản lý
+…". The words are data, ``vocab/paragraph_templates.csv`` (filled by :mod:`kttt_pipeline.publish.paragraph_text`);
+this module computes the figures: counts from ``rpt_indicator``, shares, the comparison with the annual target and
+with the same quarter a year earlier, monthly equivalents. A clause whose figure is undefined is left out rather
+than printed as zero; a group of figures derived from nothing (its file missing, every row excluded) is replaced
+by a sentence saying so and naming the file (:mod:`kttt_pipeline.publish.figure_gaps`). When the period is
+incomplete the text opens by saying so and naming the missing units.
 """
 
 from __future__ import annotations
@@ -12,247 +16,195 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
-from kttt_pipeline.core.numfmt import format_figure, format_pct, format_vn, share
+from kttt_pipeline.core.numfmt import format_vn
 from kttt_pipeline.core.vocabulary import sector_labels
+from kttt_pipeline.publish import paragraph_text as pt
+from kttt_pipeline.publish.figure_gaps import figure_gaps
+from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
 
 SECTOR_PHRASES = list(sector_labels("cooperative", style="phrase").items())
 THT_SECTOR_PHRASES = list(sector_labels("group", style="phrase").items())
 
-HEADING = "1.1. Về phát triển hợp tác xã, tổ hợp tác, liên hiệp hợp tác xã và quỹ tín dụng nhân dân"
+fill = pt.fill
+count = pt.count
 
 
-def _n(value: float | None, unit: str = "HTX") -> str:
-    return format_figure(value, unit)
+def heading() -> str:
+    return fill("heading_1_1") or ""
 
 
-def _join(parts: list[str], last: str = " và ") -> str:
-    parts = [p for p in parts if p]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + last + parts[-1]
-
-
-def _pct(part: float | None, whole: float | None) -> str | None:
-    value = share(part, whole)
-    return None if value is None else format_pct(value)
-
-
-def _chiem(part: float | None, whole: float | None, suffix: str = "") -> str:
-    """' (chiếm 74,7%<suffix>)', or nothing when the share is undefined (no cooperatives at all)."""
-    pct = _pct(part, whole)
-    return f" (chiếm {pct}{suffix})" if pct is not None else ""
-
-
-def compared_with_year_ago(d: PeriodData, code: str, subject: str = "") -> str:
-    """``, tăng 3,1% so với cùng kỳ năm 2023`` (or ``giảm``; ``, bằng cùng kỳ năm 2023`` when the change rounds
-    to zero); "" when the same quarter a year earlier is not in the warehouse or the figure is undefined. The
-    change is computed from the two periods' figures and printed with one decimal, as the plan writes it."""
+def compared_with_year_ago(d: PeriodData, code: str) -> str:
+    """``, tăng 3,1% so với cùng kỳ năm 2023`` (``giảm``; ``, bằng cùng kỳ năm 2023`` when the change rounds to
+    zero); "" when the same quarter a year earlier is not in the warehouse or the figure is undefined. The change
+    is computed from the two periods' figures and printed with one decimal."""
     change = d.change_vs_year_ago(code)
     if change is None:
         return ""
     year = d.year_ago_period.year
     text = format_vn(abs(change), 1)
     if text == format_vn(0, 1):
-        return f", {subject}bằng cùng kỳ năm {year}"
-    return f", {subject}{'tăng' if change > 0 else 'giảm'} {text}% so với cùng kỳ năm {year}"
+        return fill("change_same", year=year) or ""
+    return fill("change_up" if change > 0 else "change_down", pct=f"{text}%", year=year) or ""
 
 
-def _sentences_htx(d: PeriodData) -> list[str]:
+def vs_plan(d: PeriodData, code: str) -> str | None:
+    """``bằng 119,8% so với Kế hoạch năm 2024`` when the year has a target for ``code``; None otherwise."""
+    if d.target(code) is None:
+        return None
+    value = d.pct_of_plan(code)
+    if value is None:
+        return None
+    return fill("vs_plan", pct=f"{format_vn(value, 1)}%", year=d.period.year)
+
+
+def _amount(d: PeriodData, code: str) -> str | None:
+    return pt.figure(d.value(code), _unit(code))
+
+
+def _unit(code: str) -> str:
+    from kttt_pipeline.publish.warehouse_reader import indicator_meta
+
+    meta = indicator_meta().get(code)
+    return meta.unit if meta is not None else ""
+
+
+# ---- 1.1 -------------------------------------------------------------------------------------------------
+
+def _htx_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("HTX_TOTAL")
-    out: list[str] = []
     if total is None:
-        return ["Chưa có số liệu về hợp tác xã của kỳ báo cáo."]
-    year = d.period.year
-    first = f"Đến {d.end_vi}, toàn tỉnh có {_n(total)} HTX{compared_with_year_ago(d, 'HTX_TOTAL')}"
-    plan = d.pct_of_plan("HTX_TOTAL") if d.target("HTX_TOTAL") is not None else None
-    if plan is not None:
-        first += f" (đạt {format_pct(plan)} kế hoạch năm {year})"
-    new, dissolved = v("HTX_NEW"), v("HTX_DISSOLVED")
-    extras = []
-    if new is not None:
-        clause = f"{_n(new)} HTX thành lập mới"
-        new_plan = d.pct_of_plan("HTX_NEW") if d.target("HTX_NEW") is not None else None
-        if new_plan is not None:
-            clause += f" (đạt {format_pct(new_plan)} kế hoạch năm)"
-        extras.append(clause)
-    if dissolved is not None:
-        extras.append(f"{_n(dissolved)} HTX giải thể")
-    if extras:
-        first += f"; từ đầu năm {year} có " + _join(extras)
-    out.append(first + ".")
-
-    active, inactive = v("HTX_ACTIVE"), v("HTX_INACTIVE")
-    if active is not None:
-        s = f"Trong đó, {_n(active)} HTX đang hoạt động{_chiem(active, total)}"
-        good, average = v("HTX_GOOD"), v("HTX_AVERAGE")
-        grades = []
-        if good is not None:
-            grades.append(f"{_n(good)} HTX hoạt động tốt, khá (chiếm {_pct(good, active)} số HTX đang hoạt động)"
-                          if active else f"{_n(good)} HTX hoạt động tốt, khá")
-        if average is not None:
-            grades.append(f"{_n(average)} HTX hoạt động trung bình ({_pct(average, active)})"
-                          if active else f"{_n(average)} HTX hoạt động trung bình")
-        if grades:
-            s += ", gồm " + _join(grades)
-        if inactive is not None:
-            s += f"; {_n(inactive)} HTX yếu kém, ngừng hoạt động hoặc chưa đi vào hoạt động" \
-                 f"{_chiem(inactive, total)}"
-            parts = []
-            for code, phrase in (("HTX_WEAK", "yếu kém"), ("HTX_SUSPENDED", "tạm ngừng hoạt động"),
-                                 ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),
-                                 ("HTX_DISSOLVING", "đang làm thủ tục giải thể")):
-                if v(code) is not None:
-                    parts.append(f"{_n(v(code))} HTX {phrase}")
-            if parts:
-                s += ", gồm " + _join(parts)
-        out.append(s + ".")
-
-    sectors = []
-    for code, phrase in SECTOR_PHRASES:
-        count = v(f"HTX_SECTOR_{code}")
-        if count is None:
-            continue
-        pct = _pct(count, total)
-        if not sectors:
-            sectors.append(f"{phrase} {_n(count)} HTX, chiếm {pct}" if pct else f"{phrase} {_n(count)} HTX")
-        else:
-            sectors.append(f"{phrase} {_n(count)} HTX ({pct})" if pct else f"{phrase} {_n(count)} HTX")
-    if sectors:
-        out.append("Phân theo lĩnh vực: " + "; ".join(sectors) + ".")
-
-    people = []
-    if v("HTX_MEMBERS") is not None:
-        people.append(f"Tổng số thành viên HTX là {_n(v('HTX_MEMBERS'), 'người')} người"
-                      f"{compared_with_year_ago(d, 'HTX_MEMBERS')}")
-    if v("HTX_WORKERS") is not None:
-        s = f"tổng số lao động thường xuyên trong HTX là {_n(v('HTX_WORKERS'), 'người')} người" \
-            f"{compared_with_year_ago(d, 'HTX_WORKERS')}"
-        if v("HTX_MEMBER_WORKERS") is not None:
-            s += f", trong đó {_n(v('HTX_MEMBER_WORKERS'), 'người')} lao động là thành viên HTX " \
-                 f"(chiếm {_pct(v('HTX_MEMBER_WORKERS'), v('HTX_WORKERS'))})" if v("HTX_WORKERS") else \
-                 f", trong đó {_n(v('HTX_MEMBER_WORKERS'), 'người')} lao động là thành viên HTX"
-        people.append(s)
-    if people:
-        out.append("; ".join(people) + ".")
-    managers = v("HTX_MANAGERS")
-    if managers is not None:
-        s = f"Tổng số cán bộ quản lý HTX là {_n(managers, 'người')} người" \
-            f"{compared_with_year_ago(d, 'HTX_MANAGERS')}"
-        parts = []
-        for code, phrase in (("HTX_MANAGERS_PRIMARY_SECONDARY", "trình độ sơ cấp, trung cấp"),
-                             ("HTX_MANAGERS_COLLEGE_PLUS", "trình độ cao đẳng, đại học trở lên")):
-            if v(code) is not None:
-                pct = _pct(v(code), managers)
-                parts.append(f"{phrase} {_n(v(code), 'người')} người" + (f" (chiếm {pct})" if pct else "")
-                             + compared_with_year_ago(d, code))
-        if parts:
-            s += ", trong đó " + _join(parts, "; ")
-        out.append(s + ".")
-    money = []
-    capital = v("HTX_CHARTER_CAPITAL")
-    if capital is not None:
-        text = f"Tổng vốn điều lệ đăng ký của các HTX là {format_vn(capital, 1, strip_zero_decimals=True)} " \
-               f"triệu đồng"
-        if abs(capital) >= 1000:
-            text += f" (khoảng {format_vn(capital / 1000, 1, strip_zero_decimals=True)} tỷ đồng)"
-        money.append(text)
-    if v("HTX_AVG_REVENUE") is not None:
-        money.append(f"doanh thu bình quân {_n(v('HTX_AVG_REVENUE'), 'triệu đồng')} triệu đồng/HTX/năm")
-    if v("HTX_AVG_PROFIT") is not None:
-        money.append(f"lợi nhuận bình quân {_n(v('HTX_AVG_PROFIT'), 'triệu đồng')} triệu đồng/HTX/năm")
-    if v("HTX_AVG_INCOME") is not None:
-        money.append(f"thu nhập bình quân của lao động thường xuyên trong HTX "
-                     f"{_n(v('HTX_AVG_INCOME'), 'triệu đồng')} triệu đồng/người/năm")
-    if money:
-        out.append(money[0] + ("; " + "; ".join(money[1:]) if len(money) > 1 else "") + ".")
-    quality = []
-    if v("HTX_OCOP") is not None:
-        s = f"{_n(v('HTX_OCOP'))} HTX tham gia Chương trình OCOP"
-        if v("HTX_OCOP_AGRI") is not None:
-            s += f" (trong đó {_n(v('HTX_OCOP_AGRI'))} HTX nông nghiệp)"
-        quality.append(s)
-    if v("HTX_HIGHTECH") is not None:
-        quality.append(f"{_n(v('HTX_HIGHTECH'))} HTX ứng dụng công nghệ cao")
-    if v("HTX_IN_CHAINS") is not None:
-        quality.append(f"{_n(v('HTX_IN_CHAINS'))} HTX tham gia chuỗi liên kết")
-    if quality:
-        out.append("Có " + _join(quality) + ".")
-    return out
-
-
-def _sentences_others(d: PeriodData) -> list[str]:
-    v = d.value
+        return []
     out: list[str] = []
-    tht = v("THT_TOTAL")
-    if tht is not None:
-        s = f"Toàn tỉnh có {_n(tht, 'THT')} tổ hợp tác"
-        if v("THT_MEMBERS") is not None:
-            s += f" với {_n(v('THT_MEMBERS'), 'người')} thành viên"
-        s += compared_with_year_ago(d, "THT_TOTAL", "số tổ hợp tác ")
-        parts = []
-        for code, phrase in THT_SECTOR_PHRASES:
-            count = v(f"THT_SECTOR_{code}")
-            if count is not None:
-                pct = _pct(count, tht)
-                parts.append(f"{phrase} {_n(count, 'THT')} THT" + (f" ({pct})" if pct else ""))
-        if parts:
-            s += ", trong đó " + ", ".join(parts)
-        extra = []
-        if v("THT_AVG_REVENUE") is not None:
-            extra.append(f"doanh thu bình quân {_n(v('THT_AVG_REVENUE'), 'triệu đồng')} triệu đồng/THT/năm")
-        if v("THT_AVG_INCOME_MONTH") is not None:
-            extra.append(f"thu nhập bình quân {_n(v('THT_AVG_INCOME_MONTH'), 'triệu đồng')} "
-                         f"triệu đồng/người/tháng")
-        if extra:
-            s += "; " + "; ".join(extra)
-        out.append(s + ".")
-    unions = v("LHHTX_TOTAL")
-    funds = v("QTDND_TOTAL")
-    parts = []
-    if unions is not None:
-        s = f"{_n(unions, 'LHHTX')} liên hiệp HTX"
-        if v("LHHTX_AGRI") is not None:
-            s += f" (trong đó {_n(v('LHHTX_AGRI'), 'LHHTX')} liên hiệp HTX nông nghiệp)"
-        details = []
-        if v("LHHTX_MEMBER_HTX") is not None:
-            details.append(f"{_n(v('LHHTX_MEMBER_HTX'))} HTX thành viên")
-        if v("LHHTX_WORKERS") is not None:
-            details.append(f"{_n(v('LHHTX_WORKERS'), 'người')} lao động")
-        if v("LHHTX_CHARTER_CAPITAL") is not None:
-            details.append(f"tổng vốn đăng ký {_n(v('LHHTX_CHARTER_CAPITAL'), 'triệu đồng')} triệu đồng")
-        if details:
-            s += " với " + ", ".join(details)
-        parts.append(s)
-    if funds is not None:
-        s = f"{_n(funds, 'QTDND')} quỹ tín dụng nhân dân"
-        details = []
-        for code, phrase in (("QTDND_MEMBERS", "thành viên"), ("QTDND_WORKERS", "lao động"),
-                             ("QTDND_MANAGERS", "cán bộ quản lý")):
-            if v(code) is not None:
-                details.append(f"{_n(v(code), 'người')} {phrase}")
-        if details:
-            s += " với " + ", ".join(details)
-        capital = []
-        if v("QTDND_TOTAL_CAPITAL") is not None:
-            capital.append(f"tổng nguồn vốn hoạt động {_n(v('QTDND_TOTAL_CAPITAL'), 'triệu đồng')} triệu đồng")
-        sub = []
-        if v("QTDND_EQUITY") is not None:
-            sub.append(f"vốn chủ sở hữu {_n(v('QTDND_EQUITY'), 'triệu đồng')} triệu đồng")
-        if v("QTDND_MOBILISED") is not None:
-            sub.append(f"vốn huy động {_n(v('QTDND_MOBILISED'), 'triệu đồng')} triệu đồng")
-        if capital and sub:
-            capital[0] += " (trong đó " + ", ".join(sub) + ")"
-        if v("QTDND_LOANS") is not None:
-            capital.append(f"dư nợ cho vay {_n(v('QTDND_LOANS'), 'triệu đồng')} triệu đồng")
-        if capital:
-            s += "; " + "; ".join(capital)
-        parts.append(s)
-    if parts:
-        out.append("Toàn tỉnh có " + "; ".join(parts) + ".")
-    return out
+    new, dissolved = v("HTX_NEW"), v("HTX_DISSOLVED")
+    changes = pt.clauses([
+        pt.fill_count("htx_new", new, new=count(new), vs_plan=vs_plan(d, "HTX_NEW")) if new is not None else None,
+        pt.fill_count("htx_dissolved", dissolved, dissolved=count(dissolved)) if dissolved is not None else None,
+    ], ", ", first_capital=False)
+    if changes:
+        out.append(fill("htx_changes", span=pt.period_span(d.period), clauses=changes) or "")
+    sectors = [fill("htx_sector", phrase=phrase, count=count(v(f"HTX_SECTOR_{code}")),
+                    share=pt.pct(v(f"HTX_SECTOR_{code}"), total))
+               for code, phrase in SECTOR_PHRASES if v(f"HTX_SECTOR_{code}") is not None]
+    out.append(pt.fill_count("htx_total", total, end=d.end_vi, total=count(total), vs_plan=vs_plan(d, "HTX_TOTAL"),
+                    change=compared_with_year_ago(d, "HTX_TOTAL"),
+                    sectors=pt.clauses(sectors, first_capital=False)) or "")
+    if not total:
+        return [s for s in out if s]
+    active = v("HTX_ACTIVE")
+    inactive_parts = pt.clauses([
+        fill("htx_inactive_part", count=count(v(code)), phrase=phrase)
+        for code, phrase in (("HTX_WEAK", "yếu kém"), ("HTX_SUSPENDED", "tạm ngừng hoạt động"),
+                             ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),
+                             ("HTX_DISSOLVING", "đang làm thủ tục giải thể"))
+        if v(code) is not None], ", ", first_capital=False)
+    out.append(fill("htx_active", total=count(total), active=count(active), active_share=pt.pct(active, total),
+                    good=count(v("HTX_GOOD")), good_share=pt.pct(v("HTX_GOOD"), active),
+                    average=count(v("HTX_AVERAGE")), average_share=pt.pct(v("HTX_AVERAGE"), active),
+                    inactive=count(v("HTX_INACTIVE")), inactive_share=pt.pct(v("HTX_INACTIVE"), total),
+                    inactive_parts=inactive_parts) or "")
+    money = pt.clauses([
+        fill("htx_capital", capital=pt.money(v("HTX_CHARTER_CAPITAL")),
+             capital_billion=pt.billions(v("HTX_CHARTER_CAPITAL"))),
+        fill("htx_avg_revenue", value=_amount(d, "HTX_AVG_REVENUE")),
+        fill("htx_avg_profit", value=_amount(d, "HTX_AVG_PROFIT")),
+    ])
+    if money:
+        out.append(fill("htx_money", clauses=money) or "")
+    income = v("HTX_AVG_INCOME")
+    out.append(fill("htx_income", value=_amount(d, "HTX_AVG_INCOME"), month=pt.monthly(income)) or "")
+    quality = pt.clauses([
+        fill("htx_ocop", ocop=count(v("HTX_OCOP")), ocop_agri=count(v("HTX_OCOP_AGRI"))),
+        fill("htx_hightech", count=count(v("HTX_HIGHTECH"))),
+        fill("htx_chains", count=count(v("HTX_IN_CHAINS"))),
+    ], ", ")
+    if quality:
+        out.append(fill("htx_quality", clauses=quality) or "")
+    return [s for s in out if s]
 
+
+def _lhhtx_block(d: PeriodData) -> list[str]:
+    v = d.value
+    total = v("LHHTX_TOTAL")
+    text = pt.fill_count("lhhtx", total, total=count(total), agri=count(v("LHHTX_AGRI")) if total else None,
+                         capital=pt.money(v("LHHTX_CHARTER_CAPITAL")) if total else None,
+                         capital_billion=pt.billions(v("LHHTX_CHARTER_CAPITAL")) if total else None)
+    return [text] if text else []
+
+
+def _tht_block(d: PeriodData) -> list[str]:
+    v = d.value
+    total = v("THT_TOTAL")
+    if total is None:
+        return []
+    sectors = [fill("tht_sector", phrase=phrase, count=count(v(f"THT_SECTOR_{code}")),
+                    share=pt.pct(v(f"THT_SECTOR_{code}"), total))
+               for code, phrase in THT_SECTOR_PHRASES if v(f"THT_SECTOR_{code}") is not None]
+    out = [pt.fill_count("tht_count", total, end=d.end_vi, total=count(total), change=compared_with_year_ago(d, "THT_TOTAL"),
+                sectors=pt.clauses(sectors, first_capital=False))]
+    money = pt.clauses([fill("tht_avg_revenue", value=_amount(d, "THT_AVG_REVENUE")),
+                        fill("tht_income", value=_amount(d, "THT_AVG_INCOME_MONTH"))], ". ")
+    if money:
+        out.append(fill("tht_money", clauses=money))
+    return [s for s in out if s]
+
+
+def _qtdnd_block(d: PeriodData) -> list[str]:
+    v = d.value
+    total = v("QTDND_TOTAL")
+    text = pt.fill_count("qtdnd", total, end=d.end_vi, total=count(total),
+                         capital=pt.money(v("QTDND_TOTAL_CAPITAL")) if total else None,
+                         equity=pt.money(v("QTDND_EQUITY")) if total else None,
+                         mobilised=pt.money(v("QTDND_MOBILISED")) if total else None,
+                         loans=pt.money(v("QTDND_LOANS")) if total else None)
+    return [text] if text else []
+
+
+# ---- 1.2 and 1.3 ------------------------------------------------------------------------------------------
+
+def _members(d: PeriodData, gaps: dict) -> list[str]:
+    v = d.value
+    out = []
+    if "HTX" not in gaps:
+        out.append(fill("members_htx", members=count(v("HTX_MEMBERS")),
+                        members_change=compared_with_year_ago(d, "HTX_MEMBERS"), workers=count(v("HTX_WORKERS")),
+                        workers_change=compared_with_year_ago(d, "HTX_WORKERS"),
+                        member_workers=count(v("HTX_MEMBER_WORKERS")),
+                        mw_share=pt.pct(v("HTX_MEMBER_WORKERS"), v("HTX_WORKERS"))))
+    if "LHHTX" not in gaps and v("LHHTX_TOTAL"):
+        lh = pt.clauses([fill("lhhtx_total", total=count(v("LHHTX_TOTAL")), member_htx=count(v("LHHTX_MEMBER_HTX"))),
+                         fill("lhhtx_workers", workers=count(v("LHHTX_WORKERS")))], ". ")
+        out.append(fill("members_lhhtx", clauses=lh) if lh else None)
+    tht, tht_members = v("THT_TOTAL"), v("THT_MEMBERS")
+    if "THT" not in gaps and tht_members is not None:
+        avg = count(round(tht_members / tht)) if tht else None
+        out.append(fill("members_tht", clauses=pt.clauses([fill("tht_avg_members", avg=avg),
+                                                            fill("tht_members", members=count(tht_members))])))
+    if "QTDND" not in gaps and v("QTDND_TOTAL"):
+        out.append(fill("members_qtdnd", total=count(v("QTDND_TOTAL")), members=count(v("QTDND_MEMBERS")),
+                        workers=count(v("QTDND_WORKERS"))))
+    return [s for s in out if s]
+
+
+def _managers(d: PeriodData, gaps: dict) -> list[str]:
+    v = d.value
+    out = []
+    managers = v("HTX_MANAGERS")
+    if "HTX" not in gaps:
+        levels = pt.clauses([
+            fill("managers_level", level=fill(f"level_{name}"), count=count(v(code)), share=pt.pct(v(code), managers),
+                 change=compared_with_year_ago(d, code))
+            for code, name in (("HTX_MANAGERS_PRIMARY_SECONDARY", "primary_secondary"),
+                               ("HTX_MANAGERS_COLLEGE_PLUS", "college_plus")) if v(code) is not None
+        ], first_capital=False)
+        out.append(fill("managers", managers=count(managers), change=compared_with_year_ago(d, "HTX_MANAGERS"),
+                        levels=levels))
+    if "QTDND" not in gaps and v("QTDND_TOTAL"):
+        out.append(fill("managers_qtdnd", count=count(v("QTDND_MANAGERS"))))
+    return [s for s in out if s]
+
+
+# ---- the notes -----------------------------------------------------------------------------------------------
 
 def incomplete_sentence(d: PeriodData) -> str:
     if d.is_complete:
@@ -260,12 +212,9 @@ def incomplete_sentence(d: PeriodData) -> str:
     expected = len(d.units)
     missing = d.missing_unit_names
     if missing:
-        present = expected - len(missing)
-        return (f"*Lưu ý: số liệu chưa đầy đủ — chưa có báo cáo của {len(missing)}/{expected} đơn vị "
-                f"({', '.join(missing)}); các số liệu toàn tỉnh dưới đây là tổng của {present} đơn vị đã báo cáo, "
-                f"chưa phải số liệu chính thức của toàn tỉnh.*")
-    return ("*Lưu ý: số liệu chưa đầy đủ — một số số liệu toàn tỉnh dưới đây được tổng hợp từ các đơn vị đã báo "
-            "cáo, chưa phải số liệu chính thức của toàn tỉnh.*")
+        return fill("incomplete_units", missing=len(missing), expected=expected, names=", ".join(missing),
+                    present=expected - len(missing)) or ""
+    return fill("incomplete_other") or ""
 
 
 def units_sentence(d: PeriodData) -> str:
@@ -274,24 +223,33 @@ def units_sentence(d: PeriodData) -> str:
     if not d.units:
         return ""
     counts = [(k, n) for k, n in d.unit_kind_counts() if k]
-    detail = f" ({', '.join(f'{format_vn(n)} {k}' for k, n in counts)})" if len(counts) > 1 else ""
+    detail = ", ".join(f"{format_vn(n)} {k}" for k, n in counts) if len(counts) > 1 else None
     missing = len([u for u in d.units if u["unit_code"] in d.missing_units])
     if missing:
-        return (f"Số liệu tổng hợp từ báo cáo của {format_vn(len(d.units) - missing)} trong tổng số "
-                f"{d.units_phrase()}{detail}.")
-    return f"Số liệu tổng hợp từ báo cáo của {d.units_phrase()}{detail}."
+        return fill("units_some", present=format_vn(len(d.units) - missing), units=d.units_phrase(),
+                    detail=detail) or ""
+    return fill("units_all", units=d.units_phrase(), detail=detail) or ""
 
 
 def render_paragraph_data(d: PeriodData) -> str:
-    blocks = [f"**{HEADING}**"]
+    """The figures text of ``d`` as Markdown: bold headings, italic sub-items and notes, one paragraph a line."""
+    gaps = figure_gaps(d)
+    blocks = [f"**{heading()}**"]
     note = incomplete_sentence(d)
     if note:
-        blocks.append(note)
+        blocks.append(f"*{note}*")
     units = units_sentence(d)
-    blocks.append(" ".join(_sentences_htx(d) + ([units] if units else [])))
-    others = _sentences_others(d)
-    if others:
-        blocks.append(" ".join(others))
+    if units:
+        blocks.append(units)
+    for item, group, block in (("item_htx", "HTX", _htx_block), ("item_lhhtx", "LHHTX", _lhhtx_block),
+                               ("item_tht", "THT", _tht_block), ("item_qtdnd", "QTDND", _qtdnd_block)):
+        blocks.append(f"*{fill(item)}*")
+        lines = [gaps[group].text_vi] if group in gaps else block(d)
+        blocks.extend(lines or [fill("group_none", subject=fill(f"subject_{group.lower()}")) or ""])
+    for title, lines in (("heading_1_2", _members(d, gaps)), ("heading_1_3", _managers(d, gaps))):
+        if lines:
+            blocks.append(f"**{fill(title)}**")
+            blocks.extend(lines)
     return "\n\n".join(blocks) + "\n"
 
 

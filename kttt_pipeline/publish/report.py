@@ -309,11 +309,14 @@ def comparison_digests(engine: Engine, period: Period, province: str | None = No
 
 def comparison_manifest(engine: Engine, data: PeriodData, before: dict[str, str | None] | None = None) -> dict:
     """``so_sanh.json``: ``compared_with`` the digests of the earlier periods the documents read;
+    ``insufficient`` {indicator group: the Vietnamese sentence naming the file} of the groups of figures the
+    documents could not derive (publish/figure_gaps.py);
     ``findings_compared_with`` what the period's comparison findings were computed against at its load
     (``period_status.compared_with``; null: not compared); ``stale`` {earlier period: why the documents do not
     compare with it as the warehouse holds it now}, empty when they do (docs/decisions.md, "Concurrency").
     ``before``: the digests read before the documents' data (:func:`comparison_digests`): a period that changed
     while the documents were written is stale too."""
+    from kttt_pipeline.publish.figure_gaps import figure_gaps
     from kttt_pipeline.warehouse.history import fingerprint, read_snapshot
 
     with read_snapshot(engine) as conn:
@@ -325,7 +328,8 @@ def comparison_manifest(engine: Engine, data: PeriodData, before: dict[str, str 
                         f"{k} có thể không khớp với kho dữ liệu. {_rerun(data.period.key)}")
     return {"period": data.period.key, "province_code": data.province_code, "compared_with": compared,
             "findings_compared_with": basis,
-            "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0])))}
+            "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0]))),
+            "insufficient": {group: gap.text_vi for group, gap in figure_gaps(data).items()}}
 
 
 def _findings_basis(engine: Engine, period: Period, province: str | None = None

@@ -33,7 +33,7 @@ from kttt_pipeline.warehouse.province import reader_province
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
 
 TABLES = ("rpt_indicator", "rpt_breakdown", "dq_issue", "admin_unit", "cooperative", "cooperative_union",
-          "credit_fund", "target", "period_status", "load_audit")
+          "credit_fund", "target", "period_status", "load_audit", "quarantine")
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,11 @@ class PeriodData:
     #: why the period's comparison findings do not match the earlier periods as the warehouse holds them now
     #: (an earlier period loaded or replaced after this one compared with it: publish/report.stale_findings)
     comparison_notes: list[str] = field(default_factory=list)
+    #: the rows §7.6 excluded (quarantine): record_type, unit_code, source_file, sheet — to tell a figure of zero
+    #: rows from a figure whose every row was excluded (publish/figure_gaps.py)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    #: the files seen for the period (load_audit): source_file, file_kind, status, error
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     # ---- comparisons with earlier periods (issue 16) ----------------------------------------------------
     @property
@@ -264,6 +269,15 @@ def _rows(conn, table: Table | None, *where) -> list[dict[str, Any]]:
     return [dict(zip(columns, r)) for r in result.all()]
 
 
+def _columns(conn, table: Table | None, columns: tuple[str, ...], province: str, key: str) -> list[dict[str, Any]]:
+    """Some columns of a table's rows of the province's period (those of ``columns`` it has); [] without it."""
+    if table is None:
+        return []
+    wanted = [c for c in columns if c in table.c]
+    stmt = select(*[table.c[c] for c in wanted]).where(table.c.province_code == province, table.c.period == key)
+    return [dict(zip(wanted, r)) for r in conn.execute(stmt).all()]
+
+
 def _indicator_values(conn, t: Table, key: str, province: str
                       ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
     """The period's indicator values and completeness flags by unit and indicator, and the units that carry
@@ -334,6 +348,10 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         funds = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
         t = tables.get("dq_issue")
         findings = _rows(conn, t, t.c.province_code == whose, t.c.period == key) if t is not None else []
+        t = tables.get("quarantine")
+        quarantined = _columns(conn, t, ("record_type", "unit_code", "source_file", "sheet"), whose, key)
+        t = tables.get("load_audit")
+        files = _columns(conn, t, ("source_file", "file_kind", "status", "error"), whose, key)
         t = tables.get("cooperative")
         coops: list[dict[str, Any]] = []
         if t is not None:
@@ -412,7 +430,7 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         period=p, province_code=province_code, province_name=province_name, units=units, values=values,
         complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
         unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
-        breakdowns=breakdowns,
+        breakdowns=breakdowns, quarantined=quarantined, files=files,
     )
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 

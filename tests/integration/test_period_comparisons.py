@@ -27,6 +27,7 @@ from kttt_pipeline.publish.appendix import (FIGURE_ROWS, FIGURES_NOTE_COL, NO_CO
                                             SHEET_UNITS, UNIT_COLUMNS, UNITS_NOTE_COL)
 from kttt_pipeline.publish.charts import trend_series
 from kttt_pipeline.core.numfmt import format_vn
+from kttt_pipeline.publish.paragraph_text import count
 from kttt_pipeline.reconcile.period_compare import jump_thresholds
 from kttt_pipeline.publish.report import publish_period, stale_reports
 from kttt_pipeline.warehouse.engine import make_engine
@@ -163,26 +164,31 @@ def test_paragraph_sentences_carry_the_computed_changes(world):
     eng, prov = world.engine, _province(world.engine)
     md = world.outputs[CUR]["paragraph_md"].read_text(encoding="utf-8")
 
-    def clause(code: str, subject: str = "") -> str:
+    def clause(code: str) -> str:
         now, then = _value(eng, "rpt_indicator", CUR, prov, code), _value(eng, "rpt_indicator", YEAR_AGO, prov, code)
         change = 100 * (now - then) / then
         if format_vn(abs(change), 1) == "0,0":
-            return f", {subject}bằng cùng kỳ năm 2023"
-        return f", {subject}{'tăng' if change > 0 else 'giảm'} {format_vn(abs(change), 1)}% so với cùng kỳ năm 2023"
+            return ", bằng cùng kỳ năm 2023"
+        return f", {'tăng' if change > 0 else 'giảm'} {format_vn(abs(change), 1)}% so với cùng kỳ năm 2023"
 
     total = _value(eng, "rpt_indicator", CUR, prov, "HTX_TOTAL")
     members = _value(eng, "rpt_indicator", CUR, prov, "HTX_MEMBERS")
     managers = _value(eng, "rpt_indicator", CUR, prov, "HTX_MANAGERS")
+    workers = _value(eng, "rpt_indicator", CUR, prov, "HTX_WORKERS")
+
+    def share_of_managers(code: str) -> str:
+        return format_vn(100 * _value(eng, "rpt_indicator", CUR, prov, code) / managers, 1)
+
     expected = [
-        f"toàn tỉnh có {format_vn(total)} HTX{clause('HTX_TOTAL')}",
-        f"Tổng số thành viên HTX là {format_vn(members)} người{clause('HTX_MEMBERS')}",
-        f"HTX là {format_vn(_value(eng, 'rpt_indicator', CUR, prov, 'HTX_WORKERS'))} người{clause('HTX_WORKERS')}",
-        f"Tổng số cán bộ quản lý HTX là {format_vn(managers)} người{clause('HTX_MANAGERS')}",
-        f"người (chiếm {format_vn(100 * _value(eng, 'rpt_indicator', CUR, prov, 'HTX_MANAGERS_COLLEGE_PLUS') / managers, 1)}%)"
+        f"tổng số HTX trên địa bàn tỉnh là {count(total)} HTX{clause('HTX_TOTAL')}",
+        f"Tổng số thành viên tham gia HTX là {count(members)} thành viên{clause('HTX_MEMBERS')}",
+        f"thu hút {count(workers)} lao động thường xuyên{clause('HTX_WORKERS')}",
+        f"Tổng số cán bộ quản lý HTX là {count(managers)} người{clause('HTX_MANAGERS')}",
+        f"chiếm {share_of_managers('HTX_MANAGERS_COLLEGE_PLUS')}% tổng số cán bộ quản lý HTX"
         f"{clause('HTX_MANAGERS_COLLEGE_PLUS')}",
-        f"người (chiếm {format_vn(100 * _value(eng, 'rpt_indicator', CUR, prov, 'HTX_MANAGERS_PRIMARY_SECONDARY') / managers, 1)}%)"
+        f"chiếm {share_of_managers('HTX_MANAGERS_PRIMARY_SECONDARY')}% tổng số cán bộ quản lý HTX"
         f"{clause('HTX_MANAGERS_PRIMARY_SECONDARY')}",
-        f"thành viên{clause('THT_TOTAL', 'số tổ hợp tác ')}",
+        f"toàn tỉnh hiện có {count(_value(eng, 'rpt_indicator', CUR, prov, 'THT_TOTAL'))} THT{clause('THT_TOTAL')}.",
     ]
     for sentence in expected:
         assert sentence in md

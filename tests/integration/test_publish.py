@@ -247,8 +247,10 @@ def test_format_pct_share_and_missing():
     assert numfmt.share(1, 0) is None and numfmt.share(None, 5) is None
     assert numfmt.format_vn(None) == numfmt.MISSING == numfmt.format_vn(float("nan"))
     assert numfmt.format_vn(870.0, 1, strip_zero_decimals=True) == "870"
-    assert numfmt.format_figure(3.4999999999999987, "triệu đồng/người/tháng") == "3,5"
-    assert numfmt.format_figure(58500, "người") == "58.500"
+    from kttt_pipeline.publish.paragraph_text import figure
+
+    assert figure(3.4999999999999987, "triệu đồng/người/tháng") == "3,5"  # the text's figures (issue 25)
+    assert figure(58500, "người") == "58.500"
 
 
 def test_format_vn_round_trips_through_the_readers():
@@ -486,42 +488,71 @@ def _vn(text: str) -> float:
 def test_paragraph_figures_equal_rpt_indicator(warehouse):
     rpt = _rpt(warehouse)
     text = render_paragraph(warehouse, PERIOD)
-    expectations = {
-        rf"Đến 30/9/2024, toàn tỉnh có {NUM} HTX": "HTX_TOTAL",
-        rf"{NUM} HTX đang hoạt động \(chiếm": "HTX_ACTIVE",
-        rf"{NUM} HTX hoạt động tốt, khá": "HTX_GOOD",
-        rf"{NUM} HTX hoạt động trung bình": "HTX_AVERAGE",
-        rf"{NUM} HTX yếu kém, ngừng hoạt động": "HTX_INACTIVE",
-        rf"{NUM} HTX thành lập mới": "HTX_NEW",
-        rf"Tổng số thành viên HTX là {NUM} người": "HTX_MEMBERS",
-        rf"lao động thường xuyên trong HTX là {NUM} người": "HTX_WORKERS",
-        rf"cán bộ quản lý HTX là {NUM} người": "HTX_MANAGERS",
-        rf"vốn điều lệ đăng ký của các HTX là {NUM} triệu đồng": "HTX_CHARTER_CAPITAL",
-        rf"doanh thu bình quân {NUM} triệu đồng/HTX/năm": "HTX_AVG_REVENUE",
-        rf"thu nhập bình quân của lao động thường xuyên trong HTX {NUM}": "HTX_AVG_INCOME",
-        rf"{NUM} tổ hợp tác với": "THT_TOTAL",
-        rf"tổ hợp tác với {NUM} thành viên": "THT_MEMBERS",
-        rf"{NUM} triệu đồng/người/tháng": "THT_AVG_INCOME_MONTH",
-        rf"{NUM} liên hiệp HTX \(": "LHHTX_TOTAL",
-        rf"{NUM} quỹ tín dụng nhân dân": "QTDND_TOTAL",
-        rf"dư nợ cho vay {NUM} triệu đồng": "QTDND_LOANS",
-    }
-    for pattern, code in expectations.items():
+    # (pattern, indicator, scale of the figure as written: tỷ đồng = 1/1000 of triệu đồng, a month = 1/12 of a year)
+    expectations = [
+        (rf"tổng số HTX trên địa bàn tỉnh là {NUM} HTX", "HTX_TOTAL", 1),
+        (rf"có {NUM} HTX đang hoạt động \(có kê khai thuế\), chiếm", "HTX_ACTIVE", 1),
+        (rf"{NUM} HTX hoạt động tốt, khá", "HTX_GOOD", 1),
+        (rf"{NUM} HTX hoạt động trung bình", "HTX_AVERAGE", 1),
+        (rf"chưa đi vào hoạt động là {NUM} HTX", "HTX_INACTIVE", 1),
+        (rf"toàn tỉnh có {NUM} HTX thành lập mới", "HTX_NEW", 1),
+        (rf"có {NUM} HTX giải thể", "HTX_DISSOLVED", 1),
+        (rf"Tổng số thành viên tham gia HTX là {NUM} thành viên", "HTX_MEMBERS", 1),
+        (rf"thu hút {NUM} lao động thường xuyên", "HTX_WORKERS", 1),
+        (rf"cán bộ quản lý HTX là {NUM} người", "HTX_MANAGERS", 1),
+        (rf"vốn điều lệ đăng ký là {NUM} triệu đồng", "HTX_CHARTER_CAPITAL", 1),
+        (rf"vốn điều lệ đăng ký là [\d.,]+ triệu đồng \(khoảng {NUM} tỷ đồng\)", "HTX_CHARTER_CAPITAL", 1000),
+        (rf"doanh thu bình quân một HTX ước đạt {NUM} triệu đồng/năm", "HTX_AVG_REVENUE", 1),
+        (rf"lao động HTX là {NUM} triệu đồng/năm", "HTX_AVG_INCOME", 1),
+        (rf"tương đương {NUM} triệu đồng/người/tháng", "HTX_AVG_INCOME", 12),
+        (rf"toàn tỉnh hiện có {NUM} THT", "THT_TOTAL", 1),
+        (rf"toàn tỉnh có {NUM} thành viên tham gia THT", "THT_MEMBERS", 1),
+        (rf"tổ hợp tác đạt {NUM} triệu đồng/người/tháng", "THT_AVG_INCOME_MONTH", 1),
+        (rf"hiện có {NUM} Liên hiệp HTX", "LHHTX_TOTAL", 1),
+        (rf"có {NUM} Quỹ tín dụng nhân dân", "QTDND_TOTAL", 1),
+        (rf"dư nợ cho vay {NUM} triệu đồng", "QTDND_LOANS", 1),
+    ]
+    for pattern, code, scale in expectations:
         m = re.search(pattern, text)
         assert m, (pattern, text)
-        assert _vn(m.group(1)) == pytest.approx(rpt[code], abs=0.05), code
+        assert _vn(m.group(1)) == pytest.approx(rpt[code] / scale, abs=0.05), code
     # sectors: count and share (one decimal, comma) computed from the counts
     phrases = {"AGRI": "nông nghiệp", "INDUSTRY": "công nghiệp - tiểu thủ công nghiệp", "CONSTRUCTION": "xây dựng",
                "ENVIRONMENT": "vệ sinh môi trường", "TRANSPORT": "vận tải", "TRADE": "thương mại - dịch vụ",
                "OTHER": "lĩnh vực khác"}
     for sector, phrase in phrases.items():
-        m = re.search(rf"{phrase} {NUM} HTX(?:, chiếm | \(){NUM}%", text)
+        m = re.search(rf"HTX {phrase} là {NUM} HTX, chiếm {NUM}%", text)
         assert m, (sector, text)
         assert _vn(m.group(1)) == rpt[f"HTX_SECTOR_{sector}"]
         assert m.group(2) == numfmt.format_vn(100 * rpt[f"HTX_SECTOR_{sector}"] / rpt["HTX_TOTAL"], 1)
-    assert "nông nghiệp 669 HTX, chiếm 74,7%" in text
-    assert "665 HTX đang hoạt động (chiếm 74,3%)" in text
-    assert "đạt 119,8% kế hoạch năm 2024" in text
+    assert "HTX nông nghiệp là 669 HTX, chiếm 74,7%" in text
+    assert "665 HTX đang hoạt động (có kê khai thuế), chiếm 74,3%" in text
+    assert "tổng số HTX trên địa bàn tỉnh là 895 HTX, bằng 119,8% so với Kế hoạch năm 2024" in text
+    # the grades' shares are of the active cooperatives, and say so
+    assert f"230 HTX hoạt động tốt, khá, chiếm {numfmt.format_vn(100 * 230 / 665, 1)}% số HTX đang hoạt động" in text
+    # one way of writing a share
+    assert not re.search(r"\(\d+(,\d)?%\)", text) and "(chiếm" not in text
+
+
+def test_paragraph_follows_the_plans_structure(warehouse):
+    """The plan's numbering and headings (Kế hoạch 247/KH-UBND, Part One I.1), in its order."""
+    text = render_paragraph(warehouse, PERIOD)
+    heads = ["1.1. Về số lượng, doanh thu và thu nhập của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác (HTX, LH HTX, THT)",
+             "a) Hợp tác xã", "b) Liên hiệp hợp tác xã", "c) Tổ hợp tác", "d) Quỹ tín dụng nhân dân",
+             "1.2. Về thành viên, lao động của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác",
+             "a) Hợp tác xã: ", "b) Liên hiệp hợp tác xã: ", "c) Tổ hợp tác: ", "d) Quỹ tín dụng nhân dân: ",
+             "1.3. Về trình độ cán bộ quản lý hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác"]
+    positions, last = [], -1
+    for h in heads:
+        last = text.find(h, last + 1)
+        assert last >= 0, (h, text)
+        positions.append(last)
+    assert positions == sorted(positions)
+    # members and managers are no longer in 1.1
+    part_1_1 = text[:positions[5]]
+    assert "thành viên tham gia HTX" not in part_1_1 and "cán bộ quản lý" not in part_1_1
+    assert "Bình quân 01 THT có khoảng 07 thành viên" in text  # 1.505 / 215 members, rounded
+    assert "03 Liên hiệp HTX" in text and "02 Quỹ tín dụng nhân dân" in text
 
 
 def test_every_percentage_in_the_paragraph_is_a_computed_share(warehouse):
@@ -536,19 +567,27 @@ def test_every_percentage_in_the_paragraph_is_a_computed_share(warehouse):
 
 
 def test_every_number_in_the_paragraph_comes_from_the_warehouse(warehouse):
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.publish.paragraph_text import period_span
+
     rpt = _rpt(warehouse)
     text = render_paragraph(warehouse, PERIOD)
-    allowed = {round(v, 1) for v in rpt.values()} | {round(v / 1000, 1) for v in rpt.values()}
-    allowed |= {1.1, 30.9, 2024, 1, 1.1}  # the heading's numbering and the date
+    allowed = {round(v, 3) for v in rpt.values()} | {round(round(v, 1), 3) for v in rpt.values()}
+    allowed |= {round(round(v / 1000, 1), 3) for v in rpt.values()}  # registered capital, also in tỷ đồng
+    allowed |= {round(rpt["HTX_AVG_INCOME"] / 12, 1)}  # the monthly equivalent of the annual income
+    allowed |= {round(rpt["THT_MEMBERS"] / rpt["THT_TOTAL"])}  # members of an average group
+    allowed |= {2024}
     data = load_period_data(warehouse, PERIOD)  # the reporting units, counted from the register in force
     allowed |= {len(data.units)} | {n for _, n in data.unit_kind_counts()}
-    prose = text.split("\n\n", 1)[1]
+    prose = "\n".join(line for line in text.splitlines() if not line.startswith("*"))  # headings and items
+    prose = prose.replace(period_span(Period.parse(PERIOD)), "")
     prose = re.sub(r"\d+(?:,\d)?%", "", prose)  # shares: checked above
     prose = re.sub(r"\d+/\d+/\d{4}", "", prose)
+    prose = re.sub(r"^[a-d]\) ", "", prose, flags=re.M)
     tokens = re.findall(r"(?<![\d.,])(\d+(?:\.\d{3})*(?:,\d+)?)(?!\d)", prose)
     assert len(tokens) >= 30, tokens  # the paragraph's figures were found, so the check below checks something
     for token in tokens:
-        assert round(_vn(token), 1) in allowed, token
+        assert round(_vn(token), 3) in allowed, token
 
 
 def test_write_paragraph_files(warehouse, tmp_path):
@@ -623,7 +662,9 @@ def test_paragraph_of_a_unit_without_cooperatives_has_no_undefined_shares():
                    targets={})
     text = render_paragraph_data(d)
     assert "None" not in text and "nan" not in text.lower()
-    assert "0 HTX đang hoạt động" in text and "chiếm" not in text
+    assert "trên địa bàn tỉnh chưa có HTX" in text and "toàn tỉnh chưa có THT" in text and "chiếm" not in text
+    # a group without any figure says so under its item rather than leaving it empty
+    assert "d) Quỹ tín dụng nhân dân*\n\nChưa có số liệu về quỹ tín dụng nhân dân của kỳ báo cáo." in text
 
 
 def test_findings_values_keep_tax_codes_as_written():

@@ -13,6 +13,8 @@ from kttt_pipeline.publish.warehouse_reader import TABLES as TABLES_READ
 DOCUMENTS = "documents"
 #: metadata entry: {earlier period: Vietnamese note} of the comparisons that do not match the warehouse (so_sanh.json)
 STALE_COMPARISONS = "stale_comparisons"
+#: metadata entry: {indicator group: why its figures could not be derived} (publish/figure_gaps.py); {} when none
+INSUFFICIENT = "insufficient_data"
 
 
 @dg.asset(
@@ -46,6 +48,8 @@ def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, p
         metadata["comparisons_current"] = dg.MetadataValue.bool(not stale)
         for note in stale.values():
             context.log.warning(note)
+        # groups of figures derived from nothing (file missing, every row excluded): the text says so instead
+        metadata[INSUFFICIENT] = dg.MetadataValue.json(manifest.get("insufficient") or {})
     docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))
