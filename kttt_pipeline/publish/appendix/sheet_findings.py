@@ -6,6 +6,7 @@ too, on a sheet of their own, and not counted here (they concern the restated hi
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -22,6 +23,8 @@ from kttt_pipeline.publish.warehouse_reader import PeriodData
 
 #: examples shown for a kind, units listed by name before "the other units"; the summary stays within a few pages
 EXAMPLES_PER_KIND = 2
+#: above this many kinds, one example each
+MANY_KINDS = 12
 UNITS_LISTED = 15
 #: an example's text is cut after this many characters (the detail workbook has it whole)
 EXAMPLE_CHARS = 220
@@ -69,9 +72,10 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         by_kind[str(f.get("kind") or "")].append(f)
     kinds = sorted(by_kind, key=lambda k: (min(SEVERITY_ORDER.get(_severity(f), 9) for f in by_kind[k]),
                                            -len(by_kind[k]), kind_label(k)))
+    shown_examples = EXAMPLES_PER_KIND if len(kinds) <= MANY_KINDS else 1  # a few pages, however many kinds
     for i, kind in enumerate(kinds, 1):
         items = by_kind[kind]
-        examples = "\n".join("- " + _example(f, data, names) for f in items[:EXAMPLES_PER_KIND])
+        examples = "\n".join("- " + _example(f, data, names) for f in items[:shown_examples])
         units = len({clean_text(f.get("unit_code")) for f in items if clean_text(f.get("unit_code"))})
         if units > 1:
             examples += f"\n(ở {format_vn(units)} đơn vị)"
@@ -122,7 +126,7 @@ def _example(f: dict[str, Any], data: PeriodData, names: dict[str, str]) -> str:
     detail = detail_text(f, data)
     if entity and entity.split(" (MST")[0] not in detail:
         parts.append(entity)
-    parts.append(detail)
+    parts.append(re.sub(r"\s*\(mã [^()\s]+\)", "", detail))  # "Thành phố Cẩm Phả (mã 195)": the name says it
     text = ": ".join(p for p in parts if p)
     if len(text) > EXAMPLE_CHARS:
         text = text[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"

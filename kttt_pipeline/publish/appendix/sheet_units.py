@@ -63,6 +63,7 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
                          fill=GROUP_FILL)
             write_text(ws, r, notes_column(), "", fill=GROUP_FILL)
             lay.fit_height(r, [(2, label)])
+            lay.headings.add(r)  # a kind's line heads its units: never alone at the foot of a page
             lay.row += 1
         for unit in members:
             i += 1
