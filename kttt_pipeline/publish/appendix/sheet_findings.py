@@ -31,7 +31,7 @@ EXAMPLE_CHARS = 220
 SEVERITIES = ("error", "warning", "info")
 #: characters of a 10 pt sentence per column-width unit in the wide examples column (measured on the rendered PDF:
 #: ~125 characters a line at width 80; kept below, so a row is never lower than its text)
-WIDE_CHARS_PER_UNIT = 1.2
+WIDE_CHARS_PER_UNIT = 1.3
 HEADERS = ["STT", "Loại phát hiện / đơn vị", "Lỗi (đã loại)", "Cảnh báo", "Ghi nhận", "Cộng",
            "Ví dụ tiêu biểu (danh sách đầy đủ trong tệp chi tiết)"]
 
@@ -155,7 +155,7 @@ def _count_row(lay: SheetLayout, numbering: str, label: str, counts: Counter, te
     write_text(ws, r, 7, text, size=10, valign="top")
     lay.fit_height(r, [(2, label)])
     lines = sum(_wrapped_lines(para, int((lay.widths[6] - 1.5) * WIDE_CHARS_PER_UNIT)) for para in text.split("\n"))
-    height = max(lay.heights[r], lines * LINE_PT * 10 / BODY_SIZE + 5)
+    height = max(lay.heights[r], lines * LINE_PT * 10 / BODY_SIZE + 8)
     lay.heights[r] = ws.row_dimensions[r].height = height
     lay.row += 1
 
