@@ -167,7 +167,7 @@ _PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 
 def _check_written(path: Path, work: Path, final: Path) -> None:
-    """A document written whole: not empty, and by its kind a complete zip (xlsx, docx), PNG, JSON or HTML page
+    """A document written whole: not empty, and by its kind a complete zip (xlsx, docx), PDF, PNG, JSON or HTML page
     (what a short write on a full disk leaves is not)."""
     name = path.relative_to(work).as_posix()
     size = path.stat().st_size
@@ -187,6 +187,12 @@ def _check_written(path: Path, work: Path, final: Path) -> None:
                 end = fh.read(8)
             if start != _PNG_START or end != _PNG_END:
                 raise ValueError("png")
+        elif suffix == ".pdf":
+            with path.open("rb") as fh:
+                start = fh.read(5)
+                fh.seek(max(0, size - 64))
+                if start != b"%PDF-" or b"%%EOF" not in fh.read():
+                    raise ValueError("pdf")
         elif suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
         elif suffix in (".html", ".htm"):
