@@ -170,7 +170,12 @@ def test_the_pre_reform_appendix_has_no_restating_notes_in_its_findings(world):
     with w.engine.connect() as conn:
         kinds = [k for (k,) in conn.execute(text("SELECT kind FROM dq_issue WHERE period = :p"), {"p": w.period})]
     assert any(is_restating({"kind": k}) for k in kinds)  # the demo's 2024-Q3 has them (restated onto 2025 units)
-    assert SHEET_RESTATING in openpyxl.load_workbook(w.out["findings_detail"]).sheetnames
+    ws = openpyxl.load_workbook(w.out["findings_detail"])[SHEET_RESTATING]
+    hdr = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "STT")
+    placed = [ws.cell(r, 7).value for r in range(hdr + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+    # the 2025 unit a cooperative was placed in, by its name (the warehouse's register), never its code
+    assert placed and not [v for v in placed if v and str(v).isdigit()]
+    assert any(str(v).startswith(("Xã ", "Phường ", "Đặc khu ")) for v in placed)
 
 
 def test_shares_say_their_base_and_increases_their_sign(world):

@@ -10,12 +10,15 @@ named for a reader: an indicator code by its name, a unit code by the unit's nam
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.findings import finding_kinds, kind_label, rule_label, severity_label
 from kttt_pipeline.core.numfmt import format_vn
@@ -24,7 +27,7 @@ from kttt_pipeline.publish.appendix.common import _title_block
 from kttt_pipeline.publish.appendix.pagination import SheetLayout, _col_letter
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE, FONT_NAME
 from kttt_pipeline.publish.appendix.wording import indicator_name, period_vi, signer_text
-from kttt_pipeline.publish.warehouse_reader import PeriodData
+from kttt_pipeline.publish.warehouse_reader import PeriodData, unit_display_name
 
 SHEET_DETAIL = "Chi tiết"
 SHEET_RESTATING = "Quy đổi số liệu"
@@ -34,6 +37,13 @@ RESTATING_RULE = "11.1"
 
 DETAIL_HEADERS = ["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng", "Số báo cáo", "Số tính lại",
                   "Quy tắc áp dụng", "Nội dung", "Nguồn (tệp, sheet, dòng)"]
+
+
+def register_names(engine: Engine) -> dict[str, str]:
+    """Every unit of the warehouse's register by its name as a sentence writes it ("xã Bình Liêu")."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT unit_code, name_vi, kind_vi FROM admin_unit")).mappings().all()
+    return {str(r["unit_code"]): unit_display_name(dict(r)) for r in rows}
 
 
 def detail_name(period: str) -> str:
@@ -55,8 +65,12 @@ def split_findings(data: PeriodData) -> tuple[list[dict[str, Any]], list[dict[st
     return own, restating
 
 
-def write_findings_detail(data: PeriodData, out_path: Path | str) -> Path:
-    """Write the detail workbook of ``data``'s findings to ``out_path`` (atomically, like the appendix)."""
+def write_findings_detail(data: PeriodData, out_path: Path | str, engine: Engine | None = None) -> Path:
+    """Write the detail workbook of ``data``'s findings to ``out_path`` (atomically, like the appendix).
+    ``engine``: the warehouse, whose unit register names the units a finding cites that are not the period's own
+    (a restating note places a former district's cooperative in a 2025 commune)."""
+    if engine is not None:
+        data = replace(data, unit_names={**register_names(engine), **data.unit_names})
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
