@@ -57,3 +57,8 @@ def postgres_url():
 def warehouse_url(request) -> str:
     """The same test on an SQLite and on a PostgreSQL warehouse."""
     return request.getfixturevalue(f"{request.param}_url")
+
+
+# Rendering the appendix to PDF takes LibreOffice a few seconds per publication: the tests that publish a period
+# for other reasons do not render it; tests/integration/test_appendix_print.py renders it (KTTT_APPENDIX_PDF=1).
+os.environ.setdefault("KTTT_APPENDIX_PDF", "0")

@@ -33,3 +33,18 @@ def ensure_sqlite_parent(url: str) -> None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + ":memory:"):
         Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def plan_reference() -> tuple[str | None, str | None]:
+    """The plan the appendix is attached to: ``KTTT_PLAN_NUMBER`` (e.g. ``247/KH-UBND``) and ``KTTT_PLAN_DATE``
+    (e.g. ``25/10/2024``); None for either one not configured (the appendix then prints dotted blanks)."""
+    number = os.environ.get("KTTT_PLAN_NUMBER", "").strip() or None
+    date = os.environ.get("KTTT_PLAN_DATE", "").strip() or None
+    return number, date
+
+
+def appendix_pdf() -> str:
+    """``KTTT_APPENDIX_PDF``: ``auto`` (default: a PDF of the appendix when LibreOffice's soffice is on the PATH),
+    ``1`` (required: publishing fails without it) or ``0`` (never)."""
+    value = os.environ.get("KTTT_APPENDIX_PDF", "auto").strip().lower()
+    return {"": "auto", "yes": "1", "true": "1", "on": "1", "no": "0", "false": "0", "off": "0"}.get(value, value)

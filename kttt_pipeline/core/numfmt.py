@@ -27,6 +27,8 @@ NF_INT = f"{VI_LOCALE_TAG}#,##0_)"
 NF_DEC1 = f"{VI_LOCALE_TAG}#,##0.0_)"
 #: a percentage stored as a number of percent (74.7, not 0.747), shown 74,7 — the column header says "(%)"
 NF_PCT1 = f"{VI_LOCALE_TAG}#,##0.0_)"
+#: a change in percent, an increase with its sign: +12,5 / -3,0 / 0,0 (the header says "Tăng (+), giảm (-)")
+NF_CHANGE1 = f"{VI_LOCALE_TAG}+#,##0.0_);-#,##0.0_);0.0_)"
 
 #: units whose figures are counts (no decimals)
 COUNT_UNITS = frozenset({"HTX", "THT", "LHHTX", "QTDND", "người"})

@@ -1,7 +1,9 @@
 """Publish a period: everything the signer receives, under ``reports_dir/<period>/``.
 
 =====================================  ==========================================================
-``phu_bieu_<period>.xlsx``               appendix workbook (Biểu 01–04 and the findings sheet)
+``phu_bieu_<period>.xlsx``               appendix workbook (Biểu 01–04 and the findings summary)
+``phu_bieu_<period>.pdf``                the appendix as printed, to sign (LibreOffice present, KTTT_APPENDIX_PDF)
+``chi_tiet_kiem_tra_<period>.xlsx``      every finding, for the office (appendix/findings_detail.py)
 ``muc_1_1.md`` / ``muc_1_1.txt``         the paragraph of Part One §1.1 (``.docx`` if python-docx)
 ``bieu_do_linh_vuc.png``                 cooperatives by sector
 ``bieu_do_tinh_trang.png``               cooperatives by status and grade
@@ -30,8 +32,10 @@ published period that read it stale; the warehouse asset lists them in its metad
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import subprocess
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -40,11 +44,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from kttt_pipeline.core import config
 from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
-from kttt_pipeline.publish.appendix import write_appendix_data
+from kttt_pipeline.publish.appendix import (detail_name, pdf_wanted, render_pdf, write_appendix_data,
+                                            write_findings_detail)
+from kttt_pipeline.publish.appendix.render import RenderFailed
 from kttt_pipeline.publish.paragraph import write_paragraph_data
+
+
+_log = logging.getLogger(__name__)
 
 
 class PublishFailed(RuntimeError):
@@ -57,8 +67,8 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str, provinc
                    ) -> dict[str, Path]:
     """Write the published documents of the province's ``period`` as one set, all or nothing; returns ``{name: path}``.
 
-    Keys: ``appendix``, ``paragraph_md``, ``paragraph_txt`` (``paragraph_docx``), ``chart_sectors``,
-    ``chart_status``, ``chart_units``, ``chart_trend``, ``comparisons``.
+    Keys: ``appendix``, ``findings_detail`` (``appendix_pdf``), ``paragraph_md``, ``paragraph_txt``
+    (``paragraph_docx``), ``chart_sectors``, ``chart_status``, ``chart_units``, ``chart_trend``, ``comparisons``.
     Raises :class:`PublishFailed` (the previous set intact) when a document cannot be written whole.
     """
     p = Period.parse(period)
@@ -104,6 +114,16 @@ def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path,
     outputs: dict[str, Path] = {}
     with _writing(f"phu_bieu_{p.key}.xlsx", out_dir, final):
         outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
+    with _writing(detail_name(p.key), out_dir, final):
+        outputs["findings_detail"] = write_findings_detail(data, out_dir / detail_name(p.key), engine)
+    with _writing(f"phu_bieu_{p.key}.pdf", out_dir, final):
+        if pdf_wanted():
+            try:
+                outputs["appendix_pdf"] = render_pdf(outputs["appendix"], out_dir / f"phu_bieu_{p.key}.pdf")
+            except (RenderFailed, OSError, subprocess.SubprocessError) as exc:
+                if config.appendix_pdf() == "1":
+                    raise
+                _log.warning("appendix PDF not rendered, the workbook is published without it: %s", exc)
     with _writing("muc_1_1.*", out_dir, final):
         for path in write_paragraph_data(data, out_dir):
             outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
@@ -150,7 +170,7 @@ _PNG_START, _PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 
 def _check_written(path: Path, work: Path, final: Path) -> None:
-    """A document written whole: not empty, and by its kind a complete zip (xlsx, docx), PNG, JSON or HTML page
+    """A document written whole: not empty, and by its kind a complete zip (xlsx, docx), PDF, PNG, JSON or HTML page
     (what a short write on a full disk leaves is not)."""
     name = path.relative_to(work).as_posix()
     size = path.stat().st_size
@@ -170,6 +190,12 @@ def _check_written(path: Path, work: Path, final: Path) -> None:
                 end = fh.read(8)
             if start != _PNG_START or end != _PNG_END:
                 raise ValueError("png")
+        elif suffix == ".pdf":
+            with path.open("rb") as fh:
+                start = fh.read(5)
+                fh.seek(max(0, size - 64))
+                if start != b"%PDF-" or b"%%EOF" not in fh.read():
+                    raise ValueError("pdf")
         elif suffix == ".json":
             json.loads(path.read_text(encoding="utf-8"))
         elif suffix in (".html", ".htm"):

@@ -24,7 +24,7 @@ from kttt_pipeline.publish.warehouse_reader import load_period_data
 from kttt_pipeline.core import numfmt
 from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS,
                                             SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL, UNITS_NOTE_COL,
-                                            write_appendix)
+                                            write_appendix, write_findings_detail)
 from kttt_pipeline.publish.charts import write_charts
 from kttt_pipeline.core.findings import finding_kinds, kind_label, rule_label, severity_label
 from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
@@ -378,33 +378,66 @@ def test_units_sheet_one_row_per_unit_province_last(appendix, warehouse):
 def test_unions_and_credit_funds(appendix, warehouse):
     rpt = _rpt(warehouse)
     ws = load_workbook(appendix)[SHEET_UNIONS]
+    hdr = _header_row(ws)
+    # one table, one header row repeated on every printed page (issue 25): the unions' and the credit funds'
+    # figures of the same label share a column
+    assert ws.print_title_rows and ws.print_title_rows.replace("$", "").startswith(f"{hdr}:")
+    column = {ws.cell(hdr, c).value: c for c in range(1, ws.max_column + 1)}
     values = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
-    total_rows = [r for name, r in values.items() if name and str(name).startswith("Tổng cộng")]
+    total_rows = [r for name, r in values.items() if name and str(name).startswith("Cộng")]
     assert len(total_rows) == 2
     u, q = total_rows
-    assert [ws.cell(u, c).value for c in (5, 6, 7)] == [rpt["LHHTX_MEMBER_HTX"], rpt["LHHTX_WORKERS"],
-                                                         rpt["LHHTX_CHARTER_CAPITAL"]]
-    assert [ws.cell(q, c).value for c in range(4, 11)] == [rpt[c] for c in (
-        "QTDND_MEMBERS", "QTDND_WORKERS", "QTDND_MANAGERS", "QTDND_TOTAL_CAPITAL", "QTDND_EQUITY",
-        "QTDND_MOBILISED", "QTDND_LOANS")]
+    assert [ws.cell(u, column[h]).value for h in ("Số HTX thành viên", "Số lao động (người)",
+                                                   "Vốn điều lệ (triệu đồng)")] == [
+        rpt["LHHTX_MEMBER_HTX"], rpt["LHHTX_WORKERS"], rpt["LHHTX_CHARTER_CAPITAL"]]
+    assert [ws.cell(q, column[h]).value for h in (
+        "Số thành viên (người)", "Số lao động (người)", "Cán bộ quản lý (người)", "Tổng nguồn vốn (triệu đồng)",
+        "Vốn chủ sở hữu (triệu đồng)", "Vốn huy động (triệu đồng)", "Dư nợ cho vay (triệu đồng)")] == [
+        rpt[c] for c in ("QTDND_MEMBERS", "QTDND_WORKERS", "QTDND_MANAGERS", "QTDND_TOTAL_CAPITAL", "QTDND_EQUITY",
+                         "QTDND_MOBILISED", "QTDND_LOANS")]
+    # a figure a union does not have is empty on its rows, never another record type's
+    assert ws.cell(u, column["Dư nợ cho vay (triệu đồng)"]).value is None
+    assert ws.cell(q, column["Vốn điều lệ (triệu đồng)"]).value is None
     assert "Liên hiệp HTX nông nghiệp Quảng Ninh" in values and "Quỹ tín dụng nhân dân Quang Hanh" in values
+    assert (ws.cell(hdr + 1, 1).value, ws.cell(hdr + 1, 2).value) == ("A", "Liên hiệp hợp tác xã")
 
 
-def test_findings_sheet_for_the_signer(appendix):
+def test_findings_sheet_for_the_signer(appendix, warehouse, tmp_path):
     ws = load_workbook(appendix)[SHEET_FINDINGS]
     hdr = _header_row(ws)
-    assert [c.value for c in ws[hdr]][:8] == ["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng",
-                                             "Số báo cáo", "Số tính lại", "Quy tắc áp dụng"]
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=hdr + 1) if row[0].value]
-    assert len(rows) == len(FINDINGS) + len(HOSTILE_FINDINGS)
-    assert rows[0][1] == kind_label("ROW_QUARANTINED") and rows[0][2] == "Lỗi (đã loại)"  # errors first
-    by_kind = {r[1]: r for r in rows}
-    status = by_kind[kind_label("STATUS_OVERRIDE")]
+    assert [c.value for c in ws[hdr]][:6] == ["STT", "Loại phát hiện / đơn vị", "Lỗi (đã loại)", "Cảnh báo",
+                                             "Ghi nhận", "Cộng"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=hdr + 1)]
+    labels = [r[1] for r in rows]
+    part_units = labels.index("Theo đơn vị báo cáo")
+    by_kind = {r[1]: r for r in rows[:part_units] if r[1]}
+    totals = [r for r in rows if r[1] == "Cộng"]
+    # by kind, errors first; each kind's count in its severity's column; every finding counted once
+    first = next(r for r in rows if r[0] == "1")
+    assert first[1] == kind_label("ROW_QUARANTINED") and first[2] == 1
+    assert len(totals) == 2 and totals[0][5] == totals[1][5] == len(FINDINGS) + len(HOSTILE_FINDINGS)
+    assert by_kind[kind_label("STATUS_OVERRIDE")][3] >= 1
+    status_example = by_kind[kind_label("STATUS_OVERRIDE")][6]
+    assert "Huyện Ba Chẽ" in status_example and "§" not in status_example
+    # by unit: the unit by its name
+    assert any(r[1] == "Huyện Ba Chẽ" for r in rows[part_units:])
+    # the detail workbook lists every finding, one row each, with the values reported and recomputed
+    data = load_period_data(warehouse, PERIOD)
+    detail = write_findings_detail(data, tmp_path / "chi_tiet.xlsx")
+    dws = load_workbook(detail)["Chi tiết"]
+    dhdr = _header_row(dws)
+    drows = [[c.value for c in row] for row in dws.iter_rows(min_row=dhdr + 1) if row[0].value]
+    assert len(drows) == len(FINDINGS) + len(HOSTILE_FINDINGS)
+    dkind = {r[1]: r for r in drows}
+    status = dkind[kind_label("STATUS_OVERRIDE")]
     assert status[3] == "Huyện Ba Chẽ" and status[5] == "Đang hoạt động" and status[6] == "Tạm ngừng hoạt động"
-    assert "§7.4" in status[7]
-    mismatch = by_kind[kind_label("SUMMARY_MISMATCH")]
+    mismatch = dkind[kind_label("SUMMARY_MISMATCH")]
     assert (mismatch[5], mismatch[6]) == ("5.500", "5.668")
-    grade = by_kind[kind_label("GRADE_MISSING")]
+    # the figure by its name, never its indicator code; the rule by its label
+    assert mismatch[4] == "Tổng số cán bộ quản lý HTX"
+    summary_texts = " ".join(str(v) for r in rows for v in r if v)
+    assert "HTX_MANAGERS" not in summary_texts and "Tổng số cán bộ quản lý HTX" in summary_texts
+    grade = dkind[kind_label("GRADE_MISSING")]
     # the cooperative named as its unit's return writes it (here a hostile name, kept as text), then its tax code
     assert grade[4] == f"{HOSTILE[0]} (MST 5700000000)"
 
@@ -418,9 +451,11 @@ def _all_string_cells(path: Path):
                     yield ws.title, cell
 
 
-def test_hostile_names_stay_text_in_every_sheet(appendix):
+def test_hostile_names_stay_text_in_every_sheet(appendix, warehouse, tmp_path):
     seen = set()
-    for sheet, cell in _all_string_cells(appendix):
+    # the appendix and the detail workbook of the findings beside it (the values a finding reports are there)
+    detail = write_findings_detail(load_period_data(warehouse, PERIOD), tmp_path / "chi_tiet.xlsx")
+    for sheet, cell in [*_all_string_cells(appendix), *_all_string_cells(detail)]:
         assert cell.data_type != "f", (sheet, cell.coordinate, cell.value)
         assert cell.hyperlink is None
         if isinstance(cell.value, str):

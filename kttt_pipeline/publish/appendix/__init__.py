@@ -7,7 +7,11 @@ Sheets:
 2. ``Biểu 02`` — cooperatives by sector and status (with grades), groups by sector;
 3. ``Biểu 03`` — by reporting unit, one row per unit, the province total last;
 4. ``Biểu 04`` — cooperative unions (LHHTX) and people's credit funds (QTDND);
-5. ``Phát hiện`` — the data-quality findings for the signer.
+5. ``Phát hiện`` — a summary of the data-quality findings for the signer (by kind and by unit); every finding is
+   in the detail workbook beside the appendix (:mod:`.findings_detail`, ``chi_tiet_kiem_tra_<period>.xlsx``).
+
+Under each title, the plan the appendix is attached to ("Kèm theo Kế hoạch số …", :mod:`.wording`); nothing on
+the pages is an internal code, rule reference or period key.
 
 Layout rules: figures are real numbers with Vietnamese-locale number formats (:mod:`.numfmt`); every text
 that comes from a return (names, tax codes, finding details and values) is written as a *string cell* with a
@@ -28,12 +32,15 @@ from kttt_pipeline.publish.appendix.common import (NO_COMPARISON, PROVINCE_WORKB
                                                    SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS, SHEET_UNITS,
                                                    comparison_note)
 from kttt_pipeline.publish.appendix.sheet_figures import FIGURE_ROWS, FIGURES_NOTE_COL
-from kttt_pipeline.publish.appendix.sheet_findings import _value_text
+from kttt_pipeline.publish.appendix.findings_detail import (_value_text, detail_name, split_findings,
+                                                            write_findings_detail)
 from kttt_pipeline.publish.appendix.sheet_units import UNIT_COLUMNS, UNITS_COMPARISON_COLS, UNITS_NOTE_COL
+from kttt_pipeline.publish.appendix.render import pdf_wanted, render_pdf
 from kttt_pipeline.publish.appendix.workbook import (build_workbook, expected_pages, write_appendix,
                                                      write_appendix_data)
 
 __all__ = ["FIGURE_ROWS", "FIGURES_NOTE_COL", "NO_COMPARISON", "PROVINCE_WORKBOOK_NOTE", "SHEET_FIGURES",
            "SHEET_FINDINGS", "SHEET_SECTOR", "SHEET_UNIONS", "SHEET_UNITS", "UNIT_COLUMNS", "UNITS_COMPARISON_COLS",
-           "UNITS_NOTE_COL", "_value_text", "build_workbook", "clean_text", "comparison_note", "expected_pages",
-           "write_appendix", "write_appendix_data", "write_number", "write_text"]
+           "UNITS_NOTE_COL", "_value_text", "build_workbook", "clean_text", "comparison_note", "detail_name",
+           "expected_pages", "pdf_wanted", "render_pdf", "split_findings", "write_appendix", "write_appendix_data",
+           "write_findings_detail", "write_number", "write_text"]

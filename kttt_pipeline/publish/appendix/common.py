@@ -6,6 +6,7 @@ from __future__ import annotations
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.cells import write_text
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE, LINE_PT
+from kttt_pipeline.publish.appendix.wording import period_vi, plan_line
 from kttt_pipeline.publish.warehouse_reader import PeriodData
 from kttt_pipeline.core.vocabulary import sector_labels
 
@@ -33,10 +34,10 @@ def comparison_note(data: PeriodData, units: bool = False) -> str:
     then = data.year_ago_period
     end = f"{then.end.day}/{then.end.month}/{then.end.year}"
     if data.year_ago is None:
-        return f"Cùng kỳ năm trước (đến {end}): {NO_COMPARISON} (kỳ {then.key} chưa có trong kho dữ liệu)"
-    text = f"Cùng kỳ năm trước: số liệu đến {end} (kỳ {then.key})"
+        return f"Cùng kỳ năm trước (đến {end}): {NO_COMPARISON} ({period_vi(then)} chưa có trong kho dữ liệu)"
+    text = f"Cùng kỳ năm trước: số liệu đến {end} ({period_vi(then)})"
     if units and data.year_ago.restated:
-        text += ", quy đổi theo đơn vị hành chính hiện nay (§11.1)"
+        text += ", quy đổi theo đơn vị hành chính hiện nay"
     if not data.year_ago.is_complete:
         text += "; kỳ so sánh chưa đủ số liệu"
     return text
@@ -49,6 +50,7 @@ def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: st
     lay.heights[lay.row] = LINE_PT + 3
     lay.row += 1
     lay.merged_title(title)
+    lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
     p = data.period
     lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False,
                      italic=True)

@@ -107,8 +107,10 @@ class SheetLayout:
             self.header_rows = (self.header_rows[0], self.row)
         self.row += 1
 
-    def finish(self, *, freeze_col: str = "C") -> int:
-        """Freeze panes below the repeated header, print setup and page breaks; returns the page count."""
+    def finish(self, *, freeze_col: str = "C", one_page: bool = False) -> int:
+        """Freeze panes below the repeated header, print setup and page breaks; returns the page count.
+        ``one_page``: a sheet of a fixed size whose parts have headers of their own (Biểu 02) is fitted to one
+        page, so no page shows one part's rows under another's header."""
         ws = self.ws
         first, last = self.header_rows
         if last:
@@ -117,7 +119,7 @@ class SheetLayout:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = 1 if one_page else 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         for name, value in MARGINS.items():
@@ -127,7 +129,7 @@ class SheetLayout:
         ws.oddFooter.center.font = FONT_NAME
         last_row = self.row - 1
         ws.print_area = f"A1:{_col_letter(len(self.widths))}{last_row}"
-        return self._paginate(last_row)
+        return 1 if one_page else self._paginate(last_row)
 
     def scale(self) -> float:
         """Estimated fit-to-width scale (an upper bound of the real one)."""

@@ -24,7 +24,7 @@ FIGURES_NOTE_COL = 9
 def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
     ws = wb.active
     ws.title = SHEET_FIGURES
-    lay = SheetLayout(ws, [6, 50, 12, 15, 15, 11, 15, 11, 26])
+    lay = SheetLayout(ws, [6, 46, 17, 15, 15, 11, 15, 11, 26])
     lay.set_widths()
     _title_block(lay, data, "Phụ biểu 01",
                  f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
@@ -55,6 +55,7 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
         write_text(ws, r, 2, name, bold=bold, italic=italic, indent=0 if level <= 1 else level - 1,
                    fill=TOTAL_FILL if level == 0 else None)
         note = ""
+        unit = ""
         if code is None:
             for c in range(3, FIGURES_NOTE_COL + 1):
                 write_text(ws, r, c, "", fill=TOTAL_FILL if level == 0 else None)
@@ -84,7 +85,8 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
             if data.year_ago is not None and data.year_ago_value(code) is None:
                 note = "; ".join(x for x in (note, NO_COMPARISON[0].upper() + NO_COMPARISON[1:]) if x)
             write_text(ws, r, FIGURES_NOTE_COL, note, italic=True, color="C00000" if note else None, size=10)
-        lay.fit_height(r, [(2, name), (FIGURES_NOTE_COL, note)], bold=bold)
+        # the unit wraps in its column ("triệu đồng/người/năm" on two lines): the row is as high as its tallest text
+        lay.fit_height(r, [(2, name), (3, unit if code else ""), (FIGURES_NOTE_COL, note)], bold=bold)
         lay.row += 1
     return lay.finish()
 

@@ -17,10 +17,17 @@ from kttt_pipeline.publish.warehouse_reader import PeriodData
 from kttt_pipeline.reconcile.indicators import THT_SECTORS
 
 
+#: the base of each share column, said in its header (the text gives grades as shares of the active cooperatives)
+SHARE_OF_ALL = "Tỷ lệ trên tổng số HTX (%)"
+SHARE_OF_ACTIVE = "Tỷ lệ trên số HTX đang hoạt động (%)"
+#: the grades of the active cooperatives (part B rows whose share of the active ones is shown)
+_GRADES_OF_ACTIVE = ("HTX_GOOD", "HTX_AVERAGE")
+
+
 def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     ws = wb.create_sheet(SHEET_SECTOR)
     columns = sector_status_columns()
-    headers = ["STT", "Lĩnh vực", "Tổng số HTX", "Tỷ lệ (%)", *[header for _, header in columns]]
+    headers = ["STT", "Lĩnh vực", "Tổng số HTX", SHARE_OF_ALL, *[header for _, header in columns]]
     lay = SheetLayout(ws, [6, 34, 11, 10, *sector_status_widths()])
     lay.set_widths()
     _title_block(lay, data, "Phụ biểu 02",
@@ -29,6 +36,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     section_heading(ws, lay, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động")
     lay.header(headers)
     total = data.value("HTX_TOTAL")
+    active = data.value("HTX_ACTIVE")
     for i, sector in enumerate(SECTORS, 1):
         r = _sector_row(ws, lay.row, i, SECTOR_VI[sector], data.value(f"HTX_SECTOR_{sector}"), total)
         for j, (key, _) in enumerate(columns):
@@ -47,11 +55,13 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     lay.row += 1
     lay.blank()
 
-    # B. by status and grade (count and share of all cooperatives)
+    # B. by status and grade: the share of all cooperatives, and a grade's share of the active ones (the base the
+    # text's "tốt, khá … chiếm x% số HTX đang hoạt động" uses): each column says its base
     section_heading(ws, lay, "B. Hợp tác xã phân theo tình trạng hoạt động và xếp loại")
-    for col, label in enumerate(["STT", "Tình trạng hoạt động", "Số HTX", "Tỷ lệ (%)"], 1):
+    labels_b = ["STT", "Tình trạng hoạt động", "Số HTX", SHARE_OF_ALL, SHARE_OF_ACTIVE]
+    for col, label in enumerate(labels_b, 1):
         write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
-    lay.fit_height(lay.row, [(2, "Tình trạng hoạt động")])
+    lay.fit_height(lay.row, list(enumerate(labels_b, 1)), bold=True)
     lay.headings.add(lay.row)
     lay.row += 1
     for numbering, code, label, bold in status_rows():
@@ -60,15 +70,18 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
         write_text(ws, r, 2, label, bold=bold, italic=not bold, indent=0 if bold else 1)
         write_number(ws, r, 3, data.value(code), NF_INT, bold=bold)
         write_number(ws, r, 4, share(data.value(code), total), NF_PCT1, bold=bold)
+        graded = code in _GRADES_OF_ACTIVE
+        write_number(ws, r, 5, share(data.value(code), active) if graded else None, NF_PCT1, bold=bold)
         lay.fit_height(r, [(2, label)])
         lay.row += 1
     lay.blank()
 
     # C. groups by sector
     section_heading(ws, lay, "C. Tổ hợp tác phân theo lĩnh vực")
-    for col, label in enumerate(["STT", "Lĩnh vực", "Số THT", "Tỷ lệ (%)"], 1):
+    labels_c = ["STT", "Lĩnh vực", "Số THT", "Tỷ lệ trên tổng số THT (%)"]
+    for col, label in enumerate(labels_c, 1):
         write_text(ws, lay.row, col, label, bold=True, halign="center", fill=HEADER_FILL)
-    lay.fit_height(lay.row, [(2, "Lĩnh vực")])
+    lay.fit_height(lay.row, list(enumerate(labels_c, 1)), bold=True)
     lay.headings.add(lay.row)
     lay.row += 1
     tht_total = data.value("THT_TOTAL")
@@ -83,7 +96,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     write_number(ws, r, 4, 100.0 if tht_total else None, NF_PCT1, bold=True, fill=TOTAL_FILL)
     lay.fit_height(r, [])
     lay.row += 1
-    return lay.finish()
+    return lay.finish(one_page=True)
 
 
 def _sector_row(ws, r: int, number: int, label: str, count: float | None, total: float | None) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from kttt_pipeline.core.numfmt import NF_INT, NF_PCT1, format_vn, share
+from kttt_pipeline.core.numfmt import NF_CHANGE1, NF_INT, format_vn, share
 from kttt_pipeline.publish.appendix.cells import write_number, write_text
 from kttt_pipeline.publish.appendix.common import NO_COMPARISON, SHEET_UNITS, _title_block, comparison_note
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
@@ -59,10 +59,11 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
             now = _kind_sum(data, members, "HTX_TOTAL")
             write_number(ws, r, 3 + n, then, NF_INT, bold=True, fill=GROUP_FILL)
             ratio = share(now, then)
-            write_number(ws, r, 4 + n, None if ratio is None else ratio - 100.0, NF_PCT1, bold=True,
+            write_number(ws, r, 4 + n, None if ratio is None else ratio - 100.0, NF_CHANGE1, bold=True,
                          fill=GROUP_FILL)
             write_text(ws, r, notes_column(), "", fill=GROUP_FILL)
             lay.fit_height(r, [(2, label)])
+            lay.headings.add(r)  # a kind's line heads its units: never alone at the foot of a page
             lay.row += 1
         for unit in members:
             i += 1
@@ -75,7 +76,7 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
         write_number(ws, r, 3 + j, data.value(ind), NF_INT, bold=True, fill=TOTAL_FILL)
     # the province compares directly (rpt_indicator of both periods)
     write_number(ws, r, 3 + n, data.year_ago_value("HTX_TOTAL"), NF_INT, bold=True, fill=TOTAL_FILL)
-    write_number(ws, r, 4 + n, data.change_vs_year_ago("HTX_TOTAL"), NF_PCT1, bold=True, fill=TOTAL_FILL)
+    write_number(ws, r, 4 + n, data.change_vs_year_ago("HTX_TOTAL"), NF_CHANGE1, bold=True, fill=TOTAL_FILL)
     note = "Tổng các đơn vị đã báo cáo" if not data.is_complete else ""
     write_text(ws, r, notes_column(), note, italic=True, size=10, fill=TOTAL_FILL)
     lay.fit_height(r, [(2, label), (len(widths), note)])
@@ -116,7 +117,7 @@ def _unit_row(ws, lay: "SheetLayout", data: PeriodData, unit: dict[str, Any], i:
     n = len(unit_columns())
     then = data.year_ago_value("HTX_TOTAL", code)
     write_number(ws, r, 3 + n, then, NF_INT, fill=WARN_FILL if missing else None)
-    write_number(ws, r, 4 + n, None if missing else data.change_vs_year_ago("HTX_TOTAL", code), NF_PCT1,
+    write_number(ws, r, 4 + n, None if missing else data.change_vs_year_ago("HTX_TOTAL", code), NF_CHANGE1,
                  fill=WARN_FILL if missing else None)
     notes = ["Chưa gửi báo cáo"] if missing else []
     if data.year_ago is not None and then is None:
