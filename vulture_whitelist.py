@@ -140,3 +140,9 @@ grade_label  # core/vocabulary.py
 parse_record  # ingest/records.py: one row (tests/unit/test_value_columns.py holds parse_records to it)
 detail_values  # reconcile/summary_compare.py: one file's detail values (tests/unit/test_reconcile_fast_paths.py)
 scope_sum_reference  # reconcile/summary_compare.py: a total's sum (tests/unit/test_reconcile_fast_paths.py)
+
+# ---- the provenance of each shipped Data Docs asset (quality/data_docs_assets/assets.csv): read from the CSV,
+# kept for the licence record (tests/unit/test_data_docs_offline.py)
+package  # Asset.package
+version  # Asset.version
+licence  # Asset.licence
