@@ -167,3 +167,19 @@ def test_plan_columns_of_the_summary_sheet_are_understood_and_not_read_as_the_pe
     ret = read(tmp_path, [spec, coop_sheet([coop_row(1, "HTX A", "5789167272")])])
     assert {s["indicator_code"]: s["value"] for s in ret.rows("summary")} == {"HTX_TOTAL": 9, "HTX_MEMBERS": 150}
     assert said(ret, "HEADER_UNMAPPED", "COLUMN_NOT_READ") == []
+
+
+@pytest.mark.parametrize("parent, child, field", [
+    ("Số xã viên", None, "members"),  # the 1997/2003 law's word for a member
+    ("Trong đó: LĐ là xã viên", None, "member_workers"),
+    ("Lao động", "Là xã viên", "member_workers"),
+    ("Vốn ĐL (triệu đồng)", None, "charter_capital"),
+    ("DT ước năm (triệu đồng)", None, "revenue"),
+    ("LN (triệu đồng)", None, "profit"),
+    ("Ngày TL", None, "registered_on"),
+    ("So xa vien", None, "members"),  # typed without diacritics
+])
+def test_more_of_the_clerks_header_words(parent, child, field):
+    """Found by an outside tester who wrote returns from the contract alone: each of these was 'not read', its sum
+    published as 0 (members, charter capital) before it was vocabulary."""
+    assert header_vocabulary().match("cooperative", parent, child) == field
