@@ -325,8 +325,10 @@ def test_a_union_field_added_to_fields_csv_is_a_column_of_the_unions_sheet(tmp_p
 
     def union_header(path):
         ws = load_workbook(path)[SHEET_UNIONS]
-        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tên liên hiệp HTX")
-        return ws, r, [ws.cell(r, c).value for c in range(5, ws.max_column + 1)]
+        # Biểu 04 is one table: its header, then part A (the unions: the line "A", then their rows), then part B
+        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tên liên hiệp HTX, quỹ tín dụng nhân dân")
+        assert ws.cell(r + 1, 1).value == "A"
+        return ws, r + 1, [ws.cell(r, c).value for c in range(5, ws.max_column + 1)]
 
     ws, r, before = union_header(write_appendix(engine, PERIOD, tmp_path / "before.xlsx"))
     assert before[:3] == ["Số HTX thành viên", "Số lao động (người)", "Vốn điều lệ (triệu đồng)"]
