@@ -41,6 +41,9 @@ def fork_available() -> bool:
 
 #: environment variable naming the process a fork server must not outlive (set by the pool that starts it)
 PARENT_PID_ENV = "KTTT_FORK_PARENT_PID"
+#: set by a fork server in its own environment: the pid its workers' parent must have (a worker forked just as the
+#: server was killed is adopted before it can set its parent-death signal, and must notice it)
+FORK_SERVER_PID_ENV = "KTTT_FORK_SERVER_PID"
 #: how often the portable fallback looks at the parent, in seconds
 PARENT_POLL_S = 0.5
 
@@ -96,3 +99,12 @@ def fork_server_parent_guard() -> None:
     except ValueError:
         parent = None
     die_with_parent(parent)
+    os.environ[FORK_SERVER_PID_ENV] = str(os.getpid())
+
+
+def fork_server_pid() -> int | None:
+    """In a worker forked by a fork server: the server's pid (:data:`FORK_SERVER_PID_ENV`), else None."""
+    try:
+        return int(os.environ.get(FORK_SERVER_PID_ENV, ""))
+    except ValueError:
+        return None

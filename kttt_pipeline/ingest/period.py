@@ -19,7 +19,7 @@ from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_commu
                                             kind_tier, unit_label)
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.collector import collector_frozen, collector_paused
-from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available
+from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.text import visible
@@ -195,8 +195,9 @@ def _init_forked_reader(parent: int) -> None:
 
 def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> None:
     """A fork server's reading worker: it ends with the server (which ends with the run's process), then builds
-    the period's context."""
-    die_with_parent()
+    the period's context. The server's pid is its environment's, not ``getppid()``: a worker whose server was
+    killed while forking it already belongs to another process."""
+    die_with_parent(fork_server_pid())
     _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 

@@ -42,6 +42,13 @@ def _alive(pid: int) -> bool:
     return state not in {"Z", "X"}  # a zombie is dead, waiting to be reaped by whoever adopted it
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return "?"
+
+
 def _descendants(pid: int) -> set[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -81,7 +88,7 @@ def test_killing_the_run_kills_its_reading_workers(forked, expected):
         while time.monotonic() < deadline and any(_alive(p) for p in workers):
             time.sleep(0.1)
         left = {p for p in workers if _alive(p)}
-        assert not left, f"reading workers left running after the run was killed: {sorted(left)}"
+        assert not left, f"reading workers left running after the run was killed: {[(p, _cmdline(p)) for p in sorted(left)]}"
     finally:
         for pid in workers | {parent.pid}:
             if _alive(pid):
