@@ -263,6 +263,10 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
     return labels, series, marks
 
 
+#: the trend chart is published only when the warehouse holds at least this many quarters up to the period
+TREND_MIN_QUARTERS = 2
+
+
 def chart_trend(d: PeriodData) -> Figure:
     labels, series, marks = trend_series(d)
     with plt.rc_context(FONT):
@@ -285,11 +289,11 @@ def chart_trend(d: PeriodData) -> Figure:
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: format_vn(v)))
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
+        ax.set_title(_title(d, f"Số hợp tác xã qua {len(labels)} quý"))
         ax.set_ylabel("Số hợp tác xã")
         incomplete = any(label.endswith("*") for label in labels)
-        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ "
-                "liệu để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có số liệu "
+                "để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
         bottom = _legend_below(fig, ax, _foot_text(fig, note, "#555555"), ncol=3)
         _lay_out(fig, (0, bottom, 1, 1))
     return fig
@@ -319,6 +323,8 @@ def write_charts_data(d: PeriodData, out_dir: Path | str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, make in CHARTS.items():
+        if make is chart_trend and len(d.trend) < TREND_MIN_QUARTERS:
+            continue  # one quarter draws one point per line: no trend to show, the chart is left out of the set
         fig = make(d)
         path = out / name
         try:

@@ -194,3 +194,27 @@ def test_every_chart_keeps_its_texts_apart_and_inside(n, tmp_path):
             plt.close(fig)
     paths = write_charts_data(d, tmp_path)
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+def test_no_warehouse_words_on_signed_texts_and_no_trend_of_one_quarter(tmp_path):
+    """A signer reads no "kho dữ liệu" (the pipeline's word) in a chart or in the appendix's comparison line; a
+    warehouse holding one quarter publishes no trend chart (one point per line shows no trend)."""
+    from kttt_pipeline.publish.appendix.common import comparison_note
+
+    d = _data(13)
+    for name, make in CHARTS.items():
+        fig = make(d)
+        try:
+            _drawn(fig)
+            assert not any("kho dữ liệu" in t for t in _texts(fig)), (name, _texts(fig))
+        finally:
+            plt.close(fig)
+    d.year_ago = None
+    note = comparison_note(d)
+    assert "kho dữ liệu" not in note and "chưa có số liệu Quý III/2025" in note
+    d.trend = d.trend[-1:]
+    names = {p.name for p in write_charts_data(d, tmp_path)}
+    assert "bieu_do_xu_huong.png" not in names and "bieu_do_don_vi.png" in names
+    assert not (tmp_path / "bieu_do_xu_huong.png").exists()
+    d.trend = _data(13).trend[-2:]
+    assert "bieu_do_xu_huong.png" in {p.name for p in write_charts_data(d, tmp_path)}
