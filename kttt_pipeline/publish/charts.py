@@ -32,6 +32,14 @@ STATUS_LABELS = [
 ]
 
 
+def _status_legend() -> list[tuple[str, str]]:
+    """The status chart's two colours, named by their indicators (vocab/indicators.csv) without "Số "."""
+    from kttt_pipeline.core.vocabulary import indicators
+
+    names = {i.code: i.name_vi.removeprefix("Số ") for i in indicators()}
+    return [(COLORS["active"], names["HTX_ACTIVE"]), (COLORS["inactive"], names["HTX_INACTIVE"])]
+
+
 def _title(d: PeriodData, text: str) -> str:
     return f"{text}, tỉnh {d.province_name} đến {d.end_vi}" if d.province_name else f"{text} đến {d.end_vi}"
 
@@ -79,10 +87,16 @@ def _foot_text(fig: Figure, note: str, color: str) -> float:
     return box.y1 / fig.bbox.height
 
 
-def _legend_below(fig: Figure, ax, bottom: float, ncol: int) -> float:
+def _legend_below(fig: Figure, ax, bottom: float, ncol: int, entries: list[tuple[str, str]] | None = None) -> float:
     """The axes' legend as a figure legend centred just above ``bottom`` (figure fraction), outside the axes: it
-    can never cover a bar or a point. Returns its top, the bottom of the room left for the axes."""
-    handles, labels = ax.get_legend_handles_labels()
+    can never cover a bar or a point. ``entries``: (colour, label) of bars coloured by group, else the axes'
+    labelled artists. Returns its top, the bottom of the room left for the axes."""
+    if entries is not None:
+        from matplotlib.patches import Patch
+
+        handles, labels = [Patch(color=c) for c, _ in entries], [label for _, label in entries]
+    else:
+        handles, labels = ax.get_legend_handles_labels()
     legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom + 0.005), ncol=ncol,
                         frameon=False, fontsize=9)
     box = legend.get_window_extent(fig.canvas.get_renderer())
@@ -141,8 +155,10 @@ def chart_status(d: PeriodData) -> Figure:
         active = d.value("HTX_ACTIVE")
         ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
                                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
-        ax.set_xlabel("Số hợp tác xã")
-        _lay_out(fig, (0, _footnote(fig, d) + 0.01, 1, 1))
+        # the shares by the bars are of every HTX (the text's shares of the active HTX say their own base)
+        ax.set_xlabel(f"Số hợp tác xã (tỷ lệ % trên tổng số {format_vn(total)} HTX)")
+        bottom = _legend_below(fig, ax, _footnote(fig, d), ncol=2, entries=_status_legend())
+        _lay_out(fig, (0, bottom + 0.01, 1, 1))
     return fig
 
 

@@ -16,6 +16,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from kttt_pipeline.core.numfmt import format_vn  # noqa: E402
 from kttt_pipeline.core.periods import Period  # noqa: E402
 from kttt_pipeline.publish.charts import CHARTS, SECTOR_LABELS, chart_trend, chart_units, write_charts_data  # noqa: E402
 from kttt_pipeline.publish.warehouse_reader import PeriodData  # noqa: E402
@@ -218,3 +219,29 @@ def test_no_warehouse_words_on_signed_texts_and_no_trend_of_one_quarter(tmp_path
     assert not (tmp_path / "bieu_do_xu_huong.png").exists()
     d.trend = _data(13).trend[-2:]
     assert "bieu_do_xu_huong.png" in {p.name for p in write_charts_data(d, tmp_path)}
+
+
+def test_status_chart_says_the_base_of_its_shares_and_names_its_colours():
+    """The shares by the status bars are of every HTX (the text's of the active ones): the chart says so; its
+    two colours are named in a legend outside the axes."""
+    from matplotlib.colors import to_hex
+
+    from kttt_pipeline.publish.charts import chart_status
+
+    d = _data(13)
+    fig = chart_status(d)
+    try:
+        renderer = _drawn(fig)
+        (ax,) = fig.axes
+        assert "trên tổng số" in ax.get_xlabel() and format_vn(d.value("HTX_TOTAL")) in ax.get_xlabel()
+        colours = {to_hex(p.get_facecolor()) for p in ax.patches}
+        assert len(colours) > 1
+        (legend,) = fig.legends
+        assert {to_hex(h.get_facecolor()) for h in legend.legend_handles} == colours
+        assert all(t.get_text() for t in legend.get_texts())
+        assert not _overlap(legend.get_window_extent(renderer), ax.get_window_extent(renderer))
+        for t in fig.texts:  # the source line stays under the legend
+            if t.get_text().startswith(("Nguồn", "Số liệu")):
+                assert t.get_window_extent(renderer).y1 <= legend.get_window_extent(renderer).y0 + 0.5
+    finally:
+        plt.close(fig)
