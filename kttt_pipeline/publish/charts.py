@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
 from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
-from kttt_pipeline.core.vocabulary import sector_labels  # noqa: E402
+from kttt_pipeline.core.vocabulary import read_vocab_csv, sector_labels  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
@@ -171,6 +172,35 @@ MAX_UNIT_BARS = 180
 UNIT_BAR_PITCH = (0.45, 0.22)
 
 
+@lru_cache(maxsize=1)
+def _kind_short_forms() -> dict[str, str]:
+    """A unit kind (lower case) → its short form before a name, the clerks' abbreviation in vocab/unit_kinds.csv
+    (``Phường|P`` → ``P.``, ``Thành phố|TP`` → ``TP.``)."""
+    out = {}
+    for r in read_vocab_csv("unit_kinds.csv"):
+        short = [f.strip() for f in r["forms"].split("|") if f.strip().isupper()]
+        if short:
+            out[r["kind_vi"].strip().lower()] = min(short, key=len) + "."
+    return out
+
+
+def unit_labels(units: list[dict]) -> list[str]:
+    """The units' names on the unit chart: with their kind's short form when units of several kinds are drawn
+    ("P. Hạ Long", "X. Kỳ Thượng": "Hạ Long" alone reads as the former city), the bare name when all are of one
+    kind; a kind without a short form written whole."""
+    kinds = {str(u.get("kind_vi") or "").strip().lower() for u in units}
+    names = [str(u.get("name_vi") or u["unit_code"]) for u in units]
+    if len(kinds) < 2:
+        return names
+    short = _kind_short_forms()
+    out = []
+    for u, name in zip(units, names):
+        kind = str(u.get("kind_vi") or "").strip()
+        prefix = short.get(kind.lower(), kind)
+        out.append(f"{prefix} {name}" if prefix else name)
+    return out
+
+
 def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int, float]:
     """(labels, active, other, missing, units not drawn, cooperatives of the units not drawn), the bars in the
     order drawn from the top: by cooperatives, most first, units of equal count in the register's order (a unit
@@ -180,9 +210,8 @@ def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list
     bars) and the units with most cooperatives; the others are counted in a note under the title rather than
     drawn as one bar that would dwarf every other."""
     bars = []
-    for order, unit in enumerate(d.units):
+    for order, (unit, name) in enumerate(zip(d.units, unit_labels(d.units))):
         code = unit["unit_code"]
-        name = unit.get("name_vi") or code
         is_missing = code in d.missing_units or not d.unit_has_figures(code)
         a = d.value("HTX_ACTIVE", code) or 0
         t = d.value("HTX_TOTAL", code) or 0

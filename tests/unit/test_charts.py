@@ -245,3 +245,29 @@ def test_status_chart_says_the_base_of_its_shares_and_names_its_colours():
                 assert t.get_window_extent(renderer).y1 <= legend.get_window_extent(renderer).y0 + 0.5
     finally:
         plt.close(fig)
+
+
+def test_unit_chart_names_the_kind_when_units_of_several_kinds_are_drawn():
+    """"Hạ Long" alone reads as the former city: among wards, communes and a special zone each name carries its
+    kind's short form (vocab/unit_kinds.csv); units of one kind keep their bare names."""
+    d = _data(13)
+    kinds = ["Phường", "Xã", "Đặc khu"]
+    for i, u in enumerate(d.units):
+        u["kind_vi"] = kinds[i % 3]
+    fig = chart_units(d)
+    try:
+        (ax,) = fig.axes
+        ticks = {t.get_text().replace(" (chưa báo cáo)", "") for t in ax.get_yticklabels() if t.get_text()}
+        short = {"Phường": "P.", "Xã": "X.", "Đặc khu": "ĐK."}
+        assert ticks == {f"{short[u['kind_vi']]} {u['name_vi']}" for u in d.units}
+    finally:
+        plt.close(fig)
+    for u in d.units:
+        u["kind_vi"] = "Xã"
+    fig = chart_units(d)
+    try:
+        (ax,) = fig.axes
+        ticks = {t.get_text().replace(" (chưa báo cáo)", "") for t in ax.get_yticklabels() if t.get_text()}
+        assert ticks == {u["name_vi"] for u in d.units}
+    finally:
+        plt.close(fig)
