@@ -212,7 +212,7 @@ def test_no_warehouse_words_on_signed_texts_and_no_trend_of_one_quarter(tmp_path
             plt.close(fig)
     d.year_ago = None
     note = comparison_note(d)
-    assert "kho dữ liệu" not in note and "chưa có số liệu Quý III/2025" in note
+    assert "kho dữ liệu" not in note and "(Quý III/2025, đến 30/9/2025): chưa có số liệu kỳ so sánh" in note
     d.trend = d.trend[-1:]
     names = {p.name for p in write_charts_data(d, tmp_path)}
     assert "bieu_do_xu_huong.png" not in names and "bieu_do_don_vi.png" in names

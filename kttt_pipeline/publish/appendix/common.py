@@ -34,7 +34,7 @@ def comparison_note(data: PeriodData, units: bool = False) -> str:
     then = data.year_ago_period
     end = f"{then.end.day}/{then.end.month}/{then.end.year}"
     if data.year_ago is None:
-        return f"Cùng kỳ năm trước (đến {end}): chưa có số liệu {period_vi(then)}"
+        return f"Cùng kỳ năm trước ({period_vi(then)}, đến {end}): {NO_COMPARISON}"
     text = f"Cùng kỳ năm trước: số liệu đến {end} ({period_vi(then)})"
     if units and data.year_ago.restated:
         text += ", quy đổi theo đơn vị hành chính hiện nay"
