@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
 from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
-from kttt_pipeline.core.vocabulary import sector_labels  # noqa: E402
+from kttt_pipeline.core.vocabulary import read_vocab_csv, sector_labels  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
@@ -30,6 +31,14 @@ STATUS_LABELS = [
     ("HTX_WEAK", "Yếu kém"), ("HTX_SUSPENDED", "Tạm ngừng hoạt động"), ("HTX_NOT_STARTED", "Chưa đi vào hoạt động"),
     ("HTX_DISSOLVING", "Đang làm thủ tục giải thể"),
 ]
+
+
+def _status_legend() -> list[tuple[str, str]]:
+    """The status chart's two colours, named by their indicators (vocab/indicators.csv) without "Số "."""
+    from kttt_pipeline.core.vocabulary import indicators
+
+    names = {i.code: i.name_vi.removeprefix("Số ") for i in indicators()}
+    return [(COLORS["active"], names["HTX_ACTIVE"]), (COLORS["inactive"], names["HTX_INACTIVE"])]
 
 
 def _title(d: PeriodData, text: str) -> str:
@@ -79,10 +88,16 @@ def _foot_text(fig: Figure, note: str, color: str) -> float:
     return box.y1 / fig.bbox.height
 
 
-def _legend_below(fig: Figure, ax, bottom: float, ncol: int) -> float:
+def _legend_below(fig: Figure, ax, bottom: float, ncol: int, entries: list[tuple[str, str]] | None = None) -> float:
     """The axes' legend as a figure legend centred just above ``bottom`` (figure fraction), outside the axes: it
-    can never cover a bar or a point. Returns its top, the bottom of the room left for the axes."""
-    handles, labels = ax.get_legend_handles_labels()
+    can never cover a bar or a point. ``entries``: (colour, label) of bars coloured by group, else the axes'
+    labelled artists. Returns its top, the bottom of the room left for the axes."""
+    if entries is not None:
+        from matplotlib.patches import Patch
+
+        handles, labels = [Patch(color=c) for c, _ in entries], [label for _, label in entries]
+    else:
+        handles, labels = ax.get_legend_handles_labels()
     legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom + 0.005), ncol=ncol,
                         frameon=False, fontsize=9)
     box = legend.get_window_extent(fig.canvas.get_renderer())
@@ -141,8 +156,10 @@ def chart_status(d: PeriodData) -> Figure:
         active = d.value("HTX_ACTIVE")
         ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
                                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
-        ax.set_xlabel("Số hợp tác xã")
-        _lay_out(fig, (0, _footnote(fig, d) + 0.01, 1, 1))
+        # the shares by the bars are of every HTX (the text's shares of the active HTX say their own base)
+        ax.set_xlabel(f"Số hợp tác xã (tỷ lệ % trên tổng số {format_vn(total)} HTX)")
+        bottom = _legend_below(fig, ax, _footnote(fig, d), ncol=2, entries=_status_legend())
+        _lay_out(fig, (0, bottom + 0.01, 1, 1))
     return fig
 
 
@@ -155,6 +172,35 @@ MAX_UNIT_BARS = 180
 UNIT_BAR_PITCH = (0.45, 0.22)
 
 
+@lru_cache(maxsize=1)
+def _kind_short_forms() -> dict[str, str]:
+    """A unit kind (lower case) → its short form before a name, the clerks' abbreviation in vocab/unit_kinds.csv
+    (``Phường|P`` → ``P.``, ``Thành phố|TP`` → ``TP.``)."""
+    out = {}
+    for r in read_vocab_csv("unit_kinds.csv"):
+        short = [f.strip() for f in r["forms"].split("|") if f.strip().isupper()]
+        if short:
+            out[r["kind_vi"].strip().lower()] = min(short, key=len) + "."
+    return out
+
+
+def unit_labels(units: list[dict]) -> list[str]:
+    """The units' names on the unit chart: with their kind's short form when units of several kinds are drawn
+    ("P. Hạ Long", "X. Kỳ Thượng": "Hạ Long" alone reads as the former city), the bare name when all are of one
+    kind; a kind without a short form written whole."""
+    kinds = {str(u.get("kind_vi") or "").strip().lower() for u in units}
+    names = [str(u.get("name_vi") or u["unit_code"]) for u in units]
+    if len(kinds) < 2:
+        return names
+    short = _kind_short_forms()
+    out = []
+    for u, name in zip(units, names):
+        kind = str(u.get("kind_vi") or "").strip()
+        prefix = short.get(kind.lower(), kind)
+        out.append(f"{prefix} {name}" if prefix else name)
+    return out
+
+
 def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list[bool], int, float]:
     """(labels, active, other, missing, units not drawn, cooperatives of the units not drawn), the bars in the
     order drawn from the top: by cooperatives, most first, units of equal count in the register's order (a unit
@@ -164,9 +210,8 @@ def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list
     bars) and the units with most cooperatives; the others are counted in a note under the title rather than
     drawn as one bar that would dwarf every other."""
     bars = []
-    for order, unit in enumerate(d.units):
+    for order, (unit, name) in enumerate(zip(d.units, unit_labels(d.units))):
         code = unit["unit_code"]
-        name = unit.get("name_vi") or code
         is_missing = code in d.missing_units or not d.unit_has_figures(code)
         a = d.value("HTX_ACTIVE", code) or 0
         t = d.value("HTX_TOTAL", code) or 0
@@ -263,6 +308,10 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
     return labels, series, marks
 
 
+#: the trend chart is published only when the warehouse holds at least this many quarters up to the period
+TREND_MIN_QUARTERS = 2
+
+
 def chart_trend(d: PeriodData) -> Figure:
     labels, series, marks = trend_series(d)
     with plt.rc_context(FONT):
@@ -285,11 +334,11 @@ def chart_trend(d: PeriodData) -> Figure:
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: format_vn(v)))
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_title(_title(d, f"Hợp tác xã qua {len(d.trend)} quý có trong kho dữ liệu"))
+        ax.set_title(_title(d, f"Số hợp tác xã qua {len(labels)} quý"))
         ax.set_ylabel("Số hợp tác xã")
         incomplete = any(label.endswith("*") for label in labels)
-        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có trong kho dữ "
-                "liệu để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có số liệu "
+                "để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
         bottom = _legend_below(fig, ax, _foot_text(fig, note, "#555555"), ncol=3)
         _lay_out(fig, (0, bottom, 1, 1))
     return fig
@@ -319,6 +368,8 @@ def write_charts_data(d: PeriodData, out_dir: Path | str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, make in CHARTS.items():
+        if make is chart_trend and len(d.trend) < TREND_MIN_QUARTERS:
+            continue  # one quarter draws one point per line: no trend to show, the chart is left out of the set
         fig = make(d)
         path = out / name
         try:

@@ -104,8 +104,7 @@ def _htx_block(d: PeriodData) -> list[str]:
                     inactive=count(v("HTX_INACTIVE")), inactive_share=pt.pct(v("HTX_INACTIVE"), total),
                     inactive_parts=inactive_parts) or "")
     money = pt.clauses([
-        fill("htx_capital", capital=pt.money(v("HTX_CHARTER_CAPITAL")),
-             capital_billion=pt.billions(v("HTX_CHARTER_CAPITAL"))),
+        fill("htx_capital", capital=pt.billions(v("HTX_CHARTER_CAPITAL"))),
         fill("htx_avg_revenue", value=_amount(d, "HTX_AVG_REVENUE")),
         fill("htx_avg_profit", value=_amount(d, "HTX_AVG_PROFIT")),
     ])
@@ -127,8 +126,7 @@ def _lhhtx_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("LHHTX_TOTAL")
     text = pt.fill_count("lhhtx", total, total=count(total), agri=count(v("LHHTX_AGRI")) if total else None,
-                         capital=pt.money(v("LHHTX_CHARTER_CAPITAL")) if total else None,
-                         capital_billion=pt.billions(v("LHHTX_CHARTER_CAPITAL")) if total else None)
+                         capital=pt.billions(v("LHHTX_CHARTER_CAPITAL")) if total else None)
     return [text] if text else []
 
 

@@ -7,9 +7,9 @@ gives None (its sentence is left out, never printed with a blank). A key ``<key>
 the figure of ``<key>`` is zero ("không có HTX giải thể" rather than "có 0 HTX giải thể").
 
 Figures (issue 25): counts are whole, with a leading zero under ten as the plan writes them ("01 HTX", "07 thành
-viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,0"), amounts
-in its unit, triệu đồng ("3.030.600,0 triệu đồng"), registered capital also in tỷ đồng as the plan writes it
-("(khoảng 3.030,6 tỷ đồng)").
+viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,5"), a whole
+amount in triệu đồng without its ",0" as the plan writes it ("870 triệu đồng", "226.157 triệu đồng": the appendix's
+"870,0" rounded, the same figure); registered capital in tỷ đồng with one decimal ("3.030,6 tỷ đồng"), once.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from kttt_pipeline.core.numfmt import COUNT_UNITS, NF_INT, format_pct, format_vn
 from kttt_pipeline.core.periods import Period
 
 TEMPLATES_FILE = "paragraph_templates.csv"
+#: the appendix's unit of amounts (vocab/indicators.csv): "triệu đồng", "triệu đồng/năm", "triệu đồng/người/tháng" …
+MONEY_UNIT = "triệu đồng"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 # characters of a value that the template syntax uses, kept aside while a template is filled
@@ -93,36 +95,46 @@ def decimals_of(unit: str) -> int:
     return 0 if number_format_for(unit) == NF_INT else 1
 
 
+def _whole(text: str) -> str:
+    """A figure with one decimal written as the plan writes a whole one: ``"870,0" → "870"``, ``"68,5"`` kept."""
+    return text[:-2] if text.endswith(",0") else text
+
+
 def figure(value: float | None, unit: str) -> str | None:
-    """A figure of ``unit`` (``vocab/indicators.csv``) with the appendix's precision; counts as :func:`count`."""
+    """A figure of ``unit`` (``vocab/indicators.csv``) with the appendix's precision, an amount in triệu đồng
+    without the ",0" of a whole one (``870.0 → "870"``, ``68.5 → "68,5"``); counts as :func:`count`."""
     if value is None:
         return None
     if unit in COUNT_UNITS:
         return count(value)
-    return format_vn(value, decimals_of(unit))
+    text = format_vn(value, decimals_of(unit))
+    return _whole(text) if unit.startswith(MONEY_UNIT) else text
 
 
 def money(value: float | None) -> str | None:
-    """An amount in triệu đồng as the appendix shows it (its unit and precision): ``870 → "870,0 triệu đồng"``,
-    ``3030600 → "3.030.600,0 triệu đồng"``."""
+    """An amount in triệu đồng as the plan writes it: the appendix's figure, a whole one without its ",0"
+    (``870 → "870 triệu đồng"``, ``226157 → "226.157 triệu đồng"``, ``1234.56 → "1.234,6 triệu đồng"``)."""
     if value is None:
         return None
-    return fill("money_million", value=format_vn(value, decimals_of("triệu đồng")))
+    return fill("money_million", value=figure(value, MONEY_UNIT))
 
 
 def billions(value: float | None) -> str | None:
-    """An amount of at least 1.000 triệu đồng in tỷ đồng, one decimal, as the plan writes registered capital
-    (``3030600 → "3.030,6"``); None under 1.000 triệu (the templates then leave the "khoảng … tỷ đồng" out)."""
-    if value is None or abs(value) < 1000:
+    """An amount in triệu đồng of at least 1.000 in tỷ đồng, one decimal, as the plan writes registered capital
+    (``3030600 → "3.030,6 tỷ đồng"``); under 1.000 triệu, in triệu đồng (:func:`money`: "870 triệu đồng")."""
+    if value is None:
         return None
-    return format_vn(value / 1000, 1)
+    if abs(value) < 1000:
+        return money(value)
+    return fill("money_billion", value=format_vn(value / 1000, 1))
 
 
 def monthly(value_per_year: float | None) -> str | None:
-    """The monthly equivalent of an annual income, one decimal: ``68 → "5,7"``."""
+    """The monthly equivalent of an annual income, one decimal, a whole one without its ",0": ``68 → "5,7"``,
+    ``72 → "6"``."""
     if value_per_year is None:
         return None
-    return format_vn(value_per_year / 12, 1)
+    return _whole(format_vn(value_per_year / 12, 1))
 
 
 def pct(part: float | None, whole: float | None) -> str | None:

@@ -59,3 +59,51 @@ def test_a_unit_code_alone_is_its_unit():
 def test_an_increase_is_shown_with_its_sign():
     positive, negative, zero = NF_CHANGE1.split(";")
     assert positive.startswith("[$-42A]+") and negative.startswith("-") and "+" not in zero
+
+
+def _period_with_long_findings():
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.publish.warehouse_reader import PeriodData
+
+    units = [{"unit_code": "193", "name_vi": "Hạ Long", "kind_vi": "Thành phố"}]
+    d = PeriodData(period=Period.parse("2024-Q3"), province_code="22", province_name="Quảng Ninh", units=units,
+                   values={}, complete_flags={}, missing_units=[], is_complete=True, status=None, targets={})
+    d.unit_names = {"193": "thành phố Hạ Long", "22": "tỉnh Quảng Ninh"}
+    long_tail = "đơn vị báo cáo 'Đang hoạt động' " * 12 + "→ 'Đang làm thủ tục giải thể'"
+    d.findings = [{"kind": "STATUS_OVERRIDE", "severity": "warning", "unit_code": "193", "entity_key": "5712705619",
+                   "value_reported": None, "value_computed": None, "rule": "7.4",
+                   "detail": f"Tệp 'raw/2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx': {long_tail}",
+                   "source_file": "2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx", "sheet": "HTX", "row_number": 73},
+                  {"kind": "DUPLICATE", "severity": "warning", "unit_code": "193", "entity_key": "5712705620",
+                   "value_reported": None, "value_computed": None, "rule": "7.2",
+                   "detail": "cũng có ở tệp 2024-Q3/districts/BC KTTT Q3-2024 CP.xlsx, dòng 95; chỉ tính một lần",
+                   "source_file": None, "sheet": None, "row_number": None}]
+    return d
+
+
+def test_the_findings_summary_keeps_examples_whole_and_names_files_not_folders():
+    from openpyxl import Workbook
+
+    from kttt_pipeline.publish.appendix.common import SHEET_FINDINGS
+    from kttt_pipeline.publish.appendix.sheet_findings import _sheet_findings
+
+    wb = Workbook()
+    _sheet_findings(wb, _period_with_long_findings())
+    texts = [str(c.value) for row in wb[SHEET_FINDINGS].iter_rows() for c in row if isinstance(c.value, str)]
+    examples = [line for t in texts for line in t.split("\n") if line.startswith("- ")]
+    assert len(examples) == 2, texts
+    assert any(line.endswith("→ 'Đang làm thủ tục giải thể'") for line in examples), examples
+    assert not [line for line in examples if "…" in line]
+    assert not [line for line in examples if "districts/" in line or "2024-Q3/" in line], examples
+    assert any("BC KTTT Q3-2024 CP.xlsx" in line for line in examples)
+
+
+def test_the_detail_workbook_is_a_working_file_without_the_plan_line(tmp_path):
+    from openpyxl import load_workbook
+
+    from kttt_pipeline.publish.appendix.findings_detail import write_findings_detail
+
+    path = write_findings_detail(_period_with_long_findings(), tmp_path / "chi_tiet_kiem_tra_2024-Q3.xlsx")
+    texts = [str(c.value) for ws in load_workbook(path).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert texts and not [t for t in texts if "Kèm theo" in t], [t for t in texts if "Kèm theo" in t]

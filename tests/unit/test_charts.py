@@ -16,6 +16,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from kttt_pipeline.core.numfmt import format_vn  # noqa: E402
 from kttt_pipeline.core.periods import Period  # noqa: E402
 from kttt_pipeline.publish.charts import CHARTS, SECTOR_LABELS, chart_trend, chart_units, write_charts_data  # noqa: E402
 from kttt_pipeline.publish.warehouse_reader import PeriodData  # noqa: E402
@@ -194,3 +195,79 @@ def test_every_chart_keeps_its_texts_apart_and_inside(n, tmp_path):
             plt.close(fig)
     paths = write_charts_data(d, tmp_path)
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+def test_no_warehouse_words_on_signed_texts_and_no_trend_of_one_quarter(tmp_path):
+    """A signer reads no "kho dữ liệu" (the pipeline's word) in a chart or in the appendix's comparison line; a
+    warehouse holding one quarter publishes no trend chart (one point per line shows no trend)."""
+    from kttt_pipeline.publish.appendix.common import comparison_note
+
+    d = _data(13)
+    for name, make in CHARTS.items():
+        fig = make(d)
+        try:
+            _drawn(fig)
+            assert not any("kho dữ liệu" in t for t in _texts(fig)), (name, _texts(fig))
+        finally:
+            plt.close(fig)
+    d.year_ago = None
+    note = comparison_note(d)
+    assert "kho dữ liệu" not in note and "(Quý III/2025, đến 30/9/2025): chưa có số liệu kỳ so sánh" in note
+    d.trend = d.trend[-1:]
+    names = {p.name for p in write_charts_data(d, tmp_path)}
+    assert "bieu_do_xu_huong.png" not in names and "bieu_do_don_vi.png" in names
+    assert not (tmp_path / "bieu_do_xu_huong.png").exists()
+    d.trend = _data(13).trend[-2:]
+    assert "bieu_do_xu_huong.png" in {p.name for p in write_charts_data(d, tmp_path)}
+
+
+def test_status_chart_says_the_base_of_its_shares_and_names_its_colours():
+    """The shares by the status bars are of every HTX (the text's of the active ones): the chart says so; its
+    two colours are named in a legend outside the axes."""
+    from matplotlib.colors import to_hex
+
+    from kttt_pipeline.publish.charts import chart_status
+
+    d = _data(13)
+    fig = chart_status(d)
+    try:
+        renderer = _drawn(fig)
+        (ax,) = fig.axes
+        assert "trên tổng số" in ax.get_xlabel() and format_vn(d.value("HTX_TOTAL")) in ax.get_xlabel()
+        colours = {to_hex(p.get_facecolor()) for p in ax.patches}
+        assert len(colours) > 1
+        (legend,) = fig.legends
+        assert {to_hex(h.get_facecolor()) for h in legend.legend_handles} == colours
+        assert all(t.get_text() for t in legend.get_texts())
+        assert not _overlap(legend.get_window_extent(renderer), ax.get_window_extent(renderer))
+        for t in fig.texts:  # the source line stays under the legend
+            if t.get_text().startswith(("Nguồn", "Số liệu")):
+                assert t.get_window_extent(renderer).y1 <= legend.get_window_extent(renderer).y0 + 0.5
+    finally:
+        plt.close(fig)
+
+
+def test_unit_chart_names_the_kind_when_units_of_several_kinds_are_drawn():
+    """"Hạ Long" alone reads as the former city: among wards, communes and a special zone each name carries its
+    kind's short form (vocab/unit_kinds.csv); units of one kind keep their bare names."""
+    d = _data(13)
+    kinds = ["Phường", "Xã", "Đặc khu"]
+    for i, u in enumerate(d.units):
+        u["kind_vi"] = kinds[i % 3]
+    fig = chart_units(d)
+    try:
+        (ax,) = fig.axes
+        ticks = {t.get_text().replace(" (chưa báo cáo)", "") for t in ax.get_yticklabels() if t.get_text()}
+        short = {"Phường": "P.", "Xã": "X.", "Đặc khu": "ĐK."}
+        assert ticks == {f"{short[u['kind_vi']]} {u['name_vi']}" for u in d.units}
+    finally:
+        plt.close(fig)
+    for u in d.units:
+        u["kind_vi"] = "Xã"
+    fig = chart_units(d)
+    try:
+        (ax,) = fig.axes
+        ticks = {t.get_text().replace(" (chưa báo cáo)", "") for t in ax.get_yticklabels() if t.get_text()}
+        assert ticks == {u["name_vi"] for u in d.units}
+    finally:
+        plt.close(fig)

@@ -57,30 +57,38 @@ def test_the_text_writes_small_counts_with_a_leading_zero():
 
 
 def test_figures_carry_the_appendix_precision():
-    # the appendix shows amounts with one decimal (its cell format), so does the text: 4,0 not 4
+    # the appendix shows amounts with one decimal (its cell format); the text writes the same figure as the plan
+    # does, a whole amount without its ",0" (4, not 4,0), any other with its decimal
     assert numfmt.number_format_for("triệu đồng/người/tháng") == numfmt.NF_DEC1
-    assert pt.figure(4.0, "triệu đồng/người/tháng") == "4,0"
+    assert pt.figure(4.0, "triệu đồng/người/tháng") == "4"
+    assert pt.figure(4.25, "triệu đồng/người/tháng") == "4,3"
     assert pt.figure(3.0, "LHHTX") == "03"
+    assert pt.figure(12.0, "%") == "12,0"  # not an amount: its decimal kept
     text = render_paragraph_data(_data(BASE))
-    assert "đạt 4,0 triệu đồng/người/tháng" in text
+    assert "đạt 4 triệu đồng/người/tháng" in text and not re.search(r",0 (triệu|tỷ) đồng", text)
 
 
-@pytest.mark.parametrize("value, text, billions", [(3030600, "3.030.600,0 triệu đồng", "3.030,6"),
-                                                    (226157, "226.157,0 triệu đồng", "226,2"),
-                                                    (870, "870,0 triệu đồng", None), (1234.56, "1.234,6 triệu đồng", "1,2")])
-def test_amounts_are_in_the_appendix_unit_and_capital_also_in_billions(value, text, billions):
-    assert pt.money(value) == text and pt.billions(value) == billions
+@pytest.mark.parametrize("value, text, capital", [(3030600, "3.030.600 triệu đồng", "3.030,6 tỷ đồng"),
+                                                  (226157, "226.157 triệu đồng", "226,2 tỷ đồng"),
+                                                  (870, "870 triệu đồng", "870 triệu đồng"),
+                                                  (1234.56, "1.234,6 triệu đồng", "1,2 tỷ đồng"),
+                                                  (68.5, "68,5 triệu đồng", "68,5 triệu đồng")])
+def test_amounts_in_the_plans_form_and_capital_in_billions_once(value, text, capital):
+    """The plan writes "870 triệu đồng", "226.157 triệu đồng" and registered capital once, "3.030,6 tỷ đồng"."""
+    assert pt.money(value) == text and pt.billions(value) == capital
     d = _data(dict(BASE, HTX_CHARTER_CAPITAL=float(value), LHHTX_CHARTER_CAPITAL=float(value)))
     rendered = render_paragraph_data(d)
-    about = f" (khoảng {billions} tỷ đồng)" if billions else ""
-    assert f"Tổng số vốn điều lệ đăng ký là {text}{about}" in rendered
-    assert f"với tổng vốn đăng ký là {text}{about}." in rendered
+    assert f"Tổng số vốn điều lệ đăng ký là {capital}." in rendered or \
+        f"Tổng số vốn điều lệ đăng ký là {capital};" in rendered
+    assert f"với tổng vốn đăng ký là {capital}." in rendered
+    assert "khoảng" not in rendered.replace("có khoảng", "")
 
 
 def test_annual_income_has_its_monthly_equivalent():
-    assert pt.monthly(68) == "5,7" and pt.monthly(60) == "5,0"
+    """The plan: "68 triệu đồng/năm, tương đương 5,6 triệu đồng/người/tháng" (whole amounts without ",0")."""
+    assert pt.monthly(68) == "5,7" and pt.monthly(60) == "5"
     text = render_paragraph_data(_data(BASE))
-    assert "Thu nhập bình quân một lao động HTX là 68,0 triệu đồng/năm, tương đương 5,7 triệu đồng/người/tháng" in text
+    assert "Thu nhập bình quân một lao động HTX là 68 triệu đồng/năm, tương đương 5,7 triệu đồng/người/tháng" in text
 
 
 def test_a_figure_with_a_target_is_compared_with_the_plan():

@@ -34,7 +34,7 @@ def comparison_note(data: PeriodData, units: bool = False) -> str:
     then = data.year_ago_period
     end = f"{then.end.day}/{then.end.month}/{then.end.year}"
     if data.year_ago is None:
-        return f"Cùng kỳ năm trước (đến {end}): {NO_COMPARISON} ({period_vi(then)} chưa có trong kho dữ liệu)"
+        return f"Cùng kỳ năm trước ({period_vi(then)}, đến {end}): {NO_COMPARISON}"
     text = f"Cùng kỳ năm trước: số liệu đến {end} ({period_vi(then)})"
     if units and data.year_ago.restated:
         text += ", quy đổi theo đơn vị hành chính hiện nay"
@@ -44,13 +44,16 @@ def comparison_note(data: PeriodData, units: bool = False) -> str:
 
 
 def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str,
-                 note: str | None = None, extra: str | None = None) -> None:
-    """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit)."""
+                 note: str | None = None, extra: str | None = None, plan: bool = True) -> None:
+    """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit). ``plan``:
+    the "(Kèm theo Kế hoạch …)" line of a signed sheet; a working file of the office (the detail workbook) has
+    none."""
     write_text(lay.ws, lay.row, 1, sheet_label, bold=True, border=False, wrap=False)
     lay.heights[lay.row] = LINE_PT + 3
     lay.row += 1
     lay.merged_title(title)
-    lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
+    if plan:
+        lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
     p = data.period
     lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False,
                      italic=True)

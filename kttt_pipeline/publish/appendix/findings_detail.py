@@ -97,11 +97,16 @@ def write_findings_detail(data: PeriodData, out_path: Path | str, engine: Engine
     return out
 
 
+#: the line above the detail workbook's titles
+DETAIL_LABEL = "Tài liệu làm việc của cơ quan tổng hợp (không thuộc phụ biểu ký ban hành)"
+
+
 def _detail_sheet(ws, data: PeriodData, findings: list[dict[str, Any]], title: str, extra: str | None = None) -> None:
     widths = [6, 24, 11, 16, 28, 13, 13, 22, 48, 24]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
-    _title_block(lay, data, "Kèm theo phụ biểu", title, note="", extra=extra)
+    # the office's working file beside the appendix, not part of the signed set: no "(Kèm theo Kế hoạch …)" line
+    _title_block(lay, data, DETAIL_LABEL, title, note="", extra=extra, plan=False)
     lay.row -= 1  # use the blank row of the title block
     lay.merged_title(f"Tổng số {format_vn(len(findings))} phát hiện.", size=BODY_SIZE, bold=False, italic=True,
                      halign="left")

@@ -26,9 +26,9 @@ EXAMPLES_PER_KIND = 2
 #: above this many kinds, one example each
 MANY_KINDS = 12
 UNITS_LISTED = 15
-#: an example's text is cut after this many characters (the detail workbook has it whole)
-EXAMPLE_CHARS = 220
 SEVERITIES = ("error", "warning", "info")
+#: the folders of a path to a workbook ("2024-Q3/districts/" of "2024-Q3/districts/BC Q3.xlsx", two or more): its name is enough
+_FOLDERS = re.compile(r"(?<![\w/])(?:[^\s'\"/]*[^\W\d][^\s'\"/]*/){2,}(?=[^/\n]*?\.(?:xlsx|xlsm|xls)\b)")
 #: characters of a 10 pt sentence per column-width unit in the wide examples column (measured on the rendered PDF:
 #: ~125 characters a line at width 80; kept below, so a row is never lower than its text)
 WIDE_CHARS_PER_UNIT = 1.3
@@ -129,10 +129,8 @@ def _example(f: dict[str, Any], data: PeriodData, names: dict[str, str]) -> str:
     if entity and entity.split(" (MST")[0] not in detail:
         parts.append(entity)
     parts.append(re.sub(r"\s*\(mã [^()\s]+\)", "", detail))  # "Thành phố Cẩm Phả (mã 195)": the name says it
-    text = ": ".join(p for p in parts if p)
-    if len(text) > EXAMPLE_CHARS:
-        text = text[:EXAMPLE_CHARS].rsplit(" ", 1)[0] + " …"
-    return text
+    # whole, wrapped in its cell (a text cut with "…" reads as something left out); a file by its name only
+    return _FOLDERS.sub("", ": ".join(p for p in parts if p))
 
 
 def _group_row(lay: SheetLayout, numbering: str, label: str) -> None:
