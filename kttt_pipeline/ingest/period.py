@@ -84,29 +84,28 @@ class StagedPeriod:
 # ------------------------------------------------------------------------------------------ extract
 
 
-def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
-    st = path.stat()
+def _file_row(period: Period, raw_dir: Path, path: Path, kind: str, size: int, mtime: float) -> dict:
+    """A load_audit row of a file, nothing read yet. A name with a byte no encoding decodes (a lone surrogate) is
+    stored with it shown visibly (core/text); the time is local to the machine that runs kttt (the office's,
+    Asia/Ho_Chi_Minh), as the dictionary says."""
     return {
-        # a name with a byte no encoding decodes (a lone surrogate) is stored with it shown visibly (core/text)
         "period": period.key, "source_file": visible(path.relative_to(raw_dir).as_posix()), "file_kind": kind,
-        "sha256": sha256_of(path), "size_bytes": int(st.st_size),
-        # local time of the machine that runs kttt (the office's, Asia/Ho_Chi_Minh), as the dictionary says
-        "modified_at": dt.datetime.fromtimestamp(st.st_mtime),
+        "sha256": None, "size_bytes": int(size), "modified_at": dt.datetime.fromtimestamp(mtime),
         "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
         "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None,
     }
 
 
+def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
+    st = path.stat()
+    return {**_file_row(period, raw_dir, path, kind, st.st_size, st.st_mtime), "sha256": sha256_of(path)}
+
+
 def _ignored_row(period: Period, raw_dir: Path, entry: RawEntry) -> dict:
     """The load_audit row of an entry not read (``raw_inventory``: hidden, lock file, not a regular file, link
     outside the raw folder, out of place): never opened nor hashed, no finding; the reason is the row's error."""
-    return {
-        "period": period.key, "source_file": entry.path.relative_to(raw_dir).as_posix(), "file_kind": entry.kind,
-        "sha256": None, "size_bytes": entry.size, "modified_at": dt.datetime.fromtimestamp(entry.mtime),
-        "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
-        "rows_quarantined": 0, "rows_non_entity": 0, "status": IGNORED,
-        "error": f"{entry.ignored_vi} ({entry.ignored_en})",
-    }
+    return {**_file_row(period, raw_dir, entry.path, entry.kind, entry.size, entry.mtime), "status": IGNORED,
+            "error": f"{entry.ignored_vi} ({entry.ignored_en})"}
 
 
 def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None,

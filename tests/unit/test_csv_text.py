@@ -48,3 +48,23 @@ def test_what_no_encoding_decodes_is_rejected_naming_the_encodings_tried(raw, ma
     reason = err.value.reason_vi
     assert "bảng mã" in reason and all(e in reason for e in ("UTF-8", "UTF-16", "Windows-1258"))
     assert ("tệp có dấu BOM của" in reason) is marked
+
+
+def test_an_ignored_file_named_with_an_undecodable_byte_is_audited_visibly(tmp_path):
+    """A lock file whose name holds a byte no encoding decodes: its load_audit row shows the byte as a mark (a lone
+    surrogate cannot be stored), as a read file's row does; never opened."""
+    import os
+
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.core.text import UNSTORABLE
+    from kttt_pipeline.ingest.period import _ignored_row
+    from kttt_pipeline.ingest.raw_inventory import period_entries
+
+    units = tmp_path / "2026-Q3" / "units"
+    units.mkdir(parents=True)
+    with open(os.path.join(os.fsencode(units), b"~$\xff.xlsx"), "wb") as fh:
+        fh.write(b"lock")
+    _, ignored = period_entries(tmp_path, "2026-Q3")
+    [row] = [_ignored_row(Period.parse("2026-Q3"), tmp_path, e) for e in ignored]
+    assert row["status"] == "IGNORED" and row["source_file"].startswith("2026-Q3/units/~$")
+    assert not UNSTORABLE.search(row["source_file"]) and row["source_file"].encode("utf-8")
