@@ -164,6 +164,8 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
                 report.conflict_kind, report.reason_vi = ret.error_kind, ret.error_vi
             seen = set()
             for f in [*staged.findings, *ret.findings]:
+                if f.kind in OTHER_FILES_KINDS:  # about the period's other files (the register), not this one
+                    continue
                 if f.source_file in (None, source_file, path.name) and (f.kind, f.detail) not in seen:
                     seen.add((f.kind, f.detail))
                     f.source_file = path.name if f.source_file else None

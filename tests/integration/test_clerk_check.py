@@ -66,6 +66,11 @@ def test_a_rejected_return_fails(tmp_path, capsys):
     path = write_workbook(tmp_path / "x.xlsx", [coop_sheet(CLEAN, title=[["Báo cáo HTX"], []])])  # no unit named
     assert main(["check", str(path), "--period", PERIOD]) == 1
     assert "TỆP SẼ BỊ TỪ CHỐI" in capsys.readouterr().out
+    # what is said of a rejected file is about that file, never about the period's other files (no register is
+    # given here: that is not the clerk's fault)
+    report = check_file(path, period=PERIOD)
+    assert report.rejected and report.findings
+    assert not {f.kind for f in report.findings} & {"TAX_REGISTER_MISSING", "UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING"}
 
 
 def test_the_check_finds_what_the_pipeline_finds_in_that_file(tmp_path, monkeypatch):
