@@ -287,3 +287,22 @@ def test_sheet_and_listing_labels_are_data():
                                 "credit_fund": "QTDND"}
     assert record_type_label("summary", in_sentence=True) == "biểu tổng hợp"
     assert record_type_label("no_such") == "no_such"
+
+
+def test_no_vocabulary_row_has_more_columns_than_its_header():
+    """A comma left unquoted in a note makes a row longer than its header (csv.DictReader hides the rest under
+    None, the note cut short). Shorter rows are allowed: trailing optional columns left empty."""
+    import csv
+    from pathlib import Path
+
+    import kttt_pipeline
+
+    root = Path(kttt_pipeline.__file__).parent / "vocab"
+    files = sorted(root.rglob("*.csv"))
+    assert files
+    for path in files:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        width = len(rows[0])
+        bad = [n for n, row in enumerate(rows[1:], 2) if len(row) > width]
+        assert not bad, f"{path.relative_to(root)}: rows {bad[:5]} have more than {width} columns"
