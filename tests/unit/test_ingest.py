@@ -278,3 +278,24 @@ def test_a_summary_row_counted_in_workers_is_not_read_as_money(tmp_path):
 def test_unit_identified_despite_another_kind_word_or_a_stray_space(tmp_path, title, code):
     ret = read(write_workbook(tmp_path / "r.xlsx", [coop_sheet([coop_row(1, "HTX A", "5789167272")], title=title)]))
     assert ret.unit is not None and ret.unit.unit_code == code
+
+
+def test_an_unknown_tax_status_is_kept_empty_with_a_finding_naming_file_row_and_value(tmp_path):
+    text = ("STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái\n"
+            "1,5749309001,HTX chăn nuôi Tuấn Hưng,phường Vạn Ninh,Chi cục Thuế thành phố Móng Cái,Hợp tác xã,00\n"
+            "2,5768341963,HỢP TÁC XÃ TUYỀN HIỀN,xã Đông Mai,Chi cục Thuế thị xã Quảng Yên,Hợp tác xã,09\n")
+    path = tmp_path / "thue.csv"
+    path.write_bytes(text.encode("utf-8"))
+    read = read_tax_register(read_workbook(path), "thue.csv", MATCHER)
+    first, second = read.rows("tax")
+    assert first["status_code"] == "00" and second["status_code"] is None  # kept, its status unknown
+    [f] = [f for f in read.findings if f.kind == "TAX_STATUS_UNKNOWN"]
+    assert f.source_file == "thue.csv" and f.row_number == 3 and "'09'" in f.detail
+
+
+@pytest.mark.parametrize("name, lock", [("~$BC Ha Long.xlsx", True), (".~lock.BC Ha Long.xlsx#", True),
+                                        ("BC Ha Long.xlsx", False), (".~lock.x.xlsx", False), ("a~$b.xlsx", False)])
+def test_office_lock_files(name, lock):
+    from kttt_pipeline.ingest.raw_inventory import is_lock_file
+
+    assert is_lock_file(name) is lock
