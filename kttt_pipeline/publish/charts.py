@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
 from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
 from kttt_pipeline.core.vocabulary import read_vocab_csv, sector_labels  # noqa: E402
+from kttt_pipeline.publish.appendix.wording import period_vi  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
@@ -276,14 +277,6 @@ TREND_SERIES = [("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"), ("HTX_ACTIVE",
                 ("HTX_NEW", "HTX thành lập mới (lũy kế từ đầu năm)", "#C9A227", "^")]
 
 
-_ROMAN_QUARTERS = ("I", "II", "III", "IV")
-
-
-def quarter_name(q) -> str:
-    """A quarter as an official text names it: ``Quý III/2025`` (never the period key 2025-Q3)."""
-    return f"Quý {_ROMAN_QUARTERS[q.quarter - 1]}/{q.year}"
-
-
 def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]], list[tuple[float, str]]]:
     """(quarter labels, indicator → value per quarter, reform marks) of the trend chart: every quarter from the
     first to the last of the loaded quarters in ``d.trend`` (at most eight, up to this one); a quarter the
@@ -296,7 +289,7 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
         return [], {code: [] for code, *_ in TREND_SERIES}, []
     by_period = {f.period: f for f in d.trend}
     quarters = quarters_between(d.trend[0].period, d.trend[-1].period)
-    labels = [quarter_name(q) + ("*" if q in by_period and not by_period[q].is_complete else "")
+    labels = [period_vi(q) + ("*" if q in by_period and not by_period[q].is_complete else "")
               for q in quarters]
     series = {code: [by_period[q].value(code) if q in by_period else None for q in quarters]
               for code, *_ in TREND_SERIES}
