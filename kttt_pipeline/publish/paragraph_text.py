@@ -95,11 +95,6 @@ def decimals_of(unit: str) -> int:
     return 0 if number_format_for(unit) == NF_INT else 1
 
 
-def _whole(text: str) -> str:
-    """A figure with one decimal written as the plan writes a whole one: ``"870,0" → "870"``, ``"68,5"`` kept."""
-    return text[:-2] if text.endswith(",0") else text
-
-
 def figure(value: float | None, unit: str) -> str | None:
     """A figure of ``unit`` (``vocab/indicators.csv``) with the appendix's precision, an amount in triệu đồng
     without the ",0" of a whole one (``870.0 → "870"``, ``68.5 → "68,5"``); counts as :func:`count`."""
@@ -107,8 +102,7 @@ def figure(value: float | None, unit: str) -> str | None:
         return None
     if unit in COUNT_UNITS:
         return count(value)
-    text = format_vn(value, decimals_of(unit))
-    return _whole(text) if unit.startswith(MONEY_UNIT) else text
+    return format_vn(value, decimals_of(unit), strip_zero_decimals=unit.startswith(MONEY_UNIT))
 
 
 def money(value: float | None) -> str | None:
@@ -134,7 +128,7 @@ def monthly(value_per_year: float | None) -> str | None:
     ``72 → "6"``."""
     if value_per_year is None:
         return None
-    return _whole(format_vn(value_per_year / 12, 1))
+    return format_vn(value_per_year / 12, 1, strip_zero_decimals=True)
 
 
 def pct(part: float | None, whole: float | None) -> str | None:
