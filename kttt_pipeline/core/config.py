@@ -9,6 +9,8 @@ from pathlib import Path
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse/kttt.db"
 DEFAULT_REPORTS_DIR = "warehouse/reports"
+#: the environment variable of the warehouse URL (it may carry a password: the UI shows its name, never its value)
+WAREHOUSE_URL_ENV = "KTTT_WAREHOUSE_URL"
 
 
 def raw_dir() -> str:
@@ -16,7 +18,7 @@ def raw_dir() -> str:
 
 
 def warehouse_url() -> str:
-    return os.environ.get("KTTT_WAREHOUSE_URL", DEFAULT_WAREHOUSE_URL)
+    return os.environ.get(WAREHOUSE_URL_ENV, DEFAULT_WAREHOUSE_URL)
 
 
 def reports_dir() -> str:

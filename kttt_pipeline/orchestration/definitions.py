@@ -17,8 +17,6 @@ from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 JOB_NAME = "kttt_period_job"
-#: the environment variable of the warehouse URL (core/config.py reads it too); it may carry a password
-WAREHOUSE_URL_ENV = "KTTT_WAREHOUSE_URL"
 
 period_job_def = dg.define_asset_job(
     JOB_NAME,
@@ -41,8 +39,8 @@ def warehouse_url_config() -> str:
     """The warehouse URL as the resource is configured with it when none is given: ``EnvVar`` of
     ``KTTT_WAREHOUSE_URL`` when the variable is set (read when a run starts; the UI shows the variable's name,
     never its value, which may carry a password), else the default SQLite file."""
-    if os.environ.get(WAREHOUSE_URL_ENV):
-        return dg.EnvVar(WAREHOUSE_URL_ENV)
+    if os.environ.get(config.WAREHOUSE_URL_ENV):
+        return dg.EnvVar(config.WAREHOUSE_URL_ENV)
     return config.DEFAULT_WAREHOUSE_URL
 
 
