@@ -17,7 +17,7 @@ from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_dat
 from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, read_vocab_csv, sector_lookup,
                                            summary_label_lookup, title_words)
 from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
-                                          unstorable_detail)
+                                          unstorable_finding)
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
 from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, MAX_HEADER_ROWS, NOTE, PLAIN, SUB, TOTAL,
                                          RowClass, Table, strong_evidence, classify, classify_rows, data_rows,
@@ -517,10 +517,9 @@ def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | No
         code = lookup.get(key) or lookup.get(fold(stripped))
         raw, written = scrub_cell(row[idx["value"]] if idx["value"] < len(row) else None)
         if written is not None:  # the one cleaning of every reader (ingest.records.scrub_cell), with its finding
-            ret.findings.append(Finding("UNSTORABLE_REMOVED", unstorable_detail(f"chỉ tiêu '{label}'", written, raw),
-                                        unit_code=unit_code, entity_key=code or label, source_file=ret.source_file,
-                                        sheet=grid.name, row_number=grid.excel_row(i), value_reported=written,
-                                        value_computed=clean_text(raw), rule="6.1"))
+            ret.findings.append(unstorable_finding(f"chỉ tiêu '{label}'", written, raw, unit_code=unit_code,
+                                                   entity_key=code or label, source_file=ret.source_file,
+                                                   sheet=grid.name, row_number=grid.excel_row(i)))
         p = parse_number(raw)
         if p.value is None:
             continue

@@ -7,9 +7,8 @@ from functools import partial
 from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.text import clean_text
 from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
-                                          unstorable_detail)
+                                          unstorable_finding)
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
@@ -67,10 +66,9 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
                     if fld in idx and idx[fld] < len(row):
                         cell, written = scrub_cell(row[idx[fld]])  # the one cleaning of every reader
                         if written is not None:
-                            out.findings.append(Finding(
-                                "UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written, cell),
-                                source_file=source_file, sheet=grid.name, row_number=grid.excel_row(i),
-                                value_reported=written, value_computed=clean_text(cell), rule="6.1"))
+                            out.findings.append(unstorable_finding(
+                                fields.label_in_text(rt, fld), written, cell, source_file=source_file, sheet=grid.name,
+                                row_number=grid.excel_row(i)))
                         p = parse_number(cell)
                         if p.value is not None:
                             factor = table.factor_for(fld) if fld in MONEY_FIELDS[rt] else 1.0

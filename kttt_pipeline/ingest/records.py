@@ -86,6 +86,12 @@ def unstorable_detail(label: str, written: str, kept: object) -> str:
             f"đã bỏ các ký tự đó, {what}")
 
 
+def unstorable_finding(label: str, written: str, kept: object, **where) -> Finding:
+    """The finding of a cell cleaned by :func:`scrub_cell` (``where``: unit, file, sheet, row …)."""
+    return Finding("UNSTORABLE_REMOVED", unstorable_detail(label, written, kept), value_reported=written,
+                   value_computed=clean_text(kept), rule="6.1", **where)
+
+
 def map_code(text: object, lookup: dict[str, str]) -> str | None:
     f = fold(text)
     if not f:

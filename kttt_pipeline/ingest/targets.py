@@ -10,7 +10,7 @@ from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import indicators, summary_label_lookup
-from kttt_pipeline.ingest.records import scrub_cell, unstorable_detail
+from kttt_pipeline.ingest.records import scrub_cell, unstorable_finding
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import BLANK, ENTITY, NOTE, RowClass, locate_table
 from kttt_pipeline.ingest.workbook import Workbook
@@ -65,8 +65,7 @@ def _row_findings(row: list[object], idx: dict[str, int], target: tuple[str | No
         j = idx.get(fld)
         kept, written = scrub_cell(row[j]) if j is not None and j < len(row) else (None, None)
         if written is not None:
-            out.append(Finding("UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text("target", fld), written, kept),
-                               value_reported=written, value_computed=clean_text(kept), rule="6.1", **where))
+            out.append(unstorable_finding(fields.label_in_text("target", fld), written, kept, **where))
     value = _cell(row, idx, "value")
     shown = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)  # empty: no target set
     if target[0] is None and shown is not None and (code := _named(row, idx)) is not None:
