@@ -115,7 +115,7 @@ def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path,
     with _writing(f"phu_bieu_{p.key}.xlsx", out_dir, final):
         outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
     with _writing(detail_name(p.key), out_dir, final):
-        outputs["findings_detail"] = write_findings_detail(data, out_dir / detail_name(p.key), engine)
+        outputs["findings_detail"] = write_findings_detail(data, out_dir / detail_name(p.key))
     with _writing(f"phu_bieu_{p.key}.pdf", out_dir, final):
         if pdf_wanted():
             try:

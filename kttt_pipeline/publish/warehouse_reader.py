@@ -74,6 +74,9 @@ class PeriodData:
     #: rpt_breakdown: unit_code → breakdown → (row_key, col_key) → value (empty for a warehouse without it)
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = field(default_factory=dict)
     unit_names: dict[str, str] = field(default_factory=dict)
+    #: every unit of the warehouse's register (admin_unit) by its name in a sentence ("xã Bình Liêu"): a finding
+    #: may cite a unit that is not one of the period's (a former district, a 2025 commune a restating note names)
+    register_names: dict[str, str] = field(default_factory=dict)
     #: the same quarter a year earlier as the warehouse holds it (None: not loaded); across the reform its unit
     #: figures are restated on the current units, its province figures are rpt_indicator's (issue 16)
     year_ago: Any = None
@@ -416,6 +419,7 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
             known.add(code)
     units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
+    register_names = {code: unit_display_name(u) for code, u in unit_by_code.items()}
     unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
 
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _number(r["value"])) is not None}
@@ -430,6 +434,7 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         period=p, province_code=province_code, province_name=province_name, units=units, values=values,
         complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
         unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
+        register_names=register_names,
         breakdowns=breakdowns, quarantined=quarantined, files=files,
     )
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days

@@ -207,21 +207,20 @@ def test_the_detail_workbook_names_units_from_the_warehouse_register(tmp_path, w
     """The detail workbook reads the unit register of the warehouse (SQLite and PostgreSQL): the pre-reform
     period's restating notes name the 2025 communes its cooperatives were placed in."""
     from kttt_pipeline.publish.appendix import write_findings_detail
-    from kttt_pipeline.publish.appendix.findings_detail import register_names
 
     raw = tmp_path / "raw"
     write_demo_period(raw, "2024-Q3", rows_per_unit=8)
     engine = make_engine(warehouse_url)
     try:
         load_period(engine, "2024-Q3", run_period(raw, "2024-Q3", history=engine))
-        names = register_names(engine)
+        names = load_period_data(engine, "2024-Q3").register_names
         with engine.connect() as conn:
             communes = [c for (c,) in conn.execute(text("SELECT unit_code FROM admin_unit WHERE level = 'commune'"))]
         assert communes and all(names[c] != c and not names[c][:1].isdigit() for c in communes)
         assert any(names[c].startswith(("xã ", "phường ")) for c in communes)
         data = load_period_data(engine, "2024-Q3")
         assert not set(communes) & set(data.unit_names)  # the period's own units are the districts
-        detail = openpyxl.load_workbook(write_findings_detail(data, tmp_path / "chi_tiet.xlsx", engine))
+        detail = openpyxl.load_workbook(write_findings_detail(data, tmp_path / "chi_tiet.xlsx"))
         ws = detail[SHEET_RESTATING]
         values = [str(ws.cell(r, c).value) for r in range(1, ws.max_row + 1) for c in (6, 7)]
         assert not set(values) & set(communes)

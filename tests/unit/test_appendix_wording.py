@@ -107,3 +107,21 @@ def test_the_detail_workbook_is_a_working_file_without_the_plan_line(tmp_path):
     texts = [str(c.value) for ws in load_workbook(path).worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str)]
     assert texts and not [t for t in texts if "Kèm theo" in t], [t for t in texts if "Kèm theo" in t]
+
+
+def test_the_signed_summary_names_a_unit_that_is_not_the_periods_from_the_register():
+    """A finding may cite a unit of the register that is not one of the period's own (a former district, a 2025
+    commune): the signed summary names it, never prints its code."""
+    from openpyxl import Workbook
+
+    from kttt_pipeline.publish.appendix.common import SHEET_FINDINGS
+    from kttt_pipeline.publish.appendix.sheet_findings import _sheet_findings
+
+    d = _period_with_long_findings()
+    d.register_names = {"193": "thành phố Hạ Long", "06652": "phường Bãi Cháy"}
+    d.findings[1]["unit_code"] = "06652"
+    wb = Workbook()
+    _sheet_findings(wb, d)
+    cells = [str(c.value) for row in wb[SHEET_FINDINGS].iter_rows() for c in row if c.value is not None]
+    assert any("Phường Bãi Cháy" in c for c in cells)
+    assert not any("06652" in c for c in cells)

@@ -17,8 +17,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core.findings import finding_kinds, kind_label, rule_label, severity_label
 from kttt_pipeline.core.numfmt import format_vn
@@ -27,7 +25,7 @@ from kttt_pipeline.publish.appendix.common import _title_block
 from kttt_pipeline.publish.appendix.pagination import SheetLayout, _col_letter
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE, FONT_NAME
 from kttt_pipeline.publish.appendix.wording import indicator_name, period_vi, signer_text
-from kttt_pipeline.publish.warehouse_reader import PeriodData, unit_display_name
+from kttt_pipeline.publish.warehouse_reader import PeriodData
 
 SHEET_DETAIL = "Chi tiết"
 SHEET_RESTATING = "Quy đổi số liệu"
@@ -37,13 +35,6 @@ RESTATING_RULE = "11.1"
 
 DETAIL_HEADERS = ["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng", "Số báo cáo", "Số tính lại",
                   "Quy tắc áp dụng", "Nội dung", "Nguồn (tệp, sheet, dòng)"]
-
-
-def register_names(engine: Engine) -> dict[str, str]:
-    """Every unit of the warehouse's register by its name as a sentence writes it ("xã Bình Liêu")."""
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT unit_code, name_vi, kind_vi FROM admin_unit")).mappings().all()
-    return {str(r["unit_code"]): unit_display_name(dict(r)) for r in rows}
 
 
 def detail_name(period: str) -> str:
@@ -65,12 +56,11 @@ def split_findings(data: PeriodData) -> tuple[list[dict[str, Any]], list[dict[st
     return own, restating
 
 
-def write_findings_detail(data: PeriodData, out_path: Path | str, engine: Engine | None = None) -> Path:
-    """Write the detail workbook of ``data``'s findings to ``out_path`` (atomically, like the appendix).
-    ``engine``: the warehouse, whose unit register names the units a finding cites that are not the period's own
-    (a restating note places a former district's cooperative in a 2025 commune)."""
-    if engine is not None:
-        data = replace(data, unit_names={**register_names(engine), **data.unit_names})
+def write_findings_detail(data: PeriodData, out_path: Path | str) -> Path:
+    """Write the detail workbook of ``data``'s findings to ``out_path`` (atomically, like the appendix). A unit
+    a finding cites that is not one of the period's own is named from the warehouse's register (a restating note
+    places a former district's cooperative in a 2025 commune)."""
+    data = replace(data, unit_names={**data.register_names, **data.unit_names})
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()

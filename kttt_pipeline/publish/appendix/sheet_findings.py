@@ -116,7 +116,7 @@ def _severity(f: dict[str, Any]) -> str:
 def _unit_name(data: PeriodData, code: str) -> str:
     if not code:
         return "Cấp tỉnh, không gắn với đơn vị báo cáo"
-    name = data.unit_names.get(code, code)
+    name = data.unit_names.get(code) or data.register_names.get(code, code)  # a unit not the period's: its name
     return name[0].upper() + name[1:] if name else code
 
 
