@@ -55,8 +55,10 @@ def collect(raw: Path, period: str) -> list[tuple[object, list, list, list]]:
 
 
 def per_row(groups):
-    return [[records.parse_record(r, t, c, provisional_key=k) for r, c, k in zip(rows, ctxs, keys)]
-            for t, rows, ctxs, keys in groups]
+    return [
+        [records.parse_record(r, t, c, provisional_key=k) for r, c, k in zip(rows, ctxs, keys)]
+        for t, rows, ctxs, keys in groups
+    ]
 
 
 def batch(groups):
@@ -99,8 +101,10 @@ def main() -> None:
     n = sum(len(g[1]) for g in groups)
     print(f"{n} entity rows in {len(groups)} sheet runs")
     if not a.only_per_row:
+
         def same(parsed):  # the values' keys in order too, each value to the bit (repr: -0.0 is not 0.0)
             return [[([(k, type(v), repr(v)) for k, v in p.values.items()], p.findings) for p in g] for g in parsed]
+
         assert same(per_row(groups)) == same(batch(groups)), "parse_records differs from parse_record"
         print("parse_records == parse_record: values and findings")
     for cold in (False, True):

@@ -27,7 +27,6 @@ import os
 import platform
 import pstats
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -70,8 +69,9 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float
     """(seconds, peak memory of the whole process tree in MiB, stdout) of a command; the peaks of both measures
     (resident sum, proportional sum) are kept in ``run_measured.peaks``."""
     t = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env or os.environ.copy())
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or os.environ.copy()
+    )
     peak_rss = peak_pss = 0.0
     while proc.poll() is None:
         rss, pss = _tree_memory_mib(proc.pid)
@@ -98,8 +98,10 @@ def make_data(raw: Path, units: int, rows_per_unit: int | None, period: str = PE
 
 
 _STEP = re.compile(r' - (\w+) - STEP_SUCCESS - Finished execution of step "\w+" in (?:(\d+)m)?([\d.]+)(ms|s)')
-_PARTS = re.compile(r"warehouse_period timings: frame checks ([\d.]+) s, load ([\d.]+) s, "
-                    r"Great Expectations suite ([\d.]+) s")
+_PARTS = re.compile(
+    r"warehouse_period timings: frame checks ([\d.]+) s, load ([\d.]+) s, "
+    r"Great Expectations suite ([\d.]+) s"
+)
 
 
 def materialize(raw: Path, work: Path, period: str = PERIOD) -> tuple[float, float]:
@@ -108,17 +110,34 @@ def materialize(raw: Path, work: Path, period: str = PERIOD) -> tuple[float, flo
     env = os.environ.copy()
     env["DAGSTER_HOME"] = str(work / "dagster_home")
     (work / "dagster_home").mkdir(parents=True, exist_ok=True)
-    seconds, pss, out = run_measured([str(ROOT / ".venv/bin/kttt"), "materialize", "-v", "--period", period,
-                                      "--raw-dir", str(raw), "--warehouse", f"sqlite:///{work}/bench.db",
-                                      "--reports-dir", str(work / "reports")], env)
-    steps = [(name, 60 * float(mins or 0) + float(v) / (1000 if unit == "ms" else 1))
-             for name, mins, v, unit in _STEP.findall(out)]
+    seconds, pss, out = run_measured(
+        [
+            str(ROOT / ".venv/bin/kttt"),
+            "materialize",
+            "-v",
+            "--period",
+            period,
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            f"sqlite:///{work}/bench.db",
+            "--reports-dir",
+            str(work / "reports"),
+        ],
+        env,
+    )
+    steps = [
+        (name, 60 * float(mins or 0) + float(v) / (1000 if unit == "ms" else 1))
+        for name, mins, v, unit in _STEP.findall(out)
+    ]
     parts = _PARTS.search(out)
     if parts:  # listed under the warehouse step
         at = next((i + 1 for i, (name, _) in enumerate(steps) if name == "warehouse_period"), len(steps))
-        steps[at:at] = [("  of which: frame checks", float(parts.group(1))),
-                        ("  of which: load (SQLite)", float(parts.group(2))),
-                        ("  of which: Great Expectations suite + Data Docs", float(parts.group(3)))]
+        steps[at:at] = [
+            ("  of which: frame checks", float(parts.group(1))),
+            ("  of which: load (SQLite)", float(parts.group(2))),
+            ("  of which: Great Expectations suite + Data Docs", float(parts.group(3))),
+        ]
     materialize.steps = steps
     materialize.peaks = run_measured.peaks
     return seconds, pss
@@ -127,15 +146,17 @@ def materialize(raw: Path, work: Path, period: str = PERIOD) -> tuple[float, flo
 def naive_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
     """Every file of the period read by pandas the naive way: workbooks by `read_excel(engine="openpyxl")`, CSV
     files by `read_csv`; a file pandas cannot read is skipped (its time counted)."""
-    code = ("import pandas as pd, pathlib, sys\n"
-            "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
-            "    try:\n"
-            "        if f.suffix.lower() in ('.xlsx', '.xlsm'):\n"
-            "            pd.read_excel(f, sheet_name=None, engine='openpyxl')\n"
-            "        elif f.suffix.lower() == '.csv':\n"
-            "            pd.read_csv(f, encoding='utf-8-sig', dtype=str)\n"
-            "    except Exception:\n"
-            "        pass\n")
+    code = (
+        "import pandas as pd, pathlib, sys\n"
+        "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
+        "    try:\n"
+        "        if f.suffix.lower() in ('.xlsx', '.xlsm'):\n"
+        "            pd.read_excel(f, sheet_name=None, engine='openpyxl')\n"
+        "        elif f.suffix.lower() == '.csv':\n"
+        "            pd.read_csv(f, encoding='utf-8-sig', dtype=str)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
     seconds, pss, _ = run_measured([PY, "-c", code, str(raw / period)])
     return seconds, pss
 
@@ -143,22 +164,24 @@ def naive_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
 def calamine_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
     """Every cell of every sheet of every workbook read by python-calamine, and every CSV row by the csv module,
     nothing else (the floor)."""
-    code = ("import csv, pathlib, sys\n"
-            "from python_calamine import CalamineWorkbook\n"
-            "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
-            "    if f.suffix.lower() == '.csv':\n"
-            "        with open(f, encoding='utf-8-sig', newline='') as fh:\n"
-            "            list(csv.reader(fh))\n"
-            "        continue\n"
-            "    try:\n"
-            "        wb = CalamineWorkbook.from_path(str(f))\n"
-            "    except Exception:\n"
-            "        continue\n"
-            "    for name in wb.sheet_names:\n"
-            "        try:\n"
-            "            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)\n"
-            "        except Exception:\n"
-            "            pass\n")
+    code = (
+        "import csv, pathlib, sys\n"
+        "from python_calamine import CalamineWorkbook\n"
+        "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
+        "    if f.suffix.lower() == '.csv':\n"
+        "        with open(f, encoding='utf-8-sig', newline='') as fh:\n"
+        "            list(csv.reader(fh))\n"
+        "        continue\n"
+        "    try:\n"
+        "        wb = CalamineWorkbook.from_path(str(f))\n"
+        "    except Exception:\n"
+        "        continue\n"
+        "    for name in wb.sheet_names:\n"
+        "        try:\n"
+        "            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)\n"
+        "        except Exception:\n"
+        "            pass\n"
+    )
     seconds, pss, _ = run_measured([PY, "-c", code, str(raw / period)])
     return seconds, pss
 
@@ -194,8 +217,9 @@ print("FIGURES " + json.dumps(fig))
 
 def component(what: str, pkl: Path, work: Path, url: str) -> dict:
     """One component timed inside a fresh process (what a run pays), on the pickled period result."""
-    _, _, out = run_measured([PY, "-c", _COMPONENTS, what, str(pkl), str(work), url],
-                             {**os.environ, "PYTHONPATH": str(ROOT)})
+    _, _, out = run_measured(
+        [PY, "-c", _COMPONENTS, what, str(pkl), str(work), url], {**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     return json.loads(out.split("FIGURES ", 1)[1].splitlines()[0])
 
 
@@ -219,11 +243,25 @@ def startup(raw: Path, work: Path, repeat: int) -> dict[str, list[float]]:
     cmds = {
         "kttt --help": [kttt, "--help"],
         "kttt last-period": [kttt, "last-period"],
-        f"kttt check FILE (smallest return, {f.stat().st_size // 1024} KiB)": [kttt, "check", str(f), "--period",
-                                                                             PERIOD],
+        f"kttt check FILE (smallest return, {f.stat().st_size // 1024} KiB)": [
+            kttt,
+            "check",
+            str(f),
+            "--period",
+            PERIOD,
+        ],
         "start of kttt materialize (imports, Dagster definitions, no returns)": [
-            kttt, "materialize", "--period", "2030-Q2", "--raw-dir", str(empty), "--warehouse",
-            f"sqlite:///{work}/empty.db", "--reports-dir", str(work / "empty_reports")],
+            kttt,
+            "materialize",
+            "--period",
+            "2030-Q2",
+            "--raw-dir",
+            str(empty),
+            "--warehouse",
+            f"sqlite:///{work}/empty.db",
+            "--reports-dir",
+            str(work / "empty_reports"),
+        ],
     }
     (work / "dh").mkdir(exist_ok=True)
     out: dict[str, list[float]] = {}
@@ -231,8 +269,12 @@ def startup(raw: Path, work: Path, repeat: int) -> dict[str, list[float]]:
         out[name] = []
         for _ in range(repeat):
             t = time.perf_counter()
-            rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env={**os.environ, "DAGSTER_HOME": str(work / "dh")}).returncode
+            rc = subprocess.run(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "DAGSTER_HOME": str(work / "dh")},
+            ).returncode
             out[name].append(time.perf_counter() - t)
             if rc not in (0, 1):  # 1: check found problems / materialize found no returns, as intended
                 raise RuntimeError(f"{' '.join(cmd)} exited with {rc}")
@@ -254,8 +296,10 @@ def machine() -> str:
     except (OSError, StopIteration):
         mem_s = ""
     load = ", load average {:.1f} {:.1f} {:.1f} at the start".format(*os.getloadavg())
-    return (f"{platform.node()} ({cpu}, {os.cpu_count()} cores{mem_s}{load}; {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')})")
+    return (
+        f"{platform.node()} ({cpu}, {os.cpu_count()} cores{mem_s}{load}; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')})"
+    )
 
 
 def profile_run(raw: Path, period: str = PERIOD) -> str:
@@ -274,11 +318,14 @@ def _reading_lines(steps: list[tuple[str, float]], naive_seconds: float) -> list
     staged = dict(steps).get("staged_returns")
     if not staged:
         return []
-    return [f"Reading alone (the `staged_returns` step: every workbook and the tax register read once, tables "
-            f"located, values parsed, units identified) takes {staged:.1f} s, {naive_seconds / staged:.1f}× faster than "
-            f"the naive read of the same files. The rest of the run is reconciliation, the warehouse transaction, the "
-            f"Great Expectations suite with its Data Docs and the published documents, plus a fixed start-up cost "
-            f"(Python, Dagster, Great Expectations imports) that the scaling series below measures.", ""]
+    return [
+        f"Reading alone (the `staged_returns` step: every workbook and the tax register read once, tables "
+        f"located, values parsed, units identified) takes {staged:.1f} s, {naive_seconds / staged:.1f}× faster than "
+        f"the naive read of the same files. The rest of the run is reconciliation, the warehouse transaction, the "
+        f"Great Expectations suite with its Data Docs and the published documents, plus a fixed start-up cost "
+        f"(Python, Dagster, Great Expectations imports) that the scaling series below measures.",
+        "",
+    ]
 
 
 def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
@@ -293,11 +340,19 @@ def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
     (t_slope, t_fixed), (m_slope, m_fixed) = np.polyfit(units, secs, 1), np.polyfit(units, mem, 1)
     t_fit = t_slope * units + t_fixed
     r2 = 1 - float(((secs - t_fit) ** 2).sum()) / float(((secs - secs.mean()) ** 2).sum() or 1)
-    verdict = ("too few points to judge linearity" if len(series) < 3 else
-               "growth is linear" if r2 >= 0.97 else "growth is NOT linear")
-    return [f"Least-squares line through the series: time ≈ {t_fixed:.1f} s + {t_slope * 100:.2f} s per 100 units "
-            f"(R² = {r2:.3f}: {verdict}), memory ≈ {m_fixed:.0f} MiB + {m_slope * 100:.1f} MiB per 100 units. The "
-            "intercept is the fixed cost (start-up, imports, the Dagster run).", ""]
+    verdict = (
+        "too few points to judge linearity"
+        if len(series) < 3
+        else "growth is linear"
+        if r2 >= 0.97
+        else "growth is NOT linear"
+    )
+    return [
+        f"Least-squares line through the series: time ≈ {t_fixed:.1f} s + {t_slope * 100:.2f} s per 100 units "
+        f"(R² = {r2:.3f}: {verdict}), memory ≈ {m_fixed:.0f} MiB + {m_slope * 100:.1f} MiB per 100 units. The "
+        "intercept is the fixed cost (start-up, imports, the Dagster run).",
+        "",
+    ]
 
 
 BEGIN, END = "<!-- benchmark:begin (written by benchmarks/run_benchmark.py) -->", "<!-- benchmark:end -->"
@@ -308,7 +363,7 @@ def write_doc(path: Path, lines: list[str]) -> None:
     block = "\n".join([BEGIN, *lines, END])
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
     else:
         new = "# Performance\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")
@@ -316,15 +371,25 @@ def write_doc(path: Path, lines: list[str]) -> None:
 
 def measure_period(name: str, raw: Path, work: Path, repeat: int, period: str = PERIOD) -> dict:
     files = [f for f in (raw / period).rglob("*.*")]
-    fig = {"name": name, "summary": make_data.summary, "files": len(files),
-           "mib": sum(f.stat().st_size for f in files) / 2**20, "runs": [], "naive": [], "calamine": []}
+    fig = {
+        "name": name,
+        "summary": make_data.summary,
+        "files": len(files),
+        "mib": sum(f.stat().st_size for f in files) / 2**20,
+        "runs": [],
+        "naive": [],
+        "calamine": [],
+    }
     for i in range(repeat):
         s, pss = materialize(raw, work / f"{name}_run{i}", period)
         fig["runs"].append((s, pss, dict(materialize.steps), materialize.peaks[0]))
         fig["naive"].append(naive_read(raw, period))
         fig["calamine"].append(calamine_read(raw, period))
-        print(f"  {name} run {i + 1}: materialize {s:.1f} s ({pss:.0f} MiB Pss, {materialize.peaks[0]:.0f} MiB Rss), "
-              f"naive {fig['naive'][-1][0]:.1f} s, calamine {fig['calamine'][-1][0]:.2f} s", flush=True)
+        print(
+            f"  {name} run {i + 1}: materialize {s:.1f} s ({pss:.0f} MiB Pss, {materialize.peaks[0]:.0f} MiB Rss), "
+            f"naive {fig['naive'][-1][0]:.1f} s, calamine {fig['calamine'][-1][0]:.2f} s",
+            flush=True,
+        )
     return fig
 
 
@@ -342,18 +407,25 @@ def period_lines(fig: dict) -> list[str]:
     out = [
         f"{summ.cooperatives:,} cooperative rows, {summ.groups:,} group rows, a tax register of {summ.tax_rows:,} "
         f"rows ({summ.tax_format}); {fig['files']} files, {fig['mib']:.1f} MiB. Medians of {len(runs)} run(s), "
-        "the individual runs in brackets.", "",
-        "| what | seconds | peak memory of the process tree, MiB: proportional (resident sum) |", "|---|---:|---:|",
+        "the individual runs in brackets.",
+        "",
+        "| what | seconds | peak memory of the process tree, MiB: proportional (resident sum) |",
+        "|---|---:|---:|",
         f"| `kttt materialize` (read → reconcile → SQLite warehouse → checks → reports) | {_fmt_runs(m)} | "
         f"{pss:.0f} ({rss:.0f}) |",
         f"| naive pandas read of every file (`read_excel(engine='openpyxl')`, `read_csv`), reading only | "
         f"{_fmt_runs(n)} | {max(x[1] for x in fig['naive']):.0f} |",
         f"| every cell of every sheet read by python-calamine (CSV by the csv module) | {_fmt_runs(c)} | "
-        f"{max(x[1] for x in fig['calamine']):.0f} |", "",
+        f"{max(x[1] for x in fig['calamine']):.0f} |",
+        "",
         f"* whole run / naive read: **{_median(ratios):.2f}×** (target ≤ 1.0×)",
         f"* reading step (`staged_returns`, {staged:.2f} s) / bare calamine read: **{staged / _median(c):.1f}×** "
-        "(target ≤ 3×)", "",
-        "Dagster step durations (median):", "", "| step | seconds |", "|---|---:|",
+        "(target ≤ 3×)",
+        "",
+        "Dagster step durations (median):",
+        "",
+        "| step | seconds |",
+        "|---|---:|",
         *[f"| {k if k.startswith(' ') else f'`{k}`'} | {v:.2f} |" for k, v in steps.items()],
         f"| fixed cost outside the steps (start-up, imports, Dagster run) | {_median(m) - sum(v for k, v in steps.items() if not k.startswith(' ')):.2f} |",
         "",
@@ -371,8 +443,13 @@ def scaling_series(label: str, period: str, units: list[int], rows_per_unit: int
         series.append((u, make_data.summary.cooperatives, s, pss))
         print(f"  {label} {u} units: generated in {gen:.0f} s, materialize {s:.1f} s ({pss:.0f} MiB)", flush=True)
         shutil.rmtree(r, ignore_errors=True)
-    return ["| units | cooperative rows | wall time (s) | peak memory (MiB, proportional) |", "|---:|---:|---:|---:|",
-            *[f"| {u:,} | {rows:,} | {s:.1f} | {m:.0f} |" for u, rows, s, m in series], "", *_scaling_lines(series)]
+    return [
+        "| units | cooperative rows | wall time (s) | peak memory (MiB, proportional) |",
+        "|---:|---:|---:|---:|",
+        *[f"| {u:,} | {rows:,} | {s:.1f} | {m:.0f} |" for u, rows, s, m in series],
+        "",
+        *_scaling_lines(series),
+    ]
 
 
 def main() -> int:
@@ -383,11 +460,17 @@ def main() -> int:
     ap.add_argument("--province-rows", type=int, default=5000, help="province period: cooperatives per unit")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (medians are reported)")
     ap.add_argument("--national-repeat", type=int, default=1, help="runs of the national period")
-    ap.add_argument("--postgres", default=os.environ.get("KTTT_TEST_POSTGRES_URL"),
-                    help="PostgreSQL URL for the warehouse write (default: KTTT_TEST_POSTGRES_URL)")
+    ap.add_argument(
+        "--postgres",
+        default=os.environ.get("KTTT_TEST_POSTGRES_URL"),
+        help="PostgreSQL URL for the warehouse write (default: KTTT_TEST_POSTGRES_URL)",
+    )
     ap.add_argument("--scaling", default="", help="unit counts for a scaling series, e.g. 70,140,350,700")
-    ap.add_argument("--post-reform", default="825,1650,3300",
-                    help="unit counts of the post-reform national series (commune-level units, 2025-Q4); '' skips it")
+    ap.add_argument(
+        "--post-reform",
+        default="825,1650,3300",
+        help="unit counts of the post-reform national series (commune-level units, 2025-Q4); '' skips it",
+    )
     ap.add_argument("--post-reform-rows", type=int, default=10, help="post-reform series: cooperatives per unit")
     ap.add_argument("--no-national", action="store_true", help="skip the national period")
     ap.add_argument("--no-profile", action="store_true", help="skip the cProfile of the national period")
@@ -395,21 +478,28 @@ def main() -> int:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     work = Path(tempfile.mkdtemp(prefix="kttt_bench_"))
-    lines = [f"Measured by `benchmarks/run_benchmark.py` on {machine()}. The machine is shared; every figure is a "
-             "median of repeated runs (individual runs in brackets). Memory is the peak of the whole process tree "
-             "(the command, its reading workers and their fork server), as the proportional set size (a page shared "
-             "by n processes counts 1/n in each) and, in brackets, as the sum of the processes' resident sizes "
-             "(which counts a shared page once per process).", ""]
+    lines = [
+        f"Measured by `benchmarks/run_benchmark.py` on {machine()}. The machine is shared; every figure is a "
+        "median of repeated runs (individual runs in brackets). Memory is the peak of the whole process tree "
+        "(the command, its reading workers and their fork server), as the proportional set size (a page shared "
+        "by n processes counts 1/n in each) and, in brackets, as the sum of the processes' resident sizes "
+        "(which counts a shared page once per process).",
+        "",
+    ]
     try:
         print("province period …", flush=True)
         raw_p = work / "province"
         make_data(raw_p, args.province_units, args.province_rows)
         prov = measure_period("province", raw_p, work, args.repeat)
-        lines += [f"## Province period ({args.province_units} units × {args.province_rows:,} cooperatives)", "",
-                  *period_lines(prov)]
+        lines += [
+            f"## Province period ({args.province_units} units × {args.province_rows:,} cooperatives)",
+            "",
+            *period_lines(prov),
+        ]
+
+        import pickle
 
         from kttt_pipeline.run import run_period
-        import pickle
 
         pkl = work / "province.pkl"
         pkl.write_bytes(pickle.dumps(run_period(raw_p, PERIOD)))
@@ -426,18 +516,28 @@ def main() -> int:
         su = startup(raw_p, work, args.repeat)
         coops = prov["summary"].cooperatives
         lines += [
-            "### Steps timed alone (province period, each in a fresh process)", "",
-            "| what | seconds | target |", "|---|---:|---:|",
+            "### Steps timed alone (province period, each in a fresh process)",
+            "",
+            "| what | seconds | target |",
+            "|---|---:|---:|",
             f"| warehouse write, SQLite (`load_period`, {coops:,} cooperatives, one transaction) | "
             f"{_fmt_runs(comp['load_sqlite'])} | ≤ 1 |",
-            *([f"| warehouse write, PostgreSQL | {_fmt_runs(comp['load_pg'])} | (reported) |"] if comp["load_pg"] else
-              ["| warehouse write, PostgreSQL | not measured (no --postgres / KTTT_TEST_POSTGRES_URL) | |"]),
+            *(
+                [f"| warehouse write, PostgreSQL | {_fmt_runs(comp['load_pg'])} | (reported) |"]
+                if comp["load_pg"]
+                else ["| warehouse write, PostgreSQL | not measured (no --postgres / KTTT_TEST_POSTGRES_URL) | |"]
+            ),
             f"| Great Expectations suite with its Data Docs (after the import) | {_fmt_runs(comp['gx'])} | ≤ 1 |",
             f"| `import great_expectations` (paid once by the check) | {_fmt_runs(comp['gx_import'])} | |",
             f"| publishing (`publish_period`: appendix, paragraph, charts, with the import of matplotlib) | "
             f"{_fmt_runs(comp['publish'])} | ≤ 1.5 |",
-            "", "### Fixed start-up (wall time of the command)", "", "| command | seconds | target |", "|---|---:|---:|",
-            *[f"| {k} | {_fmt_runs(v)} | ≤ 2 |" for k, v in su.items()], "",
+            "",
+            "### Fixed start-up (wall time of the command)",
+            "",
+            "| command | seconds | target |",
+            "|---|---:|---:|",
+            *[f"| {k} | {_fmt_runs(v)} | ≤ 2 |" for k, v in su.items()],
+            "",
         ]
         if not args.no_national:
             print("national period …", flush=True)
@@ -445,24 +545,41 @@ def main() -> int:
             make_data(raw_n, args.units, args.rows_per_unit)
             nat = measure_period("national", raw_n, work, args.national_repeat)
             peak = max(r[1] for r in nat["runs"])
-            lines += [f"## National scale ({args.units} units × {args.rows_per_unit} cooperatives)", "",
-                      *period_lines(nat),
-                      f"Peak memory of the process tree: **{peak:.0f} MiB** proportional, "
-                      f"{max(r[3] for r in nat['runs']):.0f} MiB as the sum of resident sizes (target ≤ 512 MiB).", ""]
+            lines += [
+                f"## National scale ({args.units} units × {args.rows_per_unit} cooperatives)",
+                "",
+                *period_lines(nat),
+                f"Peak memory of the process tree: **{peak:.0f} MiB** proportional, "
+                f"{max(r[3] for r in nat['runs']):.0f} MiB as the sum of resident sizes (target ≤ 512 MiB).",
+                "",
+            ]
         if args.scaling:
-            lines += ["## Scaling (national, before the reform: district-level units, 2024-Q3)", "",
-                      *scaling_series("scale", PERIOD, [int(x) for x in args.scaling.split(",") if x],
-                                      args.rows_per_unit, work)]
+            lines += [
+                "## Scaling (national, before the reform: district-level units, 2024-Q3)",
+                "",
+                *scaling_series(
+                    "scale", PERIOD, [int(x) for x in args.scaling.split(",") if x], args.rows_per_unit, work
+                ),
+            ]
         if args.post_reform:
             print("post-reform national series …", flush=True)
             counts = [int(x) for x in args.post_reform.split(",") if x]
-            lines += [f"## Post-reform national scale (commune-level units, 2025-Q4, {args.post_reform_rows} "
-                      f"cooperatives each; one run each; target < 60 s at {max(counts):,} units)", "",
-                      *scaling_series("post_reform", "2025-Q4", counts, args.post_reform_rows, work)]
+            lines += [
+                f"## Post-reform national scale (commune-level units, 2025-Q4, {args.post_reform_rows} "
+                f"cooperatives each; one run each; target < 60 s at {max(counts):,} units)",
+                "",
+                *scaling_series("post_reform", "2025-Q4", counts, args.post_reform_rows, work),
+            ]
         if not args.no_national and not args.no_profile:
             prof = profile_run(raw_n)
-            lines += ["## Where the time goes (cProfile of the plain pipeline at national scale, cumulative)", "",
-                      "```", *prof.splitlines()[:60], "```", ""]
+            lines += [
+                "## Where the time goes (cProfile of the plain pipeline at national scale, cumulative)",
+                "",
+                "```",
+                *prof.splitlines()[:60],
+                "```",
+                "",
+            ]
         write_doc(Path(args.out), lines)
         print("\n".join(lines))
     finally:

@@ -29,21 +29,27 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.admin_units import UnitMatcher, former_communes, load_admin_units, load_province_crosswalk
 from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
 from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.periods import Period, last_closed_quarter
 from kttt_pipeline.core.vocabulary import record_type_label
 from kttt_pipeline.ingest.district_return import read_district_return
+from kttt_pipeline.ingest.period import extract_period
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
-from kttt_pipeline.core.periods import Period, last_closed_quarter
-from kttt_pipeline.ingest.period import extract_period
-from kttt_pipeline.reconcile.period import reconcile_period
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
+from kttt_pipeline.reconcile.period import reconcile_period
 
 #: the columns a cooperative listing should have (field → label; ``expected`` in vocab/fields.csv)
 EXPECTED_COOP_FIELDS = fields.expected_fields("cooperative")
 #: findings about other files: never the clerk's return's problem
-OTHER_FILES_KINDS = {"UNIT_MISSING", "SUPERSEDED", "PROVINCE_WORKBOOK_MISSING", "TAX_REGISTER_MISSING",
-                     # restating a district-era period on today's units is the warehouse's history, not the return's
-                     "COMMUNE_SPLIT", "COMMUNE_UNPLACED"}
+OTHER_FILES_KINDS = {
+    "UNIT_MISSING",
+    "SUPERSEDED",
+    "PROVINCE_WORKBOOK_MISSING",
+    "TAX_REGISTER_MISSING",
+    # restating a district-era period on today's units is the warehouse's history, not the return's
+    "COMMUNE_SPLIT",
+    "COMMUNE_UNPLACED",
+}
 #: findings only the tax register can decide (left out when the check runs without it)
 REGISTER_KINDS = {"NO_TAX_RECORD", "NAME_MATCH", "STATUS_OVERRIDE", "GRADE_MISSING"}
 
@@ -96,8 +102,11 @@ def _findings_of(frame: pd.DataFrame, source_file: str, shown_as: str) -> list[F
     for rec in frame[DQ_COLUMNS].to_dict("records"):
         if rec["source_file"] not in (None, source_file) and rec["source_file"] == rec["source_file"]:
             continue
-        kw = {k: (None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v)
-              for k, v in rec.items() if k not in ("period", "kind", "detail")}
+        kw = {
+            k: (None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v)
+            for k, v in rec.items()
+            if k not in ("period", "kind", "detail")
+        }
         kw["source_file"] = shown_as if kw.get("source_file") else None
         if kw.get("row_number") is not None:
             kw["row_number"] = int(kw["row_number"])
@@ -134,8 +143,9 @@ def period_of_folder(path: Path) -> Period | None:
     return None
 
 
-def check_file(path: Path, period: str | None = None, raw_dir: str | None = None,
-               province: str | None = None) -> CheckReport:
+def check_file(
+    path: Path, period: str | None = None, raw_dir: str | None = None, province: str | None = None
+) -> CheckReport:
     path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
     units = load_admin_units(raw, province)
@@ -146,8 +156,13 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
     folder_period = None if period else period_of_folder(path)
-    report = CheckReport(path, False, period=Period.parse(period) if period else folder_period or last_closed_quarter(),
-                         period_given=bool(period), period_from_folder=folder_period is not None)
+    report = CheckReport(
+        path,
+        False,
+        period=Period.parse(period) if period else folder_period or last_closed_quarter(),
+        period_given=bool(period),
+        period_from_folder=folder_period is not None,
+    )
     # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
     # not in force is named, and the pipeline's own reason for rejecting it is shown below
     report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
@@ -180,9 +195,14 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
     for f in findings:
         if f.kind in OTHER_FILES_KINDS:
             continue
-        if not report.with_register and (f.kind in REGISTER_KINDS or (
-                f.kind == "SUMMARY_MISMATCH" and f.entity_key in ACTIVITY_INDICATORS
-                and (f.sheet, f.row_number) in summary_rows)):
+        if not report.with_register and (
+            f.kind in REGISTER_KINDS
+            or (
+                f.kind == "SUMMARY_MISMATCH"
+                and f.entity_key in ACTIVITY_INDICATORS
+                and (f.sheet, f.row_number) in summary_rows
+            )
+        ):
             continue
         kept.append(f)
     if ret.unit is not None:
@@ -191,15 +211,24 @@ def check_file(path: Path, period: str | None = None, raw_dir: str | None = None
                 present = set(s.table.field_index())
                 for fld, label in EXPECTED_COOP_FIELDS.items():
                     if fld not in present:
-                        kept.append(Finding("COLUMN_MISSING", f"không có cột '{label}'", unit_code=ret.unit.unit_code,
-                                            source_file=path.name, sheet=s.sheet))
+                        kept.append(
+                            Finding(
+                                "COLUMN_MISSING",
+                                f"không có cột '{label}'",
+                                unit_code=ret.unit.unit_code,
+                                source_file=path.name,
+                                sheet=s.sheet,
+                            )
+                        )
     report.findings = kept
     audit = result.load_audit.set_index("source_file").loc[source_file]
     report.rows_ok = int(audit["rows_loaded"])
     report.rows_quarantined = int(audit["rows_quarantined"])
     q = result.quarantine.sort_values(["sheet", "row_number"], kind="stable")
-    report.quarantined = [QuarantinedRow(r.sheet, int(r.row_number) if r.row_number == r.row_number else None,
-                                         r.reason_vi, r.entity_key) for r in q.itertuples()]
+    report.quarantined = [
+        QuarantinedRow(r.sheet, int(r.row_number) if r.row_number == r.row_number else None, r.reason_vi, r.entity_key)
+        for r in q.itertuples()
+    ]
     return report
 
 
@@ -213,25 +242,43 @@ def render_check(report: CheckReport) -> str:
     if ret is None:
         lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
         return "\n".join(lines)
-    unit = f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})" if ret.unit else \
-        "TIÊU ĐỀ VÀ MÃ ĐƠN VỊ KHÔNG THỐNG NHẤT" if report.conflict_kind == "UNIT_CONFLICT" else "KHÔNG XÁC ĐỊNH"
-    lines.append(f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else ""))
+    unit = (
+        f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})"
+        if ret.unit
+        else "TIÊU ĐỀ VÀ MÃ ĐƠN VỊ KHÔNG THỐNG NHẤT"
+        if report.conflict_kind == "UNIT_CONFLICT"
+        else "KHÔNG XÁC ĐỊNH"
+    )
+    lines.append(
+        f"Đơn vị báo cáo: {unit}" + (f" — nhận diện từ '{ret.unit_evidence}'" if ret.unit_evidence and ret.unit else "")
+    )
     if ret.report_date:
         lines.append(f"Ngày báo cáo: {format_date_vn(ret.report_date)}")
     if report.period:
-        lines.append(f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})"
-                     + ("" if report.period_given else " — kỳ của thư mục chứa tệp" if report.period_from_folder
-                        else " — kỳ đang thu nhận (quý đã kết thúc gần nhất); báo cáo của "
-                        "kỳ khác thì kiểm tra với --period YYYY-Qn"))
+        lines.append(
+            f"Kỳ báo cáo: {report.period.key} (số liệu lũy kế đến {format_date_vn(report.period.end)})"
+            + (
+                ""
+                if report.period_given
+                else " — kỳ của thư mục chứa tệp"
+                if report.period_from_folder
+                else " — kỳ đang thu nhận (quý đã kết thúc gần nhất); báo cáo của "
+                "kỳ khác thì kiểm tra với --period YYYY-Qn"
+            )
+        )
     for s in ret.sheets:
         if s.table is None:
             lines.append(f"  Sheet '{s.sheet}': không có bảng nhận diện được (bỏ qua)")
         else:
-            lines.append(f"  Sheet '{s.sheet}': {record_type_label(s.kind, in_sentence=True)}, tiêu đề ở dòng "
-                         f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
-                         "(trống, tiêu đề nhóm, dòng tổng)")
-    lines.append(f"HTX: {len(ret.rows('cooperative'))} dòng; THT: {len(ret.rows('group'))} dòng; chỉ tiêu tổng hợp: "
-                 f"{len(ret.rows('summary'))}")
+            lines.append(
+                f"  Sheet '{s.sheet}': {record_type_label(s.kind, in_sentence=True)}, tiêu đề ở dòng "
+                f"{s.table.header_index + 1}, {s.rows_read} dòng đọc, {s.rows_non_entity} dòng không phải đơn vị "
+                "(trống, tiêu đề nhóm, dòng tổng)"
+            )
+    lines.append(
+        f"HTX: {len(ret.rows('cooperative'))} dòng; THT: {len(ret.rows('group'))} dòng; chỉ tiêu tổng hợp: "
+        f"{len(ret.rows('summary'))}"
+    )
     ordered = sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
     if report.rejected:
         if report.conflict_kind:
@@ -249,8 +296,11 @@ def render_check(report: CheckReport) -> str:
             lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
     # a row left out is listed once, with its reason: the reader's warning on its status is that same reason
     left_out = {(q.sheet, q.row_number) for q in report.quarantined}
-    others = [f for f in ordered if f.kind != "ROW_QUARANTINED"
-              and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)]
+    others = [
+        f
+        for f in ordered
+        if f.kind != "ROW_QUARANTINED" and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)
+    ]
     changes = [f for f in others if f.severity in ("error", "warning")]
     notes = [f for f in others if f.severity not in ("error", "warning")]
     if changes:
@@ -265,16 +315,21 @@ def render_check(report: CheckReport) -> str:
             lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
     if not report.quarantined and not others:
         lines.append("Không phát hiện vấn đề.")
-    scope = ("Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu." if report.with_register else
-             "Lưu ý: đối chiếu với cơ quan thuế (tình trạng hoạt động, xếp loại, HTX đang hoạt động) và với báo cáo "
-             "của đơn vị khác chỉ thực hiện khi chạy cả kỳ.")
+    scope = (
+        "Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu."
+        if report.with_register
+        else "Lưu ý: đối chiếu với cơ quan thuế (tình trạng hoạt động, xếp loại, HTX đang hoạt động) và với báo cáo "
+        "của đơn vị khác chỉ thực hiện khi chạy cả kỳ."
+    )
     lost = []
     if report.rows_quarantined:
         lost.append(f"{report.rows_quarantined} dòng bị loại sẽ không được tính vào bất kỳ chỉ tiêu nào")
     if report.unread_columns:
         named = "; ".join(f"cột '{f.value_reported}', {_loc(f.sheet, None)}" for f in report.unread_columns)
-        lost.append(f"số liệu của {len(report.unread_columns)} cột không được đọc vì tiêu đề cột không nhận diện được "
-                    f"({named}): ghi tiêu đề cột theo mẫu")
+        lost.append(
+            f"số liệu của {len(report.unread_columns)} cột không được đọc vì tiêu đề cột không nhận diện được "
+            f"({named}): ghi tiêu đề cột theo mẫu"
+        )
     if lost:
         lines.append(f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {'; '.join(lost)}. {scope}")
     else:

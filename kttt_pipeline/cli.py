@@ -16,9 +16,11 @@ from pathlib import Path
 from kttt_pipeline.core import config
 
 EPILOG = __doc__.split("\n\n", 1)[1]
-PROVINCE_HELP = ("province code whose unit register and 2025 commune crosswalk are used (packaged: see "
-                 "kttt_pipeline/vocab/provinces/provinces.csv; default: KTTT_PROVINCE, else the packaged default); "
-                 "admin_units.csv and commune_crosswalk_2025.csv in the raw folder override it")
+PROVINCE_HELP = (
+    "province code whose unit register and 2025 commune crosswalk are used (packaged: see "
+    "kttt_pipeline/vocab/provinces/provinces.csv; default: KTTT_PROVINCE, else the packaged default); "
+    "admin_units.csv and commune_crosswalk_2025.csv in the raw folder override it"
+)
 
 
 class KtttArgumentParser(argparse.ArgumentParser):
@@ -60,8 +62,9 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     if province is False:
         return 2
     period = args.period or _default_period()
-    summary = write_demo_period(Path(args.out), period, units=args.units, seed=args.seed,
-                                rows_per_unit=args.rows_per_unit, province=province)
+    summary = write_demo_period(
+        Path(args.out), period, units=args.units, seed=args.seed, rows_per_unit=args.rows_per_unit, province=province
+    )
     print(f"Đã tạo dữ liệu mẫu kỳ {period} trong {args.out} / demo returns written: {summary}")
     return 0
 
@@ -85,8 +88,10 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     if province is False:
         return 2
     if not (Path(raw_dir) / period.key).is_dir():
-        print(f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
-              file=sys.stderr)
+        print(
+            f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
+            file=sys.stderr,
+        )
         return 1
     # the job the UI and the schedule run (definitions.py), in process: step outputs stay in memory (the UI's
     # runs keep Dagster's default file-based IO manager)
@@ -162,14 +167,15 @@ def _print_published(result, period: str, warehouse: str) -> None:
     from kttt_pipeline.orchestration.assets.reports import INSUFFICIENT
     from kttt_pipeline.orchestration.assets.warehouse import STALE_REPORTS_TABLE
     from kttt_pipeline.orchestration.headline import headline_rows
-    from kttt_pipeline.orchestration.results import (comparison_lines, loaded_rows, materialization,
-                                                     published_documents)
+    from kttt_pipeline.orchestration.results import comparison_lines, loaded_rows, materialization, published_documents
 
     reconciled = result.output_for_node("reconciled_period")
     status = reconciled.period_status.iloc[0]
-    print(f"Kỳ {period}: đã công bố / published "
-          f"({status['units_present']}/{status['units_expected']} đơn vị báo cáo"
-          f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})")
+    print(
+        f"Kỳ {period}: đã công bố / published "
+        f"({status['units_present']}/{status['units_expected']} đơn vị báo cáo"
+        f"{'' if status['is_complete'] else ', CHƯA ĐỦ: thiếu ' + status['units_missing']})"
+    )
     reports = materialization(result, "published_reports")
     gaps = reports.metadata[INSUFFICIENT].value if reports is not None and INSUFFICIENT in reports.metadata else {}
     for text in (gaps or {}).values():  # a group of figures derived from nothing: not published as figures
@@ -185,8 +191,10 @@ def _print_published(result, period: str, warehouse: str) -> None:
     mat = materialization(result, STALE_REPORTS_TABLE)
     stale = mat.metadata["stale_reports"].value if mat is not None and "stale_reports" in mat.metadata else {}
     for later, periods in (stale or {}).items():
-        print(f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
-              f"(kttt materialize --period {later}) / stale comparisons")
+        print(
+            f"  Cảnh báo: báo cáo kỳ {later} so sánh với kỳ {', '.join(periods)} vừa thay đổi: cần công bố lại "
+            f"(kttt materialize --period {later}) / stale comparisons"
+        )
     for line in comparison_lines(result):
         print(line)
     for name, path in published_documents(result).items():
@@ -203,8 +211,10 @@ def _province_or_exit(province: str | None, raw_dir: str | None):
     try:
         return resolve_province(province)
     except ValueError as exc:
-        print(f"Lỗi: không có danh mục đơn vị hành chính của tỉnh mã {province or config.province()} ({exc})",
-              file=sys.stderr)
+        print(
+            f"Lỗi: không có danh mục đơn vị hành chính của tỉnh mã {province or config.province()} ({exc})",
+            file=sys.stderr,
+        )
         return False
 
 
@@ -234,63 +244,105 @@ def build_parser() -> argparse.ArgumentParser:
     parser = KtttArgumentParser(
         prog="kttt",
         description="kttt: ingest, reconcile and publish a province's collective-economy (KTTT) returns.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("demo-data", help="write a realistic demo period of returns into a raw folder",
-                       description="Write a seeded, realistic period of returns (district workbooks with title "
-                                   "blocks and two-row headers, a tax register extract, the province workbook on "
-                                   "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", default=None, type=_period_arg,
-                   help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
-                        "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)")
+    p = sub.add_parser(
+        "demo-data",
+        help="write a realistic demo period of returns into a raw folder",
+        description="Write a seeded, realistic period of returns (district workbooks with title "
+        "blocks and two-row headers, a tax register extract, the province workbook on "
+        "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--period",
+        default=None,
+        type=_period_arg,
+        help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
+        "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)",
+    )
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
-    p.add_argument("--units", type=int, default=None,
-                   help="number of reporting units (default: the province's units in force; more than that "
-                        "generates synthetic units and writes <out>/admin_units.csv)")
-    p.add_argument("--rows-per-unit", type=int, default=None,
-                   help="cooperatives listed per unit (default: 30-150 at random; 47 × 700 units ≈ a national 33,000)")
+    p.add_argument(
+        "--units",
+        type=int,
+        default=None,
+        help="number of reporting units (default: the province's units in force; more than that "
+        "generates synthetic units and writes <out>/admin_units.csv)",
+    )
+    p.add_argument(
+        "--rows-per-unit",
+        type=int,
+        default=None,
+        help="cooperatives listed per unit (default: 30-150 at random; 47 × 700 units ≈ a national 33,000)",
+    )
     p.add_argument("--seed", type=int, default=20240930, help="random seed (same seed, same files)")
     p.set_defaults(func=_cmd_demo_data)
 
-    p = sub.add_parser("materialize", help="run the pipeline (Dagster assets) for one period in process",
-                       description="Run raw → staging → reconciled → warehouse → reports for one period partition "
-                                   "and print the headline figures. Exit 0 when the period was published (rejected "
-                                   "files are findings), non-zero when nothing could be published.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--period", default=None, type=_period_arg,
-                   help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)")
+    p = sub.add_parser(
+        "materialize",
+        help="run the pipeline (Dagster assets) for one period in process",
+        description="Run raw → staging → reconciled → warehouse → reports for one period partition "
+        "and print the headline figures. Exit 0 when the period was published (rejected "
+        "files are findings), non-zero when nothing could be published.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--period",
+        default=None,
+        type=_period_arg,
+        help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)",
+    )
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
-    p.add_argument("--warehouse", default=None,
-                   help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)")
-    p.add_argument("--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)")
+    p.add_argument(
+        "--warehouse", default=None, help="SQLAlchemy URL (default: KTTT_WAREHOUSE_URL or sqlite:///warehouse/kttt.db)"
+    )
+    p.add_argument(
+        "--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)"
+    )
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 
-    p = sub.add_parser("last-period", help="print the last closed quarter (the default period), e.g. 2026-Q3",
-                       description="Print the latest quarter that has ended (YYYY-Qn): the period `make demo`, "
-                                   "`kttt demo-data` and `kttt materialize` use when none is given.")
+    p = sub.add_parser(
+        "last-period",
+        help="print the last closed quarter (the default period), e.g. 2026-Q3",
+        description="Print the latest quarter that has ended (YYYY-Qn): the period `make demo`, "
+        "`kttt demo-data` and `kttt materialize` use when none is given.",
+    )
     p.set_defaults(func=_cmd_last_period)
 
-    p = sub.add_parser("check", help="check one return workbook as the pipeline would, before sending it",
-                       description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
-                                   "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
-                                   "rows) and every problem with its sheet and row, running the pipeline's own "
-                                   "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "
-                                   "when the file would be rejected (its title, unit code or dates contradicting each "
-                                   "other or the period included: CẦN SỬA) or any row would be quarantined (left out "
-                                   "of every figure).",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "check",
+        help="check one return workbook as the pipeline would, before sending it",
+        description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
+        "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
+        "rows) and every problem with its sheet and row, running the pipeline's own "
+        "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "
+        "when the file would be rejected (its title, unit code or dates contradicting each "
+        "other or the period included: CẦN SỬA) or any row would be quarantined (left out "
+        "of every figure).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", help="the .xlsx return to check")
-    p.add_argument("--period", default=None,
-                   help="period YYYY-Qn the return is for (default: the period being collected, the last closed "
-                        "quarter, see `kttt last-period`; a return whose dates say another quarter is CẦN SỬA)")
-    p.add_argument("--raw-dir", default=None,
-                   help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
-                        "<period>/tax/, the tax register the return is then checked against")
+    p.add_argument(
+        "--period",
+        default=None,
+        help="period YYYY-Qn the return is for (default: the period being collected, the last closed "
+        "quarter, see `kttt last-period`; a return whose dates say another quarter is CẦN SỬA)",
+    )
+    p.add_argument(
+        "--raw-dir",
+        default=None,
+        help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
+        "<period>/tax/, the tax register the return is then checked against",
+    )
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.set_defaults(func=_cmd_check)
     return parser
@@ -328,8 +380,11 @@ def _report_error(exc: Exception, args: argparse.Namespace) -> int:
             print(f"  (chi tiết / detail: {known.detail})", file=sys.stderr)
         return known.exit_code
     first = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
-    print(f"Lỗi: lệnh kttt {args.command} dừng vì một lỗi ngoài dự kiến ({type(exc).__name__}: "
-          f"{redact(first, database or '')}); hãy báo cho người quản trị kèm lệnh đã chạy", file=sys.stderr)
+    print(
+        f"Lỗi: lệnh kttt {args.command} dừng vì một lỗi ngoài dự kiến ({type(exc).__name__}: "
+        f"{redact(first, database or '')}); hãy báo cho người quản trị kèm lệnh đã chạy",
+        file=sys.stderr,
+    )
     if getattr(args, "verbose", False):
         import traceback
 

@@ -31,8 +31,10 @@ def postgres_url():
     Without the variable: skipped, except under CI (env ``CI`` set), where the PostgreSQL tests must run."""
     base = os.environ.get(POSTGRES_ENV)
     if not base:
-        why = (f"{POSTGRES_ENV} is not set: run the tests with `make test` / `bash scripts/test.sh`, which start a "
-               f"throwaway PostgreSQL server (scripts/postgres_server.sh)")
+        why = (
+            f"{POSTGRES_ENV} is not set: run the tests with `make test` / `bash scripts/test.sh`, which start a "
+            f"throwaway PostgreSQL server (scripts/postgres_server.sh)"
+        )
         if strict_tools():
             pytest.fail(f"{why}; under CI the PostgreSQL tests must run, not skip", pytrace=False)
         pytest.skip(why)

@@ -28,8 +28,13 @@ def tax_code(n: int) -> str:
 
 def coop_sheet_with_address(rows: list[tuple[list[object], str | None]], title: list[list[object]]) -> SheetSpec:
     """A cooperative listing with an address column ('Địa chỉ') after the usual ones."""
-    return SheetSpec("Danh sách HTX", title, COOP_PARENTS + ["Địa chỉ"], COOP_CHILDREN + [None],
-                     rows=[row + [address] for row, address in rows])
+    return SheetSpec(
+        "Danh sách HTX",
+        title,
+        COOP_PARENTS + ["Địa chỉ"],
+        COOP_CHILDREN + [None],
+        rows=[row + [address] for row, address in rows],
+    )
 
 
 # (tax code number, name, listing address, tax-register address, district, where it must go, how)
@@ -52,12 +57,19 @@ DISTRICT_TITLES = {"193": "ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "203": "
 
 # 2025-Q3: (unit code, title, cooperatives as (tax number, name, address), groups)
 COMMUNE_RETURNS = [
-    ("06688", "ỦY BAN NHÂN DÂN PHƯỜNG HẠ LONG", [(2, "HTX dịch vụ Hồng Hà", "phường Hạ Long"),
-                                                (11, "HTX thương mại Hạ Long Xanh", "phường Hạ Long")],
-     [("THT đan lát Hồng Hà", "phường Hạ Long")]),
+    (
+        "06688",
+        "ỦY BAN NHÂN DÂN PHƯỜNG HẠ LONG",
+        [(2, "HTX dịch vụ Hồng Hà", "phường Hạ Long"), (11, "HTX thương mại Hạ Long Xanh", "phường Hạ Long")],
+        [("THT đan lát Hồng Hà", "phường Hạ Long")],
+    ),
     ("07054", "UBND xã Quảng La", [(1, "HTX nông nghiệp Tân Dân", "xã Quảng La")], []),
-    ("06994", "UBND ĐẶC KHU VÂN ĐỒN", [(6, "HTX du lịch Quan Lạn", "đặc khu Vân Đồn"),
-                                      (7, "HTX hải sản Minh Châu", "đặc khu Vân Đồn")], []),
+    (
+        "06994",
+        "UBND ĐẶC KHU VÂN ĐỒN",
+        [(6, "HTX du lịch Quan Lạn", "đặc khu Vân Đồn"), (7, "HTX hải sản Minh Châu", "đặc khu Vân Đồn")],
+        [],
+    ),
 ]
 #: a return of the former city, after the reform: rejected (UNIT_NOT_IN_FORCE), its rows count nowhere
 FORMER_CITY_TITLE = "UBND thành phố Hạ Long"
@@ -67,13 +79,26 @@ SMALL_NOTHING = ("07192", "UBND ĐẶC KHU CÔ TÔ")
 
 
 def _coop(n: int, seq: int, name: str, reg: str = "15/03/2015") -> list[object]:
-    return coop_row(seq, name, tax_code(n), reg=reg, members=10 + n, workers=5 + n, member_workers=2, managers=3,
-                    ps=1, cp=1, capital=100.0 * n)
+    return coop_row(
+        seq,
+        name,
+        tax_code(n),
+        reg=reg,
+        members=10 + n,
+        workers=5 + n,
+        member_workers=2,
+        managers=3,
+        ps=1,
+        cp=1,
+        capital=100.0 * n,
+    )
 
 
 def _tax_csv(path: Path, rows: list[tuple[str, str, str | None]]) -> None:
-    lines = ["STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,"
-             "Ngày thay đổi trạng thái,Doanh thu kê khai lũy kế (đồng),Thuế phát sinh (đồng)"]
+    lines = [
+        "STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,"
+        "Ngày thay đổi trạng thái,Doanh thu kê khai lũy kế (đồng),Thuế phát sinh (đồng)"
+    ]
     for i, (code, name, address) in enumerate(rows, 1):
         lines.append(f'{i},{code},{name.upper()},"{address or ""}",Thuế cơ sở 1,Hợp tác xã,00,,500000000,0')
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,13 +109,27 @@ def _province_workbook(path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "LHHTX"
-    for row in [["STT", "Tên", "MST", "Lĩnh vực", "Số HTX thành viên", "Số lao động", "Vốn điều lệ (triệu đồng)"],
-                [1, "Liên hiệp HTX A", tax_code(900), "Nông nghiệp", 5, 32, 30000]]:
+    for row in [
+        ["STT", "Tên", "MST", "Lĩnh vực", "Số HTX thành viên", "Số lao động", "Vốn điều lệ (triệu đồng)"],
+        [1, "Liên hiệp HTX A", tax_code(900), "Nông nghiệp", 5, 32, 30000],
+    ]:
         ws.append(row)
     ws = wb.create_sheet("QTDND")
-    for row in [["STT", "Tên", "MST", "Số thành viên", "Số lao động", "Số cán bộ quản lý", "Tổng nguồn vốn",
-                 "Vốn chủ sở hữu", "Vốn huy động", "Dư nợ cho vay"],
-                [1, "QTDND B", tax_code(901), 1234, 10, 4, 130112, 11203, 115302, 90210]]:
+    for row in [
+        [
+            "STT",
+            "Tên",
+            "MST",
+            "Số thành viên",
+            "Số lao động",
+            "Số cán bộ quản lý",
+            "Tổng nguồn vốn",
+            "Vốn chủ sở hữu",
+            "Vốn huy động",
+            "Dư nợ cho vay",
+        ],
+        [1, "QTDND B", tax_code(901), 1234, 10, 4, 130112, 11203, 115302, 90210],
+    ]:
         ws.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -99,13 +138,19 @@ def _province_workbook(path: Path) -> None:
 def make_district_period(raw: Path, period: str = DISTRICT_PERIOD) -> Path:
     base = raw / period
     for district, title in DISTRICT_TITLES.items():
-        coops = [(_coop(n, i, name), written) for i, (n, name, written, _, d, _, _) in
-                 enumerate([c for c in DISTRICT_COOPS if c[4] == district], 1)]
-        groups = [[i, name, "Nguyễn Văn A", address, "Nông nghiệp", 6, 100, 4.0]
-                  for i, (name, address, d, _) in enumerate([g for g in DISTRICT_GROUPS if g[2] == district], 1)]
+        coops = [
+            (_coop(n, i, name), written)
+            for i, (n, name, written, _, d, _, _) in enumerate([c for c in DISTRICT_COOPS if c[4] == district], 1)
+        ]
+        groups = [
+            [i, name, "Nguyễn Văn A", address, "Nông nghiệp", 6, 100, 4.0]
+            for i, (name, address, d, _) in enumerate([g for g in DISTRICT_GROUPS if g[2] == district], 1)
+        ]
         head = [[title], ["Ngày báo cáo: 10/07/2025"], []]
-        write_workbook(base / "districts" / f"{district}.xlsx",
-                       [coop_sheet_with_address(coops, head), group_sheet(groups, title=head)])
+        write_workbook(
+            base / "districts" / f"{district}.xlsx",
+            [coop_sheet_with_address(coops, head), group_sheet(groups, title=head)],
+        )
     _tax_csv(base / "tax" / "thue.csv", [(tax_code(n), name, addr) for n, name, _, addr, *_ in DISTRICT_COOPS])
     _province_workbook(base / "province" / "tinh.xlsx")
     return raw
@@ -120,13 +165,22 @@ def make_commune_period(raw: Path, period: str = COMMUNE_PERIOD) -> Path:
         tax_rows += [(tax_code(n), name, addr) for n, name, addr in coops]
         sheets = [coop_sheet_with_address(rows, head)]
         if groups:
-            sheets.append(group_sheet([[i, name, "Nguyễn Văn A", addr, "Nông nghiệp", 6, 100, 4.0]
-                                       for i, (name, addr) in enumerate(groups, 1)], title=head))
+            sheets.append(
+                group_sheet(
+                    [
+                        [i, name, "Nguyễn Văn A", addr, "Nông nghiệp", 6, 100, 4.0]
+                        for i, (name, addr) in enumerate(groups, 1)
+                    ],
+                    title=head,
+                )
+            )
         write_workbook(base / "communes" / f"{code}.xlsx", sheets)
     # the former city's return: same title as in 2025-Q2, not in force any more
     head = [[FORMER_CITY_TITLE], ["Ngày báo cáo: 10/10/2025"], []]
-    write_workbook(base / "communes" / "TP Ha Long.xlsx",
-                   [coop_sheet_with_address([(_coop(21, 1, "HTX cũ của thành phố"), "phường Hạ Long")], head)])
+    write_workbook(
+        base / "communes" / "TP Ha Long.xlsx",
+        [coop_sheet_with_address([(_coop(21, 1, "HTX cũ của thành phố"), "phường Hạ Long")], head)],
+    )
     tax_rows.append((tax_code(21), "HTX cũ của thành phố", "phường Hạ Long"))
     # small units: listings with headers only (no row at all), or one row "Không có"
     code, number = SMALL_BY_CODE
@@ -134,9 +188,13 @@ def make_commune_period(raw: Path, period: str = COMMUNE_PERIOD) -> Path:
     write_workbook(base / "units" / f"{code}.xlsx", [coop_sheet_with_address([], head), group_sheet([], title=head)])
     code, title = SMALL_NOTHING
     head = [[title], ["Ngày báo cáo: 10/10/2025"], []]
-    write_workbook(base / "units" / f"{code}.xlsx",
-                   [coop_sheet_with_address([([None, "Không có"] + [None] * 18, None)], head),
-                    group_sheet([[None, "Không có", None, None, None, None, None, None]], title=head)])
+    write_workbook(
+        base / "units" / f"{code}.xlsx",
+        [
+            coop_sheet_with_address([([None, "Không có"] + [None] * 18, None)], head),
+            group_sheet([[None, "Không có", None, None, None, None, None, None]], title=head),
+        ],
+    )
     _tax_csv(base / "tax" / "thue.csv", tax_rows)
     _province_workbook(base / "province" / "tinh.xlsx")
     return raw

@@ -70,32 +70,237 @@ class Coop:
 
 D = Decimal
 COOPS = [
-    Coop("HTX nông nghiệp tổng hợp Đông Tiến", valid_code("570100010"), dt.date(2015, 3, 15), "Nông nghiệp",
-         "Đang hoạt động", "Tốt", 45, 30, 22, 5, 3, 2, D("1530"), D("3030.6"), D("412.5"), D("62.4"), ocop=1),
-    Coop("HTX Cộng Hòa", valid_code("570100020"), dt.date(2018, 11, 2), "Thủy sản", "Đang hoạt động", "Khá",
-         20, 12, 10, 3, 2, 1, D("800"), D("1250"), D("150"), D("55.2"), commune="xã Đồng Văn"),
-    Coop("HTX dịch vụ Tổng cộng Hà", valid_code("570100030"), dt.date(2016, 6, 30), "Dịch vụ", "Đang hoạt động",
-         "Trung bình", 15, 8, 6, 3, 1, 1, D("650.5"), D("980"), D("75.25"), D("48"), chain=True),
-    Coop("HTX chè Hoành Mô", valid_code("570100040"), dt.date(2012, 1, 9), "Nông - lâm - ngư nghiệp",
-         "Đang hoạt động", None, 30, 18, 18, 3, 3, 0, D("1200"), D("2100"), D("260"), D("58.5")),
-    Coop("HTX vận tải Đồng Văn", valid_code("570100050"), dt.date(1998, 10, 3), "Vận tải", "Đang hoạt động", "Yếu",
-         12, 9, 4, 2, 1, 0, D("3000"), D("58500"), D("-120"), D("70"), commune="xã Đồng Văn"),
-    Coop("HTX xây dựng Lục Hồn", valid_code("570100060"), dt.date(2014, 4, 1), "Xây dựng", "Tạm ngừng hoạt động",
-         None, 9, 0, 0, 3, 2, 1, D("500"), D("0"), D("0"), D("0"), tax_status="05", declared=0),
-    Coop("HTX môi trường Tình Húc", valid_code("570100070"), dt.date(2024, 5, 10), "Vệ sinh môi trường",
-         "Chưa đi vào hoạt động", None, 7, 0, 0, 2, 1, 1, D("300"), D("0"), D("0"), D("0"), declared=0),
-    Coop("HTX cơ khí Vô Ngại", valid_code("570100080"), dt.date(2011, 2, 14), "Công nghiệp",
-         "Đang làm thủ tục giải thể", None, 8, 2, 2, 2, 2, 0, D("420"), D("35"), D("1.5"), D("24"),
-         tax_status="03", declared=0),
-    Coop("HTX thương mại Húc Động", valid_code("570100090"), dt.date(2009, 9, 9), "Thương mại", "Đã giải thể", None,
-         0, 0, 0, 0, 0, 0, D("200"), D("0"), D("0"), D("0"), dissolved=dt.date(2024, 3, 15), tax_status="01",
-         declared=0),
-    Coop("HTX chăn nuôi Bản Chuông", None, dt.date(2019, 12, 31), "Lâm nghiệp", "Đang hoạt động", "Khá", 25, 14, 12,
-         3, 1, 2, D("950"), D("1800.75"), D("210"), D("60")),
-    Coop("HTX dược liệu Đồng Tâm", valid_code("570100110"), dt.date(2024, 2, 1), "Nông nghiệp", "Đang hoạt động",
-         "Tốt", 18, 10, 9, 3, 1, 2, D("2500"), D("4200"), D("630"), D("84.6"), ocop=2, hightech=True, chain=True),
-    Coop("HTX du lịch Cao Sơn", valid_code("570100120"), dt.date(2020, 7, 7), "Khác", "Đang hoạt động", "Khá", 11, 6,
-         5, 2, 0, 2, D("700"), D("900"), D("95"), D("50.4")),
+    Coop(
+        "HTX nông nghiệp tổng hợp Đông Tiến",
+        valid_code("570100010"),
+        dt.date(2015, 3, 15),
+        "Nông nghiệp",
+        "Đang hoạt động",
+        "Tốt",
+        45,
+        30,
+        22,
+        5,
+        3,
+        2,
+        D("1530"),
+        D("3030.6"),
+        D("412.5"),
+        D("62.4"),
+        ocop=1,
+    ),
+    Coop(
+        "HTX Cộng Hòa",
+        valid_code("570100020"),
+        dt.date(2018, 11, 2),
+        "Thủy sản",
+        "Đang hoạt động",
+        "Khá",
+        20,
+        12,
+        10,
+        3,
+        2,
+        1,
+        D("800"),
+        D("1250"),
+        D("150"),
+        D("55.2"),
+        commune="xã Đồng Văn",
+    ),
+    Coop(
+        "HTX dịch vụ Tổng cộng Hà",
+        valid_code("570100030"),
+        dt.date(2016, 6, 30),
+        "Dịch vụ",
+        "Đang hoạt động",
+        "Trung bình",
+        15,
+        8,
+        6,
+        3,
+        1,
+        1,
+        D("650.5"),
+        D("980"),
+        D("75.25"),
+        D("48"),
+        chain=True,
+    ),
+    Coop(
+        "HTX chè Hoành Mô",
+        valid_code("570100040"),
+        dt.date(2012, 1, 9),
+        "Nông - lâm - ngư nghiệp",
+        "Đang hoạt động",
+        None,
+        30,
+        18,
+        18,
+        3,
+        3,
+        0,
+        D("1200"),
+        D("2100"),
+        D("260"),
+        D("58.5"),
+    ),
+    Coop(
+        "HTX vận tải Đồng Văn",
+        valid_code("570100050"),
+        dt.date(1998, 10, 3),
+        "Vận tải",
+        "Đang hoạt động",
+        "Yếu",
+        12,
+        9,
+        4,
+        2,
+        1,
+        0,
+        D("3000"),
+        D("58500"),
+        D("-120"),
+        D("70"),
+        commune="xã Đồng Văn",
+    ),
+    Coop(
+        "HTX xây dựng Lục Hồn",
+        valid_code("570100060"),
+        dt.date(2014, 4, 1),
+        "Xây dựng",
+        "Tạm ngừng hoạt động",
+        None,
+        9,
+        0,
+        0,
+        3,
+        2,
+        1,
+        D("500"),
+        D("0"),
+        D("0"),
+        D("0"),
+        tax_status="05",
+        declared=0,
+    ),
+    Coop(
+        "HTX môi trường Tình Húc",
+        valid_code("570100070"),
+        dt.date(2024, 5, 10),
+        "Vệ sinh môi trường",
+        "Chưa đi vào hoạt động",
+        None,
+        7,
+        0,
+        0,
+        2,
+        1,
+        1,
+        D("300"),
+        D("0"),
+        D("0"),
+        D("0"),
+        declared=0,
+    ),
+    Coop(
+        "HTX cơ khí Vô Ngại",
+        valid_code("570100080"),
+        dt.date(2011, 2, 14),
+        "Công nghiệp",
+        "Đang làm thủ tục giải thể",
+        None,
+        8,
+        2,
+        2,
+        2,
+        2,
+        0,
+        D("420"),
+        D("35"),
+        D("1.5"),
+        D("24"),
+        tax_status="03",
+        declared=0,
+    ),
+    Coop(
+        "HTX thương mại Húc Động",
+        valid_code("570100090"),
+        dt.date(2009, 9, 9),
+        "Thương mại",
+        "Đã giải thể",
+        None,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        D("200"),
+        D("0"),
+        D("0"),
+        D("0"),
+        dissolved=dt.date(2024, 3, 15),
+        tax_status="01",
+        declared=0,
+    ),
+    Coop(
+        "HTX chăn nuôi Bản Chuông",
+        None,
+        dt.date(2019, 12, 31),
+        "Lâm nghiệp",
+        "Đang hoạt động",
+        "Khá",
+        25,
+        14,
+        12,
+        3,
+        1,
+        2,
+        D("950"),
+        D("1800.75"),
+        D("210"),
+        D("60"),
+    ),
+    Coop(
+        "HTX dược liệu Đồng Tâm",
+        valid_code("570100110"),
+        dt.date(2024, 2, 1),
+        "Nông nghiệp",
+        "Đang hoạt động",
+        "Tốt",
+        18,
+        10,
+        9,
+        3,
+        1,
+        2,
+        D("2500"),
+        D("4200"),
+        D("630"),
+        D("84.6"),
+        ocop=2,
+        hightech=True,
+        chain=True,
+    ),
+    Coop(
+        "HTX du lịch Cao Sơn",
+        valid_code("570100120"),
+        dt.date(2020, 7, 7),
+        "Khác",
+        "Đang hoạt động",
+        "Khá",
+        11,
+        6,
+        5,
+        2,
+        0,
+        2,
+        D("700"),
+        D("900"),
+        D("95"),
+        D("50.4"),
+    ),
 ]
 #: the name the tax register gives the cooperative without a tax code (matched by name)
 NAME_MATCH_CODE = valid_code("570100100")
@@ -121,34 +326,52 @@ GROUPS = [
 ]
 
 AGRI = {"Nông nghiệp", "Thủy sản", "Nông - lâm - ngư nghiệp", "Lâm nghiệp"}
-ABBREVIATED_STATUS = {"Đang hoạt động": "Đang HĐ", "Tạm ngừng hoạt động": "Tạm ngừng HĐ",
-                      "Chưa đi vào hoạt động": "Chưa HĐ", "Đang làm thủ tục giải thể": "Đang làm TT giải thể",
-                      "Đã giải thể": "Đã GT"}
+ABBREVIATED_STATUS = {
+    "Đang hoạt động": "Đang HĐ",
+    "Tạm ngừng hoạt động": "Tạm ngừng HĐ",
+    "Chưa đi vào hoạt động": "Chưa HĐ",
+    "Đang làm thủ tục giải thể": "Đang làm TT giải thể",
+    "Đã giải thể": "Đã GT",
+}
 ABBREVIATED_GRADE = {"Trung bình": "TB"}
 #: grades as commune clerks write them, with their class word (issue 24)
 CLASS_GRADE = {"Tốt": "Loại Tốt", "Khá": "Loại Khá", "Trung bình": "Loại TB", "Yếu": "Loại Yếu"}
 #: names written with a common spelling confusion in a generic word (issue 24): the one without a tax code is
 #: matched to the register's record by name all the same
-MISSPELT_NAME = {"HTX chăn nuôi Bản Chuông": "HTX trăn luôi Bản Chuông",
-                 "HTX dịch vụ Tổng cộng Hà": "HTX rịch vụ Tổng cộng Hà", "HTX chè Hoành Mô": "HTX trè Hoành Mô",
-                 "HTX xây dựng Lục Hồn": "HTX xây rựng Lục Hồn"}
+MISSPELT_NAME = {
+    "HTX chăn nuôi Bản Chuông": "HTX trăn luôi Bản Chuông",
+    "HTX dịch vụ Tổng cộng Hà": "HTX rịch vụ Tổng cộng Hà",
+    "HTX chè Hoành Mô": "HTX trè Hoành Mô",
+    "HTX xây dựng Lục Hồn": "HTX xây rựng Lục Hồn",
+}
 ABBREVIATED_SECTOR = {"Công nghiệp": "CN - TTCN", "Thủy sản": "Thuỷ sản", "Dịch vụ": "Thương mại - dịch vụ"}
 # a unit's header text and its factor to triệu đồng
-MONEY_UNITS = [("triệu đồng", D(1)), ("tr.đ", D(1)), ("trđ", D(1)), ("Tr.đồng", D(1)), ("tỷ đồng", D(1000)),
-               ("tỷ đ", D(1000)), ("nghìn đồng", D("0.001")), ("nghìn đ", D("0.001")), ("ng.đ", D("0.001")),
-               ("đồng", D("0.000001"))]
+MONEY_UNITS = [
+    ("triệu đồng", D(1)),
+    ("tr.đ", D(1)),
+    ("trđ", D(1)),
+    ("Tr.đồng", D(1)),
+    ("tỷ đồng", D(1000)),
+    ("tỷ đ", D(1000)),
+    ("nghìn đồng", D("0.001")),
+    ("nghìn đ", D("0.001")),
+    ("ng.đ", D("0.001")),
+    ("đồng", D("0.000001")),
+]
 DATE_FORMS = ["date", "dmy", "d/m", "dmy-", "dmy.", "ymd.", "ymd-", "ymd/", "serial", "serial_text", "dmy2"]
 TAX_FORMS = ["int", "text", "spaced", "dotted"]
 NUMBER_FORMS = ["number", "text", "mixed"]
 TOTAL_STYLES = ["none", "grand_bottom", "grand_top", "sections", "sections_bare", "sections_top"]
 # the subtotals of the "sections" style (agricultural, non-agricultural) as clerks word them (issue 24)
-SUBTOTAL_WORDS = [("Cộng I", "Cộng lĩnh vực phi nông nghiệp"),
-                  ("Cộng lĩnh vực nông, lâm, thủy sản", "Cộng lĩnh vực thương mại, dịch vụ và khác"),
-                  ("Cộng các HTX nông nghiệp", "Cộng các HTX công nghiệp, vận tải, dịch vụ"),
-                  ("CỘNG NGÀNH NÔNG NGHIỆP", "CỘNG NGÀNH CÔNG NGHIỆP - DỊCH VỤ"),
-                  ("Cộng trồng trọt, chăn nuôi", "Cộng vận tải, dịch vụ và khác"),
-                  ("Tổng lĩnh vực nông nghiệp", "Tổng ngành phi nông nghiệp và khác"),
-                  ("Cộng I - Nông nghiệp", "Cộng II - Thương mại, dịch vụ, vận tải")]
+SUBTOTAL_WORDS = [
+    ("Cộng I", "Cộng lĩnh vực phi nông nghiệp"),
+    ("Cộng lĩnh vực nông, lâm, thủy sản", "Cộng lĩnh vực thương mại, dịch vụ và khác"),
+    ("Cộng các HTX nông nghiệp", "Cộng các HTX công nghiệp, vận tải, dịch vụ"),
+    ("CỘNG NGÀNH NÔNG NGHIỆP", "CỘNG NGÀNH CÔNG NGHIỆP - DỊCH VỤ"),
+    ("Cộng trồng trọt, chăn nuôi", "Cộng vận tải, dịch vụ và khác"),
+    ("Tổng lĩnh vực nông nghiệp", "Tổng ngành phi nông nghiệp và khác"),
+    ("Cộng I - Nông nghiệp", "Cộng II - Thương mại, dịch vụ, vận tải"),
+]
 #: how the clerk words the column headers: the form's words, sub-headers standing alone (no "Cán bộ quản lý" row
 #: over the managers' levels), or the clerks' abbreviations
 HEADER_WORDS = ["plain", "standalone", "abbreviated"]
@@ -166,7 +389,12 @@ class Layout:
     units_row: bool = False  # a row of units "(người)", "(tr.đ)" under a header of one or two rows  # without merges: a parent written over its first child only, else repeated
     title_rows: int = 3  # rows above the header (the first names the unit)
     money: str = "header"  # "header": each money column names its unit; "line": an "Đơn vị tính" line
-    money_units: tuple[int, ...] = (0, 0, 0, 0)  # index into MONEY_UNITS per money column (capital, revenue, profit, income)
+    money_units: tuple[int, ...] = (
+        0,
+        0,
+        0,
+        0,
+    )  # index into MONEY_UNITS per money column (capital, revenue, profit, income)
     totals: str = "none"
     label_col: str = "name"  # where a total/heading label stands: "seq", "name", "merged"
     vmerge: bool = False
@@ -197,8 +425,28 @@ class Layout:
     group_spacers: tuple[tuple[str, int], ...] = ()
 
 
-COOP_COLUMNS = ["seq", "name", "tax", "reg", "diss", "commune", "sector", "status", "grade", "members", "labour",
-                "managers", "capital", "revenue", "profit", "income", "ocop", "hightech", "chain", "note"]
+COOP_COLUMNS = [
+    "seq",
+    "name",
+    "tax",
+    "reg",
+    "diss",
+    "commune",
+    "sector",
+    "status",
+    "grade",
+    "members",
+    "labour",
+    "managers",
+    "capital",
+    "revenue",
+    "profit",
+    "income",
+    "ocop",
+    "hightech",
+    "chain",
+    "note",
+]
 GROUP_COLUMNS = ["seq", "name", "rep", "commune", "sector", "members", "revenue", "income"]
 PLAIN = Layout(order=list(COOP_COLUMNS))
 
@@ -207,6 +455,7 @@ MONEY_COLUMNS = ["capital", "revenue", "profit", "income"]
 
 def _headers(group: str, height: int, unit: str | None, record: str, words: str = "plain") -> list[list[str | None]]:
     """Header cells of a column group: one list per column, top to bottom, ``height`` rows (None: empty)."""
+
     def single(text):
         return [[text] + [None] * (height - 1)]
 
@@ -216,22 +465,33 @@ def _headers(group: str, height: int, unit: str | None, record: str, words: str 
         return single(f"{text} ({unit}{per})" if unit else text)
 
     if record == "group":
-        return {"seq": single("STT"), "name": single("Tên THT"), "rep": single("Người đại diện"),
-                "commune": single("Địa chỉ"), "sector": single("Lĩnh vực"),
-                "members": single("Số TV" if abbreviated else "Số thành viên"), "revenue": money("Doanh thu", "/năm"),
-                "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/tháng")}[group]
+        return {
+            "seq": single("STT"),
+            "name": single("Tên THT"),
+            "rep": single("Người đại diện"),
+            "commune": single("Địa chỉ"),
+            "sector": single("Lĩnh vực"),
+            "members": single("Số TV" if abbreviated else "Số thành viên"),
+            "revenue": money("Doanh thu", "/năm"),
+            "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/tháng"),
+        }[group]
     if group == "labour":
         if words == "standalone":  # "Là thành viên" without "Lao động" over it
             return [single("Tổng số lao động")[0], single("Là thành viên")[0]]
         if height == 1:
             return [["LĐ"], ["LĐ là TV"]] if abbreviated else [["Số lao động"], ["LĐ là thành viên"]]
         top = "LĐ" if abbreviated else "Lao động"
-        return [[top, "Tổng số"] + [None] * (height - 2), [top, "Là TV" if abbreviated else "LĐ là thành viên"]
-                + [None] * (height - 2)]
+        return [
+            [top, "Tổng số"] + [None] * (height - 2),
+            [top, "Là TV" if abbreviated else "LĐ là thành viên"] + [None] * (height - 2),
+        ]
     if group == "managers":
         if words == "standalone":  # the levels without "Cán bộ quản lý" over them
-            return [single("Cán bộ quản lý")[0], single("Sơ cấp - trung cấp")[0],
-                    single("Cao đẳng - đại học trở lên")[0]]
+            return [
+                single("Cán bộ quản lý")[0],
+                single("Sơ cấp - trung cấp")[0],
+                single("Cao đẳng - đại học trở lên")[0],
+            ]
         top = "CBQL" if abbreviated else "Cán bộ quản lý"
         if height == 1:
             if abbreviated:
@@ -239,17 +499,31 @@ def _headers(group: str, height: int, unit: str | None, record: str, words: str 
             return [["Tổng số cán bộ quản lý"], ["CBQL sơ cấp, trung cấp"], ["CBQL cao đẳng, đại học trở lên"]]
         if height == 2:
             return [[top, "Tổng số"], [top, "Sơ cấp, trung cấp"], [top, "Cao đẳng, đại học trở lên"]]
-        return [[top, "Tổng số", None], [top, "Trình độ", "Sơ cấp, trung cấp"],
-                [top, "Trình độ", "Cao đẳng, đại học trở lên"]]
-    return {"seq": single("STT"), "name": single("Tên HTX"), "tax": single("MST" if abbreviated else "Mã số thuế"),
-            "reg": single("Ngày thành lập"), "diss": single("Ngày giải thể"), "commune": single("Địa chỉ"),
-            "sector": single("Lĩnh vực"), "status": single("Tình hình hoạt động" if abbreviated else "Tình trạng"),
-            "grade": single("Xếp loại"), "members": single("Số TV" if abbreviated else "Số thành viên"),
-            "capital": money("Vốn điều lệ"), "revenue": money("Doanh thu ước năm"),
-            "profit": money("Lợi nhuận ước năm"),
-            "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/năm"),
-            "ocop": single("Số sản phẩm OCOP"), "hightech": single("Ứng dụng CNC"), "chain": single("Chuỗi liên kết"),
-            "note": single("Ghi chú")}[group]
+        return [
+            [top, "Tổng số", None],
+            [top, "Trình độ", "Sơ cấp, trung cấp"],
+            [top, "Trình độ", "Cao đẳng, đại học trở lên"],
+        ]
+    return {
+        "seq": single("STT"),
+        "name": single("Tên HTX"),
+        "tax": single("MST" if abbreviated else "Mã số thuế"),
+        "reg": single("Ngày thành lập"),
+        "diss": single("Ngày giải thể"),
+        "commune": single("Địa chỉ"),
+        "sector": single("Lĩnh vực"),
+        "status": single("Tình hình hoạt động" if abbreviated else "Tình trạng"),
+        "grade": single("Xếp loại"),
+        "members": single("Số TV" if abbreviated else "Số thành viên"),
+        "capital": money("Vốn điều lệ"),
+        "revenue": money("Doanh thu ước năm"),
+        "profit": money("Lợi nhuận ước năm"),
+        "income": money("Thu nhập BQ" if abbreviated else "Thu nhập bình quân", "/người/năm"),
+        "ocop": single("Số sản phẩm OCOP"),
+        "hightech": single("Ứng dụng CNC"),
+        "chain": single("Chuỗi liên kết"),
+        "note": single("Ghi chú"),
+    }[group]
 
 
 def vn_number(value: Decimal) -> str:
@@ -292,11 +566,19 @@ class _Writer:
         if form == "mixed":
             form = self.rng.choice(DATE_FORMS)
         serial = (value - dt.date(1899, 12, 30)).days
-        return {"date": value, "dmy": value.strftime("%d/%m/%Y"), "d/m": f"{value.day}/{value.month}/{value.year}",
-                "dmy-": value.strftime("%d-%m-%Y"), "dmy.": value.strftime("%d.%m.%Y"),
-                "ymd.": value.strftime("%Y.%m.%d"), "ymd-": value.strftime("%Y-%m-%d"),
-                "ymd/": value.strftime("%Y/%m/%d"), "serial": serial, "serial_text": str(serial),
-                "dmy2": value.strftime("%d/%m/%y")}[form]
+        return {
+            "date": value,
+            "dmy": value.strftime("%d/%m/%Y"),
+            "d/m": f"{value.day}/{value.month}/{value.year}",
+            "dmy-": value.strftime("%d-%m-%Y"),
+            "dmy.": value.strftime("%d.%m.%Y"),
+            "ymd.": value.strftime("%Y.%m.%d"),
+            "ymd-": value.strftime("%Y-%m-%d"),
+            "ymd/": value.strftime("%Y/%m/%d"),
+            "serial": serial,
+            "serial_text": str(serial),
+            "dmy2": value.strftime("%d/%m/%y"),
+        }[form]
 
     def tax(self, code: str | None) -> object:
         if code is None:
@@ -304,8 +586,12 @@ class _Writer:
         form = self.layout.tax_form
         if form == "mixed":
             form = self.rng.choice(TAX_FORMS)
-        return {"int": int(code), "text": code, "spaced": f"{code[:2]} {code[2:6]} {code[6:]}",
-                "dotted": f"{code[:3]}.{code[3:6]}.{code[6:]}"}[form]
+        return {
+            "int": int(code),
+            "text": code,
+            "spaced": f"{code[:2]} {code[2:6]} {code[6:]}",
+            "dotted": f"{code[:3]}.{code[3:6]}.{code[6:]}",
+        }[form]
 
 
 def _money_factor(layout: Layout, k: int) -> tuple[str | None, Decimal]:
@@ -323,22 +609,42 @@ def _coop_cells(c: Coop, w: _Writer, layout: Layout, seq: int) -> dict[str, list
         _, factor = _money_factor(layout, k)
         money[fld] = [w.number(v / factor)]
     return {
-        "seq": [seq], "name": [w.text(MISSPELT_NAME.get(c.name, c.name) if layout.clerk_words else c.name)],
-        "tax": [w.tax(c.code)], "reg": [w.date(c.reg)],
-        "diss": [w.date(c.dissolved)], "commune": [w.text(c.commune)],
+        "seq": [seq],
+        "name": [w.text(MISSPELT_NAME.get(c.name, c.name) if layout.clerk_words else c.name)],
+        "tax": [w.tax(c.code)],
+        "reg": [w.date(c.reg)],
+        "diss": [w.date(c.dissolved)],
+        "commune": [w.text(c.commune)],
         "sector": [w.text(ABBREVIATED_SECTOR.get(c.sector, c.sector) if ab else c.sector)],
         "status": [w.text(ABBREVIATED_STATUS[c.status] if ab else c.status)],
-        "grade": [w.text(CLASS_GRADE[c.grade] if layout.clerk_words and c.grade else
-                         ABBREVIATED_GRADE.get(c.grade, c.grade) if ab and c.grade else c.grade)],
-        "members": [w.number(c.members)], "labour": [w.number(c.workers), w.number(c.member_workers)],
-        "managers": [w.number(c.managers), w.number(c.ps), w.number(c.cp)], **money,
-        "ocop": [w.number(c.ocop)], "hightech": ["x" if c.hightech else None], "chain": ["X" if c.chain else None],
+        "grade": [
+            w.text(
+                CLASS_GRADE[c.grade]
+                if layout.clerk_words and c.grade
+                else ABBREVIATED_GRADE.get(c.grade, c.grade)
+                if ab and c.grade
+                else c.grade
+            )
+        ],
+        "members": [w.number(c.members)],
+        "labour": [w.number(c.workers), w.number(c.member_workers)],
+        "managers": [w.number(c.managers), w.number(c.ps), w.number(c.cp)],
+        **money,
+        "ocop": [w.number(c.ocop)],
+        "hightech": ["x" if c.hightech else None],
+        "chain": ["X" if c.chain else None],
         "note": [w.text("mới thành lập") if c.reg.year == 2024 else None],
     }
 
 
-_SUM_FIELDS = {"members": ["members"], "labour": ["workers", "member_workers"], "managers": ["managers", "ps", "cp"],
-               "capital": ["capital"], "revenue": ["revenue"], "profit": ["profit"]}
+_SUM_FIELDS = {
+    "members": ["members"],
+    "labour": ["workers", "member_workers"],
+    "managers": ["managers", "ps", "cp"],
+    "capital": ["capital"],
+    "revenue": ["revenue"],
+    "profit": ["profit"],
+}
 
 
 def _coop_total_cells(coops: list[Coop], w: _Writer, layout: Layout) -> dict[str, list[object]]:
@@ -357,9 +663,16 @@ def _coop_total_cells(coops: list[Coop], w: _Writer, layout: Layout) -> dict[str
 def _group_cells(g: Group, w: _Writer, layout: Layout, seq: int) -> dict[str, list[object]]:
     _, f_rev = _money_factor(layout, 1)
     _, f_inc = _money_factor(layout, 3)
-    return {"seq": [seq], "name": [w.text(g.name)], "rep": [w.text(g.representative)], "commune": [w.text(g.commune)],
-            "sector": [w.text(g.sector)], "members": [w.number(g.members)], "revenue": [w.number(g.revenue / f_rev)],
-            "income": [w.number(g.income / f_inc)]}
+    return {
+        "seq": [seq],
+        "name": [w.text(g.name)],
+        "rep": [w.text(g.representative)],
+        "commune": [w.text(g.commune)],
+        "sector": [w.text(g.sector)],
+        "members": [w.number(g.members)],
+        "revenue": [w.number(g.revenue / f_rev)],
+        "income": [w.number(g.income / f_inc)],
+    }
 
 
 @dataclass
@@ -396,14 +709,19 @@ class _Table:
             for sub, cells in enumerate(columns):
                 # a group header typed once over its first sub-column, not merged, spans no spacer before it
                 typed_once = not layout.merge_header and layout.span_first_only
-                if record == "cooperative" and grouped and (grp, sub) in layout.group_spacers \
-                        and not (sub == 0 and typed_once):
+                if (
+                    record == "cooperative"
+                    and grouped
+                    and (grp, sub) in layout.group_spacers
+                    and not (sub == 0 and typed_once)
+                ):
                     self._group_spacer(grp, cells)
                 self.slots.append((grp, sub))
                 if units_row:  # a row of units under the titles: "(người)", "(tr.đ)"
                     cells = cells + [f"({unit})" if unit else "(người)" if grp in _SUM_FIELDS else None]
-                self.headers.append(cells if layout.header_accents else
-                                    [strip_diacritics(t) if t else t for t in cells])
+                self.headers.append(
+                    cells if layout.header_accents else [strip_diacritics(t) if t else t for t in cells]
+                )
             if record == "cooperative" and grouped and (grp, len(columns)) in layout.group_spacers:
                 self._group_spacer(grp, columns[-1])
         self.width = len(self.slots)
@@ -429,8 +747,11 @@ class _Table:
             if self.layout.span_first_only:  # a parent typed once, over its first child only ("centre across")
                 for k in range(self.height - (1 if self.units_row else 0)):  # a parent, never a unit
                     for c in range(self.width - 1, 0, -1):
-                        if self.headers[c][k] and self.headers[c - 1][k] == self.headers[c][k] and \
-                                self.slots[c][0] == self.slots[c - 1][0]:
+                        if (
+                            self.headers[c][k]
+                            and self.headers[c - 1][k] == self.headers[c][k]
+                            and self.slots[c][0] == self.slots[c - 1][0]
+                        ):
                             sheet.rows[top + k - 1][c] = None
             return
         # horizontal merges of a parent over its children, vertical merges of a cell with nothing under it
@@ -439,8 +760,12 @@ class _Table:
             while c < self.width:
                 text = self.headers[c][k]
                 end = c
-                while end + 1 < self.width and text and self.headers[end + 1][k] == text and \
-                        all(self.headers[end + 1][q] == self.headers[c][q] for q in range(k)):
+                while (
+                    end + 1 < self.width
+                    and text
+                    and self.headers[end + 1][k] == text
+                    and all(self.headers[end + 1][q] == self.headers[c][q] for q in range(k))
+                ):
                     end += 1
                 if end > c:
                     sheet.merges.append((top + k, c + 1, top + k, end + 1))
@@ -461,8 +786,9 @@ class _Table:
                 out[j] = cells[grp][sub]
         return out
 
-    def label_row(self, sheet: _Sheet, label: str, cells: dict[str, list[object]], seq_label: str | None = None
-                  ) -> None:
+    def label_row(
+        self, sheet: _Sheet, label: str, cells: dict[str, list[object]], seq_label: str | None = None
+    ) -> None:
         """A total or heading row, its label where the layout puts it."""
         row = self.row(cells)
         mode = self.layout.label_col
@@ -492,8 +818,13 @@ class _Table:
 
 
 def _title(layout: Layout, w: _Writer, listing: str) -> list[list[object]]:
-    lines = [[w.text(UNIT_TITLE)], [w.text(f"DANH SÁCH {listing} TRÊN ĐỊA BÀN")],
-             [w.text("(Số liệu lũy kế đến 30/9/2024)")], [w.text("Ngày báo cáo: 14/10/2024")], [None]]
+    lines = [
+        [w.text(UNIT_TITLE)],
+        [w.text(f"DANH SÁCH {listing} TRÊN ĐỊA BÀN")],
+        [w.text("(Số liệu lũy kế đến 30/9/2024)")],
+        [w.text("Ngày báo cáo: 14/10/2024")],
+        [None],
+    ]
     out = lines[: max(1, layout.title_rows)]
     if layout.money == "line":
         out.append([None, None, w.text(f"Đơn vị tính: {MONEY_UNITS[layout.money_units[0]][0]}")])
@@ -511,15 +842,25 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
     sheet = first
     header_len = t.height + (1 if layout.numbering else 0)
     written: list[tuple[_Sheet, int, Coop]] = []  # (sheet, 1-based row, coop) for vertical merges
-    grand_label = {"grand_bottom": "Tổng cộng", "grand_top": "Tổng số", "sections": "Tổng cộng",
-                   "sections_bare": "Tổng cộng (I+II)", "sections_top": "Tổng cộng"}.get(layout.totals)
+    grand_label = {
+        "grand_bottom": "Tổng cộng",
+        "grand_top": "Tổng số",
+        "sections": "Tổng cộng",
+        "sections_bare": "Tổng cộng (I+II)",
+        "sections_top": "Tổng cộng",
+    }.get(layout.totals)
     if layout.totals in ("grand_top", "sections_top"):
         t.label_row(sheet, grand_label, _coop_total_cells(coops, w, layout))
     n = 0
-    for part, title, sub_label in (("agri", "I. Nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][0]),
-                                   ("non", "II. Phi nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][1])):
-        members = [c for c in coops if (c.sector in AGRI) == (part == "agri")] if sections else \
-            (coops if part == "agri" else [])
+    for part, title, sub_label in (
+        ("agri", "I. Nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][0]),
+        ("non", "II. Phi nông nghiệp", SUBTOTAL_WORDS[layout.subtotal_words][1]),
+    ):
+        members = (
+            [c for c in coops if (c.sector in AGRI) == (part == "agri")]
+            if sections
+            else (coops if part == "agri" else [])
+        )
         if not members:
             continue
         if sections:
@@ -551,9 +892,12 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
             k = 0
             while k < len(written):
                 end = k
-                while end + 1 < len(written) and written[end + 1][0] is written[k][0] and \
-                        written[end + 1][1] == written[end][1] + 1 and \
-                        written[end + 1][0].rows[written[end + 1][1] - 1][j] == written[k][0].rows[written[k][1] - 1][j]:
+                while (
+                    end + 1 < len(written)
+                    and written[end + 1][0] is written[k][0]
+                    and written[end + 1][1] == written[end][1] + 1
+                    and written[end + 1][0].rows[written[end + 1][1] - 1][j] == written[k][0].rows[written[k][1] - 1][j]
+                ):
                     end += 1
                 if end > k:
                     sh = written[k][0]
@@ -563,9 +907,19 @@ def _coop_sheets(layout: Layout, w: _Writer) -> list[_Sheet]:
                 k = end + 1
     if layout.footer:
         j = t.col("name") if layout.footer_col == "name" else 0
-        for text in [None, "Ghi chú: số liệu lao động là lao động thường xuyên.", "(*) HTX thành lập mới trong năm.",
-                     "Nguồn: Phòng Tài chính - Kế hoạch.", None, "Bình Liêu, ngày 14 tháng 10 năm 2024",
-                     "NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", None, "Nguyễn Văn An"]:
+        for text in [
+            None,
+            "Ghi chú: số liệu lao động là lao động thường xuyên.",
+            "(*) HTX thành lập mới trong năm.",
+            "Nguồn: Phòng Tài chính - Kế hoạch.",
+            None,
+            "Bình Liêu, ngày 14 tháng 10 năm 2024",
+            "NGƯỜI LẬP BIỂU",
+            "TM. ỦY BAN NHÂN DÂN",
+            "KT. CHỦ TỊCH",
+            None,
+            "Nguyễn Văn An",
+        ]:
             row = [None] * t.width
             row[j] = w.text(text)
             sheet.rows.append(row)
@@ -589,8 +943,10 @@ def _group_sheet(layout: Layout, w: _Writer, below: _Sheet | None = None) -> _Sh
 
     def total_cells():
         _, f_rev = _money_factor(layout, 1)
-        return {"members": [w.number(sum(g.members for g in GROUPS))],
-                "revenue": [w.number(sum((g.revenue for g in GROUPS), D(0)) / f_rev)]}
+        return {
+            "members": [w.number(sum(g.members for g in GROUPS))],
+            "revenue": [w.number(sum((g.revenue for g in GROUPS), D(0)) / f_rev)],
+        }
 
     if layout.group_totals == "grand_top":
         t.label_row(sheet, "Tổng cộng", total_cells())
@@ -605,16 +961,30 @@ def _summary_sheet(w: _Writer, layout: Layout) -> _Sheet:
     sheet = _Sheet("Tổng hợp")
     order = layout.summary_order
     # plan columns, when the order has them: the plan and the period against it, never the period's figures
-    header = {"seq": "STT", "label": "Chỉ tiêu", "unit": "Đơn vị tính", "value": "Số liệu", "plan": "Kế hoạch năm 2024",
-              "ratio": "Thực hiện so với KH (%)"}
+    header = {
+        "seq": "STT",
+        "label": "Chỉ tiêu",
+        "unit": "Đơn vị tính",
+        "value": "Số liệu",
+        "plan": "Kế hoạch năm 2024",
+        "ratio": "Thực hiện so với KH (%)",
+    }
     sheet.rows += [[w.text(UNIT_TITLE)], [None], [w.text(header[k]) for k in order]]
     active = [c for c in COOPS if c.status != "Đã giải thể"]
-    for seq, label, unit, value in [("1.", "Tổng số HTX", "HTX", len(active)),
-                                    # one wrong figure, so that reading the summary sheet shows in every layout
-                                    ("2.", "Tổng số thành viên", "Người", sum(c.members for c in active) - 1),
-                                    ("3.", "Tổng số THT", "THT", len(GROUPS))]:
-        cells = {"seq": seq, "label": w.text(label), "unit": w.text(unit), "value": w.number(value),
-                 "plan": w.number(value + 4), "ratio": w.number(round(D(value * 100) / (value + 4), 1))}
+    for seq, label, unit, value in [
+        ("1.", "Tổng số HTX", "HTX", len(active)),
+        # one wrong figure, so that reading the summary sheet shows in every layout
+        ("2.", "Tổng số thành viên", "Người", sum(c.members for c in active) - 1),
+        ("3.", "Tổng số THT", "THT", len(GROUPS)),
+    ]:
+        cells = {
+            "seq": seq,
+            "label": w.text(label),
+            "unit": w.text(unit),
+            "value": w.number(value),
+            "plan": w.number(value + 4),
+            "ratio": w.number(round(D(value * 100) / (value + 4), 1)),
+        }
         sheet.rows.append([cells[k] for k in order])
     return sheet
 
@@ -629,13 +999,26 @@ def write_return(path: Path, layout: Layout) -> Path:
     else:
         sheets = [_summary_sheet(w, layout), *coop_sheets, _group_sheet(layout, w)]
     if layout.extra_sheets:
-        sheets.insert(1, _Sheet("Hướng dẫn", [["Ghi chú: biểu này điền theo hướng dẫn của Sở."],
-                                              ["Các cột tiền ghi theo đơn vị tính ở đầu biểu."]]))
-        lookup = _Sheet("Danh mục", [["Nông nghiệp", "Đang hoạt động"], ["Công nghiệp", "Tạm ngừng hoạt động"],
-                                     ["Vận tải", "Đã giải thể"]], hidden=True)
-        old = _Sheet("DS HTX cũ", [["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", "Số thành viên"],
-                                   [1, "HTX cũ đã chuyển đi", valid_code("570999990"), "Nông nghiệp",
-                                    "Đang hoạt động", 99]], hidden=True)
+        sheets.insert(
+            1,
+            _Sheet(
+                "Hướng dẫn",
+                [["Ghi chú: biểu này điền theo hướng dẫn của Sở."], ["Các cột tiền ghi theo đơn vị tính ở đầu biểu."]],
+            ),
+        )
+        lookup = _Sheet(
+            "Danh mục",
+            [["Nông nghiệp", "Đang hoạt động"], ["Công nghiệp", "Tạm ngừng hoạt động"], ["Vận tải", "Đã giải thể"]],
+            hidden=True,
+        )
+        old = _Sheet(
+            "DS HTX cũ",
+            [
+                ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", "Số thành viên"],
+                [1, "HTX cũ đã chuyển đi", valid_code("570999990"), "Nông nghiệp", "Đang hoạt động", 99],
+            ],
+            hidden=True,
+        )
         sheets += [lookup, old]
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -660,14 +1043,18 @@ def write_return(path: Path, layout: Layout) -> Path:
 
 
 def write_tax_register(path: Path) -> Path:
-    lines = ["STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,"
-             "Ngày thay đổi trạng thái,Doanh thu kê khai lũy kế (đồng),Thuế phát sinh (đồng)"]
+    lines = [
+        "STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,"
+        "Ngày thay đổi trạng thái,Doanh thu kê khai lũy kế (đồng),Thuế phát sinh (đồng)"
+    ]
     for i, c in enumerate(COOPS, 1):
         code = c.code or NAME_MATCH_CODE
         changed = c.dissolved.strftime("%d/%m/%Y") if c.dissolved else ""
-        lines.append(f'{i},{code},{c.name.replace("HTX", "HỢP TÁC XÃ").upper()},"{c.commune}, huyện Bình Liêu, '
-                     f'tỉnh Quảng Ninh",Chi cục Thuế huyện Bình Liêu,Hợp tác xã,{c.tax_status},{changed},'
-                     f'{c.declared},0')
+        lines.append(
+            f'{i},{code},{c.name.replace("HTX", "HỢP TÁC XÃ").upper()},"{c.commune}, huyện Bình Liêu, '
+            f'tỉnh Quảng Ninh",Chi cục Thuế huyện Bình Liêu,Hợp tác xã,{c.tax_status},{changed},'
+            f"{c.declared},0"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8-sig"))
     return path

@@ -19,21 +19,107 @@ class SheetSpec:
     footer: list[list[object]] = field(default_factory=list)
 
 
-COOP_PARENTS = ["STT", "Tên HTX", "Mã số thuế", "Ngày thành lập", "Lĩnh vực", "Tình trạng", "Xếp loại",
-                "Số thành viên", "Lao động", None, "Cán bộ quản lý", None, None, "Vốn điều lệ (triệu đồng)",
-                "Doanh thu ước năm (triệu đồng)", "Lợi nhuận ước năm (triệu đồng)",
-                "Thu nhập bình quân (triệu đồng/người/năm)", "Số sản phẩm OCOP", "Ứng dụng CNC", "Chuỗi liên kết"]
-COOP_CHILDREN = [None, None, None, None, None, None, None, None, "Tổng số", "LĐ là thành viên", "Tổng số",
-                 "Sơ cấp, trung cấp", "Cao đẳng, đại học trở lên", None, None, None, None, None, None, None]
-GROUP_PARENTS = ["STT", "Tên THT", "Người đại diện", "Địa chỉ", "Lĩnh vực", "Số thành viên",
-                 "Doanh thu (triệu đồng/năm)", "Thu nhập bình quân (triệu đồng/người/tháng)"]
+COOP_PARENTS = [
+    "STT",
+    "Tên HTX",
+    "Mã số thuế",
+    "Ngày thành lập",
+    "Lĩnh vực",
+    "Tình trạng",
+    "Xếp loại",
+    "Số thành viên",
+    "Lao động",
+    None,
+    "Cán bộ quản lý",
+    None,
+    None,
+    "Vốn điều lệ (triệu đồng)",
+    "Doanh thu ước năm (triệu đồng)",
+    "Lợi nhuận ước năm (triệu đồng)",
+    "Thu nhập bình quân (triệu đồng/người/năm)",
+    "Số sản phẩm OCOP",
+    "Ứng dụng CNC",
+    "Chuỗi liên kết",
+]
+COOP_CHILDREN = [
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "Tổng số",
+    "LĐ là thành viên",
+    "Tổng số",
+    "Sơ cấp, trung cấp",
+    "Cao đẳng, đại học trở lên",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+]
+GROUP_PARENTS = [
+    "STT",
+    "Tên THT",
+    "Người đại diện",
+    "Địa chỉ",
+    "Lĩnh vực",
+    "Số thành viên",
+    "Doanh thu (triệu đồng/năm)",
+    "Thu nhập bình quân (triệu đồng/người/tháng)",
+]
 
 
-def coop_row(seq, name, code, *, reg="15/03/2015", sector="Nông nghiệp", status="Đang hoạt động", grade="Khá",
-             members=20, workers=10, member_workers=8, managers=3, ps=2, cp=1, capital=1000, revenue=500,
-             profit=100, income=60, ocop=0, hightech=None, chain=None):
-    return [seq, name, code, reg, sector, status, grade, members, workers, member_workers, managers, ps, cp,
-            capital, revenue, profit, income, ocop, hightech, chain]
+def coop_row(
+    seq,
+    name,
+    code,
+    *,
+    reg="15/03/2015",
+    sector="Nông nghiệp",
+    status="Đang hoạt động",
+    grade="Khá",
+    members=20,
+    workers=10,
+    member_workers=8,
+    managers=3,
+    ps=2,
+    cp=1,
+    capital=1000,
+    revenue=500,
+    profit=100,
+    income=60,
+    ocop=0,
+    hightech=None,
+    chain=None,
+):
+    return [
+        seq,
+        name,
+        code,
+        reg,
+        sector,
+        status,
+        grade,
+        members,
+        workers,
+        member_workers,
+        managers,
+        ps,
+        cp,
+        capital,
+        revenue,
+        profit,
+        income,
+        ocop,
+        hightech,
+        chain,
+    ]
 
 
 def coop_sheet(rows, *, title=None, name="Danh sách HTX", footer=None) -> SheetSpec:
@@ -75,8 +161,12 @@ def write_workbook(path: Path, sheets: list[SheetSpec]) -> Path:
             # merge parents spanning children horizontally, single cells vertically
             c = 0
             while c < len(spec.parents):
-                if spec.parents[c] is not None and c + 1 < len(spec.parents) and spec.parents[c + 1] is None \
-                        and spec.children[c + 1]:
+                if (
+                    spec.parents[c] is not None
+                    and c + 1 < len(spec.parents)
+                    and spec.parents[c + 1] is None
+                    and spec.children[c + 1]
+                ):
                     end = c + 1
                     while end + 1 < len(spec.parents) and spec.parents[end + 1] is None and spec.children[end + 1]:
                         end += 1

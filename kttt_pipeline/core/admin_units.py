@@ -23,6 +23,7 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold
 from kttt_pipeline.core.vocabulary import read_vocab_csv
 
+
 @lru_cache(maxsize=256)
 def _kind_alternatives(words: tuple[str, ...]) -> str:
     """A regex alternation of kind words, each refusing to be the tail of a longer kind word: "xa" does not match
@@ -60,9 +61,17 @@ def unit_kinds() -> tuple[UnitKind, ...]:
     for r in read_vocab_csv("unit_kinds.csv"):
         forms = tuple(dict.fromkeys(f for f in (fold(x) for x in r["forms"].split("|")) if f))
         order = (r.get("kind_order") or "").strip()
-        out.append(UnitKind(fold(r["kind_vi"]), r["tier"].strip(), (r.get("tier_vi") or "").strip(), forms,
-                            r["kind_vi"].strip(), int(order) if order else 99,
-                            (r.get("group_by_kind") or "").strip() == "1"))
+        out.append(
+            UnitKind(
+                fold(r["kind_vi"]),
+                r["tier"].strip(),
+                (r.get("tier_vi") or "").strip(),
+                forms,
+                r["kind_vi"].strip(),
+                int(order) if order else 99,
+                (r.get("group_by_kind") or "").strip() == "1",
+            )
+        )
     return tuple(out)
 
 
@@ -185,10 +194,12 @@ def default_province() -> str:
 
 def resolve_province(province: str | None = None) -> str:
     """The province code asked for (``--province``), else :func:`default_province`; it must be packaged."""
-    code = (str(province).strip() if province is not None and str(province).strip() else default_province())
+    code = str(province).strip() if province is not None and str(province).strip() else default_province()
     if code not in packaged_provinces():
-        raise ValueError(f"no packaged register for province {code!r} (packaged: {', '.join(packaged_provinces())}); "
-                         f"place admin_units.csv and {CROSSWALK_FILE} in the raw folder")
+        raise ValueError(
+            f"no packaged register for province {code!r} (packaged: {', '.join(packaged_provinces())}); "
+            f"place admin_units.csv and {CROSSWALK_FILE} in the raw folder"
+        )
     return code
 
 
@@ -225,8 +236,18 @@ def load_crosswalk(raw_dir: Path | None = None, province: str | None = None) -> 
     return df.apply(lambda c: c.str.strip())
 
 
-CROSSWALK_COLUMNS = ["old_province_code", "old_code", "old_name", "old_kind", "old_district_code", "new_code",
-                     "new_name", "new_kind", "share", "is_main"]
+CROSSWALK_COLUMNS = [
+    "old_province_code",
+    "old_code",
+    "old_name",
+    "old_kind",
+    "old_district_code",
+    "new_code",
+    "new_name",
+    "new_kind",
+    "share",
+    "is_main",
+]
 
 
 def load_province_crosswalk(raw_dir: Path | None, province: str | None, units: list[AdminUnit]) -> pd.DataFrame:
@@ -283,10 +304,15 @@ def former_communes(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[Adm
             continue
         new_codes = new_codes_of.get(code, [])
         begin = min((starts[c] for c in new_codes if c in starts), default=None)
-        out[code] = AdminUnit(unit_code=code, level=FORMER_COMMUNE, name_vi=str(r.get("old_name") or "").strip(),
-                              kind_vi=str(r.get("old_kind") or "").strip(),
-                              parent_code=str(r.get("old_district_code") or "").strip() or None,
-                              valid_from=None, valid_to=begin - dt.timedelta(days=1) if begin else None)
+        out[code] = AdminUnit(
+            unit_code=code,
+            level=FORMER_COMMUNE,
+            name_vi=str(r.get("old_name") or "").strip(),
+            kind_vi=str(r.get("old_kind") or "").strip(),
+            parent_code=str(r.get("old_district_code") or "").strip() or None,
+            valid_from=None,
+            valid_to=begin - dt.timedelta(days=1) if begin else None,
+        )
     return list(out.values())
 
 
@@ -347,14 +373,24 @@ class UnitMatcher:
             # the other kind words of the same tier: a town that became a city ("UBND thành phố Đông Triều" for
             # the register's thị xã), a clerk's "TP" for a thị xã
             family = tuple(f for kind in families.get(tier, ()) if kind != own for f in kinds.get(kind, (kind,)))
-            own_alt = "|".join(x for x in (_kind_alternatives(tuple(k for k in forms if k)),
-                                           "|".join(re.escape(c) for c in council)) if x)
+            own_alt = "|".join(
+                x
+                for x in (_kind_alternatives(tuple(k for k in forms if k)), "|".join(re.escape(c) for c in council))
+                if x
+            )
             kinds_alt = _kind_alternatives(tuple(k for k in forms if k)) or "x^"
             self._patterns.append((name, rf"(?:^|\b)(?:{own_alt})\s+(?:(?:{kinds_alt})\s+)?{re.escape(name)}\b", u, 3))
             if family:
                 fam_alt = _kind_alternatives(family)
-                self._patterns.append((name, rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+"
-                                             rf"{re.escape(name)}\b", u, 2))
+                self._patterns.append(
+                    (
+                        name,
+                        rf"(?:^|\b)(?:(?:{'|'.join(map(re.escape, council))})\s+)?(?:{fam_alt})\s+"
+                        rf"{re.escape(name)}\b",
+                        u,
+                        2,
+                    )
+                )
             self._patterns.append((name, rf"(?:^|\b){re.escape(name)}\b", u, 1))
         # a pattern can match only where its name stands between non-word characters (each pattern puts ^, \b or
         # \s+ before the name and \b after it): the words of a name that starts with a word character are then
@@ -369,8 +405,9 @@ class UnitMatcher:
         self._name_lengths = sorted({len(words) for words in self._by_words})
         # names without their spaces, for titles typed with a stray space inside a word ("HẠ LO NG")
         self._compact = {u: fold(u.name_vi).replace(" ", "") for u in self.units}
-        self._kind_words = {tier: tuple(f for kind in families.get(tier, ()) for f in kinds.get(kind, (kind,)))
-                            for tier in families}
+        self._kind_words = {
+            tier: tuple(f for kind in families.get(tier, ()) for f in kinds.get(kind, (kind,))) for tier in families
+        }
         self._council = council
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
         self._in_address: dict[str, AdminUnit | None] = {}  # a register repeats its addresses
@@ -441,7 +478,7 @@ class UnitMatcher:
         words = _WORD.findall(folded)
         for n in self._name_lengths:
             for k in range(len(words) - n + 1):
-                candidates.update(self._by_words.get(tuple(words[k:k + n]), ()))
+                candidates.update(self._by_words.get(tuple(words[k : k + n]), ()))
         return sorted(candidates)
 
     def _search(self, pattern: str, folded: str) -> re.Match[str] | None:
@@ -455,16 +492,25 @@ class UnitMatcher:
         Only a text that names a council or a kind of unit, only units of the tier its kind word names (a
         'thành phố' is never a 'phường'), and only when exactly one unit's name fits."""
         words = f" {folded} "
-        if not any(f" {k} " in words for k in (*self._council, *(f for fs in self._kind_words.values() for f in fs
-                                                                  if len(f) > 2))):
+        if not any(
+            f" {k} " in words
+            for k in (*self._council, *(f for fs in self._kind_words.values() for f in fs if len(f) > 2))
+        ):
             return None
-        tiers = {tier for tier, forms in self._kind_words.items() if any(f" {k} " in words for k in forms if len(k) > 1)}
+        tiers = {
+            tier for tier, forms in self._kind_words.items() if any(f" {k} " in words for k in forms if len(k) > 1)
+        }
         compact = folded.replace(" ", "")
         # a name written whole is no stray-space case: its kind word did not fit ("UBND thị xã Đông Triều" is not
         # Phường Đông Triều), so the compact form must not bring it back
-        fits = [u for u in self.units if len(self._compact[u]) >= 5 and self._compact[u] in compact
-                and (not tiers or self._tier[u] in tiers)
-                and not re.search(rf"\b{re.escape(fold(u.name_vi))}\b", folded)]
+        fits = [
+            u
+            for u in self.units
+            if len(self._compact[u]) >= 5
+            and self._compact[u] in compact
+            and (not tiers or self._tier[u] in tiers)
+            and not re.search(rf"\b{re.escape(fold(u.name_vi))}\b", folded)
+        ]
         if not fits:
             return None
         longest = max(len(self._compact[u]) for u in fits)

@@ -34,7 +34,7 @@ def ensure_sqlite_parent(url: str) -> None:
     """Create the folder of a file-based SQLite URL (sqlite:///warehouse/kttt.db)."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + ":memory:"):
-        Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)
 
 
 def plan_reference() -> tuple[str | None, str | None]:

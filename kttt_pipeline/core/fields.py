@@ -113,10 +113,24 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
             raise ValueError(f"{where}: only a count or money field is summed")
         if flags["fill_down"] and (kind in ("count", "money", "number") or origin != "read"):
             raise ValueError(f"{where}: a merged cell fills down only a field read that is not a figure")
-        out.append(Field(rt, name, kind, (row.get("unit") or "").strip(), row["label_vi"].strip(), origin,
-                         flags["on_total_rows"], (row.get("sum_indicator") or "").strip() or None,
-                         flags["expected"], flags["signed"], flags["not_null"], flags["staged"], stored,
-                         flags["fill_down"]))
+        out.append(
+            Field(
+                rt,
+                name,
+                kind,
+                (row.get("unit") or "").strip(),
+                row["label_vi"].strip(),
+                origin,
+                flags["on_total_rows"],
+                (row.get("sum_indicator") or "").strip() or None,
+                flags["expected"],
+                flags["signed"],
+                flags["not_null"],
+                flags["staged"],
+                stored,
+                flags["fill_down"],
+            )
+        )
     return tuple(out)
 
 
@@ -212,8 +226,9 @@ def text_fields(record_type: str) -> list[str]:
 
 def non_negative_fields(record_type: str) -> list[str]:
     """Counts and money that cannot be negative (a profit can)."""
-    return [f.field for f in fields_of(record_type)
-            if f.kind in ("count", "money") and f.origin == "read" and not f.signed]
+    return [
+        f.field for f in fields_of(record_type) if f.kind in ("count", "money") and f.origin == "read" and not f.signed
+    ]
 
 
 def fill_down_fields() -> frozenset[str]:
@@ -229,8 +244,11 @@ def total_row_fields(record_type: str) -> list[str]:
 
 def sum_indicators(record_type: str | None = None) -> dict[tuple[str, str], str]:
     """(record type, field) → the indicator that is the field summed over the rows counted."""
-    return {(f.record_type, f.field): f.sum_indicator for f in all_fields()
-            if f.sum_indicator and (record_type is None or f.record_type == record_type)}
+    return {
+        (f.record_type, f.field): f.sum_indicator
+        for f in all_fields()
+        if f.sum_indicator and (record_type is None or f.record_type == record_type)
+    }
 
 
 def expected_fields(record_type: str) -> dict[str, str]:

@@ -23,8 +23,10 @@ class FindingKind:
 
 @lru_cache(maxsize=1)
 def finding_kinds() -> dict[str, FindingKind]:
-    return {r["kind"]: FindingKind(r["kind"], r["severity"], r["rule"], r["label_vi"])
-            for r in read_vocab_csv("finding_kinds.csv")}
+    return {
+        r["kind"]: FindingKind(r["kind"], r["severity"], r["rule"], r["label_vi"])
+        for r in read_vocab_csv("finding_kinds.csv")
+    }
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +82,18 @@ def rule_label(rule: str | None) -> str:
 
 
 DQ_COLUMNS = [
-    "period", "kind", "severity", "unit_code", "entity_key", "source_file", "sheet", "row_number",
-    "detail", "value_reported", "value_computed", "rule",
+    "period",
+    "kind",
+    "severity",
+    "unit_code",
+    "entity_key",
+    "source_file",
+    "sheet",
+    "row_number",
+    "detail",
+    "value_reported",
+    "value_computed",
+    "rule",
 ]
 
 

@@ -61,8 +61,17 @@ class Explained:
 @lru_cache(maxsize=1)
 def known_errors() -> tuple[KnownError, ...]:
     with resources.files("kttt_pipeline.vocab").joinpath("known_errors.csv").open(encoding="utf-8") as fh:
-        return tuple(KnownError(r["key"], r["source"], r["exception"], re.compile(r["pattern"], re.IGNORECASE),
-                                int(r["exit_code"]), r["message_vi"]) for r in csv.DictReader(fh))
+        return tuple(
+            KnownError(
+                r["key"],
+                r["source"],
+                r["exception"],
+                re.compile(r["pattern"], re.IGNORECASE),
+                int(r["exit_code"]),
+                r["message_vi"],
+            )
+            for r in csv.DictReader(fh)
+        )
 
 
 def exception_chain(exc: BaseException) -> list[Link]:
@@ -72,8 +81,11 @@ def exception_chain(exc: BaseException) -> list[Link]:
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         filename = getattr(exc, "filename", None)
-        out.append(Link(tuple(c.__name__ for c in type(exc).__mro__), str(exc),
-                        str(filename) if filename is not None else None))
+        out.append(
+            Link(
+                tuple(c.__name__ for c in type(exc).__mro__), str(exc), str(filename) if filename is not None else None
+            )
+        )
         exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
     return out
 
@@ -125,15 +137,23 @@ def explain(chain: list[Link], *, database: str | None = None, source: str = "ru
                 continue
             m = row.pattern.search(link.message)
             if m:
-                matched = Explained(row.key, redact(_fill(row, link, m, database), database or ""), row.exit_code,
-                                    redact(_first_line(link.message), database or ""))
+                matched = Explained(
+                    row.key,
+                    redact(_fill(row, link, m, database), database or ""),
+                    row.exit_code,
+                    redact(_first_line(link.message), database or ""),
+                )
                 break
         if matched is not None:
             break
     own = next((link for link in chain if set(link.classes) & set(OWN_ERRORS)), None)
     if own is not None:  # kttt's own reason, with the status of what caused it
-        return Explained(own.classes[0], redact(_first_line(own.message), database or ""),
-                         matched.exit_code if matched else UNKNOWN_EXIT, matched.detail if matched else "")
+        return Explained(
+            own.classes[0],
+            redact(_first_line(own.message), database or ""),
+            matched.exit_code if matched else UNKNOWN_EXIT,
+            matched.detail if matched else "",
+        )
     return matched
 
 

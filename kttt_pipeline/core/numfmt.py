@@ -99,7 +99,7 @@ def number_format_for(unit: str) -> str:
 
 def _round_half_away(number: float, decimals: int) -> float:
     """Round half away from zero, as a reader rounds (Python's round() is banker's rounding)."""
-    factor = 10 ** decimals
+    factor = 10**decimals
     scaled = abs(number) * factor
     # guard against binary representation error (74.85 stored as 74.8499999…)
     rounded = math.floor(scaled + 0.5 + 1e-9)

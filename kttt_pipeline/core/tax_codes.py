@@ -78,6 +78,7 @@ def _read_digits(written: str, groups: list[str]) -> TaxCode:
         return TaxCode(written, None, None, False, "check_digit")
     return TaxCode(written, None, None, False, "length")
 
+
 @dataclass(frozen=True)
 class TaxCodes:
     """A column of tax-code cells read: cell ``i`` reads as ``TaxCode(written[i], code[i], parent[i], valid[i],

@@ -21,8 +21,10 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: surrogate cannot be encoded) nor a workbook hold: the C0 control characters but tab, newline and carriage
 #: return (:data:`XML_ILLEGAL`), lone surrogates, and Excel's ``_xHHHH_`` escape of one of them left as text
 #: (``_x0000_``; the escapes of tab, newline and carriage return are text like any other)
-UNSTORABLE = re.compile(XML_ILLEGAL.pattern[:-1] + r"\ud800-\udfff]"
-                        r"|_x(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2})_")
+UNSTORABLE = re.compile(
+    XML_ILLEGAL.pattern[:-1] + r"\ud800-\udfff]"
+    r"|_x(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2})_"
+)
 
 
 def has_unstorable(text: str) -> bool:

@@ -201,7 +201,9 @@ def parse_numbers(values: Sequence[object], factor: float = 1.0) -> ParsedNumber
 
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})\s*$")
-_YEAR_FIRST_DATE = re.compile(r"^\s*(\d{4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_YEAR_FIRST_DATE = re.compile(
+    r"^\s*(\d{4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$"
+)
 _SERIAL_TEXT = re.compile(r"^\s*(\d{5})(?:[.,]0+)?\s*$")
 
 #: an Excel serial day number is read as a date only inside this range (1/1/1950 … 31/12/2100): a cooperative

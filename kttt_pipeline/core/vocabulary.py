@@ -162,11 +162,18 @@ class Code:
 def _codes(name: str) -> tuple[Code, ...]:
     out = []
     for r in read_vocab_csv(name):
-        out.append(Code(r["code"], int(r["order"]), r["label_vi"],
-                        tuple(t for t in (r.get("record_types") or "").split("|") if t),
-                        r.get("short_vi") or r["label_vi"], r.get("phrase_vi") or r["label_vi"].lower(),
-                        r.get("group_label_vi") or r["label_vi"],
-                        r.get("group_phrase_vi") or r.get("phrase_vi") or r["label_vi"].lower()))
+        out.append(
+            Code(
+                r["code"],
+                int(r["order"]),
+                r["label_vi"],
+                tuple(t for t in (r.get("record_types") or "").split("|") if t),
+                r.get("short_vi") or r["label_vi"],
+                r.get("phrase_vi") or r["label_vi"].lower(),
+                r.get("group_label_vi") or r["label_vi"],
+                r.get("group_phrase_vi") or r.get("phrase_vi") or r["label_vi"].lower(),
+            )
+        )
     return tuple(sorted(out, key=lambda c: c.order))
 
 
@@ -221,7 +228,7 @@ def sector_labels(record_type: str = "cooperative", *, style: str = "label") -> 
 
 
 def status_label(code: object) -> str:
-    """"SUSPENDED" → "Tạm ngừng hoạt động"."""
+    """ "SUSPENDED" → "Tạm ngừng hoạt động"."""
     return _label(status_table(), code, "label_vi")
 
 
@@ -316,16 +323,25 @@ def row_labels() -> RowLabels:
 
     # the words of an empty listing's only row ("Không có") are their own vocabulary: empty_listing_words.csv
     none_marker = frozenset(fold(r["text"]) for r in read_vocab_csv("empty_listing_words.csv"))
-    return RowLabels(frozenset(by_kind.get("total", [])), longest_first("total_prefix"),
-                     longest_first("not_total_prefix"), longest_first("grand_qualifier"),
-                     longest_first("section_word"), longest_first("signature"), longest_first("note_prefix"),
-                     tuple(sorted(symbols, key=len, reverse=True)), none_marker,
-                     longest_first("breakdown_prefix"),
-                     _longest(by_kind.get("section_word", []) + by_kind.get("section_lead", [])
-                              + by_kind.get("listing_lead", [])),
-                     _longest(set(by_kind.get("section_word", []) + by_kind.get("section_lead", []))
-                              - set(by_kind.get("grand_qualifier", []))),
-                     longest_first("listing_lead"), longest_first("free_total"))
+    return RowLabels(
+        frozenset(by_kind.get("total", [])),
+        longest_first("total_prefix"),
+        longest_first("not_total_prefix"),
+        longest_first("grand_qualifier"),
+        longest_first("section_word"),
+        longest_first("signature"),
+        longest_first("note_prefix"),
+        tuple(sorted(symbols, key=len, reverse=True)),
+        none_marker,
+        longest_first("breakdown_prefix"),
+        _longest(by_kind.get("section_word", []) + by_kind.get("section_lead", []) + by_kind.get("listing_lead", [])),
+        _longest(
+            set(by_kind.get("section_word", []) + by_kind.get("section_lead", []))
+            - set(by_kind.get("grand_qualifier", []))
+        ),
+        longest_first("listing_lead"),
+        longest_first("free_total"),
+    )
 
 
 def _longest(words) -> tuple[str, ...]:
@@ -416,7 +432,7 @@ def _record_types() -> dict[str, dict[str, str]]:
 
 
 def record_type_label(record_type: str, *, in_sentence: bool = False) -> str:
-    """"cooperative" → "Danh sách HTX" (``in_sentence``: "danh sách HTX"); ``vocab/record_types.csv``."""
+    """ "cooperative" → "Danh sách HTX" (``in_sentence``: "danh sách HTX"); ``vocab/record_types.csv``."""
     row = _record_types().get(record_type)
     if row is None:
         return record_type

@@ -71,9 +71,11 @@ class DemoSummary:
         for c in self.planted:
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
         planted = ", ".join(f"{k}×{n}" for k, n in sorted(kinds.items()))
-        return (f"{len(self.files)} files, {len(self.units)} units{' (synthetic)' if self.synthetic_units else ''}, "
-                f"{self.cooperatives} HTX rows, {self.groups} THT rows, {self.tax_rows} tax rows "
-                f"({self.tax_format}); planted: {planted}")
+        return (
+            f"{len(self.files)} files, {len(self.units)} units{' (synthetic)' if self.synthetic_units else ''}, "
+            f"{self.cooperatives} HTX rows, {self.groups} THT rows, {self.tax_rows} tax rows "
+            f"({self.tax_format}); planted: {planted}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------- figures
@@ -91,8 +93,9 @@ def _sums(record_type: str) -> list[tuple[str, str]]:
 def unit_figures(coops: list[Coop], groups: list[Group], period: Period) -> dict[str, float]:
     """The figures the pipeline should compute for a unit's cooperatives attributed to it (spec §7/§8)."""
     coop_sums, group_sums = _sums("cooperative"), _sums("group")
-    e: dict[str, float] = {k: 0.0 for k in (*_COOP_COUNTS, *(i for _, i in coop_sums), *_GROUP_COUNTS,
-                                             *(i for _, i in group_sums))}
+    e: dict[str, float] = {
+        k: 0.0 for k in (*_COOP_COUNTS, *(i for _, i in coop_sums), *_GROUP_COUNTS, *(i for _, i in group_sums))
+    }
     for s, _ in draw("sector"):
         e[f"HTX_SECTOR_{s}"] = 0.0
     for c in coops:
@@ -159,10 +162,13 @@ class ReturnLocations:
     superseded: tuple[str, str, str] | None = None  # (path, first date, resubmission date)
 
 
-def planted_cases(pop: Population, returns: list[ReturnLocations],
-                  mismatches: list[tuple[str, str, float, float]],
-                  not_in_force: tuple[str, str] | None,
-                  union_total: tuple[str, str, int, float, float]) -> list[PlantedCase]:
+def planted_cases(
+    pop: Population,
+    returns: list[ReturnLocations],
+    mismatches: list[tuple[str, str, float, float]],
+    not_in_force: tuple[str, str] | None,
+    union_total: tuple[str, str, int, float, float],
+) -> list[PlantedCase]:
     """Every planted case as the finding it should raise.
 
     ``not_in_force``: (path, the unit line its title carries) of the workbook of a unit not in force;
@@ -173,67 +179,145 @@ def planted_cases(pop: Population, returns: list[ReturnLocations],
     for ret in returns:
         if ret.superseded:
             path, first, second = ret.superseded
-            planted.append(PlantedCase("SUPERSEDED", ret.unit, Path(path).name, path,
-                                       detail=f"first submission dated {first}, replaced by a resubmission dated "
-                                              f"{second}"))
+            planted.append(
+                PlantedCase(
+                    "SUPERSEDED",
+                    ret.unit,
+                    Path(path).name,
+                    path,
+                    detail=f"first submission dated {first}, replaced by a resubmission dated {second}",
+                )
+            )
         for c, row in zip(pop.listed[ret.unit], ret.rows):
             row_of[id(c) if c.unit == ret.unit else -id(c)] = (ret.path, ret.sheets["cooperative"], row)
         for mu, mcode, reported, true in mismatches:
             if mu == ret.unit:
-                planted.append(PlantedCase("SUMMARY_MISMATCH", ret.unit, mcode, ret.path, ret.sheets["summary"],
-                                           ret.summary_rows.get(mcode), value_reported=f"{reported:g}",
-                                           value_computed=f"{true:g}",
-                                           detail="summary sheet figure deliberately differs from the listing"))
+                planted.append(
+                    PlantedCase(
+                        "SUMMARY_MISMATCH",
+                        ret.unit,
+                        mcode,
+                        ret.path,
+                        ret.sheets["summary"],
+                        ret.summary_rows.get(mcode),
+                        value_reported=f"{reported:g}",
+                        value_computed=f"{true:g}",
+                        detail="summary sheet figure deliberately differs from the listing",
+                    )
+                )
     if not_in_force:
         path, unit_line = not_in_force
         gone = pop.not_in_force.unit
-        planted.append(PlantedCase("UNIT_NOT_IN_FORCE", None, "", path, value_reported=unit_line,
-                                   detail=f"titled '{unit_line}': {gone.level} {gone.code} is not in force on "
-                                          f"{pop.period.end.isoformat()}"))
+        planted.append(
+            PlantedCase(
+                "UNIT_NOT_IN_FORCE",
+                None,
+                "",
+                path,
+                value_reported=unit_line,
+                detail=f"titled '{unit_line}': {gone.level} {gone.code} is not in force on "
+                f"{pop.period.end.isoformat()}",
+            )
+        )
 
     def case(kind: str, c: Coop, entity_key: str, detail: str, *, foreign: bool = False, **kw) -> PlantedCase:
         f, s, r = row_of[-id(c) if foreign else id(c)]
-        return PlantedCase(kind, kw.pop("unit_code", c.unit), entity_key, f, s, r, c.name, c.tax_code, detail=detail,
-                           **kw)
+        return PlantedCase(
+            kind, kw.pop("unit_code", c.unit), entity_key, f, s, r, c.name, c.tax_code, detail=detail, **kw
+        )
 
     plants = pop.plants
     if plants.duplicate:
         c, other = plants.duplicate
         # the pipeline attributes it to the home unit (tax address); the row is the extra listing
-        planted.append(case("DUPLICATE", c, c.tax_code, f"listed by unit {c.unit} (home: tax address) and again "
-                            f"by unit {other} (this row)", foreign=True))
+        planted.append(
+            case(
+                "DUPLICATE",
+                c,
+                c.tax_code,
+                f"listed by unit {c.unit} (home: tax address) and again by unit {other} (this row)",
+                foreign=True,
+            )
+        )
     if invalid := plants.invalid_code:
         # keyed by the true code: the pipeline re-keys the finding once the name match finds the record
-        planted.append(case("TAX_CODE_INVALID", invalid, invalid.tax_code,
-                            f"written {invalid.written_code}: wrong check digit (register: {invalid.tax_code})",
-                            value_reported=invalid.written_code))
+        planted.append(
+            case(
+                "TAX_CODE_INVALID",
+                invalid,
+                invalid.tax_code,
+                f"written {invalid.written_code}: wrong check digit (register: {invalid.tax_code})",
+                value_reported=invalid.written_code,
+            )
+        )
         planted.append(case("NAME_MATCH", invalid, invalid.tax_code, "invalid code: matched by name"))
     if nomatch := plants.name_only:
-        planted.append(case("NAME_MATCH", nomatch, nomatch.tax_code,
-                            f"no tax code in the return; the register spells it '{nomatch.register_name}'"))
+        planted.append(
+            case(
+                "NAME_MATCH",
+                nomatch,
+                nomatch.tax_code,
+                f"no tax code in the return; the register spells it '{nomatch.register_name}'",
+            )
+        )
     if quarantined := plants.quarantined:
-        planted.append(case("ROW_QUARANTINED", quarantined, quarantined.tax_code,
-                            f"member_workers {quarantined.member_workers} > workers {quarantined.workers}"))
+        planted.append(
+            case(
+                "ROW_QUARANTINED",
+                quarantined,
+                quarantined.tax_code,
+                f"member_workers {quarantined.member_workers} > workers {quarantined.workers}",
+            )
+        )
     if unknown := plants.unknown_sector:
         text = words("unknown_sector")[0]
-        planted.append(case("SECTOR_UNKNOWN", unknown, unknown.tax_code, f"sector written '{text}'",
-                            value_reported=text))
+        planted.append(
+            case("SECTOR_UNKNOWN", unknown, unknown.tax_code, f"sector written '{text}'", value_reported=text)
+        )
     if no_grade := plants.no_grade:
         planted.append(case("GRADE_MISSING", no_grade, no_grade.tax_code, "active, filing tax, no grade"))
     if no_tax := plants.no_tax_record:
         planted.append(case("NO_TAX_RECORD", no_tax, no_tax.tax_code, "valid code absent from the tax register"))
     for c in plants.overrides:
-        planted.append(case("STATUS_OVERRIDE", c, c.tax_code,
-                            f"district 'Đang hoạt động', tax status {c.tax_status} "
-                            f"→ {OVERRIDE_STATUS[c.tax_status]}", value_reported="ACTIVE",
-                            value_computed=OVERRIDE_STATUS[c.tax_status]))
+        planted.append(
+            case(
+                "STATUS_OVERRIDE",
+                c,
+                c.tax_code,
+                f"district 'Đang hoạt động', tax status {c.tax_status} → {OVERRIDE_STATUS[c.tax_status]}",
+                value_reported="ACTIVE",
+                value_computed=OVERRIDE_STATUS[c.tax_status],
+            )
+        )
     for ret in returns:
         for c, fld, excel_row in ret.words:
-            planted.append(PlantedCase("WORDS_DROPPED", ret.unit, c.tax_code, ret.path, ret.sheets["cooperative"],
-                                       excel_row, c.name, c.tax_code, label("coop.value_in_words").format(value=getattr(c, fld)),
-                                       str(getattr(c, fld)), detail=f"{fld} written with words"))
+            planted.append(
+                PlantedCase(
+                    "WORDS_DROPPED",
+                    ret.unit,
+                    c.tax_code,
+                    ret.path,
+                    ret.sheets["cooperative"],
+                    excel_row,
+                    c.name,
+                    c.tax_code,
+                    label("coop.value_in_words").format(value=getattr(c, fld)),
+                    str(getattr(c, fld)),
+                    detail=f"{fld} written with words",
+                )
+            )
     path, sheet, row, reported, true = union_total
-    planted.append(PlantedCase("SUMMARY_MISMATCH", None, "LHHTX_MEMBER_HTX", path, sheet, row,
-                               value_reported=f"{reported:g}", value_computed=f"{true:g}",
-                               detail="LHHTX total row disagrees with its detail rows"))
+    planted.append(
+        PlantedCase(
+            "SUMMARY_MISMATCH",
+            None,
+            "LHHTX_MEMBER_HTX",
+            path,
+            sheet,
+            row,
+            value_reported=f"{reported:g}",
+            value_computed=f"{true:g}",
+            detail="LHHTX total row disagrees with its detail rows",
+        )
+    )
     return planted

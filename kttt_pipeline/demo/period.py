@@ -53,9 +53,15 @@ from kttt_pipeline.demo.render_returns import render_not_in_force, render_return
 MANIFEST = ".kttt_demo_manifest.json"  # hidden: the pipeline ignores dot files
 
 
-def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None = None, seed: int = 20240930,
-                      rows_per_unit: int | None = None, tax_format: str = "auto",
-                      province: str | None = None) -> DemoSummary:
+def write_demo_period(
+    out_dir: Path,
+    period: str = "2024-Q3",
+    units: int | None = None,
+    seed: int = 20240930,
+    rows_per_unit: int | None = None,
+    tax_format: str = "auto",
+    province: str | None = None,
+) -> DemoSummary:
     """Write a realistic, seeded period of returns into ``out_dir`` (layout of spec §2, §11); see the module doc.
 
     ``province``: code of a packaged register (default: ``KTTT_PROVINCE``, else the default province); names
@@ -121,19 +127,42 @@ def write_demo_period(out_dir: Path, period: str = "2024-Q3", units: int | None 
     elif admin_path.is_file() and is_demo_admin_units(admin_path):
         admin_path.unlink()  # a synthetic register from an earlier run would hide the province's own units
 
-    (period_dir / MANIFEST).write_text(json.dumps(
-        {"seed": seed, "period": per.key, "files": sorted(p.relative_to(period_dir).as_posix()
-                                                          for p in files if period_dir in p.parents)},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    (period_dir / MANIFEST).write_text(
+        json.dumps(
+            {
+                "seed": seed,
+                "period": per.key,
+                "files": sorted(p.relative_to(period_dir).as_posix() for p in files if period_dir in p.parents),
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
 
-    planted = oracle.planted_cases(pop, returns, mismatches, not_in_force,
-                                   (prov_path.relative_to(out_dir).as_posix(), sheet, row, reported, true))
-    return DemoSummary(out_dir=out_dir, period=per.key, seed=seed, files=files, units=pop.codes,
-                       synthetic_units=pop.synthetic, cooperatives=sum(len(pop.listed[u]) for u in pop.codes),
-                       groups=sum(len(pop.groups[u]) for u in pop.codes), tax_rows=len(tax_rows), tax_format=fmt,
-                       unions=len(unions), credit_funds=len(funds), planted=planted, expected=expected,
-                       province=prov.code, level="commune" if pop.commune_level else "district",
-                       unit_sizes=pop.sizes, number_code_unit=pop.number_code_unit)
+    planted = oracle.planted_cases(
+        pop, returns, mismatches, not_in_force, (prov_path.relative_to(out_dir).as_posix(), sheet, row, reported, true)
+    )
+    return DemoSummary(
+        out_dir=out_dir,
+        period=per.key,
+        seed=seed,
+        files=files,
+        units=pop.codes,
+        synthetic_units=pop.synthetic,
+        cooperatives=sum(len(pop.listed[u]) for u in pop.codes),
+        groups=sum(len(pop.groups[u]) for u in pop.codes),
+        tax_rows=len(tax_rows),
+        tax_format=fmt,
+        unions=len(unions),
+        credit_funds=len(funds),
+        planted=planted,
+        expected=expected,
+        province=prov.code,
+        level="commune" if pop.commune_level else "district",
+        unit_sizes=pop.sizes,
+        number_code_unit=pop.number_code_unit,
+    )
 
 
 def _clean_previous(period_dir: Path) -> None:

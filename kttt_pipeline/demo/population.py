@@ -74,8 +74,14 @@ def person(rng: random.Random) -> str:
 def propers(rng: random.Random, n: int) -> list[str]:
     """n distinct proper names ("An Bình"), distinct once folded ("Thanh Trung" and "Thành Trung" read as one
     name to the pipeline, as to a clerk)."""
-    pool = list({strip_diacritics(f"{a} {b}").lower(): f"{a} {b}"
-                 for a in words("name_first") for b in words("name_second") if a != b}.values())
+    pool = list(
+        {
+            strip_diacritics(f"{a} {b}").lower(): f"{a} {b}"
+            for a in words("name_first")
+            for b in words("name_second")
+            if a != b
+        }.values()
+    )
     if n <= len(pool):
         return rng.sample(pool, n)
     return [f"{rng.choice(pool)} {i}" for i in range(n)]  # only for absurdly large units
@@ -154,8 +160,10 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
             seen: dict[tuple[str, str], Place] = {}
             for r in rows:
                 if r["new_code"] == u.unit_code and (r.get("share") != "partial" or r.get("is_main") == "1"):
-                    seen.setdefault((r["old_kind"], r["old_name"]), Place(
-                        r["old_kind"].lower(), r["old_name"], district_label.get(r["old_district_code"], "")))
+                    seen.setdefault(
+                        (r["old_kind"], r["old_name"]),
+                        Place(r["old_kind"].lower(), r["old_name"], district_label.get(r["old_district_code"], "")),
+                    )
             own = Place(u.kind_vi.lower(), u.name_vi, former=False)
             places = tuple(seen.values()) + (own,) * max(1, len(seen) // 2)
         else:
@@ -165,8 +173,11 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
                     seen.setdefault((r["old_kind"], r["old_name"]), Place(r["old_kind"].lower(), r["old_name"]))
             places = tuple(seen.values())
         out.append(Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level, places, 1 + i // 6, u.valid_from))
-    gone = [Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level) for u in units
-            if u.level != "province" and not u.in_force(period.end)]
+    gone = [
+        Unit(u.unit_code, u.name_vi, u.kind_vi, False, u.level)
+        for u in units
+        if u.level != "province" and not u.in_force(period.end)
+    ]
     return prov, out, gone
 
 
@@ -175,8 +186,10 @@ def synthetic_units(n: int, level: str = "district", since: dt.date | None = Non
     ``since``, six to a grassroots tax office) for a period after the reform."""
     kind = words("synthetic_unit_kind", level)[0]
     if level == "commune":
-        return [Unit(str(1000 + i), f"Demo {i + 1}", kind, True, "commune", tax_office=1 + i // 6, since=since)
-                for i in range(n)]
+        return [
+            Unit(str(1000 + i), f"Demo {i + 1}", kind, True, "commune", tax_office=1 + i // 6, since=since)
+            for i in range(n)
+        ]
     return [Unit(str(1000 + i), f"Demo {i + 1}", kind, True) for i in range(n)]
 
 
@@ -285,12 +298,40 @@ def make_coop(rng: random.Random, unit: Unit, proper: str, code: str, period: Pe
             revenue = round(revenue * rng.uniform(0, 0.3))
         profit = round(revenue * rng.uniform(-0.05, 0.3), 1 if rng.random() < 0.3 else 0)
         avg_income = float(rng.randint(38, 110))
-    ocop = (rng.randint(1, 4) if rng.random() < 0.12 else (0 if rng.random() < 0.3 else None)) if sector == "AGRI" else None
+    ocop = (
+        (rng.randint(1, 4) if rng.random() < 0.12 else (0 if rng.random() < 0.3 else None))
+        if sector == "AGRI"
+        else None
+    )
     communes = unit.place_pool()
     written, register = _coop_name(rng, sector, proper)
-    c = Coop(unit.code, written, register, code, code, registered, dissolved, rng.choice(communes), sector,
-             rng.choice(keyed("sector_text")[sector]), status, grade, members, workers, member_workers, managers, ps,
-             cp, capital, revenue, profit, avg_income, ocop, rng.random() < 0.05, rng.random() < 0.15)
+    c = Coop(
+        unit.code,
+        written,
+        register,
+        code,
+        code,
+        registered,
+        dissolved,
+        rng.choice(communes),
+        sector,
+        rng.choice(keyed("sector_text")[sector]),
+        status,
+        grade,
+        members,
+        workers,
+        member_workers,
+        managers,
+        ps,
+        cp,
+        capital,
+        revenue,
+        profit,
+        avg_income,
+        ocop,
+        rng.random() < 0.05,
+        rng.random() < 0.15,
+    )
     # the tax register's view
     if status == "ACTIVE":
         c.tax_status = pick(rng, draw("active_tax_status"))
@@ -316,9 +357,17 @@ def make_group(rng: random.Random, unit: Unit, proper: str) -> Group:
     act = rng.choice(keyed("group_activity")[sector])
     name = rng.choice([f"Tổ hợp tác {act} {proper}", f"THT {act} {proper}"])
     communes = unit.place_pool()
-    return Group(unit.code, name, person(rng), rng.choice(communes), sector,
-                 rng.choice(keyed("group_sector_text")[sector]), rng.randint(5, 15), float(rng.randint(40, 650)),
-                 round(rng.uniform(1.8, 6.5), 1))
+    return Group(
+        unit.code,
+        name,
+        person(rng),
+        rng.choice(communes),
+        sector,
+        rng.choice(keyed("group_sector_text")[sector]),
+        rng.randint(5, 15),
+        float(rng.randint(40, 650)),
+        round(rng.uniform(1.8, 6.5), 1),
+    )
 
 
 def province_entities(rng: random.Random, n_units: int, used: set[str]) -> tuple[list[tuple], list[tuple]]:
@@ -331,17 +380,34 @@ def province_entities(rng: random.Random, n_units: int, used: set[str]) -> tuple
     for i in range(n_unions):
         agri = rng.random() < 0.6
         act = rng.choice(words("union_activity", "agri" if agri else "other"))
-        unions.append((f"Liên hiệp hợp tác xã {act} {names[i]}", valid_tax_code(rng, TAX_CODE_PREFIX, used),
-                       "Nông nghiệp" if agri else "Phi nông nghiệp", rng.randint(3, 9), rng.randint(12, 60),
-                       float(rng.randint(30, 400) * 100)))
+        unions.append(
+            (
+                f"Liên hiệp hợp tác xã {act} {names[i]}",
+                valid_tax_code(rng, TAX_CODE_PREFIX, used),
+                "Nông nghiệp" if agri else "Phi nông nghiệp",
+                rng.randint(3, 9),
+                rng.randint(12, 60),
+                float(rng.randint(30, 400) * 100),
+            )
+        )
     funds = []
     for i in range(n_funds):
         total = rng.randint(40_000, 160_000)
         equity = round(total * rng.uniform(0.07, 0.12))
         mobilised = round(total * rng.uniform(0.8, 0.9))
-        funds.append((f"Quỹ tín dụng nhân dân {names[n_unions + i]}", valid_tax_code(rng, TAX_CODE_PREFIX, used),
-                      rng.randint(600, 2500), rng.randint(6, 14), rng.randint(3, 6), total, equity, mobilised,
-                      round(total * rng.uniform(0.6, 0.75))))
+        funds.append(
+            (
+                f"Quỹ tín dụng nhân dân {names[n_unions + i]}",
+                valid_tax_code(rng, TAX_CODE_PREFIX, used),
+                rng.randint(600, 2500),
+                rng.randint(6, 14),
+                rng.randint(3, 6),
+                total,
+                equity,
+                mobilised,
+                round(total * rng.uniform(0.6, 0.75)),
+            )
+        )
     return unions, funds
 
 
@@ -406,13 +472,23 @@ class Population:
 def _size_counts(rng: random.Random, size: str) -> tuple[int, int]:
     """(cooperatives, groups) of a commune-level unit of a size class. Every class's counts are drawn, whatever
     the size (the stream's draws, and so a seed's output, do not depend on it)."""
-    counts = {"empty": (0, 0), "tiny": (rng.randint(1, 2), 0), "small": (rng.randint(3, 12), rng.randint(0, 4)),
-              "medium": (rng.randint(13, 30), rng.randint(2, 8)), "large": (rng.randint(40, 80), rng.randint(6, 15))}
+    counts = {
+        "empty": (0, 0),
+        "tiny": (rng.randint(1, 2), 0),
+        "small": (rng.randint(3, 12), rng.randint(0, 4)),
+        "medium": (rng.randint(13, 30), rng.randint(2, 8)),
+        "large": (rng.randint(40, 80), rng.randint(6, 15)),
+    }
     return counts[size]
 
 
-def build_population(period: str, units: int | None = None, seed: int = 20240930, rows_per_unit: int | None = None,
-                     province: str | None = None) -> Population:
+def build_population(
+    period: str,
+    units: int | None = None,
+    seed: int = 20240930,
+    rows_per_unit: int | None = None,
+    province: str | None = None,
+) -> Population:
     """The seeded population of a period (arguments as :func:`kttt_pipeline.demo.write_demo_period`)."""
     per = Period.parse(period)
     if units is not None and units < 1:
@@ -427,8 +503,10 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
     else:
         unit_list = base_units[:units] if units is not None else base_units
     if not unit_list:
-        raise ValueError(f"no reporting unit of province {prov.code} is in force for {per.key} in its packaged "
-                         "admin_units.csv; pass units=N to generate N synthetic units")
+        raise ValueError(
+            f"no reporting unit of province {prov.code} is in force for {per.key} in its packaged "
+            "admin_units.csv; pass units=N to generate N synthetic units"
+        )
     commune_level = all(u.level == "commune" for u in unit_list)
     key = f"{seed}/{prov.code}/{per.key}"
     # the units' cooperatives persist from quarter to quarter: drawn once for the units (from the first quarter
@@ -457,17 +535,39 @@ def build_population(period: str, units: int | None = None, seed: int = 20240930
             n_groups = max(1, rows_per_unit // 3) if rows_per_unit is not None else rng.randint(10, 30)
         names = propers(rng, n_coops + n_groups + max(10, n_coops // 4))
         prefix = TAX_CODE_PREFIX if not u.synthetic else f"{rng.randint(1, 99):02d}"
-        coops[u.code] = [make_coop(rng, u, names[i], valid_tax_code(rng, prefix, used_codes), first)
-                         for i in range(n_coops)]
+        coops[u.code] = [
+            make_coop(rng, u, names[i], valid_tax_code(rng, prefix, used_codes), first) for i in range(n_coops)
+        ]
         groups[u.code] = [make_group(rng, u, names[n_coops + i]) for i in range(n_groups)]
-        spare[u.code] = names[n_coops + n_groups:]
+        spare[u.code] = names[n_coops + n_groups :]
         if rows_per_unit is None and sizes.get(u.code) != "empty":  # a given size stays exact; empty stays empty
             for q in quarters_between(_next(first), per):
-                _evolve(random.Random(f"{base}/evolve/{u.code}/{q.key}"), u, q, coops[u.code], spare[u.code],
-                        prefix, used_codes)
+                _evolve(
+                    random.Random(f"{base}/evolve/{u.code}/{q.key}"),
+                    u,
+                    q,
+                    coops[u.code],
+                    spare[u.code],
+                    prefix,
+                    used_codes,
+                )
 
-    pop = Population(key, per, prov, unit_list, synthetic, commune_level, sizes, coops, groups, {}, spare, used_codes,
-                     Plants(), base=base)
+    pop = Population(
+        key,
+        per,
+        prov,
+        unit_list,
+        synthetic,
+        commune_level,
+        sizes,
+        coops,
+        groups,
+        {},
+        spare,
+        used_codes,
+        Plants(),
+        base=base,
+    )
     _plant(pop)
     if commune_level:  # one return gives its code as a number, leading zero lost (§11)
         zeros = [u.code for u in unit_list if u.code.startswith("0")]
@@ -489,8 +589,9 @@ def _next(p: Period) -> Period:
     return Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
 
 
-def _evolve(rng: random.Random, unit: Unit, q: Period, coops: list[Coop], spare: list[str], prefix: str,
-            used: set[str]) -> None:
+def _evolve(
+    rng: random.Random, unit: Unit, q: Period, coops: list[Coop], spare: list[str], prefix: str, used: set[str]
+) -> None:
     """One quarter of a unit's cooperatives: a few active ones dissolve, a few register (named from ``spare``,
     which they consume). Registered and dissolved within ``q``, so every period's figures follow from its dates."""
     active = [c for c in coops if c.status == "ACTIVE"]
@@ -515,9 +616,16 @@ def _plant(pop: Population) -> None:
     plants = pop.plants
 
     def candidate(unit_code: str | None = None) -> Coop | None:
-        pool = [c for c in (pop.coops[unit_code] if unit_code else [c for u in codes for c in pop.coops[u]])
-                if not c.planted and c.status == "ACTIVE" and c.tax_status in TAX_ACTIVE and (c.declared_revenue or 0) > 0
-                and c.registered_on < per.year_start and c.grade not in (None, "WEAK")]
+        pool = [
+            c
+            for c in (pop.coops[unit_code] if unit_code else [c for u in codes for c in pop.coops[u]])
+            if not c.planted
+            and c.status == "ACTIVE"
+            and c.tax_status in TAX_ACTIVE
+            and (c.declared_revenue or 0) > 0
+            and c.registered_on < per.year_start
+            and c.grade not in (None, "WEAK")
+        ]
         if not pool:
             return None
         c = prng.choice(pool)
@@ -605,13 +713,17 @@ def _not_in_force(pop: Population, gone_units: list[Unit]) -> NotInForceReturn:
     names_in_force = {fold(u.name) for u in pop.units}
     same_name = [g for g in gone_units if fold(g.name) in names_in_force]
     gone = nrng.choice(same_name or gone_units)
-    coops = [make_coop(nrng, gone, p, valid_tax_code(nrng, TAX_CODE_PREFIX, pop.used_codes), pop.period)
-             for p in propers(nrng, 4)]
+    coops = [
+        make_coop(nrng, gone, p, valid_tax_code(nrng, TAX_CODE_PREFIX, pop.used_codes), pop.period)
+        for p in propers(nrng, 4)
+    ]
     return NotInForceReturn(gone, coops, nrng)
 
 
 def target_figures(rng: random.Random, province: dict[str, float]) -> list[tuple[str, int]]:
     """The year's targets the province set, a little above the figures it reaches (indicator, target)."""
-    return [("HTX_TOTAL", round(province["HTX_TOTAL"] * rng.uniform(1.02, 1.10))),
-            ("HTX_NEW", max(1, round(province["HTX_NEW"] * rng.uniform(1.1, 1.4)))),
-            ("THT_TOTAL", round(province["THT_TOTAL"] * rng.uniform(1.02, 1.15)))]
+    return [
+        ("HTX_TOTAL", round(province["HTX_TOTAL"] * rng.uniform(1.02, 1.10))),
+        ("HTX_NEW", max(1, round(province["HTX_NEW"] * rng.uniform(1.1, 1.4)))),
+        ("THT_TOTAL", round(province["THT_TOTAL"] * rng.uniform(1.02, 1.15))),
+    ]

@@ -27,8 +27,9 @@ def write_province(path: Path, unions, funds, per: Period, excess: int) -> tuple
     """Write LHHTX and QTDND; the LHHTX total's member-HTX figure overstates its rows by ``excess``. Returns the
     (sheet, Excel row, reported, true) of that total."""
     end = per.end.strftime("%d/%m/%Y")
-    office = label("province.office_since_2025_03" if per.end >= _FINANCE_DEPARTMENT_FROM
-                   else "province.office_before_2025_03")
+    office = label(
+        "province.office_since_2025_03" if per.end >= _FINANCE_DEPARTMENT_FROM else "province.office_before_2025_03"
+    )
     lh = Sheet(label("union.sheet"))
     lh.add([office])
     lh.add([label("union.title").format(date=end)])
@@ -39,8 +40,9 @@ def write_province(path: Path, unions, funds, per: Period, excess: int) -> tuple
         lh.add([i, name, code, sector, member_htx, workers, int(capital)])
     true_members = sum(u[3] for u in unions)
     reported = true_members + excess
-    total_row = lh.add([None, label("province.total"), None, None, reported, sum(u[4] for u in unions),
-                        int(sum(u[5] for u in unions))])
+    total_row = lh.add(
+        [None, label("province.total"), None, None, reported, sum(u[4] for u in unions), int(sum(u[5] for u in unions))]
+    )
     qt = Sheet(label("fund.sheet"))
     qt.add([office])
     qt.add([label("fund.title").format(date=end)])

@@ -52,9 +52,23 @@ class TaxRegister:
             for c in pop.coops[u.code]:
                 if c.tax_status is None:
                     continue
-                self.rows.append(_tax_row(trng, u, c.tax_code, c.register_name, coop_type, c.tax_status, c.tax_date,
-                                          c.declared_revenue, c.tax_incurred, c.commune, pop.province, per,
-                                          new_address=c.planted))
+                self.rows.append(
+                    _tax_row(
+                        trng,
+                        u,
+                        c.tax_code,
+                        c.register_name,
+                        coop_type,
+                        c.tax_status,
+                        c.tax_date,
+                        c.declared_revenue,
+                        c.tax_incurred,
+                        c.commune,
+                        pop.province,
+                        per,
+                        new_address=c.planted,
+                    )
+                )
             n_extra = max(1, round(0.2 * len(pop.coops[u.code])))
             left = pop.spare_propers[u.code]
             for i in range(n_extra):
@@ -63,23 +77,65 @@ class TaxRegister:
                 name = f"Hợp tác xã {trng.choice(keyed('sector_activity')[sector])} {proper}"
                 name = name.upper() if trng.random() < 0.6 else name
                 d = rand_date(trng, dt.date(2000, 1, 1), dt.date(per.year - 3, 12, 31))
-                code = valid_tax_code(trng, TAX_CODE_PREFIX if not u.synthetic else f"{trng.randint(1, 99):02d}",
-                                      pop.used_codes)
-                self.rows.append(_tax_row(trng, u, code, name, coop_type, "01", d,
-                                          None if trng.random() < 0.5 else 0, None, trng.choice(u.place_pool()),
-                                          pop.province, per))
+                code = valid_tax_code(
+                    trng, TAX_CODE_PREFIX if not u.synthetic else f"{trng.randint(1, 99):02d}", pop.used_codes
+                )
+                self.rows.append(
+                    _tax_row(
+                        trng,
+                        u,
+                        code,
+                        name,
+                        coop_type,
+                        "01",
+                        d,
+                        None if trng.random() < 0.5 else 0,
+                        None,
+                        trng.choice(u.place_pool()),
+                        pop.province,
+                        per,
+                    )
+                )
 
     def add_province_entities(self, unions: list[tuple], funds: list[tuple]) -> None:
         pop, trng = self.pop, self.rng
         home = pop.units[0]
         for name, code, *_ in unions:
-            self.rows.append(_tax_row(trng, home, code, name.upper(), label("tax.type_union"), "00", None,
-                                      trng.randint(500, 9000) * 1_000_000, trng.randint(5, 90) * 1_000_000, None,
-                                      pop.province, pop.period, province_level=True))
+            self.rows.append(
+                _tax_row(
+                    trng,
+                    home,
+                    code,
+                    name.upper(),
+                    label("tax.type_union"),
+                    "00",
+                    None,
+                    trng.randint(500, 9000) * 1_000_000,
+                    trng.randint(5, 90) * 1_000_000,
+                    None,
+                    pop.province,
+                    pop.period,
+                    province_level=True,
+                )
+            )
         for name, code, *_ in funds:
-            self.rows.append(_tax_row(trng, home, code, name.upper(), label("tax.type_fund"), "00", None,
-                                      trng.randint(2000, 20000) * 1_000_000, trng.randint(20, 300) * 1_000_000, None,
-                                      pop.province, pop.period, province_level=True))
+            self.rows.append(
+                _tax_row(
+                    trng,
+                    home,
+                    code,
+                    name.upper(),
+                    label("tax.type_fund"),
+                    "00",
+                    None,
+                    trng.randint(2000, 20000) * 1_000_000,
+                    trng.randint(20, 300) * 1_000_000,
+                    None,
+                    pop.province,
+                    pop.period,
+                    province_level=True,
+                )
+            )
 
     def shuffled(self) -> list[list[object]]:
         self.rng.shuffle(self.rows)
@@ -92,16 +148,33 @@ def _status_text(rng: random.Random, status: str) -> str:
     return status
 
 
-def _tax_row(rng: random.Random, unit: Unit, code: str, name: str, entity_type: str, status: str,
-             status_date: dt.date | None, revenue: int | None, tax: int | None, place: Place | None,
-             prov: Province, per: Period, *, province_level: bool = False, new_address: bool = False) -> list[object]:
+def _tax_row(
+    rng: random.Random,
+    unit: Unit,
+    code: str,
+    name: str,
+    entity_type: str,
+    status: str,
+    status_date: dt.date | None,
+    revenue: int | None,
+    tax: int | None,
+    place: Place | None,
+    prov: Province,
+    per: Period,
+    *,
+    province_level: bool = False,
+    new_address: bool = False,
+) -> list[object]:
     province = label("tax.province").format(province=prov.name)
     if per.end >= REFORM_DAY:
         # since 2025 the offices are "Thuế cơ sở N tỉnh …" and "Thuế tỉnh …"; an address names the commune as it
         # was when the record was made: a former commune and district, or the unit in force (§11)
         place = place or rng.choice(unit.place_pool())
-        office = (label("tax.province_office_since_reform").format(province=prov.name) if province_level else
-                  label("tax.unit_office_since_reform").format(n=unit.tax_office, province=prov.name))
+        office = (
+            label("tax.province_office_since_reform").format(province=prov.name)
+            if province_level
+            else label("tax.unit_office_since_reform").format(n=unit.tax_office, province=prov.name)
+        )
         if unit.level == "commune" and (new_address or not place.former or rng.random() < 0.5):
             address = f"{unit.full_name}, {province}"
         else:
@@ -127,7 +200,7 @@ def write_register_xlsx(path: Path, rows: list[list[object]], per: Period, prov:
     office = "tax.office_title_since_reform" if per.end >= REFORM_DAY else "tax.office_title_before_reform"
     sh.add([label(office).format(province_upper=prov.name.upper())])
     sh.add([label("tax.title")])
-    sh.add([label("tax.data_line").format(date=per.end.strftime('%d/%m/%Y'))])
+    sh.add([label("tax.data_line").format(date=per.end.strftime("%d/%m/%Y"))])
     sh.add()
     sh.add(choices("tax.header"))
     for i, row in enumerate(rows, 1):

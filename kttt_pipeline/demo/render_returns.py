@@ -41,8 +41,9 @@ _COUNTS = tuple(fields.count_fields("cooperative"))
 _MARKS = tuple(fields.mark_fields("cooperative"))
 _MONEY = tuple(f for f in fields.money_fields("cooperative") if f in _COOP_TOTALS)
 # the group listing's columns after its name, its figures and those its total row sums
-_GROUP_COLUMNS = tuple(f.field for f in fields.fields_of("group")
-                       if f.origin == "read" and f.kind != "seq" and f.field != "name")
+_GROUP_COLUMNS = tuple(
+    f.field for f in fields.fields_of("group") if f.origin == "read" and f.kind != "seq" and f.field != "name"
+)
 _GROUP_FIGURES = tuple(fields.numeric_fields("group"))
 _GROUP_TOTALS = tuple(fields.total_row_fields("group"))
 
@@ -68,8 +69,10 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
     """Column blocks of the cooperative listing (blocks stay contiguous) and whether the header has two rows."""
     # the layout of the columns (which sit under a shared parent header) is the demo's; the money columns are _MONEY
     grouped = rng.random() < 0.75
-    blocks: list[list[Col]] = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in (
-        "tax_code", "registered_on", "commune", "sector", "status", "grade", "members")]
+    blocks: list[list[Col]] = [
+        [Col(f, rng.choice(choices(f"coop.{f}")))]
+        for f in ("tax_code", "registered_on", "commune", "sector", "status", "grade", "members")
+    ]
     if with_dissolved:
         blocks.append([Col("dissolved_on", label("coop.dissolved_on"))])
     if grouped:
@@ -82,16 +85,27 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
             w = label("coop.workers_under_long")
         blocks.append([Col("workers", w, parent), Col("member_workers", mw, parent)])
         p = label("coop.managers_parent")
-        blocks.append([Col("managers", label("coop.managers_under"), p),
-                       Col("managers_primary_secondary", rng.choice(choices("coop.managers_primary_secondary_under")),
-                           p),
-                       Col("managers_college_plus", rng.choice(choices("coop.managers_college_plus_under")), p)])
+        blocks.append(
+            [
+                Col("managers", label("coop.managers_under"), p),
+                Col("managers_primary_secondary", rng.choice(choices("coop.managers_primary_secondary_under")), p),
+                Col("managers_college_plus", rng.choice(choices("coop.managers_college_plus_under")), p),
+            ]
+        )
     else:
-        blocks.append([Col("workers", rng.choice(choices("coop.workers"))),
-                       Col("member_workers", rng.choice(choices("coop.member_workers")))])
-        blocks.append([Col("managers", rng.choice(choices("coop.managers"))),
-                       Col("managers_primary_secondary", label("coop.managers_primary_secondary")),
-                       Col("managers_college_plus", label("coop.managers_college_plus"))])
+        blocks.append(
+            [
+                Col("workers", rng.choice(choices("coop.workers"))),
+                Col("member_workers", rng.choice(choices("coop.member_workers"))),
+            ]
+        )
+        blocks.append(
+            [
+                Col("managers", rng.choice(choices("coop.managers"))),
+                Col("managers_primary_secondary", label("coop.managers_primary_secondary")),
+                Col("managers_college_plus", label("coop.managers_college_plus")),
+            ]
+        )
     for fld in _MONEY:
         header, factor = _money_header(rng, rng.choice(choices(f"coop.{fld}")), line_factor)
         blocks.append([Col(fld, header, factor=factor)])
@@ -114,8 +128,17 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
 class ReturnRenderer:
     """Writes one unit's return workbook; all choices come from its own RNG."""
 
-    def __init__(self, rng: random.Random, unit: Unit, period: Period, report_date: dt.date, words: bool,
-                 *, code_cell: bool | None = None, number_code: bool = False):
+    def __init__(
+        self,
+        rng: random.Random,
+        unit: Unit,
+        period: Period,
+        report_date: dt.date,
+        words: bool,
+        *,
+        code_cell: bool | None = None,
+        number_code: bool = False,
+    ):
         self.rng = rng
         self.unit = unit
         self.period = period
@@ -138,8 +161,13 @@ class ReturnRenderer:
     def _unit_line(self) -> str:
         u, r = self.unit, self.rng.random()
         template = choices("title.unit_line")[0 if r < 0.35 else 1 if r < 0.65 else 2 if r < 0.85 else 3]
-        return template.format(kind_upper=u.kind.upper(), name_upper=u.name.upper(), kind_lower=u.kind.lower(),
-                               name=u.name, kind_abbr=keyed("kind_abbreviation").get(u.kind, [u.kind])[0])
+        return template.format(
+            kind_upper=u.kind.upper(),
+            name_upper=u.name.upper(),
+            kind_lower=u.kind.lower(),
+            name=u.name,
+            kind_abbr=keyed("kind_abbreviation").get(u.kind, [u.kind])[0],
+        )
 
     # -- title block
     def title(self, sh: Sheet, width: int, title: str, *, unit_line_factor: str | None, data_line: bool) -> None:
@@ -153,8 +181,13 @@ class ReturnRenderer:
             sh.put(width, {0: office})
         if self.code_cell:
             if self.code_split:
-                sh.put(width, {0: label("title.code_label"),
-                               1: int(self.unit.code) if self.unit.code.isdigit() else self.unit.code})
+                sh.put(
+                    width,
+                    {
+                        0: label("title.code_label"),
+                        1: int(self.unit.code) if self.unit.code.isdigit() else self.unit.code,
+                    },
+                )
             else:
                 sh.put(width, {0: label("title.code_line").format(code=self.unit.code)})
         if rng.random() < 0.85:
@@ -164,9 +197,9 @@ class ReturnRenderer:
             sh.put(width, {0: label("title.data_line").format(day=end.day, month=end.month, year=end.year)})
         d = self.report_date
         if self.date_style == 0:
-            sh.put(width, {0: label("title.date_line").format(date=d.strftime('%d/%m/%Y'))})
+            sh.put(width, {0: label("title.date_line").format(date=d.strftime("%d/%m/%Y"))})
         elif self.date_style == 1:
-            sh.put(width, {0: label("title.date_line").format(date=d.strftime('%d-%m-%Y'))})
+            sh.put(width, {0: label("title.date_line").format(date=d.strftime("%d-%m-%Y"))})
         elif self.date_style == 2:
             sh.put(width, {0: label("title.date_line").format(date=f"{d.day}.{d.month}.{d.year}")})
         else:
@@ -184,8 +217,14 @@ class ReturnRenderer:
         left, right = min(3, width - 1), max(width - 2, 1)
         if rng.random() < 0.5:
             d = self.report_date
-            sh.put(width, {right: label("signature.place_date").format(place=self.unit.name, day=d.day,
-                                                                      month=d.month, year=d.year)})
+            sh.put(
+                width,
+                {
+                    right: label("signature.place_date").format(
+                        place=self.unit.name, day=d.day, month=d.month, year=d.year
+                    )
+                },
+            )
         sh.put(width, {left: label("signature.maker"), right: label("signature.council")})
         sh.put(width, {right: label("signature.deputy")})
         sh.put(width, {right: label("signature.vice_chair")})
@@ -262,8 +301,13 @@ class ReturnRenderer:
         cols = [Col("seq", seq_header), Col("name", name_header)] + [c for b in blocks for c in b]
         width = len(cols)
         sh = Sheet(name)
-        self.title(sh, width, rng.choice(choices("coop.title")).format(unit_upper=self.unit.full_name.upper()),
-                   unit_line_factor=line, data_line=rng.random() < 0.7)
+        self.title(
+            sh,
+            width,
+            rng.choice(choices("coop.title")).format(unit_upper=self.unit.full_name.upper()),
+            unit_line_factor=line,
+            data_line=rng.random() < 0.7,
+        )
         two_rows = grouped or rng.random() < 0.3
         self.header_rows(sh, cols, two_rows, vmerge=rng.random() < 0.8)
         if rng.random() < 0.12:
@@ -369,8 +413,11 @@ class ReturnRenderer:
                 return rng.choice(choices("coop.mark_yes"))
             return label("coop.mark_no") if rng.random() < 0.03 else None
         if f == "_phone":
-            return (f"0{rng.choice(choices('coop.phone_prefix'))}{rng.randint(1000000, 9999999)}"
-                    if rng.random() < 0.6 else None)
+            return (
+                f"0{rng.choice(choices('coop.phone_prefix'))}{rng.randint(1000000, 9999999)}"
+                if rng.random() < 0.6
+                else None
+            )
         if f == "_director":
             return person(rng)
         if f == "_note":
@@ -380,8 +427,7 @@ class ReturnRenderer:
     def group_sheet(self, name: str, groups: list[Group]) -> Sheet:
         rng = self.rng
         cols = [Col("seq", rng.choice(choices("group.seq"))), Col("name", rng.choice(choices("group.name")))]
-        rest = [Col(f, rng.choice(choices(f"group.{f}")))
-                for f in _GROUP_COLUMNS]
+        rest = [Col(f, rng.choice(choices(f"group.{f}"))) for f in _GROUP_COLUMNS]
         if rng.random() < 0.3:
             rest.append(Col("_note", rng.choice(choices("group._note"))))
         if rng.random() < 0.3:
@@ -389,9 +435,13 @@ class ReturnRenderer:
         cols += rest
         width = len(cols)
         sh = Sheet(name)
-        self.title(sh, width, label("group.title"),
-                   unit_line_factor=label("group.money_unit_line") if rng.random() < 0.4 else None,
-                   data_line=rng.random() < 0.6)
+        self.title(
+            sh,
+            width,
+            label("group.title"),
+            unit_line_factor=label("group.money_unit_line") if rng.random() < 0.4 else None,
+            data_line=rng.random() < 0.6,
+        )
         self.header_rows(sh, cols, rng.random() < 0.4, vmerge=True)
         if not groups:
             _empty_listing(rng, sh, width)
@@ -441,8 +491,12 @@ class ReturnRenderer:
         width = 4
         sh = Sheet(name)
         self.title(sh, width, label("summary.title"), unit_line_factor=None, data_line=rng.random() < 0.7)
-        header = [label("summary.seq"), rng.choice(choices("summary.label")), rng.choice(choices("summary.unit")),
-                  rng.choice(choices("summary.value"))]
+        header = [
+            label("summary.seq"),
+            rng.choice(choices("summary.label")),
+            rng.choice(choices("summary.unit")),
+            rng.choice(choices("summary.value")),
+        ]
         two = rng.random() < 0.5
         r1 = sh.add(header)
         if two:
@@ -487,12 +541,15 @@ def _address_text(rng: random.Random, place: Place) -> str:
 
 @cache
 def _summary_rows() -> list[dict[str, str]]:
-    with resources.files("kttt_pipeline.demo").joinpath("data").joinpath("summary_rows.csv").open(
-            encoding="utf-8") as fh:
+    with (
+        resources.files("kttt_pipeline.demo").joinpath("data").joinpath("summary_rows.csv").open(encoding="utf-8") as fh
+    ):
         return list(csv.DictReader(fh))
 
 
-def summary_items(rng: random.Random, e: dict[str, float], include_active: bool) -> list[tuple[str, str, str, str, float]]:
+def summary_items(
+    rng: random.Random, e: dict[str, float], include_active: bool
+) -> list[tuple[str, str, str, str, float]]:
     """The summary sheet's rows (indicator, numbering, label, unit, figure); labels drawn from the summary-sheet
     synonyms of ``vocab/indicators.csv``."""
     synonyms = {i.code: i.summary_synonyms for i in indicators()}
@@ -508,8 +565,9 @@ def summary_items(rng: random.Random, e: dict[str, float], include_active: bool)
     return items
 
 
-def return_sheets(r: ReturnRenderer, rng: random.Random, coops: list[Coop], groups: list[Group], items,
-                  words_ok: set[int]) -> tuple[list[Sheet], list[int], dict[str, int], dict[str, str]]:
+def return_sheets(
+    r: ReturnRenderer, rng: random.Random, coops: list[Coop], groups: list[Group], items, words_ok: set[int]
+) -> tuple[list[Sheet], list[int], dict[str, int], dict[str, str]]:
     """A return's sheets in workbook order, the Excel row of each cooperative, the summary rows, sheet names."""
     names = {k: rng.choice(choices(f"sheet.{k}")) for k in ("summary", "cooperative", "group")}
     coop_sh, rows_of = r.coop_sheet(names["cooperative"], coops, words_ok)
@@ -525,14 +583,18 @@ def file_name(rng: random.Random, unit: Unit, period: Period) -> str:
     abbr = "".join(w[0] for w in strip_diacritics(unit.name).split()).upper()
     if unit.synthetic:
         abbr = unit.code
-    return rng.choice(choices("file.return")).format(q=q, y=y, abbr=abbr, months=3 * q,
-                                                     plain=strip_diacritics(unit.name),
-                                                     roman=("I", "II", "III", "IV")[q - 1])
+    return rng.choice(choices("file.return")).format(
+        q=q, y=y, abbr=abbr, months=3 * q, plain=strip_diacritics(unit.name), roman=("I", "II", "III", "IV")[q - 1]
+    )
 
 
-def render_returns(pop: Population, expected: dict[str, dict[str, float]],
-                   mismatches: list[tuple[str, str, float, float]], out_dir: Path,
-                   return_dir: Path) -> tuple[list[Path], list[ReturnLocations]]:
+def render_returns(
+    pop: Population,
+    expected: dict[str, dict[str, float]],
+    mismatches: list[tuple[str, str, float, float]],
+    out_dir: Path,
+    return_dir: Path,
+) -> tuple[list[Path], list[ReturnLocations]]:
     """Write every unit's return (and the superseded first submission of the resubmitting unit) into
     ``return_dir``: the files in writing order and where the oracle's rows are."""
     per = pop.period
@@ -561,23 +623,35 @@ def render_returns(pop: Population, expected: dict[str, dict[str, float]],
             early_e = unit_figures([c for c in early_coops if c.unit == u.code], early_groups, per)
             early_e["HTX_MEMBERS"] += early_rng.randint(5, 40)
             r = ReturnRenderer(early_rng, u, per, early_date, words=False)
-            sheets = return_sheets(r, early_rng, early_coops, early_groups,
-                                   summary_items(early_rng, early_e, False), set())[0]
+            sheets = return_sheets(
+                r, early_rng, early_coops, early_groups, summary_items(early_rng, early_e, False), set()
+            )[0]
             early_path = return_dir / fname
             save(early_path, sheets)
             files.append(early_path)
             superseded = (early_path.relative_to(out_dir).as_posix(), early_date.isoformat(), report_date.isoformat())
             fname = fname[:-5] + rng.choice(choices("file.resubmission_suffix"))
         words_ok = {id(c) for c in pop.listed[u.code] if not c.planted and c.unit == u.code}
-        r = ReturnRenderer(rng, u, per, report_date, words=rng.random() < 0.35,
-                           number_code=u.code == pop.number_code_unit)
-        sheets, rows, summary_rows, sheet_names = return_sheets(r, rng, pop.listed[u.code], pop.groups[u.code],
-                                                                items, words_ok)
+        r = ReturnRenderer(
+            rng, u, per, report_date, words=rng.random() < 0.35, number_code=u.code == pop.number_code_unit
+        )
+        sheets, rows, summary_rows, sheet_names = return_sheets(
+            r, rng, pop.listed[u.code], pop.groups[u.code], items, words_ok
+        )
         path = return_dir / fname
         save(path, sheets)
         files.append(path)
-        located.append(ReturnLocations(u.code, path.relative_to(out_dir).as_posix(), sheet_names, rows, summary_rows,
-                                       r.words_planted, superseded))
+        located.append(
+            ReturnLocations(
+                u.code,
+                path.relative_to(out_dir).as_posix(),
+                sheet_names,
+                rows,
+                summary_rows,
+                r.words_planted,
+                superseded,
+            )
+        )
     return files, located
 
 
@@ -588,9 +662,11 @@ def render_not_in_force(pop: Population, out_dir: Path, return_dir: Path) -> tup
     per, nrng = pop.period, gone.rng
     gone_date = per.end + dt.timedelta(days=nrng.randint(5, 25))
     r = ReturnRenderer(nrng, gone.unit, per, gone_date, words=False, code_cell=False)
-    sheets = return_sheets(r, nrng, gone.coops, [],
-                           summary_items(nrng, unit_figures(gone.coops, [], per), False), set())[0]
-    path = return_dir / label("file.not_in_force").format(plain=strip_diacritics(gone.unit.name), q=per.quarter,
-                                                          y=per.year)
+    sheets = return_sheets(
+        r, nrng, gone.coops, [], summary_items(nrng, unit_figures(gone.coops, [], per), False), set()
+    )[0]
+    path = return_dir / label("file.not_in_force").format(
+        plain=strip_diacritics(gone.unit.name), q=per.quarter, y=per.year
+    )
     save(path, sheets)
     return path, r.unit_line

@@ -86,8 +86,10 @@ def check_file_size(path: Path, limits: Limits | None = None) -> None:
     lim = limits or Limits.current()
     size = Path(path).stat().st_size
     if size > lim.max_file_bytes:
-        raise TooLarge(f"tệp quá lớn ({_mb(size)}, giới hạn {_mb(lim.max_file_bytes)}); tệp không được đọc",
-                       f"file of {size} bytes over the bound of {lim.max_file_bytes}")
+        raise TooLarge(
+            f"tệp quá lớn ({_mb(size)}, giới hạn {_mb(lim.max_file_bytes)}); tệp không được đọc",
+            f"file of {size} bytes over the bound of {lim.max_file_bytes}",
+        )
 
 
 def check_zip(zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
@@ -95,25 +97,34 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
     lim = limits or Limits.current()
     infos = zf.infolist()
     if len(infos) > lim.max_parts:
-        raise TooLarge(f"tệp nén có {_n(len(infos))} thành phần, vượt giới hạn {_n(lim.max_parts)}; tệp không được đọc",
-                       f"{len(infos)} zip parts, over the bound of {lim.max_parts}")
+        raise TooLarge(
+            f"tệp nén có {_n(len(infos))} thành phần, vượt giới hạn {_n(lim.max_parts)}; tệp không được đọc",
+            f"{len(infos)} zip parts, over the bound of {lim.max_parts}",
+        )
     total = 0
     for info in infos:
         size, packed = info.file_size, max(info.compress_size, 1)
         total += size
         ratio = size / packed
         if size > lim.max_part_bytes or (size > lim.bomb_part_bytes and ratio > lim.max_ratio):
-            why = (f"vượt giới hạn {_mb(lim.max_part_bytes)}" if size > lim.max_part_bytes else
-                   f"vượt {_mb(lim.bomb_part_bytes)} và tỉ lệ nén {_n(lim.max_ratio)} lần cho phép")
-            raise TooLarge(f"thành phần '{info.filename}' của tệp giải nén ra {_mb(size)} (gấp {_n(round(ratio))} lần "
-                           f"dung lượng nén {_mb(packed)}), {why}; tệp không được đọc để bảo vệ máy xử lý",
-                           f"zip part {info.filename!r} inflates to {size} bytes ({ratio:.0f}x its {packed} "
-                           f"compressed bytes): over the bounds (part {lim.max_part_bytes} bytes, or "
-                           f"{lim.bomb_part_bytes} bytes at {lim.max_ratio}x)")
+            why = (
+                f"vượt giới hạn {_mb(lim.max_part_bytes)}"
+                if size > lim.max_part_bytes
+                else f"vượt {_mb(lim.bomb_part_bytes)} và tỉ lệ nén {_n(lim.max_ratio)} lần cho phép"
+            )
+            raise TooLarge(
+                f"thành phần '{info.filename}' của tệp giải nén ra {_mb(size)} (gấp {_n(round(ratio))} lần "
+                f"dung lượng nén {_mb(packed)}), {why}; tệp không được đọc để bảo vệ máy xử lý",
+                f"zip part {info.filename!r} inflates to {size} bytes ({ratio:.0f}x its {packed} "
+                f"compressed bytes): over the bounds (part {lim.max_part_bytes} bytes, or "
+                f"{lim.bomb_part_bytes} bytes at {lim.max_ratio}x)",
+            )
     if total > lim.max_total_bytes:
-        raise TooLarge(f"các thành phần của tệp giải nén ra tổng cộng {_mb(total)}, vượt giới hạn "
-                       f"{_mb(lim.max_total_bytes)}; tệp không được đọc",
-                       f"zip parts inflate to {total} bytes in all, over the bound of {lim.max_total_bytes}")
+        raise TooLarge(
+            f"các thành phần của tệp giải nén ra tổng cộng {_mb(total)}, vượt giới hạn "
+            f"{_mb(lim.max_total_bytes)}; tệp không được đọc",
+            f"zip parts inflate to {total} bytes in all, over the bound of {lim.max_total_bytes}",
+        )
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Za-z]{1,3})?(\d+)?(?::([A-Za-z]{1,3})(\d+))?"')
@@ -150,27 +161,36 @@ def declared_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, str] | No
     return rows, cols, f"{c1}{r1}:{c2}{r2}"
 
 
-def check_extent(sheet: str, rows: int, cols: int, limits: Limits | None = None, *, declared: str | None = None
-                 ) -> None:
+def check_extent(
+    sheet: str, rows: int, cols: int, limits: Limits | None = None, *, declared: str | None = None
+) -> None:
     """A sheet of ``rows`` × ``cols`` (declared as the range ``declared``, or as calamine read it)."""
     lim = limits or Limits.current()
     cells = rows * cols
     if rows <= lim.max_sheet_rows and cells <= lim.max_sheet_cells:
         return
     how = f"khai báo vùng dữ liệu {declared}, tức" if declared else "có"
-    over = (f"vượt giới hạn {_n(lim.max_sheet_rows)} dòng" if rows > lim.max_sheet_rows
-            else f"vượt giới hạn {_n(lim.max_sheet_cells)} ô")
+    over = (
+        f"vượt giới hạn {_n(lim.max_sheet_rows)} dòng"
+        if rows > lim.max_sheet_rows
+        else f"vượt giới hạn {_n(lim.max_sheet_cells)} ô"
+    )
     hint = " (nếu phần lớn là dòng trống đã định dạng, hãy xóa các dòng đó rồi gửi lại)" if declared else ""
-    raise TooLarge(f"sheet '{sheet}' {how} {_n(rows)} dòng × {_n(cols)} cột = {_n(cells)} ô, {over}{hint}; "
-                   "tệp không được đọc",
-                   f"sheet {sheet!r} {'declares' if declared else 'has'} {rows} rows x {cols} columns "
-                   f"({cells} cells): over the bounds ({lim.max_sheet_rows} rows, {lim.max_sheet_cells} cells)")
+    raise TooLarge(
+        f"sheet '{sheet}' {how} {_n(rows)} dòng × {_n(cols)} cột = {_n(cells)} ô, {over}{hint}; tệp không được đọc",
+        f"sheet {sheet!r} {'declares' if declared else 'has'} {rows} rows x {cols} columns "
+        f"({cells} cells): over the bounds ({lim.max_sheet_rows} rows, {lim.max_sheet_cells} cells)",
+    )
 
 
-_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|'
-                         rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|'
-                  rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_SHEET_NAME = re.compile(
+    rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"|'
+    rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"'
+)
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"|'
+    rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"'
+)
 
 
 _WORKBOOK_HEAD = 16 * MiB  # the sheet list and its relationships: a few KB; never more read to name the sheets
@@ -223,6 +243,7 @@ def check_csv_lines(raw: bytes, limits: Limits | None = None) -> None:
     lim = limits or Limits.current()
     lines = raw.count(b"\n") + 1
     if lines > lim.max_sheet_rows:
-        raise TooLarge(f"tệp CSV có {_n(lines)} dòng, vượt giới hạn "
-                       f"{_n(lim.max_sheet_rows)} dòng; tệp không được đọc",
-                       f"CSV of {lines} lines, over the bound of {lim.max_sheet_rows} rows")
+        raise TooLarge(
+            f"tệp CSV có {_n(lines)} dòng, vượt giới hạn {_n(lim.max_sheet_rows)} dòng; tệp không được đọc",
+            f"CSV of {lines} lines, over the bound of {lim.max_sheet_rows} rows",
+        )

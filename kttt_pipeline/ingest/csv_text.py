@@ -18,8 +18,13 @@ from kttt_pipeline.ingest.workbook import FileUnreadable
 #: the encodings tried, as a clerk knows them (the reason of a CSV that none decodes names them)
 ENCODINGS_TRIED_VI = "UTF-8 (có hoặc không có BOM), UTF-16, Windows-1258"
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -48,9 +53,13 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         return unicodedata.normalize("NFC", text.removeprefix("\ufeff")), encoding
-    marked = f" (tệp có dấu BOM của {candidates[0].upper()} nhưng nội dung không đúng bảng mã này)" \
-        if raw.startswith(tuple(bom for bom, _ in _BOMS)) else ""
+    marked = (
+        f" (tệp có dấu BOM của {candidates[0].upper()} nhưng nội dung không đúng bảng mã này)"
+        if raw.startswith(tuple(bom for bom, _ in _BOMS))
+        else ""
+    )
     raise FileUnreadable(
         f"không đọc được tệp CSV: nội dung không đúng bảng mã nào đã thử ({ENCODINGS_TRIED_VI}){marked}; "
         "hãy xuất lại tệp CSV theo bảng mã UTF-8",
-        f"the CSV decodes in none of {', '.join(candidates)}")
+        f"the CSV decodes in none of {', '.join(candidates)}",
+    )

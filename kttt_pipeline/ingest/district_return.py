@@ -14,14 +14,42 @@ from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period, last_closed_quarter, period_of_date
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import find_date_in_text, money_factor, parse_date, parse_number
-from kttt_pipeline.core.vocabulary import (indicators, listing_sheet_kind, read_vocab_csv, sector_lookup,
-                                           summary_label_lookup, title_words)
-from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
-                                          unstorable_finding)
+from kttt_pipeline.core.vocabulary import (
+    indicators,
+    listing_sheet_kind,
+    read_vocab_csv,
+    sector_lookup,
+    summary_label_lookup,
+    title_words,
+)
+from kttt_pipeline.ingest.records import (
+    MONEY_FIELDS,
+    NUMERIC_FIELDS,
+    RowContext,
+    parse_records,
+    scrub_cell,
+    unstorable_finding,
+)
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
-from kttt_pipeline.ingest.tables import (BLANK, ENTITY, GRAND, HEADING, MAX_HEADER_ROWS, NOTE, PLAIN, SUB, TOTAL,
-                                         RowClass, Table, strong_evidence, classify, classify_rows, data_rows,
-                                         heading_sector, locate_table)
+from kttt_pipeline.ingest.tables import (
+    BLANK,
+    ENTITY,
+    GRAND,
+    HEADING,
+    MAX_HEADER_ROWS,
+    NOTE,
+    PLAIN,
+    SUB,
+    TOTAL,
+    RowClass,
+    Table,
+    classify,
+    classify_rows,
+    data_rows,
+    heading_sector,
+    locate_table,
+    strong_evidence,
+)
 from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -34,7 +62,15 @@ _PREFIX_IN_WHICH = re.compile(r"^(trong do|trd)\s*:?\s*")
 def _texts(grid: Grid, upto: int) -> list[tuple[int, list[str | None]]]:
     out = []
     for i, row in enumerate(grid.rows[:upto]):
-        out.append((i, [clean_text(int(v) if isinstance(v, float) and v.is_integer() else v) if v is not None else None for v in row]))
+        out.append(
+            (
+                i,
+                [
+                    clean_text(int(v) if isinstance(v, float) and v.is_integer() else v) if v is not None else None
+                    for v in row
+                ],
+            )
+        )
     return out
 
 
@@ -47,14 +83,16 @@ def _title_block(grid: Grid, table: Table | None) -> list[tuple[int, list[str | 
 class Identity:
     """Who a return says it is: the unit (None when unknown or contradicted) and the text it was read from;
     ``conflict_vi``/``conflict_en``: two readings of the title block that name different units."""
+
     unit: AdminUnit | None
     evidence: str | None
     conflict_vi: str | None = None
     conflict_en: str | None = None
 
 
-def _code_readings(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
-                   ) -> list[tuple[AdminUnit, str]]:
+def _code_readings(
+    blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
+) -> list[tuple[AdminUnit, str]]:
     """Every "Mã đơn vị" reading of the title blocks (06688, or 6688 typed as a number, in the cell or the next
     one), with its text, in reading order. A code that is no unit's is no reading."""
     out = []
@@ -66,7 +104,7 @@ def _code_readings(blocks: list[list[tuple[int, list[str | None]]]], matcher: Un
                 unit = matcher.code_in_text(t)
                 text = t
                 if unit is None and fold(t).startswith(title_words("unit_code_label")):
-                    nxt = next((c for c in cells[j + 1:] if c), None)
+                    nxt = next((c for c in cells[j + 1 :] if c), None)
                     unit = matcher.unit_of_code(nxt) if nxt else None
                     text = f"{t} {nxt}"
                 if unit is not None:
@@ -74,8 +112,9 @@ def _code_readings(blocks: list[list[tuple[int, list[str | None]]]], matcher: Un
     return out
 
 
-def _name_reading(blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
-                  ) -> tuple[AdminUnit | None, str | None]:
+def _name_reading(
+    blocks: list[list[tuple[int, list[str | None]]]], matcher: UnitMatcher
+) -> tuple[AdminUnit | None, str | None]:
     """The unit the title blocks name (a qualified name; "UBND …" headings before other texts; of a two-level
     heading the lower unit), or None with the texts seen when none or several fit."""
     found: dict[AdminUnit, str] = {}
@@ -120,15 +159,21 @@ def identify_return(blocks: list[list[tuple[int, list[str | None]]]], matcher: U
     (unit, code_text), others = codes[0], [(u, t) for u, t in codes[1:] if u != codes[0][0]]
     if others:
         other, other_text = others[0]
-        return Identity(None, f"{code_text}; {other_text}",
-                        f"ô '{code_text}' là mã của {_named(unit)} nhưng ô '{other_text}' là mã của {_named(other)}"
-                        ": tệp không được tính cho đơn vị nào",
-                        f"two unit codes: {unit.unit_code} and {other.unit_code}")
+        return Identity(
+            None,
+            f"{code_text}; {other_text}",
+            f"ô '{code_text}' là mã của {_named(unit)} nhưng ô '{other_text}' là mã của {_named(other)}"
+            ": tệp không được tính cho đơn vị nào",
+            f"two unit codes: {unit.unit_code} and {other.unit_code}",
+        )
     if titled is not None and titled != unit and titled.unit_code != unit.unit_code:
-        return Identity(None, f"{title_text}; {code_text}",
-                        f"tiêu đề '{title_text}' ghi {_named(titled)} nhưng ô '{code_text}' là mã của {_named(unit)}"
-                        ": tệp không được tính cho đơn vị nào",
-                        f"the title names unit {titled.unit_code}, the code cell unit {unit.unit_code}")
+        return Identity(
+            None,
+            f"{title_text}; {code_text}",
+            f"tiêu đề '{title_text}' ghi {_named(titled)} nhưng ô '{code_text}' là mã của {_named(unit)}"
+            ": tệp không được tính cho đơn vị nào",
+            f"the title names unit {titled.unit_code}, the code cell unit {unit.unit_code}",
+        )
     return Identity(unit, code_text)
 
 
@@ -136,8 +181,9 @@ def identify_return(blocks: list[list[tuple[int, list[str | None]]]], matcher: U
 _TIER_ORDER = {"commune": 0, "district": 1, "province": 2}
 
 
-def _labelled_dates(block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]
-                    ) -> list[tuple[dt.date, str]]:
+def _labelled_dates(
+    block: list[tuple[int, list[str | None]]], grid: Grid, label_prefixes: tuple[str, ...]
+) -> list[tuple[dt.date, str]]:
     """The dates of the cells labelled so ("Ngày báo cáo: 15/10/2024", or the date in a cell after the label),
     each with its text, in reading order."""
     out = []
@@ -148,7 +194,7 @@ def _labelled_dates(block: list[tuple[int, list[str | None]]], grid: Grid, label
                 if d:
                     out.append((d, t))
                     continue
-                for v in grid.rows[i][j + 1:]:
+                for v in grid.rows[i][j + 1 :]:
                     if v is not None:
                         p = parse_date(v)
                         d = p.value or find_date_in_text(v)
@@ -170,8 +216,9 @@ def _data_untils(block: list[tuple[int, list[str | None]]]) -> list[tuple[dt.dat
     return out
 
 
-def period_conflict(data_until: list[tuple[dt.date, str]], report_dates: list[tuple[dt.date, str]],
-                    period: Period) -> tuple[str, str] | None:
+def period_conflict(
+    data_until: list[tuple[dt.date, str]], report_dates: list[tuple[dt.date, str]], period: Period
+) -> tuple[str, str] | None:
     """Why a return's own dates say it is not of ``period``, the period it is filed under (docs/decisions.md,
     "Identifying a return"), in Vietnamese and English, or None. A date line ("lũy kế đến 30/6/2026") names the
     quarter of its date. A report date names the quarter last closed on that day, or (an early return) its own
@@ -181,17 +228,23 @@ def period_conflict(data_until: list[tuple[dt.date, str]], report_dates: list[tu
     for day, text in data_until:
         read = period_of_date(day)
         if read != period:
-            return (f"dòng '{text}' ghi số liệu đến {format_date_vn(day)}, là số liệu kỳ {read.key}, nhưng {filed}",
-                    f"the date line reads {day:%Y-%m-%d} (period {read.key}), the file is filed under {period.key}")
+            return (
+                f"dòng '{text}' ghi số liệu đến {format_date_vn(day)}, là số liệu kỳ {read.key}, nhưng {filed}",
+                f"the date line reads {day:%Y-%m-%d} (period {read.key}), the file is filed under {period.key}",
+            )
     for day, text in report_dates:
         read = last_closed_quarter(day)
         if day < period.start:
-            return (f"'{text}': ngày báo cáo {format_date_vn(day)} có trước ngày đầu kỳ {period.key} "
-                    f"({format_date_vn(period.start)}), là ngày của báo cáo một kỳ trước, nhưng {filed}",
-                    f"the report date {day:%Y-%m-%d} is before {period.key} began, the file is filed under {period.key}")
+            return (
+                f"'{text}': ngày báo cáo {format_date_vn(day)} có trước ngày đầu kỳ {period.key} "
+                f"({format_date_vn(period.start)}), là ngày của báo cáo một kỳ trước, nhưng {filed}",
+                f"the report date {day:%Y-%m-%d} is before {period.key} began, the file is filed under {period.key}",
+            )
         if not data_until and period not in (read, period_of_date(day)):
-            return (f"'{text}': ngày báo cáo {format_date_vn(day)} là ngày lập báo cáo kỳ {read.key}, nhưng {filed}",
-                    f"the report date {day:%Y-%m-%d} is of a return of {read.key}, the file is filed under {period.key}")
+            return (
+                f"'{text}': ngày báo cáo {format_date_vn(day)} là ngày lập báo cáo kỳ {read.key}, nhưng {filed}",
+                f"the report date {day:%Y-%m-%d} is of a return of {read.key}, the file is filed under {period.key}",
+            )
     return None
 
 
@@ -215,8 +268,11 @@ def _sheet_kind(grid: Grid) -> tuple[str | None, bool]:
 @lru_cache(maxsize=1)
 def _listing_titles() -> tuple[tuple[str, str], ...]:
     """(folded phrase, kind) of the names a listing goes by (vocab/sheet_names.csv), longest first."""
-    out = {(fold(r["name"]), r["sheet_kind"]) for r in read_vocab_csv("sheet_names.csv")
-           if r["sheet_kind"] in LISTING_TYPES and fold(r["name"])}
+    out = {
+        (fold(r["name"]), r["sheet_kind"])
+        for r in read_vocab_csv("sheet_names.csv")
+        if r["sheet_kind"] in LISTING_TYPES and fold(r["name"])
+    }
     return tuple(sorted(out, key=lambda p: len(p[0]), reverse=True))
 
 
@@ -271,22 +327,36 @@ def _next_listing(grid: Grid, table: Table) -> tuple[int, Table] | None:
     for h in range(table.data_start, len(rows)):
         row = rows[h]
         cells = [v for v in row if v is not None]
-        if len(cells) < 2 or not all(isinstance(v, str) for v in cells) or strong_evidence(row, idx) or \
-                any(_FIGURE.fullmatch(v.strip()) for v in cells):
+        if (
+            len(cells) < 2
+            or not all(isinstance(v, str) for v in cells)
+            or strong_evidence(row, idx)
+            or any(_FIGURE.fullmatch(v.strip()) for v in cells)
+        ):
             continue  # a header row holds words only
-        probe = Grid(grid.name, rows[h:h + MAX_HEADER_ROWS + 1], grid.first_row + h)
+        probe = Grid(grid.name, rows[h : h + MAX_HEADER_ROWS + 1], grid.first_row + h)
         kinds = {k for k in LISTING_TYPES if (t := locate_table(probe, k)) is not None and t.header_index == 0}
         if not kinds:
             continue
         start = _title_start(rows, table.data_start, h, idx)
-        named = set().union(*(_title_kinds(clean_text(v) or "") for r in rows[start:h] for v in r
-                              if isinstance(v, str)))
-        kind = next(iter(named & kinds)) if len(named & kinds) == 1 else \
-            next(iter(kinds)) if len(kinds) == 1 and not named - kinds else None
+        named = set().union(
+            *(_title_kinds(clean_text(v) or "") for r in rows[start:h] for v in r if isinstance(v, str))
+        )
+        kind = (
+            next(iter(named & kinds))
+            if len(named & kinds) == 1
+            else next(iter(kinds))
+            if len(kinds) == 1 and not named - kinds
+            else None
+        )
         if kind is None or kind == table.record_type:
             continue  # the listing's own header repeated, or a header of no one kind
-        part = Grid(grid.name, rows[start:], grid.first_row + start,
-                    [((r1 - start, c1), (r2 - start, c2)) for (r1, c1), (r2, c2) in grid.merged if r1 >= start])
+        part = Grid(
+            grid.name,
+            rows[start:],
+            grid.first_row + start,
+            [((r1 - start, c1), (r2 - start, c2)) for (r1, c1), (r2, c2) in grid.merged if r1 >= start],
+        )
         found = locate_table(part, kind)
         if found is None or found.header_index != h - start:
             continue
@@ -311,6 +381,7 @@ def split_listings(grid: Grid, table: Table) -> list[tuple[Grid, Table]]:
 @dataclass
 class _Item:
     """One meaningful row of a listing (entities, headings, totals), in the order of the sheets."""
+
     kind: str  # ENTITY | HEADING | TOTAL
     sheet: str
     row_number: int
@@ -330,8 +401,15 @@ def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
     return out
 
 
-def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, unit_code: str | None,
-                  items: list[_Item], latest_year: int | None = None) -> None:
+def _read_listing(
+    grid: Grid,
+    table: Table,
+    ret: ReadResult,
+    sres: SheetRead,
+    unit_code: str | None,
+    items: list[_Item],
+    latest_year: int | None = None,
+) -> None:
     rt = table.record_type
     numeric = set(NUMERIC_FIELDS[rt])
     idx = table.field_index()
@@ -347,8 +425,14 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
     section_sector: str | None = None  # the sector the current heading names ("I. Nông nghiệp")
     section_label: str | None = None
     # below the signature only a row that plainly is a cooperative is read (strong_evidence)
-    for i, rc in body_rows(rows, start, None, sres, partial(strong_evidence, idx=idx),
-                           classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
+    for i, rc in body_rows(
+        rows,
+        start,
+        None,
+        sres,
+        partial(strong_evidence, idx=idx),
+        classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
+    ):
         row = rows[i]
         excel_row = grid.excel_row(i)
         if rc.kind == HEADING:
@@ -369,14 +453,20 @@ def _read_listing(grid: Grid, table: Table, ret: ReadResult, sres: SheetRead, un
         keys.append(tax_raw or name)
         sections.append((section_sector, section_label))
         items.append(_Item(ENTITY, grid.name, excel_row))
-    for ctx, (section_sector, section_label), parsed in zip(contexts, sections,
-                                                            parse_records(entity_rows, table, contexts, keys, latest_year=latest_year)):
+    for ctx, (section_sector, section_label), parsed in zip(
+        contexts, sections, parse_records(entity_rows, table, contexts, keys, latest_year=latest_year)
+    ):
         if section_sector and not parsed.values.get("sector_text") and rt in LISTING_TYPES:
             # no sector written on the row: the heading it stands under names it (as a merged cell would)
             parsed.values["sector_text"] = section_label
             parsed.values["sector"] = sector_lookup()[section_sector]
-        record = {"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
-                  "row_number": ctx.row_number, **parsed.values}
+        record = {
+            "unit_code": unit_code,
+            "source_file": ret.source_file,
+            "sheet": grid.name,
+            "row_number": ctx.row_number,
+            **parsed.values,
+        }
         ret.findings.extend(parsed.findings)
         ret.rows(rt).append(record)
 
@@ -385,8 +475,10 @@ def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
     """Rows above a sheet's header that, under the listing's columns so far, plainly are entities."""
     idx = previous.field_index()
     numeric = set(NUMERIC_FIELDS[previous.record_type])
-    return any(classify(row, previous, numeric).kind == ENTITY and strong_evidence(row, idx)
-               for row in grid.rows[:table.header_index])
+    return any(
+        classify(row, previous, numeric).kind == ENTITY and strong_evidence(row, idx)
+        for row in grid.rows[: table.header_index]
+    )
 
 
 def _plainly_continues(grid: Grid, previous: Table) -> bool:
@@ -396,8 +488,13 @@ def _plainly_continues(grid: Grid, previous: Table) -> bool:
     numeric = set(NUMERIC_FIELDS[previous.record_type])
     name_j = idx.get("name")
     for row in grid.rows[:MAX_CONTINUATION_PROBE]:
-        if name_j is not None and name_j < len(row) and isinstance(row[name_j], str) and strong_evidence(row, idx) \
-                and classify(row, previous, numeric).kind == ENTITY:
+        if (
+            name_j is not None
+            and name_j < len(row)
+            and isinstance(row[name_j], str)
+            and strong_evidence(row, idx)
+            and classify(row, previous, numeric).kind == ENTITY
+        ):
             return True
     return False
 
@@ -421,6 +518,7 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
       the previous heading of its level or higher, the previous subtotal of its level, or the previous grand
       total; a heading carrying figures ("I. Nông nghiệp | 12 | 340 …") covers the rows under it to the next
       heading of its level or higher, subtotal or grand total."""
+
     def entities(lo: int, hi: int) -> tuple:
         return tuple((it.sheet, it.row_number) for it in items[lo:hi] if it.kind == ENTITY)
 
@@ -462,8 +560,11 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
         start = 0
         for q in range(p - 1, -1, -1):
             it = items[q]
-            if resolved.get(q) == GRAND or (it.kind == HEADING and levels[q] <= level) or \
-                    (resolved.get(q) == SUB and levels[q] == level):
+            if (
+                resolved.get(q) == GRAND
+                or (it.kind == HEADING and levels[q] <= level)
+                or (resolved.get(q) == SUB and levels[q] == level)
+            ):
                 start = q + 1
                 break
         return entities(start, p)
@@ -472,8 +573,11 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
         end = len(items)
         for q in range(p + 1, len(items)):
             it = items[q]
-            if resolved.get(q) == GRAND or (it.kind == HEADING and levels[q] <= level) or \
-                    (resolved.get(q) == SUB and levels[q] <= level):
+            if (
+                resolved.get(q) == GRAND
+                or (it.kind == HEADING and levels[q] <= level)
+                or (resolved.get(q) == SUB and levels[q] <= level)
+            ):
                 end = q
                 break
         return entities(p + 1, end)
@@ -498,9 +602,18 @@ def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple |
 def _record_totals(items: list[_Item], record_type: str, ret: ReadResult) -> None:
     for it, scope, alt in listing_total_scopes(items):
         for fld, value in it.values:
-            ret.totals.append({"record_type": record_type, "sheet": it.sheet, "row_number": it.row_number,
-                               "field": fld, "value": value, "scope": scope, "alt_scope": alt,
-                               "label": it.rc.label})
+            ret.totals.append(
+                {
+                    "record_type": record_type,
+                    "sheet": it.sheet,
+                    "row_number": it.row_number,
+                    "field": fld,
+                    "value": value,
+                    "scope": scope,
+                    "alt_scope": alt,
+                    "label": it.rc.label,
+                }
+            )
 
 
 def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | None) -> None:
@@ -517,9 +630,18 @@ def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | No
         code = lookup.get(key) or lookup.get(fold(stripped))
         raw, written = scrub_cell(row[idx["value"]] if idx["value"] < len(row) else None)
         if written is not None:  # the one cleaning of every reader (ingest.records.scrub_cell), with its finding
-            ret.findings.append(unstorable_finding(f"chỉ tiêu '{label}'", written, raw, unit_code=unit_code,
-                                                   entity_key=code or label, source_file=ret.source_file,
-                                                   sheet=grid.name, row_number=grid.excel_row(i)))
+            ret.findings.append(
+                unstorable_finding(
+                    f"chỉ tiêu '{label}'",
+                    written,
+                    raw,
+                    unit_code=unit_code,
+                    entity_key=code or label,
+                    source_file=ret.source_file,
+                    sheet=grid.name,
+                    row_number=grid.excel_row(i),
+                )
+            )
         p = parse_number(raw)
         if p.value is None:
             continue
@@ -528,12 +650,31 @@ def _read_summary(grid: Grid, table: Table, ret: ReadResult, unit_code: str | No
         factor = money_factor(unit_text) if code is None or code in _MONEY_INDICATORS else None
         if factor is not None:
             value *= factor
-        ret.rows("summary").append({"unit_code": unit_code, "source_file": ret.source_file, "sheet": grid.name,
-                            "row_number": grid.excel_row(i), "label": label, "indicator_code": code, "value": value})
+        ret.rows("summary").append(
+            {
+                "unit_code": unit_code,
+                "source_file": ret.source_file,
+                "sheet": grid.name,
+                "row_number": grid.excel_row(i),
+                "label": label,
+                "indicator_code": code,
+                "value": value,
+            }
+        )
         if p.words_dropped:
-            ret.findings.append(Finding("WORDS_DROPPED", f"chỉ tiêu '{label}' ghi '{clean_text(raw)}', đọc là {value:g}",
-                                        unit_code=unit_code, entity_key=code or label, source_file=ret.source_file,
-                                        sheet=grid.name, row_number=grid.excel_row(i), value_reported=clean_text(raw), rule="6"))
+            ret.findings.append(
+                Finding(
+                    "WORDS_DROPPED",
+                    f"chỉ tiêu '{label}' ghi '{clean_text(raw)}', đọc là {value:g}",
+                    unit_code=unit_code,
+                    entity_key=code or label,
+                    source_file=ret.source_file,
+                    sheet=grid.name,
+                    row_number=grid.excel_row(i),
+                    value_reported=clean_text(raw),
+                    rule="6",
+                )
+            )
 
 
 def _is_figure(value: object) -> bool:
@@ -554,18 +695,37 @@ def _note_columns_not_understood(grid: Grid, table: Table, ret: ReadResult, unit
         return  # a listing continued without its header: its columns were spoken of on its first sheet
     staged = [r["row_number"] - grid.first_row for r in ret.rows(table.record_type) if r.get("sheet") == grid.name]
     for col in unknown:
-        figures = sum(1 for i in staged if 0 <= i < len(grid.rows) and col.index < len(grid.rows[i])
-                      and _is_figure(grid.rows[i][col.index]))
+        figures = sum(
+            1
+            for i in staged
+            if 0 <= i < len(grid.rows) and col.index < len(grid.rows[i]) and _is_figure(grid.rows[i][col.index])
+        )
         if figures:
-            ret.findings.append(Finding("COLUMN_NOT_READ", f"cột '{col.header}' có số liệu ở {figures} dòng nhưng tiêu "
-                                        "đề cột không nhận diện được: số liệu của cột không được đọc",
-                                        unit_code=unit_code, entity_key=ret.source_file, source_file=ret.source_file,
-                                        sheet=grid.name, row_number=grid.excel_row(table.header_index),
-                                        value_reported=col.header))
+            ret.findings.append(
+                Finding(
+                    "COLUMN_NOT_READ",
+                    f"cột '{col.header}' có số liệu ở {figures} dòng nhưng tiêu "
+                    "đề cột không nhận diện được: số liệu của cột không được đọc",
+                    unit_code=unit_code,
+                    entity_key=ret.source_file,
+                    source_file=ret.source_file,
+                    sheet=grid.name,
+                    row_number=grid.excel_row(table.header_index),
+                    value_reported=col.header,
+                )
+            )
         elif not col.under_group:
-            ret.findings.append(Finding("HEADER_UNMAPPED", f"cột '{col.header}' không nhận diện được, bỏ qua",
-                                        unit_code=unit_code, entity_key=ret.source_file, source_file=ret.source_file,
-                                        sheet=grid.name, row_number=grid.excel_row(table.header_index)))
+            ret.findings.append(
+                Finding(
+                    "HEADER_UNMAPPED",
+                    f"cột '{col.header}' không nhận diện được, bỏ qua",
+                    unit_code=unit_code,
+                    entity_key=ret.source_file,
+                    source_file=ret.source_file,
+                    sheet=grid.name,
+                    row_number=grid.excel_row(table.header_index),
+                )
+            )
 
 
 #: indicators measured in money (their unit in indicators.csv names đồng): only these take a money unit factor
@@ -591,34 +751,53 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
             if table is not None:
                 kind = k
                 break
-        if kind == "cooperative" and len(kinds) > 1 and (groups := locate_table(grid, "group")) is not None \
-                and groups.header_index < table.header_index:
+        if (
+            kind == "cooperative"
+            and len(kinds) > 1
+            and (groups := locate_table(grid, "group")) is not None
+            and groups.header_index < table.header_index
+        ):
             kind, table = "group", groups  # a sheet named anyhow: its first listing is the one read first
         if table is None and continued and kind in last_table:
             table = last_table[kind].continued()
-        elif table is None and not grid.hidden and kind is None and located and located[-1][2] is not None \
-                and located[-1][2].record_type in LISTING_TYPES \
-                and _plainly_continues(grid, last_table[located[-1][2].record_type]):
+        elif (
+            table is None
+            and not grid.hidden
+            and kind is None
+            and located
+            and located[-1][2] is not None
+            and located[-1][2].record_type in LISTING_TYPES
+            and _plainly_continues(grid, last_table[located[-1][2].record_type])
+        ):
             # a sheet named anyhow ("Sheet2") right after a listing, holding more of its rows without a header
             kind = located[-1][2].record_type
             table = last_table[kind].continued()
-        elif table is not None and table.record_type in LISTING_TYPES and located and located[-1][2] is not None \
-                and located[-1][2].record_type in LISTING_TYPES \
-                and located[-1][2].record_type != table.record_type \
-                and _entities_above(grid, table, previous := last_table[located[-1][2].record_type]):
+        elif (
+            table is not None
+            and table.record_type in LISTING_TYPES
+            and located
+            and located[-1][2] is not None
+            and located[-1][2].record_type in LISTING_TYPES
+            and located[-1][2].record_type != table.record_type
+            and _entities_above(grid, table, previous := last_table[located[-1][2].record_type])
+        ):
             # the previous listing continued without its header, then the other listing under its own header
             start = _title_start(grid.rows, 0, table.header_index, previous.field_index())
             lead = [(_part_grid(grid, 0, start), previous.continued())]
             grid = _part_grid(grid, start, len(grid.rows))
-        elif table is not None and table.record_type in last_table and \
-                _entities_above(grid, table, last_table[table.record_type]):
+        elif (
+            table is not None
+            and table.record_type in last_table
+            and _entities_above(grid, table, last_table[table.record_type])
+        ):
             # a continued sheet whose first header is a print title repeated further down
             table = last_table[table.record_type].continued()
         elif table is not None and table.unit_line_factor is None and table.record_type in last_table:
             # a further sheet of the listing without its own "Đơn vị tính" line keeps the listing's unit
             table.unit_line_factor = last_table[table.record_type].unit_line_factor
-        parts = lead + (split_listings(grid, table) if table is not None and table.record_type in LISTING_TYPES
-                        else [(grid, table)])
+        parts = lead + (
+            split_listings(grid, table) if table is not None and table.record_type in LISTING_TYPES else [(grid, table)]
+        )
         for part, (grid, table) in enumerate(parts):
             if part and table.header_rows and table.unit_line_factor is None and table.record_type in last_table:
                 table.unit_line_factor = last_table[table.record_type].unit_line_factor
@@ -634,8 +813,11 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
     blocks = [_title_block(grid, table) if table is None or table.header_rows else [] for grid, _, table in located]
     identity = identify_return(blocks, matcher)
     ret.unit, ret.unit_evidence = identity.unit, identity.evidence
-    report_dates = [r for (grid, _, _), block in zip(located, blocks)
-                    for r in _labelled_dates(block, grid, title_words("report_date_label"))]
+    report_dates = [
+        r
+        for (grid, _, _), block in zip(located, blocks)
+        for r in _labelled_dates(block, grid, title_words("report_date_label"))
+    ]
     data_until = [d for block in blocks for d in _data_untils(block)]
     ret.report_date = report_dates[0][0] if report_dates else None
     ret.data_until = data_until[0][0] if data_until else None
@@ -645,16 +827,25 @@ def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatc
         if table is None:
             continue
         if table.record_type in LISTING_TYPES:
-            _read_listing(grid, table, ret, sres, unit_code, items[table.record_type],
-                          matcher.period.year if matcher.period else None)
+            _read_listing(
+                grid,
+                table,
+                ret,
+                sres,
+                unit_code,
+                items[table.record_type],
+                matcher.period.year if matcher.period else None,
+            )
         elif table.record_type == "summary":
             _read_summary(grid, table, ret, unit_code)
         _note_columns_not_understood(grid, table, ret, unit_code)
     for rt in LISTING_TYPES:
         _record_totals(items[rt], rt, ret)
     if not any(s.table is not None and s.kind in LISTING_TYPES for s in ret.sheets):
-        ret.error_vi = ("không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột 'Tên HTX'/"
-                        "'Tên THT' và các cột số liệu)")
+        ret.error_vi = (
+            "không tìm thấy bảng danh sách HTX/THT nhận diện được (cần dòng tiêu đề có cột 'Tên HTX'/"
+            "'Tên THT' và các cột số liệu)"
+        )
         ret.error_en = "no recognisable listing table"
     # a return whose title block contradicts itself or the period it is filed under is rejected naming both
     # readings (docs/decisions.md, "Identifying a return"); it never stands for another unit or quarter

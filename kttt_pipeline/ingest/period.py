@@ -1,6 +1,5 @@
 """Stage 1, extract: the period's raw files read into staging frames (``extract_period``)."""
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -14,29 +13,52 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from kttt_pipeline.core.admin_units import (AdminUnit, UnitMatcher, former_communes, load_admin_units,
-                                            load_province_crosswalk, province_of, reporting_units, tier_vi,
-                                            kind_tier, unit_label)
 from kttt_pipeline.core import fields
+from kttt_pipeline.core.admin_units import (
+    AdminUnit,
+    UnitMatcher,
+    former_communes,
+    kind_tier,
+    load_admin_units,
+    load_province_crosswalk,
+    province_of,
+    reporting_units,
+    tier_vi,
+    unit_label,
+)
 from kttt_pipeline.core.collector import collector_frozen, collector_paused
-from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.findings import Finding
+from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.numfmt import format_date_vn
+from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import visible
 from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.raw_inventory import IGNORED, RawEntry, period_entries
 from kttt_pipeline.ingest.registry import READER_OF_KIND, FileKind, ReadContext
 from kttt_pipeline.ingest.result import ReadResult
+from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
-from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile.restate import place_old_addresses
 from kttt_pipeline.reconcile.resubmissions import keep_latest
 from kttt_pipeline.reconcile.summary_compare import TOTAL_ROW_COLUMNS
-from kttt_pipeline.ingest.schemas import SECTORS
 
-AUDIT_COLUMNS = ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code",
-                 "report_date", "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity",
-                 "status", "error"]
+AUDIT_COLUMNS = [
+    "period",
+    "source_file",
+    "file_kind",
+    "sha256",
+    "size_bytes",
+    "modified_at",
+    "unit_code",
+    "report_date",
+    "sheets",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "rows_non_entity",
+    "status",
+    "error",
+]
 # the frames' columns, generated from vocab/fields.csv: a staging table's columns, then those the staged frame
 # keeps beside them; a reconciled table's columns
 COOP_STAGE_COLUMNS = fields.table_columns("stg_cooperative")
@@ -50,10 +72,20 @@ FUND_COLUMNS = fields.table_columns("credit_fund")
 #: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
 STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
 #: record type → its yes/no columns (marks and flags): False unless read as yes
-STAGED_BOOL_COLUMNS = {rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
-                       for rt in fields.record_types()}
-STATUS_COLUMNS = ["period", "units_expected", "units_present", "units_missing", "is_complete", "files_seen",
-                  "files_rejected", "compared_with"]
+STAGED_BOOL_COLUMNS = {
+    rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
+    for rt in fields.record_types()
+}
+STATUS_COLUMNS = [
+    "period",
+    "units_expected",
+    "units_present",
+    "units_missing",
+    "is_complete",
+    "files_seen",
+    "files_rejected",
+    "compared_with",
+]
 
 
 @dataclass
@@ -89,10 +121,21 @@ def _file_row(period: Period, raw_dir: Path, path: Path, kind: str, size: int, m
     stored with it shown visibly (core/text); the time is local to the machine that runs kttt (the office's,
     Asia/Ho_Chi_Minh), as the dictionary says."""
     return {
-        "period": period.key, "source_file": visible(path.relative_to(raw_dir).as_posix()), "file_kind": kind,
-        "sha256": None, "size_bytes": int(size), "modified_at": dt.datetime.fromtimestamp(mtime),
-        "unit_code": None, "report_date": None, "sheets": "", "rows_read": 0, "rows_loaded": 0,
-        "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None,
+        "period": period.key,
+        "source_file": visible(path.relative_to(raw_dir).as_posix()),
+        "file_kind": kind,
+        "sha256": None,
+        "size_bytes": int(size),
+        "modified_at": dt.datetime.fromtimestamp(mtime),
+        "unit_code": None,
+        "report_date": None,
+        "sheets": "",
+        "rows_read": 0,
+        "rows_loaded": 0,
+        "rows_quarantined": 0,
+        "rows_non_entity": 0,
+        "status": "LOADED",
+        "error": None,
     }
 
 
@@ -104,25 +147,36 @@ def _audit_row(period: Period, raw_dir: Path, path: Path, kind: str) -> dict:
 def _ignored_row(period: Period, raw_dir: Path, entry: RawEntry) -> dict:
     """The load_audit row of an entry not read (``raw_inventory``: hidden, lock file, not a regular file, link
     outside the raw folder, out of place): never opened nor hashed, no finding; the reason is the row's error."""
-    return {**_file_row(period, raw_dir, entry.path, entry.kind, entry.size, entry.mtime), "status": IGNORED,
-            "error": f"{entry.ignored_vi} ({entry.ignored_en})"}
+    return {
+        **_file_row(period, raw_dir, entry.path, entry.kind, entry.size, entry.mtime),
+        "status": IGNORED,
+        "error": f"{entry.ignored_vi} ({entry.ignored_en})",
+    }
 
 
-def _reject(audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None,
-            kind: str = "FILE_REJECTED") -> None:
+def _reject(
+    audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None, kind: str = "FILE_REJECTED"
+) -> None:
     audit["status"] = kind if kind in ("UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE") else "REJECTED"  # their own status
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
-    findings.append(Finding(kind, f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
-                            unit_code=audit.get("unit_code"), entity_key=Path(audit["source_file"]).name,
-                            source_file=audit["source_file"]))  # the kind's rule: vocab/finding_kinds.csv
+    findings.append(
+        Finding(
+            kind,
+            f"Tệp '{audit['source_file']}' không được nạp: {reason_vi}",
+            unit_code=audit.get("unit_code"),
+            entity_key=Path(audit["source_file"]).name,
+            source_file=audit["source_file"],
+        )
+    )  # the kind's rule: vocab/finding_kinds.csv
 
 
 #: load_audit statuses of a file that was not loaded
 REJECTED_STATUSES = ("REJECTED", "UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE")
 
 
-def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUnit], evidence: str | None,
-                        n_coops: int, n_groups: int) -> str:
+def not_in_force_reason(
+    unit: AdminUnit, period: Period, reporting: list[AdminUnit], evidence: str | None, n_coops: int, n_groups: int
+) -> str:
     """Why a return naming ``unit`` is not loaded for ``period`` (Vietnamese, spec §11): the unit, its dates,
     who reports for the period, the unit in force of the same name (never silently the same), rows not counted."""
     when = []
@@ -137,9 +191,11 @@ def not_in_force_reason(unit: AdminUnit, period: Period, reporting: list[AdminUn
     same = [u for u in reporting if u.name_vi.casefold() == unit.name_vi.casefold()]
     also = "".join(f"; không phải {unit_label(u)} (mã {u.unit_code}) cùng tên" for u in same)
     seen = f"tiêu đề '{evidence}' ghi " if evidence else ""
-    return (f"{seen}{unit_label(unit)} (mã {unit.unit_code}){former}, {dates}; kỳ {period.key} (đến "
-            f"{format_date_vn(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
-            "của tệp không được tính")
+    return (
+        f"{seen}{unit_label(unit)} (mã {unit.unit_code}){former}, {dates}; kỳ {period.key} (đến "
+        f"{format_date_vn(period.end)}) do các đơn vị {by} báo cáo{also}; {n_coops} dòng HTX / {n_groups} dòng THT "
+        "của tệp không được tính"
+    )
 
 
 def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -> pd.DataFrame:
@@ -170,10 +226,20 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
         sectors.append("OTHER")
         text = rec.sector_text or ""
         what = f"lĩnh vực '{text}' không có trong danh mục" if text else "không ghi lĩnh vực"
-        findings.append(Finding("SECTOR_UNKNOWN", f"{what}: tính vào lĩnh vực Khác",
-                                unit_code=rec.unit_code, entity_key=rec.tax_code_raw if record_type == "cooperative" and rec.tax_code_raw else rec.name,
-                                source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number),
-                                value_reported=text or None, value_computed="Khác", rule="3"))
+        findings.append(
+            Finding(
+                "SECTOR_UNKNOWN",
+                f"{what}: tính vào lĩnh vực Khác",
+                unit_code=rec.unit_code,
+                entity_key=rec.tax_code_raw if record_type == "cooperative" and rec.tax_code_raw else rec.name,
+                source_file=rec.source_file,
+                sheet=rec.sheet,
+                row_number=int(rec.row_number),
+                value_reported=text or None,
+                value_computed="Khác",
+                rule="3",
+            )
+        )
     df = df.copy()
     df["sector"] = sectors
     return df
@@ -200,8 +266,9 @@ def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: l
     _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 
-def read_file(kind: str, path: Path, source_file: str, context: ReadContext | None = None
-              ) -> ReadResult | FileUnreadable:
+def read_file(
+    kind: str, path: Path, source_file: str, context: ReadContext | None = None
+) -> ReadResult | FileUnreadable:
     """One raw file read by the reader of its kind (in this process or a reading worker). A file that cannot be
     opened, or that its reader fails on, is returned as :class:`FileUnreadable` with the reason, never raised: it
     travels back from a worker, is rejected, and the period's other files still load."""
@@ -210,8 +277,10 @@ def read_file(kind: str, path: Path, source_file: str, context: ReadContext | No
     except FileUnreadable as exc:
         return exc
     except Exception as exc:  # noqa: BLE001  a reader failing on one file rejects that file, with what went wrong
-        return FileUnreadable(f"lỗi khi đọc nội dung tệp ({type(exc).__name__}: {exc})",
-                              f"the {kind} reader failed: {type(exc).__name__}: {exc}")
+        return FileUnreadable(
+            f"lỗi khi đọc nội dung tệp ({type(exc).__name__}: {exc})",
+            f"the {kind} reader failed: {type(exc).__name__}: {exc}",
+        )
 
 
 def _size(path: Path) -> int:
@@ -228,8 +297,9 @@ def _read_files(jobs: list[tuple[str, Path, str]]) -> list[ReadResult | FileUnre
         return [read_file(kind, path, src) for kind, path, src in jobs]
 
 
-def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
-                      ) -> list[ReadResult | FileUnreadable]:
+def read_period_files(
+    jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None = None
+) -> list[ReadResult | FileUnreadable]:
     """Read the period's files (kind, path, source_file), each result in the order of the jobs.
 
     Reading is independent per file: a large period (hundreds of units, or many megabytes) is read by ``workers``
@@ -239,13 +309,15 @@ def read_period_files(jobs: list[tuple[str, Path, str]], context: ReadContext, w
     the last. A small period is read here alone. ``workers`` None: one per core for a large period, else 1."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
-        large = len(per_unit) >= PARALLEL_READ_MIN_FILES or \
-            sum(_size(path) for _, path, _ in jobs) >= PARALLEL_READ_MIN_BYTES
+        large = (
+            len(per_unit) >= PARALLEL_READ_MIN_FILES
+            or sum(_size(path) for _, path, _ in jobs) >= PARALLEL_READ_MIN_BYTES
+        )
         workers = min(os.cpu_count() or 1, 8) if large else 1
     if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
     size = max(1, len(per_unit) // (workers * 8))
-    batches = [per_unit[i:i + size] for i in range(0, len(per_unit), size)]
+    batches = [per_unit[i : i + size] for i in range(0, len(per_unit), size)]
     got: dict[int, ReadResult | FileUnreadable] = {}
     with reading_pool(context, workers - 1) as pool:
         with collector_frozen():  # the workers fork at the first submit
@@ -283,8 +355,10 @@ def reading_pool(context: ReadContext, workers: int) -> Iterator[ProcessPoolExec
         ctx = mp.get_context("forkserver")
         os.environ[PARENT_PID_ENV] = str(os.getpid())
         ctx.set_forkserver_preload(["kttt_pipeline.core.forkserver_guard", __name__])
-        setup = {"initializer": _init_reader,
-                 "initargs": (context.titles.units, context.period, context.units_in_force.units)}
+        setup = {
+            "initializer": _init_reader,
+            "initargs": (context.titles.units, context.period, context.units_in_force.units),
+        }
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, **setup) as pool:
             yield pool
@@ -312,8 +386,9 @@ class Rejection(NamedTuple):
     kind: str = "FILE_REJECTED"
 
 
-def _rejection(fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext,
-               expected: list[AdminUnit]) -> Rejection | None:
+def _rejection(
+    fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext, expected: list[AdminUnit]
+) -> Rejection | None:
     """Why a file read is not loaded, or None."""
     if isinstance(read, FileUnreadable):
         return Rejection(read.reason_vi, read.reason_en)
@@ -323,26 +398,39 @@ def _rejection(fk: FileKind, read: ReadResult | FileUnreadable, context: ReadCon
         return None
     if read.unit is None:
         evidence = f" (thấy: {read.unit_evidence})" if read.unit_evidence else ""
-        return Rejection("không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô 'Mã đơn vị')" + evidence,
-                         "reporting unit not identified", kind="UNIT_UNKNOWN")
+        return Rejection(
+            "không xác định được đơn vị báo cáo từ phần tiêu đề (tên UBND hoặc ô 'Mã đơn vị')" + evidence,
+            "reporting unit not identified",
+            kind="UNIT_UNKNOWN",
+        )
     if read.unit not in context.titles.reporting:
         period = context.period
-        return Rejection(not_in_force_reason(read.unit, period, expected, read.unit_evidence,
-                                             len(read.rows("cooperative")), len(read.rows("group"))),
-                         f"unit {read.unit.unit_code} not in force for {period.key}", kind="UNIT_NOT_IN_FORCE")
+        return Rejection(
+            not_in_force_reason(
+                read.unit, period, expected, read.unit_evidence, len(read.rows("cooperative")), len(read.rows("group"))
+            ),
+            f"unit {read.unit.unit_code} not in force for {period.key}",
+            kind="UNIT_NOT_IN_FORCE",
+        )
     return None
 
 
-def _audit_read(audit: dict, fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext,
-                province_code: str) -> None:
+def _audit_read(
+    audit: dict, fk: FileKind, read: ReadResult | FileUnreadable, context: ReadContext, province_code: str
+) -> None:
     """What the file read says about itself, on its load_audit row: the unit (a unit's return: the unit its title
     names when in force; any other file: the province), sheets, report date and row counts."""
     audit["unit_code"] = None if fk.per_unit else province_code
     if isinstance(read, ReadResult):
         if fk.per_unit and read.unit in context.titles.reporting:
             audit["unit_code"] = read.unit.unit_code
-        audit.update(sheets=",".join(read.sheet_names), report_date=read.report_date, rows_read=read.rows_read,
-                     rows_loaded=read.rows_loaded, rows_non_entity=read.rows_non_entity)
+        audit.update(
+            sheets=",".join(read.sheet_names),
+            report_date=read.report_date,
+            rows_read=read.rows_read,
+            rows_loaded=read.rows_loaded,
+            rows_non_entity=read.rows_non_entity,
+        )
 
 
 def _register_missing(audits: list[dict], period: Period, province_code: str) -> list[Finding]:
@@ -354,35 +442,61 @@ def _register_missing(audits: list[dict], period: Period, province_code: str) ->
     if any(a["rows_loaded"] for a in loaded):
         return []
     rejected = [a for a in tax if a["status"] in REJECTED_STATUSES]
-    why = "; ".join([f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected]
-                    + [f"tệp '{a['source_file']}' không có dòng người nộp thuế nào" for a in loaded]) \
+    why = (
+        "; ".join(
+            [f"tệp '{a['source_file']}' bị từ chối: {a['error']}" for a in rejected]
+            + [f"tệp '{a['source_file']}' không có dòng người nộp thuế nào" for a in loaded]
+        )
         or f"chưa có tệp nào trong thư mục {period.key}/tax"
-    return [Finding("TAX_REGISTER_MISSING", f"Chưa đọc được danh sách người nộp thuế của cơ quan thuế kỳ {period.key} "
-                    f"({why}): chưa đối chiếu mã số thuế và tình trạng hoạt động với cơ quan thuế (mục 7.1, 7.4), không "
-                    "HTX nào bị ghi là không có trong danh sách; số HTX đang hoạt động (có kê khai thuế) và các chỉ "
-                    "tiêu tính trên đó chưa tính được (bằng 0) cho đến khi có danh sách",
-                    unit_code=province_code, entity_key=f"{period.key}/tax",
-                    source_file=(rejected + loaded)[0]["source_file"] if len(rejected + loaded) == 1 else None,
-                    rule="7.1")]
+    )
+    return [
+        Finding(
+            "TAX_REGISTER_MISSING",
+            f"Chưa đọc được danh sách người nộp thuế của cơ quan thuế kỳ {period.key} "
+            f"({why}): chưa đối chiếu mã số thuế và tình trạng hoạt động với cơ quan thuế (mục 7.1, 7.4), không "
+            "HTX nào bị ghi là không có trong danh sách; số HTX đang hoạt động (có kê khai thuế) và các chỉ "
+            "tiêu tính trên đó chưa tính được (bằng 0) cho đến khi có danh sách",
+            unit_code=province_code,
+            entity_key=f"{period.key}/tax",
+            source_file=(rejected + loaded)[0]["source_file"] if len(rejected + loaded) == 1 else None,
+            rule="7.1",
+        )
+    ]
 
 
 def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Finding]:
     if not read.data_until or read.data_until == period.end:
         return []
-    return [Finding("PERIOD_MISMATCH", f"Tệp ghi số liệu đến {format_date_vn(read.data_until)}, kỳ đang xử lý kết "
-                    f"thúc {format_date_vn(period.end)}", unit_code=read.unit.unit_code,
-                    entity_key=Path(audit["source_file"]).name, source_file=audit["source_file"],
-                    value_reported=format_date_vn(read.data_until), value_computed=format_date_vn(period.end))]
+    return [
+        Finding(
+            "PERIOD_MISMATCH",
+            f"Tệp ghi số liệu đến {format_date_vn(read.data_until)}, kỳ đang xử lý kết "
+            f"thúc {format_date_vn(period.end)}",
+            unit_code=read.unit.unit_code,
+            entity_key=Path(audit["source_file"]).name,
+            source_file=audit["source_file"],
+            value_reported=format_date_vn(read.data_until),
+            value_computed=format_date_vn(period.end),
+        )
+    ]
 
 
 #: the staged frame of each record type: its columns, and whether its rows carry the period
-_STAGED = {rt: (STAGED_COLUMNS[rt], rt != "target") for rt in ("cooperative", "group", "summary", "tax", "union",
-                                                                "credit_fund", "target")}
+_STAGED = {
+    rt: (STAGED_COLUMNS[rt], rt != "target")
+    for rt in ("cooperative", "group", "summary", "tax", "union", "credit_fund", "target")
+}
 
 
 @collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
-def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | None = None,
-                   province: str | None = None, link_roots: Iterable[Path] = ()) -> StagedPeriod:
+def extract_period(
+    raw_dir: Path | str,
+    period: Period | str,
+    *,
+    workers: int | None = None,
+    province: str | None = None,
+    link_roots: Iterable[Path] = (),
+) -> StagedPeriod:
     """Read every file of the period once, each by the reader of its kind (``ingest.registry``); reject what
     cannot be loaded (recorded in load_audit with its reason, never fatal); choose among a unit's resubmissions
     (§7.3); stage the rows of what is loaded.
@@ -428,7 +542,9 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
         for rt in fk.record_types:
             rows[rt] += read.rows(rt)
         totals += [{**t, "source_file": read.source_file} for t in read.totals]
-    staged = {rt: _frame(rows[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()}
+    staged = {
+        rt: _frame(rows[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()
+    }
 
     stg_coop = _stage_sectors(staged["cooperative"], findings, "cooperative")
     stg_group = _stage_sectors(staged["group"], findings, "group")
@@ -442,10 +558,21 @@ def extract_period(raw_dir: Path | str, period: Period | str, *, workers: int | 
     stg_tax = stg_tax.reset_index(drop=True)
 
     return StagedPeriod(
-        period=period, raw_dir=raw_dir, units=units, load_audit=pd.DataFrame(
-            [a for _, _, a in jobs] + [_ignored_row(period, raw_dir, e) for e in ignored], columns=AUDIT_COLUMNS),
-        stg_cooperative=stg_coop, stg_group=stg_group, stg_tax_register=stg_tax,
-        stg_summary_figure=staged["summary"], stg_union=staged["union"], stg_credit_fund=staged["credit_fund"],
-        total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS), target=staged["target"],
-        findings=findings, winners=winners, crosswalk=crosswalk,
+        period=period,
+        raw_dir=raw_dir,
+        units=units,
+        load_audit=pd.DataFrame(
+            [a for _, _, a in jobs] + [_ignored_row(period, raw_dir, e) for e in ignored], columns=AUDIT_COLUMNS
+        ),
+        stg_cooperative=stg_coop,
+        stg_group=stg_group,
+        stg_tax_register=stg_tax,
+        stg_summary_figure=staged["summary"],
+        stg_union=staged["union"],
+        stg_credit_fund=staged["credit_fund"],
+        total_rows=pd.DataFrame(totals, columns=TOTAL_ROW_COLUMNS),
+        target=staged["target"],
+        findings=findings,
+        winners=winners,
+        crosswalk=crosswalk,
     )

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from functools import partial
 
-from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.ingest.records import (MONEY_FIELDS, NUMERIC_FIELDS, RowContext, parse_records, scrub_cell,
-                                          unstorable_finding)
+from kttt_pipeline.core.values import parse_number
+from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
+from kttt_pipeline.ingest.records import (
+    MONEY_FIELDS,
+    NUMERIC_FIELDS,
+    RowContext,
+    parse_records,
+    scrub_cell,
+    unstorable_finding,
+)
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
-from kttt_pipeline.core.values import parse_number
 
 #: the record types this reader stages
 RECORD_TYPES = ("union", "credit_fund")
@@ -34,10 +40,19 @@ def _union_sector(rec: dict) -> list[Finding]:
         return []
     text = rec.get("sector_text")
     what = f"lĩnh vực '{text}' không có trong danh mục" if text else "không ghi lĩnh vực"
-    return [Finding("SECTOR_UNKNOWN", f"{what}: tính vào lĩnh vực {sector_labels('union')[_UNION_OTHER]}",
-                    entity_key=rec.get("tax_code_raw") or rec.get("name"), source_file=rec["source_file"],
-                    sheet=rec["sheet"], row_number=rec["row_number"], value_reported=text,
-                    value_computed=sector_labels("union")[_UNION_OTHER], rule="3")]
+    return [
+        Finding(
+            "SECTOR_UNKNOWN",
+            f"{what}: tính vào lĩnh vực {sector_labels('union')[_UNION_OTHER]}",
+            entity_key=rec.get("tax_code_raw") or rec.get("name"),
+            source_file=rec["source_file"],
+            sheet=rec["sheet"],
+            row_number=rec["row_number"],
+            value_reported=text,
+            value_computed=sector_labels("union")[_UNION_OTHER],
+            rule="3",
+        )
+    ]
 
 
 def read_province_workbook(workbook: Workbook, source_file: str, latest_year: int | None = None) -> ReadResult:
@@ -45,7 +60,9 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
     total rows kept aside for §7.5. Two-digit years are read by ``latest_year`` (the period's year)."""
     out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
     for grid in workbook.sheets:
-        kinds = [sheet_kind(grid.name)] if sheet_kind(grid.name) in ("union", "credit_fund") else ["union", "credit_fund"]
+        kinds = (
+            [sheet_kind(grid.name)] if sheet_kind(grid.name) in ("union", "credit_fund") else ["union", "credit_fund"]
+        )
         table = None
         for k in kinds:
             table = locate_table(grid, k)
@@ -58,22 +75,42 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
         numeric = set(NUMERIC_FIELDS[rt])
         idx = table.field_index()
         entities: list[int] = []  # the entity rows, read at once after the totals
-        for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
-                               classify_body=partial(classify_rows, table=table, numeric_fields=numeric)):
+        for i, rc in body_rows(
+            grid.rows,
+            table.data_start,
+            None,
+            sheet,
+            partial(strong_evidence, idx=idx),
+            classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
+        ):
             row = grid.rows[i]
             if rc.kind == TOTAL:
                 for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same in every process
                     if fld in idx and idx[fld] < len(row):
                         cell, written = scrub_cell(row[idx[fld]])  # the one cleaning of every reader
                         if written is not None:
-                            out.findings.append(unstorable_finding(
-                                fields.label_in_text(rt, fld), written, cell, source_file=source_file, sheet=grid.name,
-                                row_number=grid.excel_row(i)))
+                            out.findings.append(
+                                unstorable_finding(
+                                    fields.label_in_text(rt, fld),
+                                    written,
+                                    cell,
+                                    source_file=source_file,
+                                    sheet=grid.name,
+                                    row_number=grid.excel_row(i),
+                                )
+                            )
                         p = parse_number(cell)
                         if p.value is not None:
                             factor = table.factor_for(fld) if fld in MONEY_FIELDS[rt] else 1.0
-                            out.totals.append({"record_type": rt, "sheet": grid.name, "row_number": grid.excel_row(i),
-                                               "field": fld, "value": p.value * factor})
+                            out.totals.append(
+                                {
+                                    "record_type": rt,
+                                    "sheet": grid.name,
+                                    "row_number": grid.excel_row(i),
+                                    "field": fld,
+                                    "value": p.value * factor,
+                                }
+                            )
                 continue
             if rc.kind != ENTITY:
                 continue

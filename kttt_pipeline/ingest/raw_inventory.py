@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from kttt_pipeline.core.periods import Period
 from kttt_pipeline.ingest.registry import READERS
 from kttt_pipeline.ingest.workbook import sha256_of
-from kttt_pipeline.core.periods import Period
 
 #: ``file_kind`` of an ignored entry that lies in no reading folder of the period
 OTHER_KIND = "other"
@@ -37,6 +37,7 @@ class RawEntry:
     """One entry of a period's folders: ``path`` as found under the raw folder (a link's own path), the kind of the
     folder it lies in, and why it is ignored (None: it is read). ``size``/``mtime``: of the file read, or of the
     entry itself (``lstat``) when ignored."""
+
     path: Path
     kind: str
     size: int
@@ -54,12 +55,16 @@ def is_lock_file(name: str) -> bool:
 def _undecorated(name: str) -> str:
     """The workbook a lock or hidden file stands beside: ``~$2026.xlsx``, ``.~lock.2026.xlsx#`` → ``2026.xlsx``."""
     if name.startswith(".~lock.") and name.endswith("#"):
-        return name[len(".~lock."):-1]
+        return name[len(".~lock.") : -1]
     return name.removeprefix("~$").lstrip(".")
 
 
-_NOT_REGULAR = ((stat.S_ISFIFO, "đường ống (FIFO)", "a FIFO"), (stat.S_ISSOCK, "socket", "a socket"),
-                (stat.S_ISCHR, "thiết bị ký tự", "a character device"), (stat.S_ISBLK, "thiết bị khối", "a block device"))
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "đường ống (FIFO)", "a FIFO"),
+    (stat.S_ISSOCK, "socket", "a socket"),
+    (stat.S_ISCHR, "thiết bị ký tự", "a character device"),
+    (stat.S_ISBLK, "thiết bị khối", "a block device"),
+)
 
 
 def _not_regular(mode: int) -> tuple[str, str]:
@@ -92,23 +97,38 @@ class _Walk:
         if stat.S_ISDIR(st.st_mode):
             return st, "dir", None
         if is_lock_file(name):
-            return st, None, ("tệp khóa do Excel/LibreOffice tạo khi đang mở một tệp, không phải báo cáo",
-                              "an office lock file")
+            return (
+                st,
+                None,
+                ("tệp khóa do Excel/LibreOffice tạo khi đang mở một tệp, không phải báo cáo", "an office lock file"),
+            )
         if name.startswith("."):
             return st, None, ("tệp ẩn (tên bắt đầu bằng dấu chấm)", "a hidden file")
         if hidden_in:
             return st, None, (f"nằm trong thư mục ẩn '{hidden_in}'", f"inside the hidden folder {hidden_in!r}")
         if stat.S_ISLNK(st.st_mode):
             if not self.inside(path):
-                return st, None, ("liên kết (symlink) trỏ ra ngoài thư mục dữ liệu gốc: không mở, không đọc",
-                                  "a symbolic link resolving outside the raw folder, not followed")
+                return (
+                    st,
+                    None,
+                    (
+                        "liên kết (symlink) trỏ ra ngoài thư mục dữ liệu gốc: không mở, không đọc",
+                        "a symbolic link resolving outside the raw folder, not followed",
+                    ),
+                )
             try:
                 target = os.stat(path)
             except OSError:
                 return st, None, ("liên kết (symlink) hỏng, không trỏ tới tệp nào", "a broken symbolic link")
             if stat.S_ISDIR(target.st_mode):
-                return st, None, ("liên kết (symlink) tới một thư mục: các tệp bên trong không được đọc",
-                                  "a symbolic link to a folder, not looked into")
+                return (
+                    st,
+                    None,
+                    (
+                        "liên kết (symlink) tới một thư mục: các tệp bên trong không được đọc",
+                        "a symbolic link to a folder, not looked into",
+                    ),
+                )
             if not stat.S_ISREG(target.st_mode):
                 return st, None, _not_regular(target.st_mode)
             return target, "file", None
@@ -124,16 +144,27 @@ class _Walk:
             return  # not there: nothing arrived
         if stat.S_ISLNK(st.st_mode):
             if not self.inside(folder):
-                self.ignore(folder, kind, st, "thư mục là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu gốc: "
-                            "không đọc các tệp bên trong", "a folder linked outside the raw folder, not followed")
+                self.ignore(
+                    folder,
+                    kind,
+                    st,
+                    "thư mục là liên kết (symlink) trỏ ra ngoài thư mục dữ liệu gốc: không đọc các tệp bên trong",
+                    "a folder linked outside the raw folder, not followed",
+                )
                 return
             if not folder.is_dir():
-                self.ignore(folder, kind, st, "liên kết (symlink) không trỏ tới thư mục",
-                            "a link where a folder is expected")
+                self.ignore(
+                    folder, kind, st, "liên kết (symlink) không trỏ tới thư mục", "a link where a folder is expected"
+                )
                 return
         elif not stat.S_ISDIR(st.st_mode):
-            self.ignore(folder, kind, st, f"'{folder.name}' phải là thư mục, không phải tệp",
-                        f"{folder.name!r} should be a folder")
+            self.ignore(
+                folder,
+                kind,
+                st,
+                f"'{folder.name}' phải là thư mục, không phải tệp",
+                f"{folder.name!r} should be a folder",
+            )
             return
         for path in self.entries(folder):
             try:
@@ -143,9 +174,14 @@ class _Walk:
             if reason:
                 self.ignore(path, kind, st, *reason)
             elif what == "dir":
-                self.elsewhere(path, kind, f"nằm trong thư mục con '{path.name}' của {folder.name}/: chỉ đọc các "
-                               f"tệp đặt trực tiếp trong {folder.name}/", f"inside a subfolder of {folder.name}/",
-                               path.name if path.name.startswith(".") else None)
+                self.elsewhere(
+                    path,
+                    kind,
+                    f"nằm trong thư mục con '{path.name}' của {folder.name}/: chỉ đọc các "
+                    f"tệp đặt trực tiếp trong {folder.name}/",
+                    f"inside a subfolder of {folder.name}/",
+                    path.name if path.name.startswith(".") else None,
+                )
             else:
                 self.read.append(RawEntry(path, kind, int(st.st_size), st.st_mtime))
 
@@ -158,8 +194,9 @@ class _Walk:
             except OSError:
                 continue
             if what == "dir":
-                self.elsewhere(path, kind, why_vi, why_en,
-                               hidden_in or (path.name if path.name.startswith(".") else None))
+                self.elsewhere(
+                    path, kind, why_vi, why_en, hidden_in or (path.name if path.name.startswith(".") else None)
+                )
             else:
                 self.ignore(path, kind, st, *(reason or (why_vi, why_en)))
 
@@ -172,8 +209,9 @@ class _Walk:
             return []
 
 
-def period_entries(raw_dir: Path | str, period: Period | str, link_roots: Iterable[Path] = ()
-                   ) -> tuple[list[RawEntry], list[RawEntry]]:
+def period_entries(
+    raw_dir: Path | str, period: Period | str, link_roots: Iterable[Path] = ()
+) -> tuple[list[RawEntry], list[RawEntry]]:
     """The period's entries: those read, in the order ``extract_period`` reads them (the readers' order, folder
     then name), and those ignored with the reason (path order).
 
@@ -211,13 +249,26 @@ def period_entries(raw_dir: Path | str, period: Period | str, link_roots: Iterab
         except OSError:
             continue
         if what == "dir":
-            walk.elsewhere(path, OTHER_KIND, f"nằm trong thư mục '{path.name}', không phải thư mục tiếp nhận của kỳ "
-                           f"({names})", f"inside {path.name}/, not a folder read for the period",
-                           path.name if path.name.startswith(".") else None)
+            walk.elsewhere(
+                path,
+                OTHER_KIND,
+                f"nằm trong thư mục '{path.name}', không phải thư mục tiếp nhận của kỳ ({names})",
+                f"inside {path.name}/, not a folder read for the period",
+                path.name if path.name.startswith(".") else None,
+            )
         else:
-            walk.ignore(path, OTHER_KIND, st, *(reason or (
-                f"đặt trực tiếp trong thư mục kỳ, không thuộc thư mục tiếp nhận nào ({names})",
-                "directly in the period's folder, in no folder read")))
+            walk.ignore(
+                path,
+                OTHER_KIND,
+                st,
+                *(
+                    reason
+                    or (
+                        f"đặt trực tiếp trong thư mục kỳ, không thuộc thư mục tiếp nhận nào ({names})",
+                        "directly in the period's folder, in no folder read",
+                    )
+                ),
+            )
     return walk.read, sorted(walk.ignored, key=lambda e: e.path.as_posix())
 
 
@@ -231,6 +282,13 @@ def inventory(raw_dir: Path, period: str) -> pd.DataFrame:
     rows = []
     for f, kind in period_files(raw_dir, period):
         st = f.stat()
-        rows.append({"path": f.relative_to(raw_dir).as_posix(), "file_kind": kind, "size_bytes": st.st_size,
-                     "mtime": st.st_mtime, "sha256": sha256_of(f)})
+        rows.append(
+            {
+                "path": f.relative_to(raw_dir).as_posix(),
+                "file_kind": kind,
+                "size_bytes": st.st_size,
+                "mtime": st.st_mtime,
+                "sha256": sha256_of(f),
+            }
+        )
     return pd.DataFrame(rows, columns=["path", "file_kind", "size_bytes", "mtime", "sha256"])

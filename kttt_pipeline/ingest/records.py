@@ -82,14 +82,22 @@ def unstorable_detail(label: str, written: str, kept: object) -> str:
     """The finding's sentence for a cell whose unstorable characters were removed (``kept``: the value read)."""
     kept = clean_text(kept)
     what = f"đọc là '{kept}'" if kept is not None else "ô để trống"
-    return (f"{label}: ô ghi '{written}' có ký tự không lưu được (ký tự điều khiển hoặc mã _xHHHH_ của Excel), "
-            f"đã bỏ các ký tự đó, {what}")
+    return (
+        f"{label}: ô ghi '{written}' có ký tự không lưu được (ký tự điều khiển hoặc mã _xHHHH_ của Excel), "
+        f"đã bỏ các ký tự đó, {what}"
+    )
 
 
 def unstorable_finding(label: str, written: str, kept: object, **where) -> Finding:
     """The finding of a cell cleaned by :func:`scrub_cell` (``where``: unit, file, sheet, row …)."""
-    return Finding("UNSTORABLE_REMOVED", unstorable_detail(label, written, kept), value_reported=written,
-                   value_computed=clean_text(kept), rule="6.1", **where)
+    return Finding(
+        "UNSTORABLE_REMOVED",
+        unstorable_detail(label, written, kept),
+        value_reported=written,
+        value_computed=clean_text(kept),
+        rule="6.1",
+        **where,
+    )
 
 
 def map_code(text: object, lookup: dict[str, str]) -> str | None:
@@ -105,22 +113,43 @@ def map_code(text: object, lookup: dict[str, str]) -> str | None:
     return None
 
 
-def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisional_key: str | None = None,
-                 latest_year: int | None = None) -> ParsedRow:
+def parse_record(
+    row: list[object],
+    table: Table,
+    ctx: RowContext,
+    *,
+    provisional_key: str | None = None,
+    latest_year: int | None = None,
+) -> ParsedRow:
     rt = table.record_type
     idx = table.field_index()
     out: dict[str, object] = {}
     findings: list[Finding] = []
 
     def finding(kind: str, detail: str, **kw: object) -> None:
-        findings.append(Finding(kind, detail, unit_code=ctx.unit_code, entity_key=provisional_key,
-                                source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
+        findings.append(
+            Finding(
+                kind,
+                detail,
+                unit_code=ctx.unit_code,
+                entity_key=provisional_key,
+                source_file=ctx.source_file,
+                sheet=ctx.sheet,
+                row_number=ctx.row_number,
+                **kw,
+            )
+        )
 
     def _cell(row: list[object], idx: dict[str, int], fld: str) -> object:  # the cell, cleaned (scrub_cell)
         value, written = scrub_cell(_raw_cell(row, idx, fld))
         if written is not None:
-            finding("UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written, value),
-                    value_reported=written, value_computed=clean_text(value), rule="6.1")
+            finding(
+                "UNSTORABLE_REMOVED",
+                unstorable_detail(fields.label_in_text(rt, fld), written, value),
+                value_reported=written,
+                value_computed=clean_text(value),
+                rule="6.1",
+            )
         return value
 
     for fld in TEXT_FIELDS.get(rt, []):
@@ -141,11 +170,20 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         value = p.value
         if p.error:
             unreadable[fld] = clean_text(raw) or str(raw)
-            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
-                    value_reported=clean_text(raw), rule="6")
+            finding(
+                "VALUE_UNREADABLE",
+                f"{fields.label_in_text(rt, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
+                value_reported=clean_text(raw),
+                rule="6",
+            )
         elif p.words_dropped:
-            finding("WORDS_DROPPED", f"{fields.label_in_text(rt, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
-                    value_reported=clean_text(raw), value_computed=f"{value:g}", rule="6")
+            finding(
+                "WORDS_DROPPED",
+                f"{fields.label_in_text(rt, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
+                value_reported=clean_text(raw),
+                value_computed=f"{value:g}",
+                rule="6",
+            )
         if value is not None and fld in MONEY_FIELDS.get(rt, set()):
             value = value * table.factor_for(fld)
         out[fld] = value
@@ -155,15 +193,23 @@ def parse_record(row: list[object], table: Table, ctx: RowContext, *, provisiona
         raw = _cell(row, idx, fld)
         d = parse_date(raw, latest_year)
         if d.error:
-            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{clean_text(raw)}'",
-                    value_reported=clean_text(raw), rule="6")
+            finding(
+                "VALUE_UNREADABLE",
+                f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{clean_text(raw)}'",
+                value_reported=clean_text(raw),
+                rule="6",
+            )
         out[fld] = d.value
     for fld in MARK_FIELDS.get(rt, []):
         raw = _cell(row, idx, fld)
         m = parse_mark(raw)
         if m is None:
-            finding("VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
-                    value_reported=clean_text(raw), rule="6")
+            finding(
+                "VALUE_UNREADABLE",
+                f"{fields.label_in_text(rt, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
+                value_reported=clean_text(raw),
+                rule="6",
+            )
             m = False
         out[fld] = m
     if rt in ("cooperative", "group", "union"):
@@ -234,9 +280,14 @@ def map_codes(texts: Sequence[str | None], lookup: dict[str, str]) -> list[str |
     return out
 
 
-def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence[RowContext],
-                  provisional_keys: Sequence[str | None] | None = None, *,
-                  latest_year: int | None = None) -> list[ParsedRow]:
+def parse_records(
+    rows: Sequence[list[object]],
+    table: Table,
+    contexts: Sequence[RowContext],
+    provisional_keys: Sequence[str | None] | None = None,
+    *,
+    latest_year: int | None = None,
+) -> list[ParsedRow]:
     """The entity rows of one table read at once: ``[parse_record(row, table, ctx, provisional_key=key) ...]``
     over ``zip(rows, contexts, provisional_keys)``, the same values (same keys in the same order) and the same
     findings in the same order, read column by column.
@@ -274,15 +325,31 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
 
     def finding(i: int, kind: str, detail: str, **kw: object) -> None:
         ctx = contexts[i]
-        findings[i].append(Finding(kind, detail, unit_code=ctx.unit_code, entity_key=keys[i],
-                                   source_file=ctx.source_file, sheet=ctx.sheet, row_number=ctx.row_number, **kw))
+        findings[i].append(
+            Finding(
+                kind,
+                detail,
+                unit_code=ctx.unit_code,
+                entity_key=keys[i],
+                source_file=ctx.source_file,
+                sheet=ctx.sheet,
+                row_number=ctx.row_number,
+                **kw,
+            )
+        )
 
     def column(fld: str) -> list[object]:
         """The field's cells, cleaned (:func:`scrub_column`); a finding for each cell cleaned."""
         cells, written = scrub_column(_column(rows, idx, fld, shortest))
         for i in sorted(written):
-            finding(i, "UNSTORABLE_REMOVED", unstorable_detail(fields.label_in_text(rt, fld), written[i], cells[i]),
-                    value_reported=written[i], value_computed=clean_text(cells[i]), rule="6.1")
+            finding(
+                i,
+                "UNSTORABLE_REMOVED",
+                unstorable_detail(fields.label_in_text(rt, fld), written[i], cells[i]),
+                value_reported=written[i],
+                value_computed=clean_text(cells[i]),
+                rule="6.1",
+            )
         return cells
 
     for fld in TEXT_FIELDS.get(rt, []):
@@ -304,12 +371,23 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
                 if row_unreadable is None:
                     row_unreadable = unreadable[i] = {}
                 row_unreadable[fld] = written or str(raw[i])
-                finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được '{written}' (để trống)",
-                        value_reported=written, rule="6")
+                finding(
+                    i,
+                    "VALUE_UNREADABLE",
+                    f"{fields.label_in_text(rt, fld)}: không đọc được '{written}' (để trống)",
+                    value_reported=written,
+                    rule="6",
+                )
             else:  # the value as read, before the column's unit
                 value = parse_number(raw[i]).value
-                finding(i, "WORDS_DROPPED", f"{fields.label_in_text(rt, fld)} ghi '{written}', đọc là {value:g}",
-                        value_reported=written, value_computed=f"{value:g}", rule="6")
+                finding(
+                    i,
+                    "WORDS_DROPPED",
+                    f"{fields.label_in_text(rt, fld)} ghi '{written}', đọc là {value:g}",
+                    value_reported=written,
+                    value_computed=f"{value:g}",
+                    rule="6",
+                )
         names.append(fld)
         columns.append(numbers.values)
     if rt != "tax":
@@ -320,8 +398,13 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
         dates = parse_dates(raw, latest_year)
         for i in sorted(dates.errors):
             written = clean_text(raw[i])
-            finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{written}'",
-                    value_reported=written, rule="6")
+            finding(
+                i,
+                "VALUE_UNREADABLE",
+                f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{written}'",
+                value_reported=written,
+                rule="6",
+            )
         names.append(fld)
         columns.append(dates.values)
     for fld in MARK_FIELDS.get(rt, []):
@@ -330,8 +413,13 @@ def parse_records(rows: Sequence[list[object]], table: Table, contexts: Sequence
         for i, m in enumerate(read):
             if m is None:
                 written = clean_text(raw[i])
-                finding(i, "VALUE_UNREADABLE", f"{fields.label_in_text(rt, fld)}: đánh dấu '{written}' không rõ (coi là không)",
-                        value_reported=written, rule="6")
+                finding(
+                    i,
+                    "VALUE_UNREADABLE",
+                    f"{fields.label_in_text(rt, fld)}: đánh dấu '{written}' không rõ (coi là không)",
+                    value_reported=written,
+                    rule="6",
+                )
                 read[i] = False
         names.append(fld)
         columns.append(read)

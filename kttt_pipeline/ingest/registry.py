@@ -21,6 +21,7 @@ UNIT_FOLDERS = ("districts", "communes", "units")
 @dataclass(frozen=True)
 class ReadContext:
     """What a reader may need besides the workbook: the period and the unit matchers."""
+
     period: Period
     #: names the unit of a return's title: any unit of the register or a former commune (the period decides, §11)
     titles: UnitMatcher
@@ -33,6 +34,7 @@ class FileKind:
     """One kind of raw file. ``per_unit``: a reporting unit's return, identified from inside the workbook, one
     per unit and period (§7.3 chooses among resubmissions). ``yearly``: the files are ``raw/<folder>/<year>.*``,
     not ``raw/<period>/<folder>/*``."""
+
     kind: str
     folders: tuple[str, ...]
     read: Callable[[Workbook, str, ReadContext], ReadResult]

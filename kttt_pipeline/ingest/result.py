@@ -23,6 +23,7 @@ from kttt_pipeline.ingest.tables import END, ENTITY, RowClass, Table
 @dataclass
 class SheetRead:
     """One sheet of a file: its kind (a record type, "hidden", "unknown"), its table and its row counts."""
+
     sheet: str
     kind: str
     table: Table | None = None
@@ -38,6 +39,7 @@ class ReadResult:
 
     ``error_vi`` set: the file holds no table its reader can use; the reader loop rejects it with this reason
     (``error_en``: the same for developers, shown beside it in load_audit)."""
+
     source_file: str
     path: Path | None = None
     records: dict[str, list[dict]] = field(default_factory=dict)
@@ -89,10 +91,15 @@ class ReadResult:
         return sum(s.rows_non_entity for s in self.sheets)
 
 
-def body_rows(rows: list[list[object]], start: int, classify: Callable[[list[object]], RowClass] | None,
-              sheet: SheetRead, plainly_entity: Callable[[list[object]], bool] | None = None, *,
-              classify_body: Callable[[list[list[object]]], list[RowClass]] | None = None,
-              ) -> Iterator[tuple[int, RowClass]]:
+def body_rows(
+    rows: list[list[object]],
+    start: int,
+    classify: Callable[[list[object]], RowClass] | None,
+    sheet: SheetRead,
+    plainly_entity: Callable[[list[object]], bool] | None = None,
+    *,
+    classify_body: Callable[[list[list[object]]], list[RowClass]] | None = None,
+) -> Iterator[tuple[int, RowClass]]:
     """The rows of a table body that are read, by the one counting rule (module docstring), each with its class;
     ``sheet``'s counts are kept as they go. The caller stages one record for every ENTITY row it is given.
 
@@ -102,7 +109,7 @@ def body_rows(rows: list[list[object]], start: int, classify: Callable[[list[obj
     last = len(rows) - 1
     while last >= start and all(v is None for v in rows[last]):
         last -= 1
-    classes = classify_body(rows[start:last + 1]) if classify_body is not None else None
+    classes = classify_body(rows[start : last + 1]) if classify_body is not None else None
     ended = False
     for i in range(start, last + 1):
         row = rows[i]
@@ -118,4 +125,3 @@ def body_rows(rows: list[list[object]], start: int, classify: Callable[[list[obj
         else:
             sheet.rows_non_entity += 1
         yield i, rc
-

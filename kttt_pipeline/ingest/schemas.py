@@ -27,7 +27,7 @@ RULE_REASONS_VI = {
     "dissolved_before_registered": "ngày giải thể trước ngày thành lập",
     "missing_name": "thiếu tên",
     "implausible_number": "số người không phải số nguyên hoặc quá lớn, hoặc số tiền không xác định (ví dụ mã số "
-                          "thuế ghi nhầm vào cột số thành viên)",
+    "thuế ghi nhầm vào cột số thành viên)",
     # the two below are worded per row by reconcile.plausibility.reason_vi (they quote what was written)
     "status_unreadable": "không đọc được tình trạng hoạt động",
     "count_unreadable": "ô số người/số sản phẩm ghi chữ, không phải số",
@@ -48,6 +48,7 @@ def _no_negative(cols: list[str]):
             if c in df:
                 ok &= ~(pd.to_numeric(df[c], errors="coerce") < 0)
         return ok
+
     return check
 
 
@@ -67,6 +68,7 @@ def _plausible_numbers(record_type: str):
                 v = pd.to_numeric(df[c], errors="coerce")
                 ok &= v.isna() | np.isfinite(v)
         return ok
+
     return check
 
 
@@ -74,6 +76,7 @@ def _le(a: str, b: str):
     def check(df: pd.DataFrame) -> pd.Series:
         x, y = pd.to_numeric(df[a], errors="coerce"), pd.to_numeric(df[b], errors="coerce")
         return ~(x > y)
+
     return check
 
 
@@ -87,8 +90,13 @@ def _breakdown(df: pd.DataFrame) -> pd.Series:
 def _dates_le(a: str, b: str | None, bound=None):
     def check(df: pd.DataFrame) -> pd.Series:
         x = pd.to_datetime(df[a], errors="coerce")
-        y = pd.Series(pd.Timestamp(bound), index=df.index) if bound is not None else pd.to_datetime(df[b], errors="coerce")
+        y = (
+            pd.Series(pd.Timestamp(bound), index=df.index)
+            if bound is not None
+            else pd.to_datetime(df[b], errors="coerce")
+        )
         return ~(x > y)
+
     return check
 
 
@@ -106,6 +114,7 @@ def _counts_readable(record_type: str):
         if "values_unreadable" not in df:
             return pd.Series(True, index=df.index)
         return df["values_unreadable"].map(lambda d: not (isinstance(d, dict) and bool(counts & d.keys())))
+
     return check
 
 

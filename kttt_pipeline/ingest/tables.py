@@ -18,8 +18,14 @@ import numpy as np
 from kttt_pipeline.core.fields import fill_down_fields
 from kttt_pipeline.core.text import clean_text, fold, strip_diacritics
 from kttt_pipeline.core.values import money_factor, parse_number
-from kttt_pipeline.core.vocabulary import (header_key, header_vocabulary, row_labels, sector_lookup, status_lookup,
-                                           title_words)
+from kttt_pipeline.core.vocabulary import (
+    header_key,
+    header_vocabulary,
+    row_labels,
+    sector_lookup,
+    status_lookup,
+    title_words,
+)
 from kttt_pipeline.ingest.workbook import Grid
 
 MAX_HEADER_SEARCH_ROWS = 60
@@ -94,8 +100,7 @@ class Table:
 
     def continued(self, grid_start: int = 0) -> "Table":
         """The same columns for a listing continued on another sheet without its own header."""
-        return Table(self.record_type, grid_start, 0, self.columns, self.unit_line_factor, [], [],
-                     self.header_texts)
+        return Table(self.record_type, grid_start, 0, self.columns, self.unit_line_factor, [], [], self.header_texts)
 
 
 def _text(value: object) -> str | None:
@@ -154,8 +159,14 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
         for c in range(width):
             if parents[c]:
                 last_parent = parents[c]
-            elif children[c] and last_parent and c > 0 and children[c - 1] and c not in covered \
-                    and header_key(children[c]):  # a unit "(người)" under a title spans nothing
+            elif (
+                children[c]
+                and last_parent
+                and c > 0
+                and children[c - 1]
+                and c not in covered
+                and header_key(children[c])
+            ):  # a unit "(người)" under a title spans nothing
                 parents[c] = last_parent
     columns = []
     for c in range(width):
@@ -245,8 +256,9 @@ MAX_HEADER_ROWS = 3
 def _is_unit_row(row: list[object]) -> bool:
     """A header row of units under the column titles: "(người)", "(HTX)", "(tr.đ)", "triệu đồng"."""
     texts = [clean_text(v) for v in row if v is not None]
-    return bool(texts) and all(isinstance(t, str) and (re.fullmatch(r"\(.*\)", t) or money_factor(t) is not None)
-                               for t in texts)
+    return bool(texts) and all(
+        isinstance(t, str) and (re.fullmatch(r"\(.*\)", t) or money_factor(t) is not None) for t in texts
+    )
 
 
 def locate_table(grid: Grid, record_type: str) -> Table | None:
@@ -267,21 +279,27 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
         # further header rows only refine a row that is itself a header (not a title line above the header)
         for n in range(2, MAX_HEADER_ROWS + 1):
             below = i + n - 1
-            if below >= len(grid.rows) or not _is_subheader_row(grid.rows[below], row) \
-                    or _is_numbering_row(grid.rows[below], len(single)):
+            if (
+                below >= len(grid.rows)
+                or not _is_subheader_row(grid.rows[below], row)
+                or _is_numbering_row(grid.rows[below], len(single))
+            ):
                 break
             cols = _map_columns(grid, i, record_type, n)
             s = _score(cols, record_type)
-            if s > best[0] or (s == best[0] and (all(v is None for v in grid.rows[below])
-                                                 or _is_unit_row(grid.rows[below]))):
+            if s > best[0] or (
+                s == best[0] and (all(v is None for v in grid.rows[below]) or _is_unit_row(grid.rows[below]))
+            ):
                 best = (s, i, n, cols)
         break  # the first row that forms a header wins
     if best is None:
         return None
     _, i, n, cols = best
     width = grid.width
-    header_texts = [[fold(t) if t else None for t in ([_text(v) for v in _row(grid, i + k)] + [None] * width)[:width]]
-                    for k in range(n)]
+    header_texts = [
+        [fold(t) if t else None for t in ([_text(v) for v in _row(grid, i + k)] + [None] * width)[:width]]
+        for k in range(n)
+    ]
     if i + n < len(grid.rows) and _is_numbering_row(grid.rows[i + n], len(cols)):
         n += 1  # "(1) (2) (3) …" under the header
     title_cells = [t for r in grid.rows[:i] for t in (_text(v) for v in r) if t]
@@ -292,7 +310,7 @@ def locate_table(grid: Grid, record_type: str) -> Table | None:
             if t and fold(t).startswith(title_words("unit_line_label")):
                 unit_factor = money_factor(t)
                 if unit_factor is None:
-                    rest = " ".join(x for x in texts[j + 1:] if x)
+                    rest = " ".join(x for x in texts[j + 1 :] if x)
                     unit_factor = money_factor(rest)
     unmapped = [c.header for c in cols if c.field is None and not c.under_group]
     return Table(record_type, i, n, cols, unit_factor, title_cells, unmapped, header_texts)
@@ -347,7 +365,7 @@ def _strip_section_words(folded: str, words: tuple[str, ...] | None = None) -> s
             if folded == w:
                 return ""
             if folded.startswith(w + " "):
-                folded, changed = folded[len(w) + 1:], True
+                folded, changed = folded[len(w) + 1 :], True
     return folded
 
 
@@ -429,7 +447,7 @@ def total_label(text: object) -> tuple[str, int | None] | None:
     for w in _total_starters():
         if not f.startswith(w + " "):
             continue
-        rest = f[len(w) + 1:]
+        rest = f[len(w) + 1 :]
         n_words = len(w.split())
         rest_written = _plain(written)
         for _ in range(n_words):  # the written text after the total word(s)
@@ -558,7 +576,7 @@ def _is_repeated_header(row: list[object], table: Table) -> bool:
 
 
 def _is_count_text(text: str) -> bool:
-    """"12", "(12 HTX)", "12 hợp tác xã": the count a total row may write in the name column."""
+    """ "12", "(12 HTX)", "12 hợp tác xã": the count a total row may write in the name column."""
     return re.fullmatch(r"\d+( (htx|tht|hop tac xa|to hop tac|don vi))?", fold(text)) is not None
 
 
@@ -613,7 +631,8 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
     seq = _text(row[seq_j]) if seq_j is not None and seq_j < len(row) else None
     texts = [(j, clean_text(v)) for j, v in enumerate(row) if isinstance(v, str) and clean_text(v)]
     has_numbers = any(
-        f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields)
+        f in idx and idx[f] < len(row) and parse_number(row[idx[f]]).value is not None for f in numeric_fields
+    )
     strong = strong_evidence(row, idx)
     if _is_numbering_row(row, len(getattr(table, "columns", ()))):
         return RowClass(NOTE, reason="numbering")
@@ -724,6 +743,7 @@ def _text_test(column: tuple[object, ...], rows: np.ndarray, test) -> np.ndarray
 
 # what classify asks of one filled cell (the reference's own expressions)
 
+
 def _numbering_cell(value: object) -> bool:
     """A column number (:func:`_is_numbering_row`)."""
     if isinstance(value, bool):
@@ -752,8 +772,9 @@ def _number_cell(value: object) -> bool:
     return parse_number(value).value is not None
 
 
-def _copied_headers(columns: list[tuple[object, ...]], strings: np.ndarray, candidates: np.ndarray,
-                    table: Table) -> np.ndarray:
+def _copied_headers(
+    columns: list[tuple[object, ...]], strings: np.ndarray, candidates: np.ndarray, table: Table
+) -> np.ndarray:
     """:func:`_is_repeated_header` for the rows of ``candidates`` (rows whose filled cells are all strings, at
     least two): every cell a text (not blank), and at least two (and 60 %) of them the texts of one header row
     in their columns, or at least three (and 60 %) naming a field. ``strings``: (column, row) whether the cell
@@ -772,8 +793,9 @@ def _copied_headers(columns: list[tuple[object, ...]], strings: np.ndarray, cand
     named = np.zeros(texts.shape, dtype=np.int64)
     named_left = texts.copy() if record_type else np.zeros(texts.shape, dtype=np.int64)
     same = [np.zeros(texts.shape, dtype=np.int64) for _ in headers]
-    same_left = [strings[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0)
-                 for k in range(len(headers))]
+    same_left = [
+        strings[[j for j in range(width) if targets[j][k] is not None]].sum(axis=0) for k in range(len(headers))
+    ]
     alive = candidates.copy()
     blank = np.zeros(texts.shape, dtype=bool)
     sample = np.flatnonzero(candidates).tolist()
@@ -782,6 +804,7 @@ def _copied_headers(columns: list[tuple[object, ...]], strings: np.ndarray, cand
     def cost(j: int) -> int:
         column = columns[j]
         return sum(len(v) for v in {column[i] for i in sample} if isinstance(v, str))
+
     for j in sorted(range(width), key=cost) if sample else ():
         rows = alive & strings[j]
         written = _cell_test(columns[j], rows, _written)
@@ -821,6 +844,7 @@ class SheetRows:
     :func:`strong_evidence`; ``has_numbers`` a numeric field holds a number; ``weak`` an entity without
     evidence: named, with figures, no total label in any of its texts, a name that neither heads a sector nor
     opens a breakdown."""
+
     filled: np.ndarray
     maybe_numbering: np.ndarray
     copied: np.ndarray
@@ -883,8 +907,9 @@ def classify_rows(rows: list[list[object]], table: Table, numeric_fields: set[st
     f = sheet_rows(rows, table, numeric_fields)
     plain = ~f.maybe_numbering & (f.strong | f.weak)
     out = []
-    for i, (n, header, sure, numbers) in enumerate(zip(f.filled.tolist(), f.copied.tolist(), plain.tolist(),
-                                                       f.has_numbers.tolist())):
+    for i, (n, header, sure, numbers) in enumerate(
+        zip(f.filled.tolist(), f.copied.tolist(), plain.tolist(), f.has_numbers.tolist())
+    ):
         if n == 0:
             out.append(_BLANK_ROW)
         elif header:
@@ -916,6 +941,7 @@ def data_rows(grid: Grid, table: Table, numeric_fields: set[str] = frozenset()) 
         if r not in kinds:
             kinds[r] = classify(originals[r], table, numeric_fields).kind
         return kinds[r] == ENTITY
+
     for (r1, c1), (r2, c2) in grid.merged:
         if r2 <= r1 or r1 < table.data_start or c1 not in fill_cols or r1 >= len(rows):
             continue

@@ -15,7 +15,6 @@ from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import BLANK, ENTITY, NOTE, RowClass, locate_table
 from kttt_pipeline.ingest.workbook import Workbook
 
-
 #: the record types this reader stages
 RECORD_TYPES = ("target",)
 
@@ -55,8 +54,14 @@ def _target(row: list[object], idx: dict[str, int]) -> tuple[str | None, float |
     return (code, value) if code and value is not None and value >= 0 else (None, None)
 
 
-def _row_findings(row: list[object], idx: dict[str, int], target: tuple[str | None, float | None],
-                  source_file: str, sheet: str, row_number: int) -> list[Finding]:
+def _row_findings(
+    row: list[object],
+    idx: dict[str, int],
+    target: tuple[str | None, float | None],
+    source_file: str,
+    sheet: str,
+    row_number: int,
+) -> list[Finding]:
     """A body row's findings: each cell whose unstorable characters were removed, and a row naming a known
     indicator whose value is written but cannot be read or is negative (the target is not kept: never silently)."""
     out = []
@@ -69,9 +74,17 @@ def _row_findings(row: list[object], idx: dict[str, int], target: tuple[str | No
     value = _cell(row, idx, "value")
     shown = clean_text(int(value) if isinstance(value, float) and value.is_integer() else value)  # empty: no target set
     if target[0] is None and shown is not None and (code := _named(row, idx)) is not None:
-        out.append(Finding("TARGET_UNREADABLE", f"Chỉ tiêu {code}: giá trị kế hoạch '{shown}' không đọc được hoặc "
-                           f"không hợp lệ (phải là số không âm), chỉ tiêu này không có kế hoạch", entity_key=code,
-                           value_reported=shown, rule="6", **where))
+        out.append(
+            Finding(
+                "TARGET_UNREADABLE",
+                f"Chỉ tiêu {code}: giá trị kế hoạch '{shown}' không đọc được hoặc "
+                f"không hợp lệ (phải là số không âm), chỉ tiêu này không có kế hoạch",
+                entity_key=code,
+                value_reported=shown,
+                rule="6",
+                **where,
+            )
+        )
     return out
 
 
@@ -104,14 +117,17 @@ def read_targets(workbook: Workbook, source_file: str, year: int | None) -> Read
         if m and out.year is None:
             out.year = int(m.group(1))
         found: list[tuple[str | None, float | None]] = []  # the body's targets, row by row
-        for i, rc in body_rows(grid.rows, table.data_start, None, sheet,
-                               classify_body=partial(_classify_targets, idx=idx, found=found)):
-            out.findings += _row_findings(grid.rows[i], idx, found[i - table.data_start], source_file, grid.name,
-                                          grid.excel_row(i))
+        for i, rc in body_rows(
+            grid.rows, table.data_start, None, sheet, classify_body=partial(_classify_targets, idx=idx, found=found)
+        ):
+            out.findings += _row_findings(
+                grid.rows[i], idx, found[i - table.data_start], source_file, grid.name, grid.excel_row(i)
+            )
             if rc.kind == ENTITY:
                 code, value = found[i - table.data_start]
-                out.rows("target").append({"year": out.year, "indicator_code": code, "value": value,
-                                           "source_file": source_file})
+                out.rows("target").append(
+                    {"year": out.year, "indicator_code": code, "value": value, "source_file": source_file}
+                )
     if not out.has_tables:
         out.error_vi = "không tìm thấy bảng chỉ tiêu kế hoạch (cần cột Mã chỉ tiêu và Kế hoạch năm)"
     return out

@@ -37,6 +37,7 @@ def parse_tax_status(value: object) -> str | None:
             return code
     return None
 
+
 #: the record types this reader stages
 RECORD_TYPES = ("tax",)
 
@@ -57,26 +58,51 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
         if table.unit_line_factor is None:
             table.unit_line_factor = 0.000001
         idx = table.field_index()
-        entities = [i for i, rc in body_rows(grid.rows, table.data_start, None, sheet, partial(strong_evidence, idx=idx),
-                                             classify_body=partial(classify_rows, table=table, numeric_fields=numeric))
-                    if rc.kind == ENTITY]
+        entities = [
+            i
+            for i, rc in body_rows(
+                grid.rows,
+                table.data_start,
+                None,
+                sheet,
+                partial(strong_evidence, idx=idx),
+                classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
+            )
+            if rc.kind == ENTITY
+        ]
         rows = [grid.rows[i] for i in entities]
         contexts = [RowContext(source_file, name, grid.excel_row(i), None) for i in entities]
-        codes_raw = [clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
-                     for row in rows]
-        for i, row, parsed in zip(entities, rows, parse_records(rows, table, contexts, codes_raw,
-                                                               latest_year=matcher.period.year if matcher.period else None)):
+        codes_raw = [
+            clean_text(row[idx["tax_code"]]) if "tax_code" in idx and idx["tax_code"] < len(row) else None
+            for row in rows
+        ]
+        for i, row, parsed in zip(
+            entities,
+            rows,
+            parse_records(
+                rows, table, contexts, codes_raw, latest_year=matcher.period.year if matcher.period else None
+            ),
+        ):
             rec = parsed.values
             # the status as parse_records read it (cleaned); a status naming no code of the vocabulary is unknown
             rec["status_code"] = parse_tax_status(rec["status_raw"])
             if rec["status_raw"] is not None and rec["status_code"] is None:
-                out.findings.append(Finding(
-                    "TAX_STATUS_UNKNOWN", f"Trạng thái '{rec['status_raw']}' không có trong danh mục trạng thái của cơ "
-                    f"quan thuế: coi như chưa rõ trạng thái, không dùng để xác định tình trạng HTX",
-                    entity_key=rec.get("tax_code") or rec.get("tax_code_raw") or rec.get("name"),
-                    source_file=source_file, sheet=name, row_number=grid.excel_row(i),
-                    value_reported=rec["status_raw"], rule="7.4"))
-            unit = matcher.find_in_address(rec.get("address")) or matcher.find(rec.get("tax_office"), allow_compact=False)
+                out.findings.append(
+                    Finding(
+                        "TAX_STATUS_UNKNOWN",
+                        f"Trạng thái '{rec['status_raw']}' không có trong danh mục trạng thái của cơ "
+                        f"quan thuế: coi như chưa rõ trạng thái, không dùng để xác định tình trạng HTX",
+                        entity_key=rec.get("tax_code") or rec.get("tax_code_raw") or rec.get("name"),
+                        source_file=source_file,
+                        sheet=name,
+                        row_number=grid.excel_row(i),
+                        value_reported=rec["status_raw"],
+                        rule="7.4",
+                    )
+                )
+            unit = matcher.find_in_address(rec.get("address")) or matcher.find(
+                rec.get("tax_office"), allow_compact=False
+            )
             rec["unit_code"] = unit.unit_code if unit else None
             rec.update({"source_file": source_file, "sheet": name, "row_number": grid.excel_row(i)})
             records.append(rec)

@@ -141,7 +141,9 @@ def _read_workbook(path: Path) -> Workbook:
         try:
             with zipfile.ZipFile(path) as zf:
                 if suffix in {".xlsx", ".xlsm"} and "[Content_Types].xml" not in zf.namelist():
-                    raise FileUnreadable("tệp không phải bảng tính Excel", "not an Excel workbook (zip without workbook parts)")
+                    raise FileUnreadable(
+                        "tệp không phải bảng tính Excel", "not an Excel workbook (zip without workbook parts)"
+                    )
                 bounds.check_workbook_zip(path, zf, limits)  # sizes from the central directory, before parsing
         except zipfile.BadZipFile as exc:
             if suffix in {".xlsx", ".xlsm"}:
@@ -156,8 +158,9 @@ def _read_workbook(path: Path) -> Workbook:
         raise FileUnreadable(f"định dạng tệp '{suffix}' không được hỗ trợ", f"unsupported file type {suffix!r}")
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-        ods_merges = _ods_merged_ranges(path) if suffix == ".ods" or kind == "zip" and suffix not in {".xlsx", ".xlsm"} \
-            else {}
+        ods_merges = (
+            _ods_merged_ranges(path) if suffix == ".ods" or kind == "zip" and suffix not in {".xlsx", ".xlsm"} else {}
+        )
         sheets = []
         for meta in wb.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:

@@ -22,9 +22,13 @@ def closed_quarter(when: dt.datetime) -> str:
 
 
 def build_schedule(job) -> dg.ScheduleDefinition:
-    @dg.schedule(job=job, cron_schedule=QUARTERLY_CRON, execution_timezone=TIMEZONE,
-                 description="Materialise the quarter that just closed, after the returns' due date (20th of "
-                             "Jan/Apr/Jul/Oct, 06:00 Asia/Ho_Chi_Minh).")
+    @dg.schedule(
+        job=job,
+        cron_schedule=QUARTERLY_CRON,
+        execution_timezone=TIMEZONE,
+        description="Materialise the quarter that just closed, after the returns' due date (20th of "
+        "Jan/Apr/Jul/Oct, 06:00 Asia/Ho_Chi_Minh).",
+    )
     def quarterly_schedule(context: dg.ScheduleEvaluationContext):
         period = closed_quarter(context.scheduled_execution_time)
         return dg.RunRequest(run_key=f"schedule:{period}", partition_key=period, tags={"kttt/trigger": "schedule"})
@@ -33,15 +37,22 @@ def build_schedule(job) -> dg.ScheduleDefinition:
 
 
 def build_sensor(job) -> dg.SensorDefinition:
-    @dg.sensor(job=job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.STOPPED,
-               description="Starts a run for a period when its files under the raw folder of the paths resource "
-                           "change (sha256 digests in the cursor; settled for "
-                           f"{DEBOUNCE_SECONDS} s; one run per change via run_key).")
+    @dg.sensor(
+        job=job,
+        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Starts a run for a period when its files under the raw folder of the paths resource "
+        "change (sha256 digests in the cursor; settled for "
+        f"{DEBOUNCE_SECONDS} s; one run per change via run_key).",
+    )
     def raw_files_sensor(context: dg.SensorEvaluationContext, paths: KtttPaths):
         # the same raw folder as the runs it starts read (the resource), not a second reading of the environment
         changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
-        requests = [dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
-                    for c in changes if _valid(c.period)]
+        requests = [
+            dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
+            for c in changes
+            if _valid(c.period)
+        ]
         context.update_cursor(cursor)
         if not requests:
             return dg.SkipReason("no period's files changed")

@@ -22,15 +22,22 @@ period_job_def = dg.define_asset_job(
     JOB_NAME,
     selection=dg.AssetSelection.all(),
     description="Raw returns → staging → reconciled → warehouse tables (checked, one transaction) → reports for "
-                "one quarter.",
+    "one quarter.",
 )
 
 
-def make_resources(raw_dir: str | None = None, warehouse_url: str | None = None, reports_dir: str | None = None,
-                   province: str | None = None) -> dict:
+def make_resources(
+    raw_dir: str | None = None,
+    warehouse_url: str | None = None,
+    reports_dir: str | None = None,
+    province: str | None = None,
+) -> dict:
     return {
-        "paths": KtttPaths(raw_dir=raw_dir or config.raw_dir(), reports_dir=reports_dir or config.reports_dir(),
-                           province=province or config.province() or ""),
+        "paths": KtttPaths(
+            raw_dir=raw_dir or config.raw_dir(),
+            reports_dir=reports_dir or config.reports_dir(),
+            province=province or config.province() or "",
+        ),
         "warehouse": Warehouse(url=warehouse_url or warehouse_url_config()),
     }
 

@@ -17,8 +17,13 @@ def headline_rows(result: PeriodResult) -> list[tuple[str, str]]:
 
 def headline_markdown(result: PeriodResult) -> str:
     status = result.period_status.iloc[0]
-    lines = [f"**Kỳ {result.period}** — {'đủ' if status['is_complete'] else 'CHƯA ĐỦ'} đơn vị báo cáo "
-             f"({status['units_present']}/{status['units_expected']})", "", "| Chỉ tiêu | Số liệu |", "|---|---:|"]
+    lines = [
+        f"**Kỳ {result.period}** — {'đủ' if status['is_complete'] else 'CHƯA ĐỦ'} đơn vị báo cáo "
+        f"({status['units_present']}/{status['units_expected']})",
+        "",
+        "| Chỉ tiêu | Số liệu |",
+        "|---|---:|",
+    ]
     lines += [f"| {label} | {value} |" for label, value in headline_rows(result)]
     return "\n".join(lines)
 

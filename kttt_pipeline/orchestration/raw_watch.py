@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kttt_pipeline.ingest.workbook import sha256_of
 from kttt_pipeline.ingest.raw_inventory import period_files
+from kttt_pipeline.ingest.workbook import sha256_of
 
 _PERIOD_DIR = re.compile(r"^\d{4}-Q[1-4]$")
 
@@ -46,14 +46,20 @@ def load_state(cursor: str | None) -> dict:
         return {"periods": {}, "files": {}}
 
 
-def scan(raw_dir: Path, cursor: str | None, now: float, debounce_seconds: float = 120.0) -> tuple[list[PeriodChange], str]:
+def scan(
+    raw_dir: Path, cursor: str | None, now: float, debounce_seconds: float = 120.0
+) -> tuple[list[PeriodChange], str]:
     """Periods whose files changed (and settled) since ``cursor``; the new cursor."""
     state = load_state(cursor)
     files_cache: dict = state["files"]
     new_cache: dict = {}
     changes: list[PeriodChange] = []
     raw_dir = Path(raw_dir)
-    periods = sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and _PERIOD_DIR.match(p.name)) if raw_dir.is_dir() else []
+    periods = (
+        sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and _PERIOD_DIR.match(p.name))
+        if raw_dir.is_dir()
+        else []
+    )
     for period in periods:
         entries = []
         newest = 0.0

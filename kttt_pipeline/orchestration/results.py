@@ -24,9 +24,11 @@ def published_documents(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 
 def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[str, str, str | None]]:
     """(table, check name, description) of every failed blocking (ERROR) asset check of a run, in run order."""
-    return [(ev.asset_key.to_user_string(), ev.check_name, ev.description)
-            for ev in result.get_asset_check_evaluations()
-            if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR]
+    return [
+        (ev.asset_key.to_user_string(), ev.check_name, ev.description)
+        for ev in result.get_asset_check_evaluations()
+        if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
+    ]
 
 
 def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -36,8 +38,10 @@ def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     loaded = materialization(result, "rpt_indicator")  # the warehouse step's own metadata (assets/warehouse.py)
     recompared = loaded.metadata["recompared"].value if loaded is not None and "recompared" in loaded.metadata else []
     for period in recompared or []:
-        lines.append(f"  So sánh lại với kỳ {period} khi nạp (kỳ {period} được nạp hoặc nạp lại trong lúc xử lý) "
-                     f"/ compared again with {period}, loaded meanwhile")
+        lines.append(
+            f"  So sánh lại với kỳ {period} khi nạp (kỳ {period} được nạp hoặc nạp lại trong lúc xử lý) "
+            f"/ compared again with {period}, loaded meanwhile"
+        )
     mat = materialization(result, "published_reports")
     stale = mat.metadata[STALE_COMPARISONS].value if mat is not None and STALE_COMPARISONS in mat.metadata else {}
     for note in (stale or {}).values():
@@ -49,5 +53,8 @@ def loaded_rows(result: dg.ExecuteInProcessResult, table: str, default: int) -> 
     """Rows the run loaded into ``table`` (its ``dagster/row_count``); ``default`` when it loaded nothing. The
     findings are those loaded: the load may have compared again with an earlier period (issue 23)."""
     mat = materialization(result, table)
-    return int(mat.metadata["dagster/row_count"].value) if mat is not None and "dagster/row_count" in mat.metadata \
+    return (
+        int(mat.metadata["dagster/row_count"].value)
+        if mat is not None and "dagster/row_count" in mat.metadata
         else default
+    )

@@ -19,17 +19,20 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data# noqa: E402
 from kttt_pipeline.core.numfmt import format_pct, format_vn, share  # noqa: E402
 from kttt_pipeline.core.vocabulary import read_vocab_csv, sector_labels  # noqa: E402
 from kttt_pipeline.publish.appendix.wording import period_vi  # noqa: E402
+from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data  # noqa: E402
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"}
 COLORS = {"active": "#2E6DA4", "inactive": "#C9A227", "missing": "#BBBBBB", "bar": "#2E6DA4"}
 SECTOR_LABELS = list(sector_labels("cooperative", style="short").items())
 STATUS_LABELS = [
-    ("HTX_GOOD", "Đang hoạt động: tốt, khá"), ("HTX_AVERAGE", "Đang hoạt động: trung bình"),
-    ("HTX_WEAK", "Yếu kém"), ("HTX_SUSPENDED", "Tạm ngừng hoạt động"), ("HTX_NOT_STARTED", "Chưa đi vào hoạt động"),
+    ("HTX_GOOD", "Đang hoạt động: tốt, khá"),
+    ("HTX_AVERAGE", "Đang hoạt động: trung bình"),
+    ("HTX_WEAK", "Yếu kém"),
+    ("HTX_SUSPENDED", "Tạm ngừng hoạt động"),
+    ("HTX_NOT_STARTED", "Chưa đi vào hoạt động"),
     ("HTX_DISSOLVING", "Đang làm thủ tục giải thể"),
 ]
 
@@ -99,14 +102,16 @@ def _legend_below(fig: Figure, ax, bottom: float, ncol: int, entries: list[tuple
         handles, labels = [Patch(color=c) for c, _ in entries], [label for _, label in entries]
     else:
         handles, labels = ax.get_legend_handles_labels()
-    legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom + 0.005), ncol=ncol,
-                        frameon=False, fontsize=9)
+    legend = fig.legend(
+        handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom + 0.005), ncol=ncol, frameon=False, fontsize=9
+    )
     box = legend.get_window_extent(fig.canvas.get_renderer())
     return box.y1 / fig.bbox.height + 0.005
 
 
-def _barh(ax, labels: list[str], values: list[float], texts: list[str], color: str | list[str],
-          headroom: float = 1.25) -> None:
+def _barh(
+    ax, labels: list[str], values: list[float], texts: list[str], color: str | list[str], headroom: float = 1.25
+) -> None:
     """Horizontal bars, first label on top, each labelled with its text; ``headroom`` leaves room for the texts."""
     y = list(range(len(labels)))[::-1]
     ax.barh(y, values, color=color)
@@ -155,8 +160,13 @@ def chart_status(d: PeriodData) -> Figure:
         fig, ax = plt.subplots(figsize=(9, 5), dpi=120)
         _barh(ax, labels, values, texts, colors, headroom=1.3)
         active = d.value("HTX_ACTIVE")
-        ax.set_title(_title(d, f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
-                               f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)"))
+        ax.set_title(
+            _title(
+                d,
+                f"Hợp tác xã theo tình trạng hoạt động và xếp loại "
+                f"(đang hoạt động {format_vn(active)}/{format_vn(total)} HTX)",
+            )
+        )
         # the shares by the bars are of every HTX (the text's shares of the active HTX say their own base)
         ax.set_xlabel(f"Số hợp tác xã (tỷ lệ % trên tổng số {format_vn(total)} HTX)")
         bottom = _legend_below(fig, ax, _footnote(fig, d), ncol=2, entries=_status_legend())
@@ -216,20 +226,33 @@ def _unit_bars(d: PeriodData) -> tuple[list[str], list[float], list[float], list
         is_missing = code in d.missing_units or not d.unit_has_figures(code)
         a = d.value("HTX_ACTIVE", code) or 0
         t = d.value("HTX_TOTAL", code) or 0
-        bars.append((f"{name} (chưa báo cáo)" if is_missing else name, 0 if is_missing else a,
-                     0 if is_missing else max(t - a, 0), is_missing, order))
+        bars.append(
+            (
+                f"{name} (chưa báo cáo)" if is_missing else name,
+                0 if is_missing else a,
+                0 if is_missing else max(t - a, 0),
+                is_missing,
+                order,
+            )
+        )
     folded, folded_total = 0, 0.0
     if len(bars) > MAX_UNIT_BARS:
         missing = [b for b in bars if b[3]][: MAX_UNIT_BARS // 4]
         reported = sorted((b for b in bars if not b[3]), key=lambda b: (-(b[1] + b[2]), b[4]))
         keep = reported[: MAX_UNIT_BARS - len(missing)]
-        rest = reported[len(keep):]
+        rest = reported[len(keep) :]
         folded = len(bars) - len(keep) - len(missing)
         folded_total = sum(b[1] + b[2] for b in rest)
         bars = keep + missing
     bars.sort(key=lambda b: (-(b[1] + b[2]), b[3], b[4]))
-    return ([b[0] for b in bars], [b[1] for b in bars], [b[2] for b in bars], [b[3] for b in bars], folded,
-            folded_total)
+    return (
+        [b[0] for b in bars],
+        [b[1] for b in bars],
+        [b[2] for b in bars],
+        [b[3] for b in bars],
+        folded,
+        folded_total,
+    )
 
 
 def unit_chart_size(bars: int) -> tuple[float, float]:
@@ -246,14 +269,19 @@ def chart_units(d: PeriodData) -> Figure:
         fig, ax = plt.subplots(figsize=unit_chart_size(len(labels)), dpi=120)
         y = list(range(len(labels)))[::-1]
         ax.barh(y, active, color=COLORS["active"], label="Đang hoạt động")
-        ax.barh(y, other, left=active, color=COLORS["inactive"],
-                label="Yếu kém, ngừng hoặc chưa hoạt động")
+        ax.barh(y, other, left=active, color=COLORS["inactive"], label="Yếu kém, ngừng hoặc chưa hoạt động")
         ax.set_yticks(y, labels, fontsize=9)
         ax.set_ylim(-0.6, len(labels) - 0.4)
         top = max([a + o for a, o in zip(active, other)] or [1]) or 1
         for yi, a, o, miss in zip(y, active, other, missing):
-            ax.text(a + o + top * 0.01, yi, "chưa báo cáo" if miss else format_vn(a + o), va="center",
-                    fontsize=8, color="#C00000" if miss else "black")
+            ax.text(
+                a + o + top * 0.01,
+                yi,
+                "chưa báo cáo" if miss else format_vn(a + o),
+                va="center",
+                fontsize=8,
+                color="#C00000" if miss else "black",
+            )
         for tick, miss in zip(ax.get_yticklabels(), missing):
             if miss:
                 tick.set_color("#C00000")
@@ -263,8 +291,10 @@ def chart_units(d: PeriodData) -> Figure:
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_vn(x)))
         title = _title(d, "Số hợp tác xã theo đơn vị hành chính")
         if folded:
-            title += (f"\n{len(labels)} đơn vị có nhiều HTX nhất hoặc chưa báo cáo;\n{format_vn(folded)} đơn vị "
-                      f"còn lại ({format_vn(folded_total)} HTX) không thể hiện trên biểu đồ")
+            title += (
+                f"\n{len(labels)} đơn vị có nhiều HTX nhất hoặc chưa báo cáo;\n{format_vn(folded)} đơn vị "
+                f"còn lại ({format_vn(folded_total)} HTX) không thể hiện trên biểu đồ"
+            )
         ax.set_title(title, fontsize=10 if folded else None)
         ax.set_xlabel("Số hợp tác xã (xếp theo số HTX, nhiều nhất ở trên)")
         bottom = _legend_below(fig, ax, _footnote(fig, d), ncol=2)
@@ -273,8 +303,11 @@ def chart_units(d: PeriodData) -> Figure:
 
 
 #: the trend chart's series (issue 16)
-TREND_SERIES = [("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"), ("HTX_ACTIVE", "HTX đang hoạt động", "#4E9A06", "s"),
-                ("HTX_NEW", "HTX thành lập mới (lũy kế từ đầu năm)", "#C9A227", "^")]
+TREND_SERIES = [
+    ("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"),
+    ("HTX_ACTIVE", "HTX đang hoạt động", "#4E9A06", "s"),
+    ("HTX_NEW", "HTX thành lập mới (lũy kế từ đầu năm)", "#C9A227", "^"),
+]
 
 
 def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]], list[tuple[float, str]]]:
@@ -289,10 +322,10 @@ def trend_series(d: PeriodData) -> tuple[list[str], dict[str, list[float | None]
         return [], {code: [] for code, *_ in TREND_SERIES}, []
     by_period = {f.period: f for f in d.trend}
     quarters = quarters_between(d.trend[0].period, d.trend[-1].period)
-    labels = [period_vi(q) + ("*" if q in by_period and not by_period[q].is_complete else "")
-              for q in quarters]
-    series = {code: [by_period[q].value(code) if q in by_period else None for q in quarters]
-              for code, *_ in TREND_SERIES}
+    labels = [period_vi(q) + ("*" if q in by_period and not by_period[q].is_complete else "") for q in quarters]
+    series = {
+        code: [by_period[q].value(code) if q in by_period else None for q in quarters] for code, *_ in TREND_SERIES
+    }
     marks = []
     for day in d.tier_changes:
         for i in range(1, len(quarters)):
@@ -316,8 +349,15 @@ def chart_trend(d: PeriodData) -> Figure:
             ax.plot(x, ys, color=color, marker=marker, label=label)
             for xi, v in zip(x, series[code]):
                 if v is not None:
-                    ax.annotate(format_vn(v), (xi, v), textcoords="offset points", xytext=(0, 6), ha="center",
-                                fontsize=8, color=color)
+                    ax.annotate(
+                        format_vn(v),
+                        (xi, v),
+                        textcoords="offset points",
+                        xytext=(0, 6),
+                        ha="center",
+                        fontsize=8,
+                        color=color,
+                    )
                     top = max(top, v)
         for pos, text in marks:
             ax.axvline(pos, color="#C00000", linestyle="--", linewidth=1)
@@ -330,8 +370,9 @@ def chart_trend(d: PeriodData) -> Figure:
         ax.set_title(_title(d, f"Số hợp tác xã qua {len(labels)} quý"))
         ax.set_ylabel("Số hợp tác xã")
         incomplete = any(label.endswith("*") for label in labels)
-        note = ("Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có số liệu "
-                "để trống" + ("; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."))
+        note = "Nguồn: tổng hợp từ báo cáo của các đơn vị (số liệu lũy kế từ đầu năm); quý chưa có số liệu để trống" + (
+            "; * quý chưa đủ số liệu của các đơn vị." if incomplete else "."
+        )
         bottom = _legend_below(fig, ax, _foot_text(fig, note, "#555555"), ncol=3)
         _lay_out(fig, (0, bottom, 1, 1))
     return fig

@@ -61,8 +61,14 @@ def _workbook_reason(d: Any) -> str:
     rejected = [f for f in d.files if f.get("file_kind") == "province" and f.get("status") in REJECTED_STATUSES]
     if rejected:
         f = rejected[0]
-        return pt.fill("reason_file_rejected", file=str(f.get("source_file")),
-                       error=str(f.get("error") or f.get("status")).rstrip(". ")) or ""
+        return (
+            pt.fill(
+                "reason_file_rejected",
+                file=str(f.get("source_file")),
+                error=str(f.get("error") or f.get("status")).rstrip(". "),
+            )
+            or ""
+        )
     return pt.fill("reason_file_missing", what=pt.fill("what_province"), folder=f"{d.period.key}/province") or ""
 
 
@@ -71,5 +77,9 @@ def _excluded_reason(d: Any, record_type: str) -> str | None:
     if not rows:
         return None
     files = sorted({f"'{q.get('source_file')}'" + (f", sheet '{q['sheet']}'" if q.get("sheet") else "") for q in rows})
-    return pt.fill("reason_all_excluded", rows=pt.count(len(rows)), what_rows=pt.fill(f"rows_{record_type}"),
-                   files="; ".join(files))
+    return pt.fill(
+        "reason_all_excluded",
+        rows=pt.count(len(rows)),
+        what_rows=pt.fill(f"rows_{record_type}"),
+        files="; ".join(files),
+    )

@@ -89,8 +89,10 @@ def sector_status_widths() -> tuple[float, ...]:
 @lru_cache(maxsize=None)
 def status_rows() -> tuple[StatusRow, ...]:
     """Biểu 02 part B's rows (``bieu_02_status_rows.csv``)."""
-    rows = tuple(StatusRow(r["numbering"], r["indicator_code"], r["label"], r["bold"] == "1")
-                 for r in _read("bieu_02_status_rows.csv"))
+    rows = tuple(
+        StatusRow(r["numbering"], r["indicator_code"], r["label"], r["bold"] == "1")
+        for r in _read("bieu_02_status_rows.csv")
+    )
     _known("bieu_02_status_rows.csv", [r.indicator_code for r in rows])
     return rows
 

@@ -70,6 +70,7 @@ def _unit(code: str) -> str:
 
 # ---- 1.1 -------------------------------------------------------------------------------------------------
 
+
 def _htx_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("HTX_TOTAL")
@@ -77,46 +78,90 @@ def _htx_block(d: PeriodData) -> list[str]:
         return []
     out: list[str] = []
     new, dissolved = v("HTX_NEW"), v("HTX_DISSOLVED")
-    changes = pt.clauses([
-        pt.fill_count("htx_new", new, new=count(new), vs_plan=vs_plan(d, "HTX_NEW")) if new is not None else None,
-        pt.fill_count("htx_dissolved", dissolved, dissolved=count(dissolved)) if dissolved is not None else None,
-    ], ", ", first_capital=False)
+    changes = pt.clauses(
+        [
+            pt.fill_count("htx_new", new, new=count(new), vs_plan=vs_plan(d, "HTX_NEW")) if new is not None else None,
+            pt.fill_count("htx_dissolved", dissolved, dissolved=count(dissolved)) if dissolved is not None else None,
+        ],
+        ", ",
+        first_capital=False,
+    )
     if changes:
         out.append(fill("htx_changes", span=pt.period_span(d.period), clauses=changes) or "")
-    sectors = [fill("htx_sector", phrase=phrase, count=count(v(f"HTX_SECTOR_{code}")),
-                    share=pt.pct(v(f"HTX_SECTOR_{code}"), total))
-               for code, phrase in SECTOR_PHRASES if v(f"HTX_SECTOR_{code}") is not None]
-    out.append(pt.fill_count("htx_total", total, end=d.end_vi, total=count(total), vs_plan=vs_plan(d, "HTX_TOTAL"),
-                    change=compared_with_year_ago(d, "HTX_TOTAL"),
-                    sectors=pt.clauses(sectors, first_capital=False)) or "")
+    sectors = [
+        fill(
+            "htx_sector",
+            phrase=phrase,
+            count=count(v(f"HTX_SECTOR_{code}")),
+            share=pt.pct(v(f"HTX_SECTOR_{code}"), total),
+        )
+        for code, phrase in SECTOR_PHRASES
+        if v(f"HTX_SECTOR_{code}") is not None
+    ]
+    out.append(
+        pt.fill_count(
+            "htx_total",
+            total,
+            end=d.end_vi,
+            total=count(total),
+            vs_plan=vs_plan(d, "HTX_TOTAL"),
+            change=compared_with_year_ago(d, "HTX_TOTAL"),
+            sectors=pt.clauses(sectors, first_capital=False),
+        )
+        or ""
+    )
     if not total:
         return [s for s in out if s]
     active = v("HTX_ACTIVE")
-    inactive_parts = pt.clauses([
-        fill("htx_inactive_part", count=count(v(code)), phrase=phrase)
-        for code, phrase in (("HTX_WEAK", "yếu kém"), ("HTX_SUSPENDED", "tạm ngừng hoạt động"),
-                             ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),
-                             ("HTX_DISSOLVING", "đang làm thủ tục giải thể"))
-        if v(code) is not None], ", ", first_capital=False)
-    out.append(fill("htx_active", total=count(total), active=count(active), active_share=pt.pct(active, total),
-                    good=count(v("HTX_GOOD")), good_share=pt.pct(v("HTX_GOOD"), active),
-                    average=count(v("HTX_AVERAGE")), average_share=pt.pct(v("HTX_AVERAGE"), active),
-                    inactive=count(v("HTX_INACTIVE")), inactive_share=pt.pct(v("HTX_INACTIVE"), total),
-                    inactive_parts=inactive_parts) or "")
-    money = pt.clauses([
-        fill("htx_capital", capital=pt.billions(v("HTX_CHARTER_CAPITAL"))),
-        fill("htx_avg_revenue", value=_amount(d, "HTX_AVG_REVENUE")),
-        fill("htx_avg_profit", value=_amount(d, "HTX_AVG_PROFIT")),
-    ])
+    inactive_parts = pt.clauses(
+        [
+            fill("htx_inactive_part", count=count(v(code)), phrase=phrase)
+            for code, phrase in (
+                ("HTX_WEAK", "yếu kém"),
+                ("HTX_SUSPENDED", "tạm ngừng hoạt động"),
+                ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),
+                ("HTX_DISSOLVING", "đang làm thủ tục giải thể"),
+            )
+            if v(code) is not None
+        ],
+        ", ",
+        first_capital=False,
+    )
+    out.append(
+        fill(
+            "htx_active",
+            total=count(total),
+            active=count(active),
+            active_share=pt.pct(active, total),
+            good=count(v("HTX_GOOD")),
+            good_share=pt.pct(v("HTX_GOOD"), active),
+            average=count(v("HTX_AVERAGE")),
+            average_share=pt.pct(v("HTX_AVERAGE"), active),
+            inactive=count(v("HTX_INACTIVE")),
+            inactive_share=pt.pct(v("HTX_INACTIVE"), total),
+            inactive_parts=inactive_parts,
+        )
+        or ""
+    )
+    money = pt.clauses(
+        [
+            fill("htx_capital", capital=pt.billions(v("HTX_CHARTER_CAPITAL"))),
+            fill("htx_avg_revenue", value=_amount(d, "HTX_AVG_REVENUE")),
+            fill("htx_avg_profit", value=_amount(d, "HTX_AVG_PROFIT")),
+        ]
+    )
     if money:
         out.append(fill("htx_money", clauses=money) or "")
     income = v("HTX_AVG_INCOME")
     out.append(fill("htx_income", value=_amount(d, "HTX_AVG_INCOME"), month=pt.monthly(income)) or "")
-    quality = pt.clauses([
-        fill("htx_ocop", ocop=count(v("HTX_OCOP")), ocop_agri=count(v("HTX_OCOP_AGRI"))),
-        fill("htx_hightech", count=count(v("HTX_HIGHTECH"))),
-        fill("htx_chains", count=count(v("HTX_IN_CHAINS"))),
-    ], ", ")
+    quality = pt.clauses(
+        [
+            fill("htx_ocop", ocop=count(v("HTX_OCOP")), ocop_agri=count(v("HTX_OCOP_AGRI"))),
+            fill("htx_hightech", count=count(v("HTX_HIGHTECH"))),
+            fill("htx_chains", count=count(v("HTX_IN_CHAINS"))),
+        ],
+        ", ",
+    )
     if quality:
         out.append(fill("htx_quality", clauses=quality) or "")
     return [s for s in out if s]
@@ -125,8 +170,13 @@ def _htx_block(d: PeriodData) -> list[str]:
 def _lhhtx_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("LHHTX_TOTAL")
-    text = pt.fill_count("lhhtx", total, total=count(total), agri=count(v("LHHTX_AGRI")) if total else None,
-                         capital=pt.billions(v("LHHTX_CHARTER_CAPITAL")) if total else None)
+    text = pt.fill_count(
+        "lhhtx",
+        total,
+        total=count(total),
+        agri=count(v("LHHTX_AGRI")) if total else None,
+        capital=pt.billions(v("LHHTX_CHARTER_CAPITAL")) if total else None,
+    )
     return [text] if text else []
 
 
@@ -135,13 +185,33 @@ def _tht_block(d: PeriodData) -> list[str]:
     total = v("THT_TOTAL")
     if total is None:
         return []
-    sectors = [fill("tht_sector", phrase=phrase, count=count(v(f"THT_SECTOR_{code}")),
-                    share=pt.pct(v(f"THT_SECTOR_{code}"), total))
-               for code, phrase in THT_SECTOR_PHRASES if v(f"THT_SECTOR_{code}") is not None]
-    out = [pt.fill_count("tht_count", total, end=d.end_vi, total=count(total), change=compared_with_year_ago(d, "THT_TOTAL"),
-                sectors=pt.clauses(sectors, first_capital=False))]
-    money = pt.clauses([fill("tht_avg_revenue", value=_amount(d, "THT_AVG_REVENUE")),
-                        fill("tht_income", value=_amount(d, "THT_AVG_INCOME_MONTH"))], ". ")
+    sectors = [
+        fill(
+            "tht_sector",
+            phrase=phrase,
+            count=count(v(f"THT_SECTOR_{code}")),
+            share=pt.pct(v(f"THT_SECTOR_{code}"), total),
+        )
+        for code, phrase in THT_SECTOR_PHRASES
+        if v(f"THT_SECTOR_{code}") is not None
+    ]
+    out = [
+        pt.fill_count(
+            "tht_count",
+            total,
+            end=d.end_vi,
+            total=count(total),
+            change=compared_with_year_ago(d, "THT_TOTAL"),
+            sectors=pt.clauses(sectors, first_capital=False),
+        )
+    ]
+    money = pt.clauses(
+        [
+            fill("tht_avg_revenue", value=_amount(d, "THT_AVG_REVENUE")),
+            fill("tht_income", value=_amount(d, "THT_AVG_INCOME_MONTH")),
+        ],
+        ". ",
+    )
     if money:
         out.append(fill("tht_money", clauses=money))
     return [s for s in out if s]
@@ -150,37 +220,64 @@ def _tht_block(d: PeriodData) -> list[str]:
 def _qtdnd_block(d: PeriodData) -> list[str]:
     v = d.value
     total = v("QTDND_TOTAL")
-    text = pt.fill_count("qtdnd", total, end=d.end_vi, total=count(total),
-                         capital=pt.money(v("QTDND_TOTAL_CAPITAL")) if total else None,
-                         equity=pt.money(v("QTDND_EQUITY")) if total else None,
-                         mobilised=pt.money(v("QTDND_MOBILISED")) if total else None,
-                         loans=pt.money(v("QTDND_LOANS")) if total else None)
+    text = pt.fill_count(
+        "qtdnd",
+        total,
+        end=d.end_vi,
+        total=count(total),
+        capital=pt.money(v("QTDND_TOTAL_CAPITAL")) if total else None,
+        equity=pt.money(v("QTDND_EQUITY")) if total else None,
+        mobilised=pt.money(v("QTDND_MOBILISED")) if total else None,
+        loans=pt.money(v("QTDND_LOANS")) if total else None,
+    )
     return [text] if text else []
 
 
 # ---- 1.2 and 1.3 ------------------------------------------------------------------------------------------
 
+
 def _members(d: PeriodData, gaps: dict) -> list[str]:
     v = d.value
     out = []
     if "HTX" not in gaps:
-        out.append(fill("members_htx", members=count(v("HTX_MEMBERS")),
-                        members_change=compared_with_year_ago(d, "HTX_MEMBERS"), workers=count(v("HTX_WORKERS")),
-                        workers_change=compared_with_year_ago(d, "HTX_WORKERS"),
-                        member_workers=count(v("HTX_MEMBER_WORKERS")),
-                        mw_share=pt.pct(v("HTX_MEMBER_WORKERS"), v("HTX_WORKERS"))))
+        out.append(
+            fill(
+                "members_htx",
+                members=count(v("HTX_MEMBERS")),
+                members_change=compared_with_year_ago(d, "HTX_MEMBERS"),
+                workers=count(v("HTX_WORKERS")),
+                workers_change=compared_with_year_ago(d, "HTX_WORKERS"),
+                member_workers=count(v("HTX_MEMBER_WORKERS")),
+                mw_share=pt.pct(v("HTX_MEMBER_WORKERS"), v("HTX_WORKERS")),
+            )
+        )
     if "LHHTX" not in gaps and v("LHHTX_TOTAL"):
-        lh = pt.clauses([fill("lhhtx_total", total=count(v("LHHTX_TOTAL")), member_htx=count(v("LHHTX_MEMBER_HTX"))),
-                         fill("lhhtx_workers", workers=count(v("LHHTX_WORKERS")))], ". ")
+        lh = pt.clauses(
+            [
+                fill("lhhtx_total", total=count(v("LHHTX_TOTAL")), member_htx=count(v("LHHTX_MEMBER_HTX"))),
+                fill("lhhtx_workers", workers=count(v("LHHTX_WORKERS"))),
+            ],
+            ". ",
+        )
         out.append(fill("members_lhhtx", clauses=lh) if lh else None)
     tht, tht_members = v("THT_TOTAL"), v("THT_MEMBERS")
     if "THT" not in gaps and tht_members is not None:
         avg = count(round(tht_members / tht)) if tht else None
-        out.append(fill("members_tht", clauses=pt.clauses([fill("tht_avg_members", avg=avg),
-                                                            fill("tht_members", members=count(tht_members))])))
+        out.append(
+            fill(
+                "members_tht",
+                clauses=pt.clauses([fill("tht_avg_members", avg=avg), fill("tht_members", members=count(tht_members))]),
+            )
+        )
     if "QTDND" not in gaps and v("QTDND_TOTAL"):
-        out.append(fill("members_qtdnd", total=count(v("QTDND_TOTAL")), members=count(v("QTDND_MEMBERS")),
-                        workers=count(v("QTDND_WORKERS"))))
+        out.append(
+            fill(
+                "members_qtdnd",
+                total=count(v("QTDND_TOTAL")),
+                members=count(v("QTDND_MEMBERS")),
+                workers=count(v("QTDND_WORKERS")),
+            )
+        )
     return [s for s in out if s]
 
 
@@ -189,14 +286,26 @@ def _managers(d: PeriodData, gaps: dict) -> list[str]:
     out = []
     managers = v("HTX_MANAGERS")
     if "HTX" not in gaps:
-        levels = pt.clauses([
-            fill("managers_level", level=fill(f"level_{name}"), count=count(v(code)), share=pt.pct(v(code), managers),
-                 change=compared_with_year_ago(d, code))
-            for code, name in (("HTX_MANAGERS_PRIMARY_SECONDARY", "primary_secondary"),
-                               ("HTX_MANAGERS_COLLEGE_PLUS", "college_plus")) if v(code) is not None
-        ], first_capital=False)
-        out.append(fill("managers", managers=count(managers), change=compared_with_year_ago(d, "HTX_MANAGERS"),
-                        levels=levels))
+        levels = pt.clauses(
+            [
+                fill(
+                    "managers_level",
+                    level=fill(f"level_{name}"),
+                    count=count(v(code)),
+                    share=pt.pct(v(code), managers),
+                    change=compared_with_year_ago(d, code),
+                )
+                for code, name in (
+                    ("HTX_MANAGERS_PRIMARY_SECONDARY", "primary_secondary"),
+                    ("HTX_MANAGERS_COLLEGE_PLUS", "college_plus"),
+                )
+                if v(code) is not None
+            ],
+            first_capital=False,
+        )
+        out.append(
+            fill("managers", managers=count(managers), change=compared_with_year_ago(d, "HTX_MANAGERS"), levels=levels)
+        )
     if "QTDND" not in gaps and v("QTDND_TOTAL"):
         out.append(fill("managers_qtdnd", count=count(v("QTDND_MANAGERS"))))
     return [s for s in out if s]
@@ -204,14 +313,23 @@ def _managers(d: PeriodData, gaps: dict) -> list[str]:
 
 # ---- the notes -----------------------------------------------------------------------------------------------
 
+
 def incomplete_sentence(d: PeriodData) -> str:
     if d.is_complete:
         return ""
     expected = len(d.units)
     missing = d.missing_unit_names
     if missing:
-        return fill("incomplete_units", missing=len(missing), expected=expected, names=", ".join(missing),
-                    present=expected - len(missing)) or ""
+        return (
+            fill(
+                "incomplete_units",
+                missing=len(missing),
+                expected=expected,
+                names=", ".join(missing),
+                present=expected - len(missing),
+            )
+            or ""
+        )
     return fill("incomplete_other") or ""
 
 
@@ -224,8 +342,9 @@ def units_sentence(d: PeriodData) -> str:
     detail = ", ".join(f"{format_vn(n)} {k}" for k, n in counts) if len(counts) > 1 else None
     missing = len([u for u in d.units if u["unit_code"] in d.missing_units])
     if missing:
-        return fill("units_some", present=format_vn(len(d.units) - missing), units=d.units_phrase(),
-                    detail=detail) or ""
+        return (
+            fill("units_some", present=format_vn(len(d.units) - missing), units=d.units_phrase(), detail=detail) or ""
+        )
     return fill("units_all", units=d.units_phrase(), detail=detail) or ""
 
 
@@ -239,8 +358,12 @@ def render_paragraph_data(d: PeriodData) -> str:
     units = units_sentence(d)
     if units:
         blocks.append(units)
-    for item, group, block in (("item_htx", "HTX", _htx_block), ("item_lhhtx", "LHHTX", _lhhtx_block),
-                               ("item_tht", "THT", _tht_block), ("item_qtdnd", "QTDND", _qtdnd_block)):
+    for item, group, block in (
+        ("item_htx", "HTX", _htx_block),
+        ("item_lhhtx", "LHHTX", _lhhtx_block),
+        ("item_tht", "THT", _tht_block),
+        ("item_qtdnd", "QTDND", _qtdnd_block),
+    ):
         blocks.append(f"*{fill(item)}*")
         lines = [gaps[group].text_vi] if group in gaps else block(d)
         blocks.extend(lines or [fill("group_none", subject=fill(f"subject_{group.lower()}")) or ""])

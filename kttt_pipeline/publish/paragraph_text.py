@@ -63,7 +63,7 @@ def fill(key: str, **values: object) -> str | None:
     text = template
     while (m := _OPTIONAL.search(text)) is not None:
         inner = m.group(1)
-        text = text[:m.start()] + (sub(inner) if defined(inner) else "") + text[m.end():]
+        text = text[: m.start()] + (sub(inner) if defined(inner) else "") + text[m.end() :]
     if not defined(text):
         return None
     return _restore(sub(text))

@@ -47,12 +47,16 @@ from sqlalchemy.engine import Engine
 from kttt_pipeline.core import config
 from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
-from kttt_pipeline.publish.appendix import (detail_name, pdf_wanted, render_pdf, write_appendix_data,
-                                            write_findings_detail)
+from kttt_pipeline.publish.appendix import (
+    detail_name,
+    pdf_wanted,
+    render_pdf,
+    write_appendix_data,
+    write_findings_detail,
+)
 from kttt_pipeline.publish.appendix.render import RenderFailed
 from kttt_pipeline.publish.paragraph import write_paragraph_data
-
+from kttt_pipeline.publish.warehouse_reader import PeriodData, load_period_data
 
 _log = logging.getLogger(__name__)
 
@@ -63,8 +67,9 @@ class PublishFailed(RuntimeError):
 
 
 @collector_paused()  # core/collector.py: 0.3 s of publishing went to cyclic collections
-def publish_period(engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
-                   ) -> dict[str, Path]:
+def publish_period(
+    engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
+) -> dict[str, Path]:
     """Write the published documents of the province's ``period`` as one set, all or nothing; returns ``{name: path}``.
 
     Keys: ``appendix``, ``findings_detail`` (``appendix_pdf``), ``paragraph_md``, ``paragraph_txt``
@@ -78,7 +83,9 @@ def publish_period(engine: Engine, period: str, reports_dir: Path | str, provinc
     clean_leftovers(root, p.key)
     before = comparison_digests(engine, p, province)  # the earlier periods as they were before reading
     data = load_period_data(engine, p, province)
-    data.comparison_notes = list(stale_findings(engine, p, data.province_code).values())  # said in the findings sheet too
+    data.comparison_notes = list(
+        stale_findings(engine, p, data.province_code).values()
+    )  # said in the findings sheet too
     work = root / f"{_HIDDEN}{p.key}{_PUBLISHING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
     work.mkdir()
     try:
@@ -109,8 +116,9 @@ def staged_data_docs_dir(reports_dir: Path | str, period: str) -> Path:
     return Path(reports_dir) / f"{_HIDDEN}{DATA_DOCS}" / period
 
 
-def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path, final: Path,
-                     before: dict[str, str | None] | None = None) -> dict[str, Path]:
+def _write_documents(
+    engine: Engine, data: PeriodData, p: Period, out_dir: Path, final: Path, before: dict[str, str | None] | None = None
+) -> dict[str, Path]:
     outputs: dict[str, Path] = {}
     with _writing(f"phu_bieu_{p.key}.xlsx", out_dir, final):
         outputs["appendix"] = write_appendix_data(data, out_dir / f"phu_bieu_{p.key}.xlsx")
@@ -127,22 +135,29 @@ def _write_documents(engine: Engine, data: PeriodData, p: Period, out_dir: Path,
     with _writing("muc_1_1.*", out_dir, final):
         for path in write_paragraph_data(data, out_dir):
             outputs[f"paragraph_{path.suffix.lstrip('.')}"] = path
-    names = {"bieu_do_linh_vuc.png": "chart_sectors", "bieu_do_tinh_trang.png": "chart_status",
-             "bieu_do_don_vi.png": "chart_units", "bieu_do_xu_huong.png": "chart_trend"}
+    names = {
+        "bieu_do_linh_vuc.png": "chart_sectors",
+        "bieu_do_tinh_trang.png": "chart_status",
+        "bieu_do_don_vi.png": "chart_units",
+        "bieu_do_xu_huong.png": "chart_trend",
+    }
     with _writing("bieu_do_*.png", out_dir, final):
         for path in _write_charts(data, out_dir):
             outputs[names.get(path.name, path.stem)] = path
     manifest = out_dir / MANIFEST
     with _writing(MANIFEST, out_dir, final):
-        manifest.write_text(json.dumps(comparison_manifest(engine, data, before), ensure_ascii=False, indent=2) + "\n",
-                            encoding="utf-8")
+        manifest.write_text(
+            json.dumps(comparison_manifest(engine, data, before), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     outputs["comparisons"] = manifest
     return outputs
 
 
 def _failed(final: Path, name: str, reason: str) -> PublishFailed:
-    return PublishFailed(f"Kỳ {final.name}: không công bố được vì không ghi được tệp báo cáo '{final / name}' "
-                         f"({reason}); bộ báo cáo đã công bố trước đó (nếu có) được giữ nguyên")
+    return PublishFailed(
+        f"Kỳ {final.name}: không công bố được vì không ghi được tệp báo cáo '{final / name}' "
+        f"({reason}); bộ báo cáo đã công bố trước đó (nếu có) được giữ nguyên"
+    )
 
 
 @contextmanager
@@ -295,7 +310,7 @@ def clean_leftovers(reports_dir: Path | str, period: str) -> None:
     root = Path(reports_dir)
     final = root / period
     for path in sorted(root.glob(f"{_HIDDEN}{period}{_PUBLISHING}*")):
-        pid = path.name[len(f"{_HIDDEN}{period}{_PUBLISHING}"):].split("-", 1)[0]
+        pid = path.name[len(f"{_HIDDEN}{period}{_PUBLISHING}") :].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue  # another publication of the period, running
         shutil.rmtree(path, ignore_errors=True)
@@ -350,16 +365,23 @@ def comparison_manifest(engine: Engine, data: PeriodData, before: dict[str, str 
     basis, stale = _findings_basis(engine, data.period, data.province_code)
     for k, digest in compared.items():
         if before is not None and before.get(k) != digest and k not in stale:
-            stale[k] = (f"Số liệu kỳ {k} thay đổi trong khi lập báo cáo kỳ {data.period.key}: các số so sánh với kỳ "
-                        f"{k} có thể không khớp với kho dữ liệu. {_rerun(data.period.key)}")
-    return {"period": data.period.key, "province_code": data.province_code, "compared_with": compared,
-            "findings_compared_with": basis,
-            "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0]))),
-            "insufficient": {group: gap.text_vi for group, gap in figure_gaps(data).items()}}
+            stale[k] = (
+                f"Số liệu kỳ {k} thay đổi trong khi lập báo cáo kỳ {data.period.key}: các số so sánh với kỳ "
+                f"{k} có thể không khớp với kho dữ liệu. {_rerun(data.period.key)}"
+            )
+    return {
+        "period": data.period.key,
+        "province_code": data.province_code,
+        "compared_with": compared,
+        "findings_compared_with": basis,
+        "stale": dict(sorted(stale.items(), key=lambda kv: Period.parse(kv[0]))),
+        "insufficient": {group: gap.text_vi for group, gap in figure_gaps(data).items()},
+    }
 
 
-def _findings_basis(engine: Engine, period: Period, province: str | None = None
-                    ) -> tuple[dict[str, str | None] | None, dict[str, str]]:
+def _findings_basis(
+    engine: Engine, period: Period, province: str | None = None
+) -> tuple[dict[str, str | None] | None, dict[str, str]]:
     """(what the comparison findings of ``period`` were computed against at its load, {earlier period: why they
     are stale}), read in one snapshot."""
     from kttt_pipeline.warehouse.history import compared_identities, period_identity, read_snapshot
@@ -383,11 +405,17 @@ def _rerun(period: str) -> str:
 def stale_findings_note(period: str, earlier: str, then: str | None, now: str | None) -> str:
     """Why the comparison findings of ``period`` against ``earlier`` are stale, in Vietnamese: ``earlier`` was
     loaded, replaced or deleted after ``period`` compared with it (identities ``then`` and ``now``)."""
-    what = (f"khi kỳ {earlier} chưa có trong kho dữ liệu; kỳ {earlier} đã được nạp sau đó" if then is None else
-            f"theo số liệu kỳ {earlier} đã bị xóa khỏi kho dữ liệu sau đó" if now is None else
-            f"theo số liệu kỳ {earlier} đã được nạp lại với số liệu khác sau đó")
-    return (f"Các phát hiện so sánh với kỳ {earlier} (HTX có trong kỳ trước nhưng kỳ này không có, số liệu thay "
-            f"đổi bất thường) của kỳ {period} được lập {what}: chưa phản ánh đúng kỳ {earlier}. {_rerun(period)}")
+    what = (
+        f"khi kỳ {earlier} chưa có trong kho dữ liệu; kỳ {earlier} đã được nạp sau đó"
+        if then is None
+        else f"theo số liệu kỳ {earlier} đã bị xóa khỏi kho dữ liệu sau đó"
+        if now is None
+        else f"theo số liệu kỳ {earlier} đã được nạp lại với số liệu khác sau đó"
+    )
+    return (
+        f"Các phát hiện so sánh với kỳ {earlier} (HTX có trong kỳ trước nhưng kỳ này không có, số liệu thay "
+        f"đổi bất thường) của kỳ {period} được lập {what}: chưa phản ánh đúng kỳ {earlier}. {_rerun(period)}"
+    )
 
 
 def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | None]) -> list[str]:
@@ -396,8 +424,9 @@ def changed_comparisons(recorded: dict[str, str | None], now: dict[str, str | No
     return sorted((k for k in recorded if recorded[k] != now.get(k)), key=Period.parse)
 
 
-def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None = None,
-                  province: str | None = None) -> dict[str, list[str]]:
+def stale_reports(
+    engine: Engine, reports_dir: Path | str, changed: str | None = None, province: str | None = None
+) -> dict[str, list[str]]:
     """Published periods under ``reports_dir`` whose comparisons no longer match the warehouse:
     ``{period: [earlier periods changed since it was published]}``. ``changed``: only that period (the one just
     loaded) is checked, in the reports that read it. The figures compared are those of the province the manifest
@@ -425,12 +454,18 @@ def stale_reports(engine: Engine, reports_dir: Path | str, changed: str | None =
                 continue
             recorded = {changed: recorded[changed]} if changed in recorded else {}
             findings = {changed: findings[changed]} if changed in findings else {}
-        now = {k: cache[(k, whose)] if (k, whose) in cache else cache.setdefault((k, whose), fingerprint(engine, k, whose))
-               for k in recorded}
+        now = {
+            k: cache[(k, whose)] if (k, whose) in cache else cache.setdefault((k, whose), fingerprint(engine, k, whose))
+            for k in recorded
+        }
         stale = changed_comparisons(recorded, now)
         # the comparison findings: the identity of the rows they read (cooperatives too), issue 23
-        ident = {k: idents[(k, whose)] if (k, whose) in idents else idents.setdefault((k, whose), period_identity(engine, k, whose))
-                 for k in findings}
+        ident = {
+            k: idents[(k, whose)]
+            if (k, whose) in idents
+            else idents.setdefault((k, whose), period_identity(engine, k, whose))
+            for k in findings
+        }
         stale = sorted(set(stale) | set(changed_comparisons(findings, ident)), key=Period.parse)
         if stale:
             out[period] = stale

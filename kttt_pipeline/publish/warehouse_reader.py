@@ -27,13 +27,25 @@ from kttt_pipeline.core.admin_units import commonest_level, in_force, unit_kinds
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import XML_ILLEGAL
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
-from kttt_pipeline.warehouse.history import as_date as _date, as_number as _number
+from kttt_pipeline.warehouse.history import as_date as _date
+from kttt_pipeline.warehouse.history import as_number as _number
 from kttt_pipeline.warehouse.province import reader_province
 
 __all__ = ["PeriodData", "IndicatorMeta", "load_period_data", "period_end_vi", "unit_display_name"]
 
-TABLES = ("rpt_indicator", "rpt_breakdown", "dq_issue", "admin_unit", "cooperative", "cooperative_union",
-          "credit_fund", "target", "period_status", "load_audit", "quarantine")
+TABLES = (
+    "rpt_indicator",
+    "rpt_breakdown",
+    "dq_issue",
+    "admin_unit",
+    "cooperative",
+    "cooperative_union",
+    "credit_fund",
+    "target",
+    "period_status",
+    "load_audit",
+    "quarantine",
+)
 
 
 @dataclass(frozen=True)
@@ -241,6 +253,7 @@ def indicator_meta() -> dict[str, IndicatorMeta]:
 
 # ---- reading -----------------------------------------------------------------------------------------
 
+
 def _bool(value: Any, default: bool = True) -> bool:
     if value is None:
         return default
@@ -281,8 +294,9 @@ def _columns(conn, table: Table | None, columns: tuple[str, ...], province: str,
     return [dict(zip(wanted, r)) for r in conn.execute(stmt).all()]
 
 
-def _indicator_values(conn, t: Table, key: str, province: str
-                      ) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
+def _indicator_values(
+    conn, t: Table, key: str, province: str
+) -> tuple[dict[str, dict[str, float | None]], dict[str, dict[str, bool]], set[str]]:
     """The period's indicator values and completeness flags by unit and indicator, and the units that carry
     province-workbook indicators (LHHTX, QTDND), taken in row by row."""
     values: dict[str, dict[str, float | None]] = {}
@@ -299,15 +313,18 @@ def _indicator_values(conn, t: Table, key: str, province: str
     return values, flags, workbook_units
 
 
-def _breakdown_values(conn, t: Table, key: str, province: str
-                      ) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
+def _breakdown_values(
+    conn, t: Table, key: str, province: str
+) -> dict[str, dict[str, dict[tuple[str, str], float | None]]]:
     """The period's breakdown cells by unit, breakdown and (row, column) key, taken in row by row."""
     breakdowns: dict[str, dict[str, dict[tuple[str, str], float | None]]] = {}
     stmt = select(t.c.unit_code, t.c.breakdown, t.c.row_key, t.c.col_key, t.c.value).where(
-        t.c.province_code == province, t.c.period == key)
+        t.c.province_code == province, t.c.period == key
+    )
     for unit, breakdown, row_key, col_key, value in conn.execute(stmt):
-        breakdowns.setdefault(str(unit), {}).setdefault(str(breakdown), {})[(str(row_key), str(col_key))] = \
-            _number(value)
+        breakdowns.setdefault(str(unit), {}).setdefault(str(breakdown), {})[(str(row_key), str(col_key))] = _number(
+            value
+        )
     return breakdowns
 
 
@@ -361,11 +378,18 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
             named = _keys_named(findings)
             wanted = [c for c in ("unit_code", "coop_key", "name", "tax_code", "in_total") if c in t.c]
             stmt = select(*[t.c[c] for c in wanted]).where(t.c.province_code == whose, t.c.period == key)
-            coops = [c for r in conn.execute(stmt).all() if (c := dict(zip(wanted, r))).get("tax_code") and
-                     str(c["tax_code"]) in named or c.get("coop_key") and str(c["coop_key"]) in named]
+            coops = [
+                c
+                for r in conn.execute(stmt).all()
+                if (c := dict(zip(wanted, r))).get("tax_code")
+                and str(c["tax_code"]) in named
+                or c.get("coop_key")
+                and str(c["coop_key"]) in named
+            ]
     if not values:
-        raise LookupError(f"no indicators in the warehouse for period {key} of province {whose}: materialise the "
-                          f"period first")
+        raise LookupError(
+            f"no indicators in the warehouse for period {key} of province {whose}: materialise the period first"
+        )
 
     # province and reporting units
     province = next((u for u in admin if str(u.get("level")) == "province" and str(u["unit_code"]) == whose), None)
@@ -383,18 +407,29 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         return in_force(_date(u.get("valid_from")), _date(u.get("valid_to")), p.end)
 
     units = [
-        {"unit_code": str(u["unit_code"]), "name_vi": u.get("name_vi"), "kind_vi": u.get("kind_vi"),
-         "level": u.get("level")}
+        {
+            "unit_code": str(u["unit_code"]),
+            "name_vi": u.get("name_vi"),
+            "kind_vi": u.get("kind_vi"),
+            "level": u.get("level"),
+        }
         for u in admin
         if str(u["unit_code"]) != province_code
-        and str(u.get("parent_code") or "") == province_code and unit_in_force(u)
+        and str(u.get("parent_code") or "") == province_code
+        and unit_in_force(u)
     ]
     known = {u["unit_code"] for u in units}
     for code in values:  # a unit with figures but no (or an out-of-force) admin row is still shown
         if code != province_code and code not in known:
             u = unit_by_code.get(code, {})
-            units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
-                          "level": u.get("level")})
+            units.append(
+                {
+                    "unit_code": code,
+                    "name_vi": u.get("name_vi") or code,
+                    "kind_vi": u.get("kind_vi"),
+                    "level": u.get("level"),
+                }
+            )
             known.add(code)
     units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
 
@@ -414,8 +449,14 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     for code in missing:
         if code not in known:
             u = unit_by_code.get(code, {})
-            units.append({"unit_code": code, "name_vi": u.get("name_vi") or code, "kind_vi": u.get("kind_vi"),
-                          "level": u.get("level")})
+            units.append(
+                {
+                    "unit_code": code,
+                    "name_vi": u.get("name_vi") or code,
+                    "kind_vi": u.get("kind_vi"),
+                    "level": u.get("level"),
+                }
+            )
             known.add(code)
     units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
@@ -424,26 +465,49 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
 
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _number(r["value"])) is not None}
 
-    findings.sort(key=lambda f: (_severity_rank(f.get("severity")), str(f.get("kind") or ""),
-                                 unit_sort_key(str(f.get("unit_code") or "")), str(f.get("entity_key") or "")))
+    findings.sort(
+        key=lambda f: (
+            _severity_rank(f.get("severity")),
+            str(f.get("kind") or ""),
+            unit_sort_key(str(f.get("unit_code") or "")),
+            str(f.get("entity_key") or ""),
+        )
+    )
     coops = [c for c in coops if _bool(c.get("in_total"), True)]
     unions.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
     funds.sort(key=lambda r: (_int(r.get("row_number")), str(r.get("name") or "")))
 
     data = PeriodData(
-        period=p, province_code=province_code, province_name=province_name, units=units, values=values,
-        complete_flags=flags, missing_units=missing, is_complete=complete, status=status, targets=targets,
-        unions=unions, credit_funds=funds, findings=findings, cooperatives=coops, unit_names=unit_names,
+        period=p,
+        province_code=province_code,
+        province_name=province_name,
+        units=units,
+        values=values,
+        complete_flags=flags,
+        missing_units=missing,
+        is_complete=complete,
+        status=status,
+        targets=targets,
+        unions=unions,
+        credit_funds=funds,
+        findings=findings,
+        cooperatives=coops,
+        unit_names=unit_names,
         register_names=register_names,
-        breakdowns=breakdowns, quarantined=quarantined, files=files,
+        breakdowns=breakdowns,
+        quarantined=quarantined,
+        files=files,
     )
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 
     level = data.unit_level
     data.year_ago = period_figures(engine, data.year_ago_period, level, province=whose)
     data.previous_quarter = period_figures(engine, p.previous(), level, province=whose)
-    data.trend = [f for q in [q for q in loaded_periods(engine, whose) if q <= p][-TREND_QUARTERS:]
-                  if (f := period_figures(engine, q, units=False, province=whose)) is not None]
+    data.trend = [
+        f
+        for q in [q for q in loaded_periods(engine, whose) if q <= p][-TREND_QUARTERS:]
+        if (f := period_figures(engine, q, units=False, province=whose)) is not None
+    ]
     data.tier_changes = tier_change_days(admin, whose)
     return data
 

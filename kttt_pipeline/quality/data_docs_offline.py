@@ -57,7 +57,7 @@ def _target(url: str, table: list[Asset]) -> str | None:
     for a in table:
         if a.is_prefix:
             if bare.startswith(a.url) and len(bare) > len(a.url):
-                return a.file + bare[len(a.url):]
+                return a.file + bare[len(a.url) :]
         elif bare == a.url:
             return f"{VENDOR_DIR}/{a.file}"
     return None
@@ -146,8 +146,11 @@ def _companions(a: Asset) -> list[str]:
     """Files a stylesheet loads by a relative path (Font Awesome's web fonts) and the package's licence."""
     top = a.file.split("/", 1)[0]
     folder = ASSETS_DIR / top
-    return [p.relative_to(ASSETS_DIR).as_posix() for p in sorted(folder.rglob("*"))
-            if p.is_file() and (p.suffix == ".woff2" or p.name.upper().startswith("LICENSE"))]
+    return [
+        p.relative_to(ASSETS_DIR).as_posix()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and (p.suffix == ".woff2" or p.name.upper().startswith("LICENSE"))
+    ]
 
 
 def _copy(src: Path, dst: Path) -> None:

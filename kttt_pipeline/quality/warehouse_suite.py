@@ -23,11 +23,11 @@ from sqlalchemy.engine import Engine
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import KINDS
+from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.ingest.raw_inventory import IGNORED
 from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
 from kttt_pipeline.quality.data_docs_offline import make_offline
-from kttt_pipeline.core.vocabulary import indicators
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -63,11 +63,14 @@ def expectations() -> dict[str, list]:
             E.ExpectColumnValuesToNotBeNull(column="unit_code"),
             E.ExpectColumnValuesToBeInSet(column="indicator_code", value_set=indicator_codes()),
             E.ExpectCompoundColumnsToBeUnique(column_list=["unit_code", "indicator_code"]),
-            E.ExpectColumnValuesToBeBetween(column="value", min_value=0,
-                                            row_condition=Column("indicator_code") != "HTX_AVG_PROFIT"),
-            E.ExpectColumnValuesToBeBetween(column="value", max_value=100.0000001,
-                                            row_condition=Column("indicator_code").is_in(
-                                                [c for c in indicator_codes() if c.endswith("_PCT")])),
+            E.ExpectColumnValuesToBeBetween(
+                column="value", min_value=0, row_condition=Column("indicator_code") != "HTX_AVG_PROFIT"
+            ),
+            E.ExpectColumnValuesToBeBetween(
+                column="value",
+                max_value=100.0000001,
+                row_condition=Column("indicator_code").is_in([c for c in indicator_codes() if c.endswith("_PCT")]),
+            ),
         ],
         "dq_issue": [
             E.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)),
@@ -77,7 +80,9 @@ def expectations() -> dict[str, list]:
         "load_audit": [
             E.ExpectColumnValuesToBeUnique(column="source_file"),
             E.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
-            E.ExpectColumnValuesToBeInSet(column="status", value_set=["LOADED", "SUPERSEDED", IGNORED, *REJECTED_STATUSES]),
+            E.ExpectColumnValuesToBeInSet(
+                column="status", value_set=["LOADED", "SUPERSEDED", IGNORED, *REJECTED_STATUSES]
+            ),
             E.ExpectColumnValuesToBeBetween(column="rows_read", min_value=0),
         ],
         "cooperative": [
@@ -87,8 +92,11 @@ def expectations() -> dict[str, list]:
             E.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES),
             E.ExpectColumnValuesToBeInSet(column="grade", value_set=GRADES, mostly=1.0),
             # the counts and money a negative value of is quarantined (§7.6; vocab/fields.csv: not signed)
-            *(E.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in fields.non_negative_fields("cooperative")
-              if c in stored),
+            *(
+                E.ExpectColumnValuesToBeBetween(column=c, min_value=0)
+                for c in fields.non_negative_fields("cooperative")
+                if c in stored
+            ),
         ],
     }
 
@@ -118,8 +126,9 @@ def _columns_checked(expectation_list: list) -> list[str]:
     return cols
 
 
-def read_period_table(engine: Engine, table: str, period: str, columns: list[str] | None = None,
-                      province: str | None = None) -> pd.DataFrame:
+def read_period_table(
+    engine: Engine, table: str, period: str, columns: list[str] | None = None, province: str | None = None
+) -> pd.DataFrame:
     """The province's period rows of ``table`` (only ``columns`` when given), without reflecting the table;
     ``province`` None: :func:`kttt_pipeline.warehouse.province.reader_province`."""
     from kttt_pipeline.warehouse.province import reader_province
@@ -127,8 +136,11 @@ def read_period_table(engine: Engine, table: str, period: str, columns: list[str
     cols = [column(c) for c in columns] if columns else [text("*")]
     with engine.connect() as conn:
         code = reader_province(conn, province)
-        stmt = select(*cols).select_from(sql_table(table)).where(column("province_code") == code,
-                                                                 column("period") == period)
+        stmt = (
+            select(*cols)
+            .select_from(sql_table(table))
+            .where(column("province_code") == code, column("period") == period)
+        )
         res = conn.execute(stmt)
         return pd.DataFrame.from_records(res.fetchall(), columns=list(res.keys()))
 
@@ -191,10 +203,15 @@ class _Context:
             return
         if self.site_dir is not None:
             self.ctx.delete_data_docs_site("kttt")
-        self.ctx.add_data_docs_site(site_name="kttt", site_config={
-            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "site_section_builders": {"expectations": "None", "profiling": "None"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}})
+        self.ctx.add_data_docs_site(
+            site_name="kttt",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "site_section_builders": {"expectations": "None", "profiling": "None"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            },
+        )
         self.site_dir = docs_dir
 
 
@@ -225,12 +242,18 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, prov
             result.evaluated[table] = result.evaluated.get(table, 0) + 1
             if not r.success:
                 result.success = False
-                result.failures.append({"table": table, "expectation": r.expectation_config.type,
-                                        "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
-                                        "unexpected_count": (r.result or {}).get("unexpected_count"),
-                                        "partial_unexpected_list": [
-                                            v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
-                                            for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]]})
+                result.failures.append(
+                    {
+                        "table": table,
+                        "expectation": r.expectation_config.type,
+                        "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
+                        "unexpected_count": (r.result or {}).get("unexpected_count"),
+                        "partial_unexpected_list": [
+                            v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                            for v in ((r.result or {}).get("partial_unexpected_list") or [])[:5]
+                        ],
+                    }
+                )
     if docs_dir is not None:
         docs_dir = Path(docs_dir).resolve()  # GX wants an absolute base directory (the default reports dir is relative)
         shutil.rmtree(docs_dir, ignore_errors=True)  # only this run's pages (never an earlier run's beside them)

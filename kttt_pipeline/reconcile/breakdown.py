@@ -23,23 +23,28 @@ SECTOR_STATUS = "sector_status"
 SECTOR_STATUS_COLS = ("ACTIVE", *GRADE_CLASSES, *STATUS_CLASSES[1:])
 
 
-def sector_status_breakdown(coops: pd.DataFrame, period: Period, units: list[str],
-                            province_code: str) -> pd.DataFrame:
+def sector_status_breakdown(coops: pd.DataFrame, period: Period, units: list[str], province_code: str) -> pd.DataFrame:
     """The sector × status counts of ``units`` (each unit's own cooperatives) and of the province (all of
     ``coops``). ``coops``: the reconciled cooperatives with unit_code, sector, status, grade, in_total, is_active."""
     cls = status_class(coops) if len(coops) else pd.Series(dtype=object)
     grade = grade_class(coops, cls) if len(coops) else pd.Series(dtype=object)
-    marks = pd.DataFrame({"unit_code": coops["unit_code"].astype(str) if len(coops) else pd.Series(dtype=str),
-                          "sector": coops["sector"] if len(coops) else pd.Series(dtype=object)})
+    marks = pd.DataFrame(
+        {
+            "unit_code": coops["unit_code"].astype(str) if len(coops) else pd.Series(dtype=str),
+            "sector": coops["sector"] if len(coops) else pd.Series(dtype=object),
+        }
+    )
     for key in SECTOR_STATUS_COLS:
         marks[key] = ((grade if key in GRADE_CLASSES else cls) == key).astype(float)
     cols = list(SECTOR_STATUS_COLS)
     by_unit = marks.groupby(["unit_code", "sector"])[cols].sum()
     by_province = marks.assign(unit_code=province_code).groupby(["unit_code", "sector"])[cols].sum()
-    grid = pd.concat([
-        by_unit.reindex(pd.MultiIndex.from_product([list(units), SECTORS], names=["unit_code", "sector"])),
-        by_province.reindex(pd.MultiIndex.from_product([[province_code], SECTORS], names=["unit_code", "sector"])),
-    ]).fillna(0.0)
+    grid = pd.concat(
+        [
+            by_unit.reindex(pd.MultiIndex.from_product([list(units), SECTORS], names=["unit_code", "sector"])),
+            by_province.reindex(pd.MultiIndex.from_product([[province_code], SECTORS], names=["unit_code", "sector"])),
+        ]
+    ).fillna(0.0)
     grid.columns.name = "col_key"
     out = grid.stack().rename("value").reset_index().rename(columns={"sector": "row_key"})
     out.insert(0, "period", period.key)
@@ -48,8 +53,9 @@ def sector_status_breakdown(coops: pd.DataFrame, period: Period, units: list[str
     return out[BREAKDOWN_COLUMNS]
 
 
-def breakdown_cells(rpt_breakdown: pd.DataFrame, breakdown: str = SECTOR_STATUS
-                    ) -> dict[str, dict[tuple[str, str], float | None]]:
+def breakdown_cells(
+    rpt_breakdown: pd.DataFrame, breakdown: str = SECTOR_STATUS
+) -> dict[str, dict[tuple[str, str], float | None]]:
     """unit_code → (row_key, col_key) → value of one breakdown."""
     out: dict[str, dict[tuple[str, str], float | None]] = {}
     if rpt_breakdown is None or rpt_breakdown.empty:
@@ -60,8 +66,9 @@ def breakdown_cells(rpt_breakdown: pd.DataFrame, breakdown: str = SECTOR_STATUS
     return out
 
 
-def breakdown_mismatches(values: dict[str, float | None], cells: dict[tuple[str, str], float | None]
-                         ) -> list[tuple[str, str, str, float, float | None]]:
+def breakdown_mismatches(
+    values: dict[str, float | None], cells: dict[tuple[str, str], float | None]
+) -> list[tuple[str, str, str, float, float | None]]:
     """Where one unit's sector × status breakdown disagrees with its indicators: (``"row"``/``"col"``, key,
     indicator code, the breakdown's sum, the indicator's value). A row's status classes add up to
     HTX_SECTOR_<sector>; a column's sectors add up to HTX_<class>."""

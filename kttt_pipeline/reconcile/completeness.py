@@ -23,36 +23,67 @@ class Completeness:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_completeness(expected: list[AdminUnit], present: set[str], load_audit: pd.DataFrame, period: Period,
-                       province_code: str) -> Completeness:
+def check_completeness(
+    expected: list[AdminUnit], present: set[str], load_audit: pd.DataFrame, period: Period, province_code: str
+) -> Completeness:
     """The units that sent nothing (UNIT_MISSING each) and whether the province workbook was read
     (PROVINCE_WORKBOOK_MISSING if not)."""
     missing = [u for u in expected if u.unit_code not in present]
-    findings = [Finding("UNIT_MISSING", f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ {period.key}: "
-                        "số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ", unit_code=u.unit_code,
-                        entity_key=u.unit_code, rule="7.7") for u in missing]
+    findings = [
+        Finding(
+            "UNIT_MISSING",
+            f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ {period.key}: "
+            "số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
+            unit_code=u.unit_code,
+            entity_key=u.unit_code,
+            rule="7.7",
+        )
+        for u in missing
+    ]
     province_read = bool(((load_audit["file_kind"] == "province") & (load_audit["status"] == "LOADED")).any())
     if not province_read:
-        findings.append(Finding("PROVINCE_WORKBOOK_MISSING", "Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
-                                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
-                                "chưa đủ", unit_code=province_code, entity_key=f"{period.key}/province", rule="7.7"))
+        findings.append(
+            Finding(
+                "PROVINCE_WORKBOOK_MISSING",
+                "Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
+                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
+                "chưa đủ",
+                unit_code=province_code,
+                entity_key=f"{period.key}/province",
+                rule="7.7",
+            )
+        )
     return Completeness(expected, present, missing, province_read, findings)
 
 
-def indicator_table(values: dict[str, dict[str, float | None]], period: Period, province_code: str,
-                    gaps: Completeness) -> pd.DataFrame:
+def indicator_table(
+    values: dict[str, dict[str, float | None]], period: Period, province_code: str, gaps: Completeness
+) -> pd.DataFrame:
     """rpt_indicator for the period: the values with the province's totals marked incomplete when a unit is
     missing, its union and credit-fund figures when the province workbook was not read."""
-    return ind.mark_completeness(ind.indicator_frame(values, period), province_code, units_complete=not gaps.missing,
-                                 province_workbook_read=gaps.province_workbook_read)
+    return ind.mark_completeness(
+        ind.indicator_frame(values, period),
+        province_code,
+        units_complete=not gaps.missing,
+        province_workbook_read=gaps.province_workbook_read,
+    )
 
 
 def period_status(gaps: Completeness, period: Period, load_audit: pd.DataFrame) -> pd.DataFrame:
     """The period's one status row: units expected / present / missing, files seen / rejected."""
     codes = {u.unit_code for u in gaps.expected}
-    return pd.DataFrame([{
-        "period": period.key, "units_expected": len(gaps.expected), "units_present": len(gaps.present & codes),
-        "units_missing": ",".join(u.unit_code for u in gaps.missing), "is_complete": not gaps.missing,
-        "files_seen": len(load_audit), "files_rejected": int(load_audit["status"].isin(REJECTED_STATUSES).sum()),
-        "compared_with": None,  # what the comparisons read, set by the load (docs/decisions.md, "Concurrency")
-    }], columns=STATUS_COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "period": period.key,
+                "units_expected": len(gaps.expected),
+                "units_present": len(gaps.present & codes),
+                "units_missing": ",".join(u.unit_code for u in gaps.missing),
+                "is_complete": not gaps.missing,
+                "files_seen": len(load_audit),
+                "files_rejected": int(load_audit["status"].isin(REJECTED_STATUSES).sum()),
+                "compared_with": None,  # what the comparisons read, set by the load (docs/decisions.md, "Concurrency")
+            }
+        ],
+        columns=STATUS_COLUMNS,
+    )

@@ -69,7 +69,7 @@ def _without(words: list[str], phrase: tuple[frozenset[str], ...]) -> list[str]:
     """``words`` without each run of them that is ``phrase`` (each syllable as its spellings), from the left."""
     n, k, kept = len(phrase), 0, []
     while k < len(words):
-        if len(words) - k >= n and all(w in p for w, p in zip(words[k:k + n], phrase)):
+        if len(words) - k >= n and all(w in p for w, p in zip(words[k : k + n], phrase)):
             k += n
         else:
             kept.append(words[k])
@@ -243,8 +243,12 @@ def best_name_match(name: str, candidates: pd.DataFrame) -> tuple[NameMatch | No
             pair = spelling_confusion(distinctive_part(folded), distinctive_part(other))
             return NameMatch(confused[0], fuzz.ratio(folded, other), 100.0, pair), None
         return None, None
-    scored.sort(key=lambda m: (m.score + m.distinct_score), reverse=True)
-    if len(scored) > 1 and (scored[0].score + scored[0].distinct_score) - (scored[1].score + scored[1].distinct_score) < AMBIGUITY_MARGIN:
+    scored.sort(key=lambda m: m.score + m.distinct_score, reverse=True)
+    if (
+        len(scored) > 1
+        and (scored[0].score + scored[0].distinct_score) - (scored[1].score + scored[1].distinct_score)
+        < AMBIGUITY_MARGIN
+    ):
         return None, "ambiguous"
     return scored[0], None
 
@@ -258,8 +262,7 @@ def _close_by_whole_name(folded: str, names: list[str]) -> list[int]:
     """Positions in ``names`` (in order) of the records whose whole-name score with ``folded`` may reach
     FULL_NAME_MIN: all others fail :func:`best_name_match`'s first condition. One bulk rapidfuzz call over the
     unit's register instead of a Python loop; the records kept are then scored exactly as before."""
-    hits = process.extract(folded, names, scorer=fuzz.ratio, limit=None,
-                           score_cutoff=FULL_NAME_MIN - _PREFILTER_MARGIN)
+    hits = process.extract(folded, names, scorer=fuzz.ratio, limit=None, score_cutoff=FULL_NAME_MIN - _PREFILTER_MARGIN)
     return sorted(pos for _name, _score, pos in hits)
 
 
@@ -270,8 +273,17 @@ def prepare_register(tax: pd.DataFrame) -> pd.DataFrame:
 
 
 #: the columns of a listing row that identity reads (``sector`` when the listing has it)
-_IDENTITY_COLUMNS = ["unit_code", "name", "tax_code_parent", "tax_code_raw", "tax_code_valid", "source_file", "sheet",
-                     "row_number", "sector"]
+_IDENTITY_COLUMNS = [
+    "unit_code",
+    "name",
+    "tax_code_parent",
+    "tax_code_raw",
+    "tax_code_valid",
+    "source_file",
+    "sheet",
+    "row_number",
+    "sector",
+]
 
 
 def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
@@ -283,20 +295,29 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
     coops = coops.copy()
     # the register's names are folded unit by unit, for the units where a row is matched by name (most rows are
     # found by their code: folding every name of a large register would be most of the work)
-    register = tax if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    register = (
+        tax if not tax.empty else pd.DataFrame(columns=["tax_code_parent", "unit_code", "name_folded", "entity_type"])
+    )
     # a 10-digit code finds the cooperative's own record; its branches (10-3 codes, same parent) only stand in
     # when the register lists no record of the parent itself. Otherwise the first record of a code wins.
     by_code: dict[str, object] = {}
     own_record: dict[str, bool] = {}
-    for idx, code, own in zip(register.index, register.get("tax_code_parent", pd.Series(dtype=object)),
-                              register.get("tax_code", pd.Series(dtype=object))):
+    for idx, code, own in zip(
+        register.index,
+        register.get("tax_code_parent", pd.Series(dtype=object)),
+        register.get("tax_code", pd.Series(dtype=object)),
+    ):
         if not isinstance(code, str):
             continue
         is_own = own == code
         if code not in by_code or (is_own and not own_record[code]):
             by_code[code] = idx
             own_record[code] = is_own
-    htx_register = register[_folded_names(register["entity_type"]).isin(COOPERATIVE_ENTITY_TYPES)] if not register.empty else register
+    htx_register = (
+        register[_folded_names(register["entity_type"]).isin(COOPERATIVE_ENTITY_TYPES)]
+        if not register.empty
+        else register
+    )
     unfolded = {u: g for u, g in htx_register.groupby("unit_code")} if not htx_register.empty else {}
     register_by_unit: dict[object, pd.DataFrame] = {}
 
@@ -331,32 +352,58 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
             methods.append(method)
             tax_idx.append(ridx)
             continue
-        loc = dict(unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number))
+        loc = dict(
+            unit_code=rec.unit_code, source_file=rec.source_file, sheet=rec.sheet, row_number=int(rec.row_number)
+        )
         code = register.at[ridx, "tax_code_parent"] if ridx is not None else parent
         key = code if code else f"name:{rec.unit_code}:{fold_name(rec.name)}"
         entity_key = code if code else rec.name
         if written and not rec.tax_code_valid:
-            findings.append(Finding("TAX_CODE_INVALID",
-                                    f"HTX '{rec.name}': mã số thuế '{written}' không hợp lệ (sai độ dài hoặc sai số kiểm tra)",
-                                    entity_key=entity_key, value_reported=written, value_computed=code, rule="6", **loc))
+            findings.append(
+                Finding(
+                    "TAX_CODE_INVALID",
+                    f"HTX '{rec.name}': mã số thuế '{written}' không hợp lệ (sai độ dài hoặc sai số kiểm tra)",
+                    entity_key=entity_key,
+                    value_reported=written,
+                    value_computed=code,
+                    rule="6",
+                    **loc,
+                )
+            )
         if method == "name":
             reg_name = register.at[ridx, "name"]
             how = ""
             if match.confusion:
-                how = (f" (khác một cách viết thường gặp: '{match.confusion[0]}' / '{match.confusion[1]}', "
-                       "là bản ghi duy nhất như vậy của đơn vị)")
-            findings.append(Finding("NAME_MATCH",
-                                    f"HTX '{rec.name}' (mã số thuế ghi '{written or ''}') được đối chiếu theo tên với "
-                                    f"'{reg_name}' (MST {code}) trong danh sách của cơ quan thuế{how}",
-                                    entity_key=entity_key, value_reported=rec.name, value_computed=reg_name,
-                                    rule="7.1", **loc))
+                how = (
+                    f" (khác một cách viết thường gặp: '{match.confusion[0]}' / '{match.confusion[1]}', "
+                    "là bản ghi duy nhất như vậy của đơn vị)"
+                )
+            findings.append(
+                Finding(
+                    "NAME_MATCH",
+                    f"HTX '{rec.name}' (mã số thuế ghi '{written or ''}') được đối chiếu theo tên với "
+                    f"'{reg_name}' (MST {code}) trong danh sách của cơ quan thuế{how}",
+                    entity_key=entity_key,
+                    value_reported=rec.name,
+                    value_computed=reg_name,
+                    rule="7.1",
+                    **loc,
+                )
+            )
         if ridx is None:
             extra = " (có nhiều bản ghi cùng tên gần giống, không tự chọn)" if reason == "ambiguous" else ""
             if not tax.empty:  # no register read: TAX_REGISTER_MISSING says so once (ingest/period.py)
-                findings.append(Finding("NO_TAX_RECORD",
-                                        f"HTX '{rec.name}' không có trong danh sách của cơ quan thuế{extra}: vẫn được "
-                                        f"tính, nhưng không được coi là đang hoạt động có kê khai thuế",
-                                        entity_key=entity_key, value_reported=written, rule="7.1", **loc))
+                findings.append(
+                    Finding(
+                        "NO_TAX_RECORD",
+                        f"HTX '{rec.name}' không có trong danh sách của cơ quan thuế{extra}: vẫn được "
+                        f"tính, nhưng không được coi là đang hoạt động có kê khai thuế",
+                        entity_key=entity_key,
+                        value_reported=written,
+                        rule="7.1",
+                        **loc,
+                    )
+                )
             method = "none"
         keys.append(key)
         resolved.append(code)
@@ -391,13 +438,21 @@ def _duplicate_findings(group: pd.DataFrame, kept: object, unit: str, why: str) 
     findings = []
     for idx, rec in group.drop(index=kept).iterrows():
         where = "cùng tệp" if rec["unit_code"] == unit else f"đơn vị {rec['unit_code']}"
-        findings.append(Finding(
-            "DUPLICATE",
-            f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
-            f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
-            unit_code=unit, entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
-            source_file=rec["source_file"], sheet=rec["sheet"], row_number=int(rec["row_number"]),
-            value_reported=str(rec["unit_code"]), value_computed=str(unit), rule="7.2"))
+        findings.append(
+            Finding(
+                "DUPLICATE",
+                f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
+                f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
+                unit_code=unit,
+                entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
+                source_file=rec["source_file"],
+                sheet=rec["sheet"],
+                row_number=int(rec["row_number"]),
+                value_reported=str(rec["unit_code"]),
+                value_computed=str(unit),
+                rule="7.2",
+            )
+        )
     return findings
 
 
@@ -441,8 +496,11 @@ def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFram
 #: row-level findings raised before identity (reading, quarantine) that carry the written code or name
 _REKEYED_KINDS = ("WORDS_DROPPED", "SECTOR_UNKNOWN", "VALUE_UNREADABLE", "STATUS_UNKNOWN", "ROW_QUARANTINED")
 #: the tax register's facts a resolved cooperative carries
-_TAX_FACTS = {"tax_status_code": "status_code", "tax_status_changed_on": "status_changed_on",
-              "declared_revenue": "declared_revenue"}
+_TAX_FACTS = {
+    "tax_status_code": "status_code",
+    "tax_status_changed_on": "status_changed_on",
+    "declared_revenue": "declared_revenue",
+}
 
 
 def _register_facts(tax: pd.DataFrame, column: str, tax_index: pd.Series) -> list:
@@ -458,15 +516,20 @@ def _register_facts(tax: pd.DataFrame, column: str, tax_index: pd.Series) -> lis
     return [at[i] if i is not None and i == i else None for i in tax_index]
 
 
-def resolve_cooperatives(coops: pd.DataFrame, tax: pd.DataFrame, earlier: list[Finding]
-                         ) -> tuple[pd.DataFrame, list[Finding]]:
+def resolve_cooperatives(
+    coops: pd.DataFrame, tax: pd.DataFrame, earlier: list[Finding]
+) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.1 identity, with the register's facts (status, its date, declared revenue), then §7.2 duplicates.
     The row-level findings raised before (``earlier``) are given the resolved key of their row."""
     coops, findings = resolve_identities(coops, tax)
     for col, register_col in _TAX_FACTS.items():
         coops[col] = _register_facts(tax, register_col, coops["tax_index"])
-    key_of_row = {(src, sheet, int(row)): (code or name) for src, sheet, row, code, name in zip(
-        coops["source_file"], coops["sheet"], coops["row_number"], coops["tax_code"], coops["name"])}
+    key_of_row = {
+        (src, sheet, int(row)): (code or name)
+        for src, sheet, row, code, name in zip(
+            coops["source_file"], coops["sheet"], coops["row_number"], coops["tax_code"], coops["name"]
+        )
+    }
     for f in [*earlier, *findings]:
         if f.kind in _REKEYED_KINDS and key_of_row.get(f.row_ref):
             f.entity_key = key_of_row[f.row_ref]
@@ -478,7 +541,17 @@ def drop_duplicate_groups(groups: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
     """§7.2 for groups (THT): one per folded name within a unit; each further listing is a DUPLICATE."""
     groups = groups.assign(_key=groups["unit_code"].astype(str) + ":" + _folded_names(groups["name"]))
     dup = groups.duplicated("_key", keep="first")
-    findings = [Finding("DUPLICATE", f"THT '{rec.name}' được kê khai nhiều lần trong đơn vị: chỉ tính một lần",
-                        unit_code=rec.unit_code, entity_key=rec.name, source_file=rec.source_file, sheet=rec.sheet,
-                        row_number=int(rec.row_number), rule="7.2") for rec in groups[dup].itertuples()]
+    findings = [
+        Finding(
+            "DUPLICATE",
+            f"THT '{rec.name}' được kê khai nhiều lần trong đơn vị: chỉ tính một lần",
+            unit_code=rec.unit_code,
+            entity_key=rec.name,
+            source_file=rec.source_file,
+            sheet=rec.sheet,
+            row_number=int(rec.row_number),
+            rule="7.2",
+        )
+        for rec in groups[dup].itertuples()
+    ]
     return groups[~dup].drop(columns="_key"), findings

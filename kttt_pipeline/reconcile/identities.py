@@ -19,14 +19,21 @@ from kttt_pipeline.reconcile.breakdown import breakdown_cells, breakdown_mismatc
 from kttt_pipeline.reconcile.indicators import check_identity
 
 #: the parts of HTX_TOTAL, with the Vietnamese label the signer reads
-IDENTITY_PARTS = [("HTX_ACTIVE", "đang hoạt động"), ("HTX_WEAK", "yếu, kém"), ("HTX_SUSPENDED", "tạm ngừng"),
-                  ("HTX_NOT_STARTED", "chưa đi vào hoạt động"), ("HTX_DISSOLVING", "đang làm thủ tục giải thể")]
+IDENTITY_PARTS = [
+    ("HTX_ACTIVE", "đang hoạt động"),
+    ("HTX_WEAK", "yếu, kém"),
+    ("HTX_SUSPENDED", "tạm ngừng"),
+    ("HTX_NOT_STARTED", "chưa đi vào hoạt động"),
+    ("HTX_DISSOLVING", "đang làm thủ tục giải thể"),
+]
 #: statuses that one of the parts counts (DISSOLVED in the total counts as DISSOLVING: dissolved after the end)
 COUNTED_STATUSES = {"ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"}
 MAX_ROWS_IN_TEXT = 10
 #: the breakdown's columns as the signer reads them (the parts above, and the grades of the active ones)
 BREAKDOWN_COL_VI = {code.removeprefix("HTX_"): label for code, label in IDENTITY_PARTS} | {
-    "GOOD": "tốt, khá", "AVERAGE": "trung bình"}
+    "GOOD": "tốt, khá",
+    "AVERAGE": "trung bình",
+}
 
 
 @dataclass
@@ -45,7 +52,8 @@ class IdentityBreak:
         inactive = self.figures.get("HTX_INACTIVE")
         active = float(self.figures.get("HTX_ACTIVE") or 0)
         return abs(self.total - self.parts_sum) <= 1e-9 and (
-            inactive is None or abs(float(inactive) - (self.total - active)) <= 1e-9)
+            inactive is None or abs(float(inactive) - (self.total - active)) <= 1e-9
+        )
 
     @property
     def total(self) -> float:
@@ -60,11 +68,10 @@ class IdentityBreak:
             return f"{self.unit_name} (mã {self.unit_code}): {self.breakdown_text_vi()}"
         f = self.figures
         parts = " + ".join(f"{_n(f.get(code))} {label}" for code, label in IDENTITY_PARTS)
-        text = (f"{self.unit_name} (mã {self.unit_code}): Tổng số HTX {_n(self.total)} ≠ {parts} = "
-                f"{_n(self.parts_sum)}")
+        text = f"{self.unit_name} (mã {self.unit_code}): Tổng số HTX {_n(self.total)} ≠ {parts} = {_n(self.parts_sum)}"
         inactive = f.get("HTX_INACTIVE")
         if inactive is not None and abs(float(inactive) - (self.total - float(f.get("HTX_ACTIVE") or 0))) > 1e-9:
-            text += (f"; HTX không hoạt động {_n(inactive)} ≠ {_n(self.total)} − {_n(f.get('HTX_ACTIVE'))}")
+            text += f"; HTX không hoạt động {_n(inactive)} ≠ {_n(self.total)} − {_n(f.get('HTX_ACTIVE'))}"
         if self.rows:
             shown = "; ".join(_row_text(r) for r in self.rows[:MAX_ROWS_IN_TEXT])
             more = f" và {len(self.rows) - MAX_ROWS_IN_TEXT} dòng khác" if len(self.rows) > MAX_ROWS_IN_TEXT else ""
@@ -88,14 +95,20 @@ def _n(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     v = float(value)
-    return f"{v:,.0f}".replace(",", ".") if v == int(v) else f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return (
+        f"{v:,.0f}".replace(",", ".")
+        if v == int(v)
+        else f"{v:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    )
 
 
 def _row_text(r: dict) -> str:
     written = r.get("status_text") or r.get("status")
     status = f"tình trạng ghi '{written}'" if written else "không ghi tình trạng"
-    return (f"tệp '{r.get('source_file')}', sheet '{r.get('sheet')}', dòng {r.get('row_number')} "
-            f"('{r.get('name') or ''}', {status})")
+    return (
+        f"tệp '{r.get('source_file')}', sheet '{r.get('sheet')}', dòng {r.get('row_number')} "
+        f"('{r.get('name') or ''}', {status})"
+    )
 
 
 def _values_by_unit(rpt: pd.DataFrame) -> dict[str, dict[str, float | None]]:
@@ -105,23 +118,35 @@ def _values_by_unit(rpt: pd.DataFrame) -> dict[str, dict[str, float | None]]:
     return out
 
 
-def identity_breaks(rpt_indicator: pd.DataFrame, cooperative: pd.DataFrame, admin_unit: pd.DataFrame,
-                    stg_cooperative: pd.DataFrame | None = None,
-                    rpt_breakdown: pd.DataFrame | None = None) -> list[IdentityBreak]:
+def identity_breaks(
+    rpt_indicator: pd.DataFrame,
+    cooperative: pd.DataFrame,
+    admin_unit: pd.DataFrame,
+    stg_cooperative: pd.DataFrame | None = None,
+    rpt_breakdown: pd.DataFrame | None = None,
+) -> list[IdentityBreak]:
     """Every unit (and the province) whose status identity does not hold, or whose sector × status breakdown
     (``rpt_breakdown``, when given) does not add up to its indicators, with its figures and the rows."""
-    names = {str(r.unit_code): f"{r.kind_vi} {r.name_vi}".strip() if isinstance(r.kind_vi, str) else str(r.name_vi)
-             for r in admin_unit.itertuples()} if not admin_unit.empty else {}
-    province = next((str(r.unit_code) for r in admin_unit.itertuples() if r.level == "province"), None) \
-        if not admin_unit.empty else None
+    names = (
+        {
+            str(r.unit_code): f"{r.kind_vi} {r.name_vi}".strip() if isinstance(r.kind_vi, str) else str(r.name_vi)
+            for r in admin_unit.itertuples()
+        }
+        if not admin_unit.empty
+        else {}
+    )
+    province = (
+        next((str(r.unit_code) for r in admin_unit.itertuples() if r.level == "province"), None)
+        if not admin_unit.empty
+        else None
+    )
     coops = cooperative
     if "in_total" in coops:
         coops = coops[coops["in_total"].eq(True)]
     odd = coops[~coops["status"].isin(COUNTED_STATUSES)] if "status" in coops else coops.iloc[0:0]
     status_text = {}
     if stg_cooperative is not None and not stg_cooperative.empty and "status_text" in stg_cooperative:
-        status_text = {(r.source_file, r.sheet, int(r.row_number)): r.status_text
-                       for r in stg_cooperative.itertuples()}
+        status_text = {(r.source_file, r.sheet, int(r.row_number)): r.status_text for r in stg_cooperative.itertuples()}
     cells = breakdown_cells(rpt_breakdown) if rpt_breakdown is not None else None
     breaks = []
     for unit, values in _values_by_unit(rpt_indicator).items():
@@ -132,11 +157,18 @@ def identity_breaks(rpt_indicator: pd.DataFrame, cooperative: pd.DataFrame, admi
         if check_identity(values) and not mismatches:
             continue
         rows_of = odd if unit == province else odd[odd["unit_code"].astype(str) == unit]
-        rows = [{"unit_code": str(r.unit_code), "source_file": r.source_file, "sheet": r.sheet,
-                 "row_number": int(r.row_number), "name": r.name,
-                 "status": None if r.status is None or r.status != r.status else r.status,
-                 "status_text": status_text.get((r.source_file, r.sheet, int(r.row_number)))}
-                for r in rows_of.itertuples()]
+        rows = [
+            {
+                "unit_code": str(r.unit_code),
+                "source_file": r.source_file,
+                "sheet": r.sheet,
+                "row_number": int(r.row_number),
+                "name": r.name,
+                "status": None if r.status is None or r.status != r.status else r.status,
+                "status_text": status_text.get((r.source_file, r.sheet, int(r.row_number))),
+            }
+            for r in rows_of.itertuples()
+        ]
         figures = {code: values.get(code) for code in ["HTX_TOTAL", *[c for c, _ in IDENTITY_PARTS], "HTX_INACTIVE"]}
         breaks.append(IdentityBreak(unit, names.get(unit, unit), figures, rows, mismatches))
     return breaks
@@ -146,8 +178,10 @@ def breaks_description_vi(breaks: list[IdentityBreak]) -> str:
     """One Vietnamese sentence per broken unit, for the check's description and the CLI."""
     if not breaks:
         return "Đẳng thức tình trạng HTX đúng ở mọi đơn vị."
-    return (f"Đẳng thức tình trạng HTX (tổng số = đang hoạt động + yếu + tạm ngừng + chưa hoạt động + đang giải "
-            f"thể) không đúng ở {len(breaks)} đơn vị — " + " | ".join(b.text_vi() for b in breaks))
+    return (
+        f"Đẳng thức tình trạng HTX (tổng số = đang hoạt động + yếu + tạm ngừng + chưa hoạt động + đang giải "
+        f"thể) không đúng ở {len(breaks)} đơn vị — " + " | ".join(b.text_vi() for b in breaks)
+    )
 
 
 def _md_cell(v: object) -> str:
@@ -158,30 +192,60 @@ def breaks_markdown(breaks: list[IdentityBreak]) -> str:
     """The figures of every broken unit, then the rows no status class counted (Dagster metadata)."""
     if not breaks:
         return "Đẳng thức tình trạng đúng ở mọi đơn vị."
-    head = ["Đơn vị", "Tổng số HTX", *[label for _, label in IDENTITY_PARTS], "Cộng các nhóm", "Chênh lệch",
-            "HTX không hoạt động"]
+    head = [
+        "Đơn vị",
+        "Tổng số HTX",
+        *[label for _, label in IDENTITY_PARTS],
+        "Cộng các nhóm",
+        "Chênh lệch",
+        "HTX không hoạt động",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for b in breaks:
-        cells = [f"{b.unit_code} {b.unit_name}", _n(b.total), *[_n(b.figures.get(c)) for c, _ in IDENTITY_PARTS],
-                 _n(b.parts_sum), _n(b.total - b.parts_sum), _n(b.figures.get("HTX_INACTIVE"))]
+        cells = [
+            f"{b.unit_code} {b.unit_name}",
+            _n(b.total),
+            *[_n(b.figures.get(c)) for c, _ in IDENTITY_PARTS],
+            _n(b.parts_sum),
+            _n(b.total - b.parts_sum),
+            _n(b.figures.get("HTX_INACTIVE")),
+        ]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     lines += ["", "| Đơn vị | Tệp | Sheet | Dòng | Tên HTX | Tình trạng ghi |", "|---|---|---|---|---|---|"]
     for b in breaks:
         for r in b.rows:
-            lines.append("| " + " | ".join(_md_cell(c) for c in (
-                f"{b.unit_code} {b.unit_name}", r["source_file"], r["sheet"], r["row_number"], r["name"],
-                r.get("status_text") or r.get("status") or "(trống)")) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    _md_cell(c)
+                    for c in (
+                        f"{b.unit_code} {b.unit_name}",
+                        r["source_file"],
+                        r["sheet"],
+                        r["row_number"],
+                        r["name"],
+                        r.get("status_text") or r.get("status") or "(trống)",
+                    )
+                )
+                + " |"
+            )
         if not b.rows:
             lines.append(f"| {b.unit_code} {_md_cell(b.unit_name)} | | | | (không tìm thấy dòng) | |")
     mismatched = [b for b in breaks if b.breakdown]
     if mismatched:
-        lines += ["", "| Đơn vị | Biểu 02 (lĩnh vực × tình trạng) | Chỉ tiêu | Cộng trong biểu | Giá trị chỉ tiêu |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| Đơn vị | Biểu 02 (lĩnh vực × tình trạng) | Chỉ tiêu | Cộng trong biểu | Giá trị chỉ tiêu |",
+            "|---|---|---|---|---|",
+        ]
         for b in mismatched:
             for kind, key, code, got, want in b.breakdown:
                 where = f"dòng {key}" if kind == "row" else f"cột {BREAKDOWN_COL_VI.get(key, key)}"
-                lines.append("| " + " | ".join(_md_cell(c) for c in (
-                    f"{b.unit_code} {b.unit_name}", where, code, _n(got), _n(want))) + " |")
+                lines.append(
+                    "| "
+                    + " | ".join(_md_cell(c) for c in (f"{b.unit_code} {b.unit_name}", where, code, _n(got), _n(want)))
+                    + " |"
+                )
     return "\n".join(lines)
 
 
@@ -200,20 +264,35 @@ def schema_failures(frame: pd.DataFrame, schema, table: str) -> list[dict]:
             if idx is not None and idx == idx and idx in frame.index:
                 rec = frame.loc[idx]
                 row = {k: rec.get(k) for k in ("unit_code", "source_file", "sheet", "row_number") if k in frame}
-            out.append({"table": table, "column": case.get("column"), "check": str(case.get("check")),
-                        "value": case.get("failure_case"), **row})
+            out.append(
+                {
+                    "table": table,
+                    "column": case.get("column"),
+                    "check": str(case.get("check")),
+                    "value": case.get("failure_case"),
+                    **row,
+                }
+            )
         return out
 
 
 def schema_failures_text_vi(failures: list[dict], limit: int = MAX_ROWS_IN_TEXT) -> str:
     parts = []
     for f in failures[:limit]:
-        where = ", ".join(x for x in (
-            f"tệp '{f['source_file']}'" if f.get("source_file") else "", f"sheet '{f['sheet']}'" if f.get("sheet") else "",
-            f"dòng {int(f['row_number'])}" if f.get("row_number") == f.get("row_number") and f.get("row_number") is not None else "")
-            if x)
-        parts.append(f"bảng {f['table']}, cột {f['column']}: '{f['value']}' không đạt {f['check']}"
-                     + (f" ({where})" if where else ""))
+        where = ", ".join(
+            x
+            for x in (
+                f"tệp '{f['source_file']}'" if f.get("source_file") else "",
+                f"sheet '{f['sheet']}'" if f.get("sheet") else "",
+                f"dòng {int(f['row_number'])}"
+                if f.get("row_number") == f.get("row_number") and f.get("row_number") is not None
+                else "",
+            )
+            if x
+        )
+        parts.append(
+            f"bảng {f['table']}, cột {f['column']}: '{f['value']}' không đạt {f['check']}"
+            + (f" ({where})" if where else "")
+        )
     more = f" và {len(failures) - limit} lỗi khác" if len(failures) > limit else ""
     return "Dữ liệu tạm (staging) không đúng lược đồ: " + "; ".join(parts) + more
-

@@ -16,8 +16,18 @@ from kttt_pipeline.reconcile.status import tax_maps_to
 THT_SECTORS = list(sector_codes("group"))
 #: indicators defined over HTX_ACTIVE, i.e. over the tax register's activity: without the register (a clerk's
 #: check of one return) they cannot be compared with a summary sheet
-ACTIVITY_INDICATORS = frozenset({"HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_INACTIVE",
-                                 "HTX_AVG_REVENUE", "HTX_AVG_PROFIT", "HTX_AVG_INCOME"})
+ACTIVITY_INDICATORS = frozenset(
+    {
+        "HTX_ACTIVE",
+        "HTX_GOOD",
+        "HTX_AVERAGE",
+        "HTX_WEAK",
+        "HTX_INACTIVE",
+        "HTX_AVG_REVENUE",
+        "HTX_AVG_PROFIT",
+        "HTX_AVG_INCOME",
+    }
+)
 
 
 def classify_cooperatives(coops: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -148,11 +158,13 @@ def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, flo
         out[f"HTX_{key}"] = float((cls == key).sum())
     for key in GRADE_CLASSES:
         out[f"HTX_{key}"] = float((grade == key).sum())
-    out.update({
-        "HTX_INACTIVE": total - float(len(a)),
-        "HTX_NEW": float(((reg >= start) & (reg <= end)).sum()),
-        "HTX_DISSOLVED": float(((coops["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)).sum()),
-    })
+    out.update(
+        {
+            "HTX_INACTIVE": total - float(len(a)),
+            "HTX_NEW": float(((reg >= start) & (reg <= end)).sum()),
+            "HTX_DISSOLVED": float(((coops["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)).sum()),
+        }
+    )
     out.update(_sector_counts("HTX", SECTORS, t["sector"], total))
     for code, col in _sums("cooperative"):
         out[code] = _sum(t[col])
@@ -215,9 +227,19 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     out: dict[str, dict[str, float | None]] = {}
     for unit, row in zip(sums.index, sums.to_dict("records")):
         total, active = row["HTX_TOTAL"], row["HTX_ACTIVE"]
-        v: dict[str, float | None] = {k: row[k] for k in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE",
-                                                          "HTX_WEAK", "HTX_SUSPENDED", "HTX_NOT_STARTED",
-                                                          "HTX_DISSOLVING")}
+        v: dict[str, float | None] = {
+            k: row[k]
+            for k in (
+                "HTX_TOTAL",
+                "HTX_ACTIVE",
+                "HTX_GOOD",
+                "HTX_AVERAGE",
+                "HTX_WEAK",
+                "HTX_SUSPENDED",
+                "HTX_NOT_STARTED",
+                "HTX_DISSOLVING",
+            )
+        }
         v["HTX_INACTIVE"] = total - active
         v["HTX_NEW"], v["HTX_DISSOLVED"] = row["HTX_NEW"], row["HTX_DISSOLVED"]
         for sector in SECTORS:
@@ -246,8 +268,9 @@ def _sector_counts(prefix: str, sectors, sector: pd.Series, total: float) -> dic
     return out
 
 
-def listing_indicators_by_unit(coops: pd.DataFrame, groups: pd.DataFrame, period: Period,
-                               unit_codes) -> dict[str, dict[str, float | None]]:
+def listing_indicators_by_unit(
+    coops: pd.DataFrame, groups: pd.DataFrame, period: Period, unit_codes
+) -> dict[str, dict[str, float | None]]:
     """unit_code → the cooperative and group indicators of each of ``unit_codes`` (prepared frames, one grouped
     pass); a unit without rows gets the indicators of an empty listing."""
     by_coop = cooperative_indicators_by_unit(coops, period)
@@ -331,14 +354,22 @@ def plan_indicators(values: dict[str, float | None], targets: dict[str, float]) 
     return out
 
 
-def indicator_frame(values_by_unit: dict[str, dict[str, float | None]], period: Period,
-                    incomplete_units: set[str] | None = None) -> pd.DataFrame:
+def indicator_frame(
+    values_by_unit: dict[str, dict[str, float | None]], period: Period, incomplete_units: set[str] | None = None
+) -> pd.DataFrame:
     rows = []
     for unit, values in values_by_unit.items():
         for code, value in values.items():
             v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-            rows.append({"period": period.key, "unit_code": unit, "indicator_code": code, "value": v,
-                         "is_complete": unit not in (incomplete_units or set())})
+            rows.append(
+                {
+                    "period": period.key,
+                    "unit_code": unit,
+                    "indicator_code": code,
+                    "value": v,
+                    "is_complete": unit not in (incomplete_units or set()),
+                }
+            )
     return pd.DataFrame(rows, columns=["period", "unit_code", "indicator_code", "value", "is_complete"])
 
 
@@ -352,8 +383,9 @@ def province_workbook_codes() -> frozenset[str]:
     return frozenset(i.code for i in indicators() if i.group in PROVINCE_WORKBOOK_GROUPS)
 
 
-def mark_completeness(rpt: pd.DataFrame, province_code: str, *, units_complete: bool,
-                      province_workbook_read: bool) -> pd.DataFrame:
+def mark_completeness(
+    rpt: pd.DataFrame, province_code: str, *, units_complete: bool, province_workbook_read: bool
+) -> pd.DataFrame:
     """``is_complete`` of the province's rows: the figures summed over the units are incomplete when a unit is
     missing (§7.7); the unions' and credit funds' figures come from the province workbook alone, so they are
     incomplete only when that workbook was not read, whatever the units sent. Unit rows stay complete."""
@@ -370,4 +402,5 @@ def check_identity(values: dict[str, float | None]) -> bool:
     """HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING."""
     parts = ["HTX_ACTIVE", "HTX_WEAK", "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING"]
     return values["HTX_TOTAL"] == sum(values[p] or 0 for p in parts) and np.isclose(
-        values["HTX_INACTIVE"], values["HTX_TOTAL"] - values["HTX_ACTIVE"])
+        values["HTX_INACTIVE"], values["HTX_TOTAL"] - values["HTX_ACTIVE"]
+    )

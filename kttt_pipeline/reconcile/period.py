@@ -1,28 +1,32 @@
 """Stage 2, reconcile: the written rules of §7 applied to a staged period (``reconcile_period``)."""
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from kttt_pipeline.core.admin_units import admin_units_frame, commonest_level, province_of, reporting_units, unit_label
 from kttt_pipeline.core.collector import collector_paused
-from kttt_pipeline.core.admin_units import (admin_units_frame, commonest_level, province_of, reporting_units,
-                                           unit_label)
 from kttt_pipeline.core.findings import findings_frame
+from kttt_pipeline.ingest.period import (
+    COOP_COLUMNS,
+    COOP_STAGE_COLUMNS,
+    FUND_COLUMNS,
+    GROUP_COLUMNS,
+    GROUP_STAGE_COLUMNS,
+    SUMMARY_STAGE_COLUMNS,
+    TAX_STAGE_COLUMNS,
+    UNION_COLUMNS,
+    StagedPeriod,
+)
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
-from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
+from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS
 from kttt_pipeline.reconcile.restate import restate_period
 from kttt_pipeline.reconcile.summary_compare import compare_with_detail
-
-
-from kttt_pipeline.ingest.period import (COOP_COLUMNS, COOP_STAGE_COLUMNS, FUND_COLUMNS, GROUP_COLUMNS,
-                                         GROUP_STAGE_COLUMNS, StagedPeriod,
-                                         SUMMARY_STAGE_COLUMNS, TAX_STAGE_COLUMNS, UNION_COLUMNS)
 
 #: PeriodResult fields that are not warehouse frames
 _NOT_FRAMES = ("period", "compared_with", "recompared")
@@ -49,7 +53,8 @@ class PeriodResult:
     #: spec §11.1: the count and sum indicators on the units in force since the reform (period, unit_code,
     #: indicator_code, value); for a period reported by those units, rpt_indicator's rows
     rpt_indicator_restated: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["period", "unit_code", "indicator_code", "value"]))
+        default_factory=lambda: pd.DataFrame(columns=["period", "unit_code", "indicator_code", "value"])
+    )
     #: figures of the published sheets beyond single indicators, by the indicators' definitions (reconcile/breakdown.py)
     rpt_breakdown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAKDOWN_COLUMNS))
     #: what the comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against: {earlier period: its
@@ -68,8 +73,6 @@ class PeriodResult:
         return None if hit.empty or pd.isna(hit.iloc[0]) else float(hit.iloc[0])
 
 
-
-
 def reporting_level(staged: StagedPeriod) -> str:
     """The tier of the units that report for the staged period ("district" until 30/6/2025, "commune" since)."""
     return commonest_level(u.level for u in reporting_units(staged.units, staged.period))
@@ -77,8 +80,12 @@ def reporting_level(staged: StagedPeriod) -> str:
 
 def _listings(staged: StagedPeriod) -> dict[str, pd.DataFrame]:
     """The staged rows of every listing, by record type, as read (nothing quarantined yet)."""
-    return {"cooperative": staged.stg_cooperative, "group": staged.stg_group, "union": staged.stg_union,
-            "credit_fund": staged.stg_credit_fund}
+    return {
+        "cooperative": staged.stg_cooperative,
+        "group": staged.stg_group,
+        "union": staged.stg_union,
+        "credit_fund": staged.stg_credit_fund,
+    }
 
 
 @collector_paused()  # core/collector.py: 20 % of reconciling a national period went to cyclic collections
@@ -108,15 +115,24 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     groups, found = entity_resolution.drop_duplicate_groups(kept["group"])  # §7.2 for groups: one per name and unit
     findings += found
     present = [u.unit_code for u in expected if u.unit_code in staged.winners]
-    values = counts.indicator_values(coops, groups, kept["union"], kept["credit_fund"], staged.target, period,
-                                     present, province)
+    values = counts.indicator_values(
+        coops, groups, kept["union"], kept["credit_fund"], staged.target, period, present, province
+    )
     # §7.5 detail over summary: summary sheets and total rows against the detail
-    compared = compare_with_detail(staged.stg_summary_figure, staged.total_rows, _listings(staged),
-                                   staged.load_audit, values)
+    compared = compare_with_detail(
+        staged.stg_summary_figure, staged.total_rows, _listings(staged), staged.load_audit, values
+    )
     if staged.stg_tax_register.empty:  # no register read (TAX_REGISTER_MISSING): its activity figures are not checked
         summary_rows = set(zip(staged.stg_summary_figure["sheet"], staged.stg_summary_figure["row_number"]))
-        compared = [f for f in compared if not (f.kind == "SUMMARY_MISMATCH" and f.entity_key in ACTIVITY_INDICATORS
-                                                and (f.sheet, f.row_number) in summary_rows)]
+        compared = [
+            f
+            for f in compared
+            if not (
+                f.kind == "SUMMARY_MISMATCH"
+                and f.entity_key in ACTIVITY_INDICATORS
+                and (f.sheet, f.row_number) in summary_rows
+            )
+        ]
     findings += compared
     # §7.7 completeness: a missing unit is reported, the province totals marked incomplete
     gaps = completeness.check_completeness(expected, set(staged.winners), staged.load_audit, period, province)
@@ -124,14 +140,31 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     rpt = completeness.indicator_table(values, period, province, gaps)
     # §11.1 restated history: this period's rows on the units in force since the reform
     coops, groups = coops.assign(period=period.key), groups.assign(period=period.key)
-    restated = restate_period(period, coops, groups, staged.stg_tax_register, rpt, staged.crosswalk, staged.units,
-                              province, staged.stg_cooperative, staged.stg_group)
+    restated = restate_period(
+        period,
+        coops,
+        groups,
+        staged.stg_tax_register,
+        rpt,
+        staged.crosswalk,
+        staged.units,
+        province,
+        staged.stg_cooperative,
+        staged.stg_group,
+    )
     findings += restated.findings
     # issue 16: what vanished and what jumped since the previous quarter (a quarantined row is still listed)
     listed = pd.concat([coops[["tax_code"]], staged.stg_cooperative[["tax_code"]]], ignore_index=True)
-    findings += comparison_findings(history, period, listed, staged.stg_tax_register, rpt,
-                                    {u.unit_code for u in expected}, {u.unit_code: unit_label(u) for u in staged.units},
-                                    missing_units={u.unit_code for u in gaps.missing})
+    findings += comparison_findings(
+        history,
+        period,
+        listed,
+        staged.stg_tax_register,
+        rpt,
+        {u.unit_code for u in expected},
+        {u.unit_code: unit_label(u) for u in staged.units},
+        missing_units={u.unit_code for u in gaps.missing},
+    )
     audit = plausibility.count_quarantined(staged.load_audit, quarantine)
     return PeriodResult(
         period=period.key,

@@ -44,8 +44,15 @@ def _explanation(text: str) -> tuple[tuple[int, str], ...]:
 def jump_thresholds() -> tuple[JumpThreshold, ...]:
     """``vocab/period_jump_thresholds.csv`` (defaults justified in docs/decisions.md)."""
     with resources.files("kttt_pipeline.vocab").joinpath("period_jump_thresholds.csv").open(encoding="utf-8-sig") as fh:
-        return tuple(JumpThreshold(r["indicator_code"].strip(), float(r["relative"]), float(r["absolute"]),
-                                   _explanation(r.get("explained_by") or "")) for r in csv.DictReader(fh))
+        return tuple(
+            JumpThreshold(
+                r["indicator_code"].strip(),
+                float(r["relative"]),
+                float(r["absolute"]),
+                _explanation(r.get("explained_by") or ""),
+            )
+            for r in csv.DictReader(fh)
+        )
 
 
 def quarter_change(current: float, previous: float | None, period: Period) -> float:
@@ -69,8 +76,9 @@ class Jump:
         return (self.current - self.previous) - self.explained
 
 
-def period_jumps(previous: pd.DataFrame, current: pd.DataFrame, period: Period,
-                 thresholds: tuple[JumpThreshold, ...] | None = None) -> list[Jump]:
+def period_jumps(
+    previous: pd.DataFrame, current: pd.DataFrame, period: Period, thresholds: tuple[JumpThreshold, ...] | None = None
+) -> list[Jump]:
     """Units whose figure moved against the previous quarter by more than its threshold, net of what the
     explaining indicators account for. ``previous`` and ``current`` are ``rpt_indicator``-shaped frames
     (unit_code, indicator_code, value) of the previous quarter and of ``period``; units present in only one are
@@ -89,8 +97,10 @@ def period_jumps(previous: pd.DataFrame, current: pd.DataFrame, period: Period,
             if (unit, th.indicator_code) not in prev or (unit, th.indicator_code) not in cur:
                 continue
             before, after = prev[(unit, th.indicator_code)], cur[(unit, th.indicator_code)]
-            explained = sum(sign * quarter_change(cur.get((unit, code), 0.0), prev.get((unit, code)), period)
-                            for sign, code in th.explained_by)
+            explained = sum(
+                sign * quarter_change(cur.get((unit, code), 0.0), prev.get((unit, code)), period)
+                for sign, code in th.explained_by
+            )
             unexplained = abs((after - before) - explained)
             if unexplained > th.absolute and unexplained > th.relative * abs(before):
                 out.append(Jump(unit, th.indicator_code, before, after, explained))
@@ -105,8 +115,9 @@ class Vanished:
     source_file_before: str | None
 
 
-def vanished_cooperatives(previous: pd.DataFrame, current: pd.DataFrame,
-                          tax_register: pd.DataFrame | None = None) -> list[Vanished]:
+def vanished_cooperatives(
+    previous: pd.DataFrame, current: pd.DataFrame, tax_register: pd.DataFrame | None = None
+) -> list[Vanished]:
     """Cooperatives counted in the previous quarter (``in_total``, a valid tax code) that this quarter neither
     lists (in any unit, with any status: the identity is the tax code, the unit may differ across the reform)
     nor reports dissolved (the tax register of this quarter with status mapping to dissolved).
@@ -127,12 +138,12 @@ def vanished_cooperatives(previous: pd.DataFrame, current: pd.DataFrame,
         code = str(rec.tax_code)
         if code in listed or code in dissolved:
             continue
-        out.append(Vanished(code, str(rec.unit_code), str(rec.name),
-                            getattr(rec, "source_file", None)))
+        out.append(Vanished(code, str(rec.unit_code), str(rec.name), getattr(rec, "source_file", None)))
     return sorted(out, key=lambda v: (unit_sort_key(v.unit_code_before), v.tax_code))
 
 
 # ---- findings (COOP_VANISHED, PERIOD_JUMP) ------------------------------------------------------------------
+
 
 @dataclass
 class PreviousQuarter:
@@ -150,11 +161,17 @@ def _vn(value: float) -> str:
     return format_number(value, 1)
 
 
-def comparison_findings(previous: PreviousQuarter | None, period: Period, cooperative: pd.DataFrame,
-                        tax_register: pd.DataFrame | None, rpt_indicator: pd.DataFrame,
-                        reporting_units: set[str], unit_names: dict[str, str] | None = None,
-                        thresholds: tuple[JumpThreshold, ...] | None = None,
-                        missing_units: set[str] | None = None) -> list:
+def comparison_findings(
+    previous: PreviousQuarter | None,
+    period: Period,
+    cooperative: pd.DataFrame,
+    tax_register: pd.DataFrame | None,
+    rpt_indicator: pd.DataFrame,
+    reporting_units: set[str],
+    unit_names: dict[str, str] | None = None,
+    thresholds: tuple[JumpThreshold, ...] | None = None,
+    missing_units: set[str] | None = None,
+) -> list:
     """COOP_VANISHED and PERIOD_JUMP findings of ``period`` against ``previous`` (none without it).
 
     * COOP_VANISHED: entity_key the tax code; unit_code the unit the cooperative was counted in when that unit
@@ -181,15 +198,20 @@ def comparison_findings(previous: PreviousQuarter | None, period: Period, cooper
         same_unit = v.unit_code_before in reporting_units and not previous.restated
         if (same_unit and v.unit_code_before in missing) or (not same_unit and missing):
             continue
-        out.append(Finding(
-            "COOP_VANISHED",
-            f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before}) "
-            f"nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải thể: "
-            "đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
-            unit_code=v.unit_code_before if same_unit else None, entity_key=v.tax_code,
-            source_file=v.source_file_before if isinstance(v.source_file_before, str) else None,
-            value_reported=f"kỳ {prev_key}: {former}", value_computed=f"kỳ {cur_key}: không có",
-            rule="so_sanh_ky"))
+        out.append(
+            Finding(
+                "COOP_VANISHED",
+                f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before}) "
+                f"nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải thể: "
+                "đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
+                unit_code=v.unit_code_before if same_unit else None,
+                entity_key=v.tax_code,
+                source_file=v.source_file_before if isinstance(v.source_file_before, str) else None,
+                value_reported=f"kỳ {prev_key}: {former}",
+                value_computed=f"kỳ {cur_key}: không có",
+                rule="so_sanh_ky",
+            )
+        )
     meta = {i.code: i for i in vocab_indicators()}
     thresholds = jump_thresholds() if thresholds is None else thresholds
     current = rpt_indicator[rpt_indicator["unit_code"].astype(str).isin(reporting_units)]
@@ -202,17 +224,23 @@ def comparison_findings(previous: PreviousQuarter | None, period: Period, cooper
         unit = names.get(j.unit_code, j.unit_code)
         move = j.current - j.previous
         pct = f" ({'+' if move > 0 else '-'}{_vn(round(abs(move) / abs(j.previous) * 100, 1))}%)" if j.previous else ""
-        explained = (f"; số HTX thành lập mới trừ giải thể trong quý giải thích {_vn(j.explained)}"
-                     if th.explained_by else "")
-        out.append(Finding(
-            "PERIOD_JUMP",
-            f"{label} của {unit}: kỳ {cur_key} là {_vn(j.current)}, kỳ trước ({prev_key}) là {_vn(j.previous)}"
-            f"{where}, thay đổi {'+' if move > 0 else ''}{_vn(move)}{pct}{explained}; phần không giải thích được "
-            f"({_vn(abs(j.unexplained))}) vượt ngưỡng ({_vn(th.relative * 100)}% và {_vn(th.absolute)}): đề nghị "
-            "kiểm tra lại danh sách của đơn vị",
-            unit_code=j.unit_code, entity_key=j.indicator_code,
-            value_reported=repr(float(j.current)).removesuffix(".0"),
-            value_computed=repr(float(j.previous)).removesuffix(".0"), rule="so_sanh_ky"))
+        explained = (
+            f"; số HTX thành lập mới trừ giải thể trong quý giải thích {_vn(j.explained)}" if th.explained_by else ""
+        )
+        out.append(
+            Finding(
+                "PERIOD_JUMP",
+                f"{label} của {unit}: kỳ {cur_key} là {_vn(j.current)}, kỳ trước ({prev_key}) là {_vn(j.previous)}"
+                f"{where}, thay đổi {'+' if move > 0 else ''}{_vn(move)}{pct}{explained}; phần không giải thích được "
+                f"({_vn(abs(j.unexplained))}) vượt ngưỡng ({_vn(th.relative * 100)}% và {_vn(th.absolute)}): đề nghị "
+                "kiểm tra lại danh sách của đơn vị",
+                unit_code=j.unit_code,
+                entity_key=j.indicator_code,
+                value_reported=repr(float(j.current)).removesuffix(".0"),
+                value_computed=repr(float(j.previous)).removesuffix(".0"),
+                rule="so_sanh_ky",
+            )
+        )
     return out
 
 
@@ -234,12 +262,20 @@ def recompared_findings(result, previous: PreviousQuarter | None) -> pd.DataFram
     period = Period.parse(result.period)
     units = result_units(result)
     status = result.period_status
-    missing_text = "" if status.empty or pd.isna(status["units_missing"].iloc[0]) else str(status["units_missing"].iloc[0])
+    missing_text = (
+        "" if status.empty or pd.isna(status["units_missing"].iloc[0]) else str(status["units_missing"].iloc[0])
+    )
     listed = pd.concat([result.cooperative[["tax_code"]], result.stg_cooperative[["tax_code"]]], ignore_index=True)
-    found = comparison_findings(previous, period, listed, result.stg_tax_register, result.rpt_indicator,
-                                {u.unit_code for u in reporting_units(units, period)},
-                                {u.unit_code: unit_label(u) for u in units},
-                                missing_units={c for c in missing_text.split(",") if c})
+    found = comparison_findings(
+        previous,
+        period,
+        listed,
+        result.stg_tax_register,
+        result.rpt_indicator,
+        {u.unit_code for u in reporting_units(units, period)},
+        {u.unit_code: unit_label(u) for u in units},
+        missing_units={c for c in missing_text.split(",") if c},
+    )
     kept = result.dq_issue[~result.dq_issue["kind"].isin(COMPARISON_KINDS)]
     again = findings_frame(found, period.key)
     if again.empty:
@@ -251,8 +287,10 @@ def result_units(result) -> list:
     """The units of a reconciled period (its ``admin_unit`` frame) as :class:`~kttt_pipeline.core.admin_units.AdminUnit`."""
     from kttt_pipeline.core.admin_units import AdminUnit
 
-    return [AdminUnit(**{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()})
-            for rec in result.admin_unit[list(AdminUnit.__dataclass_fields__)].to_dict("records")]
+    return [
+        AdminUnit(**{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()})
+        for rec in result.admin_unit[list(AdminUnit.__dataclass_fields__)].to_dict("records")
+    ]
 
 
 def result_level(result) -> str:

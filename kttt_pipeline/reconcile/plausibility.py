@@ -14,12 +14,22 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.ingest.records import FIELD_LABEL_VI
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.schemas import _COUNTS, plausibility_schema, RULE_REASONS_VI
+from kttt_pipeline.ingest.records import FIELD_LABEL_VI
+from kttt_pipeline.ingest.schemas import _COUNTS, RULE_REASONS_VI, plausibility_schema
 
-QUARANTINE_COLUMNS = ["period", "unit_code", "source_file", "sheet", "row_number", "record_type", "entity_key",
-                      "rule", "reason_vi", "raw_values"]
+QUARANTINE_COLUMNS = [
+    "period",
+    "unit_code",
+    "source_file",
+    "sheet",
+    "row_number",
+    "record_type",
+    "entity_key",
+    "rule",
+    "reason_vi",
+    "raw_values",
+]
 
 
 def _json_row(row: pd.Series) -> str:
@@ -31,6 +41,7 @@ def _json_row(row: pd.Series) -> str:
         if hasattr(v, "item"):
             return v.item()
         return v
+
     return json.dumps({k: conv(v) for k, v in row.items()}, ensure_ascii=False, default=str)
 
 
@@ -65,14 +76,27 @@ def _plain_row_checks(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list | No
     """The schema's checks as (name, function) when it holds only plain row checks that pandera would run one
     after the other on the whole frame (each returning a True/False per row); None when anything else is there
     (columns, an index, groups, element-wise checks, warnings, a multi-level frame), which pandera itself does."""
-    if schema.columns or schema.index is not None or schema.dtype is not None or schema.strict or schema.coerce \
-            or isinstance(df.index, pd.MultiIndex) or isinstance(df.columns, pd.MultiIndex) \
-            or not df.columns.is_unique:
+    if (
+        schema.columns
+        or schema.index is not None
+        or schema.dtype is not None
+        or schema.strict
+        or schema.coerce
+        or isinstance(df.index, pd.MultiIndex)
+        or isinstance(df.columns, pd.MultiIndex)
+        or not df.columns.is_unique
+    ):
         return None
     out = []
     for check in schema.checks:
-        if not isinstance(check, pa.Check) or check.element_wise or check.groupby is not None \
-                or check.raise_warning or not check.ignore_na or check.n_failure_cases is not None:
+        if (
+            not isinstance(check, pa.Check)
+            or check.element_wise
+            or check.groupby is not None
+            or check.raise_warning
+            or not check.ignore_na
+            or check.n_failure_cases is not None
+        ):
             return None
         name = check.error if check.error is not None else check.name if check.name is not None else str(check)
         fn = getattr(check, "_check_fn", None)
@@ -112,8 +136,11 @@ def failed_rules(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, l
             cases += [(label, name) for label, ok in zip(labels, filled[:, j]) if ok]
     if not cases:
         return {}
-    order = pd.DataFrame({"schema_context": ["DataFrameSchema"] * len(cases)}).sort_values(
-        "schema_context", ascending=False).index
+    order = (
+        pd.DataFrame({"schema_context": ["DataFrameSchema"] * len(cases)})
+        .sort_values("schema_context", ascending=False)
+        .index
+    )
     return _rules_by_row(cases[i] for i in order)
 
 
@@ -142,8 +169,9 @@ def reason_vi(rule: str, rec: pd.Series | dict, record_type: str) -> str:
     return RULE_REASONS_VI.get(rule, rule)
 
 
-def quarantine_rows(df: pd.DataFrame, record_type: str, period: Period, key_column: str = "entity_key"
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+def quarantine_rows(
+    df: pd.DataFrame, record_type: str, period: Period, key_column: str = "entity_key"
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
     """Split rows into (kept, quarantine frame, findings)."""
     schema = plausibility_schema(record_type, period)
     failures = failed_rules(df, schema)
@@ -155,15 +183,34 @@ def quarantine_rows(df: pd.DataFrame, record_type: str, period: Period, key_colu
         rules = failures[idx]
         reasons = "; ".join(reason_vi(r, rec, record_type) for r in rules)
         key = rec.get(key_column) if key_column in rec else None
-        rows.append({
-            "period": period.key, "unit_code": rec.get("unit_code"), "source_file": rec.get("source_file"),
-            "sheet": rec.get("sheet"), "row_number": rec.get("row_number"), "record_type": record_type,
-            "entity_key": key, "rule": ",".join(rules), "reason_vi": reasons, "raw_values": _json_row(rec),
-        })
-        findings.append(Finding("ROW_QUARANTINED", f"Dòng bị loại khỏi mọi chỉ tiêu: {reasons}",
-                                unit_code=rec.get("unit_code"), entity_key=key, source_file=rec.get("source_file"),
-                                sheet=rec.get("sheet"), row_number=int(rec.get("row_number")) if rec.get("row_number") == rec.get("row_number") and rec.get("row_number") is not None else None,
-                                rule="7.6:" + ",".join(rules)))
+        rows.append(
+            {
+                "period": period.key,
+                "unit_code": rec.get("unit_code"),
+                "source_file": rec.get("source_file"),
+                "sheet": rec.get("sheet"),
+                "row_number": rec.get("row_number"),
+                "record_type": record_type,
+                "entity_key": key,
+                "rule": ",".join(rules),
+                "reason_vi": reasons,
+                "raw_values": _json_row(rec),
+            }
+        )
+        findings.append(
+            Finding(
+                "ROW_QUARANTINED",
+                f"Dòng bị loại khỏi mọi chỉ tiêu: {reasons}",
+                unit_code=rec.get("unit_code"),
+                entity_key=key,
+                source_file=rec.get("source_file"),
+                sheet=rec.get("sheet"),
+                row_number=int(rec.get("row_number"))
+                if rec.get("row_number") == rec.get("row_number") and rec.get("row_number") is not None
+                else None,
+                rule="7.6:" + ",".join(rules),
+            )
+        )
     return df.drop(index=list(failures)), pd.DataFrame(rows, columns=QUARANTINE_COLUMNS), findings
 
 
@@ -180,14 +227,16 @@ def _with_entity_keys(record_type: str, df: pd.DataFrame, province_code: str) ->
     return df
 
 
-def quarantine_listings(listings: dict[str, pd.DataFrame], period: Period, province_code: str
-                        ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Finding]]:
+def quarantine_listings(
+    listings: dict[str, pd.DataFrame], period: Period, province_code: str
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[Finding]]:
     """§7.6 on every listing (record type → staged rows), before anything counts: (the rows kept by record type,
     the quarantine frame, the ROW_QUARANTINED findings)."""
     kept, quarantined, findings = {}, [], []
     for record_type, df in listings.items():
-        kept[record_type], q, found = quarantine_rows(_with_entity_keys(record_type, df, province_code), record_type,
-                                                      period)
+        kept[record_type], q, found = quarantine_rows(
+            _with_entity_keys(record_type, df, province_code), record_type, period
+        )
         quarantined += [q] if not q.empty else []
         findings += found
     quarantine = pd.concat(quarantined or [pd.DataFrame(columns=QUARANTINE_COLUMNS)], ignore_index=True)

@@ -46,8 +46,7 @@ def restated_indicator_codes() -> tuple[str, ...]:
     """The count and sum indicators of ``indicators.csv`` over cooperatives and groups: those whose unit is a
     number of entities or people or an amount of money, not a rate ('triệu đồng/năm', '…/người/tháng') or a
     percentage. Shares (<CODE>_PCT) and % of plan are never restated; averages are not additive."""
-    return tuple(i.code for i in indicators()
-                 if i.group in _ENTITY_GROUPS and "/" not in i.unit and "%" not in i.unit)
+    return tuple(i.code for i in indicators() if i.group in _ENTITY_GROUPS and "/" not in i.unit and "%" not in i.unit)
 
 
 # ---------------------------------------------------------------------------------------------- placing
@@ -95,7 +94,7 @@ def _upper_forms() -> tuple[str, ...]:
 def _strip_kind(folded: str, forms: tuple[str, ...]) -> tuple[str | None, str]:
     for f in forms:
         if folded.startswith(f + " "):
-            return f, folded[len(f) + 1:]
+            return f, folded[len(f) + 1 :]
     return None, folded
 
 
@@ -112,9 +111,17 @@ class CommunePlacer:
         targets: dict[str, set[str]] = {}
         for (district, code), rows in by_code.items():
             new_codes = tuple(dict.fromkeys(str(r["new_code"]) for r in rows))
-            mains = [str(r["new_code"]) for r in rows if str(r.get("is_main", "")).strip() in ("1", "1.0", "true", "True")]
-            commune = FormerCommune(code, str(rows[0]["old_name"]), str(rows[0].get("old_kind") or ""), district,
-                                    new_codes, mains[0] if mains else new_codes[0])
+            mains = [
+                str(r["new_code"]) for r in rows if str(r.get("is_main", "")).strip() in ("1", "1.0", "true", "True")
+            ]
+            commune = FormerCommune(
+                code,
+                str(rows[0]["old_name"]),
+                str(rows[0].get("old_kind") or ""),
+                district,
+                new_codes,
+                mains[0] if mains else new_codes[0],
+            )
             self.by_district.setdefault(district, {}).setdefault(fold(commune.name), []).append(commune)
             targets.setdefault(district, set()).update(new_codes)
         #: a former district whose communes all went to one unit
@@ -173,8 +180,9 @@ class CommunePlacer:
             kind, rest = _strip_kind(fold(part), self._commune_forms)
             if not kind or not rest:
                 continue
-            candidates = [c for names in self.by_district.values() for c in names.get(rest, [])
-                          if kind in self._forms_of(c.kind)]
+            candidates = [
+                c for names in self.by_district.values() for c in names.get(rest, []) if kind in self._forms_of(c.kind)
+            ]
             if candidates and len({c.main for c in candidates}) == 1:
                 return candidates[0]
         return None
@@ -221,8 +229,13 @@ class CommunePlacer:
         return f"{unit_label(u)} ({code})" if u else code
 
 
-def place_old_addresses(addresses: pd.Series, units_in_force: pd.Series, period: Period, units: list[AdminUnit],
-                        crosswalk: pd.DataFrame | None) -> pd.Series:
+def place_old_addresses(
+    addresses: pd.Series,
+    units_in_force: pd.Series,
+    period: Period,
+    units: list[AdminUnit],
+    crosswalk: pd.DataFrame | None,
+) -> pd.Series:
     """The current unit of each tax-register address that names a former district (spec §11: "addresses may
     name the new or the former commune and district"): in a period reported by the current units, "xã Sơn
     Dương, thành phố Hạ Long" is the unit the former xã Sơn Dương went to (its ``is_main`` unit), never a unit in
@@ -289,9 +302,17 @@ def current_units(crosswalk: pd.DataFrame, units: list[AdminUnit]) -> list[Admin
 
 def _rows(values: dict[str, dict[str, float | None]], period: Period) -> pd.DataFrame:
     codes = restated_indicator_codes()
-    rows = [{"period": period.key, "unit_code": unit, "indicator_code": code,
-             "value": None if v.get(code) is None else float(v[code])}
-            for unit, v in values.items() for code in codes if code in v]
+    rows = [
+        {
+            "period": period.key,
+            "unit_code": unit,
+            "indicator_code": code,
+            "value": None if v.get(code) is None else float(v[code]),
+        }
+        for unit, v in values.items()
+        for code in codes
+        if code in v
+    ]
     return pd.DataFrame(rows, columns=RESTATED_COLUMNS)
 
 
@@ -307,10 +328,18 @@ def _counts(coops: pd.DataFrame, period: Period) -> pd.Series:
     return coops["in_total"].astype(bool) | new | gone
 
 
-def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFrame, tax_register: pd.DataFrame,
-                   rpt_indicator: pd.DataFrame, crosswalk: pd.DataFrame | None, units: list[AdminUnit],
-                   province_code: str, stg_cooperative: pd.DataFrame | None = None,
-                   stg_group: pd.DataFrame | None = None) -> RestatedPeriod:
+def restate_period(
+    period: Period,
+    cooperatives: pd.DataFrame,
+    groups: pd.DataFrame,
+    tax_register: pd.DataFrame,
+    rpt_indicator: pd.DataFrame,
+    crosswalk: pd.DataFrame | None,
+    units: list[AdminUnit],
+    province_code: str,
+    stg_cooperative: pd.DataFrame | None = None,
+    stg_group: pd.DataFrame | None = None,
+) -> RestatedPeriod:
     """``rpt_indicator_restated`` of one period and its COMMUNE_SPLIT / COMMUNE_UNPLACED findings.
 
     ``cooperatives`` / ``groups``: the reconciled frames of the period (``unit_code`` = the reporting unit);
@@ -356,8 +385,9 @@ def restate_period(period: Period, cooperatives: pd.DataFrame, groups: pd.DataFr
     placed_groups = ind.prepare_groups(grp[grp["unit_code"].notna()])
     values = ind.listing_indicators_by_unit(placed_coops, placed_groups, period, targets)
     unit_rows = _rows(values, period)
-    province_rows = rpt_indicator[(rpt_indicator["unit_code"] == province_code)
-                                  & rpt_indicator["indicator_code"].isin(codes)][RESTATED_COLUMNS]
+    province_rows = rpt_indicator[
+        (rpt_indicator["unit_code"] == province_code) & rpt_indicator["indicator_code"].isin(codes)
+    ][RESTATED_COLUMNS]
     restated = pd.concat([province_rows, unit_rows], ignore_index=True)
     return RestatedPeriod(restated, findings)
 
@@ -389,8 +419,18 @@ def _register_addresses(tax: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str, name: str, key: str, rec,
-                 text: str | None, addr: str | None, province_code: str) -> list[Finding]:
+def _findings_of(
+    p: Placement,
+    placer: CommunePlacer,
+    period: Period,
+    kind: str,
+    name: str,
+    key: str,
+    rec,
+    text: str | None,
+    addr: str | None,
+    province_code: str,
+) -> list[Finding]:
     if not p.noteworthy:
         return []
     what = f"{kind} '{name}'"
@@ -399,19 +439,31 @@ def _findings_of(p: Placement, placer: CommunePlacer, period: Period, kind: str,
     if p.commune is not None and p.commune.split:
         c = p.commune
         went = ", ".join(placer.unit_label(n) for n in c.new_codes)
-        return [Finding("COMMUNE_SPLIT",
-                        f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} ghi địa chỉ "
-                        f"'{text if p.how == 'address' else addr}' thuộc {c.kind.lower()} {c.name} cũ ({district}), đã được "
-                        f"chia cho {went}; tính vào đơn vị chính {placer.unit_label(c.main)}",
-                        entity_key=key, value_reported=text if p.how == "address" else addr,
-                        value_computed=c.main, **loc)]
+        return [
+            Finding(
+                "COMMUNE_SPLIT",
+                f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} ghi địa chỉ "
+                f"'{text if p.how == 'address' else addr}' thuộc {c.kind.lower()} {c.name} cũ ({district}), đã được "
+                f"chia cho {went}; tính vào đơn vị chính {placer.unit_label(c.main)}",
+                entity_key=key,
+                value_reported=text if p.how == "address" else addr,
+                value_computed=c.main,
+                **loc,
+            )
+        ]
     if p.new_unit is None:
-        why = (" (tên xã trùng nhau, không phân biệt được)" if p.reason_vi == "ambiguous" else "")
+        why = " (tên xã trùng nhau, không phân biệt được)" if p.reason_vi == "ambiguous" else ""
         written = f"'{text}'" if text else "không ghi"
         register = f"'{addr}'" if addr else "không có"
-        return [Finding("COMMUNE_UNPLACED",
-                        f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} của {district}: không xác định "
-                        f"được xã/phường cũ trong bảng chuyển đổi từ địa chỉ trong danh sách ({written}) và địa chỉ "
-                        f"đăng ký thuế ({register}){why}; chỉ tính vào số liệu toàn tỉnh ({province_code})",
-                        entity_key=key, value_reported=text or addr, **loc)]
+        return [
+            Finding(
+                "COMMUNE_UNPLACED",
+                f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} của {district}: không xác định "
+                f"được xã/phường cũ trong bảng chuyển đổi từ địa chỉ trong danh sách ({written}) và địa chỉ "
+                f"đăng ký thuế ({register}){why}; chỉ tính vào số liệu toàn tỉnh ({province_code})",
+                entity_key=key,
+                value_reported=text or addr,
+                **loc,
+            )
+        ]
     return []

@@ -38,12 +38,22 @@ def choose_winners(submissions: list[Submission]) -> tuple[dict[str, Submission]
             if (lost.report_date or dt.date.min) < (win.report_date or dt.date.min):
                 why = f"'Ngày báo cáo' {_fmt(lost.report_date)} sớm hơn {_fmt(win.report_date)} của '{win.source_file}'"
             else:
-                why = (f"cùng 'Ngày báo cáo' {_fmt(win.report_date)}; tệp '{win.source_file}' được sửa sau "
-                       f"({win.modified_at:%d/%m/%Y %H:%M} so với {lost.modified_at:%d/%m/%Y %H:%M})")
-            findings.append(Finding("SUPERSEDED", f"Bị thay thế bởi bản gửi lại: {why}; không cộng số liệu của tệp này",
-                                    unit_code=unit, entity_key=Path(lost.source_file).name, source_file=lost.source_file,
-                                    value_reported=_fmt(lost.report_date), value_computed=_fmt(win.report_date),
-                                    rule="7.3"))
+                why = (
+                    f"cùng 'Ngày báo cáo' {_fmt(win.report_date)}; tệp '{win.source_file}' được sửa sau "
+                    f"({win.modified_at:%d/%m/%Y %H:%M} so với {lost.modified_at:%d/%m/%Y %H:%M})"
+                )
+            findings.append(
+                Finding(
+                    "SUPERSEDED",
+                    f"Bị thay thế bởi bản gửi lại: {why}; không cộng số liệu của tệp này",
+                    unit_code=unit,
+                    entity_key=Path(lost.source_file).name,
+                    source_file=lost.source_file,
+                    value_reported=_fmt(lost.report_date),
+                    value_computed=_fmt(win.report_date),
+                    rule="7.3",
+                )
+            )
     return winners, findings
 
 
@@ -51,8 +61,9 @@ def keep_latest(returns: list[tuple[dict, ReadResult]]) -> tuple[dict[str, str],
     """§7.3 over the period's accepted returns (each its load_audit row and its read): unit_code → winning
     source_file, and the SUPERSEDED findings. Every other return's audit row is marked SUPERSEDED (nothing of it
     loaded); its rows are never added."""
-    winners, findings = choose_winners([Submission(a["source_file"], r.unit.unit_code, r.report_date, a["modified_at"])
-                                        for a, r in returns])
+    winners, findings = choose_winners(
+        [Submission(a["source_file"], r.unit.unit_code, r.report_date, a["modified_at"]) for a, r in returns]
+    )
     won = {s.source_file for s in winners.values()}
     for audit, read in returns:
         if audit["source_file"] not in won:

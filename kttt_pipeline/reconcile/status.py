@@ -51,11 +51,19 @@ def reconcile_status(coops: pd.DataFrame, period: Period) -> tuple[pd.DataFrame,
             coops.at[idx, "dissolved_on"] = new_date
         code = rec["tax_status_code"]
         on = f" từ ngày {format_date_vn(new_date)}" if new_date else ""
-        findings.append(Finding(
-            "STATUS_OVERRIDE",
-            f"Đơn vị báo cáo 'Đang hoạt động', cơ quan thuế ghi trạng thái {code} "
-            f"({tax_status_codes()[code]['text_vi']}) → '{STATUS_VI[new]}'{on}",
-            unit_code=rec["unit_code"], entity_key=rec["tax_code"] or rec["name"], source_file=rec["source_file"],
-            sheet=rec["sheet"], row_number=int(rec["row_number"]), value_reported=STATUS_VI["ACTIVE"],
-            value_computed=STATUS_VI[new], rule="7.4"))
+        findings.append(
+            Finding(
+                "STATUS_OVERRIDE",
+                f"Đơn vị báo cáo 'Đang hoạt động', cơ quan thuế ghi trạng thái {code} "
+                f"({tax_status_codes()[code]['text_vi']}) → '{STATUS_VI[new]}'{on}",
+                unit_code=rec["unit_code"],
+                entity_key=rec["tax_code"] or rec["name"],
+                source_file=rec["source_file"],
+                sheet=rec["sheet"],
+                row_number=int(rec["row_number"]),
+                value_reported=STATUS_VI["ACTIVE"],
+                value_computed=STATUS_VI[new],
+                rule="7.4",
+            )
+        )
     return coops, findings

@@ -13,8 +13,9 @@ from kttt_pipeline.core.vocabulary import record_type_label
 
 # generated from vocab/fields.csv: the figures a listing's total row carries as the sum of its rows (as read), and
 # the indicator each is the sum of (a difference is recorded under it)
-TOTAL_FIELDS: dict[str, list[str]] = {rt: fields.total_row_fields(rt) for rt in fields.record_types()
-                                      if fields.total_row_fields(rt)}
+TOTAL_FIELDS: dict[str, list[str]] = {
+    rt: fields.total_row_fields(rt) for rt in fields.record_types() if fields.total_row_fields(rt)
+}
 TOTAL_ROW_INDICATOR: dict[tuple[str, str], str] = fields.sum_indicators()
 LISTING_LABEL_VI = {rt: record_type_label(rt) for rt in TOTAL_FIELDS}
 
@@ -45,20 +46,37 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
             continue
         computed = unit_values[rec.unit_code].get(code)
         if differs(rec.value, computed):
-            findings.append(Finding(
-                "SUMMARY_MISMATCH",
-                f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
-                f"{format_number(computed, 2)}: dùng số chi tiết",
-                unit_code=rec.unit_code, entity_key=code, source_file=rec.source_file, sheet=rec.sheet,
-                row_number=int(rec.row_number), value_reported=plain_number(rec.value),
-                value_computed=plain_number(computed), rule="7.5"))
+            findings.append(
+                Finding(
+                    "SUMMARY_MISMATCH",
+                    f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
+                    f"{format_number(computed, 2)}: dùng số chi tiết",
+                    unit_code=rec.unit_code,
+                    entity_key=code,
+                    source_file=rec.source_file,
+                    sheet=rec.sheet,
+                    row_number=int(rec.row_number),
+                    value_reported=plain_number(rec.value),
+                    value_computed=plain_number(computed),
+                    rule="7.5",
+                )
+            )
     return findings
 
 
 #: columns of the total rows kept aside while reading (``scope``: the (sheet, row) of the entity rows a total
 #: covers; ``alt_scope``: the other reading of a bare "Cộng"; ``label``: the row's written label)
-TOTAL_ROW_COLUMNS = ["source_file", "record_type", "sheet", "row_number", "field", "value", "scope", "alt_scope",
-                     "label"]
+TOTAL_ROW_COLUMNS = [
+    "source_file",
+    "record_type",
+    "sheet",
+    "row_number",
+    "field",
+    "value",
+    "scope",
+    "alt_scope",
+    "label",
+]
 
 
 def _has_scope(value: object) -> bool:
@@ -86,8 +104,12 @@ def detail_values(detail: Detail, rt: str, fld: str) -> dict[str, dict[tuple[str
     if parts:
         sizes = [len(rows) for _, _, rows in parts]
         row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
-        for s_src, s_sheet, r, v in zip(np.repeat([p[0] for p in parts], sizes),
-                                        np.repeat([p[1] for p in parts], sizes), row_numbers, _numbers(parts, fld)):
+        for s_src, s_sheet, r, v in zip(
+            np.repeat([p[0] for p in parts], sizes),
+            np.repeat([p[1] for p in parts], sizes),
+            row_numbers,
+            _numbers(parts, fld),
+        ):
             by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
     return by_file
 
@@ -141,7 +163,7 @@ class ScopeSums:
             numbers = None if column is None else iter(column)
             for s_src, s_sheet, rows in parts:
                 of_file, sheet = position.setdefault(str(s_src), {}), str(s_sheet)
-                for r in (rows["row_number"] if numbers is None else (next(numbers) for _ in range(len(rows)))):
+                for r in rows["row_number"] if numbers is None else (next(numbers) for _ in range(len(rows))):
                     of_file[(sheet, int(r))] = n
                     n += 1
             self._sheet_sets[sheets] = len(self._rows)
@@ -159,10 +181,16 @@ class ScopeSums:
             values = np.zeros(n + 1)
             if parts:
                 column = self._listing_column(rt, parts, fld)
-                nums = _numbers(parts, fld) if column is None else \
-                    pd.to_numeric(column.reset_index(drop=True), errors="coerce").fillna(0)  # as _numbers does
-                values[:n] = nums.to_numpy(dtype=float) if nums.dtype.kind in "biuf" else \
-                    np.fromiter((float(v) for v in nums), dtype=float, count=len(nums))
+                nums = (
+                    _numbers(parts, fld)
+                    if column is None
+                    else pd.to_numeric(column.reset_index(drop=True), errors="coerce").fillna(0)
+                )  # as _numbers does
+                values[:n] = (
+                    nums.to_numpy(dtype=float)
+                    if nums.dtype.kind in "biuf"
+                    else np.fromiter((float(v) for v in nums), dtype=float, count=len(nums))
+                )
             self._fields[key] = (sheets, values)
         return self._fields[key]
 
@@ -172,8 +200,10 @@ class ScopeSums:
         if hit is None or hit[0] is not scope:
             position, n = self._rows[sheets]
             of_file = position.get(src, {})
-            hit = (scope, np.fromiter((of_file.get((sh, int(r)), n) for sh, r in scope), dtype=np.intp,
-                                      count=len(scope)))
+            hit = (
+                scope,
+                np.fromiter((of_file.get((sh, int(r)), n) for sh, r in scope), dtype=np.intp, count=len(scope)),
+            )
             self._scopes[key] = hit
         return hit[1]
 
@@ -186,8 +216,12 @@ class ScopeSums:
             return float(np.cumsum(np.concatenate([np.zeros(1), picked]))[-1])
 
 
-def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], pd.DataFrame],
-                       unit_of_file: dict[str, str | None], origins: Origins | None = None) -> list[Finding]:
+def compare_total_rows(
+    totals: pd.DataFrame,
+    detail: dict[tuple[str, str, str], pd.DataFrame],
+    unit_of_file: dict[str, str | None],
+    origins: Origins | None = None,
+) -> list[Finding]:
     """Listing total rows against the sum of the detail rows they cover.
 
     ``totals``: source_file, record_type, sheet, row_number, field, value and, from the readers of listings,
@@ -227,8 +261,11 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
         alt = rec.get("alt_scope")
         if _has_scope(alt):
             # the other reading of a bare "Cộng" fits every figure of its row: that is what the clerk meant
-            siblings = [r for r in rows_of_total[(src, rec["sheet"], rec["row_number"])]
-                        if r["field"] in TOTAL_FIELDS.get(rt, ())]
+            siblings = [
+                r
+                for r in rows_of_total[(src, rec["sheet"], rec["row_number"])]
+                if r["field"] in TOTAL_FIELDS.get(rt, ())
+            ]
             if all(not differs(r["value"], scope_sum(src, rt, r["field"], alt)) for r in siblings):
                 continue
         unit = unit_of_file.get(src)
@@ -236,18 +273,31 @@ def compare_total_rows(totals: pd.DataFrame, detail: dict[tuple[str, str, str], 
         listing = LISTING_LABEL_VI.get(rt, rt)
         label = rec.get("label")
         what = f"Dòng '{label}'" if isinstance(label, str) and label else "Dòng tổng cộng"
-        findings.append(Finding(
-            "SUMMARY_MISMATCH",
-            f"{what} của '{listing}' ghi {format_number(rec['value'], 2)}, cộng {n_rows} dòng chi tiết được "
-            f"{format_number(computed, 2)}: dùng số chi tiết",
-            unit_code=unit, entity_key=key, source_file=src, sheet=rec["sheet"],
-            row_number=int(rec["row_number"]), value_reported=plain_number(rec["value"]),
-            value_computed=plain_number(computed), rule="7.5"))
+        findings.append(
+            Finding(
+                "SUMMARY_MISMATCH",
+                f"{what} của '{listing}' ghi {format_number(rec['value'], 2)}, cộng {n_rows} dòng chi tiết được "
+                f"{format_number(computed, 2)}: dùng số chi tiết",
+                unit_code=unit,
+                entity_key=key,
+                source_file=src,
+                sheet=rec["sheet"],
+                row_number=int(rec["row_number"]),
+                value_reported=plain_number(rec["value"]),
+                value_computed=plain_number(computed),
+                rule="7.5",
+            )
+        )
     return findings
 
 
-def compare_with_detail(summary: pd.DataFrame, totals: pd.DataFrame, listings: dict[str, pd.DataFrame],
-                        load_audit: pd.DataFrame, values: dict[str, dict[str, float | None]]) -> list[Finding]:
+def compare_with_detail(
+    summary: pd.DataFrame,
+    totals: pd.DataFrame,
+    listings: dict[str, pd.DataFrame],
+    load_audit: pd.DataFrame,
+    values: dict[str, dict[str, float | None]],
+) -> list[Finding]:
     """§7.5 for a period: each unit's summary sheet against its computed indicators (``values``), each total row
     against the rows it covers (``listings``: record type → the rows as read, quarantined rows included)."""
     detail, origins = detail_of(listings)

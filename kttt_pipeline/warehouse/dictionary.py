@@ -11,8 +11,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKeyConstraint, Integer, Table, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKeyConstraint,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from kttt_pipeline.core.findings import KINDS
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
@@ -23,15 +33,15 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 #: keys of the finding kinds whose rows an analyst must read differently (issue 16)
 KIND_NOTES: dict[str, str] = {
     "COOP_VANISHED": "a cooperative, by its tax code, counted in the previous quarter and neither listed (in any "
-                     "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "
-                     "unit_code = the unit it was counted in when that unit still reports, else null (across the "
-                     "2025 reform its current unit cannot be known; the detail names the former unit); "
-                     "value_reported = where it was before, value_computed = 'không có'.",
+    "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "
+    "unit_code = the unit it was counted in when that unit still reports, else null (across the "
+    "2025 reform its current unit cannot be known; the detail names the former unit); "
+    "value_reported = where it was before, value_computed = 'không có'.",
     "PERIOD_JUMP": "a unit's HTX_TOTAL, HTX_MEMBERS or HTX_WORKERS moved against the previous quarter (restated on "
-                   "the current units across the reform) by more than both thresholds of "
-                   "vocab/period_jump_thresholds.csv, net of the quarter's new and dissolved cooperatives. "
-                   "entity_key = indicator code; value_reported = this quarter's figure, value_computed = the "
-                   "previous quarter's.",
+    "the current units across the reform) by more than both thresholds of "
+    "vocab/period_jump_thresholds.csv, net of the quarter's new and dissolved cooperatives. "
+    "entity_key = indicator code; value_reported = this quarter's figure, value_computed = the "
+    "previous quarter's.",
 }
 
 EXAMPLE_QUERIES: list[tuple[str, str, str]] = [
@@ -169,8 +179,10 @@ def _constraints(table: Table) -> list[str]:
         out.append(f"index ({', '.join(col.name for col in ix.columns)})")
     fks = [c for c in table.constraints if isinstance(c, ForeignKeyConstraint)]
     if fks:
-        out.append("foreign keys: " + "; ".join(
-            f"{', '.join(c.column_keys)} → {c.elements[0].target_fullname.rsplit('.', 1)[0]}" for c in fks))
+        out.append(
+            "foreign keys: "
+            + "; ".join(f"{', '.join(c.column_keys)} → {c.elements[0].target_fullname.rsplit('.', 1)[0]}" for c in fks)
+        )
     return out
 
 

@@ -35,10 +35,21 @@ RETRY_DELAY_S = float(os.environ.get("KTTT_WAREHOUSE_RETRY_DELAY", "1.0"))
 # too many connections, and the whole connection-exception class 08
 _PG_TRANSIENT = {"40001", "40P01", "55P03", "57P03", "53300"}
 _TRANSIENT_TEXT = (
-    "database is locked", "database is busy", "database table is locked", "unable to open database file",
-    "connection refused", "could not connect", "connection failed", "connection timed out", "timeout expired",
-    "server closed the connection", "could not translate host name", "the database system is starting up",
-    "the database system is shutting down", "no route to host", "connection reset",
+    "database is locked",
+    "database is busy",
+    "database table is locked",
+    "unable to open database file",
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "connection timed out",
+    "timeout expired",
+    "server closed the connection",
+    "could not translate host name",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "no route to host",
+    "connection reset",
 )
 
 
@@ -82,8 +93,9 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def run_with_retry(engine: Engine, fn: Callable[[], T], *, attempts: int | None = None,
-                   delay: float | None = None) -> T:
+def run_with_retry(
+    engine: Engine, fn: Callable[[], T], *, attempts: int | None = None, delay: float | None = None
+) -> T:
     """Run ``fn`` (one whole transaction), retrying transient failures; raise :class:`WarehouseUnavailable`.
 
     ``fn`` must be safe to run again: it is, when it does all its work in one transaction that rolled back.
@@ -100,17 +112,25 @@ def run_with_retry(engine: Engine, fn: Callable[[], T], *, attempts: int | None 
                 cause = exc.cause if isinstance(exc, WarehouseUnavailable) else exc
                 raise WarehouseUnavailable(engine.url, cause, attempts) from exc
             wait = delay * 2 ** (attempt - 1)
-            log.warning("warehouse %s unavailable (%s); retry %d/%d in %.1f s",
-                        masked_url(engine.url), _first_line(exc), attempt, attempts - 1, wait)
+            log.warning(
+                "warehouse %s unavailable (%s); retry %d/%d in %.1f s",
+                masked_url(engine.url),
+                _first_line(exc),
+                attempt,
+                attempts - 1,
+                wait,
+            )
             time.sleep(wait)
     raise AssertionError("unreachable")
 
 
 def check_connection(engine: Engine, *, attempts: int | None = None, delay: float | None = None) -> None:
     """Open and close a connection (with retries); raise :class:`WarehouseUnavailable` when impossible."""
+
     def probe() -> None:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+
     run_with_retry(engine, probe, attempts=attempts, delay=delay)
 
 
@@ -126,8 +146,11 @@ def make_engine(url: str | URL, **kwargs) -> Engine:
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
-        _sqlite_setup(engine, in_memory=url.database in (None, "", ":memory:"),
-                      busy_timeout_ms=int(float(connect_args["timeout"]) * 1000))
+        _sqlite_setup(
+            engine,
+            in_memory=url.database in (None, "", ":memory:"),
+            busy_timeout_ms=int(float(connect_args["timeout"]) * 1000),
+        )
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)

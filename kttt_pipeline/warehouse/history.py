@@ -105,8 +105,14 @@ def _level_of(unit_codes: set[str], admin: list[dict[str, Any]]) -> str:
     return commonest_level(level_of.get(c) for c in unit_codes)
 
 
-def period_figures(engine: Engine, period: Period | str, current_level: str | None = None, *,
-                   units: bool = True, province: str | None = None) -> PeriodFigures | None:
+def period_figures(
+    engine: Engine,
+    period: Period | str,
+    current_level: str | None = None,
+    *,
+    units: bool = True,
+    province: str | None = None,
+) -> PeriodFigures | None:
     """The figures of ``period`` as a later period of tier ``current_level`` compares with them (None when the
     period is not in the warehouse). ``current_level`` None: the period's own tier (no restatement).
     ``units`` False: the province's figures only (a trend)."""
@@ -119,16 +125,20 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
         code = reader_province(conn, province, t)
         a = tables.get("admin_unit")
         admin = [dict(r._mapping) for r in conn.execute(select(a))] if a is not None else []
-        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(t.c.province_code == code,
-                                                                          t.c.period == p.key)
+        stmt = select(t.c.unit_code, t.c.indicator_code, t.c.value).where(
+            t.c.province_code == code, t.c.period == p.key
+        )
         if not units:
             stmt = stmt.where(t.c.unit_code == code)
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
         if not rows:
             return None
         s = tables.get("period_status")
-        status = [dict(r._mapping) for r in conn.execute(select(s).where(s.c.province_code == code,
-                                                                         s.c.period == p.key))] if s is not None else []
+        status = (
+            [dict(r._mapping) for r in conn.execute(select(s).where(s.c.province_code == code, s.c.period == p.key))]
+            if s is not None
+            else []
+        )
         province = code
         codes = {str(r["unit_code"]) for r in rows} - {province}
         level = _level_of(codes, admin)
@@ -136,10 +146,18 @@ def period_figures(engine: Engine, period: Period | str, current_level: str | No
         unit_rows = rows
         if restated:
             rt = tables.get("rpt_indicator_restated")
-            unit_rows = [dict(r._mapping) for r in conn.execute(
-                select(rt.c.unit_code, rt.c.indicator_code, rt.c.value).where(rt.c.province_code == code,
-                                                                              rt.c.period == p.key))] \
-                if rt is not None else []
+            unit_rows = (
+                [
+                    dict(r._mapping)
+                    for r in conn.execute(
+                        select(rt.c.unit_code, rt.c.indicator_code, rt.c.value).where(
+                            rt.c.province_code == code, rt.c.period == p.key
+                        )
+                    )
+                ]
+                if rt is not None
+                else []
+            )
     prov: dict[str, float | None] = {}
     units: dict[str, dict[str, float | None]] = {}
     for r in rows:
@@ -170,8 +188,10 @@ def period_cooperatives(engine: Engine, period: Period | str, province: str | No
         return None
     with _connect(engine) as conn:
         code = reader_province(conn, province)
-        rows = [dict(r._mapping) for r in conn.execute(select(*[t.c[c] for c in cols]).where(
-            t.c.province_code == code, t.c.period == p.key))]
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(select(*[t.c[c] for c in cols]).where(t.c.province_code == code, t.c.period == p.key))
+        ]
     if not rows:
         return None
     return pd.DataFrame(rows, columns=cols)
@@ -190,10 +210,14 @@ def fingerprint(engine: Engine, period: Period | str, province: str | None = Non
             t = tables.get(name)
             if t is None:
                 continue
-            rows = sorted((str(u), str(c), "" if (v := as_number(val)) is None else repr(round(v, 6)))
-                          for u, c, val in conn.execute(
-                              select(t.c.unit_code, t.c.indicator_code, t.c.value).where(
-                                  t.c.province_code == code, t.c.period == p.key)))
+            rows = sorted(
+                (str(u), str(c), "" if (v := as_number(val)) is None else repr(round(v, 6)))
+                for u, c, val in conn.execute(
+                    select(t.c.unit_code, t.c.indicator_code, t.c.value).where(
+                        t.c.province_code == code, t.c.period == p.key
+                    )
+                )
+            )
             found = found or (name == "rpt_indicator" and bool(rows))
             for row in rows:
                 h.update(f"{name}|{'|'.join(row)}\n".encode())
@@ -278,27 +302,31 @@ def period_identity(bind: Engine | Connection, period: Period | str, province: s
         t = _reflect(conn).get("cooperative")
         if t is not None:
             cols = [t.c[c] for c in _IDENTITY_COOP_COLUMNS if c in t.c]
-            rows = sorted(tuple("" if v is None else str(v) for v in r)
-                          for r in conn.execute(select(*cols).where(t.c.province_code == code, t.c.period == p.key)))
+            rows = sorted(
+                tuple("" if v is None else str(v) for v in r)
+                for r in conn.execute(select(*cols).where(t.c.province_code == code, t.c.period == p.key))
+            )
             for row in rows:
                 h.update(f"cooperative|{'|'.join(row)}\n".encode())
     return h.hexdigest()[:16]
 
 
-def compared_previous_quarter(engine: Engine | Connection, period: Period | str, current_level: str,
-                              province: str | None = None):
+def compared_previous_quarter(
+    engine: Engine | Connection, period: Period | str, current_level: str, province: str | None = None
+):
     """The previous quarter to compare ``period`` with (:func:`previous_quarter`) and what that comparison read:
     ``(previous quarter or None, {its key: its period_identity, None when not loaded})``, both from one snapshot,
     so that the identity is that of the rows compared (docs/decisions.md, "Concurrency")."""
     p = Period.parse(period) if isinstance(period, str) else period
-    with (read_snapshot(engine) if isinstance(engine, Engine) else _connect(engine)) as conn:
+    with read_snapshot(engine) if isinstance(engine, Engine) else _connect(engine) as conn:
         previous = previous_quarter(conn, p, current_level, province)
         basis = {p.previous().key: period_identity(conn, p.previous(), province)}
     return previous, basis
 
 
-def compared_identities(conn: Connection, period: Period | str, province: str | None = None
-                        ) -> dict[str, str | None] | None:
+def compared_identities(
+    conn: Connection, period: Period | str, province: str | None = None
+) -> dict[str, str | None] | None:
     """What the loaded comparison findings of ``period`` were computed against (``period_status.compared_with``:
     {earlier period: its identity then, None: not loaded then}); None when the period was loaded without a
     comparison (or before the column existed)."""
@@ -318,8 +346,9 @@ def compared_identities(conn: Connection, period: Period | str, province: str | 
         return None
 
 
-def recheck_comparisons(conn: Connection, result, province: str | None = None
-                        ) -> tuple[dict[str, str | None], tuple[str, ...], pd.DataFrame | None]:
+def recheck_comparisons(
+    conn: Connection, result, province: str | None = None
+) -> tuple[dict[str, str | None], tuple[str, ...], pd.DataFrame | None]:
     """For a load, in its transaction (the compared periods locked): the identities now of the periods whose
     rows the comparison findings of ``result`` (a reconciled period) read, the periods among them that changed
     since (loaded, replaced or deleted), and when any did, the ``dq_issue`` frame with those findings computed

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, select, func
+from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import URL, Engine
 
 from kttt_pipeline.warehouse.engine import make_engine, run_with_retry
@@ -60,6 +60,7 @@ def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> str | 
     engine, owned = _engine(engine_or_url)
     target = head_revision() if revision == "head" else revision
     try:
+
         def run() -> str | None:
             with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -67,6 +68,7 @@ def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> str | 
                 if MigrationContext.configure(conn).get_current_revision() != target:
                     command.upgrade(alembic_config(conn), revision)
                 return MigrationContext.configure(conn).get_current_revision()
+
         return run_with_retry(engine, run)
     finally:
         if owned:

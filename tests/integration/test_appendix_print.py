@@ -35,8 +35,12 @@ pytestmark = pytest.mark.slow
 
 PLAN_NUMBER, PLAN_DATE = "247/KH-UBND", "25/10/2024"
 #: (label, warehouse, period)
-CASES = (("13 huyện", "main", "2024-Q3"), ("54 xã 2025", "main", "2025-Q3"), ("54 xã", "main", "2026-Q3"),
-         ("126 đơn vị", "big", "2026-Q3"))
+CASES = (
+    ("13 huyện", "main", "2024-Q3"),
+    ("54 xã 2025", "main", "2025-Q3"),
+    ("54 xã", "main", "2026-Q3"),
+    ("126 đơn vị", "big", "2026-Q3"),
+)
 #: "at most a few pages" of findings
 FINDINGS_PAGES_MAX = 3
 
@@ -62,12 +66,19 @@ def world(tmp_path_factory):
         mp.setenv("KTTT_PLAN_DATE", PLAN_DATE)
         for label, name, period in CASES:
             out = publish_period(engines[name], period, base / f"reports_{name}")
-            pdf_text = subprocess.run([_tool("pdftotext", package="poppler-utils"), str(out["appendix_pdf"]), "-"],
-                                      capture_output=True, text=True, check=True).stdout
-            published[label] = SimpleNamespace(out=out, engine=engines[name], period=period,
-                                               pages=pdf_text.split("\f")[:-1] if pdf_text.endswith("\f")
-                                               else pdf_text.split("\f"),
-                                               data=load_period_data(engines[name], period))
+            pdf_text = subprocess.run(
+                [_tool("pdftotext", package="poppler-utils"), str(out["appendix_pdf"]), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            published[label] = SimpleNamespace(
+                out=out,
+                engine=engines[name],
+                period=period,
+                pages=pdf_text.split("\f")[:-1] if pdf_text.endswith("\f") else pdf_text.split("\f"),
+                data=load_period_data(engines[name], period),
+            )
     yield published
     for engine in engines.values():
         engine.dispose()
@@ -98,7 +109,7 @@ def test_every_page_has_its_header_row_and_the_pages_the_workbook_sets(world, ca
     i = 0
     for sheet, count in _sheet_pages(xlsx):
         label = _compact(_header_label(xlsx, sheet))
-        for page in pages[i:i + count]:
+        for page in pages[i : i + count]:
             assert "STT" in page.split("\n") and label in _compact(page), (sheet, page[:300])
         i += count
     assert i == len(pages)
@@ -133,7 +144,7 @@ def test_no_internal_code_on_the_signed_pages(world, case):
 @pytest.mark.parametrize("case", [c[0] for c in CASES])
 def test_the_plan_line_under_every_title(world, case):
     w = world[case]
-    line = (f"(Kèm theo Kế hoạch số {PLAN_NUMBER} ngày {PLAN_DATE} của UBND tỉnh {w.data.province_name})")
+    line = f"(Kèm theo Kế hoạch số {PLAN_NUMBER} ngày {PLAN_DATE} của UBND tỉnh {w.data.province_name})"
     sheets = _sheet_pages(w.out["appendix"])
     assert _compact("\n".join(w.pages)).count(_compact(line)) == len(sheets)
 
@@ -188,8 +199,8 @@ def test_shares_say_their_base_and_increases_their_sign(world):
     changes = [data.change_vs_year_ago("HTX_TOTAL", u["unit_code"]) for u in data.units]
     assert any(c is not None and c > 0.05 for c in changes)
     sheets = _sheet_pages(w.out["appendix"])
-    start = sum(n for s, n in sheets[:[s for s, _ in sheets].index(SHEET_UNITS)])
-    units_text = "\n".join(w.pages[start:start + dict(sheets)[SHEET_UNITS]])
+    start = sum(n for s, n in sheets[: [s for s, _ in sheets].index(SHEET_UNITS)])
+    units_text = "\n".join(w.pages[start : start + dict(sheets)[SHEET_UNITS]])
     assert re.search(r"(?m)^\+\d+,\d$", units_text)
     assert not re.search(r"(?m)^\+0,0$", units_text)
     # Biểu 02 (a fixed size, parts with headers of their own) is one page

@@ -12,10 +12,14 @@ from kttt_pipeline.orchestration.definitions import defs
 from kttt_pipeline.orchestration.raw_watch import scan
 
 
-@pytest.mark.parametrize("when, period", [
-    (dt.datetime(2024, 10, 20, 6), "2024-Q3"), (dt.datetime(2025, 1, 20, 6), "2024-Q4"),
-    (dt.datetime(2025, 4, 20, 6), "2025-Q1"),
-])
+@pytest.mark.parametrize(
+    "when, period",
+    [
+        (dt.datetime(2024, 10, 20, 6), "2024-Q3"),
+        (dt.datetime(2025, 1, 20, 6), "2024-Q4"),
+        (dt.datetime(2025, 4, 20, 6), "2025-Q1"),
+    ],
+)
 def test_closed_quarter(when, period):
     assert closed_quarter(when) == period
 
@@ -23,8 +27,9 @@ def test_closed_quarter(when, period):
 def test_schedule_requests_the_closed_quarter_in_vietnam_time():
     schedule = defs.get_schedule_def("quarterly_schedule")
     assert schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2024, 10, 20, 6, 0),
-                                        repository_def=defs.get_repository_def())
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2024, 10, 20, 6, 0), repository_def=defs.get_repository_def()
+    )
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == "2024-Q3"
 
@@ -68,12 +73,17 @@ def test_sensor_reads_the_raw_folder_of_the_paths_resource_and_keeps_its_cursor(
     sensor = defs.get_repository_def().get_sensor_def("raw_files_sensor")
     paths = KtttPaths(raw_dir=str(watched))
     with dg.instance_for_test() as instance:
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, resources={"paths": paths},
-                                      repository_def=defs.get_repository_def())
+        ctx = dg.build_sensor_context(
+            instance=instance, cursor=None, resources={"paths": paths}, repository_def=defs.get_repository_def()
+        )
         result = sensor.evaluate_tick(ctx)
         assert [r.partition_key for r in result.run_requests] == ["2024-Q3"]
-        ctx2 = dg.build_sensor_context(instance=instance, cursor=result.cursor, resources={"paths": paths},
-                                       repository_def=defs.get_repository_def())
+        ctx2 = dg.build_sensor_context(
+            instance=instance,
+            cursor=result.cursor,
+            resources={"paths": paths},
+            repository_def=defs.get_repository_def(),
+        )
         again = sensor.evaluate_tick(ctx2)
         assert again.run_requests == [] and again.skip_message
 
@@ -88,7 +98,8 @@ def test_the_loaded_sensor_watches_the_configured_raw_folder(tmp_path, monkeypat
     loaded = build_definitions(make_resources())
     with dg.instance_for_test() as instance:
         repo = loaded.get_repository_def()
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=repo,
-                                      resources=repo.get_top_level_resources())
+        ctx = dg.build_sensor_context(
+            instance=instance, cursor=None, repository_def=repo, resources=repo.get_top_level_resources()
+        )
         result = repo.get_sensor_def("raw_files_sensor").evaluate_tick(ctx)
         assert [r.partition_key for r in result.run_requests] == ["2025-Q1"]

@@ -14,8 +14,11 @@ from ..workbook_factory import coop_row, coop_sheet, write_workbook
 
 
 def _hashes(root):
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +31,27 @@ def messy(tmp_path_factory):
     wb = openpyxl.Workbook()
     wb.active.append(["Kính gửi: Sở Tài chính"])
     wb.save(d / "no_table.xlsx")
-    write_workbook(d / "no_unit.xlsx", [coop_sheet([coop_row(1, "HTX Ẩn Danh", "5789167272")], title=[["BÁO CÁO HTX"], []])])
+    write_workbook(
+        d / "no_unit.xlsx", [coop_sheet([coop_row(1, "HTX Ẩn Danh", "5789167272")], title=[["BÁO CÁO HTX"], []])]
+    )
     (d / "legacy.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     (d / "protected.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     shutil.copy(d / "BL.xlsx", d / "BL - ban sao.xlsx")  # the same file twice under two names
-    write_workbook(d / "VD.xlsx", [coop_sheet([
-        coop_row(1, "=HYPERLINK(\"http://x\",\"y\")", "5792747442"),
-        coop_row(2, "HTX số âm", "5752533067", members=-5),
-        coop_row(3, "HTX tương lai", "5753187613", reg="01/01/2030"),
-        coop_row(4, "HTX giải thể trước thành lập", "5711672544", reg="01/01/2020", status="Đã giải thể"),
-        coop_row(5, "+HTX dấu cộng", None),
-    ], title=[["ỦY BAN NHÂN DÂN HUYỆN VÂN ĐỒN"], ["Ngày báo cáo: 15/10/2024"], []])])
+    write_workbook(
+        d / "VD.xlsx",
+        [
+            coop_sheet(
+                [
+                    coop_row(1, '=HYPERLINK("http://x","y")', "5792747442"),
+                    coop_row(2, "HTX số âm", "5752533067", members=-5),
+                    coop_row(3, "HTX tương lai", "5753187613", reg="01/01/2030"),
+                    coop_row(4, "HTX giải thể trước thành lập", "5711672544", reg="01/01/2020", status="Đã giải thể"),
+                    coop_row(5, "+HTX dấu cộng", None),
+                ],
+                title=[["ỦY BAN NHÂN DÂN HUYỆN VÂN ĐỒN"], ["Ngày báo cáo: 15/10/2024"], []],
+            )
+        ],
+    )
     # a dissolution date before registration needs its own column
     wb = openpyxl.load_workbook(d / "VD.xlsx")
     ws = wb["Danh sách HTX"]
@@ -58,12 +71,18 @@ def _audit(result, name):
     return a[a["source_file"].str.endswith(name)].iloc[0]
 
 
-@pytest.mark.parametrize("name, status, words", [
-    ("corrupt.xlsx", "REJECTED", "hỏng"), ("csv_renamed.xlsx", "REJECTED", "không phải bảng tính"),
-    ("empty.xlsx", "REJECTED", "rỗng"), ("no_table.xlsx", "REJECTED", "không tìm thấy bảng"),
-    ("no_unit.xlsx", "UNIT_UNKNOWN", "không xác định được đơn vị"), ("legacy.xls", "REJECTED", "hỏng"),
-    ("protected.xlsx", "REJECTED", "mật khẩu"),
-])
+@pytest.mark.parametrize(
+    "name, status, words",
+    [
+        ("corrupt.xlsx", "REJECTED", "hỏng"),
+        ("csv_renamed.xlsx", "REJECTED", "không phải bảng tính"),
+        ("empty.xlsx", "REJECTED", "rỗng"),
+        ("no_table.xlsx", "REJECTED", "không tìm thấy bảng"),
+        ("no_unit.xlsx", "UNIT_UNKNOWN", "không xác định được đơn vị"),
+        ("legacy.xls", "REJECTED", "hỏng"),
+        ("protected.xlsx", "REJECTED", "mật khẩu"),
+    ],
+)
 def test_bad_files_are_rejected_with_a_reason_and_a_finding(messy, name, status, words):
     _, _, result = messy
     row = _audit(result, name)
@@ -81,15 +100,21 @@ def test_the_rest_of_the_period_still_loads(messy):
 
 def test_the_same_file_twice_counts_once(messy):
     _, _, result = messy
-    assert {_audit(result, "BL.xlsx")["status"], _audit(result, "BL - ban sao.xlsx")["status"]} == {"LOADED", "SUPERSEDED"}
+    assert {_audit(result, "BL.xlsx")["status"], _audit(result, "BL - ban sao.xlsx")["status"]} == {
+        "LOADED",
+        "SUPERSEDED",
+    }
     assert result.indicator("198", "HTX_TOTAL") == 1
 
 
 def test_bad_rows_are_quarantined_with_file_sheet_row_and_reason(messy):
     _, _, result = messy
     q = result.quarantine[result.quarantine["source_file"].str.endswith("VD.xlsx")]
-    assert sorted(zip(q["row_number"], q["rule"])) == [(7, "negative_value"), (8, "registered_after_period"),
-                                                       (9, "dissolved_before_registered")]
+    assert sorted(zip(q["row_number"], q["rule"])) == [
+        (7, "negative_value"),
+        (8, "registered_after_period"),
+        (9, "dissolved_before_registered"),
+    ]
     assert all(q["sheet"] == "Danh sách HTX") and q["reason_vi"].str.len().min() > 10
 
 
@@ -106,6 +131,7 @@ def test_raw_files_are_never_modified(messy):
 
 def test_a_20000_row_listing_loads(tmp_path):
     from stdnum.vn import mst
+
     rows = []
     n = 0
     i = 100000000

@@ -9,7 +9,6 @@ import os
 
 import openpyxl
 import pandas as pd
-import pytest
 from sqlalchemy import create_engine, text
 
 from kttt_pipeline.clerk_check import check_file, render_check
@@ -44,7 +43,9 @@ def _nul_period(raw):
     which the reader decodes to NUL), the CSV tax register (a NUL byte), the province workbook, the targets."""
     make_small_period(raw)
     base = raw / PERIOD
-    _replace_cell(base / "districts" / "HL.xlsx", "Danh sách HTX", "HTX vận tải Bãi Cháy", "HTX vận tải_x0000_ Bãi Cháy")
+    _replace_cell(
+        base / "districts" / "HL.xlsx", "Danh sách HTX", "HTX vận tải Bãi Cháy", "HTX vận tải_x0000_ Bãi Cháy"
+    )
     _replace_cell(base / "districts" / "HL.xlsx", "Tổng hợp", 999, "99_x0000_9")  # a summary sheet's figure
     _edit_tax_csv(raw, "NAM VIỆT", "NAM\x00 VIỆT")
     _replace_cell(base / "province" / "tinh.xlsx", "QTDND", "QTDND Hưng Đạo", "QTDND Hưng_x0001_ Đạo")
@@ -65,7 +66,8 @@ def _status_09_period(raw):
 
 def _run(tmp_path, raw, url):
     result = period_job(make_resources(str(raw), url, str(tmp_path / "reports"))).execute_in_process(
-        partition_key=PERIOD, raise_on_error=False)
+        partition_key=PERIOD, raise_on_error=False
+    )
     assert result.success, [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert failed_checks(result) == []
     docs = published_documents(result)
@@ -73,15 +75,20 @@ def _run(tmp_path, raw, url):
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
+
             def read(sql):
                 return pd.read_sql(text(sql), conn, params={"p": PERIOD})
-            return {"dq_issue": read("select * from dq_issue where period = :p"),
-                    "load_audit": read("select source_file, status from load_audit where period = :p"),
-                    "cooperative": read("select name from cooperative where period = :p"),
-                    "stg_tax_register": read("select tax_code, name, status_code from stg_tax_register where period = :p"),
-                    "credit_fund": read("select name from credit_fund where period = :p"),
-                    "target": pd.read_sql(text("select indicator_code, value from target where year = :y"), conn,
-                                          params={"y": int(YEAR)})}
+
+            return {
+                "dq_issue": read("select * from dq_issue where period = :p"),
+                "load_audit": read("select source_file, status from load_audit where period = :p"),
+                "cooperative": read("select name from cooperative where period = :p"),
+                "stg_tax_register": read("select tax_code, name, status_code from stg_tax_register where period = :p"),
+                "credit_fund": read("select name from credit_fund where period = :p"),
+                "target": pd.read_sql(
+                    text("select indicator_code, value from target where year = :y"), conn, params={"y": int(YEAR)}
+                ),
+            }
     finally:
         engine.dispose()
 
@@ -98,8 +105,15 @@ def test_control_characters_in_every_file_are_removed_with_a_finding(tmp_path, w
     dq = w["dq_issue"]
     # each cleaned cell: file, sheet, row and the value as written, its control character shown visibly
     removed = dq[dq["kind"] == "UNSTORABLE_REMOVED"]
-    assert sorted(zip(removed["source_file"], removed["sheet"], removed["row_number"].astype(int),
-                      removed["value_reported"], removed["value_computed"])) == [
+    assert sorted(
+        zip(
+            removed["source_file"],
+            removed["sheet"],
+            removed["row_number"].astype(int),
+            removed["value_reported"],
+            removed["value_computed"],
+        )
+    ) == [
         (f"{PERIOD}/districts/HL.xlsx", "Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy", "HTX vận tải Bãi Cháy"),
         (f"{PERIOD}/districts/HL.xlsx", "Tổng hợp", 6, "99<NUL>9", "999"),
         (f"{PERIOD}/province/tinh.xlsx", "LHHTX", 3, "3<NUL>2", "32"),
@@ -137,7 +151,9 @@ def test_the_clerk_check_shows_the_removed_character(tmp_path):
     report = check_file(raw / PERIOD / "districts" / "HL.xlsx", PERIOD)
     hits = [f for f in report.findings if f.kind == "UNSTORABLE_REMOVED"]
     assert sorted((f.sheet, f.row_number, f.value_reported) for f in hits) == [
-        ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy"), ("Tổng hợp", 6, "99<NUL>9")]
+        ("Danh sách HTX", 7, "HTX vận tải<NUL> Bãi Cháy"),
+        ("Tổng hợp", 6, "99<NUL>9"),
+    ]
     out = render_check(report)
     assert "HTX vận tải<NUL> Bãi Cháy" in out and "\x00" not in out
 
@@ -148,25 +164,39 @@ def _hostile_period(raw):
     make_small_period(raw)
     base = raw / PERIOD
     title = [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], []]
-    write_workbook(base / "districts" / "BL.xlsx", [
-        summary_sheet([["1.", "Tổng số HTX", "HTX", "-5"], ["2.", "Tổng số thành viên", "Người", "1e400"]], title=title),
-        coop_sheet([
-            coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024", grade="Khá"),
-            coop_row(2, "HTX lạ 1", "٥٧٨٥٦٣٠٨٤٥", sector="???", status="Ngưng hẳn", grade="Siêu"),
-            coop_row(3, "HTX lạ 2", "abc", members=1e20, workers="nhiều", profit=-1e15, revenue=1e300),
-            coop_row(4, None, None, reg="32/13/2024"),
-            coop_row(5, "HTX lạ 3", "5785630845-001", profit=-5e12, income=-1, capital="1e309"),
-            coop_row(6, "HTX lạ 4", "5785630845", status=None, sector=None, grade=None, members=None),
-            coop_row(7, "HTX lạ 5", "12", reg=45000, status="Đã giải thể", grade="Yếu"),
-        ], title=title),
-        group_sheet([[1, "THT A", "X", "Y", "Vận tải", 6, 448, 4.3], [2, "THT B", "X", "Y", "???", -6, -448, "abc"]],
-                    title=[["UBND huyện Bình Liêu"], []]),
-    ])
+    write_workbook(
+        base / "districts" / "BL.xlsx",
+        [
+            summary_sheet(
+                [["1.", "Tổng số HTX", "HTX", "-5"], ["2.", "Tổng số thành viên", "Người", "1e400"]], title=title
+            ),
+            coop_sheet(
+                [
+                    coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024", grade="Khá"),
+                    coop_row(2, "HTX lạ 1", "٥٧٨٥٦٣٠٨٤٥", sector="???", status="Ngưng hẳn", grade="Siêu"),
+                    coop_row(3, "HTX lạ 2", "abc", members=1e20, workers="nhiều", profit=-1e15, revenue=1e300),
+                    coop_row(4, None, None, reg="32/13/2024"),
+                    coop_row(5, "HTX lạ 3", "5785630845-001", profit=-5e12, income=-1, capital="1e309"),
+                    coop_row(6, "HTX lạ 4", "5785630845", status=None, sector=None, grade=None, members=None),
+                    coop_row(7, "HTX lạ 5", "12", reg=45000, status="Đã giải thể", grade="Yếu"),
+                ],
+                title=title,
+            ),
+            group_sheet(
+                [[1, "THT A", "X", "Y", "Vận tải", 6, 448, 4.3], [2, "THT B", "X", "Y", "???", -6, -448, "abc"]],
+                title=[["UBND huyện Bình Liêu"], []],
+            ),
+        ],
+    )
     tax = base / "tax" / "thue.csv"
-    tax.write_bytes((tax.read_text(encoding="utf-8-sig")
-                     + '8,5785630845,HỢP TÁC XÃ TRÙNG,"xã X, huyện Bình Liêu",,Hợp tác xã,09,abc,-500000000,-1\n'
-                     + '9,abc,HỢP TÁC XÃ MÃ LẠ,"xã X",,Hợp tác xã,zz,32/13/2024,1e400,x\n'
-                     + "10,,,,,,,,,\n").encode("utf-8-sig"))
+    tax.write_bytes(
+        (
+            tax.read_text(encoding="utf-8-sig")
+            + '8,5785630845,HỢP TÁC XÃ TRÙNG,"xã X, huyện Bình Liêu",,Hợp tác xã,09,abc,-500000000,-1\n'
+            + '9,abc,HỢP TÁC XÃ MÃ LẠ,"xã X",,Hợp tác xã,zz,32/13/2024,1e400,x\n'
+            + "10,,,,,,,,,\n"
+        ).encode("utf-8-sig")
+    )
     wb = openpyxl.load_workbook(base / "province" / "tinh.xlsx")
     wb["LHHTX"].append([2, "Liên hiệp lạ", "abc", "Vận tải", -5, "nhiều", -1e300])
     wb["QTDND"].append([2, "QTDND lạ", "x", -1, -10, "x", -1e300, 1e300, None, "abc"])
@@ -211,17 +241,29 @@ def test_a_union_sector_is_one_of_the_union_codes(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["LHHTX"]
     ws.insert_rows(3, 3)
-    for r, row in enumerate([[2, "Liên hiệp B", None, "Vận tải", 1, 2, 3], [3, "Liên hiệp C", None, "???", 1, 2, 3],
-                             [4, "Liên hiệp D", None, None, 1, 2, 3]], start=3):
+    for r, row in enumerate(
+        [
+            [2, "Liên hiệp B", None, "Vận tải", 1, 2, 3],
+            [3, "Liên hiệp C", None, "???", 1, 2, 3],
+            [4, "Liên hiệp D", None, None, 1, 2, 3],
+        ],
+        start=3,
+    ):
         for c, v in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=v)
     wb.save(path)
     result = run_period(raw, PERIOD)
     assert dict(zip(result.cooperative_union["name"], result.cooperative_union["sector"])) == {
-        "Liên hiệp HTX A": "AGRI", "Liên hiệp B": "NON_AGRI", "Liên hiệp C": "NON_AGRI", "Liên hiệp D": "NON_AGRI"}
+        "Liên hiệp HTX A": "AGRI",
+        "Liên hiệp B": "NON_AGRI",
+        "Liên hiệp C": "NON_AGRI",
+        "Liên hiệp D": "NON_AGRI",
+    }
     dq = result.dq_issue
     unknown = dq[(dq["kind"] == "SECTOR_UNKNOWN") & (dq["source_file"] == f"{PERIOD}/province/tinh.xlsx")]
-    assert [(r.sheet, r.row_number, r.value_reported) for r in unknown.itertuples()] == [("LHHTX", 4, "???"),
-                                                                                        ("LHHTX", 5, None)]
+    assert [(r.sheet, r.row_number, r.value_reported) for r in unknown.itertuples()] == [
+        ("LHHTX", 4, "???"),
+        ("LHHTX", 5, None),
+    ]
     assert "Phi nông nghiệp" in unknown.iloc[0]["detail"]
     assert result.indicator("22", "LHHTX_AGRI") == 1 and result.indicator("22", "LHHTX_TOTAL") == 4

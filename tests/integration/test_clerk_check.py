@@ -20,14 +20,22 @@ from ..workbook_factory import SheetSpec, coop_row, coop_sheet, group_sheet, wri
 #: the period of TITLE's dates: `kttt check` checks for the period being collected unless told
 PERIOD = "2024-Q3"
 TITLE = [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], ["(Số liệu lũy kế đến 30/9/2024)"]]
-CLEAN = [coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024"),
-         coop_row(2, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải")]
+CLEAN = [
+    coop_row(1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", reg="11/06/2024"),
+    coop_row(2, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải"),
+]
 
 
 def _return(tmp_path: Path, rows, name="BL.xlsx", footer=None) -> Path:
-    return write_workbook(tmp_path / name, [coop_sheet(rows, title=TITLE, footer=footer),
-                                            group_sheet([[1, "THT trồng quế Quảng Phúc", "Bùi Tú", "Yên Than",
-                                                          "Nông - lâm - ngư nghiệp", 6, 448, 4.3]])])
+    return write_workbook(
+        tmp_path / name,
+        [
+            coop_sheet(rows, title=TITLE, footer=footer),
+            group_sheet(
+                [[1, "THT trồng quế Quảng Phúc", "Bùi Tú", "Yên Than", "Nông - lâm - ngư nghiệp", 6, 448, 4.3]]
+            ),
+        ],
+    )
 
 
 def test_a_clean_return_passes_with_exit_0(tmp_path, capsys):
@@ -40,14 +48,18 @@ def test_a_clean_return_passes_with_exit_0(tmp_path, capsys):
 
 
 def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
-    rows = CLEAN + [coop_row(3, "HTX tình trạng lạ", None, status="Ngưng hẳn"),
-                    coop_row(4, "HTX lỗi lao động", None, workers=5, member_workers=9)]
+    rows = CLEAN + [
+        coop_row(3, "HTX tình trạng lạ", None, status="Ngưng hẳn"),
+        coop_row(4, "HTX lỗi lao động", None, workers=5, member_workers=9),
+    ]
     path = _return(tmp_path, rows)
     assert main(["check", str(path), "--period", PERIOD]) == 1
     out = capsys.readouterr().out
     # rows 3 and 4 of the listing: Excel rows 8 and 9 (three title rows, two header rows)
-    assert ("  - sheet 'Danh sách HTX', dòng 8: không đọc được tình trạng hoạt động 'Ngưng hẳn' (không có trong "
-            "danh mục tình trạng)") in out
+    assert (
+        "  - sheet 'Danh sách HTX', dòng 8: không đọc được tình trạng hoạt động 'Ngưng hẳn' (không có trong "
+        "danh mục tình trạng)"
+    ) in out
     assert "  - sheet 'Danh sách HTX', dòng 9: số lao động là thành viên lớn hơn tổng số lao động" in out
     assert "KẾT QUẢ: CẦN SỬA" in out and "2 dòng bị loại" in out
     assert out.count("dòng 8") == 1  # listed once, with its reason
@@ -56,8 +68,13 @@ def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
 def test_the_console_script_exits_1_on_a_quarantined_row(tmp_path):
     path = _return(tmp_path, CLEAN + [coop_row(3, "HTX số người bằng chữ", None, members="nhiều")])
     env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
-    run = subprocess.run([str(Path(sys.executable).parent / "kttt"), "check", str(path), "--period", PERIOD],
-                         capture_output=True, text=True, env=env, timeout=300)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "kttt"), "check", str(path), "--period", PERIOD],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "dòng 8: số thành viên ghi 'nhiều', không phải là số" in run.stdout
 
@@ -75,9 +92,11 @@ def test_a_rejected_return_fails(tmp_path, capsys):
 
 def test_the_check_finds_what_the_pipeline_finds_in_that_file(tmp_path, monkeypatch):
     """The same rows quarantined, for the same reasons, and the same reading findings, as a period run."""
-    coops = sp.HL_COOPS + [coop_row(6, "HTX tình trạng lạ", None, status="Ngưng hẳn"),
-                           coop_row(7, None, None, members=12),
-                           coop_row(8, "HTX khoảng", None, members="khoảng 30", sector="Làm muối")]
+    coops = sp.HL_COOPS + [
+        coop_row(6, "HTX tình trạng lạ", None, status="Ngưng hẳn"),
+        coop_row(7, None, None, members=12),
+        coop_row(8, "HTX khoảng", None, members="khoảng 30", sector="Làm muối"),
+    ]
     monkeypatch.setattr(sp, "HL_COOPS", coops)
     raw = sp.make_small_period(tmp_path / "raw")
     hl = raw / sp.PERIOD / "districts" / "HL.xlsx"
@@ -85,13 +104,16 @@ def test_the_check_finds_what_the_pipeline_finds_in_that_file(tmp_path, monkeypa
     q = period.quarantine[period.quarantine["source_file"].str.endswith("HL.xlsx")]
     report = check_file(hl, sp.PERIOD)
     assert report.fails
-    assert [(r.sheet, r.row_number, r.reason_vi) for r in report.quarantined] == \
-        sorted(zip(q["sheet"], q["row_number"].astype(int), q["reason_vi"]))
+    assert [(r.sheet, r.row_number, r.reason_vi) for r in report.quarantined] == sorted(
+        zip(q["sheet"], q["row_number"].astype(int), q["reason_vi"])
+    )
     reading = {"WORDS_DROPPED", "SECTOR_UNKNOWN", "STATUS_UNKNOWN", "SUMMARY_MISMATCH", "ROW_QUARANTINED"}
-    dq = period.dq_issue[period.dq_issue["source_file"].fillna("").str.endswith("HL.xlsx")
-                         & period.dq_issue["kind"].isin(reading)]
-    assert {(f.kind, f.sheet, f.row_number) for f in report.findings if f.kind in reading} == \
-        {(r.kind, r.sheet, int(r.row_number)) for r in dq.itertuples()}
+    dq = period.dq_issue[
+        period.dq_issue["source_file"].fillna("").str.endswith("HL.xlsx") & period.dq_issue["kind"].isin(reading)
+    ]
+    assert {(f.kind, f.sheet, f.row_number) for f in report.findings if f.kind in reading} == {
+        (r.kind, r.sheet, int(r.row_number)) for r in dq.itertuples()
+    }
     text = render_check(report)
     assert "khoảng 30" in text and "Làm muối" in text
 
@@ -118,12 +140,53 @@ def test_a_total_row_that_disagrees_is_reported(tmp_path, footer):
 
 def _one_row_return(tmp_path: Path, extra_header: str, extra: list[object]) -> Path:
     """A listing under a one-row header: the managers' levels stand without their "Cán bộ quản lý" row."""
-    head = ["STT", "Tên HTX", "Mã số thuế", "Ngày thành lập", "Lĩnh vực", "Tình trạng", "Xếp loại", "Số thành viên",
-            "Số lao động", "Số CBQL", "Sơ cấp - trung cấp", "Cao đẳng - đại học trở lên", extra_header]
-    rows = [[1, "HTX nông lâm nghiệp Sông Cầu", "5785630845", "11/06/2024", "Nông nghiệp", "Đang hoạt động", "Khá",
-             20, 10, 3, 2, 1, extra[0]],
-            [2, "HTX vận tải Bãi Cháy", "5729543363", "15/03/2015", "Vận tải", "Đang hoạt động", "Tốt",
-             12, 6, 2, 1, 1, extra[1]]]
+    head = [
+        "STT",
+        "Tên HTX",
+        "Mã số thuế",
+        "Ngày thành lập",
+        "Lĩnh vực",
+        "Tình trạng",
+        "Xếp loại",
+        "Số thành viên",
+        "Số lao động",
+        "Số CBQL",
+        "Sơ cấp - trung cấp",
+        "Cao đẳng - đại học trở lên",
+        extra_header,
+    ]
+    rows = [
+        [
+            1,
+            "HTX nông lâm nghiệp Sông Cầu",
+            "5785630845",
+            "11/06/2024",
+            "Nông nghiệp",
+            "Đang hoạt động",
+            "Khá",
+            20,
+            10,
+            3,
+            2,
+            1,
+            extra[0],
+        ],
+        [
+            2,
+            "HTX vận tải Bãi Cháy",
+            "5729543363",
+            "15/03/2015",
+            "Vận tải",
+            "Đang hoạt động",
+            "Tốt",
+            12,
+            6,
+            2,
+            1,
+            1,
+            extra[1],
+        ],
+    ]
     return write_workbook(tmp_path / "BL.xlsx", [SheetSpec("Danh sách HTX", TITLE, head, None, rows=rows)])
 
 
@@ -147,5 +210,7 @@ def test_sub_headers_standing_alone_are_read_and_a_text_column_is_only_noted(tmp
     assert "Sơ cấp" not in out and "Cao đẳng" not in out
     report = check_file(path, PERIOD)
     coops = report.ret.rows("cooperative")
-    assert [(c["managers"], c["managers_primary_secondary"], c["managers_college_plus"]) for c in coops] == \
-        [(3, 2, 1), (2, 1, 1)]
+    assert [(c["managers"], c["managers_primary_secondary"], c["managers_college_plus"]) for c in coops] == [
+        (3, 2, 1),
+        (2, 1, 1),
+    ]

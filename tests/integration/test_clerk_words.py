@@ -36,8 +36,11 @@ def _single_returns(summary, result) -> dict[str, str]:
     planted = {c.source_file for c in summary.planted}
     returns = audit[audit["file_kind"] == "district"]
     counts = returns["unit_code"].value_counts()
-    return {r.unit_code: r.source_file for r in returns.itertuples()
-            if r.status == "LOADED" and counts[r.unit_code] == 1 and r.source_file not in planted}
+    return {
+        r.unit_code: r.source_file
+        for r in returns.itertuples()
+        if r.status == "LOADED" and counts[r.unit_code] == 1 and r.source_file not in planted
+    }
 
 
 def _as_a_commune_clerk_writes(path: Path, xa_name: str | None, latest_year: int) -> dict[str, int]:
@@ -56,8 +59,11 @@ def _as_a_commune_clerk_writes(path: Path, xa_name: str | None, latest_year: int
                 elif c.row > TITLE_ROWS and isinstance(v, str) and fold(v) in grades:
                     c.value = f"Loại {v.strip()}"
                     done["grade"] += 1
-                elif (c.row > TITLE_ROWS and isinstance(v, (dt.date, dt.datetime))
-                      and latest_year - 99 <= v.year <= latest_year):
+                elif (
+                    c.row > TITLE_ROWS
+                    and isinstance(v, (dt.date, dt.datetime))
+                    and latest_year - 99 <= v.year <= latest_year
+                ):
                     c.value = v.strftime("%d/%m/%y")
                     done["date"] += 1
     wb.save(path)
@@ -66,18 +72,27 @@ def _as_a_commune_clerk_writes(path: Path, xa_name: str | None, latest_year: int
 
 def _code_cell(path: Path) -> bool:
     wb = openpyxl.load_workbook(path, read_only=True)
-    return any(isinstance(v, str) and fold(v).startswith("ma don vi") for ws in wb.worksheets
-               for row in ws.iter_rows(max_row=TITLE_ROWS, values_only=True) for v in row)
+    return any(
+        isinstance(v, str) and fold(v).startswith("ma don vi")
+        for ws in wb.worksheets
+        for row in ws.iter_rows(max_row=TITLE_ROWS, values_only=True)
+        for v in row
+    )
 
 
 def _seen(result) -> dict:
     ind = result.rpt_indicator
-    coops = result.stg_cooperative[["unit_code", "tax_code", "name", "registered_on", "dissolved_on", "grade",
-                                    "status"]]
-    return {"indicators": {(r.unit_code, r.indicator_code): (None if r.value != r.value else round(float(r.value), 6))
-                           for r in ind.itertuples()},
-            "coops": sorted(map(repr, coops.itertuples(index=False))),
-            "findings": sorted((r.kind, r.unit_code, str(r.entity_key)) for r in result.dq_issue.itertuples())}
+    coops = result.stg_cooperative[
+        ["unit_code", "tax_code", "name", "registered_on", "dissolved_on", "grade", "status"]
+    ]
+    return {
+        "indicators": {
+            (r.unit_code, r.indicator_code): (None if r.value != r.value else round(float(r.value), 6))
+            for r in ind.itertuples()
+        },
+        "coops": sorted(map(repr, coops.itertuples(index=False))),
+        "findings": sorted((r.kind, r.unit_code, str(r.entity_key)) for r in result.dq_issue.itertuples()),
+    }
 
 
 def test_a_commune_clerks_words_read_as_the_plain_return(demo, tmp_path):

@@ -31,8 +31,12 @@ def test_demo_then_materialize_with_the_default_relative_paths(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'warehouse' / 'kttt.db'}")
     try:
         with engine.connect() as conn:
-            total = conn.execute(text("select value from rpt_indicator where period = '2024-Q3' "
-                                      "and unit_code = '22' and indicator_code = 'HTX_TOTAL'")).scalar_one()
+            total = conn.execute(
+                text(
+                    "select value from rpt_indicator where period = '2024-Q3' "
+                    "and unit_code = '22' and indicator_code = 'HTX_TOTAL'"
+                )
+            ).scalar_one()
     finally:
         engine.dispose()
     # the headline printed is the warehouse's figure, in Vietnamese number format
@@ -62,18 +66,22 @@ def test_bad_period_is_refused(tmp_path):
 
 # ------------------------------------------------------------------ errors say kttt's reason (issue 23)
 
+
 def _no_traceback(run: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in run.stdout + run.stderr and "Error:" not in run.stderr
 
 
-@pytest.mark.parametrize("args, words", [
-    (["demo-data", "--period", "2025-Q5"], ["tham số --period", "'2025-Q5'", "YYYY-Qn"]),
-    (["materialize", "--period", "2024-Q9"], ["tham số --period", "'2024-Q9'"]),
-    (["check", "bao_cao.xlsx", "--period", "2026-Q0"], ["tham số --period", "'2026-Q0'"]),
-    (["demo-data", "--units", "nhiều"], ["tham số --units", "'nhiều'", "không phải là số nguyên"]),
-    (["materialize", "--khong-co"], ["không hiểu tham số: --khong-co"]),
-    ([], ["thiếu tham số bắt buộc"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["demo-data", "--period", "2025-Q5"], ["tham số --period", "'2025-Q5'", "YYYY-Qn"]),
+        (["materialize", "--period", "2024-Q9"], ["tham số --period", "'2024-Q9'"]),
+        (["check", "bao_cao.xlsx", "--period", "2026-Q0"], ["tham số --period", "'2026-Q0'"]),
+        (["demo-data", "--units", "nhiều"], ["tham số --units", "'nhiều'", "không phải là số nguyên"]),
+        (["materialize", "--khong-co"], ["không hiểu tham số: --khong-co"]),
+        ([], ["thiếu tham số bắt buộc"]),
+    ],
+)
 def test_argument_errors_are_vietnamese_and_name_the_argument(tmp_path, args, words):
     run = _kttt(tmp_path, *args)
     assert run.returncode == 2
@@ -95,9 +103,25 @@ def _small_raw(tmp_path: Path) -> Path:
 def _materialize(tmp_path: Path, warehouse: str, **env: str) -> subprocess.CompletedProcess:
     raw = _small_raw(tmp_path)
     base = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
-    return subprocess.run([KTTT, "materialize", "--period", "2024-Q3", "--raw-dir", str(raw), "--warehouse", warehouse,
-                           "--reports-dir", str(tmp_path / "reports")], cwd=tmp_path, env=base | env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [
+            KTTT,
+            "materialize",
+            "--period",
+            "2024-Q3",
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            warehouse,
+            "--reports-dir",
+            str(tmp_path / "reports"),
+        ],
+        cwd=tmp_path,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_a_postgresql_server_not_running_is_said_naming_the_database_masked(tmp_path):
@@ -145,13 +169,18 @@ def test_a_folder_that_cannot_be_written_is_said_naming_it(tmp_path):
     assert run.stderr.startswith("Lỗi: ") and "tep" in run.stderr.splitlines()[0]
 
 
-@pytest.mark.parametrize("url, words", [
-    ("postgresql+psycopg://kttt:Mat-khau-42@db:cong/kho", "không đúng dạng"),
-    ("mysqlx://kttt:Mat-khau-42@db/kho", "không hỗ trợ loại cơ sở dữ liệu này"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("postgresql+psycopg://kttt:Mat-khau-42@db:cong/kho", "không đúng dạng"),
+        ("mysqlx://kttt:Mat-khau-42@db/kho", "không hỗ trợ loại cơ sở dữ liệu này"),
+    ],
+)
 def test_a_warehouse_url_that_cannot_be_used_is_refused_before_the_run(tmp_path, url, words):
     run = _materialize(tmp_path, url)
     assert run.returncode == 2, run.stderr
     _no_traceback(run)
-    assert run.stderr.startswith(f"Lỗi: địa chỉ kho dữ liệu '{url.replace('Mat-khau-42', '***')}'") and words in run.stderr
+    assert (
+        run.stderr.startswith(f"Lỗi: địa chỉ kho dữ liệu '{url.replace('Mat-khau-42', '***')}'") and words in run.stderr
+    )
     assert "Mat-khau-42" not in run.stdout + run.stderr

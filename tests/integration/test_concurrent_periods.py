@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
@@ -73,20 +72,29 @@ def _sql(engine, query: str, **params) -> list[tuple]:
 
 
 def _vanished(engine, period: str = CUR) -> list[str]:
-    return sorted(r[0] for r in _sql(engine, "SELECT entity_key FROM dq_issue WHERE period = :p AND kind = "
-                                             "'COOP_VANISHED'", p=period))
+    return sorted(
+        r[0]
+        for r in _sql(engine, "SELECT entity_key FROM dq_issue WHERE period = :p AND kind = 'COOP_VANISHED'", p=period)
+    )
 
 
 def _comparison_rows(frame: pd.DataFrame) -> list[tuple]:
     rows = frame[frame["kind"].isin(COMPARISON_KINDS)]
-    return sorted(tuple("" if pd.isna(v) else str(v) for v in r)
-                  for r in rows[["kind", "unit_code", "entity_key", "detail", "value_reported",
-                                 "value_computed"]].itertuples(index=False))
+    return sorted(
+        tuple("" if pd.isna(v) else str(v) for v in r)
+        for r in rows[["kind", "unit_code", "entity_key", "detail", "value_reported", "value_computed"]].itertuples(
+            index=False
+        )
+    )
 
 
 def _loaded_comparisons(engine) -> list[tuple]:
-    rows = _sql(engine, "SELECT kind, unit_code, entity_key, detail, value_reported, value_computed FROM dq_issue "
-                        "WHERE period = :p AND kind IN ('COOP_VANISHED', 'PERIOD_JUMP')", p=CUR)
+    rows = _sql(
+        engine,
+        "SELECT kind, unit_code, entity_key, detail, value_reported, value_computed FROM dq_issue "
+        "WHERE period = :p AND kind IN ('COOP_VANISHED', 'PERIOD_JUMP')",
+        p=CUR,
+    )
     return sorted(tuple("" if v is None else str(v) for v in r) for r in rows)
 
 
@@ -121,8 +129,9 @@ def test_q3_reconciled_before_q2_was_loaded_is_compared_again_at_its_load(raw, w
         reference = run_period(raw.root, CUR, history=engine)
         assert _loaded_comparisons(engine) == _comparison_rows(reference.dq_issue) == _comparison_rows(q3.dq_issue)
         identity = period_identity(engine, PREV)
-        assert json.loads(_sql(engine, "SELECT compared_with FROM period_status WHERE period = :p", p=CUR)[0][0]) \
-            == {PREV: identity}
+        assert json.loads(_sql(engine, "SELECT compared_with FROM period_status WHERE period = :p", p=CUR)[0][0]) == {
+            PREV: identity
+        }
         manifest = json.loads(publish_period(engine, CUR, tmp_path / "reports")["comparisons"].read_text("utf-8"))
         assert manifest["stale"] == {} and manifest["findings_compared_with"] == {PREV: identity}
     finally:
@@ -180,8 +189,11 @@ def _hold_q2_load(engine: Engine, q2):
     inside, release, errors = threading.Event(), threading.Event(), []
 
     def hold(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
-        if threading.current_thread().name == "load-q2" and statement.lstrip().upper().startswith(
-                "INSERT INTO DQ_ISSUE") and not inside.is_set():
+        if (
+            threading.current_thread().name == "load-q2"
+            and statement.lstrip().upper().startswith("INSERT INTO DQ_ISSUE")
+            and not inside.is_set()
+        ):
             inside.set()
             release.wait(120)
 
@@ -211,7 +223,8 @@ def test_readers_never_see_a_period_half_replaced(raw, warehouse_url):
         level = result_level(run_period(raw.root, CUR))
         renamed = raw.q2.cooperative.assign(name=raw.q2.cooperative["name"] + " (mới)")
         thread, release, errors, remove = _hold_q2_load(
-            engine, SimpleNamespace(**{**raw.q2.frames(), "cooperative": renamed}))
+            engine, SimpleNamespace(**{**raw.q2.frames(), "cooperative": renamed})
+        )
         try:
             previous, basis = compared_previous_quarter(engine, CUR, level)
             assert basis == {PREV: first}
@@ -274,8 +287,9 @@ def test_postgresql_load_of_q3_waits_for_q2_load_in_progress(raw, postgres_url):
         engine.dispose()
 
 
-def test_dagster_run_and_cli_say_q3_is_stale_when_q2_is_loaded_before_its_publication(raw, warehouse_url, tmp_path,
-                                                                                       capsys):
+def test_dagster_run_and_cli_say_q3_is_stale_when_q2_is_loaded_before_its_publication(
+    raw, warehouse_url, tmp_path, capsys
+):
     """The period job for Q3 (as `kttt materialize` runs it) while Q2's run loads Q2 right after Q3's load
     commits: published_reports' metadata, so_sanh.json and the CLI's summary say Q3's comparisons are stale."""
     from kttt_pipeline.cli import _print_published
@@ -303,7 +317,8 @@ def test_dagster_run_and_cli_say_q3_is_stale_when_q2_is_loaded_before_its_public
     event.listen(Engine, "before_cursor_execute", on_execute)
     try:
         result = period_job(make_resources(str(root), warehouse_url, str(reports))).execute_in_process(
-            partition_key=CUR)
+            partition_key=CUR
+        )
     finally:
         event.remove(Engine, "commit", on_commit)
         event.remove(Engine, "before_cursor_execute", on_execute)
@@ -353,8 +368,9 @@ def test_a_year_ago_quarter_loaded_while_q3_is_published_marks_q3_stale(raw, war
         other.dispose()
 
 
-def test_dagster_run_compares_again_when_q2_is_loaded_between_q3_reconcile_and_load(raw, warehouse_url, tmp_path,
-                                                                                     capsys):
+def test_dagster_run_compares_again_when_q2_is_loaded_between_q3_reconcile_and_load(
+    raw, warehouse_url, tmp_path, capsys
+):
     """The period job for Q3 while Q2's run loads Q2 after Q3's reconcile, as Q3's load begins: Q3 ends exact;
     the warehouse step's metadata and the CLI say it was compared again, the publication is current."""
     from kttt_pipeline.cli import _print_published
@@ -376,7 +392,8 @@ def test_dagster_run_compares_again_when_q2_is_loaded_between_q3_reconcile_and_l
     event.listen(Engine, "before_cursor_execute", on_execute)
     try:
         result = period_job(make_resources(str(root), warehouse_url, str(tmp_path / "reports"))).execute_in_process(
-            partition_key=CUR)
+            partition_key=CUR
+        )
     finally:
         event.remove(Engine, "before_cursor_execute", on_execute)
         other.dispose()
@@ -387,8 +404,9 @@ def test_dagster_run_compares_again_when_q2_is_loaded_between_q3_reconcile_and_l
         n_findings = _sql(engine, "SELECT count(*) FROM dq_issue WHERE period = :p", p=CUR)[0][0]
     finally:
         engine.dispose()
-    assert materialization(result, "reconciled_period").metadata["findings_by_kind"].value.get("COOP_VANISHED") \
-        is None  # the reconcile compared with nothing
+    assert (
+        materialization(result, "reconciled_period").metadata["findings_by_kind"].value.get("COOP_VANISHED") is None
+    )  # the reconcile compared with nothing
     assert materialization(result, "rpt_indicator").metadata["recompared"].value == [PREV]
     assert materialization(result, "dq_issue").metadata["dagster/row_count"].value == n_findings
     assert materialization(result, "published_reports").metadata["stale_comparisons"].value == {}

@@ -73,16 +73,36 @@ def _generate_and_publish(pid: str, base: Path) -> dict:
     out, work = base / pid, base / f"{pid}_run"
     work.mkdir()
     result = {"out": out, "db": work / "w.db"}
-    g = subprocess.run([sys.executable, str(HERE / gen), str(out)], cwd=HERE, env={**os.environ, "HOME": str(home)},
-                       capture_output=True, text=True, timeout=GENERATE_TIMEOUT)
+    g = subprocess.run(
+        [sys.executable, str(HERE / gen), str(out)],
+        cwd=HERE,
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=GENERATE_TIMEOUT,
+    )
     result["generate"] = g
     if g.returncode != 0:
         return result
     # generated in place: the resubmissions' modification times are the generator's
     result["materialize"] = subprocess.run(
-        [KTTT, "materialize", "--period", period, "--raw-dir", str(out / "raw"), "--warehouse",
-         f"sqlite:///{result['db']}", "--reports-dir", str(work / "reports"), *extra],
-        cwd=work, capture_output=True, text=True, timeout=GENERATE_TIMEOUT,
+        [
+            KTTT,
+            "materialize",
+            "--period",
+            period,
+            "--raw-dir",
+            str(out / "raw"),
+            "--warehouse",
+            f"sqlite:///{result['db']}",
+            "--reports-dir",
+            str(work / "reports"),
+            *extra,
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=GENERATE_TIMEOUT,
         env={k: v for k, v in os.environ.items() if not k.startswith("KTTT_")},
     )
     return result
@@ -120,7 +140,9 @@ def test_contract_period_publishes_exactly(pid, published):
     out, db = res["out"], res["db"]
     assert (out / "expected.json").is_file() and (out / "raw").is_dir(), g.stdout
     run = res["materialize"]
-    assert run.returncode == 0, f"kttt materialize failed ({run.returncode}):\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
+    assert run.returncode == 0, (
+        f"kttt materialize failed ({run.returncode}):\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
+    )
     assert db.is_file(), run.stdout[-4000:]
 
     args = [str(db), str(out / "expected.json"), period]
@@ -137,11 +159,16 @@ def test_contract_period_publishes_exactly(pid, published):
     # completeness (§7.7), which the testers' compare scripts only print a note about (and never for kttt's columns)
     exp = json.loads((out / "expected.json").read_text(encoding="utf-8"))
     with contextlib.closing(sqlite3.connect(db)) as con:
-        status = con.execute("select is_complete, units_missing from period_status where period = ?",
-                             (period,)).fetchone()
-        province_flags = {bool(v) for (v,) in con.execute(
-            "select is_complete from rpt_indicator where period = ? and unit_code = ? and indicator_code = 'HTX_TOTAL'",
-            (period, exp.get("province", "22")))}
+        status = con.execute(
+            "select is_complete, units_missing from period_status where period = ?", (period,)
+        ).fetchone()
+        province_flags = {
+            bool(v)
+            for (v,) in con.execute(
+                "select is_complete from rpt_indicator where period = ? and unit_code = ? and indicator_code = 'HTX_TOTAL'",
+                (period, exp.get("province", "22")),
+            )
+        }
     assert status is not None, f"no period_status row for {period}"
     assert bool(status[0]) is (not exp["province_incomplete"]), status
     assert sorted(filter(None, (status[1] or "").split(","))) == sorted(exp["missing_units"]), status

@@ -76,7 +76,8 @@ def test_the_period_job_loads_every_table_with_its_row_count_and_checks(tmp_path
     raw = make_small_period(tmp_path / "raw")
     url = f"sqlite:///{tmp_path}/w.db"
     result = period_job(make_resources(str(raw), url, str(tmp_path / "reports"))).execute_in_process(
-        partition_key=PERIOD, raise_on_error=False)
+        partition_key=PERIOD, raise_on_error=False
+    )
     assert result.success, [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     files = result.output_for_node("raw_return_files")
     assert set(files["file_kind"]) == {"district", "tax", "province", "targets"} and len(files) == 5
@@ -93,8 +94,9 @@ def test_the_period_job_loads_every_table_with_its_row_count_and_checks(tmp_path
         mat = materialization(result, name)
         assert mat is not None and mat.partition == PERIOD, name
         assert mat.metadata["dagster/row_count"].value == counts[name], name
-        assert [c.name for c in mat.metadata["dagster/column_schema"].schema.columns] == \
-            [c.name for c in Base.metadata.tables[name].columns]
+        assert [c.name for c in mat.metadata["dagster/column_schema"].schema.columns] == [
+            c.name for c in Base.metadata.tables[name].columns
+        ]
     assert counts["rpt_indicator"] > 0 and counts["cooperative"] == len(reconciled.cooperative)
     assert materialization(result, "quarantine").metadata["dagster/row_count"].value == 1
     assert materialization(result, "admin_unit").metadata["dagster/row_count"].value >= 3
@@ -104,8 +106,11 @@ def test_the_period_job_loads_every_table_with_its_row_count_and_checks(tmp_path
     assert checks[("period_status", "period_complete")] is False  # two of the province's units sent returns
     assert all(checks[(t, "staging_schema")] for t in ("stg_cooperative", "stg_group", "stg_tax_register"))
     assert all(checks[(t, "warehouse_expectations")] for t in ("rpt_indicator", "dq_issue", "cooperative"))
-    evaluated = {e.asset_key.to_user_string(): e.metadata["expectations_evaluated"].value
-                 for e in result.get_asset_check_evaluations() if e.check_name == "warehouse_expectations"}
+    evaluated = {
+        e.asset_key.to_user_string(): e.metadata["expectations_evaluated"].value
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "warehouse_expectations"
+    }
     assert set(evaluated) == set(SUITE_TABLES) and all(n > 0 for n in evaluated.values()), evaluated
     docs = published_documents(result)
     assert docs and all((tmp_path / "reports" / PERIOD).joinpath(p).is_file() for p in docs.values())
@@ -133,7 +138,8 @@ def test_a_broken_identity_stops_the_load_and_the_publication(tmp_path, identity
     raw = make_small_period(tmp_path / "raw")
     url = f"sqlite:///{tmp_path}/w.db"
     result = period_job(make_resources(str(raw), url, str(tmp_path / "reports"))).execute_in_process(
-        partition_key=PERIOD, raise_on_error=False)
+        partition_key=PERIOD, raise_on_error=False
+    )
     assert not result.success
     failed = failed_checks(result)
     assert [(t, n) for t, n, _ in failed] == [("rpt_indicator", "status_identity")]
@@ -157,8 +163,19 @@ def test_the_cli_names_the_unit_and_the_figure_of_a_broken_identity(tmp_path, id
     from kttt_pipeline.cli import main
 
     raw = make_small_period(tmp_path / "raw")
-    rc = main(["materialize", "--period", PERIOD, "--raw-dir", str(raw), "--warehouse", f"sqlite:///{tmp_path}/w.db",
-               "--reports-dir", str(tmp_path / "reports")])
+    rc = main(
+        [
+            "materialize",
+            "--period",
+            PERIOD,
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            f"sqlite:///{tmp_path}/w.db",
+            "--reports-dir",
+            str(tmp_path / "reports"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 1
     assert "không công bố được" in err
@@ -171,8 +188,12 @@ def test_a_period_without_any_readable_return_fails_clearly(tmp_path):
     raw = tmp_path / "raw"
     (raw / PERIOD / "districts").mkdir(parents=True)
     (raw / PERIOD / "districts" / "broken.xlsx").write_bytes(b"not a workbook")
-    result = dg.materialize([raw_return_files, staged_returns, reconciled_period], partition_key=PERIOD,
-                            resources=make_resources(str(raw), "sqlite://", str(tmp_path)), raise_on_error=False)
+    result = dg.materialize(
+        [raw_return_files, staged_returns, reconciled_period],
+        partition_key=PERIOD,
+        resources=make_resources(str(raw), "sqlite://", str(tmp_path)),
+        raise_on_error=False,
+    )
     assert not result.success
     failure = [e for e in result.all_events if e.is_step_failure][0]
     assert "không có báo cáo nào" in failure.step_failure_data.error.message
@@ -197,7 +218,9 @@ def test_the_definitions_use_no_preview_feature_of_dagster():
     import subprocess
     import sys
 
-    code = ("import warnings, dagster as dg; warnings.simplefilter('error', dg.PreviewWarning); "
-            "import kttt_pipeline.orchestration.definitions as d; d.defs.get_repository_def().asset_graph")
+    code = (
+        "import warnings, dagster as dg; warnings.simplefilter('error', dg.PreviewWarning); "
+        "import kttt_pipeline.orchestration.definitions as d; d.defs.get_repository_def().asset_graph"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]

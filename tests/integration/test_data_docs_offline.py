@@ -47,8 +47,10 @@ def test_no_page_loads_a_script_or_stylesheet_from_the_internet(site):
         assert "great-expectations-web-assets" not in html
         # every local script and stylesheet the page names is there
         refs = re.findall(r"<script\b[^>]*?\bsrc=[\"']([^\"'#?]+)", html)
-        refs += [re.search(r"href=[\"']([^\"'#?]+)", tag).group(1)
-                 for tag in re.findall(r"<link\b[^>]*rel=[\"']stylesheet[^>]*>", html)]
+        refs += [
+            re.search(r"href=[\"']([^\"'#?]+)", tag).group(1)
+            for tag in re.findall(r"<link\b[^>]*rel=[\"']stylesheet[^>]*>", html)
+        ]
         assert len(refs) >= 10, page.relative_to(site)
         for ref in refs:
             assert (page.parent / ref).resolve().is_file(), (page.relative_to(site), ref)
@@ -64,9 +66,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        b = pw.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield b
         b.close()
 

@@ -60,12 +60,13 @@ def test_demo_period_reads_back_to_its_figures_and_planted_findings(tmp_path, se
     result = run_period(tmp_path / "raw", "2024-Q3")
     assert set(result.load_audit["status"]) <= {"LOADED", "SUPERSEDED", "IGNORED"}
     # the demo's manifest beside the returns is the one entry not read (a hidden file, issue 23)
-    assert result.load_audit.loc[result.load_audit["status"] == "IGNORED", "source_file"].tolist() == \
-        ["2024-Q3/.kttt_demo_manifest.json"]
+    assert result.load_audit.loc[result.load_audit["status"] == "IGNORED", "source_file"].tolist() == [
+        "2024-Q3/.kttt_demo_manifest.json"
+    ]
     assert _mismatches(summary, result) == []
     assert _missing_cases(summary, result) == []
     # the signer reads every finding's rule in Vietnamese, and no canonical code in place of a value
-    from kttt_pipeline.core.findings import rule_labels, rule_label
+    from kttt_pipeline.core.findings import rule_label, rule_labels
 
     assert {rule_label(r) for r in result.dq_issue["rule"].dropna()} <= set(rule_labels().values())
     assert set(result.dq_issue.loc[result.dq_issue["kind"] == "SECTOR_UNKNOWN", "value_computed"]) == {"Khác"}
@@ -139,8 +140,9 @@ def test_parallel_reading_gives_the_serial_result(tmp_path, monkeypatch):
         assert forks, [t.name for t in threading.enumerate()]
     started = []
     get_context = multiprocessing.get_context
-    monkeypatch.setattr(multiprocessing, "get_context",
-                        lambda method=None: started.append(method) or get_context(method))
+    monkeypatch.setattr(
+        multiprocessing, "get_context", lambda method=None: started.append(method) or get_context(method)
+    )
 
     raw = tmp_path / "raw"
     write_demo_period(raw, "2024-Q3", seed=4)
@@ -164,11 +166,13 @@ def test_parallel_reading_gives_the_serial_result(tmp_path, monkeypatch):
     audit_cols = ["source_file", "unit_code", "status", "rows_read", "rows_non_entity", "error"]
     pd.testing.assert_frame_equal(serial.load_audit[audit_cols], parallel.load_audit[audit_cols])
     assert "REJECTED" in set(parallel.load_audit["status"])
-    assert [(f.kind, f.entity_key, f.row_number) for f in serial.findings] == \
-        [(f.kind, f.entity_key, f.row_number) for f in parallel.findings]
+    assert [(f.kind, f.entity_key, f.row_number) for f in serial.findings] == [
+        (f.kind, f.entity_key, f.row_number) for f in parallel.findings
+    ]
 
 
 # ----------------------------------------------------------------------------------- commune periods (§11)
+
 
 def _commune_period(tmp_path, monkeypatch, province: str, period: str):
     from kttt_pipeline.core.admin_units import load_admin_units, reporting_units
@@ -187,8 +191,11 @@ def test_demo_commune_period_reads_back_to_its_figures(tmp_path, monkeypatch, pr
     # the reporting units are the register's commune-level units in force, every one with a return in communes/
     assert {u.level for u in in_force} == {"commune"}
     assert summary.units == [u.unit_code for u in in_force]
-    assert all(p.parent.name == "communes" for p in summary.files if p.suffix == ".xlsx" and "tax" not in p.parts
-               and "province" not in p.parts and "targets" not in p.parts)
+    assert all(
+        p.parent.name == "communes"
+        for p in summary.files
+        if p.suffix == ".xlsx" and "tax" not in p.parts and "province" not in p.parts and "targets" not in p.parts
+    )
     assert _mismatches(summary, result) == []
     assert [c for c in _missing_cases(summary, result) if c.kind != "UNIT_NOT_IN_FORCE"] == []
     status = result.period_status.iloc[0]
@@ -243,6 +250,7 @@ def test_a_province_without_district_units_cannot_make_a_district_period(tmp_pat
 
 # ----------------------------------------------------------------------------------- population, oracle, rendering
 
+
 def test_population_is_seeded_data_and_writes_nothing(tmp_path, monkeypatch):
     """The population is drawn from the seed alone and is pure data: building it writes no file."""
     from kttt_pipeline.demo.population import build_population
@@ -264,8 +272,13 @@ def _cell_texts(ws, row: int) -> list[object]:
     return [c.value for c in next(ws.iter_rows(min_row=row, max_row=row))]
 
 
-@pytest.mark.parametrize("kwargs", [{"period": "2024-Q3", "units": 3, "seed": 9, "rows_per_unit": 12},
-                                    {"period": "2025-Q3", "seed": 5, "province": "22"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"period": "2024-Q3", "units": 3, "seed": 9, "rows_per_unit": 12},
+        {"period": "2025-Q3", "seed": 5, "province": "22"},
+    ],
+)
 def test_oracle_cites_the_cells_the_rendering_wrote(tmp_path, kwargs):
     """Every planted case names the file, sheet and row the rendering put it in: the row holds the cooperative's
     name (and the words or the disagreeing figure the case is about)."""
@@ -320,8 +333,12 @@ def test_consecutive_demo_quarters_keep_their_cooperatives(tmp_path):
     new = [c for u in later for code, c in later[u].items() if code not in codes[u]]
     q3 = Period.parse("2024-Q3")
     assert all(q3.start <= c.registered_on <= q3.end for c in new)
-    dissolved = [c for u in later for code, c in later[u].items() if code in codes[u] and c.status == "DISSOLVED"
-                 and c.dissolved_on >= q3.start]
+    dissolved = [
+        c
+        for u in later
+        for code, c in later[u].items()
+        if code in codes[u] and c.status == "DISSOLVED" and c.dissolved_on >= q3.start
+    ]
     assert new or dissolved, "the quarter changed nothing: the evolution is not drawn"
 
     raw = tmp_path / "raw"

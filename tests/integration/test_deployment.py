@@ -45,10 +45,14 @@ def test_example_instance_stores_runs_on_postgres(tmp_path, monkeypatch, dagster
     home.mkdir()
     shutil.copy(ROOT / "dagster.yaml.example", home / "dagster.yaml")
     url = dagster_database
-    for var, value in {"DAGSTER_PG_HOST": url.host, "DAGSTER_PG_PORT": str(url.port or 5432),
-                       "DAGSTER_PG_DB": url.database, "DAGSTER_PG_USER": url.username or "postgres",
-                       "DAGSTER_PG_PASSWORD": url.password or "",
-                       "DAGSTER_COMPUTE_LOG_DIR": str(tmp_path / "compute_logs")}.items():
+    for var, value in {
+        "DAGSTER_PG_HOST": url.host,
+        "DAGSTER_PG_PORT": str(url.port or 5432),
+        "DAGSTER_PG_DB": url.database,
+        "DAGSTER_PG_USER": url.username or "postgres",
+        "DAGSTER_PG_PASSWORD": url.password or "",
+        "DAGSTER_COMPUTE_LOG_DIR": str(tmp_path / "compute_logs"),
+    }.items():
         monkeypatch.setenv(var, value)
 
     instance = dg.DagsterInstance.from_config(str(home))
@@ -68,7 +72,8 @@ def test_example_instance_stores_runs_on_postgres(tmp_path, monkeypatch, dagster
             assert mat is not None and mat.run_id == result.run_id, asset
         # the check results are stored too, on the table they check
         record = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-            [dg.AssetCheckKey(dg.AssetKey("rpt_indicator"), "status_identity")])
+            [dg.AssetCheckKey(dg.AssetKey("rpt_indicator"), "status_identity")]
+        )
         assert record[dg.AssetCheckKey(dg.AssetKey("rpt_indicator"), "status_identity")].run_id == result.run_id
     finally:
         instance.dispose()

@@ -16,11 +16,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
-from kttt_pipeline.orchestration.definitions import make_resources, period_job
-from kttt_pipeline.orchestration.results import materialization, published_documents
-from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.orchestration.definitions import make_resources, period_job
+from kttt_pipeline.orchestration.results import materialization, published_documents
 from kttt_pipeline.warehouse import period_row_counts
 from kttt_pipeline.warehouse.models import PERIOD_TABLES
 
@@ -31,7 +31,8 @@ DEMO_PERIOD = "2025-Q1"
 
 def _run(raw: Path, url: str, reports: Path, period: str) -> dg.ExecuteInProcessResult:
     result = period_job(make_resources(str(raw), url, str(reports))).execute_in_process(
-        partition_key=period, raise_on_error=False)
+        partition_key=period, raise_on_error=False
+    )
     failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures
     return result
@@ -43,7 +44,8 @@ def _indicator(url: str, period: str, unit: str, code: str) -> float | None:
         with engine.connect() as conn:
             return conn.execute(
                 text("select value from rpt_indicator where period = :p and unit_code = :u and indicator_code = :c"),
-                {"p": period, "u": unit, "c": code}).scalar_one_or_none()
+                {"p": period, "u": unit, "c": code},
+            ).scalar_one_or_none()
     finally:
         engine.dispose()
 
@@ -127,16 +129,28 @@ def test_specimen_reruns_replace_exactly_and_leave_other_periods(tmp_path, reque
     assert all(first_spec[t] > 0 for t in ("rpt_indicator", "dq_issue", "load_audit", "cooperative"))
     assert _indicator(url, spec_period, "22", "HTX_TOTAL") == expected()["indicators"]["22"]["HTX_TOTAL"]
 
-    demo_before = _query(url, "select unit_code, indicator_code, value from rpt_indicator where period = :p "
-                              "order by unit_code, indicator_code", DEMO_PERIOD)
+    demo_before = _query(
+        url,
+        "select unit_code, indicator_code, value from rpt_indicator where period = :p "
+        "order by unit_code, indicator_code",
+        DEMO_PERIOD,
+    )
 
     _run(raw, url, reports, spec_period)  # the re-run
     assert _counts(url, spec_period) == first_spec
     assert _counts(url, DEMO_PERIOD) == first_demo
-    demo_after = _query(url, "select unit_code, indicator_code, value from rpt_indicator where period = :p "
-                             "order by unit_code, indicator_code", DEMO_PERIOD)
-    dupes = _query(url, "select count(*) from (select unit_code, indicator_code from rpt_indicator where period = :p "
-                        "group by unit_code, indicator_code having count(*) > 1) d", spec_period)[0][0]
+    demo_after = _query(
+        url,
+        "select unit_code, indicator_code, value from rpt_indicator where period = :p "
+        "order by unit_code, indicator_code",
+        DEMO_PERIOD,
+    )
+    dupes = _query(
+        url,
+        "select count(*) from (select unit_code, indicator_code from rpt_indicator where period = :p "
+        "group by unit_code, indicator_code having count(*) > 1) d",
+        spec_period,
+    )[0][0]
     assert demo_after == demo_before
     assert dupes == 0
     assert set(first_spec) == set(PERIOD_TABLES)

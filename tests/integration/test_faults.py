@@ -56,8 +56,9 @@ def _snapshot(engine, period: str) -> dict[str, list[tuple]]:
         for name in PERIOD_TABLES:
             table = Base.metadata.tables[name]
             cols = [c for c in table.columns if c.name != "id"]
-            out[name] = sorted((tuple(r) for r in conn.execute(select(*cols).where(table.c.period == period))),
-                               key=repr)
+            out[name] = sorted(
+                (tuple(r) for r in conn.execute(select(*cols).where(table.c.period == period))), key=repr
+            )
     return out
 
 
@@ -82,8 +83,12 @@ def test_killing_a_load_mid_transaction_keeps_the_previous_period(tmp_path, ware
     marker = tmp_path / "mid_load"
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
-    child = subprocess.Popen([sys.executable, str(script), warehouse_url, str(frames_file), str(marker), PERIOD],
-                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    child = subprocess.Popen(
+        [sys.executable, str(script), warehouse_url, str(frames_file), str(marker), PERIOD],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     try:
         deadline = time.monotonic() + 120
         while not marker.exists():
@@ -105,10 +110,13 @@ def test_killing_a_load_mid_transaction_keeps_the_previous_period(tmp_path, ware
         # and the warehouse is usable: the second load now goes through
         load_period(engine, PERIOD, second)
         with engine.connect() as conn:
-            total = conn.execute(select(Base.metadata.tables["rpt_indicator"].c.value).where(
-                Base.metadata.tables["rpt_indicator"].c.period == PERIOD,
-                Base.metadata.tables["rpt_indicator"].c.unit_code == "22",
-                Base.metadata.tables["rpt_indicator"].c.indicator_code == "HTX_TOTAL")).scalar_one()
+            total = conn.execute(
+                select(Base.metadata.tables["rpt_indicator"].c.value).where(
+                    Base.metadata.tables["rpt_indicator"].c.period == PERIOD,
+                    Base.metadata.tables["rpt_indicator"].c.unit_code == "22",
+                    Base.metadata.tables["rpt_indicator"].c.indicator_code == "HTX_TOTAL",
+                )
+            ).scalar_one()
         assert total == second.indicator("22", "HTX_TOTAL")
     finally:
         engine.dispose()

@@ -41,8 +41,21 @@ from ..workbook_factory import (
     write_workbook,
 )
 
-HEADER = ["record_type", "field", "kind", "unit", "label_vi", "origin", "on_total_rows", "sum_indicator", "expected",
-          "signed", "not_null", "staged", "stored_in"]
+HEADER = [
+    "record_type",
+    "field",
+    "kind",
+    "unit",
+    "label_vi",
+    "origin",
+    "on_total_rows",
+    "sum_indicator",
+    "expected",
+    "signed",
+    "not_null",
+    "staged",
+    "stored_in",
+]
 
 
 def _row(**kw: str) -> dict[str, str]:
@@ -135,8 +148,12 @@ def test_the_generated_lists_are_the_fields_of_fields_csv():
         assert records.MONEY_FIELDS[rt] == set(fields.money_fields(rt)) <= set(records.NUMERIC_FIELDS[rt])
         assert set(records.DATE_FIELDS[rt]).isdisjoint(records.NUMERIC_FIELDS[rt])
     # what reconcile keeps of a staged frame is staged
-    for table, rt in (("cooperative", "cooperative"), ("cooperative_group", "group"),
-                      ("cooperative_union", "union"), ("credit_fund", "credit_fund")):
+    for table, rt in (
+        ("cooperative", "cooperative"),
+        ("cooperative_group", "group"),
+        ("cooperative_union", "union"),
+        ("credit_fund", "credit_fund"),
+    ):
         kept = [f for f in fields.table_fields(table) if f.origin != "reconciled"]
         assert all(f.staged for f in kept) and {f.record_type for f in fields.table_fields(table)} == {rt}
 
@@ -152,8 +169,17 @@ def test_each_staging_schema_has_the_columns_of_its_table_typed_by_kind():
                 assert str(col.dtype) == "bool", f
     schema = STAGING_SCHEMAS["stg_cooperative"]
     row = {c: None for c in fields.table_columns("stg_cooperative")}
-    row.update(period="2024-Q3", unit_code="198", source_file="a.xlsx", sheet="DS", row_number=7, sector="AGRI",
-               tax_code_valid=False, hightech=False, value_chain=False)
+    row.update(
+        period="2024-Q3",
+        unit_code="198",
+        source_file="a.xlsx",
+        sheet="DS",
+        row_number=7,
+        sector="AGRI",
+        tax_code_valid=False,
+        hightech=False,
+        value_chain=False,
+    )
     for f in fields.count_fields("cooperative") + fields.money_fields("cooperative"):
         row[f] = 1.5
     ok = pd.DataFrame([row])
@@ -184,8 +210,15 @@ def test_every_money_field_of_a_listing_is_converted_by_its_unit_and_counts_are_
 # ---------------------------------------------------------------------------------- the warehouse models
 
 
-_SQL_TYPE = {"count": Integer, "integer": Integer, "money": Float, "number": Float, "date": Date, "flag": Boolean,
-             "mark": Boolean}
+_SQL_TYPE = {
+    "count": Integer,
+    "integer": Integer,
+    "money": Float,
+    "number": Float,
+    "date": Date,
+    "flag": Boolean,
+    "mark": Boolean,
+}
 
 
 def test_the_warehouse_models_store_exactly_what_fields_csv_says():
@@ -207,8 +240,21 @@ def test_the_warehouse_models_store_exactly_what_fields_csv_says():
 
 # ------------------------------------------------------------------------------------- adding a field
 
-_ADDED = ["cooperative", "female_workers", "count", "người", "Lao động nữ", "read", "", "", "", "", "", "yes",
-          "stg_cooperative"]
+_ADDED = [
+    "cooperative",
+    "female_workers",
+    "count",
+    "người",
+    "Lao động nữ",
+    "read",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "yes",
+    "stg_cooperative",
+]
 
 _PROBE = """
 import json, sys
@@ -252,23 +298,36 @@ def test_adding_a_field_is_one_row_of_fields_csv(tmp_path):
 
     raw = tmp_path / "raw"
     parents, children = COOP_PARENTS + ["Lao động nữ"], COOP_CHILDREN + [None]
-    rows = [coop_row(1, "HTX rau an toàn Nam Sơn", "5796132263") + [4],
-            coop_row(2, "HTX dịch vụ nông nghiệp Ánh Dương", "5796998944") + [None],
-            coop_row(3, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải") + ["nhiều"]]
+    rows = [
+        coop_row(1, "HTX rau an toàn Nam Sơn", "5796132263") + [4],
+        coop_row(2, "HTX dịch vụ nông nghiệp Ánh Dương", "5796998944") + [None],
+        coop_row(3, "HTX vận tải Bãi Cháy", "5729543363", sector="Vận tải") + ["nhiều"],
+    ]
     sheet = coop_sheet(rows)
-    write_workbook(raw / "2024-Q3" / "districts" / "BL.xlsx",
-                   [SheetSpec(sheet.name, sheet.title, parents, children, rows=rows)])
+    write_workbook(
+        raw / "2024-Q3" / "districts" / "BL.xlsx", [SheetSpec(sheet.name, sheet.title, parents, children, rows=rows)]
+    )
 
     env = {**os.environ, fields.FIELDS_CSV_ENV: str(vocab / "fields.csv")}
     env.pop("KTTT_PROVINCE", None)
-    out = subprocess.run([sys.executable, "-c", _PROBE, str(raw)], env=env, capture_output=True, text=True, check=False,
-                         cwd=Path(__file__).parents[2], timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(raw)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).parents[2],
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["fields_csv"] == str(vocab / "fields.csv")
     assert got["in_columns"] and got["in_schema"] and got["rejects_text"]
-    assert got["staged"] == {"HTX rau an toàn Nam Sơn": 4.0, "HTX dịch vụ nông nghiệp Ánh Dương": None,
-                             "HTX vận tải Bãi Cháy": None}
+    assert got["staged"] == {
+        "HTX rau an toàn Nam Sơn": 4.0,
+        "HTX dịch vụ nông nghiệp Ánh Dương": None,
+        "HTX vận tải Bãi Cháy": None,
+    }
     # a count written as a word is not read as empty: the finding quotes the new label, the row waits (§7.6)
     assert "lao động nữ: không đọc được 'nhiều' (để trống)" in got["findings"]
     assert [key for key, _ in got["quarantined"]] == ["5729543363"]
@@ -320,13 +379,16 @@ def test_a_union_field_added_to_fields_csv_is_a_column_of_the_unions_sheet(tmp_p
     shutil.copy(Path(str(resources.files("kttt_pipeline.vocab").joinpath("fields.csv"))), copy)
     with copy.open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow(
-            ["union", "female_workers", "count", "người", "Lao động nữ", "read", "", "", "", "", "", "yes", ""])
+            ["union", "female_workers", "count", "người", "Lao động nữ", "read", "", "", "", "", "", "yes", ""]
+        )
     engine = build_warehouse(tmp_path / "wh.sqlite")
 
     def union_header(path):
         ws = load_workbook(path)[SHEET_UNIONS]
         # Biểu 04 is one table: its header, then part A (the unions: the line "A", then their rows), then part B
-        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tên liên hiệp HTX, quỹ tín dụng nhân dân")
+        r = next(
+            r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Tên liên hiệp HTX, quỹ tín dụng nhân dân"
+        )
         assert ws.cell(r + 1, 1).value == "A"
         return ws, r + 1, [ws.cell(r, c).value for c in range(5, ws.max_column + 1)]
 

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from tests.specimen import SPECIMEN_RAW, needs_specimen
 
@@ -23,8 +22,24 @@ PERIOD = "2024-Q3"
 
 def _materialize(raw: Path, warehouse: str, reports: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
-    run = subprocess.run([KTTT, "materialize", "--period", PERIOD, "--raw-dir", str(raw), "--warehouse", warehouse,
-                          "--reports-dir", str(reports)], env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            KTTT,
+            "materialize",
+            "--period",
+            PERIOD,
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            warehouse,
+            "--reports-dir",
+            str(reports),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     return run
 
@@ -33,12 +48,19 @@ def _materialize(raw: Path, warehouse: str, reports: Path) -> subprocess.Complet
 def test_specimen_text_carries_the_plans_figures_in_the_plans_form(tmp_path):
     _materialize(SPECIMEN_RAW, f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "r")
     text = (tmp_path / "r" / PERIOD / "muc_1_1.txt").read_text(encoding="utf-8")
-    for sentence in ("Trong 9 tháng đầu năm 2024, toàn tỉnh có 148 HTX thành lập mới", "có 01 HTX giải thể",
-                     "tổng số HTX trên địa bàn tỉnh là 895 HTX", "a) Hợp tác xã", "b) Liên hiệp hợp tác xã",
-                     "c) Tổ hợp tác", "d) Quỹ tín dụng nhân dân"):
+    for sentence in (
+        "Trong 9 tháng đầu năm 2024, toàn tỉnh có 148 HTX thành lập mới",
+        "có 01 HTX giải thể",
+        "tổng số HTX trên địa bàn tỉnh là 895 HTX",
+        "a) Hợp tác xã",
+        "b) Liên hiệp hợp tác xã",
+        "c) Tổ hợp tác",
+        "d) Quỹ tín dụng nhân dân",
+    ):
         assert sentence in text, sentence
-    assert text.startswith("1.1. Về số lượng, doanh thu và thu nhập của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác "
-                           "(HTX, LH HTX, THT)\n")
+    assert text.startswith(
+        "1.1. Về số lượng, doanh thu và thu nhập của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác (HTX, LH HTX, THT)\n"
+    )
     assert "\n1.2. Về thành viên, lao động" in text and "\n1.3. Về trình độ cán bộ quản lý" in text
     manifest = json.loads((tmp_path / "r" / PERIOD / "so_sanh.json").read_text(encoding="utf-8"))
     assert manifest["insufficient"] == {}
@@ -86,7 +108,12 @@ def test_a_missing_province_workbook_is_said_insufficient(tmp_path):
     shutil.rmtree(raw / PERIOD / "province")
     run = _materialize(raw, f"sqlite:///{tmp_path / 'x.db'}", tmp_path / "r")
     text = (tmp_path / "r" / PERIOD / "muc_1_1.txt").read_text(encoding="utf-8")
-    assert text.count(f"chưa nhận được bảng tổng hợp liên hiệp hợp tác xã và quỹ tín dụng nhân dân của tỉnh "
-                      f"(thư mục {PERIOD}/province)") == 2
+    assert (
+        text.count(
+            f"chưa nhận được bảng tổng hợp liên hiệp hợp tác xã và quỹ tín dụng nhân dân của tỉnh "
+            f"(thư mục {PERIOD}/province)"
+        )
+        == 2
+    )
     assert "Liên hiệp HTX" not in text and "Quỹ tín dụng nhân dân," not in text
     assert run.stdout.count("CẢNH BÁO / insufficient data:") == 2

@@ -50,6 +50,7 @@ def _padded_return(path: Path, pad_bytes: int) -> Path:
         for _ in range(pad_bytes // MiB):
             write(chunk)
         write(tail)
+
     return _rewrite_sheet(path, inject)
 
 
@@ -66,6 +67,7 @@ def _cell_bomb(path: Path, rows: int) -> Path:
         for _ in range(rows // 1000):
             write(block)
         write(tail[rows_end:])
+
     return _rewrite_sheet(path, inject)
 
 
@@ -114,10 +116,12 @@ def test_an_opendocument_bomb_is_rejected_before_it_is_parsed(tmp_path):
 #: runs a command and writes its peak resident KiB (RUSAGE_CHILDREN) to the file named first: the command is
 #: started by this small interpreter, not by the test session, whose own resident size a child forked from it
 #: would report as its peak (Linux counts the forked copy until exec)
-_MEASURE = ("import pathlib, resource, subprocess, sys\n"
-            "code = subprocess.call(sys.argv[2:])\n"
-            "pathlib.Path(sys.argv[1]).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-            "sys.exit(code)\n")
+_MEASURE = (
+    "import pathlib, resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "pathlib.Path(sys.argv[1]).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
 
 
 def _run_measured(args: list[str]) -> tuple[int, str, float, float]:
@@ -127,8 +131,9 @@ def _run_measured(args: list[str]) -> tuple[int, str, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         peak_file = Path(tmp) / "peak"
         t = time.perf_counter()
-        run = subprocess.run([sys.executable, "-c", _MEASURE, str(peak_file), *args], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
+        run = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(peak_file), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         seconds = time.perf_counter() - t
         peak = int(peak_file.read_text()) / 1024
     return run.returncode, run.stdout.decode(), seconds, peak
@@ -164,6 +169,7 @@ def test_a_sheet_declaring_a_used_range_over_the_limits_is_rejected_before_it_is
 
     def inject(head, tail, write):
         write(re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:T600000"', head) + tail)
+
     _rewrite_sheet(path, inject)
     with pytest.raises(FileUnreadable) as exc:
         read_workbook(path)
@@ -197,7 +203,7 @@ def test_a_damaged_sheet_part_is_still_a_broken_file_not_a_crash(tmp_path):
     data = bytearray(path.read_bytes())
     info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    data[start:start + 40] = b"\xff" * 40  # the first bytes of the compressed sheet
+    data[start : start + 40] = b"\xff" * 40  # the first bytes of the compressed sheet
     path.write_bytes(bytes(data))
     with pytest.raises(FileUnreadable) as exc:
         read_workbook(path)

@@ -19,17 +19,22 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from kttt_pipeline.demo import write_demo_period
-from kttt_pipeline.core.periods import Period
-from kttt_pipeline.run import run_period
-from kttt_pipeline.publish.warehouse_reader import load_period_data
-from kttt_pipeline.publish.appendix import (FIGURE_ROWS, FIGURES_NOTE_COL, NO_COMPARISON, SHEET_FIGURES,
-                                            SHEET_UNITS, UNIT_COLUMNS, UNITS_NOTE_COL)
-from kttt_pipeline.publish.charts import trend_series
 from kttt_pipeline.core.numfmt import format_vn
+from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.publish.appendix import (
+    FIGURE_ROWS,
+    FIGURES_NOTE_COL,
+    NO_COMPARISON,
+    SHEET_FIGURES,
+    SHEET_UNITS,
+    UNIT_COLUMNS,
+)
+from kttt_pipeline.publish.charts import trend_series
 from kttt_pipeline.publish.paragraph_text import count
-from kttt_pipeline.reconcile.period_compare import jump_thresholds
 from kttt_pipeline.publish.report import publish_period, stale_reports
+from kttt_pipeline.publish.warehouse_reader import load_period_data
+from kttt_pipeline.reconcile.period_compare import jump_thresholds
+from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.engine import make_engine
 from kttt_pipeline.warehouse.load import delete_period, load_period
 from tests.workbook_factory import copy_period_returns
@@ -75,8 +80,13 @@ def _sql(engine, query: str, **params) -> list[tuple]:
 
 
 def _value(engine, table: str, period: str, unit: str, code: str) -> float | None:
-    rows = _sql(engine, f"SELECT value FROM {table} WHERE period = :p AND unit_code = :u AND indicator_code = :c",
-                p=period, u=unit, c=code)
+    rows = _sql(
+        engine,
+        f"SELECT value FROM {table} WHERE period = :p AND unit_code = :u AND indicator_code = :c",
+        p=period,
+        u=unit,
+        c=code,
+    )
     return rows[0][0] if rows else None
 
 
@@ -111,6 +121,7 @@ def _kinds(result, kind: str):
 
 # ---- appendix ---------------------------------------------------------------------------------------------------
 
+
 def _header_row(ws) -> int:
     return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "STT")
 
@@ -119,11 +130,16 @@ def test_figures_sheet_compares_with_the_same_quarter_a_year_earlier(world):
     eng, prov = world.engine, _province(world.engine)
     ws = openpyxl.load_workbook(world.outputs[CUR]["appendix"])[SHEET_FIGURES]
     hdr = _header_row(ws)
-    assert ws.cell(hdr, 7).value == "Cùng kỳ năm trước (đến 30/9/2023)" and ws.cell(hdr, 8).value == "So với cùng kỳ (%)"
+    assert (
+        ws.cell(hdr, 7).value == "Cùng kỳ năm trước (đến 30/9/2023)" and ws.cell(hdr, 8).value == "So với cùng kỳ (%)"
+    )
     row, checked = hdr + 2, 0
     for _numbering, code, _label, _level in FIGURE_ROWS:
         if code:
-            now, then = _value(eng, "rpt_indicator", CUR, prov, code), _value(eng, "rpt_indicator", YEAR_AGO, prov, code)
+            now, then = (
+                _value(eng, "rpt_indicator", CUR, prov, code),
+                _value(eng, "rpt_indicator", YEAR_AGO, prov, code),
+            )
             assert ws.cell(row, 7).value == (pytest.approx(then) if then is not None else None), code
             if now is not None and then:
                 assert ws.cell(row, 8).value == pytest.approx(100 * now / then), code
@@ -138,8 +154,15 @@ def test_units_sheet_compares_each_unit_with_the_same_quarter_a_year_earlier(wor
     eng, prov = world.engine, _province(world.engine)
     ws = openpyxl.load_workbook(world.outputs[CUR]["appendix"])[SHEET_UNITS]
     hdr = _header_row(ws)
-    codes = [c for (c,) in _sql(eng, "SELECT DISTINCT unit_code FROM rpt_indicator WHERE period = :p AND unit_code <> :v "
-                                     "ORDER BY unit_code", p=CUR, v=prov)]
+    codes = [
+        c
+        for (c,) in _sql(
+            eng,
+            "SELECT DISTINCT unit_code FROM rpt_indicator WHERE period = :p AND unit_code <> :v ORDER BY unit_code",
+            p=CUR,
+            v=prov,
+        )
+    ]
     assert len(codes) == 3
     names = dict(_sql(eng, "SELECT TRIM(kind_vi || ' ' || name_vi), unit_code FROM admin_unit"))
     seen = 0
@@ -200,8 +223,13 @@ def test_units_sheet_across_the_reform_uses_the_restated_former_period(world):
     eng, prov = world.engine, _province(world.engine)
     ws = openpyxl.load_workbook(world.outputs[REFORM]["appendix"])[SHEET_UNITS]
     hdr = _header_row(ws)
-    names = dict(_sql(eng, "SELECT TRIM(kind_vi || ' ' || name_vi), unit_code FROM admin_unit "
-                           "WHERE valid_to IS NULL AND level <> 'province'"))
+    names = dict(
+        _sql(
+            eng,
+            "SELECT TRIM(kind_vi || ' ' || name_vi), unit_code FROM admin_unit "
+            "WHERE valid_to IS NULL AND level <> 'province'",
+        )
+    )
     texts = [c.value for row in ws.iter_rows(max_row=hdr) for c in row if isinstance(c.value, str)]
     assert any("quy đổi theo đơn vị hành chính hiện nay" in t for t in texts)
     units = 0
@@ -241,8 +269,10 @@ def test_without_the_earlier_period_the_cells_are_empty_and_the_note_says_so(wor
             assert any(NO_COMPARISON in t and "Quý III/2023" in t and "2023-Q3" not in t for t in notes), sheet
         # said once under the title, not on every row
         ws = wb[SHEET_FIGURES]
-        assert not any(NO_COMPARISON in str(ws.cell(r, FIGURES_NOTE_COL).value or "").lower()
-                       for r in range(_header_row(ws) + 2, ws.max_row + 1))
+        assert not any(
+            NO_COMPARISON in str(ws.cell(r, FIGURES_NOTE_COL).value or "").lower()
+            for r in range(_header_row(ws) + 2, ws.max_row + 1)
+        )
         assert "cùng kỳ năm" not in out["paragraph_md"].read_text(encoding="utf-8")
         assert trend_series(load_period_data(eng, CUR))[0] == ["Quý III/2024*"]  # 3 of 13 units: incomplete
     finally:
@@ -252,11 +282,21 @@ def test_without_the_earlier_period_the_cells_are_empty_and_the_note_says_so(wor
 def test_trend_chart_draws_the_loaded_quarters_and_marks_the_reform(world):
     eng, prov = world.engine, _province(world.engine)
     labels, series, marks = trend_series(load_period_data(eng, REFORM))
-    quarters = ["Quý III/2023", "Quý IV/2023", "Quý I/2024", "Quý II/2024", "Quý III/2024", "Quý IV/2024",
-                "Quý I/2025", "Quý II/2025", "Quý III/2025"]
+    quarters = [
+        "Quý III/2023",
+        "Quý IV/2023",
+        "Quý I/2024",
+        "Quý II/2024",
+        "Quý III/2024",
+        "Quý IV/2024",
+        "Quý I/2025",
+        "Quý II/2025",
+        "Quý III/2025",
+    ]
     # the demo periods have 3 of their units: every loaded quarter is incomplete, and marked
-    assert labels == [q + ("*" if q in ("Quý III/2023", "Quý II/2024", "Quý III/2024", "Quý III/2025") else "")
-                      for q in quarters]
+    assert labels == [
+        q + ("*" if q in ("Quý III/2023", "Quý II/2024", "Quý III/2024", "Quý III/2025") else "") for q in quarters
+    ]
     labels = [label.rstrip("*") for label in labels]
     loaded = {YEAR_AGO, PREV, CUR, REFORM}
     for code in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_NEW"):
@@ -272,6 +312,7 @@ def test_trend_chart_draws_the_loaded_quarters_and_marks_the_reform(world):
 
 # ---- findings against the previous quarter ------------------------------------------------------------------
 
+
 def test_an_ordinary_quarter_raises_no_comparison_finding(world):
     assert _kinds(world.results[CUR], "COOP_VANISHED").empty
     assert _kinds(world.results[CUR], "PERIOD_JUMP").empty
@@ -285,9 +326,13 @@ def test_planted_vanished_dissolved_and_jump(world, tmp_path):
     shutil.copytree(world.raw, raw)
     folder = raw / CUR / "districts"
     coops = res.cooperative
-    pool = coops[coops["in_total"].astype(bool) & coops["tax_code"].notna() & (coops["match_method"] == "tax_code")
-                 & (coops["status"] != "DISSOLVED")
-                 & (coops["registered_on"].map(lambda d: d is not None and d == d and d < dt.date(2024, 1, 1)))]
+    pool = coops[
+        coops["in_total"].astype(bool)
+        & coops["tax_code"].notna()
+        & (coops["match_method"] == "tax_code")
+        & (coops["status"] != "DISSOLVED")
+        & (coops["registered_on"].map(lambda d: d is not None and d == d and d < dt.date(2024, 1, 1)))
+    ]
     units = sorted(pool["unit_code"].unique())
     single: dict[str, list[tuple[Path, str, int]]] = {}
     for code in pool["tax_code"]:
@@ -342,15 +387,20 @@ def test_planted_vanished_dissolved_and_jump(world, tmp_path):
 
 # ---- the analysts' views on SQLite and PostgreSQL ---------------------------------------------------------------
 
+
 def test_views_carry_the_previous_quarter_and_previous_year(world, warehouse_url):
     eng = make_engine(warehouse_url)
     try:
         for p in (YEAR_AGO, PREV, CUR, REFORM):
             load_period(eng, p, world.results[p])
         prov = _province(eng)
-        rows = _sql(eng, "SELECT period, value, previous_quarter, previous_quarter_value, previous_year_period, "
-                         "previous_year_value, change_vs_previous_year_pct FROM v_indicator_history "
-                         "WHERE unit_code = :u AND indicator_code = 'HTX_TOTAL' ORDER BY period", u=prov)
+        rows = _sql(
+            eng,
+            "SELECT period, value, previous_quarter, previous_quarter_value, previous_year_period, "
+            "previous_year_value, change_vs_previous_year_pct FROM v_indicator_history "
+            "WHERE unit_code = :u AND indicator_code = 'HTX_TOTAL' ORDER BY period",
+            u=prov,
+        )
         by = {r[0]: r for r in rows}
         v = {p: _value(eng, "rpt_indicator", p, prov, "HTX_TOTAL") for p in (YEAR_AGO, PREV, CUR, REFORM)}
         assert by[CUR][2:6] == ("2024-Q2", v[PREV], "2023-Q3", v[YEAR_AGO])
@@ -358,13 +408,29 @@ def test_views_carry_the_previous_quarter_and_previous_year(world, warehouse_url
         assert by[YEAR_AGO][2:] == ("2023-Q2", None, "2022-Q3", None, None)
         assert by[REFORM][2:6] == ("2025-Q2", None, "2024-Q3", v[CUR])  # the province compares directly
         # a commune's series across the reform: the former period restated on it
-        code = _sql(eng, "SELECT unit_code FROM rpt_indicator WHERE period = :p AND unit_code <> :u "
-                         "ORDER BY unit_code", p=REFORM, u=prov)[0][0]
-        row = _sql(eng, "SELECT value, source, previous_year_period, previous_year_value, previous_quarter_value "
-                        "FROM v_indicator_comparable WHERE period = :p AND unit_code = :c "
-                        "AND indicator_code = 'HTX_TOTAL'", p=REFORM, c=code)
-        assert row == [(_value(eng, "rpt_indicator", REFORM, code, "HTX_TOTAL"), "reported", CUR,
-                        _value(eng, "rpt_indicator_restated", CUR, code, "HTX_TOTAL"), None)]
+        code = _sql(
+            eng,
+            "SELECT unit_code FROM rpt_indicator WHERE period = :p AND unit_code <> :u ORDER BY unit_code",
+            p=REFORM,
+            u=prov,
+        )[0][0]
+        row = _sql(
+            eng,
+            "SELECT value, source, previous_year_period, previous_year_value, previous_quarter_value "
+            "FROM v_indicator_comparable WHERE period = :p AND unit_code = :c "
+            "AND indicator_code = 'HTX_TOTAL'",
+            p=REFORM,
+            c=code,
+        )
+        assert row == [
+            (
+                _value(eng, "rpt_indicator", REFORM, code, "HTX_TOTAL"),
+                "reported",
+                CUR,
+                _value(eng, "rpt_indicator_restated", CUR, code, "HTX_TOTAL"),
+                None,
+            )
+        ]
         q1 = _sql(eng, "SELECT previous_quarter FROM v_indicator_history WHERE period = :p LIMIT 1", p=PREV)
         assert q1 == [("2024-Q1",)]
     finally:
@@ -381,16 +447,25 @@ def test_quarter_keys_of_the_views_roll_over_the_year(warehouse_url):
         with eng.begin() as conn:
             conn.execute(text("INSERT INTO admin_unit (unit_code, level, name_vi) VALUES ('P', 'province', 'X')"))
             for period, value in (("2024-Q4", 5.0), ("2025-Q1", 7.0), ("2024-Q1", 4.0)):
-                conn.execute(text("INSERT INTO rpt_indicator (province_code, period, unit_code, indicator_code, value, "
-                                  "is_complete) VALUES ('P', :p, 'P', 'HTX_TOTAL', :v, :t)"), {"p": period, "v": value, "t": True})
-        rows = _sql(eng, "SELECT previous_quarter, previous_quarter_value, previous_year_period, previous_year_value "
-                         "FROM v_indicator_history WHERE period = '2025-Q1'")
+                conn.execute(
+                    text(
+                        "INSERT INTO rpt_indicator (province_code, period, unit_code, indicator_code, value, "
+                        "is_complete) VALUES ('P', :p, 'P', 'HTX_TOTAL', :v, :t)"
+                    ),
+                    {"p": period, "v": value, "t": True},
+                )
+        rows = _sql(
+            eng,
+            "SELECT previous_quarter, previous_quarter_value, previous_year_period, previous_year_value "
+            "FROM v_indicator_history WHERE period = '2025-Q1'",
+        )
         assert rows == [("2024-Q4", 5.0, "2024-Q1", 4.0)]
     finally:
         eng.dispose()
 
 
 # ---- staleness ---------------------------------------------------------------------------------------------------
+
 
 def test_reloading_an_earlier_quarter_marks_later_published_reports_stale(world, tmp_path):
     (tmp_path / "w").mkdir()
@@ -407,8 +482,11 @@ def test_reloading_an_earlier_quarter_marks_later_published_reports_stale(world,
         raw = tmp_path / "raw"
         shutil.copytree(world.raw / PREV, raw / PREV)
         coops = world.results[PREV].cooperative
-        code = next(c for c in coops[coops["in_total"].astype(bool)]["tax_code"].dropna()
-                    if len(_rows_with_code(raw / PREV / "districts", str(c))) == 1)
+        code = next(
+            c
+            for c in coops[coops["in_total"].astype(bool)]["tax_code"].dropna()
+            if len(_rows_with_code(raw / PREV / "districts", str(c))) == 1
+        )
         _clear_rows(_rows_with_code(raw / PREV / "districts", str(code)))
         load_period(eng, PREV, run_period(raw, PREV))
         assert stale_reports(eng, reports, changed=PREV) == {CUR: [PREV]}
@@ -452,8 +530,11 @@ def test_dagster_reconciles_against_the_warehouse_and_flags_stale_reports(tmp_pa
     again = run(PREV)  # the same returns: the later report is not stale
     assert materialization(again, "rpt_indicator").metadata["stale_reports"].value == {}
     coops = again.output_for_node("reconciled_period").cooperative
-    code = next(c for c in coops[coops["in_total"].astype(bool)]["tax_code"].dropna()
-                if len(_rows_with_code(raw / PREV / "districts", str(c))) == 1)
+    code = next(
+        c
+        for c in coops[coops["in_total"].astype(bool)]["tax_code"].dropna()
+        if len(_rows_with_code(raw / PREV / "districts", str(c))) == 1
+    )
     _clear_rows(_rows_with_code(raw / PREV / "districts", str(code)))
     changed = run(PREV)
     meta = materialization(changed, "rpt_indicator").metadata

@@ -88,7 +88,9 @@ def test_killing_the_run_kills_its_reading_workers(forked, expected):
         while time.monotonic() < deadline and any(_alive(p) for p in workers):
             time.sleep(0.1)
         left = {p for p in workers if _alive(p)}
-        assert not left, f"reading workers left running after the run was killed: {[(p, _cmdline(p)) for p in sorted(left)]}"
+        assert not left, (
+            f"reading workers left running after the run was killed: {[(p, _cmdline(p)) for p in sorted(left)]}"
+        )
     finally:
         for pid in workers | {parent.pid}:
             if _alive(pid):
@@ -135,9 +137,18 @@ def test_die_with_parent_ends_a_child_whose_parent_is_killed(use_prctl):
 def test_a_child_whose_parent_died_before_the_guard_ends_at_once(use_prctl):
     """The parent may die between the fork and the guard (the signal is then never sent): the child sees that its
     parent is no longer the one it was started by, and ends."""
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()  # a pid that was a process and is no more
-    run = subprocess.run([sys.executable, "-c", "from kttt_pipeline.core.forked import die_with_parent; "
-                          f"die_with_parent({gone}, use_prctl={use_prctl}); print('still running')"],
-                         capture_output=True, text=True, timeout=60)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()  # a pid that was a process and is no more
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kttt_pipeline.core.forked import die_with_parent; "
+            f"die_with_parent({gone}, use_prctl={use_prctl}); print('still running')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1 and "still running" not in run.stdout

@@ -37,8 +37,9 @@ def results(tmp_path_factory):
 
 def _members(conn, province: str) -> set[str]:
     """The province's own unit code and its units' (admin_unit)."""
-    return {province} | set(conn.execute(text("SELECT unit_code FROM admin_unit WHERE parent_code = :p"),
-                                         {"p": province}).scalars())
+    return {province} | set(
+        conn.execute(text("SELECT unit_code FROM admin_unit WHERE parent_code = :p"), {"p": province}).scalars()
+    )
 
 
 def _unit_rows(engine, table: str, province: str) -> int:
@@ -90,14 +91,22 @@ def test_two_provinces_of_one_quarter_stay_whole_through_loads_and_reruns(result
         with engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(Base.metadata.tables["rpt_indicator"])).scalar_one()
             # the views join within a province: each unit beside its own province's figure
-            by_unit = conn.execute(text(
-                "SELECT v.province_code, v.unit_code, v.province_value, p.value FROM v_indicator_by_unit v "
-                "JOIN rpt_indicator p ON p.province_code = v.province_code AND p.period = v.period "
-                " AND p.indicator_code = v.indicator_code AND p.unit_code = v.province_code "
-                "WHERE v.period = :p AND v.indicator_code = 'HTX_TOTAL'"), {"p": PERIOD}).all()
-            history = conn.execute(text(
-                "SELECT province_code, COUNT(*) FROM v_indicator_history WHERE period = :p GROUP BY province_code "
-                "ORDER BY province_code"), {"p": PERIOD}).all()
+            by_unit = conn.execute(
+                text(
+                    "SELECT v.province_code, v.unit_code, v.province_value, p.value FROM v_indicator_by_unit v "
+                    "JOIN rpt_indicator p ON p.province_code = v.province_code AND p.period = v.period "
+                    " AND p.indicator_code = v.indicator_code AND p.unit_code = v.province_code "
+                    "WHERE v.period = :p AND v.indicator_code = 'HTX_TOTAL'"
+                ),
+                {"p": PERIOD},
+            ).all()
+            history = conn.execute(
+                text(
+                    "SELECT province_code, COUNT(*) FROM v_indicator_history WHERE period = :p GROUP BY province_code "
+                    "ORDER BY province_code"
+                ),
+                {"p": PERIOD},
+            ).all()
         assert total == qn["rpt_indicator"] + bn["rpt_indicator"]
         assert {r[0] for r in by_unit} == {QN, BN}
         assert all(r[2] == r[3] for r in by_unit)
@@ -113,8 +122,9 @@ def _appendix_text(path: Path) -> str:
 
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
-        return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
-                         if isinstance(v, str))
+        return "\n".join(
+            str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)
+        )
     finally:
         wb.close()
 
@@ -140,8 +150,9 @@ def test_readers_read_the_province_asked_for(results, sqlite_url, tmp_path):
             assert {u["unit_code"] for u in data.units} <= set(results[code].admin_unit["unit_code"])
             assert set(rpt["unit_code"]) - {code} <= {u["unit_code"] for u in data.units}
             assert len(data.findings) == len(results[code].dq_issue)
-            assert data.targets == {r.indicator_code: r.value for r in results[code].target.itertuples()
-                                    if r.value == r.value}
+            assert data.targets == {
+                r.indicator_code: r.value for r in results[code].target.itertuples() if r.value == r.value
+            }
             figures = period_figures(engine, PERIOD, province=code)
             assert figures.province["HTX_TOTAL"] == want["HTX_TOTAL"]
             assert set(figures.units) == set(rpt["unit_code"]) - {code}
@@ -193,8 +204,9 @@ def _old_rows(result, name: str, province: str) -> list[dict]:
     from kttt_pipeline.warehouse.load import _frame, frame_rows
 
     table = Base.metadata.tables[name]
-    rows = frame_rows(table, _frame(result, name), period=result.period if name != "target" else None,
-                      province=province)
+    rows = frame_rows(
+        table, _frame(result, name), period=result.period if name != "target" else None, province=province
+    )
     return [{k: v for k, v in r.items() if k != "province_code"} for r in rows]
 
 
@@ -216,16 +228,21 @@ def test_migration_from_0004_keeps_every_row_and_fills_in_the_province(results, 
             units = {u["unit_code"]: u for code in (QN, BN) for u in admin_unit_rows(results[code].admin_unit)}
             conn.execute(insert(md.tables["admin_unit"]), [dict(u, parent_code=None) for u in units.values()])
             for u in units.values():
-                conn.execute(md.tables["admin_unit"].update().where(md.tables["admin_unit"].c.unit_code == u["unit_code"])
-                             .values(parent_code=u["parent_code"]))
+                conn.execute(
+                    md.tables["admin_unit"]
+                    .update()
+                    .where(md.tables["admin_unit"].c.unit_code == u["unit_code"])
+                    .values(parent_code=u["parent_code"])
+                )
             for name in (*PERIOD_TABLES, "target"):
                 rows = _old_rows(bn, name, BN)
                 if rows:
                     conn.execute(insert(md.tables[name]), rows)
             stray = dict(_old_rows(bn, "dq_issue", BN)[0], period="2025-Q1")
             conn.execute(insert(md.tables["dq_issue"]), [stray])
-            before = {name: sorted((tuple(r) for r in conn.execute(select(md.tables[name]))), key=repr)
-                      for name in ALL_TABLES}
+            before = {
+                name: sorted((tuple(r) for r in conn.execute(select(md.tables[name]))), key=repr) for name in ALL_TABLES
+            }
         assert before["rpt_indicator"] and before["target"] and before["period_status"]
 
         upgrade(engine)
@@ -239,7 +256,9 @@ def test_migration_from_0004_keeps_every_row_and_fills_in_the_province(results, 
                 assert rows == before[name], name  # every row, every value (ids included) kept
                 if name == "admin_unit":
                     continue
-                by_province = dict(conn.execute(select(t.c.province_code, func.count()).group_by(t.c.province_code)).all())
+                by_province = dict(
+                    conn.execute(select(t.c.province_code, func.count()).group_by(t.c.province_code)).all()
+                )
                 if name == "dq_issue":
                     assert by_province == {BN: len(before[name]) - 1, QN: 1}, name
                     assert conn.execute(select(t.c.province_code).where(t.c.period == "2025-Q1")).scalar_one() == QN
@@ -269,13 +288,37 @@ def test_kttt_materialize_of_two_provinces_into_one_warehouse(tmp_path, warehous
     (`--province 24`) into one warehouse, then Quảng Ninh again: both provinces whole, each published from its own
     rows."""
     for code in (QN, BN):
-        demo = _kttt(tmp_path, "demo-data", "--period", PERIOD, "--province", code, "--out", f"raw_{code}",
-                     "--units", "3", "--rows-per-unit", "6")
+        demo = _kttt(
+            tmp_path,
+            "demo-data",
+            "--period",
+            PERIOD,
+            "--province",
+            code,
+            "--out",
+            f"raw_{code}",
+            "--units",
+            "3",
+            "--rows-per-unit",
+            "6",
+        )
         assert demo.returncode == 0, demo.stderr
 
     def materialize(code: str) -> None:
-        run = _kttt(tmp_path, "materialize", "--period", PERIOD, "--province", code, "--raw-dir", f"raw_{code}",
-                    "--warehouse", warehouse_url, "--reports-dir", f"reports_{code}")
+        run = _kttt(
+            tmp_path,
+            "materialize",
+            "--period",
+            PERIOD,
+            "--province",
+            code,
+            "--raw-dir",
+            f"raw_{code}",
+            "--warehouse",
+            warehouse_url,
+            "--reports-dir",
+            f"reports_{code}",
+        )
         assert run.returncode == 0, run.stdout + run.stderr
 
     engine = make_engine(warehouse_url)

@@ -9,22 +9,37 @@ import pytest
 from openpyxl import load_workbook
 
 from kttt_pipeline.cli import main
-from kttt_pipeline.run import run_period
 from kttt_pipeline.publish.appendix import FIGURES_NOTE_COL, PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES, SHEET_UNIONS
+from kttt_pipeline.run import run_period
 
 from .. import small_period as sp
 
 
 def _publish(raw, tmp_path):
-    rc = main(["materialize", "--period", sp.PERIOD, "--raw-dir", str(raw),
-               "--warehouse", f"sqlite:///{tmp_path / 'w.db'}", "--reports-dir", str(tmp_path / "reports")])
+    rc = main(
+        [
+            "materialize",
+            "--period",
+            sp.PERIOD,
+            "--raw-dir",
+            str(raw),
+            "--warehouse",
+            f"sqlite:///{tmp_path / 'w.db'}",
+            "--reports-dir",
+            str(tmp_path / "reports"),
+        ]
+    )
     assert rc == 0
     return load_workbook(tmp_path / "reports" / sp.PERIOD / f"phu_bieu_{sp.PERIOD}.xlsx")
 
 
 def _notes_by_label(ws) -> dict[str, str | None]:
     """Biểu 01: indicator label (column B) → its note (column Ghi chú)."""
-    return {str(ws.cell(r, 2).value): ws.cell(r, FIGURES_NOTE_COL).value for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value}
+    return {
+        str(ws.cell(r, 2).value): ws.cell(r, FIGURES_NOTE_COL).value
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 2).value
+    }
 
 
 def _texts(ws) -> list[str]:
@@ -74,8 +89,13 @@ def test_all_units_present_and_no_province_workbook_marks_only_the_workbook_figu
 
     from kttt_pipeline.reconcile.indicators import mark_completeness, province_workbook_codes
 
-    rpt = pd.DataFrame([dict(unit_code=u, indicator_code=c, value=1.0, is_complete=True)
-                        for u in ("22", "193") for c in ("HTX_TOTAL", "THT_TOTAL", "LHHTX_TOTAL", "QTDND_TOTAL")])
+    rpt = pd.DataFrame(
+        [
+            dict(unit_code=u, indicator_code=c, value=1.0, is_complete=True)
+            for u in ("22", "193")
+            for c in ("HTX_TOTAL", "THT_TOTAL", "LHHTX_TOTAL", "QTDND_TOTAL")
+        ]
+    )
     out = mark_completeness(rpt, "22", units_complete=True, province_workbook_read=False)
     flags = dict(zip(zip(out["unit_code"], out["indicator_code"]), out["is_complete"]))
     assert flags[("22", "HTX_TOTAL")] and flags[("22", "THT_TOTAL")]

@@ -15,22 +15,32 @@ import random
 import re
 from pathlib import Path
 
-import pytest
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Table, create_engine, insert
 
-from kttt_pipeline.publish.warehouse_reader import load_period_data
 from kttt_pipeline.core import numfmt
-from kttt_pipeline.publish.appendix import (FIGURE_ROWS, SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS,
-                                            SHEET_UNITS, UNIT_COLUMNS, FIGURES_NOTE_COL, UNITS_NOTE_COL,
-                                            write_appendix, write_findings_detail)
-from kttt_pipeline.publish.charts import write_charts
 from kttt_pipeline.core.findings import finding_kinds, kind_label, rule_label, severity_label
-from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
-from kttt_pipeline.publish.report import publish_period
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.publish.appendix import (
+    FIGURE_ROWS,
+    FIGURES_NOTE_COL,
+    SHEET_FIGURES,
+    SHEET_FINDINGS,
+    SHEET_SECTOR,
+    SHEET_UNIONS,
+    SHEET_UNITS,
+    UNIT_COLUMNS,
+    UNITS_NOTE_COL,
+    write_appendix,
+    write_findings_detail,
+)
+from kttt_pipeline.publish.charts import write_charts
+from kttt_pipeline.publish.paragraph import render_paragraph, write_paragraph
+from kttt_pipeline.publish.report import publish_period
+from kttt_pipeline.publish.warehouse_reader import load_period_data
 from kttt_pipeline.warehouse.migrate import upgrade
 from kttt_pipeline.warehouse.models import Base
 
@@ -40,35 +50,93 @@ PROVINCE = "22"
 # ---- a realistic period ----------------------------------------------------------------------------------
 
 PROVINCE_FIGURES: dict[str, float] = {
-    "HTX_TOTAL": 895, "HTX_ACTIVE": 665, "HTX_GOOD": 230, "HTX_AVERAGE": 435, "HTX_WEAK": 89,
-    "HTX_SUSPENDED": 14, "HTX_NOT_STARTED": 94, "HTX_DISSOLVING": 33, "HTX_INACTIVE": 230, "HTX_NEW": 148,
-    "HTX_DISSOLVED": 1, "HTX_SECTOR_AGRI": 669, "HTX_SECTOR_INDUSTRY": 40, "HTX_SECTOR_CONSTRUCTION": 20,
-    "HTX_SECTOR_ENVIRONMENT": 12, "HTX_SECTOR_TRANSPORT": 41, "HTX_SECTOR_TRADE": 98, "HTX_SECTOR_OTHER": 15,
-    "HTX_MEMBERS": 58500, "HTX_WORKERS": 73388, "HTX_MEMBER_WORKERS": 44377, "HTX_MANAGERS": 5668,
-    "HTX_MANAGERS_PRIMARY_SECONDARY": 4000, "HTX_MANAGERS_COLLEGE_PLUS": 1300, "HTX_CHARTER_CAPITAL": 3030600.0,
-    "HTX_AVG_REVENUE": 870.0, "HTX_AVG_PROFIT": 300.0, "HTX_AVG_INCOME": 68.0, "HTX_OCOP": 90,
-    "HTX_OCOP_AGRI": 83, "HTX_HIGHTECH": 33, "HTX_IN_CHAINS": 28, "THT_TOTAL": 215, "THT_SECTOR_AGRI": 110,
-    "THT_SECTOR_INDUSTRY": 64, "THT_SECTOR_OTHER": 41, "THT_MEMBERS": 1505, "THT_AVG_REVENUE": 300.0,
-    "THT_AVG_INCOME_MONTH": 3.4999999999999987, "LHHTX_TOTAL": 3, "LHHTX_AGRI": 2, "LHHTX_MEMBER_HTX": 13,
-    "LHHTX_WORKERS": 80, "LHHTX_CHARTER_CAPITAL": 66100, "QTDND_TOTAL": 2, "QTDND_MEMBERS": 2167,
-    "QTDND_WORKERS": 18, "QTDND_MANAGERS": 8, "QTDND_TOTAL_CAPITAL": 226157, "QTDND_EQUITY": 19786,
-    "QTDND_MOBILISED": 199858, "QTDND_LOANS": 155748,
+    "HTX_TOTAL": 895,
+    "HTX_ACTIVE": 665,
+    "HTX_GOOD": 230,
+    "HTX_AVERAGE": 435,
+    "HTX_WEAK": 89,
+    "HTX_SUSPENDED": 14,
+    "HTX_NOT_STARTED": 94,
+    "HTX_DISSOLVING": 33,
+    "HTX_INACTIVE": 230,
+    "HTX_NEW": 148,
+    "HTX_DISSOLVED": 1,
+    "HTX_SECTOR_AGRI": 669,
+    "HTX_SECTOR_INDUSTRY": 40,
+    "HTX_SECTOR_CONSTRUCTION": 20,
+    "HTX_SECTOR_ENVIRONMENT": 12,
+    "HTX_SECTOR_TRANSPORT": 41,
+    "HTX_SECTOR_TRADE": 98,
+    "HTX_SECTOR_OTHER": 15,
+    "HTX_MEMBERS": 58500,
+    "HTX_WORKERS": 73388,
+    "HTX_MEMBER_WORKERS": 44377,
+    "HTX_MANAGERS": 5668,
+    "HTX_MANAGERS_PRIMARY_SECONDARY": 4000,
+    "HTX_MANAGERS_COLLEGE_PLUS": 1300,
+    "HTX_CHARTER_CAPITAL": 3030600.0,
+    "HTX_AVG_REVENUE": 870.0,
+    "HTX_AVG_PROFIT": 300.0,
+    "HTX_AVG_INCOME": 68.0,
+    "HTX_OCOP": 90,
+    "HTX_OCOP_AGRI": 83,
+    "HTX_HIGHTECH": 33,
+    "HTX_IN_CHAINS": 28,
+    "THT_TOTAL": 215,
+    "THT_SECTOR_AGRI": 110,
+    "THT_SECTOR_INDUSTRY": 64,
+    "THT_SECTOR_OTHER": 41,
+    "THT_MEMBERS": 1505,
+    "THT_AVG_REVENUE": 300.0,
+    "THT_AVG_INCOME_MONTH": 3.4999999999999987,
+    "LHHTX_TOTAL": 3,
+    "LHHTX_AGRI": 2,
+    "LHHTX_MEMBER_HTX": 13,
+    "LHHTX_WORKERS": 80,
+    "LHHTX_CHARTER_CAPITAL": 66100,
+    "QTDND_TOTAL": 2,
+    "QTDND_MEMBERS": 2167,
+    "QTDND_WORKERS": 18,
+    "QTDND_MANAGERS": 8,
+    "QTDND_TOTAL_CAPITAL": 226157,
+    "QTDND_EQUITY": 19786,
+    "QTDND_MOBILISED": 199858,
+    "QTDND_LOANS": 155748,
 }
 TARGETS = {"HTX_TOTAL": 747, "HTX_NEW": 55, "HTX_MEMBERS": 60000, "THT_TOTAL": 200}
 # cooperatives per reporting unit (sums to 895)
-UNIT_WEIGHTS = {"193": 140, "194": 45, "195": 55, "196": 60, "198": 50, "199": 70, "200": 55, "201": 70,
-                "202": 40, "203": 65, "205": 120, "206": 95, "207": 30}
+UNIT_WEIGHTS = {
+    "193": 140,
+    "194": 45,
+    "195": 55,
+    "196": 60,
+    "198": 50,
+    "199": 70,
+    "200": 55,
+    "201": 70,
+    "202": 40,
+    "203": 65,
+    "205": 120,
+    "206": 95,
+    "207": 30,
+}
 ADMIN_UNITS = [
-    ("22", "province", "Quảng Ninh", "Tỉnh", None), ("193", "district", "Hạ Long", "Thành phố", "22"),
-    ("194", "district", "Móng Cái", "Thành phố", "22"), ("195", "district", "Cẩm Phả", "Thành phố", "22"),
-    ("196", "district", "Uông Bí", "Thành phố", "22"), ("198", "district", "Bình Liêu", "Huyện", "22"),
-    ("199", "district", "Tiên Yên", "Huyện", "22"), ("200", "district", "Đầm Hà", "Huyện", "22"),
-    ("201", "district", "Hải Hà", "Huyện", "22"), ("202", "district", "Ba Chẽ", "Huyện", "22"),
-    ("203", "district", "Vân Đồn", "Huyện", "22"), ("205", "district", "Đông Triều", "Thị xã", "22"),
-    ("206", "district", "Quảng Yên", "Thị xã", "22"), ("207", "district", "Cô Tô", "Huyện", "22"),
+    ("22", "province", "Quảng Ninh", "Tỉnh", None),
+    ("193", "district", "Hạ Long", "Thành phố", "22"),
+    ("194", "district", "Móng Cái", "Thành phố", "22"),
+    ("195", "district", "Cẩm Phả", "Thành phố", "22"),
+    ("196", "district", "Uông Bí", "Thành phố", "22"),
+    ("198", "district", "Bình Liêu", "Huyện", "22"),
+    ("199", "district", "Tiên Yên", "Huyện", "22"),
+    ("200", "district", "Đầm Hà", "Huyện", "22"),
+    ("201", "district", "Hải Hà", "Huyện", "22"),
+    ("202", "district", "Ba Chẽ", "Huyện", "22"),
+    ("203", "district", "Vân Đồn", "Huyện", "22"),
+    ("205", "district", "Đông Triều", "Thị xã", "22"),
+    ("206", "district", "Quảng Yên", "Thị xã", "22"),
+    ("207", "district", "Cô Tô", "Huyện", "22"),
 ]
-HOSTILE = ['=HYPERLINK("http://evil.example/x","bấm vào đây")', "+1", "-x", "@SUM(A1:A9)",
-           "=1+1", "-2+3"]
+HOSTILE = ['=HYPERLINK("http://evil.example/x","bấm vào đây")', "+1", "-x", "@SUM(A1:A9)", "=1+1", "-2+3"]
 
 SECTORS = ("AGRI", "INDUSTRY", "CONSTRUCTION", "ENVIRONMENT", "TRANSPORT", "TRADE", "OTHER")
 
@@ -88,39 +156,103 @@ def _cooperatives(rng: random.Random) -> list[dict]:
     """895 counted cooperatives whose sector and status totals equal PROVINCE_FIGURES."""
     f = PROVINCE_FIGURES
     sectors = [s for s in SECTORS for _ in range(int(f[f"HTX_SECTOR_{s}"]))]
-    states = ([("ACTIVE", "GOOD", True)] * 150 + [("ACTIVE", "FAIR", True)] * 80
-              + [("ACTIVE", "AVERAGE", True)] * 433 + [("ACTIVE", None, True)] * 2
-              + [("ACTIVE", "WEAK", False)] * 89 + [("SUSPENDED", None, False)] * 14
-              + [("NOT_STARTED", None, False)] * 94 + [("DISSOLVING", None, False)] * 33)
+    states = (
+        [("ACTIVE", "GOOD", True)] * 150
+        + [("ACTIVE", "FAIR", True)] * 80
+        + [("ACTIVE", "AVERAGE", True)] * 433
+        + [("ACTIVE", None, True)] * 2
+        + [("ACTIVE", "WEAK", False)] * 89
+        + [("SUSPENDED", None, False)] * 14
+        + [("NOT_STARTED", None, False)] * 94
+        + [("DISSOLVING", None, False)] * 33
+    )
     assert len(sectors) == len(states) == f["HTX_TOTAL"]
     rng.shuffle(states)
     units = [u for u, n in UNIT_WEIGHTS.items() for _ in range(n)]
     out = []
     for i, (sector, (status, grade, active), unit) in enumerate(zip(sectors, states, units)):
         code = f"57{i:08d}"
-        out.append(dict(province_code=PROVINCE, period=PERIOD, coop_key=code, unit_code=unit, name=f"HTX số {i + 1}", tax_code=code,
-                        tax_code_written=code, match_method="tax_code", sector=sector, status_reported=status,
-                        status=status, grade=grade, in_total=True, is_active=active, members=60, workers=80))
+        out.append(
+            dict(
+                province_code=PROVINCE,
+                period=PERIOD,
+                coop_key=code,
+                unit_code=unit,
+                name=f"HTX số {i + 1}",
+                tax_code=code,
+                tax_code_written=code,
+                match_method="tax_code",
+                sector=sector,
+                status_reported=status,
+                status=status,
+                grade=grade,
+                in_total=True,
+                is_active=active,
+                members=60,
+                workers=80,
+            )
+        )
     # hostile names written by clerks: must stay text in every published workbook
     for i, name in enumerate(HOSTILE):
         out[i]["name"] = name
-    out.append(dict(out[-1], coop_key="5799999999", tax_code="5799999999", name="HTX đã loại", in_total=False,
-                    is_active=False))
+    out.append(
+        dict(out[-1], coop_key="5799999999", tax_code="5799999999", name="HTX đã loại", in_total=False, is_active=False)
+    )
     return out
 
 
 FINDINGS = [
-    ("STATUS_OVERRIDE", "warning", "202", "5712705619", "Đang hoạt động", "Tạm ngừng hoạt động", "7.4",
-     "Huyện báo 'Đang hoạt động', cơ quan thuế: trạng thái 05 → 'Tạm ngừng hoạt động'"),
-    ("SUMMARY_MISMATCH", "warning", "193", "HTX_MANAGERS", "5500", "5668", "7.5",
-     "Biểu tổng hợp ghi 5.500 cán bộ quản lý, danh sách chi tiết cộng được 5.668"),
-    ("ROW_QUARANTINED", "error", "205", "5754664918", "12", "9", "7.6",
-     "Lao động là thành viên (12) lớn hơn tổng số lao động (9): dòng bị loại"),
-    ("NAME_MATCH", "info", "206", "5768341963", None, None, "7.1",
-     "Tên 'HTX nông nghiệp Tuyền Huyền' khớp với 'HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN'"),
+    (
+        "STATUS_OVERRIDE",
+        "warning",
+        "202",
+        "5712705619",
+        "Đang hoạt động",
+        "Tạm ngừng hoạt động",
+        "7.4",
+        "Huyện báo 'Đang hoạt động', cơ quan thuế: trạng thái 05 → 'Tạm ngừng hoạt động'",
+    ),
+    (
+        "SUMMARY_MISMATCH",
+        "warning",
+        "193",
+        "HTX_MANAGERS",
+        "5500",
+        "5668",
+        "7.5",
+        "Biểu tổng hợp ghi 5.500 cán bộ quản lý, danh sách chi tiết cộng được 5.668",
+    ),
+    (
+        "ROW_QUARANTINED",
+        "error",
+        "205",
+        "5754664918",
+        "12",
+        "9",
+        "7.6",
+        "Lao động là thành viên (12) lớn hơn tổng số lao động (9): dòng bị loại",
+    ),
+    (
+        "NAME_MATCH",
+        "info",
+        "206",
+        "5768341963",
+        None,
+        None,
+        "7.1",
+        "Tên 'HTX nông nghiệp Tuyền Huyền' khớp với 'HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN'",
+    ),
     ("GRADE_MISSING", "warning", "193", "5700000000", None, None, "7.8", "HTX đang hoạt động chưa được xếp loại"),
-    ("WORDS_DROPPED", "warning", "195", "5700000001", "khoảng 58", "58", "6",
-     "Số thành viên ghi 'khoảng 58': đã bỏ chữ"),
+    (
+        "WORDS_DROPPED",
+        "warning",
+        "195",
+        "5700000001",
+        "khoảng 58",
+        "58",
+        "6",
+        "Số thành viên ghi 'khoảng 58': đã bỏ chữ",
+    ),
 ]
 HOSTILE_FINDINGS = [
     ("NO_TAX_RECORD", "warning", "195", HOSTILE[0], HOSTILE[1], HOSTILE[2], "7.1", HOSTILE[3]),
@@ -137,10 +269,21 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
     present = {u: w for u, w in UNIT_WEIGHTS.items() if u not in missing}
     complete = not missing
     with engine.begin() as conn:
-        conn.execute(insert(t["admin_unit"]), [
-            dict(unit_code=c, level=lvl, name_vi=n, kind_vi=k, parent_code=p, valid_from=None,
-                 valid_to=None if lvl == "province" else dt.date(2025, 6, 30))
-            for c, lvl, n, k, p in ADMIN_UNITS])
+        conn.execute(
+            insert(t["admin_unit"]),
+            [
+                dict(
+                    unit_code=c,
+                    level=lvl,
+                    name_vi=n,
+                    kind_vi=k,
+                    parent_code=p,
+                    valid_from=None,
+                    valid_to=None if lvl == "province" else dt.date(2025, 6, 30),
+                )
+                for c, lvl, n, k, p in ADMIN_UNITS
+            ],
+        )
         rows = []
         province = dict(PROVINCE_FIGURES)
         for code in [c for c in province if c.startswith(("HTX_SECTOR_", "THT_SECTOR_"))]:
@@ -150,19 +293,52 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
             if code in ("HTX_TOTAL", "HTX_NEW"):
                 province[f"{code}_PCT_PLAN"] = 100 * province[code] / target
         for code, value in province.items():
-            rows.append(dict(province_code=PROVINCE, period=PERIOD, unit_code=PROVINCE, indicator_code=code, value=value,
-                             is_complete=complete if not code.startswith(("LHHTX", "QTDND")) else True))
+            rows.append(
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    unit_code=PROVINCE,
+                    indicator_code=code,
+                    value=value,
+                    is_complete=complete if not code.startswith(("LHHTX", "QTDND")) else True,
+                )
+            )
         for _, code in UNIT_COLUMNS:
             split = _apportion(PROVINCE_FIGURES[code], UNIT_WEIGHTS)
             for unit in present:
-                rows.append(dict(province_code=PROVINCE, period=PERIOD, unit_code=unit, indicator_code=code, value=split[unit],
-                                 is_complete=True))
+                rows.append(
+                    dict(
+                        province_code=PROVINCE,
+                        period=PERIOD,
+                        unit_code=unit,
+                        indicator_code=code,
+                        value=split[unit],
+                        is_complete=True,
+                    )
+                )
         conn.execute(insert(t["rpt_indicator"]), rows)
-        conn.execute(insert(t["target"]), [dict(province_code=PROVINCE, year=2024, indicator_code=c, value=v, source_file="targets/2024.xlsx")
-                                           for c, v in TARGETS.items()])
-        conn.execute(insert(t["period_status"]), [dict(
-            province_code=PROVINCE, period=PERIOD, units_expected=len(UNIT_WEIGHTS), units_present=len(present),
-            units_missing=",".join(missing) or None, is_complete=complete, files_seen=16, files_rejected=0)])
+        conn.execute(
+            insert(t["target"]),
+            [
+                dict(province_code=PROVINCE, year=2024, indicator_code=c, value=v, source_file="targets/2024.xlsx")
+                for c, v in TARGETS.items()
+            ],
+        )
+        conn.execute(
+            insert(t["period_status"]),
+            [
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    units_expected=len(UNIT_WEIGHTS),
+                    units_present=len(present),
+                    units_missing=",".join(missing) or None,
+                    is_complete=complete,
+                    files_seen=16,
+                    files_rejected=0,
+                )
+            ],
+        )
         coops = [c for c in _cooperatives(rng) if c["unit_code"] in present]
         conn.execute(insert(t["cooperative"]), coops)
         # Biểu 02's cross-tab as the reconcile stage computes it from these cooperatives
@@ -170,38 +346,138 @@ def build_warehouse(path: Path, *, missing: tuple[str, ...] = (), findings: bool
         from kttt_pipeline.reconcile.breakdown import sector_status_breakdown
 
         frame = pd.DataFrame(coops)
-        conn.execute(insert(t["rpt_breakdown"]), sector_status_breakdown(
-            frame, Period.parse(PERIOD), sorted(present), PROVINCE).assign(province_code=PROVINCE).to_dict("records"))
-        conn.execute(insert(t["cooperative_union"]), [
-            dict(province_code=PROVINCE, period=PERIOD, name="Liên hiệp HTX nông nghiệp Quảng Ninh", tax_code="5701234567", sector="AGRI",
-                 member_htx=6, workers=40, charter_capital=36100.0, source_file="province/x.xlsx", row_number=5),
-            dict(province_code=PROVINCE, period=PERIOD, name=HOSTILE[0], tax_code="5701234568", sector="AGRI", member_htx=4, workers=25,
-                 charter_capital=20000.0, source_file="province/x.xlsx", row_number=6),
-            dict(province_code=PROVINCE, period=PERIOD, name="+84 Liên hiệp HTX vận tải", tax_code="-5701234569", sector="NON_AGRI",
-                 member_htx=3, workers=15, charter_capital=10000.0, source_file="province/x.xlsx", row_number=7),
-        ])
-        conn.execute(insert(t["credit_fund"]), [
-            dict(province_code=PROVINCE, period=PERIOD, name="Quỹ tín dụng nhân dân Quang Hanh", tax_code="5700111222", members=1200,
-                 workers=10, managers=4, total_capital=126157.0, equity=9786.0, mobilised=112858.0,
-                 loans=85748.0, source_file="province/x.xlsx", row_number=5),
-            dict(province_code=PROVINCE, period=PERIOD, name="@Quỹ tín dụng nhân dân Đông Triều", tax_code="5700111333", members=967,
-                 workers=8, managers=4, total_capital=100000.0, equity=10000.0, mobilised=87000.0,
-                 loans=70000.0, source_file="province/x.xlsx", row_number=6),
-        ])
+        conn.execute(
+            insert(t["rpt_breakdown"]),
+            sector_status_breakdown(frame, Period.parse(PERIOD), sorted(present), PROVINCE)
+            .assign(province_code=PROVINCE)
+            .to_dict("records"),
+        )
+        conn.execute(
+            insert(t["cooperative_union"]),
+            [
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    name="Liên hiệp HTX nông nghiệp Quảng Ninh",
+                    tax_code="5701234567",
+                    sector="AGRI",
+                    member_htx=6,
+                    workers=40,
+                    charter_capital=36100.0,
+                    source_file="province/x.xlsx",
+                    row_number=5,
+                ),
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    name=HOSTILE[0],
+                    tax_code="5701234568",
+                    sector="AGRI",
+                    member_htx=4,
+                    workers=25,
+                    charter_capital=20000.0,
+                    source_file="province/x.xlsx",
+                    row_number=6,
+                ),
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    name="+84 Liên hiệp HTX vận tải",
+                    tax_code="-5701234569",
+                    sector="NON_AGRI",
+                    member_htx=3,
+                    workers=15,
+                    charter_capital=10000.0,
+                    source_file="province/x.xlsx",
+                    row_number=7,
+                ),
+            ],
+        )
+        conn.execute(
+            insert(t["credit_fund"]),
+            [
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    name="Quỹ tín dụng nhân dân Quang Hanh",
+                    tax_code="5700111222",
+                    members=1200,
+                    workers=10,
+                    managers=4,
+                    total_capital=126157.0,
+                    equity=9786.0,
+                    mobilised=112858.0,
+                    loans=85748.0,
+                    source_file="province/x.xlsx",
+                    row_number=5,
+                ),
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    name="@Quỹ tín dụng nhân dân Đông Triều",
+                    tax_code="5700111333",
+                    members=967,
+                    workers=8,
+                    managers=4,
+                    total_capital=100000.0,
+                    equity=10000.0,
+                    mobilised=87000.0,
+                    loans=70000.0,
+                    source_file="province/x.xlsx",
+                    row_number=6,
+                ),
+            ],
+        )
         if findings:
             issues = FINDINGS + HOSTILE_FINDINGS
             if missing:
-                issues = issues + [("UNIT_MISSING", "error", m, m, None, None, "7.7", "Đơn vị chưa gửi báo cáo")
-                                   for m in missing]
-            conn.execute(insert(t["dq_issue"]), [
-                dict(province_code=PROVINCE, period=PERIOD, kind=k, severity=s, unit_code=u, entity_key=e, source_file="districts/a.xlsx",
-                     sheet="DS HTX", row_number=12, detail=d, value_reported=vr, value_computed=vc, rule=r)
-                for k, s, u, e, vr, vc, r, d in issues])
-        conn.execute(insert(t["load_audit"]), [dict(
-            province_code=PROVINCE, period=PERIOD, source_file="districts/a.xlsx", file_kind="district", sha256="0" * 64, size_bytes=1,
-            modified_at=dt.datetime(2024, 10, 15), unit_code="193", report_date=dt.date(2024, 10, 15),
-            sheets="DS HTX", rows_read=1, rows_loaded=1, rows_quarantined=0, rows_non_entity=0, status="LOADED",
-            error=None)])
+                issues = issues + [
+                    ("UNIT_MISSING", "error", m, m, None, None, "7.7", "Đơn vị chưa gửi báo cáo") for m in missing
+                ]
+            conn.execute(
+                insert(t["dq_issue"]),
+                [
+                    dict(
+                        province_code=PROVINCE,
+                        period=PERIOD,
+                        kind=k,
+                        severity=s,
+                        unit_code=u,
+                        entity_key=e,
+                        source_file="districts/a.xlsx",
+                        sheet="DS HTX",
+                        row_number=12,
+                        detail=d,
+                        value_reported=vr,
+                        value_computed=vc,
+                        rule=r,
+                    )
+                    for k, s, u, e, vr, vc, r, d in issues
+                ],
+            )
+        conn.execute(
+            insert(t["load_audit"]),
+            [
+                dict(
+                    province_code=PROVINCE,
+                    period=PERIOD,
+                    source_file="districts/a.xlsx",
+                    file_kind="district",
+                    sha256="0" * 64,
+                    size_bytes=1,
+                    modified_at=dt.datetime(2024, 10, 15),
+                    unit_code="193",
+                    report_date=dt.date(2024, 10, 15),
+                    sheets="DS HTX",
+                    rows_read=1,
+                    rows_loaded=1,
+                    rows_quarantined=0,
+                    rows_non_entity=0,
+                    status="LOADED",
+                    error=None,
+                )
+            ],
+        )
     return engine
 
 
@@ -221,7 +497,8 @@ def appendix(warehouse, tmp_path_factory):
 
 
 def _rpt(engine, unit: str = PROVINCE) -> dict[str, float]:
-    from sqlalchemy import MetaData as MD, select
+    from sqlalchemy import MetaData as MD
+    from sqlalchemy import select
 
     md = MD()
     t = Table("rpt_indicator", md, autoload_with=engine)
@@ -232,11 +509,25 @@ def _rpt(engine, unit: str = PROVINCE) -> dict[str, float]:
 
 # ---- Vietnamese numbers ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, decimals, text", [
-    (1234.5, 1, "1.234,5"), (58500, 0, "58.500"), (3030600.0, 0, "3.030.600"), (3030.6, 1, "3.030,6"),
-    (0, 0, "0"), (999, 0, "999"), (1000, 0, "1.000"), (-1234.56, 1, "-1.234,6"), (0.05, 1, "0,1"),
-    (74.85, 1, "74,9"), (2.5, 0, "3"), (-0.04, 1, "0,0"), (1234567.891, 2, "1.234.567,89"),
-])
+
+@pytest.mark.parametrize(
+    "value, decimals, text",
+    [
+        (1234.5, 1, "1.234,5"),
+        (58500, 0, "58.500"),
+        (3030600.0, 0, "3.030.600"),
+        (3030.6, 1, "3.030,6"),
+        (0, 0, "0"),
+        (999, 0, "999"),
+        (1000, 0, "1.000"),
+        (-1234.56, 1, "-1.234,6"),
+        (0.05, 1, "0,1"),
+        (74.85, 1, "74,9"),
+        (2.5, 0, "3"),
+        (-0.04, 1, "0,0"),
+        (1234567.891, 2, "1.234.567,89"),
+    ],
+)
 def test_format_vn(value, decimals, text):
     assert numfmt.format_vn(value, decimals) == text
 
@@ -268,19 +559,37 @@ def test_cell_number_formats_carry_the_vietnamese_locale():
 
 
 def test_finding_labels_are_vietnamese():
-    spec_kinds = ["FILE_REJECTED", "UNIT_UNKNOWN", "UNIT_MISSING", "SUPERSEDED", "ROW_QUARANTINED",
-                  "TAX_CODE_INVALID", "NAME_MATCH", "NO_TAX_RECORD", "DUPLICATE", "STATUS_OVERRIDE",
-                  "SUMMARY_MISMATCH", "WORDS_DROPPED", "GRADE_MISSING", "SECTOR_UNKNOWN"]
+    spec_kinds = [
+        "FILE_REJECTED",
+        "UNIT_UNKNOWN",
+        "UNIT_MISSING",
+        "SUPERSEDED",
+        "ROW_QUARANTINED",
+        "TAX_CODE_INVALID",
+        "NAME_MATCH",
+        "NO_TAX_RECORD",
+        "DUPLICATE",
+        "STATUS_OVERRIDE",
+        "SUMMARY_MISMATCH",
+        "WORDS_DROPPED",
+        "GRADE_MISSING",
+        "SECTOR_UNKNOWN",
+    ]
     for kind in spec_kinds:
         assert kind in finding_kinds() and kind_label(kind) != kind
     assert kind_label("HEADER_UNMAPPED") == "Cột không nhận diện được (bỏ qua)"  # one table for every kind
     assert severity_label("error") == "Lỗi (đã loại)"
     assert "§7.4" in rule_label("7.4") and rule_label(None) == ""
     # a §7.6 finding names the failed check after a colon; the signer reads the rule, the check is in the detail
-    assert rule_label("7.6:mw_gt_workers,negative_value") == rule_label("7.6") == "Kiểm tra tính hợp lý, loại dòng sai (§7.6)"
+    assert (
+        rule_label("7.6:mw_gt_workers,negative_value")
+        == rule_label("7.6")
+        == "Kiểm tra tính hợp lý, loại dòng sai (§7.6)"
+    )
 
 
 # ---- the appendix workbook -------------------------------------------------------------------------------
+
 
 def _header_row(ws, first_label: str = "STT") -> int:
     for row in ws.iter_rows(min_col=1, max_col=1):
@@ -294,9 +603,17 @@ def test_workbook_sheets_and_layout(appendix):
     assert wb.sheetnames == [SHEET_FIGURES, SHEET_SECTOR, SHEET_UNITS, SHEET_UNIONS, SHEET_FINDINGS]
     ws = wb[SHEET_FIGURES]
     hdr = _header_row(ws)
-    assert [c.value for c in ws[hdr]] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện đến 30/9/2024",
-                                         "Kế hoạch năm 2024", "So với KH (%)", "Cùng kỳ năm trước (đến 30/9/2023)",
-                                         "So với cùng kỳ (%)", "Ghi chú"]
+    assert [c.value for c in ws[hdr]] == [
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Thực hiện đến 30/9/2024",
+        "Kế hoạch năm 2024",
+        "So với KH (%)",
+        "Cùng kỳ năm trước (đến 30/9/2023)",
+        "So với cùng kỳ (%)",
+        "Ghi chú",
+    ]
     titles = " ".join(str(c.value) for row in ws.iter_rows(max_row=hdr - 1) for c in row if c.value)
     assert "KINH TẾ TẬP THỂ" in titles and "30/9/2024" in titles
     for sheet in wb.worksheets:
@@ -309,8 +626,11 @@ def test_workbook_sheets_and_layout(appendix):
         sheet = wb[name]
         hdr = _header_row(sheet)
         assert sheet.freeze_panes and int(re.sub(r"\D", "", sheet.freeze_panes)) > hdr
-        assert sheet.print_title_rows and sheet.print_title_rows.startswith(f"${hdr}:$") or \
-            sheet.print_title_rows.startswith(f"{hdr}:")
+        assert (
+            sheet.print_title_rows
+            and sheet.print_title_rows.startswith(f"${hdr}:$")
+            or sheet.print_title_rows.startswith(f"{hdr}:")
+        )
 
 
 def test_figures_sheet_matches_the_warehouse(appendix, warehouse):
@@ -350,8 +670,10 @@ def test_sector_sheet_shares_and_crosstab(appendix, warehouse):
     total_row = hdr + 8
     assert ws.cell(total_row, 2).value == "Tổng cộng" and ws.cell(total_row, 3).value == rpt["HTX_TOTAL"]
     # the sector × status table is the counted cooperatives; its columns add up to the warehouse's totals
-    for col, code in zip(range(5, 12), ("HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_SUSPENDED",
-                                        "HTX_NOT_STARTED", "HTX_DISSOLVING")):
+    for col, code in zip(
+        range(5, 12),
+        ("HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_WEAK", "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING"),
+    ):
         assert sum(ws.cell(r, col).value for r in rows) == rpt[code] == ws.cell(total_row, col).value
     for r in rows:  # each sector's statuses add up to the sector
         assert sum(ws.cell(r, c).value for c in (5, 8, 9, 10, 11)) == ws.cell(r, 3).value
@@ -387,14 +709,32 @@ def test_unions_and_credit_funds(appendix, warehouse):
     total_rows = [r for name, r in values.items() if name and str(name).startswith("Cộng")]
     assert len(total_rows) == 2
     u, q = total_rows
-    assert [ws.cell(u, column[h]).value for h in ("Số HTX thành viên", "Số lao động (người)",
-                                                   "Vốn điều lệ (triệu đồng)")] == [
-        rpt["LHHTX_MEMBER_HTX"], rpt["LHHTX_WORKERS"], rpt["LHHTX_CHARTER_CAPITAL"]]
-    assert [ws.cell(q, column[h]).value for h in (
-        "Số thành viên (người)", "Số lao động (người)", "Cán bộ quản lý (người)", "Tổng nguồn vốn (triệu đồng)",
-        "Vốn chủ sở hữu (triệu đồng)", "Vốn huy động (triệu đồng)", "Dư nợ cho vay (triệu đồng)")] == [
-        rpt[c] for c in ("QTDND_MEMBERS", "QTDND_WORKERS", "QTDND_MANAGERS", "QTDND_TOTAL_CAPITAL", "QTDND_EQUITY",
-                         "QTDND_MOBILISED", "QTDND_LOANS")]
+    assert [
+        ws.cell(u, column[h]).value for h in ("Số HTX thành viên", "Số lao động (người)", "Vốn điều lệ (triệu đồng)")
+    ] == [rpt["LHHTX_MEMBER_HTX"], rpt["LHHTX_WORKERS"], rpt["LHHTX_CHARTER_CAPITAL"]]
+    assert [
+        ws.cell(q, column[h]).value
+        for h in (
+            "Số thành viên (người)",
+            "Số lao động (người)",
+            "Cán bộ quản lý (người)",
+            "Tổng nguồn vốn (triệu đồng)",
+            "Vốn chủ sở hữu (triệu đồng)",
+            "Vốn huy động (triệu đồng)",
+            "Dư nợ cho vay (triệu đồng)",
+        )
+    ] == [
+        rpt[c]
+        for c in (
+            "QTDND_MEMBERS",
+            "QTDND_WORKERS",
+            "QTDND_MANAGERS",
+            "QTDND_TOTAL_CAPITAL",
+            "QTDND_EQUITY",
+            "QTDND_MOBILISED",
+            "QTDND_LOANS",
+        )
+    ]
     # a figure a union does not have is empty on its rows, never another record type's
     assert ws.cell(u, column["Dư nợ cho vay (triệu đồng)"]).value is None
     assert ws.cell(q, column["Vốn điều lệ (triệu đồng)"]).value is None
@@ -405,8 +745,14 @@ def test_unions_and_credit_funds(appendix, warehouse):
 def test_findings_sheet_for_the_signer(appendix, warehouse, tmp_path):
     ws = load_workbook(appendix)[SHEET_FINDINGS]
     hdr = _header_row(ws)
-    assert [c.value for c in ws[hdr]][:6] == ["STT", "Loại phát hiện / đơn vị", "Lỗi (đã loại)", "Cảnh báo",
-                                             "Ghi nhận", "Cộng"]
+    assert [c.value for c in ws[hdr]][:6] == [
+        "STT",
+        "Loại phát hiện / đơn vị",
+        "Lỗi (đã loại)",
+        "Cảnh báo",
+        "Ghi nhận",
+        "Cộng",
+    ]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=hdr + 1)]
     labels = [r[1] for r in rows]
     part_units = labels.index("Theo đơn vị báo cáo")
@@ -459,15 +805,28 @@ def test_hostile_names_stay_text_in_every_sheet(appendix, warehouse, tmp_path):
         assert cell.data_type != "f", (sheet, cell.coordinate, cell.value)
         assert cell.hyperlink is None
         if isinstance(cell.value, str):
-            for text in HOSTILE + ["@x", "=A1", "+84 Liên hiệp HTX vận tải", "-5701234569",
-                                   "@Quỹ tín dụng nhân dân Đông Triều"]:
+            for text in HOSTILE + [
+                "@x",
+                "=A1",
+                "+84 Liên hiệp HTX vận tải",
+                "-5701234569",
+                "@Quỹ tín dụng nhân dân Đông Triều",
+            ]:
                 if text in cell.value:
                     seen.add(text)
                     assert cell.data_type == "s"
             if cell.value[:1] in "=+-@":
                 assert cell.data_type == "s" and cell.quotePrefix, (sheet, cell.coordinate)
-    assert {HOSTILE[0], "+1", "-x", "@SUM(A1:A9)", "@x", "=A1", "-5701234569",
-            "@Quỹ tín dụng nhân dân Đông Triều"} <= seen
+    assert {
+        HOSTILE[0],
+        "+1",
+        "-x",
+        "@SUM(A1:A9)",
+        "@x",
+        "=A1",
+        "-5701234569",
+        "@Quỹ tín dụng nhân dân Đông Triều",
+    } <= seen
 
 
 def test_hostile_names_are_not_formulas_in_the_xml(appendix):
@@ -551,9 +910,15 @@ def test_paragraph_figures_equal_rpt_indicator(warehouse):
         assert m, (pattern, text)
         assert _vn(m.group(1)) == pytest.approx(rpt[code] / scale, abs=0.05), code
     # sectors: count and share (one decimal, comma) computed from the counts
-    phrases = {"AGRI": "nông nghiệp", "INDUSTRY": "công nghiệp - tiểu thủ công nghiệp", "CONSTRUCTION": "xây dựng",
-               "ENVIRONMENT": "vệ sinh môi trường", "TRANSPORT": "vận tải", "TRADE": "thương mại - dịch vụ",
-               "OTHER": "lĩnh vực khác"}
+    phrases = {
+        "AGRI": "nông nghiệp",
+        "INDUSTRY": "công nghiệp - tiểu thủ công nghiệp",
+        "CONSTRUCTION": "xây dựng",
+        "ENVIRONMENT": "vệ sinh môi trường",
+        "TRANSPORT": "vận tải",
+        "TRADE": "thương mại - dịch vụ",
+        "OTHER": "lĩnh vực khác",
+    }
     for sector, phrase in phrases.items():
         m = re.search(rf"HTX {phrase} là {NUM} HTX, chiếm {NUM}%", text)
         assert m, (sector, text)
@@ -571,11 +936,19 @@ def test_paragraph_figures_equal_rpt_indicator(warehouse):
 def test_paragraph_follows_the_plans_structure(warehouse):
     """The plan's numbering and headings (Kế hoạch 247/KH-UBND, Part One I.1), in its order."""
     text = render_paragraph(warehouse, PERIOD)
-    heads = ["1.1. Về số lượng, doanh thu và thu nhập của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác (HTX, LH HTX, THT)",
-             "a) Hợp tác xã", "b) Liên hiệp hợp tác xã", "c) Tổ hợp tác", "d) Quỹ tín dụng nhân dân",
-             "1.2. Về thành viên, lao động của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác",
-             "a) Hợp tác xã: ", "b) Liên hiệp hợp tác xã: ", "c) Tổ hợp tác: ", "d) Quỹ tín dụng nhân dân: ",
-             "1.3. Về trình độ cán bộ quản lý hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác"]
+    heads = [
+        "1.1. Về số lượng, doanh thu và thu nhập của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác (HTX, LH HTX, THT)",
+        "a) Hợp tác xã",
+        "b) Liên hiệp hợp tác xã",
+        "c) Tổ hợp tác",
+        "d) Quỹ tín dụng nhân dân",
+        "1.2. Về thành viên, lao động của hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác",
+        "a) Hợp tác xã: ",
+        "b) Liên hiệp hợp tác xã: ",
+        "c) Tổ hợp tác: ",
+        "d) Quỹ tín dụng nhân dân: ",
+        "1.3. Về trình độ cán bộ quản lý hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác",
+    ]
     positions, last = [], -1
     for h in heads:
         last = text.find(h, last + 1)
@@ -583,7 +956,7 @@ def test_paragraph_follows_the_plans_structure(warehouse):
         positions.append(last)
     assert positions == sorted(positions)
     # members and managers are no longer in 1.1
-    part_1_1 = text[:positions[5]]
+    part_1_1 = text[: positions[5]]
     assert "thành viên tham gia HTX" not in part_1_1 and "cán bộ quản lý" not in part_1_1
     assert "Bình quân 01 THT có khoảng 07 thành viên" in text  # 1.505 / 215 members, rounded
     assert "03 Liên hiệp HTX" in text and "02 Quỹ tín dụng nhân dân" in text
@@ -635,12 +1008,12 @@ def test_write_paragraph_files(warehouse, tmp_path):
 
 # ---- charts and the whole publication --------------------------------------------------------------------
 
+
 def test_charts_are_pngs(warehouse, tmp_path):
     paths = write_charts(warehouse, PERIOD, tmp_path)
     # the trend chart only when the warehouse holds two quarters or more up to the period (one point is no trend)
     trend = ["bieu_do_xu_huong.png"] if len(load_period_data(warehouse, PERIOD).trend) >= 2 else []
-    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png",
-                                      *trend]
+    assert [p.name for p in paths] == ["bieu_do_linh_vuc.png", "bieu_do_tinh_trang.png", "bieu_do_don_vi.png", *trend]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
 
@@ -664,15 +1037,28 @@ def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
     """Hundreds of communes: the chart shows the largest units and the ones that did not report, and counts the
     rest in its title; drawn and counted together they are every cooperative."""
     from kttt_pipeline.core.periods import Period
-    from kttt_pipeline.publish.warehouse_reader import PeriodData
     from kttt_pipeline.publish.charts import MAX_UNIT_BARS, _unit_bars
+    from kttt_pipeline.publish.warehouse_reader import PeriodData
 
     units = [{"unit_code": str(1000 + i), "name_vi": f"Xã {i}", "kind_vi": "Xã"} for i in range(300)]
     missing = ["1003", "1150"]
-    values = {u["unit_code"]: {"HTX_TOTAL": float(i % 17 + 1), "HTX_ACTIVE": float(min(i % 5, i % 17 + 1))}
-              for i, u in enumerate(units) if u["unit_code"] not in missing}
-    d = PeriodData(period=Period.parse("2025-Q4"), province_code="22", province_name="Quảng Ninh", units=units,
-                   values=values, complete_flags={}, missing_units=missing, is_complete=False, status=None, targets={})
+    values = {
+        u["unit_code"]: {"HTX_TOTAL": float(i % 17 + 1), "HTX_ACTIVE": float(min(i % 5, i % 17 + 1))}
+        for i, u in enumerate(units)
+        if u["unit_code"] not in missing
+    }
+    d = PeriodData(
+        period=Period.parse("2025-Q4"),
+        province_code="22",
+        province_name="Quảng Ninh",
+        units=units,
+        values=values,
+        complete_flags={},
+        missing_units=missing,
+        is_complete=False,
+        status=None,
+        targets={},
+    )
     labels, active, other, is_missing, folded, folded_total = _unit_bars(d)
     assert len(labels) == MAX_UNIT_BARS
     assert folded == 300 - len(labels)
@@ -681,21 +1067,47 @@ def test_unit_chart_of_a_large_province_keeps_totals_and_every_missing_unit():
     assert [lab for lab, m in zip(labels, is_missing) if m] == ["Xã 3 (chưa báo cáo)", "Xã 150 (chưa báo cáo)"]
     drawn = [a + o for a, o, m in zip(active, other, is_missing) if not m]
     assert drawn == sorted(drawn, reverse=True) and min(drawn) >= max(
-        v["HTX_TOTAL"] for k, v in values.items() if f"Xã {int(k) - 1000}" not in labels)
+        v["HTX_TOTAL"] for k, v in values.items() if f"Xã {int(k) - 1000}" not in labels
+    )
 
 
 def test_paragraph_of_a_unit_without_cooperatives_has_no_undefined_shares():
     """A new commune with no cooperative yet: every share is undefined and is left out, never printed as 'None'."""
     from kttt_pipeline.core.periods import Period
-    from kttt_pipeline.publish.warehouse_reader import PeriodData
     from kttt_pipeline.publish.paragraph import render_paragraph_data
+    from kttt_pipeline.publish.warehouse_reader import PeriodData
 
-    zeros = {code: 0.0 for code in ("HTX_TOTAL", "HTX_ACTIVE", "HTX_GOOD", "HTX_AVERAGE", "HTX_INACTIVE", "HTX_WEAK",
-                                    "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING", "HTX_SECTOR_AGRI",
-                                    "HTX_MEMBERS", "HTX_WORKERS", "HTX_MEMBER_WORKERS", "THT_TOTAL")}
-    d = PeriodData(period=Period.parse("2025-Q3"), province_code="22", province_name="Quảng Ninh", units=[],
-                   values={"22": zeros}, complete_flags={}, missing_units=[], is_complete=True, status=None,
-                   targets={})
+    zeros = {
+        code: 0.0
+        for code in (
+            "HTX_TOTAL",
+            "HTX_ACTIVE",
+            "HTX_GOOD",
+            "HTX_AVERAGE",
+            "HTX_INACTIVE",
+            "HTX_WEAK",
+            "HTX_SUSPENDED",
+            "HTX_NOT_STARTED",
+            "HTX_DISSOLVING",
+            "HTX_SECTOR_AGRI",
+            "HTX_MEMBERS",
+            "HTX_WORKERS",
+            "HTX_MEMBER_WORKERS",
+            "THT_TOTAL",
+        )
+    }
+    d = PeriodData(
+        period=Period.parse("2025-Q3"),
+        province_code="22",
+        province_name="Quảng Ninh",
+        units=[],
+        values={"22": zeros},
+        complete_flags={},
+        missing_units=[],
+        is_complete=True,
+        status=None,
+        targets={},
+    )
     text = render_paragraph_data(d)
     assert "None" not in text and "nan" not in text.lower()
     assert "trên địa bàn tỉnh chưa có HTX" in text and "toàn tỉnh chưa có THT" in text and "chiếm" not in text
@@ -731,7 +1143,6 @@ def test_a_warehouse_without_the_province_row_takes_the_unit_of_the_province_wor
         conn.execute(delete(ind).where(ind.c.indicator_code.like("LHHTX%") | ind.c.indicator_code.like("QTDND%")))
     with pytest.raises(LookupError, match="no province row"):
         load_period_data(engine, PERIOD)
-
 
 
 def test_every_chart_title_stays_inside_its_figure_however_long_the_province_name(tmp_path):

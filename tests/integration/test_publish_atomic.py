@@ -44,9 +44,15 @@ def engine(warehouse_file):
 
 def _snapshot(folder: Path) -> dict[str, tuple]:
     """Every file of a set: its bytes and the time and inode it was written with (a rewrite changes them)."""
-    return {p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns,
-                                               p.stat().st_ino)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+            p.stat().st_ino,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -80,10 +86,14 @@ def test_a_writer_failing_midway_leaves_the_previous_set(engine, tmp_path, monke
     assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("damage, words", [
-    (lambda p: p.write_bytes(b""), "tệp rỗng"),
-    (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "không trọn vẹn"),
-], ids=["empty", "short-write"])
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (lambda p: p.write_bytes(b""), "tệp rỗng"),
+        (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "không trọn vẹn"),
+    ],
+    ids=["empty", "short-write"],
+)
 def test_a_document_not_written_whole_fails_the_publication(engine, tmp_path, monkeypatch, damage, words):
     before = _published_with_docs(engine, tmp_path)
     real = report._write_charts
@@ -117,8 +127,9 @@ def test_republishing_replaces_the_whole_set(engine, tmp_path, monkeypatch):
     after = _snapshot(tmp_path / PERIOD)
     assert set(after) == set(before) and "bieu_do_cu.png" not in after
     assert all(after[name][1:] != before[name][1:] for name in before)  # every file of the new set
-    assert all(path.parent in (tmp_path / PERIOD, tmp_path / PERIOD / "data_docs") and path.is_file()
-               for path in out.values())
+    assert all(
+        path.parent in (tmp_path / PERIOD, tmp_path / PERIOD / "data_docs") and path.is_file() for path in out.values()
+    )
     assert _leftovers(tmp_path) == []
 
 
@@ -151,8 +162,9 @@ KILLED = textwrap.dedent("""
 
 def test_a_killed_publication_leaves_the_previous_set_and_is_cleaned_next_time(engine, warehouse_file, tmp_path):
     before = _published_with_docs(engine, tmp_path)
-    child = subprocess.Popen([sys.executable, "-c", KILLED, warehouse_file, PERIOD, str(tmp_path)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED, warehouse_file, PERIOD, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "charts written"
         child.send_signal(signal.SIGKILL)
@@ -184,8 +196,9 @@ def test_a_failed_publication_fails_the_run_and_the_cli_names_the_file(tmp_path,
     job = period_job({**make_resources(str(raw), url, str(tmp_path / "reports")), "io_manager": dg.mem_io_manager})
     result = job.execute_in_process(partition_key=PERIOD, raise_on_error=False)
     assert not result.success
-    published = [e for e in result.all_events if e.is_step_materialization
-                 and e.asset_key == dg.AssetKey("published_reports")]
+    published = [
+        e for e in result.all_events if e.is_step_materialization and e.asset_key == dg.AssetKey("published_reports")
+    ]
     assert published == []
     assert not (tmp_path / "reports" / PERIOD).exists()
     status = _print_failure(result, PERIOD, url)

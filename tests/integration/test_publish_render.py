@@ -16,12 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from ..conftest import strict_tools
 from openpyxl import load_workbook
 
 from kttt_pipeline.publish.appendix import expected_pages, write_appendix
 
+from ..conftest import strict_tools
 from .test_publish import PERIOD, build_warehouse
 
 pytestmark = pytest.mark.slow
@@ -46,9 +45,20 @@ def _soffice() -> str:
 def _to_pdf(xlsx: Path, out_dir: Path, profile: Path) -> Path:
     exe = _soffice()
     proc = subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(xlsx)],
-        capture_output=True, text=True, timeout=240,
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     pdf = out_dir / (xlsx.stem + ".pdf")
     assert proc.returncode == 0 and pdf.exists(), f"soffice failed: {proc.stdout}\n{proc.stderr}"
@@ -56,14 +66,19 @@ def _to_pdf(xlsx: Path, out_dir: Path, profile: Path) -> Path:
 
 
 def _page_count(pdf: Path) -> int:
-    out = subprocess.run([_tool("pdfinfo", package="poppler-utils"), str(pdf)], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [_tool("pdfinfo", package="poppler-utils"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
 
 
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run([_tool("pdftotext", package="poppler-utils"), "-layout", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [_tool("pdftotext", package="poppler-utils"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.mark.parametrize("missing", [(), ("194", "207")], ids=["complete", "incomplete"])

@@ -32,8 +32,10 @@ PERIOD = "2026-Q3"
 @contextlib.contextmanager
 def no_hang(seconds: int = 120):
     """Fails the test instead of hanging (a FIFO opened for reading blocks until a writer comes)."""
+
     def stop(signum, frame):
         raise TimeoutError(f"still running after {seconds} s: something blocked")
+
     old = signal.signal(signal.SIGALRM, stop)
     signal.alarm(seconds)
     try:
@@ -170,6 +172,7 @@ def test_a_link_inside_the_raw_folder_is_read_as_its_target(hazards):
     row = result.load_audit.set_index("source_file").loc[linked]
     assert row["unit_code"] and row["rows_loaded"] > 0
     import hashlib
+
     assert row["sha256"] == hashlib.sha256((raw / linked).resolve().read_bytes()).hexdigest()
 
 
@@ -189,8 +192,9 @@ def _to_cp1258(text_: str) -> bytes:
     for ch in text_:
         d = unicodedata.normalize("NFD", ch)
         # the character itself, else its base with one of its marks precomposed and the other marks combining
-        ways = [(ch, ""), (d[0], d[1:])] + [(unicodedata.normalize("NFC", d[0] + m), d[1:].replace(m, "", 1))
-                                            for m in d[1:]]
+        ways = [(ch, ""), (d[0], d[1:])] + [
+            (unicodedata.normalize("NFC", d[0] + m), d[1:].replace(m, "", 1)) for m in d[1:]
+        ]
         for head, rest in ways:
             try:
                 out += head.encode("cp1258") + rest.encode("cp1258")
@@ -230,10 +234,13 @@ def test_a_csv_register_is_read_in_each_encoding(demo, baseline, tmp_path, encod
         result = run_period(raw, PERIOD)
     row = result.load_audit.set_index("source_file").loc[register.relative_to(raw).as_posix()]
     assert row["status"] == "LOADED", row["error"]
-    assert row["rows_loaded"] == baseline.load_audit.set_index("source_file").loc[
-        _register(demo).relative_to(demo).as_posix()]["rows_loaded"]
-    pd.testing.assert_frame_equal(result.stg_tax_register.reset_index(drop=True),
-                                  baseline.stg_tax_register.reset_index(drop=True))
+    assert (
+        row["rows_loaded"]
+        == baseline.load_audit.set_index("source_file").loc[_register(demo).relative_to(demo).as_posix()]["rows_loaded"]
+    )
+    pd.testing.assert_frame_equal(
+        result.stg_tax_register.reset_index(drop=True), baseline.stg_tax_register.reset_index(drop=True)
+    )
     pd.testing.assert_frame_equal(_indicators(result), _indicators(baseline))
     assert "TAX_REGISTER_MISSING" not in _kinds(result)
 
@@ -307,14 +314,19 @@ def test_a_period_with_hazards_publishes_and_the_warehouse_keeps_the_ignored_row
     expected = _plant_hazards(raw, tmp_path / "ngoai raw.xlsx")
     with no_hang(600):
         result = period_job(make_resources(str(raw), warehouse_url, str(tmp_path / "reports"))).execute_in_process(
-            partition_key=PERIOD, raise_on_error=False)
+            partition_key=PERIOD, raise_on_error=False
+        )
     failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures
     engine = create_engine(warehouse_url)
     try:
         with engine.connect() as conn:
-            rows = {r.source_file: r for r in conn.execute(
-                text("select source_file, status, sha256, error from load_audit where period = :p"), {"p": PERIOD})}
+            rows = {
+                r.source_file: r
+                for r in conn.execute(
+                    text("select source_file, status, sha256, error from load_audit where period = :p"), {"p": PERIOD}
+                )
+            }
     finally:
         engine.dispose()
     for source_file, (status, _, words) in expected.items():

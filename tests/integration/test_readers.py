@@ -76,8 +76,14 @@ def test_load_audit_counts_are_the_staged_rows_of_each_file(raw):
     staged = extract_period(raw, sp.PERIOD, workers=1)
     audit = staged.load_audit
     assert set(audit["file_kind"]) == {fk.kind for fk in READERS} and set(audit["status"]) == {"LOADED"}
-    frames = [staged.stg_cooperative, staged.stg_group, staged.stg_tax_register, staged.stg_union,
-              staged.stg_credit_fund, staged.target]
+    frames = [
+        staged.stg_cooperative,
+        staged.stg_group,
+        staged.stg_tax_register,
+        staged.stg_union,
+        staged.stg_credit_fund,
+        staged.target,
+    ]
     staged_by_file = pd.concat([f["source_file"] for f in frames]).value_counts()
     for rec in audit.itertuples():
         assert rec.rows_loaded == staged_by_file.get(rec.source_file, 0) > 0, rec.source_file

@@ -10,17 +10,34 @@ import shutil
 import pandas as pd
 import pytest
 
-from kttt_pipeline.core.admin_units import (FORMER_COMMUNE, UnitMatcher, former_communes, load_admin_units,
-                                            load_province_crosswalk, packaged_provinces, reporting_units,
-                                            unit_kinds)
-from kttt_pipeline.ingest.district_return import identify_return
+from kttt_pipeline.core.admin_units import (
+    FORMER_COMMUNE,
+    UnitMatcher,
+    former_communes,
+    load_admin_units,
+    load_province_crosswalk,
+    packaged_provinces,
+    reporting_units,
+    unit_kinds,
+)
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.run import run_period
-from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
 from kttt_pipeline.core.text import fold
+from kttt_pipeline.ingest.district_return import identify_return
+from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
+from kttt_pipeline.run import run_period
 
-from ..reform_periods import (COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, FORMER_CITY_TITLE,
-                             SMALL_BY_CODE, SMALL_NOTHING, make_commune_period, make_district_period, tax_code)
+from ..reform_periods import (
+    COMMUNE_PERIOD,
+    DISTRICT_COOPS,
+    DISTRICT_GROUPS,
+    DISTRICT_PERIOD,
+    FORMER_CITY_TITLE,
+    SMALL_BY_CODE,
+    SMALL_NOTHING,
+    make_commune_period,
+    make_district_period,
+    tax_code,
+)
 from ..specimen import SPECIMEN_COMMUNES_RAW, SPECIMEN_RAW, expected_restated, needs_specimen, needs_specimen_communes
 
 
@@ -56,18 +73,21 @@ def test_the_ward_and_the_former_city_of_one_name_are_told_apart_by_kind_and_per
     assert _title("UBND Hạ Long", "2024-Q3")[0].unit_code == "193"
 
 
-@pytest.mark.parametrize("title,period,code,reports", [
-    ("UBND xã Tiên Yên", "2025-Q3", "06862", True),
-    ("UBND huyện Tiên Yên", "2025-Q3", "199", False),
-    ("UBND huyện Tiên Yên", "2024-Q3", "199", True),
-    ("UBND thị trấn Tiên Yên", "2025-Q3", "06862", False),  # the former thị trấn, not xã Tiên Yên
-    ("UBND ĐẶC KHU CÔ TÔ", "2025-Q4", "07192", True),
-    ("UBND huyện Cô Tô", "2025-Q4", "207", False),
-    ("UBND P. Móng Cái 1", "2025-Q4", "06712", True),  # not Móng Cái 2 or 3, not the former city
-    ("UBND TP Móng Cái", "2025-Q4", "194", False),
-    ("Mã đơn vị: 06688", "2025-Q4", "06688", True),
-    ("Mã đơn vị: 6688", "2025-Q4", "06688", True),  # the leading zero lost
-])
+@pytest.mark.parametrize(
+    "title,period,code,reports",
+    [
+        ("UBND xã Tiên Yên", "2025-Q3", "06862", True),
+        ("UBND huyện Tiên Yên", "2025-Q3", "199", False),
+        ("UBND huyện Tiên Yên", "2024-Q3", "199", True),
+        ("UBND thị trấn Tiên Yên", "2025-Q3", "06862", False),  # the former thị trấn, not xã Tiên Yên
+        ("UBND ĐẶC KHU CÔ TÔ", "2025-Q4", "07192", True),
+        ("UBND huyện Cô Tô", "2025-Q4", "207", False),
+        ("UBND P. Móng Cái 1", "2025-Q4", "06712", True),  # not Móng Cái 2 or 3, not the former city
+        ("UBND TP Móng Cái", "2025-Q4", "194", False),
+        ("Mã đơn vị: 06688", "2025-Q4", "06688", True),
+        ("Mã đơn vị: 6688", "2025-Q4", "06688", True),  # the leading zero lost
+    ],
+)
 def test_titles_and_codes(title, period, code, reports):
     unit, in_force = _title(title, period)
     assert unit is not None and unit.unit_code == code and in_force is reports
@@ -75,15 +95,18 @@ def test_titles_and_codes(title, period, code, reports):
         assert unit.level == FORMER_COMMUNE and unit.kind_vi == "Thị trấn"
 
 
-@pytest.mark.parametrize("period,cells,code,reports", [
-    # a two-level heading: the superior body first, the issuing (lower) unit second
-    ("2025-Q4", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", True),
-    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", False),  # a former commune's return
-    # an address in the title block is context, the heading names the unit
-    ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "Địa chỉ: thị trấn Tiên Yên"], "199", True),
-    ("2025-Q4", ["ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "Địa chỉ: phường Hồng Gai"], "193", False),
-    ("2025-Q4", ["UBND PHƯỜNG HỒNG GAI", "(thành phố Hạ Long cũ)"], "06685", True),
-])
+@pytest.mark.parametrize(
+    "period,cells,code,reports",
+    [
+        # a two-level heading: the superior body first, the issuing (lower) unit second
+        ("2025-Q4", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", True),
+        ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "UBND XÃ ĐÔNG NGŨ"], "06877", False),  # a former commune's return
+        # an address in the title block is context, the heading names the unit
+        ("2024-Q3", ["UBND HUYỆN TIÊN YÊN", "Địa chỉ: thị trấn Tiên Yên"], "199", True),
+        ("2025-Q4", ["ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "Địa chỉ: phường Hồng Gai"], "193", False),
+        ("2025-Q4", ["UBND PHƯỜNG HỒNG GAI", "(thành phố Hạ Long cũ)"], "06685", True),
+    ],
+)
 def test_title_blocks_of_several_lines(period, cells, code, reports):
     m = _matcher(period)
     unit = identify_return([[(i, [c]) for i, c in enumerate(cells)]], m).unit
@@ -107,7 +130,12 @@ def test_a_code_typed_as_a_number_in_the_next_cell(cell):
 def test_a_reused_code_names_the_unit_of_its_period():
     before, _ = _title("Mã đơn vị: 06886", "2025-Q2")
     # the former xã Hải Lạng of huyện Tiên Yên (crosswalk), not the new xã Hải Lạng, and not a reporting unit
-    assert (before.level, before.name_vi, before.kind_vi, before.parent_code) == (FORMER_COMMUNE, "Hải Lạng", "Xã", "199")
+    assert (before.level, before.name_vi, before.kind_vi, before.parent_code) == (
+        FORMER_COMMUNE,
+        "Hải Lạng",
+        "Xã",
+        "199",
+    )
     assert before.valid_to == dt.date(2025, 6, 30)
     assert _title("Mã đơn vị: 06886", "2025-Q2")[1] is False
     after, reports = _title("Mã đơn vị: 06886", "2025-Q3")
@@ -126,9 +154,11 @@ def test_every_unit_in_force_is_found_by_its_title_and_its_code(province):
     units = reporting_units(load_admin_units(province=province), Period.parse(period))
     assert units
     for u in units:
-        for title in (f"ỦY BAN NHÂN DÂN {u.kind_vi} {u.name_vi}".upper(),
-                      f"UBND {abbreviation.get(fold(u.kind_vi), u.kind_vi)} {u.name_vi}",
-                      f"Mã đơn vị: {int(u.unit_code)}"):
+        for title in (
+            f"ỦY BAN NHÂN DÂN {u.kind_vi} {u.name_vi}".upper(),
+            f"UBND {abbreviation.get(fold(u.kind_vi), u.kind_vi)} {u.name_vi}",
+            f"Mã đơn vị: {int(u.unit_code)}",
+        ):
             found = identify_return([[(0, [title])]], m).unit
             assert found == u, (title, found)
 
@@ -181,12 +211,28 @@ def test_placement_order_and_where_it_must_not_fire(placer):
 
 def test_two_communes_of_one_name_in_a_district_are_told_apart_by_the_kind_word():
     units = load_admin_units(province="22")
-    walk = pd.DataFrame([
-        {"old_code": "1", "old_name": "An Bình", "old_kind": "Xã", "old_district_code": "193", "new_code": "07054",
-         "share": "full", "is_main": "1"},
-        {"old_code": "2", "old_name": "An Bình", "old_kind": "Phường", "old_district_code": "193", "new_code": "06688",
-         "share": "full", "is_main": "1"},
-    ])
+    walk = pd.DataFrame(
+        [
+            {
+                "old_code": "1",
+                "old_name": "An Bình",
+                "old_kind": "Xã",
+                "old_district_code": "193",
+                "new_code": "07054",
+                "share": "full",
+                "is_main": "1",
+            },
+            {
+                "old_code": "2",
+                "old_name": "An Bình",
+                "old_kind": "Phường",
+                "old_district_code": "193",
+                "new_code": "06688",
+                "share": "full",
+                "is_main": "1",
+            },
+        ]
+    )
     p = CommunePlacer(walk, units)
     assert p.place("193", "P. An Bình", None).new_unit == "06688"
     assert p.place("193", "xã An Bình", None).new_unit == "07054"
@@ -198,9 +244,15 @@ def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
 
     units = load_admin_units(province="22")
     walk = load_province_crosswalk(None, "22", units)
-    addresses = pd.Series(["thôn 1, xã Hạ Long, huyện Vân Đồn, tỉnh Quảng Ninh",  # not phường Hạ Long
-                           "tổ 3, khu 4, xã Sơn Dương, thành phố Hạ Long, tỉnh Quảng Ninh",
-                           "phường Hoàng Quế, tỉnh Quảng Ninh", None, "thôn Đông, huyện Vân Đồn"])
+    addresses = pd.Series(
+        [
+            "thôn 1, xã Hạ Long, huyện Vân Đồn, tỉnh Quảng Ninh",  # not phường Hạ Long
+            "tổ 3, khu 4, xã Sơn Dương, thành phố Hạ Long, tỉnh Quảng Ninh",
+            "phường Hoàng Quế, tỉnh Quảng Ninh",
+            None,
+            "thôn Đông, huyện Vân Đồn",
+        ]
+    )
     tax = UnitMatcher(reporting_units(units, Period.parse("2025-Q4")))
     in_force = pd.Series([getattr(tax.find_in_address(a), "unit_code", None) for a in addresses])
     assert in_force[0] == "06688"  # what a match among the units in force alone would say
@@ -213,10 +265,25 @@ def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
 
 def test_restated_codes_are_the_counts_and_sums():
     codes = set(restated_indicator_codes())
-    assert {"HTX_TOTAL", "HTX_ACTIVE", "HTX_SECTOR_AGRI", "HTX_MEMBERS", "HTX_CHARTER_CAPITAL", "HTX_NEW",
-            "HTX_DISSOLVED", "THT_TOTAL", "THT_MEMBERS"} <= codes
-    assert not codes & {"HTX_AVG_REVENUE", "HTX_AVG_INCOME", "THT_AVG_INCOME_MONTH", "HTX_TOTAL_PCT_PLAN",
-                        "LHHTX_TOTAL", "QTDND_TOTAL"}
+    assert {
+        "HTX_TOTAL",
+        "HTX_ACTIVE",
+        "HTX_SECTOR_AGRI",
+        "HTX_MEMBERS",
+        "HTX_CHARTER_CAPITAL",
+        "HTX_NEW",
+        "HTX_DISSOLVED",
+        "THT_TOTAL",
+        "THT_MEMBERS",
+    } <= codes
+    assert not codes & {
+        "HTX_AVG_REVENUE",
+        "HTX_AVG_INCOME",
+        "THT_AVG_INCOME_MONTH",
+        "HTX_TOTAL_PCT_PLAN",
+        "LHHTX_TOTAL",
+        "QTDND_TOTAL",
+    }
     assert not any(c.endswith("_PCT") for c in codes)
 
 
@@ -258,14 +325,20 @@ def test_restated_units_add_up_to_the_province_less_the_unplaced(both_eras):
     rs, rpt = q2.rpt_indicator_restated, _values(q2.rpt_indicator)
     unplaced = q2.dq_issue[q2.dq_issue["kind"] == "COMMUNE_UNPLACED"]
     keys = set(unplaced["entity_key"])
-    assert keys == ({tax_code(n) for n, *_, how in DISTRICT_COOPS if how == "unplaced"}
-                    | {name for name, _, _, new in DISTRICT_GROUPS if new is None})
+    assert keys == (
+        {tax_code(n) for n, *_, how in DISTRICT_COOPS if how == "unplaced"}
+        | {name for name, _, _, new in DISTRICT_GROUPS if new is None}
+    )
     coops = q2.cooperative[q2.cooperative["tax_code"].isin(keys)]
     groups = q2.cooperative_group[q2.cooperative_group["name"].isin(keys)]
     units = rs[rs["unit_code"] != "22"].groupby("indicator_code")["value"].sum()
-    for code, column, frame in [("HTX_TOTAL", None, coops), ("HTX_MEMBERS", "members", coops),
-                                ("HTX_CHARTER_CAPITAL", "charter_capital", coops), ("THT_TOTAL", None, groups),
-                                ("THT_MEMBERS", "members", groups)]:
+    for code, column, frame in [
+        ("HTX_TOTAL", None, coops),
+        ("HTX_MEMBERS", "members", coops),
+        ("HTX_CHARTER_CAPITAL", "charter_capital", coops),
+        ("THT_TOTAL", None, groups),
+        ("THT_MEMBERS", "members", groups),
+    ]:
         left_out = len(frame) if column is None else float(pd.to_numeric(frame[column]).sum())
         assert left_out > 0
         assert units[code] + left_out == pytest.approx(rpt[("22", code)]), code
@@ -316,7 +389,9 @@ def test_returns_are_read_from_districts_communes_and_units(both_eras):
     _, q2, q3 = both_eras
     folders = {s.split("/")[1] for s in q3.load_audit.loc[q3.load_audit["file_kind"] == "district", "source_file"]}
     assert folders == {"communes", "units"}
-    assert {s.split("/")[1] for s in q2.load_audit.loc[q2.load_audit["file_kind"] == "district", "source_file"]} == {"districts"}
+    assert {s.split("/")[1] for s in q2.load_audit.loc[q2.load_audit["file_kind"] == "district", "source_file"]} == {
+        "districts"
+    }
 
 
 def test_the_inventory_and_the_sensor_see_every_unit_folder(both_eras):
@@ -336,8 +411,9 @@ def test_a_province_by_configuration(tmp_path):
     raw = tmp_path / "raw"
     make_bac_ninh_period(raw, units[:2])
     result = run_period(raw, COMMUNE_PERIOD, province="24")
-    assert set(result.load_audit.loc[result.load_audit["file_kind"] == "district", "unit_code"]) == \
-        {u.unit_code for u in units[:2]}
+    assert set(result.load_audit.loc[result.load_audit["file_kind"] == "district", "unit_code"]) == {
+        u.unit_code for u in units[:2]
+    }
     assert result.indicator("24", "HTX_TOTAL") == 2 and result.indicator("22", "HTX_TOTAL") is None
     assert int(result.period_status.iloc[0]["units_expected"]) == len(units) == 99
     assert set(result.admin_unit["unit_code"]) >= {"24", units[0].unit_code}
@@ -352,8 +428,10 @@ def make_bac_ninh_period(raw, units) -> None:
     rows = []
     for i, u in enumerate(units, 1):
         head = [[f"UBND {u.kind_vi} {u.name_vi}"], ["Ngày báo cáo: 10/10/2025"], []]
-        write_workbook(base / "communes" / f"{u.unit_code}.xlsx",
-                       [coop_sheet_with_address([(_coop(100 + i, 1, f"HTX số {i}"), None)], head)])
+        write_workbook(
+            base / "communes" / f"{u.unit_code}.xlsx",
+            [coop_sheet_with_address([(_coop(100 + i, 1, f"HTX số {i}"), None)], head)],
+        )
         rows.append((tax_code(100 + i), f"HTX số {i}", f"{u.kind_vi} {u.name_vi}"))
     _tax_csv(base / "tax" / "thue.csv", rows)
 
@@ -371,8 +449,9 @@ def test_the_district_specimen_restated_reproduces_expected_restated():
     assert [(k, want[k], got[k]) for k in want if got[k] is None or abs(got[k] - want[k]) > 1e-6] == []
     kinds = ("COMMUNE_SPLIT", "COMMUNE_UNPLACED")
     dq = result.dq_issue[result.dq_issue["kind"].isin(kinds)]
-    assert collections.Counter(zip(dq["kind"], dq["entity_key"])) == \
-        collections.Counter((f["kind"], f["key"]) for f in exp["findings"])
+    assert collections.Counter(zip(dq["kind"], dq["entity_key"])) == collections.Counter(
+        (f["kind"], f["key"]) for f in exp["findings"]
+    )
     assert dq["unit_code"].isna().all()  # expected_restated.json: unit_code left empty
 
 
@@ -400,9 +479,13 @@ def test_a_register_without_former_districts_still_places_a_former_commune_named
     kind, name = row["old_kind"], row["old_name"]
     same = walk[(walk["old_name"] == name) & (walk["old_kind"] == kind)]
     assert set(same["new_code"]) == {row["new_code"]}  # one unit: the name says where it went
-    addresses = pd.Series([f"{kind.lower()} {name}, thành phố Cũ, tỉnh Cũ",   # placed by the former commune
-                           f"{name}, thành phố Cũ",                          # no kind word: not guessed
-                           "thôn Đông, xã Không Có"])                         # no former commune of that name
+    addresses = pd.Series(
+        [
+            f"{kind.lower()} {name}, thành phố Cũ, tỉnh Cũ",  # placed by the former commune
+            f"{name}, thành phố Cũ",  # no kind word: not guessed
+            "thôn Đông, xã Không Có",
+        ]
+    )  # no former commune of that name
     found = pd.Series([None, None, None], dtype=object)
     placed = place_old_addresses(addresses, found, Period(2025, 3), units, walk)
     assert list(placed) == [row["new_code"], None, None]

@@ -18,23 +18,29 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
 from kttt_pipeline.core.admin_units import load_admin_units, province_of, reporting_units
+from kttt_pipeline.core.periods import Period, last_closed_quarter, quarters_between
+from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.orchestration.automation import closed_quarter
 from kttt_pipeline.orchestration.definitions import defs, make_resources, period_job
-from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.orchestration.partitions import quarter_keys
-from kttt_pipeline.core.periods import Period, last_closed_quarter, quarters_between
-from kttt_pipeline.publish.warehouse_reader import name_sort_key, unit_kinds
-from kttt_pipeline.publish.appendix import SHEET_UNITS, UNIT_COLUMNS
 from kttt_pipeline.orchestration.raw_watch import scan
 from kttt_pipeline.orchestration.resources import KtttPaths
-
+from kttt_pipeline.publish.appendix import SHEET_UNITS, UNIT_COLUMNS
+from kttt_pipeline.publish.warehouse_reader import name_sort_key, unit_kinds
 
 # ---- the last closed quarter, the partitions ----------------------------------------------------------------
 
-@pytest.mark.parametrize("today, period", [
-    (dt.date(2026, 12, 1), "2026-Q3"), (dt.date(2026, 10, 1), "2026-Q3"), (dt.date(2026, 9, 30), "2026-Q2"),
-    (dt.date(2027, 1, 20), "2026-Q4"), (dt.date(2025, 7, 1), "2025-Q2"),
-])
+
+@pytest.mark.parametrize(
+    "today, period",
+    [
+        (dt.date(2026, 12, 1), "2026-Q3"),
+        (dt.date(2026, 10, 1), "2026-Q3"),
+        (dt.date(2026, 9, 30), "2026-Q2"),
+        (dt.date(2027, 1, 20), "2026-Q4"),
+        (dt.date(2025, 7, 1), "2025-Q2"),
+    ],
+)
 def test_last_closed_quarter(today, period):
     assert last_closed_quarter(today).key == period
 
@@ -43,7 +49,7 @@ def test_partitions_span_the_reform_up_to_the_last_closed_quarter():
     keys = defs.resolve_job_def("kttt_period_job").partitions_def.get_partition_keys()
     wanted = [p.key for p in quarters_between(Period.parse("2024-Q1"), last_closed_quarter())]
     assert "2025-Q2" in wanted and "2025-Q3" in wanted  # the backfill crosses the reform
-    assert keys[keys.index(wanted[0]): keys.index(wanted[-1]) + 1] == wanted
+    assert keys[keys.index(wanted[0]) : keys.index(wanted[-1]) + 1] == wanted
     # nothing fixes the end: definitions loaded on 1/12/2026 know 2026-Q3 (and the quarter in progress), not 2027
     on = quarter_keys(today=dt.date(2026, 12, 1))
     assert on[-2:] == ["2026-Q3", "2026-Q4"] and "2027-Q1" not in on
@@ -82,12 +88,17 @@ def test_sensor_sees_communes_and_units_folders(tmp_path):
     assert [c.period for c in scan(tmp_path, cursor, time.time() + 300, 120)[0]] == ["2025-Q3"]
     sensor = defs.get_repository_def().get_sensor_def("raw_files_sensor")
     with dg.instance_for_test() as instance:
-        ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def(),
-                                      resources={"paths": KtttPaths(raw_dir=str(tmp_path))})
+        ctx = dg.build_sensor_context(
+            instance=instance,
+            cursor=None,
+            repository_def=defs.get_repository_def(),
+            resources={"paths": KtttPaths(raw_dir=str(tmp_path))},
+        )
         assert [r.partition_key for r in sensor.evaluate_tick(ctx).run_requests] == ["2025-Q3", "2026-Q1"]
 
 
 # ---- one district and one commune quarter through the job, in one instance ------------------------------------
+
 
 @pytest.fixture(scope="module")
 def across_the_reform(tmp_path_factory):
@@ -97,8 +108,10 @@ def across_the_reform(tmp_path_factory):
     url = f"sqlite:///{base / 'kttt.db'}"
     job = period_job(make_resources(str(raw), url, str(base / "reports")))
     with dg.instance_for_test() as instance:
-        ok = {q: job.execute_in_process(partition_key=q, instance=instance, raise_on_error=False).success
-              for q in summaries}
+        ok = {
+            q: job.execute_in_process(partition_key=q, instance=instance, raise_on_error=False).success
+            for q in summaries
+        }
         done = instance.get_materialized_partitions(dg.AssetKey("published_reports"))
     return base, url, summaries, ok, done
 
@@ -107,8 +120,10 @@ def _rpt(url: str, period: str, unit: str) -> dict[str, float]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("select indicator_code, value from rpt_indicator where period = :p and "
-                                     "unit_code = :u"), {"p": period, "u": unit})
+            rows = conn.execute(
+                text("select indicator_code, value from rpt_indicator where period = :p and unit_code = :u"),
+                {"p": period, "u": unit},
+            )
             return {c: v for c, v in rows}
     finally:
         engine.dispose()
@@ -118,8 +133,12 @@ def _unit_codes(url: str, period: str) -> set[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return {r[0] for r in conn.execute(text("select distinct unit_code from rpt_indicator where period = :p"),
-                                               {"p": period})}
+            return {
+                r[0]
+                for r in conn.execute(
+                    text("select distinct unit_code from rpt_indicator where period = :p"), {"p": period}
+                )
+            }
     finally:
         engine.dispose()
 
@@ -155,17 +174,21 @@ def test_bieu_03_lists_the_communes_grouped_by_kind_alphabetically(across_the_re
     order = {k.kind_vi: k.kind_order for k in unit_kinds() if k.tier == "commune"}
     kinds = sorted({u.kind_vi for u in in_force}, key=order.get)
     header = next(r for r in range(1, 15) if ws.cell(r, 1).value == "STT")
-    rows = [(ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(header + 2, ws.max_row + 1)
-            if ws.cell(r, 2).value]
+    rows = [
+        (ws.cell(r, 1).value, ws.cell(r, 2).value) for r in range(header + 2, ws.max_row + 1) if ws.cell(r, 2).value
+    ]
     headings = [(i, label) for i, (seq, label) in enumerate(rows) if not seq and re.match(r"^[IVX]+\. ", label)]
     assert [label for _, label in headings] == [
         f"{roman}. {k} ({sum(u.kind_vi == k for u in in_force)} đơn vị)"
-        for roman, k in zip(("I", "II", "III", "IV"), kinds)]
+        for roman, k in zip(("I", "II", "III", "IV"), kinds)
+    ]
     by_name = {f"{u.kind_vi} {u.name_vi}": u for u in in_force}
     listed = [label for seq, label in rows if seq]
-    assert sorted(listed) == sorted(by_name) and [int(seq) for seq, _ in rows if seq] == list(range(1, len(in_force) + 1))
+    assert sorted(listed) == sorted(by_name) and [int(seq) for seq, _ in rows if seq] == list(
+        range(1, len(in_force) + 1)
+    )
     for (start, _), end in zip(headings, [h for h, _ in headings[1:]] + [len(rows) - 1]):
-        group = [label for seq, label in rows[start + 1:end] if seq]
+        group = [label for seq, label in rows[start + 1 : end] if seq]
         assert group == sorted(group, key=lambda n: name_sort_key(by_name[n].name_vi))
         # a kind's subtotal is the sum of its units
         r = header + 2 + start
@@ -194,6 +217,7 @@ def test_paragraph_counts_the_units_by_kind(across_the_reform):
 
 # ---- another province through the command line ----------------------------------------------------------------
 
+
 def test_cli_demo_and_materialize_for_another_province(tmp_path, monkeypatch, capsys):
     from kttt_pipeline.cli import main
 
@@ -202,8 +226,24 @@ def test_cli_demo_and_materialize_for_another_province(tmp_path, monkeypatch, ca
     raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path / 'w.db'}"
     assert main(["demo-data", "--province", "24", "--period", "2026-Q3", "--out", str(raw), "--seed", "8"]) == 0
     assert (raw / "2026-Q3" / "communes").is_dir()
-    assert main(["materialize", "--province", "24", "--period", "2026-Q3", "--raw-dir", str(raw), "--warehouse",
-                 url, "--reports-dir", str(reports)]) == 0
+    assert (
+        main(
+            [
+                "materialize",
+                "--province",
+                "24",
+                "--period",
+                "2026-Q3",
+                "--raw-dir",
+                str(raw),
+                "--warehouse",
+                url,
+                "--reports-dir",
+                str(reports),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     units = load_admin_units(None, "24")
     prov = province_of(units)
@@ -236,14 +276,16 @@ def test_cli_last_period_and_default_period(tmp_path, capsys):
 
 
 def test_demo_data_checks_its_province_without_touching_the_environment(tmp_path, monkeypatch, capsys):
-    from kttt_pipeline.core.admin_units import PROVINCE_ENV
     from kttt_pipeline.cli import main
+    from kttt_pipeline.core.admin_units import PROVINCE_ENV
 
     monkeypatch.delenv(PROVINCE_ENV, raising=False)
     assert main(["demo-data", "--province", "99", "--period", "2026-Q3", "--out", str(tmp_path / "raw")]) == 2
     assert "99" in capsys.readouterr().err and not (tmp_path / "raw").exists()
-    assert main(["demo-data", "--province", "24", "--period", "2026-Q3", "--out", str(tmp_path / "raw"),
-                 "--seed", "8"]) == 0
+    assert (
+        main(["demo-data", "--province", "24", "--period", "2026-Q3", "--out", str(tmp_path / "raw"), "--seed", "8"])
+        == 0
+    )
     import os
 
     assert PROVINCE_ENV not in os.environ  # one command's --province is not the next one's default

@@ -15,15 +15,22 @@ from sqlalchemy import create_engine, text
 from kttt_pipeline.orchestration.definitions import make_resources, period_job
 from kttt_pipeline.reconcile.restate import restated_indicator_codes
 
-from ..reform_periods import COMMUNE_PERIOD, DISTRICT_COOPS, DISTRICT_GROUPS, DISTRICT_PERIOD, make_commune_period, \
-    make_district_period
+from ..reform_periods import (
+    COMMUNE_PERIOD,
+    DISTRICT_COOPS,
+    DISTRICT_GROUPS,
+    DISTRICT_PERIOD,
+    make_commune_period,
+    make_district_period,
+)
 
 pytestmark = pytest.mark.slow
 
 
 def _materialize(raw: Path, url: str, reports: Path, period: str, province: str | None = None):
     result = period_job(make_resources(str(raw), url, str(reports), province)).execute_in_process(
-        partition_key=period, raise_on_error=False)
+        partition_key=period, raise_on_error=False
+    )
     failures = [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     assert result.success, failures
     return result
@@ -46,14 +53,27 @@ def test_both_sides_of_the_reform_in_one_warehouse(tmp_path, warehouse_url):
         _materialize(raw, warehouse_url, tmp_path / "reports", period)
 
     # 2025-Q2: the restated units add up to the province less the rows that could not be placed, each named
-    restated = {(r["unit_code"], r["indicator_code"]): r["value"] for r in _rows(
-        warehouse_url, "SELECT unit_code, indicator_code, value FROM rpt_indicator_restated WHERE period = :p",
-        p=DISTRICT_PERIOD)}
-    province = {r["indicator_code"]: r["value"] for r in _rows(
-        warehouse_url, "SELECT indicator_code, value FROM rpt_indicator WHERE period = :p AND unit_code = '22'",
-        p=DISTRICT_PERIOD)}
-    unplaced = _rows(warehouse_url, "SELECT entity_key, unit_code, detail FROM dq_issue "
-                                    "WHERE period = :p AND kind = 'COMMUNE_UNPLACED'", p=DISTRICT_PERIOD)
+    restated = {
+        (r["unit_code"], r["indicator_code"]): r["value"]
+        for r in _rows(
+            warehouse_url,
+            "SELECT unit_code, indicator_code, value FROM rpt_indicator_restated WHERE period = :p",
+            p=DISTRICT_PERIOD,
+        )
+    }
+    province = {
+        r["indicator_code"]: r["value"]
+        for r in _rows(
+            warehouse_url,
+            "SELECT indicator_code, value FROM rpt_indicator WHERE period = :p AND unit_code = '22'",
+            p=DISTRICT_PERIOD,
+        )
+    }
+    unplaced = _rows(
+        warehouse_url,
+        "SELECT entity_key, unit_code, detail FROM dq_issue WHERE period = :p AND kind = 'COMMUNE_UNPLACED'",
+        p=DISTRICT_PERIOD,
+    )
     n_coops = sum(1 for *_, new, _ in DISTRICT_COOPS if new is None)
     n_groups = sum(1 for *_, new in DISTRICT_GROUPS if new is None)
     assert len(unplaced) == n_coops + n_groups and all(r["unit_code"] is None for r in unplaced)
@@ -63,31 +83,53 @@ def test_both_sides_of_the_reform_in_one_warehouse(tmp_path, warehouse_url):
     assert {c for _, c in restated} == set(restated_indicator_codes())
 
     # 2025-Q3: the restated rows are the reported ones
-    q3 = _rows(warehouse_url, "SELECT s.unit_code, s.indicator_code, s.value, r.value AS reported "
-                              "FROM rpt_indicator_restated s LEFT JOIN rpt_indicator r ON r.period = s.period "
-                              "AND r.unit_code = s.unit_code AND r.indicator_code = s.indicator_code "
-                              "WHERE s.period = :p", p=COMMUNE_PERIOD)
+    q3 = _rows(
+        warehouse_url,
+        "SELECT s.unit_code, s.indicator_code, s.value, r.value AS reported "
+        "FROM rpt_indicator_restated s LEFT JOIN rpt_indicator r ON r.period = s.period "
+        "AND r.unit_code = s.unit_code AND r.indicator_code = s.indicator_code "
+        "WHERE s.period = :p",
+        p=COMMUNE_PERIOD,
+    )
     assert q3 and all(r["value"] == r["reported"] for r in q3)
 
     # the analysts' view: both quarters for the same current unit, restated then reported
-    series = _rows(warehouse_url, "SELECT period, unit_name, value, source, is_complete FROM v_indicator_comparable "
-                                  "WHERE unit_code = '06688' AND indicator_code = 'HTX_TOTAL' ORDER BY period")
+    series = _rows(
+        warehouse_url,
+        "SELECT period, unit_name, value, source, is_complete FROM v_indicator_comparable "
+        "WHERE unit_code = '06688' AND indicator_code = 'HTX_TOTAL' ORDER BY period",
+    )
     assert [(r["period"], r["value"], r["source"]) for r in series] == [
-        (DISTRICT_PERIOD, 1.0, "restated"), (COMMUNE_PERIOD, 2.0, "reported")]
+        (DISTRICT_PERIOD, 1.0, "restated"),
+        (COMMUNE_PERIOD, 2.0, "reported"),
+    ]
     assert series[0]["unit_name"] == "Phường Hạ Long" and not series[0]["is_complete"]
-    province_series = _rows(warehouse_url, "SELECT period, source FROM v_indicator_comparable "
-                                           "WHERE unit_code = '22' AND indicator_code = 'HTX_TOTAL' ORDER BY period")
+    province_series = _rows(
+        warehouse_url,
+        "SELECT period, source FROM v_indicator_comparable "
+        "WHERE unit_code = '22' AND indicator_code = 'HTX_TOTAL' ORDER BY period",
+    )
     assert [r["source"] for r in province_series] == ["reported", "reported"]
     # the rejected return of the former city and the ward's own return
-    audit = _rows(warehouse_url, "SELECT status, unit_code FROM load_audit WHERE period = :p "
-                                 "AND source_file LIKE '%TP Ha Long%'", p=COMMUNE_PERIOD)
+    audit = _rows(
+        warehouse_url,
+        "SELECT status, unit_code FROM load_audit WHERE period = :p AND source_file LIKE '%TP Ha Long%'",
+        p=COMMUNE_PERIOD,
+    )
     assert audit == [{"status": "UNIT_NOT_IN_FORCE", "unit_code": None}]
 
     # re-materialising the district period replaces its restated rows, the commune period untouched
-    before = _rows(warehouse_url, "SELECT COUNT(*) AS n FROM rpt_indicator_restated WHERE period = :p", p=COMMUNE_PERIOD)
+    before = _rows(
+        warehouse_url, "SELECT COUNT(*) AS n FROM rpt_indicator_restated WHERE period = :p", p=COMMUNE_PERIOD
+    )
     _materialize(raw, warehouse_url, tmp_path / "reports", DISTRICT_PERIOD)
-    counts = _rows(warehouse_url, "SELECT period, COUNT(*) AS n FROM rpt_indicator_restated GROUP BY period ORDER BY period")
-    assert [(r["period"], r["n"]) for r in counts] == [(DISTRICT_PERIOD, len(restated)), (COMMUNE_PERIOD, before[0]["n"])]
+    counts = _rows(
+        warehouse_url, "SELECT period, COUNT(*) AS n FROM rpt_indicator_restated GROUP BY period ORDER BY period"
+    )
+    assert [(r["period"], r["n"]) for r in counts] == [
+        (DISTRICT_PERIOD, len(restated)),
+        (COMMUNE_PERIOD, before[0]["n"]),
+    ]
 
 
 KTTT = str(Path(sys.executable).parent / "kttt")
@@ -104,14 +146,23 @@ def test_materialize_with_province_24_publishes_a_bac_ninh_period(tmp_path):
     units = reporting_units(register, Period.parse(COMMUNE_PERIOD))
     make_bac_ninh_period(tmp_path / "raw", units[:2])
     env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
-    run = subprocess.run([KTTT, "materialize", "--province", "24", "--period", COMMUNE_PERIOD, "--raw-dir", "raw"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [KTTT, "materialize", "--province", "24", "--period", COMMUNE_PERIOD, "--raw-dir", "raw"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"2/{len(units)} đơn vị báo cáo" in run.stdout
     url = f"sqlite:///{tmp_path / 'warehouse' / 'kttt.db'}"
     province = province_of(register)
-    rows = _rows(url, "SELECT unit_code, value FROM rpt_indicator WHERE period = :p AND indicator_code = 'HTX_TOTAL'",
-                 p=COMMUNE_PERIOD)
+    rows = _rows(
+        url,
+        "SELECT unit_code, value FROM rpt_indicator WHERE period = :p AND indicator_code = 'HTX_TOTAL'",
+        p=COMMUNE_PERIOD,
+    )
     assert {r["unit_code"] for r in rows} == {province.unit_code, units[0].unit_code, units[1].unit_code}
     names = _rows(url, "SELECT name_vi FROM admin_unit WHERE level = 'province'")
     assert names == [{"name_vi": province.name_vi}]
@@ -123,6 +174,12 @@ def test_materialize_with_province_24_publishes_a_bac_ninh_period(tmp_path):
     other = [province_of(load_admin_units(province=p)).name_vi for p in ("22",)]
     assert not any(name in t or name.upper() in t for name in other for t in texts)
     # an unknown province is refused before anything runs
-    bad = subprocess.run([KTTT, "materialize", "--province", "99", "--period", COMMUNE_PERIOD, "--raw-dir", "raw"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    bad = subprocess.run(
+        [KTTT, "materialize", "--province", "99", "--period", COMMUNE_PERIOD, "--raw-dir", "raw"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert bad.returncode == 2 and "99" in bad.stderr

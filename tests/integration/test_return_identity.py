@@ -33,8 +33,13 @@ def demo(tmp_path_factory):
 
 def _title_cells(path: Path):
     wb = openpyxl.load_workbook(path)
-    return wb, [(ws, c) for ws in wb.worksheets for row in ws.iter_rows(max_row=TITLE_ROWS) for c in row
-                if isinstance(c.value, str)]
+    return wb, [
+        (ws, c)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(max_row=TITLE_ROWS)
+        for c in row
+        if isinstance(c.value, str)
+    ]
 
 
 def _single_returns(summary, result) -> dict[str, str]:
@@ -43,8 +48,11 @@ def _single_returns(summary, result) -> dict[str, str]:
     planted = {c.source_file for c in summary.planted}
     returns = audit[audit["file_kind"] == "district"]
     counts = returns["unit_code"].value_counts()
-    return {r.unit_code: r.source_file for r in returns.itertuples()
-            if r.status == "LOADED" and counts[r.unit_code] == 1 and r.source_file not in planted}
+    return {
+        r.unit_code: r.source_file
+        for r in returns.itertuples()
+        if r.status == "LOADED" and counts[r.unit_code] == 1 and r.source_file not in planted
+    }
 
 
 def _copy(raw: Path, tmp_path: Path) -> Path:
@@ -223,20 +231,35 @@ def test_both_contradictions_reach_the_warehouse_and_no_unit_is_replaced(demo, t
     raw0, summary, clean = demo
     raw = _copy(raw0, tmp_path)
     coded_file, titled, coded, code_text = _with_neighbours_code(raw, summary, clean)
-    dated_file, dated_unit, line = _with_last_quarters_date_line(raw, summary, clean, Period.parse(PERIOD),
-                                                                 skip=(titled.unit_code, coded.unit_code))
+    dated_file, dated_unit, line = _with_last_quarters_date_line(
+        raw, summary, clean, Period.parse(PERIOD), skip=(titled.unit_code, coded.unit_code)
+    )
     result = run_period(raw, PERIOD)
     load_period(engine, PERIOD, result)
 
     with engine.connect() as conn:
-        audit = {r.source_file: r for r in conn.execute(text(
-            "select source_file, status, unit_code, error from load_audit where period = :p"), {"p": PERIOD})}
-        found = {r.kind: r for r in conn.execute(text(
-            "select kind, severity, unit_code, source_file, detail from dq_issue where period = :p "
-            "and kind in ('UNIT_CONFLICT', 'PERIOD_CONFLICT')"), {"p": PERIOD})}
-        totals = dict(conn.execute(text(
-            "select unit_code, value from rpt_indicator where period = :p and indicator_code = 'HTX_TOTAL'"),
-            {"p": PERIOD}).all())
+        audit = {
+            r.source_file: r
+            for r in conn.execute(
+                text("select source_file, status, unit_code, error from load_audit where period = :p"), {"p": PERIOD}
+            )
+        }
+        found = {
+            r.kind: r
+            for r in conn.execute(
+                text(
+                    "select kind, severity, unit_code, source_file, detail from dq_issue where period = :p "
+                    "and kind in ('UNIT_CONFLICT', 'PERIOD_CONFLICT')"
+                ),
+                {"p": PERIOD},
+            )
+        }
+        totals = dict(
+            conn.execute(
+                text("select unit_code, value from rpt_indicator where period = :p and indicator_code = 'HTX_TOTAL'"),
+                {"p": PERIOD},
+            ).all()
+        )
     assert (audit[coded_file].status, audit[coded_file].unit_code) == ("REJECTED", None)
     assert (audit[dated_file].status, audit[dated_file].unit_code) == ("REJECTED", dated_unit)
     assert code_text in audit[coded_file].error and line in audit[dated_file].error

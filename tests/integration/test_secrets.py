@@ -81,8 +81,13 @@ def test_a_run_stores_and_prints_the_warehouse_only_masked(tmp_path, monkeypatch
 
     # the command line prints the warehouse masked, the run's output has no password
     env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")} | {"KTTT_WAREHOUSE_URL": url}
-    run = subprocess.run([KTTT, "materialize", "--period", PERIOD, "--raw-dir", str(raw), "--reports-dir",
-                          str(tmp_path / "r2")], env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [KTTT, "materialize", "--period", PERIOD, "--raw-dir", str(raw), "--reports-dir", str(tmp_path / "r2")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert "Kho dữ liệu (warehouse): postgresql+psycopg://postgres:***@" in run.stdout
     assert SECRET not in run.stdout + run.stderr

@@ -24,12 +24,24 @@ from ..workbook_factory import COOP_CHILDREN, COOP_PARENTS, SheetSpec, coop_row,
 
 Q3 = Period.parse(sp.PERIOD)
 #: Biểu 02 part A: column header → indicator its column adds up to
-COLUMNS = {"Đang hoạt động": "HTX_ACTIVE", "Trong đó: tốt, khá": "HTX_GOOD", "Trong đó: trung bình": "HTX_AVERAGE",
-           "Yếu kém": "HTX_WEAK", "Tạm ngừng hoạt động": "HTX_SUSPENDED",
-           "Chưa đi vào hoạt động": "HTX_NOT_STARTED", "Đang làm thủ tục giải thể": "HTX_DISSOLVING"}
-SECTOR_LABELS = {"Nông nghiệp": "AGRI", "Công nghiệp - tiểu thủ công nghiệp": "INDUSTRY", "Xây dựng": "CONSTRUCTION",
-                 "Vệ sinh môi trường": "ENVIRONMENT", "Vận tải": "TRANSPORT", "Thương mại - dịch vụ": "TRADE",
-                 "Khác": "OTHER"}
+COLUMNS = {
+    "Đang hoạt động": "HTX_ACTIVE",
+    "Trong đó: tốt, khá": "HTX_GOOD",
+    "Trong đó: trung bình": "HTX_AVERAGE",
+    "Yếu kém": "HTX_WEAK",
+    "Tạm ngừng hoạt động": "HTX_SUSPENDED",
+    "Chưa đi vào hoạt động": "HTX_NOT_STARTED",
+    "Đang làm thủ tục giải thể": "HTX_DISSOLVING",
+}
+SECTOR_LABELS = {
+    "Nông nghiệp": "AGRI",
+    "Công nghiệp - tiểu thủ công nghiệp": "INDUSTRY",
+    "Xây dựng": "CONSTRUCTION",
+    "Vệ sinh môi trường": "ENVIRONMENT",
+    "Vận tải": "TRANSPORT",
+    "Thương mại - dịch vụ": "TRADE",
+    "Khác": "OTHER",
+}
 
 
 @pytest.fixture()
@@ -38,12 +50,21 @@ def dissolved_after_the_end(tmp_path):
     15/11/2024 (after the period end 30/9/2024: counted, as dissolving), one on 15/8/2024 (not counted)."""
     raw = sp.make_small_period(tmp_path / "raw")
     rows = [r + [None] for r in sp.BL_COOPS]
-    rows.append(coop_row(3, "HTX thương mại giải thể sau kỳ", None, sector="Thương mại", status="Đã giải thể",
-                         grade=None) + ["15/11/2024"])
-    rows.append(coop_row(4, "HTX xây dựng đã giải thể trong kỳ", None, sector="Xây dựng", status="Đã giải thể",
-                         grade=None) + ["15/08/2024"])
-    sheet = SheetSpec("Danh sách HTX", [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], []],
-                      COOP_PARENTS + ["Ngày giải thể"], COOP_CHILDREN + [None], rows=rows)
+    rows.append(
+        coop_row(3, "HTX thương mại giải thể sau kỳ", None, sector="Thương mại", status="Đã giải thể", grade=None)
+        + ["15/11/2024"]
+    )
+    rows.append(
+        coop_row(4, "HTX xây dựng đã giải thể trong kỳ", None, sector="Xây dựng", status="Đã giải thể", grade=None)
+        + ["15/08/2024"]
+    )
+    sheet = SheetSpec(
+        "Danh sách HTX",
+        [["UBND huyện Bình Liêu"], ["Ngày báo cáo: 14/10/2024"], []],
+        COOP_PARENTS + ["Ngày giải thể"],
+        COOP_CHILDREN + [None],
+        rows=rows,
+    )
     write_workbook(raw / sp.PERIOD / "districts" / "BL.xlsx", [sheet])
     return raw
 
@@ -69,18 +90,36 @@ def test_the_period_counts_the_cooperative_dissolved_after_the_end_as_dissolving
     units = set(result.rpt_indicator["unit_code"])
     assert set(bd["unit_code"]) == units
     assert len(bd) == len(units) * 7 * len(SECTOR_STATUS_COLS)
-    assert identity_breaks(result.rpt_indicator, result.cooperative, result.admin_unit, result.stg_cooperative,
-                           result.rpt_breakdown) == []
+    assert (
+        identity_breaks(
+            result.rpt_indicator, result.cooperative, result.admin_unit, result.stg_cooperative, result.rpt_breakdown
+        )
+        == []
+    )
 
 
 def test_sector_sheet_agrees_with_rpt_indicator(dissolved_after_the_end, tmp_path):
-    rc = main(["materialize", "--period", sp.PERIOD, "--raw-dir", str(dissolved_after_the_end),
-               "--warehouse", f"sqlite:///{tmp_path / 'w.db'}", "--reports-dir", str(tmp_path / "reports")])
+    rc = main(
+        [
+            "materialize",
+            "--period",
+            sp.PERIOD,
+            "--raw-dir",
+            str(dissolved_after_the_end),
+            "--warehouse",
+            f"sqlite:///{tmp_path / 'w.db'}",
+            "--reports-dir",
+            str(tmp_path / "reports"),
+        ]
+    )
     assert rc == 0
     v = _province(run_period(dissolved_after_the_end, sp.PERIOD))
     ws = load_workbook(tmp_path / "reports" / sp.PERIOD / f"phu_bieu_{sp.PERIOD}.xlsx")[SHEET_SECTOR]
-    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Lĩnh vực"
-                  and ws.cell(r, 5).value == "Đang hoạt động")
+    header = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 2).value == "Lĩnh vực" and ws.cell(r, 5).value == "Đang hoạt động"
+    )
     col_of = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
     assert set(COLUMNS) <= set(col_of)
     rows, r = {}, header + 1
@@ -98,8 +137,16 @@ def test_sector_sheet_agrees_with_rpt_indicator(dissolved_after_the_end, tmp_pat
     assert ws.cell(rows["TRADE"], col_of["Đang làm thủ tục giải thể"]).value == 1
     assert ws.cell(total_row, col_of["Tổng số HTX"]).value == v["HTX_TOTAL"]
     for sector, row in rows.items():  # a sector's status classes add up to the sector's count
-        parts = [ws.cell(row, col_of[h]).value for h in ("Đang hoạt động", "Yếu kém", "Tạm ngừng hoạt động",
-                                                          "Chưa đi vào hoạt động", "Đang làm thủ tục giải thể")]
+        parts = [
+            ws.cell(row, col_of[h]).value
+            for h in (
+                "Đang hoạt động",
+                "Yếu kém",
+                "Tạm ngừng hoạt động",
+                "Chưa đi vào hoạt động",
+                "Đang làm thủ tục giải thể",
+            )
+        ]
         assert sum(parts) == ws.cell(row, col_of["Tổng số HTX"]).value == v[f"HTX_SECTOR_{sector}"], sector
 
 
@@ -109,12 +156,19 @@ def _coops(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_breakdown_by_the_indicators_classification():
-    coops = _coops([
-        dict(), dict(grade=None), dict(grade="WEAK"), dict(declared_revenue=0.0, sector="TRADE"),
-        dict(status="SUSPENDED", grade=None), dict(status="NOT_STARTED", grade=None, unit_code="2"),
-        dict(status="DISSOLVING", grade=None), dict(status="DISSOLVED", dissolved_on=dt.date(2024, 12, 1)),
-        dict(status="DISSOLVED", dissolved_on=dt.date(2024, 9, 1), sector="TRADE"),
-    ])
+    coops = _coops(
+        [
+            dict(),
+            dict(grade=None),
+            dict(grade="WEAK"),
+            dict(declared_revenue=0.0, sector="TRADE"),
+            dict(status="SUSPENDED", grade=None),
+            dict(status="NOT_STARTED", grade=None, unit_code="2"),
+            dict(status="DISSOLVING", grade=None),
+            dict(status="DISSOLVED", dissolved_on=dt.date(2024, 12, 1)),
+            dict(status="DISSOLVED", dissolved_on=dt.date(2024, 9, 1), sector="TRADE"),
+        ]
+    )
     bd = sector_status_breakdown(coops, Q3, ["1", "2"], "22")
     cells = {(u, r, c): v for u, r, c, v in zip(bd["unit_code"], bd["row_key"], bd["col_key"], bd["value"])}
     assert cells[("22", "AGRI", "DISSOLVING")] == 2  # 'Đang làm thủ tục giải thể' and dissolved after the end
@@ -140,7 +194,9 @@ def test_identity_check_reports_a_breakdown_that_does_not_add_up():
     good = sector_status_breakdown(coops, Q3, [], "22")
     assert identity_breaks(rpt, coops, admin, rpt_breakdown=good) == []
     # the old sheet's cross-tab: the cooperative dissolved after the end in no column
-    old = good.assign(value=good["value"].where(~((good["row_key"] == "TRADE") & (good["col_key"] == "DISSOLVING")), 0.0))
+    old = good.assign(
+        value=good["value"].where(~((good["row_key"] == "TRADE") & (good["col_key"] == "DISSOLVING")), 0.0)
+    )
     breaks = identity_breaks(rpt, coops, admin, rpt_breakdown=old)
     assert [b.unit_code for b in breaks] == ["22"]
     assert ("row", "TRADE", "HTX_SECTOR_TRADE", 0.0, 1.0) in breaks[0].breakdown

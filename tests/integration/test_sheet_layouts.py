@@ -15,8 +15,15 @@ from .test_publish import PERIOD, _header_row, _rpt, build_warehouse
 
 @pytest.fixture()
 def fresh_layouts():
-    cached = [layouts.figure_rows, layouts.unit_columns, layouts.unit_column_widths, layouts.headline,
-              layouts.sector_status_columns, layouts.sector_status_widths, layouts.status_rows]
+    cached = [
+        layouts.figure_rows,
+        layouts.unit_columns,
+        layouts.unit_column_widths,
+        layouts.headline,
+        layouts.sector_status_columns,
+        layouts.sector_status_widths,
+        layouts.status_rows,
+    ]
     for f in cached:
         f.cache_clear()
     yield
@@ -37,8 +44,18 @@ def test_every_layout_names_known_indicators_once():
 
 def test_a_layout_naming_an_unknown_indicator_is_refused(fresh_layouts, monkeypatch):
     real = layouts._read
-    monkeypatch.setattr(layouts, "_read", lambda name: real(name) + (
-        [{"indicator_code": "HTX_NO_SUCH", "header": "x", "width": "9"}] if name == "bieu_03_columns.csv" else []))
+    monkeypatch.setattr(
+        layouts,
+        "_read",
+        lambda name: (
+            real(name)
+            + (
+                [{"indicator_code": "HTX_NO_SUCH", "header": "x", "width": "9"}]
+                if name == "bieu_03_columns.csv"
+                else []
+            )
+        ),
+    )
     with pytest.raises(layouts.LayoutError, match="bieu_03_columns.csv.*HTX_NO_SUCH"):
         layouts.unit_columns()
 
@@ -52,8 +69,10 @@ def test_the_sheets_place_what_the_layout_files_say(fresh_layouts, monkeypatch, 
         if name == "bieu_03_columns.csv":
             rows[0], rows[1] = rows[1], rows[0]
         if name == "bieu_01_rows.csv":
-            rows = [dict(r, label="Tổng số hợp tác xã trên địa bàn") if r["indicator_code"] == "HTX_TOTAL" else r
-                    for r in rows]
+            rows = [
+                dict(r, label="Tổng số hợp tác xã trên địa bàn") if r["indicator_code"] == "HTX_TOTAL" else r
+                for r in rows
+            ]
         return rows
 
     monkeypatch.setattr(layouts, "_read", edited)

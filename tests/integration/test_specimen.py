@@ -47,8 +47,10 @@ def test_every_listed_finding_is_raised(result):
 
 def test_no_unexpected_findings_of_the_listed_kinds(result):
     """Precision: for the kinds expected.json lists, nothing beyond what it lists is raised."""
-    listed = {(f["kind"], f["unit_code"], KEY_WRITTEN_IN_RETURN.get((f["kind"], f["unit_code"], f["key"]), f["key"]))
-              for f in expected()["findings"]}
+    listed = {
+        (f["kind"], f["unit_code"], KEY_WRITTEN_IN_RETURN.get((f["kind"], f["unit_code"], f["key"]), f["key"]))
+        for f in expected()["findings"]
+    }
     kinds = {k for k, _, _ in listed}
     raised = {(r.kind, r.unit_code, r.entity_key) for r in result.dq_issue.itertuples() if r.kind in kinds}
     assert raised - listed == set()

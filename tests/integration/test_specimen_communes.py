@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kttt_pipeline.run import run_period
 from kttt_pipeline.core.text import fold_name
+from kttt_pipeline.run import run_period
 
 from ..specimen import SPECIMEN_COMMUNES_RAW, expected_communes, needs_specimen_communes
 
@@ -30,8 +30,10 @@ def _listed() -> set[tuple[str, str | None, str | None]]:
 
 
 def _raised(result) -> set[tuple[str, str | None, str | None]]:
-    return {(r.kind, r.unit_code if isinstance(r.unit_code, str) and r.unit_code else None, _key(r.kind, r.entity_key))
-            for r in result.dq_issue.itertuples()}
+    return {
+        (r.kind, r.unit_code if isinstance(r.unit_code, str) and r.unit_code else None, _key(r.kind, r.entity_key))
+        for r in result.dq_issue.itertuples()
+    }
 
 
 def test_every_indicator_for_the_province_and_every_unit(result):

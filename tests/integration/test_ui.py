@@ -59,9 +59,21 @@ def webserver(tmp_path_factory):
     _materialize_one_quarter(home, tmp_path_factory.mktemp("ui_run"))
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "DAGSTER_DISABLE_TELEMETRY": "1"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml",
-                             "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -93,9 +105,19 @@ def page(webserver):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         # the UI's first-visit community dialog would cover the graph
         page.add_init_script("localStorage.setItem('communityNux', '1');")
@@ -126,8 +148,10 @@ def test_asset_graph_shows_each_warehouse_table_and_is_kept_as_a_screenshot(webs
     # the reconciled period's neighbours: raw files and staging upstream, every warehouse table and the reports
     # downstream, each group expanded with its assets
     page.set_viewport_size({"width": 1600, "height": 1500})
-    page.goto(webserver + "/assets/reconciled_period?view=lineage&lineageScope=neighbors&lineageDepth=5",
-              wait_until="networkidle")
+    page.goto(
+        webserver + "/assets/reconciled_period?view=lineage&lineageScope=neighbors&lineageDepth=5",
+        wait_until="networkidle",
+    )
     page.wait_for_timeout(3000)
     text = page.inner_text("body")
     assert all(g in text for g in ["raw_files", "staging", "reconciled", "warehouse", "reports"])

@@ -34,11 +34,27 @@ def _free_port() -> int:
 
 def test_the_resource_page_shows_the_variable_not_the_password(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "DAGSTER_DISABLE_TELEMETRY": "1",
-           "KTTT_WAREHOUSE_URL": f"postgresql+psycopg://kttt:{SECRET}@db.internal/kttt_warehouse"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml",
-                             "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "KTTT_WAREHOUSE_URL": f"postgresql+psycopg://kttt:{SECRET}@db.internal/kttt_warehouse",
+    }
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 180
@@ -50,8 +66,11 @@ def test_the_resource_page_shows_the_variable_not_the_password(tmp_path):
                 assert proc.poll() is None, "dagster-webserver exited"
                 assert time.time() < deadline, "dagster-webserver did not start within 180 s"
                 time.sleep(1)
-        request = urllib.request.Request(url + "/graphql", data=json.dumps({"query": RESOURCE}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url + "/graphql",
+            data=json.dumps({"query": RESOURCE}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         body = urllib.request.urlopen(request, timeout=120).read().decode("utf-8")
     finally:
         proc.terminate()

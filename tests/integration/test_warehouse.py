@@ -17,11 +17,19 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from kttt_pipeline.warehouse import (FrameMismatch, WarehouseUnavailable, current_revision, head_revision,
-                                     load_period, make_engine, period_row_counts, upgrade)
-from kttt_pipeline.warehouse import dictionary
-from kttt_pipeline.warehouse.migrate import downgrade
 from kttt_pipeline.run import run_period
+from kttt_pipeline.warehouse import (
+    FrameMismatch,
+    WarehouseUnavailable,
+    current_revision,
+    dictionary,
+    head_revision,
+    load_period,
+    make_engine,
+    period_row_counts,
+    upgrade,
+)
+from kttt_pipeline.warehouse.migrate import downgrade
 from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS, Base
 
 from ..specimen import SPECIMEN_RAW, needs_specimen
@@ -43,125 +51,499 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
     ``scale`` changes the number of rows (so that two periods differ)."""
     year = int(period[:4])
     units = ["193", "198"]
-    audit = _frame([
-        {"period": period, "source_file": f"{period}/districts/u{u}.xlsx", "file_kind": "district", "sha256": "ab" * 32,
-         "size_bytes": 12345 + i, "modified_at": pd.Timestamp("2024-10-15 08:30:00"), "unit_code": u,
-         "report_date": dt.date(2024, 10, 15), "sheets": "Tổng hợp,Danh sách HTX", "rows_read": 5 * scale,
-         "rows_loaded": 4 * scale, "rows_quarantined": 1, "rows_non_entity": 0, "status": "LOADED", "error": None}
-        for i, u in enumerate(units)
-    ] + [{"period": period, "source_file": f"{period}/tax/thue.csv", "file_kind": "tax", "sha256": "cd" * 32,
-          "size_bytes": 999, "modified_at": NaT, "unit_code": None, "report_date": NaT, "sheets": "", "rows_read": 7,
-          "rows_loaded": 7, "rows_quarantined": 0, "rows_non_entity": 0, "status": "LOADED", "error": None}],
-        ["period", "source_file", "file_kind", "sha256", "size_bytes", "modified_at", "unit_code", "report_date",
-         "sheets", "rows_read", "rows_loaded", "rows_quarantined", "rows_non_entity", "status", "error"])
-    coop_cols = ["period", "unit_code", "source_file", "sheet", "row_number", "name", "tax_code_raw", "tax_code",
-                 "tax_code_valid", "registered_on", "dissolved_on", "commune", "sector_text", "sector", "status_text",
-                 "status", "grade_text", "grade", "members", "workers", "member_workers", "managers",
-                 "managers_primary_secondary", "managers_college_plus", "charter_capital", "revenue", "profit",
-                 "avg_income", "ocop_products", "hightech", "value_chain"]
+    audit = _frame(
+        [
+            {
+                "period": period,
+                "source_file": f"{period}/districts/u{u}.xlsx",
+                "file_kind": "district",
+                "sha256": "ab" * 32,
+                "size_bytes": 12345 + i,
+                "modified_at": pd.Timestamp("2024-10-15 08:30:00"),
+                "unit_code": u,
+                "report_date": dt.date(2024, 10, 15),
+                "sheets": "Tổng hợp,Danh sách HTX",
+                "rows_read": 5 * scale,
+                "rows_loaded": 4 * scale,
+                "rows_quarantined": 1,
+                "rows_non_entity": 0,
+                "status": "LOADED",
+                "error": None,
+            }
+            for i, u in enumerate(units)
+        ]
+        + [
+            {
+                "period": period,
+                "source_file": f"{period}/tax/thue.csv",
+                "file_kind": "tax",
+                "sha256": "cd" * 32,
+                "size_bytes": 999,
+                "modified_at": NaT,
+                "unit_code": None,
+                "report_date": NaT,
+                "sheets": "",
+                "rows_read": 7,
+                "rows_loaded": 7,
+                "rows_quarantined": 0,
+                "rows_non_entity": 0,
+                "status": "LOADED",
+                "error": None,
+            }
+        ],
+        [
+            "period",
+            "source_file",
+            "file_kind",
+            "sha256",
+            "size_bytes",
+            "modified_at",
+            "unit_code",
+            "report_date",
+            "sheets",
+            "rows_read",
+            "rows_loaded",
+            "rows_quarantined",
+            "rows_non_entity",
+            "status",
+            "error",
+        ],
+    )
+    coop_cols = [
+        "period",
+        "unit_code",
+        "source_file",
+        "sheet",
+        "row_number",
+        "name",
+        "tax_code_raw",
+        "tax_code",
+        "tax_code_valid",
+        "registered_on",
+        "dissolved_on",
+        "commune",
+        "sector_text",
+        "sector",
+        "status_text",
+        "status",
+        "grade_text",
+        "grade",
+        "members",
+        "workers",
+        "member_workers",
+        "managers",
+        "managers_primary_secondary",
+        "managers_college_plus",
+        "charter_capital",
+        "revenue",
+        "profit",
+        "avg_income",
+        "ocop_products",
+        "hightech",
+        "value_chain",
+    ]
     stg_coop, coops = [], []
     for u in units:
         for i in range(2 * scale):
             code = f"57{u}{i:05d}"[:10]
-            stg_coop.append({
-                "period": period, "unit_code": u, "source_file": f"{period}/districts/u{u}.xlsx", "sheet": "Danh sách HTX",
-                "row_number": 6 + i, "name": f"HTX dịch vụ {u}-{i}", "tax_code_raw": code, "tax_code": code,
-                "tax_code_valid": True, "registered_on": dt.date(2020, 1, 1 + i), "dissolved_on": NaT,
-                "commune": "Hoành Bồ", "sector_text": "Nông nghiệp", "sector": "AGRI", "status_text": "Đang hoạt động",
-                "status": "ACTIVE", "grade_text": "Tốt" if i else None, "grade": "GOOD" if i else None,
-                "members": float(7 + i), "workers": float(5 + i), "member_workers": np.nan, "managers": 3.0,
-                "managers_primary_secondary": 1.0, "managers_college_plus": 1.0, "charter_capital": 500.5,
-                "revenue": 1200.25, "profit": -3.5, "avg_income": 48.0, "ocop_products": np.nan,
-                "hightech": bool(i % 2), "value_chain": False})
-            coops.append({
-                "period": period, "coop_key": code, "unit_code": u, "name": f"HTX dịch vụ {u}-{i}", "tax_code": code,
-                "tax_code_written": code, "match_method": "tax_code", "sector": "AGRI", "status_reported": "ACTIVE",
-                "status": "ACTIVE", "grade": "GOOD" if i else None, "registered_on": dt.date(2020, 1, 1 + i),
-                "dissolved_on": None, "members": float(7 + i), "workers": float(5 + i), "member_workers": np.nan,
-                "managers": 3.0, "managers_primary_secondary": 1.0, "managers_college_plus": 1.0,
-                "charter_capital": 500.5, "revenue": 1200.25, "profit": -3.5, "avg_income": 48.0,
-                "ocop_products": 1.0, "hightech": np.bool_(i % 2 == 1), "value_chain": False, "tax_status_code": "00",
-                "declared_revenue": 0.5, "in_total": True, "is_active": True,
-                "source_file": f"{period}/districts/u{u}.xlsx", "sheet": "Danh sách HTX", "row_number": 6 + i})
-    groups = [{"period": period, "unit_code": "193", "name": f"THT {i}", "sector": "AGRI", "members": 6.0,
-               "revenue": 300.0, "avg_income_month": 4.3, "source_file": f"{period}/districts/u193.xlsx",
-               "sheet": "Danh sách THT", "row_number": 5 + i} for i in range(scale)]
-    stg_group = [{"period": period, "unit_code": g["unit_code"], "source_file": g["source_file"], "sheet": g["sheet"],
-                  "row_number": g["row_number"], "name": g["name"], "representative": "Tô Liên", "commune": "Lê Lợi",
-                  "sector_text": "Nông nghiệp", "sector": "AGRI", "members": 6.0, "revenue": 300.0,
-                  "avg_income_month": 4.3} for g in groups]
-    tax = [{"period": period, "source_file": f"{period}/tax/thue.csv", "row_number": 2 + i, "tax_code": c["tax_code"],
-            "tax_code_valid": True, "name": c["name"].upper(), "address": "Hạ Long", "tax_office": "Chi cục Thuế",
-            "entity_type": "Hợp tác xã", "status_code": "00", "status_changed_on": NaT, "declared_revenue": 0.5,
-            "tax_incurred": 0.0, "unit_code": c["unit_code"]} for i, c in enumerate(coops)]
-    summary = [{"period": period, "unit_code": "193", "source_file": f"{period}/districts/u193.xlsx", "sheet": "Tổng hợp",
-                "row_number": 5, "label": "Tổng số HTX", "indicator_code": "HTX_TOTAL", "value": 4.0}]
-    quarantine = [{"period": period, "unit_code": "193", "source_file": f"{period}/districts/u193.xlsx",
-                   "sheet": "Danh sách HTX", "row_number": 40, "record_type": "cooperative", "entity_key": "5796132263",
-                   "rule": "member_workers_le_workers", "reason_vi": "Lao động là thành viên lớn hơn tổng số lao động",
-                   "raw_values": '{"members": 10, "workers": 5, "member_workers": 9}'}]
-    unions = [{"period": period, "name": "Liên hiệp HTX A", "tax_code": "5730191571", "sector": "AGRI",
-               "member_htx": 5.0, "workers": 32.0, "charter_capital": 30000.0, "source_file": f"{period}/province/tinh.xlsx",
-               "row_number": 2}]
-    funds = [{"period": period, "name": "QTDND Hưng Đạo", "tax_code": "5713625645", "members": 1234.0, "workers": 10.0,
-              "managers": 4.0, "total_capital": 130112.0, "equity": 11203.0, "mobilised": 115302.0, "loans": 90210.0,
-              "source_file": f"{period}/province/tinh.xlsx", "row_number": 2}]
+            stg_coop.append(
+                {
+                    "period": period,
+                    "unit_code": u,
+                    "source_file": f"{period}/districts/u{u}.xlsx",
+                    "sheet": "Danh sách HTX",
+                    "row_number": 6 + i,
+                    "name": f"HTX dịch vụ {u}-{i}",
+                    "tax_code_raw": code,
+                    "tax_code": code,
+                    "tax_code_valid": True,
+                    "registered_on": dt.date(2020, 1, 1 + i),
+                    "dissolved_on": NaT,
+                    "commune": "Hoành Bồ",
+                    "sector_text": "Nông nghiệp",
+                    "sector": "AGRI",
+                    "status_text": "Đang hoạt động",
+                    "status": "ACTIVE",
+                    "grade_text": "Tốt" if i else None,
+                    "grade": "GOOD" if i else None,
+                    "members": float(7 + i),
+                    "workers": float(5 + i),
+                    "member_workers": np.nan,
+                    "managers": 3.0,
+                    "managers_primary_secondary": 1.0,
+                    "managers_college_plus": 1.0,
+                    "charter_capital": 500.5,
+                    "revenue": 1200.25,
+                    "profit": -3.5,
+                    "avg_income": 48.0,
+                    "ocop_products": np.nan,
+                    "hightech": bool(i % 2),
+                    "value_chain": False,
+                }
+            )
+            coops.append(
+                {
+                    "period": period,
+                    "coop_key": code,
+                    "unit_code": u,
+                    "name": f"HTX dịch vụ {u}-{i}",
+                    "tax_code": code,
+                    "tax_code_written": code,
+                    "match_method": "tax_code",
+                    "sector": "AGRI",
+                    "status_reported": "ACTIVE",
+                    "status": "ACTIVE",
+                    "grade": "GOOD" if i else None,
+                    "registered_on": dt.date(2020, 1, 1 + i),
+                    "dissolved_on": None,
+                    "members": float(7 + i),
+                    "workers": float(5 + i),
+                    "member_workers": np.nan,
+                    "managers": 3.0,
+                    "managers_primary_secondary": 1.0,
+                    "managers_college_plus": 1.0,
+                    "charter_capital": 500.5,
+                    "revenue": 1200.25,
+                    "profit": -3.5,
+                    "avg_income": 48.0,
+                    "ocop_products": 1.0,
+                    "hightech": np.bool_(i % 2 == 1),
+                    "value_chain": False,
+                    "tax_status_code": "00",
+                    "declared_revenue": 0.5,
+                    "in_total": True,
+                    "is_active": True,
+                    "source_file": f"{period}/districts/u{u}.xlsx",
+                    "sheet": "Danh sách HTX",
+                    "row_number": 6 + i,
+                }
+            )
+    groups = [
+        {
+            "period": period,
+            "unit_code": "193",
+            "name": f"THT {i}",
+            "sector": "AGRI",
+            "members": 6.0,
+            "revenue": 300.0,
+            "avg_income_month": 4.3,
+            "source_file": f"{period}/districts/u193.xlsx",
+            "sheet": "Danh sách THT",
+            "row_number": 5 + i,
+        }
+        for i in range(scale)
+    ]
+    stg_group = [
+        {
+            "period": period,
+            "unit_code": g["unit_code"],
+            "source_file": g["source_file"],
+            "sheet": g["sheet"],
+            "row_number": g["row_number"],
+            "name": g["name"],
+            "representative": "Tô Liên",
+            "commune": "Lê Lợi",
+            "sector_text": "Nông nghiệp",
+            "sector": "AGRI",
+            "members": 6.0,
+            "revenue": 300.0,
+            "avg_income_month": 4.3,
+        }
+        for g in groups
+    ]
+    tax = [
+        {
+            "period": period,
+            "source_file": f"{period}/tax/thue.csv",
+            "row_number": 2 + i,
+            "tax_code": c["tax_code"],
+            "tax_code_valid": True,
+            "name": c["name"].upper(),
+            "address": "Hạ Long",
+            "tax_office": "Chi cục Thuế",
+            "entity_type": "Hợp tác xã",
+            "status_code": "00",
+            "status_changed_on": NaT,
+            "declared_revenue": 0.5,
+            "tax_incurred": 0.0,
+            "unit_code": c["unit_code"],
+        }
+        for i, c in enumerate(coops)
+    ]
+    summary = [
+        {
+            "period": period,
+            "unit_code": "193",
+            "source_file": f"{period}/districts/u193.xlsx",
+            "sheet": "Tổng hợp",
+            "row_number": 5,
+            "label": "Tổng số HTX",
+            "indicator_code": "HTX_TOTAL",
+            "value": 4.0,
+        }
+    ]
+    quarantine = [
+        {
+            "period": period,
+            "unit_code": "193",
+            "source_file": f"{period}/districts/u193.xlsx",
+            "sheet": "Danh sách HTX",
+            "row_number": 40,
+            "record_type": "cooperative",
+            "entity_key": "5796132263",
+            "rule": "member_workers_le_workers",
+            "reason_vi": "Lao động là thành viên lớn hơn tổng số lao động",
+            "raw_values": '{"members": 10, "workers": 5, "member_workers": 9}',
+        }
+    ]
+    unions = [
+        {
+            "period": period,
+            "name": "Liên hiệp HTX A",
+            "tax_code": "5730191571",
+            "sector": "AGRI",
+            "member_htx": 5.0,
+            "workers": 32.0,
+            "charter_capital": 30000.0,
+            "source_file": f"{period}/province/tinh.xlsx",
+            "row_number": 2,
+        }
+    ]
+    funds = [
+        {
+            "period": period,
+            "name": "QTDND Hưng Đạo",
+            "tax_code": "5713625645",
+            "members": 1234.0,
+            "workers": 10.0,
+            "managers": 4.0,
+            "total_capital": 130112.0,
+            "equity": 11203.0,
+            "mobilised": 115302.0,
+            "loans": 90210.0,
+            "source_file": f"{period}/province/tinh.xlsx",
+            "row_number": 2,
+        }
+    ]
     n_by_unit = {u: float(sum(1 for c in coops if c["unit_code"] == u)) for u in units}
     rpt = []
     for u, v in [("22", province_htx), *n_by_unit.items()]:
-        rpt += [{"period": period, "unit_code": u, "indicator_code": "HTX_TOTAL", "value": v, "is_complete": True},
-                {"period": period, "unit_code": u, "indicator_code": "HTX_AVG_INCOME", "value": np.nan, "is_complete": True}]
-    dq = _frame([
-        {"period": period, "kind": "DUPLICATE", "severity": "warning", "unit_code": "193", "entity_key": "5729543363",
-         "source_file": f"{period}/districts/u193.xlsx", "sheet": "Danh sách HTX", "row_number": 7,
-         "detail": "HTX kê khai trùng", "value_reported": None, "value_computed": None, "rule": "7.2"},
-        {"period": period, "kind": "DUPLICATE", "severity": "warning", "unit_code": "193", "entity_key": "5729543364",
-         "source_file": None, "sheet": None, "row_number": None,
-         "detail": "HTX kê khai trùng", "value_reported": None, "value_computed": None, "rule": "7.2"},
-        {"period": period, "kind": "UNIT_MISSING", "severity": "error", "unit_code": None, "entity_key": "194",
-         "source_file": None, "sheet": None, "row_number": None, "detail": "Móng Cái chưa gửi báo cáo",
-         "value_reported": None, "value_computed": None, "rule": "7.7"},
-    ] + [{"period": period, "kind": "GRADE_MISSING", "severity": "warning", "unit_code": "198", "entity_key": str(i),
-          "source_file": None, "sheet": None, "row_number": None, "detail": "chưa xếp loại", "value_reported": None,
-          "value_computed": None, "rule": "8"} for i in range(scale)],
-        ["period", "kind", "severity", "unit_code", "entity_key", "source_file", "sheet", "row_number", "detail",
-         "value_reported", "value_computed", "rule"])
+        rpt += [
+            {"period": period, "unit_code": u, "indicator_code": "HTX_TOTAL", "value": v, "is_complete": True},
+            {
+                "period": period,
+                "unit_code": u,
+                "indicator_code": "HTX_AVG_INCOME",
+                "value": np.nan,
+                "is_complete": True,
+            },
+        ]
+    dq = _frame(
+        [
+            {
+                "period": period,
+                "kind": "DUPLICATE",
+                "severity": "warning",
+                "unit_code": "193",
+                "entity_key": "5729543363",
+                "source_file": f"{period}/districts/u193.xlsx",
+                "sheet": "Danh sách HTX",
+                "row_number": 7,
+                "detail": "HTX kê khai trùng",
+                "value_reported": None,
+                "value_computed": None,
+                "rule": "7.2",
+            },
+            {
+                "period": period,
+                "kind": "DUPLICATE",
+                "severity": "warning",
+                "unit_code": "193",
+                "entity_key": "5729543364",
+                "source_file": None,
+                "sheet": None,
+                "row_number": None,
+                "detail": "HTX kê khai trùng",
+                "value_reported": None,
+                "value_computed": None,
+                "rule": "7.2",
+            },
+            {
+                "period": period,
+                "kind": "UNIT_MISSING",
+                "severity": "error",
+                "unit_code": None,
+                "entity_key": "194",
+                "source_file": None,
+                "sheet": None,
+                "row_number": None,
+                "detail": "Móng Cái chưa gửi báo cáo",
+                "value_reported": None,
+                "value_computed": None,
+                "rule": "7.7",
+            },
+        ]
+        + [
+            {
+                "period": period,
+                "kind": "GRADE_MISSING",
+                "severity": "warning",
+                "unit_code": "198",
+                "entity_key": str(i),
+                "source_file": None,
+                "sheet": None,
+                "row_number": None,
+                "detail": "chưa xếp loại",
+                "value_reported": None,
+                "value_computed": None,
+                "rule": "8",
+            }
+            for i in range(scale)
+        ],
+        [
+            "period",
+            "kind",
+            "severity",
+            "unit_code",
+            "entity_key",
+            "source_file",
+            "sheet",
+            "row_number",
+            "detail",
+            "value_reported",
+            "value_computed",
+            "rule",
+        ],
+    )
     dq["row_number"] = dq["row_number"].astype("Int64")
     result = types.SimpleNamespace(
         period=period,
         load_audit=audit,
         stg_cooperative=_frame(stg_coop, coop_cols),
-        stg_group=_frame(stg_group, ["period", "unit_code", "source_file", "sheet", "row_number", "name",
-                                     "representative", "commune", "sector_text", "sector", "members", "revenue",
-                                     "avg_income_month"]),
-        stg_tax_register=_frame(tax, ["period", "source_file", "row_number", "tax_code", "tax_code_valid", "name",
-                                      "address", "tax_office", "entity_type", "status_code", "status_changed_on",
-                                      "declared_revenue", "tax_incurred", "unit_code"]),
-        stg_summary_figure=_frame(summary, ["period", "unit_code", "source_file", "sheet", "row_number", "label",
-                                            "indicator_code", "value"]),
-        quarantine=_frame(quarantine, ["period", "unit_code", "source_file", "sheet", "row_number", "record_type",
-                                       "entity_key", "rule", "reason_vi", "raw_values"]),
+        stg_group=_frame(
+            stg_group,
+            [
+                "period",
+                "unit_code",
+                "source_file",
+                "sheet",
+                "row_number",
+                "name",
+                "representative",
+                "commune",
+                "sector_text",
+                "sector",
+                "members",
+                "revenue",
+                "avg_income_month",
+            ],
+        ),
+        stg_tax_register=_frame(
+            tax,
+            [
+                "period",
+                "source_file",
+                "row_number",
+                "tax_code",
+                "tax_code_valid",
+                "name",
+                "address",
+                "tax_office",
+                "entity_type",
+                "status_code",
+                "status_changed_on",
+                "declared_revenue",
+                "tax_incurred",
+                "unit_code",
+            ],
+        ),
+        stg_summary_figure=_frame(
+            summary, ["period", "unit_code", "source_file", "sheet", "row_number", "label", "indicator_code", "value"]
+        ),
+        quarantine=_frame(
+            quarantine,
+            [
+                "period",
+                "unit_code",
+                "source_file",
+                "sheet",
+                "row_number",
+                "record_type",
+                "entity_key",
+                "rule",
+                "reason_vi",
+                "raw_values",
+            ],
+        ),
         cooperative=_frame(coops, list(coops[0])),
-        cooperative_group=_frame(groups, ["period", "unit_code", "name", "sector", "members", "revenue",
-                                          "avg_income_month", "source_file", "sheet", "row_number"]),
+        cooperative_group=_frame(
+            groups,
+            [
+                "period",
+                "unit_code",
+                "name",
+                "sector",
+                "members",
+                "revenue",
+                "avg_income_month",
+                "source_file",
+                "sheet",
+                "row_number",
+            ],
+        ),
         cooperative_union=_frame(unions, list(unions[0])),
         credit_fund=_frame(funds, list(funds[0])),
         rpt_indicator=_frame(rpt, ["period", "unit_code", "indicator_code", "value", "is_complete"]),
         rpt_indicator_restated=_frame(
-            [{"period": period, "unit_code": "22", "indicator_code": "HTX_TOTAL", "value": province_htx},
-             {"period": period, "unit_code": "06688", "indicator_code": "HTX_TOTAL", "value": 2.0 * scale}],
-            ["period", "unit_code", "indicator_code", "value"]),
+            [
+                {"period": period, "unit_code": "22", "indicator_code": "HTX_TOTAL", "value": province_htx},
+                {"period": period, "unit_code": "06688", "indicator_code": "HTX_TOTAL", "value": 2.0 * scale},
+            ],
+            ["period", "unit_code", "indicator_code", "value"],
+        ),
         rpt_breakdown=_frame(
-            [{"period": period, "unit_code": u, "breakdown": "sector_status", "row_key": "AGRI", "col_key": "ACTIVE",
-              "value": v} for u, v in [("22", province_htx), *n_by_unit.items()]],
-            ["period", "unit_code", "breakdown", "row_key", "col_key", "value"]),
+            [
+                {
+                    "period": period,
+                    "unit_code": u,
+                    "breakdown": "sector_status",
+                    "row_key": "AGRI",
+                    "col_key": "ACTIVE",
+                    "value": v,
+                }
+                for u, v in [("22", province_htx), *n_by_unit.items()]
+            ],
+            ["period", "unit_code", "breakdown", "row_key", "col_key", "value"],
+        ),
         dq_issue=dq,
-        target=_frame([{"year": year, "indicator_code": "HTX_TOTAL", "value": 12.0, "source_file": f"targets/{year}.xlsx"}],
-                      ["year", "indicator_code", "value", "source_file"]),
-        period_status=_frame([{"period": period, "units_expected": 3, "units_present": 2, "units_missing": "194",
-                               "is_complete": False, "files_seen": 3, "files_rejected": 0, "compared_with": None}],
-                             ["period", "units_expected", "units_present", "units_missing", "is_complete",
-                              "files_seen", "files_rejected", "compared_with"]),
+        target=_frame(
+            [{"year": year, "indicator_code": "HTX_TOTAL", "value": 12.0, "source_file": f"targets/{year}.xlsx"}],
+            ["year", "indicator_code", "value", "source_file"],
+        ),
+        period_status=_frame(
+            [
+                {
+                    "period": period,
+                    "units_expected": 3,
+                    "units_present": 2,
+                    "units_missing": "194",
+                    "is_complete": False,
+                    "files_seen": 3,
+                    "files_rejected": 0,
+                    "compared_with": None,
+                }
+            ],
+            [
+                "period",
+                "units_expected",
+                "units_present",
+                "units_missing",
+                "is_complete",
+                "files_seen",
+                "files_rejected",
+                "compared_with",
+            ],
+        ),
     )
     if with_admin:
         from kttt_pipeline.core.admin_units import admin_units_frame, load_admin_units
@@ -197,8 +579,10 @@ def snapshot(engine, period: str | None = None) -> dict[str, list[tuple]]:
 
 def total_counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {name: conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one()
-                for name in ALL_TABLES}
+        return {
+            name: conn.execute(select(func.count()).select_from(Base.metadata.tables[name])).scalar_one()
+            for name in ALL_TABLES
+        }
 
 
 # ------------------------------------------------------------------------------------------------- tests
@@ -220,11 +604,15 @@ def test_migrations_create_every_table_and_view_matching_the_models(engine):
     for name in ("rpt_indicator", "cooperative", "cooperative_group"):
         fks = insp.get_foreign_keys(name)
         assert any(fk["referred_table"] == "admin_unit" and fk["constrained_columns"] == ["unit_code"] for fk in fks)
-    uniques = {name: [tuple(u["column_names"]) for u in insp.get_unique_constraints(name)]
-               for name in ("rpt_indicator", "load_audit", "cooperative")}
-    assert uniques == {"rpt_indicator": [("province_code", "period", "unit_code", "indicator_code")],
-                       "load_audit": [("province_code", "period", "source_file")],
-                       "cooperative": [("province_code", "period", "coop_key")]}
+    uniques = {
+        name: [tuple(u["column_names"]) for u in insp.get_unique_constraints(name)]
+        for name in ("rpt_indicator", "load_audit", "cooperative")
+    }
+    assert uniques == {
+        "rpt_indicator": [("province_code", "period", "unit_code", "indicator_code")],
+        "load_audit": [("province_code", "period", "source_file")],
+        "cooperative": [("province_code", "period", "coop_key")],
+    }
     assert insp.get_pk_constraint("period_status")["constrained_columns"] == ["province_code", "period"]
 
 
@@ -260,10 +648,13 @@ def test_values_round_trip_with_types(engine):
         audit = conn.execute(text("SELECT * FROM load_audit WHERE file_kind = 'tax'")).mappings().one()
         audit_d = conn.execute(text("SELECT * FROM load_audit WHERE unit_code = '193'")).mappings().one()
         status = conn.execute(text("SELECT * FROM period_status")).mappings().one()
-        avg = conn.execute(text("SELECT value FROM rpt_indicator WHERE unit_code = '22' "
-                                "AND indicator_code = 'HTX_AVG_INCOME'")).scalar_one()
-        dq_rows = sorted(conn.execute(text("SELECT row_number FROM dq_issue WHERE kind = 'DUPLICATE'")).scalars(),
-                         key=lambda v: (v is None, v))
+        avg = conn.execute(
+            text("SELECT value FROM rpt_indicator WHERE unit_code = '22' AND indicator_code = 'HTX_AVG_INCOME'")
+        ).scalar_one()
+        dq_rows = sorted(
+            conn.execute(text("SELECT row_number FROM dq_issue WHERE kind = 'DUPLICATE'")).scalars(),
+            key=lambda v: (v is None, v),
+        )
     assert coop["members"] == 8 and isinstance(coop["members"], int)
     assert coop["member_workers"] is None
     assert coop["hightech"] in (True, 1) and coop["value_chain"] in (False, 0)
@@ -318,7 +709,7 @@ def test_admin_units_from_the_register_with_placeholders_and_upserts(engine):
 
     register = len(load_admin_units())
     result = make_result("2024-Q3", with_admin=False)  # → the packaged register
-    result.cooperative.loc[0, "unit_code"] = "999"      # a code the register lacks
+    result.cooperative.loc[0, "unit_code"] = "999"  # a code the register lacks
     counts = load_period(engine, "2024-Q3", result)
     assert counts["cooperative"] == len(result.cooperative)
     with engine.connect() as conn:
@@ -330,9 +721,25 @@ def test_admin_units_from_the_register_with_placeholders_and_upserts(engine):
     # the register of 1/7/2025: a renamed unit, a new commune under the province; nothing is deleted
     frame = admin_units_frame(load_admin_units())
     frame.loc[frame["unit_code"] == "193", "name_vi"] = "Hạ Long (cũ)"
-    frame = pd.concat([frame, pd.DataFrame([{"unit_code": "25001", "level": "commune", "name_vi": "Hà Lầm",
-                                            "kind_vi": "Phường", "parent_code": "22",
-                                            "valid_from": dt.date(2025, 7, 1), "valid_to": None}])], ignore_index=True)
+    frame = pd.concat(
+        [
+            frame,
+            pd.DataFrame(
+                [
+                    {
+                        "unit_code": "25001",
+                        "level": "commune",
+                        "name_vi": "Hà Lầm",
+                        "kind_vi": "Phường",
+                        "parent_code": "22",
+                        "valid_from": dt.date(2025, 7, 1),
+                        "valid_to": None,
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     result = make_result("2025-Q3")
     result.admin_unit = frame
     load_period(engine, "2025-Q3", result)
@@ -346,8 +753,12 @@ def test_targets_are_replaced_by_year(engine):
     load_period(engine, "2024-Q3", make_result("2024-Q3"))
     load_period(engine, "2025-Q1", make_result("2025-Q1"))
     r = make_result("2024-Q4")
-    r.target = pd.DataFrame([{"year": 2024, "indicator_code": c, "value": 1.0, "source_file": "targets/2024.xlsx"}
-                             for c in ("HTX_TOTAL", "HTX_NEW")])
+    r.target = pd.DataFrame(
+        [
+            {"year": 2024, "indicator_code": c, "value": 1.0, "source_file": "targets/2024.xlsx"}
+            for c in ("HTX_TOTAL", "HTX_NEW")
+        ]
+    )
     load_period(engine, "2024-Q4", r)
     with engine.connect() as conn:
         rows = sorted(conn.execute(text("SELECT year, indicator_code, value FROM target")).all())
@@ -358,20 +769,34 @@ def test_views_return_the_expected_rows(engine):
     load_period(engine, "2024-Q3", make_result("2024-Q3", scale=1, province_htx=10.0))
     load_period(engine, "2024-Q4", make_result("2024-Q4", scale=2, province_htx=8.0))
     with engine.connect() as conn:
-        by_unit = conn.execute(text(
-            "SELECT unit_code, unit_name, value, province_value, share_of_province, province_is_complete "
-            "FROM v_indicator_by_unit WHERE period = '2024-Q3' AND indicator_code = 'HTX_TOTAL' ORDER BY unit_code")).all()
-        null_share = conn.execute(text(
-            "SELECT value, province_value, share_of_province FROM v_indicator_by_unit "
-            "WHERE period = '2024-Q3' AND indicator_code = 'HTX_AVG_INCOME' AND unit_code = '193'")).one()
-        history = conn.execute(text(
-            "SELECT period, value, previous_period, previous_value, change FROM v_indicator_history "
-            "WHERE indicator_code = 'HTX_TOTAL' AND unit_code = '22' ORDER BY period")).all()
-        findings = conn.execute(text(
-            "SELECT unit_code, unit_name, kind, severity, count FROM v_findings_by_unit "
-            "WHERE period = '2024-Q4' ORDER BY kind, unit_code")).all()
+        by_unit = conn.execute(
+            text(
+                "SELECT unit_code, unit_name, value, province_value, share_of_province, province_is_complete "
+                "FROM v_indicator_by_unit WHERE period = '2024-Q3' AND indicator_code = 'HTX_TOTAL' ORDER BY unit_code"
+            )
+        ).all()
+        null_share = conn.execute(
+            text(
+                "SELECT value, province_value, share_of_province FROM v_indicator_by_unit "
+                "WHERE period = '2024-Q3' AND indicator_code = 'HTX_AVG_INCOME' AND unit_code = '193'"
+            )
+        ).one()
+        history = conn.execute(
+            text(
+                "SELECT period, value, previous_period, previous_value, change FROM v_indicator_history "
+                "WHERE indicator_code = 'HTX_TOTAL' AND unit_code = '22' ORDER BY period"
+            )
+        ).all()
+        findings = conn.execute(
+            text(
+                "SELECT unit_code, unit_name, kind, severity, count FROM v_findings_by_unit "
+                "WHERE period = '2024-Q4' ORDER BY kind, unit_code"
+            )
+        ).all()
     assert [(u, n, v, p) for u, n, v, p, _, _ in by_unit] == [
-        ("193", "Thành phố Hạ Long", 2.0, 10.0), ("198", "Huyện Bình Liêu", 2.0, 10.0)]
+        ("193", "Thành phố Hạ Long", 2.0, 10.0),
+        ("198", "Huyện Bình Liêu", 2.0, 10.0),
+    ]
     assert all(math.isclose(s, 20.0) for *_, s, _ in by_unit)
     assert all(c in (True, 1) for *_, c in by_unit)
     assert tuple(null_share) == (None, None, None)
@@ -460,7 +885,8 @@ def test_sqlite_engine_settings(tmp_path):
 def test_every_frame_of_a_reconciled_period_has_exactly_its_tables_columns(tmp_path):
     """The frames handed to the warehouse are its tables (docs/architecture.md): a real period's frames and the
     synthetic result of these tests carry exactly the columns of the models, no more, no fewer."""
-    from ..small_period import PERIOD as SMALL, make_small_period
+    from ..small_period import PERIOD as SMALL
+    from ..small_period import make_small_period
 
     real = run_period(make_small_period(tmp_path / "raw"), SMALL).frames()
     synthetic = make_result()
@@ -478,8 +904,9 @@ def test_dictionary_explains_every_table_and_column_and_is_up_to_date():
         assert f"### {name}\n" in text_ and table.comment
         for col in table.columns:
             assert col.comment, f"{name}.{col.name} has no comment"
-            assert re.search(rf"^\| `{col.name}` \| .+ \| .+ \| .+ \|$", text_.split(f"### {name}\n")[1].split("### ")[0],
-                             flags=re.M), f"{name}.{col.name}"
+            assert re.search(
+                rf"^\| `{col.name}` \| .+ \| .+ \| .+ \|$", text_.split(f"### {name}\n")[1].split("### ")[0], flags=re.M
+            ), f"{name}.{col.name}"
     for view, (_, columns) in VIEW_DOCS.items():
         section = text_.split(f"### {view}\n")[1].split("### ")[0]
         for col, _ in columns:
@@ -516,8 +943,14 @@ def test_specimen_loads_identically_on_sqlite_and_postgres(specimen_result, sqli
             assert first["cooperative"] == len(specimen_result.cooperative)
             assert snapshot(eng, "2024-Q4") == q4
             with eng.connect() as conn:
-                figures[url] = sorted(tuple(r) for r in conn.execute(text(
-                    "SELECT unit_code, indicator_code, value, is_complete FROM rpt_indicator WHERE period = '2024-Q3'")))
+                figures[url] = sorted(
+                    tuple(r)
+                    for r in conn.execute(
+                        text(
+                            "SELECT unit_code, indicator_code, value, is_complete FROM rpt_indicator WHERE period = '2024-Q3'"
+                        )
+                    )
+                )
                 figures[url + "#counts"] = period_row_counts(eng, "2024-Q3")
         finally:
             eng.dispose()
@@ -540,8 +973,9 @@ def test_a_staged_value_too_big_for_a_count_does_not_stop_the_load(engine):
     load_period(engine, "2024-Q3", result)
     stg = Base.metadata.tables["stg_cooperative"]
     with engine.connect() as conn:
-        rows = conn.execute(select(stg.c.row_number, stg.c.members, stg.c.workers)
-                            .where(stg.c.period == "2024-Q3").order_by(stg.c.id)).all()
+        rows = conn.execute(
+            select(stg.c.row_number, stg.c.members, stg.c.workers).where(stg.c.period == "2024-Q3").order_by(stg.c.id)
+        ).all()
     assert rows[0].members is None and rows[1].workers is None
     assert len(rows) == len(result.stg_cooperative)
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import create_engine
 
-from kttt_pipeline.run import run_period
 from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
+from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.province import load_province
 
 from ..small_period import PERIOD, make_small_period
@@ -78,9 +78,11 @@ def test_shares_above_100_percent_fail_and_a_negative_profit_passes(tmp_path, re
 
 def test_negative_counts_and_money_of_a_cooperative_fail_a_negative_profit_passes(tmp_path, result):
     """The non-negative columns come from vocab/fields.csv (a count or money that is not signed)."""
+
     def negative(column):
         def mutate(frames):
             frames["cooperative"].loc[frames["cooperative"].index[0], column] = -1.0
+
         return mutate
 
     for i, col in enumerate(("workers", "charter_capital")):

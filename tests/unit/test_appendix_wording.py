@@ -33,8 +33,9 @@ def test_appendix_pdf_setting(monkeypatch):
 
 def test_signer_text_drops_internal_words():
     names = {i.code: i.name_vi for i in indicators()}
-    text = signer_text("Biểu tổng hợp ghi THT_MEMBERS = 16, chi tiết cộng 13 (§7.5); kỳ 2025-Q3 chưa có, "
-                       "theo §7.6:mw_gt_workers")
+    text = signer_text(
+        "Biểu tổng hợp ghi THT_MEMBERS = 16, chi tiết cộng 13 (§7.5); kỳ 2025-Q3 chưa có, theo §7.6:mw_gt_workers"
+    )
     assert "THT_MEMBERS" not in text and names["THT_MEMBERS"][1:] in text
     assert "§" not in text and "mw_gt_workers" not in text and "2025-Q3" not in text
     assert "quý III/2025 chưa có" in text
@@ -44,8 +45,9 @@ def test_signer_text_drops_internal_words():
 
 
 def test_signer_text_names_a_file_not_its_raw_folder_and_keeps_dates():
-    text = signer_text("Bị thay thế: 'Ngày báo cáo' 01/10/2025 sớm hơn 09/10/2025 của "
-                       "'2025-Q3/communes/Ha An_bao cao (sửa lại).xlsx'")
+    text = signer_text(
+        "Bị thay thế: 'Ngày báo cáo' 01/10/2025 sớm hơn 09/10/2025 của '2025-Q3/communes/Ha An_bao cao (sửa lại).xlsx'"
+    )
     assert text.endswith("của 'Ha An_bao cao (sửa lại).xlsx'") and "'Ngày báo cáo' 01/10/2025 sớm hơn" in text
     # a file name that carries a period the way a clerk wrote it is the file's name, kept as written
     assert signer_text("tệp 'BC KTTT Q3-2024 DT.xlsx'") == "tệp 'BC KTTT Q3-2024 DT.xlsx'"
@@ -66,18 +68,48 @@ def _period_with_long_findings():
     from kttt_pipeline.publish.warehouse_reader import PeriodData
 
     units = [{"unit_code": "193", "name_vi": "Hạ Long", "kind_vi": "Thành phố"}]
-    d = PeriodData(period=Period.parse("2024-Q3"), province_code="22", province_name="Quảng Ninh", units=units,
-                   values={}, complete_flags={}, missing_units=[], is_complete=True, status=None, targets={})
+    d = PeriodData(
+        period=Period.parse("2024-Q3"),
+        province_code="22",
+        province_name="Quảng Ninh",
+        units=units,
+        values={},
+        complete_flags={},
+        missing_units=[],
+        is_complete=True,
+        status=None,
+        targets={},
+    )
     d.unit_names = {"193": "thành phố Hạ Long", "22": "tỉnh Quảng Ninh"}
     long_tail = "đơn vị báo cáo 'Đang hoạt động' " * 12 + "→ 'Đang làm thủ tục giải thể'"
-    d.findings = [{"kind": "STATUS_OVERRIDE", "severity": "warning", "unit_code": "193", "entity_key": "5712705619",
-                   "value_reported": None, "value_computed": None, "rule": "7.4",
-                   "detail": f"Tệp 'raw/2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx': {long_tail}",
-                   "source_file": "2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx", "sheet": "HTX", "row_number": 73},
-                  {"kind": "DUPLICATE", "severity": "warning", "unit_code": "193", "entity_key": "5712705620",
-                   "value_reported": None, "value_computed": None, "rule": "7.2",
-                   "detail": "cũng có ở tệp 2024-Q3/districts/BC KTTT Q3-2024 CP.xlsx, dòng 95; chỉ tính một lần",
-                   "source_file": None, "sheet": None, "row_number": None}]
+    d.findings = [
+        {
+            "kind": "STATUS_OVERRIDE",
+            "severity": "warning",
+            "unit_code": "193",
+            "entity_key": "5712705619",
+            "value_reported": None,
+            "value_computed": None,
+            "rule": "7.4",
+            "detail": f"Tệp 'raw/2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx': {long_tail}",
+            "source_file": "2024-Q3/districts/BC KTTT Q3-2024 HLong.xlsx",
+            "sheet": "HTX",
+            "row_number": 73,
+        },
+        {
+            "kind": "DUPLICATE",
+            "severity": "warning",
+            "unit_code": "193",
+            "entity_key": "5712705620",
+            "value_reported": None,
+            "value_computed": None,
+            "rule": "7.2",
+            "detail": "cũng có ở tệp 2024-Q3/districts/BC KTTT Q3-2024 CP.xlsx, dòng 95; chỉ tính một lần",
+            "source_file": None,
+            "sheet": None,
+            "row_number": None,
+        },
+    ]
     return d
 
 
@@ -104,8 +136,13 @@ def test_the_detail_workbook_is_a_working_file_without_the_plan_line(tmp_path):
     from kttt_pipeline.publish.appendix.findings_detail import write_findings_detail
 
     path = write_findings_detail(_period_with_long_findings(), tmp_path / "chi_tiet_kiem_tra_2024-Q3.xlsx")
-    texts = [str(c.value) for ws in load_workbook(path).worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str)]
+    texts = [
+        str(c.value)
+        for ws in load_workbook(path).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
     assert texts and not [t for t in texts if "Kèm theo" in t], [t for t in texts if "Kèm theo" in t]
 
 

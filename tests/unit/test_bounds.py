@@ -27,9 +27,14 @@ class _Declared:
 
 def test_a_real_large_return_passes():
     # the demo's 200,000-row return: its list sheet is 178 MB of XML compressed 6.9x, the group sheet 7.7x
-    bounds.check_zip(_Declared(("xl/worksheets/sheet1.xml", 178_517_498, 25_772_989),
-                               ("xl/worksheets/sheet2.xml", 29_400_534, 3_825_520),
-                               ("xl/theme/theme1.xml", 10_140, 1_552)), Limits())
+    bounds.check_zip(
+        _Declared(
+            ("xl/worksheets/sheet1.xml", 178_517_498, 25_772_989),
+            ("xl/worksheets/sheet2.xml", 29_400_534, 3_825_520),
+            ("xl/theme/theme1.xml", 10_140, 1_552),
+        ),
+        Limits(),
+    )
 
 
 def test_a_small_part_compressing_very_well_passes():
@@ -78,17 +83,25 @@ def _xlsx_with_dimension(ref: str | None) -> zipfile.ZipFile:
     buf = io.BytesIO()
     dim = f'<dimension ref="{ref}"/>' if ref else ""
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("xl/workbook.xml", '<workbook xmlns:r="urn:r"><sheets><sheet name="Danh s&#225;ch" sheetId="1" '
-                                      'r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" Type="ws" '
-                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet><sheetPr/>{dim}<sheetData/></worksheet>')
+        z.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns:r="urn:r"><sheets><sheet name="Danh s&#225;ch" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Type="ws" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetPr/>{dim}<sheetData/></worksheet>")
     return zipfile.ZipFile(buf)
 
 
 def test_the_declared_used_range_is_read_and_checked_with_the_sheet_name():
-    assert bounds.declared_extent(_xlsx_with_dimension("A1:W200003"), "xl/worksheets/sheet1.xml") == \
-        (200_003, 23, "A1:W200003")
+    assert bounds.declared_extent(_xlsx_with_dimension("A1:W200003"), "xl/worksheets/sheet1.xml") == (
+        200_003,
+        23,
+        "A1:W200003",
+    )
     assert bounds.declared_extent(_xlsx_with_dimension("A1"), "xl/worksheets/sheet1.xml") == (1, 1, "A1:A1")
     assert bounds.declared_extent(_xlsx_with_dimension(None), "xl/worksheets/sheet1.xml") is None
     bounds.check_workbook_zip("r.xlsx", _xlsx_with_dimension("A1:W200003"), Limits())

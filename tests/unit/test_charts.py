@@ -24,16 +24,34 @@ from kttt_pipeline.warehouse.history import PeriodFigures  # noqa: E402
 
 SECTOR_CODES = [code for code, _ in SECTOR_LABELS]
 PERIOD_KEY = re.compile(r"\d{4}\s*-\s*Q\d|\bQ\d\s*/\s*\d{4}", re.I)
-NAMES = ["Tiên Yên", "Móng Cái", "Hoàng Quế", "Đông Mai", "Hoành Mô", "Vĩnh Thực", "Đông Triều", "Cô Tô",
-         "Hà Lầm", "Điền Xá", "Bình Liêu", "Quảng Yên", "Thống Nhất", "Phong Cốc", "Lương Minh", "Kỳ Thượng"]
+NAMES = [
+    "Tiên Yên",
+    "Móng Cái",
+    "Hoàng Quế",
+    "Đông Mai",
+    "Hoành Mô",
+    "Vĩnh Thực",
+    "Đông Triều",
+    "Cô Tô",
+    "Hà Lầm",
+    "Điền Xá",
+    "Bình Liêu",
+    "Quảng Yên",
+    "Thống Nhất",
+    "Phong Cốc",
+    "Lương Minh",
+    "Kỳ Thượng",
+]
 
 
 def _data(n: int, seed: int = 7) -> PeriodData:
     """A period of ``n`` units with many equal counts (ties), two units that did not report (one early in the
     register) and nine quarters of trend across the 2025 reform, two of them incomplete and one not loaded."""
     rng = random.Random(seed)
-    units = [{"unit_code": str(100 + i), "name_vi": f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}",
-              "kind_vi": "Xã"} for i in range(n)]
+    units = [
+        {"unit_code": str(100 + i), "name_vi": f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}", "kind_vi": "Xã"}
+        for i in range(n)
+    ]
     missing = [units[2]["unit_code"], units[-1]["unit_code"]]
     values = {}
     for u in units:
@@ -41,21 +59,45 @@ def _data(n: int, seed: int = 7) -> PeriodData:
             continue
         total = float(rng.choice([0, 3, 8, 8, 8, 15, 15, 40, 72]))
         values[u["unit_code"]] = {"HTX_TOTAL": total, "HTX_ACTIVE": float(int(total * 0.7))}
-    province = {"HTX_TOTAL": sum(v["HTX_TOTAL"] for v in values.values()),
-                "HTX_ACTIVE": sum(v["HTX_ACTIVE"] for v in values.values()), "HTX_NEW": 41.0}
+    province = {
+        "HTX_TOTAL": sum(v["HTX_TOTAL"] for v in values.values()),
+        "HTX_ACTIVE": sum(v["HTX_ACTIVE"] for v in values.values()),
+        "HTX_NEW": 41.0,
+    }
     # sectors in an order that is not the vocabulary's, two of equal count
     for code, count in zip(SECTOR_CODES, (20, 300, 20, 45, 0, 130, 7)):
         province[f"HTX_SECTOR_{code}"] = float(count)
     values["22"] = province
-    d = PeriodData(period=Period.parse("2026-Q3"), province_code="22", province_name="Quảng Ninh", units=units,
-                   values=values, complete_flags={}, missing_units=missing, is_complete=False, status=None,
-                   targets={})
-    quarters = [Period(2024, 3), Period(2024, 4), Period(2025, 1), Period(2025, 2), Period(2025, 3),
-                Period(2025, 4), Period(2026, 1), Period(2026, 3)]  # 2026-Q2 not loaded: a gap
-    d.trend = [PeriodFigures(period=q, province={"HTX_TOTAL": 600.0 + 10 * i, "HTX_ACTIVE": 400.0 + 5 * i,
-                                                 "HTX_NEW": 10.0 * q.quarter},
-                             is_complete=q not in (Period(2025, 3), Period(2026, 3)))
-               for i, q in enumerate(quarters)]
+    d = PeriodData(
+        period=Period.parse("2026-Q3"),
+        province_code="22",
+        province_name="Quảng Ninh",
+        units=units,
+        values=values,
+        complete_flags={},
+        missing_units=missing,
+        is_complete=False,
+        status=None,
+        targets={},
+    )
+    quarters = [
+        Period(2024, 3),
+        Period(2024, 4),
+        Period(2025, 1),
+        Period(2025, 2),
+        Period(2025, 3),
+        Period(2025, 4),
+        Period(2026, 1),
+        Period(2026, 3),
+    ]  # 2026-Q2 not loaded: a gap
+    d.trend = [
+        PeriodFigures(
+            period=q,
+            province={"HTX_TOTAL": 600.0 + 10 * i, "HTX_ACTIVE": 400.0 + 5 * i, "HTX_NEW": 10.0 * q.quarter},
+            is_complete=q not in (Period(2025, 3), Period(2026, 3)),
+        )
+        for i, q in enumerate(quarters)
+    ]
     d.tier_changes = [dt.date(2025, 7, 1)]
     return d
 
@@ -85,15 +127,26 @@ def test_unit_chart_is_sorted_and_legible(n):
         ticks = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
         # every unit drawn, top to bottom by cooperatives, equal counts in the register's order, the units that
         # did not report last
-        rows = sorted(((bar_a.get_y() + bar_a.get_height() / 2, bar_a.get_width() + bar_o.get_width())
-                       for bar_a, bar_o in zip(active, other)), reverse=True)
+        rows = sorted(
+            (
+                (bar_a.get_y() + bar_a.get_height() / 2, bar_a.get_width() + bar_o.get_width())
+                for bar_a, bar_o in zip(active, other)
+            ),
+            reverse=True,
+        )
         drawn = [(ticks[round(y)], total) for y, total in rows]
         assert len(drawn) == n
         index = {u["name_vi"]: i for i, u in enumerate(d.units)}
         expected = sorted(
-            ((u["name_vi"] + (" (chưa báo cáo)" if u["unit_code"] in d.missing_units else ""),
-              d.value("HTX_TOTAL", u["unit_code"]) or 0.0) for u in d.units),
-            key=lambda lt: (-lt[1], lt[0].endswith("(chưa báo cáo)"), index[lt[0].replace(" (chưa báo cáo)", "")]))
+            (
+                (
+                    u["name_vi"] + (" (chưa báo cáo)" if u["unit_code"] in d.missing_units else ""),
+                    d.value("HTX_TOTAL", u["unit_code"]) or 0.0,
+                )
+                for u in d.units
+            ),
+            key=lambda lt: (-lt[1], lt[0].endswith("(chưa báo cáo)"), index[lt[0].replace(" (chưa báo cáo)", "")]),
+        )
         assert drawn == expected
         totals = [t for _, t in drawn]
         assert totals == sorted(totals, reverse=True)
@@ -185,11 +238,12 @@ def test_every_chart_keeps_its_texts_apart_and_inside(n, tmp_path):
             if name == "bieu_do_linh_vuc.png":  # sectors by count, most on top, equal counts in the vocabulary's order
                 (ax,) = fig.axes
                 ticks = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
-                drawn = [(ticks[round(p.get_y() + p.get_height() / 2)], p.get_width())
-                         for p in sorted(ax.patches, key=lambda p: -p.get_y())]
+                drawn = [
+                    (ticks[round(p.get_y() + p.get_height() / 2)], p.get_width())
+                    for p in sorted(ax.patches, key=lambda p: -p.get_y())
+                ]
                 label = dict(SECTOR_LABELS)
-                expected = sorted(((label[c], d.value(f"HTX_SECTOR_{c}")) for c in SECTOR_CODES),
-                                  key=lambda lv: -lv[1])
+                expected = sorted(((label[c], d.value(f"HTX_SECTOR_{c}")) for c in SECTOR_CODES), key=lambda lv: -lv[1])
                 assert drawn == expected, name
         finally:
             plt.close(fig)
@@ -248,7 +302,7 @@ def test_status_chart_says_the_base_of_its_shares_and_names_its_colours():
 
 
 def test_unit_chart_names_the_kind_when_units_of_several_kinds_are_drawn():
-    """"Hạ Long" alone reads as the former city: among wards, communes and a special zone each name carries its
+    """ "Hạ Long" alone reads as the former city: among wards, communes and a special zone each name carries its
     kind's short form (vocab/unit_kinds.csv); units of one kind keep their bare names."""
     d = _data(13)
     kinds = ["Phường", "Xã", "Đặc khu"]

@@ -28,8 +28,7 @@ def test_an_abbreviated_commune_kind_names_the_unit():
             assert matcher.find(f"UBND {form} {unit.name_vi}") == unit, (form, unit)
             assert matcher.find(f"ỦY BAN NHÂN DÂN {form} {unit.name_vi.upper()}") == unit, (form, unit)
     xa = next(u for u in communes if u.kind_vi == "Xã")
-    assert identify_return([[(0, [f"UBND X. {xa.name_vi}", None]), (1, ["DANH SÁCH HỢP TÁC XÃ"])]],
-                           matcher).unit == xa
+    assert identify_return([[(0, [f"UBND X. {xa.name_vi}", None]), (1, ["DANH SÁCH HỢP TÁC XÃ"])]], matcher).unit == xa
 
 
 def test_a_town_abbreviated_tt_names_the_thi_tran():
@@ -54,19 +53,40 @@ def test_the_x_of_a_title_is_the_kind_not_part_of_a_name():
     assert matcher.find("UBND Xuân Sơn") == xuan  # not "X" + a unit "uân Sơn", nor the phường Sơn
 
 
-@pytest.mark.parametrize("written, grade", [
-    ("Loại Tốt", "GOOD"), ("Loại Khá", "FAIR"), ("Loại TB", "AVERAGE"), ("Loại trung bình", "AVERAGE"),
-    ("TB", "AVERAGE"), ("Loại Yếu", "WEAK"), ("LOẠI YẾU", "WEAK"), ("loại tốt", "GOOD"), ("Loại T.Bình", "AVERAGE"),
-])
+@pytest.mark.parametrize(
+    "written, grade",
+    [
+        ("Loại Tốt", "GOOD"),
+        ("Loại Khá", "FAIR"),
+        ("Loại TB", "AVERAGE"),
+        ("Loại trung bình", "AVERAGE"),
+        ("TB", "AVERAGE"),
+        ("Loại Yếu", "WEAK"),
+        ("LOẠI YẾU", "WEAK"),
+        ("loại tốt", "GOOD"),
+        ("Loại T.Bình", "AVERAGE"),
+    ],
+)
 def test_grades_written_with_their_class_word_are_the_grades(written, grade):
     assert map_code(written, grade_lookup()) == grade
     assert map_codes([written, written], grade_lookup()) == [grade, grade]
 
 
-@pytest.mark.parametrize("text, sector", [
-    ("NN", "AGRI"), ("NN tổng hợp", "AGRI"), ("Nông, lâm, thủy sản", "AGRI"), ("TM", "TRADE"), ("DV", "TRADE"),
-    ("TM - DV", "TRADE"), ("TTCN", "INDUSTRY"), ("CN-TTCN", "INDUSTRY"), ("GTVT", "TRANSPORT"), ("XD", "CONSTRUCTION"),
-])
+@pytest.mark.parametrize(
+    "text, sector",
+    [
+        ("NN", "AGRI"),
+        ("NN tổng hợp", "AGRI"),
+        ("Nông, lâm, thủy sản", "AGRI"),
+        ("TM", "TRADE"),
+        ("DV", "TRADE"),
+        ("TM - DV", "TRADE"),
+        ("TTCN", "INDUSTRY"),
+        ("CN-TTCN", "INDUSTRY"),
+        ("GTVT", "TRANSPORT"),
+        ("XD", "CONSTRUCTION"),
+    ],
+)
 def test_sectors_as_clerks_shorten_them(text, sector):
     """An outside tester's returns with sector shorthand: 39 cooperatives fell to 'Khác' before these were
     vocabulary (the agricultural count of the province 50 -> 31)."""

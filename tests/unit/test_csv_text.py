@@ -8,19 +8,24 @@ import pytest
 from kttt_pipeline.ingest.csv_text import decode_csv
 from kttt_pipeline.ingest.workbook import FileUnreadable
 
-TEXT = ("STT;Mã số thuế;Tên người nộp thuế;Địa chỉ;Trạng thái\r\n"
-        "1;5701134522;Hợp tác xã dịch vụ nông nghiệp Đồng Xuân;phường Hồng Gai, tỉnh Quảng Ninh;00 - NNT đang hoạt động\r\n")
+TEXT = (
+    "STT;Mã số thuế;Tên người nộp thuế;Địa chỉ;Trạng thái\r\n"
+    "1;5701134522;Hợp tác xã dịch vụ nông nghiệp Đồng Xuân;phường Hồng Gai, tỉnh Quảng Ninh;00 - NNT đang hoạt động\r\n"
+)
 
 
-@pytest.mark.parametrize("raw, encoding", [
-    (TEXT.encode("utf-8"), "utf-8"),
-    (TEXT.encode("utf-8-sig"), "utf-8-sig"),
-    (TEXT.encode("utf-16"), "utf-16"),
-    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
-    (TEXT.encode("utf-16-le"), "utf-16-le"),
-    (TEXT.encode("utf-16-be"), "utf-16-be"),
-    (TEXT.encode("utf-32"), "utf-32"),
-])
+@pytest.mark.parametrize(
+    "raw, encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (TEXT.encode("utf-8-sig"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+        (TEXT.encode("utf-32"), "utf-32"),
+    ],
+)
 def test_each_unicode_encoding_gives_the_text(raw, encoding):
     assert decode_csv(raw) == (TEXT, encoding)
 
@@ -37,11 +42,14 @@ def test_a_stray_nul_in_utf8_is_not_taken_for_utf16():
     assert decode_csv(raw)[1] == "utf-8"
 
 
-@pytest.mark.parametrize("raw, marked", [
-    (b"STT;M\x81 s\x8d thu\x9e\r\n1;5701134522\r\n", False),  # neither UTF-8 nor Windows-1258
-    (codecs.BOM_UTF8 + b"STT;M\xe3 s\xf4\r\n", True),  # a UTF-8 mark over Windows-1258 bytes
-    (TEXT.encode("utf-16")[:-1], True),  # UTF-16 cut in the middle of a character
-])
+@pytest.mark.parametrize(
+    "raw, marked",
+    [
+        (b"STT;M\x81 s\x8d thu\x9e\r\n1;5701134522\r\n", False),  # neither UTF-8 nor Windows-1258
+        (codecs.BOM_UTF8 + b"STT;M\xe3 s\xf4\r\n", True),  # a UTF-8 mark over Windows-1258 bytes
+        (TEXT.encode("utf-16")[:-1], True),  # UTF-16 cut in the middle of a character
+    ],
+)
 def test_what_no_encoding_decodes_is_rejected_naming_the_encodings_tried(raw, marked):
     with pytest.raises(FileUnreadable) as err:
         decode_csv(raw)

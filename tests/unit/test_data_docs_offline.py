@@ -69,11 +69,13 @@ def test_every_listed_asset_is_shipped_with_its_licence():
 
 
 def test_a_page_points_at_the_copies_relative_to_itself_and_keeps_its_links():
-    html = ('<html><head><link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/'
-            'bootstrap.min.css"/><script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js"'
-            ' integrity="sha384-x" crossorigin="anonymous"></script>'
-            '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=2026"/>'
-            '</head><body><a href="https://greatexpectations.io">GX</a></body></html>')
+    html = (
+        '<html><head><link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/'
+        'bootstrap.min.css"/><script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js"'
+        ' integrity="sha384-x" crossorigin="anonymous"></script>'
+        '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=2026"/>'
+        '</head><body><a href="https://greatexpectations.io">GX</a></body></html>'
+    )
     out = rewrite_page(html, "../../")
     assert 'href="../../static/vendor/bootstrap/css/bootstrap.min.css"' in out
     assert '<script src="../../static/vendor/bootstrap/js/bootstrap.min.js"></script>' in out
@@ -83,7 +85,8 @@ def test_a_page_points_at_the_copies_relative_to_itself_and_keeps_its_links():
     assert remote_resources(html) == [
         "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css",
         "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js",
-        "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=2026"]
+        "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=2026",
+    ]
 
 
 def test_css_addresses_point_at_the_site_or_at_nothing(tmp_path):
@@ -91,8 +94,10 @@ def test_css_addresses_point_at_the_site_or_at_nothing(tmp_path):
     it, else dropped (``none``), never fetched; another address is left for remote_resources to report."""
     from kttt_pipeline.quality.data_docs_offline import rewrite_css
 
-    css = (".navbar-brand a { background: url('https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"
-           "full_logo_dark.png') 0 0 no-repeat; }")
+    css = (
+        ".navbar-brand a { background: url('https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"
+        "full_logo_dark.png') 0 0 no-repeat; }"
+    )
     assert "background: none 0 0 no-repeat" in rewrite_css(css, "../", site=tmp_path)
     (tmp_path / "static" / "images").mkdir(parents=True)
     (tmp_path / "static" / "images" / "full_logo_dark.png").write_bytes(b"png")

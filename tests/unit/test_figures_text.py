@@ -19,31 +19,63 @@ from kttt_pipeline.publish.warehouse_reader import PeriodData
 PROVINCE = "22"
 
 
-def _data(values: dict[str, float | None], *, period: str = "2024-Q3", targets: dict | None = None,
-          flags: dict | None = None, quarantined: list | None = None, files: list | None = None) -> PeriodData:
-    return PeriodData(period=Period.parse(period), province_code=PROVINCE, province_name="Quảng Ninh", units=[],
-                      values={PROVINCE: dict(values)}, complete_flags={PROVINCE: dict(flags or {})},
-                      missing_units=[], is_complete=True, status=None, targets=dict(targets or {}),
-                      quarantined=list(quarantined or []), files=list(files or []))
+def _data(
+    values: dict[str, float | None],
+    *,
+    period: str = "2024-Q3",
+    targets: dict | None = None,
+    flags: dict | None = None,
+    quarantined: list | None = None,
+    files: list | None = None,
+) -> PeriodData:
+    return PeriodData(
+        period=Period.parse(period),
+        province_code=PROVINCE,
+        province_name="Quảng Ninh",
+        units=[],
+        values={PROVINCE: dict(values)},
+        complete_flags={PROVINCE: dict(flags or {})},
+        missing_units=[],
+        is_complete=True,
+        status=None,
+        targets=dict(targets or {}),
+        quarantined=list(quarantined or []),
+        files=list(files or []),
+    )
 
 
-BASE = {"HTX_TOTAL": 895.0, "HTX_ACTIVE": 665.0, "HTX_NEW": 148.0, "HTX_DISSOLVED": 1.0, "THT_TOTAL": 215.0,
-        "THT_MEMBERS": 1505.0, "LHHTX_TOTAL": 3.0, "LHHTX_AGRI": 2.0, "QTDND_TOTAL": 2.0, "QTDND_MEMBERS": 2167.0,
-        "QTDND_LOANS": 155748.0, "HTX_AVG_INCOME": 68.0, "THT_AVG_INCOME_MONTH": 4.0}
+BASE = {
+    "HTX_TOTAL": 895.0,
+    "HTX_ACTIVE": 665.0,
+    "HTX_NEW": 148.0,
+    "HTX_DISSOLVED": 1.0,
+    "THT_TOTAL": 215.0,
+    "THT_MEMBERS": 1505.0,
+    "LHHTX_TOTAL": 3.0,
+    "LHHTX_AGRI": 2.0,
+    "QTDND_TOTAL": 2.0,
+    "QTDND_MEMBERS": 2167.0,
+    "QTDND_LOANS": 155748.0,
+    "HTX_AVG_INCOME": 68.0,
+    "THT_AVG_INCOME_MONTH": 4.0,
+}
 
 
 # ---- the plan's ways of writing ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("quarter, span", [(1, "Quý I năm 2024"), (2, "6 tháng đầu năm 2024"),
-                                           (3, "9 tháng đầu năm 2024"), (4, "năm 2024")])
+
+@pytest.mark.parametrize(
+    "quarter, span", [(1, "Quý I năm 2024"), (2, "6 tháng đầu năm 2024"), (3, "9 tháng đầu năm 2024"), (4, "năm 2024")]
+)
 def test_the_span_of_the_year_is_named_as_the_plan_names_it(quarter, span):
     assert pt.period_span(Period(2024, quarter)) == span
     text = render_paragraph_data(_data(BASE, period=f"2024-Q{quarter}"))
     assert f"Trong {span}, toàn tỉnh có 148 HTX thành lập mới" in text
 
 
-@pytest.mark.parametrize("value, text", [(1, "01"), (7, "07"), (9, "09"), (10, "10"), (0, "0"), (58500, "58.500"),
-                                         (6.6, "07")])
+@pytest.mark.parametrize(
+    "value, text", [(1, "01"), (7, "07"), (9, "09"), (10, "10"), (0, "0"), (58500, "58.500"), (6.6, "07")]
+)
 def test_counts_under_ten_have_a_leading_zero(value, text):
     assert pt.count(value) == text
 
@@ -68,18 +100,25 @@ def test_figures_carry_the_appendix_precision():
     assert "đạt 4 triệu đồng/người/tháng" in text and not re.search(r",0 (triệu|tỷ) đồng", text)
 
 
-@pytest.mark.parametrize("value, text, capital", [(3030600, "3.030.600 triệu đồng", "3.030,6 tỷ đồng"),
-                                                  (226157, "226.157 triệu đồng", "226,2 tỷ đồng"),
-                                                  (870, "870 triệu đồng", "870 triệu đồng"),
-                                                  (1234.56, "1.234,6 triệu đồng", "1,2 tỷ đồng"),
-                                                  (68.5, "68,5 triệu đồng", "68,5 triệu đồng")])
+@pytest.mark.parametrize(
+    "value, text, capital",
+    [
+        (3030600, "3.030.600 triệu đồng", "3.030,6 tỷ đồng"),
+        (226157, "226.157 triệu đồng", "226,2 tỷ đồng"),
+        (870, "870 triệu đồng", "870 triệu đồng"),
+        (1234.56, "1.234,6 triệu đồng", "1,2 tỷ đồng"),
+        (68.5, "68,5 triệu đồng", "68,5 triệu đồng"),
+    ],
+)
 def test_amounts_in_the_plans_form_and_capital_in_billions_once(value, text, capital):
     """The plan writes "870 triệu đồng", "226.157 triệu đồng" and registered capital once, "3.030,6 tỷ đồng"."""
     assert pt.money(value) == text and pt.billions(value) == capital
     d = _data(dict(BASE, HTX_CHARTER_CAPITAL=float(value), LHHTX_CHARTER_CAPITAL=float(value)))
     rendered = render_paragraph_data(d)
-    assert f"Tổng số vốn điều lệ đăng ký là {capital}." in rendered or \
-        f"Tổng số vốn điều lệ đăng ký là {capital};" in rendered
+    assert (
+        f"Tổng số vốn điều lệ đăng ký là {capital}." in rendered
+        or f"Tổng số vốn điều lệ đăng ký là {capital};" in rendered
+    )
     assert f"với tổng vốn đăng ký là {capital}." in rendered
     assert "khoảng" not in rendered.replace("có khoảng", "")
 
@@ -103,8 +142,10 @@ def test_zero_dissolved_is_said_in_words():
 
 
 def test_template_optional_parts_and_undefined_values():
-    assert pt.fill("lhhtx", total="03", agri=None, capital="66,1 tỷ đồng") == \
-        "Toàn tỉnh hiện có 03 Liên hiệp HTX, với tổng vốn đăng ký là 66,1 tỷ đồng."
+    assert (
+        pt.fill("lhhtx", total="03", agri=None, capital="66,1 tỷ đồng")
+        == "Toàn tỉnh hiện có 03 Liên hiệp HTX, với tổng vốn đăng ký là 66,1 tỷ đồng."
+    )
     assert pt.fill("lhhtx", total=None, agri="02", capital=None) is None  # its figure outside [ ] is undefined
     # a value with the template's own brackets stays as written
     assert pt.fill("reason_file_rejected", file="a [b] {c}.xlsx", error="x") == "tệp 'a [b] {c}.xlsx' không đọc được: x"
@@ -112,8 +153,9 @@ def test_template_optional_parts_and_undefined_values():
 
 # ---- figures derived from nothing ----------------------------------------------------------------------------
 
-FUNDS_EXCLUDED = [{"record_type": "credit_fund", "unit_code": PROVINCE, "source_file": "2024-Q3/province/QN.xlsx",
-                   "sheet": "QTDND"}] * 2
+FUNDS_EXCLUDED = [
+    {"record_type": "credit_fund", "unit_code": PROVINCE, "source_file": "2024-Q3/province/QN.xlsx", "sheet": "QTDND"}
+] * 2
 
 
 def test_every_credit_fund_row_excluded_is_insufficient_data_not_zero():
@@ -149,11 +191,19 @@ def test_a_missing_province_workbook_names_its_folder():
 
 def test_a_rejected_province_workbook_names_the_file_and_why():
     flags = {"LHHTX_TOTAL": False, "QTDND_TOTAL": False}
-    files = [{"source_file": "2024-Q3/province/QN.xlsx", "file_kind": "province", "status": "REJECTED",
-              "error": "tệp bảng tính bị hỏng hoặc không đọc được"}]
+    files = [
+        {
+            "source_file": "2024-Q3/province/QN.xlsx",
+            "file_kind": "province",
+            "status": "REJECTED",
+            "error": "tệp bảng tính bị hỏng hoặc không đọc được",
+        }
+    ]
     gaps = figure_gaps(_data(BASE, flags=flags, files=files))
-    assert gaps["QTDND"].reason_vi == \
-        "tệp '2024-Q3/province/QN.xlsx' không đọc được: tệp bảng tính bị hỏng hoặc không đọc được"
+    assert (
+        gaps["QTDND"].reason_vi
+        == "tệp '2024-Q3/province/QN.xlsx' không đọc được: tệp bảng tính bị hỏng hoặc không đọc được"
+    )
 
 
 def test_a_complete_period_has_no_gap():

@@ -16,9 +16,18 @@ linux_like = pytest.mark.skipif(sys.platform == "darwin" or sys.platform.startsw
 def test_a_process_with_only_its_main_thread_may_fork():
     """In a fresh process (this test session may keep idle threads of other tests), as `kttt materialize`."""
     env = {k: v for k, v in os.environ.items() if k != FORKED_WORK_ENV}
-    out = subprocess.run([sys.executable, "-c", "from kttt_pipeline.core.forked import fork_available as f; "
-                          "import threading; print(f(), threading.active_count())"],
-                         capture_output=True, text=True, env=env, check=True).stdout.split()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kttt_pipeline.core.forked import fork_available as f; "
+            "import threading; print(f(), threading.active_count())",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout.split()
     assert out == ["True", "1"]
 
 

@@ -41,13 +41,16 @@ def said(ret, *kinds):
 # ------------------------------------------------------------------ sub-headers standing alone
 
 
-@pytest.mark.parametrize("ps, cp", [
-    ("Sơ cấp - trung cấp", "Cao đẳng - đại học trở lên"),
-    ("Sơ cấp, trung cấp", "Cao đẳng, đại học trở lên"),
-    ("So cap - trung cap", "CAO DANG - DAI HOC TRO LEN"),
-    ("CBQL: Sơ cấp - trung cấp", "CBQL: Cao đẳng - đại học trở lên"),
-    ("Trình độ sơ cấp - trung cấp (người)", "Trình độ cao đẳng - đại học trở lên (người)"),
-])
+@pytest.mark.parametrize(
+    "ps, cp",
+    [
+        ("Sơ cấp - trung cấp", "Cao đẳng - đại học trở lên"),
+        ("Sơ cấp, trung cấp", "Cao đẳng, đại học trở lên"),
+        ("So cap - trung cap", "CAO DANG - DAI HOC TRO LEN"),
+        ("CBQL: Sơ cấp - trung cấp", "CBQL: Cao đẳng - đại học trở lên"),
+        ("Trình độ sơ cấp - trung cấp (người)", "Trình độ cao đẳng - đại học trở lên (người)"),
+    ],
+)
 def test_a_one_row_header_reads_the_managers_levels_without_their_group_row(ps, cp):
     grid = Grid("DS", [["UBND"], HEAD + ["Số CBQL", ps, cp], ROW + [3, 2, 1]])
     idx = fields_of(grid)
@@ -56,7 +59,7 @@ def test_a_one_row_header_reads_the_managers_levels_without_their_group_row(ps, 
 
 
 def test_a_sub_header_of_two_groups_names_no_field_alone():
-    """"Tổng số" is the workers under "Lao động" and the managers under "Cán bộ quản lý": alone it names neither."""
+    """ "Tổng số" is the workers under "Lao động" and the managers under "Cán bộ quản lý": alone it names neither."""
     grid = Grid("DS", [["UBND"], HEAD + ["Tổng số", "Là thành viên"], ROW + [9, 7]])
     table = locate_table(grid, "cooperative")
     assert table.field_index()["member_workers"] == 7 and "workers" not in table.field_index()
@@ -81,10 +84,13 @@ def _spacer_grid(children: list[str | None], values: list[object]) -> Grid:
     return Grid("DS", [["UBND"], top, [None] * 6 + children, ROW + values], merged=merged)
 
 
-@pytest.mark.parametrize("children, values, workers, member_workers", [
-    (["Tổng số", None, "Là thành viên"], [9, None, 7], 6, 8),
-    ([None, "Tổng số", "LĐ là thành viên"], [None, 9, 7], 7, 8),  # the spacer first: not the workers
-])
+@pytest.mark.parametrize(
+    "children, values, workers, member_workers",
+    [
+        (["Tổng số", None, "Là thành viên"], [9, None, 7], 6, 8),
+        ([None, "Tổng số", "LĐ là thành viên"], [None, 9, 7], 7, 8),  # the spacer first: not the workers
+    ],
+)
 def test_a_spacer_column_under_a_merged_group_header_is_no_column(children, values, workers, member_workers):
     table = locate_table(_spacer_grid(children, values), "cooperative")
     assert table.header_rows == 2 and table.unmapped == []
@@ -113,8 +119,13 @@ def test_the_clerks_abbreviations_name_their_columns(accents):
     if not accents:
         head = [strip_diacritics(h) for h in head]
     idx = fields_of(Grid("DS", [["UBND"], head, [1, "HTX A", "5789167272", "Đang hoạt động", 5, 3, 2, 1, None]]))
-    assert {f: idx[f] for f in ("status", "members", "workers", "member_workers", "managers")} == \
-        {"status": 3, "members": 4, "workers": 5, "member_workers": 6, "managers": 7}
+    assert {f: idx[f] for f in ("status", "members", "workers", "member_workers", "managers")} == {
+        "status": 3,
+        "members": 4,
+        "workers": 5,
+        "member_workers": 6,
+        "managers": 7,
+    }
 
 
 def test_lao_dong_alone_is_the_workers_but_never_the_start_of_a_longer_header():
@@ -134,8 +145,13 @@ def test_a_group_listing_with_abbreviated_headers_is_recognised():
 
 def test_a_listing_in_the_clerks_words_is_read(tmp_path):
     head = ["STT", "Tên HTX", "MST", "Lĩnh vực", "Tình hình hoạt động", "Xếp loại", "Số TV", "LĐ", "CBQL"]
-    spec = SheetSpec("DS HTX", TITLE, head, None, rows=[[1, "HTX chè Nà Pá", "5789167272", "Nông nghiệp",
-                                                         "Đang HĐ", "Khá", 40, 12, 3]])
+    spec = SheetSpec(
+        "DS HTX",
+        TITLE,
+        head,
+        None,
+        rows=[[1, "HTX chè Nà Pá", "5789167272", "Nông nghiệp", "Đang HĐ", "Khá", 40, 12, 3]],
+    )
     ret = read(tmp_path, [spec])
     c = ret.rows("cooperative")[0]
     assert (c["status"], c["members"], c["workers"], c["managers"]) == ("ACTIVE", 40, 12, 3)
@@ -153,15 +169,20 @@ def test_no_two_header_words_of_a_record_type_fold_to_one_key_of_two_fields():
 # ------------------------------------------------------------------ plan columns on the summary sheet
 
 
-@pytest.mark.parametrize("head", [
-    ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2024", "Thực hiện", "So với KH (%)"],
-    ["STT", "Chỉ tiêu", "ĐVT", "Thực hiện so với KH (%)", "KH năm", "Số liệu", "So với cùng kỳ (%)"],
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2024", "Thực hiện", "So với KH (%)"],
+        ["STT", "Chỉ tiêu", "ĐVT", "Thực hiện so với KH (%)", "KH năm", "Số liệu", "So với cùng kỳ (%)"],
+    ],
+)
 def test_plan_columns_of_the_summary_sheet_are_understood_and_not_read_as_the_period(tmp_path, head):
     value = {"Thực hiện", "Số liệu"}
     items = [[1, "Tổng số HTX", "HTX"], [2, "Tổng số thành viên", "Người"]]
-    rows = [[*it, *[(7 if k == 0 else 90) if h not in value else (9 if k == 0 else 150)
-                    for h in head[3:]]] for k, it in enumerate(items)]
+    rows = [
+        [*it, *[(7 if k == 0 else 90) if h not in value else (9 if k == 0 else 150) for h in head[3:]]]
+        for k, it in enumerate(items)
+    ]
     spec = summary_sheet(rows)
     spec.parents = head
     ret = read(tmp_path, [spec, coop_sheet([coop_row(1, "HTX A", "5789167272")])])
@@ -169,16 +190,19 @@ def test_plan_columns_of_the_summary_sheet_are_understood_and_not_read_as_the_pe
     assert said(ret, "HEADER_UNMAPPED", "COLUMN_NOT_READ") == []
 
 
-@pytest.mark.parametrize("parent, child, field", [
-    ("Số xã viên", None, "members"),  # the 1997/2003 law's word for a member
-    ("Trong đó: LĐ là xã viên", None, "member_workers"),
-    ("Lao động", "Là xã viên", "member_workers"),
-    ("Vốn ĐL (triệu đồng)", None, "charter_capital"),
-    ("DT ước năm (triệu đồng)", None, "revenue"),
-    ("LN (triệu đồng)", None, "profit"),
-    ("Ngày TL", None, "registered_on"),
-    ("So xa vien", None, "members"),  # typed without diacritics
-])
+@pytest.mark.parametrize(
+    "parent, child, field",
+    [
+        ("Số xã viên", None, "members"),  # the 1997/2003 law's word for a member
+        ("Trong đó: LĐ là xã viên", None, "member_workers"),
+        ("Lao động", "Là xã viên", "member_workers"),
+        ("Vốn ĐL (triệu đồng)", None, "charter_capital"),
+        ("DT ước năm (triệu đồng)", None, "revenue"),
+        ("LN (triệu đồng)", None, "profit"),
+        ("Ngày TL", None, "registered_on"),
+        ("So xa vien", None, "members"),  # typed without diacritics
+    ],
+)
 def test_more_of_the_clerks_header_words(parent, child, field):
     """Found by an outside tester who wrote returns from the contract alone: each of these was 'not read', its sum
     published as 0 (members, charter capital) before it was vocabulary."""

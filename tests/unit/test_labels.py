@@ -42,8 +42,11 @@ def _raised_kinds() -> dict[str, str]:
                         add(kw.value, where)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args.args + node.args.kwonlyargs
-                defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + list(node.args.defaults) \
+                defaults = (
+                    [None] * (len(node.args.args) - len(node.args.defaults))
+                    + list(node.args.defaults)
                     + list(node.args.kw_defaults)
+                )
                 for arg, default in zip(args, defaults):
                     if arg.arg == "kind" and default is not None:
                         add(default, where)
@@ -126,7 +129,9 @@ def test_one_date_format():
     undated = Submission("c.xlsx", "193", None, dt.datetime(2024, 10, 20, 8, 0))
     _winners, found = choose_winners([early, late, undated])
     assert {(f.source_file, f.value_reported, f.value_computed) for f in found} == {
-        ("a.xlsx", "05/10/2024", "15/10/2024"), ("c.xlsx", "(không ghi)", "15/10/2024")}
+        ("a.xlsx", "05/10/2024", "15/10/2024"),
+        ("c.xlsx", "(không ghi)", "15/10/2024"),
+    }
 
 
 def test_headline_and_summary_messages_use_the_vietnamese_format():
@@ -134,8 +139,19 @@ def test_headline_and_summary_messages_use_the_vietnamese_format():
 
     from kttt_pipeline.reconcile.summary_compare import compare_summary
 
-    summary = pd.DataFrame([{"unit_code": "193", "indicator_code": "HTX_CHARTER_CAPITAL", "value": 3030.6,
-                             "label": "Vốn điều lệ", "source_file": "x.xlsx", "sheet": "TH", "row_number": 9}])
+    summary = pd.DataFrame(
+        [
+            {
+                "unit_code": "193",
+                "indicator_code": "HTX_CHARTER_CAPITAL",
+                "value": 3030.6,
+                "label": "Vốn điều lệ",
+                "source_file": "x.xlsx",
+                "sheet": "TH",
+                "row_number": 9,
+            }
+        ]
+    )
     found = compare_summary(summary, {"193": {"HTX_CHARTER_CAPITAL": 12500.25}})
     assert len(found) == 1
     assert "= 3.030,6" in found[0].detail and "12.500,25" in found[0].detail
@@ -156,8 +172,11 @@ def test_stored_summary_values_keep_every_digit_read():
 def test_every_code_read_has_a_canonical_row_and_its_label_reads_back_as_the_code():
     from kttt_pipeline.core import vocabulary as v
 
-    for lookup, table in ((v.sector_lookup(), v.sector_table()), (v.status_lookup(), v.status_table()),
-                          (v.grade_lookup(), v.grade_table())):
+    for lookup, table in (
+        (v.sector_lookup(), v.sector_table()),
+        (v.status_lookup(), v.status_table()),
+        (v.grade_lookup(), v.grade_table()),
+    ):
         assert set(lookup.values()) == set(table)  # no code read without a label, no label without a reading
         for code, row in table.items():
             # the published label is one of the texts a return may carry: read back, it is its own code
@@ -244,8 +263,16 @@ def test_yes_no_and_empty_marks_come_from_the_vocabulary():
     from kttt_pipeline.core.vocabulary import marks
 
     assert {"x", "co", "dat"} <= marks().yes and {"", "khong", "0"} <= marks().no
-    assert [parse_mark(v) for v in ("X", "Có", "Đạt", "có tham gia", "Không", "", None, "chưa rõ")] == \
-        [True, True, True, True, False, False, False, None]
+    assert [parse_mark(v) for v in ("X", "Có", "Đạt", "có tham gia", "Không", "", None, "chưa rõ")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+        None,
+    ]
     assert parse_number("-") == parse_number("—") == parse_number(None)  # a dash is nothing written
     assert parse_number("x").error == "not_a_number" and parse_number("x").value is None
 
@@ -264,8 +291,15 @@ def test_title_words_come_from_the_vocabulary():
 
 def test_no_word_list_left_in_the_modules_that_read_returns():
     """The folded words the readers used to spell out are gone from the code (they are in vocab/*.csv)."""
-    gone = ['"ma don vi"', '"ngay bao cao"', '"luy ke den"', '"don vi tinh"', '"co ung dung"', '"hop tac xa"',
-            '"san xuat kinh doanh"']
+    gone = [
+        '"ma don vi"',
+        '"ngay bao cao"',
+        '"luy ke den"',
+        '"don vi tinh"',
+        '"co ung dung"',
+        '"hop tac xa"',
+        '"san xuat kinh doanh"',
+    ]
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")
         assert [w for w in gone if w in text] == [], path
@@ -283,8 +317,12 @@ def test_sheet_and_listing_labels_are_data():
     from kttt_pipeline.core.vocabulary import record_type_label
     from kttt_pipeline.reconcile.summary_compare import LISTING_LABEL_VI
 
-    assert LISTING_LABEL_VI == {"cooperative": "Danh sách HTX", "group": "Danh sách THT", "union": "LHHTX",
-                                "credit_fund": "QTDND"}
+    assert LISTING_LABEL_VI == {
+        "cooperative": "Danh sách HTX",
+        "group": "Danh sách THT",
+        "union": "LHHTX",
+        "credit_fund": "QTDND",
+    }
     assert record_type_label("summary", in_sentence=True) == "biểu tổng hợp"
     assert record_type_label("no_such") == "no_such"
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kttt_pipeline.core.admin_units import (PROVINCE_ENV, default_province, load_admin_units, load_crosswalk,
-                                            packaged_provinces, province_of, resolve_province)
+from kttt_pipeline.core.admin_units import (
+    PROVINCE_ENV,
+    default_province,
+    load_admin_units,
+    load_crosswalk,
+    packaged_provinces,
+    province_of,
+    resolve_province,
+)
 
 
 def test_every_packaged_province_has_one_province_row_and_a_crosswalk_onto_its_units():
@@ -35,6 +42,8 @@ def test_province_from_argument_then_environment(monkeypatch):
 def test_a_register_in_the_raw_folder_wins(tmp_path):
     (tmp_path / "admin_units.csv").write_text(
         "unit_code,level,name_vi,kind_vi,parent_code,valid_from,valid_to\n"
-        "77,province,Thử Nghiệm,Tỉnh,,,\n07001,commune,An Bình,Xã,77,2025-07-01,\n", encoding="utf-8")
+        "77,province,Thử Nghiệm,Tỉnh,,,\n07001,commune,An Bình,Xã,77,2025-07-01,\n",
+        encoding="utf-8",
+    )
     units = load_admin_units(tmp_path, province=packaged_provinces()[0])
     assert [u.unit_code for u in units] == ["77", "07001"]

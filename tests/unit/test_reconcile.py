@@ -7,8 +7,13 @@ import pytest
 
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.reconcile import entity_resolution as er
-from kttt_pipeline.reconcile.indicators import (check_identity, classify_cooperatives, cooperative_indicators,
-                                                group_indicators, plan_indicators)
+from kttt_pipeline.reconcile.indicators import (
+    check_identity,
+    classify_cooperatives,
+    cooperative_indicators,
+    group_indicators,
+    plan_indicators,
+)
 from kttt_pipeline.reconcile.plausibility import quarantine_rows
 from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
 from kttt_pipeline.reconcile.status import reconcile_status
@@ -18,12 +23,35 @@ Q3 = Period(2024, 3)
 
 
 def coop(**kw):
-    base = dict(unit_code="193", source_file="a.xlsx", sheet="HTX", row_number=10, name="HTX A", tax_code_raw=None,
-                tax_code=None, tax_code_parent=None, tax_code_valid=False, registered_on=dt.date(2015, 1, 1),
-                dissolved_on=None, sector="AGRI", status="ACTIVE", grade="AVERAGE", members=10.0, workers=10.0,
-                member_workers=5.0, managers=3.0, managers_primary_secondary=2.0, managers_college_plus=1.0,
-                charter_capital=100.0, revenue=500.0, profit=50.0, avg_income=60.0, ocop_products=0.0,
-                hightech=False, value_chain=False)
+    base = dict(
+        unit_code="193",
+        source_file="a.xlsx",
+        sheet="HTX",
+        row_number=10,
+        name="HTX A",
+        tax_code_raw=None,
+        tax_code=None,
+        tax_code_parent=None,
+        tax_code_valid=False,
+        registered_on=dt.date(2015, 1, 1),
+        dissolved_on=None,
+        sector="AGRI",
+        status="ACTIVE",
+        grade="AVERAGE",
+        members=10.0,
+        workers=10.0,
+        member_workers=5.0,
+        managers=3.0,
+        managers_primary_secondary=2.0,
+        managers_college_plus=1.0,
+        charter_capital=100.0,
+        revenue=500.0,
+        profit=50.0,
+        avg_income=60.0,
+        ocop_products=0.0,
+        hightech=False,
+        value_chain=False,
+    )
     base.update(kw)
     if base["tax_code"] and base["tax_code_parent"] is None:
         base["tax_code_parent"] = base["tax_code"].split("-")[0]
@@ -32,23 +60,45 @@ def coop(**kw):
 
 
 def tax(**kw):
-    base = dict(tax_code="5770125871", tax_code_parent="5770125871", tax_code_valid=True,
-                name="Hợp tác xã dịch vụ nông nghiệp Xuân Thành", address="", tax_office="", entity_type="Hợp tác xã",
-                status_code="00", status_changed_on=None, declared_revenue=100.0, unit_code="193")
+    base = dict(
+        tax_code="5770125871",
+        tax_code_parent="5770125871",
+        tax_code_valid=True,
+        name="Hợp tác xã dịch vụ nông nghiệp Xuân Thành",
+        address="",
+        tax_office="",
+        entity_type="Hợp tác xã",
+        status_code="00",
+        status_changed_on=None,
+        declared_revenue=100.0,
+        unit_code="193",
+    )
     base.update(kw)
     return base
 
 
 # ---------------------------------------------------------------- §7.1 identity
 
+
 def test_resolution_by_code_branch_by_parent_and_by_name():
-    register = pd.DataFrame([tax(), tax(tax_code="5768341963", tax_code_parent="5768341963",
-                                        name="HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN", unit_code="206")])
-    rows = pd.DataFrame([
-        coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code="5770125871", tax_code_raw="5770125871"),
-        coop(name="Chi nhánh", tax_code="5770125871-001", tax_code_raw="5770125871-001", row_number=11),
-        coop(name="HTX nông nghiệp Tuyền Huyền", unit_code="206", row_number=12),
-    ])
+    register = pd.DataFrame(
+        [
+            tax(),
+            tax(
+                tax_code="5768341963",
+                tax_code_parent="5768341963",
+                name="HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN",
+                unit_code="206",
+            ),
+        ]
+    )
+    rows = pd.DataFrame(
+        [
+            coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code="5770125871", tax_code_raw="5770125871"),
+            coop(name="Chi nhánh", tax_code="5770125871-001", tax_code_raw="5770125871-001", row_number=11),
+            coop(name="HTX nông nghiệp Tuyền Huyền", unit_code="206", row_number=12),
+        ]
+    )
     out, findings = er.resolve_identities(rows, register)
     assert list(out["coop_key"]) == ["5770125871", "5770125871", "5768341963"]
     assert list(out["match_method"]) == ["tax_code", "tax_code", "name"]
@@ -57,9 +107,12 @@ def test_resolution_by_code_branch_by_parent_and_by_name():
 
 def test_invalid_code_is_flagged_and_matched_by_name_within_the_unit_only():
     register = pd.DataFrame([tax()])
-    rows = pd.DataFrame([coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code_raw="5750125871"),
-                         coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code_raw="5750125871", unit_code="194",
-                              row_number=11)])
+    rows = pd.DataFrame(
+        [
+            coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code_raw="5750125871"),
+            coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code_raw="5750125871", unit_code="194", row_number=11),
+        ]
+    )
     out, findings = er.resolve_identities(rows, register)
     kinds = [(f.kind, f.unit_code, f.entity_key) for f in findings]
     assert ("TAX_CODE_INVALID", "193", "5770125871") in kinds and ("NAME_MATCH", "193", "5770125871") in kinds
@@ -68,16 +121,19 @@ def test_invalid_code_is_flagged_and_matched_by_name_within_the_unit_only():
     assert out.iloc[1]["coop_key"].startswith("name:194:")
 
 
-@pytest.mark.parametrize("a, b, same", [
-    ("HTX nông nghiệp Tuyền Huyền", "HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN", True),
-    ("HTX DV NN Đồng Tâm", "Hợp tác xã dịch vụ nông nghiệp Đồng Tâm", True),
-    ("HTX dịch vụ nông nghiệp Xuân Thành", "HTX dịch vụ nông nghiệp Yên Thành", False),
-    ("HTX chè Nà Pá", "HTX chăn nuôi Nà Pá", False),
-    ("HTX dịch vụ nông nghiệp Ánh Dương", "HTX dịch vụ nông nghiệp Hồng Quang", False),
-    # one syllable of the proper name replaced by another: two cooperatives, not a slip of the pen
-    ("HTX nông nghiệp Thịnh Anh", "HỢP TÁC XÃ NÔNG NGHIỆP THỊNH QUANG", False),
-    ("HTX thủy sản Hưng Thịnh", "HTX thủy sản Hưng Thịch", True),
-])
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("HTX nông nghiệp Tuyền Huyền", "HỢP TÁC XÃ NÔNG NGHIỆP TUYỀN HIỀN", True),
+        ("HTX DV NN Đồng Tâm", "Hợp tác xã dịch vụ nông nghiệp Đồng Tâm", True),
+        ("HTX dịch vụ nông nghiệp Xuân Thành", "HTX dịch vụ nông nghiệp Yên Thành", False),
+        ("HTX chè Nà Pá", "HTX chăn nuôi Nà Pá", False),
+        ("HTX dịch vụ nông nghiệp Ánh Dương", "HTX dịch vụ nông nghiệp Hồng Quang", False),
+        # one syllable of the proper name replaced by another: two cooperatives, not a slip of the pen
+        ("HTX nông nghiệp Thịnh Anh", "HỢP TÁC XÃ NÔNG NGHIỆP THỊNH QUANG", False),
+        ("HTX thủy sản Hưng Thịnh", "HTX thủy sản Hưng Thịch", True),
+    ],
+)
 def test_name_matching_tolerates_spelling_but_not_shared_generic_words(a, b, same):
     register = pd.DataFrame([tax(name=b)])
     match, _ = er.best_name_match(a, er.prepare_register(register))
@@ -85,16 +141,21 @@ def test_name_matching_tolerates_spelling_but_not_shared_generic_words(a, b, sam
 
 
 def test_ambiguous_name_match_is_not_made():
-    register = er.prepare_register(pd.DataFrame([tax(name="HTX Tuyền Hiền"), tax(name="HTX Tuyền Hiền", tax_code="5768341963")]))
+    register = er.prepare_register(
+        pd.DataFrame([tax(name="HTX Tuyền Hiền"), tax(name="HTX Tuyền Hiền", tax_code="5768341963")])
+    )
     match, reason = er.best_name_match("HTX Tuyền Hiền", register)
     assert match is None and reason == "ambiguous"
 
 
 # ---------------------------------------------------------------- §7.2 duplicates
 
+
 def test_duplicate_attributed_to_the_unit_of_the_tax_address_else_first_unit():
     register = pd.DataFrame([tax(unit_code="195")])
-    rows = pd.DataFrame([coop(tax_code="5770125871", unit_code="193"), coop(tax_code="5770125871", unit_code="195", row_number=20)])
+    rows = pd.DataFrame(
+        [coop(tax_code="5770125871", unit_code="193"), coop(tax_code="5770125871", unit_code="195", row_number=20)]
+    )
     resolved, _ = er.resolve_identities(rows, register)
     kept, findings = er.drop_duplicates(resolved, register)
     assert list(kept["unit_code"]) == ["195"]
@@ -114,12 +175,15 @@ def test_distinct_cooperatives_are_not_duplicates():
 
 # ---------------------------------------------------------------- §7.3 resubmissions
 
+
 def test_latest_report_date_wins_then_latest_modification():
     t = dt.datetime(2024, 10, 1)
-    subs = [Submission("a.xlsx", "200", dt.date(2024, 10, 3), t + dt.timedelta(days=9)),
-            Submission("b.xlsx", "200", dt.date(2024, 10, 9), t),
-            Submission("c.xlsx", "201", dt.date(2024, 10, 9), t),
-            Submission("d.xlsx", "201", dt.date(2024, 10, 9), t + dt.timedelta(hours=1))]
+    subs = [
+        Submission("a.xlsx", "200", dt.date(2024, 10, 3), t + dt.timedelta(days=9)),
+        Submission("b.xlsx", "200", dt.date(2024, 10, 9), t),
+        Submission("c.xlsx", "201", dt.date(2024, 10, 9), t),
+        Submission("d.xlsx", "201", dt.date(2024, 10, 9), t + dt.timedelta(hours=1)),
+    ]
     winners, findings = choose_winners(subs)
     assert winners["200"].source_file == "b.xlsx" and winners["201"].source_file == "d.xlsx"
     assert sorted((f.unit_code, f.entity_key) for f in findings) == [("200", "a.xlsx"), ("201", "c.xlsx")]
@@ -128,15 +192,26 @@ def test_latest_report_date_wins_then_latest_modification():
 
 # ---------------------------------------------------------------- §7.4 status
 
-@pytest.mark.parametrize("district, code, changed, expected, fires", [
-    ("ACTIVE", "03", None, "DISSOLVING", True), ("ACTIVE", "06", None, "DISSOLVING", True),
-    ("ACTIVE", "07", None, "DISSOLVING", True), ("ACTIVE", "05", None, "SUSPENDED", True),
-    ("ACTIVE", "01", dt.date(2024, 5, 1), "DISSOLVED", True), ("ACTIVE", "01", dt.date(2024, 11, 1), "ACTIVE", False),
-    ("ACTIVE", "00", None, "ACTIVE", False), ("ACTIVE", "04", None, "ACTIVE", False),
-    ("NOT_STARTED", "03", None, "NOT_STARTED", False), ("SUSPENDED", "05", None, "SUSPENDED", False),
-])
+
+@pytest.mark.parametrize(
+    "district, code, changed, expected, fires",
+    [
+        ("ACTIVE", "03", None, "DISSOLVING", True),
+        ("ACTIVE", "06", None, "DISSOLVING", True),
+        ("ACTIVE", "07", None, "DISSOLVING", True),
+        ("ACTIVE", "05", None, "SUSPENDED", True),
+        ("ACTIVE", "01", dt.date(2024, 5, 1), "DISSOLVED", True),
+        ("ACTIVE", "01", dt.date(2024, 11, 1), "ACTIVE", False),
+        ("ACTIVE", "00", None, "ACTIVE", False),
+        ("ACTIVE", "04", None, "ACTIVE", False),
+        ("NOT_STARTED", "03", None, "NOT_STARTED", False),
+        ("SUSPENDED", "05", None, "SUSPENDED", False),
+    ],
+)
 def test_tax_status_overrides_only_a_district_active(district, code, changed, expected, fires):
-    rows = pd.DataFrame([coop(status=district, tax_code="5770125871", tax_status_code=code, tax_status_changed_on=changed)])
+    rows = pd.DataFrame(
+        [coop(status=district, tax_code="5770125871", tax_status_code=code, tax_status_changed_on=changed)]
+    )
     out, findings = reconcile_status(rows, Q3)
     assert out.iloc[0]["status"] == expected
     assert (len(findings) == 1) is fires
@@ -146,14 +221,19 @@ def test_tax_status_overrides_only_a_district_active(district, code, changed, ex
 
 # ---------------------------------------------------------------- §7.6 plausibility
 
-@pytest.mark.parametrize("kw, rule", [
-    (dict(member_workers=12.0, workers=10.0), "mw_gt_workers"),
-    (dict(managers=2.0, managers_primary_secondary=2.0, managers_college_plus=1.0), "managers_breakdown_gt_total"),
-    (dict(members=-1.0), "negative_value"), (dict(charter_capital=-5.0), "negative_value"),
-    (dict(registered_on=dt.date(2024, 10, 1)), "registered_after_period"),
-    (dict(registered_on=dt.date(2020, 1, 1), dissolved_on=dt.date(2019, 1, 1)), "dissolved_before_registered"),
-    (dict(name=None), "missing_name"),
-])
+
+@pytest.mark.parametrize(
+    "kw, rule",
+    [
+        (dict(member_workers=12.0, workers=10.0), "mw_gt_workers"),
+        (dict(managers=2.0, managers_primary_secondary=2.0, managers_college_plus=1.0), "managers_breakdown_gt_total"),
+        (dict(members=-1.0), "negative_value"),
+        (dict(charter_capital=-5.0), "negative_value"),
+        (dict(registered_on=dt.date(2024, 10, 1)), "registered_after_period"),
+        (dict(registered_on=dt.date(2020, 1, 1), dissolved_on=dt.date(2019, 1, 1)), "dissolved_before_registered"),
+        (dict(name=None), "missing_name"),
+    ],
+)
 def test_plausibility_quarantines_with_a_reason(kw, rule):
     rows = pd.DataFrame([coop(), coop(row_number=11, **kw)])
     rows["entity_key"] = rows["name"]
@@ -172,20 +252,29 @@ def test_plausible_rows_are_not_quarantined():
 
 # ---------------------------------------------------------------- indicators
 
+
 def classified(rows):
     rows = [{"tax_status_code": "00", "declared_revenue": 10.0, **r} for r in rows]
     return classify_cooperatives(pd.DataFrame(rows), Q3)
 
 
 def test_activity_classes_and_identity():
-    df = classified([
-        coop(grade="GOOD"), coop(grade="FAIR"), coop(grade=None), coop(grade="WEAK"),
-        coop(grade="AVERAGE", declared_revenue=0.0), coop(status="SUSPENDED", grade=None),
-        coop(status="NOT_STARTED", grade=None), coop(status="DISSOLVING", grade=None),
-        coop(status="DISSOLVED", dissolved_on=dt.date(2024, 3, 1)), coop(status="DISSOLVED", dissolved_on=dt.date(2020, 3, 1)),
-        coop(registered_on=dt.date(2024, 2, 1), grade="AVERAGE"),
-        coop(tax_status_code=None, declared_revenue=None, grade="GOOD"),
-    ])
+    df = classified(
+        [
+            coop(grade="GOOD"),
+            coop(grade="FAIR"),
+            coop(grade=None),
+            coop(grade="WEAK"),
+            coop(grade="AVERAGE", declared_revenue=0.0),
+            coop(status="SUSPENDED", grade=None),
+            coop(status="NOT_STARTED", grade=None),
+            coop(status="DISSOLVING", grade=None),
+            coop(status="DISSOLVED", dissolved_on=dt.date(2024, 3, 1)),
+            coop(status="DISSOLVED", dissolved_on=dt.date(2020, 3, 1)),
+            coop(registered_on=dt.date(2024, 2, 1), grade="AVERAGE"),
+            coop(tax_status_code=None, declared_revenue=None, grade="GOOD"),
+        ]
+    )
     v = cooperative_indicators(df, Q3)
     assert v["HTX_TOTAL"] == 10
     assert (v["HTX_ACTIVE"], v["HTX_GOOD"], v["HTX_AVERAGE"]) == (4, 2, 2)
@@ -197,10 +286,21 @@ def test_activity_classes_and_identity():
 
 
 def test_sums_means_and_weighted_means():
-    df = classified([coop(grade="GOOD", revenue=100.0, avg_income=50.0, workers=10.0, member_workers=1.0),
-                     coop(grade="GOOD", revenue=300.0, avg_income=80.0, workers=30.0, member_workers=2.0, sector="TRADE"),
-                     coop(status="NOT_STARTED", revenue=None, avg_income=None, workers=5.0, member_workers=0.0,
-                          ocop_products=2.0, hightech=True)])
+    df = classified(
+        [
+            coop(grade="GOOD", revenue=100.0, avg_income=50.0, workers=10.0, member_workers=1.0),
+            coop(grade="GOOD", revenue=300.0, avg_income=80.0, workers=30.0, member_workers=2.0, sector="TRADE"),
+            coop(
+                status="NOT_STARTED",
+                revenue=None,
+                avg_income=None,
+                workers=5.0,
+                member_workers=0.0,
+                ocop_products=2.0,
+                hightech=True,
+            ),
+        ]
+    )
     v = cooperative_indicators(df, Q3)
     assert v["HTX_WORKERS"] == 45 and v["HTX_MEMBER_WORKERS"] == 3
     assert v["HTX_AVG_REVENUE"] == pytest.approx(200.0)
@@ -210,31 +310,65 @@ def test_sums_means_and_weighted_means():
 
 
 def test_group_indicators_and_plan():
-    groups = pd.DataFrame([dict(sector="AGRI", members=5.0, revenue=100.0, avg_income_month=3.0),
-                           dict(sector="OTHER", members=15.0, revenue=300.0, avg_income_month=4.0)])
+    groups = pd.DataFrame(
+        [
+            dict(sector="AGRI", members=5.0, revenue=100.0, avg_income_month=3.0),
+            dict(sector="OTHER", members=15.0, revenue=300.0, avg_income_month=4.0),
+        ]
+    )
     v = group_indicators(groups)
     assert v["THT_TOTAL"] == 2 and v["THT_MEMBERS"] == 20 and v["THT_SECTOR_AGRI_PCT"] == 50
     assert v["THT_AVG_INCOME_MONTH"] == pytest.approx((5 * 3 + 15 * 4) / 20)
-    assert plan_indicators({"HTX_TOTAL": 895.0, "HTX_NEW": 148.0}, {"HTX_TOTAL": 747.0}) == \
-        {"HTX_TOTAL_PCT_PLAN": pytest.approx(119.8125836680), "HTX_NEW_PCT_PLAN": None}
+    assert plan_indicators({"HTX_TOTAL": 895.0, "HTX_NEW": 148.0}, {"HTX_TOTAL": 747.0}) == {
+        "HTX_TOTAL_PCT_PLAN": pytest.approx(119.8125836680),
+        "HTX_NEW_PCT_PLAN": None,
+    }
 
 
 # ---------------------------------------------------------------- §7.5 detail over summary
 
+
 def test_summary_mismatch_only_when_values_differ():
-    summary = pd.DataFrame([dict(unit_code="193", indicator_code="HTX_MANAGERS", value=856.0, label="Tổng số CBQL",
-                                 source_file="a", sheet="TH", row_number=16),
-                            dict(unit_code="193", indicator_code="HTX_TOTAL", value=140.0, label="Số HTX",
-                                 source_file="a", sheet="TH", row_number=9)])
+    summary = pd.DataFrame(
+        [
+            dict(
+                unit_code="193",
+                indicator_code="HTX_MANAGERS",
+                value=856.0,
+                label="Tổng số CBQL",
+                source_file="a",
+                sheet="TH",
+                row_number=16,
+            ),
+            dict(
+                unit_code="193",
+                indicator_code="HTX_TOTAL",
+                value=140.0,
+                label="Số HTX",
+                source_file="a",
+                sheet="TH",
+                row_number=9,
+            ),
+        ]
+    )
     findings = compare_summary(summary, {"193": {"HTX_MANAGERS": 896.0, "HTX_TOTAL": 140.0}})
-    assert [(f.kind, f.entity_key, f.value_reported, f.value_computed) for f in findings] == \
-        [("SUMMARY_MISMATCH", "HTX_MANAGERS", "856", "896")]
+    assert [(f.kind, f.entity_key, f.value_reported, f.value_computed) for f in findings] == [
+        ("SUMMARY_MISMATCH", "HTX_MANAGERS", "856", "896")
+    ]
 
 
 def test_total_row_compared_with_the_rows_written():
-    detail = {("p.xlsx", "LHHTX", "union"): pd.DataFrame({"member_htx": [5.0, 4.0, 4.0], "workers": [32.0, 26.0, 22.0]})}
-    totals = pd.DataFrame([dict(source_file="p.xlsx", record_type="union", sheet="LHHTX", row_number=9, field="member_htx", value=22.0),
-                           dict(source_file="p.xlsx", record_type="union", sheet="LHHTX", row_number=9, field="workers", value=80.0)])
+    detail = {
+        ("p.xlsx", "LHHTX", "union"): pd.DataFrame({"member_htx": [5.0, 4.0, 4.0], "workers": [32.0, 26.0, 22.0]})
+    }
+    totals = pd.DataFrame(
+        [
+            dict(
+                source_file="p.xlsx", record_type="union", sheet="LHHTX", row_number=9, field="member_htx", value=22.0
+            ),
+            dict(source_file="p.xlsx", record_type="union", sheet="LHHTX", row_number=9, field="workers", value=80.0),
+        ]
+    )
     findings = compare_total_rows(totals, detail, {"p.xlsx": "22"})
     assert [(f.entity_key, f.value_reported, f.value_computed) for f in findings] == [("LHHTX_MEMBER_HTX", "22", "13")]
 
@@ -251,24 +385,47 @@ def _random_cooperatives(seed: int, n: int = 600) -> pd.DataFrame:
 
     days = rng.integers(-3000, 120, n)
     reg = [dt.date(2024, 9, 30) + dt.timedelta(days=int(d)) for d in days]
-    dis = [dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) if rng.random() < 0.15 else None
-           for d in rng.integers(-400, 400, n)]
-    return pd.DataFrame({
-        "unit_code": rng.choice(["193", "194", "195", "206", "207"], n),
-        "registered_on": maybe(reg, 0.05), "dissolved_on": dis,
-        "status": maybe(rng.choice(["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"], n,
-                                   p=[.7, .08, .08, .07, .07]), 0.02),
-        "grade": maybe(rng.choice(["GOOD", "FAIR", "AVERAGE", "WEAK"], n)),
-        "sector": rng.choice(["AGRI", "INDUSTRY", "TRADE", "TRANSPORT", "OTHER"], n),
-        "tax_status_code": maybe(rng.choice(["00", "02", "03", "05", "01"], n)),
-        "declared_revenue": maybe(rng.integers(0, 10**9, n)),
-        **{col: maybe(rng.integers(0, 80, n).astype(float)) for col in
-           ["members", "workers", "member_workers", "managers", "managers_primary_secondary",
-            "managers_college_plus", "ocop_products"]},
-        "charter_capital": maybe(rng.random(n) * 5000), "revenue": maybe(rng.random(n) * 9000),
-        "profit": maybe(rng.normal(50, 200, n)), "avg_income": maybe(rng.random(n) * 90),
-        "hightech": maybe(rng.random(n) < 0.1), "value_chain": maybe(rng.random(n) < 0.3),
-    })
+    dis = [
+        dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) if rng.random() < 0.15 else None
+        for d in rng.integers(-400, 400, n)
+    ]
+    return pd.DataFrame(
+        {
+            "unit_code": rng.choice(["193", "194", "195", "206", "207"], n),
+            "registered_on": maybe(reg, 0.05),
+            "dissolved_on": dis,
+            "status": maybe(
+                rng.choice(
+                    ["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"],
+                    n,
+                    p=[0.7, 0.08, 0.08, 0.07, 0.07],
+                ),
+                0.02,
+            ),
+            "grade": maybe(rng.choice(["GOOD", "FAIR", "AVERAGE", "WEAK"], n)),
+            "sector": rng.choice(["AGRI", "INDUSTRY", "TRADE", "TRANSPORT", "OTHER"], n),
+            "tax_status_code": maybe(rng.choice(["00", "02", "03", "05", "01"], n)),
+            "declared_revenue": maybe(rng.integers(0, 10**9, n)),
+            **{
+                col: maybe(rng.integers(0, 80, n).astype(float))
+                for col in [
+                    "members",
+                    "workers",
+                    "member_workers",
+                    "managers",
+                    "managers_primary_secondary",
+                    "managers_college_plus",
+                    "ocop_products",
+                ]
+            },
+            "charter_capital": maybe(rng.random(n) * 5000),
+            "revenue": maybe(rng.random(n) * 9000),
+            "profit": maybe(rng.normal(50, 200, n)),
+            "avg_income": maybe(rng.random(n) * 90),
+            "hightech": maybe(rng.random(n) < 0.1),
+            "value_chain": maybe(rng.random(n) < 0.3),
+        }
+    )
 
 
 def _same(a: dict, b: dict) -> list:
@@ -283,8 +440,12 @@ def _same(a: dict, b: dict) -> list:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_grouped_indicators_equal_the_per_unit_reference(seed):
     """The one-pass grouped computation used by the pipeline gives what the readable per-unit definition gives."""
-    from kttt_pipeline.reconcile.indicators import (cooperative_indicators_by_unit, group_indicators_by_unit,
-                                                    prepare_cooperatives, prepare_groups)
+    from kttt_pipeline.reconcile.indicators import (
+        cooperative_indicators_by_unit,
+        group_indicators_by_unit,
+        prepare_cooperatives,
+        prepare_groups,
+    )
 
     period = Period.parse("2024-Q3")
     coops = prepare_cooperatives(classify_cooperatives(_random_cooperatives(seed), period))
@@ -294,8 +455,11 @@ def test_grouped_indicators_equal_the_per_unit_reference(seed):
         assert _same(grouped[unit], cooperative_indicators(sub, period)) == []
         assert grouped[unit]["HTX_TOTAL"] == sub["in_total"].sum()  # counts are exact integers
 
-    groups = prepare_groups(_random_cooperatives(seed + 10)[["unit_code", "sector", "members", "revenue"]]
-                            .assign(avg_income_month=lambda f: f["members"].map(lambda m: None if m is None else m / 10)))
+    groups = prepare_groups(
+        _random_cooperatives(seed + 10)[["unit_code", "sector", "members", "revenue"]].assign(
+            avg_income_month=lambda f: f["members"].map(lambda m: None if m is None else m / 10)
+        )
+    )
     from kttt_pipeline.reconcile.indicators import group_indicators
 
     by_unit = group_indicators_by_unit(groups)
@@ -305,13 +469,21 @@ def test_grouped_indicators_equal_the_per_unit_reference(seed):
 
 def test_a_branch_record_listed_before_its_parent_does_not_stand_for_the_cooperative():
     """Branch 5770125871-001 is dissolved (01) and listed first; the cooperative's own record (00) decides."""
-    register = pd.DataFrame([
-        tax(tax_code="5770125871-001", tax_code_parent="5770125871", name="Chi nhánh HTX Xuân Thành",
-            status_code="01", entity_type="Hợp tác xã"),
-        tax(status_code="00"),
-    ])
-    rows = pd.DataFrame([coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code="5770125871",
-                              tax_code_raw="5770125871")])
+    register = pd.DataFrame(
+        [
+            tax(
+                tax_code="5770125871-001",
+                tax_code_parent="5770125871",
+                name="Chi nhánh HTX Xuân Thành",
+                status_code="01",
+                entity_type="Hợp tác xã",
+            ),
+            tax(status_code="00"),
+        ]
+    )
+    rows = pd.DataFrame(
+        [coop(name="HTX dịch vụ nông nghiệp Xuân Thành", tax_code="5770125871", tax_code_raw="5770125871")]
+    )
     out, _ = er.resolve_identities(rows, register)
     assert register.at[out.iloc[0]["tax_index"], "tax_code"] == "5770125871"
     # with no record of its own, the branch's record still identifies the parent cooperative
@@ -332,9 +504,20 @@ def test_a_count_that_is_not_a_count_is_quarantined(members):
 
 def test_averages_on_a_total_row_are_not_compared_with_a_sum():
     detail = {("d.xlsx", "HTX", "cooperative"): pd.DataFrame({"avg_income": [60.0, 70.0], "members": [10.0, 5.0]})}
-    totals = pd.DataFrame([dict(source_file="d.xlsx", record_type="cooperative", sheet="HTX", row_number=20,
-                                field="avg_income", value=65.0),
-                           dict(source_file="d.xlsx", record_type="cooperative", sheet="HTX", row_number=20,
-                                field="members", value=16.0)])
+    totals = pd.DataFrame(
+        [
+            dict(
+                source_file="d.xlsx",
+                record_type="cooperative",
+                sheet="HTX",
+                row_number=20,
+                field="avg_income",
+                value=65.0,
+            ),
+            dict(
+                source_file="d.xlsx", record_type="cooperative", sheet="HTX", row_number=20, field="members", value=16.0
+            ),
+        ]
+    )
     findings = compare_total_rows(totals, detail, {"d.xlsx": "193"})
     assert [(f.entity_key, f.value_reported, f.value_computed) for f in findings] == [("HTX_MEMBERS", "16", "15")]

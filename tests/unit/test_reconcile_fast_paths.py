@@ -40,13 +40,21 @@ def _resolved_rows(draw):
     rows = []
     for i in range(n):
         tidx = draw(st.one_of(st.none(), st.integers(0, n_tax - 1))) if n_tax else None
-        rows.append({"coop_key": draw(st.sampled_from(["k1", "k2", "k3", "name:193:x", f"u{i}"])),
-                     "tax_index": tidx, "unit_code": draw(st.sampled_from(_UNITS)),
-                     "source_file": draw(st.sampled_from(_FILES)), "sheet": "HTX",
-                     "row_number": draw(st.integers(5, 9)), "name": draw(st.sampled_from(["HTX A", "HTX B"])),
-                     "tax_code": draw(st.sampled_from([None, "", "5770125871"]))})
-    coops = pd.DataFrame(rows, columns=["coop_key", "tax_index", "unit_code", "source_file", "sheet", "row_number",
-                                        "name", "tax_code"])
+        rows.append(
+            {
+                "coop_key": draw(st.sampled_from(["k1", "k2", "k3", "name:193:x", f"u{i}"])),
+                "tax_index": tidx,
+                "unit_code": draw(st.sampled_from(_UNITS)),
+                "source_file": draw(st.sampled_from(_FILES)),
+                "sheet": "HTX",
+                "row_number": draw(st.integers(5, 9)),
+                "name": draw(st.sampled_from(["HTX A", "HTX B"])),
+                "tax_code": draw(st.sampled_from([None, "", "5770125871"])),
+            }
+        )
+    coops = pd.DataFrame(
+        rows, columns=["coop_key", "tax_index", "unit_code", "source_file", "sheet", "row_number", "name", "tax_code"]
+    )
     labels = draw(st.permutations(range(100, 100 + n)))  # an index that is not 0..n-1 and not sorted
     return coops.set_axis(list(labels)), tax
 
@@ -63,16 +71,26 @@ def test_drop_duplicates_equals_the_group_by_group_reference(case):
 
 # ---------------------------------------------------------------- §7.1 the register's facts of a row
 
+
 @SETTINGS
-@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=3)), min_size=1, max_size=6),
-       st.lists(st.floats(allow_nan=True), min_size=6, max_size=6),
-       st.lists(st.one_of(st.none(), st.floats(0, 5)), max_size=8), st.data())
+@given(
+    st.lists(st.one_of(st.none(), st.floats(allow_nan=True), st.text(max_size=3)), min_size=1, max_size=6),
+    st.lists(st.floats(allow_nan=True), min_size=6, max_size=6),
+    st.lists(st.one_of(st.none(), st.floats(0, 5)), max_size=8),
+    st.data(),
+)
 def test_register_facts_are_what_at_gives(objects, numbers, picks, data):
     n = len(objects)
     labels = data.draw(st.permutations(range(n)))
-    tax = pd.DataFrame({"status_code": objects, "declared_revenue": numbers[:n],
-                        "status_changed_on": pd.to_datetime(pd.Series(["2024-01-02"] * n)).where(
-                            pd.Series([i % 2 == 0 for i in range(n)]))}).set_axis(list(labels))
+    tax = pd.DataFrame(
+        {
+            "status_code": objects,
+            "declared_revenue": numbers[:n],
+            "status_changed_on": pd.to_datetime(pd.Series(["2024-01-02"] * n)).where(
+                pd.Series([i % 2 == 0 for i in range(n)])
+            ),
+        }
+    ).set_axis(list(labels))
     # tax_index as resolve_identities leaves it: labels, None or NaN where no record was found
     index = pd.Series([None if p is None or p != p else float(int(p) % n) for p in picks], dtype=object)
     for column in tax.columns:
@@ -84,13 +102,32 @@ def test_register_facts_are_what_at_gives(objects, numbers, picks, data):
 
 # ---------------------------------------------------------------- §7.1 the whole-name prefilter
 
-_SYLLABLES = ["hop tac xa", "dich vu", "nong nghiep", "tuyen", "hien", "huyen", "xuan", "thanh", "yen", "hung",
-              "thinh", "thich", "dong", "tam", "tien", "a", "an"]
+_SYLLABLES = [
+    "hop tac xa",
+    "dich vu",
+    "nong nghiep",
+    "tuyen",
+    "hien",
+    "huyen",
+    "xuan",
+    "thanh",
+    "yen",
+    "hung",
+    "thinh",
+    "thich",
+    "dong",
+    "tam",
+    "tien",
+    "a",
+    "an",
+]
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=5),
-       st.lists(st.lists(st.sampled_from(_SYLLABLES), min_size=0, max_size=5), max_size=30))
+@given(
+    st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=5),
+    st.lists(st.lists(st.sampled_from(_SYLLABLES), min_size=0, max_size=5), max_size=30),
+)
 def test_the_whole_name_prefilter_keeps_every_record_the_exact_score_keeps(written, register):
     folded = " ".join(written)
     names = [" ".join(r) for r in register]
@@ -100,12 +137,15 @@ def test_the_whole_name_prefilter_keeps_every_record_the_exact_score_keeps(writt
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=5),
-       st.lists(st.lists(st.sampled_from(_SYLLABLES), min_size=0, max_size=5), max_size=12))
+@given(
+    st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=5),
+    st.lists(st.lists(st.sampled_from(_SYLLABLES), min_size=0, max_size=5), max_size=12),
+)
 def test_best_name_match_equals_scoring_every_record(written, register):
     """best_name_match (prefiltered) against the loop over every record it replaced."""
-    candidates = pd.DataFrame({"name_folded": [" ".join(r) for r in register]},
-                              index=[f"r{i}" for i in range(len(register))])
+    candidates = pd.DataFrame(
+        {"name_folded": [" ".join(r) for r in register]}, index=[f"r{i}" for i in range(len(register))]
+    )
     name = " ".join(written)
     match, reason = er.best_name_match(name, candidates)
     folded = er.fold_name(name)
@@ -115,9 +155,12 @@ def test_best_name_match_equals_scoring_every_record(written, register):
         if full >= er.FULL_NAME_MIN and distinct >= er.DISTINCT_MIN:
             scored.append(er.NameMatch(idx, full, distinct))
     if scored:
-        scored.sort(key=lambda m: (m.score + m.distinct_score), reverse=True)
-        ambiguous = len(scored) > 1 and (scored[0].score + scored[0].distinct_score) - (
-            scored[1].score + scored[1].distinct_score) < er.AMBIGUITY_MARGIN
+        scored.sort(key=lambda m: m.score + m.distinct_score, reverse=True)
+        ambiguous = (
+            len(scored) > 1
+            and (scored[0].score + scored[0].distinct_score) - (scored[1].score + scored[1].distinct_score)
+            < er.AMBIGUITY_MARGIN
+        )
         assert (match, reason) == ((None, "ambiguous") if ambiguous else (scored[0], None))
     else:  # no record by score: the one record of a common spelling confusion, if only one
         confused = er.confusion_candidates(folded, candidates) if folded and len(candidates) else []
@@ -132,9 +175,13 @@ def test_best_name_match_equals_scoring_every_record(written, register):
 # ---------------------------------------------------------------- §7.5 sums of the rows a total covers
 
 #: cells as read: numbers whose sum depends on the order of the additions, zeros of either sign, text
-_CELLS = st.one_of(st.sampled_from([0.0, -0.0, 1e16, -1e16, 1.0, 0.1, 0.2, 0.3, 123456.7, 1e-300, 3.0]),
-                   st.none(), st.floats(allow_nan=True, allow_infinity=False), st.integers(-10**6, 10**6),
-                   st.sampled_from(["", "x", "1,5", "12"]))
+_CELLS = st.one_of(
+    st.sampled_from([0.0, -0.0, 1e16, -1e16, 1.0, 0.1, 0.2, 0.3, 123456.7, 1e-300, 3.0]),
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from(["", "x", "1,5", "12"]),
+)
 _SHEETS = ["HTX", "HTX 2", "THT"]
 
 
@@ -149,8 +196,13 @@ def _detail_and_scope(draw):
                 for fld in draw(st.lists(st.sampled_from(["members", "revenue"]), unique=True)):
                     rows[fld] = draw(st.lists(_CELLS, min_size=n, max_size=n))
                 detail[(src, sheet, rt)] = pd.DataFrame(rows)
-    scopes = draw(st.lists(st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(4, 15)), max_size=40)
-                           .map(tuple), min_size=1, max_size=3))
+    scopes = draw(
+        st.lists(
+            st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(4, 15)), max_size=40).map(tuple),
+            min_size=1,
+            max_size=3,
+        )
+    )
     return detail, scopes
 
 
@@ -172,6 +224,7 @@ def test_scope_sums_equal_adding_the_rows_one_by_one(case, data):
 
 # ---------------------------------------------------------------- §7.6 the rules a row fails
 
+
 @st.composite
 def _listing_rows(draw):
     """Cooperative rows as staged, many of them breaking one or several rules of §7.6 (so that pandera's
@@ -180,12 +233,17 @@ def _listing_rows(draw):
     rows = []
     for i in range(n):
         row = coop(row_number=10 + i, entity_key=f"k{i}", values_unreadable=None, status_text=None)
-        for field, values in (("name", ["HTX A", "", None, "  "]), ("members", [10.0, -1.0, 12.5, None, 5e9]),
-                              ("status", ["ACTIVE", None, "ODD", "SUSPENDED"]),
-                              ("member_workers", [5.0, 50.0, None]), ("managers_college_plus", [1.0, 9.0]),
-                              ("registered_on", [dt.date(2015, 1, 1), dt.date(2030, 1, 1), None]),
-                              ("dissolved_on", [None, dt.date(2010, 1, 1)]), ("revenue", [500.0, float("inf")]),
-                              ("values_unreadable", [None, {"members": "nhiều"}, {"revenue": "x"}])):
+        for field, values in (
+            ("name", ["HTX A", "", None, "  "]),
+            ("members", [10.0, -1.0, 12.5, None, 5e9]),
+            ("status", ["ACTIVE", None, "ODD", "SUSPENDED"]),
+            ("member_workers", [5.0, 50.0, None]),
+            ("managers_college_plus", [1.0, 9.0]),
+            ("registered_on", [dt.date(2015, 1, 1), dt.date(2030, 1, 1), None]),
+            ("dissolved_on", [None, dt.date(2010, 1, 1)]),
+            ("revenue", [500.0, float("inf")]),
+            ("values_unreadable", [None, {"members": "nhiều"}, {"revenue": "x"}]),
+        ):
             if draw(st.booleans()):
                 row[field] = draw(st.sampled_from(values))
         if draw(st.integers(0, 9)) == 0:
@@ -206,6 +264,7 @@ def test_failed_rules_equal_what_pandera_reports(df):
 
 # ---------------------------------------------------------------- §7.4 the register's status codes, read once
 
+
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.sampled_from(sorted(tax_status_codes())), st.text(max_size=3), st.none(), st.floats()))
 def test_tax_maps_to_reads_the_vocabulary_as_before(code):
@@ -219,14 +278,21 @@ def _listings_and_scopes(draw):
     listings = {}
     for rt in ("cooperative", "group"):
         n = draw(st.integers(1, 40))
-        rows = {"source_file": draw(st.lists(st.sampled_from(["a.xlsx", "b.xlsx"]), min_size=n, max_size=n)),
-                "sheet": draw(st.lists(st.sampled_from(_SHEETS), min_size=n, max_size=n)),
-                "row_number": draw(st.lists(st.integers(5, 14), min_size=n, max_size=n))}
+        rows = {
+            "source_file": draw(st.lists(st.sampled_from(["a.xlsx", "b.xlsx"]), min_size=n, max_size=n)),
+            "sheet": draw(st.lists(st.sampled_from(_SHEETS), min_size=n, max_size=n)),
+            "row_number": draw(st.lists(st.integers(5, 14), min_size=n, max_size=n)),
+        }
         for fld in draw(st.lists(st.sampled_from(["members", "revenue"]), unique=True)):
             rows[fld] = draw(st.lists(_CELLS, min_size=n, max_size=n))
         listings[rt] = pd.DataFrame(rows)
-    scopes = draw(st.lists(st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(4, 15)), max_size=40)
-                           .map(tuple), min_size=1, max_size=3))
+    scopes = draw(
+        st.lists(
+            st.lists(st.tuples(st.sampled_from(_SHEETS), st.integers(4, 15)), max_size=40).map(tuple),
+            min_size=1,
+            max_size=3,
+        )
+    )
     return listings, scopes
 
 

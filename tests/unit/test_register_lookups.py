@@ -6,8 +6,14 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kttt_pipeline.core.admin_units import (FORMER_COMMUNE, AdminUnit, UnitMatcher, former_communes,
-                                            load_admin_units, load_province_crosswalk)
+from kttt_pipeline.core.admin_units import (
+    FORMER_COMMUNE,
+    AdminUnit,
+    UnitMatcher,
+    former_communes,
+    load_admin_units,
+    load_province_crosswalk,
+)
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import read_vocab_csv
 from kttt_pipeline.ingest.tax_register import parse_tax_status
@@ -17,10 +23,16 @@ CROSSWALK = load_province_crosswalk(None, None, UNITS)
 STATUS_TEXTS = [r["text_vi"] for r in read_vocab_csv("tax_status_codes.csv")]
 
 status_cells = st.one_of(
-    st.none(), st.booleans(), st.integers(-1, 120), st.floats(0, 99).map(float), st.integers(0, 12).map(float),
-    st.sampled_from(STATUS_TEXTS), st.builds(lambda c, t: f"{c} - {t}", st.sampled_from(["00", "0", "03", "7"]),
-                                             st.sampled_from(STATUS_TEXTS)),
-    st.sampled_from(STATUS_TEXTS).map(lambda t: t[: len(t) // 2]), st.text(max_size=12))
+    st.none(),
+    st.booleans(),
+    st.integers(-1, 120),
+    st.floats(0, 99).map(float),
+    st.integers(0, 12).map(float),
+    st.sampled_from(STATUS_TEXTS),
+    st.builds(lambda c, t: f"{c} - {t}", st.sampled_from(["00", "0", "03", "7"]), st.sampled_from(STATUS_TEXTS)),
+    st.sampled_from(STATUS_TEXTS).map(lambda t: t[: len(t) // 2]),
+    st.text(max_size=12),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -33,8 +45,10 @@ def test_cached_tax_status_is_the_uncached_one(cells):
 
 units_named = st.sampled_from([u for u in UNITS if u.level != "province"])
 address_parts = st.one_of(
-    units_named.map(lambda u: f"{u.kind_vi} {u.name_vi}"), units_named.map(lambda u: u.name_vi),
-    st.sampled_from(["thôn 5", "số 12 đường Trần Phú", "tỉnh Quảng Ninh", "TP Hạ Long", ""]))
+    units_named.map(lambda u: f"{u.kind_vi} {u.name_vi}"),
+    units_named.map(lambda u: u.name_vi),
+    st.sampled_from(["thôn 5", "số 12 đường Trần Phú", "tỉnh Quảng Ninh", "TP Hạ Long", ""]),
+)
 addresses = st.one_of(st.lists(address_parts, min_size=1, max_size=4).map(", ".join), st.none(), st.integers(0, 99))
 
 
@@ -58,9 +72,15 @@ def _former_communes_by_scan(crosswalk, units):
             continue
         new_codes = [str(x.get("new_code")).strip() for x in records if str(x.get("old_code")).strip() == code]
         begin = min((starts[c] for c in new_codes if c in starts), default=None)
-        out[code] = AdminUnit(code, FORMER_COMMUNE, str(r.get("old_name") or "").strip(),
-                              str(r.get("old_kind") or "").strip(), str(r.get("old_district_code") or "").strip() or None,
-                              None, begin - dt.timedelta(days=1) if begin else None)
+        out[code] = AdminUnit(
+            code,
+            FORMER_COMMUNE,
+            str(r.get("old_name") or "").strip(),
+            str(r.get("old_kind") or "").strip(),
+            str(r.get("old_district_code") or "").strip() or None,
+            None,
+            begin - dt.timedelta(days=1) if begin else None,
+        )
     return list(out.values())
 
 

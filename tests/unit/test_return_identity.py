@@ -10,8 +10,14 @@ import datetime as dt
 
 import pytest
 
-from kttt_pipeline.core.admin_units import (UnitMatcher, former_communes, load_admin_units, load_province_crosswalk,
-                                            reporting_units, unit_label)
+from kttt_pipeline.core.admin_units import (
+    UnitMatcher,
+    former_communes,
+    load_admin_units,
+    load_province_crosswalk,
+    reporting_units,
+    unit_label,
+)
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.ingest.district_return import identify_return, period_conflict
 
@@ -49,8 +55,9 @@ def test_a_title_and_the_code_of_another_unit_contradict():
 
 def test_the_code_written_first_or_last_contradicts_alike():
     matcher, a, b = _two_units()
-    found = identify_return(_block([f"Mã đơn vị: {b.unit_code}"], [], [f"ỦY BAN NHÂN DÂN {a.kind_vi} {a.name_vi}"]),
-                            matcher)
+    found = identify_return(
+        _block([f"Mã đơn vị: {b.unit_code}"], [], [f"ỦY BAN NHÂN DÂN {a.kind_vi} {a.name_vi}"]), matcher
+    )
     assert found.unit is None and found.conflict_vi and a.unit_code in found.conflict_vi
 
 
@@ -66,8 +73,12 @@ def test_agreeing_or_single_readings_name_the_unit(cells):
     matcher, a, _ = _two_units()
     title = [f"UBND {a.kind_vi} {a.name_vi}"]
     code = [f"Mã đơn vị: {a.unit_code}"]
-    block = {"title and code": _block(title, code), "title": _block(title), "code": _block(code),
-             "code as a number": _block(["Mã đơn vị:", float(int(a.unit_code))])}[cells]
+    block = {
+        "title and code": _block(title, code),
+        "title": _block(title),
+        "code": _block(code),
+        "code as a number": _block(["Mã đơn vị:", float(int(a.unit_code))]),
+    }[cells]
     found = identify_return(block, matcher)
     assert found.unit == a and found.conflict_vi is None
 
@@ -90,14 +101,19 @@ def test_a_reused_code_under_the_title_of_the_unit_that_carried_it_is_no_contrad
 
 def test_a_title_naming_two_units_is_no_reading_and_the_code_decides():
     matcher, a, b = _two_units()
-    found = identify_return(_block([f"UBND {a.kind_vi} {a.name_vi}"], [f"UBND {b.kind_vi} {b.name_vi}"],
-                                   [f"Mã đơn vị: {b.unit_code}"]), matcher)
+    found = identify_return(
+        _block([f"UBND {a.kind_vi} {a.name_vi}"], [f"UBND {b.kind_vi} {b.name_vi}"], [f"Mã đơn vị: {b.unit_code}"]),
+        matcher,
+    )
     assert found.unit == b and found.conflict_vi is None
-    assert identify_return(_block([f"UBND {a.kind_vi} {a.name_vi}"], [f"UBND {b.kind_vi} {b.name_vi}"]),
-                           matcher).unit is None
+    assert (
+        identify_return(_block([f"UBND {a.kind_vi} {a.name_vi}"], [f"UBND {b.kind_vi} {b.name_vi}"]), matcher).unit
+        is None
+    )
 
 
 # ------------------------------------------------------------------------------------------ the period
+
 
 def _line(day: dt.date) -> tuple[dt.date, str]:
     return day, f"(Số liệu lũy kế đến {day:%d/%m/%Y})"

@@ -5,8 +5,23 @@ import pandas as pd
 import pytest
 
 from kttt_pipeline.ingest.district_return import _Item, listing_total_scopes
-from kttt_pipeline.ingest.tables import (BLANK, END, ENTITY, GRAND, HEADING, NOTE, PLAIN, SUB, TOTAL, RowClass,
-                                         classify, data_rows, locate_table, sector_heading, total_label)
+from kttt_pipeline.ingest.tables import (
+    BLANK,
+    END,
+    ENTITY,
+    GRAND,
+    HEADING,
+    NOTE,
+    PLAIN,
+    SUB,
+    TOTAL,
+    RowClass,
+    classify,
+    data_rows,
+    locate_table,
+    sector_heading,
+    total_label,
+)
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
 
@@ -37,10 +52,22 @@ def kind(header, **cells) -> RowClass:
 
 @pytest.mark.parametrize("header", [HEADER, HEADER_NAME_LAST], ids=["name-second", "name-last"])
 @pytest.mark.parametrize("where", ["STT", "Tên_HTX"])
-@pytest.mark.parametrize("label,scope", [("Cộng", PLAIN), ("Tổng cộng", GRAND), ("Tổng số", GRAND),
-                                         ("TỔNG CỘNG", GRAND), ("Cộng I", SUB), ("Cộng lĩnh vực nông nghiệp", SUB),
-                                         ("Cộng phi nông nghiệp", SUB), ("Tổng cộng (I+II)", GRAND),
-                                         ("Cộng toàn huyện", GRAND), ("Toàn huyện", GRAND), ("Cộng chung", GRAND)])
+@pytest.mark.parametrize(
+    "label,scope",
+    [
+        ("Cộng", PLAIN),
+        ("Tổng cộng", GRAND),
+        ("Tổng số", GRAND),
+        ("TỔNG CỘNG", GRAND),
+        ("Cộng I", SUB),
+        ("Cộng lĩnh vực nông nghiệp", SUB),
+        ("Cộng phi nông nghiệp", SUB),
+        ("Tổng cộng (I+II)", GRAND),
+        ("Cộng toàn huyện", GRAND),
+        ("Toàn huyện", GRAND),
+        ("Cộng chung", GRAND),
+    ],
+)
 def test_total_rows_in_any_column_order(header, where, label, scope):
     rc = kind(header, **{where: label, "Số_thành_viên": 120, "Số_lao_động": 80})
     assert (rc.kind, rc.scope) == (TOTAL, scope)
@@ -54,9 +81,19 @@ def test_subtotal_levels_follow_their_numbering():
     assert total_label("Cộng lĩnh vực nông nghiệp") == (SUB, None)  # the level of the section it closes
 
 
-@pytest.mark.parametrize("name", ["HTX nông nghiệp tổng hợp Đông Tiến", "HTX Cộng Hòa", "HTX dịch vụ Tổng cộng",
-                                  "Cộng đồng Xanh", "Hợp tác xã Tổng hợp Hải Hà", "Tổng công ty Hải Hà",
-                                  "Cộng Hòa", "HTX Tổng số"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "HTX nông nghiệp tổng hợp Đông Tiến",
+        "HTX Cộng Hòa",
+        "HTX dịch vụ Tổng cộng",
+        "Cộng đồng Xanh",
+        "Hợp tác xã Tổng hợp Hải Hà",
+        "Tổng công ty Hải Hà",
+        "Cộng Hòa",
+        "HTX Tổng số",
+    ],
+)
 def test_names_that_contain_total_words_are_entities(name):
     assert total_label(name) is None
     rc = kind(HEADER_NAME_LAST, Tên_HTX=name, STT=3, Số_thành_viên=12, Tình_trạng="Đang hoạt động")
@@ -70,11 +107,18 @@ def test_a_total_label_beside_a_cooperative_name_is_not_a_total():
     assert rc.kind == ENTITY
 
 
-@pytest.mark.parametrize("cells,level", [
-    ({"Tên_HTX": "I. Nông nghiệp"}, 1), ({"STT": "I. NÔNG NGHIỆP"}, 1), ({"STT": "II", "Tên_HTX": "Phi nông nghiệp"}, 1),
-    ({"Tên_HTX": "A. Lĩnh vực nông nghiệp"}, 0), ({"Tên_HTX": "1. Thủy sản"}, 2), ({"Tên_HTX": "Nông nghiệp"}, 1),
-    ({"Tên_HTX": "II - Phi nông nghiệp", "Số_thành_viên": 40, "Số_lao_động": 12}, 1),  # with its subtotals
-])
+@pytest.mark.parametrize(
+    "cells,level",
+    [
+        ({"Tên_HTX": "I. Nông nghiệp"}, 1),
+        ({"STT": "I. NÔNG NGHIỆP"}, 1),
+        ({"STT": "II", "Tên_HTX": "Phi nông nghiệp"}, 1),
+        ({"Tên_HTX": "A. Lĩnh vực nông nghiệp"}, 0),
+        ({"Tên_HTX": "1. Thủy sản"}, 2),
+        ({"Tên_HTX": "Nông nghiệp"}, 1),
+        ({"Tên_HTX": "II - Phi nông nghiệp", "Số_thành_viên": 40, "Số_lao_động": 12}, 1),  # with its subtotals
+    ],
+)
 @pytest.mark.parametrize("header", [HEADER, HEADER_NAME_LAST], ids=["name-second", "name-last"])
 def test_sector_headings(header, cells, level):
     rc = kind(header, **cells)
@@ -99,8 +143,22 @@ def test_repeated_header_rows_and_numbering_rows():
     # a cooperative with small increasing figures is not a numbering row
     assert classify([3, 5, "Đang hoạt động", "Nông nghiệp", None, 4, "HTX Ba"], t, NUMERIC).kind == ENTITY
     # a header row copied with other words still names the table's fields
-    assert classify(["Thành viên", "Lao động thường xuyên", "Tình trạng hoạt động", "Ngành nghề", "MST", "TT",
-                     "Tên hợp tác xã"], t, NUMERIC).reason == "header"
+    assert (
+        classify(
+            [
+                "Thành viên",
+                "Lao động thường xuyên",
+                "Tình trạng hoạt động",
+                "Ngành nghề",
+                "MST",
+                "TT",
+                "Tên hợp tác xã",
+            ],
+            t,
+            NUMERIC,
+        ).reason
+        == "header"
+    )
 
 
 def test_numbering_row_under_the_header_is_part_of_the_header():
@@ -108,16 +166,35 @@ def test_numbering_row_under_the_header_is_part_of_the_header():
     assert (t.header_index, t.header_rows) == (1, 2)
 
 
-@pytest.mark.parametrize("text", ["Người lập biểu", "NGƯỜI LẬP BIỂU", "TM. UBND HUYỆN", "TM. ỦY BAN NHÂN DÂN",
-                                  "KT. CHỦ TỊCH", "Bình Liêu, ngày 14 tháng 10 năm 2024",
-                                  "Bình Liêu, ngày    tháng    năm 2024", "Thủ trưởng đơn vị"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Người lập biểu",
+        "NGƯỜI LẬP BIỂU",
+        "TM. UBND HUYỆN",
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "Bình Liêu, ngày 14 tháng 10 năm 2024",
+        "Bình Liêu, ngày    tháng    năm 2024",
+        "Thủ trưởng đơn vị",
+    ],
+)
 @pytest.mark.parametrize("where", ["STT", "Tên_HTX", "Số_lao_động"])
 def test_signature_block_ends_the_table_wherever_it_stands(text, where):
     assert kind(HEADER_NAME_LAST, **{where: text}).kind == END
 
 
-@pytest.mark.parametrize("text", ["Ghi chú: số liệu ước tính", "(*) HTX mới thành lập", "* Số liệu đến 30/9",
-                                  "Nguồn: Phòng Tài chính - Kế hoạch", "Lưu ý: …", "Không có"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghi chú: số liệu ước tính",
+        "(*) HTX mới thành lập",
+        "* Số liệu đến 30/9",
+        "Nguồn: Phòng Tài chính - Kế hoạch",
+        "Lưu ý: …",
+        "Không có",
+    ],
+)
 @pytest.mark.parametrize("header", [HEADER, HEADER_NAME_LAST], ids=["name-second", "name-last"])
 def test_note_lines_in_the_name_column(header, text):
     assert kind(header, Tên_HTX=text).kind == NOTE
@@ -132,10 +209,13 @@ def test_a_cooperative_row_is_never_a_note_or_a_signature():
 
 
 def test_vertical_merges_fill_sectors_and_statuses_but_never_counts():
-    rows = [["UBND huyện Bình Liêu"], HEADER,
-            [1, "HTX A", None, "Nông nghiệp", "Đang hoạt động", 10, 5],
-            [2, "HTX B", None, None, None, None, 6],
-            [3, "HTX C", None, None, "Tạm ngừng hoạt động", 7, 1]]
+    rows = [
+        ["UBND huyện Bình Liêu"],
+        HEADER,
+        [1, "HTX A", None, "Nông nghiệp", "Đang hoạt động", 10, 5],
+        [2, "HTX B", None, None, None, None, 6],
+        [3, "HTX C", None, None, "Tạm ngừng hoạt động", 7, 1],
+    ]
     grid = Grid("DS HTX", rows, merged=[((2, 3), (4, 3)), ((2, 4), (3, 4)), ((2, 5), (3, 5)), ((0, 0), (0, 6))])
     t = locate_table(grid, "cooperative")
     filled = data_rows(grid, t)
@@ -146,17 +226,35 @@ def test_vertical_merges_fill_sectors_and_statuses_but_never_counts():
 
 
 def test_three_row_header_with_managers_over_their_levels():
-    rows = [["UBND huyện Bình Liêu"],
-            ["STT", "Tên HTX", "Tình trạng", "Cán bộ quản lý", None, None],
-            [None, None, None, "Tổng số", "Trình độ", None],
-            [None, None, None, None, "Sơ cấp, trung cấp", "Cao đẳng, đại học trở lên"],
-            [1, "HTX A", "Đang hoạt động", 3, 2, 1]]
-    grid = Grid("DS HTX", rows, merged=[((1, 3), (1, 5)), ((2, 4), (2, 5)), ((2, 3), (3, 3)), ((1, 0), (3, 0)),
-                                         ((1, 1), (3, 1)), ((1, 2), (3, 2))])
+    rows = [
+        ["UBND huyện Bình Liêu"],
+        ["STT", "Tên HTX", "Tình trạng", "Cán bộ quản lý", None, None],
+        [None, None, None, "Tổng số", "Trình độ", None],
+        [None, None, None, None, "Sơ cấp, trung cấp", "Cao đẳng, đại học trở lên"],
+        [1, "HTX A", "Đang hoạt động", 3, 2, 1],
+    ]
+    grid = Grid(
+        "DS HTX",
+        rows,
+        merged=[
+            ((1, 3), (1, 5)),
+            ((2, 4), (2, 5)),
+            ((2, 3), (3, 3)),
+            ((1, 0), (3, 0)),
+            ((1, 1), (3, 1)),
+            ((1, 2), (3, 2)),
+        ],
+    )
     t = locate_table(grid, "cooperative")
     assert t.header_rows == 3 and t.data_start == 4
-    assert t.field_index() == {"seq": 0, "name": 1, "status": 2, "managers": 3, "managers_primary_secondary": 4,
-                               "managers_college_plus": 5}
+    assert t.field_index() == {
+        "seq": 0,
+        "name": 1,
+        "status": 2,
+        "managers": 3,
+        "managers_primary_secondary": 4,
+        "managers_college_plus": 5,
+    }
     # the same without merge information (.ods from some tools, hand-made files)
     t2 = locate_table(Grid("DS HTX", rows), "cooperative")
     assert t2.field_index() == t.field_index() and t2.data_start == 4
@@ -177,8 +275,9 @@ def _items(spec):
         if tok == "e":
             out.append(_Item(ENTITY, sheet, n))
         elif tok.startswith("Hn"):
-            out.append(_Item(HEADING, sheet, n, RowClass(HEADING, level=int(tok[2:]), has_numbers=True),
-                             [("members", 1.0)]))
+            out.append(
+                _Item(HEADING, sheet, n, RowClass(HEADING, level=int(tok[2:]), has_numbers=True), [("members", 1.0)])
+            )
         elif tok.startswith("H"):
             out.append(_Item(HEADING, sheet, n, RowClass(HEADING, level=int(tok[1:]))))
         else:
@@ -207,36 +306,81 @@ def test_subtotals_cover_their_own_section_and_the_grand_total_everything():
 
 def test_one_grand_total_covers_a_listing_continued_on_another_sheet():
     items = _items("e e e | e e G")
-    (_, scope, _), = listing_total_scopes(items)
+    ((_, scope, _),) = listing_total_scopes(items)
     assert scope == (("A", 1), ("A", 2), ("A", 3), ("B", 1), ("B", 2))
 
 
 def _detail(rows):
-    return {("f.xlsx", sheet, "cooperative"): pd.DataFrame([r for r in rows if r["sheet"] == sheet])
-            for sheet in {r["sheet"] for r in rows}}
+    return {
+        ("f.xlsx", sheet, "cooperative"): pd.DataFrame([r for r in rows if r["sheet"] == sheet])
+        for sheet in {r["sheet"] for r in rows}
+    }
 
 
 def test_no_spurious_mismatch_from_subtotals_and_a_real_one_found():
     rows = [{"sheet": "A", "row_number": n, "members": m} for n, m in ((2, 10), (3, 20), (6, 5))]
-    totals = pd.DataFrame([
-        {"source_file": "f.xlsx", "record_type": "cooperative", "sheet": "A", "row_number": 4, "field": "members",
-         "value": 30.0, "scope": (("A", 2), ("A", 3)), "alt_scope": None, "label": "Cộng I"},
-        {"source_file": "f.xlsx", "record_type": "cooperative", "sheet": "A", "row_number": 7, "field": "members",
-         "value": 6.0, "scope": (("A", 6),), "alt_scope": None, "label": "Cộng II"},  # wrong: 5
-        {"source_file": "f.xlsx", "record_type": "cooperative", "sheet": "A", "row_number": 8, "field": "members",
-         "value": 35.0, "scope": (("A", 2), ("A", 3), ("A", 6)), "alt_scope": None, "label": "Tổng cộng"}])
+    totals = pd.DataFrame(
+        [
+            {
+                "source_file": "f.xlsx",
+                "record_type": "cooperative",
+                "sheet": "A",
+                "row_number": 4,
+                "field": "members",
+                "value": 30.0,
+                "scope": (("A", 2), ("A", 3)),
+                "alt_scope": None,
+                "label": "Cộng I",
+            },
+            {
+                "source_file": "f.xlsx",
+                "record_type": "cooperative",
+                "sheet": "A",
+                "row_number": 7,
+                "field": "members",
+                "value": 6.0,
+                "scope": (("A", 6),),
+                "alt_scope": None,
+                "label": "Cộng II",
+            },  # wrong: 5
+            {
+                "source_file": "f.xlsx",
+                "record_type": "cooperative",
+                "sheet": "A",
+                "row_number": 8,
+                "field": "members",
+                "value": 35.0,
+                "scope": (("A", 2), ("A", 3), ("A", 6)),
+                "alt_scope": None,
+                "label": "Tổng cộng",
+            },
+        ]
+    )
     findings = compare_total_rows(totals, _detail(rows), {"f.xlsx": "198"})
-    assert [(f.kind, f.row_number, f.value_reported, f.value_computed) for f in findings] == \
-        [("SUMMARY_MISMATCH", 7, "6", "5")]
+    assert [(f.kind, f.row_number, f.value_reported, f.value_computed) for f in findings] == [
+        ("SUMMARY_MISMATCH", 7, "6", "5")
+    ]
     assert "Cộng II" in findings[0].detail
 
 
 def test_a_bare_cong_whose_figures_fit_the_whole_listing_is_read_so():
     # I / rows / II / rows / "Cộng" = everything: the clerk's grand total, not section II's subtotal
     rows = [{"sheet": "A", "row_number": n, "members": m} for n, m in ((2, 10), (4, 5))]
-    totals = pd.DataFrame([{"source_file": "f.xlsx", "record_type": "cooperative", "sheet": "A", "row_number": 5,
-                            "field": "members", "value": 15.0, "scope": (("A", 4),),
-                            "alt_scope": (("A", 2), ("A", 4)), "label": "Cộng"}])
+    totals = pd.DataFrame(
+        [
+            {
+                "source_file": "f.xlsx",
+                "record_type": "cooperative",
+                "sheet": "A",
+                "row_number": 5,
+                "field": "members",
+                "value": 15.0,
+                "scope": (("A", 4),),
+                "alt_scope": (("A", 2), ("A", 4)),
+                "label": "Cộng",
+            }
+        ]
+    )
     assert compare_total_rows(totals, _detail(rows), {"f.xlsx": "198"}) == []
     totals.loc[0, "value"] = 16.0  # fits neither: compared with its section
     (f,) = compare_total_rows(totals, _detail(rows), {"f.xlsx": "198"})
@@ -259,8 +403,14 @@ def test_a_row_of_units_under_the_header_belongs_to_it():
     t = table(HEADER, extra_rows=[[None, None, None, None, None, "(người)", "(người)"]])
     assert (t.header_rows, t.data_start) == (2, 3)
     assert t.field_index()["members"] == 5
-    grid = Grid("DS HTX", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Tình trạng", "Số thành viên", "Vốn điều lệ"],
-                           [None, None, None, "(người)", "(tỷ đồng)"]])
+    grid = Grid(
+        "DS HTX",
+        [
+            ["UBND huyện Bình Liêu"],
+            ["STT", "Tên HTX", "Tình trạng", "Số thành viên", "Vốn điều lệ"],
+            [None, None, None, "(người)", "(tỷ đồng)"],
+        ],
+    )
     t = locate_table(grid, "cooperative")
     assert t.factor_for("charter_capital") == 1000.0
 
@@ -269,21 +419,34 @@ def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
     from kttt_pipeline.ingest.district_return import read_district_return
     from kttt_pipeline.ingest.workbook import read_workbook
 
-    from .test_ingest import MATCHER
     from ..workbook_factory import SheetSpec, write_workbook
+    from .test_ingest import MATCHER
 
     parents = ["Tên HTX", "STT", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]
-    rows = [[None, "I", "Nông nghiệp", None, None, None],  # "I" | "Nông nghiệp" split over the STT and sector cells
-            ["HTX A", 1, None, "Đang hoạt động", 5, 3],
-            ["II. Phi nông nghiệp", None, None, None, None, None],
-            ["HTX B", 2, None, "Đang hoạt động", 6, 2],
-            ["HTX C", 3, "Vận tải", "Đang hoạt động", 7, 1],
-            ["III. Lĩnh vực thủy sản", None, None, None, None, None],
-            ["HTX D", 4, None, "Đang hoạt động", 8, 4]]
-    ret = read_district_return(read_workbook(write_workbook(tmp_path / "r.xlsx", [
-        SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)])), "r.xlsx", MATCHER)
+    rows = [
+        [None, "I", "Nông nghiệp", None, None, None],  # "I" | "Nông nghiệp" split over the STT and sector cells
+        ["HTX A", 1, None, "Đang hoạt động", 5, 3],
+        ["II. Phi nông nghiệp", None, None, None, None, None],
+        ["HTX B", 2, None, "Đang hoạt động", 6, 2],
+        ["HTX C", 3, "Vận tải", "Đang hoạt động", 7, 1],
+        ["III. Lĩnh vực thủy sản", None, None, None, None, None],
+        ["HTX D", 4, None, "Đang hoạt động", 8, 4],
+    ]
+    ret = read_district_return(
+        read_workbook(
+            write_workbook(
+                tmp_path / "r.xlsx", [SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)]
+            )
+        ),
+        "r.xlsx",
+        MATCHER,
+    )
     assert [(c["name"], c["sector"]) for c in ret.rows("cooperative")] == [
-        ("HTX A", "AGRI"), ("HTX B", None), ("HTX C", "TRANSPORT"), ("HTX D", "AGRI")]
+        ("HTX A", "AGRI"),
+        ("HTX B", None),
+        ("HTX C", "TRANSPORT"),
+        ("HTX D", "AGRI"),
+    ]
 
 
 def test_breakdown_lines_under_a_total_are_neither_entities_nor_compared():
@@ -295,11 +458,14 @@ def test_breakdown_lines_under_a_total_are_neither_entities_nor_compared():
 
 
 def test_a_merged_run_passing_over_a_total_or_blank_row_leaves_it_as_written():
-    rows = [["UBND huyện Bình Liêu"], HEADER,
-            [1, "HTX A", None, "Nông nghiệp", "Đang hoạt động", 10, 5],
-            [None, "Cộng I", None, None, None, 10, 5],
-            [None] * 7,
-            [2, "HTX B", None, None, None, 4, 2]]
+    rows = [
+        ["UBND huyện Bình Liêu"],
+        HEADER,
+        [1, "HTX A", None, "Nông nghiệp", "Đang hoạt động", 10, 5],
+        [None, "Cộng I", None, None, None, 10, 5],
+        [None] * 7,
+        [2, "HTX B", None, None, None, 4, 2],
+    ]
     grid = Grid("DS HTX", rows, merged=[((2, 4), (5, 4)), ((2, 3), (5, 3))])
     t = locate_table(grid, "cooperative")
     filled = data_rows(grid, t, NUMERIC)

@@ -10,12 +10,19 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kttt_pipeline.core.vocabulary import (HeaderVocabulary, header_key, header_vocabulary, read_vocab_csv,
-                                           status_lookup)
+from kttt_pipeline.core.values import parse_number
+from kttt_pipeline.core.vocabulary import HeaderVocabulary, header_key, header_vocabulary, read_vocab_csv, status_lookup
 from kttt_pipeline.ingest import tables
 from kttt_pipeline.ingest.records import NUMERIC_FIELDS
-from kttt_pipeline.core.values import parse_number
-from kttt_pipeline.ingest.tables import ENTITY, RowClass, classify, classify_rows, locate_table, sheet_rows, strong_evidence
+from kttt_pipeline.ingest.tables import (
+    ENTITY,
+    RowClass,
+    classify,
+    classify_rows,
+    locate_table,
+    sheet_rows,
+    strong_evidence,
+)
 from kttt_pipeline.ingest.workbook import Grid
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,38 +55,104 @@ def _headers(record_type: str) -> dict[str, list[str]]:
 
 # ------------------------------------------------------------------ cells
 
-names = st.builds(lambda kind, sector, n: f"{kind} {sector} {n}", st.sampled_from(["HTX", "Hợp tác xã", "THT", "Tổ hợp tác"]),
-                  st.sampled_from(SECTORS), st.integers(1, 9999))
+names = st.builds(
+    lambda kind, sector, n: f"{kind} {sector} {n}",
+    st.sampled_from(["HTX", "Hợp tác xã", "THT", "Tổ hợp tác"]),
+    st.sampled_from(SECTORS),
+    st.integers(1, 9999),
+)
 tax_codes = st.integers(10**7, 10**10 - 1).flatmap(
-    lambda n: st.sampled_from([str(n), float(n), n, f"0{n}", f"{str(n)[:5]} {str(n)[5:]}"]))
-numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**6),
-                    st.integers(0, 10**6).map(lambda n: f"{n:,}".replace(",", ".")), st.sampled_from(["-", "12 HTX", "3,5"]))
-numbering_tokens = st.one_of(st.integers(1, 40), st.integers(1, 40).map(float), st.integers(1, 40).map(str),
-                             st.integers(1, 40).map(lambda n: f"({n})"), st.sampled_from(["A", "B", "(5)=(6)+(7)", "C"]))
+    lambda n: st.sampled_from([str(n), float(n), n, f"0{n}", f"{str(n)[:5]} {str(n)[5:]}"])
+)
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-5, 10**6),
+    st.integers(0, 10**6).map(lambda n: f"{n:,}".replace(",", ".")),
+    st.sampled_from(["-", "12 HTX", "3,5"]),
+)
+numbering_tokens = st.one_of(
+    st.integers(1, 40),
+    st.integers(1, 40).map(float),
+    st.integers(1, 40).map(str),
+    st.integers(1, 40).map(lambda n: f"({n})"),
+    st.sampled_from(["A", "B", "(5)=(6)+(7)", "C"]),
+)
 labels = st.one_of(
-    st.sampled_from([t for kind in ("total", "total_prefix", "signature", "note_prefix", "breakdown_prefix")
-                     for t in ROW_LABELS.get(kind, [])]),
-    st.builds(lambda w, n: f"{w} {n}", st.sampled_from(ROW_LABELS["total"]), st.sampled_from(["I", "II", "A", "1", "(II)"])),
+    st.sampled_from(
+        [
+            t
+            for kind in ("total", "total_prefix", "signature", "note_prefix", "breakdown_prefix")
+            for t in ROW_LABELS.get(kind, [])
+        ]
+    ),
+    st.builds(
+        lambda w, n: f"{w} {n}", st.sampled_from(ROW_LABELS["total"]), st.sampled_from(["I", "II", "A", "1", "(II)"])
+    ),
     st.builds(lambda w, s: f"{w} lĩnh vực {s}", st.sampled_from(ROW_LABELS["total"]), st.sampled_from(SECTORS)),
     st.builds(lambda n, s: f"{n}. {s}", st.sampled_from(["I", "II", "A", "1", "a"]), st.sampled_from(SECTORS)),
     st.builds(lambda n: f"{n}. HTX đang hoạt động", st.sampled_from(["I", "II", "B"])),
     # issue 24: subtotals in free words, and names that begin like a total
-    st.builds(lambda w, lead, words: f"{w} {lead} {words}", st.sampled_from(ROW_LABELS["total"]),
-              st.sampled_from(ROW_LABELS["section_word"] + ROW_LABELS["section_lead"] + ROW_LABELS["listing_lead"]
-                              + [""]),
-              st.sampled_from(["thương mại, dịch vụ và khác", "trồng trọt, chăn nuôi", "Lạc", "III - Vận tải",
-                               "HTX trên địa bàn", "đang hoạt động", "Thương mại - Dịch vụ"])),
-    st.builds(lambda w, rest: f"{w} {rest}", st.sampled_from(ROW_LABELS["not_total_prefix"]),
-              st.sampled_from(["Xanh", "dịch vụ", "Hải Hà"])),
-    st.sampled_from(SECTORS + NONE_WORDS + ["Phi nông nghiệp", "Lĩnh vực phi nông nghiệp", "I", "II", "Ngô Văn Tâm",
-                                            "Bình Liêu, ngày 14/10/2024", "Quảng Ninh, ngày 5 tháng 10 năm 2024",
-                                            "KT. CHỦ TỊCH", "Ghi chú: số liệu ước", "(*) ước tính", "  ", "\u00a0",
-                                            "Tổng công ty Hải Hà", "HTX Cộng Hòa", "Cộng đồng Xanh", "Tổng số HTX đang hoạt động",
-                                            "Trong đó: nông nghiệp", "Chia ra", "12", "(12 HTX)"]),
+    st.builds(
+        lambda w, lead, words: f"{w} {lead} {words}",
+        st.sampled_from(ROW_LABELS["total"]),
+        st.sampled_from(ROW_LABELS["section_word"] + ROW_LABELS["section_lead"] + ROW_LABELS["listing_lead"] + [""]),
+        st.sampled_from(
+            [
+                "thương mại, dịch vụ và khác",
+                "trồng trọt, chăn nuôi",
+                "Lạc",
+                "III - Vận tải",
+                "HTX trên địa bàn",
+                "đang hoạt động",
+                "Thương mại - Dịch vụ",
+            ]
+        ),
+    ),
+    st.builds(
+        lambda w, rest: f"{w} {rest}",
+        st.sampled_from(ROW_LABELS["not_total_prefix"]),
+        st.sampled_from(["Xanh", "dịch vụ", "Hải Hà"]),
+    ),
+    st.sampled_from(
+        SECTORS
+        + NONE_WORDS
+        + [
+            "Phi nông nghiệp",
+            "Lĩnh vực phi nông nghiệp",
+            "I",
+            "II",
+            "Ngô Văn Tâm",
+            "Bình Liêu, ngày 14/10/2024",
+            "Quảng Ninh, ngày 5 tháng 10 năm 2024",
+            "KT. CHỦ TỊCH",
+            "Ghi chú: số liệu ước",
+            "(*) ước tính",
+            "  ",
+            "\u00a0",
+            "Tổng công ty Hải Hà",
+            "HTX Cộng Hòa",
+            "Cộng đồng Xanh",
+            "Tổng số HTX đang hoạt động",
+            "Trong đó: nông nghiệp",
+            "Chia ra",
+            "12",
+            "(12 HTX)",
+        ]
+    ),
 )
-any_cell = st.one_of(st.none(), names, tax_codes, numbers, numbering_tokens, labels, st.sampled_from(STATUSES),
-                     st.sampled_from(TAX_STATUSES), st.booleans(), st.just(dt.date(2024, 9, 30)),
-                     st.sampled_from([h for r in SYNONYMS for h in (r["header"],)]))
+any_cell = st.one_of(
+    st.none(),
+    names,
+    tax_codes,
+    numbers,
+    numbering_tokens,
+    labels,
+    st.sampled_from(STATUSES),
+    st.sampled_from(TAX_STATUSES),
+    st.booleans(),
+    st.just(dt.date(2024, 9, 30)),
+    st.sampled_from([h for r in SYNONYMS for h in (r["header"],)]),
+)
 
 
 # ------------------------------------------------------------------ tables and rows
@@ -90,7 +163,7 @@ def sheets(draw, only=None):
     record_type = draw(st.sampled_from(RECORD_TYPES))
     by_field = _headers(record_type)
     fields = draw(st.permutations(sorted(by_field)))
-    fields = fields[:draw(st.integers(min(len(fields), 5), len(fields)))]
+    fields = fields[: draw(st.integers(min(len(fields), 5), len(fields)))]
     header = [draw(st.sampled_from(by_field[f])) for f in fields]
     for _ in range(draw(st.integers(0, 3))):  # columns of no field ("Ghi chú"), anywhere
         header.insert(draw(st.integers(0, len(header))), draw(st.sampled_from(EXTRA_COLUMNS)))
@@ -108,7 +181,9 @@ def sheets(draw, only=None):
             if f == "name":
                 row[j] = draw(names)
             elif f == "status":
-                row[j] = None if weak else draw(st.one_of(st.sampled_from(STATUSES), st.sampled_from(TAX_STATUSES + [None])))
+                row[j] = (
+                    None if weak else draw(st.one_of(st.sampled_from(STATUSES), st.sampled_from(TAX_STATUSES + [None])))
+                )
             elif f == "tax_code":
                 row[j] = None if weak else draw(st.one_of(tax_codes, st.none()))
                 if draw(st.booleans()) and "status" in idx:  # evidence by the tax code alone
@@ -136,14 +211,21 @@ def sheets(draw, only=None):
         row = list(header)
         for _ in range(draw(st.integers(0, 4))):
             # a status, a tax code or a number written as text keeps the row all texts yet gives it evidence
-            row[draw(st.integers(0, width - 1))] = draw(st.one_of(
-                st.none(), any_cell, st.sampled_from(EXTRA_COLUMNS + STATUSES + ["5700123456", "12", "1.234"]),
-                st.sampled_from([" ", "\u00a0", "\u200b"])))  # a blank string: the row is no header
+            row[draw(st.integers(0, width - 1))] = draw(
+                st.one_of(
+                    st.none(),
+                    any_cell,
+                    st.sampled_from(EXTRA_COLUMNS + STATUSES + ["5700123456", "12", "1.234"]),
+                    st.sampled_from([" ", "\u00a0", "\u200b"]),
+                )
+            )  # a blank string: the row is no header
         return row
 
     def numbering():
         start = draw(st.sampled_from([0, 1, 2, 3, 90, 99, 100, 100 - width, 101 - width]))
-        row = [draw(st.sampled_from([start + j, float(start + j), str(start + j), f"({start + j})"])) for j in range(width)]
+        row = [
+            draw(st.sampled_from([start + j, float(start + j), str(start + j), f"({start + j})"])) for j in range(width)
+        ]
         if draw(st.booleans()):
             row[draw(st.integers(0, width - 1))] = draw(st.one_of(st.none(), numbering_tokens))
         return row
@@ -153,11 +235,22 @@ def sheets(draw, only=None):
 
     if only == "header":
         return table, numeric, [copied_header() for _ in range(draw(st.integers(1, 10)))]
-    makers = [entity, entity, weak_entity, weak_entity, labelled, labelled, copied_header, numbering, random_row, lambda: [None] * width,
-              list]
+    makers = [
+        entity,
+        entity,
+        weak_entity,
+        weak_entity,
+        labelled,
+        labelled,
+        copied_header,
+        numbering,
+        random_row,
+        lambda: [None] * width,
+        list,
+    ]
     rows = [draw(st.sampled_from(makers))() for _ in range(draw(st.integers(3, 30)))]
     # ragged rows: shorter or longer than the header
-    rows = [r[:draw(st.integers(0, len(r)))] if r and draw(st.integers(0, 9)) == 0 else r for r in rows]
+    rows = [r[: draw(st.integers(0, len(r)))] if r and draw(st.integers(0, 9)) == 0 else r for r in rows]
     return table, numeric, rows
 
 
@@ -179,22 +272,26 @@ def test_copied_headers_as_the_reference_finds_them(sheet):
 def test_plain_rows_are_decided_without_the_reference(monkeypatch):
     """The fast path is taken: plain entity rows (a status or a tax code; a group's named row with figures) and
     blank rows never reach :func:`classify`; a total row does."""
-    grid = Grid("DS", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên",
-                                                  "Số lao động"]])
+    grid = Grid(
+        "DS", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"]]
+    )
     table = locate_table(grid, "cooperative")
     numeric = set(NUMERIC_FIELDS["cooperative"])
     status = next(iter(STATUSES))
-    rows = [[1.0, "HTX Đông Tiến", "5700123456", status, 12.0, 30.0],
-            [2.0, "HTX Tây Sơn", None, status, None, None],
-            [3.0, "HTX Nam Hà", None, None, 7.0, None],
-            [None] * 6,
-            [None, "Tổng cộng", None, None, 19.0, 30.0]]
+    rows = [
+        [1.0, "HTX Đông Tiến", "5700123456", status, 12.0, 30.0],
+        [2.0, "HTX Tây Sơn", None, status, None, None],
+        [3.0, "HTX Nam Hà", None, None, 7.0, None],
+        [None] * 6,
+        [None, "Tổng cộng", None, None, 19.0, 30.0],
+    ]
     expected = [classify(r, table, numeric) for r in rows]
     seen = []
 
     def spy(row, t, num):
         seen.append(row)
         return classify(row, t, num)
+
     monkeypatch.setattr(tables, "classify", spy)
     assert classify_rows(rows, table, numeric) == expected
     assert seen == [rows[4]]
@@ -218,16 +315,23 @@ def _scan(vocab: HeaderVocabulary, record_type: str, text: str) -> str | None:
         return under.pop()
     best = None
     for (rt, par, syn), fld in vocab.exact.items():
-        if rt == record_type and not par and single.startswith(syn + " ") and (best is None or len(syn) > best[0]) \
-                and (rt, par, syn) not in vocab.whole:
+        if (
+            rt == record_type
+            and not par
+            and single.startswith(syn + " ")
+            and (best is None or len(syn) > best[0])
+            and (rt, par, syn) not in vocab.whole
+        ):
             best = (len(syn), fld)
     return best[1] if best else None
 
 
-header_texts = st.builds(lambda h, tail, cut: (h + tail)[:cut] if cut else h + tail,
-                         st.sampled_from([r["header"] for r in SYNONYMS] + ["LĐ", "Số TV", "CBQL", "Lao động nữ"]),
-                         st.sampled_from(["", " ước năm 2024", " (triệu đồng)", "  của lao động", ": tổng", "x", " - 2"]),
-                         st.integers(0, 40))
+header_texts = st.builds(
+    lambda h, tail, cut: (h + tail)[:cut] if cut else h + tail,
+    st.sampled_from([r["header"] for r in SYNONYMS] + ["LĐ", "Số TV", "CBQL", "Lao động nữ"]),
+    st.sampled_from(["", " ước năm 2024", " (triệu đồng)", "  của lao động", ": tổng", "x", " - 2"]),
+    st.integers(0, 40),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -238,8 +342,13 @@ def test_header_match_equals_the_synonym_scan(record_type, text):
 
 
 def test_header_match_takes_the_longest_synonym_prefix():
-    vocab = HeaderVocabulary({("cooperative", "", "doanh thu"): "revenue", ("cooperative", "", "doanh thu uoc"): "x",
-                              ("cooperative", "tren", "doanh thu uoc nam"): "y"})
+    vocab = HeaderVocabulary(
+        {
+            ("cooperative", "", "doanh thu"): "revenue",
+            ("cooperative", "", "doanh thu uoc"): "x",
+            ("cooperative", "tren", "doanh thu uoc nam"): "y",
+        }
+    )
     assert vocab.match("cooperative", "Doanh thu ước năm 2024", None) == "x"
     assert vocab.match("cooperative", "Doanh thu năm 2024", None) == "revenue"
     assert vocab.match("cooperative", "Doanh thuế", None) is None
@@ -274,7 +383,8 @@ def test_sheet_features_are_the_reference_predicates(sheet):
         if not f.maybe_numbering[i] and f.filled[i]:
             assert f.copied[i] == tables._is_repeated_header(row, table)
         assert f.strong[i] == strong_evidence(row, idx)
-        assert f.has_numbers[i] == any(fld in idx and idx[fld] < len(row) and parse_number(row[idx[fld]]).value is not None
-                                       for fld in numeric)
+        assert f.has_numbers[i] == any(
+            fld in idx and idx[fld] < len(row) and parse_number(row[idx[fld]]).value is not None for fld in numeric
+        )
         if f.weak[i]:
             assert classify(row, table, numeric) == RowClass(ENTITY, has_numbers=True)

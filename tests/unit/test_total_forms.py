@@ -4,8 +4,18 @@ by the section names it carries; a cooperative's name and a row that plainly is 
 import pandas as pd
 import pytest
 
-from kttt_pipeline.ingest.tables import (ENTITY, GRAND, NOTE, PLAIN, SUB, TOTAL, classify, classify_rows, locate_table,
-                                         total_label)
+from kttt_pipeline.ingest.tables import (
+    ENTITY,
+    GRAND,
+    NOTE,
+    PLAIN,
+    SUB,
+    TOTAL,
+    classify,
+    classify_rows,
+    locate_table,
+    total_label,
+)
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
 
@@ -15,23 +25,50 @@ HEADER_NAME_LAST = ["Số thành viên", "Số lao động", "Tình trạng", "L
 
 # (label, level): subtotals written in the clerks' own words
 FREE_SUBTOTALS = [
-    ("Cộng lĩnh vực thương mại, dịch vụ và khác", None), ("CỘNG LĨNH VỰC THƯƠNG MẠI, DỊCH VỤ VÀ KHÁC", None),
-    ("Cộng lĩnh vực thương mại, dịch vụ", None), ("Cộng thương mại, dịch vụ và khác", None),
-    ("Cộng Thương mại - Dịch vụ", None), ("Cộng ngành công nghiệp, xây dựng", None),
-    ("Cộng các HTX nông nghiệp", None), ("Cộng nhóm trồng trọt, chăn nuôi", None),
-    ("Cộng trồng trọt, chăn nuôi", None), ("Cộng loại hình dịch vụ khác", None),
-    ("Tổng lĩnh vực dịch vụ khác", None), ("Tổng cộng lĩnh vực vận tải và môi trường", None),
-    ("Tổng ngành tiểu thủ công nghiệp và làng nghề", None), ("Cộng hợp tác xã nông nghiệp", None),
-    ("Cộng III - Thương mại, dịch vụ", 1), ("Cộng 2. Trồng trọt", 2), ("Cộng B: phi nông nghiệp và khác", 0),
+    ("Cộng lĩnh vực thương mại, dịch vụ và khác", None),
+    ("CỘNG LĨNH VỰC THƯƠNG MẠI, DỊCH VỤ VÀ KHÁC", None),
+    ("Cộng lĩnh vực thương mại, dịch vụ", None),
+    ("Cộng thương mại, dịch vụ và khác", None),
+    ("Cộng Thương mại - Dịch vụ", None),
+    ("Cộng ngành công nghiệp, xây dựng", None),
+    ("Cộng các HTX nông nghiệp", None),
+    ("Cộng nhóm trồng trọt, chăn nuôi", None),
+    ("Cộng trồng trọt, chăn nuôi", None),
+    ("Cộng loại hình dịch vụ khác", None),
+    ("Tổng lĩnh vực dịch vụ khác", None),
+    ("Tổng cộng lĩnh vực vận tải và môi trường", None),
+    ("Tổng ngành tiểu thủ công nghiệp và làng nghề", None),
+    ("Cộng hợp tác xã nông nghiệp", None),
+    ("Cộng III - Thương mại, dịch vụ", 1),
+    ("Cộng 2. Trồng trọt", 2),
+    ("Cộng B: phi nông nghiệp và khác", 0),
     # the forms recognised before stay as they were
-    ("Cộng III", 1), ("Cộng lĩnh vực nông nghiệp", None), ("Cộng phi nông nghiệp", None),
+    ("Cộng III", 1),
+    ("Cộng lĩnh vực nông nghiệp", None),
+    ("Cộng phi nông nghiệp", None),
 ]
 
 # names that begin with a total word, or carry one, and are no total
-NAMES = ["HTX Cộng Hòa", "Cộng Hòa", "CỘNG HÒA", "Cộng hoà Xanh", "Cộng đồng Xanh", "Cộng đồng dịch vụ môi trường",
-         "Tổng công ty Hải Hà", "Tổng hợp Đông Tiến", "Tổng kho nông sản Bắc", "Cộng Lạc", "Cộng Hiền nông nghiệp",
-         "Tổng Đức", "Cộng tác xã viên Hải Hà", "Cộng sản xuất nấm", "HTX nông nghiệp tổng hợp Đông Tiến",
-         "HTX dịch vụ Tổng cộng", "Hợp tác xã Tổng hợp Hải Hà", "HTX Tổng số"]
+NAMES = [
+    "HTX Cộng Hòa",
+    "Cộng Hòa",
+    "CỘNG HÒA",
+    "Cộng hoà Xanh",
+    "Cộng đồng Xanh",
+    "Cộng đồng dịch vụ môi trường",
+    "Tổng công ty Hải Hà",
+    "Tổng hợp Đông Tiến",
+    "Tổng kho nông sản Bắc",
+    "Cộng Lạc",
+    "Cộng Hiền nông nghiệp",
+    "Tổng Đức",
+    "Cộng tác xã viên Hải Hà",
+    "Cộng sản xuất nấm",
+    "HTX nông nghiệp tổng hợp Đông Tiến",
+    "HTX dịch vụ Tổng cộng",
+    "Hợp tác xã Tổng hợp Hải Hà",
+    "HTX Tổng số",
+]
 
 
 def table(header):
@@ -68,12 +105,22 @@ def test_free_worded_subtotal_rows_in_any_column(header, where, label, level):
     assert (rc.kind, rc.scope, rc.level) == (TOTAL, SUB, level)
 
 
-@pytest.mark.parametrize("label,scope", [
-    ("Cộng các HTX", GRAND), ("Cộng các hợp tác xã", GRAND), ("Cộng hợp tác xã", GRAND), ("Tổng các THT", GRAND),
-    ("Tổng số HTX trên địa bàn", GRAND), ("Tổng số hợp tác xã trên địa bàn xã", GRAND), ("Tổng số các HTX", GRAND),
-    ("Cộng các HTX trên địa bàn", PLAIN),  # like a bare "Cộng": the open section's, else the whole listing's
-    ("Tổng cộng (I+II)", GRAND), ("Tổng hợp chung", GRAND), ("Tổng hợp chung toàn huyện", GRAND),
-])
+@pytest.mark.parametrize(
+    "label,scope",
+    [
+        ("Cộng các HTX", GRAND),
+        ("Cộng các hợp tác xã", GRAND),
+        ("Cộng hợp tác xã", GRAND),
+        ("Tổng các THT", GRAND),
+        ("Tổng số HTX trên địa bàn", GRAND),
+        ("Tổng số hợp tác xã trên địa bàn xã", GRAND),
+        ("Tổng số các HTX", GRAND),
+        ("Cộng các HTX trên địa bàn", PLAIN),  # like a bare "Cộng": the open section's, else the whole listing's
+        ("Tổng cộng (I+II)", GRAND),
+        ("Tổng hợp chung", GRAND),
+        ("Tổng hợp chung toàn huyện", GRAND),
+    ],
+)
 def test_whole_listing_wordings(label, scope):
     assert total_label(label) == (scope, None)
 
@@ -89,8 +136,9 @@ def test_names_stay_names(name):
     assert total_label(name) is None
     for header in (HEADER, HEADER_NAME_LAST):
         assert both(header, put(header, STT=3, Tên_HTX=name, Số_thành_viên=12)).kind == ENTITY
-        assert both(header, put(header, STT=3, Tên_HTX=name, Số_thành_viên=12,
-                                Tình_trạng="Đang hoạt động")).kind == ENTITY
+        assert (
+            both(header, put(header, STT=3, Tên_HTX=name, Số_thành_viên=12, Tình_trạng="Đang hoạt động")).kind == ENTITY
+        )
 
 
 @pytest.mark.parametrize("evidence", [{"Tình_trạng": "Đang hoạt động"}, {"Mã_số_thuế": "5701234567"}])
@@ -110,23 +158,35 @@ def test_a_free_worded_subtotal_closes_its_section_and_nothing_is_a_false_mismat
     from .test_ingest import MATCHER
 
     parents = ["STT", "Tên HTX", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]
-    rows = [["I", "Lĩnh vực nông nghiệp", None, None, None, None],
-            [1, "HTX A", "Nông nghiệp", "Đang hoạt động", 5, 3],
-            [2, "HTX B", "Nông nghiệp", "Đang hoạt động", 6, 2],
-            [None, "Cộng lĩnh vực nông nghiệp", None, None, 11, 5],
-            ["II", "Lĩnh vực thương mại, dịch vụ và khác", None, None, None, None],
-            [3, "HTX C", "Thương mại", "Đang hoạt động", 7, 1],
-            [4, "HTX D", "Vận tải", "Đang hoạt động", 8, 4],
-            [None, "Cộng lĩnh vực thương mại, dịch vụ và khác", None, None, 15, 5],
-            [None, "Tổng cộng", None, None, 26, 10]]
-    ret = read_district_return(read_workbook(write_workbook(tmp_path / "r.xlsx", [
-        SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)])), "r.xlsx", MATCHER)
+    rows = [
+        ["I", "Lĩnh vực nông nghiệp", None, None, None, None],
+        [1, "HTX A", "Nông nghiệp", "Đang hoạt động", 5, 3],
+        [2, "HTX B", "Nông nghiệp", "Đang hoạt động", 6, 2],
+        [None, "Cộng lĩnh vực nông nghiệp", None, None, 11, 5],
+        ["II", "Lĩnh vực thương mại, dịch vụ và khác", None, None, None, None],
+        [3, "HTX C", "Thương mại", "Đang hoạt động", 7, 1],
+        [4, "HTX D", "Vận tải", "Đang hoạt động", 8, 4],
+        [None, "Cộng lĩnh vực thương mại, dịch vụ và khác", None, None, 15, 5],
+        [None, "Tổng cộng", None, None, 26, 10],
+    ]
+    ret = read_district_return(
+        read_workbook(
+            write_workbook(
+                tmp_path / "r.xlsx", [SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)]
+            )
+        ),
+        "r.xlsx",
+        MATCHER,
+    )
     coops = ret.rows("cooperative")
     assert [c["name"] for c in coops] == ["HTX A", "HTX B", "HTX C", "HTX D"]
     totals = pd.DataFrame([{**t, "source_file": "r.xlsx"} for t in ret.totals])
     by_label = {t["label"]: [r for _, r in t["scope"]] for t in ret.totals if t["field"] == "members"}
     a, b, c, d = (r["row_number"] for r in coops)
-    assert by_label == {"Cộng lĩnh vực nông nghiệp": [a, b],
-                        "Cộng lĩnh vực thương mại, dịch vụ và khác": [c, d], "Tổng cộng": [a, b, c, d]}
+    assert by_label == {
+        "Cộng lĩnh vực nông nghiệp": [a, b],
+        "Cộng lĩnh vực thương mại, dịch vụ và khác": [c, d],
+        "Tổng cộng": [a, b, c, d],
+    }
     detail = {("r.xlsx", "DS HTX", "cooperative"): pd.DataFrame(coops)}
     assert compare_total_rows(totals, detail, {"r.xlsx": "198"}) == []

@@ -35,10 +35,17 @@ NAMES = sorted({u.name_vi for m in MATCHERS for u in m.units})
 KIND_WORDS = sorted({f for forms in _kind_forms().values() for f in forms} | set(_council_forms()))
 JUNK = ["thôn 3", "số 12", "tổ 5", "tỉnh", "Việt Nam", "đường 18A", "12", "a", "x", "khu", "(cũ)", "II"]
 
-pieces = st.one_of(st.sampled_from(NAMES), st.sampled_from(NAMES).map(str.upper), st.sampled_from(NAMES).map(fold),
-                   st.sampled_from(KIND_WORDS), st.sampled_from(JUNK), st.text(alphabet="abcdđ0123 ", max_size=6))
-texts = st.lists(st.tuples(pieces, st.sampled_from([" ", ", ", " - ", "; ", "", ".", "(", ")"])), min_size=1,
-                 max_size=6).map(lambda parts: "".join(p + sep for p, sep in parts))
+pieces = st.one_of(
+    st.sampled_from(NAMES),
+    st.sampled_from(NAMES).map(str.upper),
+    st.sampled_from(NAMES).map(fold),
+    st.sampled_from(KIND_WORDS),
+    st.sampled_from(JUNK),
+    st.text(alphabet="abcdđ0123 ", max_size=6),
+)
+texts = st.lists(
+    st.tuples(pieces, st.sampled_from([" ", ", ", " - ", "; ", "", ".", "(", ")"])), min_size=1, max_size=6
+).map(lambda parts: "".join(p + sep for p, sep in parts))
 
 
 def _scan_every_pattern(m: UnitMatcher, folded: str, allow_bare: bool, allow_compact: bool):

@@ -2,10 +2,9 @@
 
 Names and codes are taken from the packaged register, never typed here."""
 
-
 from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
-from kttt_pipeline.ingest.district_return import identify_return
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.ingest.district_return import identify_return
 
 Q3 = Period.parse("2025-Q3")
 
@@ -28,7 +27,7 @@ def test_commune_titles_with_kind_words_and_abbreviations():
 
 
 def test_a_former_town_is_not_the_commune_of_the_same_name():
-    """"UBND thị xã X" names the former district, not a xã or phường X in force: the "xã" inside "thị xã" is no
+    """ "UBND thị xã X" names the former district, not a xã or phường X in force: the "xã" inside "thị xã" is no
     kind word of its own, and the stray-space fallback does not bring the name back."""
     units, matcher = _register()
     names = {u.name_vi for u in reporting_units(units, Q3)}

@@ -14,15 +14,18 @@ from kttt_pipeline.ingest.tables import Column, Table
 from kttt_pipeline.ingest.tax_register import parse_tax_status
 
 
-@pytest.mark.parametrize("written, kept, shown", [
-    ("HTX A\x00B", "HTX AB", "HTX A<NUL>B"),
-    ("HTX\x01 A", "HTX A", "HTX<U+0001> A"),
-    ("A\x1fB\x0bC\x0c", "ABC", "A<U+001F>B<U+000B>C<U+000C>"),
-    ("HTX_x0000_ A", "HTX A", "HTX<NUL> A"),  # Excel's escape left as text: shown as the character
-    ("a_x001f_b_x000B_c", "abc", "a<U+001F>b<U+000B>c"),
-    ("x\ud800y", "xy", "x<U+D800>y"),  # a lone surrogate cannot be encoded in UTF-8
-    ("x_xDC00_y", "xy", "x<U+DC00>y"),
-])
+@pytest.mark.parametrize(
+    "written, kept, shown",
+    [
+        ("HTX A\x00B", "HTX AB", "HTX A<NUL>B"),
+        ("HTX\x01 A", "HTX A", "HTX<U+0001> A"),
+        ("A\x1fB\x0bC\x0c", "ABC", "A<U+001F>B<U+000B>C<U+000C>"),
+        ("HTX_x0000_ A", "HTX A", "HTX<NUL> A"),  # Excel's escape left as text: shown as the character
+        ("a_x001f_b_x000B_c", "abc", "a<U+001F>b<U+000B>c"),
+        ("x\ud800y", "xy", "x<U+D800>y"),  # a lone surrogate cannot be encoded in UTF-8
+        ("x_xDC00_y", "xy", "x<U+DC00>y"),
+    ],
+)
 def test_unstorable_characters_are_removed_and_shown_visibly(written, kept, shown):
     assert has_unstorable(written)
     assert storable(written) == kept and visible(written) == shown
@@ -31,8 +34,22 @@ def test_unstorable_characters_are_removed_and_shown_visibly(written, kept, show
     assert fold(written) == fold(kept)
 
 
-@pytest.mark.parametrize("text", ["a\tb", "a\nb", "a\rb", "a_x0009_b", "a_x000A_b", "a_x000D_b", "a_x0041_b",
-                                  "Hợp tác xã Đông Hải", "a\x7fb", "_x00_", "_x0000"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\tb",
+        "a\nb",
+        "a\rb",
+        "a_x0009_b",
+        "a_x000A_b",
+        "a_x000D_b",
+        "a_x0041_b",
+        "Hợp tác xã Đông Hải",
+        "a\x7fb",
+        "_x00_",
+        "_x0000",
+    ],
+)
 def test_tab_newline_and_other_text_are_kept(text):
     assert not has_unstorable(text) and storable(text) == text and visible(text) == text
 
@@ -56,30 +73,51 @@ def test_a_column_is_cleaned_as_each_of_its_cells():
 def test_every_field_of_a_row_is_cleaned_with_a_finding_row_by_row_and_at_once():
     cols = ["name", "tax_code", "members", "registered_on", "status", "sector"]
     table = Table("cooperative", 0, 1, [Column(j, f, f, None) for j, f in enumerate(cols)], 1e-6)
-    rows = [["HTX\x00 A", "57701\x0025871", "1_x0000_2", "31/01/2024\x02", "Đang HĐ\x03", "Nông nghiệp"],
-            ["HTX B", "5770125871", 3.0, "31/01/2024", "Đang HĐ", "Nông nghiệp"]]
+    rows = [
+        ["HTX\x00 A", "57701\x0025871", "1_x0000_2", "31/01/2024\x02", "Đang HĐ\x03", "Nông nghiệp"],
+        ["HTX B", "5770125871", 3.0, "31/01/2024", "Đang HĐ", "Nông nghiệp"],
+    ]
     contexts = [RowContext("f.xlsx", "DS", 7 + i, "U1") for i in range(len(rows))]
     expected = [parse_record(r, table, c) for r, c in zip(rows, contexts)]
     got = parse_records(rows, table, contexts)
     assert [p.findings for p in got] == [p.findings for p in expected]
     assert [p.values for p in got] == [p.values for p in expected]
     values, findings = got[0].values, got[0].findings
-    assert (values["name"], values["tax_code"], values["members"], values["status"]) == ("HTX A", "5770125871", 12.0,
-                                                                                      "ACTIVE")
+    assert (values["name"], values["tax_code"], values["members"], values["status"]) == (
+        "HTX A",
+        "5770125871",
+        12.0,
+        "ACTIVE",
+    )
     assert str(values["registered_on"]) == "2024-01-31"
     assert [(f.kind, f.sheet, f.row_number, f.value_reported) for f in findings] == [
-        ("UNSTORABLE_REMOVED", "DS", 7, "HTX<NUL> A"), ("UNSTORABLE_REMOVED", "DS", 7, "57701<NUL>25871"),
-        ("UNSTORABLE_REMOVED", "DS", 7, "1<NUL>2"), ("UNSTORABLE_REMOVED", "DS", 7, "31/01/2024<U+0002>"),
-        ("UNSTORABLE_REMOVED", "DS", 7, "Đang HĐ<U+0003>")]
+        ("UNSTORABLE_REMOVED", "DS", 7, "HTX<NUL> A"),
+        ("UNSTORABLE_REMOVED", "DS", 7, "57701<NUL>25871"),
+        ("UNSTORABLE_REMOVED", "DS", 7, "1<NUL>2"),
+        ("UNSTORABLE_REMOVED", "DS", 7, "31/01/2024<U+0002>"),
+        ("UNSTORABLE_REMOVED", "DS", 7, "Đang HĐ<U+0003>"),
+    ]
     assert "tên HTX: ô ghi 'HTX<NUL> A'" in findings[0].detail and "đọc là 'HTX A'" in findings[0].detail
     assert got[1].findings == []
 
 
-@pytest.mark.parametrize("written, code", [
-    ("00", "00"), ("05 - NNT tạm ngừng hoạt động có thời hạn", "05"), (5.0, "05"), (7, "07"), ("5", "05"),
-    ("NNT tạm ngừng hoạt động có thời hạn", "05"),
-    ("09", None), (9, None), ("99 - không rõ", None), (123.0, None), ("không rõ", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("00", "00"),
+        ("05 - NNT tạm ngừng hoạt động có thời hạn", "05"),
+        (5.0, "05"),
+        (7, "07"),
+        ("5", "05"),
+        ("NNT tạm ngừng hoạt động có thời hạn", "05"),
+        ("09", None),
+        (9, None),
+        ("99 - không rõ", None),
+        (123.0, None),
+        ("không rõ", None),
+        (None, None),
+    ],
+)
 def test_a_tax_status_names_a_code_of_the_vocabulary_or_none(written, code):
     assert parse_tax_status(written) == code
 

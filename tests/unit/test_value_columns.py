@@ -242,14 +242,38 @@ def noisy(draw, texts):
 
 
 _VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
-free_text = st.text(alphabet=_VIETNAMESE + _VIETNAMESE.upper() + "0123456789 .,;:-–—−/()%~≈<>'\"_#&" + _NOISE,
-                    max_size=30)
+free_text = st.text(
+    alphabet=_VIETNAMESE + _VIETNAMESE.upper() + "0123456789 .,;:-–—−/()%~≈<>'\"_#&" + _NOISE, max_size=30
+)
 any_text = st.text(max_size=25)  # any code point: combining marks, surrogates' neighbours, other scripts' digits
 
-vocabulary_words = st.sampled_from(sorted({*status_lookup(), *sector_lookup(), *grade_lookup(), *marks().yes,
-                                           *marks().no, "Đang HĐ", "Tạm ngừng HĐ", "Đã GT", "Đang  HĐ", "ĐANG HOẠT ĐỘNG",
-                                           "Dang hoat dong", "TB", "Trung bình", "Nông nghiệp", "x", "X", "Có",
-                                           "Không", "chưa rõ", "Hợp tác xã Tuyền Hiền", "HTX DV NN Đồng Tâm"}))
+vocabulary_words = st.sampled_from(
+    sorted(
+        {
+            *status_lookup(),
+            *sector_lookup(),
+            *grade_lookup(),
+            *marks().yes,
+            *marks().no,
+            "Đang HĐ",
+            "Tạm ngừng HĐ",
+            "Đã GT",
+            "Đang  HĐ",
+            "ĐANG HOẠT ĐỘNG",
+            "Dang hoat dong",
+            "TB",
+            "Trung bình",
+            "Nông nghiệp",
+            "x",
+            "X",
+            "Có",
+            "Không",
+            "chưa rõ",
+            "Hợp tác xã Tuyền Hiền",
+            "HTX DV NN Đồng Tâm",
+        }
+    )
+)
 
 
 @st.composite
@@ -260,18 +284,73 @@ def number_texts(draw):
     else:
         whole, frac = f"{n:.3f}".split(".")
         whole_vi = f"{int(whole):,}".replace(",", ".")
-        body = draw(st.sampled_from([f"{whole},{frac}", f"{whole_vi},{frac}", f"{int(whole):,}.{frac}",
-                                     f"{whole}.{frac}", f"{whole},{frac[:1]}"]))
+        body = draw(
+            st.sampled_from(
+                [
+                    f"{whole},{frac}",
+                    f"{whole_vi},{frac}",
+                    f"{int(whole):,}.{frac}",
+                    f"{whole}.{frac}",
+                    f"{whole},{frac[:1]}",
+                ]
+            )
+        )
     sign = draw(st.sampled_from(["", "", "-", "- ", "\u2212", "\u2013", "+"]))
     body = sign + body
-    shape = draw(st.sampled_from(["{}", "{}", "({})", "khoảng {}", "trên {}", "{} triệu", "{} người", "~{}", "{}%",
-                                  "{} - 6", "<{}", "{} tr.đ"]))
+    shape = draw(
+        st.sampled_from(
+            [
+                "{}",
+                "{}",
+                "({})",
+                "khoảng {}",
+                "trên {}",
+                "{} triệu",
+                "{} người",
+                "~{}",
+                "{}%",
+                "{} - 6",
+                "<{}",
+                "{} tr.đ",
+            ]
+        )
+    )
     return _noisy(shape.format(body), draw)
 
 
-odd_number_texts = st.sampled_from(["", " ", "-", "—", "--", "–", "abc", "x", "5 - 6", "1.2.3", "1,2,3", "12,5,0",
-                                    "0", "0,0", ".5", "5.", "1.234,5", "1,234.5", "12 triệu", "3,5", "(5)", "()",
-                                    "1.234.567", "1,234,567", "khoảng 58.500", "45 người", "N/A", "\u200b", "٣"])
+odd_number_texts = st.sampled_from(
+    [
+        "",
+        " ",
+        "-",
+        "—",
+        "--",
+        "–",
+        "abc",
+        "x",
+        "5 - 6",
+        "1.2.3",
+        "1,2,3",
+        "12,5,0",
+        "0",
+        "0,0",
+        ".5",
+        "5.",
+        "1.234,5",
+        "1,234.5",
+        "12 triệu",
+        "3,5",
+        "(5)",
+        "()",
+        "1.234.567",
+        "1,234,567",
+        "khoảng 58.500",
+        "45 người",
+        "N/A",
+        "\u200b",
+        "٣",
+    ]
+)
 
 
 @st.composite
@@ -279,16 +358,49 @@ def date_texts(draw):
     d = draw(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)))
     sep = draw(st.sampled_from("/-."))
     day, month = draw(st.sampled_from([(f"{d.day:02d}", f"{d.month:02d}"), (str(d.day), str(d.month))]))
-    text = draw(st.sampled_from([f"{day}{sep}{month}{sep}{d.year}", f"{day}{sep}{month}{sep}{d.year % 100:02d}",
-                                 f"{d.year}{sep}{month}{sep}{day}", f"{d:%Y-%m-%d} 00:00:00", f"{d:%Y-%m-%dT%H:%M}",
-                                 str((d - EXCEL_EPOCH).days), f"{(d - EXCEL_EPOCH).days}.0", f" {day} / {month} / {d.year} "]))
+    text = draw(
+        st.sampled_from(
+            [
+                f"{day}{sep}{month}{sep}{d.year}",
+                f"{day}{sep}{month}{sep}{d.year % 100:02d}",
+                f"{d.year}{sep}{month}{sep}{day}",
+                f"{d:%Y-%m-%d} 00:00:00",
+                f"{d:%Y-%m-%dT%H:%M}",
+                str((d - EXCEL_EPOCH).days),
+                f"{(d - EXCEL_EPOCH).days}.0",
+                f" {day} / {month} / {d.year} ",
+            ]
+        )
+    )
     return _noisy(text, draw)
 
 
-odd_date_texts = st.sampled_from(["31/02/2024", "hôm qua", "2024/13/45", "2015", "18263", "18264", "73415",
-                                  "73416", "2021.13.05", "2021.03-05", "123456", "44256", "44256,00", "0/0/0"])
-date_values = st.one_of(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), st.datetimes(),
-                        st.integers(-10, 3_000_000), st.floats(-10, 3e6), date_texts(), odd_date_texts)
+odd_date_texts = st.sampled_from(
+    [
+        "31/02/2024",
+        "hôm qua",
+        "2024/13/45",
+        "2015",
+        "18263",
+        "18264",
+        "73415",
+        "73416",
+        "2021.13.05",
+        "2021.03-05",
+        "123456",
+        "44256",
+        "44256,00",
+        "0/0/0",
+    ]
+)
+date_values = st.one_of(
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    st.datetimes(),
+    st.integers(-10, 3_000_000),
+    st.floats(-10, 3e6),
+    date_texts(),
+    odd_date_texts,
+)
 
 
 def _with_check_digit(first9: str) -> str:
@@ -300,8 +412,24 @@ def tax_code_values(draw):
     first9 = draw(st.text(alphabet="0123456789", min_size=9, max_size=9))
     code = draw(st.sampled_from([_with_check_digit(first9), first9 + draw(st.sampled_from("0123456789"))]))
     branch = draw(st.text(alphabet="0123456789", min_size=3, max_size=3))
-    shape = draw(st.sampled_from(["plain", "plain", "branch", "glued", "spaced", "dotted", "number", "short",
-                                  "lost zero", "slash", "words", "other digits"]))
+    shape = draw(
+        st.sampled_from(
+            [
+                "plain",
+                "plain",
+                "branch",
+                "glued",
+                "spaced",
+                "dotted",
+                "number",
+                "short",
+                "lost zero",
+                "slash",
+                "words",
+                "other digits",
+            ]
+        )
+    )
     if shape == "plain":
         return code
     if shape == "branch":
@@ -315,7 +443,7 @@ def tax_code_values(draw):
     if shape == "number":
         return draw(st.sampled_from([int(code), float(code)]))
     if shape == "short":
-        return code[:draw(st.integers(0, 9))]
+        return code[: draw(st.integers(0, 9))]
     if shape == "lost zero":
         zero_first = _with_check_digit("0" + first9[1:])
         return draw(st.sampled_from([int(zero_first), float(zero_first), zero_first[1:]]))
@@ -327,14 +455,28 @@ def tax_code_values(draw):
 
 
 cells = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.integers(),
-    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, math.nan, math.inf, -math.inf, 1.0, 3.5]),
-    number_texts(), odd_number_texts, date_values, tax_code_values(), noisy(vocabulary_words), free_text, any_text,
-    st.times(), st.timedeltas(),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, math.nan, math.inf, -math.inf, 1.0, 3.5]),
+    number_texts(),
+    odd_number_texts,
+    date_values,
+    tax_code_values(),
+    noisy(vocabulary_words),
+    free_text,
+    any_text,
+    st.times(),
+    st.timedeltas(),
 )
 #: a column: cells drawn from one shape or another, with the repeats a listing has (statuses, blanks, units)
 columns = st.lists(cells, max_size=8).flatmap(
-    lambda pool: st.lists(st.sampled_from(pool) if pool else cells, max_size=40) if pool else st.lists(cells, max_size=40))
+    lambda pool: (
+        st.lists(st.sampled_from(pool) if pool else cells, max_size=40) if pool else st.lists(cells, max_size=40)
+    )
+)
 
 
 # ------------------------------------------------------------------ the per-value functions made cheaper
@@ -350,8 +492,13 @@ def test_clean_text_and_fold_equal_their_readable_definitions(value):
 
 
 @SETTINGS
-@given(st.one_of(st.text(alphabet="0123456789", min_size=10, max_size=10), st.text(max_size=12),
-                 st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩", min_size=10, max_size=10)))
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=10, max_size=10),
+        st.text(max_size=12),
+        st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩", min_size=10, max_size=10),
+    )
+)
 def test_check_digit_equals_stdnum(ten_digits):
     assert check_digit_ok(ten_digits) == check_digit_ok_reference(ten_digits)
 
@@ -375,12 +522,16 @@ def test_parse_numbers_equals_parse_number(column, factor):
     expected = []
     for v in column:
         p = parse_number(v)
-        expected.append(ParsedNumber(p.value * factor if p.value is not None and factor != 1.0 else p.value,
-                                     p.words_dropped, p.error))
+        expected.append(
+            ParsedNumber(
+                p.value * factor if p.value is not None and factor != 1.0 else p.value, p.words_dropped, p.error
+            )
+        )
     assert exactly([numbers[i] for i in range(len(column))]) == exactly(expected)
     if factor != 1.0:  # a money column: the factor applied as parse_record applies it, to every value read
-        assert exactly(numbers.values) == exactly([None if parse_number(v).value is None else parse_number(v).value * factor
-                                                   for v in column])
+        assert exactly(numbers.values) == exactly(
+            [None if parse_number(v).value is None else parse_number(v).value * factor for v in column]
+        )
 
 
 @SETTINGS
@@ -400,8 +551,11 @@ def test_parse_dates_tax_codes_marks_texts_equal_their_per_value_readers(column,
 def test_map_codes_takes_the_first_key_of_a_spaceless_form_as_map_code_does():
     lookup = {"a b c": "FIRST", "ab c": "SECOND", "x": "X"}
     texts = ["abc", "a bc", "ab c", "x", None, "", "y"]
-    assert map_codes(texts, lookup) == [map_code(t, lookup) for t in texts] == ["FIRST", "FIRST", "SECOND", "X",
-                                                                                None, None, None]
+    assert (
+        map_codes(texts, lookup)
+        == [map_code(t, lookup) for t in texts]
+        == ["FIRST", "FIRST", "SECOND", "X", None, None, None]
+    )
 
 
 # ------------------------------------------------------------------ a sheet's entity rows at once
@@ -433,8 +587,10 @@ def tables_and_rows(draw):
 @given(tables_and_rows())
 def test_parse_records_equals_parse_record_row_by_row(case):
     table, rows, contexts, keys = case
-    expected = [parse_record(r, table, c, provisional_key=k)
-                for r, c, k in zip(rows, contexts, keys if keys is not None else [None] * len(rows))]
+    expected = [
+        parse_record(r, table, c, provisional_key=k)
+        for r, c, k in zip(rows, contexts, keys if keys is not None else [None] * len(rows))
+    ]
     got = parse_records(rows, table, contexts, keys)
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
@@ -446,11 +602,25 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
     """The findings of a small listing, row by row and at once (words dropped, unreadable numbers, dates, marks,
     unknown statuses), come out the same and in the same order."""
     cols = ["name", "tax_code", "members", "charter_capital", "registered_on", "hightech", "status", "sector", "grade"]
-    table = Table("cooperative", 0, 1, [Column(j, f, f, 0.001 if f == "charter_capital" else None)
-                                        for j, f in enumerate(cols)], 1e-6)
+    table = Table(
+        "cooperative",
+        0,
+        1,
+        [Column(j, f, f, 0.001 if f == "charter_capital" else None) for j, f in enumerate(cols)],
+        1e-6,
+    )
     rows = [
-        ["HTX A", "5770125871", "khoảng 58.500", "trên 1.234,5", "31/02/2024", "chưa rõ", "Đang HĐ", "Nông nghiệp",
-         "TB"],
+        [
+            "HTX A",
+            "5770125871",
+            "khoảng 58.500",
+            "trên 1.234,5",
+            "31/02/2024",
+            "chưa rõ",
+            "Đang HĐ",
+            "Nông nghiệp",
+            "TB",
+        ],
         ["HTX B", 5770125871.0, "abc", "5 - 6", "hôm qua", "x", "lạ", "?", None],
         ["HTX C", "5716073914-001", 12.0, "(5)", 45000, None, "Đang HĐ"],
         ["HTX A", "5770125871", "khoảng 58.500", "1.234,5", "31/02/2024", "chưa rõ", "Đang HĐ", "Nông nghiệp", "TB"],
@@ -461,10 +631,18 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
     got = parse_records(rows, table, contexts, keys)
     assert [exactly(p.values) for p in got] == [exactly(p.values) for p in expected]
     assert [p.findings for p in got] == [p.findings for p in expected]
-    assert [f.kind for f in got[0].findings] == ["WORDS_DROPPED", "WORDS_DROPPED", "VALUE_UNREADABLE",
-                                                 "VALUE_UNREADABLE"]
+    assert [f.kind for f in got[0].findings] == [
+        "WORDS_DROPPED",
+        "WORDS_DROPPED",
+        "VALUE_UNREADABLE",
+        "VALUE_UNREADABLE",
+    ]
     assert got[0].findings[1].value_computed == "1234.5"  # as written, before the column's unit
-    assert [f.kind for f in got[1].findings] == ["VALUE_UNREADABLE", "VALUE_UNREADABLE", "VALUE_UNREADABLE",
-                                                 "STATUS_UNKNOWN"]
+    assert [f.kind for f in got[1].findings] == [
+        "VALUE_UNREADABLE",
+        "VALUE_UNREADABLE",
+        "VALUE_UNREADABLE",
+        "STATUS_UNKNOWN",
+    ]
     assert got[0].findings is not got[3].findings and got[0].values is not got[3].values
     assert parse_records([], table, []) == []

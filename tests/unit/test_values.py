@@ -4,28 +4,55 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kttt_pipeline.core.tax_codes import check_digit_ok, parse_tax_code
 from kttt_pipeline.core.text import clean_text, fold, fold_name
-from kttt_pipeline.core.values import (find_date_in_text, full_year, money_factor, parse_date, parse_dates, parse_mark,
-                                       parse_number)
+from kttt_pipeline.core.values import (
+    find_date_in_text,
+    full_year,
+    money_factor,
+    parse_date,
+    parse_dates,
+    parse_mark,
+    parse_number,
+)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("3.030,6", 3030.6), ("58.500", 58500.0), ("1.234.567", 1234567.0), ("3,5", 3.5), ("3.5", 3.5),
-    ("12", 12.0), (" 7 ", 7.0), ("(5)", -5.0), ("-3", -3.0), (82, 82.0), (4.25, 4.25), ("1,234,567", 1234567.0),
-    ("1.234,5", 1234.5), ("1,234.5", 1234.5),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("3.030,6", 3030.6),
+        ("58.500", 58500.0),
+        ("1.234.567", 1234567.0),
+        ("3,5", 3.5),
+        ("3.5", 3.5),
+        ("12", 12.0),
+        (" 7 ", 7.0),
+        ("(5)", -5.0),
+        ("-3", -3.0),
+        (82, 82.0),
+        (4.25, 4.25),
+        ("1,234,567", 1234567.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+    ],
+)
 def test_vietnamese_numbers(text, value):
     p = parse_number(text)
     assert p.value == pytest.approx(value)
     assert p.words_dropped is None and p.error is None
 
 
-@pytest.mark.parametrize("text, value, words", [
-    ("khoảng 58.500", 58500.0, "khoảng …"), ("trên 3,5", 3.5, "trên …"), ("45 người", 45.0, "… người"),
-])
+@pytest.mark.parametrize(
+    "text, value, words",
+    [
+        ("khoảng 58.500", 58500.0, "khoảng …"),
+        ("trên 3,5", 3.5, "trên …"),
+        ("45 người", 45.0, "… người"),
+    ],
+)
 def test_numbers_with_words_are_read_and_the_words_reported(text, value, words):
     p = parse_number(text)
     assert p.value == pytest.approx(value)
@@ -43,24 +70,35 @@ def test_unreadable_numbers_are_errors(text):
     assert p.value is None and p.error
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("24.04.2020", dt.date(2020, 4, 24)), ("29/06/2017", dt.date(2017, 6, 29)), ("23-02-2023", dt.date(2023, 2, 23)),
-    (dt.datetime(2024, 1, 13), dt.date(2024, 1, 13)), (dt.date(2024, 1, 13), dt.date(2024, 1, 13)),
-    (45000, dt.date(2023, 3, 15)), ("2024-07-01", dt.date(2024, 7, 1)), ("1/7/24", dt.date(2024, 7, 1)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("24.04.2020", dt.date(2020, 4, 24)),
+        ("29/06/2017", dt.date(2017, 6, 29)),
+        ("23-02-2023", dt.date(2023, 2, 23)),
+        (dt.datetime(2024, 1, 13), dt.date(2024, 1, 13)),
+        (dt.date(2024, 1, 13), dt.date(2024, 1, 13)),
+        (45000, dt.date(2023, 3, 15)),
+        ("2024-07-01", dt.date(2024, 7, 1)),
+        ("1/7/24", dt.date(2024, 7, 1)),
+    ],
+)
 def test_dates(value, expected):
     assert parse_date(value).value == expected
 
 
-@pytest.mark.parametrize("written, latest_year, expected", [
-    ("03/10/98", 2026, dt.date(1998, 10, 3)),  # a founding date of the last century, never 2098
-    ("1/7/24", 2024, dt.date(2024, 7, 1)),  # the period's own year
-    ("1/7/25", 2024, dt.date(1925, 7, 1)),  # never after the period's year
-    ("15.3.00", 2026, dt.date(2000, 3, 15)),
-    ("31-12-99", 2000, dt.date(1999, 12, 31)),
-    ("03/10/1998", 2026, dt.date(1998, 10, 3)),  # four digits are read as written
-    ("03/10/2098", 2026, dt.date(2098, 10, 3)),
-])
+@pytest.mark.parametrize(
+    "written, latest_year, expected",
+    [
+        ("03/10/98", 2026, dt.date(1998, 10, 3)),  # a founding date of the last century, never 2098
+        ("1/7/24", 2024, dt.date(2024, 7, 1)),  # the period's own year
+        ("1/7/25", 2024, dt.date(1925, 7, 1)),  # never after the period's year
+        ("15.3.00", 2026, dt.date(2000, 3, 15)),
+        ("31-12-99", 2000, dt.date(1999, 12, 31)),
+        ("03/10/1998", 2026, dt.date(1998, 10, 3)),  # four digits are read as written
+        ("03/10/2098", 2026, dt.date(2098, 10, 3)),
+    ],
+)
 def test_a_two_digit_year_is_the_latest_such_year_not_after_the_periods(written, latest_year, expected):
     assert parse_date(written, latest_year).value == expected
     assert parse_dates([written, written], latest_year).values == [expected, expected]  # the column path agrees
@@ -83,17 +121,38 @@ def test_date_inside_text():
     assert find_date_in_text("Ngày báo cáo:") is None
 
 
-@pytest.mark.parametrize("text, factor", [
-    ("Vốn điều lệ (nghìn đồng)", 0.001), ("Đơn vị tính: triệu đồng", 1.0), ("(đồng)", 1e-6), ("tỷ đồng", 1000.0),
-    ("Thu nhập bình quân (triệu đồng/người/năm)", 1.0), ("Doanh thu kê khai lũy kế (đồng)", 1e-6),
-    ("Vốn điều lệ", None), ("ngàn đồng", 0.001),
-])
+@pytest.mark.parametrize(
+    "text, factor",
+    [
+        ("Vốn điều lệ (nghìn đồng)", 0.001),
+        ("Đơn vị tính: triệu đồng", 1.0),
+        ("(đồng)", 1e-6),
+        ("tỷ đồng", 1000.0),
+        ("Thu nhập bình quân (triệu đồng/người/năm)", 1.0),
+        ("Doanh thu kê khai lũy kế (đồng)", 1e-6),
+        ("Vốn điều lệ", None),
+        ("ngàn đồng", 0.001),
+    ],
+)
 def test_money_units(text, factor):
     assert money_factor(text) == factor
 
 
-@pytest.mark.parametrize("value, mark", [("x", True), ("X", True), ("Có", True), ("1", True), (1, True),
-                                         (None, False), ("", False), ("0", False), ("Không", False), ("chưa rõ", None)])
+@pytest.mark.parametrize(
+    "value, mark",
+    [
+        ("x", True),
+        ("X", True),
+        ("Có", True),
+        ("1", True),
+        (1, True),
+        (None, False),
+        ("", False),
+        ("0", False),
+        ("Không", False),
+        ("chưa rõ", None),
+    ],
+)
 def test_marks(value, mark):
     assert parse_mark(value) is mark
 
@@ -124,6 +183,7 @@ def test_folding():
 
 
 # ---- properties: the readers never crash and round-trip what they should
+
 
 @given(st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.none(), st.booleans()))
 def test_parse_number_never_crashes(value):
@@ -156,6 +216,7 @@ def test_parse_date_never_crashes(value):
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9))
 def test_tax_code_with_its_check_digit_is_valid(first9):
     from stdnum.vn import mst
+
     digit = mst.calc_check_digit(first9)
     if len(digit) != 1:  # (10 - sum mod 11) == 10: no valid code has this prefix
         assert not parse_tax_code(first9 + "0").valid
@@ -180,12 +241,22 @@ def test_a_minus_sign_typed_apart_or_pasted_as_another_dash_keeps_the_number_neg
     assert parsed.value == -5.0 and parsed.words_dropped is None
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2021.03.05", dt.date(2021, 3, 5)), ("2021-3-5", dt.date(2021, 3, 5)), ("2021/03/05", dt.date(2021, 3, 5)),
-    ("2021-03-05 00:00:00", dt.date(2021, 3, 5)), ("44256", dt.date(2021, 3, 1)), (" 44256 ", dt.date(2021, 3, 1)),
-    ("44256.0", dt.date(2021, 3, 1)), (44256, dt.date(2021, 3, 1)), ("5/3/2021", dt.date(2021, 3, 5)),
-    ("18264", dt.date(1950, 1, 1)), ("73415", dt.date(2100, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2021.03.05", dt.date(2021, 3, 5)),
+        ("2021-3-5", dt.date(2021, 3, 5)),
+        ("2021/03/05", dt.date(2021, 3, 5)),
+        ("2021-03-05 00:00:00", dt.date(2021, 3, 5)),
+        ("44256", dt.date(2021, 3, 1)),
+        (" 44256 ", dt.date(2021, 3, 1)),
+        ("44256.0", dt.date(2021, 3, 1)),
+        (44256, dt.date(2021, 3, 1)),
+        ("5/3/2021", dt.date(2021, 3, 5)),
+        ("18264", dt.date(1950, 1, 1)),
+        ("73415", dt.date(2100, 12, 31)),
+    ],
+)
 def test_year_first_dates_and_serials_typed_as_text(value, expected):
     assert parse_date(value).value == expected
 
@@ -196,29 +267,51 @@ def test_a_year_a_count_or_a_serial_outside_the_plausible_range_is_not_a_date(va
     assert p.value is None and p.error == "not_a_date"
 
 
-@pytest.mark.parametrize("text, factor", [
-    ("(tr.đ)", 1.0), ("Vốn điều lệ (trđ)", 1.0), ("Tr.đồng", 1.0), ("(tỷ đ)", 1000.0), ("Đơn vị tính: Tr.đồng", 1.0),
-    ("nghìn đ", 0.001), ("(ng.đ)", 0.001), ("Đơn vị tính: 1.000 đồng", 0.001), ("(VNĐ)", 1e-6), ("đ", 1e-6),
-    ("Số lao động", None), ("Cộng đồng", None), ("Hoạt động", None), ("Vốn (đ) điều lệ", None),
-])
+@pytest.mark.parametrize(
+    "text, factor",
+    [
+        ("(tr.đ)", 1.0),
+        ("Vốn điều lệ (trđ)", 1.0),
+        ("Tr.đồng", 1.0),
+        ("(tỷ đ)", 1000.0),
+        ("Đơn vị tính: Tr.đồng", 1.0),
+        ("nghìn đ", 0.001),
+        ("(ng.đ)", 0.001),
+        ("Đơn vị tính: 1.000 đồng", 0.001),
+        ("(VNĐ)", 1e-6),
+        ("đ", 1e-6),
+        ("Số lao động", None),
+        ("Cộng đồng", None),
+        ("Hoạt động", None),
+        ("Vốn (đ) điều lệ", None),
+    ],
+)
 def test_clerks_money_units(text, factor):
     assert money_factor(text) == factor
 
 
-@pytest.mark.parametrize("text, status", [
-    ("Đang HĐ", "ACTIVE"), ("Tạm ngừng HĐ", "SUSPENDED"), ("Chưa HĐ", "NOT_STARTED"),
-    ("Đang làm TT giải thể", "DISSOLVING"), ("Đã GT", "DISSOLVED"), ("ĐANG HOẠT ĐỘNG", "ACTIVE"),
-    ("Dang hoat dong", "ACTIVE"), ("Đang  HĐ", "ACTIVE"),
-])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("Đang HĐ", "ACTIVE"),
+        ("Tạm ngừng HĐ", "SUSPENDED"),
+        ("Chưa HĐ", "NOT_STARTED"),
+        ("Đang làm TT giải thể", "DISSOLVING"),
+        ("Đã GT", "DISSOLVED"),
+        ("ĐANG HOẠT ĐỘNG", "ACTIVE"),
+        ("Dang hoat dong", "ACTIVE"),
+        ("Đang  HĐ", "ACTIVE"),
+    ],
+)
 def test_clerks_status_words(text, status):
-    from kttt_pipeline.ingest.records import map_code
     from kttt_pipeline.core.vocabulary import status_lookup
+    from kttt_pipeline.ingest.records import map_code
 
     assert map_code(text, status_lookup()) == status
 
 
 def test_clerks_grade_words():
-    from kttt_pipeline.ingest.records import map_code
     from kttt_pipeline.core.vocabulary import grade_lookup
+    from kttt_pipeline.ingest.records import map_code
 
     assert map_code("TB", grade_lookup()) == "AVERAGE" and map_code("Trung bình", grade_lookup()) == "AVERAGE"

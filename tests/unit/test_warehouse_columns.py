@@ -19,12 +19,18 @@ def reference(sqltype, series: pd.Series) -> list:
 
 def same(a: list, b: list) -> bool:
     return len(a) == len(b) and all(
-        (x is None and y is None) or (type(x) is type(y) and (x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))))
-        for x, y in zip(a, b))
+        (x is None and y is None)
+        or (type(x) is type(y) and (x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))))
+        for x, y in zip(a, b)
+    )
 
 
-counts = st.one_of(st.none(), st.integers(-2**31 + 1, 2**31 - 1).map(float), st.floats(allow_nan=False, width=64),
-                   st.sampled_from([0.5, 2.5, 1e-10 + 3, 3 - 1e-10, 2**31, -2**31, float("inf")]))
+counts = st.one_of(
+    st.none(),
+    st.integers(-(2**31) + 1, 2**31 - 1).map(float),
+    st.floats(allow_nan=False, width=64),
+    st.sampled_from([0.5, 2.5, 1e-10 + 3, 3 - 1e-10, 2**31, -(2**31), float("inf")]),
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -35,12 +41,13 @@ def test_float_counts(values):
     if fast is not None:  # None: the column goes the per-value way (some value is not a whole count)
         assert same(fast, reference(Integer(), series))
     else:
-        assert any(v is not None and (not math.isfinite(v) or abs(v) > 2**31 - 1 or abs(v - round(v)) > 1e-9)
-                   for v in values)
+        assert any(
+            v is not None and (not math.isfinite(v) or abs(v) > 2**31 - 1 or abs(v - round(v)) > 1e-9) for v in values
+        )
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(-2**40, 2**40), max_size=30))
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=30))
 def test_integer_counts(values):
     series = pd.Series(values, dtype=np.int64)
     fast = _column_fast(Integer(), series)
@@ -66,8 +73,9 @@ def test_texts(values):
         assert same(fast, reference(String(), series))
         assert all(v is None or isinstance(v, str) for v in fast)
     else:
-        assert any(v is not None and not isinstance(v, str) and not (isinstance(v, float) and math.isnan(v))
-                   for v in values)
+        assert any(
+            v is not None and not isinstance(v, str) and not (isinstance(v, float) and math.isnan(v)) for v in values
+        )
 
 
 def test_extension_dtypes_go_the_reference_way():

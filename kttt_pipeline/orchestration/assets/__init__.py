@@ -8,5 +8,12 @@ from kttt_pipeline.orchestration.assets.warehouse import WAREHOUSE_TABLES, wareh
 
 ALL_ASSETS = [raw_return_files, staged_returns, reconciled_period, warehouse_period, published_reports]
 
-__all__ = ["ALL_ASSETS", "WAREHOUSE_TABLES", "published_reports", "raw_return_files", "reconciled_period",
-           "staged_returns", "warehouse_period"]
+__all__ = [
+    "ALL_ASSETS",
+    "WAREHOUSE_TABLES",
+    "published_reports",
+    "raw_return_files",
+    "reconciled_period",
+    "staged_returns",
+    "warehouse_period",
+]

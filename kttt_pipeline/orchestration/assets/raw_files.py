@@ -1,11 +1,10 @@
 """Stage 0: the files that arrived for the period (an inventory; the files themselves are never modified)."""
 
-
 import dagster as dg
 import pandas as pd
 
-from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.ingest.raw_inventory import inventory
+from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths
 
 
@@ -15,13 +14,15 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     kinds={"excel", "python"},
     owners=["team:kttt-data"],
     description="Inventory of the returns that arrived for the period under KTTT_RAW_DIR/<period>/ "
-                "(district returns, tax register, province workbook) and the year's targets, with sha256.",
+    "(district returns, tax register, province workbook) and the year's targets, with sha256.",
 )
 def raw_return_files(context: dg.AssetExecutionContext, paths: KtttPaths) -> pd.DataFrame:
     files = inventory(paths.raw_path(), context.partition_key)
-    context.add_output_metadata({
-        "files": len(files),
-        "by_kind": dg.MetadataValue.json(files["file_kind"].value_counts().to_dict() if len(files) else {}),
-        "raw_dir": str(paths.raw_path() / context.partition_key),
-    })
+    context.add_output_metadata(
+        {
+            "files": len(files),
+            "by_kind": dg.MetadataValue.json(files["file_kind"].value_counts().to_dict() if len(files) else {}),
+            "raw_dir": str(paths.raw_path() / context.partition_key),
+        }
+    )
     return files

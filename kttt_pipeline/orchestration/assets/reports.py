@@ -1,6 +1,5 @@
 """Stage 4: the published documents, built from the warehouse tables (never from raw files)."""
 
-
 import json
 
 import dagster as dg
@@ -24,17 +23,21 @@ INSUFFICIENT = "insufficient_data"
     owners=["team:kttt-data"],
     deps=list(TABLES_READ),  # the warehouse tables the documents read (publish/warehouse_reader.py)
     description="Appendix workbook (Phụ biểu), the Vietnamese figures paragraph of Part One §1.1, charts and "
-                "the findings list for the signer, under KTTT_REPORTS_DIR/<period>/.",
+    "the findings list for the signer, under KTTT_REPORTS_DIR/<period>/.",
 )
-def published_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths) -> dg.MaterializeResult:
+def published_reports(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths
+) -> dg.MaterializeResult:
     from kttt_pipeline.publish.report import publish_period
     from kttt_pipeline.warehouse.province import run_province
 
     # the run's province (its unit register's): a warehouse may hold other provinces' periods (issue 23)
     province = run_province(paths.raw_path(), paths.province_code())
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
-    metadata: dict = {DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
-                      **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()}}
+    metadata: dict = {
+        DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
+        **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()},
+    }
     if "paragraph_md" in outputs:
         # the figures paragraph as the signer will read it, previewed in the UI
         metadata["paragraph_preview"] = dg.MetadataValue.md(outputs["paragraph_md"].read_text(encoding="utf-8"))

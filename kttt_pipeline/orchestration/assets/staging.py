@@ -1,12 +1,11 @@
 """Stage 1: every workbook read once into typed staging rows; unreadable files rejected (recorded)."""
 
-
 import dagster as dg
 
-from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
-from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.headline import frame_markdown
+from kttt_pipeline.orchestration.memory import release_free_memory
+from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths
 
 
@@ -17,23 +16,29 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     owners=["team:kttt-data"],
     deps=["raw_return_files"],
     description="Staging rows read from the period's returns: cooperatives, groups, tax register, summary "
-                "figures, unions, credit funds, targets; plus the load audit of every file seen.",
+    "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
     staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
     release_free_memory()  # the files' row records, now staged frames
     audit = staged.load_audit
-    context.add_output_metadata({
-        "files_seen": len(audit),
-        "files_rejected": int(audit["status"].isin(REJECTED_STATUSES).sum()),
-        "files_superseded": int((audit["status"] == "SUPERSEDED").sum()),
-        "rows_read": int(audit["rows_read"].sum()),
-        "cooperative_rows": len(staged.stg_cooperative),
-        "group_rows": len(staged.stg_group),
-        "tax_register_rows": len(staged.stg_tax_register),
-        # the files with a problem first: the table is cut at 50 rows in a national run
-        "load_audit": dg.MetadataValue.md(frame_markdown(
-            audit.assign(_ok=audit["status"] == "LOADED").sort_values(["_ok", "source_file"], kind="stable")
-            [["source_file", "unit_code", "status", "rows_read", "error"]])),
-    })
+    context.add_output_metadata(
+        {
+            "files_seen": len(audit),
+            "files_rejected": int(audit["status"].isin(REJECTED_STATUSES).sum()),
+            "files_superseded": int((audit["status"] == "SUPERSEDED").sum()),
+            "rows_read": int(audit["rows_read"].sum()),
+            "cooperative_rows": len(staged.stg_cooperative),
+            "group_rows": len(staged.stg_group),
+            "tax_register_rows": len(staged.stg_tax_register),
+            # the files with a problem first: the table is cut at 50 rows in a national run
+            "load_audit": dg.MetadataValue.md(
+                frame_markdown(
+                    audit.assign(_ok=audit["status"] == "LOADED").sort_values(["_ok", "source_file"], kind="stable")[
+                        ["source_file", "unit_code", "status", "rows_read", "error"]
+                    ]
+                )
+            ),
+        }
+    )
     return staged

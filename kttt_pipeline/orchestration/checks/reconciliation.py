@@ -17,27 +17,42 @@ import pandas as pd
 
 from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.orchestration.headline import frame_markdown
-from kttt_pipeline.reconcile.identities import (breaks_description_vi, breaks_markdown, identity_breaks,
-                                                schema_failures, schema_failures_text_vi)
+from kttt_pipeline.reconcile.identities import (
+    breaks_description_vi,
+    breaks_markdown,
+    identity_breaks,
+    schema_failures,
+    schema_failures_text_vi,
+)
 from kttt_pipeline.reconcile.period import PeriodResult
 
 STATUS_IDENTITY = dg.AssetCheckSpec(
-    "status_identity", asset="rpt_indicator", blocking=True,
+    "status_identity",
+    asset="rpt_indicator",
+    blocking=True,
     description="HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING and HTX_INACTIVE = TOTAL - ACTIVE, "
-                "and the sector × status breakdown (rpt_breakdown) adds up to the sector and status indicators, "
-                "for the province and every unit; checked on the reconciled rows before the load (a break loads "
-                "nothing and publishes nothing).")
+    "and the sector × status breakdown (rpt_breakdown) adds up to the sector and status indicators, "
+    "for the province and every unit; checked on the reconciled rows before the load (a break loads "
+    "nothing and publishes nothing).",
+)
 PERIOD_COMPLETE = dg.AssetCheckSpec(
-    "period_complete", asset="period_status", blocking=False,
+    "period_complete",
+    asset="period_status",
+    blocking=False,
     description="Every reporting unit in force for the period sent a return (§7.7); a missing unit marks the "
-                "province totals incomplete (a warning: the period is still published).")
+    "province totals incomplete (a warning: the period is still published).",
+)
 STAGING_SCHEMA = {
     table: dg.AssetCheckSpec(
-        "staging_schema", asset=table, blocking=True,
+        "staging_schema",
+        asset=table,
+        blocking=True,
         description=f"pandera schema of {table} (types, value sets, tax-code shape): the pipeline's invariants, "
-                    f"which no value of a raw file can break (a bad value is a finding or a quarantined row); "
-                    f"checked before the load.")
-    for table in STAGING_SCHEMAS}
+        f"which no value of a raw file can break (a bad value is a finding or a quarantined row); "
+        f"checked before the load.",
+    )
+    for table in STAGING_SCHEMAS
+}
 
 FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.values(), PERIOD_COMPLETE]
 
@@ -45,34 +60,52 @@ FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.v
 def status_identity(r: PeriodResult) -> dg.AssetCheckResult:
     breaks = identity_breaks(r.rpt_indicator, r.cooperative, r.admin_unit, r.stg_cooperative, r.rpt_breakdown)
     return dg.AssetCheckResult(
-        asset_key=STATUS_IDENTITY.asset_key, check_name=STATUS_IDENTITY.name,
-        passed=not breaks, description=breaks_description_vi(breaks),
-        metadata={"units_broken": dg.MetadataValue.json([b.unit_code for b in breaks]),
-                  "identity": dg.MetadataValue.md(breaks_markdown(breaks)),
-                  "rows": dg.MetadataValue.json([row for b in breaks for row in b.rows])})
+        asset_key=STATUS_IDENTITY.asset_key,
+        check_name=STATUS_IDENTITY.name,
+        passed=not breaks,
+        description=breaks_description_vi(breaks),
+        metadata={
+            "units_broken": dg.MetadataValue.json([b.unit_code for b in breaks]),
+            "identity": dg.MetadataValue.md(breaks_markdown(breaks)),
+            "rows": dg.MetadataValue.json([row for b in breaks for row in b.rows]),
+        },
+    )
 
 
 def period_complete(r: PeriodResult) -> dg.AssetCheckResult:
     st = r.period_status.iloc[0]
     return dg.AssetCheckResult(
-        asset_key=PERIOD_COMPLETE.asset_key, check_name=PERIOD_COMPLETE.name,
-        passed=bool(st["is_complete"]), severity=dg.AssetCheckSeverity.WARN,
-        metadata={"units_missing": st["units_missing"] or "", "units_present": int(st["units_present"]),
-                  "units_expected": int(st["units_expected"])})
+        asset_key=PERIOD_COMPLETE.asset_key,
+        check_name=PERIOD_COMPLETE.name,
+        passed=bool(st["is_complete"]),
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "units_missing": st["units_missing"] or "",
+            "units_present": int(st["units_present"]),
+            "units_expected": int(st["units_expected"]),
+        },
+    )
 
 
 def staging_schema(r: PeriodResult, table: str) -> dg.AssetCheckResult:
     frame = getattr(r, table)
     # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
     failures = [] if frame.empty else schema_failures(frame, STAGING_SCHEMAS[table], table)
-    cases = pd.DataFrame(failures, columns=["table", "column", "check", "value", "unit_code", "source_file", "sheet",
-                                            "row_number"])
+    cases = pd.DataFrame(
+        failures, columns=["table", "column", "check", "value", "unit_code", "source_file", "sheet", "row_number"]
+    )
     spec = STAGING_SCHEMA[table]
     return dg.AssetCheckResult(
-        asset_key=spec.asset_key, check_name=spec.name,
-        passed=not failures, description=schema_failures_text_vi(failures) if failures else None,
-        metadata={"rows_checked": len(frame), "errors": len(failures),
-                  "failure_cases": dg.MetadataValue.md(frame_markdown(cases.drop(columns="table")))})
+        asset_key=spec.asset_key,
+        check_name=spec.name,
+        passed=not failures,
+        description=schema_failures_text_vi(failures) if failures else None,
+        metadata={
+            "rows_checked": len(frame),
+            "errors": len(failures),
+            "failure_cases": dg.MetadataValue.md(frame_markdown(cases.drop(columns="table"))),
+        },
+    )
 
 
 def frame_check_results(r: PeriodResult) -> list[dg.AssetCheckResult]:

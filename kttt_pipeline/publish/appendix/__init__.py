@@ -28,19 +28,52 @@ package only formats and places.
 """
 
 from kttt_pipeline.publish.appendix.cells import clean_text, write_number, write_text
-from kttt_pipeline.publish.appendix.common import (NO_COMPARISON, PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES,
-                                                   SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS, SHEET_UNITS,
-                                                   comparison_note)
-from kttt_pipeline.publish.appendix.sheet_figures import FIGURE_ROWS, FIGURES_NOTE_COL
-from kttt_pipeline.publish.appendix.findings_detail import (_value_text, detail_name, split_findings,
-                                                            write_findings_detail)
-from kttt_pipeline.publish.appendix.sheet_units import UNIT_COLUMNS, UNITS_COMPARISON_COLS, UNITS_NOTE_COL
+from kttt_pipeline.publish.appendix.common import (
+    NO_COMPARISON,
+    PROVINCE_WORKBOOK_NOTE,
+    SHEET_FIGURES,
+    SHEET_FINDINGS,
+    SHEET_SECTOR,
+    SHEET_UNIONS,
+    SHEET_UNITS,
+    comparison_note,
+)
+from kttt_pipeline.publish.appendix.findings_detail import (
+    _value_text,
+    detail_name,
+    split_findings,
+    write_findings_detail,
+)
 from kttt_pipeline.publish.appendix.render import pdf_wanted, render_pdf
-from kttt_pipeline.publish.appendix.workbook import (build_workbook, expected_pages, write_appendix,
-                                                     write_appendix_data)
+from kttt_pipeline.publish.appendix.sheet_figures import FIGURE_ROWS, FIGURES_NOTE_COL
+from kttt_pipeline.publish.appendix.sheet_units import UNIT_COLUMNS, UNITS_COMPARISON_COLS, UNITS_NOTE_COL
+from kttt_pipeline.publish.appendix.workbook import build_workbook, expected_pages, write_appendix, write_appendix_data
 
-__all__ = ["FIGURE_ROWS", "FIGURES_NOTE_COL", "NO_COMPARISON", "PROVINCE_WORKBOOK_NOTE", "SHEET_FIGURES",
-           "SHEET_FINDINGS", "SHEET_SECTOR", "SHEET_UNIONS", "SHEET_UNITS", "UNIT_COLUMNS", "UNITS_COMPARISON_COLS",
-           "UNITS_NOTE_COL", "_value_text", "build_workbook", "clean_text", "comparison_note", "detail_name",
-           "expected_pages", "pdf_wanted", "render_pdf", "split_findings", "write_appendix", "write_appendix_data",
-           "write_findings_detail", "write_number", "write_text"]
+__all__ = [
+    "FIGURE_ROWS",
+    "FIGURES_NOTE_COL",
+    "NO_COMPARISON",
+    "PROVINCE_WORKBOOK_NOTE",
+    "SHEET_FIGURES",
+    "SHEET_FINDINGS",
+    "SHEET_SECTOR",
+    "SHEET_UNIONS",
+    "SHEET_UNITS",
+    "UNIT_COLUMNS",
+    "UNITS_COMPARISON_COLS",
+    "UNITS_NOTE_COL",
+    "_value_text",
+    "build_workbook",
+    "clean_text",
+    "comparison_note",
+    "detail_name",
+    "expected_pages",
+    "pdf_wanted",
+    "render_pdf",
+    "split_findings",
+    "write_appendix",
+    "write_appendix_data",
+    "write_findings_detail",
+    "write_number",
+    "write_text",
+]

@@ -56,7 +56,6 @@ def write_number(ws: Worksheet, row: int, col: int, value: float | None, fmt: st
     return cell
 
 
-
 def _f(value: Any) -> float | None:
     if value is None:
         return None
@@ -65,4 +64,3 @@ def _f(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
-

@@ -3,12 +3,12 @@ names and the labels of codes."""
 
 from __future__ import annotations
 
-from kttt_pipeline.publish.appendix.pagination import SheetLayout
+from kttt_pipeline.core.vocabulary import sector_labels
 from kttt_pipeline.publish.appendix.cells import write_text
+from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import BODY_SIZE, LINE_PT
 from kttt_pipeline.publish.appendix.wording import period_vi, plan_line
 from kttt_pipeline.publish.warehouse_reader import PeriodData
-from kttt_pipeline.core.vocabulary import sector_labels
 
 SHEET_FIGURES = "Biểu 01"
 SHEET_SECTOR = "Biểu 02"
@@ -43,8 +43,15 @@ def comparison_note(data: PeriodData, units: bool = False) -> str:
     return text
 
 
-def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: str,
-                 note: str | None = None, extra: str | None = None, plan: bool = True) -> None:
+def _title_block(
+    lay: SheetLayout,
+    data: PeriodData,
+    sheet_label: str,
+    title: str,
+    note: str | None = None,
+    extra: str | None = None,
+    plan: bool = True,
+) -> None:
     """``note``: the sheet's own completeness line; by default the reporting units' (a missing unit). ``plan``:
     the "(Kèm theo Kế hoạch …)" line of a signed sheet; a working file of the office (the detail workbook) has
     none."""
@@ -55,8 +62,7 @@ def _title_block(lay: SheetLayout, data: PeriodData, sheet_label: str, title: st
     if plan:
         lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
     p = data.period
-    lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False,
-                     italic=True)
+    lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False, italic=True)
     if note is None and not data.is_complete:
         note = f"Số liệu toàn tỉnh {data.incomplete_note()}"
     if note:

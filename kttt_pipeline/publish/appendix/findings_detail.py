@@ -33,8 +33,18 @@ SHEET_RESTATING = "Quy đổi số liệu"
 #: history, which kinds these are is data (the rule column of vocab/finding_kinds.csv)
 RESTATING_RULE = "11.1"
 
-DETAIL_HEADERS = ["STT", "Loại phát hiện", "Mức độ", "Đơn vị", "HTX / đối tượng", "Số báo cáo", "Số tính lại",
-                  "Quy tắc áp dụng", "Nội dung", "Nguồn (tệp, sheet, dòng)"]
+DETAIL_HEADERS = [
+    "STT",
+    "Loại phát hiện",
+    "Mức độ",
+    "Đơn vị",
+    "HTX / đối tượng",
+    "Số báo cáo",
+    "Số tính lại",
+    "Quy tắc áp dụng",
+    "Nội dung",
+    "Nguồn (tệp, sheet, dòng)",
+]
 
 
 def detail_name(period: str) -> str:
@@ -70,14 +80,19 @@ def write_findings_detail(data: PeriodData, out_path: Path | str) -> Path:
     own, restating = split_findings(data)
     ws = wb.active
     ws.title = SHEET_DETAIL
-    _detail_sheet(ws, data, own, f"CHI TIẾT KẾT QUẢ KIỂM TRA SỐ LIỆU TỈNH {data.province_name.upper()} "
-                                 f"ĐẾN {data.end_vi}")
+    _detail_sheet(
+        ws, data, own, f"CHI TIẾT KẾT QUẢ KIỂM TRA SỐ LIỆU TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}"
+    )
     if restating:
         ws = wb.create_sheet(SHEET_RESTATING)
-        _detail_sheet(ws, data, restating,
-                      f"QUY ĐỔI SỐ LIỆU {period_vi(data.period).upper()} THEO ĐƠN VỊ HÀNH CHÍNH HIỆN NAY",
-                      extra="Các ghi nhận khi quy đổi số liệu kỳ này theo đơn vị hành chính hiện nay, dùng để so "
-                            "sánh với các kỳ sau; không làm thay đổi số liệu của kỳ này.")
+        _detail_sheet(
+            ws,
+            data,
+            restating,
+            f"QUY ĐỔI SỐ LIỆU {period_vi(data.period).upper()} THEO ĐƠN VỊ HÀNH CHÍNH HIỆN NAY",
+            extra="Các ghi nhận khi quy đổi số liệu kỳ này theo đơn vị hành chính hiện nay, dùng để so "
+            "sánh với các kỳ sau; không làm thay đổi số liệu của kỳ này.",
+        )
     wb.properties.title = f"Chi tiết kết quả kiểm tra số liệu đến {data.end_vi}"
     wb.properties.creator = "kttt"
     wb.properties.language = "vi-VN"
@@ -98,8 +113,9 @@ def _detail_sheet(ws, data: PeriodData, findings: list[dict[str, Any]], title: s
     # the office's working file beside the appendix, not part of the signed set: no "(Kèm theo Kế hoạch …)" line
     _title_block(lay, data, DETAIL_LABEL, title, note="", extra=extra, plan=False)
     lay.row -= 1  # use the blank row of the title block
-    lay.merged_title(f"Tổng số {format_vn(len(findings))} phát hiện.", size=BODY_SIZE, bold=False, italic=True,
-                     halign="left")
+    lay.merged_title(
+        f"Tổng số {format_vn(len(findings))} phát hiện.", size=BODY_SIZE, bold=False, italic=True, halign="left"
+    )
     lay.blank()
     lay.header(DETAIL_HEADERS)
     names = _coop_names(data.cooperatives)
@@ -115,8 +131,16 @@ def _detail_sheet(ws, data: PeriodData, findings: list[dict[str, Any]], title: s
         write_text(ws, r, 1, str(i), halign="center", valign="top")
         for col, text in texts:
             numeric = col in (6, 7) and bool(re.fullmatch(r"-?[\d.,]+", text))
-            write_text(ws, r, col, text, size=10, halign="right" if numeric else "left",
-                       color="C00000" if col == 3 and sev == "error" else None, valign="top")
+            write_text(
+                ws,
+                r,
+                col,
+                text,
+                size=10,
+                halign="right" if numeric else "left",
+                color="C00000" if col == 3 and sev == "error" else None,
+                valign="top",
+            )
         lay.fit_height(r, texts, size=10)
         lay.row += 1
     ws.auto_filter.ref = f"A{lay.header_rows[0]}:{_col_letter(len(widths))}{max(lay.row - 1, lay.header_rows[0])}"
@@ -131,20 +155,37 @@ def finding_texts(f: dict[str, Any], data: PeriodData, names: dict[str, str] | N
     unit_code = clean_text(f.get("unit_code"))
     unit = data.unit_names.get(unit_code, unit_code) if unit_code else "Toàn tỉnh"
     unit = unit[0].upper() + unit[1:] if unit else unit
-    source = ", ".join(x for x in (clean_text(f.get("source_file")), clean_text(f.get("sheet")),
-                                   f"dòng {f['row_number']}" if f.get("row_number") not in (None, "") else "")
-                       if x)
+    source = ", ".join(
+        x
+        for x in (
+            clean_text(f.get("source_file")),
+            clean_text(f.get("sheet")),
+            f"dòng {f['row_number']}" if f.get("row_number") not in (None, "") else "",
+        )
+        if x
+    )
     kind = f.get("kind")
-    return [kind_label(kind), severity_label(f.get("severity")), unit, entity_text(f, names),
-            _shown_value(f.get("value_reported"), kind, data), _shown_value(f.get("value_computed"), kind, data),
-            rule_label(f.get("rule")), detail_text(f, data), source]
+    return [
+        kind_label(kind),
+        severity_label(f.get("severity")),
+        unit,
+        entity_text(f, names),
+        _shown_value(f.get("value_reported"), kind, data),
+        _shown_value(f.get("value_computed"), kind, data),
+        rule_label(f.get("rule")),
+        detail_text(f, data),
+        source,
+    ]
 
 
 def detail_text(f: dict[str, Any], data: PeriodData) -> str:
     """A finding's detail for a reader: "đơn vị 06757" names the unit, codes and period keys named."""
     text = clean_text(f.get("detail"))
-    text = re.sub(r"(đơn vị )(\w+)", lambda m: m.group(1) + data.unit_names[m.group(2)]
-                  if m.group(2) in data.unit_names else m.group(0), text)
+    text = re.sub(
+        r"(đơn vị )(\w+)",
+        lambda m: m.group(1) + data.unit_names[m.group(2)] if m.group(2) in data.unit_names else m.group(0),
+        text,
+    )
     return signer_text(text)
 
 

@@ -62,8 +62,14 @@ class SheetLayout:
         for i, w in enumerate(self.widths, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
 
-    def fit_height(self, row: int, texts: Iterable[tuple[int, str]], size: float = BODY_SIZE,
-                   minimum: float = LINE_PT + 2, bold: bool = False) -> None:
+    def fit_height(
+        self,
+        row: int,
+        texts: Iterable[tuple[int, str]],
+        size: float = BODY_SIZE,
+        minimum: float = LINE_PT + 2,
+        bold: bool = False,
+    ) -> None:
         """Set the height of ``row`` to hold each (column, text) wrapped in its column."""
         lines = 1
         for col, text in texts:
@@ -72,11 +78,20 @@ class SheetLayout:
         self.heights[row] = height
         self.ws.row_dimensions[row].height = height
 
-    def merged_title(self, text: str, *, size: float = 13, bold: bool = True, italic: bool = False,
-                     color: str | None = None, halign: str = "center") -> None:
+    def merged_title(
+        self,
+        text: str,
+        *,
+        size: float = 13,
+        bold: bool = True,
+        italic: bool = False,
+        color: str | None = None,
+        halign: str = "center",
+    ) -> None:
         ncol = len(self.widths)
-        write_text(self.ws, self.row, 1, text, bold=bold, italic=italic, size=size, color=color, halign=halign,
-                   border=False)
+        write_text(
+            self.ws, self.row, 1, text, bold=bold, italic=italic, size=size, color=color, halign=halign, border=False
+        )
         if ncol > 1:
             self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=ncol)
         total_width = sum(self.widths)
@@ -162,4 +177,3 @@ class SheetLayout:
 
 def _col_letter(n: int) -> str:
     return get_column_letter(n)
-

@@ -34,8 +34,9 @@ def pdf_wanted() -> bool:
         return False
     if mode == "1":
         if soffice() is None:
-            raise RenderFailed("không tìm thấy LibreOffice (soffice) để in phụ biểu ra PDF, trong khi "
-                               "KTTT_APPENDIX_PDF=1 yêu cầu")
+            raise RenderFailed(
+                "không tìm thấy LibreOffice (soffice) để in phụ biểu ra PDF, trong khi KTTT_APPENDIX_PDF=1 yêu cầu"
+            )
         return True
     return soffice() is not None
 
@@ -50,14 +51,27 @@ def render_pdf(xlsx: Path | str, pdf: Path | str) -> Path:
     with tempfile.TemporaryDirectory(prefix="kttt-lo-") as tmp:
         work = Path(tmp)
         proc = subprocess.run(
-            [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(work / "out"), str(xlsx)],
-            capture_output=True, text=True, timeout=TIMEOUT_S,
+            [
+                exe,
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(work / "out"),
+                str(xlsx),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
         )
         made = work / "out" / (xlsx.stem + ".pdf")
         if proc.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-            raise RenderFailed(f"LibreOffice không in được '{xlsx.name}' ra PDF (mã thoát {proc.returncode}): "
-                               f"{(proc.stderr or proc.stdout).strip()[:300]}")
+            raise RenderFailed(
+                f"LibreOffice không in được '{xlsx.name}' ra PDF (mã thoát {proc.returncode}): "
+                f"{(proc.stderr or proc.stdout).strip()[:300]}"
+            )
         pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(made), str(pdf))
     return pdf

@@ -8,8 +8,13 @@ from openpyxl import Workbook
 
 from kttt_pipeline.core.numfmt import NF_PCT1, number_format_for
 from kttt_pipeline.publish.appendix.cells import write_number, write_text
-from kttt_pipeline.publish.appendix.common import (NO_COMPARISON, PROVINCE_WORKBOOK_NOTE, SHEET_FIGURES,
-                                                   _title_block, comparison_note)
+from kttt_pipeline.publish.appendix.common import (
+    NO_COMPARISON,
+    PROVINCE_WORKBOOK_NOTE,
+    SHEET_FIGURES,
+    _title_block,
+    comparison_note,
+)
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import TOTAL_FILL
 from kttt_pipeline.publish.layouts import figure_rows
@@ -26,14 +31,27 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
     ws.title = SHEET_FIGURES
     lay = SheetLayout(ws, [6, 46, 17, 15, 15, 11, 15, 11, 26])
     lay.set_widths()
-    _title_block(lay, data, "Phụ biểu 01",
-                 f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
-                 extra=comparison_note(data))
+    _title_block(
+        lay,
+        data,
+        "Phụ biểu 01",
+        f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        extra=comparison_note(data),
+    )
     then = data.year_ago_period
-    lay.header(["STT", "Chỉ tiêu", "Đơn vị tính", f"Thực hiện đến {data.end_vi}",
-                f"Kế hoạch năm {data.period.year}", "So với KH (%)",
-                f"Cùng kỳ năm trước (đến {then.end.day}/{then.end.month}/{then.end.year})", "So với cùng kỳ (%)",
-                "Ghi chú"])
+    lay.header(
+        [
+            "STT",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            f"Thực hiện đến {data.end_vi}",
+            f"Kế hoạch năm {data.period.year}",
+            "So với KH (%)",
+            f"Cùng kỳ năm trước (đến {then.end.day}/{then.end.month}/{then.end.year})",
+            "So với cùng kỳ (%)",
+            "Ghi chú",
+        ]
+    )
     lay.column_numbers(["A", "B", "C", "(1)", "(2)", "(3)=(1)/(2)", "(4)", "(5)=(1)/(4)", "D"])
     meta = indicator_meta()
     layout = figure_rows()  # read at every build: a layout is data
@@ -52,8 +70,16 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
         italic = level >= 2
         numtxt = f"{numbering})" if level == 2 and numbering else numbering
         write_text(ws, r, 1, numtxt, bold=bold, halign="center", fill=TOTAL_FILL if level == 0 else None)
-        write_text(ws, r, 2, name, bold=bold, italic=italic, indent=0 if level <= 1 else level - 1,
-                   fill=TOTAL_FILL if level == 0 else None)
+        write_text(
+            ws,
+            r,
+            2,
+            name,
+            bold=bold,
+            italic=italic,
+            indent=0 if level <= 1 else level - 1,
+            fill=TOTAL_FILL if level == 0 else None,
+        )
         note = ""
         unit = ""
         if code is None:
@@ -77,8 +103,9 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
             from_workbook = group in PROVINCE_WORKBOOK_GROUPS  # the province workbook's, not the units'
             if from_workbook and (flag is False or (flag is None and not data.province_workbook_complete)):
                 note = PROVINCE_WORKBOOK_NOTE
-            elif not from_workbook and (flag is False or (flag is None and not data.is_complete
-                                                          and group in ("HTX", "THT"))):
+            elif not from_workbook and (
+                flag is False or (flag is None and not data.is_complete and group in ("HTX", "THT"))
+            ):
                 note = "Chưa đủ số liệu (xem dòng đầu biểu)"
             elif data.value(code) is None:
                 note = "Chưa có số liệu"
@@ -89,4 +116,3 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
         lay.fit_height(r, [(2, name), (3, unit if code else ""), (FIGURES_NOTE_COL, note)], bold=bold)
         lay.row += 1
     return lay.finish()
-

@@ -32,8 +32,15 @@ _FOLDERS = re.compile(r"(?<![\w/])(?:[^\s'\"/]*[^\W\d][^\s'\"/]*/){2,}(?=[^/\n]*
 #: characters of a 10 pt sentence per column-width unit in the wide examples column (measured on the rendered PDF:
 #: ~125 characters a line at width 80; kept below, so a row is never lower than its text)
 WIDE_CHARS_PER_UNIT = 1.3
-HEADERS = ["STT", "Loại phát hiện / đơn vị", "Lỗi (đã loại)", "Cảnh báo", "Ghi nhận", "Cộng",
-           "Ví dụ tiêu biểu (danh sách đầy đủ trong tệp chi tiết)"]
+HEADERS = [
+    "STT",
+    "Loại phát hiện / đơn vị",
+    "Lỗi (đã loại)",
+    "Cảnh báo",
+    "Ghi nhận",
+    "Cộng",
+    "Ví dụ tiêu biểu (danh sách đầy đủ trong tệp chi tiết)",
+]
 
 
 def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
@@ -41,17 +48,25 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
     widths = [6, 44, 10, 10, 10, 10, 80]
     lay = SheetLayout(ws, widths)
     lay.set_widths()
-    _title_block(lay, data, "Phụ lục", f"TÓM TẮT KẾT QUẢ KIỂM TRA SỐ LIỆU BÁO CÁO KINH TẾ TẬP THỂ TỈNH "
-                                       f"{data.province_name.upper()} ĐẾN {data.end_vi}")
+    _title_block(
+        lay,
+        data,
+        "Phụ lục",
+        f"TÓM TẮT KẾT QUẢ KIỂM TRA SỐ LIỆU BÁO CÁO KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+    )
     findings, restating = split_findings(data)
     counts = Counter(_severity(f) for f in findings)
-    summary = (f"Tổng số {format_vn(len(findings))} phát hiện: {format_vn(counts['error'])} lỗi (dòng, tệp đã "
-               f"loại khỏi số liệu), {format_vn(counts['warning'])} cảnh báo (số liệu đã điều chỉnh hoặc cần lưu "
-               f"ý), {format_vn(counts['info'])} ghi nhận. Danh sách đầy đủ từng phát hiện (đơn vị, HTX, tệp, "
-               f"dòng) trong tệp chi tiết kết quả kiểm tra kèm theo phụ biểu.")
+    summary = (
+        f"Tổng số {format_vn(len(findings))} phát hiện: {format_vn(counts['error'])} lỗi (dòng, tệp đã "
+        f"loại khỏi số liệu), {format_vn(counts['warning'])} cảnh báo (số liệu đã điều chỉnh hoặc cần lưu "
+        f"ý), {format_vn(counts['info'])} ghi nhận. Danh sách đầy đủ từng phát hiện (đơn vị, HTX, tệp, "
+        f"dòng) trong tệp chi tiết kết quả kiểm tra kèm theo phụ biểu."
+    )
     if restating:
-        summary += (f" Ngoài ra có {format_vn(len(restating))} ghi nhận khi quy đổi số liệu kỳ này theo đơn vị hành "
-                    f"chính hiện nay (dùng cho các kỳ sau so sánh), ghi trong tệp chi tiết, không tính ở đây.")
+        summary += (
+            f" Ngoài ra có {format_vn(len(restating))} ghi nhận khi quy đổi số liệu kỳ này theo đơn vị hành "
+            f"chính hiện nay (dùng cho các kỳ sau so sánh), ghi trong tệp chi tiết, không tính ở đây."
+        )
     lay.row -= 1  # use the blank row of the title block
     lay.merged_title(summary, size=BODY_SIZE, bold=False, italic=True, halign="left")
     for note in data.comparison_notes:  # comparisons made with an earlier period changed since: not to be signed
@@ -72,8 +87,10 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
         by_kind[str(f.get("kind") or "")].append(f)
-    kinds = sorted(by_kind, key=lambda k: (min(SEVERITY_ORDER.get(_severity(f), 9) for f in by_kind[k]),
-                                           -len(by_kind[k]), kind_label(k)))
+    kinds = sorted(
+        by_kind,
+        key=lambda k: (min(SEVERITY_ORDER.get(_severity(f), 9) for f in by_kind[k]), -len(by_kind[k]), kind_label(k)),
+    )
     shown_examples = EXAMPLES_PER_KIND if len(kinds) <= MANY_KINDS else 1  # a few pages, however many kinds
     for i, kind in enumerate(kinds, 1):
         items = by_kind[kind]
@@ -88,9 +105,15 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
         by_unit[clean_text(f.get("unit_code"))].append(f)
-    ranked = sorted(by_unit, key=lambda u: (-sum(_severity(f) == "error" for f in by_unit[u]),
-                                            -sum(_severity(f) == "warning" for f in by_unit[u]),
-                                            -len(by_unit[u]), _unit_name(data, u)))
+    ranked = sorted(
+        by_unit,
+        key=lambda u: (
+            -sum(_severity(f) == "error" for f in by_unit[u]),
+            -sum(_severity(f) == "warning" for f in by_unit[u]),
+            -len(by_unit[u]),
+            _unit_name(data, u),
+        ),
+    )
     shown, rest = ranked[:UNITS_LISTED], ranked[UNITS_LISTED:]
     if len(rest) == 1:  # one line for one unit is its own line
         shown, rest = ranked, []
@@ -101,10 +124,15 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         _count_row(lay, str(i), _unit_name(data, code), Counter(_severity(f) for f in items), text)
     if rest:
         items = [f for u in rest for f in by_unit[u]]
-        _count_row(lay, "", f"Các đơn vị còn lại ({format_vn(len(rest))} đơn vị)",
-                   Counter(_severity(f) for f in items),
-                   "; ".join(f"{k} ({format_vn(n)})"
-                             for k, n in Counter(kind_label(f.get("kind")) for f in items).most_common()))
+        _count_row(
+            lay,
+            "",
+            f"Các đơn vị còn lại ({format_vn(len(rest))} đơn vị)",
+            Counter(_severity(f) for f in items),
+            "; ".join(
+                f"{k} ({format_vn(n)})" for k, n in Counter(kind_label(f.get("kind")) for f in items).most_common()
+            ),
+        )
     _total_row(lay, counts)
     return lay.finish(freeze_col="A")
 
@@ -149,8 +177,15 @@ def _count_row(lay: SheetLayout, numbering: str, label: str, counts: Counter, te
     write_text(ws, r, 1, numbering, halign="center", valign="top")
     write_text(ws, r, 2, label, valign="top")
     for j, sev in enumerate(SEVERITIES):
-        write_number(ws, r, 3 + j, counts.get(sev) or None, NF_INT, valign="top",
-                     color="C00000" if sev == "error" and counts.get(sev) else None)
+        write_number(
+            ws,
+            r,
+            3 + j,
+            counts.get(sev) or None,
+            NF_INT,
+            valign="top",
+            color="C00000" if sev == "error" and counts.get(sev) else None,
+        )
     write_number(ws, r, 6, sum(counts.values()), NF_INT, bold=True, valign="top")
     write_text(ws, r, 7, text, size=10, valign="top")
     lay.fit_height(r, [(2, label)])

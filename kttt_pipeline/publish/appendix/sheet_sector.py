@@ -12,10 +12,9 @@ from kttt_pipeline.publish.appendix.common import SECTOR_VI, SHEET_SECTOR, THT_S
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import HEADER_FILL, TOTAL_FILL
 from kttt_pipeline.publish.layouts import sector_status_columns, sector_status_widths, status_rows
-from kttt_pipeline.reconcile.breakdown import SECTOR_STATUS
 from kttt_pipeline.publish.warehouse_reader import PeriodData
+from kttt_pipeline.reconcile.breakdown import SECTOR_STATUS
 from kttt_pipeline.reconcile.indicators import THT_SECTORS
-
 
 #: the base of each share column, said in its header (the text gives grades as shares of the active cooperatives)
 SHARE_OF_ALL = "Tỷ lệ trên tổng số HTX (%)"
@@ -30,9 +29,13 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
     headers = ["STT", "Lĩnh vực", "Tổng số HTX", SHARE_OF_ALL, *[header for _, header in columns]]
     lay = SheetLayout(ws, [6, 34, 11, 10, *sector_status_widths()])
     lay.set_widths()
-    _title_block(lay, data, "Phụ biểu 02",
-                 f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
-                 f"{data.province_name.upper()} ĐẾN {data.end_vi}")
+    _title_block(
+        lay,
+        data,
+        "Phụ biểu 02",
+        f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
+        f"{data.province_name.upper()} ĐẾN {data.end_vi}",
+    )
     section_heading(ws, lay, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động")
     lay.header(headers)
     total = data.value("HTX_TOTAL")

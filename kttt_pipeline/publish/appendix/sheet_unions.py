@@ -8,8 +8,7 @@ from openpyxl import Workbook
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.numfmt import NF_INT, format_vn, number_format_for
 from kttt_pipeline.publish.appendix.cells import _f, clean_text, write_number, write_text
-from kttt_pipeline.publish.appendix.common import (PROVINCE_WORKBOOK_NOTE, SHEET_UNIONS, UNION_SECTOR_VI,
-                                                   _title_block)
+from kttt_pipeline.publish.appendix.common import PROVINCE_WORKBOOK_NOTE, SHEET_UNIONS, UNION_SECTOR_VI, _title_block
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import GROUP_FILL, TOTAL_FILL
 from kttt_pipeline.publish.warehouse_reader import PeriodData
@@ -49,15 +48,32 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
     lay = SheetLayout(ws, widths)
     lay.set_widths()
     # unions and credit funds come from the province workbook: a missing reporting unit does not touch them
-    _title_block(lay, data, "Phụ biểu 04",
-                 f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
-                 note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE)
-    lay.header(["STT", "Tên liên hiệp HTX, quỹ tín dụng nhân dân", "Mã số thuế", "Lĩnh vực",
-                *(h for h, _, _ in columns)])
-    parts = (("A", "Liên hiệp hợp tác xã", "union", data.unions,
-              f"Cộng liên hiệp HTX ({format_vn(data.value('LHHTX_TOTAL'))} liên hiệp)"),
-             ("B", "Quỹ tín dụng nhân dân", "credit_fund", data.credit_funds,
-              f"Cộng quỹ tín dụng nhân dân ({format_vn(data.value('QTDND_TOTAL'))} quỹ)"))
+    _title_block(
+        lay,
+        data,
+        "Phụ biểu 04",
+        f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE,
+    )
+    lay.header(
+        ["STT", "Tên liên hiệp HTX, quỹ tín dụng nhân dân", "Mã số thuế", "Lĩnh vực", *(h for h, _, _ in columns)]
+    )
+    parts = (
+        (
+            "A",
+            "Liên hiệp hợp tác xã",
+            "union",
+            data.unions,
+            f"Cộng liên hiệp HTX ({format_vn(data.value('LHHTX_TOTAL'))} liên hiệp)",
+        ),
+        (
+            "B",
+            "Quỹ tín dụng nhân dân",
+            "credit_fund",
+            data.credit_funds,
+            f"Cộng quỹ tín dụng nhân dân ({format_vn(data.value('QTDND_TOTAL'))} quỹ)",
+        ),
+    )
     for letter, title, record_type, rows, total_label in parts:
         r = lay.row
         write_text(ws, r, 1, letter, bold=True, halign="center", fill=GROUP_FILL)

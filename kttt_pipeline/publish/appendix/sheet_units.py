@@ -36,14 +36,17 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     lay = SheetLayout(ws, widths)
     lay.set_widths()
     tier = f" {data.tier_vi.upper()}" if data.tier_vi else ""
-    _title_block(lay, data, "Phụ biểu 03",
-                 f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} TỈNH {data.province_name.upper()} "
-                 f"ĐẾN {data.end_vi}", extra=comparison_note(data, units=True))
+    _title_block(
+        lay,
+        data,
+        "Phụ biểu 03",
+        f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        extra=comparison_note(data, units=True),
+    )
     headers = ["STT", "Đơn vị"] + [h for h, _ in unit_columns()] + list(UNITS_COMPARISON_COLS) + ["Ghi chú"]
     lay.header(headers)
     n = len(unit_columns())
-    lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, n + 1)]
-                       + [f"({n + 1})", f"({n + 2})"] + ["C"])
+    lay.column_numbers(["A", "B"] + [f"({i})" for i in range(1, n + 1)] + [f"({n + 1})", f"({n + 2})"] + ["C"])
     i = 0
     groups = data.grouped_units()
     for g, (kind, members) in enumerate(groups):
@@ -53,14 +56,14 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
             write_text(ws, r, 1, "", fill=GROUP_FILL)
             write_text(ws, r, 2, label, bold=True, fill=GROUP_FILL)
             for j in range(len(unit_columns())):
-                write_number(ws, r, 3 + j, _kind_sum(data, members, unit_columns()[j][1]), NF_INT, bold=True,
-                             fill=GROUP_FILL)
+                write_number(
+                    ws, r, 3 + j, _kind_sum(data, members, unit_columns()[j][1]), NF_INT, bold=True, fill=GROUP_FILL
+                )
             then = _kind_sum_year_ago(data, members)
             now = _kind_sum(data, members, "HTX_TOTAL")
             write_number(ws, r, 3 + n, then, NF_INT, bold=True, fill=GROUP_FILL)
             ratio = share(now, then)
-            write_number(ws, r, 4 + n, None if ratio is None else ratio - 100.0, NF_CHANGE1, bold=True,
-                         fill=GROUP_FILL)
+            write_number(ws, r, 4 + n, None if ratio is None else ratio - 100.0, NF_CHANGE1, bold=True, fill=GROUP_FILL)
             write_text(ws, r, notes_column(), "", fill=GROUP_FILL)
             lay.fit_height(r, [(2, label)])
             lay.headings.add(r)  # a kind's line heads its units: never alone at the foot of a page
@@ -84,20 +87,24 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
     return lay.finish()
 
 
-
 def _kind_sum(data: PeriodData, members: list[dict[str, Any]], indicator: str) -> float | None:
     """A kind's subtotal: the sum over its units that reported (None when none did)."""
-    values = [data.value(indicator, u["unit_code"]) for u in members
-              if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])]
+    values = [
+        data.value(indicator, u["unit_code"])
+        for u in members
+        if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])
+    ]
     values = [v for v in values if v is not None]
     return sum(values) if values else None
 
 
-
 def _kind_sum_year_ago(data: PeriodData, members: list[dict[str, Any]]) -> float | None:
     """A kind's HTX_TOTAL a year earlier over the same units as its subtotal now (None when none has one)."""
-    values = [data.year_ago_value("HTX_TOTAL", u["unit_code"]) for u in members
-              if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])]
+    values = [
+        data.year_ago_value("HTX_TOTAL", u["unit_code"])
+        for u in members
+        if u["unit_code"] not in data.missing_units and data.unit_has_figures(u["unit_code"])
+    ]
     values = [v for v in values if v is not None]
     return sum(values) if values else None
 
@@ -111,20 +118,34 @@ def _unit_row(ws, lay: "SheetLayout", data: PeriodData, unit: dict[str, Any], i:
     write_text(ws, r, 1, str(i), halign="center")
     write_text(ws, r, 2, name, fill=WARN_FILL if missing else None)
     for j, (_, ind) in enumerate(unit_columns()):
-        write_number(ws, r, 3 + j, None if missing else data.value(ind, code), NF_INT,
-                     fill=WARN_FILL if missing else None)
+        write_number(
+            ws, r, 3 + j, None if missing else data.value(ind, code), NF_INT, fill=WARN_FILL if missing else None
+        )
     # the unit a year earlier: rpt_indicator within one tier, restated across the reform; empty when not loaded
     n = len(unit_columns())
     then = data.year_ago_value("HTX_TOTAL", code)
     write_number(ws, r, 3 + n, then, NF_INT, fill=WARN_FILL if missing else None)
-    write_number(ws, r, 4 + n, None if missing else data.change_vs_year_ago("HTX_TOTAL", code), NF_CHANGE1,
-                 fill=WARN_FILL if missing else None)
+    write_number(
+        ws,
+        r,
+        4 + n,
+        None if missing else data.change_vs_year_ago("HTX_TOTAL", code),
+        NF_CHANGE1,
+        fill=WARN_FILL if missing else None,
+    )
     notes = ["Chưa gửi báo cáo"] if missing else []
     if data.year_ago is not None and then is None:
         notes.append(NO_COMPARISON[0].upper() + NO_COMPARISON[1:] if not notes else NO_COMPARISON)
     note = "; ".join(notes)
-    write_text(ws, r, notes_column(), note, italic=True, color="C00000" if note else None, size=10,
-               fill=WARN_FILL if missing else None)
+    write_text(
+        ws,
+        r,
+        notes_column(),
+        note,
+        italic=True,
+        color="C00000" if note else None,
+        size=10,
+        fill=WARN_FILL if missing else None,
+    )
     lay.fit_height(r, [(2, name), (len(widths), note)])
     lay.row += 1
-

@@ -32,16 +32,38 @@ def _alignment(halign: str, valign: str, wrap: bool, indent: int) -> Alignment:
     return Alignment(horizontal=halign, vertical=valign, wrap_text=wrap, indent=indent)
 
 
-def _style(cell, *, bold: bool = False, italic: bool = False, size: float = BODY_SIZE, color: str | None = None,
-           halign: str = "left", valign: str = "center", wrap: bool = True, border: bool = True,
-           fill: PatternFill | None = None, indent: int = 0) -> None:
+def _style(
+    cell,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = BODY_SIZE,
+    color: str | None = None,
+    halign: str = "left",
+    valign: str = "center",
+    wrap: bool = True,
+    border: bool = True,
+    fill: PatternFill | None = None,
+    indent: int = 0,
+) -> None:
     # assigning a style object makes openpyxl hash it into the workbook's style lists (slow: ~100,000 cells);
     # the resulting style indices depend only on the cell's previous ones and these arguments, so they are
     # computed once per combination and workbook and copied onto the next cells
     base = cell._style  # None: never styled (all defaults)
     cache = _style_cache(cell.parent.parent)
-    key = (tuple(base) if base is not None else None, bold, italic, size, color, halign, valign, wrap, border,
-           id(fill), indent)
+    key = (
+        tuple(base) if base is not None else None,
+        bold,
+        italic,
+        size,
+        color,
+        halign,
+        valign,
+        wrap,
+        border,
+        id(fill),
+        indent,
+    )
     hit = cache.get(key)
     if hit is not None:
         cell._style = copy(hit[0])
@@ -60,4 +82,3 @@ def _style_cache(wb: Workbook) -> dict:
     if cache is None:
         cache = wb._kttt_style_cache = {}
     return cache
-

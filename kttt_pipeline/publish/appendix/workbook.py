@@ -9,8 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 from sqlalchemy.engine import Engine
 
-from kttt_pipeline.publish.appendix.common import (SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS,
-                                                   SHEET_UNITS)
+from kttt_pipeline.publish.appendix.common import SHEET_FIGURES, SHEET_FINDINGS, SHEET_SECTOR, SHEET_UNIONS, SHEET_UNITS
 from kttt_pipeline.publish.appendix.sheet_figures import _sheet_figures
 from kttt_pipeline.publish.appendix.sheet_findings import _sheet_findings
 from kttt_pipeline.publish.appendix.sheet_sector import _sheet_sector

@@ -18,9 +18,11 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return (context.get_x_argument(as_dictionary=True).get("url")
-            or config.get_main_option("sqlalchemy.url")
-            or kttt_config.warehouse_url())
+    return (
+        context.get_x_argument(as_dictionary=True).get("url")
+        or config.get_main_option("sqlalchemy.url")
+        or kttt_config.warehouse_url()
+    )
 
 
 def _configure(**kwargs) -> None:
@@ -34,8 +36,9 @@ def _configure(**kwargs) -> None:
 
 def run_migrations_offline() -> None:
     url = _url()
-    _configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"},
-               render_as_batch=url.startswith("sqlite"))
+    _configure(
+        url=url, literal_binds=True, dialect_opts={"paramstyle": "named"}, render_as_batch=url.startswith("sqlite")
+    )
     with context.begin_transaction():
         context.run_migrations()
 

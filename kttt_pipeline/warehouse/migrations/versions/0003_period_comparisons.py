@@ -13,9 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -24,17 +23,18 @@ depends_on: str | Sequence[str] | None = None
 # (SUBSTR, CAST, ||: the same on SQLite >= 3.25 and PostgreSQL) and joined, so a quarter that is not loaded gives
 # a null, never the value of another quarter. Documented in models.VIEW_DOCS.
 def _previous_quarter(col: str) -> str:
-    return (f"CASE WHEN SUBSTR({col}, 7, 1) = '1' "
-            f"THEN CAST(CAST(SUBSTR({col}, 1, 4) AS INTEGER) - 1 AS VARCHAR(4)) || '-Q4' "
-            f"ELSE SUBSTR({col}, 1, 6) || CAST(CAST(SUBSTR({col}, 7, 1) AS INTEGER) - 1 AS VARCHAR(1)) END")
+    return (
+        f"CASE WHEN SUBSTR({col}, 7, 1) = '1' "
+        f"THEN CAST(CAST(SUBSTR({col}, 1, 4) AS INTEGER) - 1 AS VARCHAR(4)) || '-Q4' "
+        f"ELSE SUBSTR({col}, 1, 6) || CAST(CAST(SUBSTR({col}, 7, 1) AS INTEGER) - 1 AS VARCHAR(1)) END"
+    )
 
 
 def _previous_year(col: str) -> str:
     return f"CAST(CAST(SUBSTR({col}, 1, 4) AS INTEGER) - 1 AS VARCHAR(4)) || SUBSTR({col}, 5, 3)"
 
 
-_PCT = ("CASE WHEN {v} IS NULL OR {p} IS NULL OR {p} = 0 THEN NULL "
-        "ELSE 100.0 * ({v} - {p}) / {p} END")
+_PCT = "CASE WHEN {v} IS NULL OR {p} IS NULL OR {p} = 0 THEN NULL ELSE 100.0 * ({v} - {p}) / {p} END"
 
 VIEW_HISTORY = f"""
     CREATE VIEW v_indicator_history AS
@@ -42,13 +42,13 @@ VIEW_HISTORY = f"""
            h.value - h.previous_value AS change,
            h.previous_quarter, pq.value AS previous_quarter_value,
            h.previous_year_period, py.value AS previous_year_value,
-           {_PCT.format(v='h.value', p='py.value')} AS change_vs_previous_year_pct
+           {_PCT.format(v="h.value", p="py.value")} AS change_vs_previous_year_pct
     FROM (
         SELECT r.indicator_code, r.unit_code, r.period, r.value,
                LAG(r.period) OVER (PARTITION BY r.indicator_code, r.unit_code ORDER BY r.period) AS previous_period,
                LAG(r.value) OVER (PARTITION BY r.indicator_code, r.unit_code ORDER BY r.period) AS previous_value,
-               {_previous_quarter('r.period')} AS previous_quarter,
-               {_previous_year('r.period')} AS previous_year_period
+               {_previous_quarter("r.period")} AS previous_quarter,
+               {_previous_year("r.period")} AS previous_year_period
         FROM rpt_indicator r
     ) h
     LEFT JOIN rpt_indicator pq
@@ -63,15 +63,15 @@ VIEW_COMPARABLE = f"""
     SELECT c.period, c.unit_code, c.unit_name, c.indicator_code, c.value, c.source, c.is_complete,
            c.previous_quarter, pq.value AS previous_quarter_value,
            c.previous_year_period, py.value AS previous_year_value,
-           {_PCT.format(v='c.value', p='py.value')} AS change_vs_previous_year_pct
+           {_PCT.format(v="c.value", p="py.value")} AS change_vs_previous_year_pct
     FROM (
         SELECT s.period, s.unit_code,
                TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi) AS unit_name,
                s.indicator_code, s.value,
                CASE WHEN r.id IS NULL THEN 'restated' ELSE 'reported' END AS source,
                ps.is_complete AS is_complete,
-               {_previous_quarter('s.period')} AS previous_quarter,
-               {_previous_year('s.period')} AS previous_year_period
+               {_previous_quarter("s.period")} AS previous_quarter,
+               {_previous_year("s.period")} AS previous_year_period
         FROM rpt_indicator_restated s
         JOIN admin_unit u ON u.unit_code = s.unit_code
         LEFT JOIN rpt_indicator r

@@ -13,19 +13,20 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
-revision: str = '0006'
-down_revision: str | None = '0005'
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COMMENT = ("What the period's comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against, as JSON "
-           "{earlier period: its identity in the warehouse at this load (a digest of its cooperatives and figures), "
-           "null: not loaded}; null: not compared. Publishing checks it (docs/decisions.md, \"Concurrency\").")
+COMMENT = (
+    "What the period's comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against, as JSON "
+    "{earlier period: its identity in the warehouse at this load (a digest of its cooperatives and figures), "
+    'null: not loaded}; null: not compared. Publishing checks it (docs/decisions.md, "Concurrency").'
+)
 
 
 def upgrade() -> None:
-    op.add_column('period_status', sa.Column('compared_with', sa.Text(), nullable=True, comment=COMMENT))
+    op.add_column("period_status", sa.Column("compared_with", sa.Text(), nullable=True, comment=COMMENT))
 
 
 def downgrade() -> None:
