@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -141,14 +142,24 @@ def all_fields() -> tuple[Field, ...]:
         return parse_fields(list(csv.DictReader(fh)), str(path))
 
 
+#: what other modules derive from the fields and keep (the headers known from their labels,
+#: ``vocabulary.header_vocabulary``): each forgotten with them (:func:`forget_with_fields`)
+_DERIVED_CACHES: list[Callable[[], None]] = []
+
+
+def forget_with_fields(cache_clear: Callable[[], None]) -> None:
+    """Have :func:`reload_fields` call ``cache_clear`` too: a module above this one registers what it derives
+    from the fields, so that this module imports none of them."""
+    _DERIVED_CACHES.append(cache_clear)
+
+
 def reload_fields() -> None:
     """Forget the fields read, and the headers known from their labels (the next call reads ``KTTT_FIELDS_CSV``
     or the packaged file again). The lists modules generate at import (``ingest.period.COOP_STAGE_COLUMNS`` …)
     are not regenerated: a process that runs the pipeline on another file sets the variable before importing it."""
-    from kttt_pipeline.core.vocabulary import header_vocabulary
-
     all_fields.cache_clear()
-    header_vocabulary.cache_clear()
+    for cache_clear in _DERIVED_CACHES:
+        cache_clear()
 
 
 # -------------------------------------------------------------------------------------------- look-ups

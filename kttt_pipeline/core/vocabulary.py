@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from kttt_pipeline.core.fields import header_labels
+from kttt_pipeline.core.fields import forget_with_fields, header_labels
 from kttt_pipeline.core.text import abbreviations, fold
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -121,6 +121,9 @@ def header_vocabulary() -> HeaderVocabulary:
     for record_type, field, label in header_labels():
         exact.setdefault((record_type, "", header_key(label)), field)
     return HeaderVocabulary(exact, frozenset(whole))
+
+
+forget_with_fields(header_vocabulary.cache_clear)  # a field's label is a header
 
 
 def _lookup(name: str, column: str) -> dict[str, str]:

@@ -13,7 +13,16 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from kttt_pipeline.ingest.workbook import FileUnreadable
+
+class Undecodable(Exception):
+    """A CSV that no encoding tried decodes: ``reason_vi`` names them (for the clerk), ``reason_en`` for the log;
+    ``workbook.read_workbook`` rejects the file with them (``FileUnreadable``)."""
+
+    def __init__(self, reason_vi: str, reason_en: str):
+        super().__init__(reason_en)
+        self.reason_vi = reason_vi
+        self.reason_en = reason_en
+
 
 #: the encodings tried, as a clerk knows them (the reason of a CSV that none decodes names them)
 ENCODINGS_TRIED_VI = "UTF-8 (có hoặc không có BOM), UTF-16, Windows-1258"
@@ -42,7 +51,7 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 
 def decode_csv(raw: bytes) -> tuple[str, str]:
-    """The CSV's text (NFC) and the encoding it was read in. Raises :class:`FileUnreadable` (Vietnamese, naming the
+    """The CSV's text (NFC) and the encoding it was read in. Raises :class:`Undecodable` (Vietnamese, naming the
     encodings tried) when none decodes it."""
     candidates = [enc for bom, enc in _BOMS if raw.startswith(bom)][:1]
     if not candidates:
@@ -58,7 +67,7 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
         if raw.startswith(tuple(bom for bom, _ in _BOMS))
         else ""
     )
-    raise FileUnreadable(
+    raise Undecodable(
         f"không đọc được tệp CSV: nội dung không đúng bảng mã nào đã thử ({ENCODINGS_TRIED_VI}){marked}; "
         "hãy xuất lại tệp CSV theo bảng mã UTF-8",
         f"the CSV decodes in none of {', '.join(candidates)}",

@@ -31,16 +31,15 @@ from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.placing import place_old_addresses
 from kttt_pipeline.core.text import visible
 from kttt_pipeline.core.vocabulary import sector_codes
 from kttt_pipeline.ingest.raw_inventory import IGNORED, RawEntry, period_entries
 from kttt_pipeline.ingest.registry import READER_OF_KIND, FileKind, ReadContext
-from kttt_pipeline.ingest.result import ReadResult
+from kttt_pipeline.ingest.resubmissions import keep_latest
+from kttt_pipeline.ingest.result import TOTAL_ROW_COLUMNS, ReadResult
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
-from kttt_pipeline.reconcile.restate import place_old_addresses
-from kttt_pipeline.reconcile.resubmissions import keep_latest
-from kttt_pipeline.reconcile.summary_compare import TOTAL_ROW_COLUMNS
 
 AUDIT_COLUMNS = [
     "period",
@@ -60,15 +59,11 @@ AUDIT_COLUMNS = [
     "error",
 ]
 # the frames' columns, generated from vocab/fields.csv: a staging table's columns, then those the staged frame
-# keeps beside them; a reconciled table's columns
+# keeps beside them
 COOP_STAGE_COLUMNS = fields.table_columns("stg_cooperative")
 GROUP_STAGE_COLUMNS = fields.table_columns("stg_group")
 TAX_STAGE_COLUMNS = fields.table_columns("stg_tax_register")
 SUMMARY_STAGE_COLUMNS = fields.table_columns("stg_summary_figure")
-COOP_COLUMNS = fields.table_columns("cooperative")
-GROUP_COLUMNS = fields.table_columns("cooperative_group")
-UNION_COLUMNS = fields.table_columns("cooperative_union")
-FUND_COLUMNS = fields.table_columns("credit_fund")
 #: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
 STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
 #: record type → its yes/no columns (marks and flags): False unless read as yes
@@ -76,16 +71,6 @@ STAGED_BOOL_COLUMNS = {
     rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
     for rt in fields.record_types()
 }
-STATUS_COLUMNS = [
-    "period",
-    "units_expected",
-    "units_present",
-    "units_missing",
-    "is_complete",
-    "files_seen",
-    "files_rejected",
-    "compared_with",
-]
 
 
 @dataclass

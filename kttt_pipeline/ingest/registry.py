@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.periods import Period
@@ -41,13 +40,6 @@ class FileKind:
     record_types: tuple[str, ...]
     per_unit: bool = False
     yearly: bool = False
-
-    def files(self, raw_dir: Path, period: Period) -> list[Path]:
-        """The kind's files read for the period, in folder then name order (``raw_inventory.period_entries``:
-        hidden and lock files, what is not a regular file and links out of the raw folder are not read)."""
-        from kttt_pipeline.ingest.raw_inventory import period_entries  # it lists the kinds of this registry
-
-        return [e.path for e in period_entries(raw_dir, period)[0] if e.kind == self.kind]
 
 
 def _unit_return(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:

@@ -19,6 +19,20 @@ from kttt_pipeline.core.admin_units import AdminUnit
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.ingest.tables import END, ENTITY, RowClass, Table
 
+#: columns of the total rows kept aside while reading (``scope``: the (sheet, row) of the entity rows a total
+#: covers; ``alt_scope``: the other reading of a bare "Cộng"; ``label``: the row's written label)
+TOTAL_ROW_COLUMNS = [
+    "source_file",
+    "record_type",
+    "sheet",
+    "row_number",
+    "field",
+    "value",
+    "scope",
+    "alt_scope",
+    "label",
+]
+
 
 @dataclass
 class SheetRead:

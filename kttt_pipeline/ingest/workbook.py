@@ -17,6 +17,7 @@ from pathlib import Path
 import python_calamine
 
 from kttt_pipeline.ingest import bounds
+from kttt_pipeline.ingest.csv_text import Undecodable, decode_csv
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
@@ -96,11 +97,12 @@ def _lines(text: str):
 
 
 def read_csv_grid(path: Path) -> Workbook:
-    from kttt_pipeline.ingest.csv_text import decode_csv  # it raises this module's FileUnreadable
-
     raw = path.read_bytes()
     bounds.check_csv_lines(raw)
-    text, _ = decode_csv(raw)
+    try:
+        text, _ = decode_csv(raw)
+    except Undecodable as exc:
+        raise FileUnreadable(exc.reason_vi, exc.reason_en) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

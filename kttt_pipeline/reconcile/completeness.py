@@ -10,8 +10,20 @@ import pandas as pd
 from kttt_pipeline.core.admin_units import AdminUnit
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.period import REJECTED_STATUSES, STATUS_COLUMNS
+from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.reconcile import indicators as ind
+
+#: the columns of period_status
+STATUS_COLUMNS = [
+    "period",
+    "units_expected",
+    "units_present",
+    "units_missing",
+    "is_complete",
+    "files_seen",
+    "files_rejected",
+    "compared_with",
+]
 
 
 @dataclass

@@ -64,21 +64,6 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
     return findings
 
 
-#: columns of the total rows kept aside while reading (``scope``: the (sheet, row) of the entity rows a total
-#: covers; ``alt_scope``: the other reading of a bare "Cộng"; ``label``: the row's written label)
-TOTAL_ROW_COLUMNS = [
-    "source_file",
-    "record_type",
-    "sheet",
-    "row_number",
-    "field",
-    "value",
-    "scope",
-    "alt_scope",
-    "label",
-]
-
-
 def _has_scope(value: object) -> bool:
     return isinstance(value, (tuple, list))
 

@@ -21,9 +21,10 @@ from kttt_pipeline.core.admin_units import (
     unit_kinds,
 )
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.placing import CommunePlacer
 from kttt_pipeline.core.text import fold
 from kttt_pipeline.ingest.district_return import identify_return
-from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
+from kttt_pipeline.reconcile.restate import restated_indicator_codes
 from kttt_pipeline.run import run_period
 
 from ..reform_periods import (
@@ -240,7 +241,7 @@ def test_two_communes_of_one_name_in_a_district_are_told_apart_by_the_kind_word(
 
 
 def test_tax_addresses_of_the_former_era_go_to_the_current_unit():
-    from kttt_pipeline.reconcile.restate import place_old_addresses
+    from kttt_pipeline.core.placing import place_old_addresses
 
     units = load_admin_units(province="22")
     walk = load_province_crosswalk(None, "22", units)
@@ -471,7 +472,7 @@ def test_a_register_without_former_districts_still_places_a_former_commune_named
 
     from kttt_pipeline.core.admin_units import load_admin_units, load_crosswalk
     from kttt_pipeline.core.periods import Period
-    from kttt_pipeline.reconcile.restate import place_old_addresses
+    from kttt_pipeline.core.placing import place_old_addresses
 
     units, walk = load_admin_units(province="24"), load_crosswalk(province="24")
     assert not [u for u in units if u.level == "district"]

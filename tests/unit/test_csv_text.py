@@ -5,8 +5,8 @@ import unicodedata
 
 import pytest
 
-from kttt_pipeline.ingest.csv_text import decode_csv
-from kttt_pipeline.ingest.workbook import FileUnreadable
+from kttt_pipeline.ingest.csv_text import Undecodable, decode_csv
+from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 
 TEXT = (
     "STT;Mã số thuế;Tên người nộp thuế;Địa chỉ;Trạng thái\r\n"
@@ -50,10 +50,15 @@ def test_a_stray_nul_in_utf8_is_not_taken_for_utf16():
         (TEXT.encode("utf-16")[:-1], True),  # UTF-16 cut in the middle of a character
     ],
 )
-def test_what_no_encoding_decodes_is_rejected_naming_the_encodings_tried(raw, marked):
-    with pytest.raises(FileUnreadable) as err:
+def test_what_no_encoding_decodes_is_rejected_naming_the_encodings_tried(raw, marked, tmp_path):
+    with pytest.raises(Undecodable) as err:
         decode_csv(raw)
     reason = err.value.reason_vi
+    path = tmp_path / "register.csv"
+    path.write_bytes(raw)
+    with pytest.raises(FileUnreadable) as unreadable:  # the file is rejected with that reason
+        read_workbook(path)
+    assert unreadable.value.reason_vi == reason
     assert "bảng mã" in reason and all(e in reason for e in ("UTF-8", "UTF-16", "Windows-1258"))
     assert ("tệp có dấu BOM của" in reason) is marked
 

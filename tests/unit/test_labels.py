@@ -121,7 +121,7 @@ def test_one_date_format():
     import datetime as dt
 
     from kttt_pipeline.core.numfmt import format_date_vn
-    from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
+    from kttt_pipeline.ingest.resubmissions import Submission, choose_winners
 
     assert format_date_vn(dt.date(2024, 9, 3)) == "03/09/2024" and format_date_vn(None) == ""
     early = Submission("a.xlsx", "193", dt.date(2024, 10, 5), dt.datetime(2024, 10, 5, 8, 0))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.ingest.resubmissions import Submission, choose_winners
 from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.indicators import (
     check_identity,
@@ -15,7 +16,6 @@ from kttt_pipeline.reconcile.indicators import (
     plan_indicators,
 )
 from kttt_pipeline.reconcile.plausibility import quarantine_rows
-from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
 from kttt_pipeline.reconcile.status import reconcile_status
 from kttt_pipeline.reconcile.summary_compare import compare_summary, compare_total_rows
 

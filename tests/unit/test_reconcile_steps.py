@@ -1,4 +1,4 @@
-"""The named rules reconcile_period calls (reconcile/{entity_resolution,plausibility,completeness,resubmissions})."""
+"""The named rules of reconcile/ (entity_resolution, plausibility, completeness) and §7.3 (ingest/resubmissions)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pandas as pd
 
 from kttt_pipeline.core.admin_units import AdminUnit
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.ingest.resubmissions import keep_latest
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.reconcile import completeness
 from kttt_pipeline.reconcile.entity_resolution import drop_duplicate_groups
 from kttt_pipeline.reconcile.plausibility import count_quarantined
-from kttt_pipeline.reconcile.resubmissions import keep_latest
 
 P = Period.parse("2024-Q3")
 
