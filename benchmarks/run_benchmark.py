@@ -210,7 +210,8 @@ else:
     else:
         from kttt_pipeline.publish.report import publish_period
         # as in the run, matplotlib is not imported beforehand: publish_period imports it for the charts
-        t = time.perf_counter(); publish_period(eng, res.period, out / "reports"); fig["seconds"] = time.perf_counter() - t
+        t = time.perf_counter(); publish_period(eng, res.period, out / "reports")
+        fig["seconds"] = time.perf_counter() - t
 print("FIGURES " + json.dumps(fig))
 """
 
@@ -291,7 +292,7 @@ def machine() -> str:
     except OSError:
         pass
     try:
-        mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 2**20
+        mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) / 2**20
         mem_s = f", {mem:.1f} GiB RAM"
     except (OSError, StopIteration):
         mem_s = ""
@@ -401,6 +402,7 @@ def period_lines(fig: dict) -> list[str]:
     n = [x[0] for x in fig["naive"]]
     c = [x[0] for x in fig["calamine"]]
     steps = {k: _median([r[2].get(k, 0.0) for r in runs]) for k in runs[0][2]}
+    in_steps = sum(v for k, v in steps.items() if not k.startswith(" "))  # indented: a part of the step above
     staged = steps.get("staged_returns", 0.0)
     ratios = [a / b for a, b in zip(m, n)]  # each run against the naive read measured right after it
     summ = fig["summary"]
@@ -427,7 +429,7 @@ def period_lines(fig: dict) -> list[str]:
         "| step | seconds |",
         "|---|---:|",
         *[f"| {k if k.startswith(' ') else f'`{k}`'} | {v:.2f} |" for k, v in steps.items()],
-        f"| fixed cost outside the steps (start-up, imports, Dagster run) | {_median(m) - sum(v for k, v in steps.items() if not k.startswith(' ')):.2f} |",
+        f"| fixed cost outside the steps (start-up, imports, Dagster run) | {_median(m) - in_steps:.2f} |",
         "",
     ]
     return out

@@ -385,8 +385,8 @@ class Layout:
     header_rows: int = 2  # text rows: 1 to 3
     numbering: bool = False
     merge_header: bool = True
-    span_first_only: bool = False
-    units_row: bool = False  # a row of units "(người)", "(tr.đ)" under a header of one or two rows  # without merges: a parent written over its first child only, else repeated
+    span_first_only: bool = False  # without merges: a parent written over its first child only, else repeated
+    units_row: bool = False  # a row of units "(người)", "(tr.đ)" under a header of one or two rows
     title_rows: int = 3  # rows above the header (the first names the unit)
     money: str = "header"  # "header": each money column names its unit; "line": an "Đơn vị tính" line
     money_units: tuple[int, ...] = (

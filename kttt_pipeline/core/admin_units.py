@@ -1,7 +1,7 @@
 """Administrative units and identifying the reporting unit of a workbook (spec §2).
 
-The units come from ``vocab/provinces/<code>/admin_units.csv`` (or ``<raw dir>/admin_units.csv`` when a province ships its
-own register, e.g. the communes and special zones in force since 1/7/2025). A workbook names its unit in
+The units come from ``vocab/provinces/<code>/admin_units.csv`` (or ``<raw dir>/admin_units.csv`` when a province
+ships its own register, e.g. the communes and special zones in force since 1/7/2025). A workbook names its unit in
 its title block ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẠ LONG", "UBND huyện Bình Liêu", "UBND TP Uông Bí",
 "UBND H. Ba Chẽ") or in a cell "Mã đơn vị: 193".
 """

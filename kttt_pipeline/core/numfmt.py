@@ -7,8 +7,9 @@ away from zero (as a reader rounds; Python's ``round`` and ``format`` round half
 Cells: figures are written as real numbers (so a reader can sum them) with an Excel number format carrying
 the Vietnamese locale tag ``[$-42A]`` (LCID 0x042A, vi-VN). The format code itself is stored in the file
 format's invariant syntax (``#,##0.0``: comma = grouping, dot = decimal); the locale tag tells the reader to
-display it with Vietnamese separators (``_)`` keeps a small gap before the cell's right border), so LibreOffice shows ``1.234,5`` whatever the reader's own locale
-(checked in the rendered PDF by ``tests/integration/test_publish_render.py``). Desktop Excel displays the locale tag's
+display it with Vietnamese separators (``_)`` keeps a small gap before the cell's right border), so LibreOffice
+shows ``1.234,5`` whatever the reader's own locale (checked in the rendered PDF by
+``tests/integration/test_publish_render.py``). Desktop Excel displays the locale tag's
 separators only when its "use system separators" setting follows a Vietnamese Windows locale — the usual
 set-up in the province's offices; elsewhere it still shows the right number with the reader's separators.
 """

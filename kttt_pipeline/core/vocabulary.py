@@ -287,7 +287,7 @@ def tax_status_codes() -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in read_vocab_csv("tax_status_codes.csv")}
 
 
-# ------------------------------------------------------------------ words of rows and units (row_labels.csv, money_units.csv)
+# ------------------------------------------------------- words of rows and units (row_labels.csv, money_units.csv)
 
 
 @dataclass(frozen=True)
@@ -399,7 +399,7 @@ def listing_sheet_kind(sheet_name: str) -> tuple[str | None, bool]:
     return None, False
 
 
-# ------------------------------------------------------------------ yes/no marks and title-block words (marks.csv, title_words.csv)
+# ------------------------------------------------- yes/no marks and title-block words (marks.csv, title_words.csv)
 
 
 @dataclass(frozen=True)

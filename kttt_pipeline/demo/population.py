@@ -6,9 +6,9 @@ period (``<seed>/<province>/<period>/<purpose>``), one stream per purpose, so th
 population. The cooperatives persist from quarter to quarter: a period's are those drawn for its units at the
 first quarter of the continuity (:func:`first_quarter`, streams ``<seed>/<province>/<level>/<first>/…``), changed
 by each quarter since then (a few dissolve, a few register; :func:`_evolve`), so consecutive demo quarters load
-without a flood of vanished cooperatives. The planted cases are drawn afresh for each period. The distributions and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and
-codes of the province, its units and their communes come from its packaged register and crosswalk
-(:mod:`kttt_pipeline.core.admin_units`).
+without a flood of vanished cooperatives. The planted cases are drawn afresh for each period. The distributions
+and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and codes of the province, its units
+and their communes come from its packaged register and crosswalk (:mod:`kttt_pipeline.core.admin_units`).
 """
 
 from __future__ import annotations

@@ -693,9 +693,10 @@ def classify(row: list[object], table: Table, numeric_fields: set[str]) -> RowCl
 # :func:`classify` is the reference, row by row. :func:`classify_rows` gives the same class to every row of a
 # table body, faster: what classify asks of a cell (is it empty, a text, a numbering token, a header's text, a
 # status, a tax code, a number) is asked once per distinct value of each column and only of the rows that still
-# need the answer, the answers are counted over the sheet as arrays, and the plain rows are decided from them: a blank row, a copied header, an
-# entity with a status or a tax code, a named entity with figures and no label. Any other row (a total, a
-# heading, a note, a signature, a row that could number the columns) is classified by :func:`classify` itself.
+# need the answer, the answers are counted over the sheet as arrays, and the plain rows are decided from them: a
+# blank row, a copied header, an entity with a status or a tax code, a named entity with figures and no label.
+# Any other row (a total, a heading, a note, a signature, a row that could number the columns) is classified by
+# :func:`classify` itself.
 # tests/unit/test_sheet_classification.py holds the two equal on random sheets.
 
 #: cell types whose values can key a cache by value alone (no two of them compare equal across types the way

@@ -1,10 +1,10 @@
 """The Great Expectations (1.x) suite on the warehouse tables of one period, with Data Docs.
 
-Each table's rows for the province's period (a period belongs to a province) are read through SQLAlchemy and validated as a pandas batch in an ephemeral
-GX context; the Data Docs site is written under ``<reports>/.data_docs/<period>/index.html``, from where the
-period's publication copies it, checked, into ``<reports>/<period>/data_docs/`` (publish/report.py). The
-pages load their CSS and JavaScript from copies shipped beside them (quality/data_docs_offline.py), never from a
-CDN: they open on a network without the internet.
+Each table's rows for the province's period (a period belongs to a province) are read through SQLAlchemy and
+validated as a pandas batch in an ephemeral GX context; the Data Docs site is written under
+``<reports>/.data_docs/<period>/index.html``, from where the period's publication copies it, checked, into
+``<reports>/<period>/data_docs/`` (publish/report.py). The pages load their CSS and JavaScript from copies shipped
+beside them (quality/data_docs_offline.py), never from a CDN: they open on a network without the internet.
 """
 
 from __future__ import annotations

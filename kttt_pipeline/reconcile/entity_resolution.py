@@ -441,8 +441,8 @@ def _duplicate_findings(group: pd.DataFrame, kept: object, unit: str, why: str) 
         findings.append(
             Finding(
                 "DUPLICATE",
-                f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, tệp '{rec['source_file']}', "
-                f"dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
+                f"HTX '{group.at[kept, 'name']}' được kê khai nhiều lần (cũng có ở {where}, "
+                f"tệp '{rec['source_file']}', dòng {int(rec['row_number'])}); chỉ tính một lần ở đơn vị {unit}: {why}",
                 unit_code=unit,
                 entity_key=group.at[kept, "tax_code"] or group.at[kept, "name"],
                 source_file=rec["source_file"],

@@ -284,7 +284,8 @@ def recompared_findings(result, previous: PreviousQuarter | None) -> pd.DataFram
 
 
 def result_units(result) -> list:
-    """The units of a reconciled period (its ``admin_unit`` frame) as :class:`~kttt_pipeline.core.admin_units.AdminUnit`."""
+    """The units of a reconciled period (its ``admin_unit`` frame) as
+    :class:`~kttt_pipeline.core.admin_units.AdminUnit`."""
     from kttt_pipeline.core.admin_units import AdminUnit
 
     return [

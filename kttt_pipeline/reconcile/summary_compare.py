@@ -49,8 +49,8 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
             findings.append(
                 Finding(
                     "SUMMARY_MISMATCH",
-                    f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
-                    f"{format_number(computed, 2)}: dùng số chi tiết",
+                    f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, "
+                    f"số tính từ danh sách chi tiết là {format_number(computed, 2)}: dùng số chi tiết",
                     unit_code=rec.unit_code,
                     entity_key=code,
                     source_file=rec.source_file,

@@ -62,7 +62,8 @@ ORDER BY r.indicator_code;""",
     (
         "Cooperatives by reporting unit, with each unit's share of the province",
         "Where the cooperatives are, and which units carry the agricultural ones.",
-        """SELECT unit_code, unit_name, value AS cooperatives, province_value, ROUND(CAST(share_of_province AS NUMERIC), 1) AS pct
+        """SELECT unit_code, unit_name, value AS cooperatives, province_value,
+       ROUND(CAST(share_of_province AS NUMERIC), 1) AS pct
 FROM v_indicator_by_unit
 WHERE province_code = '22' AND period = '2024-Q3' AND indicator_code = 'HTX_TOTAL'
 ORDER BY value DESC, unit_code;""",

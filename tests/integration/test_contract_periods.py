@@ -165,7 +165,8 @@ def test_contract_period_publishes_exactly(pid, published):
         province_flags = {
             bool(v)
             for (v,) in con.execute(
-                "select is_complete from rpt_indicator where period = ? and unit_code = ? and indicator_code = 'HTX_TOTAL'",
+                "select is_complete from rpt_indicator "
+                "where period = ? and unit_code = ? and indicator_code = 'HTX_TOTAL'",
                 (period, exp.get("province", "22")),
             )
         }

@@ -116,7 +116,8 @@ STYLE = """() => {
     jquery: typeof window.jQuery,
     vega_embed: typeof window.vegaEmbed,
     icon_font: icon ? cs(icon, '::before').fontFamily : null,
-    icon_fonts_loaded: [...document.fonts].filter(f => f.family.includes('Font Awesome') && f.status === 'loaded').length,
+    icon_fonts_loaded: [...document.fonts]
+      .filter(f => f.family.includes('Font Awesome') && f.status === 'loaded').length,
   };
 }"""
 

@@ -947,7 +947,8 @@ def test_specimen_loads_identically_on_sqlite_and_postgres(specimen_result, sqli
                     tuple(r)
                     for r in conn.execute(
                         text(
-                            "SELECT unit_code, indicator_code, value, is_complete FROM rpt_indicator WHERE period = '2024-Q3'"
+                            "SELECT unit_code, indicator_code, value, is_complete FROM rpt_indicator "
+                            "WHERE period = '2024-Q3'"
                         )
                     )
                 )

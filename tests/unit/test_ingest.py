@@ -259,7 +259,8 @@ def test_tax_register_csv_with_bom_status_forms_and_money_in_dong(tmp_path):
     text = (
         "STT,Mã số thuế,Tên người nộp thuế,Địa chỉ,Cơ quan thuế quản lý,Loại hình,Trạng thái,Ngày thay đổi trạng thái,"
         "Doanh thu kê khai lũy kế (đồng),Thuế phát sinh (đồng)\n"
-        '1,5749309001,HTX chăn nuôi Tuấn Hưng,"phường Vạn Ninh, thành phố Móng Cái, tỉnh Quảng Ninh",Chi cục Thuế thành phố Móng Cái,Hợp tác xã,00 - NNT đang hoạt động,,172204000,1483000\n'
+        '1,5749309001,HTX chăn nuôi Tuấn Hưng,"phường Vạn Ninh, thành phố Móng Cái, tỉnh Quảng Ninh",'
+        "Chi cục Thuế thành phố Móng Cái,Hợp tác xã,00 - NNT đang hoạt động,,172204000,1483000\n"
         "2,5768341963,HỢP TÁC XÃ TUYỀN HIỀN,xã Đông Mai,Chi cục Thuế thị xã Quảng Yên,Hợp tác xã,01,15/08/2024,0,0\n"
     )
     path = tmp_path / "thue.csv"

@@ -166,7 +166,7 @@ def test_stored_summary_values_keep_every_digit_read():
     assert plain_number(5500.0) == "5500" and plain_number(None) == ""
 
 
-# ------------------------------------------------------------------ sector, status and grade labels on their canonical rows
+# ------------------------------------------------------------ sector, status and grade labels on their canonical rows
 
 
 def test_every_code_read_has_a_canonical_row_and_its_label_reads_back_as_the_code():

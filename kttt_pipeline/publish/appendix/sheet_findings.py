@@ -27,7 +27,8 @@ EXAMPLES_PER_KIND = 2
 MANY_KINDS = 12
 UNITS_LISTED = 15
 SEVERITIES = ("error", "warning", "info")
-#: the folders of a path to a workbook ("2024-Q3/districts/" of "2024-Q3/districts/BC Q3.xlsx", two or more): its name is enough
+#: the folders of a path to a workbook ("2024-Q3/districts/" of "2024-Q3/districts/BC Q3.xlsx", two or more): its
+#: name is enough
 _FOLDERS = re.compile(r"(?<![\w/])(?:[^\s'\"/]*[^\W\d][^\s'\"/]*/){2,}(?=[^/\n]*?\.(?:xlsx|xlsm|xls)\b)")
 #: characters of a 10 pt sentence per column-width unit in the wide examples column (measured on the rendered PDF:
 #: ~125 characters a line at width 80; kept below, so a row is never lower than its text)
