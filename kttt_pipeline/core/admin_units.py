@@ -354,7 +354,8 @@ class UnitMatcher:
             self._by_code.setdefault(_code_key(u.unit_code), []).append(u)
         kinds = _kind_forms()
         council = _council_forms()
-        families = {tier: _tier_kinds(tier) for tier in ("district", "commune")}
+        # looked up by a unit's tier, None when its kind word is of no tier (no family)
+        families: dict[str | None, tuple[str, ...]] = {tier: _tier_kinds(tier) for tier in ("district", "commune")}
         # (folded name, pattern, unit, strength) — strength 3: kind- or council-qualified, 2: qualified by another
         # kind of the same tier, 1: bare name. A pattern can only match a text that contains the folded name, which
         # is checked first (a substring test instead of a regex search per unit: a national register has hundreds

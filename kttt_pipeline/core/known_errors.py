@@ -74,7 +74,7 @@ def known_errors() -> tuple[KnownError, ...]:
         )
 
 
-def exception_chain(exc: BaseException) -> list[Link]:
+def exception_chain(exc: BaseException | None) -> list[Link]:
     """A live exception and its causes (``raise … from``) and contexts, outermost first."""
     out: list[Link] = []
     seen: set[int] = set()

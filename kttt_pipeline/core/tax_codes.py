@@ -111,14 +111,15 @@ def parse_tax_codes(values: Sequence[object]) -> TaxCodes:
     valid = [False] * n
     reason: list[str | None] = [None] * n
     plain: list[int] = []
+    texts: list[str] = []  # the plain cells' texts
     others: list[int] = []
     for i, v in enumerate(values):
         if type(v) is str and len(v) == 10 and v.isascii() and v.isdigit():
             plain.append(i)
+            texts.append(v)
         else:
             others.append(i)
     if plain:
-        texts = [values[i] for i in plain]
         digits = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, 10).astype(np.int64) - 48
         ok = (10 - digits[:, :9] @ _WEIGHTS_ARRAY % 11) == digits[:, 9]  # stdnum.vn.mst's check digit
         for i, text, good in zip(plain, texts, ok.tolist()):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.vocabulary import marks, money_units
@@ -151,7 +151,6 @@ class ParsedNumbers:
 #: the cell types a column reader remembers a value's reading for, keyed by (type, value): as dict keys 1, 1.0
 #: and True are one key, as cells they are not
 _MEMO_TYPES = frozenset({str, float, int, bool, type(None)})
-_UNREAD = object()
 
 
 def read_once(read: Callable[[object], T], value: object, seen: dict[tuple[type, object], T]) -> T:
@@ -161,10 +160,11 @@ def read_once(read: Callable[[object], T], value: object, seen: dict[tuple[type,
     if t not in _MEMO_TYPES:
         return read(value)
     key = (t, value)
-    got = seen.get(key, _UNREAD)
-    if got is _UNREAD:
+    try:
+        return seen[key]
+    except KeyError:
         got = seen[key] = read(value)
-    return got
+        return got
 
 
 def parse_numbers(values: Sequence[object], factor: float = 1.0) -> ParsedNumbers:
@@ -177,6 +177,7 @@ def parse_numbers(values: Sequence[object], factor: float = 1.0) -> ParsedNumber
     words: dict[int, str] = {}
     errors: dict[int, str] = {}
     by_text: dict[str, ParsedNumber] = {}
+    v: Any  # a cell, told apart by its exact type: only a plain float is taken as it is
     for i, v in enumerate(values):
         t = type(v)
         if t is float:
@@ -284,8 +285,8 @@ def _parse_date_text(value: object, latest_year: int) -> ParsedDate:
             return ParsedDate(None, error="not_a_date")
     m = _SERIAL_TEXT.match(text)
     if m:
-        day = excel_serial_date(int(m.group(1)))
-        return ParsedDate(day) if day else ParsedDate(None, error="not_a_date")
+        serial_day = excel_serial_date(int(m.group(1)))
+        return ParsedDate(serial_day) if serial_day else ParsedDate(None, error="not_a_date")
     return ParsedDate(None, error="not_a_date")
 
 
@@ -312,6 +313,7 @@ def parse_dates(values: Sequence[object], latest_year: int | None = None) -> Par
     out: list[dt.date | None] = []
     errors: dict[int, str] = {}
     seen: dict[tuple[type, object], ParsedDate] = {}
+    v: Any  # a cell, told apart by its exact type (a datetime is also a date)
     for i, v in enumerate(values):
         t = type(v)
         if v is None:

@@ -334,7 +334,7 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
         written = rec.tax_code_raw
         parent = rec.tax_code_parent if rec.tax_code_valid else None
         ridx = by_code.get(parent) if parent else None
-        method = "tax_code" if ridx is not None else None
+        method = "tax_code" if ridx is not None else "none"
         reason, match = None, None
         if ridx is None:
             candidates = register_of(rec.unit_code)
@@ -370,7 +370,7 @@ def resolve_identities(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataF
                     **loc,
                 )
             )
-        if method == "name":
+        if method == "name" and match is not None:
             reg_name = register.at[ridx, "name"]
             how = ""
             if match.confusion:
@@ -425,7 +425,7 @@ def _keep_one(group: pd.DataFrame, tax: pd.DataFrame) -> tuple[object, str, str]
     if not tidx.empty and not tax.empty:
         tax_unit = tax.at[tidx.iloc[0], "unit_code"]
     units = sorted(group["unit_code"].unique(), key=unit_sort_key)
-    if tax_unit in units:
+    if tax_unit is not None and tax_unit in units:
         unit, why = tax_unit, f"địa chỉ đăng ký thuế thuộc đơn vị {tax_unit}"
     else:
         unit, why = units[0], "không xác định được theo địa chỉ thuế: giữ ở đơn vị có mã nhỏ nhất"
@@ -524,7 +524,7 @@ def resolve_cooperatives(
     coops, findings = resolve_identities(coops, tax)
     for col, register_col in _TAX_FACTS.items():
         coops[col] = _register_facts(tax, register_col, coops["tax_index"])
-    key_of_row = {
+    key_of_row: dict[tuple[str | None, str | None, int | None], str] = {
         (src, sheet, int(row)): (code or name)
         for src, sheet, row, code, name in zip(
             coops["source_file"], coops["sheet"], coops["row_number"], coops["tax_code"], coops["name"]

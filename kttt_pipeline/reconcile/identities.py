@@ -91,7 +91,7 @@ class IdentityBreak:
         return "bảng HTX theo lĩnh vực và tình trạng (Biểu 02) không khớp chỉ tiêu: " + "; ".join(parts)
 
 
-def _n(value: object) -> str:
+def _n(value: float | None) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "—"
     v = float(value)

@@ -209,13 +209,13 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     for code, col in coop_sums:
         terms[code] = _numeric(c[col]).where(t, 0).fillna(0)
     for code, col in [("HTX_AVG_REVENUE", "revenue"), ("HTX_AVG_PROFIT", "profit")]:
-        v = _numeric(c[col])
-        ok = a & v.notna()
-        terms[f"_{code}_sum"] = v.where(ok, 0)
+        amount = _numeric(c[col])
+        ok = a & amount.notna()
+        terms[f"_{code}_sum"] = amount.where(ok, 0)
         terms[f"_{code}_n"] = ok
-    v, w = _numeric(c["avg_income"]), _numeric(c["workers"])
-    ok = a & v.notna() & w.notna() & (w > 0)
-    terms["_inc_vw"] = (v * w).where(ok, 0)
+    income, w = _numeric(c["avg_income"]), _numeric(c["workers"])
+    ok = a & income.notna() & w.notna() & (w > 0)
+    terms["_inc_vw"] = (income * w).where(ok, 0)
     terms["_inc_w"] = w.where(ok, 0)
     ocop = t & (_numeric(c["ocop_products"]).fillna(0) >= 1)
     terms["HTX_OCOP"] = ocop
@@ -401,6 +401,7 @@ def mark_completeness(
 def check_identity(values: dict[str, float | None]) -> bool:
     """HTX_TOTAL = ACTIVE + WEAK + SUSPENDED + NOT_STARTED + DISSOLVING."""
     parts = ["HTX_ACTIVE", "HTX_WEAK", "HTX_SUSPENDED", "HTX_NOT_STARTED", "HTX_DISSOLVING"]
-    return values["HTX_TOTAL"] == sum(values[p] or 0 for p in parts) and np.isclose(
-        values["HTX_INACTIVE"], values["HTX_TOTAL"] - values["HTX_ACTIVE"]
-    )
+    total, active, inactive = values["HTX_TOTAL"], values["HTX_ACTIVE"], values["HTX_INACTIVE"]
+    if total is None or active is None or inactive is None:
+        return False
+    return total == sum(values[p] or 0 for p in parts) and bool(np.isclose(inactive, total - active))

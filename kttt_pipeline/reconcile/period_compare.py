@@ -10,6 +10,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -288,10 +289,11 @@ def result_units(result) -> list:
     :class:`~kttt_pipeline.core.admin_units.AdminUnit`."""
     from kttt_pipeline.core.admin_units import AdminUnit
 
-    return [
-        AdminUnit(**{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()})
-        for rec in result.admin_unit[list(AdminUnit.__dataclass_fields__)].to_dict("records")
-    ]
+    units = []
+    for rec in result.admin_unit[list(AdminUnit.__dataclass_fields__)].to_dict("records"):
+        cells: dict[str, Any] = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()}
+        units.append(AdminUnit(**cells))
+    return units
 
 
 def result_level(result) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import SupportsInt
 
 import pandas as pd
 
@@ -71,7 +72,7 @@ def _rows(values: dict[str, dict[str, float | None]], period: Period) -> pd.Data
             "period": period.key,
             "unit_code": unit,
             "indicator_code": code,
-            "value": None if v.get(code) is None else float(v[code]),
+            "value": None if (value := v.get(code)) is None else float(value),
         }
         for unit, v in values.items()
         for code in codes
@@ -156,9 +157,11 @@ def restate_period(
     return RestatedPeriod(restated, findings)
 
 
-def _int(v: object) -> int | None:
+def _int(v: SupportsInt | str | None) -> int | None:
+    if v is None:
+        return None
     try:
-        return int(v)  # type: ignore[arg-type]
+        return int(v)
     except (TypeError, ValueError):
         return None
 
