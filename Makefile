@@ -1,8 +1,10 @@
 # kttt: two commands from a fresh clone.
 #   make demo       set up .venv, write a demo period into raw/, run the pipeline, print where the results are
-#   make test       set up .venv (and a throwaway PostgreSQL server) and run the whole test suite (what .ci/run runs)
+#   make test       set up .venv (and a throwaway PostgreSQL server), run `make check`, then the whole test suite
+#                   (what .ci/run runs)
 # while developing:
-#   make test-fast  the unit tests (tests/unit/): no tool installation, no PostgreSQL, well under 30 s
+#   make check      lint, format, types and import layers (ruff, mypy, import-linter; settings in pyproject.toml)
+#   make test-fast  the unit tests (tests/unit/): no tool installation, no PostgreSQL
 #   make deadcode   vulture over the package (vulture_whitelist.py: what frameworks use by name)
 PYTHON ?= python3.11
 VENV   := .venv
@@ -10,7 +12,7 @@ BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
 
-.PHONY: demo test test-fast ui venv clean deadcode
+.PHONY: demo test test-fast check ui venv clean deadcode
 
 $(BIN)/kttt: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -26,8 +28,21 @@ demo: venv
 	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter): dữ liệu mẫu và công bố"; \
 	$(BIN)/kttt demo-data --period $$period --out raw/ && $(BIN)/kttt materialize --period $$period
 
-test: venv
+test: venv check
 	bash scripts/test.sh
+
+# what ruff lints and formats (tests/contract_periods is excluded in pyproject.toml)
+LINT_PATHS := kttt_pipeline tests benchmarks scripts
+# the packages mypy checks: the layers below the stages and reconcile (those that exist)
+MYPY_PACKAGES := $(wildcard $(addprefix kttt_pipeline/,core/ processes/ schema/ reconcile/))
+
+# ruff (lint with import sorting, then the formatter's verdict), mypy, and the import contracts of pyproject.toml
+# ([tool.importlinter]: the layers of docs/architecture.md, no import cycle within a package)
+check: venv
+	$(BIN)/ruff check --no-cache $(LINT_PATHS)
+	$(BIN)/ruff format --no-cache --check $(LINT_PATHS)
+	$(BIN)/mypy $(MYPY_PACKAGES)
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # pure functions on small in-memory or tmp_path inputs; the pipeline, warehouse, Dagster runs, CLI, UI, PostgreSQL
 # and the specimens are in tests/integration/ (run by `make test`)
