@@ -183,7 +183,7 @@ def _print_published(result, period: str, warehouse: str) -> None:
     for label, value in headline_rows(reconciled):
         print(f"  {label:<24} {value:>10}")
     rejected = reconciled.load_audit[reconciled.load_audit["status"].isin(REJECTED_STATUSES)]
-    findings = loaded_rows(result, "dq_issue", len(reconciled.dq_issue))  # as loaded (compared again, issue 23)
+    findings = loaded_rows(result, "dq_issue", len(reconciled.dq_issue))  # as loaded (the load may compare again)
     print(f"  Phát hiện (findings): {findings}; tệp bị từ chối (files rejected): {len(rejected)}")
     for rec in rejected.itertuples():
         print(f"    - {rec.source_file}: {rec.error}")

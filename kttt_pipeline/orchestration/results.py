@@ -32,7 +32,7 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[str, str, str
 
 
 def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The CLI's lines on the comparisons with earlier periods (issue 23): compared again at load because the
+    """The CLI's lines on the comparisons with earlier periods: compared again at load because the
     earlier period was loaded or replaced after reconciling; stale in the published documents."""
     lines = []
     loaded = materialization(result, "rpt_indicator")  # the warehouse step's own metadata (assets/warehouse.py)
@@ -51,7 +51,7 @@ def comparison_lines(result: dg.ExecuteInProcessResult) -> list[str]:
 
 def loaded_rows(result: dg.ExecuteInProcessResult, table: str, default: int) -> int:
     """Rows the run loaded into ``table`` (its ``dagster/row_count``); ``default`` when it loaded nothing. The
-    findings are those loaded: the load may have compared again with an earlier period (issue 23)."""
+    findings are those loaded: the load may have compared again with an earlier period."""
     mat = materialization(result, table)
     return (
         int(mat.metadata["dagster/row_count"].value)

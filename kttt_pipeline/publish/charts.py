@@ -302,7 +302,7 @@ def chart_units(d: PeriodData) -> Figure:
     return fig
 
 
-#: the trend chart's series (issue 16)
+#: the trend chart's series
 TREND_SERIES = [
     ("HTX_TOTAL", "Tổng số HTX", "#2E6DA4", "o"),
     ("HTX_ACTIVE", "HTX đang hoạt động", "#4E9A06", "s"),

@@ -1,4 +1,4 @@
-"""Figures derived from nothing (issue 25): a group of figures whose source is missing or whose every row was
+"""Figures derived from nothing: a group of figures whose source is missing or whose every row was
 excluded is never published as a figure ("0 quỹ tín dụng nhân dân … dư nợ cho vay 0 triệu đồng"); the documents
 say the data is insufficient, and which file.
 

@@ -6,7 +6,7 @@ value inside it is undefined (None), innermost first; a template whose value out
 gives None (its sentence is left out, never printed with a blank). A key ``<key>.zero`` is the wording used when
 the figure of ``<key>`` is zero ("không có HTX giải thể" rather than "có 0 HTX giải thể").
 
-Figures (issue 25): counts are whole, with a leading zero under ten as the plan writes them ("01 HTX", "07 thành
+Figures: counts are whole, with a leading zero under ten as the plan writes them ("01 HTX", "07 thành
 viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,5"), a whole
 amount in triệu đồng without its ",0" as the plan writes it ("870 triệu đồng", "226.157 triệu đồng": the appendix's
 "870,0" rounded, the same figure); registered capital in tỷ đồng with one decimal ("3.030,6 tỷ đồng"), once.

@@ -8,7 +8,7 @@
 ``bieu_do_linh_vuc.png``                 cooperatives by sector
 ``bieu_do_tinh_trang.png``               cooperatives by status and grade
 ``bieu_do_don_vi.png``                   cooperatives by reporting unit
-``bieu_do_xu_huong.png``                 trend of the last eight quarters loaded (issue 16)
+``bieu_do_xu_huong.png``                 trend of the last eight quarters loaded
 ``so_sanh.json``                         the earlier periods compared with and a digest of their figures
 =====================================  ==========================================================
 
@@ -22,7 +22,7 @@ previous complete set stays as it was; a failed write is :class:`PublishFailed`,
 published. A folder left by a killed publish is removed by the next one (or, a previous set moved aside and not
 yet replaced, put back); readers of the reports folder ignore hidden folders.
 
-Staleness (issue 16): a period's documents compare it with earlier periods. ``so_sanh.json`` records, for each
+Staleness: a period's documents compare it with earlier periods. ``so_sanh.json`` records, for each
 earlier period read (the same quarter a year earlier, the previous quarter, the trend's quarters), a digest of its
 figures as they were (null: not loaded). :func:`stale_reports` compares those digests with the warehouse now: a
 re-run of an earlier quarter that changes its figures (or loads a quarter that was missing) makes every later
@@ -459,7 +459,7 @@ def stale_reports(
             for k in recorded
         }
         stale = changed_comparisons(recorded, now)
-        # the comparison findings: the identity of the rows they read (cooperatives too), issue 23
+        # the comparison findings: the identity of the rows they read (cooperatives too)
         ident = {
             k: idents[(k, whose)]
             if (k, whose) in idents

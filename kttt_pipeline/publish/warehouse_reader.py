@@ -9,7 +9,7 @@ This module reads the warehouse: tables are reflected (``MetaData.reflect``), so
 the ORM models, and every query is a SQLAlchemy Core ``select`` with bound parameters. A table that does not
 exist (an older warehouse) yields empty data rather than an error; the indicator table is required.
 
-A period belongs to a province (issue 23): every row read is the province's (``province_code``), the one asked for
+A period belongs to a province: every row read is the province's (``province_code``), the one asked for
 or, when none is, the warehouse's only province, else the configured one
 (:func:`kttt_pipeline.warehouse.province.reader_province`).
 """
@@ -90,7 +90,7 @@ class PeriodData:
     #: may cite a unit that is not one of the period's (a former district, a 2025 commune a restating note names)
     register_names: dict[str, str] = field(default_factory=dict)
     #: the same quarter a year earlier as the warehouse holds it (None: not loaded); across the reform its unit
-    #: figures are restated on the current units, its province figures are rpt_indicator's (issue 16)
+    #: figures are restated on the current units, its province figures are rpt_indicator's
     year_ago: Any = None
     #: the quarter before (None: not loaded)
     previous_quarter: Any = None
@@ -107,7 +107,7 @@ class PeriodData:
     #: the files seen for the period (load_audit): source_file, file_kind, status, error
     files: list[dict[str, Any]] = field(default_factory=list)
 
-    # ---- comparisons with earlier periods (issue 16) ----------------------------------------------------
+    # ---- comparisons with earlier periods ---------------------------------------------------------------
     @property
     def year_ago_period(self) -> Period:
         return Period(self.period.year - 1, self.period.quarter)
@@ -340,7 +340,7 @@ def share(part: float | None, whole: float | None) -> float | None:
 
 def load_period_data(engine: Engine, period: Period | str, province: str | None = None) -> PeriodData:
     """Read everything the published documents of the province's ``period`` need from the warehouse, and the
-    earlier periods of the province it is compared with (issue 16). ``province`` None:
+    earlier periods of the province it is compared with. ``province`` None:
     :func:`~kttt_pipeline.warehouse.province.reader_province`."""
     p = Period.parse(period) if isinstance(period, str) else period
     key = p.key
@@ -352,8 +352,8 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         t = tables.get("admin_unit")
         admin = _rows(conn, t)
         # the two largest reads (a row per unit and indicator or breakdown cell) are taken in row by row as the
-        # values they give, never as a list of row dicts (at national scale those lists were 60 MiB; the driver
-        # still buffers the rows themselves)
+        # values they give, never as a list of row dicts (at national scale such lists are the largest thing the
+        # publication holds; the driver still buffers the rows themselves)
         t = tables["rpt_indicator"]
         values, flags, workbook_units = _indicator_values(conn, t, key, whose)
         t = tables.get("rpt_breakdown")

@@ -1,4 +1,4 @@
-"""Data Docs that work without the internet (issue 25).
+"""Data Docs that work without the internet.
 
 Great Expectations' pages load Bootstrap, jQuery, Font Awesome, bootstrap-table, Vega … from CDNs: on a
 provincial network without the internet they show an empty, unstyled page. :func:`make_offline` copies the

@@ -260,7 +260,7 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, prov
         docs_dir.mkdir(parents=True, exist_ok=True)
         gx_ctx.use_docs_site(docs_dir)
         gx_ctx.ctx.build_data_docs(site_names=["kttt"])  # once, for every table's validation
-        # the pages' CSS and JavaScript shipped beside them, not fetched from CDNs (issue 25)
+        # the pages' CSS and JavaScript shipped beside them, not fetched from CDNs: the office may have no internet
         remaining = make_offline(docs_dir)
         if remaining:
             logging.getLogger(__name__).warning("Data Docs still load from the internet: %s", ", ".join(remaining))

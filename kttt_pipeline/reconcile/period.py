@@ -87,7 +87,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     comes first, because a quarantined row counts nowhere; §7.5 compares the summaries with the indicators of
     §7.8. ``history``: the previous quarter as the warehouse holds it
     (:func:`kttt_pipeline.warehouse.history.previous_quarter`); with it, COOP_VANISHED and PERIOD_JUMP are raised
-    against it (issue 16)."""
+    against it."""
     period, province = staged.period, province_of(staged.units).unit_code
     expected = reporting_units(staged.units, period)
     findings = list(staged.findings)
@@ -144,7 +144,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         staged.stg_group,
     )
     findings += restated.findings
-    # issue 16: what vanished and what jumped since the previous quarter (a quarantined row is still listed)
+    # what vanished and what jumped since the previous quarter (a quarantined row is still listed)
     listed = pd.concat([coops[["tax_code"]], staged.stg_cooperative[["tax_code"]]], ignore_index=True)
     findings += comparison_findings(
         history,

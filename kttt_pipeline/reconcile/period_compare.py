@@ -1,4 +1,4 @@
-"""Comparisons of a period with the one before it (issue 16): cooperatives that vanished, and figures that jumped.
+"""Comparisons of a period with the one before it: cooperatives that vanished, and figures that jumped.
 
 Pure functions over frames; the caller fetches the earlier period (from the warehouse) and, across the
 1/7/2025 reform, passes unit-level figures of the former period restated on the current units.
@@ -245,7 +245,7 @@ def comparison_findings(
     return out
 
 
-# ---- the comparison again, at load (issue 23: concurrent quarters) -----------------------------------------
+# ---- the comparison again, at load (quarters run concurrently) -------------------------------------------
 
 #: the finding kinds computed against an earlier period
 COMPARISON_KINDS = ("COOP_VANISHED", "PERIOD_JUMP")

@@ -30,7 +30,7 @@ from kttt_pipeline.warehouse.models import ALL_TABLES, PERIOD_TABLES, VIEW_DOCS,
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 
 #: (title, what it answers, SQL) — portable SQL, run by the tests on both engines
-#: keys of the finding kinds whose rows an analyst must read differently (issue 16)
+#: keys of the finding kinds whose rows an analyst must read differently
 KIND_NOTES: dict[str, str] = {
     "COOP_VANISHED": "a cooperative, by its tax code, counted in the previous quarter and neither listed (in any "
     "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "

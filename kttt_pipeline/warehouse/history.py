@@ -1,4 +1,4 @@
-"""Earlier periods as the warehouse holds them, for comparisons (issue 16).
+"""Earlier periods as the warehouse holds them, for comparisons (COOP_VANISHED, PERIOD_JUMP, trends).
 
 Read-only, tables reflected (like :mod:`kttt_pipeline.publish`), SQLAlchemy Core with bound parameters, the same
 on SQLite and PostgreSQL. A period that is not loaded yields ``None``; nothing is ever invented as zero.
@@ -7,7 +7,7 @@ Across the 2025 reform the reporting tier changes (districts → communes): unit
 reported by another tier are read from ``rpt_indicator_restated`` (restated on the current units); within one
 tier, and always for the province, from ``rpt_indicator``.
 
-A period belongs to a province (issue 23): every read is of one province's rows, ``province`` (None: the
+A period belongs to a province: every read is of one province's rows, ``province`` (None: the
 warehouse's only province, else the configured one; :func:`kttt_pipeline.warehouse.province.reader_province`).
 """
 
@@ -270,7 +270,7 @@ def previous_quarter(engine: Engine, period: Period | str, current_level: str, p
     return PreviousQuarter(prev, coops, indicator_frame(figures), figures.restated, names)
 
 
-# ---- concurrency (issue 23): what a comparison read, read in one snapshot --------------------------------------
+# ---- concurrency: what a comparison read, read in one snapshot ------------------------------------------------
 
 #: the cooperative columns a comparison reads (COOP_VANISHED), part of a period's identity
 _IDENTITY_COOP_COLUMNS = ("tax_code", "in_total", "unit_code", "name", "source_file")

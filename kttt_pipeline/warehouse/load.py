@@ -491,7 +491,7 @@ def _bulk_insert(conn: Connection, table: Table, data: dict[str, list], chunk: i
     compiled = insert(table).compile(dialect=dialect, column_keys=names)
     if not compiled.positional:
         # PostgreSQL (pyformat): SQLAlchemy's "insertmanyvalues" batches (multi-row VALUES) are faster here than
-        # psycopg's pipelined executemany (measured: 2.6 s against 3.6 s for 20,000 cooperatives)
+        # psycopg's pipelined executemany (one statement per batch of rows, not one per row)
         rows = [dict(zip(names, vals)) for vals in zip(*(data[n] for n in names))]
         for start in range(0, len(rows), chunk):
             conn.execute(insert(table), rows[start : start + chunk])

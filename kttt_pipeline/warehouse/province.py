@@ -1,5 +1,5 @@
-"""Whose period: the province every per-period row and target belongs to (issue 23, docs/decisions.md "A period
-belongs to a province").
+"""Whose period: the province every per-period row and target belongs to (docs/decisions.md, "A period belongs
+to a province").
 
 * A load stamps every frame with the run's province (:func:`load_province`): the province row of the run's unit
   register (``result.admin_unit``: the register ``--province`` / ``KTTT_PROVINCE`` chose, or the raw folder's

@@ -31,7 +31,7 @@ def published_reports(
     from kttt_pipeline.publish.report import publish_period
     from kttt_pipeline.warehouse.province import run_province
 
-    # the run's province (its unit register's): a warehouse may hold other provinces' periods (issue 23)
+    # the run's province (its unit register's): a warehouse may hold other provinces' periods
     province = run_province(paths.raw_path(), paths.province_code())
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
     metadata: dict = {
@@ -45,7 +45,7 @@ def published_reports(
         # the earlier periods these documents compare with, and the digest of their figures at publication
         manifest = json.loads(outputs["comparisons"].read_text(encoding="utf-8"))
         metadata["compared_with"] = dg.MetadataValue.json(manifest["compared_with"])
-        # issue 23: comparisons made with an earlier period loaded or replaced since (a concurrent run): marked
+        # comparisons made with an earlier period loaded or replaced since (a concurrent run): marked
         stale = manifest.get("stale") or {}
         metadata[STALE_COMPARISONS] = dg.MetadataValue.json(stale)
         metadata["comparisons_current"] = dg.MetadataValue.bool(not stale)

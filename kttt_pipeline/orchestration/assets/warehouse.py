@@ -97,7 +97,7 @@ def warehouse_period(
     from kttt_pipeline.warehouse.province import load_province
 
     period = context.partition_key
-    province = load_province(reconciled_period)  # whose period this is: the one place it is decided (issue 23)
+    province = load_province(reconciled_period)  # whose period this is: the one place it is decided
     started = time.perf_counter()
     before = frame_check_results(reconciled_period)
     yield from before
@@ -129,7 +129,7 @@ def warehouse_period(
                 "stale_reports": dg.MetadataValue.json(stale),
                 "stale_report_periods": dg.MetadataValue.int(len(stale)),
             }
-            if reconciled_period.compared_with is not None:  # issue 23: what the comparisons read, at this load
+            if reconciled_period.compared_with is not None:  # what the comparisons read, at this load
                 meta |= {
                     "compared_with": dg.MetadataValue.json(reconciled_period.compared_with),
                     "recompared": dg.MetadataValue.json(list(reconciled_period.recompared)),

@@ -24,7 +24,7 @@ UNION_SECTOR_VI = sector_labels("union")
 PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
 
 
-#: the note of a comparison column whose earlier period is not in the warehouse (issue 16)
+#: the note of a comparison column whose earlier period is not in the warehouse
 NO_COMPARISON = "chưa có số liệu kỳ so sánh"
 
 

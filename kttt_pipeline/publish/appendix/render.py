@@ -15,7 +15,8 @@ from pathlib import Path
 
 from kttt_pipeline.core import config
 
-#: the time LibreOffice is given to render one appendix (the 126-unit one takes ~10 s on one core)
+#: the time LibreOffice is given to render one appendix: many times what the largest needs on one busy core, so
+#: that only a hung LibreOffice is stopped
 TIMEOUT_S = 300
 
 
