@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import strict_tools
+from ..conftest import strict_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
