@@ -54,6 +54,39 @@ OTHER_FILES_KINDS = {
 REGISTER_KINDS = {"NO_TAX_RECORD", "NAME_MATCH", "STATUS_OVERRIDE", "GRADE_MISSING"}
 
 
+#: the verdicts of a check (the page's API answers them as they are): the file would be loaded as it is; loaded but
+#: a row left out or a column of figures not read; rejected whole
+ACCEPTED, NEEDS_FIX, REJECTED = "accepted", "needs_fix", "rejected"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the clerk reads about the return, where it is and what to do: ``category`` is ``rejected`` (why
+    the whole file would be refused), ``left_out`` (a row counted in no figure), ``change`` (a figure the
+    pipeline changes, a column not read, or anything the clerk should look at again) or ``note``.
+    ``cooperative``: the name written on the row, when the problem is a row's."""
+
+    category: str
+    reason: str
+    sheet: str | None = None
+    row: int | None = None
+    kind: str | None = None
+    severity: str = "error"
+    cooperative: str | None = None
+    fix: str | None = None
+
+    @property
+    def kind_vi(self) -> str:
+        return kind_label(self.kind) if self.kind else ""
+
+
+#: what the clerk does about a problem of each category (the reason says what is wrong)
+FIX_VI = {
+    REJECTED: "sửa tệp theo lý do trên rồi kiểm tra lại",
+    "left_out": "sửa giá trị của dòng này trong tệp rồi kiểm tra lại",
+}
+
+
 @dataclass
 class QuarantinedRow:
     sheet: str | None
@@ -91,6 +124,62 @@ class CheckReport:
         """The clerk must act: the file would be rejected, a row would be left out of every figure, or a column's
         figures would not be read."""
         return self.rejected or self.rows_quarantined > 0 or bool(self.unread_columns)
+
+    @property
+    def verdict(self) -> str:
+        """:data:`REJECTED`, :data:`NEEDS_FIX` (loaded, but a row left out or a column not read) or
+        :data:`ACCEPTED`."""
+        return REJECTED if self.rejected else NEEDS_FIX if self.fails else ACCEPTED
+
+    def row_names(self) -> dict[tuple[str | None, int | None], str]:
+        """(sheet, row) → the name written on that listing row (a cooperative's or a group's)."""
+        if self.ret is None:
+            return {}
+        return {
+            (r.get("sheet"), r.get("row_number")): r["name"]
+            for rt in ("cooperative", "group")
+            for r in self.ret.records.get(rt, [])
+            if r.get("name")
+        }
+
+    def problems(self) -> list[Problem]:
+        """Everything the clerk reads about the return, in the order it is shown: why the file would be rejected
+        and its findings, or the rows left out, the columns not read, the changes, the notes. A row's problem is
+        listed once (the reader's warning on a row left out for that value is the same reason) and names the
+        cooperative written on the row."""
+        names = self.row_names()
+
+        def problem(category: str, reason: str, f: Finding | None = None, **kw) -> Problem:
+            sheet, row = (f.sheet, f.row_number) if f else (kw.pop("sheet"), kw.pop("row"))
+            return Problem(
+                category,
+                reason,
+                sheet,
+                row,
+                kind=f.kind if f else kw.pop("kind", None),
+                severity=f.severity if f else kw.pop("severity", "error"),
+                cooperative=names.get((sheet, row)) if row else None,
+                fix=FIX_VI.get(category),
+            )
+
+        ordered = sorted(self.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
+        if self.rejected:
+            return [problem(REJECTED, self.reason_vi or "", sheet=None, row=None, kind=self.conflict_kind)] + [
+                problem("note" if f.severity not in ("error", "warning") else "change", f.detail, f) for f in ordered
+            ]
+        out = [
+            problem("left_out", q.reason_vi, sheet=q.sheet, row=q.row_number, kind="ROW_QUARANTINED")
+            for q in self.quarantined
+        ]
+        left_out = {(q.sheet, q.row_number) for q in self.quarantined}
+        others = [
+            f
+            for f in ordered
+            if f.kind != "ROW_QUARANTINED" and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)
+        ]
+        out += [problem("change", f.detail, f) for f in others if f.severity in ("error", "warning")]
+        out += [problem("note", f.detail, f) for f in others if f.severity not in ("error", "warning")]
+        return out
 
 
 #: the rejections of a file whose title block contradicts itself or the period it is checked for
@@ -236,11 +325,26 @@ def _loc(sheet: str | None, row: int | None) -> str:
     return ", ".join(x for x in (f"sheet '{sheet}'" if sheet else "", f"dòng {row}" if row else "") if x)
 
 
+def where_vi(p: Problem) -> str:
+    """Where a problem is, for the clerk: sheet, row and the cooperative written on it (when the reason does not
+    name it already)."""
+    loc = _loc(p.sheet, p.row)
+    if p.cooperative and p.cooperative not in p.reason:
+        loc = f"{loc}, '{p.cooperative}'" if loc else f"'{p.cooperative}'"
+    return loc
+
+
+def _line(p: Problem, labelled: bool = True) -> str:
+    loc = where_vi(p)
+    label = f"[{p.kind_vi}] " if labelled and p.kind else ""
+    return f"  - {label}{loc + ': ' if loc else ''}{p.reason}"
+
+
 def render_check(report: CheckReport) -> str:
     lines = [f"Kiểm tra tệp: {report.path.name}"]
     ret = report.ret
     if ret is None:
-        lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
+        lines.append(conclusion_vi(report))
         return "\n".join(lines)
     unit = (
         f"{ret.unit.kind_vi} {ret.unit.name_vi} (mã {ret.unit.unit_code})"
@@ -279,42 +383,37 @@ def render_check(report: CheckReport) -> str:
         f"HTX: {len(ret.rows('cooperative'))} dòng; THT: {len(ret.rows('group'))} dòng; chỉ tiêu tổng hợp: "
         f"{len(ret.rows('summary'))}"
     )
-    ordered = sorted(report.findings, key=lambda f: (f.sheet or "", f.row_number or 0))
+    problems = report.problems()
     if report.rejected:
-        if report.conflict_kind:
-            lines.append(f"KẾT QUẢ: CẦN SỬA — TỆP SẼ BỊ TỪ CHỐI: {report.reason_vi}")
-        else:
-            lines.append(f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}")
-        for f in ordered:
-            loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
+        lines.append(conclusion_vi(report))
+        lines += [_line(p) for p in problems if p.category != REJECTED]
         return "\n".join(lines)
     lines.append(f"Dòng được tính: {report.rows_ok}; dòng bị loại: {report.rows_quarantined}")
-    if report.quarantined:
-        lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(report.quarantined)}) — cần sửa rồi gửi lại:")
-        for q in report.quarantined:
-            lines.append(f"  - {_loc(q.sheet, q.row_number)}: {q.reason_vi}")
-    # a row left out is listed once, with its reason: the reader's warning on its status is that same reason
-    left_out = {(q.sheet, q.row_number) for q in report.quarantined}
-    others = [
-        f
-        for f in ordered
-        if f.kind != "ROW_QUARANTINED" and not (f.kind == "STATUS_UNKNOWN" and (f.sheet, f.row_number) in left_out)
-    ]
-    changes = [f for f in others if f.severity in ("error", "warning")]
-    notes = [f for f in others if f.severity not in ("error", "warning")]
+    left_out = [p for p in problems if p.category == "left_out"]
+    if left_out:
+        lines.append(f"Dòng bị loại khỏi mọi chỉ tiêu ({len(left_out)}) — cần sửa rồi gửi lại:")
+        lines += [_line(p, labelled=False) for p in left_out]
+    changes = [p for p in problems if p.category == "change"]
+    notes = [p for p in problems if p.category == "note"]
+    others = changes + notes
     if changes:
         lines.append(f"Điểm làm thay đổi hoặc cần xem lại số liệu ({len(changes)}):")
-        for f in changes:
-            loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
+        lines += [_line(p) for p in changes]
     if notes:
         lines.append(f"Ghi nhận khác ({len(notes)}):")
-        for f in notes:
-            loc = _loc(f.sheet, f.row_number)
-            lines.append(f"  - [{kind_label(f.kind)}] {loc + ': ' if loc else ''}{f.detail}")
+        lines += [_line(p) for p in notes]
     if not report.quarantined and not others:
         lines.append("Không phát hiện vấn đề.")
+    lines.append(conclusion_vi(report))
+    return "\n".join(lines)
+
+
+def conclusion_vi(report: CheckReport) -> str:
+    """The verdict's sentence ("KẾT QUẢ: …"), as ``kttt check`` ends and the page heads its answer."""
+    if report.rejected:
+        if report.conflict_kind:
+            return f"KẾT QUẢ: CẦN SỬA — TỆP SẼ BỊ TỪ CHỐI: {report.reason_vi}"
+        return f"KẾT QUẢ: TỆP SẼ BỊ TỪ CHỐI — {report.reason_vi}"
     scope = (
         "Đã đối chiếu với danh sách của cơ quan thuế trong thư mục dữ liệu."
         if report.with_register
@@ -331,7 +430,5 @@ def render_check(report: CheckReport) -> str:
             f"({named}): ghi tiêu đề cột theo mẫu"
         )
     if lost:
-        lines.append(f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {'; '.join(lost)}. {scope}")
-    else:
-        lines.append(f"KẾT QUẢ: tệp sẽ được tiếp nhận. {scope}")
-    return "\n".join(lines)
+        return f"KẾT QUẢ: CẦN SỬA — tệp được tiếp nhận nhưng {'; '.join(lost)}. {scope}"
+    return f"KẾT QUẢ: tệp sẽ được tiếp nhận. {scope}"

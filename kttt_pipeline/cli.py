@@ -240,6 +240,53 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.fails else 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kttt_pipeline.submission.app import create_app
+    from kttt_pipeline.submission.settings import ServeSettings
+
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    settings = ServeSettings.from_env(raw_dir=args.raw_dir, state_dir=args.state_dir, province=province)
+    print(
+        f"Trang nộp báo cáo: http://{args.host}:{args.port}/ (thư mục dữ liệu gốc {settings.raw_dir}; "
+        f"mã gửi và biên nhận trong {settings.state_dir})"
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    from kttt_pipeline.core.admin_units import load_admin_units
+    from kttt_pipeline.submission.keys import KeyStore
+    from kttt_pipeline.submission.settings import ServeSettings
+
+    settings = ServeSettings.from_env(raw_dir=args.raw_dir, state_dir=args.state_dir, province=args.province)
+    store = KeyStore(settings.keys_file)
+    if args.action == "revoke":
+        if store.revoke(args.unit):
+            print(f"Đã thu hồi mã gửi báo cáo của đơn vị mã {args.unit}.")
+            return 0
+        print(f"Lỗi: đơn vị mã {args.unit} chưa được cấp mã gửi báo cáo", file=sys.stderr)
+        return 1
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    raw = Path(settings.raw_dir) if Path(settings.raw_dir).is_dir() else None
+    units = {u.unit_code: u for u in load_admin_units(raw, province)}
+    unit = units.get(args.unit)
+    if unit is None:
+        print(f"Lỗi: không có đơn vị mã {args.unit} trong danh mục đơn vị hành chính", file=sys.stderr)
+        return 2
+    key = store.issue(unit.unit_code)
+    print(f"Mã gửi báo cáo của {unit.kind_vi} {unit.name_vi} (mã {unit.unit_code}):")
+    print(key)
+    print("Mã chỉ hiện một lần: giao cho cán bộ của đơn vị. Mã cũ (nếu có) không còn dùng được.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = KtttArgumentParser(
         prog="kttt",
@@ -345,6 +392,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.set_defaults(func=_cmd_check)
+
+    state_help = (
+        "thư mục lưu mã gửi (chỉ lưu mã băm) và biên nhận (mặc định: KTTT_SUBMISSION_DIR hoặc warehouse/submission)"
+    )
+    p = sub.add_parser(
+        "serve",
+        help="trang nộp báo cáo cho cán bộ đơn vị: kiểm tra tệp trên trình duyệt, rồi gửi",
+        description="Chạy trang web nộp báo cáo (tiếng Việt, dùng được trên điện thoại): cán bộ đơn vị chọn tệp "
+        "báo cáo, xem ngay kết quả kiểm tra như khi tổng hợp (như `kttt check`), rồi gửi bằng mã gửi của đơn vị; "
+        "tệp đạt được lưu vào thư mục dữ liệu gốc của kỳ (không ghi đè tệp nào) kèm biên nhận. API: POST "
+        "/api/check, POST /api/submit (README, mục 'Trang nộp báo cáo').",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)")
+    p.add_argument("--port", type=int, default=8080, help="cổng (mặc định 8080)")
+    p.add_argument("--raw-dir", default=None, help="thư mục dữ liệu gốc (mặc định: KTTT_RAW_DIR hoặc ./raw)")
+    p.add_argument("--state-dir", default=None, help=state_help)
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser(
+        "keys",
+        help="cấp hoặc thu hồi mã gửi báo cáo của một đơn vị",
+        description="Cấp (issue) hoặc thu hồi (revoke) mã gửi báo cáo của một đơn vị cho trang nộp báo cáo. "
+        "Mã được in một lần; chỉ mã băm SHA-256 được lưu. Cấp lại thì mã cũ không còn dùng được.",
+    )
+    p.add_argument("action", choices=["issue", "revoke"], help="issue: cấp mã mới; revoke: thu hồi")
+    p.add_argument("unit", help="mã đơn vị (theo danh mục đơn vị hành chính)")
+    p.add_argument("--raw-dir", default=None, help="thư mục dữ liệu gốc (danh mục đơn vị của tỉnh, nếu có)")
+    p.add_argument("--state-dir", default=None, help=state_help)
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
+    p.set_defaults(func=_cmd_keys)
     return parser
 
 

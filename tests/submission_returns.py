@@ -1,0 +1,67 @@
+"""The returns the submission page's tests send: the demo's own period, one of its clean returns, and copies of it
+damaged as a clerk would (a status typo, a negative count, formula-looking text), plus the demo's return of a unit
+not in force. The cells to damage are found by the pipeline's own reader (the table's columns and rows)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from kttt_pipeline.clerk_check import check_file
+from kttt_pipeline.demo import write_demo_period
+
+#: a commune period of the demo (three units: one return each, a resubmission, one of a unit not in force)
+PERIOD = "2025-Q4"
+#: written in a cooperative's name cell of the damaged return: the page must show it as text
+FORMULA_TEXT = '=HYPERLINK("http://x.invalid","<b>bấm</b>")'
+
+
+@dataclass
+class DemoReturns:
+    raw: Path  # the demo period's raw folder (copied per test before anything is filed into it)
+    good: Path  # a return of the demo in which nothing was planted
+    unit_code: str  # its unit
+    other_unit: str  # another unit of the period
+    not_in_force: Path  # the demo's return of a unit not in force for the period
+
+
+def demo_returns(base: Path) -> DemoReturns:
+    raw = base / "raw"
+    summary = write_demo_period(raw, PERIOD, units=3)
+    planted = {c.source_file for c in summary.planted}
+    returns = sorted(p for p in (raw / PERIOD).glob("*/*.xlsx") if p.parent.name in ("districts", "communes"))
+    clean = [p for p in returns if p.relative_to(raw).as_posix() not in planted]
+    good = clean[0]
+    unit = check_file(good, period=PERIOD, raw_dir=str(raw)).ret.unit.unit_code
+    other = next(u for u in summary.units if u != unit)
+    (off,) = summary.cases("UNIT_NOT_IN_FORCE")
+    return DemoReturns(raw, good, unit, other, raw / off.source_file)
+
+
+def raw_copy(demo: DemoReturns, dest: Path) -> Path:
+    """A fresh copy of the demo's raw folder to file into."""
+    shutil.copytree(demo.raw, dest)
+    return dest
+
+
+def damaged(good: Path, dest: Path, *, status: str | None = None, members: int | None = None) -> tuple[Path, int]:
+    """A copy of ``good`` whose first cooperative row has its status written ``status`` and/or its members
+    ``members``, and its name written as formula-looking text; the sheet's name and the Excel row changed."""
+    ret = check_file(good, period=PERIOD).ret
+    row = ret.rows("cooperative")[0]
+    sheet = next(s for s in ret.sheets if s.kind == "cooperative" and s.sheet == row["sheet"])
+    cols = sheet.table.field_index()
+    wb = openpyxl.load_workbook(good)
+    ws = wb[row["sheet"]]
+    name_cell = ws.cell(row["row_number"], cols["name"] + 1)
+    name_cell.value = FORMULA_TEXT
+    name_cell.data_type = "s"  # written as text, as a clerk's pasted cell, never as a formula
+    if status is not None:
+        ws.cell(row["row_number"], cols["status"] + 1).value = status
+    if members is not None:
+        ws.cell(row["row_number"], cols["members"] + 1).value = members
+    wb.save(dest)
+    return dest, row["row_number"]
