@@ -5,6 +5,11 @@ not in force. The cells to damage are found by the pipeline's own reader (the ta
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +70,31 @@ def damaged(good: Path, dest: Path, *, status: str | None = None, members: int |
         ws.cell(row["row_number"], cols["members"] + 1).value = members
     wb.save(dest)
     return dest, row["row_number"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(settings) -> Iterator[int]:
+    """``kttt serve``'s application run by uvicorn on 127.0.0.1 in a thread; its port."""
+    import uvicorn
+
+    from kttt_pipeline.submission.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the submission server did not start"
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

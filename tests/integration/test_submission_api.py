@@ -21,7 +21,7 @@ from kttt_pipeline.submission.keys import KeyStore
 from kttt_pipeline.submission.receipts import read_receipts
 from kttt_pipeline.submission.settings import ServeSettings
 
-from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, raw_copy
+from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, raw_copy, serving
 
 
 @pytest.fixture(scope="module")
@@ -216,28 +216,11 @@ def test_keys_are_issued_and_revoked_by_the_command(tmp_path, capsys, demo):
 # ------------------------------------------------------------------ the real server: uploads at once
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live(served):
-    import uvicorn
-
     settings, _ = served
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield settings, port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings) as port:
+        yield settings, port
 
 
 def _multipart(path: Path, boundary: str = "kttt-test-boundary") -> tuple[bytes, bytes, bytes]:
