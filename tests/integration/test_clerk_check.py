@@ -88,7 +88,11 @@ def test_a_rejected_return_fails(tmp_path, capsys):
     # what is said of a rejected file is about that file, never about the period's other files (no register is
     # given here: that is not the clerk's fault)
     report = check_file(path, period=PERIOD)
-    assert report.rejected and report.findings
+    assert report.rejected and report.reason_vi.startswith("không xác định được đơn vị báo cáo")
+    # the reason is said once, in Vietnamese only (load_audit keeps the English beside it for developers)
+    assert "not identified" not in report.reason_vi and report.reason_vi not in " ".join(
+        f.detail for f in report.findings
+    )
     assert not {f.kind for f in report.findings} & {"TAX_REGISTER_MISSING", "UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING"}
 
 
