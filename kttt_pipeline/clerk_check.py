@@ -311,9 +311,10 @@ def _findings_of(frame: pd.DataFrame, source_file: str, shown_as: str) -> list[F
             if k not in ("period", "kind", "detail")
         }
         kw["source_file"] = shown_as if kw.get("source_file") else None
+        detail = rec["detail"].replace(source_file, shown_as)  # the clerk's file, never the throw-away copy's path
         if kw.get("row_number") is not None:
             kw["row_number"] = int(kw["row_number"])
-        out.append(Finding(rec["kind"], rec["detail"], **kw))
+        out.append(Finding(rec["kind"], detail, **kw))
     return out
 
 

@@ -13,6 +13,7 @@ upload or a long check never holds up another clerk's.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,9 @@ from kttt_pipeline.submission.verdict import check_upload
 
 #: the time a receipt is stamped in (the province's: the schedule's zone, orchestration/automation.py)
 RECEIPT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+log = logging.getLogger(__name__)
+#: what the clerk reads when the check itself failed (the reason is in the server's log, not on the page)
+FAILED_VI = "máy chủ không kiểm tra được tệp này; hãy báo cho cơ quan tổng hợp (kèm thời gian gửi)"
 #: the form values that mean "yes" for ``send_with_warnings``
 YES = {"1", "true", "on", "yes", "co", "có"}
 
@@ -83,6 +87,9 @@ def create_app(settings: ServeSettings) -> Starlette:
             return JSONResponse(await checked(upload))
         except UploadRefused as exc:
             return _refused(exc.status, exc.reason_vi)
+        except Exception:  # noqa: BLE001  logged for the office; the clerk never sees the server's internals
+            log.exception("check of an upload failed")
+            return _refused(500, FAILED_VI)
         finally:
             upload.discard()
 
@@ -146,6 +153,9 @@ def create_app(settings: ServeSettings) -> Starlette:
             return JSONResponse({"filed": True, "receipt": receipt, "check": answer})
         except UploadRefused as exc:
             return _refused(exc.status, exc.reason_vi)
+        except Exception:  # noqa: BLE001  as above: nothing of the server's internals reaches the clerk
+            log.exception("submission of an upload failed")
+            return _refused(500, FAILED_VI)
         finally:
             upload.discard()
 

@@ -76,3 +76,25 @@ def test_a_unit_not_in_force_is_said_once_in_vietnamese(demo):
     out = render_check(report)
     assert report.verdict == "rejected" and "not in force" not in out
     assert out.count("có hiệu lực đến") == 1
+
+
+def test_an_xlsx_renamed_xls_is_read_as_what_it_is(demo, tmp_path):
+    renamed = tmp_path / "bao cao.xls"
+    renamed.write_bytes(demo.good.read_bytes())
+    as_xlsx, as_xls = check_file(demo.good, period=PERIOD), check_file(renamed, period=PERIOD)
+    assert as_xls.verdict == as_xlsx.verdict == "accepted"
+    assert as_xls.ret.unit.unit_code == as_xlsx.ret.unit.unit_code
+    assert len(as_xls.ret.rows("cooperative")) == len(as_xlsx.ret.rows("cooperative")) > 0
+    assert "bị hỏng" not in render_check(as_xls)
+
+
+def test_the_checks_help_is_vietnamese(capsys):
+    from kttt_pipeline.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["check", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Cách dùng: kttt check") and "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out
+    for english in ("usage:", "options:", "positional arguments", "show this help", "district return", "the pipeline"):
+        assert english not in out
