@@ -1,6 +1,6 @@
 """The units' sending keys: issued and revoked by the office (``kttt keys issue UNIT`` / ``kttt keys revoke UNIT``).
 
-A key is a random token given once to the unit's clerk; only its SHA-256 is kept (a random 128-bit token needs no
+A key is a random token given once to the unit's clerk; only its SHA-256 is kept (a random 192-bit token needs no
 slow hash: nothing can be guessed from its digest). One key per unit: issuing again replaces the unit's key, so a
 lost key is revoked by issuing a new one. The file is rewritten whole (beside, then renamed) under a lock.
 """

@@ -225,7 +225,8 @@ PAGE_HTML = """<!doctype html>
       dl.appendChild(el("dt", null, "Mã kiểm tra tệp (SHA-256)"));
       var dd = el("dd"); dd.appendChild(el("code", null, rc.sha256)); dl.appendChild(dd);
       box.appendChild(dl);
-      box.appendChild(el("p", "hint", "Giữ số biên nhận này. Gửi lại tệp đã sửa thì bản gửi sau được dùng."));
+      box.appendChild(el("p", "hint", "Giữ số biên nhận này. Nếu gửi lại tệp đã sửa, bản có 'Ngày báo cáo' " +
+        "muộn nhất được dùng; cùng ngày báo cáo thì bản gửi sau được dùng."));
       box.hidden = false;
     }).catch(function () { say("send-error", "Không kết nối được máy chủ; thử lại sau."); })
       .finally(function () { document.getElementById("send").disabled = false; });

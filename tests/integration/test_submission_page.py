@@ -85,7 +85,7 @@ def _keep(page, name: str, tmp_path: Path) -> None:
 def test_a_good_return_is_accepted_and_sent_with_a_receipt(browser, site, tmp_path):
     demo, settings, url = site
     key = KeyStore(settings.keys_file).issue(demo.unit_code)
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="vi-VN")
     assert _check(page, url, demo.good) == "accepted"
     assert demo.unit_code in page.inner_text("#facts") and PERIOD in page.inner_text("#facts")
     assert page.is_visible("#send-section") and not page.is_visible("#with-warnings-label")
@@ -105,7 +105,7 @@ def test_a_good_return_is_accepted_and_sent_with_a_receipt(browser, site, tmp_pa
 def test_a_damaged_return_needs_fixing_on_a_phone_and_another_units_key_is_refused(browser, site, tmp_path):
     demo, settings, url = site
     bad, row = damaged(demo.good, tmp_path / "bao cao.xlsx", status="Đang hoạt độngg", members=-5)
-    page = browser.new_page(viewport=PHONE, is_mobile=True)
+    page = browser.new_page(viewport=PHONE, is_mobile=True, locale="vi-VN")
     assert _check(page, url, bad) == "needs_fix"
     left_out = page.locator("ol[data-category=left_out] li")
     assert left_out.count() == 1
@@ -127,7 +127,7 @@ def test_a_damaged_return_needs_fixing_on_a_phone_and_another_units_key_is_refus
 
 def test_a_unit_not_in_force_is_rejected_and_cannot_be_sent(browser, site):
     demo, _, url = site
-    page = browser.new_page(viewport=PHONE, is_mobile=True)
+    page = browser.new_page(viewport=PHONE, is_mobile=True, locale="vi-VN")
     assert _check(page, url, demo.not_in_force) == "rejected"
     assert "hiệu lực" in page.inner_text("ol[data-category=rejected]")
     assert not page.is_visible("#send-section")
