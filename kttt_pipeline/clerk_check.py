@@ -146,13 +146,14 @@ class CheckReport:
 
     def _left_out_rows(self) -> dict[tuple[str | None, int | None], tuple[str, dict]]:
         """(sheet, row) → (record type, the row as read) of every row left out."""
-        out = {(q.sheet, q.row_number): None for q in self.quarantined}
+        wanted = {(q.sheet, q.row_number) for q in self.quarantined}
+        out: dict[tuple[str | None, int | None], tuple[str, dict]] = {}
         if self.ret is not None:
             for rt in ("cooperative", "group"):
                 for r in self.ret.records.get(rt, []):
-                    if (r.get("sheet"), r.get("row_number")) in out:
+                    if (r.get("sheet"), r.get("row_number")) in wanted:
                         out[(r.get("sheet"), r.get("row_number"))] = (rt, r)
-        return {k: v for k, v in out.items() if v is not None}
+        return out
 
     def _knock_on(self, f: Finding, left_out: dict[tuple[str | None, int | None], tuple[str, dict]]) -> bool:
         """A difference between a summary (the summary sheet or a listing's total row) and the detail that the rows
@@ -273,7 +274,8 @@ def _may_count(code: str, row: dict, period: Period | None) -> bool:
         if code.startswith(prefix):
             return (row.get("sector") or "OTHER") == code[len(prefix) :]
     if code in _ANY_STATUS:
-        return row.get("status") is None or code in _STATUS_COUNTS.get(row.get("status"), set())
+        status = row.get("status")
+        return status is None or code in _STATUS_COUNTS.get(str(status), set())
     if period is not None and code == "HTX_NEW":
         reg = row.get("registered_on")
         return reg is not None and period.year_start <= reg <= period.end

@@ -12,9 +12,10 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -58,10 +59,13 @@ def safe_name(name: str | None) -> str:
     return f"{stem[:keep]}.{suffix}" if suffix else stem[:MAX_NAME_CHARS]
 
 
-def _counting(receive: Callable[[], Awaitable[dict]], limit: int) -> Callable[[], Awaitable[dict]]:
+Message = MutableMapping[str, Any]
+
+
+def _counting(receive: Callable[[], Awaitable[Message]], limit: int) -> Callable[[], Awaitable[Message]]:
     seen = 0
 
-    async def counted() -> dict:
+    async def counted() -> Message:
         nonlocal seen
         message = await receive()
         if message.get("type") == "http.request":

@@ -21,7 +21,7 @@ from kttt_pipeline.submission.keys import KeyStore
 from kttt_pipeline.submission.receipts import read_receipts
 from kttt_pipeline.submission.settings import ServeSettings
 
-from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, raw_copy, serving
+from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, free_port, raw_copy, serving
 
 
 @pytest.fixture(scope="module")
@@ -283,3 +283,43 @@ def test_two_uploads_at_once_are_both_answered_and_a_slow_one_blocks_nothing(liv
     # the two others were answered together while the slow upload was still arriving
     for k in ("fast0", "fast1"):
         assert answers[k][0] < answers["slow"][0] and answers[k][0] - started < 6.0
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses a socket listens on at ``port`` (from /proc/net/tcp, hex as the kernel writes them)."""
+    out = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            out.add(address)
+    return out
+
+
+def test_kttt_serve_binds_loopback_and_serves_the_vietnamese_page(demo, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("no /proc/net/tcp to read the listening address from")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KTTT_")}
+    cmd = [str(Path(sys.executable).parent / "kttt"), "serve", "--port", str(port), "--raw-dir", str(demo.raw)]
+    proc = subprocess.Popen([*cmd, "--state-dir", str(tmp_path / "state")], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, "kttt serve did not start"
+                time.sleep(0.3)
+        assert '<html lang="vi">' in page and "Nộp báo cáo kinh tế tập thể" in page
+        assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in proc.stdout.read()
