@@ -27,7 +27,7 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.submission import receipts
 from kttt_pipeline.submission.filing import file_return
 from kttt_pipeline.submission.keys import KeyStore
-from kttt_pipeline.submission.page import PAGE_HTML
+from kttt_pipeline.submission.page import page_html
 from kttt_pipeline.submission.settings import ServeSettings
 from kttt_pipeline.submission.uploads import Upload, UploadRefused, receive_upload
 from kttt_pipeline.submission.verdict import check_upload
@@ -73,7 +73,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         )
 
     async def page(request: Request) -> HTMLResponse:
-        return HTMLResponse(PAGE_HTML, headers={"Content-Security-Policy": "default-src 'self' 'unsafe-inline'"})
+        return HTMLResponse(page_html(), headers={"Content-Security-Policy": "default-src 'self' 'unsafe-inline'"})
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})

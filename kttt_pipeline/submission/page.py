@@ -4,6 +4,14 @@ Every text from the server (a file name, a cell, a reason) is put on the page wi
 markup: a cell written ``<script>`` or ``=HYPERLINK(…)`` is shown as the text it is.
 """
 
+from kttt_pipeline.core.periods import last_closed_quarter
+
+
+def page_html() -> str:
+    """The page, naming the period being collected (the last closed quarter, the check's default)."""
+    return PAGE_HTML.replace("{collecting}", last_closed_quarter().key)
+
+
 PAGE_HTML = """<!doctype html>
 <html lang="vi">
 <head>
@@ -62,8 +70,8 @@ PAGE_HTML = """<!doctype html>
         <div>Kéo tệp báo cáo (.xlsx, .xls, .xlsm, .ods) vào đây hoặc chọn tệp</div>
         <input id="file" name="file" type="file" accept=".xlsx,.xls,.xlsm,.ods,.xlsb">
       </div>
-      <label for="period">Kỳ báo cáo (để trống: kỳ đang thu nhận)</label>
-      <input id="period" name="period" type="text" placeholder="ví dụ 2025-Q4" autocomplete="off">
+      <label for="period">Kỳ báo cáo (để trống: kỳ đang thu nhận, {collecting})</label>
+      <input id="period" name="period" type="text" placeholder="{collecting}" autocomplete="off">
       <button id="check" type="submit">Kiểm tra</button>
     </form>
     <p id="busy" class="hint" hidden>Đang kiểm tra…</p>

@@ -302,6 +302,8 @@ def test_kttt_serve_binds_loopback_and_serves_the_vietnamese_page(demo, tmp_path
     import sys
     import urllib.request
 
+    from kttt_pipeline.core.periods import last_closed_quarter
+
     if not Path("/proc/net/tcp").exists():
         pytest.skip("no /proc/net/tcp to read the listening address from")
     port = free_port()
@@ -318,6 +320,7 @@ def test_kttt_serve_binds_loopback_and_serves_the_vietnamese_page(demo, tmp_path
                 assert proc.poll() is None and time.time() < deadline, "kttt serve did not start"
                 time.sleep(0.3)
         assert '<html lang="vi">' in page and "Nộp báo cáo kinh tế tập thể" in page
+        assert f"kỳ đang thu nhận, {last_closed_quarter().key}" in page  # the check's default period, named
         assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
     finally:
         proc.terminate()
