@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from kttt_pipeline.core.numfmt import format_vn
+from kttt_pipeline.ingest.workbook import EXCEL_SUFFIXES
 
 #: room for the form's other fields and the multipart framing beside the file
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -49,12 +51,11 @@ def safe_name(name: str | None) -> str:
     file is not read), characters Windows refuses; at most :data:`MAX_NAME_CHARS` characters, its extension kept."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
     base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*')
-    base = base.strip().lstrip(".~$ ").rstrip(". ")
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    suffix = suffix.lower()[:8]
-    stem = stem.strip() or FALLBACK_STEM
+    suffix = "".join(c for c in suffix.lower() if c.isalnum())[:8]
+    stem = stem.strip().lstrip(".~$ ").rstrip(". ") or FALLBACK_STEM
     keep = MAX_NAME_CHARS - len(suffix) - 1
     return f"{stem[:keep]}.{suffix}" if suffix else stem[:MAX_NAME_CHARS]
 
@@ -89,6 +90,27 @@ class Upload:
         shutil.rmtree(self.path.parent, ignore_errors=True)
 
 
+def _write(source, path: Path) -> None:
+    with open(path, "xb") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+
+
+def with_workbook_suffix(path: Path) -> Path:
+    """``path`` renamed with the extension its content says, when its name has none a workbook has ("Bao cao quy
+    IV.2025"): a zip is read as .xlsx, an OLE file as .xls; anything else keeps its name (and is refused as an
+    unsupported file by the reader)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return path
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    suffix = ".xlsx" if head.startswith(b"PK") else ".xls" if head.startswith(b"\xd0\xcf\x11\xe0") else None
+    if suffix is None:
+        return path
+    target = path.with_name(path.name + suffix)
+    path.rename(target)
+    return target
+
+
 async def receive_upload(request: Request, max_bytes: int) -> Upload:
     """The multipart form's ``file`` and text fields; :class:`UploadRefused` when the body is over ``max_bytes``
     (plus the form's framing) or holds no file."""
@@ -110,8 +132,7 @@ async def receive_upload(request: Request, max_bytes: int) -> Upload:
         fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
         folder = Path(tempfile.mkdtemp(prefix="kttt-upload-"))
         path = folder / safe_name(sent.filename)
-        with open(path, "xb") as out:
-            shutil.copyfileobj(sent.file, out, 1 << 20)
-        return Upload(path, sent.filename or "", fields)
+        await anyio.to_thread.run_sync(_write, sent.file, path)  # up to the limit's megabytes: off the event loop
+        return Upload(with_workbook_suffix(path), sent.filename or "", fields)
     finally:
         await form.close()

@@ -99,6 +99,14 @@ def test_an_upload_of_50_mb_is_refused_and_nothing_is_kept(served):
     assert _filed(settings) == before
 
 
+def test_an_upload_over_the_resource_bounds_is_rejected_by_name_before_it_is_read(served, demo, monkeypatch):
+    _, client = served
+    monkeypatch.setenv("KTTT_MAX_SHEET_ROWS", "5")  # the demo's sheets declare more rows than this
+    body = _check(client, demo.good).json()
+    assert body["verdict"] == "rejected"
+    assert "vượt giới hạn 5 dòng" in body["reason"] and "tệp không được đọc" in body["reason"]
+
+
 def test_an_accepted_return_is_filed_as_a_new_file_with_a_recorded_receipt(served, demo):
     settings, client = served
     key = KeyStore(settings.keys_file).issue(demo.unit_code)
