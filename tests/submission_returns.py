@@ -98,3 +98,25 @@ def serving(settings) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def far_cell_workbook(dest: Path) -> Path:
+    """A 10 kB .xlsx with a cell at A1 and one at XFD1048576 that declares no used range: the reader that opens it
+    allocates the whole rectangle and aborts (docs/decisions.md, "Resource bounds": the residual risk)."""
+    import re
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "UBND PHƯỜNG HÀ TU"
+    ws["XFD1048576"] = "x"
+    plain = dest.with_name(dest.stem + "_declared.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension[^>]*>", b"", data)
+            zout.writestr(item, data)
+    plain.unlink()
+    return dest

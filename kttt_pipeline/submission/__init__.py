@@ -8,6 +8,8 @@ One concept per module:
 * ``keys``      the units' sending keys, issued and revoked by the office (only their hashes are kept);
 * ``filing``    an accepted return written into the period's raw folder as a new file, never over another;
 * ``receipts``  the append-only record of what was filed (time, unit, digest);
+* ``runner``    each check in a child process bounded in memory and time (``forkserver_guard``: its fork server
+  ends with the server);
 * ``page``      the Vietnamese page, which uses the API as any client would;
 * ``app``       the Starlette application: the routes, the checks run off the event loop.
 """

@@ -6,8 +6,9 @@
 * ``POST /api/submit``: the same fields and ``key`` (the unit's sending key), optional ``send_with_warnings``
   (``1``: send a return whose verdict is ``needs_fix``) → the receipt, once the return is filed.
 
-Each check runs in a worker thread (at most ``ServeSettings.checks`` at once), never on the event loop: a slow
-upload or a long check never holds up another clerk's.
+Each check runs in a child process of its own (``runner``: bounded in memory and time, so no upload can take the
+server down), waited for in a worker thread (at most ``ServeSettings.checks`` at once), never on the event loop:
+a slow upload or a long check never holds up another clerk's.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from kttt_pipeline.submission import receipts
 from kttt_pipeline.submission.filing import file_return
 from kttt_pipeline.submission.keys import KeyStore
 from kttt_pipeline.submission.page import page_html
+from kttt_pipeline.submission.runner import CheckFailed, run_check
 from kttt_pipeline.submission.settings import ServeSettings
 from kttt_pipeline.submission.uploads import Upload, UploadRefused, receive_upload
-from kttt_pipeline.submission.verdict import check_upload
 
 #: the time a receipt is stamped in (the province's: the schedule's zone, orchestration/automation.py)
 RECEIPT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -63,7 +64,7 @@ def create_app(settings: ServeSettings) -> Starlette:
     async def checked(upload: Upload) -> dict:
         period = _period_of(upload)
         return await anyio.to_thread.run_sync(
-            check_upload,
+            run_check,
             upload.path,
             upload.name_sent,
             period,
@@ -87,6 +88,8 @@ def create_app(settings: ServeSettings) -> Starlette:
             return JSONResponse(await checked(upload))
         except UploadRefused as exc:
             return _refused(exc.status, exc.reason_vi)
+        except CheckFailed as exc:
+            return _refused(422, exc.reason_vi)
         except Exception:  # noqa: BLE001  logged for the office; the clerk never sees the server's internals
             log.exception("check of an upload failed")
             return _refused(500, FAILED_VI)
@@ -153,6 +156,8 @@ def create_app(settings: ServeSettings) -> Starlette:
             return JSONResponse({"filed": True, "receipt": receipt, "check": answer})
         except UploadRefused as exc:
             return _refused(exc.status, exc.reason_vi)
+        except CheckFailed as exc:
+            return _refused(422, exc.reason_vi)
         except Exception:  # noqa: BLE001  as above: nothing of the server's internals reaches the clerk
             log.exception("submission of an upload failed")
             return _refused(500, FAILED_VI)

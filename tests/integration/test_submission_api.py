@@ -21,7 +21,16 @@ from kttt_pipeline.submission.keys import KeyStore
 from kttt_pipeline.submission.receipts import read_receipts
 from kttt_pipeline.submission.settings import ServeSettings
 
-from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, free_port, raw_copy, serving
+from ..submission_returns import (
+    FORMULA_TEXT,
+    PERIOD,
+    damaged,
+    demo_returns,
+    far_cell_workbook,
+    free_port,
+    raw_copy,
+    serving,
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +114,17 @@ def test_an_upload_over_the_resource_bounds_is_rejected_by_name_before_it_is_rea
     body = _check(client, demo.good).json()
     assert body["verdict"] == "rejected"
     assert "vượt giới hạn 5 dòng" in body["reason"] and "tệp không được đọc" in body["reason"]
+
+
+def test_a_workbook_that_aborts_its_reader_is_refused_and_the_server_goes_on(served, demo, tmp_path):
+    settings, client = served
+    bomb = far_cell_workbook(tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 20_000
+    r = _check(client, bomb)
+    assert r.status_code == 422 and "không đọc được tệp" in r.json()["error"]
+    key = KeyStore(settings.keys_file).issue(demo.unit_code)
+    assert _submit(client, bomb, key).status_code == 422 and read_receipts(settings.receipts_file) == []
+    assert _check(client, demo.good).json()["verdict"] == "accepted"  # the next clerk is answered
 
 
 def test_an_accepted_return_is_filed_as_a_new_file_with_a_recorded_receipt(served, demo):
