@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import tempfile
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def _child(conn: Connection, memory: int, env: dict[str, str], args: tuple) -> N
     for key in [k for k in os.environ if k.startswith("KTTT_")]:
         del os.environ[key]
     os.environ.update(env)
+    # the check's throw-away folders inside the upload's own folder, which the server removes even when this child
+    # is killed before it could clean up
+    tempfile.tempdir = str(Path(args[0]).parent)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from kttt_pipeline.submission.verdict import check_upload
 

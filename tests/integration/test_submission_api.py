@@ -127,6 +127,18 @@ def test_a_workbook_that_aborts_its_reader_is_refused_and_the_server_goes_on(ser
     assert _check(client, demo.good).json()["verdict"] == "accepted"  # the next clerk is answered
 
 
+def test_an_uploads_folder_is_removed_even_when_its_checks_child_was_killed(served, demo, tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the server makes its upload folders
+    _, client = served
+    assert _check(client, demo.good).json()["verdict"] == "accepted"
+    assert _check(client, far_cell_workbook(tmp_path / "bomb.xlsx")).status_code == 422  # its child killed
+    assert list(scratch.iterdir()) == []
+
+
 def test_an_accepted_return_is_filed_as_a_new_file_with_a_recorded_receipt(served, demo):
     settings, client = served
     key = KeyStore(settings.keys_file).issue(demo.unit_code)
