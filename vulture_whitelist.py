@@ -146,3 +146,7 @@ scope_sum_reference  # reconcile/summary_compare.py: a total's sum (tests/unit/t
 package  # Asset.package
 version  # Asset.version
 licence  # Asset.licence
+
+# ---- the submission page (issue 29)
+received_at_vi  # submission/receipts.py: a Receipt field, written to receipts.jsonl and shown (asdict)
+read_receipts  # submission/receipts.py: the office's reader of receipts.jsonl (tests/integration/test_submission_*.py)

@@ -23,6 +23,27 @@ PROVINCE_HELP = (
 )
 
 
+PROVINCE_HELP_VI = (
+    "mã tỉnh có danh mục đơn vị hành chính và bảng chuyển đổi xã năm 2025 được dùng (mặc định: KTTT_PROVINCE, "
+    "nếu không có thì tỉnh mặc định của gói); admin_units.csv và commune_crosswalk_2025.csv trong thư mục dữ liệu "
+    "gốc được ưu tiên"
+)
+
+
+class VietnameseHelpFormatter(argparse.HelpFormatter):
+    """The help of a command a clerk or the office runs, in Vietnamese: argparse's own words too."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="Cách dùng: " if prefix is None else prefix)
+
+
+def _vietnamese_help(p: argparse.ArgumentParser) -> None:
+    """Vietnamese section titles and ``-h`` for a parser made with ``add_help=False``."""
+    p._positionals.title = "tham số"
+    p._optionals.title = "tùy chọn"
+    p.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="in hướng dẫn này rồi thoát")
+
+
 class KtttArgumentParser(argparse.ArgumentParser):
     """argparse with its error line in Vietnamese, naming the argument (vocab/known_errors.csv); usage and help
     stay as argparse prints them."""
@@ -240,6 +261,53 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.fails else 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kttt_pipeline.submission.app import create_app
+    from kttt_pipeline.submission.settings import ServeSettings
+
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    settings = ServeSettings.from_env(raw_dir=args.raw_dir, state_dir=args.state_dir, province=province)
+    print(
+        f"Trang nộp báo cáo: http://{args.host}:{args.port}/ (thư mục dữ liệu gốc {settings.raw_dir}; "
+        f"mã gửi và biên nhận trong {settings.state_dir})"
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    from kttt_pipeline.core.admin_units import load_admin_units
+    from kttt_pipeline.submission.keys import KeyStore
+    from kttt_pipeline.submission.settings import ServeSettings
+
+    settings = ServeSettings.from_env(raw_dir=args.raw_dir, state_dir=args.state_dir, province=args.province)
+    store = KeyStore(settings.keys_file)
+    if args.action == "revoke":
+        if store.revoke(args.unit):
+            print(f"Đã thu hồi mã gửi báo cáo của đơn vị mã {args.unit}.")
+            return 0
+        print(f"Lỗi: đơn vị mã {args.unit} chưa được cấp mã gửi báo cáo", file=sys.stderr)
+        return 1
+    province = _province_or_exit(args.province, args.raw_dir)
+    if province is False:
+        return 2
+    raw = Path(settings.raw_dir) if Path(settings.raw_dir).is_dir() else None
+    units = {u.unit_code: u for u in load_admin_units(raw, province)}
+    unit = units.get(args.unit)
+    if unit is None:
+        print(f"Lỗi: không có đơn vị mã {args.unit} trong danh mục đơn vị hành chính", file=sys.stderr)
+        return 2
+    key = store.issue(unit.unit_code)
+    print(f"Mã gửi báo cáo của {unit.kind_vi} {unit.name_vi} (mã {unit.unit_code}):")
+    print(key)
+    print("Mã chỉ hiện một lần: giao cho cán bộ của đơn vị. Mã cũ (nếu có) không còn dùng được.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = KtttArgumentParser(
         prog="kttt",
@@ -319,32 +387,79 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="check one return workbook as the pipeline would, before sending it",
-        description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
-        "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
-        "rows) and every problem with its sheet and row, running the pipeline's own "
-        "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "
-        "when the file would be rejected (its title, unit code or dates contradicting each "
-        "other or the period included: CẦN SỬA) or any row would be quarantined (left out "
-        "of every figure).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="kiểm tra một tệp báo cáo như khi tổng hợp, trước khi gửi (cho cán bộ đơn vị)",
+        description="Đọc một tệp báo cáo kinh tế tập thể của đơn vị (xã, phường, đặc khu; trước 1/7/2025: huyện) "
+        "đúng như khi tổng hợp cả kỳ, áp dụng các quy tắc kiểm tra trên một bản sao tạm, rồi in bằng tiếng Việt: "
+        "đơn vị và kỳ báo cáo nhận diện được, các sheet và số dòng đọc được, từng vấn đề kèm sheet, dòng, tên HTX "
+        "và cách sửa. Không ghi gì vào thư mục chứa tệp. Mã thoát 1 khi tệp sẽ bị từ chối (tiêu đề, mã đơn vị hoặc "
+        "ngày tháng mâu thuẫn nhau hoặc với kỳ báo cáo: CẦN SỬA), khi có dòng bị loại khỏi mọi chỉ tiêu, hoặc khi "
+        "có cột số liệu không đọc được; mã thoát 0 khi tệp sẽ được tiếp nhận.",
+        epilog="Ví dụ: kttt check 'Bao cao KTTT quy IV.2025.xlsx' --period 2025-Q4. "
+        "Trên máy của cơ quan tổng hợp, cán bộ đơn vị có thể dùng trang nộp báo cáo (kttt serve) thay cho lệnh này.",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
     )
-    p.add_argument("file", help="the .xlsx return to check")
+    _vietnamese_help(p)
+    p.add_argument("file", metavar="TỆP", help="tệp báo cáo cần kiểm tra (.xlsx, .xls, .xlsm, .ods)")
     p.add_argument(
         "--period",
         default=None,
-        help="period YYYY-Qn the return is for (default: the period being collected, the last closed "
-        "quarter, see `kttt last-period`; a return whose dates say another quarter is CẦN SỬA)",
+        metavar="YYYY-Qn",
+        help="kỳ báo cáo của tệp (mặc định: kỳ đang thu nhận, tức quý đã kết thúc gần nhất, xem `kttt "
+        "last-period`; tệp có ngày tháng của quý khác thì được báo CẦN SỬA)",
     )
     p.add_argument(
         "--raw-dir",
         default=None,
-        help="raw folder: its admin_units.csv (if the province ships one) and, when it holds "
-        "<period>/tax/, the tax register the return is then checked against",
+        metavar="THƯ_MỤC",
+        help="thư mục dữ liệu gốc: danh mục đơn vị admin_units.csv của tỉnh (nếu có) và, khi có "
+        "<kỳ>/tax/, danh sách của cơ quan thuế để đối chiếu thêm",
     )
-    p.add_argument("--province", default=None, help=PROVINCE_HELP)
+    p.add_argument("--province", default=None, metavar="MÃ_TỈNH", help=PROVINCE_HELP_VI)
     p.set_defaults(func=_cmd_check)
+
+    state_help = (
+        "thư mục lưu mã gửi (chỉ lưu mã băm) và biên nhận (mặc định: KTTT_SUBMISSION_DIR hoặc warehouse/submission)"
+    )
+    p = sub.add_parser(
+        "serve",
+        help="trang nộp báo cáo cho cán bộ đơn vị: kiểm tra tệp trên trình duyệt, rồi gửi",
+        description="Chạy trang web nộp báo cáo (tiếng Việt, dùng được trên điện thoại): cán bộ đơn vị chọn tệp "
+        "báo cáo, xem ngay kết quả kiểm tra như khi tổng hợp (như `kttt check`), rồi gửi bằng mã gửi của đơn vị; "
+        "tệp đạt được lưu vào thư mục dữ liệu gốc của kỳ (không ghi đè tệp nào) kèm biên nhận. API: POST "
+        "/api/check, POST /api/submit (README, mục 'Trang nộp báo cáo').",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
+    )
+    _vietnamese_help(p)
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar="ĐỊA_CHỈ", help="địa chỉ lắng nghe (mặc định 127.0.0.1: chỉ máy này)"
+    )
+    p.add_argument("--port", type=int, default=8080, metavar="CỔNG", help="cổng (mặc định 8080)")
+    p.add_argument(
+        "--raw-dir", default=None, metavar="THƯ_MỤC", help="thư mục dữ liệu gốc (mặc định: KTTT_RAW_DIR hoặc ./raw)"
+    )
+    p.add_argument("--state-dir", default=None, metavar="THƯ_MỤC", help=state_help)
+    p.add_argument("--province", default=None, metavar="MÃ_TỈNH", help=PROVINCE_HELP_VI)
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser(
+        "keys",
+        help="cấp hoặc thu hồi mã gửi báo cáo của một đơn vị",
+        description="Cấp (issue) hoặc thu hồi (revoke) mã gửi báo cáo của một đơn vị cho trang nộp báo cáo. "
+        "Mã được in một lần; chỉ mã băm SHA-256 được lưu. Cấp lại thì mã cũ không còn dùng được.",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
+    )
+    _vietnamese_help(p)
+    p.add_argument("action", choices=["issue", "revoke"], help="issue: cấp mã mới; revoke: thu hồi")
+    p.add_argument("unit", metavar="MÃ_ĐƠN_VỊ", help="mã đơn vị (theo danh mục đơn vị hành chính)")
+    p.add_argument(
+        "--raw-dir", default=None, metavar="THƯ_MỤC", help="thư mục dữ liệu gốc (danh mục đơn vị của tỉnh, nếu có)"
+    )
+    p.add_argument("--state-dir", default=None, metavar="THƯ_MỤC", help=state_help)
+    p.add_argument("--province", default=None, metavar="MÃ_TỈNH", help=PROVINCE_HELP_VI)
+    p.set_defaults(func=_cmd_keys)
     return parser
 
 

@@ -159,7 +159,13 @@ def _read_workbook(path: Path) -> Workbook:
     if suffix not in EXCEL_SUFFIXES:
         raise FileUnreadable(f"định dạng tệp '{suffix}' không được hỗ trợ", f"unsupported file type {suffix!r}")
     try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        if kind == "zip" and suffix in {".xls", ".xlsb"}:
+            # an .xlsx or .ods renamed .xls (a common "save as" slip): calamine picks its reader by the extension
+            # from a path, by the content from a file, so the workbook is read as what it is
+            with open(path, "rb") as fh:
+                wb = python_calamine.CalamineWorkbook.from_filelike(fh)
+        else:
+            wb = python_calamine.CalamineWorkbook.from_path(str(path))
         ods_merges = (
             _ods_merged_ranges(path) if suffix == ".ods" or kind == "zip" and suffix not in {".xlsx", ".xlsm"} else {}
         )

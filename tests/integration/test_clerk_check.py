@@ -57,10 +57,12 @@ def test_a_quarantined_row_fails_the_check_and_is_named(tmp_path, capsys):
     out = capsys.readouterr().out
     # rows 3 and 4 of the listing: Excel rows 8 and 9 (three title rows, two header rows)
     assert (
-        "  - sheet 'Danh sách HTX', dòng 8: không đọc được tình trạng hoạt động 'Ngưng hẳn' (không có trong "
-        "danh mục tình trạng)"
+        "  - sheet 'Danh sách HTX', dòng 8, 'HTX tình trạng lạ': không đọc được tình trạng hoạt động 'Ngưng hẳn' "
+        "(không có trong danh mục tình trạng)"
     ) in out
-    assert "  - sheet 'Danh sách HTX', dòng 9: số lao động là thành viên lớn hơn tổng số lao động" in out
+    assert (
+        "  - sheet 'Danh sách HTX', dòng 9, 'HTX lỗi lao động': số lao động là thành viên lớn hơn tổng số lao động"
+    ) in out
     assert "KẾT QUẢ: CẦN SỬA" in out and "2 dòng bị loại" in out
     assert out.count("dòng 8") == 1  # listed once, with its reason
 
@@ -76,7 +78,7 @@ def test_the_console_script_exits_1_on_a_quarantined_row(tmp_path):
         timeout=300,
     )
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "dòng 8: số thành viên ghi 'nhiều', không phải là số" in run.stdout
+    assert "dòng 8, 'HTX số người bằng chữ': số thành viên ghi 'nhiều', không phải là số" in run.stdout
 
 
 def test_a_rejected_return_fails(tmp_path, capsys):
@@ -86,7 +88,11 @@ def test_a_rejected_return_fails(tmp_path, capsys):
     # what is said of a rejected file is about that file, never about the period's other files (no register is
     # given here: that is not the clerk's fault)
     report = check_file(path, period=PERIOD)
-    assert report.rejected and report.findings
+    assert report.rejected and report.reason_vi.startswith("không xác định được đơn vị báo cáo")
+    # the reason is said once, in Vietnamese only (load_audit keeps the English beside it for developers)
+    assert "not identified" not in report.reason_vi and report.reason_vi not in " ".join(
+        f.detail for f in report.findings
+    )
     assert not {f.kind for f in report.findings} & {"TAX_REGISTER_MISSING", "UNIT_MISSING", "PROVINCE_WORKBOOK_MISSING"}
 
 
