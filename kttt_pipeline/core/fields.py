@@ -62,6 +62,8 @@ class Field:
     staged: bool
     stored_in: tuple[str, ...]
     fill_down: bool = False
+    #: what the field means, in English: the comment of its warehouse columns (kttt_pipeline/schema)
+    description: str = ""
 
     @property
     def label_in_text(self) -> str:
@@ -129,6 +131,7 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
                 flags["staged"],
                 stored,
                 flags["fill_down"],
+                (row.get("description") or "").strip(),
             )
         )
     return tuple(out)

@@ -1,0 +1,114 @@
+"""The schema layer (kttt_pipeline/schema): the warehouse's tables resolved from vocab/tables.csv, columns.csv,
+table_indexes.csv and fields.csv, and everything built from them."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import pytest
+from sqlalchemy import Float, Integer, String, Text
+
+from kttt_pipeline.core import fields
+from kttt_pipeline.schema import load_schema, warehouse_schema
+from kttt_pipeline.schema.catalog import build_schema
+from kttt_pipeline.schema.sql import build_metadata
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files("kttt_pipeline.vocab").joinpath(name).open(encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+#: a field added to the form: female workers, read from the return, staged and stored in both cooperative tables
+ADDED = {
+    "record_type": "cooperative",
+    "field": "female_workers",
+    "kind": "count",
+    "unit": "người",
+    "label_vi": "Lao động nữ",
+    "origin": "read",
+    "staged": "yes",
+    "stored_in": "stg_cooperative cooperative",
+    "description": "Female workers (Lao động nữ).",
+}
+
+
+@pytest.fixture(scope="module")
+def added():
+    """The schema built from a copy of fields.csv with ADDED as its last row (the packaged other CSVs)."""
+    return load_schema(fields.parse_fields([*_rows("fields.csv"), ADDED]))
+
+
+def test_adding_a_field_is_one_row_sqlalchemy(added):
+    metadata = build_metadata(added)
+    for name in ("stg_cooperative", "cooperative"):
+        col = metadata.tables[name].c.female_workers
+        assert isinstance(col.type, Integer) and col.nullable and col.comment == ADDED["description"]
+        assert metadata.tables[name].columns.keys()[-1] == "female_workers"  # a new column comes last
+    assert "female_workers" not in build_metadata(load_schema()).tables["cooperative"].c
+
+
+def test_a_column_inherits_the_shared_column_then_the_field():
+    schema = warehouse_schema()
+    stg, coop = schema.table("stg_cooperative"), schema.table("cooperative")
+    # shared: the period is a String(7), NOT NULL everywhere; unit_code refers to admin_unit
+    assert stg.column("period").type == coop.column("period").type == "String(7)"
+    assert not stg.column("period").nullable
+    assert stg.column("unit_code").references == "admin_unit.unit_code" and stg.column("unit_code").nullable
+    # the table's own row overrides: the cooperative's unit is NOT NULL with its own description
+    assert not coop.column("unit_code").nullable
+    assert coop.column("unit_code").description != stg.column("unit_code").description
+    # the field: its kind gives the type, its description the comment
+    f = fields.get_field("cooperative", "members")
+    assert stg.column("members").type == "Integer" and stg.column("members").description == f.description
+    assert stg.column("charter_capital").type == "Float"
+    # the key others refer to does not refer to itself; a parent refers to it
+    units = schema.table("admin_unit")
+    assert units.column("unit_code").references is None and units.column("unit_code").primary_key
+    assert units.column("parent_code").references == "admin_unit.unit_code"
+
+
+def test_the_sql_tables_follow_the_schema():
+    schema = warehouse_schema()
+    metadata = build_metadata(schema)
+    assert tuple(metadata.tables) == schema.all_tables
+    assert schema.period_tables[0] == "period_status" and "admin_unit" not in schema.period_tables
+    assert "target" not in schema.period_tables  # replaced per year, not per period
+    t = metadata.tables["rpt_breakdown"]
+    uq = [c for c in t.constraints if type(c).__name__ == "UniqueConstraint"]
+    assert [c.name for c in uq] == ["uq_rpt_breakdown_province_code_period_unit_code_cell"]
+    assert {tuple(c.name for c in ix.columns) for ix in t.indexes} == {
+        ("breakdown", "unit_code", "period"),
+        ("unit_code",),
+    }
+    assert isinstance(t.c.row_key.type, String) and not isinstance(t.c.row_key.type, Text)
+    assert isinstance(t.c.value.type, Float) and not t.c.value.nullable
+    assert t.c.id.primary_key and t.c.id.autoincrement is True
+    period = metadata.tables["period_status"]
+    assert [c.name for c in period.primary_key] == ["province_code", "period"]
+    assert all(c.autoincrement == "auto" for c in period.primary_key)
+
+
+@pytest.mark.parametrize(
+    ("where", "change", "message"),
+    [
+        ("columns.csv", {"type": "Varchar"}, "unknown type"),
+        ("columns.csv", {"nullable": "maybe"}, "expected 'yes', 'no'"),
+        ("table_indexes.csv", {"columns": "province_code nowhere"}, "names a column it does not have"),
+        ("tables.csv", {"replaced_per": "month"}, "replaced_per"),
+    ],
+)
+def test_a_malformed_row_is_named(where, change, message):
+    rows = {n: _rows(n) for n in ("tables.csv", "columns.csv", "table_indexes.csv")}
+    target = next(r for r in rows[where] if r["table"] == "load_audit")
+    target.update(change)
+    with pytest.raises(ValueError, match=message):
+        build_schema(rows["tables.csv"], rows["columns.csv"], rows["table_indexes.csv"], fields.all_fields())
+
+
+def test_a_field_stored_in_an_unknown_table_or_without_description_is_refused():
+    with pytest.raises(ValueError, match="not a table of tables.csv: stg_nowhere"):
+        load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "stored_in": "stg_nowhere"}]))
+    with pytest.raises(ValueError, match="no description"):
+        load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "description": ""}]))
