@@ -64,6 +64,8 @@ class Field:
     fill_down: bool = False
     #: what the field means, in English: the comment of its warehouse columns (kttt_pipeline/schema)
     description: str = ""
+    #: the values it may hold: a code vocabulary, ``~regex`` or ``>=n`` (kttt_pipeline/schema/value_sets.py)
+    values: str = ""
 
     @property
     def label_in_text(self) -> str:
@@ -132,6 +134,7 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
                 stored,
                 flags["fill_down"],
                 (row.get("description") or "").strip(),
+                (row.get("values") or "").strip(),
             )
         )
     return tuple(out)

@@ -6,7 +6,8 @@ A column of a table is what its row of ``columns.csv`` says, and what that row l
 * its type, nullability, key and reference: the shared column of the same name (``columns.csv`` rows whose table
   is ``*``: the surrogate ``id``, ``province_code``, ``period``, ``unit_code``, ``source_file``, ``sheet``,
   ``row_number``: one meaning in every table), else the field's ``kind`` (a count is an INTEGER …);
-* its description: the field's ``description``, else the shared column's.
+* its description and its value set (``values``, :mod:`kttt_pipeline.schema.value_sets`): the field's, else the
+  shared column's.
 
 A table's columns are its rows of ``columns.csv`` in order, then the fields ``fields.csv`` stores in it that those
 rows do not name, in the order of ``fields.csv``: adding a field to a table is one row of ``fields.csv``.
@@ -24,6 +25,7 @@ from importlib import resources
 
 from kttt_pipeline.core import fields as field_vocab
 from kttt_pipeline.core.fields import Field
+from kttt_pipeline.schema.value_sets import ValueSet, parse_value_set
 
 #: the column types of columns.csv (SQLAlchemy's names; ``String(n)`` gives a length)
 SQL_TYPES = ("String", "Text", "Integer", "BigInteger", "Float", "Boolean", "Date", "DateTime")
@@ -41,6 +43,9 @@ KIND_TYPES: dict[str, str] = {
 }
 #: what the rows of tables.csv describe; when a table's rows are replaced by a load
 TABLE_KINDS = ("table", "view")
+#: what a table holds: the units, the files seen, the rows as read, the reconciled entities, the published
+#: figures, the plan (``staging`` tables are the extract stage's frames and have a pandera schema)
+LAYERS = ("dimension", "audit", "staging", "entity", "published", "plan", "view")
 REPLACED_PER = ("", "period", "year")
 #: the table name of the shared columns in columns.csv
 SHARED = "*"
@@ -57,6 +62,7 @@ class Column:
     references: str | None
     description: str
     field: Field | None = None
+    values: ValueSet | None = None
 
     @property
     def length(self) -> int | None:
@@ -83,6 +89,7 @@ class Index:
 class Table:
     name: str
     kind: str
+    layer: str
     replaced_per: str
     description: str
     columns: tuple[Column, ...]
@@ -115,6 +122,10 @@ class WarehouseSchema:
     @property
     def all_tables(self) -> tuple[str, ...]:
         return tuple(self.tables)
+
+    def layer(self, layer: str) -> tuple[str, ...]:
+        """The tables of one layer (``staging``: the stg_* tables), in order."""
+        return tuple(n for n, t in self.tables.items() if t.layer == layer)
 
     @property
     def period_tables(self) -> tuple[str, ...]:
@@ -167,6 +178,7 @@ def _resolve(table: str, name: str, row: dict[str, str] | None, shared: dict[str
     description = row.get("description") or (f.description if f else "") or shared_row.get("description", "")
     if not description:
         raise ValueError(f"{where}: no description (in columns.csv or the field's description in fields.csv)")
+    values = row.get("values") or (f.values if f else "") or shared_row.get("values", "")
     return Column(
         name,
         type_,
@@ -175,6 +187,7 @@ def _resolve(table: str, name: str, row: dict[str, str] | None, shared: dict[str
         references=references,
         description=description,
         field=f,
+        values=parse_value_set(values, f.record_type if f else None, where),
     )
 
 
@@ -203,15 +216,18 @@ def build_schema(
     tables: dict[str, Table] = {}
     views: dict[str, Table] = {}
     for trow in table_rows:
-        name, kind = trow["table"], trow.get("kind") or "table"
-        if kind not in TABLE_KINDS or trow.get("replaced_per", "") not in REPLACED_PER:
-            raise ValueError(f"tables.csv {name}: kind one of {TABLE_KINDS}, replaced_per one of {REPLACED_PER}")
+        name, kind, layer = trow["table"], trow.get("kind") or "table", trow.get("layer", "")
+        if kind not in TABLE_KINDS or layer not in LAYERS or trow.get("replaced_per", "") not in REPLACED_PER:
+            raise ValueError(
+                f"tables.csv {name}: kind one of {TABLE_KINDS}, layer one of {LAYERS}, "
+                f"replaced_per one of {REPLACED_PER}"
+            )
         if name in tables or name in views:
             raise ValueError(f"tables.csv: {name} is listed twice")
         rows = by_table.pop(name, [])
         if kind == "view":
             cols = tuple(Column(r["column"], "", True, False, None, r.get("description", "")) for r in rows)
-            views[name] = Table(name, kind, "", trow["description"], cols)
+            views[name] = Table(name, kind, layer, "", trow["description"], cols)
             continue
         stored = {f.field: f for f in fields if name in f.stored_in}
         listed = [r["column"] for r in rows]
@@ -224,7 +240,13 @@ def build_schema(
             if not set(ix.columns) <= known:
                 raise ValueError(f"table_indexes.csv: {name} ({' '.join(ix.columns)}) names a column it does not have")
         tables[name] = Table(
-            name, kind, trow.get("replaced_per", ""), trow["description"], tuple(cols), tuple(indexes.pop(name, []))
+            name,
+            kind,
+            layer,
+            trow.get("replaced_per", ""),
+            trow["description"],
+            tuple(cols),
+            tuple(indexes.pop(name, [])),
         )
     unknown = set(by_table) | set(indexes) | {t for f in fields for t in f.stored_in if t not in tables}
     if unknown:

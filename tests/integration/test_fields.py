@@ -28,8 +28,8 @@ from kttt_pipeline.core.vocabulary import header_vocabulary, indicators
 from kttt_pipeline.ingest import period as ingest_period
 from kttt_pipeline.ingest import records
 from kttt_pipeline.ingest.district_return import read_district_return
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.ingest.workbook import read_workbook
+from kttt_pipeline.schema.frames import staging_schemas
 from kttt_pipeline.warehouse.models import Base
 
 from ..workbook_factory import (
@@ -159,15 +159,15 @@ def test_the_generated_lists_are_the_fields_of_fields_csv():
 
 
 def test_each_staging_schema_has_the_columns_of_its_table_typed_by_kind():
-    assert set(STAGING_SCHEMAS) == {"stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure"}
-    for table, schema in STAGING_SCHEMAS.items():
+    assert set(staging_schemas()) == {"stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure"}
+    for table, schema in staging_schemas().items():
         assert list(schema.columns) == fields.table_columns(table)
         for f in fields.table_fields(table):
             col = schema.columns[f.field]
             assert col.nullable == (not f.not_null), f
             if f.kind in ("flag", "mark"):
                 assert str(col.dtype) == "bool", f
-    schema = STAGING_SCHEMAS["stg_cooperative"]
+    schema = staging_schemas()["stg_cooperative"]
     row = {c: None for c in fields.table_columns("stg_cooperative")}
     row.update(
         period="2024-Q3",
@@ -254,6 +254,8 @@ _ADDED = [
     "",
     "yes",
     "stg_cooperative",
+    "",
+    "Female workers (Lao động nữ).",
 ]
 
 _PROBE = """
@@ -261,12 +263,12 @@ import json, sys
 import pandas as pd
 from kttt_pipeline.core import fields
 from kttt_pipeline.ingest.period import COOP_STAGE_COLUMNS, extract_period
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
+from kttt_pipeline.schema.frames import staging_schemas
 from kttt_pipeline.reconcile.period import reconcile_period
 
 staged = extract_period(sys.argv[1], "2024-Q3", workers=1)
 result = reconcile_period(staged)
-schema = STAGING_SCHEMAS["stg_cooperative"]
+schema = staging_schemas()["stg_cooperative"]
 schema.validate(result.stg_cooperative)
 try:
     schema.validate(result.stg_cooperative.astype({"female_workers": object}).assign(female_workers="nhiều"))

@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
+import pandas as pd
 import pytest
+from pandera.errors import SchemaError
 from sqlalchemy import Float, Integer, String, Text
 
-from kttt_pipeline.core import fields
+from kttt_pipeline.core import fields, vocabulary
 from kttt_pipeline.schema import load_schema, warehouse_schema
 from kttt_pipeline.schema.catalog import build_schema
+from kttt_pipeline.schema.dictionary import table_entry
+from kttt_pipeline.schema.frames import build_staging_schemas
 from kttt_pipeline.schema.sql import build_metadata
 
 
@@ -47,6 +51,24 @@ def test_adding_a_field_is_one_row_sqlalchemy(added):
         assert isinstance(col.type, Integer) and col.nullable and col.comment == ADDED["description"]
         assert metadata.tables[name].columns.keys()[-1] == "female_workers"  # a new column comes last
     assert "female_workers" not in build_metadata(load_schema()).tables["cooperative"].c
+
+
+def test_adding_a_field_is_one_row_pandera(added):
+    schema = build_staging_schemas(added)["stg_cooperative"]
+    assert "female_workers" in schema.columns and schema.columns["female_workers"].nullable
+    frame = pd.DataFrame({"female_workers": [4.0, None]})
+    schema.validate(frame)  # a count is a float column with empty cells
+    with pytest.raises(SchemaError):
+        schema.validate(frame.astype(object).assign(female_workers=["nhiều", None]))
+    assert "female_workers" not in build_staging_schemas(load_schema())["stg_cooperative"].columns
+
+
+def test_adding_a_field_is_one_row_dictionary(added):
+    entry = table_entry(build_metadata(added).tables["cooperative"])
+    assert "| `female_workers` | integer | null | Female workers (Lao động nữ). |" in entry
+    assert not any(
+        "female_workers" in line for line in table_entry(build_metadata(load_schema()).tables["cooperative"])
+    )
 
 
 def test_a_column_inherits_the_shared_column_then_the_field():
@@ -105,6 +127,24 @@ def test_a_malformed_row_is_named(where, change, message):
     target.update(change)
     with pytest.raises(ValueError, match=message):
         build_schema(rows["tables.csv"], rows["columns.csv"], rows["table_indexes.csv"], fields.all_fields())
+
+
+def test_a_value_set_gives_the_staging_checks():
+    staging = build_staging_schemas(warehouse_schema())
+    coop, group = staging["stg_cooperative"], staging["stg_group"]
+    assert [c.statistics for c in coop.columns["sector"].checks] == [
+        {"allowed_values": list(vocabulary.sector_codes())}
+    ]
+    assert group.columns["sector"].checks[0].statistics == {"allowed_values": list(vocabulary.sector_codes("group"))}
+    assert coop.columns["period"].checks[0].statistics == {"pattern": r"^\d{4}-Q[1-4]$"}
+    assert coop.columns["row_number"].checks[0].statistics == {"min_value": 1}
+    assert not coop.columns["members"].checks[1:]  # no value set: the float-or-empty shape only
+
+
+@pytest.mark.parametrize("spec", ["colours", "~(", ">=many"])
+def test_a_malformed_value_set_is_named(spec):
+    with pytest.raises(ValueError, match="female_workers: values"):
+        load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "values": spec}]))
 
 
 def test_a_field_stored_in_an_unknown_table_or_without_description_is_refused():
