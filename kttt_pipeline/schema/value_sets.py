@@ -3,7 +3,8 @@
 Three forms:
 
 * the name of a code vocabulary (``sector_codes``, ``status_codes``, ``grade_codes``, ``tax_status_codes``,
-  ``finding_kinds``, ``severities``): one of its codes (the sector codes of the field's record type);
+  ``finding_kinds``, ``severities``, ``indicator_codes``): one of its codes (the sector codes of the field's
+  record type);
 * ``~<regular expression>``: text the expression matches (``~^\\d{4}-Q[1-4]$``);
 * ``>=<number>``: a number at least that.
 
@@ -30,6 +31,13 @@ def _severities(_record_type: str) -> tuple[str, ...]:
     return tuple(r["severity"] for r in vocabulary.read_vocab_csv("severities.csv"))
 
 
+def indicator_codes(_record_type: str = "") -> tuple[str, ...]:
+    """The codes of vocab/indicators.csv and the sector shares published beside the sector counts
+    (``<HTX_SECTOR_*|THT_SECTOR_*>_PCT``)."""
+    codes = [i.code for i in vocabulary.indicators()]
+    return (*codes, *(f"{c}_PCT" for c in codes if c.startswith(("HTX_SECTOR_", "THT_SECTOR_"))))
+
+
 #: the code vocabularies a column's values may name: name → the codes (by the field's record type)
 CODE_LISTS: dict[str, Callable[[str], tuple[str, ...]]] = {
     "sector_codes": lambda rt: tuple(vocabulary.sector_codes(rt)),
@@ -38,6 +46,7 @@ CODE_LISTS: dict[str, Callable[[str], tuple[str, ...]]] = {
     "tax_status_codes": lambda _rt: tuple(vocabulary.tax_status_codes()),
     "finding_kinds": _finding_kinds,
     "severities": _severities,
+    "indicator_codes": indicator_codes,
 }
 
 

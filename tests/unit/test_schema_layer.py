@@ -13,8 +13,10 @@ from sqlalchemy import Float, Integer, String, Text
 
 from kttt_pipeline.core import fields, vocabulary
 from kttt_pipeline.schema import load_schema, warehouse_schema
+from kttt_pipeline.schema.asset_columns import table_schema
 from kttt_pipeline.schema.catalog import build_schema
 from kttt_pipeline.schema.dictionary import table_entry
+from kttt_pipeline.schema.expectations import table_expectations
 from kttt_pipeline.schema.frames import build_staging_schemas
 from kttt_pipeline.schema.sql import build_metadata
 
@@ -69,6 +71,44 @@ def test_adding_a_field_is_one_row_dictionary(added):
     assert not any(
         "female_workers" in line for line in table_entry(build_metadata(load_schema()).tables["cooperative"])
     )
+
+
+def test_adding_a_field_is_one_row_dagster(added):
+    columns = {c.name: c for c in table_schema(build_metadata(added).tables["cooperative"]).columns}
+    assert columns["female_workers"].type == "INTEGER"
+    assert columns["female_workers"].description == ADDED["description"]
+    assert columns["female_workers"].constraints.nullable
+
+
+def _expected(table) -> set[tuple[str, str | None]]:
+    return {(e.expectation_type, getattr(e, "column", None)) for e in table_expectations(table)}
+
+
+def test_adding_a_field_is_one_row_expectations(added):
+    # a count read from the return that is not signed: at least 0 in the warehouse, as §7.6 quarantines it
+    assert ("expect_column_values_to_be_between", "female_workers") in _expected(added.table("cooperative"))
+    assert not {c for _, c in _expected(load_schema().table("cooperative"))} & {"female_workers"}
+    # a value set in the row: the expectation follows it
+    sets = load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "kind": "code", "values": "grade_codes"}]))
+    (e,) = [e for e in table_expectations(sets.table("cooperative")) if getattr(e, "column", None) == "female_workers"]
+    assert e.expectation_type == "expect_column_values_to_be_in_set" and list(e.value_set) == list(
+        vocabulary.grade_codes()
+    )
+
+
+def test_the_expectations_of_a_table_follow_its_keys_nullability_and_value_sets():
+    schema = warehouse_schema()
+    got = _expected(schema.table("cooperative"))
+    assert ("expect_column_values_to_be_unique", "coop_key") in got  # unique (province_code, period, coop_key)
+    assert ("expect_column_values_to_not_be_null", "unit_code") in got
+    assert ("expect_column_values_to_be_in_set", "sector") in got
+    assert ("expect_column_values_to_be_between", "members") in got
+    assert ("expect_column_values_to_be_between", "profit") not in got  # signed: a loss is a figure
+    assert not {c for _, c in got} & {"province_code", "period", "id"}  # the batch keys and the surrogate key
+    rpt = [e for e in table_expectations(schema.table("rpt_indicator")) if not getattr(e, "column", None)]
+    assert [list(e.column_list) for e in rpt] == [["unit_code", "indicator_code"]]
+    audit = {getattr(e, "column", None): e for e in table_expectations(schema.table("load_audit"))}
+    assert audit["sha256"].regex == "^[0-9a-f]{64}$" and audit["rows_read"].min_value == 0
 
 
 def test_a_column_inherits_the_shared_column_then_the_field():
