@@ -12,12 +12,11 @@ import pandera.pandas as pa
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.vocabulary import grade_codes, sector_codes, status_codes
+from kttt_pipeline.core.vocabulary import sector_codes, status_codes
 
-#: the canonical codes (vocab/sector_codes.csv, status_codes.csv, grade_codes.csv)
+#: the canonical codes (vocab/sector_codes.csv, status_codes.csv)
 SECTORS = list(sector_codes("cooperative"))
 STATUSES = list(status_codes())
-GRADES = list(grade_codes())
 
 RULE_REASONS_VI = {
     "mw_gt_workers": "số lao động là thành viên lớn hơn tổng số lao động",
@@ -33,12 +32,8 @@ RULE_REASONS_VI = {
     "count_unreadable": "ô số người/số sản phẩm ghi chữ, không phải số",
 }
 
-#: counts of people and products: whole numbers that fit the warehouse's INTEGER columns (vocab/fields.csv)
-_COUNTS: dict[str, list[str]] = {rt: fields.count_fields(rt) for rt in fields.record_types()}
+#: counts of people and products (``fields.count_fields``) are whole numbers that fit the warehouse's INTEGER columns
 COUNT_MAX = 2**31 - 1
-
-#: counts and money that cannot be negative (a profit can: ``signed`` in vocab/fields.csv)
-_NON_NEGATIVE: dict[str, list[str]] = {rt: fields.non_negative_fields(rt) for rt in fields.record_types()}
 
 
 def _no_negative(cols: list[str]):
@@ -53,7 +48,7 @@ def _no_negative(cols: list[str]):
 
 
 def _plausible_numbers(record_type: str):
-    counts = _COUNTS[record_type]
+    counts = fields.count_fields(record_type)
     money = fields.money_fields(record_type)
 
     def check(df: pd.DataFrame) -> pd.Series:
@@ -108,7 +103,7 @@ def _status_readable(df: pd.DataFrame) -> pd.Series:
 
 def _counts_readable(record_type: str):
     """A count cell holding text that is not a number ("nhiều", "#REF!") is not read as empty: the row waits."""
-    counts = set(_COUNTS[record_type])
+    counts = set(fields.count_fields(record_type))
 
     def check(df: pd.DataFrame) -> pd.Series:
         if "values_unreadable" not in df:
@@ -125,7 +120,7 @@ def _has_name(df: pd.DataFrame) -> pd.Series:
 def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
     checks = [
         pa.Check(_has_name, name="missing_name"),
-        pa.Check(_no_negative(_NON_NEGATIVE[record_type]), name="negative_value"),
+        pa.Check(_no_negative(fields.non_negative_fields(record_type)), name="negative_value"),
         pa.Check(_plausible_numbers(record_type), name="implausible_number"),
         pa.Check(_counts_readable(record_type), name="count_unreadable"),
     ]

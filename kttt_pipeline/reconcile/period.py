@@ -6,20 +6,11 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from kttt_pipeline.core import fields as field_vocab
 from kttt_pipeline.core.admin_units import admin_units_frame, commonest_level, province_of, reporting_units, unit_label
 from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import findings_frame
-from kttt_pipeline.ingest.period import (
-    COOP_COLUMNS,
-    COOP_STAGE_COLUMNS,
-    FUND_COLUMNS,
-    GROUP_COLUMNS,
-    GROUP_STAGE_COLUMNS,
-    SUMMARY_STAGE_COLUMNS,
-    TAX_STAGE_COLUMNS,
-    UNION_COLUMNS,
-    StagedPeriod,
-)
+from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
@@ -169,15 +160,19 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     return PeriodResult(
         period=period.key,
         load_audit=audit,
-        stg_cooperative=staged.stg_cooperative[COOP_STAGE_COLUMNS],
-        stg_group=staged.stg_group[GROUP_STAGE_COLUMNS],
-        stg_tax_register=staged.stg_tax_register[TAX_STAGE_COLUMNS],
-        stg_summary_figure=staged.stg_summary_figure[SUMMARY_STAGE_COLUMNS],
+        stg_cooperative=staged.stg_cooperative[field_vocab.table_columns("stg_cooperative")],
+        stg_group=staged.stg_group[field_vocab.table_columns("stg_group")],
+        stg_tax_register=staged.stg_tax_register[field_vocab.table_columns("stg_tax_register")],
+        stg_summary_figure=staged.stg_summary_figure[field_vocab.table_columns("stg_summary_figure")],
         quarantine=quarantine[QUARANTINE_COLUMNS],
-        cooperative=coops[COOP_COLUMNS].reset_index(drop=True),
-        cooperative_group=groups[GROUP_COLUMNS].reset_index(drop=True),
-        cooperative_union=kept["union"].assign(period=period.key)[UNION_COLUMNS].reset_index(drop=True),
-        credit_fund=kept["credit_fund"].assign(period=period.key)[FUND_COLUMNS].reset_index(drop=True),
+        cooperative=coops[field_vocab.table_columns("cooperative")].reset_index(drop=True),
+        cooperative_group=groups[field_vocab.table_columns("cooperative_group")].reset_index(drop=True),
+        cooperative_union=kept["union"]
+        .assign(period=period.key)[field_vocab.table_columns("cooperative_union")]
+        .reset_index(drop=True),
+        credit_fund=kept["credit_fund"]
+        .assign(period=period.key)[field_vocab.table_columns("credit_fund")]
+        .reset_index(drop=True),
         rpt_indicator=rpt,
         dq_issue=findings_frame(findings, period.key),
         target=staged.target,

@@ -102,10 +102,6 @@ class Table:
         raise KeyError(f"{self.name}.{name} is not a column")
 
     @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
     def primary_key(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.primary_key)
 

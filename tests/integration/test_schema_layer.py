@@ -30,8 +30,8 @@ def test_the_migrated_database_is_the_schema_layer(warehouse_url):
             assert set(insp.get_view_names()) == set(schema.views)
             for name, view in schema.views.items():
                 keys = list(conn.execute(text(f"SELECT * FROM {name} WHERE 1 = 0")).keys())  # noqa: S608 - names
-                assert keys == view.column_names, name
+                assert keys == [c.name for c in view.columns], name
             for name, table in schema.tables.items():  # (the order of columns added by a later migration differs)
-                assert {c["name"] for c in insp.get_columns(name)} == set(table.column_names), name
+                assert {c["name"] for c in insp.get_columns(name)} == {c.name for c in table.columns}, name
     finally:
         engine.dispose()
