@@ -221,8 +221,8 @@ _SQL_TYPE = {
 
 
 def test_the_warehouse_models_store_exactly_what_fields_csv_says():
-    """The models stay written out for Alembic; this holds them to fields.csv (a field stored without a column,
-    or a column without a field, fails here). Besides the fields: the surrogate ``id`` and the province whose
+    """The warehouse tables the schema layer builds hold exactly what fields.csv stores (a field stored without a
+    column, or a column without a field, fails here). Besides the fields: the surrogate ``id`` and the province whose
     period the row belongs to, stamped by the loader (warehouse/province.py)."""
     from kttt_pipeline.warehouse.province import PROVINCE_COLUMN
 
