@@ -4,6 +4,9 @@ table_indexes.csv and fields.csv, and everything built from them."""
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from importlib import resources
 
 import pandas as pd
@@ -192,3 +195,31 @@ def test_a_field_stored_in_an_unknown_table_or_without_description_is_refused():
         load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "stored_in": "stg_nowhere"}]))
     with pytest.raises(ValueError, match="no description"):
         load_schema(fields.parse_fields([*_rows("fields.csv"), {**ADDED, "description": ""}]))
+
+
+_IMPORTS = """
+import json, sys
+from kttt_pipeline.schema import warehouse_schema
+from kttt_pipeline.schema.asset_columns import table_schema
+from kttt_pipeline.schema.dictionary import table_entry
+from kttt_pipeline.schema.expectations import table_expectations
+from kttt_pipeline.schema.frames import staging_schemas
+from kttt_pipeline.schema.sql import build_metadata
+schema = warehouse_schema()
+metadata = build_metadata(schema)
+staging_schemas()
+for name, table in schema.tables.items():
+    table_expectations(table), table_schema(metadata.tables[name]), table_entry(metadata.tables[name])
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("kttt_pipeline."))))
+"""
+
+
+def test_the_schema_layer_imports_only_core():
+    """Layers: core ← schema ← the stages. Building everything the schema layer builds loads no stage."""
+    out = subprocess.run([sys.executable, "-c", _IMPORTS], capture_output=True, text=True, check=True, timeout=300)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert any(m.startswith("kttt_pipeline.schema.") for m in loaded)
+    outside = [
+        m for m in loaded if not m.startswith(("kttt_pipeline.core", "kttt_pipeline.schema", "kttt_pipeline.vocab"))
+    ]
+    assert outside == []
