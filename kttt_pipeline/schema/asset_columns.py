@@ -1,6 +1,7 @@
 """The Dagster column schema (``dagster/column_schema``) of a warehouse table, from the table the schema builds.
 
-Each warehouse asset shows its columns with their types, descriptions, nullability, keys and references; the
+Each warehouse asset shows its columns with their types, descriptions, nullability, keys, references and value
+sets (:mod:`kttt_pipeline.schema.value_sets`); the
 orchestration puts it in the asset's metadata (:mod:`kttt_pipeline.orchestration.assets.warehouse`).
 """
 
@@ -27,7 +28,8 @@ def table_schema(table: SqlTable) -> dg.TableSchema:
             constraints=dg.TableColumnConstraints(
                 nullable=bool(c.nullable),
                 unique=bool(c.unique) or (c.primary_key and len(table.primary_key) == 1),
-                other=[f"references {fk.target_fullname}" for fk in c.foreign_keys],
+                other=[f"references {fk.target_fullname}" for fk in c.foreign_keys]
+                + ([f"values {c.info['values'].text}"] if "values" in c.info else []),
             ),
         )
         for c in table.columns

@@ -65,7 +65,8 @@ def _column(table: Table, column: Column) -> SqlColumn:
         nullable=column.nullable,
         autoincrement=True if surrogate else "auto",
         comment=column.description,
-        info={"field": column.field} if column.field else {},
+        # what the schema knows beyond SQL (the Dagster column schema shows the value set)
+        info={k: v for k, v in (("field", column.field), ("values", column.values)) if v is not None},
     )
 
 

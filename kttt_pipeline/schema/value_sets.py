@@ -62,6 +62,15 @@ class ValueSet:
     def codes(self) -> list[str]:
         return list(CODE_LISTS[self.vocabulary](self.record_type)) if self.vocabulary else []
 
+    @property
+    def text(self) -> str:
+        """The value set in words: "one of sector_codes", "matches ^…$", ">= 0"."""
+        if self.vocabulary:
+            return f"one of {self.vocabulary}"
+        if self.pattern is not None:
+            return f"matches {self.pattern}"
+        return f">= {self.min_value}"
+
 
 def parse_value_set(spec: str, record_type: str | None, where: str) -> ValueSet | None:
     """The value set a ``values`` cell describes (None when empty); a malformed cell raises ValueError naming it."""

@@ -81,6 +81,9 @@ def test_adding_a_field_is_one_row_dagster(added):
     assert columns["female_workers"].type == "INTEGER"
     assert columns["female_workers"].description == ADDED["description"]
     assert columns["female_workers"].constraints.nullable
+    coop = {c.name: c for c in table_schema(build_metadata(load_schema()).tables["cooperative"]).columns}
+    assert "values one of sector_codes" in coop["sector"].constraints.other
+    assert "references admin_unit.unit_code" in coop["unit_code"].constraints.other
 
 
 def _expected(table) -> set[tuple[str, str | None]]:
