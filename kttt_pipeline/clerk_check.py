@@ -41,7 +41,6 @@ from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period import reconcile_period
 
 #: the columns a cooperative listing should have (field → label; ``expected`` in vocab/fields.csv)
-EXPECTED_COOP_FIELDS = fields.expected_fields("cooperative")
 #: findings about other files: never the clerk's return's problem
 OTHER_FILES_KINDS = {
     "UNIT_MISSING",
@@ -421,7 +420,7 @@ def check_file(
         for s in ret.sheets:
             if s.table is not None and s.kind == "cooperative":
                 present = set(s.table.field_index())
-                for fld, label in EXPECTED_COOP_FIELDS.items():
+                for fld, label in fields.expected_fields("cooperative").items():
                     if fld not in present:
                         kept.append(
                             Finding(

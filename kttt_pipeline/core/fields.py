@@ -8,14 +8,13 @@ generated from it (docs/fields.md describes every column). Adding a field to the
 code that uses the new figure.
 
 The packaged file is read unless ``KTTT_FIELDS_CSV`` names another one (a copy with a field added, say); the
-value is read once, at the first call: set it before the pipeline is imported, or call :func:`reload_fields`.
+value is read once, at the first call: set it before the first call, or call :func:`reload_fields`.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -63,6 +62,10 @@ class Field:
     staged: bool
     stored_in: tuple[str, ...]
     fill_down: bool = False
+    #: what the field means, in English: the comment of its warehouse columns (kttt_pipeline/schema)
+    description: str = ""
+    #: the values it may hold: a code vocabulary, ``~regex`` or ``>=n`` (kttt_pipeline/schema/value_sets.py)
+    values: str = ""
 
     @property
     def label_in_text(self) -> str:
@@ -130,6 +133,8 @@ def parse_fields(rows: list[dict[str, str]], source: str = "fields.csv") -> tupl
                 flags["staged"],
                 stored,
                 flags["fill_down"],
+                (row.get("description") or "").strip(),
+                (row.get("values") or "").strip(),
             )
         )
     return tuple(out)
@@ -142,24 +147,24 @@ def all_fields() -> tuple[Field, ...]:
         return parse_fields(list(csv.DictReader(fh)), str(path))
 
 
-#: what other modules derive from the fields and keep (the headers known from their labels,
-#: ``vocabulary.header_vocabulary``): each forgotten with them (:func:`forget_with_fields`)
-_DERIVED_CACHES: list[Callable[[], None]] = []
+_version = 0
 
 
-def forget_with_fields(cache_clear: Callable[[], None]) -> None:
-    """Have :func:`reload_fields` call ``cache_clear`` too: a module above this one registers what it derives
-    from the fields, so that this module imports none of them."""
-    _DERIVED_CACHES.append(cache_clear)
+def version() -> int:
+    """How many times the fields were reloaded: a cache of something built from them keys on it
+    (``core.vocabulary.header_vocabulary``), so that this module need not know who builds what."""
+    return _version
 
 
 def reload_fields() -> None:
-    """Forget the fields read, and the headers known from their labels (the next call reads ``KTTT_FIELDS_CSV``
-    or the packaged file again). The lists modules generate at import (``ingest.period.COOP_STAGE_COLUMNS`` …)
-    are not regenerated: a process that runs the pipeline on another file sets the variable before importing it."""
-    all_fields.cache_clear()
-    for cache_clear in _DERIVED_CACHES:
-        cache_clear()
+    """Forget the fields read (the next call reads ``KTTT_FIELDS_CSV`` or the packaged file again). Every list
+    generated from them is a call of this module (no module keeps one from its import), so the next call of any
+    gives the new file's; the warehouse schema built from them is reloaded by ``kttt_pipeline.schema.reload_schema``.
+    """
+    global _version
+    _version += 1
+    for cached in (all_fields, _fields_of, _names_of):
+        cached.cache_clear()
 
 
 # -------------------------------------------------------------------------------------------- look-ups
@@ -169,8 +174,13 @@ def record_types() -> list[str]:
     return list(dict.fromkeys(f.record_type for f in all_fields()))
 
 
+@lru_cache(maxsize=None)
+def _fields_of(record_type: str) -> tuple[Field, ...]:
+    return tuple(f for f in all_fields() if f.record_type == record_type)
+
+
 def fields_of(record_type: str) -> list[Field]:
-    return [f for f in all_fields() if f.record_type == record_type]
+    return list(_fields_of(record_type))
 
 
 def get_field(record_type: str, name: str) -> Field:
@@ -183,11 +193,6 @@ def get_field(record_type: str, name: str) -> Field:
 def tables() -> list[str]:
     """The warehouse tables fields.csv stores fields in, in order of first mention."""
     return list(dict.fromkeys(t for f in all_fields() for t in f.stored_in))
-
-
-def staging_tables() -> list[str]:
-    """The warehouse's staging tables (``stg_*``): the rows as read, before reconciliation."""
-    return [t for t in tables() if t.startswith("stg_")]
 
 
 def table_fields(table: str) -> list[Field]:
@@ -204,8 +209,13 @@ def staged_columns(record_type: str) -> list[str]:
     return [f.field for f in fields_of(record_type) if f.staged]
 
 
+@lru_cache(maxsize=None)
+def _names_of(record_type: str, kinds: tuple[str, ...], origin: str | None) -> tuple[str, ...]:
+    return tuple(f.field for f in _fields_of(record_type) if f.kind in kinds and (origin is None or f.origin == origin))
+
+
 def _of(record_type: str, *kinds: str, origin: str | None = "read") -> list[str]:
-    return [f.field for f in fields_of(record_type) if f.kind in kinds and (origin is None or f.origin == origin)]
+    return list(_names_of(record_type, kinds, origin))
 
 
 def count_fields(record_type: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from kttt_pipeline.core.fields import forget_with_fields, header_labels
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.text import abbreviations, fold
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -107,10 +107,15 @@ class HeaderVocabulary:
         return None
 
 
-@lru_cache(maxsize=1)
 def header_vocabulary() -> HeaderVocabulary:
     """The headers of ``header_synonyms.csv`` and, for each field read from a return, its label in
-    ``fields.csv`` (a field added there is recognised under its label; what a field is comes from fields.csv)."""
+    ``fields.csv`` (a field added there is recognised under its label; what a field is comes from fields.csv).
+    Built again after :func:`kttt_pipeline.core.fields.reload_fields`."""
+    return _header_vocabulary(fields.version())
+
+
+@lru_cache(maxsize=1)
+def _header_vocabulary(_fields_version: int) -> HeaderVocabulary:
     exact: dict[tuple[str, str, str], str] = {}
     whole = set()
     for row in read_vocab_csv("header_synonyms.csv"):
@@ -118,12 +123,9 @@ def header_vocabulary() -> HeaderVocabulary:
         exact[key] = row["field"]
         if (row.get("match") or "").strip() == "whole":
             whole.add(key)
-    for record_type, field, label in header_labels():
+    for record_type, field, label in fields.header_labels():
         exact.setdefault((record_type, "", header_key(label)), field)
     return HeaderVocabulary(exact, frozenset(whole))
-
-
-forget_with_fields(header_vocabulary.cache_clear)  # a field's label is a header
 
 
 def _lookup(name: str, column: str) -> dict[str, str]:

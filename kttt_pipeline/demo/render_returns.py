@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import random
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,18 +34,40 @@ from kttt_pipeline.demo.sheets import (
 )
 from kttt_pipeline.demo.words import choices, keyed, label, words
 
-# the cooperative listing's figures (vocab/fields.csv): those its total row sums, the counts, and the money written
-# in the column's unit (a header may say "nghìn đồng"); an average is written as it is
-_COOP_TOTALS = tuple(fields.total_row_fields("cooperative"))
-_COUNTS = tuple(fields.count_fields("cooperative"))
-_MARKS = tuple(fields.mark_fields("cooperative"))
-_MONEY = tuple(f for f in fields.money_fields("cooperative") if f in _COOP_TOTALS)
-# the group listing's columns after its name, its figures and those its total row sums
-_GROUP_COLUMNS = tuple(
-    f.field for f in fields.fields_of("group") if f.origin == "read" and f.kind != "seq" and f.field != "name"
-)
-_GROUP_FIGURES = tuple(fields.numeric_fields("group"))
-_GROUP_TOTALS = tuple(fields.total_row_fields("group"))
+
+@dataclass(frozen=True)
+class _ListingFields:
+    """The listings' fields (vocab/fields.csv). Cooperatives: the figures the total row sums, the counts, the marks
+    and the money written in the column's unit (a header may say "nghìn đồng"; an average is written as it is).
+    Groups: the columns after the name, the figures and those the total row sums."""
+
+    coop_totals: tuple[str, ...]
+    counts: tuple[str, ...]
+    marks: tuple[str, ...]
+    money: tuple[str, ...]
+    group_columns: tuple[str, ...]
+    group_figures: tuple[str, ...]
+    group_totals: tuple[str, ...]
+
+
+def _listing_fields() -> _ListingFields:
+    return _listing_fields_of(fields.version())
+
+
+@lru_cache(maxsize=1)
+def _listing_fields_of(_fields_version: int) -> _ListingFields:
+    coop_totals = tuple(fields.total_row_fields("cooperative"))
+    return _ListingFields(
+        coop_totals=coop_totals,
+        counts=tuple(fields.count_fields("cooperative")),
+        marks=tuple(fields.mark_fields("cooperative")),
+        money=tuple(f for f in fields.money_fields("cooperative") if f in coop_totals),
+        group_columns=tuple(
+            f.field for f in fields.fields_of("group") if f.origin == "read" and f.kind != "seq" and f.field != "name"
+        ),
+        group_figures=tuple(fields.numeric_fields("group")),
+        group_totals=tuple(fields.total_row_fields("group")),
+    )
 
 
 @dataclass
@@ -67,7 +89,8 @@ def _money_header(rng: random.Random, base: str, line_factor: float | None) -> t
 
 def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved: bool) -> tuple[list[list[Col]], bool]:
     """Column blocks of the cooperative listing (blocks stay contiguous) and whether the header has two rows."""
-    # the layout of the columns (which sit under a shared parent header) is the demo's; the money columns are _MONEY
+    # the layout of the columns (which sit under a shared parent header) is the demo's; the money columns are the
+    # listing fields' money
     grouped = rng.random() < 0.75
     blocks: list[list[Col]] = [
         [Col(f, rng.choice(choices(f"coop.{f}")))]
@@ -106,11 +129,11 @@ def _coop_columns(rng: random.Random, line_factor: float | None, with_dissolved:
                 Col("managers_college_plus", label("coop.managers_college_plus")),
             ]
         )
-    for fld in _MONEY:
+    for fld in _listing_fields().money:
         header, factor = _money_header(rng, rng.choice(choices(f"coop.{fld}")), line_factor)
         blocks.append([Col(fld, header, factor=factor)])
     blocks.append([Col("avg_income", rng.choice(choices("coop.avg_income")))])
-    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop_products", *_MARKS)]
+    optional = [[Col(f, rng.choice(choices(f"coop.{f}")))] for f in ("ocop_products", *_listing_fields().marks)]
     if rng.random() < 0.2:  # a column may be missing
         optional.pop(rng.randrange(len(optional)))
     blocks += optional
@@ -317,7 +340,7 @@ class ReturnRenderer:
             _empty_listing(rng, sh, width)
             self.signature(sh, width)
             return sh, rows_of
-        totals = {c.field: 0.0 for c in cols if c.field in _COOP_TOTALS}
+        totals = {c.field: 0.0 for c in cols if c.field in _listing_fields().coop_totals}
         total_label = rng.choice(choices("coop.total"))
         total_on_top = rng.random() < 0.2
         total_in_seq = rng.random() < 0.4
@@ -349,7 +372,7 @@ class ReturnRenderer:
                 row[j] = self._coop_value(c, col, seq)
                 if col.field in totals and row[j] is not None:
                     v = getattr(c, col.field)
-                    totals[col.field] += (v or 0) * (col.factor if col.field in _MONEY else 1)
+                    totals[col.field] += (v or 0) * (col.factor if col.field in _listing_fields().money else 1)
             if self.words and id(c) in words_ok and not self.words_planted and rng.random() < 0.1:
                 fld = rng.choice(["members", "workers"])  # fields: counts a clerk may write with words
                 j = next((j for j, col in enumerate(cols) if col.field == fld), None)
@@ -401,14 +424,14 @@ class ReturnRenderer:
             return messy_text(rng, rng.choice(keyed("grade_text")[c.grade])) if c.grade else None
         if f == "ocop_products":  # written as a plain number, never in words
             return c.ocop_products
-        if f in _COUNTS:
+        if f in _listing_fields().counts:
             return self.num(getattr(c, f))
-        if f in _MONEY:
+        if f in _listing_fields().money:
             v = getattr(c, f) * col.factor
             return self.num(round(v) if col.factor != 1 else v)
         if f == "avg_income":
             return self.num(c.avg_income) if c.avg_income else None
-        if f in _MARKS:
+        if f in _listing_fields().marks:
             if getattr(c, f):
                 return rng.choice(choices("coop.mark_yes"))
             return label("coop.mark_no") if rng.random() < 0.03 else None
@@ -427,7 +450,7 @@ class ReturnRenderer:
     def group_sheet(self, name: str, groups: list[Group]) -> Sheet:
         rng = self.rng
         cols = [Col("seq", rng.choice(choices("group.seq"))), Col("name", rng.choice(choices("group.name")))]
-        rest = [Col(f, rng.choice(choices(f"group.{f}"))) for f in _GROUP_COLUMNS]
+        rest = [Col(f, rng.choice(choices(f"group.{f}"))) for f in _listing_fields().group_columns]
         if rng.random() < 0.3:
             rest.append(Col("_note", rng.choice(choices("group._note"))))
         if rng.random() < 0.3:
@@ -450,7 +473,7 @@ class ReturnRenderer:
         headings = rng.random() < 0.3
         ordered = sorted(groups, key=lambda g: g.sector != "AGRI") if headings else list(groups)
         current = None
-        totals = {f: 0.0 for f in _GROUP_TOTALS}
+        totals = {f: 0.0 for f in _listing_fields().group_totals}
         for seq, g in enumerate(ordered, 1):
             if headings and (g.sector == "AGRI") != current:
                 current = g.sector == "AGRI"
@@ -467,11 +490,11 @@ class ReturnRenderer:
                     row.append(_address_text(self.rng, g.commune))
                 elif f == "sector":
                     row.append(messy_text(rng, g.sector_text))
-                elif f in _GROUP_FIGURES:
+                elif f in _listing_fields().group_figures:
                     row.append(self.num(getattr(g, f)))
                 else:
                     row.append(None)
-            for f in _GROUP_TOTALS:
+            for f in _listing_fields().group_totals:
                 totals[f] += getattr(g, f)
             sh.add(row)
             if rng.random() < 0.03:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, kind_tier, unit_label
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_date_vn
@@ -23,8 +24,6 @@ from kttt_pipeline.core.vocabulary import (
     title_words,
 )
 from kttt_pipeline.ingest.records import (
-    MONEY_FIELDS,
-    NUMERIC_FIELDS,
     RowContext,
     parse_records,
     scrub_cell,
@@ -392,11 +391,11 @@ class _Item:
 def _row_values(row: list[object], table: Table) -> list[tuple[str, float]]:
     idx = table.field_index()
     out = []
-    for fld in NUMERIC_FIELDS[table.record_type]:  # in the vocabulary's order: the same order in every process
+    for fld in fields.numeric_fields(table.record_type):  # in the vocabulary's order: the same order in every process
         if fld in idx and idx[fld] < len(row):
             p = parse_number(row[idx[fld]])
             if p.value is not None:
-                money = fld in MONEY_FIELDS[table.record_type]
+                money = fld in fields.money_fields(table.record_type)
                 out.append((fld, p.value * (table.factor_for(fld) if money else 1.0)))
     return out
 
@@ -411,7 +410,7 @@ def _read_listing(
     latest_year: int | None = None,
 ) -> None:
     rt = table.record_type
-    numeric = set(NUMERIC_FIELDS[rt])
+    numeric = set(fields.numeric_fields(rt))
     idx = table.field_index()
     rows = data_rows(grid, table, numeric)  # vertical merges of sectors/statuses filled down
     start = table.data_start
@@ -474,7 +473,7 @@ def _read_listing(
 def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
     """Rows above a sheet's header that, under the listing's columns so far, plainly are entities."""
     idx = previous.field_index()
-    numeric = set(NUMERIC_FIELDS[previous.record_type])
+    numeric = set(fields.numeric_fields(previous.record_type))
     return any(
         classify(row, previous, numeric).kind == ENTITY and strong_evidence(row, idx)
         for row in grid.rows[: table.header_index]
@@ -485,7 +484,7 @@ def _plainly_continues(grid: Grid, previous: Table) -> bool:
     """A row that, under the listing's columns, plainly is one of its entities: named, with a status or a tax
     code where the listing has them (a note or a chart's data does not pass)."""
     idx = previous.field_index()
-    numeric = set(NUMERIC_FIELDS[previous.record_type])
+    numeric = set(fields.numeric_fields(previous.record_type))
     name_j = idx.get("name")
     for row in grid.rows[:MAX_CONTINUATION_PROBE]:
         if (

@@ -58,19 +58,11 @@ AUDIT_COLUMNS = [
     "status",
     "error",
 ]
-# the frames' columns, generated from vocab/fields.csv: a staging table's columns, then those the staged frame
-# keeps beside them
-COOP_STAGE_COLUMNS = fields.table_columns("stg_cooperative")
-GROUP_STAGE_COLUMNS = fields.table_columns("stg_group")
-TAX_STAGE_COLUMNS = fields.table_columns("stg_tax_register")
-SUMMARY_STAGE_COLUMNS = fields.table_columns("stg_summary_figure")
-#: record type → the columns of its staged frame (``StagedPeriod.stg_*``)
-STAGED_COLUMNS = {rt: fields.staged_columns(rt) for rt in fields.record_types()}
-#: record type → its yes/no columns (marks and flags): False unless read as yes
-STAGED_BOOL_COLUMNS = {
-    rt: [f.field for f in fields.fields_of(rt) if f.staged and f.kind in ("mark", "flag")]
-    for rt in fields.record_types()
-}
+
+
+def staged_bool_columns(record_type: str) -> list[str]:
+    """The yes/no columns (marks and flags) of a record type's staged frame: False unless read as yes."""
+    return [f.field for f in fields.fields_of(record_type) if f.staged and f.kind in ("mark", "flag")]
 
 
 @dataclass
@@ -466,11 +458,9 @@ def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Find
     ]
 
 
-#: the staged frame of each record type: its columns, and whether its rows carry the period
-_STAGED = {
-    rt: (STAGED_COLUMNS[rt], rt != "target")
-    for rt in ("cooperative", "group", "summary", "tax", "union", "credit_fund", "target")
-}
+#: the record types of the staged frames, and whether their rows carry the period (the columns of each:
+#: ``fields.staged_columns``)
+_STAGED = {rt: rt != "target" for rt in ("cooperative", "group", "summary", "tax", "union", "credit_fund", "target")}
 
 
 @collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
@@ -528,12 +518,13 @@ def extract_period(
             rows[rt] += read.rows(rt)
         totals += [{**t, "source_file": read.source_file} for t in read.totals]
     staged = {
-        rt: _frame(rows[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()
+        rt: _frame(rows[rt], fields.staged_columns(rt), period if with_period else None)
+        for rt, with_period in _STAGED.items()
     }
 
     stg_coop = _stage_sectors(staged["cooperative"], findings, "cooperative")
     stg_group = _stage_sectors(staged["group"], findings, "group")
-    for col in STAGED_BOOL_COLUMNS["cooperative"]:
+    for col in staged_bool_columns("cooperative"):
         stg_coop[col] = stg_coop[col].eq(True)
     stg_tax = staged["tax"]
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)

@@ -9,8 +9,6 @@ from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
 from kttt_pipeline.ingest.records import (
-    MONEY_FIELDS,
-    NUMERIC_FIELDS,
     RowContext,
     parse_records,
     scrub_cell,
@@ -72,7 +70,7 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
             continue
         rt = table.record_type
         sheet = out.sheet(grid.name, rt, table)
-        numeric = set(NUMERIC_FIELDS[rt])
+        numeric = set(fields.numeric_fields(rt))
         idx = table.field_index()
         entities: list[int] = []  # the entity rows, read at once after the totals
         for i, rc in body_rows(
@@ -85,7 +83,7 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
         ):
             row = grid.rows[i]
             if rc.kind == TOTAL:
-                for fld in NUMERIC_FIELDS[rt]:  # in the vocabulary's order: the same in every process
+                for fld in fields.numeric_fields(rt):  # in the vocabulary's order: the same in every process
                     if fld in idx and idx[fld] < len(row):
                         cell, written = scrub_cell(row[idx[fld]])  # the one cleaning of every reader
                         if written is not None:
@@ -101,7 +99,7 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
                             )
                         p = parse_number(cell)
                         if p.value is not None:
-                            factor = table.factor_for(fld) if fld in MONEY_FIELDS[rt] else 1.0
+                            factor = table.factor_for(fld) if fld in fields.money_fields(rt) else 1.0
                             out.totals.append(
                                 {
                                     "record_type": rt,

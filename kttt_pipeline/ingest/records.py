@@ -21,16 +21,6 @@ from kttt_pipeline.core.values import (
 from kttt_pipeline.core.vocabulary import grade_lookup, sector_lookup, status_lookup
 from kttt_pipeline.ingest.tables import Table
 
-# generated from vocab/fields.csv (kttt_pipeline.core.fields): the fields each record type reads, by kind
-NUMERIC_FIELDS: dict[str, list[str]] = {rt: fields.numeric_fields(rt) for rt in fields.record_types()}
-MONEY_FIELDS: dict[str, set[str]] = {rt: set(fields.money_fields(rt)) for rt in fields.record_types()}
-TEXT_FIELDS: dict[str, list[str]] = {rt: fields.text_fields(rt) for rt in fields.record_types()}
-DATE_FIELDS: dict[str, list[str]] = {rt: fields.date_fields(rt) for rt in fields.record_types()}
-MARK_FIELDS: dict[str, list[str]] = {rt: fields.mark_fields(rt) for rt in fields.record_types()}
-#: field → its label inside a sentence, whatever the record type (the labels of one field agree)
-FIELD_LABEL_VI: dict[str, str] = {f.field: f.label_in_text for f in reversed(fields.all_fields())}
-
-
 #: the finding of a grade text not in vocab/grades.csv: the cooperative counts as not graded (§7.8)
 _GRADE_UNKNOWN = "xếp loại '{}' không có trong danh mục: coi như chưa xếp loại"
 
@@ -152,7 +142,7 @@ def parse_record(
             )
         return value
 
-    for fld in TEXT_FIELDS.get(rt, []):
+    for fld in fields.text_fields(rt):
         v = _cell(row, idx, fld)
         if isinstance(v, float) and v.is_integer():
             v = int(v)
@@ -164,7 +154,7 @@ def parse_record(
         out["tax_code_parent"] = tc.parent
         out["tax_code_valid"] = tc.valid
     unreadable: dict[str, str] = {}  # numeric cells holding text that is not a number (§7.6 decides)
-    for fld in NUMERIC_FIELDS.get(rt, []):
+    for fld in fields.numeric_fields(rt):
         raw = _cell(row, idx, fld)
         p = parse_number(raw)
         value = p.value
@@ -184,12 +174,12 @@ def parse_record(
                 value_computed=f"{value:g}",
                 rule="6",
             )
-        if value is not None and fld in MONEY_FIELDS.get(rt, set()):
+        if value is not None and fld in fields.money_fields(rt):
             value = value * table.factor_for(fld)
         out[fld] = value
     if rt != "tax":
         out["values_unreadable"] = unreadable or None
-    for fld in DATE_FIELDS.get(rt, []):
+    for fld in fields.date_fields(rt):
         raw = _cell(row, idx, fld)
         d = parse_date(raw, latest_year)
         if d.error:
@@ -200,7 +190,7 @@ def parse_record(
                 rule="6",
             )
         out[fld] = d.value
-    for fld in MARK_FIELDS.get(rt, []):
+    for fld in fields.mark_fields(rt):
         raw = _cell(row, idx, fld)
         m = parse_mark(raw)
         if m is None:
@@ -352,7 +342,7 @@ def parse_records(
             )
         return cells
 
-    for fld in TEXT_FIELDS.get(rt, []):
+    for fld in fields.text_fields(rt):
         names.append(fld)
         columns.append(clean_texts([v if type(v) is str else _text_cell(v) for v in column(fld)]))
     if rt in ("cooperative", "union", "credit_fund", "tax"):
@@ -360,8 +350,8 @@ def parse_records(
         names += ["tax_code_raw", "tax_code", "tax_code_parent", "tax_code_valid"]
         columns += [codes.written, codes.code, codes.parent, codes.valid]
     unreadable: list[dict[str, str] | None] = [None] * n  # numeric cells holding text that is not a number (§7.6)
-    money = MONEY_FIELDS.get(rt, set())
-    for fld in NUMERIC_FIELDS.get(rt, []):
+    money = set(fields.money_fields(rt))
+    for fld in fields.numeric_fields(rt):
         raw = column(fld)
         numbers = parse_numbers(raw, table.factor_for(fld) if fld in money else 1.0)
         for i in sorted(numbers.errors.keys() | numbers.words_dropped.keys()):
@@ -393,7 +383,7 @@ def parse_records(
     if rt != "tax":
         names.append("values_unreadable")
         columns.append(unreadable)
-    for fld in DATE_FIELDS.get(rt, []):
+    for fld in fields.date_fields(rt):
         raw = column(fld)
         dates = parse_dates(raw, latest_year)
         for i in sorted(dates.errors):
@@ -407,7 +397,7 @@ def parse_records(
             )
         names.append(fld)
         columns.append(dates.values)
-    for fld in MARK_FIELDS.get(rt, []):
+    for fld in fields.mark_fields(rt):
         raw = column(fld)
         read = parse_marks(raw)
         for i, m in enumerate(read):

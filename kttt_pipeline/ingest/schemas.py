@@ -1,7 +1,7 @@
-"""pandera schemas of the staging tables and the plausibility rules of spec §7.6.
+"""The plausibility rules of spec §7.6 as a pandera schema.
 
-``STAGING_SCHEMAS`` describe the shape of each staging frame (columns, types, value sets) and back the Dagster
-asset checks; ``plausibility_schema`` holds the row rules whose failures send a row to quarantine.
+``plausibility_schema`` holds the row rules whose failures send a row to quarantine. The shape of each staging
+frame (columns, types, value sets) is the schema layer's (:mod:`kttt_pipeline.schema.frames`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import pandera.pandas as pa
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.vocabulary import grade_codes, sector_codes, status_codes, tax_status_codes
+from kttt_pipeline.core.vocabulary import sector_codes, status_codes
 
-#: the canonical codes (vocab/sector_codes.csv, status_codes.csv, grade_codes.csv)
+#: the canonical codes (vocab/sector_codes.csv, status_codes.csv)
 SECTORS = list(sector_codes("cooperative"))
 STATUSES = list(status_codes())
-GRADES = list(grade_codes())
 
 RULE_REASONS_VI = {
     "mw_gt_workers": "số lao động là thành viên lớn hơn tổng số lao động",
@@ -33,12 +32,8 @@ RULE_REASONS_VI = {
     "count_unreadable": "ô số người/số sản phẩm ghi chữ, không phải số",
 }
 
-#: counts of people and products: whole numbers that fit the warehouse's INTEGER columns (vocab/fields.csv)
-_COUNTS: dict[str, list[str]] = {rt: fields.count_fields(rt) for rt in fields.record_types()}
+#: counts of people and products (``fields.count_fields``) are whole numbers that fit the warehouse's INTEGER columns
 COUNT_MAX = 2**31 - 1
-
-#: counts and money that cannot be negative (a profit can: ``signed`` in vocab/fields.csv)
-_NON_NEGATIVE: dict[str, list[str]] = {rt: fields.non_negative_fields(rt) for rt in fields.record_types()}
 
 
 def _no_negative(cols: list[str]):
@@ -53,7 +48,7 @@ def _no_negative(cols: list[str]):
 
 
 def _plausible_numbers(record_type: str):
-    counts = _COUNTS[record_type]
+    counts = fields.count_fields(record_type)
     money = fields.money_fields(record_type)
 
     def check(df: pd.DataFrame) -> pd.Series:
@@ -108,7 +103,7 @@ def _status_readable(df: pd.DataFrame) -> pd.Series:
 
 def _counts_readable(record_type: str):
     """A count cell holding text that is not a number ("nhiều", "#REF!") is not read as empty: the row waits."""
-    counts = set(_COUNTS[record_type])
+    counts = set(fields.count_fields(record_type))
 
     def check(df: pd.DataFrame) -> pd.Series:
         if "values_unreadable" not in df:
@@ -125,7 +120,7 @@ def _has_name(df: pd.DataFrame) -> pd.Series:
 def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
     checks = [
         pa.Check(_has_name, name="missing_name"),
-        pa.Check(_no_negative(_NON_NEGATIVE[record_type]), name="negative_value"),
+        pa.Check(_no_negative(fields.non_negative_fields(record_type)), name="negative_value"),
         pa.Check(_plausible_numbers(record_type), name="implausible_number"),
         pa.Check(_counts_readable(record_type), name="count_unreadable"),
     ]
@@ -138,48 +133,3 @@ def plausibility_schema(record_type: str, period: Period) -> pa.DataFrameSchema:
             pa.Check(_dates_le("registered_on", "dissolved_on"), name="dissolved_before_registered"),
         ]
     return pa.DataFrameSchema(checks=checks)
-
-
-def _float_or_empty(s: pd.Series) -> bool:
-    """A figure's column is float; a column no return of the period filled holds only None."""
-    return bool(pd.api.types.is_float_dtype(s) or s.isna().all())
-
-
-#: value sets and shapes that come from the other vocabularies: field → checks, (table, field) where a table differs
-VALUE_CHECKS: dict[str | tuple[str, str], list[pa.Check]] = {
-    "period": [pa.Check.str_matches(r"^\d{4}-Q[1-4]$")],
-    "row_number": [pa.Check.ge(1)],
-    "tax_code": [pa.Check.str_matches(r"^\d{10}(-\d{3})?$", ignore_na=True)],
-    "sector": [pa.Check.isin(SECTORS)],
-    ("stg_group", "sector"): [pa.Check.isin(list(sector_codes("group")))],
-    "status": [pa.Check.isin(STATUSES, ignore_na=True)],
-    "grade": [pa.Check.isin(GRADES, ignore_na=True)],
-    "status_code": [pa.Check.isin(list(tax_status_codes()), ignore_na=True)],
-}
-
-
-def _column(table: str, f: fields.Field) -> pa.Column:
-    """A staging column as fields.csv describes it: its type from ``kind``, empty cells unless ``not_null``."""
-    checks = list(VALUE_CHECKS.get((table, f.field), VALUE_CHECKS.get(f.field, [])))
-    kw = {"nullable": not f.not_null, "required": False, "coerce": False}
-    if f.kind in ("count", "money", "number"):
-        if f.not_null:
-            return pa.Column(float, checks=checks, **kw)
-        return pa.Column(None, checks=[pa.Check(_float_or_empty, name="float_or_empty"), *checks], **kw)
-    if f.kind == "integer":
-        return pa.Column("int64", checks=checks, **kw)
-    if f.kind in ("flag", "mark"):
-        return pa.Column(bool, checks=checks, **kw)
-    if f.kind in ("text", "code") and f.not_null:
-        return pa.Column(str, checks=checks, **kw)
-    if f.kind in ("text", "code"):
-        return pa.Column(object, checks=checks, **kw)
-    return pa.Column(None, checks=checks, **kw)  # dates, cells: presence only
-
-
-def staging_schema(table: str) -> pa.DataFrameSchema:
-    """The pandera schema of a staging table, generated from the fields vocab/fields.csv stores in it."""
-    return pa.DataFrameSchema({f.field: _column(table, f) for f in fields.table_fields(table)}, strict=False)
-
-
-STAGING_SCHEMAS: dict[str, pa.DataFrameSchema] = {t: staging_schema(t) for t in fields.staging_tables()}

@@ -922,15 +922,12 @@ def classify_rows(rows: list[list[object]], table: Table, numeric_fields: set[st
     return out
 
 
-#: fields whose value a vertical merge repeats for every row of its run (vocab/fields.csv: fill_down)
-MERGE_FILL_FIELDS = fill_down_fields()
-
-
 def data_rows(grid: Grid, table: Table, numeric_fields: set[str] = frozenset()) -> list[list[object]]:
     """The sheet's rows with vertically merged cells of the data area filled down in the columns of
-    :data:`MERGE_FILL_FIELDS` (every row of a merged run has the run's value). A total, heading or note row
+    ``fill_down`` in vocab/fields.csv (every row of a merged run has the run's value). A total, heading or note row
     the run passes over is left as written (a status filled in would make a total row look like a cooperative)."""
-    fill_cols = {c.index for c in table.columns if c.field in MERGE_FILL_FIELDS}
+    merge_fill = fill_down_fields()
+    fill_cols = {c.index for c in table.columns if c.field in merge_fill}
     if not grid.merged or not fill_cols:
         return grid.rows
     rows = grid.rows

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache, partial
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold, visible
 from kttt_pipeline.core.vocabulary import tax_status_codes
-from kttt_pipeline.ingest.records import NUMERIC_FIELDS, RowContext, parse_records
+from kttt_pipeline.ingest.records import RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, body_rows
 from kttt_pipeline.ingest.tables import ENTITY, classify_rows, locate_table, strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
@@ -47,7 +48,7 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
     or its tax office (``matcher``)."""
     out = ReadResult(source_file, workbook.path, {rt: [] for rt in RECORD_TYPES})
     records = out.rows("tax")
-    numeric = set(NUMERIC_FIELDS["tax"])
+    numeric = set(fields.numeric_fields("tax"))
     for grid in workbook.sheets:
         table = locate_table(grid, "tax")
         if table is None:

@@ -85,25 +85,20 @@ def grade_class(coops: pd.DataFrame, status: pd.Series | None = None) -> pd.Seri
     return pd.Series(out, index=coops.index, dtype=object)
 
 
-COOP_NUMBERS = fields.numeric_fields("cooperative")  # vocab/fields.csv
-GROUP_NUMBERS = fields.numeric_fields("group")
-COOP_DATES = fields.date_fields("cooperative")
-
-
 def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
     """Convert the numeric and date columns once, before indicators are computed for many units."""
     coops = coops.copy()
-    for col in COOP_NUMBERS:
+    for col in fields.numeric_fields("cooperative"):  # vocab/fields.csv
         if col in coops:
             coops[col] = pd.to_numeric(coops[col], errors="coerce")
-    for col in COOP_DATES:
+    for col in fields.date_fields("cooperative"):
         coops[col] = pd.to_datetime(coops[col], errors="coerce")
     return coops
 
 
 def prepare_groups(groups: pd.DataFrame) -> pd.DataFrame:
     groups = groups.copy()
-    for col in GROUP_NUMBERS:
+    for col in fields.numeric_fields("group"):
         if col in groups:
             groups[col] = pd.to_numeric(groups[col], errors="coerce")
     return groups

@@ -13,10 +13,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.records import FIELD_LABEL_VI
-from kttt_pipeline.ingest.schemas import _COUNTS, RULE_REASONS_VI, plausibility_schema
+from kttt_pipeline.ingest.schemas import RULE_REASONS_VI, plausibility_schema
 
 QUARANTINE_COLUMNS = [
     "period",
@@ -161,9 +161,11 @@ def reason_vi(rule: str, rec: pd.Series | dict, record_type: str) -> str:
     if rule == "count_unreadable":
         cells = rec.get("values_unreadable")
         cells = cells if isinstance(cells, dict) else {}
-        counts = [f for f in _COUNTS.get(record_type, []) if f in cells]
+        counts = [f for f in fields.count_fields(record_type) if f in cells]
         if counts:
-            return "; ".join(f"{FIELD_LABEL_VI.get(f, f)} ghi '{cells[f]}', không phải là số" for f in counts)
+            return "; ".join(
+                f"{fields.label_in_text(record_type, f)} ghi '{cells[f]}', không phải là số" for f in counts
+            )
     if rule == "missing_name":
         return "thiếu tên (dòng có số liệu nhưng không ghi tên)"
     return RULE_REASONS_VI.get(rule, rule)

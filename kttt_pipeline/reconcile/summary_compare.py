@@ -11,14 +11,6 @@ from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.numfmt import format_number
 from kttt_pipeline.core.vocabulary import record_type_label
 
-# generated from vocab/fields.csv: the figures a listing's total row carries as the sum of its rows (as read), and
-# the indicator each is the sum of (a difference is recorded under it)
-TOTAL_FIELDS: dict[str, list[str]] = {
-    rt: fields.total_row_fields(rt) for rt in fields.record_types() if fields.total_row_fields(rt)
-}
-TOTAL_ROW_INDICATOR: dict[tuple[str, str], str] = fields.sum_indicators()
-LISTING_LABEL_VI = {rt: record_type_label(rt) for rt in TOTAL_FIELDS}
-
 
 def plain_number(value: float | None) -> str:
     """A figure as stored in ``dq_issue.value_reported`` / ``value_computed`` ("5500", "3030.6"): plain text a
@@ -224,9 +216,12 @@ def compare_total_rows(
     rows_of_total: dict[tuple, list[dict]] = {}
     for rec in frame:
         rows_of_total.setdefault((rec["source_file"], rec["sheet"], rec["row_number"]), []).append(rec)
+    # vocab/fields.csv: the figures a listing's total row carries as the sum of its rows (as read), and the
+    # indicator each is the sum of (a difference is recorded under it)
+    sum_indicators = fields.sum_indicators()
     for rec in frame:
         rt, fld, src = rec["record_type"], rec["field"], rec["source_file"]
-        if fld not in TOTAL_FIELDS.get(rt, ()):
+        if fld not in fields.total_row_fields(rt):
             continue  # an average (income per worker, revenue per group) is not the sum of its rows
         scope = rec.get("scope")
         if _has_scope(scope):
@@ -249,13 +244,13 @@ def compare_total_rows(
             siblings = [
                 r
                 for r in rows_of_total[(src, rec["sheet"], rec["row_number"])]
-                if r["field"] in TOTAL_FIELDS.get(rt, ())
+                if r["field"] in fields.total_row_fields(rt)
             ]
             if all(not differs(r["value"], scope_sum(src, rt, r["field"], alt)) for r in siblings):
                 continue
         unit = unit_of_file.get(src)
-        key = TOTAL_ROW_INDICATOR.get((rt, fld), fld)
-        listing = LISTING_LABEL_VI.get(rt, rt)
+        key = sum_indicators.get((rt, fld), fld)
+        listing = record_type_label(rt)
         label = rec.get("label")
         what = f"Dòng '{label}'" if isinstance(label, str) and label else "Dòng tổng cộng"
         findings.append(

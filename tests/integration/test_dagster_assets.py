@@ -50,14 +50,14 @@ def test_definitions_show_each_warehouse_table_as_an_asset():
 
 
 def test_each_check_sits_on_the_table_it_checks():
-    from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
     from kttt_pipeline.quality.warehouse_suite import SUITE_TABLES, expectations
+    from kttt_pipeline.schema.frames import staging_schemas
 
     checks = {(k.asset_key.to_user_string(), k.name) for k in defs.get_repository_def().asset_graph.asset_check_keys}
     assert ("rpt_indicator", "status_identity") in checks
     assert ("period_status", "period_complete") in checks
-    assert {t for t, n in checks if n == "staging_schema"} == set(STAGING_SCHEMAS)
-    assert all(t.startswith("stg_") for t in STAGING_SCHEMAS)
+    assert {t for t, n in checks if n == "staging_schema"} == set(staging_schemas())
+    assert all(t.startswith("stg_") for t in staging_schemas())
     assert {t for t, n in checks if n == "warehouse_expectations"} == set(expectations()) == set(SUITE_TABLES)
     # no check sits on a bundle of frames any more
     assert not {t for t, _ in checks} & STAGES

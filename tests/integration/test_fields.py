@@ -25,11 +25,11 @@ from kttt_pipeline.core.admin_units import (
 )
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import header_vocabulary, indicators
-from kttt_pipeline.ingest import period as ingest_period
-from kttt_pipeline.ingest import records
 from kttt_pipeline.ingest.district_return import read_district_return
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.ingest.workbook import read_workbook
+from kttt_pipeline.reconcile.indicators import prepare_cooperatives
+from kttt_pipeline.schema import reload_schema, warehouse_schema
+from kttt_pipeline.schema.frames import staging_schemas
 from kttt_pipeline.warehouse.models import Base
 
 from ..workbook_factory import (
@@ -140,13 +140,12 @@ def test_each_label_of_a_field_read_is_a_header_the_reader_recognises():
 
 
 def test_the_generated_lists_are_the_fields_of_fields_csv():
-    assert ingest_period.COOP_STAGE_COLUMNS == fields.table_columns("stg_cooperative")
-    for rt, cols in ingest_period.STAGED_COLUMNS.items():
+    for rt in fields.record_types():
+        cols = fields.staged_columns(rt)
         assert {"period", "source_file", "row_number"} <= set(cols) or rt == "target", rt
     for rt in ("cooperative", "group", "union", "credit_fund", "tax"):
-        assert records.NUMERIC_FIELDS[rt] == fields.numeric_fields(rt)
-        assert records.MONEY_FIELDS[rt] == set(fields.money_fields(rt)) <= set(records.NUMERIC_FIELDS[rt])
-        assert set(records.DATE_FIELDS[rt]).isdisjoint(records.NUMERIC_FIELDS[rt])
+        assert set(fields.money_fields(rt)) <= set(fields.numeric_fields(rt))
+        assert set(fields.date_fields(rt)).isdisjoint(fields.numeric_fields(rt))
     # what reconcile keeps of a staged frame is staged
     for table, rt in (
         ("cooperative", "cooperative"),
@@ -159,15 +158,15 @@ def test_the_generated_lists_are_the_fields_of_fields_csv():
 
 
 def test_each_staging_schema_has_the_columns_of_its_table_typed_by_kind():
-    assert set(STAGING_SCHEMAS) == {"stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure"}
-    for table, schema in STAGING_SCHEMAS.items():
+    assert set(staging_schemas()) == {"stg_cooperative", "stg_group", "stg_tax_register", "stg_summary_figure"}
+    for table, schema in staging_schemas().items():
         assert list(schema.columns) == fields.table_columns(table)
         for f in fields.table_fields(table):
             col = schema.columns[f.field]
             assert col.nullable == (not f.not_null), f
             if f.kind in ("flag", "mark"):
                 assert str(col.dtype) == "bool", f
-    schema = STAGING_SCHEMAS["stg_cooperative"]
+    schema = staging_schemas()["stg_cooperative"]
     row = {c: None for c in fields.table_columns("stg_cooperative")}
     row.update(
         period="2024-Q3",
@@ -222,8 +221,8 @@ _SQL_TYPE = {
 
 
 def test_the_warehouse_models_store_exactly_what_fields_csv_says():
-    """The models stay written out for Alembic; this holds them to fields.csv (a field stored without a column,
-    or a column without a field, fails here). Besides the fields: the surrogate ``id`` and the province whose
+    """The warehouse tables the schema layer builds hold exactly what fields.csv stores (a field stored without a
+    column, or a column without a field, fails here). Besides the fields: the surrogate ``id`` and the province whose
     period the row belongs to, stamped by the loader (warehouse/province.py)."""
     from kttt_pipeline.warehouse.province import PROVINCE_COLUMN
 
@@ -254,19 +253,23 @@ _ADDED = [
     "",
     "yes",
     "stg_cooperative",
+    "",
+    "Female workers (Lao động nữ).",
 ]
 
 _PROBE = """
 import json, sys
 import pandas as pd
 from kttt_pipeline.core import fields
-from kttt_pipeline.ingest.period import COOP_STAGE_COLUMNS, extract_period
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
+from kttt_pipeline.ingest.period import extract_period
+from kttt_pipeline.reconcile.indicators import prepare_cooperatives
+from kttt_pipeline.schema import reload_schema, warehouse_schema
+from kttt_pipeline.schema.frames import staging_schemas
 from kttt_pipeline.reconcile.period import reconcile_period
 
 staged = extract_period(sys.argv[1], "2024-Q3", workers=1)
 result = reconcile_period(staged)
-schema = STAGING_SCHEMAS["stg_cooperative"]
+schema = staging_schemas()["stg_cooperative"]
 schema.validate(result.stg_cooperative)
 try:
     schema.validate(result.stg_cooperative.astype({"female_workers": object}).assign(female_workers="nhiều"))
@@ -275,7 +278,7 @@ except Exception:
     rejects_text = True
 print(json.dumps({
     "fields_csv": str(fields.fields_path()),
-    "in_columns": "female_workers" in COOP_STAGE_COLUMNS,
+    "in_columns": "female_workers" in fields.table_columns("stg_cooperative"),
     "in_schema": "female_workers" in schema.columns,
     "rejects_text": rejects_text,
     "staged": {r.name: (None if pd.isna(r.female_workers) else r.female_workers)
@@ -333,7 +336,7 @@ def test_adding_a_field_is_one_row_of_fields_csv(tmp_path):
     assert [key for key, _ in got["quarantined"]] == ["5729543363"]
     assert "lao động nữ ghi 'nhiều'" in got["quarantined"][0][1]
     # this process reads the packaged file: the copy changed nothing here
-    assert "female_workers" not in ingest_period.COOP_STAGE_COLUMNS
+    assert "female_workers" not in fields.table_columns("stg_cooperative")
 
 
 def test_the_loader_reads_the_file_kttt_fields_csv_names(tmp_path, monkeypatch):
@@ -343,24 +346,30 @@ def test_the_loader_reads_the_file_kttt_fields_csv_names(tmp_path, monkeypatch):
     with copy.open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow(_ADDED)
     monkeypatch.setenv(fields.FIELDS_CSV_ENV, str(copy))
-    fields.reload_fields()
+    reload_schema()
     try:
+        # every list generated from the fields is a call: a reload reaches them all, and the schema built on them
         assert fields.count_fields("cooperative")[-1] == "female_workers"
+        assert "female_workers" in staging_schemas()["stg_cooperative"].columns
+        assert "female_workers" in {c.name for c in warehouse_schema().table("stg_cooperative").columns}
+        # a stage's list too (reconcile converts the counts it sums): no module kept the list of its import
+        prepared = prepare_cooperatives(
+            pd.DataFrame({"female_workers": ["4"], "registered_on": [None], "dissolved_on": [None]})
+        )
+        assert prepared["female_workers"].tolist() == [4]
         assert fields.label_in_text("cooperative", "female_workers") == "lao động nữ"
         assert "female_workers" in fields.table_columns("stg_cooperative")
         assert header_vocabulary().match("cooperative", None, "Lao động nữ (người)") == "female_workers"
     finally:
         monkeypatch.delenv(fields.FIELDS_CSV_ENV)
-        fields.reload_fields()
+        reload_schema()
     assert "female_workers" not in fields.count_fields("cooperative")
+    assert "female_workers" not in staging_schemas()["stg_cooperative"].columns
     assert header_vocabulary().match("cooperative", None, "Lao động nữ") is None
 
 
 def test_merged_cells_fill_down_the_fields_fields_csv_marks():
-    from kttt_pipeline.ingest.tables import MERGE_FILL_FIELDS
-
-    marked = {f.field for f in fields.all_fields() if f.fill_down}
-    assert MERGE_FILL_FIELDS == marked
+    marked = fields.fill_down_fields()
     # a run of equal sectors or dates is merged; a name, a tax code or a figure never is
     assert {"sector", "status", "registered_on"} <= marked
     assert not marked & {"name", "tax_code", *fields.numeric_fields("cooperative")}

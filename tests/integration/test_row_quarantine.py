@@ -271,8 +271,8 @@ def test_the_identity_check_metadata_is_a_table_of_figures_and_rows(
 
 
 def test_a_staging_schema_failure_names_the_rows():
-    from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
     from kttt_pipeline.reconcile.identities import schema_failures, schema_failures_text_vi
+    from kttt_pipeline.schema.frames import staging_schemas
 
     NAN = float("nan")
     frame = pd.DataFrame(
@@ -303,13 +303,13 @@ def test_a_staging_schema_failure_names_the_rows():
             for n, s in ((7, "AGRI"), (8, "FISHING"))
         ]
     )
-    failures = schema_failures(frame, STAGING_SCHEMAS["stg_cooperative"], "stg_cooperative")
+    failures = schema_failures(frame, staging_schemas()["stg_cooperative"], "stg_cooperative")
     assert [(f["column"], f["value"], f["sheet"], f["row_number"]) for f in failures] == [
         ("sector", "FISHING", "DS HTX", 8)
     ]
     text = schema_failures_text_vi(failures)
     assert "bảng stg_cooperative, cột sector: 'FISHING'" in text and "dòng 8" in text and "HL.xlsx" in text
-    assert schema_failures(frame.iloc[:1], STAGING_SCHEMAS["stg_cooperative"], "stg_cooperative") == []
+    assert schema_failures(frame.iloc[:1], staging_schemas()["stg_cooperative"], "stg_cooperative") == []
 
 
 def test_failed_expectations_are_described_in_vietnamese():

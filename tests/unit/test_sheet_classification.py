@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from kttt_pipeline.core import fields as field_vocab
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import HeaderVocabulary, header_key, header_vocabulary, read_vocab_csv, status_lookup
 from kttt_pipeline.ingest import tables
-from kttt_pipeline.ingest.records import NUMERIC_FIELDS
 from kttt_pipeline.ingest.tables import (
     ENTITY,
     RowClass,
@@ -170,7 +170,7 @@ def sheets(draw, only=None):
     grid = Grid("DS", [["UBND huyện Bình Liêu"], header])
     table = locate_table(grid, record_type)
     assume(table is not None)
-    numeric = set(NUMERIC_FIELDS[record_type])
+    numeric = set(field_vocab.numeric_fields(record_type))
     idx = table.field_index()
     width = len(header)
 
@@ -276,7 +276,7 @@ def test_plain_rows_are_decided_without_the_reference(monkeypatch):
         "DS", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"]]
     )
     table = locate_table(grid, "cooperative")
-    numeric = set(NUMERIC_FIELDS["cooperative"])
+    numeric = set(field_vocab.numeric_fields("cooperative"))
     status = next(iter(STATUSES))
     rows = [
         [1.0, "HTX Đông Tiến", "5700123456", status, 12.0, 30.0],
@@ -359,7 +359,7 @@ def test_header_match_takes_the_longest_synonym_prefix():
 def test_odd_single_cells(value):
     grid = Grid("DS", [["x"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"]])
     table = locate_table(grid, "cooperative")
-    numeric = set(NUMERIC_FIELDS["cooperative"])
+    numeric = set(field_vocab.numeric_fields("cooperative"))
     rows = [[value, "HTX A", value, next(iter(status_lookup())), value, value], [value] * 6, [True, 1, 1.0, "1"]]
     assert classify_rows(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
 

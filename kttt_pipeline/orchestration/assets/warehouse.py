@@ -1,17 +1,17 @@
 """Stage 3: the period loaded into the warehouse in one transaction, one Dagster asset per warehouse table.
 
 The tables are those of :data:`kttt_pipeline.warehouse.models.ALL_TABLES` (a table added there becomes an asset
-here); each asset's column schema comes from its SQLAlchemy model, its row count from the load. The one step
-(``warehouse_period``) first runs the checks on the reconciled frames (status identity on ``rpt_indicator``,
-staging schemas on the ``stg_*`` tables, completeness on ``period_status``), loads the period in ONE transaction
-only when no blocking check failed, then runs the Great Expectations suite on the loaded tables. A failed blocking
-check fails the step itself, so that nothing downstream (the reports) runs (docs/decisions.md, "The quality gate").
+here); each asset's column schema comes from the schema layer (schema/asset_columns.py), its row count from the
+load. The one step (``warehouse_period``) first runs the checks on the reconciled frames (status identity on
+``rpt_indicator``, staging schemas on the ``stg_*`` tables, completeness on ``period_status``), loads the period in
+ONE transaction only when no blocking check failed, then runs the Great Expectations suite on the loaded tables. A
+failed blocking check fails the step itself, so that nothing downstream (the reports) runs (docs/decisions.md, "The
+quality gate").
 """
 
 import time
 
 import dagster as dg
-from sqlalchemy import Table
 
 from kttt_pipeline.orchestration.checks import TABLE_CHECK_SPECS
 from kttt_pipeline.orchestration.checks.reconciliation import frame_check_results
@@ -20,6 +20,7 @@ from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 from kttt_pipeline.reconcile.period import PeriodResult
+from kttt_pipeline.schema.asset_columns import table_schema
 from kttt_pipeline.warehouse.models import ALL_TABLES, Base
 
 #: the warehouse tables, one asset each (the models' list: kept once)
@@ -28,30 +29,6 @@ WAREHOUSE_TABLES: tuple[str, ...] = ALL_TABLES
 STALE_REPORTS_TABLE = "rpt_indicator"
 #: the words of the step failure a failed blocking check raises (the CLI prints the checks themselves instead)
 GATE_FAILED = "kiểm tra chặn không đạt"
-
-
-def table_schema(table: Table) -> dg.TableSchema:
-    """The Dagster column schema of a warehouse table, from its SQLAlchemy model (types, comments, keys)."""
-    columns = [
-        dg.TableColumn(
-            name=c.name,
-            type=str(c.type),
-            description=c.comment,
-            constraints=dg.TableColumnConstraints(
-                nullable=bool(c.nullable),
-                unique=bool(c.unique) or (c.primary_key and len(table.primary_key) == 1),
-                other=[f"references {fk.target_fullname}" for fk in c.foreign_keys],
-            ),
-        )
-        for c in table.columns
-    ]
-    keys = [f"primary key ({', '.join(c.name for c in table.primary_key)})"] if len(table.primary_key) > 1 else []
-    keys += [
-        f"unique ({', '.join(c.name for c in u.columns)})"
-        for u in table.constraints
-        if type(u).__name__ == "UniqueConstraint"
-    ]
-    return dg.TableSchema(columns=columns, constraints=dg.TableConstraints(other=keys) if keys else None)
 
 
 def table_metadata(name: str, row_count: int | None = None) -> dict:

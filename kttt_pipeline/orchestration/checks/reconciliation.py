@@ -15,7 +15,6 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from kttt_pipeline.ingest.schemas import STAGING_SCHEMAS
 from kttt_pipeline.orchestration.headline import frame_markdown
 from kttt_pipeline.reconcile.identities import (
     breaks_description_vi,
@@ -25,6 +24,8 @@ from kttt_pipeline.reconcile.identities import (
     schema_failures_text_vi,
 )
 from kttt_pipeline.reconcile.period import PeriodResult
+from kttt_pipeline.schema import warehouse_schema
+from kttt_pipeline.schema.frames import staging_schemas
 
 STATUS_IDENTITY = dg.AssetCheckSpec(
     "status_identity",
@@ -51,7 +52,7 @@ STAGING_SCHEMA = {
         f"which no value of a raw file can break (a bad value is a finding or a quarantined row); "
         f"checked before the load.",
     )
-    for table in STAGING_SCHEMAS
+    for table in warehouse_schema().layer("staging")
 }
 
 FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.values(), PERIOD_COMPLETE]
@@ -90,7 +91,7 @@ def period_complete(r: PeriodResult) -> dg.AssetCheckResult:
 def staging_schema(r: PeriodResult, table: str) -> dg.AssetCheckResult:
     frame = getattr(r, table)
     # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
-    failures = [] if frame.empty else schema_failures(frame, STAGING_SCHEMAS[table], table)
+    failures = [] if frame.empty else schema_failures(frame, staging_schemas()[table], table)
     cases = pd.DataFrame(
         failures, columns=["table", "column", "check", "value", "unit_code", "source_file", "sheet", "row_number"]
     )
