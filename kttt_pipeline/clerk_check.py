@@ -31,9 +31,9 @@ from kttt_pipeline.core.findings import DQ_COLUMNS, Finding, kind_label
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period, last_closed_quarter
 from kttt_pipeline.core.vocabulary import record_type_label
-from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.period import extract_period
 from kttt_pipeline.ingest.result import ReadResult
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period import reconcile_period
@@ -165,7 +165,7 @@ def check_file(
     )
     # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
     # not in force is named, and the pipeline's own reason for rejecting it is shown below
-    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
+    report.ret = ret = read_unit_return(wb, path.name, UnitMatcher(candidates, report.period))
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
         report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)

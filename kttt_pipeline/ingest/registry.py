@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest import district_return, province_workbook, targets, tax_register
+from kttt_pipeline.ingest import province_workbook, targets, tax_register, unit_return
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import Workbook
 
@@ -51,7 +51,7 @@ class FileKind:
 
 
 def _unit_return(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
-    return district_return.read_district_return(wb, source_file, ctx.titles)
+    return unit_return.read_unit_return(wb, source_file, ctx.titles)
 
 
 def _tax_register(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
@@ -68,7 +68,7 @@ def _targets(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
 
 #: every kind of raw file, in the order the period's files are audited
 READERS: tuple[FileKind, ...] = (
-    FileKind("district", UNIT_FOLDERS, _unit_return, district_return.RECORD_TYPES, per_unit=True),
+    FileKind("district", UNIT_FOLDERS, _unit_return, unit_return.RECORD_TYPES, per_unit=True),
     FileKind("tax", ("tax",), _tax_register, tax_register.RECORD_TYPES),
     FileKind("province", ("province",), _province_workbook, province_workbook.RECORD_TYPES),
     FileKind("targets", ("targets",), _targets, targets.RECORD_TYPES, yearly=True),

@@ -22,7 +22,7 @@ from kttt_pipeline.core.admin_units import (
 )
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold
-from kttt_pipeline.ingest.district_return import identify_return
+from kttt_pipeline.ingest.unit_return import identify_return
 from kttt_pipeline.reconcile.restate import CommunePlacer, restated_indicator_codes
 from kttt_pipeline.run import run_period
 
