@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo-data",
         help="write a realistic demo period of returns into a raw folder",
-        description="Write a seeded, realistic period of returns (district workbooks with title "
+        description="Write a seeded, realistic period of returns (unit returns with title "
         "blocks and two-row headers, a tax register extract, the province workbook on "
         "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
         epilog=EPILOG,
@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check",
         help="check one return workbook as the pipeline would, before sending it",
-        description="For a clerk: read one district return (báo cáo KTTT) exactly as the pipeline "
+        description="For a clerk: read one unit return (a reporting unit's báo cáo KTTT) exactly as the pipeline "
         "would and print, in Vietnamese, what was recognised (reporting unit, sheets, "
         "rows) and every problem with its sheet and row, running the pipeline's own "
         "rules on a throw-away copy. Nothing is written where the file is. Exit status 1 "

@@ -14,8 +14,10 @@ from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import Workbook
 
 #: the reporting units' returns arrive in ``districts/`` (until 30/6/2025), ``communes/`` or ``units/`` (spec §2, §11);
-#: all three are read, and their files are of kind ``district`` (a reporting unit's return, whatever its tier)
+#: all three are read, and their files are of kind :data:`UNIT_RETURN` (a reporting unit's return, whatever its tier)
 UNIT_FOLDERS = ("districts", "communes", "units")
+#: the file kind of a reporting unit's return (district, commune or special zone), as load_audit records it
+UNIT_RETURN = "unit_return"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def _targets(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
 
 #: every kind of raw file, in the order the period's files are audited
 READERS: tuple[FileKind, ...] = (
-    FileKind("district", UNIT_FOLDERS, _unit_return, unit_return.RECORD_TYPES, per_unit=True),
+    FileKind(UNIT_RETURN, UNIT_FOLDERS, _unit_return, unit_return.RECORD_TYPES, per_unit=True),
     FileKind("tax", ("tax",), _tax_register, tax_register.RECORD_TYPES),
     FileKind("province", ("province",), _province_workbook, province_workbook.RECORD_TYPES),
     FileKind("targets", ("targets",), _targets, targets.RECORD_TYPES, yearly=True),

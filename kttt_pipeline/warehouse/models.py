@@ -202,7 +202,9 @@ class LoadAudit(Base):
     province_code: Mapped[str] = _province()
     period: Mapped[str] = _period()
     source_file: Mapped[str] = _source_file(nullable=False)
-    file_kind: Mapped[str] = mapped_column(String, nullable=False, comment="district, tax, province or targets.")
+    file_kind: Mapped[str] = mapped_column(
+        String, nullable=False, comment="unit_return (a reporting unit's return), tax, province or targets."
+    )
     sha256: Mapped[str | None] = mapped_column(String, comment="SHA-256 of the file's bytes (hex).")
     size_bytes: Mapped[int | None] = mapped_column(BigInteger, comment="File size in bytes.")
     modified_at: Mapped[dt.datetime | None] = mapped_column(
@@ -236,7 +238,7 @@ class StgCooperative(Base):
         Index(None, "province_code", "period", "unit_code"),
         Index(None, "tax_code"),
         {
-            "comment": "Staging: every cooperative (HTX) listing row as read from the district returns, before reconciliation "
+            "comment": "Staging: every cooperative (HTX) listing row as read from the unit returns, before reconciliation "
             "(values normalised: NFC text, canonical codes, money in triệu đồng)."
         },
     )
@@ -296,7 +298,7 @@ class StgGroup(Base):
     __tablename__ = "stg_group"
     __table_args__ = (
         Index(None, "province_code", "period", "unit_code"),
-        {"comment": "Staging: every cooperative-group (THT) listing row as read from the district returns."},
+        {"comment": "Staging: every cooperative-group (THT) listing row as read from the unit returns."},
     )
 
     id: Mapped[int] = _id()
