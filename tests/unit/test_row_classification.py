@@ -148,6 +148,43 @@ def test_repeated_header_rows_and_numbering_rows():
     )
 
 
+def test_a_copied_header_needs_most_of_its_texts_to_be_the_headers():
+    """Two texts equal to the header's among three (67 %) copy it; two among four (50 %) do not (60 % needed),
+    nor does a row with a figure; three texts naming fields among five (60 %) do."""
+    t = table()
+    assert row_class(["STT", "Tên HTX", "Thôn Đông"], t, NUMERIC).reason == "header"
+    assert row_class(["STT", "Tên HTX", "Thôn Đông", "Xem lại"], t, NUMERIC).reason != "header"
+    assert row_class(["STT", "Tên HTX", "Thôn Đông", None, None, 12], t, NUMERIC).reason != "header"
+    named = ["TT", "Tên hợp tác xã", "MST", "Thôn Đông", "Xem lại"]
+    assert row_class(named, t, NUMERIC).reason == "header"
+    assert row_class([*named[:2], "Thôn Đông", "Xem lại", "Ký tên"], t, NUMERIC).reason != "header"
+    assert row_class([*named[:2], "Thôn Đông"], t, NUMERIC).reason != "header"  # two fields named: never enough
+
+
+def test_a_numbering_row_numbers_most_columns_and_at_least_three():
+    t = table()  # seven columns: five numbers (71 %) number them, four (57 %) do not
+    assert row_class([None, None, "(3)", "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).reason == "numbering"
+    assert row_class([None, None, None, "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).kind == ENTITY  # figures "(6)"
+
+    class Narrow:  # a table of few columns
+        def field_index(self):
+            return {"seq": 0, "members": 3, "name": 4}
+
+    assert row_class([1, 2, 3], Narrow(), {"members"}).reason == "numbering"
+    assert row_class([1, 2], Narrow(), {"members"}).reason == "text"
+    assert row_class([1, 3, 2], Narrow(), {"members"}).reason == "text"  # numbers out of order
+    assert row_class([1, 1, 2], Narrow(), {"members"}).reason == "text"
+
+
+@pytest.mark.parametrize(
+    "tax_code, expected",
+    [("570012345", ENTITY), (570012345.0, ENTITY), ("5700-123-45", ENTITY), ("57001234", TOTAL), (57001234, TOTAL)],
+)
+def test_nine_digits_of_a_tax_code_make_a_row_a_cooperative_whatever_its_name_says(tax_code, expected):
+    """A row with a tax code (at least nine digits) is an entity even when its name cell reads like a total."""
+    assert kind(HEADER, Tên_HTX="Cộng", Mã_số_thuế=tax_code, Số_thành_viên=3).kind == expected
+
+
 def test_numbering_row_under_the_header_is_part_of_the_header():
     t = table(HEADER, extra_rows=[["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"]])
     assert (t.header_index, t.header_rows) == (1, 2)
