@@ -130,7 +130,7 @@ write_charts  # publish/charts.py
 render_paragraph  # publish/paragraph.py
 write_paragraph  # publish/paragraph.py
 expected_pages  # publish/appendix/: the page count a printed appendix must have (tests/integration/test_publish_render.py)
-_.has_tables  # ingest/district_return.py DistrictReturn.has_tables (tests/unit/test_ingest.py)
+_.has_tables  # ingest/result.py ReadResult.has_tables (tests/unit/test_ingest.py)
 FILE_KINDS  # ingest/period.py: the raw folder kinds (tests)
 reload_fields  # core/fields.py: re-read KTTT_FIELDS_CSV (tests/integration/test_fields.py)
 status_label  # core/vocabulary.py: one code's label, beside sector_label (tests/unit/test_labels.py)

@@ -33,9 +33,10 @@ from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period, last_closed_quarter
 from kttt_pipeline.core.suggestions import hint_vi
 from kttt_pipeline.core.vocabulary import indicators, record_type_label
-from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.period import extract_period
+from kttt_pipeline.ingest.registry import UNIT_RETURN
 from kttt_pipeline.ingest.result import ReadResult
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period import reconcile_period
@@ -370,13 +371,13 @@ def check_file(
     )
     # what the clerk is shown is read as the pipeline reads it: the unit a title names in this period (§11); one
     # not in force is named, and the pipeline's own reason for rejecting it is shown below
-    report.ret = ret = read_district_return(wb, path.name, UnitMatcher(candidates, report.period))
+    report.ret = ret = read_unit_return(wb, path.name, UnitMatcher(candidates, report.period))
 
     with tempfile.TemporaryDirectory(prefix="kttt-check-") as tmp:
         report.with_register = _prepare_raw(Path(tmp), path, report.period, raw)
         # the register linked from the raw folder is read as the pipeline reads it (links out of both are not)
         staged = extract_period(Path(tmp), report.period, workers=1, province=province, link_roots=[raw] if raw else [])
-        audit = staged.load_audit[staged.load_audit["file_kind"] == "district"].iloc[0]
+        audit = staged.load_audit[staged.load_audit["file_kind"] == UNIT_RETURN].iloc[0]
         source_file = audit["source_file"]
         if audit["status"] != "LOADED":
             report.rejected, report.reason_vi = True, audit["error"]

@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "demo-data",
         help="write a realistic demo period of returns into a raw folder",
-        description="Write a seeded, realistic period of returns (district workbooks with title "
+        description="Write a seeded, realistic period of returns (unit returns with title "
         "blocks and two-row headers, a tax register extract, the province workbook on "
         "LHHTX/QTDND, the year's targets) in the layout raw/<period>/…",
         epilog=EPILOG,

@@ -1,1 +1,1 @@
-"""Extract: read what arrives (district returns, tax register, province workbook, targets) into staging rows."""
+"""Extract: read what arrives (unit returns, tax register, province workbook, targets) into staging rows."""

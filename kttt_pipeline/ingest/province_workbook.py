@@ -8,6 +8,7 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import sector_codes, sector_labels, sheet_kind
+from kttt_pipeline.ingest.headers import locate_table
 from kttt_pipeline.ingest.records import (
     RowContext,
     parse_records,
@@ -15,7 +16,8 @@ from kttt_pipeline.ingest.records import (
     unstorable_finding,
 )
 from kttt_pipeline.ingest.result import ReadResult, body_rows
-from kttt_pipeline.ingest.tables import ENTITY, TOTAL, classify_rows, locate_table, strong_evidence
+from kttt_pipeline.ingest.row_classes import ENTITY, TOTAL, row_classes
+from kttt_pipeline.ingest.row_features import strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 
 #: the record types this reader stages
@@ -76,10 +78,9 @@ def read_province_workbook(workbook: Workbook, source_file: str, latest_year: in
         for i, rc in body_rows(
             grid.rows,
             table.data_start,
-            None,
+            partial(row_classes, table=table, numeric_fields=numeric),
             sheet,
             partial(strong_evidence, idx=idx),
-            classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
         ):
             row = grid.rows[i]
             if rc.kind == TOTAL:

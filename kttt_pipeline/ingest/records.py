@@ -8,18 +8,16 @@ from operator import itemgetter
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.tax_codes import parse_tax_code, parse_tax_codes
+from kttt_pipeline.core.tax_codes import parse_tax_codes
 from kttt_pipeline.core.text import clean_text, clean_texts, fold, has_unstorable, storable, visible
 from kttt_pipeline.core.values import (
-    parse_date,
     parse_dates,
-    parse_mark,
     parse_marks,
     parse_number,
     parse_numbers,
 )
 from kttt_pipeline.core.vocabulary import grade_lookup, sector_lookup, status_lookup
-from kttt_pipeline.ingest.tables import Table
+from kttt_pipeline.ingest.headers import Table
 
 #: the finding of a grade text not in vocab/grades.csv: the cooperative counts as not graded (§7.8)
 _GRADE_UNKNOWN = "xếp loại '{}' không có trong danh mục: coi như chưa xếp loại"
@@ -37,11 +35,6 @@ class RowContext:
 class ParsedRow:
     values: dict[str, object]
     findings: list[Finding] = field(default_factory=list)
-
-
-def _raw_cell(row: list[object], idx: dict[str, int], fld: str) -> object:
-    j = idx.get(fld)
-    return row[j] if j is not None and j < len(row) else None
 
 
 def scrub_cell(value: object) -> tuple[object, str | None]:
@@ -90,141 +83,6 @@ def unstorable_finding(label: str, written: str, kept: object, **where) -> Findi
     )
 
 
-def map_code(text: object, lookup: dict[str, str]) -> str | None:
-    f = fold(text)
-    if not f:
-        return None
-    if f in lookup:
-        return lookup[f]
-    compact = f.replace(" ", "")
-    for k, v in lookup.items():
-        if k.replace(" ", "") == compact:
-            return v
-    return None
-
-
-def parse_record(
-    row: list[object],
-    table: Table,
-    ctx: RowContext,
-    *,
-    provisional_key: str | None = None,
-    latest_year: int | None = None,
-) -> ParsedRow:
-    rt = table.record_type
-    idx = table.field_index()
-    out: dict[str, object] = {}
-    findings: list[Finding] = []
-
-    def finding(kind: str, detail: str, **kw: object) -> None:
-        findings.append(
-            Finding(
-                kind,
-                detail,
-                unit_code=ctx.unit_code,
-                entity_key=provisional_key,
-                source_file=ctx.source_file,
-                sheet=ctx.sheet,
-                row_number=ctx.row_number,
-                **kw,
-            )
-        )
-
-    def _cell(row: list[object], idx: dict[str, int], fld: str) -> object:  # the cell, cleaned (scrub_cell)
-        value, written = scrub_cell(_raw_cell(row, idx, fld))
-        if written is not None:
-            finding(
-                "UNSTORABLE_REMOVED",
-                unstorable_detail(fields.label_in_text(rt, fld), written, value),
-                value_reported=written,
-                value_computed=clean_text(value),
-                rule="6.1",
-            )
-        return value
-
-    for fld in fields.text_fields(rt):
-        v = _cell(row, idx, fld)
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        out[fld] = clean_text(v)
-    if rt in ("cooperative", "union", "credit_fund", "tax"):
-        tc = parse_tax_code(_cell(row, idx, "tax_code"))
-        out["tax_code_raw"] = tc.written
-        out["tax_code"] = tc.code
-        out["tax_code_parent"] = tc.parent
-        out["tax_code_valid"] = tc.valid
-    unreadable: dict[str, str] = {}  # numeric cells holding text that is not a number (§7.6 decides)
-    for fld in fields.numeric_fields(rt):
-        raw = _cell(row, idx, fld)
-        p = parse_number(raw)
-        value = p.value
-        if p.error:
-            unreadable[fld] = clean_text(raw) or str(raw)
-            finding(
-                "VALUE_UNREADABLE",
-                f"{fields.label_in_text(rt, fld)}: không đọc được '{clean_text(raw)}' (để trống)",
-                value_reported=clean_text(raw),
-                rule="6",
-            )
-        elif p.words_dropped:
-            finding(
-                "WORDS_DROPPED",
-                f"{fields.label_in_text(rt, fld)} ghi '{clean_text(raw)}', đọc là {value:g}",
-                value_reported=clean_text(raw),
-                value_computed=f"{value:g}",
-                rule="6",
-            )
-        if value is not None and fld in fields.money_fields(rt):
-            value = value * table.factor_for(fld)
-        out[fld] = value
-    if rt != "tax":
-        out["values_unreadable"] = unreadable or None
-    for fld in fields.date_fields(rt):
-        raw = _cell(row, idx, fld)
-        d = parse_date(raw, latest_year)
-        if d.error:
-            finding(
-                "VALUE_UNREADABLE",
-                f"{fields.label_in_text(rt, fld)}: không đọc được ngày '{clean_text(raw)}'",
-                value_reported=clean_text(raw),
-                rule="6",
-            )
-        out[fld] = d.value
-    for fld in fields.mark_fields(rt):
-        raw = _cell(row, idx, fld)
-        m = parse_mark(raw)
-        if m is None:
-            finding(
-                "VALUE_UNREADABLE",
-                f"{fields.label_in_text(rt, fld)}: đánh dấu '{clean_text(raw)}' không rõ (coi là không)",
-                value_reported=clean_text(raw),
-                rule="6",
-            )
-            m = False
-        out[fld] = m
-    if rt in ("cooperative", "group", "union"):
-        text = clean_text(_cell(row, idx, "sector"))
-        out["sector_text"] = text
-        out["sector"] = map_code(text, sector_lookup())
-    if rt == "cooperative":
-        st = clean_text(_cell(row, idx, "status"))
-        out["status_text"] = st
-        out["status"] = map_code(st, status_lookup())
-        gr = clean_text(_cell(row, idx, "grade"))
-        out["grade_text"] = gr
-        out["grade"] = map_code(gr, grade_lookup())
-        if st and out["status"] is None:
-            finding("STATUS_UNKNOWN", f"tình trạng '{st}' không có trong danh mục", value_reported=st, rule="3")
-        if gr and out["grade"] is None:
-            finding("GRADE_UNKNOWN", _GRADE_UNKNOWN.format(gr), value_reported=gr, rule="3")
-    if rt == "tax":
-        out["status_raw"] = clean_text(_cell(row, idx, "status"))
-    return ParsedRow(out, findings)
-
-
-# ------------------------------------------------------------------ a sheet's entity rows at once
-
-
 def _column(rows: Sequence[list[object]], idx: dict[str, int], fld: str, shortest: int) -> list[object]:
     """The cells of a field's column, ``_cell`` of every row (None where the field has no column or the row
     stops before it)."""
@@ -237,16 +95,15 @@ def _column(rows: Sequence[list[object]], idx: dict[str, int], fld: str, shortes
 
 
 def _text_cell(v: object) -> object:
-    """A text field's cell as :func:`parse_record` cleans it: a whole float is written as an integer ("12")."""
+    """A text field's cell as a text: a whole float is written as an integer ("12")."""
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
 
 
 def map_codes(texts: Sequence[str | None], lookup: dict[str, str]) -> list[str | None]:
-    """:func:`map_code` of every text of a column, in order; each distinct text is looked up once, and a text
-    that is not a key is compared with the keys' spaceless forms once (the first key of that form wins, as in
-    :func:`map_code`'s scan)."""
+    """The code of every text of a column, in order: the code of its folded text, else of the first key written
+    the same without spaces ("Khá" for "K há"), else None. Each distinct text is looked up once."""
     compact: dict[str, str] | None = None
     seen: dict[str | None, str | None] = {}
     out = []
@@ -278,22 +135,20 @@ def parse_records(
     *,
     latest_year: int | None = None,
 ) -> list[ParsedRow]:
-    """The entity rows of one table read at once: ``[parse_record(row, table, ctx, provisional_key=key) ...]``
-    over ``zip(rows, contexts, provisional_keys)``, the same values (same keys in the same order) and the same
-    findings in the same order, read column by column.
+    """The entity rows of one table read into typed records, column by column: for row ``i`` its values (the
+    same keys in the same order for every row of a record type) and the findings reading it raised, in order.
 
     Contract for a reader: collect the ENTITY rows of a sheet's table (``rows[i]`` the row's cells as the grid
     holds them, rows may be shorter than the header; ``contexts[i]`` its :class:`RowContext`;
     ``provisional_keys[i]`` the key its findings carry, or ``provisional_keys=None`` for none), call this once
-    with the table they are read under, and use ``result[i]`` where ``parse_record`` was used for row ``i``.
-    The table must be complete (its columns and unit line) before the call; the rows are not changed. A reader's
-    loop becomes::
+    with the table they are read under, and use ``result[i]`` for row ``i``. The table must be complete (its
+    columns and unit line) before the call; the rows are not changed. A reader's loop is::
 
         entities = [i for i, rc in body_rows(...) if rc.kind == ENTITY]   # body_rows only counts the rows
         rows = [grid.rows[i] for i in entities]
         contexts = [RowContext(source_file, grid.name, grid.excel_row(i), unit_code) for i in entities]
         for i, parsed in zip(entities, parse_records(rows, table, contexts, keys)):
-            ...  # what followed parse_record, in the same row order (findings extended, record appended)
+            ...  # in row order: findings extended, record appended
 
     Each column's converter is chosen once, from the table's field index and the fields' kinds
     (vocab/fields.csv): numbers are read by :func:`parse_numbers` (real numbers as a numpy array, a money
@@ -309,7 +164,7 @@ def parse_records(
     rt = table.record_type
     idx = table.field_index()
     shortest = min(map(len, rows))
-    names: list[str] = []  # the values' keys, in parse_record's order
+    names: list[str] = []  # the values' keys, in order
     columns: list[list[object]] = []
     findings: list[list[Finding]] = [[] for _ in range(n)]
 

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest import district_return, province_workbook, targets, tax_register
+from kttt_pipeline.ingest import province_workbook, targets, tax_register, unit_return
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.workbook import Workbook
 
 #: the reporting units' returns arrive in ``districts/`` (until 30/6/2025), ``communes/`` or ``units/`` (spec §2, §11);
-#: all three are read, and their files are of kind ``district`` (a reporting unit's return, whatever its tier)
+#: all three are read, and their files are of kind :data:`UNIT_RETURN` (a reporting unit's return, whatever its tier)
 UNIT_FOLDERS = ("districts", "communes", "units")
+#: the file kind of a reporting unit's return (district, commune or special zone), as load_audit records it
+UNIT_RETURN = "unit_return"
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class FileKind:
 
 
 def _unit_return(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
-    return district_return.read_district_return(wb, source_file, ctx.titles)
+    return unit_return.read_unit_return(wb, source_file, ctx.titles)
 
 
 def _tax_register(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
@@ -60,7 +62,7 @@ def _targets(wb: Workbook, source_file: str, ctx: ReadContext) -> ReadResult:
 
 #: every kind of raw file, in the order the period's files are audited
 READERS: tuple[FileKind, ...] = (
-    FileKind("district", UNIT_FOLDERS, _unit_return, district_return.RECORD_TYPES, per_unit=True),
+    FileKind(UNIT_RETURN, UNIT_FOLDERS, _unit_return, unit_return.RECORD_TYPES, per_unit=True),
     FileKind("tax", ("tax",), _tax_register, tax_register.RECORD_TYPES),
     FileKind("province", ("province",), _province_workbook, province_workbook.RECORD_TYPES),
     FileKind("targets", ("targets",), _targets, targets.RECORD_TYPES, yearly=True),

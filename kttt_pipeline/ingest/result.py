@@ -17,7 +17,8 @@ from pathlib import Path
 
 from kttt_pipeline.core.admin_units import AdminUnit
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.ingest.tables import END, ENTITY, RowClass, Table
+from kttt_pipeline.ingest.headers import Table
+from kttt_pipeline.ingest.row_classes import END, ENTITY, RowClass
 
 #: columns of the total rows kept aside while reading (``scope``: the (sheet, row) of the entity rows a total
 #: covers; ``alt_scope``: the other reading of a bare "Cộng"; ``label``: the row's written label)
@@ -108,26 +109,24 @@ class ReadResult:
 def body_rows(
     rows: list[list[object]],
     start: int,
-    classify: Callable[[list[object]], RowClass] | None,
+    classes_of: Callable[[list[list[object]]], list[RowClass]],
     sheet: SheetRead,
     plainly_entity: Callable[[list[object]], bool] | None = None,
-    *,
-    classify_body: Callable[[list[list[object]]], list[RowClass]] | None = None,
 ) -> Iterator[tuple[int, RowClass]]:
     """The rows of a table body that are read, by the one counting rule (module docstring), each with its class;
     ``sheet``'s counts are kept as they go. The caller stages one record for every ENTITY row it is given.
 
-    The rows are classified one by one by ``classify``, or all at once by ``classify_body`` (given the body's
-    rows, their classes in order: :func:`kttt_pipeline.ingest.tables.classify_rows`).
+    ``classes_of``: the classes of the body's rows, all at once, in order
+    (:func:`kttt_pipeline.ingest.row_classes.row_classes`).
     ``plainly_entity``: whether a row below the signature block is still an entity (without it, none is)."""
     last = len(rows) - 1
     while last >= start and all(v is None for v in rows[last]):
         last -= 1
-    classes = classify_body(rows[start : last + 1]) if classify_body is not None else None
+    classes = classes_of(rows[start : last + 1])
     ended = False
     for i in range(start, last + 1):
         row = rows[i]
-        rc = classify(row) if classes is None else classes[i - start]
+        rc = classes[i - start]
         if rc.kind == END:
             ended = True
             continue

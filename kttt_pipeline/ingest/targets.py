@@ -10,9 +10,10 @@ from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import indicators, summary_label_lookup
+from kttt_pipeline.ingest.headers import locate_table
 from kttt_pipeline.ingest.records import scrub_cell, unstorable_finding
 from kttt_pipeline.ingest.result import ReadResult, body_rows
-from kttt_pipeline.ingest.tables import BLANK, ENTITY, NOTE, RowClass, locate_table
+from kttt_pipeline.ingest.row_classes import BLANK, ENTITY, NOTE, RowClass
 from kttt_pipeline.ingest.workbook import Workbook
 
 #: the record types this reader stages
@@ -95,7 +96,7 @@ def _class_of(row: list[object], target: tuple[str | None, float | None]) -> Row
     return RowClass(ENTITY) if target[0] else RowClass(NOTE, reason="not a target")
 
 
-def _classify_targets(body: list[list[object]], idx: dict[str, int], found: list) -> list[RowClass]:
+def _target_classes(body: list[list[object]], idx: dict[str, int], found: list) -> list[RowClass]:
     """The class of each row of a targets table's body; ``found`` receives each row's target (read once)."""
     found.extend(_target(r, idx) if any(v is not None for v in r) else (None, None) for r in body)
     return [_class_of(r, t) for r, t in zip(body, found)]
@@ -117,9 +118,7 @@ def read_targets(workbook: Workbook, source_file: str, year: int | None) -> Read
         if m and out.year is None:
             out.year = int(m.group(1))
         found: list[tuple[str | None, float | None]] = []  # the body's targets, row by row
-        for i, rc in body_rows(
-            grid.rows, table.data_start, None, sheet, classify_body=partial(_classify_targets, idx=idx, found=found)
-        ):
+        for i, rc in body_rows(grid.rows, table.data_start, partial(_target_classes, idx=idx, found=found), sheet):
             out.findings += _row_findings(
                 grid.rows[i], idx, found[i - table.data_start], source_file, grid.name, grid.excel_row(i)
             )

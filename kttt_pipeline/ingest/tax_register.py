@@ -10,9 +10,11 @@ from kttt_pipeline.core.admin_units import UnitMatcher
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.text import clean_text, fold, visible
 from kttt_pipeline.core.vocabulary import tax_status_codes
+from kttt_pipeline.ingest.headers import locate_table
 from kttt_pipeline.ingest.records import RowContext, parse_records
 from kttt_pipeline.ingest.result import ReadResult, body_rows
-from kttt_pipeline.ingest.tables import ENTITY, classify_rows, locate_table, strong_evidence
+from kttt_pipeline.ingest.row_classes import ENTITY, row_classes
+from kttt_pipeline.ingest.row_features import strong_evidence
 from kttt_pipeline.ingest.workbook import Workbook
 
 _STATUS_CODE = re.compile(r"^\s*0?([0-9])\b|^\s*([0-9]{2})\b")
@@ -64,10 +66,9 @@ def read_tax_register(workbook: Workbook, source_file: str, matcher: UnitMatcher
             for i, rc in body_rows(
                 grid.rows,
                 table.data_start,
-                None,
+                partial(row_classes, table=table, numeric_fields=numeric),
                 sheet,
                 partial(strong_evidence, idx=idx),
-                classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
             )
             if rc.kind == ENTITY
         ]

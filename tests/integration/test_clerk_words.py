@@ -34,7 +34,7 @@ def _single_returns(summary, result) -> dict[str, str]:
     """unit code → its only return, loaded, in which nothing was planted."""
     audit = result.load_audit
     planted = {c.source_file for c in summary.planted}
-    returns = audit[audit["file_kind"] == "district"]
+    returns = audit[audit["file_kind"] == "unit_return"]
     counts = returns["unit_code"].value_counts()
     return {
         r.unit_code: r.source_file

@@ -80,7 +80,7 @@ def test_the_period_job_loads_every_table_with_its_row_count_and_checks(tmp_path
     )
     assert result.success, [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure]
     files = result.output_for_node("raw_return_files")
-    assert set(files["file_kind"]) == {"district", "tax", "province", "targets"} and len(files) == 5
+    assert set(files["file_kind"]) == {"unit_return", "tax", "province", "targets"} and len(files) == 5
     reconciled = result.output_for_node("reconciled_period")
     assert reconciled.indicator("22", "HTX_TOTAL") == 5
     assert materialization(result, "reconciled_period").metadata["quarantined_rows"].value == 1

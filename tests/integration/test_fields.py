@@ -25,7 +25,7 @@ from kttt_pipeline.core.admin_units import (
 )
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import header_vocabulary, indicators
-from kttt_pipeline.ingest.district_return import read_district_return
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import read_workbook
 from kttt_pipeline.reconcile.indicators import prepare_cooperatives
 from kttt_pipeline.schema import reload_schema, warehouse_schema
@@ -200,7 +200,7 @@ def test_every_money_field_of_a_listing_is_converted_by_its_unit_and_counts_are_
     rows = [[1, "HTX rau an toàn Nam Sơn"] + [5_000_000 if f.kind == "money" else 7 for f in figures]]
     spec = SheetSpec("Danh sách HTX", [["UBND huyện Bình Liêu"], []], headers, None, rows=rows)
     wb = read_workbook(write_workbook(tmp_path / "r.xlsx", [spec]))
-    ret = read_district_return(wb, "r.xlsx", UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3"))))
+    ret = read_unit_return(wb, "r.xlsx", UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3"))))
     coop = ret.rows("cooperative")[0]
     for f in figures:
         assert coop[f.field] == pytest.approx(5.0 if f.kind == "money" else 7), f.field

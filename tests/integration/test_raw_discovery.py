@@ -112,19 +112,19 @@ def _plant_hazards(raw: Path, outside: Path) -> dict[str, tuple[str, str, str]]:
     (raw / PERIOD / "ghi chu.txt").write_text("ghi chú")  # out of any reading folder
     c = f"{PERIOD}/communes"
     return {
-        f"{c}/.ban sao an.xlsx": ("IGNORED", "district", "tệp ẩn"),
-        f"{c}/.cu/ban cu.xlsx": ("IGNORED", "district", "thư mục ẩn '.cu'"),
-        f"{c}/~$ban nhap.xlsx": ("IGNORED", "district", "tệp khóa"),
-        f"{c}/.~lock.ban nhap.xlsx#": ("IGNORED", "district", "tệp khóa"),
+        f"{c}/.ban sao an.xlsx": ("IGNORED", "unit_return", "tệp ẩn"),
+        f"{c}/.cu/ban cu.xlsx": ("IGNORED", "unit_return", "thư mục ẩn '.cu'"),
+        f"{c}/~$ban nhap.xlsx": ("IGNORED", "unit_return", "tệp khóa"),
+        f"{c}/.~lock.ban nhap.xlsx#": ("IGNORED", "unit_return", "tệp khóa"),
         f"{PERIOD}/tax/~$danh sach.xlsx": ("IGNORED", "tax", "tệp khóa"),
-        f"{c}/dang chep.xlsx": ("IGNORED", "district", "không phải tệp thông thường (đường ống (FIFO))"),
+        f"{c}/dang chep.xlsx": ("IGNORED", "unit_return", "không phải tệp thông thường (đường ống (FIFO))"),
         f"{PERIOD}/tax/thue.csv.part": ("IGNORED", "tax", "không phải tệp thông thường"),
-        f"{c}/s.sock": ("IGNORED", "district", "không phải tệp thông thường (socket)"),
-        f"{c}/ngoai.xlsx": ("IGNORED", "district", "trỏ ra ngoài thư mục dữ liệu gốc"),
+        f"{c}/s.sock": ("IGNORED", "unit_return", "không phải tệp thông thường (socket)"),
+        f"{c}/ngoai.xlsx": ("IGNORED", "unit_return", "trỏ ra ngoài thư mục dữ liệu gốc"),
         f"{PERIOD}/tax/ngoai.csv": ("IGNORED", "tax", "trỏ ra ngoài thư mục dữ liệu gốc"),
-        f"{c}/cu/ban truoc.xlsx": ("IGNORED", "district", "thư mục con 'cu'"),
+        f"{c}/cu/ban truoc.xlsx": ("IGNORED", "unit_return", "thư mục con 'cu'"),
         f"{PERIOD}/ghi chu.txt": ("IGNORED", "other", "không thuộc thư mục tiếp nhận"),
-        f"{c}/{returns[3].name}": ("LOADED", "district", ""),
+        f"{c}/{returns[3].name}": ("LOADED", "unit_return", ""),
     }
 
 

@@ -14,7 +14,7 @@ from kttt_pipeline.ingest.period import extract_period
 from kttt_pipeline.ingest.raw_inventory import period_entries, period_files
 from kttt_pipeline.ingest.registry import READERS, ReadContext
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
-from kttt_pipeline.ingest.tables import BLANK, END, ENTITY, HEADING, RowClass
+from kttt_pipeline.ingest.row_classes import BLANK, END, ENTITY, HEADING, RowClass
 from kttt_pipeline.ingest.workbook import read_workbook
 
 from .. import small_period as sp
@@ -63,14 +63,18 @@ def test_body_rows_counts_by_one_rule():
     kinds = {"e": ENTITY, "h": HEADING, "end": END, None: BLANK, "weak": ENTITY, "strong": ENTITY}
     rows = [["e"], [None], ["h"], ["end"], ["weak"], ["strong"], [None], [None]]
     sheet = SheetRead("S", "cooperative")
-    got = list(body_rows(rows, 0, lambda r: RowClass(kinds[r[0]]), sheet, lambda r: r[0] == "strong"))
+
+    def classes(body):
+        return [RowClass(kinds[r[0]]) for r in body]
+
+    got = list(body_rows(rows, 0, classes, sheet, lambda r: r[0] == "strong"))
     # a blank row inside the body is read (non-entity); the signature is not; below it only a plain entity is;
     # the blank rows after the last non-blank row are not in the body
     assert [i for i, _ in got] == [0, 1, 2, 5]
     assert (sheet.rows_read, sheet.rows_loaded, sheet.rows_non_entity) == (4, 2, 2)
     # without a test for plain entities nothing below the signature is read
     sheet = SheetRead("S", "tax")
-    assert [i for i, _ in body_rows(rows, 0, lambda r: RowClass(kinds[r[0]]), sheet)] == [0, 1, 2]
+    assert [i for i, _ in body_rows(rows, 0, classes, sheet)] == [0, 1, 2]
 
 
 def test_load_audit_counts_are_the_staged_rows_of_each_file(raw):

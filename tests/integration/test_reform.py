@@ -23,7 +23,7 @@ from kttt_pipeline.core.admin_units import (
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.placing import CommunePlacer
 from kttt_pipeline.core.text import fold
-from kttt_pipeline.ingest.district_return import identify_return
+from kttt_pipeline.ingest.unit_return import identify_return
 from kttt_pipeline.reconcile.restate import restated_indicator_codes
 from kttt_pipeline.run import run_period
 
@@ -388,9 +388,9 @@ def test_small_units_are_present_with_zeros(both_eras):
 
 def test_returns_are_read_from_districts_communes_and_units(both_eras):
     _, q2, q3 = both_eras
-    folders = {s.split("/")[1] for s in q3.load_audit.loc[q3.load_audit["file_kind"] == "district", "source_file"]}
+    folders = {s.split("/")[1] for s in q3.load_audit.loc[q3.load_audit["file_kind"] == "unit_return", "source_file"]}
     assert folders == {"communes", "units"}
-    assert {s.split("/")[1] for s in q2.load_audit.loc[q2.load_audit["file_kind"] == "district", "source_file"]} == {
+    assert {s.split("/")[1] for s in q2.load_audit.loc[q2.load_audit["file_kind"] == "unit_return", "source_file"]} == {
         "districts"
     }
 
@@ -401,7 +401,7 @@ def test_the_inventory_and_the_sensor_see_every_unit_folder(both_eras):
 
     raw, _, _ = both_eras
     files = inventory(raw, COMMUNE_PERIOD)
-    assert {p.split("/")[1] for p in files.loc[files["file_kind"] == "district", "path"]} == {"communes", "units"}
+    assert {p.split("/")[1] for p in files.loc[files["file_kind"] == "unit_return", "path"]} == {"communes", "units"}
     changes, _ = scan(raw, None, now=float("inf"))
     assert {c.period for c in changes} == {DISTRICT_PERIOD, COMMUNE_PERIOD}
 
@@ -412,7 +412,7 @@ def test_a_province_by_configuration(tmp_path):
     raw = tmp_path / "raw"
     make_bac_ninh_period(raw, units[:2])
     result = run_period(raw, COMMUNE_PERIOD, province="24")
-    assert set(result.load_audit.loc[result.load_audit["file_kind"] == "district", "unit_code"]) == {
+    assert set(result.load_audit.loc[result.load_audit["file_kind"] == "unit_return", "unit_code"]) == {
         u.unit_code for u in units[:2]
     }
     assert result.indicator("24", "HTX_TOTAL") == 2 and result.indicator("22", "HTX_TOTAL") is None

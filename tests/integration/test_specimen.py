@@ -71,6 +71,6 @@ def test_load_audit_adds_up(result):
     loaded = audit[audit["status"] == "LOADED"]
     assert (loaded["rows_read"] == loaded["rows_loaded"] + loaded["rows_quarantined"] + loaded["rows_non_entity"]).all()
     assert loaded["rows_quarantined"].sum() == len(result.quarantine) == 2
-    districts = audit[audit["file_kind"] == "district"]
+    districts = audit[audit["file_kind"] == "unit_return"]
     assert len(districts) == 14 and (districts["status"] == "SUPERSEDED").sum() == 1
-    assert set(audit["file_kind"]) == {"district", "tax", "province", "targets"}
+    assert set(audit["file_kind"]) == {"unit_return", "tax", "province", "targets"}

@@ -88,6 +88,6 @@ def test_load_audit_adds_up(result):
     loaded = audit[audit["status"] == "LOADED"]
     assert (loaded["rows_read"] == loaded["rows_loaded"] + loaded["rows_quarantined"] + loaded["rows_non_entity"]).all()
     assert loaded["unit_code"].notna().all()
-    units = audit[audit["file_kind"] == "district"]
+    units = audit[audit["file_kind"] == "unit_return"]
     assert set(units["status"]) == {"LOADED", "SUPERSEDED", "UNIT_NOT_IN_FORCE"}
     assert units.loc[units["status"] == "LOADED", "unit_code"].nunique() == 53

@@ -56,7 +56,7 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
             {
                 "period": period,
                 "source_file": f"{period}/districts/u{u}.xlsx",
-                "file_kind": "district",
+                "file_kind": "unit_return",
                 "sha256": "ab" * 32,
                 "size_bytes": 12345 + i,
                 "modified_at": pd.Timestamp("2024-10-15 08:30:00"),

@@ -9,8 +9,8 @@ import pytest
 from kttt_pipeline.core.admin_units import AdminUnit, UnitMatcher, load_admin_units, reporting_units
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import grade_lookup
-from kttt_pipeline.ingest.district_return import identify_return
-from kttt_pipeline.ingest.records import map_code, map_codes
+from kttt_pipeline.ingest.records import map_codes
+from kttt_pipeline.ingest.unit_return import identify_return
 
 Q2 = Period.parse("2026-Q2")
 
@@ -68,7 +68,6 @@ def test_the_x_of_a_title_is_the_kind_not_part_of_a_name():
     ],
 )
 def test_grades_written_with_their_class_word_are_the_grades(written, grade):
-    assert map_code(written, grade_lookup()) == grade
     assert map_codes([written, written], grade_lookup()) == [grade, grade]
 
 
@@ -92,5 +91,4 @@ def test_sectors_as_clerks_shorten_them(text, sector):
     vocabulary (the agricultural count of the province 50 -> 31)."""
     from kttt_pipeline.core.vocabulary import sector_lookup
 
-    assert map_code(text, sector_lookup()) == sector
     assert map_codes([text], sector_lookup()) == [sector]

@@ -11,8 +11,8 @@ from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, report
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import strip_diacritics
 from kttt_pipeline.core.vocabulary import header_key, header_vocabulary, read_vocab_csv
-from kttt_pipeline.ingest.district_return import read_district_return
-from kttt_pipeline.ingest.tables import locate_table
+from kttt_pipeline.ingest.headers import locate_table
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import Grid, read_workbook
 
 from ..workbook_factory import SheetSpec, coop_row, coop_sheet, summary_sheet, write_workbook
@@ -31,7 +31,7 @@ def fields_of(grid: Grid, record_type: str = "cooperative") -> dict[str, int]:
 
 def read(tmp_path, sheets):
     path = write_workbook(tmp_path / "r.xlsx", sheets)
-    return read_district_return(read_workbook(path), path.name, MATCHER)
+    return read_unit_return(read_workbook(path), path.name, MATCHER)
 
 
 def said(ret, *kinds):

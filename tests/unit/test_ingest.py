@@ -8,10 +8,10 @@ import pytest
 
 from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.district_return import read_district_return
 from kttt_pipeline.ingest.province_workbook import read_province_workbook
 from kttt_pipeline.ingest.targets import read_targets
 from kttt_pipeline.ingest.tax_register import parse_tax_status, read_tax_register
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook
 
 from ..workbook_factory import SheetSpec, coop_row, coop_sheet, group_sheet, summary_sheet, write_workbook
@@ -20,7 +20,7 @@ MATCHER = UnitMatcher(reporting_units(load_admin_units(), Period.parse("2024-Q3"
 
 
 def read(path):
-    return read_district_return(read_workbook(path), path.name, MATCHER)
+    return read_unit_return(read_workbook(path), path.name, MATCHER)
 
 
 def test_two_row_header_title_block_blank_heading_total_and_signature_rows(tmp_path):

@@ -22,8 +22,8 @@ def _call_name(call: ast.Call) -> str:
 
 def _raised_kinds() -> dict[str, str]:
     """Every finding kind the package raises: the first argument of ``Finding(...)`` and of the small local helpers
-    that wrap it (``finding(...)``, ``_reject(..., kind=...)``), ``kind=`` keywords and ``kind`` parameter
-    defaults. kind → where it is first seen."""
+    that wrap it (``finding(...)``, ``finding(row, ...)``, ``_reject(..., kind=...)``), ``kind=`` keywords and
+    ``kind`` parameter defaults. kind → where it is first seen."""
     kinds: dict[str, str] = {}
 
     def add(node: ast.AST, where: str) -> None:
@@ -35,8 +35,9 @@ def _raised_kinds() -> dict[str, str]:
         for node in ast.walk(tree):
             where = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call):
-                if _call_name(node).lower() == "finding" and node.args:
-                    add(node.args[0], where)
+                if _call_name(node).lower() == "finding":
+                    for arg in node.args[:2]:  # finding(kind, …) or, reading a column, finding(row, kind, …)
+                        add(arg, where)
                 for kw in node.keywords:
                     if kw.arg == "kind":
                         add(kw.value, where)
@@ -55,7 +56,7 @@ def _raised_kinds() -> dict[str, str]:
 
 def test_the_collector_sees_the_kinds_raised_through_helpers():
     kinds = _raised_kinds()
-    # raised directly, through records.parse_record's finding(...) and through ingest.period._reject(kind=...)
+    # raised directly, through records.parse_records' finding(...) and through ingest.period._reject(kind=...)
     for kind in ("DUPLICATE", "VALUE_UNREADABLE", "UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE", "FILE_REJECTED"):
         assert kind in kinds, kind
     assert len(kinds) >= 20

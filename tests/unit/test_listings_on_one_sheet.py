@@ -3,7 +3,7 @@ usually a title line) is split at each listing's own header and reads exactly li
 
 import pytest
 
-from kttt_pipeline.ingest.district_return import read_district_return
+from kttt_pipeline.ingest.unit_return import read_unit_return
 from kttt_pipeline.ingest.workbook import read_workbook
 
 from ..workbook_factory import GROUP_PARENTS, coop_row, coop_sheet, group_sheet, write_workbook
@@ -22,7 +22,7 @@ GROUPS = [
 
 
 def read(path):
-    return read_district_return(read_workbook(path), path.name, MATCHER)
+    return read_unit_return(read_workbook(path), path.name, MATCHER)
 
 
 def seen(ret):

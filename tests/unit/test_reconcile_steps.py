@@ -61,7 +61,7 @@ def test_completeness_names_the_missing_units_and_the_missing_province_workbook(
     units = [_unit("193", "Hạ Long"), _unit("195", "Cẩm Phả"), _unit("196", "Uông Bí")]
     audit = pd.DataFrame(
         {
-            "file_kind": ["district", "district", "province"],
+            "file_kind": ["unit_return", "unit_return", "province"],
             "status": ["LOADED", "REJECTED", "REJECTED"],
             "source_file": ["a", "b", "p"],
         }

@@ -19,7 +19,7 @@ from kttt_pipeline.core.admin_units import (
     unit_label,
 )
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.district_return import identify_return, period_conflict
+from kttt_pipeline.ingest.unit_return import identify_return, period_conflict
 
 PERIOD = Period.parse("2026-Q3")
 

@@ -4,24 +4,11 @@ each total row is compared with."""
 import pandas as pd
 import pytest
 
-from kttt_pipeline.ingest.district_return import _Item, listing_total_scopes
-from kttt_pipeline.ingest.tables import (
-    BLANK,
-    END,
-    ENTITY,
-    GRAND,
-    HEADING,
-    NOTE,
-    PLAIN,
-    SUB,
-    TOTAL,
-    RowClass,
-    classify,
-    data_rows,
-    locate_table,
-    sector_heading,
-    total_label,
-)
+from kttt_pipeline.ingest.headers import locate_table
+from kttt_pipeline.ingest.merged_cells import rows_with_merges_filled
+from kttt_pipeline.ingest.row_classes import BLANK, END, ENTITY, HEADING, NOTE, TOTAL, RowClass, row_class
+from kttt_pipeline.ingest.row_labels import GRAND, PLAIN, SUB, sector_heading, total_label
+from kttt_pipeline.ingest.unit_return import _Item, listing_total_scopes
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
 
@@ -47,7 +34,7 @@ def put(header, **cells):
 
 
 def kind(header, **cells) -> RowClass:
-    return classify(put(header, **cells), table(header), NUMERIC)
+    return row_class(put(header, **cells), table(header), NUMERIC)
 
 
 @pytest.mark.parametrize("header", [HEADER, HEADER_NAME_LAST], ids=["name-second", "name-last"])
@@ -136,15 +123,15 @@ def test_sector_words_that_are_not_headings():
 
 def test_repeated_header_rows_and_numbering_rows():
     t = table(HEADER_NAME_LAST)
-    assert classify(list(HEADER_NAME_LAST), t, NUMERIC) == RowClass(NOTE, reason="header")
-    assert classify(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).reason == "numbering"
-    assert classify([1, 2, 3, 4, 5, 6, 7], t, NUMERIC).reason == "numbering"  # numbers typed as numbers
-    assert classify(["A", "B", 1, 2, 3, 4, 5], t, NUMERIC).reason == "numbering"
+    assert row_class(list(HEADER_NAME_LAST), t, NUMERIC) == RowClass(NOTE, reason="header")
+    assert row_class(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).reason == "numbering"
+    assert row_class([1, 2, 3, 4, 5, 6, 7], t, NUMERIC).reason == "numbering"  # numbers typed as numbers
+    assert row_class(["A", "B", 1, 2, 3, 4, 5], t, NUMERIC).reason == "numbering"
     # a cooperative with small increasing figures is not a numbering row
-    assert classify([3, 5, "Đang hoạt động", "Nông nghiệp", None, 4, "HTX Ba"], t, NUMERIC).kind == ENTITY
+    assert row_class([3, 5, "Đang hoạt động", "Nông nghiệp", None, 4, "HTX Ba"], t, NUMERIC).kind == ENTITY
     # a header row copied with other words still names the table's fields
     assert (
-        classify(
+        row_class(
             [
                 "Thành viên",
                 "Lao động thường xuyên",
@@ -159,6 +146,43 @@ def test_repeated_header_rows_and_numbering_rows():
         ).reason
         == "header"
     )
+
+
+def test_a_copied_header_needs_most_of_its_texts_to_be_the_headers():
+    """Two texts equal to the header's among three (67 %) copy it; two among four (50 %) do not (60 % needed),
+    nor does a row with a figure; three texts naming fields among five (60 %) do."""
+    t = table()
+    assert row_class(["STT", "Tên HTX", "Thôn Đông"], t, NUMERIC).reason == "header"
+    assert row_class(["STT", "Tên HTX", "Thôn Đông", "Xem lại"], t, NUMERIC).reason != "header"
+    assert row_class(["STT", "Tên HTX", "Thôn Đông", None, None, 12], t, NUMERIC).reason != "header"
+    named = ["TT", "Tên hợp tác xã", "MST", "Thôn Đông", "Xem lại"]
+    assert row_class(named, t, NUMERIC).reason == "header"
+    assert row_class([*named[:2], "Thôn Đông", "Xem lại", "Ký tên"], t, NUMERIC).reason != "header"
+    assert row_class([*named[:2], "Thôn Đông"], t, NUMERIC).reason != "header"  # two fields named: never enough
+
+
+def test_a_numbering_row_numbers_most_columns_and_at_least_three():
+    t = table()  # seven columns: five numbers (71 %) number them, four (57 %) do not
+    assert row_class([None, None, "(3)", "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).reason == "numbering"
+    assert row_class([None, None, None, "(4)", "(5)", "(6)", "(7)"], t, NUMERIC).kind == ENTITY  # figures "(6)"
+
+    class Narrow:  # a table of few columns
+        def field_index(self):
+            return {"seq": 0, "members": 3, "name": 4}
+
+    assert row_class([1, 2, 3], Narrow(), {"members"}).reason == "numbering"
+    assert row_class([1, 2], Narrow(), {"members"}).reason == "text"
+    assert row_class([1, 3, 2], Narrow(), {"members"}).reason == "text"  # numbers out of order
+    assert row_class([1, 1, 2], Narrow(), {"members"}).reason == "text"
+
+
+@pytest.mark.parametrize(
+    "tax_code, expected",
+    [("570012345", ENTITY), (570012345.0, ENTITY), ("5700-123-45", ENTITY), ("57001234", TOTAL), (57001234, TOTAL)],
+)
+def test_nine_digits_of_a_tax_code_make_a_row_a_cooperative_whatever_its_name_says(tax_code, expected):
+    """A row with a tax code (at least nine digits) is an entity even when its name cell reads like a total."""
+    assert kind(HEADER, Tên_HTX="Cộng", Mã_số_thuế=tax_code, Số_thành_viên=3).kind == expected
 
 
 def test_numbering_row_under_the_header_is_part_of_the_header():
@@ -218,7 +242,7 @@ def test_vertical_merges_fill_sectors_and_statuses_but_never_counts():
     ]
     grid = Grid("DS HTX", rows, merged=[((2, 3), (4, 3)), ((2, 4), (3, 4)), ((2, 5), (3, 5)), ((0, 0), (0, 6))])
     t = locate_table(grid, "cooperative")
-    filled = data_rows(grid, t)
+    filled = rows_with_merges_filled(grid, t)
     assert [r[3] for r in filled[2:]] == ["Nông nghiệp"] * 3
     assert [r[4] for r in filled[2:]] == ["Đang hoạt động", "Đang hoạt động", "Tạm ngừng hoạt động"]
     assert filled[3][5] is None  # a merged count is not repeated
@@ -416,7 +440,7 @@ def test_a_row_of_units_under_the_header_belongs_to_it():
 
 
 def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
-    from kttt_pipeline.ingest.district_return import read_district_return
+    from kttt_pipeline.ingest.unit_return import read_unit_return
     from kttt_pipeline.ingest.workbook import read_workbook
 
     from ..workbook_factory import SheetSpec, write_workbook
@@ -432,7 +456,7 @@ def test_rows_without_a_sector_take_the_sector_of_their_heading(tmp_path):
         ["III. Lĩnh vực thủy sản", None, None, None, None, None],
         ["HTX D", 4, None, "Đang hoạt động", 8, 4],
     ]
-    ret = read_district_return(
+    ret = read_unit_return(
         read_workbook(
             write_workbook(
                 tmp_path / "r.xlsx", [SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)]
@@ -468,7 +492,7 @@ def test_a_merged_run_passing_over_a_total_or_blank_row_leaves_it_as_written():
     ]
     grid = Grid("DS HTX", rows, merged=[((2, 4), (5, 4)), ((2, 3), (5, 3))])
     t = locate_table(grid, "cooperative")
-    filled = data_rows(grid, t, NUMERIC)
-    assert filled[3][4] is None and classify(filled[3], t, NUMERIC).kind == TOTAL
+    filled = rows_with_merges_filled(grid, t, NUMERIC)
+    assert filled[3][4] is None and row_class(filled[3], t, NUMERIC).kind == TOTAL
     assert all(v is None for v in filled[4])
     assert filled[5][3:5] == ["Nông nghiệp", "Đang hoạt động"]

@@ -1,5 +1,6 @@
-"""The sheet-level row classification (issue 17) gives every row exactly the class the reference gives it row by
-row: ``classify_rows(rows)[i] == classify(rows[i])`` on random sheets of entity rows, totals, sector headings,
+"""The row classification (spec §3), which decides most rows from features counted over the whole body, gives every
+row exactly the class the readable oracle gives it row by row (tests/unit/row_class_oracle.py):
+``row_classes(rows)[i] == classify(rows[i])`` on random sheets of entity rows, totals, sector headings,
 numbering rows, copied headers, notes, signatures, blank rows, numbers as text, None and floats, built from the
 vocabularies (property-based, hypothesis). And the header vocabulary's indexed match equals the scan it replaces."""
 
@@ -11,19 +12,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kttt_pipeline.core import fields as field_vocab
-from kttt_pipeline.core.values import parse_number
 from kttt_pipeline.core.vocabulary import HeaderVocabulary, header_key, header_vocabulary, read_vocab_csv, status_lookup
-from kttt_pipeline.ingest import tables
-from kttt_pipeline.ingest.tables import (
-    ENTITY,
-    RowClass,
-    classify,
-    classify_rows,
-    locate_table,
-    sheet_rows,
-    strong_evidence,
-)
+from kttt_pipeline.ingest import row_classes as row_classes_module
+from kttt_pipeline.ingest.headers import locate_table
+from kttt_pipeline.ingest.row_classes import ENTITY, RowClass, row_classes
+from kttt_pipeline.ingest.row_features import is_numbering_row, row_features, strong_evidence
 from kttt_pipeline.ingest.workbook import Grid
+
+from . import row_class_oracle as oracle
+from .row_class_oracle import classify
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -258,7 +255,7 @@ def sheets(draw, only=None):
 @given(sheets())
 def test_sheet_classification_is_the_row_by_row_classification(sheet):
     table, numeric, rows = sheet
-    assert classify_rows(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
+    assert row_classes(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
 
 
 @SETTINGS
@@ -266,12 +263,13 @@ def test_sheet_classification_is_the_row_by_row_classification(sheet):
 def test_copied_headers_as_the_reference_finds_them(sheet):
     """Rows copying the header, some of their cells changed: the 60 % shares of header texts and of field names."""
     table, numeric, rows = sheet
-    assert classify_rows(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
+    assert row_classes(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
 
 
-def test_plain_rows_are_decided_without_the_reference(monkeypatch):
-    """The fast path is taken: plain entity rows (a status or a tax code; a group's named row with figures) and
-    blank rows never reach :func:`classify`; a total row does."""
+def test_plain_rows_are_decided_without_reading_their_labels(monkeypatch):
+    """The fast path is taken: plain entity rows (a status or a tax code; a named row with figures), blank rows,
+    the numbering row and a copied header are decided from the body's features and never reach the reading of
+    labels one row at a time; a total row and a heading do."""
     grid = Grid(
         "DS", [["UBND huyện Bình Liêu"], ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"]]
     )
@@ -284,18 +282,23 @@ def test_plain_rows_are_decided_without_the_reference(monkeypatch):
         [3.0, "HTX Nam Hà", None, None, 7.0, None],
         [None] * 6,
         [None, "Tổng cộng", None, None, 19.0, 30.0],
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
+        ["STT", "Tên HTX", "Mã số thuế", "Tình trạng", "Số thành viên", "Số lao động"],
+        ["I", "Nông nghiệp", None, None, None, None],
     ]
     expected = [classify(r, table, numeric) for r in rows]
     seen = []
+    labelled = row_classes_module._labelled_row_class
 
-    def spy(row, t, num):
+    def spy(row, t, numbers):
         seen.append(row)
-        return classify(row, t, num)
+        return labelled(row, t, numbers)
 
-    monkeypatch.setattr(tables, "classify", spy)
-    assert classify_rows(rows, table, numeric) == expected
-    assert seen == [rows[4]]
+    monkeypatch.setattr(row_classes_module, "_labelled_row_class", spy)
+    assert row_classes(rows, table, numeric) == expected
+    assert seen == [rows[4], rows[7]]
     assert [rc.kind for rc in expected[:3]] == [ENTITY] * 3
+    assert [(rc.kind, rc.reason) for rc in expected[5:7]] == [("note", "numbering"), ("note", "header")]
 
 
 # ------------------------------------------------------------------ the header vocabulary's prefix index
@@ -361,7 +364,7 @@ def test_odd_single_cells(value):
     table = locate_table(grid, "cooperative")
     numeric = set(field_vocab.numeric_fields("cooperative"))
     rows = [[value, "HTX A", value, next(iter(status_lookup())), value, value], [value] * 6, [True, 1, 1.0, "1"]]
-    assert classify_rows(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
+    assert row_classes(rows, table, numeric) == [classify(r, table, numeric) for r in rows]
 
 
 # ------------------------------------------------------------------ the row features, one by one
@@ -370,21 +373,18 @@ def test_odd_single_cells(value):
 @SETTINGS
 @given(st.one_of(sheets(), sheets(only="header")))
 def test_sheet_features_are_the_reference_predicates(sheet):
-    """Each feature of :func:`sheet_rows` against the predicate of :func:`classify` it stands for."""
+    """Each feature of :func:`row_features` against the oracle's predicate it stands for."""
     table, numeric, rows = sheet
     assume(any(rows))
-    f = sheet_rows(rows, table, numeric)
+    f = row_features(rows, table, numeric)
     idx = table.field_index()
     n_columns = len(table.columns)
     for i, row in enumerate(rows):
         assert f.filled[i] == sum(v is not None for v in row)
-        if tables._is_numbering_row(row, n_columns):
-            assert f.maybe_numbering[i]
-        if not f.maybe_numbering[i] and f.filled[i]:
-            assert f.copied[i] == tables._is_repeated_header(row, table)
-        assert f.strong[i] == strong_evidence(row, idx)
-        assert f.has_numbers[i] == any(
-            fld in idx and idx[fld] < len(row) and parse_number(row[idx[fld]]).value is not None for fld in numeric
-        )
+        assert f.numbering[i] == oracle.is_numbering_row(row, n_columns) == is_numbering_row(row, n_columns)
+        if not f.numbering[i] and f.filled[i]:
+            assert f.copied[i] == oracle.is_repeated_header(row, table)
+        assert f.strong[i] == oracle.strong_evidence(row, idx) == strong_evidence(row, idx)
+        assert f.has_numbers[i] == oracle.has_numbers(row, idx, numeric)
         if f.weak[i]:
             assert classify(row, table, numeric) == RowClass(ENTITY, has_numbers=True)

@@ -4,18 +4,9 @@ by the section names it carries; a cooperative's name and a row that plainly is 
 import pandas as pd
 import pytest
 
-from kttt_pipeline.ingest.tables import (
-    ENTITY,
-    GRAND,
-    NOTE,
-    PLAIN,
-    SUB,
-    TOTAL,
-    classify,
-    classify_rows,
-    locate_table,
-    total_label,
-)
+from kttt_pipeline.ingest.headers import locate_table
+from kttt_pipeline.ingest.row_classes import ENTITY, NOTE, TOTAL, row_class, row_classes
+from kttt_pipeline.ingest.row_labels import GRAND, PLAIN, SUB, total_label
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
 
@@ -85,10 +76,12 @@ def put(header, **cells):
 
 
 def both(header, row):
-    """The class of ``row`` by the per-row reference and by the sheet-at-once path, which must agree."""
+    """The class of ``row`` alone and among a sheet's rows (a blank row, a plain entity), which must agree."""
     t = table(header)
-    one = classify(row, t, NUMERIC)
-    assert classify_rows([row], t, NUMERIC) == [one]
+    one = row_class(row, t, NUMERIC)
+    entity = [None] * len(header)
+    entity[header.index("Tên HTX")], entity[header.index("Số thành viên")] = "HTX Đông Tiến", 7
+    assert row_classes([[None] * len(header), row, entity], t, NUMERIC)[1] == one
     return one
 
 
@@ -151,7 +144,7 @@ def test_a_row_that_plainly_is_a_cooperative_is_never_a_total(evidence):
 def test_a_free_worded_subtotal_closes_its_section_and_nothing_is_a_false_mismatch(tmp_path):
     """The issue's case: "Cộng lĩnh vực thương mại, dịch vụ và khác" under heading III is section III's subtotal,
     never a cooperative, and the grand total is compared with the cooperatives only."""
-    from kttt_pipeline.ingest.district_return import read_district_return
+    from kttt_pipeline.ingest.unit_return import read_unit_return
     from kttt_pipeline.ingest.workbook import read_workbook
 
     from ..workbook_factory import SheetSpec, write_workbook
@@ -169,7 +162,7 @@ def test_a_free_worded_subtotal_closes_its_section_and_nothing_is_a_false_mismat
         [None, "Cộng lĩnh vực thương mại, dịch vụ và khác", None, None, 15, 5],
         [None, "Tổng cộng", None, None, 26, 10],
     ]
-    ret = read_district_return(
+    ret = read_unit_return(
         read_workbook(
             write_workbook(
                 tmp_path / "r.xlsx", [SheetSpec("DS HTX", [["UBND huyện Bình Liêu"]], parents, None, rows=rows)]

@@ -4,7 +4,7 @@ Names and codes are taken from the packaged register, never typed here."""
 
 from kttt_pipeline.core.admin_units import UnitMatcher, load_admin_units, reporting_units
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.ingest.district_return import identify_return
+from kttt_pipeline.ingest.unit_return import identify_return
 
 Q3 = Period.parse("2025-Q3")
 
@@ -51,12 +51,12 @@ def test_a_code_typed_as_a_number_keeps_its_unit():
 
 
 def test_empty_listing_row_is_not_a_cooperative():
-    from kttt_pipeline.ingest.tables import NOTE, classify
+    from kttt_pipeline.ingest.row_classes import NOTE, row_class
 
     class _T:
         def field_index(self):
             return {"seq": 0, "name": 1, "members": 2}
 
-    assert classify([None, "Không có", None], _T(), {"members"}).kind == NOTE
-    assert classify(["(Không có)", None, None], _T(), {"members"}).kind == NOTE
-    assert classify([1, "HTX Không có gì", 12], _T(), {"members"}).kind != NOTE
+    assert row_class([None, "Không có", None], _T(), {"members"}).kind == NOTE
+    assert row_class(["(Không có)", None, None], _T(), {"members"}).kind == NOTE
+    assert row_class([1, "HTX Không có gì", 12], _T(), {"members"}).kind != NOTE

@@ -44,14 +44,12 @@ from kttt_pipeline.core.vocabulary import (
     sector_lookup,
     status_lookup,
 )
+from kttt_pipeline.ingest.headers import Column, Table
 from kttt_pipeline.ingest.records import (
     RowContext,
-    map_code,
     map_codes,
-    parse_record,
     parse_records,
 )
-from kttt_pipeline.ingest.tables import Column, Table
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -528,7 +526,7 @@ def test_parse_numbers_equals_parse_number(column, factor):
             )
         )
     assert exactly([numbers[i] for i in range(len(column))]) == exactly(expected)
-    if factor != 1.0:  # a money column: the factor applied as parse_record applies it, to every value read
+    if factor != 1.0:  # a money column: the factor applied to every value read
         assert exactly(numbers.values) == exactly(
             [None if parse_number(v).value is None else parse_number(v).value * factor for v in column]
         )
@@ -545,17 +543,13 @@ def test_parse_dates_tax_codes_marks_texts_equal_their_per_value_readers(column,
     assert exactly(clean_texts(column)) == exactly([clean_text(v) for v in column])
     texts = clean_texts(column)
     for lookup in (status_lookup(), sector_lookup(), grade_lookup()):
-        assert map_codes(texts, lookup) == [map_code(t, lookup) for t in texts]
+        assert map_codes(texts, lookup) == [map_codes([t], lookup)[0] for t in texts]  # each text on its own
 
 
-def test_map_codes_takes_the_first_key_of_a_spaceless_form_as_map_code_does():
+def test_map_codes_takes_the_first_key_of_a_spaceless_form():
     lookup = {"a b c": "FIRST", "ab c": "SECOND", "x": "X"}
     texts = ["abc", "a bc", "ab c", "x", None, "", "y"]
-    assert (
-        map_codes(texts, lookup)
-        == [map_code(t, lookup) for t in texts]
-        == ["FIRST", "FIRST", "SECOND", "X", None, None, None]
-    )
+    assert map_codes(texts, lookup) == ["FIRST", "FIRST", "SECOND", "X", None, None, None]
 
 
 # ------------------------------------------------------------------ a sheet's entity rows at once
@@ -585,10 +579,11 @@ def tables_and_rows(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(tables_and_rows())
-def test_parse_records_equals_parse_record_row_by_row(case):
+def test_a_row_reads_the_same_alone_and_among_a_sheets_rows(case):
+    """Reading column by column mixes no row's values or findings with another's."""
     table, rows, contexts, keys = case
     expected = [
-        parse_record(r, table, c, provisional_key=k)
+        parse_records([r], table, [c], None if keys is None else [k])[0]
         for r, c, k in zip(rows, contexts, keys if keys is not None else [None] * len(rows))
     ]
     got = parse_records(rows, table, contexts, keys)
@@ -599,8 +594,8 @@ def test_parse_records_equals_parse_record_row_by_row(case):
 
 
 def test_parse_records_on_a_listing_with_every_kind_of_finding():
-    """The findings of a small listing, row by row and at once (words dropped, unreadable numbers, dates, marks,
-    unknown statuses), come out the same and in the same order."""
+    """The findings of a small listing (words dropped, unreadable numbers, dates, marks, unknown statuses), each
+    row's in the order of its fields, and the values read."""
     cols = ["name", "tax_code", "members", "charter_capital", "registered_on", "hightech", "status", "sector", "grade"]
     table = Table(
         "cooperative",
@@ -627,10 +622,7 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
     ]
     contexts = [RowContext("f.xlsx", "DS", 7 + i, "U1") for i in range(len(rows))]
     keys = ["k1", None, "k3", "k4"]
-    expected = [parse_record(r, table, c, provisional_key=k) for r, c, k in zip(rows, contexts, keys)]
     got = parse_records(rows, table, contexts, keys)
-    assert [exactly(p.values) for p in got] == [exactly(p.values) for p in expected]
-    assert [p.findings for p in got] == [p.findings for p in expected]
     assert [f.kind for f in got[0].findings] == [
         "WORDS_DROPPED",
         "WORDS_DROPPED",
@@ -644,5 +636,30 @@ def test_parse_records_on_a_listing_with_every_kind_of_finding():
         "VALUE_UNREADABLE",
         "STATUS_UNKNOWN",
     ]
+    assert [(f.row_number, f.entity_key, f.value_reported) for f in got[1].findings] == [
+        (8, None, "abc"),
+        (8, None, "5 - 6"),
+        (8, None, "hôm qua"),
+        (8, None, "lạ"),
+    ]
+    a, c = got[0].values, got[2].values
+    assert (a["name"], a["tax_code"], a["status"], a["sector"], a["grade"]) == (
+        "HTX A",
+        "5770125871",
+        "ACTIVE",
+        "AGRI",
+        "AVERAGE",
+    )
+    assert a["members"] == 58500 and round(a["charter_capital"], 9) == 1.2345  # nghìn đồng → triệu đồng
+    assert a["values_unreadable"] is None and got[1].values["values_unreadable"] == {
+        "members": "abc",
+        "charter_capital": "5 - 6",
+    }
+    assert (c["tax_code"], c["members"], c["charter_capital"]) == (
+        "5716073914-001",
+        12.0,
+        -5 * 0.001,
+    )  # "(5)": a negative
+    assert exactly(got[3].values) == exactly(got[0].values) and got[3].findings[0].entity_key == "k4"
     assert got[0].findings is not got[3].findings and got[0].values is not got[3].values
     assert parse_records([], table, []) == []

@@ -305,13 +305,13 @@ def test_clerks_money_units(text, factor):
 )
 def test_clerks_status_words(text, status):
     from kttt_pipeline.core.vocabulary import status_lookup
-    from kttt_pipeline.ingest.records import map_code
+    from kttt_pipeline.ingest.records import map_codes
 
-    assert map_code(text, status_lookup()) == status
+    assert map_codes([text], status_lookup()) == [status]
 
 
 def test_clerks_grade_words():
     from kttt_pipeline.core.vocabulary import grade_lookup
-    from kttt_pipeline.ingest.records import map_code
+    from kttt_pipeline.ingest.records import map_codes
 
-    assert map_code("TB", grade_lookup()) == "AVERAGE" and map_code("Trung bình", grade_lookup()) == "AVERAGE"
+    assert map_codes(["TB", "Trung bình"], grade_lookup()) == ["AVERAGE", "AVERAGE"]

@@ -14,7 +14,7 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     kinds={"excel", "python"},
     owners=["team:kttt-data"],
     description="Inventory of the returns that arrived for the period under KTTT_RAW_DIR/<period>/ "
-    "(district returns, tax register, province workbook) and the year's targets, with sha256.",
+    "(unit returns, tax register, province workbook) and the year's targets, with sha256.",
 )
 def raw_return_files(context: dg.AssetExecutionContext, paths: KtttPaths) -> pd.DataFrame:
     files = inventory(paths.raw_path(), context.partition_key)

@@ -23,6 +23,8 @@ from kttt_pipeline.core.vocabulary import (
     summary_label_lookup,
     title_words,
 )
+from kttt_pipeline.ingest.headers import MAX_HEADER_ROWS, Table, locate_table
+from kttt_pipeline.ingest.merged_cells import rows_with_merges_filled
 from kttt_pipeline.ingest.records import (
     RowContext,
     parse_records,
@@ -30,25 +32,9 @@ from kttt_pipeline.ingest.records import (
     unstorable_finding,
 )
 from kttt_pipeline.ingest.result import ReadResult, SheetRead, body_rows
-from kttt_pipeline.ingest.tables import (
-    BLANK,
-    ENTITY,
-    GRAND,
-    HEADING,
-    MAX_HEADER_ROWS,
-    NOTE,
-    PLAIN,
-    SUB,
-    TOTAL,
-    RowClass,
-    Table,
-    classify,
-    classify_rows,
-    data_rows,
-    heading_sector,
-    locate_table,
-    strong_evidence,
-)
+from kttt_pipeline.ingest.row_classes import BLANK, ENTITY, HEADING, NOTE, TOTAL, RowClass, row_classes
+from kttt_pipeline.ingest.row_features import strong_evidence
+from kttt_pipeline.ingest.row_labels import GRAND, PLAIN, SUB, heading_sector
 from kttt_pipeline.ingest.workbook import Grid, Workbook
 
 LISTING_TYPES = ("cooperative", "group")
@@ -412,11 +398,10 @@ def _read_listing(
     rt = table.record_type
     numeric = set(fields.numeric_fields(rt))
     idx = table.field_index()
-    rows = data_rows(grid, table, numeric)  # vertical merges of sectors/statuses filled down
+    rows = rows_with_merges_filled(grid, table, numeric)  # vertical merges of sectors/statuses filled down
     start = table.data_start
     if table.header_rows == 0:  # a listing continued without its header: skip its title lines
-        while start < len(rows) and not _looks_like_entity(classify(rows[start], table, numeric), rows[start], idx):
-            start += 1
+        start = _first_entity_row(rows, start, table, numeric)
     entity_rows: list[list[object]] = []  # the entity rows, read at once after the loop
     contexts: list[RowContext] = []
     keys: list[str | None] = []
@@ -427,10 +412,9 @@ def _read_listing(
     for i, rc in body_rows(
         rows,
         start,
-        None,
+        partial(row_classes, table=table, numeric_fields=numeric),
         sres,
         partial(strong_evidence, idx=idx),
-        classify_body=partial(classify_rows, table=table, numeric_fields=numeric),
     ):
         row = rows[i]
         excel_row = grid.excel_row(i)
@@ -473,29 +457,25 @@ def _read_listing(
 def _entities_above(grid: Grid, table: Table, previous: Table) -> bool:
     """Rows above a sheet's header that, under the listing's columns so far, plainly are entities."""
     idx = previous.field_index()
-    numeric = set(fields.numeric_fields(previous.record_type))
-    return any(
-        classify(row, previous, numeric).kind == ENTITY and strong_evidence(row, idx)
-        for row in grid.rows[: table.header_index]
-    )
+    above = grid.rows[: table.header_index]
+    classes = row_classes(above, previous, set(fields.numeric_fields(previous.record_type)))
+    return any(rc.kind == ENTITY and strong_evidence(row, idx) for row, rc in zip(above, classes))
 
 
 def _plainly_continues(grid: Grid, previous: Table) -> bool:
     """A row that, under the listing's columns, plainly is one of its entities: named, with a status or a tax
     code where the listing has them (a note or a chart's data does not pass)."""
     idx = previous.field_index()
-    numeric = set(fields.numeric_fields(previous.record_type))
     name_j = idx.get("name")
-    for row in grid.rows[:MAX_CONTINUATION_PROBE]:
-        if (
-            name_j is not None
-            and name_j < len(row)
-            and isinstance(row[name_j], str)
-            and strong_evidence(row, idx)
-            and classify(row, previous, numeric).kind == ENTITY
-        ):
-            return True
-    return False
+    if name_j is None:
+        return False
+    named = [
+        row
+        for row in grid.rows[:MAX_CONTINUATION_PROBE]
+        if name_j < len(row) and isinstance(row[name_j], str) and strong_evidence(row, idx)
+    ]
+    classes = row_classes(named, previous, set(fields.numeric_fields(previous.record_type)))
+    return any(rc.kind == ENTITY for rc in classes)
 
 
 MAX_CONTINUATION_PROBE = 200
@@ -505,6 +485,23 @@ def _looks_like_entity(rc: RowClass, row: list[object], idx: dict[str, int]) -> 
     name_j = idx.get("name")
     named = name_j is not None and name_j < len(row) and row[name_j] is not None
     return rc.kind == ENTITY and (strong_evidence(row, idx) or (named and rc.has_numbers))
+
+
+def _first_entity_row(rows: list[list[object]], start: int, table: Table, numeric: set[str]) -> int:
+    """The first row from ``start`` that plainly is an entity under ``table``'s columns (``len(rows)``: none),
+    the rows classed a block at a time."""
+    idx = table.field_index()
+    while start < len(rows):
+        block = rows[start : start + _PROBE_BLOCK]
+        for k, rc in enumerate(row_classes(block, table, numeric)):
+            if _looks_like_entity(rc, block[k], idx):
+                return start + k
+        start += len(block)
+    return start
+
+
+#: rows classed at once while looking for a continued listing's first entity (most start within a few rows)
+_PROBE_BLOCK = 32
 
 
 def listing_total_scopes(items: list[_Item]) -> list[tuple[_Item, tuple, tuple | None]]:
@@ -731,8 +728,8 @@ def _note_columns_not_understood(grid: Grid, table: Table, ret: ReadResult, unit
 _MONEY_INDICATORS = {i.code for i in indicators() if "đồng" in i.unit}
 
 
-def read_district_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> ReadResult:
-    """Read a district return: find its tables, identify the unit, stage every row.
+def read_unit_return(workbook: Workbook, source_file: str, matcher: UnitMatcher) -> ReadResult:
+    """Read a unit return: find its tables, identify the unit, stage every row.
 
     A listing may continue on further sheets ("DS HTX (tiếp)", with or without its header): all its sheets are
     one listing. A hidden sheet is read only when no visible sheet holds a table of its kind. A return without a
