@@ -218,13 +218,60 @@ def crosswalk_path(raw_dir: Path | None = None, province: str | None = None):
     return _packaged(resolve_province(province), CROSSWALK_FILE)
 
 
-def load_admin_units(raw_dir: Path | None = None, province: str | None = None) -> list[AdminUnit]:
-    """The province's units: ``<raw_dir>/admin_units.csv`` when present, else the packaged register of
-    ``province`` (default :func:`default_province`)."""
+def load_register_rows(raw_dir: Path | None = None, province: str | None = None) -> list[AdminUnit]:
+    """Every row of the register as written: a unit whose kind or name changed has one row per validity interval
+    with the same ``unit_code`` (docs/decisions.md, "Registers of all provinces")."""
     path = register_path(raw_dir, province)
     with path.open(encoding="utf-8-sig") as fh:
         df = pd.read_csv(fh, dtype=str, keep_default_na=False)
     return _units_from_rows(df.to_dict("records"))
+
+
+def load_admin_units(
+    raw_dir: Path | None = None, province: str | None = None, day: dt.date | None = None
+) -> list[AdminUnit]:
+    """The province's units, one per code: ``<raw_dir>/admin_units.csv`` when present, else the packaged register
+    of ``province`` (default :func:`default_province`). A unit with several dated rows takes the kind and name of
+    the row in force on ``day`` (a period's end; None: its newest row) and spans all its rows (:func:`units_on`)."""
+    return units_on(load_register_rows(raw_dir, province), day)
+
+
+def units_on(rows: list[AdminUnit], day: dt.date | None = None) -> list[AdminUnit]:
+    """One unit per code from a register whose codes may repeat (one row per validity interval, which must not
+    overlap): the attributes of the row in force on ``day`` (else the last row ended before it, else the first;
+    ``day`` None: the newest row), valid from the first row's start to the last row's end. A code that appears
+    once is kept as it is. The order is that of each code's first row."""
+    by_code: dict[str, list[AdminUnit]] = {}
+    for r in rows:
+        by_code.setdefault(r.unit_code, []).append(r)
+    out = []
+    for code, group in by_code.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group = sorted(group, key=lambda u: u.valid_from or dt.date.min)
+        for a, b in zip(group, group[1:]):
+            if a.valid_to is None or b.valid_from is None or a.valid_to >= b.valid_from:
+                raise ValueError(f"the register's rows of unit {code} overlap: {a.valid_to} ≥ {b.valid_from}")
+        if day is None:
+            chosen = group[-1]
+        else:
+            chosen = next(
+                (u for u in group if u.in_force(day)),
+                next((u for u in reversed(group) if u.valid_to is not None and u.valid_to < day), group[0]),
+            )
+        out.append(
+            AdminUnit(
+                unit_code=code,
+                level=chosen.level,
+                name_vi=chosen.name_vi,
+                kind_vi=chosen.kind_vi,
+                parent_code=chosen.parent_code,
+                valid_from=group[0].valid_from,
+                valid_to=group[-1].valid_to,
+            )
+        )
+    return out
 
 
 def load_crosswalk(raw_dir: Path | None = None, province: str | None = None) -> pd.DataFrame:
