@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -457,6 +458,8 @@ class UnitMatcher:
         }
         self._council = council
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
+        # folded texts that fit several units whose names differ only by diacritics (:meth:`_by_marks`)
+        self._tied: dict[tuple[str, bool, bool], list[AdminUnit]] = {}
         self._in_address: dict[str, AdminUnit | None] = {}  # a register repeats its addresses
 
     # ------------------------------------------------------------------------------------------ codes
@@ -501,7 +504,22 @@ class UnitMatcher:
         key = (folded, allow_bare, allow_compact)
         if key not in self._found:
             self._found[key] = self._find(folded, allow_bare, allow_compact)
-        return self._found[key]
+        found = self._found[key]
+        if found is None and key in self._tied:
+            found = self._by_marks(text, self._tied[key])
+        return found
+
+    @staticmethod
+    def _marked(value: object) -> str:
+        """Lower case with the diacritics kept (NFC, whitespace collapsed)."""
+        return " ".join(unicodedata.normalize("NFC", str(value)).lower().split())
+
+    def _by_marks(self, text: object, tied: list[AdminUnit]) -> AdminUnit | None:
+        """Units whose names fold alike ("Văn Lang", "Văn Lăng" of one province) told apart by the diacritics the
+        text writes: the one whose name is written as such in it."""
+        marked = self._marked(text)
+        fits = [u for u in tied if re.search(rf"(?<!\w){re.escape(self._marked(u.name_vi))}(?!\w)", marked)]
+        return self._prefer(fits, by_day=True) if fits else None
 
     def _find(self, folded: str, allow_bare: bool, allow_compact: bool) -> AdminUnit | None:
         hits: list[tuple[int, int, AdminUnit]] = []
@@ -516,7 +534,10 @@ class UnitMatcher:
             return self._find_compact(folded) if allow_compact else None
         hits.sort(key=lambda h: (-h[0], -h[1]))
         best = [h[2] for h in hits if h[:2] == hits[0][:2]]
-        return self._prefer(best, by_day=True)
+        found = self._prefer(best, by_day=True)
+        if found is None and len({fold(u.name_vi) for u in best}) == 1 and len({u.name_vi for u in best}) > 1:
+            self._tied[(folded, allow_bare, allow_compact)] = best
+        return found
 
     def _candidates(self, folded: str) -> list[int]:
         """The patterns (indices, in order) that can match the folded text: those whose name's words are

@@ -18,6 +18,7 @@ import pytest
 
 from kttt_pipeline.core.admin_units import (
     AdminUnit,
+    UnitMatcher,
     load_admin_units,
     load_crosswalk,
     load_register_rows,
@@ -77,6 +78,16 @@ def test_a_province_row_that_changes_kind_gives_one_province_per_period():
         assert rows[0].valid_to == change - dt.timedelta(days=1)
         assert province_of(load_admin_units(None, code, change - dt.timedelta(days=1))).kind_vi == rows[0].kind_vi
         assert province_of(load_admin_units(None, code, change)).kind_vi == rows[1].kind_vi
+
+
+def test_units_whose_names_fold_alike_are_told_apart_by_their_diacritics():
+    """A national register has such pairs in one province (Thái Nguyên's xã Văn Lang and xã Văn Lăng)."""
+    lang = _unit("02143", "Xã", D(2025, 7, 1), None, "commune", "Văn Lang")
+    lang2 = _unit("05665", "Xã", D(2025, 7, 1), None, "commune", "Văn Lăng")
+    m = UnitMatcher([lang, lang2], Period.parse("2025-Q4"))
+    assert m.find("ỦY BAN NHÂN DÂN XÃ VĂN LANG") == lang
+    assert m.find("UBND xã Văn Lăng") == lang2
+    assert m.find("UBND xa Van Lang") is None  # no diacritics: still ambiguous, never a guess
 
 
 # ------------------------------------------------------------------------------------------ every province
