@@ -336,13 +336,45 @@ def build(folder: Path, corrections_path: Path, default: str | None = None) -> d
     return files
 
 
+def cross_check(files: dict[str, str], divisions: Path) -> list[str]:
+    """Differences between the generated units in force now and another list of the 3,321 units: the
+    ``data/nested-divisions.json`` of the GPL-3.0 package ``vietnam-provinces`` (statistics office data; read as a
+    data file, never imported or shipped). One line per difference of code, province, kind or name."""
+    ours: dict[int, tuple[str, str, str]] = {}
+    for rel, text in files.items():
+        if rel.endswith("/admin_units.csv"):
+            for r in csv.DictReader(io.StringIO(text)):
+                if r["level"] == "commune" and not r["valid_to"]:
+                    ours[int(r["unit_code"])] = (r["parent_code"], r["kind_vi"].lower(), r["name_vi"])
+    theirs: dict[int, tuple[str, str, str]] = {}
+    for p in json.loads(divisions.read_text(encoding="utf-8")):
+        for w in p["wards"]:
+            kind = w["division_type"]
+            name = w["name"][len(kind) :].strip() if w["name"].lower().startswith(kind) else w["name"]
+            theirs[int(w["code"])] = (f"{int(p['code']):02d}", kind, name)
+    out = [f"{c:05d}: only in the registers {ours[c]}" for c in sorted(set(ours) - set(theirs))]
+    out += [f"{c:05d}: only in {divisions.name} {theirs[c]}" for c in sorted(set(theirs) - set(ours))]
+    out += [f"{c:05d}: {ours[c]} ≠ {theirs[c]}" for c in sorted(set(ours) & set(theirs)) if ours[c] != theirs[c]]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=VOCAB, help="folder to write (default: the package's)")
     ap.add_argument("--corrections", type=Path, default=VOCAB / "corrections.csv")
     ap.add_argument("--check", action="store_true", help="compare with the files in --out; exit 1 on a difference")
+    ap.add_argument(
+        "--cross-check",
+        type=Path,
+        metavar="JSON",
+        help="print the differences with vietnam-provinces' data/nested-divisions.json (nothing is written)",
+    )
     args = ap.parse_args(argv)
     files = build(source_dir(), args.corrections, current_default(args.out))
+    if args.cross_check:
+        lines = cross_check(files, args.cross_check)
+        print("\n".join(lines) + f"\n{len(lines)} differences")
+        return 0
     differ = []
     for rel, text in files.items():
         path = args.out / rel
