@@ -94,6 +94,17 @@ def propers(rng: random.Random, n: int) -> list[str]:
 class Province:
     code: str
     name: str  # from the register's province row
+    kind: str = "Tỉnh"  # the province row's kind in force at the period end ("Tỉnh", "Thành phố")
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The placeholders of the layout's texts that name the province ("tỉnh Quảng Ninh", "THÀNH PHỐ HÀ NỘI")."""
+        return {
+            "province": self.name,
+            "province_upper": self.name.upper(),
+            "province_kind": self.kind.lower(),
+            "province_kind_upper": self.kind.upper(),
+        }
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ def _register(province: str | None, day: dt.date | None = None) -> tuple[Provinc
 
     units = load_admin_units(None, province, day)
     prov = province_of(units)
-    return Province(prov.unit_code, prov.name_vi), units, load_crosswalk(None, province)
+    return Province(prov.unit_code, prov.name_vi, prov.kind_vi or "Tỉnh"), units, load_crosswalk(None, province)
 
 
 def package_units(period: Period, province: str | None = None) -> tuple[Province, list[Unit], list[Unit]]:

@@ -55,3 +55,26 @@ def test_demo_then_materialize_publishes_every_unit_of_the_province(tmp_path, pr
         engine.dispose()
     assert published == {province} | {u.unit_code for u in units}
     assert (tmp_path / "warehouse" / "reports" / PERIOD / f"phu_bieu_{PERIOD}.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    "province, period, title",
+    [
+        ("01", "2025-Q4", "THUẾ THÀNH PHỐ HÀ NỘI"),
+        ("22", "2026-Q2", "THUẾ TỈNH QUẢNG NINH"),
+        ("22", "2026-Q3", "THUẾ THÀNH PHỐ QUẢNG NINH"),  # a thành phố from 1/9/2026 (its register's dated row)
+    ],
+)
+def test_demo_tax_register_names_the_province_by_its_kind_at_the_period_end(tmp_path, province, period, title):
+    import openpyxl
+
+    from kttt_pipeline.demo import write_demo_period
+
+    write_demo_period(tmp_path, period, province=province, rows_per_unit=1, units=2, tax_format="xlsx")
+    (path,) = (tmp_path / period / "tax").glob("*.xlsx")
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        first = next(wb.worksheets[0].iter_rows(min_row=1, max_row=1, values_only=True))[0]
+    finally:
+        wb.close()
+    assert first == title
