@@ -78,3 +78,25 @@ def test_demo_tax_register_names_the_province_by_its_kind_at_the_period_end(tmp_
     finally:
         wb.close()
     assert first == title
+
+
+def _province_with_namesakes(period: Period) -> tuple[str, list]:
+    """The first packaged province with two reporting units of one kind and name in the period (a merged
+    province's 2025-Q2: each former province had its own "huyện Châu Thành")."""
+    for code in packaged_provinces():
+        units = reporting_units(load_admin_units(None, code, period.end), period)
+        labels = [(u.kind_vi, u.name_vi) for u in units]
+        if len(set(labels)) < len(labels):
+            return code, units
+    pytest.skip("no packaged province has two reporting units of one kind and name")
+
+
+def test_units_that_share_their_kind_and_name_are_told_apart_by_their_codes(tmp_path):
+    from kttt_pipeline.demo import write_demo_period
+    from kttt_pipeline.run import run_period
+
+    period = Period.parse("2025-Q2")
+    province, units = _province_with_namesakes(period)
+    write_demo_period(tmp_path / "raw", period.key, province=province, rows_per_unit=2)
+    result = run_period(tmp_path / "raw", period.key, province=province)
+    assert set(result.rpt_indicator["unit_code"]) == {province} | {u.unit_code for u in units}
