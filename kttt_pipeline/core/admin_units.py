@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -218,13 +219,60 @@ def crosswalk_path(raw_dir: Path | None = None, province: str | None = None):
     return _packaged(resolve_province(province), CROSSWALK_FILE)
 
 
-def load_admin_units(raw_dir: Path | None = None, province: str | None = None) -> list[AdminUnit]:
-    """The province's units: ``<raw_dir>/admin_units.csv`` when present, else the packaged register of
-    ``province`` (default :func:`default_province`)."""
+def load_register_rows(raw_dir: Path | None = None, province: str | None = None) -> list[AdminUnit]:
+    """Every row of the register as written: a unit whose kind or name changed has one row per validity interval
+    with the same ``unit_code`` (docs/decisions.md, "Registers of all provinces")."""
     path = register_path(raw_dir, province)
     with path.open(encoding="utf-8-sig") as fh:
         df = pd.read_csv(fh, dtype=str, keep_default_na=False)
     return _units_from_rows(df.to_dict("records"))
+
+
+def load_admin_units(
+    raw_dir: Path | None = None, province: str | None = None, day: dt.date | None = None
+) -> list[AdminUnit]:
+    """The province's units, one per code: ``<raw_dir>/admin_units.csv`` when present, else the packaged register
+    of ``province`` (default :func:`default_province`). A unit with several dated rows takes the kind and name of
+    the row in force on ``day`` (a period's end; None: its newest row) and spans all its rows (:func:`units_on`)."""
+    return units_on(load_register_rows(raw_dir, province), day)
+
+
+def units_on(rows: list[AdminUnit], day: dt.date | None = None) -> list[AdminUnit]:
+    """One unit per code from a register whose codes may repeat (one row per validity interval, which must not
+    overlap): the attributes of the row in force on ``day`` (else the last row ended before it, else the first;
+    ``day`` None: the newest row), valid from the first row's start to the last row's end. A code that appears
+    once is kept as it is. The order is that of each code's first row."""
+    by_code: dict[str, list[AdminUnit]] = {}
+    for r in rows:
+        by_code.setdefault(r.unit_code, []).append(r)
+    out = []
+    for code, group in by_code.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group = sorted(group, key=lambda u: u.valid_from or dt.date.min)
+        for a, b in zip(group, group[1:]):
+            if a.valid_to is None or b.valid_from is None or a.valid_to >= b.valid_from:
+                raise ValueError(f"the register's rows of unit {code} overlap: {a.valid_to} ≥ {b.valid_from}")
+        if day is None:
+            chosen = group[-1]
+        else:
+            chosen = next(
+                (u for u in group if u.in_force(day)),
+                next((u for u in reversed(group) if u.valid_to is not None and u.valid_to < day), group[0]),
+            )
+        out.append(
+            AdminUnit(
+                unit_code=code,
+                level=chosen.level,
+                name_vi=chosen.name_vi,
+                kind_vi=chosen.kind_vi,
+                parent_code=chosen.parent_code,
+                valid_from=group[0].valid_from,
+                valid_to=group[-1].valid_to,
+            )
+        )
+    return out
 
 
 def load_crosswalk(raw_dir: Path | None = None, province: str | None = None) -> pd.DataFrame:
@@ -411,6 +459,8 @@ class UnitMatcher:
         }
         self._council = council
         self._found: dict[tuple[str, bool, bool], AdminUnit | None] = {}
+        # folded texts that fit several units whose names differ only by diacritics (:meth:`_by_marks`)
+        self._tied: dict[tuple[str, bool, bool], list[AdminUnit]] = {}
         self._in_address: dict[str, AdminUnit | None] = {}  # a register repeats its addresses
 
     # ------------------------------------------------------------------------------------------ codes
@@ -455,7 +505,22 @@ class UnitMatcher:
         key = (folded, allow_bare, allow_compact)
         if key not in self._found:
             self._found[key] = self._find(folded, allow_bare, allow_compact)
-        return self._found[key]
+        found = self._found[key]
+        if found is None and key in self._tied:
+            found = self._by_marks(text, self._tied[key])
+        return found
+
+    @staticmethod
+    def _marked(value: object) -> str:
+        """Lower case with the diacritics kept (NFC, whitespace collapsed)."""
+        return " ".join(unicodedata.normalize("NFC", str(value)).lower().split())
+
+    def _by_marks(self, text: object, tied: list[AdminUnit]) -> AdminUnit | None:
+        """Units whose names fold alike ("Văn Lang", "Văn Lăng" of one province) told apart by the diacritics the
+        text writes: the one whose name is written as such in it."""
+        marked = self._marked(text)
+        fits = [u for u in tied if re.search(rf"(?<!\w){re.escape(self._marked(u.name_vi))}(?!\w)", marked)]
+        return self._prefer(fits, by_day=True) if fits else None
 
     def _find(self, folded: str, allow_bare: bool, allow_compact: bool) -> AdminUnit | None:
         hits: list[tuple[int, int, AdminUnit]] = []
@@ -470,7 +535,10 @@ class UnitMatcher:
             return self._find_compact(folded) if allow_compact else None
         hits.sort(key=lambda h: (-h[0], -h[1]))
         best = [h[2] for h in hits if h[:2] == hits[0][:2]]
-        return self._prefer(best, by_day=True)
+        found = self._prefer(best, by_day=True)
+        if found is None and len({fold(u.name_vi) for u in best}) == 1 and len({u.name_vi for u in best}) > 1:
+            self._tied[(folded, allow_bare, allow_compact)] = best
+        return found
 
     def _candidates(self, folded: str) -> list[int]:
         """The patterns (indices, in order) that can match the folded text: those whose name's words are

@@ -94,6 +94,17 @@ def propers(rng: random.Random, n: int) -> list[str]:
 class Province:
     code: str
     name: str  # from the register's province row
+    kind: str = "Tỉnh"  # the province row's kind in force at the period end ("Tỉnh", "Thành phố")
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The placeholders of the layout's texts that name the province ("tỉnh Quảng Ninh", "THÀNH PHỐ HÀ NỘI")."""
+        return {
+            "province": self.name,
+            "province_upper": self.name.upper(),
+            "province_kind": self.kind.lower(),
+            "province_kind_upper": self.kind.upper(),
+        }
 
 
 @dataclass(frozen=True)
@@ -132,17 +143,18 @@ class Unit:
         return list(self.places) or [Place(self.commune_kind, n) for n in words("generic_commune")]
 
 
-def _register(province: str | None) -> tuple[Province, list, object]:
-    """The packaged register and crosswalk of the province (never the raw folder's: the demo writes that)."""
+def _register(province: str | None, day: dt.date | None = None) -> tuple[Province, list, object]:
+    """The packaged register and crosswalk of the province (never the raw folder's: the demo writes that), its
+    units as they are on ``day`` (kind and name of a unit that changed them)."""
     from kttt_pipeline.core.admin_units import (
         load_admin_units,
         load_crosswalk,
         province_of,
     )
 
-    units = load_admin_units(None, province)
+    units = load_admin_units(None, province, day)
     prov = province_of(units)
-    return Province(prov.unit_code, prov.name_vi), units, load_crosswalk(None, province)
+    return Province(prov.unit_code, prov.name_vi, prov.kind_vi or "Tỉnh"), units, load_crosswalk(None, province)
 
 
 def package_units(period: Period, province: str | None = None) -> tuple[Province, list[Unit], list[Unit]]:
@@ -150,7 +162,7 @@ def package_units(period: Period, province: str | None = None) -> tuple[Province
     the units of the register that are not in force then (for the workbook of a unit not in force)."""
     from kttt_pipeline.core.admin_units import reporting_units
 
-    prov, units, crosswalk = _register(province)
+    prov, units, crosswalk = _register(province, period.end)
     in_force = reporting_units(units, period)
     district_label = {u.unit_code: f"{u.kind_vi.lower()} {u.name_vi}" for u in units if u.level == "district"}
     rows = crosswalk.to_dict("records") if len(crosswalk) else []

@@ -74,7 +74,7 @@ def write_admin_units(path: Path, units: list[Unit], prov: Province) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ADMIN_UNITS_HEADER)
-    w.writerow([prov.code, "province", prov.name, "Tỉnh", "", "", ""])
+    w.writerow([prov.code, "province", prov.name, prov.kind, "", "", ""])
     for u in units:
         w.writerow([u.code, u.level, u.name, u.kind, prov.code, u.since.isoformat() if u.since else "", ""])
     path.write_text(buf.getvalue(), encoding="utf-8")

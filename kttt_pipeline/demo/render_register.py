@@ -165,15 +165,15 @@ def _tax_row(
     province_level: bool = False,
     new_address: bool = False,
 ) -> list[object]:
-    province = label("tax.province").format(province=prov.name)
+    province = label("tax.province").format(**prov.words)
     if per.end >= REFORM_DAY:
         # since 2025 the offices are "Thuế cơ sở N tỉnh …" and "Thuế tỉnh …"; an address names the commune as it
         # was when the record was made: a former commune and district, or the unit in force (§11)
         place = place or rng.choice(unit.place_pool())
         office = (
-            label("tax.province_office_since_reform").format(province=prov.name)
+            label("tax.province_office_since_reform").format(**prov.words)
             if province_level
-            else label("tax.unit_office_since_reform").format(n=unit.tax_office, province=prov.name)
+            else label("tax.unit_office_since_reform").format(n=unit.tax_office, **prov.words)
         )
         if unit.level == "commune" and (new_address or not place.former or rng.random() < 0.5):
             address = f"{unit.full_name}, {province}"
@@ -183,7 +183,7 @@ def _tax_row(
         return [code, name, address, office, entity_type, _status_text(rng, status), status_date, revenue, tax]
     if province_level:
         place = rng.choice(unit.place_pool())
-        office = label("tax.province_office_before_reform").format(province=prov.name)
+        office = label("tax.province_office_before_reform").format(**prov.words)
     else:
         office = label("tax.unit_office_before_reform").format(unit=unit.full_name)
     address = f"{place.kind} {place.name}, {unit.full_name}, {province}"
@@ -198,7 +198,7 @@ def register_stem(per: Period) -> str:
 def write_register_xlsx(path: Path, rows: list[list[object]], per: Period, prov: Province) -> None:
     sh = Sheet(label("tax.sheet"))
     office = "tax.office_title_since_reform" if per.end >= REFORM_DAY else "tax.office_title_before_reform"
-    sh.add([label(office).format(province_upper=prov.name.upper())])
+    sh.add([label(office).format(**prov.words)])
     sh.add([label("tax.title")])
     sh.add([label("tax.data_line").format(date=per.end.strftime("%d/%m/%Y"))])
     sh.add()

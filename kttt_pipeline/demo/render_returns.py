@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.core.text import strip_diacritics
+from kttt_pipeline.core.text import fold, strip_diacritics
 from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.demo.oracle import ReturnLocations, unit_figures
 from kttt_pipeline.demo.population import Coop, Group, Place, Population, Unit, person
@@ -624,7 +624,13 @@ def render_returns(
     files: list[Path] = []
     located: list[ReturnLocations] = []
     used_names: set[str] = set()
+    # a unit whose kind and name another unit of the period shares (two former provinces' "huyện Châu Thành" in
+    # one merged province's 2025-Q2) writes its code in the title block, as such a clerk must
+    titles: dict[str, int] = {}
     for u in pop.units:
+        titles[fold(f"{u.kind} {u.name}")] = titles.get(fold(f"{u.kind} {u.name}"), 0) + 1
+    for u in pop.units:
+        code_cell = True if titles[fold(f"{u.kind} {u.name}")] > 1 else None
         rng = pop.stream(f"render/{u.code}")
         report_date = per.end + dt.timedelta(days=rng.randint(5, 25))
         fname = file_name(rng, u, per)
@@ -645,7 +651,7 @@ def render_returns(
             early_groups = pop.groups[u.code][:-1] or pop.groups[u.code]
             early_e = unit_figures([c for c in early_coops if c.unit == u.code], early_groups, per)
             early_e["HTX_MEMBERS"] += early_rng.randint(5, 40)
-            r = ReturnRenderer(early_rng, u, per, early_date, words=False)
+            r = ReturnRenderer(early_rng, u, per, early_date, words=False, code_cell=code_cell)
             sheets = return_sheets(
                 r, early_rng, early_coops, early_groups, summary_items(early_rng, early_e, False), set()
             )[0]
@@ -656,7 +662,13 @@ def render_returns(
             fname = fname[:-5] + rng.choice(choices("file.resubmission_suffix"))
         words_ok = {id(c) for c in pop.listed[u.code] if not c.planted and c.unit == u.code}
         r = ReturnRenderer(
-            rng, u, per, report_date, words=rng.random() < 0.35, number_code=u.code == pop.number_code_unit
+            rng,
+            u,
+            per,
+            report_date,
+            words=rng.random() < 0.35,
+            number_code=u.code == pop.number_code_unit,
+            code_cell=code_cell,
         )
         sheets, rows, summary_rows, sheet_names = return_sheets(
             r, rng, pop.listed[u.code], pop.groups[u.code], items, words_ok

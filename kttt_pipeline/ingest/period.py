@@ -483,7 +483,7 @@ def extract_period(
     every entry not read (hidden, lock file, not a regular file, link elsewhere) gets an IGNORED load_audit row."""
     raw_dir = Path(raw_dir)
     period = Period.parse(period) if isinstance(period, str) else period
-    units = load_admin_units(raw_dir, province)
+    units = load_admin_units(raw_dir, province, period.end)
     crosswalk = load_province_crosswalk(raw_dir, province, units)
     expected = reporting_units(units, period)
     # titles may name any unit of the register or a former commune: the period decides which is meant, and a

@@ -87,8 +87,13 @@ def fmt_date(d, style):
 
 
 def read_units():
+    # the packaged register may hold dated rows of one unit (issue 27: Đông Triều a thành phố from 1/11/2024, the
+    # province from 1/9/2026); the contract's spec/admin_units.csv has one row per unit: the first one
     with open(os.path.join(SPEC, "admin_units.csv"), encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        rows = {}
+        for r in csv.DictReader(f):
+            rows.setdefault(r["unit_code"], r)
+        return list(rows.values())
 
 
 def read_crosswalk():

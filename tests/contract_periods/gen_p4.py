@@ -22,7 +22,7 @@ rng = random.Random(24_2025_930)
 # the packaged unit registers of province 24 (same content as the contract's spec/bac_ninh/*.csv)
 BN = os.path.join(HERE, "..", "..", "kttt_pipeline", "vocab", "provinces", "24")
 units = [r for r in csv.DictReader(open(os.path.join(BN, "admin_units.csv"), encoding="utf-8"))
-         if r["level"] == "commune"]
+         if r["level"] == "commune" and r["valid_from"] == "2025-07-01"]  # not the dated rows of 2026 (issue 27)
 assert len(units) == 99
 UCODES = [u["unit_code"] for u in units]
 UNAME = {u["unit_code"]: u for u in units}

@@ -227,8 +227,10 @@ def test_demo_commune_period_plants_a_unit_not_in_force_where_the_register_has_o
 
     gone = {fold(u.name_vi) for u in load_admin_units(None, "22") if u.level == "district"}
     assert any(name in fold(cases[0].value_reported) for name in gone)
-    # the province of 99 units has no unit not in force in its register: nothing of the kind is planted
-    assert write_demo_period(tmp_path / "raw24", "2025-Q4", seed=3, province="24").cases("UNIT_NOT_IN_FORCE") == []
+    # Bắc Ninh's register has its former districts too (issue 27): one of them is planted
+    planted = write_demo_period(tmp_path / "raw24", "2025-Q4", seed=3, province="24").cases("UNIT_NOT_IN_FORCE")
+    gone24 = {fold(u.name_vi) for u in load_admin_units(None, "24") if u.level == "district"}
+    assert len(planted) == 1 and any(name in fold(planted[0].value_reported) for name in gone24)
 
 
 def test_demo_unit_not_in_force_is_reported_as_such(tmp_path, monkeypatch):
@@ -243,9 +245,16 @@ def test_district_periods_stay_district_level(tmp_path):
     assert not (tmp_path / "raw" / "2025-Q2" / "communes").exists()
 
 
-def test_a_province_without_district_units_cannot_make_a_district_period(tmp_path):
-    with pytest.raises(ValueError, match="no reporting unit of province 24"):
-        write_demo_period(tmp_path / "raw", "2024-Q3", province="24")
+def test_a_merged_province_makes_a_district_period_of_its_former_districts(tmp_path):
+    """Bắc Ninh (24) since 1/7/2025 took in the former Bắc Giang: a 2024 period is reported by the districts of
+    both former provinces, which its register lists (issue 27)."""
+    from kttt_pipeline.core.admin_units import load_admin_units, reporting_units
+    from kttt_pipeline.core.periods import Period
+
+    summary = write_demo_period(tmp_path / "raw", "2024-Q3", province="24", rows_per_unit=3)
+    districts = reporting_units(load_admin_units(None, "24"), Period.parse("2024-Q3"))
+    assert summary.level == "district" and {u.level for u in districts} == {"district"}
+    assert summary.units == [u.unit_code for u in districts]
 
 
 # ----------------------------------------------------------------------------------- population, oracle, rendering
