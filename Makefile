@@ -1,5 +1,7 @@
 # kttt: two commands from a fresh clone.
-#   make demo       set up .venv, write a demo period into raw/, run the pipeline, print where the results are
+#   make demo       set up .venv, write the demo's quarters into raw/ (the last closed one, the one before, the same
+#                   quarter a year earlier: `kttt demo-periods`), load them into the warehouse, recording the runs in
+#                   the Dagster instance `make ui` opens (DAGSTER_HOME), and print where the results are
 #   make test       set up .venv (and a throwaway PostgreSQL server) and run the whole test suite (what .ci/run runs)
 # while developing:
 #   make test-fast  the unit tests (tests/unit/): no tool installation, no PostgreSQL, well under 30 s
@@ -9,6 +11,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
+# the Dagster instance `make demo` records its runs in and `make ui` opens (runs, materialized partitions, ticks)
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: demo test test-fast ui venv clean deadcode
 
@@ -23,8 +27,11 @@ venv: $(BIN)/kttt
 
 demo: venv
 	@period="$(PERIOD)"; [ -n "$$period" ] || period=$$($(BIN)/kttt last-period) || exit 1; \
-	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter): dữ liệu mẫu và công bố"; \
-	$(BIN)/kttt demo-data --period $$period --out raw/ && $(BIN)/kttt materialize --period $$period
+	periods=$$($(BIN)/kttt demo-periods --period $$period) || exit 1; \
+	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter) và các kỳ so sánh: $$periods"; \
+	args=$$(for p in $$periods; do printf -- '--period %s ' $$p; done); \
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || : > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args
 
 test: venv
 	bash scripts/test.sh
@@ -35,7 +42,8 @@ test-fast: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 ui: venv
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || : > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
 deadcode: venv
