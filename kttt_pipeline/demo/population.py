@@ -466,6 +466,7 @@ class Population:
     not_in_force: NotInForceReturn | None = None
     base: str = ""  # the root of the persistent streams (cooperatives, unit sizes, the province's entities)
     entity_scale: int = 0  # how many units the province's unions and credit funds are drawn for (0: len(units))
+    from_world: bool = False  # drawn from the province's world (demo/world.py)
 
     @property
     def codes(self) -> list[str]:
@@ -631,6 +632,7 @@ def _world_population(world, key, per, prov, unit_list, commune_level, gone_unit
         Plants(),
         base=world.key,
         entity_scale=len(world.cells),
+        from_world=True,
     )
     _plant(pop)
     if commune_level:  # one return gives its code as a number, leading zero lost (§11)
@@ -733,7 +735,33 @@ def _plant(pop: Population) -> None:
     if no_tax:
         no_tax.tax_status = None
         no_tax.declared_revenue = no_tax.tax_incurred = None
+
+    def changed_this_quarter(code: str) -> Coop | None:
+        """A cooperative the world moved to the tax status's meaning within the period, which its unit's return
+        still reports active (the unit has not heard yet): the override agrees with the quarters around it."""
+        status = OVERRIDE_STATUS[code]
+        pool = [
+            c
+            for u in codes
+            for c in pop.coops[u]
+            if not c.planted
+            and c.status == status
+            and c.tax_date is not None
+            and per.start <= c.tax_date <= per.end
+            and c.registered_on < per.year_start
+        ]
+        return prng.choice(pool) if pool else None
+
     for code in ("03", "05", "06", "07", "01"):
+        if pop.from_world:
+            c = changed_this_quarter(code)
+            if c is not None:
+                c.planted, c.status, c.tax_status = True, "ACTIVE", code
+                c.grade = c.grade or pick(prng, [(g, w) for g, w in draw("grade") if g != "WEAK"])
+                plants.overrides.append(c)
+                continue
+            if code == "01":
+                continue  # never a dissolution the world does not have (HTX_DISSOLVED is cumulative from 1 January)
         c = candidate(unit_pick())
         if c is None:
             continue
@@ -749,7 +777,8 @@ def _plant(pop: Population) -> None:
 
     # HTX_NEW is cumulative from 1 January (§11): since the reform a commune's return lists cooperatives registered
     # earlier in the year (with a district office, before 1/7/2025) among its new ones
-    if pop.commune_level and per.quarter > 1:
+    # (the world has them: a cooperative keeps its registration date across the reform)
+    if pop.commune_level and per.quarter > 1 and not pop.from_world:
         pool = [c for u in busy for c in pop.coops[u] if not c.planted and c.status == "ACTIVE"]
         if pool:
             early = prng.choice(pool)

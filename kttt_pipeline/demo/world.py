@@ -38,6 +38,7 @@ from kttt_pipeline.demo.population import (
     Group,
     Place,
     Unit,
+    _size_counts,
     make_coop,
     make_group,
     package_units,
@@ -202,8 +203,6 @@ def _sizes(rng: random.Random, cells: dict[str, Cell]) -> None:
 
 
 def _counts(rng: random.Random, size: str, scale: float) -> tuple[int, int]:
-    from kttt_pipeline.demo.population import _size_counts
-
     n_coops, n_groups = _size_counts(rng, size)
     if size in ("small", "medium", "large"):
         n_coops, n_groups = max(3, round(n_coops * scale)), round(n_groups * scale)
@@ -234,10 +233,9 @@ def build_world(seed: int, province_code: str, period: Period, province: str | N
     if found is None:
         return None
     cells, reform = found
-    first = min(first_world_quarter(province), period)
-    key = f"{seed}/{province_code}/world"
-    if first != first_world_quarter(province):
-        key += f"/{first.key}"
+    usual = first_world_quarter(province)
+    first = min(usual, period)
+    key = f"{seed}/{province_code}/world" + ("" if first == usual else f"/{first.key}")
     _sizes(random.Random(f"{key}/sizes"), cells)
     names = NamePool(random.Random(f"{key}/names"))
     used: set[str] = set()

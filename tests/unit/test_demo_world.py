@@ -139,3 +139,31 @@ def test_commune_sizes_cover_the_classes_and_stay_with_the_unit():
     for u, size in b.sizes.items():
         if size == "empty":
             assert b.coops[u] == [] and b.groups[u] == []
+
+
+def test_cumulative_figures_never_fall_within_a_year():
+    """HTX_NEW and HTX_DISSOLVED count from 1 January: quarter by quarter within a year the province's figures
+    only grow, the planted cases included (a planted dissolution is one the world has)."""
+    last = last_closed_quarter()
+    for year in (last.year - 1, last.year):
+        quarters = [q for q in quarters_between(Period(year, 1), Period(year, 4)) if q <= last]
+        figures = []
+        for q in quarters:
+            pop = build_population(q.key)
+            figures.append(expected_figures(pop)[pop.province.code])
+        for code in ("HTX_NEW", "HTX_DISSOLVED"):
+            series = [f[code] for f in figures]
+            assert series == sorted(series), (year, code, series)
+
+
+def test_a_planted_dissolution_is_the_worlds():
+    """The tax register's 'dissolved' (01) that overrides a unit's 'active' in a quarter is the world's dissolution
+    of that quarter: the next quarter's return reports the cooperative dissolved on the same day."""
+    last = last_closed_quarter()
+    cur = Period(last.year, 2) if last.quarter >= 2 else Period(last.year - 1, 2)
+    before, after = build_population(cur.previous().key), build_population(cur.key)
+    planted = [c for c in before.plants.overrides if c.tax_status == "01"]
+    assert planted
+    later = {c.tax_code: c for u in after.codes for c in after.coops[u]}
+    for c in planted:
+        assert later[c.tax_code].status == "DISSOLVED" and later[c.tax_code].dissolved_on == c.tax_date
