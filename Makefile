@@ -31,7 +31,8 @@ demo: venv
 	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter) và các kỳ so sánh: $$periods"; \
 	args=$$(for p in $$periods; do printf -- '--period %s ' $$p; done); \
 	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || : > "$(DAGSTER_HOME)/dagster.yaml"; } && \
-	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args
+	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args && \
+	echo "Giao diện Dagster (Dagster UI): make ui → http://127.0.0.1:3000, các kỳ $$periods đã chạy (materialized)"
 
 test: venv
 	bash scripts/test.sh
