@@ -2,8 +2,9 @@
 no COOP_VANISHED and restate the former districts' figures close to the current units'; and `make demo` loads the
 quarters the published documents compare, recording its runs in the Dagster instance `make ui` opens.
 
-Bands (docs/decisions.md, "A demo world"): COOP_VANISHED under 2% of the previous quarter's counted cooperatives;
-a current unit's restated 2025-Q2 HTX_TOTAL within 30% or 5 cooperatives (the larger) of its 2025-Q3 figure.
+Bands (docs/decisions.md, "A demo world across quarters"): COOP_VANISHED under 2% of the previous quarter's
+counted cooperatives; a current unit's restated 2025-Q2 HTX_TOTAL within 30% or 5 cooperatives (the larger) of
+its 2025-Q3 figure.
 """
 
 from __future__ import annotations
