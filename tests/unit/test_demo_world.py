@@ -169,3 +169,33 @@ def test_a_planted_dissolution_is_the_worlds():
     later = {c.tax_code: c for u in after.codes for c in after.coops[u]}
     for c in planted:
         assert later[c.tax_code].status == "DISSOLVED" and later[c.tax_code].dissolved_on == c.tax_date
+
+
+@pytest.mark.parametrize("province", PROVINCES_ACROSS_THE_REFORM)
+def test_demo_periods_reach_a_year_back_and_across_the_reform(province):
+    """`make demo`'s quarters for a last quarter P: a year earlier, the one before P and P; when the year-earlier
+    quarter is the current units' first, also the former districts' last (the trend crosses the reform)."""
+    from kttt_pipeline.demo.history import demo_periods
+
+    before, after = (Period.parse(p) for p in _reform_pair(province))
+    later = Period(after.year + 1, after.quarter)
+    assert demo_periods(later, province) == [before, after, later.previous(), later]
+    # a year later the year-earlier quarter is the current units' too, with no quarter of the former districts
+    last = Period(later.year, later.quarter)
+    much_later = Period(last.year + 1, last.quarter)
+    assert demo_periods(much_later, province) == [last, much_later.previous(), much_later]
+    # the current units' first quarter: its year-earlier quarter is the former districts', nothing added
+    assert demo_periods(after, province) == [Period(after.year - 1, after.quarter), after.previous(), after]
+
+
+def test_demo_periods_leave_out_quarters_no_unit_reports():
+    """A province whose register starts with the current units has no quarter before them."""
+    from kttt_pipeline.demo.history import demo_periods
+
+    provinces = [p for p in packaged_provinces() if not _with_districts(p)]
+    if not provinces:
+        pytest.skip("every packaged province has former districts")
+    first = first_world_quarter(provinces[0])
+    last = Period(first.year + 1, first.quarter)
+    assert demo_periods(last, provinces[0]) == [first, last.previous(), last]
+    assert demo_periods(Period(first.year, 4) if first.quarter < 4 else first, provinces[0])[0] >= first
