@@ -11,6 +11,8 @@ cooperatives per former commune.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from kttt_pipeline.core.admin_units import load_admin_units, load_crosswalk, packaged_provinces
@@ -37,6 +39,12 @@ def _reform_pair(province: str) -> tuple[str, str]:
     return before.key, after.key
 
 
+@functools.cache
+def _population(period: str, province: str | None = None):
+    """A period of the demo world, built once per test session (the tests only read it)."""
+    return build_population(period, province=province)
+
+
 def _codes(pop) -> set[str]:
     return {c.tax_code for u in pop.codes for c in pop.coops[u]}
 
@@ -59,7 +67,7 @@ PROVINCES_ACROSS_THE_REFORM = [p for p in packaged_provinces() if _with_district
 
 @pytest.mark.parametrize("province", PROVINCES_ACROSS_THE_REFORM)
 def test_the_reform_keeps_the_cooperatives_by_tax_code(province):
-    before, after = (build_population(p, province=province) for p in _reform_pair(province))
+    before, after = (_population(p, province) for p in _reform_pair(province))
     assert not before.commune_level and after.commune_level
     a, b = _codes(before), _codes(after)
     assert len(a & b) >= SHARED_AT_LEAST * len(a), (len(a & b), len(a), len(b))
@@ -78,7 +86,7 @@ def test_consecutive_quarters_keep_their_cooperatives():
     from 1 January), and the world changes: some register, some dissolve."""
     quarters = quarters_between(first_world_quarter(), last_closed_quarter())
     assert len(quarters) >= 8
-    pops = [build_population(q.key) for q in quarters]
+    pops = [_population(q.key) for q in quarters]
     registered = dissolved = 0
     for prev, cur in zip(pops, pops[1:]):
         a, b = {c.tax_code for c in _counted(prev)}, _codes(cur)
@@ -99,7 +107,7 @@ def test_restated_figures_of_the_last_district_quarter_match_the_current_units(p
     and the commune its address names, through the crosswalk); each current unit's count is then within the band
     of its 2025-Q3 HTX_TOTAL."""
     before_key, after_key = _reform_pair(province)
-    before, after = build_population(before_key, province=province), build_population(after_key, province=province)
+    before, after = _population(before_key, province), _population(after_key, province)
     placer = CommunePlacer(load_crosswalk(None, province), load_admin_units(None, province))
     restated: dict[str, int] = {}
     for c in _counted(before):
@@ -119,7 +127,7 @@ def test_restated_figures_of_the_last_district_quarter_match_the_current_units(p
 def test_district_sizes_follow_their_communes(province):
     """A former district lists about as many cooperatives per former commune as the province: none more than
     three times the province's rate (a small island district is not among the largest)."""
-    pop = build_population(_reform_pair(province)[0], province=province)
+    pop = _population(_reform_pair(province)[0], province)
     crosswalk = load_crosswalk(None, province)
     communes = crosswalk.drop_duplicates(["old_district_code", "old_code"]).groupby("old_district_code").size()
     total = sum(len(pop.coops[u]) for u in pop.codes)
@@ -135,7 +143,7 @@ def test_district_sizes_follow_their_communes(province):
 def test_commune_sizes_cover_the_classes_and_stay_with_the_unit():
     """Since the reform the units are of every size (one empty, one tiny, one large at least), the same unit keeps
     its size class from quarter to quarter, and an empty unit lists nothing."""
-    a, b = build_population("2025-Q3"), build_population("2026-Q3")
+    a, b = _population("2025-Q3"), _population("2026-Q3")
     assert {"empty", "tiny", "large"} <= set(a.sizes.values())
     assert a.sizes == b.sizes
     for u, size in b.sizes.items():
@@ -151,7 +159,7 @@ def test_cumulative_figures_never_fall_within_a_year():
         quarters = [q for q in quarters_between(Period(year, 1), Period(year, 4)) if q <= last]
         figures = []
         for q in quarters:
-            pop = build_population(q.key)
+            pop = _population(q.key)
             figures.append(expected_figures(pop)[pop.province.code])
         for code in ("HTX_NEW", "HTX_DISSOLVED"):
             series = [f[code] for f in figures]
@@ -163,7 +171,7 @@ def test_a_planted_dissolution_is_the_worlds():
     of that quarter: the next quarter's return reports the cooperative dissolved on the same day."""
     last = last_closed_quarter()
     cur = Period(last.year, 2) if last.quarter >= 2 else Period(last.year - 1, 2)
-    before, after = build_population(cur.previous().key), build_population(cur.key)
+    before, after = _population(cur.previous().key), _population(cur.key)
     planted = [c for c in before.plants.overrides if c.tax_status == "01"]
     assert planted
     later = {c.tax_code: c for u in after.codes for c in after.coops[u]}
