@@ -11,7 +11,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
-# the Dagster instance `make demo` records its runs in and `make ui` opens (runs, materialized partitions, ticks)
+# the Dagster instance `make demo` records its runs in and `make ui` opens (runs, materialized partitions, ticks);
+# a new one gets a dagster.yaml with telemetry off (as dagster.yaml.example), local storage in the folder
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: demo test test-fast ui venv clean deadcode
@@ -30,7 +31,7 @@ demo: venv
 	periods=$$($(BIN)/kttt demo-periods --period $$period) || exit 1; \
 	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter) và các kỳ so sánh: $$periods"; \
 	args=$$(for p in $$periods; do printf -- '--period %s ' $$p; done); \
-	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || : > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
 	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args && \
 	echo "Giao diện Dagster (Dagster UI): make ui → http://127.0.0.1:3000, các kỳ $$periods đã chạy (materialized)"
 
@@ -43,7 +44,7 @@ test-fast: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 ui: venv
-	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || : > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
 	DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
