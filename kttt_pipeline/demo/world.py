@@ -272,8 +272,9 @@ def build_world(seed: int, province_code: str, period: Period, province: str | N
 
 
 def _evolve(rng: random.Random, world: World, cell: Cell, q: Period, names: NamePool, rates: dict[str, float]) -> None:
-    """One quarter of a cell: each of its cooperatives may change status (dated within ``q``), and a few
-    register (about ``register`` per listed cooperative, at least a small chance in a unit with few)."""
+    """One quarter of a cell: each of its cooperatives may change status (dated within ``q``), a few register
+    (about ``register`` per listed cooperative, at least a small chance in a unit with few); a few groups end and
+    a few form."""
     mine = world.coops.setdefault(cell.unit.code, [])
     for c in mine:
         r = rng.random()
@@ -316,6 +317,16 @@ def _evolve(rng: random.Random, world: World, cell: Cell, q: Period, names: Name
             c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
             c.revenue = c.profit = c.avg_income = 0.0
         mine.append(c)
+    # cooperative groups (no tax code, no dates: a group that ends is no longer listed), none in a tiny unit
+    groups = world.groups.setdefault(cell.unit.code, [])
+    groups[:] = [g for g in groups if rng.random() >= rates["group_end"]]
+    if cell.size == "tiny" or not cell.atoms:
+        return
+    for _ in range(_poisson(rng, max(len(groups), 3) * rates["group_form"])):
+        atom = rng.choice(cell.atoms)
+        g = make_group(rng, cell.unit, names.take((atom.district, cell.unit.code)))
+        g.atom, g.commune = atom, atom.place
+        groups.append(g)
 
 
 def _dissolve(c: Coop, day: dt.date) -> None:
