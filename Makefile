@@ -1,5 +1,7 @@
 # kttt: two commands from a fresh clone.
-#   make demo       set up .venv, write a demo period into raw/, run the pipeline, print where the results are
+#   make demo       set up .venv, write the demo's quarters into raw/ (the last closed one, the one before, the same
+#                   quarter a year earlier: `kttt demo-periods`), load them into the warehouse, recording the runs in
+#                   the Dagster instance `make ui` opens (DAGSTER_HOME), and print where the results are
 #   make test       set up .venv (and a throwaway PostgreSQL server), run `make check`, then the whole test suite
 #                   (what .ci/run runs)
 # while developing:
@@ -11,6 +13,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
+# the Dagster instance `make demo` records its runs in and `make ui` opens (runs, materialized partitions, ticks);
+# a new one gets a dagster.yaml with telemetry off (as dagster.yaml.example), local storage in the folder
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: demo test test-fast check ui venv clean deadcode
 
@@ -25,8 +30,12 @@ venv: $(BIN)/kttt
 
 demo: venv
 	@period="$(PERIOD)"; [ -n "$$period" ] || period=$$($(BIN)/kttt last-period) || exit 1; \
-	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter): dữ liệu mẫu và công bố"; \
-	$(BIN)/kttt demo-data --period $$period --out raw/ && $(BIN)/kttt materialize --period $$period
+	periods=$$($(BIN)/kttt demo-periods --period $$period) || exit 1; \
+	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter) và các kỳ so sánh: $$periods"; \
+	args=$$(for p in $$periods; do printf -- '--period %s ' $$p; done); \
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args && \
+	echo "Giao diện Dagster (Dagster UI): make ui → http://127.0.0.1:3000, các kỳ $$periods đã chạy (materialized)"
 
 test: venv check
 	bash scripts/test.sh
@@ -50,7 +59,8 @@ test-fast: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 ui: venv
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
+	DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
 deadcode: venv

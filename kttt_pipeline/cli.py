@@ -76,28 +76,61 @@ def _cmd_last_period(args: argparse.Namespace) -> int:
     return 0
 
 
+def _periods(args: argparse.Namespace) -> list[str]:
+    """The periods of a command's ``--period`` (repeatable), oldest first, each once; the default period alone
+    when none is given."""
+    from kttt_pipeline.core.periods import Period
+
+    return [p.key for p in sorted({Period.parse(p) for p in args.period or [_default_period()]})]
+
+
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from kttt_pipeline.demo import write_demo_period
 
     province = _province_or_exit(args.province, None)
     if province is False:
         return 2
-    period = args.period or _default_period()
-    summary = write_demo_period(
-        Path(args.out), period, units=args.units, seed=args.seed, rows_per_unit=args.rows_per_unit, province=province
-    )
-    print(f"Đã tạo dữ liệu mẫu kỳ {period} trong {args.out} / demo returns written: {summary}")
+    for period in _periods(args):
+        summary = write_demo_period(
+            Path(args.out),
+            period,
+            units=args.units,
+            seed=args.seed,
+            rows_per_unit=args.rows_per_unit,
+            province=province,
+        )
+        print(f"Đã tạo dữ liệu mẫu kỳ {period} trong {args.out} / demo returns written: {summary}")
     return 0
 
 
-def _cmd_materialize(args: argparse.Namespace) -> int:
+def _cmd_demo_periods(args: argparse.Namespace) -> int:
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.demo.history import demo_periods
+
+    province = _province_or_exit(args.province, None)
+    if province is False:
+        return 2
+    print(" ".join(p.key for p in demo_periods(Period.parse(args.period or _default_period()), province)))
+    return 0
+
+
+def _instance():
+    """The Dagster instance a command-line run is recorded in: ``DAGSTER_HOME``'s (the one `make ui` opens; the
+    Makefile sets it for both), else a throw-away one (the tests' runs, unless a test sets it)."""
     import dagster as dg
 
+    home = os.environ.get("DAGSTER_HOME", "").strip()
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
+def _cmd_materialize(args: argparse.Namespace) -> int:
     from kttt_pipeline.core.periods import Period
-    from kttt_pipeline.orchestration.definitions import make_resources, period_job
 
     try:
-        period = Period.parse(args.period or _default_period())
+        periods = _periods(args)
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
@@ -108,18 +141,39 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     province = _province_or_exit(args.province, raw_dir)
     if province is False:
         return 2
-    if not (Path(raw_dir) / period.key).is_dir():
-        print(
-            f"Lỗi: không có thư mục {Path(raw_dir) / period.key} (no returns for {period.key} under {raw_dir})",
-            file=sys.stderr,
-        )
-        return 1
+    for key in periods:
+        if not (Path(raw_dir) / key).is_dir():
+            print(
+                f"Lỗi: không có thư mục {Path(raw_dir) / key} (no returns for {key} under {raw_dir})", file=sys.stderr
+            )
+            return 1
+    status = 0
+    with _instance() as instance:
+        for i, key in enumerate(periods, 1):
+            if len(periods) > 1:
+                print(f"[{i}/{len(periods)}] Kỳ {key} / period {key}", flush=True)
+            status = _materialize_one(args, Period.parse(key), raw_dir, warehouse, reports, province, instance)
+            if status:
+                break
+        if len(periods) > 1 and not status:
+            print(f"Đã công bố {len(periods)} kỳ / periods published: {', '.join(periods)}")
+        if os.environ.get("DAGSTER_HOME", "").strip():
+            print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
+    return status
+
+
+def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, province, instance) -> int:
+    import dagster as dg
+
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
+
     # the job the UI and the schedule run (definitions.py), in process: step outputs stay in memory (the UI's
     # runs keep Dagster's default file-based IO manager)
     job = period_job({**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager})
     result = job.execute_in_process(
         partition_key=period.key,
         raise_on_error=False,
+        instance=instance,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
         # (errors included: the command prints the reason itself, without Dagster's stack traces)
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
@@ -328,10 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--period",
+        action="append",
         default=None,
         type=_period_arg,
         help="period YYYY-Qn (cumulative to the quarter end; default: the last closed quarter, "
-        "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11)",
+        "see `kttt last-period`); from 2025-Q3 the returns are the communes' (§11); repeat it for several "
+        "periods of the same demo world",
     )
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("--out", default=config.raw_dir(), help="raw folder to write into (default: KTTT_RAW_DIR or ./raw)")
@@ -362,9 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--period",
+        action="append",
         default=None,
         type=_period_arg,
-        help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`)",
+        help="period YYYY-Qn, e.g. 2026-Q3 (default: the last closed quarter, see `kttt last-period`); repeat it "
+        "to run several periods, oldest first (each compared with what the warehouse holds before it). The runs "
+        "are recorded in the Dagster instance of DAGSTER_HOME when it is set (the one `make ui` opens)",
     )
     p.add_argument("--raw-dir", default=None, help="raw folder (default: KTTT_RAW_DIR or ./raw)")
     p.add_argument(
@@ -384,6 +443,20 @@ def build_parser() -> argparse.ArgumentParser:
         "`kttt demo-data` and `kttt materialize` use when none is given.",
     )
     p.set_defaults(func=_cmd_last_period)
+
+    p = sub.add_parser(
+        "demo-periods",
+        help="print the periods `make demo` writes and loads, e.g. 2025-Q2 2025-Q3 2026-Q2 2026-Q3",
+        description="Print the demo's periods for a period (default: the last closed quarter): the same quarter "
+        "a year earlier, the quarter before, and the period itself, with the last quarter reported by the "
+        "former districts when the year-earlier quarter is the first one reported by the current units (so the "
+        "comparisons, the trend chart and the restated history are filled).",
+    )
+    p.add_argument(
+        "--period", default=None, type=_period_arg, help="the last period (default: the last closed quarter)"
+    )
+    p.add_argument("--province", default=None, help=PROVINCE_HELP)
+    p.set_defaults(func=_cmd_demo_periods)
 
     p = sub.add_parser(
         "check",
@@ -469,7 +542,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "period", None):  # every command's --period, as argparse says it (in Vietnamese)
         try:
-            args.period = _period_arg(args.period)
+            if isinstance(args.period, list):  # a repeatable --period
+                args.period = [_period_arg(p) for p in args.period]
+            else:
+                args.period = _period_arg(args.period)
         except argparse.ArgumentTypeError as exc:
             parser.error(f"argument --period: {exc}")
     try:

@@ -64,3 +64,6 @@ def warehouse_url(request) -> str:
 # Rendering the appendix to PDF takes LibreOffice a few seconds per publication: the tests that publish a period
 # for other reasons do not render it; tests/integration/test_appendix_print.py renders it (KTTT_APPENDIX_PDF=1).
 os.environ.setdefault("KTTT_APPENDIX_PDF", "0")
+# a developer's DAGSTER_HOME (`make demo`, `make ui`) is not the tests': `kttt materialize` then runs in a throw-away
+# instance, unless a test sets its own
+os.environ.pop("DAGSTER_HOME", None)

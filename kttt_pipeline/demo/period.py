@@ -95,7 +95,9 @@ def write_demo_period(
     # ---- tax register
     register = TaxRegister(pop)
     register.add_units()
-    unions, funds = province_entities(random.Random(f"{pop.base}/province"), len(pop.units), pop.used_codes)
+    unions, funds = province_entities(
+        random.Random(f"{pop.base}/province"), pop.entity_scale or len(pop.units), pop.used_codes
+    )
     register.add_province_entities(unions, funds)
     tax_rows = register.shuffled()
     fmt = tax_format if tax_format != "auto" else ("csv" if len(tax_rows) > TAX_CSV_THRESHOLD else "xlsx")

@@ -3,12 +3,15 @@ deliberate reconciliation cases planted among them. Pure data: nothing here writ
 
 Every draw comes from a ``random.Random`` seeded with a string derived from the seed, the province and the
 period (``<seed>/<province>/<period>/<purpose>``), one stream per purpose, so the same arguments give the same
-population. The cooperatives persist from quarter to quarter: a period's are those drawn for its units at the
-first quarter of the continuity (:func:`first_quarter`, streams ``<seed>/<province>/<level>/<first>/…``), changed
-by each quarter since then (a few dissolve, a few register; :func:`_evolve`), so consecutive demo quarters load
-without a flood of vanished cooperatives. The planted cases are drawn afresh for each period. The distributions
-and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and codes of the province, its units
-and their communes come from its packaged register and crosswalk (:mod:`kttt_pipeline.core.admin_units`).
+population. The cooperatives of a province's own units come from its world (:mod:`.world`): one population that
+lives from the province's first demo quarter to the period, across the 1/7/2025 reform, so consecutive quarters,
+restated history and year-on-year comparisons are meaningful. Synthetic units (``units`` above the province's)
+and fixed sizes (``rows_per_unit``) keep a population per tier: drawn for its units at the first quarter of the
+continuity (:func:`first_quarter`, streams ``<seed>/<province>/<level>/<first>/…``) and changed by each quarter
+since (a few dissolve, a few register; :func:`_evolve`). The planted cases are drawn afresh for each period. The
+distributions and word pools are data (``demo/data/draws.csv``, ``words.csv``); the names and codes of the
+province, its units and their communes come from its packaged register and crosswalk
+(:mod:`kttt_pipeline.core.admin_units`).
 """
 
 from __future__ import annotations
@@ -242,6 +245,7 @@ class Coop:
     tax_incurred: int | None = 0
     quarantined: bool = False
     planted: bool = False
+    atom: object = field(default=None, compare=False, repr=False)  # its place in the world (demo/world.py)
 
     @property
     def effective_status(self) -> str:
@@ -268,6 +272,7 @@ class Group:
     members: int
     revenue: float  # triệu đồng/năm
     avg_income_month: float  # triệu đồng/người/tháng
+    atom: object = field(default=None, compare=False, repr=False)  # its place in the world (demo/world.py)
 
 
 def _coop_name(rng: random.Random, sector: str, proper: str) -> tuple[str, str]:
@@ -472,6 +477,8 @@ class Population:
     number_code_unit: str | None = None  # the unit whose return types its code as a number ("0NNNN" → NNNN)
     not_in_force: NotInForceReturn | None = None
     base: str = ""  # the root of the persistent streams (cooperatives, unit sizes, the province's entities)
+    entity_scale: int = 0  # how many units the province's unions and credit funds are drawn for (0: len(units))
+    from_world: bool = False  # drawn from the province's world (demo/world.py)
 
     @property
     def codes(self) -> list[str]:
@@ -521,6 +528,12 @@ def build_population(
         )
     commune_level = all(u.level == "commune" for u in unit_list)
     key = f"{seed}/{prov.code}/{per.key}"
+    if not synthetic and rows_per_unit is None:
+        from kttt_pipeline.demo.world import build_world
+
+        world = build_world(seed, prov.code, per, province)
+        if world is not None:
+            return _world_population(world, key, per, prov, unit_list, commune_level, gone_units)
     # the units' cooperatives persist from quarter to quarter: drawn once for the units (from the first quarter
     # of the continuity) and changed quarter by quarter since; the returns' layouts are drawn afresh each period
     first = first_quarter(unit_list, per)
@@ -585,6 +598,59 @@ def build_population(
         zeros = [u.code for u in unit_list if u.code.startswith("0")]
         pop.number_code_unit = pop.stream("number-code").choice(zeros) if zeros else None
     if commune_level and gone_units and not synthetic:
+        pop.not_in_force = _not_in_force(pop, gone_units)
+    return pop
+
+
+def _world_population(world, key, per, prov, unit_list, commune_level, gone_units) -> Population:
+    """A period of the province's world (:mod:`.world`): each reporting unit lists the cooperatives and groups
+    whose place it covers (a former district its former communes, a current unit the places the crosswalk puts in
+    it), as of the period."""
+    from kttt_pipeline.demo.world import listed_in
+
+    level = "commune" if commune_level else "district"
+    coops: dict[str, list[Coop]] = {u.code: [] for u in unit_list}
+    groups: dict[str, list[Group]] = {u.code: [] for u in unit_list}
+    spare: dict[str, list[str]] = {}
+    for cell_code, cell in world.cells.items():
+        for c in world.coops.get(cell_code, []):
+            home = cell_code if commune_level else c.atom.district
+            if home in coops and listed_in(c, per):
+                c.unit, c.commune = home, c.atom.place_in(level)
+                coops[home].append(c)
+        for g in world.groups.get(cell_code, []):
+            home = cell_code if commune_level else g.atom.district
+            if home in groups:
+                g.unit, g.commune = home, g.atom.place_in(level)
+                groups[home].append(g)
+    for u in unit_list:
+        cell = world.cells.get(u.code)
+        spare[u.code] = list(cell.spares) if commune_level and cell else world.district_spares(u.code)
+        spare[u.code] = spare[u.code] or propers(random.Random(f"{key}/spares/{u.code}"), 10)
+    sizes = {u.code: world.cells[u.code].size for u in unit_list if u.code in world.cells} if commune_level else {}
+    pop = Population(
+        key,
+        per,
+        prov,
+        unit_list,
+        False,
+        commune_level,
+        sizes,
+        coops,
+        groups,
+        {},
+        spare,
+        set(world.used_codes),
+        Plants(),
+        base=world.key,
+        entity_scale=len(world.cells),
+        from_world=True,
+    )
+    _plant(pop)
+    if commune_level:  # one return gives its code as a number, leading zero lost (§11)
+        zeros = [u.code for u in unit_list if u.code.startswith("0")]
+        pop.number_code_unit = pop.stream("number-code").choice(zeros) if zeros else None
+    if commune_level and gone_units:
         pop.not_in_force = _not_in_force(pop, gone_units)
     return pop
 
@@ -681,7 +747,33 @@ def _plant(pop: Population) -> None:
     if no_tax:
         no_tax.tax_status = None
         no_tax.declared_revenue = no_tax.tax_incurred = None
+
+    def changed_this_quarter(code: str) -> Coop | None:
+        """A cooperative the world moved to the tax status's meaning within the period, which its unit's return
+        still reports active (the unit has not heard yet): the override agrees with the quarters around it."""
+        status = OVERRIDE_STATUS[code]
+        pool = [
+            c
+            for u in codes
+            for c in pop.coops[u]
+            if not c.planted
+            and c.status == status
+            and c.tax_date is not None
+            and per.start <= c.tax_date <= per.end
+            and c.registered_on < per.year_start
+        ]
+        return prng.choice(pool) if pool else None
+
     for code in ("03", "05", "06", "07", "01"):
+        if pop.from_world:
+            c = changed_this_quarter(code)
+            if c is not None:
+                c.planted, c.status, c.tax_status = True, "ACTIVE", code
+                c.grade = c.grade or pick(prng, [(g, w) for g, w in draw("grade") if g != "WEAK"])
+                plants.overrides.append(c)
+                continue
+            if code == "01":
+                continue  # never a dissolution the world does not have (HTX_DISSOLVED is cumulative from 1 January)
         c = candidate(unit_pick())
         if c is None:
             continue
@@ -697,7 +789,8 @@ def _plant(pop: Population) -> None:
 
     # HTX_NEW is cumulative from 1 January (§11): since the reform a commune's return lists cooperatives registered
     # earlier in the year (with a district office, before 1/7/2025) among its new ones
-    if pop.commune_level and per.quarter > 1:
+    # (the world has them: a cooperative keeps its registration date across the reform)
+    if pop.commune_level and per.quarter > 1 and not pop.from_world:
         pool = [c for u in busy for c in pop.coops[u] if not c.planted and c.status == "ACTIVE"]
         if pool:
             early = prng.choice(pool)

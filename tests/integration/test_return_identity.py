@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import MergedCell
 
 from kttt_pipeline.cli import main
 from kttt_pipeline.core.admin_units import load_admin_units, unit_label
@@ -77,7 +78,12 @@ def _with_neighbours_code(raw: Path, summary, result):
         other = next(u for u in single if u != code)
         text = f"Mã đơn vị: {other}"
         for ws in wb.worksheets:  # beside the title, as a template copied from a neighbour carries it
-            ws.cell(row=1, column=next(j for j in range(2, 40) if ws.cell(row=1, column=j).value is None), value=text)
+            free = next(
+                j
+                for j in range(2, 40)
+                if ws.cell(row=1, column=j).value is None and not isinstance(ws.cell(row=1, column=j), MergedCell)
+            )  # not inside a merged title
+            ws.cell(row=1, column=free, value=text)
         wb.save(raw / source)
         return source, units[code], units[other], text
     raise AssertionError("the demo period has a return titled without a unit code")
