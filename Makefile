@@ -12,7 +12,7 @@ BIN    := $(VENV)/bin
 # PERIOD: default the last closed quarter, computed by `kttt last-period` (kttt_pipeline/core/periods.py)
 PERIOD ?=
 
-.PHONY: demo test test-fast check ui venv clean deadcode
+.PHONY: demo test test-fast check ui dagster-home venv clean deadcode
 
 $(BIN)/kttt: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -49,8 +49,18 @@ check: venv
 test-fast: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
-ui: venv
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} sh -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000'
+# the Dagster instance `make ui` opens: DAGSTER_HOME when set, else .dagster_home in the clone
+DAGSTER_HOME_DIR := $(or $(DAGSTER_HOME),$(CURDIR)/.dagster_home)
+
+# its dagster.yaml, from dagster_dev.yaml (the run queue's concurrency limit); a dagster.yaml not written from it
+# (its first line is not the template's) is left as it is
+dagster-home:
+	@mkdir -p "$(DAGSTER_HOME_DIR)"; f="$(DAGSTER_HOME_DIR)/dagster.yaml"; \
+	if [ ! -f "$$f" ] || head -n 1 "$$f" | grep -q '^# kttt: written by make'; then cp dagster_dev.yaml "$$f"; \
+	else echo "$$f: not written from dagster_dev.yaml, left as it is"; fi
+
+ui: venv dagster-home
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
 deadcode: venv
