@@ -278,8 +278,9 @@ def _materialize_all(page, url: str, quarters: tuple[str, ...], button: str) -> 
     page.goto(url + "/asset-groups", wait_until="networkidle")
     page.get_by_role("button", name="Materialize all…").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_role("button", name="Custom").click()
-    dialog.get_by_text("Select a partition or create one").click()
+    picker = dialog.get_by_text("Select a partition or create one")
+    picker.wait_for(timeout=10_000)  # Partition selection: Custom (the default)
+    picker.click()
     for quarter in quarters:
         page.keyboard.press("Control+A")
         page.keyboard.type(quarter)
