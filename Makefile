@@ -17,7 +17,7 @@ PERIOD ?=
 # a new one gets a dagster.yaml with telemetry off (as dagster.yaml.example), local storage in the folder
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test test-fast check ui venv clean deadcode
+.PHONY: demo test test-fast check ui dagster-home venv clean deadcode
 
 $(BIN)/kttt: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -28,13 +28,12 @@ $(BIN)/kttt: pyproject.toml
 
 venv: $(BIN)/kttt
 
-demo: venv
+demo: venv dagster-home
 	@period="$(PERIOD)"; [ -n "$$period" ] || period=$$($(BIN)/kttt last-period) || exit 1; \
 	periods=$$($(BIN)/kttt demo-periods --period $$period) || exit 1; \
 	echo "Kỳ $$period (quý gần nhất đã kết thúc / last closed quarter) và các kỳ so sánh: $$periods"; \
 	args=$$(for p in $$periods; do printf -- '--period %s ' $$p; done); \
-	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
-	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/kttt materialize $$args && \
+	$(BIN)/kttt demo-data $$args --out raw/ && DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(BIN)/kttt materialize $$args && \
 	echo "Giao diện Dagster (Dagster UI): make ui → http://127.0.0.1:3000, các kỳ $$periods đã chạy (materialized)"
 
 test: venv check
@@ -58,9 +57,20 @@ check: venv
 test-fast: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
-ui: venv
-	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$(DAGSTER_HOME)/dagster.yaml"; } && \
-	DAGSTER_HOME="$(DAGSTER_HOME)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+# the Dagster instance `make ui` opens: DAGSTER_HOME when set, else .dagster_home in the clone
+DAGSTER_HOME_DIR := $(or $(DAGSTER_HOME),$(CURDIR)/.dagster_home)
+# this Makefile's folder (the clone), also when make runs elsewhere with -f
+HERE := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))
+
+# its dagster.yaml, from dagster_dev.yaml (the run queue's concurrency limit); a dagster.yaml not written from it
+# (its first line is not the template's) is left as it is
+dagster-home:
+	@mkdir -p "$(DAGSTER_HOME_DIR)"; f="$(DAGSTER_HOME_DIR)/dagster.yaml"; \
+	if [ ! -f "$$f" ] || head -n 1 "$$f" | grep -q '^# kttt: written by make'; then cp "$(HERE)dagster_dev.yaml" "$$f"; \
+	else echo "$$f: not written from dagster_dev.yaml, left as it is"; fi
+
+ui: venv dagster-home
+	DAGSTER_HOME="$(DAGSTER_HOME_DIR)" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dead code: vulture over the package; vulture_whitelist.py lists what frameworks and libraries use by name
 deadcode: venv

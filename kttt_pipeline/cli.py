@@ -166,11 +166,14 @@ def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, p
     import dagster as dg
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
+    from kttt_pipeline.orchestration.progress import execute_with_progress
 
     # the job the UI and the schedule run (definitions.py), in process: step outputs stay in memory (the UI's
     # runs keep Dagster's default file-based IO manager)
     job = period_job({**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager})
-    result = job.execute_in_process(
+    # a line on stderr as each step starts and ends (orchestration/progress.py): a national quarter takes minutes
+    result = execute_with_progress(
+        job,
         partition_key=period.key,
         raise_on_error=False,
         instance=instance,

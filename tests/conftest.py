@@ -67,3 +67,8 @@ os.environ.setdefault("KTTT_APPENDIX_PDF", "0")
 # a developer's DAGSTER_HOME (`make demo`, `make ui`) is not the tests': `kttt materialize` then runs in a throw-away
 # instance, unless a test sets its own
 os.environ.pop("DAGSTER_HOME", None)
+
+# The tests run quarters from 2015 on, each with its own raw folder: the definitions they load at import (the UI's
+# `defs`) take their partitions from 2015-Q1 on (orchestration/partitions.py: the earlier of KTTT_FIRST_PERIOD and
+# the raw folder's earliest quarter). tests/integration/test_dagster_ops.py tests the first period itself.
+os.environ.setdefault("KTTT_FIRST_PERIOD", "2015-Q1")

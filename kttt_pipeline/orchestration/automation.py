@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from kttt_pipeline.core.periods import Period, last_closed_quarter
+from kttt_pipeline.core.periods import last_closed_quarter
 from kttt_pipeline.orchestration.raw_watch import scan
 from kttt_pipeline.orchestration.resources import KtttPaths
 
@@ -36,34 +36,35 @@ def build_schedule(job) -> dg.ScheduleDefinition:
     return quarterly_schedule
 
 
-def build_sensor(job) -> dg.SensorDefinition:
+def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefinition:
     @dg.sensor(
         job=job,
         minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
         default_status=dg.DefaultSensorStatus.STOPPED,
-        description="Starts a run for a period when its files under the raw folder of the paths resource "
-        "change (sha256 digests in the cursor; settled for "
-        f"{DEBOUNCE_SECONDS} s; one run per change via run_key).",
+        description="Starts a run for a period when its files in the raw folder of the paths resource change "
+        f"(sha256 digests in the cursor; settled for {DEBOUNCE_SECONDS} s). The run key is the period, "
+        "its files' digest and the number of the change: each change runs once, and files changed back "
+        "after a failed run (a good file restored) start a new run. The runs wait in the run queue "
+        "(its concurrency limit: dagster.yaml).",
     )
     def raw_files_sensor(context: dg.SensorEvaluationContext, paths: KtttPaths):
         # the same raw folder as the runs it starts read (the resource), not a second reading of the environment
         changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
-        requests = [
-            dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
-            for c in changes
-            if _valid(c.period)
-        ]
+        known = set(partitions_def.get_partition_keys())
+        requests = []
+        for c in changes:
+            if c.period in known:
+                requests.append(
+                    dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
+                )
+            else:  # a folder of a quarter the loaded definitions do not have (earlier, or not begun)
+                context.log.warning(
+                    f"{c.period}: not a partition of the loaded definitions ({min(known)} … {max(known)}); "
+                    f"reload the code location to run it"
+                )
         context.update_cursor(cursor)
         if not requests:
             return dg.SkipReason("no period's files changed")
         return requests
 
     return raw_files_sensor
-
-
-def _valid(period: str) -> bool:
-    try:
-        Period.parse(period)
-        return True
-    except ValueError:
-        return False

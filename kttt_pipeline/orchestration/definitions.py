@@ -14,6 +14,7 @@ import dagster as dg
 from kttt_pipeline.core import config
 from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
+from kttt_pipeline.orchestration.partitions import period_partitions, period_partitions_def
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 JOB_NAME = "kttt_period_job"
@@ -51,20 +52,33 @@ def warehouse_url_config() -> str:
     return config.DEFAULT_WAREHOUSE_URL
 
 
-def build_definitions(resources: dict) -> dg.Definitions:
-    """The project's definitions bound to ``resources`` (:func:`make_resources`, maybe an ``io_manager``)."""
+def build_definitions(resources: dict, partitions_def: dg.StaticPartitionsDefinition | None = None) -> dg.Definitions:
+    """The project's definitions bound to ``resources`` (:func:`make_resources`, maybe an ``io_manager``), the
+    assets partitioned by ``partitions_def`` (default: the partitions of ``KTTT_FIRST_PERIOD`` and
+    ``KTTT_RAW_DIR``, partitions.py)."""
+    assets = ALL_ASSETS
+    if partitions_def is None or partitions_def.get_partition_keys() == period_partitions.get_partition_keys():
+        partitions_def = period_partitions
+    else:
+        parts = partitions_def
+        assets = [a.map_asset_specs(lambda spec: spec.replace_attributes(partitions_def=parts)) for a in ALL_ASSETS]
     return dg.Definitions(
-        assets=ALL_ASSETS,
+        assets=assets,
         jobs=[period_job_def],
         schedules=[build_schedule(period_job_def)],
-        sensors=[build_sensor(period_job_def)],
+        sensors=[build_sensor(period_job_def, partitions_def)],
         resources=resources,
     )
 
 
 def period_job(resources: dict | None = None) -> dg.JobDefinition:
-    """``kttt_period_job`` resolved with ``resources`` (default: from the environment, as the UI has it)."""
-    return build_definitions(make_resources() if resources is None else resources).resolve_job_def(JOB_NAME)
+    """``kttt_period_job`` resolved with ``resources`` (default: from the environment, as the UI has it), its
+    partitions those of the resources' raw folder (so ``kttt materialize --raw-dir`` can run any quarter that
+    folder holds)."""
+    resources = make_resources() if resources is None else resources
+    paths = resources.get("paths")
+    partitions = period_partitions_def(paths.raw_dir) if isinstance(paths, KtttPaths) else None
+    return build_definitions(resources, partitions).resolve_job_def(JOB_NAME)
 
 
 defs = build_definitions(make_resources())

@@ -8,6 +8,11 @@ Only the files a run reads count (``raw_inventory.period_entries``): hidden and 
 devices, links out of the raw folder are never opened nor hashed here (a lock file coming and going while a clerk
 edits a return triggers nothing; a FIFO never blocks the sensor). A file that vanishes after the listing is left
 out; one that cannot be read counts by its name (the run rejects it with the reason).
+
+Each change of a period's digest counts one more change of that period (``change`` in the cursor), and the run
+key carries it: a period whose files change back to what an earlier run read (a good file restored after a failed
+run) gets a new run key, so Dagster starts it (a run key is used once per sensor). The cursor is JSON written as
+it reads (file names in Vietnamese as they are, not ``\u00e1`` escapes), the periods first.
 """
 
 from __future__ import annotations
@@ -28,22 +33,38 @@ _PERIOD_DIR = re.compile(r"^\d{4}-Q[1-4]$")
 class PeriodChange:
     period: str
     digest: str
+    #: how many times the period's files changed since the sensor first saw them (1: the first time)
+    change: int = 1
 
     @property
     def run_key(self) -> str:
-        return f"{self.period}:{self.digest[:16]}"
+        """``period:digest:change``: the files' fingerprint, and which change of the period this is."""
+        return f"{self.period}:{self.digest[:16]}:{self.change}"
 
 
 def load_state(cursor: str | None) -> dict:
+    """The cursor's state: ``{"periods": {period: {"digest", "change"}}, "files": {path: [size, mtime, sha256]}}``
+    (a cursor of the former form, ``{period: digest}``, is read as its first change)."""
     if not cursor:
         return {"periods": {}, "files": {}}
     try:
         state = json.loads(cursor)
-        state.setdefault("periods", {})
-        state.setdefault("files", {})
-        return state
     except json.JSONDecodeError:
         return {"periods": {}, "files": {}}
+    periods = {
+        period: seen if isinstance(seen, dict) else {"digest": seen, "change": 1}
+        for period, seen in (state.get("periods") or {}).items()
+    }
+    return {"periods": periods, "files": state.get("files") or {}}
+
+
+def dump_state(state: dict) -> str:
+    """The cursor as the sensor page shows it: readable (no ASCII escapes), compact, the periods first."""
+    return json.dumps(
+        {"periods": dict(sorted(state["periods"].items())), "files": dict(sorted(state["files"].items()))},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def scan(
@@ -84,11 +105,13 @@ def scan(
         if not entries:
             continue
         digest = hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
-        if state["periods"].get(period) == digest:
+        seen = state["periods"].get(period)
+        if seen is not None and seen["digest"] == digest:
             continue
         if now - newest < debounce_seconds:
             continue  # still arriving: look again on a later tick (the old digest stays in the cursor)
-        state["periods"][period] = digest
-        changes.append(PeriodChange(period, digest))
+        change = (int(seen.get("change", 0)) if seen else 0) + 1
+        state["periods"][period] = {"digest": digest, "change": change}
+        changes.append(PeriodChange(period, digest, change))
     state["files"] = new_cache
-    return changes, json.dumps(state, sort_keys=True)
+    return changes, dump_state(state)

@@ -149,7 +149,9 @@ def test_a_locked_sqlite_warehouse_is_said_naming_it(tmp_path):
     assert run.returncode == 3, run.stderr
     _no_traceback(run)
     assert f"kho dữ liệu sqlite:///{db} đang bị khóa" in run.stderr
-    assert "database is locked" not in run.stderr.split("\n", 2)[1]
+    lines = run.stderr.splitlines()  # the steps' progress lines, then "Lỗi: …" and the reasons
+    reason = lines[next(i for i, line in enumerate(lines) if line.startswith("Lỗi: ")) + 1]
+    assert "database is locked" not in reason and "đang bị khóa" in reason
 
 
 def test_a_sqlite_warehouse_that_cannot_be_opened_is_said_naming_it(tmp_path):

@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -173,3 +174,168 @@ def test_the_quarters_run_is_listed_with_its_partition(webserver, page):
     text = page.inner_text("body")
     assert "2024-Q3" in text
     assert "Success" in text or "SUCCESS" in text
+
+
+# ---- the README's instructions, walked in the browser on the instance `make ui` opens --------------------------
+
+#: the quarters of the walk: one with three rejected files, and two across the 2025 reform
+REJECTED_QUARTER, REFORM_QUARTERS = "2024-Q3", ("2025-Q2", "2025-Q3")
+SHOTS = Path(os.environ.get("KTTT_UI_SHOTS", "/tmp/kttt_ui_walk"))
+
+
+def _runs(home: Path) -> list:
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        return list(instance.get_run_records())
+    finally:
+        instance.dispose()
+
+
+def _wait_for_runs(home: Path, done, timeout: float = 900) -> list:
+    """Run records once ``done(records)`` holds (runs finished), polling the instance's storage."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        records = _runs(home)
+        if done(records):
+            return records
+        time.sleep(5)
+    raise AssertionError(
+        f"runs not done within {timeout} s: {[(r.dagster_run.tags, r.dagster_run.status) for r in records]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def dev_ui(tmp_path_factory):
+    """`make ui` as an engineer runs it: `make dagster-home` writes the instance's dagster.yaml (the run queue),
+    `dagster dev` serves the UI and runs the daemon (queue, backfills) on a raw folder of three quarters."""
+    from ..reform_periods import make_commune_period, make_district_period
+    from ..small_period import make_small_period
+
+    work = tmp_path_factory.mktemp("ui_walk")
+    raw = work / "raw"
+    make_district_period(raw, REFORM_QUARTERS[0])
+    make_commune_period(raw, REFORM_QUARTERS[1])
+    make_small_period(raw, REJECTED_QUARTER)
+    for i in (1, 2, 3):
+        (raw / REJECTED_QUARTER / "districts" / f"hỏng {i}.xlsx").write_bytes(b"not a workbook")
+    home = work / "dagster_home"
+    subprocess.run(["make", "-s", "dagster-home", f"DAGSTER_HOME={home}"], cwd=ROOT, check=True, timeout=60)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "KTTT_FIRST_PERIOD"}  # partitions from the raw folder
+    env |= {
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "KTTT_RAW_DIR": str(raw),
+        "KTTT_WAREHOUSE_URL": f"sqlite:///{work}/kttt.db",
+        "KTTT_REPORTS_DIR": str(work / "reports"),
+    }
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its webserver, daemon and code server stop with it
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/server_info", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("dagster dev exited")
+            time.sleep(1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise RuntimeError("dagster dev did not start within 180 s")
+    yield url, home
+    os.killpg(proc.pid, signal.SIGINT)  # dagster dev stops its processes on Ctrl-C
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # any of its processes still there
+    except ProcessLookupError:
+        pass
+
+
+def _materialize_all(page, url: str, quarters: tuple[str, ...], button: str) -> None:
+    """Lineage → Materialize all… → Custom → tick each quarter → the launch button."""
+    page.goto(url + "/asset-groups", wait_until="networkidle")
+    page.get_by_role("button", name="Materialize all…").click()
+    dialog = page.get_by_role("dialog")
+    picker = dialog.get_by_text("Select a partition or create one")
+    picker.wait_for(timeout=10_000)  # Partition selection: Custom (the default)
+    picker.click()
+    for quarter in quarters:
+        page.keyboard.press("Control+A")
+        page.keyboard.type(quarter)
+        page.get_by_role("menuitem", name=quarter).click()
+    page.keyboard.press("Escape")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"materialize_all_{'_'.join(quarters)}.png"))
+    dialog.get_by_role("button", name=button).click()
+    page.wait_for_timeout(2000)
+
+
+def test_readme_walk_backfill_one_quarter_and_the_rejected_files_warning(dev_ui, page):
+    url, home = dev_ui
+    # the partitions start at the raw folder's first quarter, not 2015-Q1
+    page.goto(url + "/assets/published_reports?view=partitions", wait_until="networkidle")
+    page.wait_for_timeout(2000)
+    text = page.inner_text("body")
+    assert REJECTED_QUARTER in text and "2015-Q1" not in text and "2024-Q2" not in text
+
+    # a backfill of two quarters across the reform: Lineage → Materialize all… → Custom → Launch backfill
+    _materialize_all(page, url, REFORM_QUARTERS, "Launch backfill")
+    records = _wait_for_runs(
+        home,
+        lambda rs: len(rs) == 2 and all(r.dagster_run.is_finished for r in rs),
+    )
+    assert {r.dagster_run.tags["dagster/partition"] for r in records} == set(REFORM_QUARTERS)
+    assert all(r.dagster_run.tags.get("dagster/backfill") for r in records)
+    assert [r.dagster_run.status.value for r in records] == ["SUCCESS", "SUCCESS"]
+    # the run queue ran them one at a time (dagster_dev.yaml)
+    first, second = sorted(records, key=lambda r: r.start_time)
+    assert second.start_time >= first.end_time
+    page.goto(url + "/runs", wait_until="networkidle")
+    page.get_by_text("Backfills", exact=True).first.click()  # Runs → Backfills
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(SHOTS / "backfills.png"))
+    assert "2 partitions" in page.inner_text("body")
+
+    # one quarter: Lineage → Materialize all… → Custom → Launch 1 run
+    _materialize_all(page, url, (REJECTED_QUARTER,), "Launch 1 run")
+    records = _wait_for_runs(home, lambda rs: len(rs) == 3 and all(r.dagster_run.is_finished for r in rs))
+    [one] = [r for r in records if r.dagster_run.tags.get("dagster/partition") == REJECTED_QUARTER]
+    assert one.dagster_run.status.value == "SUCCESS"  # rejected files do not stop the quarter
+    page.goto(url + "/runs", wait_until="networkidle")
+    page.get_by_text("Show runs within backfills").click()  # the backfill's own runs, one per quarter
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(SHOTS / "runs.png"))
+    text = page.inner_text("body")
+    assert all(f"partition: {q}" in text for q in (REJECTED_QUARTER, *REFORM_QUARTERS)), text[-1500:]
+
+    # the warning check on load_audit (Catalog → load_audit → Checks → Execution history) names the rejected files
+    page.goto(url + "/assets/load_audit?view=checks", wait_until="networkidle")
+    page.get_by_text("rejected_files").first.click()
+    page.get_by_text("Execution history").first.click()
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(SHOTS / "rejected_files_check.png"), full_page=True)
+    text = page.inner_text("body")
+    assert "Failed" in text and f"Kỳ {REJECTED_QUARTER}: 3 tệp bị từ chối" in text, text[-2000:]
+    assert all(f"hỏng {i}.xlsx" in text for i in (1, 2, 3)), text[-2000:]

@@ -13,11 +13,16 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     group_name="raw_files",
     kinds={"excel", "python"},
     owners=["team:kttt-data"],
-    description="Inventory of the returns that arrived for the period under KTTT_RAW_DIR/<period>/ "
+    description="Inventory of the returns that arrived for the period under `KTTT_RAW_DIR/YYYY-Qn/` "
     "(unit returns, tax register, province workbook) and the year's targets, with sha256.",
 )
 def raw_return_files(context: dg.AssetExecutionContext, paths: KtttPaths) -> pd.DataFrame:
     files = inventory(paths.raw_path(), context.partition_key)
+    kinds = files["file_kind"].value_counts().to_dict() if len(files) else {}
+    context.log.info(
+        f"raw_return_files: {len(files)} files for {context.partition_key} in "
+        f"{paths.raw_path() / context.partition_key} ({', '.join(f'{k}: {n}' for k, n in kinds.items()) or 'none'})"
+    )
     context.add_output_metadata(
         {
             "files": len(files),

@@ -51,6 +51,11 @@ def reconciled_period(
     staged_returns.release_rows()  # an in-process run keeps every step's output: not the staged rows twice
     release_free_memory()
     kinds = result.dq_issue["kind"].value_counts().to_dict()
+    context.log.info(
+        f"reconciled_period: {len(result.cooperative)} cooperatives, {len(result.dq_issue)} findings, "
+        f"{len(result.quarantine)} rows quarantined; compared with "
+        f"{history.period.key if history is not None else 'no earlier quarter'}"
+    )
     context.add_output_metadata(
         {
             "cooperatives": len(result.cooperative),

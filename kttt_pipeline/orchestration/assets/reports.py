@@ -23,7 +23,7 @@ INSUFFICIENT = "insufficient_data"
     owners=["team:kttt-data"],
     deps=list(TABLES_READ),  # the warehouse tables the documents read (publish/warehouse_reader.py)
     description="Appendix workbook (Phụ biểu), the Vietnamese figures paragraph of Part One §1.1, charts and "
-    "the findings list for the signer, under KTTT_REPORTS_DIR/<period>/.",
+    "the findings list for the signer, under `KTTT_REPORTS_DIR/YYYY-Qn/`.",
 )
 def published_reports(
     context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths
@@ -34,6 +34,7 @@ def published_reports(
     # the run's province (its unit register's): a warehouse may hold other provinces' periods
     province = run_province(paths.raw_path(), paths.province_code())
     outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
+    context.log.info(f"published_reports: {len(outputs)} documents in {paths.reports_path() / context.partition_key}")
     metadata: dict = {
         DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
         **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()},

@@ -22,6 +22,11 @@ def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> Stage
     staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
     release_free_memory()  # the files' row records, now staged frames
     audit = staged.load_audit
+    context.log.info(
+        f"staged_returns: {len(audit)} files seen, {int(audit['status'].isin(REJECTED_STATUSES).sum())} rejected, "
+        f"{int((audit['status'] == 'SUPERSEDED').sum())} superseded; {int(audit['rows_read'].sum())} rows read "
+        f"({len(staged.stg_cooperative)} cooperative rows)"
+    )
     context.add_output_metadata(
         {
             "files_seen": len(audit),

@@ -19,6 +19,7 @@ from kttt_pipeline.orchestration.checks.warehouse_quality import suite_check_res
 from kttt_pipeline.orchestration.memory import release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
+from kttt_pipeline.orchestration.text import markdown_safe
 from kttt_pipeline.reconcile.period import PeriodResult
 from kttt_pipeline.schema.asset_columns import table_schema
 from kttt_pipeline.warehouse.models import ALL_TABLES, Base
@@ -51,7 +52,7 @@ def _spec(name: str) -> dg.AssetSpec:
         owners=["team:kttt-data"],
         deps=["reconciled_period"],
         partitions_def=period_partitions,
-        description=Base.metadata.tables[name].comment,
+        description=markdown_safe(Base.metadata.tables[name].comment),
         metadata=table_metadata(name),
     )
 
@@ -89,6 +90,10 @@ def warehouse_period(
             f"findings were computed again against {earlier} as loaded"
         )
     release_free_memory()  # the load's converted columns
+    context.log.info(
+        f"warehouse_period: {period} loaded in one transaction, {sum(counts.values())} rows in "
+        f"{sum(1 for n in counts.values() if n)} tables ({warehouse.shown_url()})"
+    )
     loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
     stale = stale_reports(engine, paths.reports_path(), changed=period, province=province)

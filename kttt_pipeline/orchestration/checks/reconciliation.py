@@ -15,6 +15,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
+from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.orchestration.headline import frame_markdown
 from kttt_pipeline.reconcile.identities import (
     breaks_description_vi,
@@ -43,6 +44,14 @@ PERIOD_COMPLETE = dg.AssetCheckSpec(
     description="Every reporting unit in force for the period sent a return (§7.7); a missing unit marks the "
     "province totals incomplete (a warning: the period is still published).",
 )
+REJECTED_FILES = dg.AssetCheckSpec(
+    "rejected_files",
+    asset="load_audit",
+    blocking=False,
+    description="No file of the period was rejected (unreadable, not a return, a return of a unit not in force or "
+    "of another period, over a size bound…). A warning listing each rejected file with its reason: the rest of "
+    "the period is still loaded and published.",
+)
 STAGING_SCHEMA = {
     table: dg.AssetCheckSpec(
         "staging_schema",
@@ -55,7 +64,12 @@ STAGING_SCHEMA = {
     for table in warehouse_schema().layer("staging")
 }
 
-FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [STATUS_IDENTITY, *STAGING_SCHEMA.values(), PERIOD_COMPLETE]
+FRAME_CHECK_SPECS: list[dg.AssetCheckSpec] = [
+    STATUS_IDENTITY,
+    *STAGING_SCHEMA.values(),
+    PERIOD_COMPLETE,
+    REJECTED_FILES,
+]
 
 
 def status_identity(r: PeriodResult) -> dg.AssetCheckResult:
@@ -88,6 +102,29 @@ def period_complete(r: PeriodResult) -> dg.AssetCheckResult:
     )
 
 
+def rejected_files(r: PeriodResult) -> dg.AssetCheckResult:
+    """A warning naming every rejected file of the period and why (the load audit's Vietnamese reason)."""
+    audit = r.load_audit
+    rejected = audit[audit["status"].isin(REJECTED_STATUSES)]
+    text = None
+    if len(rejected):
+        text = f"Kỳ {r.period}: {len(rejected)} tệp bị từ chối (không nạp) — " + "; ".join(
+            f"{rec.source_file}: {rec.error}" for rec in rejected.itertuples()
+        )
+    return dg.AssetCheckResult(
+        asset_key=REJECTED_FILES.asset_key,
+        check_name=REJECTED_FILES.name,
+        passed=rejected.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=text,
+        metadata={
+            "files_rejected": len(rejected),
+            "files_seen": len(audit),
+            "rejected": dg.MetadataValue.md(frame_markdown(rejected[["source_file", "status", "error"]])),
+        },
+    )
+
+
 def staging_schema(r: PeriodResult, table: str) -> dg.AssetCheckResult:
     frame = getattr(r, table)
     # no rows, nothing to check (an empty column has no meaningful dtype: a period without summary sheets)
@@ -111,4 +148,9 @@ def staging_schema(r: PeriodResult, table: str) -> dg.AssetCheckResult:
 
 def frame_check_results(r: PeriodResult) -> list[dg.AssetCheckResult]:
     """Every check of :data:`FRAME_CHECK_SPECS` on the reconciled period, in that order."""
-    return [status_identity(r), *(staging_schema(r, t) for t in STAGING_SCHEMA), period_complete(r)]
+    return [
+        status_identity(r),
+        *(staging_schema(r, t) for t in STAGING_SCHEMA),
+        period_complete(r),
+        rejected_files(r),
+    ]
