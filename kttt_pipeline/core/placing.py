@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +20,11 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold
 
 _PARTS = re.compile(r",|;|\s-\s|\n")
+
+
+def _spelt(text: str) -> str:
+    """A name as spelt, diacritics kept (NFC, lower case, single spaces): what tells apart names that fold alike."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,10 @@ class CommunePlacer:
                 # 'thị trấn Đầm Hà' and 'xã Đầm Hà' in one district: the kind word written tells them apart
                 same_kind = [c for c in candidates if kind in self._forms_of(c.kind)]
                 candidates = same_kind or candidates
+            if len({c.main for c in candidates}) > 1:
+                # 'xã Minh Quán' and 'xã Minh Quân' in one district fold alike: the diacritics written tell them apart
+                written = _spelt(part)
+                candidates = [c for c in candidates if written.endswith(_spelt(c.name))] or candidates
             if len({c.main for c in candidates}) == 1:
                 return candidates[0], ""
             why = "ambiguous"
