@@ -10,9 +10,11 @@ from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.indicators import (
     check_identity,
     classify_cooperatives,
-    cooperative_indicators,
-    group_indicators,
+    cooperative_indicators_by_unit,
+    group_indicators_by_unit,
     plan_indicators,
+    prepare_cooperatives,
+    prepare_groups,
 )
 from kttt_pipeline.reconcile.plausibility import quarantine_rows
 from kttt_pipeline.reconcile.resubmissions import Submission, choose_winners
@@ -258,6 +260,16 @@ def classified(rows):
     return classify_cooperatives(pd.DataFrame(rows), Q3)
 
 
+def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict:
+    """The indicators of the one unit of ``coops`` (every row's unit) as the pipeline computes them."""
+    (unit,) = set(coops["unit_code"])
+    return cooperative_indicators_by_unit(prepare_cooperatives(coops), period, [unit])[unit]
+
+
+def group_indicators(groups: pd.DataFrame) -> dict:
+    return group_indicators_by_unit(prepare_groups(groups.assign(unit_code="193")), ["193"])["193"]
+
+
 def test_activity_classes_and_identity():
     df = classified(
         [
@@ -371,100 +383,6 @@ def test_total_row_compared_with_the_rows_written():
     )
     findings = compare_total_rows(totals, detail, {"p.xlsx": "22"})
     assert [(f.entity_key, f.value_reported, f.value_computed) for f in findings] == [("LHHTX_MEMBER_HTX", "22", "13")]
-
-
-def _random_cooperatives(seed: int, n: int = 600) -> pd.DataFrame:
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-
-    def maybe(values, p_missing=0.1):
-        values = np.asarray(values, dtype=object)
-        values[rng.random(len(values)) < p_missing] = None
-        return values
-
-    days = rng.integers(-3000, 120, n)
-    reg = [dt.date(2024, 9, 30) + dt.timedelta(days=int(d)) for d in days]
-    dis = [
-        dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) if rng.random() < 0.15 else None
-        for d in rng.integers(-400, 400, n)
-    ]
-    return pd.DataFrame(
-        {
-            "unit_code": rng.choice(["193", "194", "195", "206", "207"], n),
-            "registered_on": maybe(reg, 0.05),
-            "dissolved_on": dis,
-            "status": maybe(
-                rng.choice(
-                    ["ACTIVE", "SUSPENDED", "NOT_STARTED", "DISSOLVING", "DISSOLVED"],
-                    n,
-                    p=[0.7, 0.08, 0.08, 0.07, 0.07],
-                ),
-                0.02,
-            ),
-            "grade": maybe(rng.choice(["GOOD", "FAIR", "AVERAGE", "WEAK"], n)),
-            "sector": rng.choice(["AGRI", "INDUSTRY", "TRADE", "TRANSPORT", "OTHER"], n),
-            "tax_status_code": maybe(rng.choice(["00", "02", "03", "05", "01"], n)),
-            "declared_revenue": maybe(rng.integers(0, 10**9, n)),
-            **{
-                col: maybe(rng.integers(0, 80, n).astype(float))
-                for col in [
-                    "members",
-                    "workers",
-                    "member_workers",
-                    "managers",
-                    "managers_primary_secondary",
-                    "managers_college_plus",
-                    "ocop_products",
-                ]
-            },
-            "charter_capital": maybe(rng.random(n) * 5000),
-            "revenue": maybe(rng.random(n) * 9000),
-            "profit": maybe(rng.normal(50, 200, n)),
-            "avg_income": maybe(rng.random(n) * 90),
-            "hightech": maybe(rng.random(n) < 0.1),
-            "value_chain": maybe(rng.random(n) < 0.3),
-        }
-    )
-
-
-def _same(a: dict, b: dict) -> list:
-    out = []
-    for k in a.keys() | b.keys():
-        x, y = a.get(k), b.get(k)
-        if (x is None) != (y is None) or (x is not None and abs(x - y) > 1e-9 * max(1.0, abs(x))):
-            out.append((k, x, y))
-    return out
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_grouped_indicators_equal_the_per_unit_reference(seed):
-    """The one-pass grouped computation used by the pipeline gives what the readable per-unit definition gives."""
-    from kttt_pipeline.reconcile.indicators import (
-        cooperative_indicators_by_unit,
-        group_indicators_by_unit,
-        prepare_cooperatives,
-        prepare_groups,
-    )
-
-    period = Period.parse("2024-Q3")
-    coops = prepare_cooperatives(classify_cooperatives(_random_cooperatives(seed), period))
-    grouped = cooperative_indicators_by_unit(coops, period)
-    assert set(grouped) == set(coops["unit_code"])
-    for unit, sub in coops.groupby("unit_code"):
-        assert _same(grouped[unit], cooperative_indicators(sub, period)) == []
-        assert grouped[unit]["HTX_TOTAL"] == sub["in_total"].sum()  # counts are exact integers
-
-    groups = prepare_groups(
-        _random_cooperatives(seed + 10)[["unit_code", "sector", "members", "revenue"]].assign(
-            avg_income_month=lambda f: f["members"].map(lambda m: None if m is None else m / 10)
-        )
-    )
-    from kttt_pipeline.reconcile.indicators import group_indicators
-
-    by_unit = group_indicators_by_unit(groups)
-    for unit, sub in groups.groupby("unit_code"):
-        assert _same(by_unit[unit], group_indicators(sub)) == []
 
 
 def test_a_branch_record_listed_before_its_parent_does_not_stand_for_the_cooperative():
