@@ -4,7 +4,6 @@ sums of the detail rows a total row covers (§7.5)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import asdict
 
@@ -15,13 +14,9 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from kttt_pipeline.core.vocabulary import tax_status_codes
-from kttt_pipeline.ingest.schemas import plausibility_schema
 from kttt_pipeline.reconcile import entity_resolution as er
-from kttt_pipeline.reconcile.plausibility import failed_rules, failed_rules_reference
 from kttt_pipeline.reconcile.status import tax_maps_to
 from kttt_pipeline.reconcile.summary_compare import ScopeSums, detail_of, detail_values, scope_sum_reference
-
-from .test_reconcile import Q3, coop
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -220,46 +215,6 @@ def test_scope_sums_equal_adding_the_rows_one_by_one(case, data):
         got = sums.total(src, rt, fld, scope)
         assert type(got) is float
         assert (got == want and math.copysign(1, got) == math.copysign(1, want)) or (np.isnan(got) and np.isnan(want))
-
-
-# ---------------------------------------------------------------- §7.6 the rules a row fails
-
-
-@st.composite
-def _listing_rows(draw):
-    """Cooperative rows as staged, many of them breaking one or several rules of §7.6 (so that pandera's
-    failure cases are many and their order is its sort's), some wholly empty."""
-    n = draw(st.integers(1, 40))
-    rows = []
-    for i in range(n):
-        row = coop(row_number=10 + i, entity_key=f"k{i}", values_unreadable=None, status_text=None)
-        for field, values in (
-            ("name", ["HTX A", "", None, "  "]),
-            ("members", [10.0, -1.0, 12.5, None, 5e9]),
-            ("status", ["ACTIVE", None, "ODD", "SUSPENDED"]),
-            ("member_workers", [5.0, 50.0, None]),
-            ("managers_college_plus", [1.0, 9.0]),
-            ("registered_on", [dt.date(2015, 1, 1), dt.date(2030, 1, 1), None]),
-            ("dissolved_on", [None, dt.date(2010, 1, 1)]),
-            ("revenue", [500.0, float("inf")]),
-            ("values_unreadable", [None, {"members": "nhiều"}, {"revenue": "x"}]),
-        ):
-            if draw(st.booleans()):
-                row[field] = draw(st.sampled_from(values))
-        if draw(st.integers(0, 9)) == 0:
-            row = dict.fromkeys(row)  # a row of empty cells: pandera lets it pass
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    labels = draw(st.permutations(range(500, 500 + n)))
-    return df.set_axis(list(labels))
-
-
-@settings(max_examples=60, deadline=None)
-@given(_listing_rows())
-def test_failed_rules_equal_what_pandera_reports(df):
-    schema = plausibility_schema("cooperative", Q3)
-    fast, ref = failed_rules(df, schema), failed_rules_reference(df, schema)
-    assert list(fast.items()) == list(ref.items())  # the same rows and rules, in the same order
 
 
 # ---------------------------------------------------------------- §7.4 the register's status codes, read once
