@@ -49,8 +49,8 @@ def compare_summary(summary: pd.DataFrame, unit_values: dict[str, dict[str, floa
             findings.append(
                 Finding(
                     "SUMMARY_MISMATCH",
-                    f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách chi tiết là "
-                    f"{format_number(computed, 2)}: dùng số chi tiết",
+                    f"Biểu tổng hợp ghi '{rec.label}' = {format_number(rec.value, 2)}, số tính từ danh sách "
+                    f"chi tiết là {format_number(computed, 2)}: dùng số chi tiết",
                     unit_code=rec.unit_code,
                     entity_key=code,
                     source_file=rec.source_file,
@@ -114,19 +114,14 @@ def detail_values(detail: Detail, rt: str, fld: str) -> dict[str, dict[tuple[str
     return by_file
 
 
-def scope_sum_reference(values: dict[tuple[str, int], float], scope) -> float:
-    """The sum of the detail rows a total covers (``scope``: (sheet, row_number) pairs, in order; ``values``: one
-    file's :func:`detail_values`), added one by one in that order; a row not in the detail adds 0. The readable
-    definition :class:`ScopeSums` is held to."""
-    return float(sum(values.get((sh, int(r)), 0.0) for sh, r in scope))
-
-
 class ScopeSums:
-    """:func:`scope_sum_reference` for the many totals of a period at once. The detail rows with a field are
-    numbered once (every sheet of the period; the fields of one listing share their sheets, hence their
-    numbers); each field's figures are an array over those numbers, converted once as :func:`detail_values`
-    converts them; each scope becomes row numbers once (the figures of one total row share their scope); each
-    sum is an ordered accumulation over the array (the same additions in the same order, so the same float)."""
+    """The sums of the detail rows the totals of a period cover (a total's ``scope``: (sheet, row_number) pairs,
+    in order, of one file's :func:`detail_values`; a row not in the detail adds 0), all at once. The detail rows
+    with a field are numbered once (every sheet of the period; the fields of one listing share their sheets,
+    hence their numbers); each field's figures are an array over those numbers, converted once as
+    :func:`detail_values` converts them; each scope becomes row numbers once (the figures of one total row share
+    their scope); each sum is an ordered accumulation over the array (the rows added one by one in the scope's
+    order, so the same float)."""
 
     def __init__(self, detail: Detail, origins: Origins | None = None):
         self.detail = detail
