@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from kttt_pipeline.core.vocabulary import tax_status_codes
 from kttt_pipeline.reconcile import entity_resolution as er
 from kttt_pipeline.reconcile.status import tax_maps_to
-from kttt_pipeline.reconcile.summary_compare import ScopeSums, detail_of, detail_values
+from kttt_pipeline.reconcile.summary_compare import ScopeSums, _numbers, _with_field, detail_of
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -186,6 +186,24 @@ def test_best_name_match_equals_scoring_every_record(written, register):
 
 
 # ---------------------------------------------------------------- §7.5 sums of the rows a total covers
+
+
+def detail_values(detail: dict, rt: str, fld: str) -> dict[str, dict[tuple[str, int], float]]:
+    """file → (sheet, row_number) → the figure ``fld`` of that detail row of record type ``rt`` (a cell that is
+    not a number is 0: the clerk's total added nothing for it)."""
+    parts = _with_field(detail, rt, fld)
+    by_file: dict[str, dict[tuple[str, int], float]] = {}
+    if parts:
+        sizes = [len(rows) for _, _, rows in parts]
+        row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
+        for s_src, s_sheet, r, v in zip(
+            np.repeat([p[0] for p in parts], sizes),
+            np.repeat([p[1] for p in parts], sizes),
+            row_numbers,
+            _numbers(parts, fld),
+        ):
+            by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
+    return by_file
 
 
 def scope_sum_reference(values: dict[tuple[str, int], float], scope) -> float:
