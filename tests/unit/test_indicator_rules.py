@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.reconcile import counts
 from kttt_pipeline.reconcile.indicators import (
     _sums,
     classify_cooperatives,
@@ -114,6 +115,18 @@ def test_grades_of_active_cooperatives():
     v = _indicators([coop(grade=g) for g in ("GOOD", "FAIR", "AVERAGE", None, "WEAK")])
     assert (v["HTX_GOOD"], v["HTX_AVERAGE"], v["HTX_WEAK"], v["HTX_ACTIVE"]) == (2, 2, 1, 4)
     assert v["HTX_INACTIVE"] == 1
+
+
+def test_a_missing_grade_is_reported_for_an_active_cooperative_only():
+    rows = [
+        coop(grade=None),
+        coop(row_number=11, grade=None, status="SUSPENDED"),
+        coop(row_number=12, grade="GOOD"),
+        coop(row_number=13, grade=None, declared_revenue=0.0),  # weak: no revenue declared
+    ]
+    frame = pd.DataFrame([{"tax_status_code": "00", "declared_revenue": 10.0, **r} for r in rows])
+    _classified, findings = counts.classify(frame, Q3)
+    assert [(f.kind, f.row_number, f.rule) for f in findings] == [("GRADE_MISSING", 10, "7.8")]
 
 
 def test_group_averages_weigh_by_positive_member_counts():

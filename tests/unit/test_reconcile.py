@@ -190,6 +190,9 @@ def test_latest_report_date_wins_then_latest_modification():
     assert winners["200"].source_file == "b.xlsx" and winners["201"].source_file == "d.xlsx"
     assert sorted((f.unit_code, f.entity_key) for f in findings) == [("200", "a.xlsx"), ("201", "c.xlsx")]
     assert choose_winners([Submission("only.xlsx", "193", None, t)])[1] == []
+    why = {f.entity_key: f.detail for f in findings}
+    assert "sớm hơn 09/10/2024" in why["a.xlsx"]  # an earlier report date lost
+    assert "cùng 'Ngày báo cáo' 09/10/2024" in why["c.xlsx"] and "sớm hơn" not in why["c.xlsx"]  # then the later edit
 
 
 # ---------------------------------------------------------------- §7.4 status
@@ -203,6 +206,8 @@ def test_latest_report_date_wins_then_latest_modification():
         ("ACTIVE", "07", None, "DISSOLVING", True),
         ("ACTIVE", "05", None, "SUSPENDED", True),
         ("ACTIVE", "01", dt.date(2024, 5, 1), "DISSOLVED", True),
+        ("ACTIVE", "01", dt.date(2024, 9, 30), "DISSOLVED", True),  # on the period's last day: by its end
+        ("ACTIVE", "01", dt.date(2024, 10, 1), "ACTIVE", False),
         ("ACTIVE", "01", dt.date(2024, 11, 1), "ACTIVE", False),
         ("ACTIVE", "00", None, "ACTIVE", False),
         ("ACTIVE", "04", None, "ACTIVE", False),
@@ -367,6 +372,13 @@ def test_summary_mismatch_only_when_values_differ():
     assert [(f.kind, f.entity_key, f.value_reported, f.value_computed) for f in findings] == [
         ("SUMMARY_MISMATCH", "HTX_MANAGERS", "856", "896")
     ]
+    # an average the detail cannot compute (no active cooperative), or a figure left blank: nothing to compare
+    no_average = summary.assign(indicator_code="HTX_AVG_REVENUE", value=[12.5, None])
+    assert compare_summary(no_average, {"193": {"HTX_AVG_REVENUE": None}}) == []
+    assert compare_summary(no_average.iloc[1:], {"193": {"HTX_AVG_REVENUE": 3.0}}) == []
+    # within half a tenth: the same figure rounded
+    close = compare_summary(summary.assign(value=[896.04, 139.9]), {"193": {"HTX_MANAGERS": 896.0, "HTX_TOTAL": 140.0}})
+    assert [f.entity_key for f in close] == ["HTX_TOTAL"]
 
 
 def test_total_row_compared_with_the_rows_written():
