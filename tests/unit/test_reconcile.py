@@ -142,6 +142,12 @@ def test_name_matching_tolerates_spelling_but_not_shared_generic_words(a, b, sam
     assert (match is not None) is same
 
 
+def test_one_syllable_may_be_misspelt_not_two():
+    assert er.syllables_compatible("tuyen hien", "tuyen huyen")  # one syllable, two edits, same first letter
+    assert not er.syllables_compatible("tuyen hien", "tuyan hian")  # two syllables, one edit each
+    assert not er.syllables_compatible("tuyen hien", "tuyen kien")  # another first letter
+
+
 def test_ambiguous_name_match_is_not_made():
     register = er.prepare_register(
         pd.DataFrame([tax(name="HTX Tuyền Hiền"), tax(name="HTX Tuyền Hiền", tax_code="5768341963")])
