@@ -138,8 +138,6 @@ grade_label  # core/vocabulary.py
 
 # ---- readable references of the fast paths (issue 17): called by the property-based tests that hold them equal
 parse_record  # ingest/records.py: one row (tests/unit/test_value_columns.py holds parse_records to it)
-detail_values  # reconcile/summary_compare.py: one file's detail values (tests/unit/test_reconcile_fast_paths.py)
-scope_sum_reference  # reconcile/summary_compare.py: a total's sum (tests/unit/test_reconcile_fast_paths.py)
 
 # ---- the provenance of each shipped Data Docs asset (quality/data_docs_assets/assets.csv): read from the CSV,
 # kept for the licence record (tests/unit/test_data_docs_offline.py)

@@ -75,16 +75,15 @@ def _to_float(token: str) -> float | None:
 
 def parse_number(value: object) -> ParsedNumber:
     """Read a numeric cell. Empty → value None without error."""
-    if type(value) is float:  # the common case first (float(value) is the value itself)
-        return ParsedNumber(value) if value - value == 0.0 else _EMPTY_NUMBER  # nan, ±inf: x - x is nan
     if type(value) is str:
         return _parse_number_str(value)
-    if value is None or isinstance(value, bool):
-        return ParsedNumber(None) if value is None else ParsedNumber(None, error="not_a_number")
+    if value is None:
+        return _EMPTY_NUMBER
+    if isinstance(value, bool):
+        return ParsedNumber(None, error="not_a_number")
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-            return ParsedNumber(None)
-        return ParsedNumber(float(value))
+        number = float(value)  # (a float's own value: float(x) is x)
+        return ParsedNumber(number) if number - number == 0.0 else _EMPTY_NUMBER  # nan, ±inf: x - x is nan
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return ParsedNumber(None, error="not_a_number")
     return _parse_number_text(value)

@@ -456,41 +456,26 @@ def _duplicate_findings(group: pd.DataFrame, kept: object, unit: str, why: str) 
     return findings
 
 
-def drop_duplicates_reference(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """§7.2, group by group: the readable definition :func:`drop_duplicates` is held equal to (a test)."""
-    findings: list[Finding] = []
-    keep_index = []
-    for _key, group in coops.groupby("coop_key", sort=False):
-        if len(group) == 1:
-            keep_index.append(group.index[0])
-            continue
-        kept, unit, why = _keep_one(group, tax)
-        keep_index.append(kept)
-        findings += _duplicate_findings(group, kept, unit, why)
-    return coops.loc[keep_index], findings
-
-
 def drop_duplicates(coops: pd.DataFrame, tax: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
     """§7.2: one row per ``coop_key``; attributed to the unit the tax register places it in, else the first unit.
 
     The rows stay in the order of each key's first row (the kept row of a duplicated key takes its place). Only
-    the few duplicated keys are looked at one by one; a period has tens of thousands of keys listed once."""
+    the few duplicated keys are looked at one by one; a period has tens of thousands of keys listed once. Every
+    row has a key (:func:`resolve_identities`); rows are told apart by position, whatever their index."""
     keys = coops["coop_key"]
-    if not coops.index.is_unique or keys.isna().any():  # (groupby leaves out a missing key)
-        return drop_duplicates_reference(coops, tax)
+    if keys.isna().any():
+        raise ValueError("drop_duplicates: a row without coop_key (resolve_identities gives every row one)")
     repeated = keys.duplicated(keep=False).to_numpy()
-    first = ~keys.duplicated(keep="first").to_numpy()
-    kept_of: dict[object, object] = {}
+    positions: list[int] = [int(p) for p in np.flatnonzero(~keys.duplicated(keep="first").to_numpy())]
     findings: list[Finding] = []
     if repeated.any():
-        for key, group in coops[repeated].groupby("coop_key", sort=False):
+        kept_of: dict[object, int] = {}
+        for key, group in coops[repeated].set_axis(np.flatnonzero(repeated)).groupby("coop_key", sort=False):
             kept, unit, why = _keep_one(group, tax)
-            kept_of[key] = kept
+            kept_of[key] = int(kept)  # type: ignore[call-overload]  # a position: the group is labelled by positions
             findings += _duplicate_findings(group, kept, unit, why)
-    labels = coops.index[first]
-    if kept_of:
-        labels = [kept_of.get(k, label) for k, label in zip(keys[first], labels)]
-    return coops.loc[labels], findings
+        positions = [kept_of.get(k, p) for k, p in zip(keys.iloc[positions], positions)]
+    return coops.iloc[positions], findings
 
 
 #: row-level findings raised before identity (reading, quarantine) that carry the written code or name
@@ -505,9 +490,8 @@ _TAX_FACTS = {
 
 def _register_facts(tax: pd.DataFrame, column: str, tax_index: pd.Series) -> list:
     """``tax.at[i, column]`` for each register index label of ``tax_index`` (None where there is none), the
-    values as ``.at`` returns them, without a lookup per row."""
-    if not tax.index.is_unique:
-        return [tax.at[i, column] if i is not None and i == i else None for i in tax_index]
+    values as ``.at`` returns them, without a lookup per row (the register's labels are unique: the staged
+    frame's positions)."""
     values = tax[column]
     if isinstance(values.dtype, np.dtype) and values.dtype.kind not in "mM":
         at = dict(zip(tax.index, values.to_numpy()))  # the array's own scalars, as .at gives them

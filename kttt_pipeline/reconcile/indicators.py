@@ -112,19 +112,6 @@ def _sum(s: pd.Series) -> float:
     return float(_numeric(s).sum())  # NaN skipped
 
 
-def _mean(s: pd.Series) -> float | None:
-    v = _numeric(s).dropna()
-    return float(v.mean()) if len(v) else None
-
-
-def _weighted(values: pd.Series, weights: pd.Series) -> float | None:
-    v = _numeric(values)
-    w = _numeric(weights)
-    ok = v.notna() & w.notna() & (w > 0)
-    total = float(w[ok].sum())
-    return float((v[ok] * w[ok]).sum() / total) if total > 0 else None
-
-
 def _pct(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
@@ -134,55 +121,23 @@ def _sums(record_type: str) -> list[tuple[str, str]]:
     return [(code, fld) for (_rt, fld), code in fields.sum_indicators(record_type).items()]
 
 
-def cooperative_indicators(coops: pd.DataFrame, period: Period) -> dict[str, float | None]:
-    """HTX_* indicators over one unit's (or the province's) reconciled cooperatives (with in_total/is_active)."""
-    t = coops[coops["in_total"]]
-    a = coops[coops["is_active"]]
-    start, end = pd.Timestamp(period.year_start), pd.Timestamp(period.end)
-    reg = coops["registered_on"]
-    dis = coops["dissolved_on"]
-    if not pd.api.types.is_datetime64_any_dtype(reg):
-        reg = pd.to_datetime(reg, errors="coerce")
-    if not pd.api.types.is_datetime64_any_dtype(dis):
-        dis = pd.to_datetime(dis, errors="coerce")
-    cls = status_class(coops)
-    grade = grade_class(coops, cls)
-    total = float(len(t))
-    out: dict[str, float | None] = {"HTX_TOTAL": total}
-    for key in STATUS_CLASSES:
-        out[f"HTX_{key}"] = float((cls == key).sum())
-    for key in GRADE_CLASSES:
-        out[f"HTX_{key}"] = float((grade == key).sum())
-    out.update(
-        {
-            "HTX_INACTIVE": total - float(len(a)),
-            "HTX_NEW": float(((reg >= start) & (reg <= end)).sum()),
-            "HTX_DISSOLVED": float(((coops["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)).sum()),
-        }
-    )
-    out.update(_sector_counts("HTX", SECTORS, t["sector"], total))
-    for code, col in _sums("cooperative"):
-        out[code] = _sum(t[col])
-    out["HTX_AVG_REVENUE"] = _mean(a["revenue"])
-    out["HTX_AVG_PROFIT"] = _mean(a["profit"])
-    out["HTX_AVG_INCOME"] = _weighted(a["avg_income"], a["workers"])
-    ocop = _numeric(t["ocop_products"]).fillna(0) >= 1
-    out["HTX_OCOP"] = float(ocop.sum())
-    out["HTX_OCOP_AGRI"] = float((ocop & (t["sector"] == "AGRI")).sum())
-    out["HTX_HIGHTECH"] = float(t["hightech"].eq(True).sum())
-    out["HTX_IN_CHAINS"] = float(t["value_chain"].eq(True).sum())
-    return out
+def _unit_sums(terms: pd.DataFrame, unit_code: pd.Series, unit_codes: list[str]) -> dict[str, dict[str, float]]:
+    """unit code → the sum of each per-row term over the unit's rows, for each of ``unit_codes`` (0 for a unit
+    without rows)."""
+    sums = terms.astype(float).groupby(unit_code.to_numpy(), sort=False).sum()
+    by_unit = {str(u): row for u, row in zip(sums.index, sums.to_dict("records"))}
+    zero = dict.fromkeys(terms.columns, 0.0)
+    return {code: by_unit.get(code, zero) for code in unit_codes}
 
 
-def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[str, dict[str, float | None]]:
-    """:func:`cooperative_indicators` for every unit of ``coops`` at once (one pass, grouped sums).
+def cooperative_indicators_by_unit(
+    coops: pd.DataFrame, period: Period, unit_codes: list[str]
+) -> dict[str, dict[str, float | None]]:
+    """The HTX_* indicators of each of ``unit_codes`` over its reconciled cooperatives (with in_total/is_active),
+    all units in one pass; a unit without rows gets the indicators of an empty listing.
 
-    The same definitions, vectorised: each indicator is a sum of a per-row term (a 0/1 flag, a number, or a
-    weighted number) over the unit's rows, and shares and means are ratios of such sums. A national run has
-    hundreds of units; the per-unit function stays the readable reference and a test holds the two equal.
-    """
-    if coops.empty:
-        return {}
+    Each indicator is a sum of a per-row term (a 0/1 flag, a number, or a weighted number) over the unit's rows;
+    shares and means are ratios of such sums (a national run has hundreds of units)."""
     c = prepare_cooperatives(coops) if not pd.api.types.is_datetime64_any_dtype(coops["registered_on"]) else coops
     start, end = pd.Timestamp(period.year_start), pd.Timestamp(period.end)
     t = c["in_total"].astype(bool)
@@ -196,6 +151,7 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     for key in GRADE_CLASSES:
         terms[f"HTX_{key}"] = grade == key
     reg, dis = c["registered_on"], c["dissolved_on"]
+    # founded, dissolved: from the start of the period's year to its end, both days included
     terms["HTX_NEW"] = (reg >= start) & (reg <= end)
     terms["HTX_DISSOLVED"] = (c["status"] == "DISSOLVED") & (dis >= start) & (dis <= end)
     for sector in SECTORS:
@@ -217,24 +173,14 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
     terms["HTX_OCOP_AGRI"] = ocop & (c["sector"] == "AGRI")
     terms["HTX_HIGHTECH"] = t & c["hightech"].eq(True)
     terms["HTX_IN_CHAINS"] = t & c["value_chain"].eq(True)
-    sums = terms.astype(float).groupby(c["unit_code"].to_numpy(), sort=False).sum()
 
+    listed = set(c["unit_code"].astype(str))
     out: dict[str, dict[str, float | None]] = {}
-    for unit, row in zip(sums.index, sums.to_dict("records")):
+    for unit, row in _unit_sums(terms, c["unit_code"], unit_codes).items():
         total, active = row["HTX_TOTAL"], row["HTX_ACTIVE"]
-        v: dict[str, float | None] = {
-            k: row[k]
-            for k in (
-                "HTX_TOTAL",
-                "HTX_ACTIVE",
-                "HTX_GOOD",
-                "HTX_AVERAGE",
-                "HTX_WEAK",
-                "HTX_SUSPENDED",
-                "HTX_NOT_STARTED",
-                "HTX_DISSOLVING",
-            )
-        }
+        # (the order of a unit's rows in rpt_indicator: a unit without rows lists its status classes first)
+        counts = _COUNTS_IN_ORDER if unit in listed else _COUNTS_OF_AN_EMPTY_LISTING
+        v: dict[str, float | None] = {k: row[k] for k in counts}
         v["HTX_INACTIVE"] = total - active
         v["HTX_NEW"], v["HTX_DISSOLVED"] = row["HTX_NEW"], row["HTX_DISSOLVED"]
         for sector in SECTORS:
@@ -249,18 +195,17 @@ def cooperative_indicators_by_unit(coops: pd.DataFrame, period: Period) -> dict[
         v["HTX_AVG_INCOME"] = row["_inc_vw"] / row["_inc_w"] if row["_inc_w"] > 0 else None
         for code in ("HTX_OCOP", "HTX_OCOP_AGRI", "HTX_HIGHTECH", "HTX_IN_CHAINS"):
             v[code] = row[code]
-        out[str(unit)] = v
+        out[unit] = v
     return out
 
 
-def _sector_counts(prefix: str, sectors, sector: pd.Series, total: float) -> dict[str, float | None]:
-    """``<prefix>_SECTOR_<s>`` (the count of rows of each sector) and its share ``…_PCT`` of ``total``."""
-    out: dict[str, float | None] = {}
-    for s in sectors:
-        n = float((sector == s).sum())
-        out[f"{prefix}_SECTOR_{s}"] = n
-        out[f"{prefix}_SECTOR_{s}_PCT"] = _pct(n, total)
-    return out
+_COUNTS_IN_ORDER = (
+    "HTX_TOTAL",
+    "HTX_ACTIVE",
+    *(f"HTX_{k}" for k in GRADE_CLASSES),
+    *(f"HTX_{k}" for k in STATUS_CLASSES[1:]),
+)
+_COUNTS_OF_AN_EMPTY_LISTING = ("HTX_TOTAL", *(f"HTX_{k}" for k in STATUS_CLASSES + GRADE_CLASSES))
 
 
 def listing_indicators_by_unit(
@@ -268,30 +213,15 @@ def listing_indicators_by_unit(
 ) -> dict[str, dict[str, float | None]]:
     """unit_code → the cooperative and group indicators of each of ``unit_codes`` (prepared frames, one grouped
     pass); a unit without rows gets the indicators of an empty listing."""
-    by_coop = cooperative_indicators_by_unit(coops, period)
-    by_group = group_indicators_by_unit(groups)
     unit_codes = list(unit_codes)
-    # the indicators of an empty listing, only when some unit has none
-    empty_coops = cooperative_indicators(coops.iloc[0:0], period) if set(unit_codes) - set(by_coop) else {}
-    empty_groups = group_indicators(groups.iloc[0:0]) if set(unit_codes) - set(by_group) else {}
-    return {code: {**by_coop.get(code, empty_coops), **by_group.get(code, empty_groups)} for code in unit_codes}
+    by_coop = cooperative_indicators_by_unit(coops, period, unit_codes)
+    by_group = group_indicators_by_unit(groups, unit_codes)
+    return {code: {**by_coop[code], **by_group[code]} for code in unit_codes}
 
 
-def group_indicators(groups: pd.DataFrame) -> dict[str, float | None]:
-    total = float(len(groups))
-    out: dict[str, float | None] = {"THT_TOTAL": total}
-    out.update(_sector_counts("THT", THT_SECTORS, groups["sector"], total))
-    for code, col in _sums("group"):
-        out[code] = _sum(groups[col])
-    out["THT_AVG_REVENUE"] = _mean(groups["revenue"])
-    out["THT_AVG_INCOME_MONTH"] = _weighted(groups["avg_income_month"], groups["members"])
-    return out
-
-
-def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float | None]]:
-    """:func:`group_indicators` for every unit of ``groups`` at once (a test holds the two equal)."""
-    if groups.empty:
-        return {}
+def group_indicators_by_unit(groups: pd.DataFrame, unit_codes: list[str]) -> dict[str, dict[str, float | None]]:
+    """The THT_* indicators of each of ``unit_codes`` over its groups, all units in one pass (as
+    :func:`cooperative_indicators_by_unit`)."""
     terms = pd.DataFrame(index=groups.index)
     terms["THT_TOTAL"] = 1.0
     for sector in THT_SECTORS:
@@ -307,9 +237,8 @@ def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float 
     ok = v.notna() & members.notna() & (members > 0)
     terms["_inc_vw"] = (v * members).where(ok, 0)
     terms["_inc_w"] = members.where(ok, 0)
-    sums = terms.astype(float).groupby(groups["unit_code"].to_numpy(), sort=False).sum()
     out: dict[str, dict[str, float | None]] = {}
-    for unit, row in zip(sums.index, sums.to_dict("records")):
+    for unit, row in _unit_sums(terms, groups["unit_code"], unit_codes).items():
         total = row["THT_TOTAL"]
         o: dict[str, float | None] = {"THT_TOTAL": total}
         for sector in THT_SECTORS:
@@ -319,7 +248,7 @@ def group_indicators_by_unit(groups: pd.DataFrame) -> dict[str, dict[str, float 
             o[code] = row[code]
         o["THT_AVG_REVENUE"] = row["_rev_sum"] / row["_rev_n"] if row["_rev_n"] else None
         o["THT_AVG_INCOME_MONTH"] = row["_inc_vw"] / row["_inc_w"] if row["_inc_w"] > 0 else None
-        out[str(unit)] = o
+        out[unit] = o
     return out
 
 

@@ -6,7 +6,6 @@ quarantine table and ROW_QUARANTINED findings.
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pandas as pd
@@ -45,17 +44,18 @@ def _json_row(row: pd.Series) -> str:
     return json.dumps({k: conv(v) for k, v in row.items()}, ensure_ascii=False, default=str)
 
 
-def failed_rules_reference(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, list[str]]:
-    """index → names of the checks the row fails, as pandera reports them (in the order of its failure cases):
-    the definition :func:`failed_rules` is held to."""
+def failed_rules(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, list[str]]:
+    """index → names of the checks the row fails, as pandera's lazy validation reports them: every check runs
+    on the whole frame, and the rows and each row's rules come in the order of its failure cases (a row whose
+    cells are all empty has no failure case, hence passes)."""
     if df.empty:
         return {}
     try:
         schema.validate(df, lazy=True)
-        return {}
     except SchemaErrors as err:
         fc = err.failure_cases
         return _rules_by_row(zip(fc["index"], fc["check"]))
+    return {}
 
 
 def _rules_by_row(cases) -> dict[object, list[str]]:
@@ -70,78 +70,6 @@ def _rules_by_row(cases) -> dict[object, list[str]]:
         if name not in out[idx]:
             out[idx].append(name)
     return out
-
-
-def _plain_row_checks(df: pd.DataFrame, schema: pa.DataFrameSchema) -> list | None:
-    """The schema's checks as (name, function) when it holds only plain row checks that pandera would run one
-    after the other on the whole frame (each returning a True/False per row); None when anything else is there
-    (columns, an index, groups, element-wise checks, warnings, a multi-level frame), which pandera itself does."""
-    if (
-        schema.columns
-        or schema.index is not None
-        or schema.dtype is not None
-        or schema.strict
-        or schema.coerce
-        or isinstance(df.index, pd.MultiIndex)
-        or isinstance(df.columns, pd.MultiIndex)
-        or not df.columns.is_unique
-    ):
-        return None
-    out = []
-    for check in schema.checks:
-        if (
-            not isinstance(check, pa.Check)
-            or check.element_wise
-            or check.groupby is not None
-            or check.raise_warning
-            or not check.ignore_na
-            or check.n_failure_cases is not None
-        ):
-            return None
-        name = check.error if check.error is not None else check.name if check.name is not None else str(check)
-        fn = getattr(check, "_check_fn", None)
-        if fn is None:
-            return None
-        out.append((name, functools.partial(fn, **getattr(check, "_check_kwargs", {}))))
-    return out
-
-
-def failed_rules(df: pd.DataFrame, schema: pa.DataFrameSchema) -> dict[object, list[str]]:
-    """index → names of the checks the row fails: :func:`failed_rules_reference` without pandera's work per
-    check (a test holds the two equal).
-
-    pandera's failure cases of a row check are the failing rows' non-empty cells, column by column, every
-    check's after the one before (a row whose cells are all empty passes, and has no such cell). It then sorts
-    them on a key that is the same for all (``schema_context``): the order of that sort is kept, since the
-    order of the rows and of each row's rules follows it."""
-    if df.empty:
-        return {}
-    checks = _plain_row_checks(df, schema)
-    if checks is None:
-        return failed_rules_reference(df, schema)
-    cases: list[tuple[object, str]] = []  # (index label, check name) of every failure case, in pandera's order
-    for name, fn in checks:
-        try:
-            passed = fn(df)
-        except Exception:  # noqa: BLE001 (pandera reports a check that raises in its own way)
-            return failed_rules_reference(df, schema)
-        if not isinstance(passed, pd.Series) or passed.dtype != bool or not passed.index.equals(df.index):
-            return failed_rules_reference(df, schema)
-        failing = ~passed.to_numpy()
-        if not failing.any():
-            continue
-        labels = df.index[failing]
-        filled = df[failing].notna().to_numpy()
-        for j in range(filled.shape[1]):  # column by column, the failing rows in order
-            cases += [(label, name) for label, ok in zip(labels, filled[:, j]) if ok]
-    if not cases:
-        return {}
-    order = (
-        pd.DataFrame({"schema_context": ["DataFrameSchema"] * len(cases)})
-        .sort_values("schema_context", ascending=False)
-        .index
-    )
-    return _rules_by_row(cases[i] for i in order)
 
 
 def _text(v: object) -> str | None:

@@ -73,37 +73,13 @@ def _numbers(parts: list[tuple[object, object, pd.DataFrame]], fld: str) -> pd.S
     return pd.to_numeric(pd.concat([rows[fld] for _, _, rows in parts], ignore_index=True), errors="coerce").fillna(0)
 
 
-def detail_values(detail: Detail, rt: str, fld: str) -> dict[str, dict[tuple[str, int], float]]:
-    """file → (sheet, row_number) → the figure ``fld`` of that detail row of record type ``rt`` (a cell that is
-    not a number is 0: the clerk's total added nothing for it)."""
-    parts = _with_field(detail, rt, fld)
-    by_file: dict[str, dict[tuple[str, int], float]] = {}
-    if parts:
-        sizes = [len(rows) for _, _, rows in parts]
-        row_numbers = pd.concat([rows["row_number"] for _, _, rows in parts], ignore_index=True)
-        for s_src, s_sheet, r, v in zip(
-            np.repeat([p[0] for p in parts], sizes),
-            np.repeat([p[1] for p in parts], sizes),
-            row_numbers,
-            _numbers(parts, fld),
-        ):
-            by_file.setdefault(str(s_src), {})[(str(s_sheet), int(r))] = float(v)
-    return by_file
-
-
-def scope_sum_reference(values: dict[tuple[str, int], float], scope) -> float:
-    """The sum of the detail rows a total covers (``scope``: (sheet, row_number) pairs, in order; ``values``: one
-    file's :func:`detail_values`), added one by one in that order; a row not in the detail adds 0. The readable
-    definition :class:`ScopeSums` is held to."""
-    return float(sum(values.get((sh, int(r)), 0.0) for sh, r in scope))
-
-
 class ScopeSums:
-    """:func:`scope_sum_reference` for the many totals of a period at once. The detail rows with a field are
-    numbered once (every sheet of the period; the fields of one listing share their sheets, hence their
-    numbers); each field's figures are an array over those numbers, converted once as :func:`detail_values`
-    converts them; each scope becomes row numbers once (the figures of one total row share their scope); each
-    sum is an ordered accumulation over the array (the same additions in the same order, so the same float)."""
+    """The sums of the detail rows the totals of a period cover (a total's ``scope``: (sheet, row_number) pairs,
+    in order, of the file's detail rows; a row not in the detail adds 0, a cell that is not a number too), all at
+    once. The detail rows with a field are numbered once (every sheet of the period; the fields of one listing
+    share their sheets, hence their numbers); each field's figures are an array over those numbers, converted
+    once; each scope becomes row numbers once (the figures of one total row share their scope); each sum is an
+    ordered accumulation over the array (the rows added one by one in the scope's order, so the same float)."""
 
     def __init__(self, detail: Detail, origins: Origins | None = None):
         self.detail = detail

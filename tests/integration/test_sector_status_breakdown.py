@@ -15,7 +15,7 @@ from kttt_pipeline.core.periods import Period
 from kttt_pipeline.publish.appendix import SHEET_SECTOR
 from kttt_pipeline.reconcile.breakdown import SECTOR_STATUS_COLS, breakdown_mismatches, sector_status_breakdown
 from kttt_pipeline.reconcile.identities import identity_breaks
-from kttt_pipeline.reconcile.indicators import classify_cooperatives, cooperative_indicators
+from kttt_pipeline.reconcile.indicators import classify_cooperatives, cooperative_indicators_by_unit
 from kttt_pipeline.run import run_period
 
 from .. import small_period as sp
@@ -178,17 +178,17 @@ def test_breakdown_by_the_indicators_classification():
     assert cells[("2", "AGRI", "NOT_STARTED")] == 1 and cells[("1", "AGRI", "NOT_STARTED")] == 0
     assert cells[("22", "TRADE", "DISSOLVING")] == 0  # dissolved in the period: not counted at all
     for unit in ("1", "2"):
-        values = cooperative_indicators(coops[coops["unit_code"] == unit], Q3)
+        values = cooperative_indicators_by_unit(coops, Q3, ["1", "2"])[unit]
         unit_cells = {(r, c): v for (u, r, c), v in cells.items() if u == unit}
         assert breakdown_mismatches(values, unit_cells) == []
-    province = cooperative_indicators(coops, Q3)
+    province = cooperative_indicators_by_unit(coops.assign(unit_code="22"), Q3, ["22"])["22"]
     province_cells = {(r, c): v for (u, r, c), v in cells.items() if u == "22"}
     assert breakdown_mismatches(province, province_cells) == []
 
 
 def test_identity_check_reports_a_breakdown_that_does_not_add_up():
     coops = _coops([dict(), dict(status="DISSOLVED", dissolved_on=dt.date(2024, 12, 1), sector="TRADE")])
-    values = cooperative_indicators(coops, Q3)
+    values = cooperative_indicators_by_unit(coops.assign(unit_code="22"), Q3, ["22"])["22"]
     rpt = pd.DataFrame([dict(unit_code="22", indicator_code=c, value=v) for c, v in values.items()])
     admin = pd.DataFrame([dict(unit_code="22", level="province", name_vi="Quảng Ninh", kind_vi="Tỉnh")])
     good = sector_status_breakdown(coops, Q3, [], "22")

@@ -10,13 +10,18 @@ from hypothesis import strategies as st
 from kttt_pipeline.core.tax_codes import check_digit_ok, parse_tax_code
 from kttt_pipeline.core.text import clean_text, fold, fold_name
 from kttt_pipeline.core.values import (
+    EXCEL_EPOCH,
+    SERIAL_FIRST,
+    SERIAL_LAST,
     find_date_in_text,
     full_year,
     money_factor,
     parse_date,
     parse_dates,
     parse_mark,
+    parse_marks,
     parse_number,
+    parse_numbers,
 )
 
 
@@ -315,3 +320,102 @@ def test_clerks_grade_words():
     from kttt_pipeline.ingest.records import map_codes
 
     assert map_codes(["TB", "Trung bình"], grade_lookup()) == ["AVERAGE", "AVERAGE"]
+
+
+# ---------------------------------------------------------------- the production readers at their boundaries
+
+
+@given(st.integers(0, 99), st.integers(1900, 2200))
+def test_full_year_is_the_latest_year_with_those_digits_not_after_the_latest(two_digits, latest_year):
+    assert full_year(two_digits, latest_year) == max(
+        y for y in range(latest_year - 99, latest_year + 1) if y % 100 == two_digits
+    )
+
+
+@given(
+    st.one_of(
+        st.integers(0, 10**12).map(lambda n: f"{n:,}".replace(",", ".")),  # "58.500", "1.234.567"
+        st.integers(0, 10**12).map(str),
+    )
+)
+def test_a_plain_number_is_read_by_its_fast_path_as_the_general_reading_reads_it(text):
+    from kttt_pipeline.core import values
+
+    def no_general_reading(_token):
+        raise AssertionError("the general reading ran for a plain number")
+
+    values._parse_number_str.cache_clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(values, "_to_float", no_general_reading)
+        fast = parse_number(text)  # the fast path taken: the general reading would fail
+    values._parse_number_str.cache_clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(values, "_PLAIN_NUMBER", values.re.compile(r"(?!)"))  # matches nothing: the general reading
+        general = parse_number(text)
+    values._parse_number_str.cache_clear()
+    assert fast == general and fast.value == float(text.replace(".", ""))
+
+
+@pytest.mark.parametrize(
+    "value, number, error",
+    [
+        (3.5, 3.5, None),
+        (-0.0, -0.0, None),
+        (7, 7.0, None),
+        (float("nan"), None, None),
+        (float("inf"), None, None),
+        (float("-inf"), None, None),
+        (True, None, "not_a_number"),
+        (dt.date(2024, 1, 1), None, "not_a_number"),
+    ],
+)
+def test_real_numbers_are_themselves_and_nan_or_infinity_are_empty(value, number, error):
+    import numpy as np
+
+    for v in (value, np.float64(value)) if type(value) is float else (value,):
+        p = parse_number(v)
+        assert (p.value, p.error) == (number, error) and type(p.value) in (float, type(None))
+    assert parse_numbers([value, value], 2.0).values == [None if number is None else 2 * number] * 2
+
+
+@pytest.mark.parametrize(
+    "value, mark", [(0.5, False), (0.99, False), (1.0, True), (2, True), (0, False), (float("nan"), False)]
+)
+def test_a_number_marks_yes_from_one(value, mark):
+    assert parse_mark(value) is mark and parse_marks([value]) == [mark]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ((SERIAL_FIRST - EXCEL_EPOCH).days, SERIAL_FIRST),
+        ((SERIAL_FIRST - EXCEL_EPOCH).days - 1, None),
+        ((SERIAL_LAST - EXCEL_EPOCH).days, SERIAL_LAST),
+        ((SERIAL_LAST - EXCEL_EPOCH).days + 1, None),
+        (0, None),
+        (0.5, None),
+    ],
+)
+def test_a_serial_is_a_date_only_inside_the_plausible_range(value, expected):
+    assert parse_date(value).value == expected and parse_date(str(value)).value == (
+        expected if isinstance(value, int) and value >= 10000 else None
+    )
+
+
+@pytest.mark.parametrize(
+    "text, value, error",
+    [
+        ("1,5", 1.5, None),  # one comma: a decimal comma
+        ("1,234,567", 1234567.0, None),  # groups of three: thousands the English way
+        ("1,23,4", None, "not_a_number"),
+        ("1.234", 1234.0, None),  # a dot and three digits: thousands
+        ("1.23", 1.23, None),  # a decimal point
+        ("1.2.3", None, "not_a_number"),
+        ("1.234,5", 1234.5, None),  # the separator written last is the decimal one
+        ("1,234.5", 1234.5, None),
+        ("5 và 6", None, "several_numbers"),
+    ],
+)
+def test_separators(text, value, error):
+    p = parse_number(text)
+    assert (p.value, p.error) == (value, error)
