@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -26,9 +26,7 @@ from kttt_pipeline.core.admin_units import (
     tier_vi,
     unit_label,
 )
-from kttt_pipeline.core.collector import collector_frozen, collector_paused
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import visible
@@ -38,6 +36,8 @@ from kttt_pipeline.ingest.registry import READER_OF_KIND, FileKind, ReadContext
 from kttt_pipeline.ingest.result import ReadResult
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
+from kttt_pipeline.processes.collector import collector_paused
+from kttt_pipeline.processes.pool import share_jobs, worker_pool, worker_state
 from kttt_pipeline.reconcile.restate import place_old_addresses
 from kttt_pipeline.reconcile.resubmissions import keep_latest
 from kttt_pipeline.reconcile.summary_compare import TOTAL_ROW_COLUMNS
@@ -250,20 +250,10 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
 PARALLEL_READ_MIN_FILES = 40
 PARALLEL_READ_MIN_BYTES = 4 * 2**20
 
-_worker_context: dict[str, ReadContext] = {}
 
-
-def _init_forked_reader(parent: int) -> None:
-    """A forked reading worker: it has the context already; it only ends with its parent (core/forked.py)."""
-    die_with_parent(parent)
-
-
-def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> None:
-    """A fork server's reading worker: it ends with the server (which ends with the run's process), then builds
-    the period's context. The server's pid is its environment's, not ``getppid()``: a worker whose server was
-    killed while forking it already belongs to another process."""
-    die_with_parent(fork_server_pid())
-    _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
+def _reading_context(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> ReadContext:
+    """The period's context, rebuilt in a fork server's reading worker (a forked one inherits this process's)."""
+    return ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 
 def read_file(
@@ -273,7 +263,7 @@ def read_file(
     opened, or that its reader fails on, is returned as :class:`FileUnreadable` with the reason, never raised: it
     travels back from a worker, is rejected, and the period's other files still load."""
     try:
-        return READER_OF_KIND[kind].read(read_workbook(path), source_file, context or _worker_context["context"])
+        return READER_OF_KIND[kind].read(read_workbook(path), source_file, context or worker_state())
     except FileUnreadable as exc:
         return exc
     except Exception as exc:  # noqa: BLE001  a reader failing on one file rejects that file, with what went wrong
@@ -306,7 +296,8 @@ def read_period_files(
     processes, this one included. The units' returns go in batches to a pool of ``workers - 1`` worker processes;
     meanwhile this process reads the single files (the tax register, the province workbook, the targets: their
     large results need not travel between processes), then takes over the batches no worker has started, from
-    the last. A small period is read here alone. ``workers`` None: one per core for a large period, else 1."""
+    the last (``processes/pool.share_jobs``). A small period is read here alone. ``workers`` None: one per core
+    for a large period, else 1."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
         large = (
@@ -316,66 +307,28 @@ def read_period_files(
         workers = min(os.cpu_count() or 1, 8) if large else 1
     if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
-    size = max(1, len(per_unit) // (workers * 8))
-    batches = [per_unit[i : i + size] for i in range(0, len(per_unit), size)]
-    got: dict[int, ReadResult | FileUnreadable] = {}
     with reading_pool(context, workers - 1) as pool:
-        with collector_frozen():  # the workers fork at the first submit
-            futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
-        unit_files = set(per_unit)
-        for n in range(len(jobs)):
-            if n not in unit_files:
-                got[n] = read_file(*jobs[n], context)
-        for batch, future in zip(reversed(batches), reversed(futures)):
-            if not future.cancel():
-                break  # this batch and the earlier ones are a worker's
-            got.update((n, read_file(*jobs[n], context)) for n in batch)
-        for batch, future in zip(batches, futures):
-            if not future.cancelled():
-                got.update(zip(batch, future.result()))
-    return [got[n] for n in range(len(jobs))]
+        return share_jobs(
+            pool,
+            jobs,
+            per_unit,
+            lambda job: read_file(*job, context),
+            _read_files,
+            batch_size=max(1, len(per_unit) // (workers * 8)),
+        )
 
 
-@contextmanager
-def reading_pool(context: ReadContext, workers: int) -> Iterator[ProcessPoolExecutor]:
+def reading_pool(context: ReadContext, workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
     """A pool of ``workers`` reading worker processes for ``context``'s period, each of which dies with this
     process even when it is killed with SIGKILL (and so does the fork server that may start them): a killed run
-    leaves no worker behind (core/forked.py)."""
-    import multiprocessing as mp
-
-    if fork_available():
-        # workers forked from this process: they start at once, with this context (its matchers) and every module
-        # already imported, the pages shared
-        ctx = mp.get_context("fork")
-        setup = {"initializer": _init_forked_reader, "initargs": (os.getpid(),)}
-        _worker_context["context"] = context
-    else:
-        # else from a fork server, a clean process that imported the readers once (not a fork of a threaded one);
-        # it ends with this process (forkserver_guard), its workers with it
-        ctx = mp.get_context("forkserver")
-        os.environ[PARENT_PID_ENV] = str(os.getpid())
-        ctx.set_forkserver_preload(["kttt_pipeline.core.forkserver_guard", __name__])
-        setup = {
-            "initializer": _init_reader,
-            "initargs": (context.titles.units, context.period, context.units_in_force.units),
-        }
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, **setup) as pool:
-            yield pool
-    finally:
-        _worker_context.pop("context", None)  # set for the forked workers: never left behind
-        if ctx.get_start_method() == "forkserver":
-            _stop_fork_server()
-
-
-def _stop_fork_server() -> None:
-    """The fork server of the reading workers outlives the pool; stop it (its memory) once the files are read.
-    The next pool starts another."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own (private) way; absent: left running
-    if stop is not None:
-        stop()
+    leaves no worker behind (``processes/pool.py``)."""
+    return worker_pool(
+        workers,
+        context,
+        _reading_context,
+        (context.titles.units, context.period, context.units_in_force.units),
+        preload=[__name__],
+    )
 
 
 class Rejection(NamedTuple):
@@ -488,7 +441,7 @@ _STAGED = {
 }
 
 
-@collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
+@collector_paused()  # processes/collector.py: a third of the reading's time went to cyclic collections
 def extract_period(
     raw_dir: Path | str,
     period: Period | str,

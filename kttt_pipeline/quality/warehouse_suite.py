@@ -21,12 +21,12 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core import fields
-from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.findings import KINDS
 from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.ingest.raw_inventory import IGNORED
 from kttt_pipeline.ingest.schemas import GRADES, SECTORS, STATUSES
+from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.quality.data_docs_offline import make_offline
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -175,7 +175,7 @@ class _Context:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         # GX makes (disabled) tqdm bars, and the first starts tqdm's monitor thread: a process with a thread no
-        # longer forks its reading workers (core/forked.py), and nothing here needs the monitor
+        # longer forks its reading workers (processes/forked.py), and nothing here needs the monitor
         tqdm.tqdm.monitor_interval = 0
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.ctx = gx.get_context(mode="ephemeral")
@@ -225,7 +225,7 @@ def _context() -> _Context:
     return _CONTEXT
 
 
-@collector_paused()  # core/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
+@collector_paused()  # processes/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, province: str | None = None) -> SuiteResult:
     """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
     write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""

@@ -1,4 +1,5 @@
-"""Whether this process may fork children that run its own code (the reading workers, ingest/period.py).
+"""Whether this process may fork children that run its own code (the workers of ``processes/pool.py``: the reading
+workers of ingest/period.py), and how such children die with their parent.
 
 A child forked from this process starts at once, with every module imported and the period's context shared
 (copy-on-write), where a fork server must first be started and import the readers, and each of its children
@@ -9,7 +10,8 @@ A fork is cheap in time, not always in memory: every page either process writes 
 child that allocates much fills the free slots of the heap it shares, each such page copied. Measured
 (docs/performance.md): the Great Expectations suite run in a forked child cost 120 MiB more than in the
 process on the province period (135 MiB at national scale), the charts drawn in one 37 MiB more on the demo
-period for 0.1 s; both stay in the process. The reading workers allocate what they read in their own pages and end with the reading.
+period for 0.1 s; both stay in the process. The reading workers allocate what they read in their own pages and
+end with the reading.
 
 No fork where it is missing (Windows) or unsafe (macOS), where ``KTTT_FORKED_WORK=0`` turns it off, or while this
 process runs Python threads besides the main one (a fork of a threaded process may inherit a lock another
