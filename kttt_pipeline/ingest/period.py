@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from kttt_pipeline.core import fields
@@ -198,14 +200,55 @@ def not_in_force_reason(
     )
 
 
-def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
+class RowTuples(NamedTuple):
+    """A reader's records of one record type, each a tuple of its values under ``keys`` (a missing key: NaN, as
+    ``pd.DataFrame`` reads a list of dicts). A record dict of 32 keys takes four times the memory of its tuple:
+    a file's records are kept so from the moment it is read (:func:`read_file`) until they are staged."""
+
+    keys: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _as_tuples(records: list[dict]) -> RowTuples:
+    """``records`` as tuples; the keys in the order ``pd.DataFrame(records)`` gives its columns (first seen)."""
+    if not records:
+        return RowTuples([], [])
+    keys = list(records[0])
+    if len(keys) > 1 and all(len(r) == len(keys) for r in records):
+        getter = itemgetter(*keys)
+        try:
+            return RowTuples(keys, [getter(r) for r in records])  # every record has the same keys
+        except KeyError:
+            pass
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    return RowTuples(keys, [tuple(r.get(k, np.nan) for k in keys) for r in records])
+
+
+def _frame_of(pieces: list[RowTuples], columns: list[str], period: Period | None = None) -> pd.DataFrame:
+    """The staged frame of the pieces' records in order: what :func:`_frame` gives of their dicts."""
+    keys = list(dict.fromkeys(k for piece in pieces for k in piece.keys))
+    rows: list[tuple] = []
+    for piece in pieces:
+        if piece.keys == keys:
+            rows += piece.rows
+        else:  # a key another file's records have and these lack: NaN, as in a frame of dicts
+            at = {k: i for i, k in enumerate(piece.keys)}
+            where = [at.get(k) for k in keys]
+            rows += [tuple(np.nan if i is None else row[i] for i in where) for row in piece.rows]
+    return _frame(pd.DataFrame(rows, columns=keys) if rows else [], columns, period)
+
+
+def _frame(rows: list[dict] | pd.DataFrame, columns: list[str], period: Period | None = None) -> pd.DataFrame:
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     if period is not None:
         df["period"] = period.key
     for c in columns:
         if c not in df:
             df[c] = None
-    df = df[columns]
+    df = df[columns].copy(deep=False)  # a frame of its own (no chained-assignment warning below)
     if "row_number" in df:
         df["row_number"] = df["row_number"].astype("int64")
     return df
@@ -249,6 +292,8 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
 #: a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
 PARALLEL_READ_MIN_BYTES = 4 * 2**20
+#: a file this large is read while no other file is (a 30 MB return of 200,000 rows holds ≈ 700 MiB while read)
+READ_ALONE_BYTES = 16 * 2**20
 
 
 def _reading_context(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> ReadContext:
@@ -261,9 +306,12 @@ def read_file(
 ) -> ReadResult | FileUnreadable:
     """One raw file read by the reader of its kind (in this process or a reading worker). A file that cannot be
     opened, or that its reader fails on, is returned as :class:`FileUnreadable` with the reason, never raised: it
-    travels back from a worker, is rejected, and the period's other files still load."""
+    travels back from a worker, is rejected, and the period's other files still load. The records of the result
+    are :class:`RowTuples`, no longer dicts."""
     try:
-        return READER_OF_KIND[kind].read(read_workbook(path), source_file, context or worker_state())
+        read = READER_OF_KIND[kind].read(read_workbook(path), source_file, context or worker_state())
+        read.records = {rt: _as_tuples(records) for rt, records in read.records.items()}  # RowTuples
+        return read
     except FileUnreadable as exc:
         return exc
     except Exception as exc:  # noqa: BLE001  a reader failing on one file rejects that file, with what went wrong
@@ -297,7 +345,22 @@ def read_period_files(
     meanwhile this process reads the single files (the tax register, the province workbook, the targets: their
     large results need not travel between processes), then takes over the batches no worker has started, from
     the last (``processes/pool.share_jobs``). A small period is read here alone. ``workers`` None: one per core
-    for a large period, else 1."""
+    for a large period, else 1.
+
+    A file of :data:`READ_ALONE_BYTES` or more is read by this process after the others, while no other file is
+    read: two such files read at once would hold both their grids and records (docs/decisions.md, "Resource
+    bounds")."""
+    alone = [n for n, (_, path, _) in enumerate(jobs) if _size(path) >= READ_ALONE_BYTES]
+    together = [n for n in range(len(jobs)) if n not in set(alone)]
+    got = dict(zip(together, _read_together([jobs[n] for n in together], context, workers)))
+    got.update((n, read_file(*jobs[n], context)) for n in alone)
+    return [got[n] for n in range(len(jobs))]
+
+
+def _read_together(
+    jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None
+) -> list[ReadResult | FileUnreadable]:
+    """:func:`read_period_files` of files that may be read at the same time."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
         large = (
@@ -486,17 +549,17 @@ def extract_period(
     findings += _register_missing([a for _, _, a in jobs], period, province_code)
     winners, superseded = keep_latest(returns)
     findings += superseded
-    rows: dict[str, list[dict]] = {rt: [] for rt in _STAGED}
+    pieces: dict[str, list[RowTuples]] = {rt: [] for rt in _STAGED}
     totals: list[dict] = []
     for (fk, _, audit), read in zip(jobs, reads):
         if audit["status"] != "LOADED":  # rejected, or superseded by a resubmission
             continue
         findings += read.findings
         for rt in fk.record_types:
-            rows[rt] += read.rows(rt)
+            pieces[rt].append(read.rows(rt))
         totals += [{**t, "source_file": read.source_file} for t in read.totals]
     staged = {
-        rt: _frame(rows[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()
+        rt: _frame_of(pieces[rt], cols, period if with_period else None) for rt, (cols, with_period) in _STAGED.items()
     }
 
     stg_coop = _stage_sectors(staged["cooperative"], findings, "cooperative")
