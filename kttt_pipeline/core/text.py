@@ -123,6 +123,13 @@ def _fold_text(value: str) -> str:
     return " ".join(text.split())  # whitespace collapsed
 
 
+def forget_texts() -> None:
+    """Empty the caches of cleaned and folded texts. A large period fills them with its distinct names (up to
+    262,144 each, with their strings); they serve one stage, and a run empties them between its steps."""
+    _clean_str.cache_clear()
+    _fold_text.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Folded abbreviation → folded expansion ('HTX' → 'hợp tác xã'), from ``vocab/abbreviations.csv`` (spec §6).

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from kttt_pipeline.core import fields
@@ -26,9 +28,7 @@ from kttt_pipeline.core.admin_units import (
     tier_vi,
     unit_label,
 )
-from kttt_pipeline.core.collector import collector_frozen, collector_paused
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_available, fork_server_pid
 from kttt_pipeline.core.numfmt import format_date_vn
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.placing import place_old_addresses
@@ -40,6 +40,8 @@ from kttt_pipeline.ingest.resubmissions import keep_latest
 from kttt_pipeline.ingest.result import TOTAL_ROW_COLUMNS, ReadResult
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
+from kttt_pipeline.processes.collector import collector_paused
+from kttt_pipeline.processes.pool import share_jobs, worker_pool, worker_state
 
 AUDIT_COLUMNS = [
     "period",
@@ -175,14 +177,55 @@ def not_in_force_reason(
     )
 
 
-def _frame(rows: list[dict], columns: list[str], period: Period | None = None) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
+class RowTuples(NamedTuple):
+    """A reader's records of one record type, each a tuple of its values under ``keys`` (a missing key: NaN, as
+    ``pd.DataFrame`` reads a list of dicts). A record dict of 32 keys takes four times the memory of its tuple:
+    a file's records are kept so from the moment it is read (:func:`read_file`) until they are staged."""
+
+    keys: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _as_tuples(records: list[dict]) -> RowTuples:
+    """``records`` as tuples; the keys in the order ``pd.DataFrame(records)`` gives its columns (first seen)."""
+    if not records:
+        return RowTuples([], [])
+    keys = list(records[0])
+    if len(keys) > 1 and all(len(r) == len(keys) for r in records):
+        getter = itemgetter(*keys)
+        try:
+            return RowTuples(keys, [getter(r) for r in records])  # every record has the same keys
+        except KeyError:
+            pass
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    return RowTuples(keys, [tuple(r.get(k, np.nan) for k in keys) for r in records])
+
+
+def _frame_of(pieces: list[RowTuples], columns: list[str], period: Period | None = None) -> pd.DataFrame:
+    """The staged frame of the pieces' records in order: what :func:`_frame` gives of their dicts."""
+    keys = list(dict.fromkeys(k for piece in pieces for k in piece.keys))
+    rows: list[tuple] = []
+    for piece in pieces:
+        if piece.keys == keys:
+            rows += piece.rows
+        else:  # a key another file's records have and these lack: NaN, as in a frame of dicts
+            at = {k: i for i, k in enumerate(piece.keys)}
+            where = [at.get(k) for k in keys]
+            rows += [tuple(np.nan if i is None else row[i] for i in where) for row in piece.rows]
+    return _frame(pd.DataFrame(rows, columns=keys) if rows else [], columns, period)
+
+
+def _frame(rows: list[dict] | pd.DataFrame, columns: list[str], period: Period | None = None) -> pd.DataFrame:
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     if period is not None:
         df["period"] = period.key
     for c in columns:
         if c not in df:
             df[c] = None
-    df = df[columns]
+    df = df[columns].copy(deep=False)  # a frame of its own (no chained-assignment warning below)
     if "row_number" in df:
         df["row_number"] = df["row_number"].astype("int64")
     return df
@@ -226,21 +269,13 @@ def _stage_sectors(df: pd.DataFrame, findings: list[Finding], record_type: str) 
 #: a pool of worker processes (one per core)
 PARALLEL_READ_MIN_FILES = 40
 PARALLEL_READ_MIN_BYTES = 4 * 2**20
-
-_worker_context: dict[str, ReadContext] = {}
-
-
-def _init_forked_reader(parent: int) -> None:
-    """A forked reading worker: it has the context already; it only ends with its parent (core/forked.py)."""
-    die_with_parent(parent)
+#: a file this large is read while no other file is (a 30 MB return of 200,000 rows holds ≈ 700 MiB while read)
+READ_ALONE_BYTES = 16 * 2**20
 
 
-def _init_reader(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> None:
-    """A fork server's reading worker: it ends with the server (which ends with the run's process), then builds
-    the period's context. The server's pid is its environment's, not ``getppid()``: a worker whose server was
-    killed while forking it already belongs to another process."""
-    die_with_parent(fork_server_pid())
-    _worker_context["context"] = ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
+def _reading_context(title_units: list[AdminUnit], period: Period, units_in_force: list[AdminUnit]) -> ReadContext:
+    """The period's context, rebuilt in a fork server's reading worker (a forked one inherits this process's)."""
+    return ReadContext(period, UnitMatcher(title_units, period), UnitMatcher(units_in_force))
 
 
 def read_file(
@@ -248,9 +283,12 @@ def read_file(
 ) -> ReadResult | FileUnreadable:
     """One raw file read by the reader of its kind (in this process or a reading worker). A file that cannot be
     opened, or that its reader fails on, is returned as :class:`FileUnreadable` with the reason, never raised: it
-    travels back from a worker, is rejected, and the period's other files still load."""
+    travels back from a worker, is rejected, and the period's other files still load. The records of the result
+    are :class:`RowTuples`, no longer dicts."""
     try:
-        return READER_OF_KIND[kind].read(read_workbook(path), source_file, context or _worker_context["context"])
+        read = READER_OF_KIND[kind].read(read_workbook(path), source_file, context or worker_state())
+        read.records = {rt: _as_tuples(records) for rt, records in read.records.items()}  # RowTuples
+        return read
     except FileUnreadable as exc:
         return exc
     except Exception as exc:  # noqa: BLE001  a reader failing on one file rejects that file, with what went wrong
@@ -283,7 +321,23 @@ def read_period_files(
     processes, this one included. The units' returns go in batches to a pool of ``workers - 1`` worker processes;
     meanwhile this process reads the single files (the tax register, the province workbook, the targets: their
     large results need not travel between processes), then takes over the batches no worker has started, from
-    the last. A small period is read here alone. ``workers`` None: one per core for a large period, else 1."""
+    the last (``processes/pool.share_jobs``). A small period is read here alone. ``workers`` None: one per core
+    for a large period, else 1.
+
+    A file of :data:`READ_ALONE_BYTES` or more is read by this process after the others, while no other file is
+    read: two such files read at once would hold both their grids and records (docs/decisions.md, "Resource
+    bounds")."""
+    alone = [n for n, (_, path, _) in enumerate(jobs) if _size(path) >= READ_ALONE_BYTES]
+    together = [n for n in range(len(jobs)) if n not in set(alone)]
+    got = dict(zip(together, _read_together([jobs[n] for n in together], context, workers)))
+    got.update((n, read_file(*jobs[n], context)) for n in alone)
+    return [got[n] for n in range(len(jobs))]
+
+
+def _read_together(
+    jobs: list[tuple[str, Path, str]], context: ReadContext, workers: int | None
+) -> list[ReadResult | FileUnreadable]:
+    """:func:`read_period_files` of files that may be read at the same time."""
     per_unit = [n for n, (kind, _, _) in enumerate(jobs) if READER_OF_KIND[kind].per_unit]
     if workers is None:
         large = (
@@ -293,66 +347,28 @@ def read_period_files(
         workers = min(os.cpu_count() or 1, 8) if large else 1
     if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
-    size = max(1, len(per_unit) // (workers * 8))
-    batches = [per_unit[i : i + size] for i in range(0, len(per_unit), size)]
-    got: dict[int, ReadResult | FileUnreadable] = {}
     with reading_pool(context, workers - 1) as pool:
-        with collector_frozen():  # the workers fork at the first submit
-            futures = [pool.submit(_read_files, [jobs[n] for n in batch]) for batch in batches]
-        unit_files = set(per_unit)
-        for n in range(len(jobs)):
-            if n not in unit_files:
-                got[n] = read_file(*jobs[n], context)
-        for batch, future in zip(reversed(batches), reversed(futures)):
-            if not future.cancel():
-                break  # this batch and the earlier ones are a worker's
-            got.update((n, read_file(*jobs[n], context)) for n in batch)
-        for batch, future in zip(batches, futures):
-            if not future.cancelled():
-                got.update(zip(batch, future.result()))
-    return [got[n] for n in range(len(jobs))]
+        return share_jobs(
+            pool,
+            jobs,
+            per_unit,
+            lambda job: read_file(*job, context),
+            _read_files,
+            batch_size=max(1, len(per_unit) // (workers * 8)),
+        )
 
 
-@contextmanager
-def reading_pool(context: ReadContext, workers: int) -> Iterator[ProcessPoolExecutor]:
+def reading_pool(context: ReadContext, workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
     """A pool of ``workers`` reading worker processes for ``context``'s period, each of which dies with this
     process even when it is killed with SIGKILL (and so does the fork server that may start them): a killed run
-    leaves no worker behind (core/forked.py)."""
-    import multiprocessing as mp
-
-    if fork_available():
-        # workers forked from this process: they start at once, with this context (its matchers) and every module
-        # already imported, the pages shared
-        ctx = mp.get_context("fork")
-        setup = {"initializer": _init_forked_reader, "initargs": (os.getpid(),)}
-        _worker_context["context"] = context
-    else:
-        # else from a fork server, a clean process that imported the readers once (not a fork of a threaded one);
-        # it ends with this process (forkserver_guard), its workers with it
-        ctx = mp.get_context("forkserver")
-        os.environ[PARENT_PID_ENV] = str(os.getpid())
-        ctx.set_forkserver_preload(["kttt_pipeline.core.forkserver_guard", __name__])
-        setup = {
-            "initializer": _init_reader,
-            "initargs": (context.titles.units, context.period, context.units_in_force.units),
-        }
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, **setup) as pool:
-            yield pool
-    finally:
-        _worker_context.pop("context", None)  # set for the forked workers: never left behind
-        if ctx.get_start_method() == "forkserver":
-            _stop_fork_server()
-
-
-def _stop_fork_server() -> None:
-    """The fork server of the reading workers outlives the pool; stop it (its memory) once the files are read.
-    The next pool starts another."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own (private) way; absent: left running
-    if stop is not None:
-        stop()
+    leaves no worker behind (``processes/pool.py``)."""
+    return worker_pool(
+        workers,
+        context,
+        _reading_context,
+        (context.titles.units, context.period, context.units_in_force.units),
+        preload=[__name__],
+    )
 
 
 class Rejection(NamedTuple):
@@ -463,7 +479,7 @@ def _period_mismatch(read: ReadResult, audit: dict, period: Period) -> list[Find
 _STAGED = {rt: rt != "target" for rt in ("cooperative", "group", "summary", "tax", "union", "credit_fund", "target")}
 
 
-@collector_paused()  # core/collector.py: a third of the reading's time went to cyclic collections
+@collector_paused()  # processes/collector.py: a third of the reading's time went to cyclic collections
 def extract_period(
     raw_dir: Path | str,
     period: Period | str,
@@ -508,17 +524,17 @@ def extract_period(
     findings += _register_missing([a for _, _, a in jobs], period, province_code)
     winners, superseded = keep_latest(returns)
     findings += superseded
-    rows: dict[str, list[dict]] = {rt: [] for rt in _STAGED}
+    pieces: dict[str, list[RowTuples]] = {rt: [] for rt in _STAGED}
     totals: list[dict] = []
     for (fk, _, audit), read in zip(jobs, reads):
         if audit["status"] != "LOADED":  # rejected, or superseded by a resubmission
             continue
         findings += read.findings
         for rt in fk.record_types:
-            rows[rt] += read.rows(rt)
+            pieces[rt].append(read.rows(rt))
         totals += [{**t, "source_file": read.source_file} for t in read.totals]
     staged = {
-        rt: _frame(rows[rt], fields.staged_columns(rt), period if with_period else None)
+        rt: _frame_of(pieces[rt], fields.staged_columns(rt), period if with_period else None)
         for rt, with_period in _STAGED.items()
     }
 

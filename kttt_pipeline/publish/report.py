@@ -45,8 +45,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core import config
-from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.publish.appendix import (
     detail_name,
     pdf_wanted,
@@ -66,7 +66,7 @@ class PublishFailed(RuntimeError):
     The message is the Vietnamese reason, naming the file (the CLI prints it as it is)."""
 
 
-@collector_paused()  # core/collector.py: 0.3 s of publishing went to cyclic collections
+@collector_paused()  # processes/collector.py: 0.3 s of publishing went to cyclic collections
 def publish_period(
     engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
 ) -> dict[str, Path]:

@@ -20,9 +20,9 @@ from sqlalchemy import column, select, text
 from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Engine
 
-from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.ingest.period import REJECTED_STATUSES
 from kttt_pipeline.ingest.raw_inventory import IGNORED
+from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.quality.data_docs_offline import make_offline
 from kttt_pipeline.schema import warehouse_schema
 from kttt_pipeline.schema.expectations import table_expectations
@@ -150,7 +150,7 @@ class _Context:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         # GX makes (disabled) tqdm bars, and the first starts tqdm's monitor thread: a process with a thread no
-        # longer forks its reading workers (core/forked.py), and nothing here needs the monitor
+        # longer forks its reading workers (processes/forked.py), and nothing here needs the monitor
         tqdm.tqdm.monitor_interval = 0
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.ctx = gx.get_context(mode="ephemeral")
@@ -200,7 +200,7 @@ def _context() -> _Context:
     return _CONTEXT
 
 
-@collector_paused()  # core/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
+@collector_paused()  # processes/collector.py: GX's import builds hundreds of classes (0.35 s of collections)
 def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, province: str | None = None) -> SuiteResult:
     """Validate the period's rows of each table as one in-memory batch (only the columns the expectations read);
     write the Data Docs site (validation pages and index) when ``docs_dir`` is given."""

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from kttt_pipeline.core.admin_units import admin_units_frame, commonest_level, province_of, reporting_units, unit_label
-from kttt_pipeline.core.collector import collector_paused
 from kttt_pipeline.core.fields import table_columns
 from kttt_pipeline.core.findings import findings_frame
 from kttt_pipeline.ingest.period import StagedPeriod
+from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
@@ -79,7 +79,7 @@ def _listings(staged: StagedPeriod) -> dict[str, pd.DataFrame]:
     }
 
 
-@collector_paused()  # core/collector.py: 20 % of reconciling a national period went to cyclic collections
+@collector_paused()  # processes/collector.py: 20 % of reconciling a national period went to cyclic collections
 def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = None) -> PeriodResult:
     """The written rules of spec §7 applied to a staged period, one named rule at a time.
 

@@ -6,7 +6,7 @@ the server, one such upload would end the page for every clerk. Each check there
 fork server that imported the check once (a child starts at once, without importing pandas again), limited in
 address space (``KTTT_SERVE_CHECK_MEMORY_BYTES``, 4 GiB) and time (``KTTT_SERVE_CHECK_SECONDS``, 120 s); a child that
 dies or overruns is killed and the clerk told the file cannot be read. The fork server ends with the server, and
-each child with the fork server, even when the server is killed (core/forked.py).
+each child with the fork server, even when the server is killed (processes/forked.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from kttt_pipeline.core.forked import PARENT_PID_ENV, die_with_parent, fork_server_pid
+from kttt_pipeline.processes.forked import PARENT_PID_ENV, die_with_parent, fork_server_pid
 
 #: a check's child: its address space and its time
 MEMORY_ENV, DEFAULT_MEMORY_BYTES = "KTTT_SERVE_CHECK_MEMORY_BYTES", 4 * 2**30

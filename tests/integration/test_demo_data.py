@@ -128,8 +128,8 @@ def test_parallel_reading_gives_the_serial_result(tmp_path, monkeypatch):
     import sys
     import threading
 
-    from kttt_pipeline.core.forked import FORKED_WORK_ENV, fork_available
     from kttt_pipeline.ingest.period import extract_period
+    from kttt_pipeline.processes.forked import FORKED_WORK_ENV, fork_available
 
     from ..conftest import strict_tools
 

@@ -1,5 +1,5 @@
 """Processes clean up: the reading workers (and the fork server that may start them) die with the run's process,
-even when it is killed with SIGKILL in the middle of reading (core/forked.py, ingest/period.py)."""
+even when it is killed with SIGKILL in the middle of reading (processes/forked.py, ingest/period.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kttt_pipeline.core.forked import FORKED_WORK_ENV
+from kttt_pipeline.processes.forked import FORKED_WORK_ENV
 
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list processes")
 
@@ -106,7 +106,7 @@ def test_die_with_parent_ends_a_child_whose_parent_is_killed(use_prctl):
     """The helper itself, both ways (the portable fallback where Linux's parent-death signal is missing)."""
     script = textwrap.dedent(f"""
         import os, sys, time
-        from kttt_pipeline.core.forked import die_with_parent
+        from kttt_pipeline.processes.forked import die_with_parent
         pid = os.fork()
         if pid == 0:
             die_with_parent(use_prctl={use_prctl})
@@ -144,7 +144,7 @@ def test_a_child_whose_parent_died_before_the_guard_ends_at_once(use_prctl):
         [
             sys.executable,
             "-c",
-            "from kttt_pipeline.core.forked import die_with_parent; "
+            "from kttt_pipeline.processes.forked import die_with_parent; "
             f"die_with_parent({gone}, use_prctl={use_prctl}); print('still running')",
         ],
         capture_output=True,

@@ -97,7 +97,7 @@ def test_negative_counts_and_money_of_a_cooperative_fail_a_negative_profit_passe
 
 def test_the_suite_leaves_no_thread_behind(tmp_path, result):
     """GX's progress bars would start tqdm's monitor thread; with a thread alive, a period read later in the
-    same process (a backfill, the test suite) could no longer fork its reading workers (core/forked.py)."""
+    same process (a backfill, the test suite) could no longer fork its reading workers (processes/forked.py)."""
     import threading
 
     outcome = run_warehouse_suite(_engine(tmp_path, result), PERIOD, None)

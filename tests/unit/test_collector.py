@@ -1,10 +1,10 @@
-"""core/collector.py: the cyclic collector paused or kept off the objects alive, and restored after."""
+"""processes/collector.py: the cyclic collector paused or kept off the objects alive, and restored after."""
 
 import gc
 
 import pytest
 
-from kttt_pipeline.core.collector import collector_frozen, collector_paused
+from kttt_pipeline.processes.collector import collector_frozen, collector_paused
 
 
 def test_paused_inside_restored_after_even_on_an_error():

@@ -1,4 +1,4 @@
-"""core/forked.py: children are forked only where it is safe and not turned off."""
+"""processes/forked.py: children are forked only where it is safe and not turned off."""
 
 import os
 import subprocess
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from kttt_pipeline.core.forked import FORKED_WORK_ENV, fork_available
+from kttt_pipeline.processes.forked import FORKED_WORK_ENV, fork_available
 
 linux_like = pytest.mark.skipif(sys.platform == "darwin" or sys.platform.startswith("win"), reason="no safe fork")
 
@@ -20,7 +20,7 @@ def test_a_process_with_only_its_main_thread_may_fork():
         [
             sys.executable,
             "-c",
-            "from kttt_pipeline.core.forked import fork_available as f; "
+            "from kttt_pipeline.processes.forked import fork_available as f; "
             "import threading; print(f(), threading.active_count())",
         ],
         capture_output=True,

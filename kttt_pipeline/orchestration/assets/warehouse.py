@@ -16,7 +16,7 @@ import dagster as dg
 from kttt_pipeline.orchestration.checks import TABLE_CHECK_SPECS
 from kttt_pipeline.orchestration.checks.reconciliation import frame_check_results
 from kttt_pipeline.orchestration.checks.warehouse_quality import suite_check_results
-from kttt_pipeline.orchestration.memory import release_free_memory
+from kttt_pipeline.orchestration.memory import LOADED_STAGING_FRAMES, release_frames, release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 from kttt_pipeline.orchestration.text import markdown_safe
@@ -89,7 +89,7 @@ def warehouse_period(
             f"{earlier} was loaded or replaced after {period} was reconciled: its comparison "
             f"findings were computed again against {earlier} as loaded"
         )
-    release_free_memory()  # the load's converted columns
+    release_frames(reconciled_period, LOADED_STAGING_FRAMES)  # loaded: and the load's converted columns
     context.log.info(
         f"warehouse_period: {period} loaded in one transaction, {sum(counts.values())} rows in "
         f"{sum(1 for n in counts.values() if n)} tables ({warehouse.shown_url()})"

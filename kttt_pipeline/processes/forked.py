@@ -1,4 +1,5 @@
-"""Whether this process may fork children that run its own code (the reading workers, ingest/period.py).
+"""Whether this process may fork children that run its own code (the workers of ``processes/pool.py``: the reading
+workers of ingest/period.py), and how such children die with their parent.
 
 A child forked from this process starts at once, with every module imported and the period's context shared
 (copy-on-write), where a fork server must first be started and import the readers, and each of its children
