@@ -151,7 +151,8 @@ def roll_up(
 ) -> NationalRollup:
     """The national roll-up of ``period``.
 
-    ``figures``: the provinces' own rows of rpt_indicator (province_code, indicator_code, value); ``status``:
+    ``figures``: the provinces' own rows of rpt_indicator (province_code, indicator_code, value, optionally
+    is_complete: a figure incomplete in a province whose units all reported is said in its reason); ``status``:
     period_status (province_code, is_complete); ``expected``: the provinces in force at the period end;
     ``rows``: table name → reconciled rows with province_code (the means' parts); ``targets``: the year's
     targets (province_code, indicator_code, value)."""
@@ -166,6 +167,13 @@ def roll_up(
         .pivot_table(index="province_code", columns="indicator_code", values="value", aggfunc="first", dropna=False)
         .reindex(loaded)
     )
+    # a province figure marked incomplete while its units all reported (e.g. the province workbook's unions and
+    # credit funds when that workbook was not read)
+    partial: dict[str, list[str]] = {}
+    if "is_complete" in figures:
+        short = figures[~figures["is_complete"].fillna(True).astype(bool)]
+        for r in short.itertuples():
+            partial.setdefault(str(r.indicator_code), []).append(str(r.province_code))
     national: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
     for code in sorted(additive_codes()):
@@ -178,8 +186,13 @@ def roll_up(
             reasons[code] = "không tỉnh, thành phố nào có số liệu"
             continue
         national[code] = float(pd.to_numeric(col, errors="coerce").sum())
-        if absent:
-            reasons[code] = f"tổng của các tỉnh, thành phố có số liệu (thiếu {len(absent)})"
+        short = [p for p in partial.get(code, []) if p not in incomplete and p not in absent]
+        if absent or short:
+            reasons[code] = "tổng của các tỉnh, thành phố có số liệu" + "".join(
+                f" ({what} {len(those)} tỉnh, thành phố)"
+                for what, those in (("thiếu", absent), ("chưa đủ số liệu của", short))
+                if those
+            )
     for code, part in parts().items():
         national[code], why = _recompute(part, loaded, by_province, national, rows, targets)
         if why:
@@ -252,13 +265,13 @@ def read_rollup(engine: Engine, period: Period | str, expected: list[str] | None
         ind = t["rpt_indicator"]
         figures = pd.DataFrame(
             conn.execute(
-                select(ind.c.province_code, ind.c.indicator_code, ind.c.value).where(
+                select(ind.c.province_code, ind.c.indicator_code, ind.c.value, ind.c.is_complete).where(
                     ind.c.period == p.key, ind.c.unit_code == ind.c.province_code
                 )
             )
             .mappings()
             .all(),
-            columns=["province_code", "indicator_code", "value"],
+            columns=["province_code", "indicator_code", "value", "is_complete"],
         )
         st = t["period_status"]
         status = pd.DataFrame(

@@ -60,8 +60,9 @@ def national_notes(rollup: NationalRollup, provinces: list[Province]) -> list[st
     columns = national_columns()
     for n, (header, code, _w) in enumerate(columns, 1):
         if code in rollup.reasons:
-            empty = "để trống" if rollup.national.get(code) is None else "là"
-            notes.append(f"Cột ({n}) {header}: số liệu toàn quốc {empty} {rollup.reasons[code]}.")
+            why = rollup.reasons[code]
+            shown = f"để trống ({why})" if rollup.national.get(code) is None else f"là {why}"
+            notes.append(f"Cột ({n}) {header}: số liệu toàn quốc {shown}.")
     if any(code in parts() and parts()[code].kind == "mean" for _h, code, _w in columns):
         notes.append(
             "Số bình quân toàn quốc được tính lại từ số liệu chi tiết của các tỉnh, thành phố đã có số liệu "

@@ -131,3 +131,12 @@ def test_provinces_in_force_are_named_with_their_kind_at_the_period_end():
     assert len(before) == len(after) == 34
     assert before["01"] == "Thành phố Hà Nội"
     assert before["22"] == "Tỉnh Quảng Ninh" and after["22"] == "Thành phố Quảng Ninh"
+
+
+def test_a_figure_incomplete_in_a_complete_province_is_said():
+    figures = _figures(FIGURES).assign(is_complete=True)
+    figures.loc[(figures["province_code"] == "B") & (figures["indicator_code"] == "HTX_MEMBERS"), "is_complete"] = False
+    r = roll_up("2026-Q3", figures, _status({"A": True, "B": True}), ["A", "B"])
+    assert r.national["HTX_MEMBERS"] == 47
+    assert "chưa đủ số liệu của 1 tỉnh" in r.reasons["HTX_MEMBERS"]
+    assert "HTX_TOTAL" not in r.reasons
