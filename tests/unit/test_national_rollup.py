@@ -140,3 +140,10 @@ def test_a_figure_incomplete_in_a_complete_province_is_said():
     assert r.national["HTX_MEMBERS"] == 47
     assert "chưa đủ số liệu của 1 tỉnh" in r.reasons["HTX_MEMBERS"]
     assert "HTX_TOTAL" not in r.reasons
+
+
+def test_nothing_loaded_is_all_missing():
+    empty = pd.DataFrame(columns=["province_code", "indicator_code", "value"])
+    r = roll_up("2026-Q3", empty, pd.DataFrame(columns=["province_code", "is_complete"]), ["A", "B"])
+    assert r.loaded == [] and r.missing == ["A", "B"] and not r.is_complete
+    assert r.national.get("HTX_AVG_REVENUE") is None and r.reasons["HTX_AVG_REVENUE"]
