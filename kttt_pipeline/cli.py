@@ -187,6 +187,36 @@ def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, p
     return 0
 
 
+def _cmd_national(args: argparse.Namespace) -> int:
+    """The national summary of a period over the provinces the warehouse holds (docs/decisions.md, "A national
+    view")."""
+    from kttt_pipeline.core.periods import Period
+    from kttt_pipeline.core.secrets import masked_url
+    from kttt_pipeline.publish.national_workbook import publish_national
+    from kttt_pipeline.warehouse.engine import make_engine
+
+    period = Period.parse(args.period or _default_period())
+    warehouse = args.warehouse or config.warehouse_url()
+    _check_warehouse_url(warehouse)
+    out_dir = args.out or config.reports_dir()
+    engine = make_engine(warehouse)
+    try:
+        path, rollup = publish_national(engine, period, out_dir)
+    finally:
+        engine.dispose()
+    print(
+        f"Kỳ {period.key}: tổng hợp toàn quốc từ {len(rollup.loaded)}/{len(rollup.expected)} tỉnh, thành phố "
+        f"có số liệu (kho dữ liệu {masked_url(warehouse)})"
+    )
+    if not rollup.is_complete:
+        print(
+            f"  Chưa đủ: {len(rollup.missing)} tỉnh, thành phố chưa có số liệu, {len(rollup.incomplete)} tỉnh, "
+            "thành phố chưa đủ báo cáo của các đơn vị (danh sách ở ghi chú cuối biểu)"
+        )
+    print(f"Biểu tổng hợp toàn quốc đã ghi tại: {path}")
+    return 0
+
+
 def _check_warehouse_url(url: str) -> None:
     """A warehouse URL SQLAlchemy can use, checked before anything runs (else an error of the known-errors
     table: its form, or its kind of database)."""
@@ -438,6 +468,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", default=None, help=PROVINCE_HELP)
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
+
+    p = sub.add_parser(
+        "national",
+        help="tổng hợp toàn quốc một kỳ: biểu một dòng mỗi tỉnh, thành phố, dòng toàn quốc",
+        description="Tổng hợp các chỉ tiêu của một kỳ từ số liệu các tỉnh, thành phố đã nạp vào kho dữ liệu: "
+        "số lượng và tổng được cộng, số bình quân và tỷ lệ được tính lại từ số liệu thành phần; ghi biểu tổng hợp "
+        "toàn quốc (Excel, khổ A4 ngang) vào <thư mục báo cáo>/toan_quoc/<kỳ>/, ghi rõ các tỉnh, thành phố chưa "
+        "có hoặc chưa đủ số liệu.",
+        formatter_class=VietnameseHelpFormatter,
+        add_help=False,
+    )
+    _vietnamese_help(p)
+    p.add_argument(
+        "--period",
+        default=None,
+        metavar="YYYY-Qn",
+        help="kỳ báo cáo (mặc định: quý đã kết thúc gần nhất, xem `kttt last-period`)",
+    )
+    p.add_argument(
+        "--warehouse",
+        default=None,
+        metavar="URL",
+        help="kho dữ liệu, URL SQLAlchemy (mặc định: KTTT_WAREHOUSE_URL hoặc sqlite:///warehouse/kttt.db)",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="THƯ_MỤC",
+        help="thư mục báo cáo (mặc định: KTTT_REPORTS_DIR hoặc warehouse/reports)",
+    )
+    p.set_defaults(func=_cmd_national)
 
     p = sub.add_parser(
         "last-period",

@@ -112,6 +112,16 @@ def unit_column_widths() -> tuple[float, ...]:
 
 
 @lru_cache(maxsize=None)
+def national_columns() -> tuple[tuple[str, str, float], ...]:
+    """The national summary's figure columns (``national_columns.csv``): (header, indicator code, width)."""
+    rows = _read("national_columns.csv")
+    _known("national_columns.csv", [r["indicator_code"] for r in rows])
+    return tuple(
+        (r["header"], r["indicator_code"], _width("national_columns.csv", i, r["width"])) for i, r in enumerate(rows, 2)
+    )
+
+
+@lru_cache(maxsize=None)
 def headline() -> tuple[tuple[str, str], ...]:
     """The headline figures of a period (``headline.csv``): (indicator code, label)."""
     rows = tuple((r["indicator_code"], r["label"]) for r in _read("headline.csv"))
