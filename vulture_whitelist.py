@@ -87,12 +87,12 @@ value_computed  # core/findings.py Finding; demo/oracle.py PlantedCase
 cooperative_group  # reconcile/period.py PeriodResult: frames() walks fields(); loaded by warehouse/load.py
 cooperative_union  # reconcile/period.py PeriodResult
 credit_fund  # reconcile/period.py PeriodResult
-hightech  # demo/population.py Coop: written column by column through getattr(c, field) (demo/render_returns.py)
-value_chain  # demo/population.py Coop
-representative  # demo/population.py Group: getattr(g, field)
-avg_income_month  # demo/population.py Group
+hightech  # demo/entities.py Coop: written column by column through getattr(c, field) (demo/render_returns.py)
+value_chain  # demo/entities.py Coop
+representative  # demo/entities.py Group: getattr(g, field)
+avg_income_month  # demo/entities.py Group
 unit_sizes  # demo/oracle.py DemoSummary: read by tests/integration/test_demo_data.py
-charter_capital  # demo/population.py Coop
+charter_capital  # demo/entities.py Coop
 short_vi  # core/vocabulary.py Code, from vocab/sector_codes.csv: sector_label reads getattr(code, attr)
 phrase_vi  # core/vocabulary.py Code
 group_label_vi  # core/vocabulary.py Code

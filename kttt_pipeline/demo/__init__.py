@@ -1,6 +1,8 @@
 """The seeded demo and load generator behind ``kttt demo-data`` and the benchmark.
 
-* :mod:`.population`: the synthetic units, cooperatives and groups of a period and the planted cases (pure data);
+* :mod:`.entities`: the province, its units and places, the cooperatives and groups, and the draws that make them;
+* :mod:`.world`: a province's cooperatives and groups across quarters and the reform;
+* :mod:`.population`: the units, cooperatives and groups of a period and the planted cases (pure data);
 * :mod:`.oracle`: the figures and findings the pipeline should produce from them;
 * :mod:`.render_returns`, :mod:`.render_register`, :mod:`.render_province`: the files, in their layouts;
 * :mod:`.period`: :func:`write_demo_period`, the whole period;

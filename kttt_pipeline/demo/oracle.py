@@ -13,13 +13,13 @@ from pathlib import Path
 
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
-from kttt_pipeline.demo.population import (
+from kttt_pipeline.demo.entities import (
     OVERRIDE_STATUS,
     TAX_ACTIVE,
     Coop,
     Group,
-    Population,
 )
+from kttt_pipeline.demo.population import Population
 from kttt_pipeline.demo.words import draw, label, words
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import indicators
-from kttt_pipeline.demo.population import Province, Unit
+from kttt_pipeline.demo.entities import Province, Unit
 from kttt_pipeline.demo.sheets import Sheet, save
 from kttt_pipeline.demo.words import choices, label
 

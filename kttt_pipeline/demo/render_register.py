@@ -16,16 +16,16 @@ from pathlib import Path
 
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.vocabulary import tax_status_codes
-from kttt_pipeline.demo.population import (
+from kttt_pipeline.demo.entities import (
     TAX_CODE_PREFIX,
     Place,
-    Population,
     Province,
     Unit,
     pick,
     rand_date,
     valid_tax_code,
 )
+from kttt_pipeline.demo.population import Population
 from kttt_pipeline.demo.sheets import Sheet, save
 from kttt_pipeline.demo.words import choices, draw, keyed, label
 

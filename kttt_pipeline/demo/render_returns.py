@@ -22,8 +22,9 @@ from kttt_pipeline.core import fields
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import fold, strip_diacritics
 from kttt_pipeline.core.vocabulary import indicators
+from kttt_pipeline.demo.entities import Coop, Group, Place, Unit, person
 from kttt_pipeline.demo.oracle import ReturnLocations, unit_figures
-from kttt_pipeline.demo.population import Coop, Group, Place, Population, Unit, person
+from kttt_pipeline.demo.population import Population
 from kttt_pipeline.demo.sheets import (
     Sheet,
     messy_name,

@@ -31,19 +31,19 @@ from dataclasses import dataclass, field
 
 from kttt_pipeline.core.periods import Period, period_of_date, quarters_between
 from kttt_pipeline.core.text import strip_diacritics
-from kttt_pipeline.demo.population import (
+from kttt_pipeline.demo.entities import (
     FIRST_QUARTER,
     TAX_CODE_PREFIX,
     Coop,
     Group,
     Place,
     Unit,
-    _size_counts,
     make_coop,
     make_group,
     package_units,
     pick,
     rand_date,
+    size_counts,
     valid_tax_code,
 )
 from kttt_pipeline.demo.words import draw, words
@@ -203,7 +203,7 @@ def _sizes(rng: random.Random, cells: dict[str, Cell]) -> None:
 
 
 def _counts(rng: random.Random, size: str, scale: float) -> tuple[int, int]:
-    n_coops, n_groups = _size_counts(rng, size)
+    n_coops, n_groups = size_counts(rng, size)
     if size in ("small", "medium", "large"):
         n_coops, n_groups = max(3, round(n_coops * scale)), round(n_groups * scale)
     return n_coops, n_groups
