@@ -61,6 +61,7 @@ def worker_pool(
     (from a fork server that imported ``preload``); ``build`` must be a module-level function of a preloaded module."""
     import multiprocessing as mp
 
+    ctx: mp.context.BaseContext
     if fork_available():
         ctx = mp.get_context("fork")
         setup: dict[str, Any] = {"initializer": _init_forked, "initargs": (os.getpid(),)}
