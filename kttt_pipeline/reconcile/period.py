@@ -172,7 +172,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         .reset_index(drop=True),
         credit_fund=kept["credit_fund"].assign(period=period.key)[table_columns("credit_fund")].reset_index(drop=True),
         rpt_indicator=rpt,
-        dq_issue=findings_frame(findings, period.key),
+        dq_issue=findings_frame(findings, period.key, {u.unit_code for u in staged.units if u.valid_to is None}),
         target=staged.target,
         period_status=completeness.period_status(gaps, period, audit),
         admin_unit=admin_units_frame(staged.units),
