@@ -413,6 +413,8 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
             "value_reported",
             "value_computed",
             "rule",
+            "current_unit_code",
+            "former_unit_code",
         ],
     )
     dq["row_number"] = dq["row_number"].astype("Int64")

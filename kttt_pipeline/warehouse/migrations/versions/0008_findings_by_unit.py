@@ -49,6 +49,16 @@ V_FINDING = """
     LEFT JOIN admin_unit c ON c.unit_code = d.current_unit_code
     LEFT JOIN admin_unit f ON f.unit_code = d.former_unit_code
 """
+#: the view of 0005 that reads dq_issue, dropped and made again around the downgrade's table copy (SQLite)
+V_FINDINGS_BY_UNIT = """
+    CREATE VIEW v_findings_by_unit AS
+    SELECT d.province_code, d.period, d.unit_code,
+           TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi) AS unit_name,
+           d.kind, d.severity, COUNT(*) AS count
+    FROM dq_issue d
+    LEFT JOIN admin_unit u ON u.unit_code = d.unit_code
+    GROUP BY d.province_code, d.period, d.unit_code, u.kind_vi, u.name_vi, d.kind, d.severity
+"""
 
 
 def upgrade() -> None:
@@ -67,6 +77,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(sa.text("DROP VIEW IF EXISTS v_finding"))
     op.drop_index(INDEX, table_name="dq_issue")
+    op.execute(sa.text("DROP VIEW IF EXISTS v_findings_by_unit"))
     with op.batch_alter_table("dq_issue") as batch:
         batch.drop_column("former_unit_code")
         batch.drop_column("current_unit_code")
+    op.execute(sa.text(V_FINDINGS_BY_UNIT))
