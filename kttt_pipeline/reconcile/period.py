@@ -13,6 +13,7 @@ from kttt_pipeline.core.findings import findings_frame
 from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
+from kttt_pipeline.reconcile.indicator_dimension import indicator_frame
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS
@@ -48,6 +49,8 @@ class PeriodResult:
     )
     #: figures of the published sheets beyond single indicators, by the indicators' definitions (reconcile/breakdown.py)
     rpt_breakdown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAKDOWN_COLUMNS))
+    #: the indicator dimension (vocab/indicators.csv with each indicator's kind), written by every load
+    dim_indicator: pd.DataFrame = field(default_factory=indicator_frame)
     #: what the comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against: {earlier period: its
     #: identity in the warehouse (warehouse/history.period_identity), None: not loaded}; None: not compared.
     #: The load checks it and computes them again when it changed (docs/decisions.md, "Concurrency")

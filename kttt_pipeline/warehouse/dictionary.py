@@ -130,6 +130,16 @@ WHERE f.province_code = '22' AND f.period IN ('2025-Q2', '2025-Q3')
 ORDER BY f.period, f.severity, f.kind, f.entity_key;""",
     ),
     (
+        "A unit's indicators with labels across quarters",
+        "Every published figure of a unit with the indicator's Vietnamese label, unit of measure and kind; a count "
+        "is an integer in count_value (value keeps the stored float).",
+        """SELECT v.period, v.unit_name, v.indicator_code, v.indicator_name, v.unit_vi, v.kind,
+       COALESCE(CAST(v.count_value AS VARCHAR(20)), CAST(v.value AS VARCHAR(40))) AS shown, v.is_complete
+FROM v_indicator v
+WHERE v.province_code = '22' AND v.unit_code = '07093' AND v.kind IN ('count', 'sum')
+ORDER BY v.indicator_code, v.period;""",
+    ),
+    (
         "Several provinces side by side",
         "One warehouse holds the periods of several provinces (a period belongs to a province): each province's "
         "own figures of a quarter, with whether all its units reported.",

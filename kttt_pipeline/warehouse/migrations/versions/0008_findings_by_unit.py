@@ -1,6 +1,8 @@
 """every finding findable by unit: dq_issue.current_unit_code (the unit in force since the 2025 reform the finding
 concerns) and dq_issue.former_unit_code (the former unit it concerns where unit_code cannot name it), an index
-by current unit, and the view v_finding (each finding with the names of its units).
+by current unit, and the view v_finding (each finding with the names of its units); the indicator dimension
+(table dim_indicator, written by every load from vocab/indicators.csv) and the view v_indicator (each published figure
+with its unit's name, its label and kind, counts as integers).
 
 Rows loaded before this revision keep their findings; their current_unit_code is set to unit_code where that unit
 is still in force (no valid_to); the restated and cross-reform findings get their units when the period is
@@ -49,6 +51,38 @@ V_FINDING = """
     LEFT JOIN admin_unit c ON c.unit_code = d.current_unit_code
     LEFT JOIN admin_unit f ON f.unit_code = d.former_unit_code
 """
+INDICATOR_COMMENT = (
+    "The indicators of vocab/indicators.csv (the dimension of rpt_indicator.indicator_code): Vietnamese label, unit "
+    "of measure and kind (count, sum, average or share), written by every load. The sector shares <CODE>_PCT "
+    "derived from a sector count have no row."
+)
+INDICATOR_COLUMNS = [
+    ("indicator_code", "Indicator code, e.g. HTX_TOTAL (rpt_indicator.indicator_code)."),
+    ("indicator_group", "Group of the indicator in vocab/indicators.csv: HTX, THT, LHHTX, QTDND …"),
+    ("name_vi", "Vietnamese label, as the report prints it."),
+    ("unit_vi", "Unit of measure in Vietnamese: HTX, THT, người, triệu đồng, triệu đồng/người/tháng, % …"),
+    (
+        "kind",
+        "count (a number of entities or people: an integer), sum (an amount of money), average (a rate per person "
+        "or per entity) or share (a percentage), from the unit of measure.",
+    ),
+    ("definition", "How the indicator is computed (vocab/indicators.csv)."),
+]
+#: the SQL types of the indicator columns (codes String, words Text)
+INDICATOR_TYPES = {"indicator_code": sa.String, "indicator_group": sa.String, "kind": sa.String}
+
+V_INDICATOR = """
+    CREATE VIEW v_indicator AS
+    SELECT r.province_code, r.period, r.unit_code,
+           TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi) AS unit_name,
+           r.indicator_code, i.name_vi AS indicator_name, i.unit_vi, i.kind,
+           CASE WHEN i.kind = 'count' AND r.value IS NOT NULL THEN CAST(ROUND(r.value) AS INTEGER) END AS count_value,
+           r.value, r.is_complete
+    FROM rpt_indicator r
+    LEFT JOIN admin_unit u ON u.unit_code = r.unit_code
+    LEFT JOIN dim_indicator i ON i.indicator_code = r.indicator_code
+"""
+
 #: the view of 0005 that reads dq_issue, dropped and made again around the downgrade's table copy (SQLite)
 V_FINDINGS_BY_UNIT = """
     CREATE VIEW v_findings_by_unit AS
@@ -62,6 +96,16 @@ V_FINDINGS_BY_UNIT = """
 
 
 def upgrade() -> None:
+    op.create_table(
+        "dim_indicator",
+        *[
+            sa.Column(name, INDICATOR_TYPES.get(name, sa.Text)(), nullable=False, comment=comment)
+            for name, comment in INDICATOR_COLUMNS
+        ],
+        sa.PrimaryKeyConstraint("indicator_code", name=op.f("pk_dim_indicator")),
+        comment=INDICATOR_COMMENT,
+    )
+    op.execute(sa.text(V_INDICATOR))
     op.add_column("dq_issue", sa.Column("current_unit_code", sa.String(), nullable=True, comment=CURRENT_COMMENT))
     op.add_column("dq_issue", sa.Column("former_unit_code", sa.String(), nullable=True, comment=FORMER_COMMENT))
     op.create_index(INDEX, "dq_issue", ["province_code", "period", "current_unit_code"])
@@ -75,6 +119,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute(sa.text("DROP VIEW IF EXISTS v_indicator"))
+    op.drop_table("dim_indicator")
     op.execute(sa.text("DROP VIEW IF EXISTS v_finding"))
     op.drop_index(INDEX, table_name="dq_issue")
     op.execute(sa.text("DROP VIEW IF EXISTS v_findings_by_unit"))
