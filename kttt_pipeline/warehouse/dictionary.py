@@ -140,6 +140,20 @@ WHERE v.province_code = '22' AND v.unit_code = '07093' AND v.kind IN ('count', '
 ORDER BY v.indicator_code, v.period;""",
     ),
     (
+        "The crosswalk of a unit",
+        "The former communes a current unit was formed from (in whole or in part), with their former districts; "
+        "is_main marks the unit a split commune's cooperatives are restated in.",
+        """SELECT c.new_unit_code, TRIM(COALESCE(n.kind_vi, '') || ' ' || n.name_vi) AS unit_name,
+       c.old_code, TRIM(COALESCE(c.old_kind, '') || ' ' || c.old_name) AS former_commune,
+       c.old_district_code, TRIM(COALESCE(d.kind_vi, '') || ' ' || d.name_vi) AS former_district,
+       c.share, c.is_main
+FROM unit_crosswalk c
+JOIN admin_unit n ON n.unit_code = c.new_unit_code
+LEFT JOIN admin_unit d ON d.unit_code = c.old_district_code
+WHERE c.province_code = '22' AND c.new_unit_code = '07093'
+ORDER BY c.old_district_code, c.old_code;""",
+    ),
+    (
         "Several provinces side by side",
         "One warehouse holds the periods of several provinces (a period belongs to a province): each province's "
         "own figures of a quarter, with whether all its units reported.",

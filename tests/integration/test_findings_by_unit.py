@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from kttt_pipeline.core.admin_units import load_crosswalk
 from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.run import run_period
@@ -57,6 +58,13 @@ def test_all_findings_of_a_unit_by_its_code_include_every_finding_naming_it(db, 
                 ),
                 {"province": province, "period": PERIODS[-1]},
             ).one()
+            walk = conn.execute(
+                text(
+                    "SELECT c.old_name, c.is_main, c.share FROM unit_crosswalk c "
+                    "WHERE c.province_code = :province AND c.new_unit_code = :unit"
+                ),
+                {"province": province, "unit": code},
+            ).all()
             found, named = {}, {}
             for period in PERIODS:
                 found[period] = _ids(conn, BY_CODE, province=province, period=period, unit=code)
@@ -70,6 +78,11 @@ def test_all_findings_of_a_unit_by_its_code_include_every_finding_naming_it(db, 
                 )
     finally:
         engine.dispose()
+    # the crosswalk of the ward: the register's rows that lead to it, one of them its namesake's split commune
+    register = load_crosswalk(None, province)
+    want = register[register["new_code"] == code]
+    assert sorted(r[0] for r in walk) == sorted(want["old_name"]) and len(walk) > 1
+    assert [bool(r[1]) for r in sorted(walk)] == [m == "1" for _, m in sorted(zip(want["old_name"], want["is_main"]))]
     labels = {i.code: i.name_vi for i in indicators()}
     by_code = {f[0]: f for f in figures}
     total = by_code["HTX_TOTAL"]

@@ -2,7 +2,8 @@
 concerns) and dq_issue.former_unit_code (the former unit it concerns where unit_code cannot name it), an index
 by current unit, and the view v_finding (each finding with the names of its units); the indicator dimension
 (table dim_indicator, written by every load from vocab/indicators.csv) and the view v_indicator (each published figure
-with its unit's name, its label and kind, counts as integers).
+with its unit's name, its label and kind, counts as integers); the province's 2025 crosswalk (table
+unit_crosswalk, written by every load).
 
 Rows loaded before this revision keep their findings; their current_unit_code is set to unit_code where that unit
 is still in force (no valid_to); the restated and cross-reform findings get their units when the period is
@@ -71,6 +72,43 @@ INDICATOR_COLUMNS = [
 #: the SQL types of the indicator columns (codes String, words Text)
 INDICATOR_TYPES = {"indicator_code": sa.String, "indicator_group": sa.String, "kind": sa.String}
 
+UNIT_CROSSWALK_COMMENT = "The 2025 crosswalk of the province (spec §11.1): every former commune, ward or town (with its former district) and each current unit it went to, from the register a load used; a load replaces exactly its province's rows. A former commune split among several units has a row per unit, is_main on the one its cooperatives are restated in."
+CROSSWALK_COLUMNS = [
+    ("id", "Integer", False, "Surrogate key (no meaning; changes when the period is reloaded)."),
+    (
+        "province_code",
+        "String",
+        False,
+        "Province whose crosswalk this is (its admin_unit.unit_code); a load replaces exactly its rows.",
+    ),
+    (
+        "old_province_code",
+        "String",
+        False,
+        "Province code of the former commune before the reform (a merged province's former provinces differ from province_code).",
+    ),
+    ("old_code", "String", False, "Code of the former commune (before 1/7/2025)."),
+    ("old_name", "Text", False, "Name of the former commune, without its kind."),
+    ("old_kind", "Text", True, "Kind of the former commune: Xã, Phường, Thị trấn."),
+    ("old_district_code", "String", True, "Code of the former district it belonged to (admin_unit.unit_code)."),
+    (
+        "new_unit_code",
+        "String",
+        False,
+        "The current unit (since 1/7/2025) the former commune went to in whole or in part.",
+    ),
+    ("share", "String", True, "full (the whole former commune) or partial (a part of it)."),
+    (
+        "is_main",
+        "Boolean",
+        False,
+        "True for the unit a split former commune's cooperatives are restated in (spec §11.1).",
+    ),
+]
+
+#: the SQL types of the crosswalk's columns by name
+SQL_TYPES = {"Integer": sa.Integer, "String": sa.String, "Text": sa.Text, "Boolean": sa.Boolean}
+
 V_INDICATOR = """
     CREATE VIEW v_indicator AS
     SELECT r.province_code, r.period, r.unit_code,
@@ -106,6 +144,26 @@ def upgrade() -> None:
         comment=INDICATOR_COMMENT,
     )
     op.execute(sa.text(V_INDICATOR))
+    op.create_table(
+        "unit_crosswalk",
+        *[
+            sa.Column(
+                name,
+                SQL_TYPES[type_](),
+                nullable=nullable,
+                autoincrement=True if name == "id" else "auto",
+                comment=comment,
+            )
+            for name, type_, nullable, comment in CROSSWALK_COLUMNS
+        ],
+        sa.ForeignKeyConstraint(
+            ["new_unit_code"], ["admin_unit.unit_code"], name=op.f("fk_unit_crosswalk_new_unit_code_admin_unit")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_crosswalk")),
+        sa.UniqueConstraint("province_code", "old_code", "new_unit_code", name="uq_unit_crosswalk_province_old_new"),
+        comment=UNIT_CROSSWALK_COMMENT,
+    )
+    op.create_index(op.f("ix_unit_crosswalk_new_unit_code"), "unit_crosswalk", ["new_unit_code"], unique=False)
     op.add_column("dq_issue", sa.Column("current_unit_code", sa.String(), nullable=True, comment=CURRENT_COMMENT))
     op.add_column("dq_issue", sa.Column("former_unit_code", sa.String(), nullable=True, comment=FORMER_COMMENT))
     op.create_index(INDEX, "dq_issue", ["province_code", "period", "current_unit_code"])
@@ -119,6 +177,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_unit_crosswalk_new_unit_code"), table_name="unit_crosswalk")
+    op.drop_table("unit_crosswalk")
     op.execute(sa.text("DROP VIEW IF EXISTS v_indicator"))
     op.drop_table("dim_indicator")
     op.execute(sa.text("DROP VIEW IF EXISTS v_finding"))
