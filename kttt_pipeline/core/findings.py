@@ -94,6 +94,8 @@ DQ_COLUMNS = [
     "value_reported",
     "value_computed",
     "rule",
+    "current_unit_code",
+    "former_unit_code",
 ]
 
 
@@ -110,6 +112,13 @@ class Finding:
     value_computed: str | None = None
     rule: str | None = None
     severity: str = field(default="")
+    #: the unit in force since the 2025 reform the finding concerns, where it concerns a former unit or places a row
+    #: of a former unit in a current one (unit_code is then the former unit); the loader fills it for a finding
+    #: about a unit still in force (the unit itself)
+    current_unit_code: str | None = None
+    #: the unit no longer in force the finding concerns where unit_code (a unit reporting for the period) cannot
+    #: name it: a return whose title names it, a cooperative counted in it before the reform, a restated row of it
+    former_unit_code: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -124,8 +133,15 @@ class Finding:
         return (self.source_file, self.sheet, self.row_number)
 
 
-def findings_frame(findings: list[Finding], period: str) -> pd.DataFrame:
+def findings_frame(
+    findings: list[Finding], period: str, current_units: set[str] | frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """The ``dq_issue`` frame of ``findings``; a finding about a unit still in force (its ``unit_code`` one of
+    ``current_units``) that names no current unit gets its own unit as ``current_unit_code``."""
     rows = [{"period": period, **asdict(f)} for f in findings]
+    for row in rows:
+        if row["current_unit_code"] is None and row["unit_code"] in current_units:
+            row["current_unit_code"] = row["unit_code"]
     df = pd.DataFrame(rows, columns=DQ_COLUMNS) if rows else pd.DataFrame(columns=DQ_COLUMNS)
     df["row_number"] = df["row_number"].astype("Int64")
     return df[DQ_COLUMNS]

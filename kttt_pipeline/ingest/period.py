@@ -134,7 +134,12 @@ def _ignored_row(period: Period, raw_dir: Path, entry: RawEntry) -> dict:
 
 
 def _reject(
-    audit: dict, findings: list[Finding], reason_vi: str, reason_en: str | None = None, kind: str = "FILE_REJECTED"
+    audit: dict,
+    findings: list[Finding],
+    reason_vi: str,
+    reason_en: str | None = None,
+    kind: str = "FILE_REJECTED",
+    former_unit_code: str | None = None,
 ) -> None:
     audit["status"] = kind if kind in ("UNIT_UNKNOWN", "UNIT_NOT_IN_FORCE") else "REJECTED"  # their own status
     audit["error"] = reason_vi if not reason_en else f"{reason_vi} ({reason_en})"
@@ -145,6 +150,7 @@ def _reject(
             unit_code=audit.get("unit_code"),
             entity_key=Path(audit["source_file"]).name,
             source_file=audit["source_file"],
+            former_unit_code=former_unit_code,
         )
     )  # the kind's rule: vocab/finding_kinds.csv
 
@@ -377,6 +383,8 @@ class Rejection(NamedTuple):
     reason_vi: str
     reason_en: str | None
     kind: str = "FILE_REJECTED"
+    #: the unit the title names when it is not in force for the period (UNIT_NOT_IN_FORCE)
+    former_unit_code: str | None = None
 
 
 def _rejection(
@@ -404,6 +412,7 @@ def _rejection(
             ),
             f"unit {read.unit.unit_code} not in force for {period.key}",
             kind="UNIT_NOT_IN_FORCE",
+            former_unit_code=read.unit.unit_code,
         )
     return None
 
@@ -517,7 +526,14 @@ def extract_period(
         rejection = _rejection(fk, read, context, expected)
         if rejection is not None:
             audit["rows_loaded"] = 0
-            _reject(audit, findings, rejection.reason_vi, rejection.reason_en, kind=rejection.kind)
+            _reject(
+                audit,
+                findings,
+                rejection.reason_vi,
+                rejection.reason_en,
+                kind=rejection.kind,
+                former_unit_code=rejection.former_unit_code,
+            )
         elif fk.per_unit:
             findings += _period_mismatch(read, audit, period)
             returns.append((audit, read))

@@ -13,6 +13,7 @@ from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
+from kttt_pipeline.reconcile.dimensions import CROSSWALK_FRAME_COLUMNS, crosswalk_frame, indicator_frame
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS
@@ -48,6 +49,11 @@ class PeriodResult:
     )
     #: figures of the published sheets beyond single indicators, by the indicators' definitions (reconcile/breakdown.py)
     rpt_breakdown: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BREAKDOWN_COLUMNS))
+    #: the indicator dimension (vocab/indicators.csv with each indicator's kind), written by every load
+    dim_indicator: pd.DataFrame = field(default_factory=indicator_frame)
+    #: the crosswalk of the register the period used (former commune → current unit), written by the load for the
+    #: province
+    unit_crosswalk: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CROSSWALK_FRAME_COLUMNS)))
     #: what the comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against: {earlier period: its
     #: identity in the warehouse (warehouse/history.period_identity), None: not loaded}; None: not compared.
     #: The load checks it and computes them again when it changed (docs/decisions.md, "Concurrency")
@@ -172,10 +178,11 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         .reset_index(drop=True),
         credit_fund=kept["credit_fund"].assign(period=period.key)[table_columns("credit_fund")].reset_index(drop=True),
         rpt_indicator=rpt,
-        dq_issue=findings_frame(findings, period.key),
+        dq_issue=findings_frame(findings, period.key, {u.unit_code for u in staged.units if u.valid_to is None}),
         target=staged.target,
         period_status=completeness.period_status(gaps, period, audit),
         admin_unit=admin_units_frame(staged.units),
+        unit_crosswalk=crosswalk_frame(staged.crosswalk),
         rpt_indicator_restated=restated.rpt_indicator_restated.reset_index(drop=True),
         rpt_breakdown=sector_status_breakdown(coops, period, [u for u in values if u != province], province),
     )

@@ -206,6 +206,7 @@ def comparison_findings(
                 f"nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải thể: "
                 "đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
                 unit_code=v.unit_code_before if same_unit else None,
+                former_unit_code=None if same_unit else v.unit_code_before,
                 entity_key=v.tax_code,
                 source_file=v.source_file_before if isinstance(v.source_file_before, str) else None,
                 value_reported=f"kỳ {prev_key}: {former}",
@@ -278,7 +279,7 @@ def recompared_findings(result, previous: PreviousQuarter | None) -> pd.DataFram
         missing_units={c for c in missing_text.split(",") if c},
     )
     kept = result.dq_issue[~result.dq_issue["kind"].isin(COMPARISON_KINDS)]
-    again = findings_frame(found, period.key)
+    again = findings_frame(found, period.key, {u.unit_code for u in units if u.valid_to is None})
     if again.empty:
         return kept.reset_index(drop=True)
     return pd.concat([kept, again], ignore_index=True)

@@ -202,7 +202,15 @@ def _findings_of(
         return []
     what = f"{kind} '{name}'"
     district = placer.district_label(str(rec.unit_code))
-    loc = dict(source_file=rec.source_file, sheet=rec.sheet, row_number=_int(rec.row_number), rule="11.1")
+    # unit_code stays empty (the contract's expected_restated.json): the former district and the current unit are
+    # former_unit_code and current_unit_code
+    loc = dict(
+        source_file=rec.source_file,
+        sheet=rec.sheet,
+        row_number=_int(rec.row_number),
+        rule="11.1",
+        former_unit_code=str(rec.unit_code),
+    )
     if p.commune is not None and p.commune.split:
         c = p.commune
         went = ", ".join(placer.unit_label(n) for n in c.new_codes)
@@ -215,6 +223,7 @@ def _findings_of(
                 entity_key=key,
                 value_reported=text if p.how == "address" else addr,
                 value_computed=c.main,
+                current_unit_code=c.main,
                 **loc,
             )
         ]

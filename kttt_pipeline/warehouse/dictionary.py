@@ -23,8 +23,8 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 KIND_NOTES: dict[str, str] = {
     "COOP_VANISHED": "a cooperative, by its tax code, counted in the previous quarter and neither listed (in any "
     "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "
-    "unit_code = the unit it was counted in when that unit still reports, else null (across the "
-    "2025 reform its current unit cannot be known; the detail names the former unit); "
+    "unit_code = the unit it was counted in when that unit still reports, else null and "
+    "former_unit_code = the former unit (across the 2025 reform its current unit cannot be known); "
     "value_reported = where it was before, value_computed = 'không có'.",
     "PERIOD_JUMP": "a unit's HTX_TOTAL, HTX_MEMBERS or HTX_WORKERS moved against the previous quarter (restated on "
     "the current units across the reform) by more than both thresholds of "
@@ -117,6 +117,41 @@ ORDER BY value - COALESCE(previous_year_value, value), unit_code;""",
 FROM dq_issue d
 WHERE d.province_code = '22' AND d.period = '2025-Q3' AND d.kind IN ('COOP_VANISHED', 'PERIOD_JUMP')
 ORDER BY d.kind, d.unit_code, d.entity_key;""",
+    ),
+    (
+        "All findings of a unit in a period",
+        "Every finding about a ward, commune or special zone, by its code: those of its own returns (unit_code) and "
+        "those about its former units and the restated rows placed in it (current_unit_code), with the names of "
+        "the units concerned (v_finding). former_unit_code names a unit no longer in force the finding is about.",
+        """SELECT f.period, f.kind, f.severity, f.unit_name, f.former_unit_name, f.entity_key, f.detail
+FROM v_finding f
+WHERE f.province_code = '22' AND f.period IN ('2025-Q2', '2025-Q3')
+  AND (f.unit_code = '07093' OR f.current_unit_code = '07093')
+ORDER BY f.period, f.severity, f.kind, f.entity_key;""",
+    ),
+    (
+        "A unit's indicators with labels across quarters",
+        "Every published figure of a unit with the indicator's Vietnamese label, unit of measure and kind; a count "
+        "is an integer in count_value (value keeps the stored float).",
+        """SELECT v.period, v.unit_name, v.indicator_code, v.indicator_name, v.unit_vi, v.kind,
+       COALESCE(CAST(v.count_value AS VARCHAR(20)), CAST(v.value AS VARCHAR(40))) AS shown, v.is_complete
+FROM v_indicator v
+WHERE v.province_code = '22' AND v.unit_code = '07093' AND v.kind IN ('count', 'sum')
+ORDER BY v.indicator_code, v.period;""",
+    ),
+    (
+        "The crosswalk of a unit",
+        "The former communes a current unit was formed from (in whole or in part), with their former districts; "
+        "is_main marks the unit a split commune's cooperatives are restated in.",
+        """SELECT c.new_unit_code, TRIM(COALESCE(n.kind_vi, '') || ' ' || n.name_vi) AS unit_name,
+       c.old_code, TRIM(COALESCE(c.old_kind, '') || ' ' || c.old_name) AS former_commune,
+       c.old_district_code, TRIM(COALESCE(d.kind_vi, '') || ' ' || d.name_vi) AS former_district,
+       c.share, c.is_main
+FROM unit_crosswalk c
+JOIN admin_unit n ON n.unit_code = c.new_unit_code
+LEFT JOIN admin_unit d ON d.unit_code = c.old_district_code
+WHERE c.province_code = '22' AND c.new_unit_code = '07093'
+ORDER BY c.old_district_code, c.old_code;""",
     ),
     (
         "Several provinces side by side",

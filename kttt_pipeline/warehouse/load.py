@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 TABLES: dict[str, Table] = dict(Base.metadata.tables)
 ADMIN_UNIT = TABLES["admin_unit"]
 TARGET = TABLES["target"]
+INDICATOR = TABLES["dim_indicator"]
+CROSSWALK = TABLES["unit_crosswalk"]
 PLACEHOLDER_LEVEL = "unknown"
 
 #: advisory-lock namespace (PostgreSQL) serialising concurrent loads of the same period
@@ -105,13 +107,19 @@ def load_period(engine: Engine, period: str, result: Any, province: str | None =
                     lock_period(conn, earlier, shared=True, province=code)
                 recheck = _recheck_comparisons(conn, result, rows, code)
             n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
+            n_indicators = _upsert_indicators(conn, getattr(result, "dim_indicator", None))
+            n_crosswalk = _replace_crosswalk(conn, getattr(result, "unit_crosswalk", None), code)
             for name in reversed(PERIOD_TABLES):
                 table = TABLES[name]
                 conn.execute(delete(table).where(table.c.province_code == code, table.c.period == key))
             years = sorted(set(target_rows.get("year", [])))
             if years:
                 conn.execute(delete(TARGET).where(TARGET.c.province_code == code, TARGET.c.year.in_(years)))
-            counts: dict[str, int] = {"admin_unit": n_units}
+            counts: dict[str, int] = {
+                "admin_unit": n_units,
+                "dim_indicator": n_indicators,
+                "unit_crosswalk": n_crosswalk,
+            }
             for name in PERIOD_TABLES:
                 _bulk_insert(conn, TABLES[name], rows[name])
                 counts[name] = _n_rows(rows[name])
@@ -465,6 +473,55 @@ def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]
             .values({c.name: bindparam(f"b_{c.name}") for c in ADMIN_UNIT.c if c.name != "unit_code"})
         )
         conn.execute(stmt, [{f"b_{k}": v for k, v in u.items()} for u in rows])
+    return len(rows)
+
+
+def _upsert_indicators(conn: Connection, frame: pd.DataFrame | None) -> int:
+    """The indicator dimension as the period result gives it (``dim_indicator``: vocab/indicators.csv now); rows
+    are never deleted (loaded figures refer to their codes). A result without it writes none."""
+    if frame is None or frame.empty:
+        return 0
+    rows = [{c.name: rec.get(c.name) for c in INDICATOR.c} for rec in frame.to_dict("records")]
+    conn.execute(_insert_ignoring_existing(conn, INDICATOR), rows)
+    stmt = (
+        update(INDICATOR)
+        .where(INDICATOR.c.indicator_code == bindparam("b_indicator_code"))
+        .values({c.name: bindparam(f"b_{c.name}") for c in INDICATOR.c if c.name != "indicator_code"})
+    )
+    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+    return len(rows)
+
+
+def _replace_crosswalk(conn: Connection, frame: pd.DataFrame | None, province: str) -> int:
+    """The province's crosswalk rows become the result's (``unit_crosswalk``): rows it no longer has are deleted,
+    new ones inserted (a second load of the same province at once skips them), the others updated. A result
+    without the frame leaves them as they are."""
+    if frame is None:
+        return 0
+    rows = [
+        {
+            c.name: (None if not isinstance(v := rec.get(c.name), str | bool) else v)
+            for c in CROSSWALK.c
+            if c.name != "id"
+        }
+        | {"province_code": province}
+        for rec in frame.to_dict("records")
+    ]
+    keys = {(r["old_code"], r["new_unit_code"]) for r in rows}
+    mine = CROSSWALK.c.province_code == province
+    for old, new in conn.execute(select(CROSSWALK.c.old_code, CROSSWALK.c.new_unit_code).where(mine)).all():
+        if (old, new) not in keys:
+            conn.execute(delete(CROSSWALK).where(mine, CROSSWALK.c.old_code == old, CROSSWALK.c.new_unit_code == new))
+    if not rows:
+        return 0
+    conn.execute(_insert_ignoring_existing(conn, CROSSWALK), rows)
+    key_cols = ("province_code", "old_code", "new_unit_code")
+    stmt = (
+        update(CROSSWALK)
+        .where(*[CROSSWALK.c[k] == bindparam(f"b_{k}") for k in key_cols])
+        .values({k: bindparam(f"b_{k}") for k in rows[0] if k not in key_cols})
+    )
+    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
     return len(rows)
 
 

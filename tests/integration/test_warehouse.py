@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from kttt_pipeline.reconcile.dimensions import crosswalk_frame, indicator_frame
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse import (
     FrameMismatch,
@@ -413,11 +414,15 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
             "value_reported",
             "value_computed",
             "rule",
+            "current_unit_code",
+            "former_unit_code",
         ],
     )
     dq["row_number"] = dq["row_number"].astype("Int64")
     result = types.SimpleNamespace(
         period=period,
+        dim_indicator=indicator_frame(),
+        unit_crosswalk=crosswalk_frame(None),
         load_audit=audit,
         stg_cooperative=_frame(stg_coop, coop_cols),
         stg_group=_frame(
