@@ -33,7 +33,9 @@ def published_reports(
 
     # the run's province (its unit register's): a warehouse may hold other provinces' periods
     province = run_province(paths.raw_path(), paths.province_code())
-    outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
+    outputs = publish_period(
+        warehouse.engine(), context.partition_key, paths.reports_path(), province, paths.raw_path()
+    )
     metadata: dict = {
         DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
         **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()},
