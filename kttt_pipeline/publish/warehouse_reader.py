@@ -563,7 +563,8 @@ def dated_units(
     end) taken from the province's register (``<raw_dir>/admin_units.csv`` when it holds the province, else
     the packaged register of ``province``): the warehouse keeps one row per code, the one loaded last, so a
     2026-Q3 report read after 2026-Q4 was loaded would otherwise take the later kind. A unit of the warehouse
-    the register does not hold keeps its row; with no register for the province, the rows are as they are."""
+    the register does not hold keeps its row, and a register unit the warehouse does not hold is not added (the
+    warehouse says which units were loaded); with no register for the province, the rows are as they are."""
     rows = None
     raw = Path(raw_dir) if raw_dir else None
     sources = ([raw] if raw is not None and (raw / REGISTER_FILE).is_file() else []) + [None]
@@ -589,11 +590,7 @@ def dated_units(
         }
         for u in units_on(rows, day)
     }
-    out = []
-    for row in admin:
-        code = str(row.get("unit_code"))
-        out.append({**row, **dated.pop(code)} if code in dated else row)
-    return out + list(dated.values())
+    return [{**row, **dated[code]} if (code := str(row.get("unit_code"))) in dated else row for row in admin]
 
 
 #: indicator groups read from the province workbook (its figures do not depend on the reporting units)

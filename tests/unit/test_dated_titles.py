@@ -32,10 +32,9 @@ def test_the_province_takes_the_kind_of_the_register_row_in_force_at_the_day():
         assert got["kind_vi"] == r.kind_vi
 
 
-def test_a_unit_the_register_lacks_keeps_its_warehouse_row_and_an_unpackaged_province_reads_as_stored():
+def test_a_unit_the_register_lacks_keeps_its_row_and_an_unpackaged_province_reads_as_stored():
     extra = {"unit_code": "X1", "level": "commune", "name_vi": "Thử", "kind_vi": "Xã", "parent_code": QN}
-    out = dated_units([extra], QN, dt.date(2026, 9, 30))
-    assert extra in out and any(u["unit_code"] == QN for u in out)
+    assert dated_units([extra], QN, dt.date(2026, 9, 30)) == [extra]  # nor is a register unit added
     stored = [dict(_row("Tỉnh"), unit_code="99")]
     assert dated_units(stored, "99", dt.date(2026, 9, 30)) == stored
 
