@@ -107,7 +107,7 @@ def test_dong_trieu_is_named_by_its_kind_at_each_period_end(tmp_path, sqlite_url
     assert "Thành phố Đông Triều" in names(after) and "Thị xã Đông Triều" not in names(after)
 
 
-def test_bac_ninh_2025_q2_reads_the_districts_of_both_former_provinces_and_restates(tmp_path):
+def test_bac_ninh_2025_q2_reads_the_districts_of_both_former_provinces_and_restates(tmp_path, sqlite_url):
     raw = tmp_path / "raw"
     period = "2025-Q2"
     write_demo_period(raw, period, rows_per_unit=3, province=BN)
@@ -125,3 +125,28 @@ def test_bac_ninh_2025_q2_reads_the_districts_of_both_former_provinces_and_resta
     # restated on every current unit (the 99 communes in force since 1/7/2025)
     communes = {c for c, u in register.items() if u.level == "commune"}
     assert set(result.rpt_indicator_restated["unit_code"]) - {BN} == communes
+    # and it is published as the province stood then, by its former districts
+    engine = make_engine(sqlite_url)
+    try:
+        load_period(engine, period, result)
+        out = publish_period(engine, period, tmp_path / "reports", BN)
+    finally:
+        engine.dispose()
+    wb = _appendix(out)
+    try:
+        units = _sheet_texts(wb[SHEET_UNITS])
+    finally:
+        wb.close()
+    assert any("CẤP HUYỆN TỈNH BẮC NINH ĐẾN 30/6/2025" in t for t in units), units[:3]
+    assert any(t.startswith("Toàn tỉnh") for t in units)
+
+
+def test_kttt_check_names_the_unit_by_its_kind_at_the_period_end(tmp_path):
+    from kttt_pipeline.clerk_check import check_file, render_check
+
+    raw = tmp_path / "raw"
+    write_demo_period(raw, "2024-Q3", units=13, rows_per_unit=2, province=QN)
+    audit = run_period(raw, "2024-Q3", province=QN).load_audit
+    (source,) = audit[(audit["unit_code"] == DONG_TRIEU) & (audit["status"] == "LOADED")]["source_file"]
+    text = render_check(check_file(raw / source, "2024-Q3", province=QN))
+    assert f"Thị xã Đông Triều (mã {DONG_TRIEU})" in text, text
