@@ -59,6 +59,7 @@ def test_bac_ninh_2026_q4_is_published_as_a_thanh_pho_with_its_phuong(tmp_path, 
     every = "\n".join(t for ts in texts.values() for t in ts)
     assert "THÀNH PHỐ BẮC NINH ĐẾN 31/12/2026" in every
     assert "TỈNH BẮC NINH" not in every
+    assert "của UBND thành phố Bắc Ninh)" in every and "UBND tỉnh" not in every  # the plan line under each title
     # Biểu 03 groups the communes by their kinds at the period end
     units = texts[SHEET_UNITS]
     assert "I. Xã (54 đơn vị)" in units and "II. Phường (45 đơn vị)" in units

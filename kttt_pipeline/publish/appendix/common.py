@@ -72,7 +72,7 @@ def _title_block(
     lay.row += 1
     lay.merged_title(title)
     if plan:
-        lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
+        lay.merged_title(plan_line(data.province_name, data.province_word), size=BODY_SIZE, bold=False, italic=True)
     p = data.period
     lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False, italic=True)
     if note is None and not data.is_complete:
