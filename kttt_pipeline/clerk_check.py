@@ -354,18 +354,20 @@ def check_file(
 ) -> CheckReport:
     path = Path(path)
     raw = Path(raw_dir) if raw_dir else None
-    units = load_admin_units(raw, province)
+    folder_period = None if period else period_of_folder(path)
+    checked = Period.parse(period) if period else folder_period or last_closed_quarter()
+    # the units with the kinds and names in force at the period end, as the pipeline reads the period
+    units = load_admin_units(raw, province, checked.end)
     # the register's units and the former communes (reused codes, §11): the period decides which one a title names
     candidates = units + former_communes(load_province_crosswalk(raw, province, units), units)
     try:
         wb = read_workbook(path)
     except FileUnreadable as exc:
         return CheckReport(path, True, exc.reason_vi)
-    folder_period = None if period else period_of_folder(path)
     report = CheckReport(
         path,
         False,
-        period=Period.parse(period) if period else folder_period or last_closed_quarter(),
+        period=checked,
         period_given=bool(period),
         period_from_folder=folder_period is not None,
     )

@@ -46,7 +46,7 @@ def _status_legend() -> list[tuple[str, str]]:
 
 
 def _title(d: PeriodData, text: str) -> str:
-    return f"{text}, tỉnh {d.province_name} đến {d.end_vi}" if d.province_name else f"{text} đến {d.end_vi}"
+    return f"{text}, {d.province_label} đến {d.end_vi}" if d.province_name else f"{text} đến {d.end_vi}"
 
 
 def _lay_out(fig: Figure, rect: tuple[float, float, float, float]) -> None:
@@ -74,7 +74,7 @@ def _footnote(fig: Figure, d: PeriodData) -> float:
     fraction, for what goes above it."""
     note = "Nguồn: tổng hợp từ báo cáo của các đơn vị."
     if not d.is_complete:
-        note = f"Số liệu toàn tỉnh {d.incomplete_note()}. " + note
+        note = f"Số liệu toàn {d.province_word} {d.incomplete_note()}. " + note
     return _foot_text(fig, note, "#C00000" if not d.is_complete else "#555555")
 
 

@@ -42,6 +42,11 @@ class FigureGap:
 def figure_gaps(d: Any) -> dict[str, FigureGap]:
     """{indicator group: gap} of the period ``d`` (a :class:`~kttt_pipeline.publish.warehouse_reader.PeriodData`),
     in the order of :data:`GROUPS`; empty when every group's figures stand on rows."""
+    with pt.document_values(province_word=d.province_word):
+        return _figure_gaps(d)
+
+
+def _figure_gaps(d: Any) -> dict[str, FigureGap]:
     out: dict[str, FigureGap] = {}
     for group, (count_code, record_type, from_workbook) in GROUPS.items():
         reason = None

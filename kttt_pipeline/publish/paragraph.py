@@ -349,7 +349,13 @@ def units_sentence(d: PeriodData) -> str:
 
 
 def render_paragraph_data(d: PeriodData) -> str:
-    """The figures text of ``d`` as Markdown: bold headings, italic sub-items and notes, one paragraph a line."""
+    """The figures text of ``d`` as Markdown: bold headings, italic sub-items and notes, one paragraph a line.
+    The province is named by its kind at the period end ("toàn tỉnh" / "toàn thành phố")."""
+    with pt.document_values(province_word=d.province_word):
+        return _render_paragraph_data(d)
+
+
+def _render_paragraph_data(d: PeriodData) -> str:
     gaps = figure_gaps(d)
     blocks = [f"**{heading()}**"]
     note = incomplete_sentence(d)

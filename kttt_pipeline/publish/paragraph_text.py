@@ -1,10 +1,12 @@
 """The wording of the figures text is data: ``vocab/paragraph_templates.csv`` (key, template). This module fills a
 template and writes figures the way the plan does; :mod:`kttt_pipeline.publish.paragraph` computes the figures.
 
-Templates: ``{name}`` is a value the code passes (already written as text); text in ``[ … ]`` is left out when a
-value inside it is undefined (None), innermost first; a template whose value outside every ``[ ]`` is undefined
-gives None (its sentence is left out, never printed with a blank). A key ``<key>.zero`` is the wording used when
-the figure of ``<key>`` is zero ("không có HTX giải thể" rather than "có 0 HTX giải thể").
+Templates: ``{name}`` is a value the code passes (already written as text; ``{province_word}``, the province's
+kind at the period end, "tỉnh" or "thành phố", is passed for the whole document by :func:`document_values`); text
+in ``[ … ]`` is left out when a value inside it is undefined (None), innermost first; a template whose value
+outside every ``[ ]`` is undefined gives None (its sentence is left out, never printed with a blank). A key
+``<key>.zero`` is the wording used when the figure of ``<key>`` is zero ("không có HTX giải thể"
+rather than "có 0 HTX giải thể").
 
 Figures: counts are whole, with a leading zero under ten as the plan writes them ("01 HTX", "07 thành
 viên"); other figures carry the appendix's precision (``numfmt.number_format_for``: one decimal, "68,5"), a whole
@@ -15,6 +17,9 @@ amount in triệu đồng without its ",0" as the plan writes it ("870 triệu �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from kttt_pipeline.core.numfmt import COUNT_UNITS, NF_INT, format_pct, format_vn, number_format_for, share
@@ -27,6 +32,30 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 # characters of a value that the template syntax uses, kept aside while a template is filled
 _PROTECT = {"[": "\ue000", "]": "\ue001", "{": "\ue002", "}": "\ue003"}
+
+
+#: values every template of the document being written may use (``{province_word}``: "tỉnh" / "thành phố",
+#: the province's kind at the period end), set by :func:`document_values`
+_DOCUMENT: ContextVar[dict[str, object]] = ContextVar("kttt_template_document", default={})
+
+
+@lru_cache(maxsize=1)
+def _document_defaults() -> dict[str, object]:
+    """The document's values when no document sets them: the province's kind is the first province kind of
+    ``vocab/unit_kinds.csv`` ("tỉnh")."""
+    from kttt_pipeline.core.admin_units import unit_kinds
+
+    return {"province_word": next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "").lower()}
+
+
+@contextmanager
+def document_values(**values: object) -> Iterator[None]:
+    """Within the block, :func:`fill` also knows ``values`` (a value given to ``fill`` itself wins)."""
+    token = _DOCUMENT.set({**_DOCUMENT.get(), **values})
+    try:
+        yield
+    finally:
+        _DOCUMENT.reset(token)
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +81,9 @@ def fill(key: str, **values: object) -> str | None:
     """The template ``key`` filled with ``values`` (None: undefined); None when a required value is undefined.
     A key missing from the templates is an error (KeyError naming it)."""
     template = templates()[key]
-    given = {k: _protect(str(v)) for k, v in values.items() if v is not None}
+    given = {
+        k: _protect(str(v)) for k, v in {**_document_defaults(), **_DOCUMENT.get(), **values}.items() if v is not None
+    }
 
     def defined(text: str) -> bool:
         return all(name in given for name in _PLACEHOLDER.findall(text))

@@ -68,13 +68,18 @@ class PublishFailed(RuntimeError):
 
 @collector_paused()  # processes/collector.py: 0.3 s of publishing went to cyclic collections
 def publish_period(
-    engine: Engine, period: str, reports_dir: Path | str, province: str | None = None
+    engine: Engine,
+    period: str,
+    reports_dir: Path | str,
+    province: str | None = None,
+    raw_dir: Path | str | None = None,
 ) -> dict[str, Path]:
     """Write the published documents of the province's ``period`` as one set, all or nothing; returns ``{name: path}``.
 
     Keys: ``appendix``, ``findings_detail`` (``appendix_pdf``), ``paragraph_md``, ``paragraph_txt``
     (``paragraph_docx``), ``chart_sectors``, ``chart_status``, ``chart_units``, ``chart_trend``, ``comparisons``.
-    Raises :class:`PublishFailed` (the previous set intact) when a document cannot be written whole.
+    Raises :class:`PublishFailed` (the previous set intact) when a document cannot be written whole. The units'
+    and the province's kinds and names are those in force at the period end (a register in ``raw_dir`` first).
     """
     p = Period.parse(period)
     root = Path(reports_dir)
@@ -82,7 +87,7 @@ def publish_period(
     final = root / p.key
     clean_leftovers(root, p.key)
     before = comparison_digests(engine, p, province)  # the earlier periods as they were before reading
-    data = load_period_data(engine, p, province)
+    data = load_period_data(engine, p, province, raw_dir)
     data.comparison_notes = list(
         stale_findings(engine, p, data.province_code).values()
     )  # said in the findings sheet too

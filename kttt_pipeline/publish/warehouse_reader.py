@@ -18,12 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Engine
 
-from kttt_pipeline.core.admin_units import commonest_level, in_force, unit_kinds, unit_sort_key
+from kttt_pipeline.core.admin_units import (
+    REGISTER_FILE,
+    commonest_level,
+    in_force,
+    load_register_rows,
+    unit_kinds,
+    unit_sort_key,
+    units_on,
+)
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.text import XML_ILLEGAL
 from kttt_pipeline.core.vocabulary import indicators as _vocab_indicators
@@ -106,6 +115,26 @@ class PeriodData:
     quarantined: list[dict[str, Any]] = field(default_factory=list)
     #: the files seen for the period (load_audit): source_file, file_kind, status, error
     files: list[dict[str, Any]] = field(default_factory=list)
+    #: the province's own kind in force at the period end, as the register writes it ("Tỉnh", "Thành phố")
+    province_kind_vi: str = ""
+
+    # ---- the province's own kind and name at the period end (the register's dated rows) ------------------
+    @property
+    def province_word(self) -> str:
+        """``tỉnh`` / ``thành phố``: the province's kind in force at the period end, in lower case (the first
+        province kind of vocab/unit_kinds.csv when the register gives none)."""
+        kind = self.province_kind_vi.strip() or next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "")
+        return kind.lower()
+
+    @property
+    def province_label(self) -> str:
+        """``tỉnh Quảng Ninh`` / ``thành phố Quảng Ninh``: the province as a sentence names it."""
+        return f"{self.province_word} {self.province_name}".strip()
+
+    @property
+    def province_title(self) -> str:
+        """``TỈNH QUẢNG NINH`` / ``THÀNH PHỐ BẮC NINH``: the province as a title names it."""
+        return self.province_label.upper()
 
     # ---- comparisons with earlier periods ---------------------------------------------------------------
     @property
@@ -338,10 +367,13 @@ def share(part: float | None, whole: float | None) -> float | None:
     return _share(part, whole)
 
 
-def load_period_data(engine: Engine, period: Period | str, province: str | None = None) -> PeriodData:
+def load_period_data(
+    engine: Engine, period: Period | str, province: str | None = None, raw_dir: Path | str | None = None
+) -> PeriodData:
     """Read everything the published documents of the province's ``period`` need from the warehouse, and the
     earlier periods of the province it is compared with. ``province`` None:
-    :func:`~kttt_pipeline.warehouse.province.reader_province`."""
+    :func:`~kttt_pipeline.warehouse.province.reader_province`. The units' and the province's kinds and names
+    are those in force at the period end (:func:`dated_units`; ``raw_dir``: a register placed there)."""
     p = Period.parse(period) if isinstance(period, str) else period
     key = p.key
     tables = _reflect(engine)
@@ -350,7 +382,7 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     with engine.connect() as conn:
         whose = reader_province(conn, province, tables["rpt_indicator"])
         t = tables.get("admin_unit")
-        admin = _rows(conn, t)
+        admin = dated_units(_rows(conn, t), whose, p.end, raw_dir)
         # the two largest reads (a row per unit and indicator or breakdown cell) are taken in row by row as the
         # values they give, never as a list of row dicts (at national scale such lists are the largest thing the
         # publication holds; the driver still buffers the rows themselves)
@@ -400,7 +432,8 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         if len(codes) != 1:
             raise LookupError(f"period {key}: the warehouse's admin_unit has no province row")
         province_code = codes.pop()
-    province_name = str(province["name_vi"]) if province else "tỉnh"
+    province_name = str(province["name_vi"]) if province else ""
+    province_kind = str(province.get("kind_vi") or "") if province else ""
     unit_by_code = {str(u["unit_code"]): u for u in admin}
 
     def unit_in_force(u: dict[str, Any]) -> bool:
@@ -461,7 +494,11 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     units.sort(key=lambda u: unit_sort_key(u["unit_code"]))
     unit_names = {u["unit_code"]: unit_display_name(u) for u in units}
     register_names = {code: unit_display_name(u) for code, u in unit_by_code.items()}
-    unit_names[province_code] = f"tỉnh {province_name}" if province else "toàn tỉnh"
+    unit_names[province_code] = (
+        f"{province_kind.lower() or _province_kind_word()} {province_name}".strip()
+        if province
+        else f"toàn {_province_kind_word()}"
+    )
 
     targets = {str(r["indicator_code"]): v for r in target_rows if (v := _number(r["value"])) is not None}
 
@@ -497,6 +534,7 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
         breakdowns=breakdowns,
         quarantined=quarantined,
         files=files,
+        province_kind_vi=province_kind,
     )
     from kttt_pipeline.warehouse.history import loaded_periods, period_figures, tier_change_days
 
@@ -510,6 +548,49 @@ def load_period_data(engine: Engine, period: Period | str, province: str | None 
     ]
     data.tier_changes = tier_change_days(admin, whose)
     return data
+
+
+def _province_kind_word() -> str:
+    """The first province kind of vocab/unit_kinds.csv in lower case ("tỉnh"): the word when no register row
+    says which kind the province is."""
+    return next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "").lower()
+
+
+def dated_units(
+    admin: list[dict[str, Any]], province: str, day: dt.date, raw_dir: Path | str | None = None
+) -> list[dict[str, Any]]:
+    """The warehouse's admin_unit rows with the kind, name, level and parent in force on ``day`` (a period's
+    end) taken from the province's register (``<raw_dir>/admin_units.csv`` when it holds the province, else
+    the packaged register of ``province``): the warehouse keeps one row per code, the one loaded last, so a
+    2026-Q3 report read after 2026-Q4 was loaded would otherwise take the later kind. A unit of the warehouse
+    the register does not hold keeps its row, and a register unit the warehouse does not hold is not added (the
+    warehouse says which units were loaded); with no register for the province, the rows are as they are."""
+    rows = None
+    raw = Path(raw_dir) if raw_dir else None
+    sources = ([raw] if raw is not None and (raw / REGISTER_FILE).is_file() else []) + [None]
+    for source in sources:
+        try:
+            candidate = load_register_rows(source, province)
+        except (ValueError, OSError):  # no packaged register of the province: the warehouse's rows
+            continue
+        if any(u.level == "province" and u.unit_code == str(province) for u in candidate):
+            rows = candidate
+            break
+    if rows is None:
+        return admin
+    dated = {
+        u.unit_code: {
+            "unit_code": u.unit_code,
+            "level": u.level,
+            "name_vi": u.name_vi,
+            "kind_vi": u.kind_vi,
+            "parent_code": u.parent_code,
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
+        }
+        for u in units_on(rows, day)
+    }
+    return [{**row, **dated[code]} if (code := str(row.get("unit_code"))) in dated else row for row in admin]
 
 
 #: indicator groups read from the province workbook (its figures do not depend on the reporting units)

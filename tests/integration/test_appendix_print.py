@@ -144,7 +144,7 @@ def test_no_internal_code_on_the_signed_pages(world, case):
 @pytest.mark.parametrize("case", [c[0] for c in CASES])
 def test_the_plan_line_under_every_title(world, case):
     w = world[case]
-    line = f"(Kèm theo Kế hoạch số {PLAN_NUMBER} ngày {PLAN_DATE} của UBND tỉnh {w.data.province_name})"
+    line = f"(Kèm theo Kế hoạch số {PLAN_NUMBER} ngày {PLAN_DATE} của UBND {w.data.province_label})"
     sheets = _sheet_pages(w.out["appendix"])
     assert _compact("\n".join(w.pages)).count(_compact(line)) == len(sheets)
 

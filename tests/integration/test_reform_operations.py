@@ -252,9 +252,11 @@ def test_cli_demo_and_materialize_for_another_province(tmp_path, monkeypatch, ca
     assert _unit_codes(url, "2026-Q3") == {u.unit_code for u in in_force} | {prov.unit_code}
     wb = load_workbook(reports / "2026-Q3" / "phu_bieu_2026-Q3.xlsx")
     other = province_of(load_admin_units(None, "22")).name_vi.upper()
+    at_end = province_of(load_admin_units(None, "24", Period.parse("2026-Q3").end))
     for ws in wb:
         title = ws.cell(2, 1).value
-        assert f"TỈNH {prov.name_vi.upper()}" in title, (ws.title, title)
+        # the province as it stood at the period end (a "Thành phố" from 20/9/2026 in its register, issue 27)
+        assert f"{at_end.kind_vi.upper()} {at_end.name_vi.upper()}" in title, (ws.title, title)
         assert not any(other in str(c.value).upper() for row in ws.iter_rows() for c in row if c.value), ws.title
     ws = wb[SHEET_UNITS]
     listed = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").isdigit()]

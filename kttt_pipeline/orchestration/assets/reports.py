@@ -33,7 +33,9 @@ def published_reports(
 
     # the run's province (its unit register's): a warehouse may hold other provinces' periods
     province = run_province(paths.raw_path(), paths.province_code())
-    outputs = publish_period(warehouse.engine(), context.partition_key, paths.reports_path(), province)
+    outputs = publish_period(
+        warehouse.engine(), context.partition_key, paths.reports_path(), province, paths.raw_path()
+    )
     context.log.info(f"published_reports: {len(outputs)} documents in {paths.reports_path() / context.partition_key}")
     metadata: dict = {
         DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),

@@ -3,6 +3,7 @@ names and the labels of codes."""
 
 from __future__ import annotations
 
+from kttt_pipeline.core.admin_units import unit_kinds
 from kttt_pipeline.core.vocabulary import sector_labels
 from kttt_pipeline.publish.appendix.cells import write_text
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
@@ -20,8 +21,19 @@ SECTOR_VI = sector_labels("cooperative")  # vocab/sector_codes.csv
 THT_SECTOR_VI = sector_labels("group")
 UNION_SECTOR_VI = sector_labels("union")
 
-#: the note of Biểu 04 and of the unions' and credit funds' rows of Biểu 01 when the province workbook is missing
-PROVINCE_WORKBOOK_NOTE = "Chưa đủ số liệu: chưa có bảng tổng hợp liên hiệp HTX, quỹ tín dụng nhân dân của tỉnh"
+
+def province_workbook_note(province_word: str) -> str:
+    """The note of Biểu 04 and of the unions' and credit funds' rows of Biểu 01 when the province workbook is
+    missing, naming the province by its kind at the period end (``vocab/paragraph_templates.csv``)."""
+    from kttt_pipeline.publish.paragraph_text import fill
+
+    return fill("province_workbook_note", province_word=province_word) or ""
+
+
+#: :func:`province_workbook_note` of a province whose kind is the first of vocab/unit_kinds.csv ("tỉnh")
+PROVINCE_WORKBOOK_NOTE = province_workbook_note(
+    next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "").lower()
+)
 
 
 #: the note of a comparison column whose earlier period is not in the warehouse
@@ -60,11 +72,11 @@ def _title_block(
     lay.row += 1
     lay.merged_title(title)
     if plan:
-        lay.merged_title(plan_line(data.province_name), size=BODY_SIZE, bold=False, italic=True)
+        lay.merged_title(plan_line(data.province_name, data.province_word), size=BODY_SIZE, bold=False, italic=True)
     p = data.period
     lay.merged_title(f"(Số liệu lũy kế từ 1/1/{p.year} đến {data.end_vi})", size=BODY_SIZE, bold=False, italic=True)
     if note is None and not data.is_complete:
-        note = f"Số liệu toàn tỉnh {data.incomplete_note()}"
+        note = f"Số liệu toàn {data.province_word} {data.incomplete_note()}"
     if note:
         lay.merged_title(note, size=BODY_SIZE, bold=True, color="C00000")
     if extra:

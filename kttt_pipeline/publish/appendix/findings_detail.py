@@ -80,9 +80,7 @@ def write_findings_detail(data: PeriodData, out_path: Path | str) -> Path:
     own, restating = split_findings(data)
     ws = wb.active
     ws.title = SHEET_DETAIL
-    _detail_sheet(
-        ws, data, own, f"CHI TIẾT KẾT QUẢ KIỂM TRA SỐ LIỆU TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}"
-    )
+    _detail_sheet(ws, data, own, f"CHI TIẾT KẾT QUẢ KIỂM TRA SỐ LIỆU {data.province_title} ĐẾN {data.end_vi}")
     if restating:
         ws = wb.create_sheet(SHEET_RESTATING)
         _detail_sheet(
@@ -153,7 +151,7 @@ def finding_texts(f: dict[str, Any], data: PeriodData, names: dict[str, str] | N
     if names is None:
         names = _coop_names(data.cooperatives)
     unit_code = clean_text(f.get("unit_code"))
-    unit = data.unit_names.get(unit_code, unit_code) if unit_code else "Toàn tỉnh"
+    unit = data.unit_names.get(unit_code, unit_code) if unit_code else f"Toàn {data.province_word}"
     unit = unit[0].upper() + unit[1:] if unit else unit
     source = ", ".join(
         x

@@ -10,10 +10,10 @@ from kttt_pipeline.core.numfmt import NF_PCT1, number_format_for
 from kttt_pipeline.publish.appendix.cells import write_number, write_text
 from kttt_pipeline.publish.appendix.common import (
     NO_COMPARISON,
-    PROVINCE_WORKBOOK_NOTE,
     SHEET_FIGURES,
     _title_block,
     comparison_note,
+    province_workbook_note,
 )
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import TOTAL_FILL
@@ -35,7 +35,7 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
         lay,
         data,
         "Phụ biểu 01",
-        f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        f"KẾT QUẢ PHÁT TRIỂN KINH TẾ TẬP THỂ {data.province_title} ĐẾN {data.end_vi}",
         extra=comparison_note(data),
     )
     then = data.year_ago_period
@@ -102,7 +102,7 @@ def _sheet_figures(wb: Workbook, data: PeriodData) -> int:
             group = m.group if m else ""
             from_workbook = group in PROVINCE_WORKBOOK_GROUPS  # the province workbook's, not the units'
             if from_workbook and (flag is False or (flag is None and not data.province_workbook_complete)):
-                note = PROVINCE_WORKBOOK_NOTE
+                note = province_workbook_note(data.province_word)
             elif not from_workbook and (
                 flag is False or (flag is None and not data.is_complete and group in ("HTX", "THT"))
             ):

@@ -53,7 +53,7 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         lay,
         data,
         "Phụ lục",
-        f"TÓM TẮT KẾT QUẢ KIỂM TRA SỐ LIỆU BÁO CÁO KINH TẾ TẬP THỂ TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        f"TÓM TẮT KẾT QUẢ KIỂM TRA SỐ LIỆU BÁO CÁO KINH TẾ TẬP THỂ {data.province_title} ĐẾN {data.end_vi}",
     )
     findings, restating = split_findings(data)
     counts = Counter(_severity(f) for f in findings)

@@ -33,8 +33,7 @@ def _sheet_sector(wb: Workbook, data: PeriodData) -> int:
         lay,
         data,
         "Phụ biểu 02",
-        f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG TỈNH "
-        f"{data.province_name.upper()} ĐẾN {data.end_vi}",
+        f"HỢP TÁC XÃ, TỔ HỢP TÁC PHÂN THEO LĨNH VỰC VÀ TÌNH TRẠNG HOẠT ĐỘNG {data.province_title} ĐẾN {data.end_vi}",
     )
     section_heading(ws, lay, "A. Hợp tác xã phân theo lĩnh vực và tình trạng hoạt động")
     lay.header(headers)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from kttt_pipeline.core import fields
 from kttt_pipeline.core.numfmt import NF_INT, format_vn, number_format_for
 from kttt_pipeline.publish.appendix.cells import _f, clean_text, write_number, write_text
-from kttt_pipeline.publish.appendix.common import PROVINCE_WORKBOOK_NOTE, SHEET_UNIONS, UNION_SECTOR_VI, _title_block
+from kttt_pipeline.publish.appendix.common import SHEET_UNIONS, UNION_SECTOR_VI, _title_block, province_workbook_note
 from kttt_pipeline.publish.appendix.pagination import SheetLayout
 from kttt_pipeline.publish.appendix.styles import GROUP_FILL, TOTAL_FILL
 from kttt_pipeline.publish.warehouse_reader import PeriodData
@@ -52,8 +52,8 @@ def _sheet_unions(wb: Workbook, data: PeriodData) -> int:
         lay,
         data,
         "Phụ biểu 04",
-        f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
-        note="" if data.province_workbook_complete else PROVINCE_WORKBOOK_NOTE,
+        f"LIÊN HIỆP HỢP TÁC XÃ VÀ QUỸ TÍN DỤNG NHÂN DÂN {data.province_title} ĐẾN {data.end_vi}",
+        note="" if data.province_workbook_complete else province_workbook_note(data.province_word),
     )
     lay.header(
         ["STT", "Tên liên hiệp HTX, quỹ tín dụng nhân dân", "Mã số thuế", "Lĩnh vực", *(h for h, _, _ in columns)]

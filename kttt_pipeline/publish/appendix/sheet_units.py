@@ -40,7 +40,7 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
         lay,
         data,
         "Phụ biểu 03",
-        f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} TỈNH {data.province_name.upper()} ĐẾN {data.end_vi}",
+        f"HỢP TÁC XÃ, TỔ HỢP TÁC THEO ĐƠN VỊ HÀNH CHÍNH{tier} {data.province_title} ĐẾN {data.end_vi}",
         extra=comparison_note(data, units=True),
     )
     headers = ["STT", "Đơn vị"] + [h for h, _ in unit_columns()] + list(UNITS_COMPARISON_COLS) + ["Ghi chú"]
@@ -72,7 +72,7 @@ def _sheet_units(wb: Workbook, data: PeriodData) -> int:
             i += 1
             _unit_row(ws, lay, data, unit, i, widths)
     r = lay.row
-    label = "Toàn tỉnh" + (f" {data.incomplete_note()}" if not data.is_complete else "")
+    label = f"Toàn {data.province_word}" + (f" {data.incomplete_note()}" if not data.is_complete else "")
     write_text(ws, r, 1, "", fill=TOTAL_FILL)
     write_text(ws, r, 2, label, bold=True, fill=TOTAL_FILL, color="C00000" if not data.is_complete else None)
     for j, (_, ind) in enumerate(unit_columns()):

@@ -34,14 +34,19 @@ def _named(year: str, quarter: str, lower: bool = False) -> str:
     return name[0].lower() + name[1:] if lower else name
 
 
-def plan_line(province_name: str) -> str:
+def plan_line(province_name: str, province_word: str | None = None) -> str:
     """The line under each title: ``(Kèm theo Kế hoạch số 247/KH-UBND ngày 25/10/2024 của UBND tỉnh Quảng
     Ninh)``, the number and date from the configuration (:func:`kttt_pipeline.core.config.plan_reference`),
-    dotted blanks for the signer's office to fill in when not configured."""
+    dotted blanks for the signer's office to fill in when not configured. ``province_word``: the province's kind
+    at the period end ("thành phố"; None: the first province kind of vocab/unit_kinds.csv, "tỉnh")."""
+    if province_word is None:
+        from kttt_pipeline.core.admin_units import unit_kinds
+
+        province_word = next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "").lower()
     number, date = config.plan_reference()
     number = number or f"{DOTS}/KH-UBND"
     date = date or f"{DOTS}/{DOTS}/{DOTS}"
-    return f"(Kèm theo Kế hoạch số {number} ngày {date} của UBND tỉnh {province_name})"
+    return f"(Kèm theo Kế hoạch số {number} ngày {date} của UBND {province_word} {province_name})"
 
 
 @lru_cache(maxsize=1)
