@@ -148,3 +148,5 @@ licence  # Asset.licence
 # ---- the submission page (issue 29)
 received_at_vi  # submission/receipts.py: a Receipt field, written to receipts.jsonl and shown (asdict)
 read_receipts  # submission/receipts.py: the office's reader of receipts.jsonl (tests/integration/test_submission_*.py)
+current_unit_code  # core/findings.py: a Finding field, stored in dq_issue.current_unit_code (findings_frame, asdict)
+tempdir  # submission/runner.py: tempfile.tempdir, read by the tempfile module in the check's child process

@@ -78,11 +78,6 @@ def row_classes(rows: list[list[object]], table: Table, numeric_fields: set[str]
     return out
 
 
-def row_class(row: list[object], table: Table, numeric_fields: set[str]) -> RowClass:
-    """The class of one row: :func:`row_classes` of it alone."""
-    return row_classes([row], table, numeric_fields)[0]
-
-
 def _labelled_row_class(row: list[object], table: Table, has_numbers: bool) -> RowClass:
     """The class of a row with a cell, neither a numbering row nor a copied header, without a status or a tax
     code (:func:`.row_features.strong_evidence`), by the labels written in it: a total label in any text cell,

@@ -6,11 +6,13 @@ import pytest
 
 from kttt_pipeline.ingest.headers import locate_table
 from kttt_pipeline.ingest.merged_cells import rows_with_merges_filled
-from kttt_pipeline.ingest.row_classes import BLANK, END, ENTITY, HEADING, NOTE, TOTAL, RowClass, row_class
+from kttt_pipeline.ingest.row_classes import BLANK, END, ENTITY, HEADING, NOTE, TOTAL, RowClass
 from kttt_pipeline.ingest.row_labels import GRAND, PLAIN, SUB, sector_heading, total_label
 from kttt_pipeline.ingest.unit_return import _Item, listing_total_scopes
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
+
+from .one_row import row_class
 
 NUMERIC = {"members", "workers"}
 HEADER = ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]

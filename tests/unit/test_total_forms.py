@@ -5,10 +5,12 @@ import pandas as pd
 import pytest
 
 from kttt_pipeline.ingest.headers import locate_table
-from kttt_pipeline.ingest.row_classes import ENTITY, NOTE, TOTAL, row_class, row_classes
+from kttt_pipeline.ingest.row_classes import ENTITY, NOTE, TOTAL, row_classes
 from kttt_pipeline.ingest.row_labels import GRAND, PLAIN, SUB, total_label
 from kttt_pipeline.ingest.workbook import Grid
 from kttt_pipeline.reconcile.summary_compare import compare_total_rows
+
+from .one_row import row_class
 
 NUMERIC = {"members", "workers"}
 HEADER = ["STT", "Tên HTX", "Mã số thuế", "Lĩnh vực", "Tình trạng", "Số thành viên", "Số lao động"]

@@ -51,7 +51,9 @@ def test_a_code_typed_as_a_number_keeps_its_unit():
 
 
 def test_empty_listing_row_is_not_a_cooperative():
-    from kttt_pipeline.ingest.row_classes import NOTE, row_class
+    from kttt_pipeline.ingest.row_classes import NOTE
+
+    from .one_row import row_class
 
     class _T:
         def field_index(self):
