@@ -30,6 +30,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kttt_pipeline.core.admin_units import CROSSWALK_COLUMNS
+
 SOURCE_PACKAGE = "vietnamadminunits"
 SOURCE_VERSION = "1.0.4"
 SOURCE_LICENSE = "MIT"
@@ -40,18 +42,6 @@ DISTRICTS_END = REFORM_START - dt.timedelta(days=1)
 
 VOCAB = Path(__file__).resolve().parent.parent / "kttt_pipeline" / "vocab" / "provinces"
 REGISTER_COLUMNS = ["unit_code", "level", "name_vi", "kind_vi", "parent_code", "valid_from", "valid_to"]
-CROSSWALK_COLUMNS = [
-    "old_province_code",
-    "old_code",
-    "old_name",
-    "old_kind",
-    "old_district_code",
-    "new_code",
-    "new_name",
-    "new_kind",
-    "share",
-    "is_main",
-]
 CORRECTION_COLUMNS = [
     "province_code",
     "register",
