@@ -209,6 +209,31 @@ def _counts(rng: random.Random, size: str, scale: float) -> tuple[int, int]:
     return n_coops, n_groups
 
 
+def _densest(cells: dict[str, Cell], counts: dict[str, int]) -> dict[str, int]:
+    """The cells' cooperatives once no cell is denser than ``draws.csv`` unit_density (per 100) times the province's
+    cooperatives per place (a former commune its cooperatives live in) for each of its places: a unit of a few
+    communes drawn large (and so a former district of such units) is not several times as dense as the province.
+    What a cell has above its bound goes to the cells of the province that have room (neither empty nor tiny, in
+    proportion to their places), so the province keeps the total its size classes drew and its rate."""
+    factor = dict(draw("unit_density"))["most"] / 100
+    places = {code: max(1, len(cell.atoms)) for code, cell in cells.items()}
+    rate = sum(counts.values()) / sum(places.values()) if places else 0.0
+    bound = {code: max(3, math.floor(factor * rate * places[code])) for code in cells}
+    out = {code: min(n, bound[code]) for code, n in counts.items()}
+    excess = sum(counts.values()) - sum(out.values())
+    takers = [c for c, cell in cells.items() if cell.size not in ("empty", "tiny") and cell.whole and cell.atoms]
+    while excess > 0:
+        room = {c: bound[c] - out[c] for c in takers if out[c] < bound[c]}
+        if not room:
+            break
+        share, spread = excess, sum(places[c] for c in room)
+        for c in room:
+            give = min(room[c], excess, math.ceil(share * places[c] / spread))
+            out[c] += give
+            excess -= give
+    return out
+
+
 def first_world_quarter(province: str | None = None) -> Period:
     """The world's first quarter: :data:`FIRST_QUARTER`, or the first quarter a unit of the province reports."""
     from kttt_pipeline.core.admin_units import load_admin_units, reporting_units
@@ -242,12 +267,18 @@ def build_world(seed: int, province_code: str, period: Period, province: str | N
     mean = sum(c.weight for c in cells.values()) / len(cells)
     coops: dict[str, list[Coop]] = {}
     groups: dict[str, list[Group]] = {}
+    drawn: dict[str, tuple[random.Random, int, int]] = {}
     for code, cell in cells.items():
         rng = random.Random(f"{key}/population/{code}")
         scale = min(2.0, max(0.5, cell.weight / mean)) if mean else 1.0
         n_coops, n_groups = _counts(rng, cell.size, scale)
         if not cell.atoms:
             n_coops = n_groups = 0
+        drawn[code] = (rng, n_coops, n_groups)
+    most = _densest(cells, {code: n for code, (_, n, _) in drawn.items()})
+    for code, cell in cells.items():
+        rng, n_coops, n_groups = drawn[code]
+        n_coops = most[code]
         for _ in range(n_coops):
             atom = rng.choices(cell.atoms, weights=cell.weights)[0]
             c = make_coop(
