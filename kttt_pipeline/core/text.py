@@ -142,3 +142,18 @@ def fold_name(value: object) -> str:
     """Fold a cooperative/unit name and expand the usual abbreviations."""
     table = abbreviations()
     return " ".join(table.get(w, w) for w in fold(value).split())
+
+
+# ---------------------------------------------------------------------------------- text shown as Markdown
+# The Dagster UI renders descriptions as Markdown (with HTML): a placeholder such as ``<period>`` is taken for an
+# HTML tag and vanishes ("under KTTT_REPORTS_DIR//."); descriptions taken from elsewhere (the warehouse tables' and
+# columns' comments) pass through :func:`markdown_safe`.
+
+# a <placeholder> not already inside a code span
+_PLACEHOLDER = re.compile(r"(?<!`)<([A-Za-z_][^<>\n`]*)>(?!`)")
+
+
+def markdown_safe(text: str | None) -> str | None:
+    """``text`` with each ``<placeholder>`` put in a code span (``\\`<placeholder>\\```), which Markdown shows as
+    written; None stays None."""
+    return None if text is None else _PLACEHOLDER.sub(r"`<\1>`", text)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import UniqueConstraint
 
+from kttt_pipeline.core.text import markdown_safe
+
 if TYPE_CHECKING:
     import dagster as dg
 
@@ -24,7 +26,7 @@ def table_schema(table: SqlTable) -> dg.TableSchema:
         dg.TableColumn(
             name=c.name,
             type=str(c.type),
-            description=c.comment,
+            description=markdown_safe(c.comment),
             constraints=dg.TableColumnConstraints(
                 nullable=bool(c.nullable),
                 unique=bool(c.unique) or (c.primary_key and len(table.primary_key) == 1),

@@ -1,6 +1,6 @@
 """Descriptions shown in the Dagster UI keep their placeholders (orchestration/text.py)."""
 
-from kttt_pipeline.orchestration.text import markdown_safe
+from kttt_pipeline.core.text import markdown_safe
 
 
 def test_placeholders_are_put_in_code_spans():

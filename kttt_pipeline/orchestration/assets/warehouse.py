@@ -13,13 +13,13 @@ import time
 
 import dagster as dg
 
+from kttt_pipeline.core.text import markdown_safe
 from kttt_pipeline.orchestration.checks import TABLE_CHECK_SPECS
 from kttt_pipeline.orchestration.checks.reconciliation import frame_check_results
 from kttt_pipeline.orchestration.checks.warehouse_quality import suite_check_results
 from kttt_pipeline.orchestration.memory import LOADED_STAGING_FRAMES, release_frames, release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
-from kttt_pipeline.orchestration.text import markdown_safe
 from kttt_pipeline.reconcile.period import PeriodResult
 from kttt_pipeline.schema.asset_columns import table_schema
 from kttt_pipeline.warehouse.models import ALL_TABLES, Base
