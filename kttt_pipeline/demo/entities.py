@@ -358,6 +358,16 @@ def make_coop(rng: random.Random, unit: Unit, proper: str, code: str, period: Pe
     return c
 
 
+def registered_within(rng: random.Random, c: Coop, q: Period) -> None:
+    """A cooperative made for quarter ``q`` registers within it: dated in the quarter, and not yet stopped (a new
+    cooperative is active or not started)."""
+    c.registered_on = rand_date(rng, q.start, q.end)
+    if c.status not in ("ACTIVE", "NOT_STARTED"):
+        c.status, c.grade, c.dissolved_on, c.tax_date = "NOT_STARTED", None, None, None
+        c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
+        c.revenue = c.profit = c.avg_income = 0.0
+
+
 def make_group(rng: random.Random, unit: Unit, proper: str) -> Group:
     sector = pick(rng, draw("group_sector"))
     act = rng.choice(keyed("group_activity")[sector])

@@ -38,6 +38,7 @@ from kttt_pipeline.demo.entities import (
     pick,
     propers,
     rand_date,
+    registered_within,
     size_counts,
     synthetic_units,
     valid_tax_code,
@@ -323,11 +324,7 @@ def _evolve(
         c.tax_status, c.declared_revenue, c.tax_incurred = "01", 0, 0
     for _ in range(min(len(spare), int(pick(rng, draw("quarter_registrations"))))):
         c = make_coop(rng, unit, spare.pop(0), valid_tax_code(rng, prefix, used), q)
-        c.registered_on = rand_date(rng, q.start, q.end)
-        if c.status not in ("ACTIVE", "NOT_STARTED"):  # a new cooperative has not stopped yet
-            c.status, c.grade, c.dissolved_on, c.tax_date = "NOT_STARTED", None, None, None
-            c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
-            c.revenue = c.profit = c.avg_income = 0.0
+        registered_within(rng, c, q)
         coops.append(c)
 
 

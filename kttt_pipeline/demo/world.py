@@ -43,6 +43,7 @@ from kttt_pipeline.demo.entities import (
     package_units,
     pick,
     rand_date,
+    registered_within,
     size_counts,
     valid_tax_code,
 )
@@ -342,11 +343,7 @@ def _evolve(rng: random.Random, world: World, cell: Cell, q: Period, names: Name
             q,
         )
         c.atom, c.commune = atom, atom.place
-        c.registered_on = rand_date(rng, q.start, q.end)
-        if c.status not in ("ACTIVE", "NOT_STARTED"):  # a new cooperative has not stopped yet
-            c.status, c.grade, c.dissolved_on, c.tax_date = "NOT_STARTED", None, None, None
-            c.tax_status, c.declared_revenue, c.tax_incurred = "00", 0, 0
-            c.revenue = c.profit = c.avg_income = 0.0
+        registered_within(rng, c, q)
         mine.append(c)
     # cooperative groups (no tax code, no dates: a group that ends is no longer listed), none in a tiny unit
     groups = world.groups.setdefault(cell.unit.code, [])
