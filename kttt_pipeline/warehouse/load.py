@@ -467,13 +467,18 @@ def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]
         conn.execute(_insert_ignoring_existing(conn, ADMIN_UNIT), new)
     rows = list(by_code.values())
     if rows:
-        stmt = (
-            update(ADMIN_UNIT)
-            .where(ADMIN_UNIT.c.unit_code == bindparam("b_unit_code"))
-            .values({c.name: bindparam(f"b_{c.name}") for c in ADMIN_UNIT.c if c.name != "unit_code"})
-        )
-        conn.execute(stmt, [{f"b_{k}": v for k, v in u.items()} for u in rows])
+        _update_by_key(conn, ADMIN_UNIT, "unit_code", rows)
     return len(rows)
+
+
+def _update_by_key(conn: Connection, table: Table, key: str, rows: list[dict]) -> None:
+    """Every column of ``rows`` written over the row of the same ``key`` (one executemany)."""
+    stmt = (
+        update(table)
+        .where(table.c[key] == bindparam(f"b_{key}"))
+        .values({c.name: bindparam(f"b_{c.name}") for c in table.c if c.name != key})
+    )
+    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
 
 
 def _upsert_indicators(conn: Connection, frame: pd.DataFrame | None) -> int:
@@ -483,12 +488,7 @@ def _upsert_indicators(conn: Connection, frame: pd.DataFrame | None) -> int:
         return 0
     rows = [{c.name: rec.get(c.name) for c in INDICATOR.c} for rec in frame.to_dict("records")]
     conn.execute(_insert_ignoring_existing(conn, INDICATOR), rows)
-    stmt = (
-        update(INDICATOR)
-        .where(INDICATOR.c.indicator_code == bindparam("b_indicator_code"))
-        .values({c.name: bindparam(f"b_{c.name}") for c in INDICATOR.c if c.name != "indicator_code"})
-    )
-    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+    _update_by_key(conn, INDICATOR, "indicator_code", rows)
     return len(rows)
 
 
