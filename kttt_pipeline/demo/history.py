@@ -1,5 +1,5 @@
 """The periods `make demo` writes and loads (``kttt demo-periods``): enough quarters of the demo world for the
-published documents to compare (issue 28).
+published documents to compare.
 
 For a last period P: the same quarter a year earlier, the quarter before P, and P; when the year-earlier quarter
 is the first one reported by the current units (or P's tier otherwise starts within the year), also the last

@@ -1,5 +1,5 @@
 """The demo's world: one seeded population of a province's cooperatives and groups that lives from the province's
-first demo quarter to the period asked for, whichever tier reports it (issue 28).
+first demo quarter to the period asked for, whichever tier reports it.
 
 Its places are the former communes of the province's 2025 crosswalk (each in its former district, and placed by
 the crosswalk in one current unit: its ``is_main`` unit when it was split) and, since the reform, the current
