@@ -241,7 +241,9 @@ def test_migration_from_0004_keeps_every_row_and_fills_in_the_province(results, 
             stray = dict(_old_rows(bn, "dq_issue", BN)[0], period="2025-Q1")
             conn.execute(insert(md.tables["dq_issue"]), [stray])
             before = {
-                name: sorted((tuple(r) for r in conn.execute(select(md.tables[name]))), key=repr) for name in ALL_TABLES
+                name: sorted((tuple(r) for r in conn.execute(select(md.tables[name]))), key=repr)
+                for name in ALL_TABLES
+                if name in md.tables  # the tables of 0004 (later migrations add dimensions)
             }
         assert before["rpt_indicator"] and before["target"] and before["period_status"]
 
@@ -249,7 +251,7 @@ def test_migration_from_0004_keeps_every_row_and_fills_in_the_province(results, 
         after_md = MetaData()
         after_md.reflect(engine)
         with engine.connect() as conn:
-            for name in ALL_TABLES:
+            for name in before:
                 t = after_md.tables[name]
                 old_cols = [t.c[c.name] for c in md.tables[name].columns]
                 rows = sorted((tuple(r) for r in conn.execute(select(*old_cols))), key=repr)
