@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -14,6 +17,37 @@ def strict_tools() -> bool:
     """True under `make test` / .ci/run (scripts/test.sh sets KTTT_TEST_STRICT=1, having installed and started
     every tool) and under CI: a missing PostgreSQL, LibreOffice or Chromium is then a failure, never a skip."""
     return bool(os.environ.get("KTTT_TEST_STRICT") or os.environ.get("CI"))
+
+
+#: Debian's chromium, headless in a container: no sandbox, no GPU, nothing fetched in the background
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@contextmanager
+def chromium_browser(*extra_args: str) -> Iterator:
+    """Debian's chromium driven by playwright (no browser download); a failure under `make test` when it is
+    missing, else a skip."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        if strict_tools():
+            pytest.fail("chromium is missing: scripts/install_test_tools.sh should have installed it")
+        pytest.skip("chromium is not installed (scripts/install_test_tools.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=[*CHROMIUM_ARGS, *extra_args])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture

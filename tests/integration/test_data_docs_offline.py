@@ -14,7 +14,7 @@ from kttt_pipeline.quality.warehouse_suite import run_warehouse_suite
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse.province import load_province
 
-from ..conftest import strict_tools
+from ..conftest import chromium_browser
 from ..small_period import PERIOD, make_small_period
 
 #: a script or stylesheet loaded from the internet
@@ -58,28 +58,8 @@ def test_no_page_loads_a_script_or_stylesheet_from_the_internet(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if chromium is None:
-        if strict_tools():
-            pytest.fail("chromium is missing: scripts/install_test_tools.sh should have installed it")
-        pytest.skip("chromium is not installed (scripts/install_test_tools.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
+    with chromium_browser() as b:
         yield b
-        b.close()
 
 
 def _open_offline(browser, path):

@@ -18,41 +18,17 @@ from kttt_pipeline.submission.keys import KeyStore
 from kttt_pipeline.submission.receipts import read_receipts
 from kttt_pipeline.submission.settings import ServeSettings
 
-from ..conftest import strict_tools
+from ..conftest import chromium_browser
 from ..submission_returns import FORMULA_TEXT, PERIOD, damaged, demo_returns, raw_copy, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
 @pytest.fixture(scope="module")
 def browser():
-    chromium = _chromium()
-    if chromium is None:
-        if strict_tools():
-            pytest.fail("chromium is missing: scripts/install_test_tools.sh should have installed it")
-        pytest.skip("chromium is not installed (scripts/install_test_tools.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
+    with chromium_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import strict_tools
+from ..conftest import chromium_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGES = ["raw_return_files", "staged_returns", "reconciled_period", "published_reports"]
 #: the tables analysts use: each is an asset of its own in the lineage (kttt_pipeline.warehouse.models.ALL_TABLES)
 TABLES = ["rpt_indicator", "dq_issue", "cooperative"]
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def _shown(name: str, text: str) -> bool:
@@ -98,32 +94,11 @@ def webserver(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(webserver):
-    chromium = _chromium()
-    if chromium is None:
-        if strict_tools():
-            pytest.fail("chromium is missing: scripts/install_test_tools.sh should have installed it")
-        pytest.skip("chromium is not installed (scripts/install_test_tools.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
-        )
+    with chromium_browser("--disable-quic") as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         # the UI's first-visit community dialog would cover the graph
         page.add_init_script("localStorage.setItem('communityNux', '1');")
         yield page
-        browser.close()
 
 
 def test_webserver_binds_loopback_only(webserver):
