@@ -43,6 +43,9 @@ class Period:
     def previous(self) -> "Period":
         return Period(self.year, self.quarter - 1) if self.quarter > 1 else Period(self.year - 1, 4)
 
+    def next(self) -> "Period":
+        return Period(self.year + 1, 1) if self.quarter == 4 else Period(self.year, self.quarter + 1)
+
     def __str__(self) -> str:
         return self.key
 
@@ -64,5 +67,5 @@ def quarters_between(first: Period, last: Period) -> list[Period]:
     p = first
     while p <= last:
         out.append(p)
-        p = Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
+        p = p.next()
     return out

@@ -213,7 +213,7 @@ def build_population(
         groups[u.code] = [make_group(rng, u, names[n_coops + i]) for i in range(n_groups)]
         spare[u.code] = names[n_coops + n_groups :]
         if rows_per_unit is None and sizes.get(u.code) != "empty":  # a given size stays exact; empty stays empty
-            for q in quarters_between(_next(first), per):
+            for q in quarters_between(first.next(), per):
                 _evolve(
                     random.Random(f"{base}/evolve/{u.code}/{q.key}"),
                     u,
@@ -306,10 +306,6 @@ def first_quarter(units: list[Unit], period: Period) -> Period:
     since = max((u.since for u in units if u.since is not None), default=None)
     first = max(FIRST_QUARTER, period_of_date(since)) if since else FIRST_QUARTER
     return min(first, period)
-
-
-def _next(p: Period) -> Period:
-    return Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
 
 
 def _evolve(

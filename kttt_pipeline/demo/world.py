@@ -244,12 +244,8 @@ def first_world_quarter(province: str | None = None) -> Period:
     for _ in range(40):
         if reporting_units(units, q):
             return q
-        q = _next(q)
+        q = q.next()
     return q
-
-
-def _next(p: Period) -> Period:
-    return Period(p.year + 1, 1) if p.quarter == 4 else Period(p.year, p.quarter + 1)
 
 
 def build_world(seed: int, province_code: str, period: Period, province: str | None = None) -> World | None:
@@ -296,7 +292,7 @@ def build_world(seed: int, province_code: str, period: Period, province: str | N
         cell.spares = [names.take((*districts, code)) for _ in range(max(10, n_coops // 4))]
     world = World(key, first, reform, cells, coops, groups, used)
     rates = _rates()
-    for q in quarters_between(_next(first), period):
+    for q in quarters_between(first.next(), period):
         for code, cell in cells.items():
             if cell.size != "empty":
                 _evolve(random.Random(f"{key}/evolve/{code}/{q.key}"), world, cell, q, names, rates)
