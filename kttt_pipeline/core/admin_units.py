@@ -324,6 +324,16 @@ def province_of(units: list[AdminUnit]) -> AdminUnit:
     return provinces[0]
 
 
+def province_word(units: list[AdminUnit]) -> str:
+    """How a sentence names the province's kind: its own kind in the register ``units`` in lower case ("tỉnh",
+    "thành phố"), as in force on the day the units were dated at (:func:`load_admin_units`: a period's end);
+    the first province kind of ``vocab/unit_kinds.csv`` when the register gives none. The one source of "toàn
+    tỉnh" / "toàn thành phố", "của tỉnh" / "của thành phố" in findings and published texts."""
+    provinces = [u for u in units if u.level == "province"]
+    kind = provinces[0].kind_vi.strip() if len(provinces) == 1 else ""
+    return (kind or next((k.kind_vi for k in unit_kinds() if k.tier == "province"), "")).lower()
+
+
 #: ``level`` of a former commune (from the crosswalk): a unit that existed, never a reporting unit
 FORMER_COMMUNE = "former_commune"
 

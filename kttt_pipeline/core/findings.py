@@ -48,12 +48,24 @@ SEVERITY_VI: dict[str, str] = {s: label for s, (label, _o) in _severities().item
 SEVERITY_ORDER: dict[str, int] = {s: order for s, (_l, order) in _severities().items()}
 
 
-def kind_label(kind: str | None) -> str:
-    """The Vietnamese label of a finding kind; an unknown kind is shown as its code."""
+#: where a label of ``vocab/finding_kinds.csv`` names the province's kind ("toàn {province_word}")
+PROVINCE_WORD = "{province_word}"
+
+
+def kind_label(kind: str | None, province_word: str | None = None) -> str:
+    """The Vietnamese label of a finding kind; an unknown kind is shown as its code. ``province_word``: the
+    province's kind in force at the period's end (``core.admin_units.province_word``: "tỉnh", "thành phố") where
+    the label names it; None: the first province kind of ``vocab/unit_kinds.csv``."""
     if not kind:
         return ""
     k = finding_kinds().get(kind)
-    return k.label_vi if k else kind
+    if k is None:
+        return kind
+    if province_word is None and PROVINCE_WORD in k.label_vi:
+        from kttt_pipeline.core.admin_units import province_word as word_of
+
+        province_word = word_of([])
+    return k.label_vi.replace(PROVINCE_WORD, province_word or "")
 
 
 def severity_label(severity: str | None) -> str:

@@ -275,6 +275,31 @@ def indicators() -> tuple[Indicator, ...]:
 
 
 @lru_cache(maxsize=1)
+def share_indicators() -> tuple[Indicator, ...]:
+    """The shares published beside the sector counts (``<HTX_SECTOR_*|THT_SECTOR_*>_PCT``, 100 × count / total):
+    one per indicator of ``indicators.csv`` whose code starts with a ``part_prefix`` of
+    ``vocab/indicator_shares.csv``, labelled, measured and defined as that file says (``{name}``: the count's
+    label, ``{code}``: its code)."""
+    out = []
+    for r in read_vocab_csv("indicator_shares.csv"):
+        prefix = r["part_prefix"].strip()
+        for i in indicators():
+            if i.code.startswith(prefix):
+                values = {"name": i.name_vi, "code": i.code}
+                out.append(
+                    Indicator(
+                        f"{i.code}_PCT",
+                        i.group,
+                        r["name_vi"].strip().format(**values),
+                        r["unit"].strip(),
+                        r["definition"].strip().format(**values),
+                        (),
+                    )
+                )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
 def summary_label_lookup() -> dict[str, str]:
     """folded summary-sheet label → indicator code."""
     out: dict[str, str] = {}

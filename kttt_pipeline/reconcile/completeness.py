@@ -36,16 +36,22 @@ class Completeness:
 
 
 def check_completeness(
-    expected: list[AdminUnit], present: set[str], load_audit: pd.DataFrame, period: Period, province_code: str
+    expected: list[AdminUnit],
+    present: set[str],
+    load_audit: pd.DataFrame,
+    period: Period,
+    province_code: str,
+    province_word: str = "tỉnh",
 ) -> Completeness:
     """The units that sent nothing (UNIT_MISSING each) and whether the province workbook was read
-    (PROVINCE_WORKBOOK_MISSING if not)."""
+    (PROVINCE_WORKBOOK_MISSING if not). ``province_word``: the province's kind at the period's end
+    (``core.admin_units.province_word``), as the texts name it ("toàn thành phố")."""
     missing = [u for u in expected if u.unit_code not in present]
     findings = [
         Finding(
             "UNIT_MISSING",
             f"{u.kind_vi} {u.name_vi} (mã {u.unit_code}) chưa gửi báo cáo kỳ {period.key}: "
-            "số liệu toàn tỉnh chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
+            f"số liệu toàn {province_word} chỉ cộng các đơn vị đã gửi, chưa đầy đủ",
             unit_code=u.unit_code,
             entity_key=u.unit_code,
             rule="7.7",
@@ -58,7 +64,7 @@ def check_completeness(
             Finding(
                 "PROVINCE_WORKBOOK_MISSING",
                 "Chưa có bảng tổng hợp liên hiệp HTX và quỹ tín dụng "
-                f"nhân dân của tỉnh (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
+                f"nhân dân của {province_word} (thư mục {period.key}/province) đọc được: số liệu LHHTX, QTDND "
                 "chưa đủ",
                 unit_code=province_code,
                 entity_key=f"{period.key}/province",

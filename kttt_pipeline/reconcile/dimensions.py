@@ -1,5 +1,6 @@
 """The dimensions a period result hands the warehouse beside its figures: the indicator dimension (table
-``dim_indicator``): the rows of ``vocab/indicators.csv`` with each indicator's kind; and the crosswalk of the
+``dim_indicator``): the rows of ``vocab/indicators.csv`` and the sector shares of ``vocab/indicator_shares.csv``
+with each indicator's kind; and the crosswalk of the
 register the period used (table ``unit_crosswalk``).
 
 The kind follows from the unit of measure: a number of entities or people (``core.numfmt.COUNT_UNITS``) is a count,
@@ -8,10 +9,13 @@ a percentage a share, a rate ('triệu đồng/người/tháng', 'triệu đồn
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from kttt_pipeline.core.admin_units import AdminUnit
 from kttt_pipeline.core.numfmt import COUNT_UNITS
-from kttt_pipeline.core.vocabulary import Indicator, indicators
+from kttt_pipeline.core.vocabulary import Indicator, indicators, share_indicators
 
 KINDS = ("count", "sum", "average", "share")
 
@@ -28,7 +32,8 @@ def indicator_kind(indicator: Indicator) -> str:
 
 
 def indicator_rows() -> list[dict[str, str]]:
-    """One row of table ``dim_indicator`` per indicator of ``vocab/indicators.csv``, in its order."""
+    """One row of table ``dim_indicator`` per indicator of ``vocab/indicators.csv``, in its order, then one per
+    sector share (``<CODE>_PCT``, ``vocab/indicator_shares.csv``)."""
     return [
         {
             "indicator_code": i.code,
@@ -38,7 +43,7 @@ def indicator_rows() -> list[dict[str, str]]:
             "kind": indicator_kind(i),
             "definition": i.definition,
         }
-        for i in indicators()
+        for i in (*indicators(), *share_indicators())
     ]
 
 
@@ -74,3 +79,28 @@ def crosswalk_frame(crosswalk: pd.DataFrame | None) -> pd.DataFrame:
         **{c: out[c].where(out[c].astype(str).str.strip() != "") for c in ("old_kind", "old_district_code", "share")},
     )
     return out[list(CROSSWALK_FRAME_COLUMNS)].drop_duplicates(["old_code", "new_unit_code"]).reset_index(drop=True)
+
+
+#: the columns of the ``admin_unit_version`` frame (the load stamps province_code)
+UNIT_VERSION_COLUMNS = ("unit_code", "valid_from", "valid_to", "level", "name_vi", "kind_vi", "parent_code")
+#: the first day of a version whose register row gives none ("since before the data")
+OPEN_START = dt.date(1, 1, 1)
+
+
+def unit_version_frame(rows: list[AdminUnit] | None) -> pd.DataFrame:
+    """The ``admin_unit_version`` frame of a register's rows as written (``core.admin_units.load_register_rows``:
+    one row per unit and validity interval, the province's own rows included); an open start is
+    :data:`OPEN_START`."""
+    records = [
+        {
+            "unit_code": u.unit_code,
+            "valid_from": u.valid_from or OPEN_START,
+            "valid_to": u.valid_to,
+            "level": u.level,
+            "name_vi": u.name_vi,
+            "kind_vi": u.kind_vi or None,
+            "parent_code": u.parent_code,
+        }
+        for u in rows or []
+    ]
+    return pd.DataFrame(records, columns=list(UNIT_VERSION_COLUMNS))

@@ -6,14 +6,29 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
-from kttt_pipeline.core.admin_units import admin_units_frame, commonest_level, province_of, reporting_units, unit_label
+from kttt_pipeline.core.admin_units import (
+    admin_units_frame,
+    commonest_level,
+    load_register_rows,
+    province_of,
+    province_word,
+    reporting_units,
+    unit_label,
+)
 from kttt_pipeline.core.fields import table_columns
 from kttt_pipeline.core.findings import findings_frame
+from kttt_pipeline.core.placing import CommunePlacer
 from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.processes.collector import collector_paused
 from kttt_pipeline.reconcile import completeness, counts, entity_resolution, plausibility, status
 from kttt_pipeline.reconcile.breakdown import BREAKDOWN_COLUMNS, sector_status_breakdown
-from kttt_pipeline.reconcile.dimensions import CROSSWALK_FRAME_COLUMNS, crosswalk_frame, indicator_frame
+from kttt_pipeline.reconcile.dimensions import (
+    CROSSWALK_FRAME_COLUMNS,
+    UNIT_VERSION_COLUMNS,
+    crosswalk_frame,
+    indicator_frame,
+    unit_version_frame,
+)
 from kttt_pipeline.reconcile.indicators import ACTIVITY_INDICATORS
 from kttt_pipeline.reconcile.period_compare import PreviousQuarter, comparison_findings
 from kttt_pipeline.reconcile.plausibility import QUARANTINE_COLUMNS
@@ -54,6 +69,9 @@ class PeriodResult:
     #: the crosswalk of the register the period used (former commune → current unit), written by the load for the
     #: province
     unit_crosswalk: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CROSSWALK_FRAME_COLUMNS)))
+    #: the dated versions of the register the period used (every interval of every unit, the province's own
+    #: kind and name included), written by the load for the province beside the versions it already holds
+    admin_unit_version: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(UNIT_VERSION_COLUMNS)))
     #: what the comparison findings (COOP_VANISHED, PERIOD_JUMP) were computed against: {earlier period: its
     #: identity in the warehouse (warehouse/history.period_identity), None: not loaded}; None: not compared.
     #: The load checks it and computes them again when it changed (docs/decisions.md, "Concurrency")
@@ -132,7 +150,9 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         ]
     findings += compared
     # §7.7 completeness: a missing unit is reported, the province totals marked incomplete
-    gaps = completeness.check_completeness(expected, set(staged.winners), staged.load_audit, period, province)
+    gaps = completeness.check_completeness(
+        expected, set(staged.winners), staged.load_audit, period, province, province_word(staged.units)
+    )
     findings += gaps.findings
     rpt = completeness.indicator_table(values, period, province, gaps)
     # §11.1 restated history: this period's rows on the units in force since the reform
@@ -161,6 +181,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         {u.unit_code for u in expected},
         {u.unit_code: unit_label(u) for u in staged.units},
         missing_units={u.unit_code for u in gaps.missing},
+        placer=CommunePlacer(staged.crosswalk, staged.units) if staged.crosswalk is not None else None,
     )
     audit = plausibility.count_quarantined(staged.load_audit, quarantine)
     return PeriodResult(
@@ -183,6 +204,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
         period_status=completeness.period_status(gaps, period, audit),
         admin_unit=admin_units_frame(staged.units),
         unit_crosswalk=crosswalk_frame(staged.crosswalk),
+        admin_unit_version=unit_version_frame(load_register_rows(staged.raw_dir, province)),
         rpt_indicator_restated=restated.rpt_indicator_restated.reset_index(drop=True),
         rpt_breakdown=sector_status_breakdown(coops, period, [u for u in values if u != province], province),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from kttt_pipeline.core.admin_units import unit_sort_key
 from kttt_pipeline.core.numfmt import format_number
 from kttt_pipeline.core.periods import Period
+from kttt_pipeline.core.placing import CommunePlacer
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,29 @@ def vanished_cooperatives(
 # ---- findings (COOP_VANISHED, PERIOD_JUMP) ------------------------------------------------------------------
 
 
+def _placed_by_tax_register(tax_register: pd.DataFrame | None, reporting_units: set[str]) -> dict[str, str]:
+    """Tax code → the unit of the period its tax-register address was placed in while reading (a former
+    commune's address by the crosswalk: ``core.placing.place_old_addresses``), where that unit reports."""
+    if tax_register is None or tax_register.empty or "unit_code" not in tax_register:
+        return {}
+    out: dict[str, str] = {}
+    for code, unit in zip(tax_register["tax_code"], tax_register["unit_code"]):
+        if isinstance(code, str) and isinstance(unit, str) and unit in reporting_units:
+            out.setdefault(code, unit)
+    return out
+
+
+def current_unit_of(v: Vanished, placed: dict[str, str], placer: CommunePlacer | None) -> str | None:
+    """The unit in force a cooperative that vanished across the reform belongs to now: where this quarter's tax
+    register places its address, else the unit its former district went to whole (``CommunePlacer``); None when
+    neither says."""
+    if v.tax_code in placed:
+        return placed[v.tax_code]
+    if placer is None:
+        return None
+    return placer.place(v.unit_code_before, None, None).new_unit
+
+
 @dataclass
 class PreviousQuarter:
     """The previous quarter as the warehouse holds it: its cooperatives and its unit-level figures on the units
@@ -172,12 +196,14 @@ def comparison_findings(
     unit_names: dict[str, str] | None = None,
     thresholds: tuple[JumpThreshold, ...] | None = None,
     missing_units: set[str] | None = None,
+    placer: CommunePlacer | None = None,
 ) -> list:
     """COOP_VANISHED and PERIOD_JUMP findings of ``period`` against ``previous`` (none without it).
 
     * COOP_VANISHED: entity_key the tax code; unit_code the unit the cooperative was counted in when that unit
       reports for ``period`` too, else null (across the reform its current unit cannot be known) with the former
       unit named in the detail. value_reported = where it was counted before, value_computed = "không có".
+      Across the reform, current_unit_code is the unit its address places it in (:func:`current_unit_of`).
       A unit that sent nothing this quarter (``missing_units``, UNIT_MISSING says so) loses no cooperative:
       within one tier its former cooperatives are not compared; across the reform (the former unit does not
       report any more) nothing is compared while any unit is missing, since the cooperative may be in it.
@@ -194,18 +220,22 @@ def comparison_findings(
     prev_key, cur_key = previous.period.key, period.key
     out: list[Finding] = []
     missing = set(missing_units or ())
+    placed = _placed_by_tax_register(tax_register, reporting_units)
     for v in vanished_cooperatives(previous.cooperative, cooperative, tax_register):
         former = names.get(v.unit_code_before, f"đơn vị mã {v.unit_code_before}")
         same_unit = v.unit_code_before in reporting_units and not previous.restated
         if (same_unit and v.unit_code_before in missing) or (not same_unit and missing):
             continue
+        current = None if same_unit else current_unit_of(v, placed, placer)
+        now = f" (địa chỉ nay thuộc {names.get(current, current)}, mã {current})" if current else ""
         out.append(
             Finding(
                 "COOP_VANISHED",
-                f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before}) "
-                f"nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải thể: "
-                "đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
+                f"HTX '{v.name}' (MST {v.tax_code}) được tính trong kỳ {prev_key} ({former}, mã {v.unit_code_before})"
+                f"{now} nhưng kỳ {cur_key} không có trong danh sách của đơn vị nào và cơ quan thuế không ghi đã giải "
+                "thể: đề nghị đơn vị kiểm tra, bổ sung hoặc báo cáo tình trạng",
                 unit_code=v.unit_code_before if same_unit else None,
+                current_unit_code=current,
                 former_unit_code=None if same_unit else v.unit_code_before,
                 entity_key=v.tax_code,
                 source_file=v.source_file_before if isinstance(v.source_file_before, str) else None,
@@ -277,12 +307,22 @@ def recompared_findings(result, previous: PreviousQuarter | None) -> pd.DataFram
         {u.unit_code for u in reporting_units(units, period)},
         {u.unit_code: unit_label(u) for u in units},
         missing_units={c for c in missing_text.split(",") if c},
+        placer=CommunePlacer(_register_crosswalk(getattr(result, "unit_crosswalk", None)), units),
     )
     kept = result.dq_issue[~result.dq_issue["kind"].isin(COMPARISON_KINDS)]
     again = findings_frame(found, period.key, {u.unit_code for u in units if u.valid_to is None})
     if again.empty:
         return kept.reset_index(drop=True)
     return pd.concat([kept, again], ignore_index=True)
+
+
+def _register_crosswalk(frame: pd.DataFrame | None) -> pd.DataFrame:
+    """A result's ``unit_crosswalk`` frame with the register's column names again (new_unit_code → new_code)."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=["old_district_code", "old_code", "old_name", "old_kind", "new_code", "is_main"])
+    return frame.rename(columns={"new_unit_code": "new_code"}).assign(
+        is_main=frame["is_main"].map(lambda m: "1" if m is True or str(m) in ("1", "True", "true") else "0")
+    )
 
 
 def result_units(result) -> list:

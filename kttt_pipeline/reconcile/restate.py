@@ -25,7 +25,7 @@ from typing import SupportsInt
 
 import pandas as pd
 
-from kttt_pipeline.core.admin_units import AdminUnit, unit_sort_key
+from kttt_pipeline.core.admin_units import AdminUnit, province_word, unit_sort_key
 from kttt_pipeline.core.findings import Finding
 from kttt_pipeline.core.periods import Period
 from kttt_pipeline.core.placing import CommunePlacer, Placement, reform_day
@@ -118,6 +118,7 @@ def restate_period(
         return RestatedPeriod(rows.reset_index(drop=True) if day is not None else rows.iloc[0:0])
 
     placer = CommunePlacer(crosswalk, units)
+    word = province_word(units)
     targets = [u.unit_code for u in current_units(crosswalk, units)]
     written = _written_addresses(stg_cooperative, stg_group)
     register = _register_addresses(tax_register)
@@ -134,7 +135,7 @@ def restate_period(
         coop_units.append(p.new_unit)
         if count and p.noteworthy:
             key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
-            findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code))
+            findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code, word))
     grp = groups.copy()
     group_units = []
     for rec in grp[_ROW_COLUMNS].itertuples(index=False):
@@ -142,7 +143,9 @@ def restate_period(
         p = placer.place(rec.unit_code, text, None)
         group_units.append(p.new_unit)
         if p.noteworthy:
-            findings.extend(_findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code))
+            findings.extend(
+                _findings_of(p, placer, period, "THT", rec.name, rec.name, rec, text, None, province_code, word)
+            )
 
     coops = coops.assign(unit_code=coop_units)
     grp = grp.assign(unit_code=group_units)
@@ -197,7 +200,9 @@ def _findings_of(
     text: str | None,
     addr: str | None,
     province_code: str,
+    word: str,
 ) -> list[Finding]:
+    """The finding of a noteworthy placement; ``word``: the province's kind at the period's end ("tỉnh")."""
     if not p.noteworthy:
         return []
     what = f"{kind} '{name}'"
@@ -236,7 +241,7 @@ def _findings_of(
                 "COMMUNE_UNPLACED",
                 f"Quy đổi kỳ {period.key} theo đơn vị hành chính mới: {what} của {district}: không xác định "
                 f"được xã/phường cũ trong bảng chuyển đổi từ địa chỉ trong danh sách ({written}) và địa chỉ "
-                f"đăng ký thuế ({register}){why}; chỉ tính vào số liệu toàn tỉnh ({province_code})",
+                f"đăng ký thuế ({register}){why}; chỉ tính vào số liệu toàn {word} ({province_code})",
                 entity_key=key,
                 value_reported=text or addr,
                 **loc,

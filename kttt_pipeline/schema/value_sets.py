@@ -33,9 +33,8 @@ def _severities(_record_type: str) -> tuple[str, ...]:
 
 def indicator_codes(_record_type: str = "") -> tuple[str, ...]:
     """The codes of vocab/indicators.csv and the sector shares published beside the sector counts
-    (``<HTX_SECTOR_*|THT_SECTOR_*>_PCT``)."""
-    codes = [i.code for i in vocabulary.indicators()]
-    return (*codes, *(f"{c}_PCT" for c in codes if c.startswith(("HTX_SECTOR_", "THT_SECTOR_"))))
+    (``<HTX_SECTOR_*|THT_SECTOR_*>_PCT``: ``vocabulary.share_indicators``)."""
+    return tuple(i.code for i in (*vocabulary.indicators(), *vocabulary.share_indicators()))
 
 
 #: the code vocabularies a column's values may name: name → the codes (by the field's record type)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kttt_pipeline.core.findings import KINDS
+from kttt_pipeline.core.findings import KINDS, kind_label
 from kttt_pipeline.schema import warehouse_schema
 from kttt_pipeline.schema.dictionary import cell, table_entry, view_entry
 from kttt_pipeline.schema.sql import build_metadata
@@ -157,12 +157,28 @@ ORDER BY c.old_district_code, c.old_code;""",
         "Several provinces side by side",
         "One warehouse holds the periods of several provinces (a period belongs to a province): each province's "
         "own figures of a quarter, with whether all its units reported.",
-        """SELECT r.province_code, TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi) AS province, r.indicator_code,
-       r.value, r.is_complete
+        """SELECT r.province_code, COALESCE(w.unit_name, TRIM(COALESCE(u.kind_vi, '') || ' ' || u.name_vi)) AS province,
+       r.indicator_code, r.value, r.is_complete
 FROM rpt_indicator r
 JOIN admin_unit u ON u.unit_code = r.province_code
+LEFT JOIN v_unit_in_force w ON w.province_code = r.province_code AND w.period = r.period
+                           AND w.unit_code = r.province_code
 WHERE r.period = '2024-Q3' AND r.unit_code = r.province_code AND r.indicator_code IN ('HTX_TOTAL', 'HTX_ACTIVE')
 ORDER BY r.indicator_code, r.province_code;""",
+    ),
+    (
+        "A unit's name and kind across quarters",
+        "A unit, or the province itself (unit_code = province_code), as each loaded quarter names it: the version "
+        "of the register in force at the quarter's end (v_unit_in_force; a province that became a thành phố, a xã "
+        "that became a phường with the same code), beside its number of cooperatives then. Join any per-period "
+        "table on (province_code, period, unit_code) the same way to name a unit as its period does.",
+        """SELECT w.period, w.period_end, w.unit_code, w.kind_vi, w.name_vi, w.unit_name, w.valid_from, w.valid_to,
+       r.value AS cooperatives
+FROM v_unit_in_force w
+LEFT JOIN rpt_indicator r ON r.province_code = w.province_code AND r.period = w.period
+                         AND r.unit_code = w.unit_code AND r.indicator_code = 'HTX_TOTAL'
+WHERE w.province_code = '22' AND w.unit_code = '22'
+ORDER BY w.period;""",
     ),
 ]
 
@@ -210,7 +226,7 @@ def render() -> str:
     for view in schema.views.values():
         lines += view_entry(view)
     lines += ["## Finding kinds (`dq_issue.kind`)", "", "| kind | severity | label for the signer |", "|---|---|---|"]
-    lines += [f"| `{kind}` | {sev} | {cell(label)} |" for kind, (sev, label) in KINDS.items()]
+    lines += [f"| `{kind}` | {sev} | {cell(kind_label(kind, 'tỉnh/thành phố'))} |" for kind, (sev, _) in KINDS.items()]
     lines += [""] + [f"* `{kind}`: {cell(note)}" for kind, note in KIND_NOTES.items()] + [""]
     lines += ["## Example queries", "", "They run unchanged on SQLite and PostgreSQL.", ""]
     for i, (title, about, sql) in enumerate(EXAMPLE_QUERIES, 1):

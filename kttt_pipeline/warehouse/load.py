@@ -61,6 +61,7 @@ ADMIN_UNIT = TABLES["admin_unit"]
 TARGET = TABLES["target"]
 INDICATOR = TABLES["dim_indicator"]
 CROSSWALK = TABLES["unit_crosswalk"]
+UNIT_VERSION = TABLES["admin_unit_version"]
 PLACEHOLDER_LEVEL = "unknown"
 
 #: advisory-lock namespace (PostgreSQL) serialising concurrent loads of the same period
@@ -107,6 +108,7 @@ def load_period(engine: Engine, period: str, result: Any, province: str | None =
                     lock_period(conn, earlier, shared=True, province=code)
                 recheck = _recheck_comparisons(conn, result, rows, code)
             n_units = _upsert_admin_units(conn, units, _unit_codes_used(rows))
+            n_versions = _write_unit_versions(conn, getattr(result, "admin_unit_version", None), code)
             n_indicators = _upsert_indicators(conn, getattr(result, "dim_indicator", None))
             n_crosswalk = _replace_crosswalk(conn, getattr(result, "unit_crosswalk", None), code)
             for name in reversed(PERIOD_TABLES):
@@ -117,6 +119,7 @@ def load_period(engine: Engine, period: str, result: Any, province: str | None =
                 conn.execute(delete(TARGET).where(TARGET.c.province_code == code, TARGET.c.year.in_(years)))
             counts: dict[str, int] = {
                 "admin_unit": n_units,
+                "admin_unit_version": n_versions,
                 "dim_indicator": n_indicators,
                 "unit_crosswalk": n_crosswalk,
             }
@@ -479,6 +482,50 @@ def _update_by_key(conn: Connection, table: Table, key: str, rows: list[dict]) -
         .values({c.name: bindparam(f"b_{c.name}") for c in table.c if c.name != key})
     )
     conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+
+
+def _write_unit_versions(conn: Connection, frame: pd.DataFrame | None, province: str) -> int:
+    """The province's dated unit versions (``admin_unit_version``) become the register's (the result's frame: every
+    row of the register the period used, each interval of each unit): a version of the same (unit, first day) is
+    updated, a new one inserted, and a stored version of the unit that overlaps a new one without being it (the
+    register's dates were corrected) is deleted; every other stored version stays (a register that no longer
+    holds a unit's earlier interval does not erase the periods it named). A result without the frame writes none.
+    """
+    if frame is None or frame.empty:
+        return 0
+    rows = frame_rows(UNIT_VERSION, frame, period=None, province=province)
+    known = set(conn.execute(select(ADMIN_UNIT.c.unit_code)).scalars())
+    rows = [r for r in rows if r["unit_code"] in known]  # (every code of the register is in admin_unit)
+    mine = UNIT_VERSION.c.province_code == province
+    stored = conn.execute(
+        select(UNIT_VERSION.c.unit_code, UNIT_VERSION.c.valid_from, UNIT_VERSION.c.valid_to).where(mine)
+    ).all()
+    new_by_unit: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for r in rows:
+        new_by_unit.setdefault(r["unit_code"], []).append((r["valid_from"], r["valid_to"]))
+    for unit, start, end in stored:
+        new = new_by_unit.get(unit, [])
+        if any(s == start for s, _ in new) or not any(_overlap(start, end, s, e) for s, e in new):
+            continue  # updated below, or kept
+        conn.execute(
+            delete(UNIT_VERSION).where(mine, UNIT_VERSION.c.unit_code == unit, UNIT_VERSION.c.valid_from == start)
+        )
+    if not rows:
+        return 0
+    conn.execute(_insert_ignoring_existing(conn, UNIT_VERSION), rows)
+    key_cols = ("province_code", "unit_code", "valid_from")
+    stmt = (
+        update(UNIT_VERSION)
+        .where(*[UNIT_VERSION.c[k] == bindparam(f"b_{k}") for k in key_cols])
+        .values({k: bindparam(f"b_{k}") for k in rows[0] if k not in key_cols})
+    )
+    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+    return len(rows)
+
+
+def _overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    """Two validity intervals (first and last day, an open end None) share a day."""
+    return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
 
 
 def _upsert_indicators(conn: Connection, frame: pd.DataFrame | None) -> int:

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from kttt_pipeline.reconcile.dimensions import crosswalk_frame, indicator_frame
+from kttt_pipeline.reconcile.dimensions import crosswalk_frame, indicator_frame, unit_version_frame
 from kttt_pipeline.run import run_period
 from kttt_pipeline.warehouse import (
     FrameMismatch,
@@ -423,6 +423,7 @@ def make_result(period: str = "2024-Q3", scale: int = 1, *, with_admin: bool = T
         period=period,
         dim_indicator=indicator_frame(),
         unit_crosswalk=crosswalk_frame(None),
+        admin_unit_version=unit_version_frame(None),
         load_audit=audit,
         stg_cooperative=_frame(stg_coop, coop_cols),
         stg_group=_frame(

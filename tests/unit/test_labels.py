@@ -94,7 +94,10 @@ def test_clerk_and_signer_read_one_label_and_file_rejections_cite_a_labelled_rul
     # the signer's findings sheet and the clerk's check (clerk_check) read the one table of core.findings
     assert sheet_findings.kind_label is findings.kind_label
     for kind in findings.finding_kinds():
-        assert findings.kind_label(kind) == findings.KINDS[kind][1]
+        assert findings.kind_label(kind, findings.PROVINCE_WORD) == findings.KINDS[kind][1]
+    # a label that names the province names it by its kind at the period's end, "tỉnh" when none is given
+    assert findings.kind_label("PROVINCE_WORKBOOK_MISSING", "thành phố").endswith("của thành phố")
+    assert findings.kind_label("COMMUNE_UNPLACED").endswith("(chỉ tính vào toàn tỉnh)")
     rejected = findings.Finding("FILE_REJECTED", "Tệp 'x.xlsx' không được nạp")
     assert rejected.rule == "8" and "(§8)" in findings.rule_label(rejected.rule)
     assert findings.Finding("UNIT_NOT_IN_FORCE", "…").rule == "11"

@@ -164,7 +164,7 @@ def finding_texts(f: dict[str, Any], data: PeriodData, names: dict[str, str] | N
     )
     kind = f.get("kind")
     return [
-        kind_label(kind),
+        kind_label(kind, data.province_word),
         severity_label(f.get("severity")),
         unit,
         entity_text(f, names),

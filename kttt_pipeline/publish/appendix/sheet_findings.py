@@ -90,7 +90,11 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         by_kind[str(f.get("kind") or "")].append(f)
     kinds = sorted(
         by_kind,
-        key=lambda k: (min(SEVERITY_ORDER.get(_severity(f), 9) for f in by_kind[k]), -len(by_kind[k]), kind_label(k)),
+        key=lambda k: (
+            min(SEVERITY_ORDER.get(_severity(f), 9) for f in by_kind[k]),
+            -len(by_kind[k]),
+            kind_label(k, data.province_word),
+        ),
     )
     shown_examples = EXAMPLES_PER_KIND if len(kinds) <= MANY_KINDS else 1  # a few pages, however many kinds
     for i, kind in enumerate(kinds, 1):
@@ -99,7 +103,9 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         units = len({clean_text(f.get("unit_code")) for f in items if clean_text(f.get("unit_code"))})
         if units > 1:
             examples += f"\n(ở {format_vn(units)} đơn vị)"
-        _count_row(lay, str(i), kind_label(kind) or "Khác", Counter(_severity(f) for f in items), examples)
+        _count_row(
+            lay, str(i), kind_label(kind, data.province_word) or "Khác", Counter(_severity(f) for f in items), examples
+        )
     _total_row(lay, counts)
 
     _group_row(lay, "II", "Theo đơn vị báo cáo")
@@ -120,7 +126,7 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
         shown, rest = ranked, []
     for i, code in enumerate(shown, 1):
         items = by_unit[code]
-        kinds_here = Counter(kind_label(f.get("kind")) for f in items)
+        kinds_here = Counter(kind_label(f.get("kind"), data.province_word) for f in items)
         text = "; ".join(f"{k} ({format_vn(n)})" for k, n in kinds_here.most_common())
         _count_row(lay, str(i), _unit_name(data, code), Counter(_severity(f) for f in items), text)
     if rest:
@@ -131,7 +137,8 @@ def _sheet_findings(wb: Workbook, data: PeriodData) -> int:
             f"Các đơn vị còn lại ({format_vn(len(rest))} đơn vị)",
             Counter(_severity(f) for f in items),
             "; ".join(
-                f"{k} ({format_vn(n)})" for k, n in Counter(kind_label(f.get("kind")) for f in items).most_common()
+                f"{k} ({format_vn(n)})"
+                for k, n in Counter(kind_label(f.get("kind"), data.province_word) for f in items).most_common()
             ),
         )
     _total_row(lay, counts)
@@ -144,7 +151,7 @@ def _severity(f: dict[str, Any]) -> str:
 
 def _unit_name(data: PeriodData, code: str) -> str:
     if not code:
-        return "Cấp tỉnh, không gắn với đơn vị báo cáo"
+        return f"Cấp {data.province_word}, không gắn với đơn vị báo cáo"
     name = data.unit_names.get(code) or data.register_names.get(code, code)  # a unit not the period's: its name
     return name[0].upper() + name[1:] if name else code
 

@@ -1,0 +1,148 @@
+"""The analyst's warehouse across the register's dates (issues 27 and 28), on SQLite and PostgreSQL: Quảng Ninh, a
+"tỉnh" until 31/8/2026 and a "thành phố" from 1/9/2026 in its packaged register, loaded for 2026-Q2 and 2026-Q3.
+
+* admin_unit_version holds every dated version of the register, v_unit_in_force the one in force at each loaded
+  period's end, and the views name the province as its period does; the dictionary's example query "A unit's name
+  and kind across quarters" answers it; reloading the earlier quarter loses no version of the later one.
+* every indicator_code of rpt_indicator joins to dim_indicator (the sector shares included).
+* the stored findings and the published texts say "thành phố" where the province is one at the period's end, and
+  "tỉnh" before (a quarter whose province workbook is missing, and, in 2026-Q3, a unit that sent nothing).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import text
+
+from kttt_pipeline.core.admin_units import load_register_rows
+from kttt_pipeline.demo import write_demo_period
+from kttt_pipeline.ingest.period import extract_period
+from kttt_pipeline.publish.report import publish_period
+from kttt_pipeline.run import run_period
+from kttt_pipeline.warehouse import dictionary
+from kttt_pipeline.warehouse.engine import make_engine
+from kttt_pipeline.warehouse.load import load_period
+
+PROVINCE = "22"
+BEFORE, AFTER = "2026-Q2", "2026-Q3"
+#: "tỉnh" naming the province in a Vietnamese text: "toàn tỉnh", "của tỉnh", "Cấp tỉnh", "tỉnh Quảng Ninh"
+PROVINCE_AS_TINH = re.compile(r"(toàn|của|cấp) tỉnh\b|tỉnh quảng ninh", re.IGNORECASE)
+PROVINCE_AS_CITY = re.compile(r"(toàn|của|cấp) thành phố\b|thành phố quảng ninh", re.IGNORECASE)
+
+
+def _kinds_of_the_province() -> dict[str, str]:
+    """The province's kind in the packaged register at each period's end (read, not assumed)."""
+    from kttt_pipeline.core.admin_units import units_on
+    from kttt_pipeline.core.periods import Period
+
+    rows = load_register_rows(None, PROVINCE)
+    return {
+        p: next(u.kind_vi for u in units_on(rows, Period.parse(p).end) if u.unit_code == PROVINCE)
+        for p in (BEFORE, AFTER)
+    }
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> tuple[Path, str]:
+    """Both quarters' demo returns, without their province workbooks; 2026-Q3 also without one unit's returns.
+    Returns the raw folder and the code of the unit that sent nothing."""
+    root = tmp_path_factory.mktemp("dated") / "raw"
+    for period in (BEFORE, AFTER):
+        write_demo_period(root, period, province=PROVINCE)
+        shutil.rmtree(root / period / "province")
+    audit = extract_period(root, AFTER, province=PROVINCE).load_audit
+    loaded = audit[(audit["status"] == "LOADED") & audit["unit_code"].notna()]
+    unit = sorted(loaded["unit_code"])[0]
+    for source in audit.loc[audit["unit_code"] == unit, "source_file"]:
+        (root / source).unlink()
+    return root, unit
+
+
+def _texts(path: Path) -> list[str]:
+    if path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path)
+        out = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        return out + [f"{ws.title} {ws.oddHeader.center.text or ''} {ws.oddFooter.center.text or ''}" for ws in wb]
+    if path.suffix in (".md", ".txt"):
+        return [path.read_text("utf-8")]
+    return []
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_units_findings_and_texts_follow_the_register_dates(db, raw, tmp_path, request):
+    kinds = _kinds_of_the_province()
+    assert kinds == {BEFORE: "Tỉnh", AFTER: "Thành phố"}  # the register this test is about
+    root, missing_unit = raw
+    engine = make_engine(request.getfixturevalue(f"{db}_url"))
+    try:
+        for period in (BEFORE, AFTER):
+            load_period(engine, period, run_period(root, period, province=PROVINCE, history=engine))
+        title, _, example = next(q for q in dictionary.EXAMPLE_QUERIES if q[0].startswith("A unit's name and kind"))
+        with engine.connect() as conn:
+            across = conn.execute(text(example.rstrip(";"))).mappings().all()
+            versions = conn.execute(
+                text("SELECT COUNT(*) FROM admin_unit_version WHERE province_code = :p"), {"p": PROVINCE}
+            ).scalar_one()
+            names = dict(
+                conn.execute(
+                    text(
+                        "SELECT period, unit_name FROM v_indicator WHERE province_code = :p AND unit_code = :p "
+                        "AND indicator_code = 'HTX_TOTAL'"
+                    ),
+                    {"p": PROVINCE},
+                ).all()
+            )
+            orphans = conn.execute(
+                text(
+                    "SELECT DISTINCT r.indicator_code FROM rpt_indicator r LEFT JOIN dim_indicator i "
+                    "ON i.indicator_code = r.indicator_code WHERE i.indicator_code IS NULL"
+                )
+            ).all()
+            shares = conn.execute(
+                text("SELECT COUNT(*) FROM rpt_indicator WHERE indicator_code LIKE '%\\_PCT' ESCAPE '\\'")
+            ).scalar_one()
+            findings = conn.execute(text("SELECT period, kind, detail FROM dq_issue ORDER BY period, id")).all()
+        # the later quarter published, then the earlier one reloaded: the later one's versions stay
+        outputs = {AFTER: publish_period(engine, AFTER, tmp_path / "reports")}
+        load_period(engine, BEFORE, run_period(root, BEFORE, province=PROVINCE, history=engine))
+        outputs[BEFORE] = publish_period(engine, BEFORE, tmp_path / "reports")
+        with engine.connect() as conn:
+            again = conn.execute(text(example.rstrip(";"))).mappings().all()
+    finally:
+        engine.dispose()
+
+    # 1. the dated dimension and the view of the unit in force at each period's end
+    assert versions == len(load_register_rows(None, PROVINCE))
+    assert [(r["period"], r["kind_vi"], r["unit_name"]) for r in across] == [
+        (BEFORE, "Tỉnh", "Tỉnh Quảng Ninh"),
+        (AFTER, "Thành phố", "Thành phố Quảng Ninh"),
+    ], title
+    assert all(r["cooperatives"] and r["cooperatives"] > 0 for r in across)
+    assert str(across[1]["valid_from"])[:10] == "2026-09-01" and across[1]["valid_to"] is None
+    assert names == {BEFORE: "Tỉnh Quảng Ninh", AFTER: "Thành phố Quảng Ninh"}
+    assert [dict(r) for r in again] == [dict(r) for r in across]
+    # 2. every figure's indicator has its row in dim_indicator, the sector shares included
+    assert shares > 0 and orphans == []
+    # 4. the findings name the province by its kind at the period's end
+    by_period = {p: [(k, d) for q, k, d in findings if q == p] for p in (BEFORE, AFTER)}
+    assert {"PROVINCE_WORKBOOK_MISSING"} <= {k for k, _ in by_period[BEFORE]}
+    assert {"PROVINCE_WORKBOOK_MISSING", "UNIT_MISSING"} <= {k for k, _ in by_period[AFTER]}
+    assert any(missing_unit in d for k, d in by_period[AFTER] if k == "UNIT_MISSING")
+    assert [d for _, d in by_period[AFTER] if PROVINCE_AS_TINH.search(d)] == []
+    assert all(PROVINCE_AS_CITY.search(d) for k, d in by_period[AFTER] if k.startswith(("PROVINCE_WORKBOOK", "UNIT_M")))
+    assert all(PROVINCE_AS_TINH.search(d) for k, d in by_period[BEFORE] if k == "PROVINCE_WORKBOOK_MISSING")
+    # ... and so do the published documents (appendix, findings detail, text)
+    for period, published in outputs.items():
+        texts = [t for p in published.values() for t in _texts(Path(p))]
+        assert texts, period
+        tinh = sorted({m.group(0) for t in texts for m in PROVINCE_AS_TINH.finditer(t)})
+        city = sorted({m.group(0) for t in texts for m in PROVINCE_AS_CITY.finditer(t)})
+        if period == AFTER:
+            assert tinh == [] and city, (period, tinh)
+        else:
+            assert tinh and city == [], (period, city)
