@@ -23,8 +23,10 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 KIND_NOTES: dict[str, str] = {
     "COOP_VANISHED": "a cooperative, by its tax code, counted in the previous quarter and neither listed (in any "
     "unit, with any status) nor dissolved in the tax register this quarter. entity_key = tax code; "
-    "unit_code = the unit it was counted in when that unit still reports, else null and "
-    "former_unit_code = the former unit (across the 2025 reform its current unit cannot be known); "
+    "unit_code = the unit it was counted in when that unit still reports, else null, "
+    "former_unit_code = the former unit and current_unit_code = the unit in force its address places it in "
+    "(where this quarter's tax register places it, else the unit its former district went to whole; null when "
+    "neither says); "
     "value_reported = where it was before, value_computed = 'không có'.",
     "PERIOD_JUMP": "a unit's HTX_TOTAL, HTX_MEMBERS or HTX_WORKERS moved against the previous quarter (restated on "
     "the current units across the reform) by more than both thresholds of "
@@ -110,7 +112,8 @@ ORDER BY value - COALESCE(previous_year_value, value), unit_code;""",
     (
         "What vanished or jumped since the previous quarter",
         "Cooperatives counted in the previous quarter that this quarter neither lists nor reports dissolved "
-        "(COOP_VANISHED, keyed by tax code; unit_code is the former unit when it still reports, else null), and "
+        "(COOP_VANISHED, keyed by tax code; unit_code is the former unit when it still reports, else null and "
+        "current_unit_code the unit its address places it in now), and "
         "units whose figures moved more than the thresholds of vocab/period_jump_thresholds.csv (PERIOD_JUMP, "
         "keyed by indicator code; value_reported is this quarter's figure, value_computed the previous one's).",
         """SELECT d.kind, d.unit_code, d.entity_key, d.value_reported, d.value_computed, d.detail

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from kttt_pipeline.core.admin_units import load_crosswalk
+from kttt_pipeline.core.admin_units import load_admin_units, load_crosswalk, unit_label
 from kttt_pipeline.core.vocabulary import indicators
 from kttt_pipeline.demo import write_demo_period
 from kttt_pipeline.run import run_period
@@ -95,3 +95,60 @@ def test_all_findings_of_a_unit_by_its_code_include_every_finding_naming_it(db, 
     # the text search finds something (a restated row placed in the ward), so the comparison says something
     assert sum(len(ids) for ids in named.values()) > 0
     assert {p: named[p] - found[p] for p in PERIODS} == {p: set() for p in PERIODS}
+
+
+def test_a_cooperative_vanished_across_the_reform_is_found_by_its_current_unit(sqlite_url, tmp_path):
+    """A cooperative counted in 2025-Q2 (a former district's return) and listed nowhere in 2025-Q3: its COOP_VANISHED
+    finding names the former unit and, as current_unit_code, the unit its address places it in now (where this
+    quarter's tax register places it), so "all findings of a unit" by code finds it."""
+    import openpyxl
+
+    raw = tmp_path / "raw"
+    engine = make_engine(sqlite_url)
+    try:
+        for period in PERIODS:
+            write_demo_period(raw, period)
+        load_period(engine, PERIODS[0], run_period(raw, PERIODS[0], history=engine))
+        with engine.connect() as conn:
+            province = conn.execute(text("SELECT DISTINCT province_code FROM cooperative")).scalar_one()
+            before = dict(
+                conn.execute(
+                    text("SELECT tax_code, unit_code FROM cooperative WHERE period = :p AND in_total"),
+                    {"p": PERIODS[0]},
+                ).all()
+            )
+        # a cooperative counted the quarter before, listed by the unit the tax register places it in
+        first = run_period(raw, PERIODS[1], history=engine)
+        placed = dict(zip(first.stg_tax_register["tax_code"], first.stg_tax_register["unit_code"]))
+        coops = first.cooperative[
+            first.cooperative["tax_code"].isin(before)
+            & first.cooperative["tax_code"].map(placed).eq(first.cooperative["unit_code"])
+            & first.cooperative["source_file"].str.endswith(".xlsx")
+        ]
+        assert not coops.empty
+        gone = coops.iloc[0]
+        code = gone["unit_code"]
+        name = next(u for u in load_admin_units(None, province) if u.unit_code == code)
+        assert not any(f == "COOP_VANISHED" for f in first.dq_issue["kind"])  # the demo keeps its cooperatives
+        book = openpyxl.load_workbook(raw / gone["source_file"])
+        book[gone["sheet"]].delete_rows(int(gone["row_number"]))
+        book.save(raw / gone["source_file"])
+        load_period(engine, PERIODS[1], run_period(raw, PERIODS[1], history=engine))
+        with engine.connect() as conn:
+            vanished = (
+                conn.execute(
+                    text(
+                        "SELECT id, unit_code, current_unit_code, former_unit_code, current_unit_name, detail "
+                        "FROM v_finding WHERE period = :p AND kind = 'COOP_VANISHED' AND entity_key = :tax"
+                    ),
+                    {"p": PERIODS[1], "tax": gone["tax_code"]},
+                )
+                .mappings()
+                .one()
+            )
+            found = _ids(conn, BY_CODE, province=province, period=PERIODS[1], unit=code)
+    finally:
+        engine.dispose()
+    assert vanished["unit_code"] is None and vanished["former_unit_code"] == before[gone["tax_code"]]
+    assert vanished["current_unit_code"] == code and vanished["current_unit_name"] == unit_label(name)
+    assert vanished["id"] in found and unit_label(name) in vanished["detail"]

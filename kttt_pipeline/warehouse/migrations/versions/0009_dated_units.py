@@ -1,8 +1,8 @@
 """dated units: table admin_unit_version (one row per unit of a province's register and validity interval, the
 province itself included, with the kind and name in force in it) and the view v_unit_in_force (each unit as it was
 at the end of each loaded period); the views that name units (v_indicator, v_indicator_by_unit,
-v_indicator_comparable, v_findings_by_unit, v_finding) name them as the period's end does. dim_indicator's comment:
-the sector shares have their rows.
+v_indicator_comparable, v_findings_by_unit, v_finding) name them as the period's end does. Comments: dim_indicator
+(the sector shares have their rows), dq_issue.current_unit_code (a cooperative vanished across the reform has one).
 
 Rows loaded before this revision are kept: admin_unit stays as it was (the key every table refers to), and each of
 its rows whose province is known (the province itself, its units, their former communes) becomes one version of
@@ -83,6 +83,31 @@ INDICATOR_COMMENT = (
     "of measure and kind (count, sum, average or share), written by every load. The sector shares <CODE>_PCT have "
     "their rows (vocab/indicator_shares.csv)."
 )
+
+CURRENT_COMMENT_OLD = (
+    "The unit in force since the 2025 reform the finding concerns: the unit itself when unit_code is a unit still "
+    "in force; for a restated row of a former district, the current unit it was placed in (COMMUNE_SPLIT); null "
+    "where no single current unit is known (a former unit as a whole, a cooperative that vanished across the "
+    "reform, an unplaced row)."
+)
+CURRENT_COMMENT = (
+    "The unit in force since the 2025 reform the finding concerns: the unit itself when unit_code is a unit still "
+    "in force; for a restated row of a former district, the current unit it was placed in (COMMUNE_SPLIT); for a "
+    "cooperative that vanished across the reform, the unit its address places it in (COOP_VANISHED); null where "
+    "no single current unit is known (a former unit as a whole, an unplaced row)."
+)
+
+
+def _comments(table: str, new: str, old: str, column: str | None = None) -> None:
+    """A table's or column's comment changed (SQLite keeps no comments)."""
+    if op.get_bind().dialect.name == "sqlite":
+        return
+    if column is None:
+        op.create_table_comment(table, new, existing_comment=old)
+    else:
+        op.alter_column(
+            table, column, comment=new, existing_comment=old, existing_type=sa.String(), existing_nullable=True
+        )
 
 
 def _period_end(col: str, dialect: str) -> str:
@@ -363,8 +388,8 @@ def upgrade() -> None:
     rows = _versions_of_existing_units(bind)
     if rows:
         op.bulk_insert(versions, rows)
-    if bind.dialect.name != "sqlite":  # (SQLite keeps no comments)
-        op.create_table_comment("dim_indicator", INDICATOR_COMMENT, existing_comment=INDICATOR_COMMENT_OLD)
+    _comments("dim_indicator", INDICATOR_COMMENT, INDICATOR_COMMENT_OLD)
+    _comments("dq_issue", CURRENT_COMMENT, CURRENT_COMMENT_OLD, "current_unit_code")
     for name in VIEWS:
         op.execute(sa.text(f"DROP VIEW IF EXISTS {name}"))
     op.execute(sa.text(_v_unit_in_force(bind.dialect.name)))
@@ -378,6 +403,6 @@ def downgrade() -> None:
     op.execute(sa.text("DROP VIEW IF EXISTS v_unit_in_force"))
     for sql in OLD_VIEWS.values():
         op.execute(sa.text(sql))
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_table_comment("dim_indicator", INDICATOR_COMMENT_OLD, existing_comment=INDICATOR_COMMENT)
+    _comments("dim_indicator", INDICATOR_COMMENT_OLD, INDICATOR_COMMENT)
+    _comments("dq_issue", CURRENT_COMMENT_OLD, CURRENT_COMMENT, "current_unit_code")
     op.drop_table("admin_unit_version")
