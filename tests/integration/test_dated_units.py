@@ -146,3 +146,85 @@ def test_units_findings_and_texts_follow_the_register_dates(db, raw, tmp_path, r
             assert tinh == [] and city, (period, tinh)
         else:
             assert tinh and city == [], (period, city)
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_migration_0009_dates_the_units_of_an_existing_warehouse_and_back(db, request):
+    """A warehouse loaded before 0009 keeps its units; each whose province is known becomes one version of its
+    unit (the province, its units, their former communes; not a placeholder), the views name them, and the
+    downgrade gives the tables back as they were."""
+    from sqlalchemy import inspect
+
+    from kttt_pipeline.warehouse.migrate import downgrade, upgrade
+
+    engine = make_engine(request.getfixturevalue(f"{db}_url"))
+    units = [
+        ("22", "province", "Quảng Ninh", "Tỉnh", None, None, None),
+        ("193", "district", "Hạ Long", "Thành phố", "22", None, "2025-06-30"),
+        ("06652", "former_commune", "Hồng Gai", "Phường", "193", None, "2025-06-30"),
+        ("X1", "unknown", "(mã X1)", None, None, None, None),
+    ]
+    try:
+        assert upgrade(engine, "0008") == "0008"
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO admin_unit (unit_code, level, name_vi, kind_vi, parent_code, valid_from, valid_to) "
+                    "VALUES (:c, :l, :n, :k, :p, :f, :t)"
+                ),
+                [dict(zip("clnkpft", u)) for u in units],
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO period_status (province_code, period, units_expected, units_present, is_complete, "
+                    "files_seen, files_rejected) VALUES ('22', '2024-Q3', 1, 1, :yes, 1, 0)"
+                ),
+                {"yes": True},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO rpt_indicator (province_code, period, unit_code, indicator_code, value, is_complete) "
+                    "VALUES ('22', '2024-Q3', '193', 'HTX_TOTAL', 3, :yes)"
+                ),
+                {"yes": True},
+            )
+
+        def admin_units() -> list[tuple]:
+            with engine.connect() as conn:
+                return sorted(
+                    tuple(None if v is None else str(v) for v in r)
+                    for r in conn.execute(
+                        text(
+                            "SELECT unit_code, level, name_vi, kind_vi, parent_code, valid_from, valid_to "
+                            "FROM admin_unit"
+                        )
+                    )
+                )
+
+        kept = admin_units()
+        assert upgrade(engine, "0009") == "0009"
+        assert admin_units() == kept
+        with engine.connect() as conn:
+            versions = sorted(
+                (r[0], r[1], str(r[2])[:10])
+                for r in conn.execute(text("SELECT province_code, unit_code, valid_from FROM admin_unit_version"))
+            )
+            in_force = conn.execute(
+                text("SELECT unit_code, unit_name FROM v_unit_in_force WHERE period = '2024-Q3' ORDER BY unit_code")
+            ).all()
+            named = conn.execute(text("SELECT unit_name, value FROM v_indicator")).all()
+        assert versions == [("22", "06652", "0001-01-01"), ("22", "193", "0001-01-01"), ("22", "22", "0001-01-01")]
+        assert [tuple(r) for r in in_force] == [
+            ("06652", "Phường Hồng Gai"),
+            ("193", "Thành phố Hạ Long"),
+            ("22", "Tỉnh Quảng Ninh"),
+        ]
+        assert [tuple(r) for r in named] == [("Thành phố Hạ Long", 3.0)]
+        assert downgrade(engine, "0008") == "0008"
+        assert "admin_unit_version" not in inspect(engine).get_table_names()
+        assert "v_unit_in_force" not in inspect(engine).get_view_names()
+        assert admin_units() == kept
+        with engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(text("SELECT unit_name, value FROM v_indicator"))] == named
+    finally:
+        engine.dispose()
