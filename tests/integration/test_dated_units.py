@@ -228,3 +228,45 @@ def test_migration_0009_dates_the_units_of_an_existing_warehouse_and_back(db, re
             assert [tuple(r) for r in conn.execute(text("SELECT unit_name, value FROM v_indicator"))] == named
     finally:
         engine.dispose()
+
+
+def test_a_load_keeps_the_versions_its_register_does_not_hold(warehouse_url):
+    """Versions are written by (unit, first day): the same one updated, a new one added, a stored one that a new
+    one overlaps without being it (corrected dates) deleted, any other kept (another period's register)."""
+    import dataclasses
+    import datetime as dt
+
+    from kttt_pipeline.reconcile.dimensions import OPEN_START, unit_version_frame
+
+    from .test_warehouse import make_result
+
+    rows = {u.unit_code: u for u in load_register_rows(None, PROVINCE) if u.unit_code in ("193", "198")}
+    province = [u for u in load_register_rows(None, PROVINCE) if u.unit_code == PROVINCE]
+    first, second = make_result("2024-Q3"), make_result("2024-Q4")
+    first.admin_unit_version = unit_version_frame([rows["193"], rows["198"], province[0]])
+    moved = dataclasses.replace(rows["193"], valid_from=dt.date(2000, 1, 1), name_vi="Hạ Long (sửa)")
+    renamed = dataclasses.replace(province[0], name_vi="Quảng Ninh (sửa)")
+    second.admin_unit_version = unit_version_frame([moved, renamed, *province[1:]])
+    engine = make_engine(warehouse_url)
+    try:
+        load_period(engine, "2024-Q3", first)
+        load_period(engine, "2024-Q4", second)
+        with engine.connect() as conn:
+            stored = sorted(
+                (r[0], str(r[1])[:10], r[2])
+                for r in conn.execute(text("SELECT unit_code, valid_from, name_vi FROM admin_unit_version"))
+            )
+    finally:
+        engine.dispose()
+    start = OPEN_START.isoformat()
+    assert (
+        stored
+        == sorted(
+            [
+                ("193", "2000-01-01", "Hạ Long (sửa)"),  # the corrected start replaced the version it overlapped
+                ("198", start, rows["198"].name_vi),  # not in the second register: kept
+                (PROVINCE, start, "Quảng Ninh (sửa)"),  # the same version: updated
+                *[(PROVINCE, str(u.valid_from), u.name_vi) for u in province[1:]],  # a new one: added
+            ]
+        )
+    )

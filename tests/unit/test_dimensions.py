@@ -62,3 +62,14 @@ def test_unit_versions_keep_every_dated_row_of_the_register():
     assert province["valid_from"].iloc[0] == OPEN_START and province["valid_to"].iloc[0] == dt.date(2026, 8, 31)
     assert province["valid_from"].iloc[1] == dt.date(2026, 9, 1) and province["valid_to"].iloc[1] is None
     assert unit_version_frame(None).empty
+
+
+def test_a_commune_that_became_a_ward_has_both_versions():
+    """Bắc Ninh's register: the xã that became phường with the same code (20/9/2026) are two versions each, the
+    first ending the day before the second begins."""
+    frame = unit_version_frame(load_register_rows(None, "24"))
+    changed = frame[frame.duplicated("unit_code", keep=False) & (frame["level"] == "commune")]
+    assert len(changed) >= 2
+    for _, versions in changed.sort_values("valid_from").groupby("unit_code"):
+        assert list(versions["kind_vi"]) == ["Xã", "Phường"]
+        assert versions["valid_to"].iloc[0] + dt.timedelta(days=1) == versions["valid_from"].iloc[1]
