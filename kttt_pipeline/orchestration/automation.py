@@ -60,7 +60,7 @@ def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefin
         description="Starts a run for a period when its files in the raw folder of the paths resource change "
         f"(sha256 digests in the cursor; settled for {DEBOUNCE_SECONDS} s). The run key is the period, "
         "its files' digest and the number of the change (a national deployment: the province too, whose "
-        "folder <raw folder>/<province> it watches): each change runs once, and files changed back "
+        "own folder in the raw folder it watches): each change runs once, and files changed back "
         "after a failed run (a good file restored) start a new run. The runs wait in the run queue "
         "(its concurrency limit: dagster.yaml).",
     )

@@ -14,7 +14,7 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     kinds={"excel", "python"},
     owners=["team:kttt-data"],
     description="Inventory of the returns that arrived for the period under `KTTT_RAW_DIR/YYYY-Qn/` "
-    "(a national deployment: `KTTT_RAW_DIR/<province>/YYYY-Qn/`) "
+    "(a national deployment: `KTTT_RAW_DIR/PROVINCE/YYYY-Qn/`) "
     "(unit returns, tax register, province workbook) and the year's targets, with sha256.",
 )
 def raw_return_files(context: dg.AssetExecutionContext, paths: KtttPaths) -> pd.DataFrame:

@@ -24,7 +24,7 @@ INSUFFICIENT = "insufficient_data"
     deps=list(TABLES_READ),  # the warehouse tables the documents read (publish/warehouse_reader.py)
     description="Appendix workbook (Phụ biểu), the Vietnamese figures paragraph of Part One §1.1, charts and "
     "the findings list for the signer, under `KTTT_REPORTS_DIR/YYYY-Qn/` (a national deployment: "
-    "`KTTT_REPORTS_DIR/<province>/YYYY-Qn/`).",
+    "`KTTT_REPORTS_DIR/PROVINCE/YYYY-Qn/`).",
 )
 def published_reports(
     context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths
