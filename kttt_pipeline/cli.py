@@ -191,25 +191,24 @@ def _materialize_national(
             file=sys.stderr,
         )
         return 1
-    for code in provinces:
-        if _province_or_exit(code, str(Path(raw_root) / code)) is False:
-            return 2
     # one job for every pair: the definitions, Dagster and the stages' libraries are loaded once
     job = period_job({**make_resources(raw_root, warehouse, reports_root), "io_manager": dg.mem_io_manager}, provinces)
     failed: list[str] = []
+    status = 0
     with _instance() as instance:
         for i, (period, code) in enumerate(pairs, 1):
             print(f"[{i}/{len(pairs)}] Tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
             key = partition_key(job.partitions_def, code, period)
-            if _run_partition(args, job, key, period, warehouse, instance):
+            one = _run_partition(args, job, key, period, warehouse, instance)
+            if one:
                 failed.append(f"{code} {period}")
+                status = status or one  # the first failure's exit status (docs/deployment.md, "Exit status")
         if os.environ.get("DAGSTER_HOME", "").strip():
             print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
     print(f"Đã công bố {len(pairs) - len(failed)}/{len(pairs)} (tỉnh, kỳ) / (province, period) pairs published")
     if failed:
         print(f"Lỗi: không công bố được / not published: {'; '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
+    return status
 
 
 def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, province, instance) -> int:

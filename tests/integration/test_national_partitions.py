@@ -201,6 +201,22 @@ def test_kttt_provinces_gives_the_national_layout_to_materialize(tmp_path, no_kt
     assert (reports / QN / PERIOD / f"phu_bieu_{PERIOD}.xlsx").is_file()
 
 
+def test_a_province_that_fails_does_not_stop_the_others(tmp_path, no_kttt_env, capsys):
+    raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
+    _demo(raw, BN)
+    (raw / QN / PERIOD / "communes").mkdir(parents=True)  # Quảng Ninh's folder holds no return: its run fails
+    capsys.readouterr()
+    args = ["--period", PERIOD, "--province", f"{QN},{BN}", "--raw-dir", str(raw), "--reports-dir", str(reports)]
+    assert main(["materialize", *args, "--warehouse", url]) != 0
+    err = capsys.readouterr().err
+    assert f"{QN} {PERIOD}" in err and f"{BN} {PERIOD}" not in err.split("not published:")[-1]
+    engine = make_engine(url)
+    try:
+        assert period_row_counts(engine, PERIOD, BN)["cooperative"] > 0  # run after the failed one
+    finally:
+        engine.dispose()
+
+
 # ---- the run queue ----------------------------------------------------------------------------------------------
 
 
