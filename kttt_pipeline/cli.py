@@ -138,7 +138,16 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     warehouse = args.warehouse or config.warehouse_url()
     _check_warehouse_url(warehouse)
     reports = args.reports_dir or config.reports_dir()
-    province = _province_or_exit(args.province, raw_dir)
+    from kttt_pipeline.core.deployment import national_provinces
+
+    try:  # several provinces (or KTTT_PROVINCES): the national layout, <raw>/<code>/<period>
+        provinces = national_provinces(args.province, raw_dir, periods)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    if provinces is not None:
+        return _materialize_national(args, periods, provinces, raw_dir, warehouse, reports)
+    province = _province_or_exit(args.province[0] if args.province else None, raw_dir)
     if province is False:
         return 2
     for key in periods:
@@ -162,19 +171,65 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
     return status
 
 
+def _materialize_national(
+    args, periods: list[str], provinces: list[str], raw_root: str, warehouse: str, reports_root: str
+) -> int:
+    """Every (province, period) pair in this one process (docs/deployment.md, "Many provinces"): one job with
+    (province, quarter) partitions over ``<raw_root>/<code>/<period>/``, the reports under
+    ``<reports_root>/<code>/``; the periods oldest first, each for every province (a province's earlier quarter is
+    loaded before its next one compares with it). A province that fails does not stop the others."""
+    import dagster as dg
+
+    from kttt_pipeline.orchestration.definitions import make_resources, period_job
+    from kttt_pipeline.orchestration.partitions import partition_key
+
+    pairs = [(p, code) for p in periods for code in provinces]
+    missing = [Path(raw_root) / code / p for p, code in pairs if not (Path(raw_root) / code / p).is_dir()]
+    if missing:
+        print(
+            f"Lỗi: không có thư mục {', '.join(map(str, missing))} (no returns under {raw_root}/<province>/<period>)",
+            file=sys.stderr,
+        )
+        return 1
+    # one job for every pair: the definitions, Dagster and the stages' libraries are loaded once
+    job = period_job({**make_resources(raw_root, warehouse, reports_root), "io_manager": dg.mem_io_manager}, provinces)
+    failed: list[str] = []
+    status = 0
+    with _instance() as instance:
+        for i, (period, code) in enumerate(pairs, 1):
+            print(f"[{i}/{len(pairs)}] Tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
+            key = partition_key(job.partitions_def, code, period)
+            one = _run_partition(args, job, key, period, warehouse, instance)
+            if one:
+                failed.append(f"{code} {period}")
+                status = status or one  # the first failure's exit status (docs/deployment.md, "Exit status")
+        if os.environ.get("DAGSTER_HOME", "").strip():
+            print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
+    print(f"Đã công bố {len(pairs) - len(failed)}/{len(pairs)} (tỉnh, kỳ) / (province, period) pairs published")
+    if failed:
+        print(f"Lỗi: không công bố được / not published: {'; '.join(failed)}", file=sys.stderr)
+    return status
+
+
 def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, province, instance) -> int:
     import dagster as dg
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
-    from kttt_pipeline.orchestration.progress import execute_with_progress
 
     # the job the UI and the schedule run (definitions.py), in process: step outputs stay in memory (the UI's
     # runs keep Dagster's default file-based IO manager)
     job = period_job({**make_resources(raw_dir, warehouse, reports, province), "io_manager": dg.mem_io_manager})
+    return _run_partition(args, job, period.key, period.key, warehouse, instance)
+
+
+def _run_partition(args, job, key: str, period: str, warehouse: str, instance) -> int:
+    """Run ``job`` for the partition ``key`` (of ``period``) and print what it published, or why not."""
+    from kttt_pipeline.orchestration.progress import execute_with_progress
+
     # a line on stderr as each step starts and ends (orchestration/progress.py): a national quarter takes minutes
     result = execute_with_progress(
         job,
-        partition_key=period.key,
+        partition_key=key,
         raise_on_error=False,
         instance=instance,
         # the Dagster event log is kept for `kttt materialize -v` and the UI; the console stays quiet
@@ -182,8 +237,8 @@ def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, p
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
     )
     if not result.success:
-        return _print_failure(result, period.key, warehouse)
-    _print_published(result, period.key, warehouse)
+        return _print_failure(result, period, warehouse)
+    _print_published(result, period, warehouse)
     return 0
 
 
@@ -465,7 +520,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reports-dir", default=None, help="reports folder (default: KTTT_REPORTS_DIR or warehouse/reports)"
     )
-    p.add_argument("--province", default=None, help=PROVINCE_HELP)
+    p.add_argument(
+        "--province",
+        action="append",
+        default=None,
+        help=PROVINCE_HELP + ". Repeat it (or give a comma list, or 'all' = every packaged province) to run many "
+        "provinces in this one process, in the national layout: RAW_DIR/<code>/<period>/, reports under "
+        'REPORTS_DIR/<code>/ (also with KTTT_PROVINCES set; docs/deployment.md, "Many provinces")',
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)
 

@@ -6,7 +6,8 @@ import time
 import dagster as dg
 
 from kttt_pipeline.core.periods import last_closed_quarter
-from kttt_pipeline.orchestration.raw_watch import scan
+from kttt_pipeline.orchestration.partitions import partition_key, partition_provinces
+from kttt_pipeline.orchestration.raw_watch import scan, scan_provinces
 from kttt_pipeline.orchestration.resources import KtttPaths
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -21,7 +22,10 @@ def closed_quarter(when: dt.datetime) -> str:
     return last_closed_quarter(when.date()).key
 
 
-def build_schedule(job) -> dg.ScheduleDefinition:
+def build_schedule(job, partitions_def: dg.PartitionsDefinition | None = None) -> dg.ScheduleDefinition:
+    """The quarterly schedule; with (province, quarter) partitions, one run per province of the deployment."""
+    provinces = partition_provinces(partitions_def) if partitions_def is not None else None
+
     @dg.schedule(
         job=job,
         cron_schedule=QUARTERLY_CRON,
@@ -31,35 +35,54 @@ def build_schedule(job) -> dg.ScheduleDefinition:
     )
     def quarterly_schedule(context: dg.ScheduleEvaluationContext):
         period = closed_quarter(context.scheduled_execution_time)
-        return dg.RunRequest(run_key=f"schedule:{period}", partition_key=period, tags={"kttt/trigger": "schedule"})
+        if provinces is None:
+            return dg.RunRequest(run_key=f"schedule:{period}", partition_key=period, tags={"kttt/trigger": "schedule"})
+        return [
+            dg.RunRequest(
+                run_key=f"schedule:{code}:{period}",
+                partition_key=partition_key(partitions_def, code, period),
+                tags={"kttt/trigger": "schedule"},
+            )
+            for code in provinces
+        ]
 
     return quarterly_schedule
 
 
 def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefinition:
+    """The raw-folder sensor; with (province, quarter) partitions it watches each province's folder."""
+    provinces = partition_provinces(partitions_def)
+
     @dg.sensor(
         job=job,
         minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
         default_status=dg.DefaultSensorStatus.STOPPED,
         description="Starts a run for a period when its files in the raw folder of the paths resource change "
         f"(sha256 digests in the cursor; settled for {DEBOUNCE_SECONDS} s). The run key is the period, "
-        "its files' digest and the number of the change: each change runs once, and files changed back "
+        "its files' digest and the number of the change (a national deployment: the province too, whose "
+        "own folder in the raw folder it watches): each change runs once, and files changed back "
         "after a failed run (a good file restored) start a new run. The runs wait in the run queue "
         "(its concurrency limit: dagster.yaml).",
     )
     def raw_files_sensor(context: dg.SensorEvaluationContext, paths: KtttPaths):
         # the same raw folder as the runs it starts read (the resource), not a second reading of the environment
-        changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
+        if provinces is None:
+            changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
+            found = [(None, c.period, c.run_key) for c in changes]
+        else:  # a national deployment: every province's folder <raw_dir>/<code>
+            national, cursor = scan_provinces(
+                paths.raw_path(), provinces, context.cursor, time.time(), DEBOUNCE_SECONDS
+            )
+            found = [(c.province, c.change.period, c.run_key) for c in national]
         known = set(partitions_def.get_partition_keys())
         requests = []
-        for c in changes:
-            if c.period in known:
-                requests.append(
-                    dg.RunRequest(run_key=c.run_key, partition_key=c.period, tags={"kttt/trigger": "sensor"})
-                )
+        for province, period, run_key in found:
+            key = partition_key(partitions_def, province, period)
+            if key in known:
+                requests.append(dg.RunRequest(run_key=run_key, partition_key=key, tags={"kttt/trigger": "sensor"}))
             else:  # a folder of a quarter the loaded definitions do not have (earlier, or not begun)
                 context.log.warning(
-                    f"{c.period}: not a partition of the loaded definitions ({min(known)} … {max(known)}); "
+                    f"{key}: not a partition of the loaded definitions ({min(known)} … {max(known)}); "
                     f"reload the code location to run it"
                 )
         context.update_cursor(cursor)

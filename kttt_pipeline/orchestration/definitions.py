@@ -2,7 +2,8 @@
 schedule and the sensor, with the resources configured once.
 
 ``defs`` is what the UI loads (workspace.yaml); ``kttt materialize`` and the tests run the same
-``kttt_period_job`` through :func:`period_job`, with their own resources.
+``kttt_period_job`` through :func:`period_job`, with their own resources. With ``KTTT_PROVINCES`` set (a national
+deployment, core/deployment.py) the assets are partitioned by province and quarter (partitions.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ import dagster as dg
 from kttt_pipeline.core import config
 from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
-from kttt_pipeline.orchestration.partitions import period_partitions, period_partitions_def
+from kttt_pipeline.orchestration.partitions import (
+    deployment_partitions_def,
+    period_partitions,
+    period_partitions_def,
+    province_quarter_partitions_def,
+)
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 
 JOB_NAME = "kttt_period_job"
@@ -52,10 +58,10 @@ def warehouse_url_config() -> str:
     return config.DEFAULT_WAREHOUSE_URL
 
 
-def build_definitions(resources: dict, partitions_def: dg.StaticPartitionsDefinition | None = None) -> dg.Definitions:
+def build_definitions(resources: dict, partitions_def: dg.PartitionsDefinition | None = None) -> dg.Definitions:
     """The project's definitions bound to ``resources`` (:func:`make_resources`, maybe an ``io_manager``), the
-    assets partitioned by ``partitions_def`` (default: the partitions of ``KTTT_FIRST_PERIOD`` and
-    ``KTTT_RAW_DIR``, partitions.py)."""
+    assets partitioned by ``partitions_def`` (default: the quarters of ``KTTT_FIRST_PERIOD`` and ``KTTT_RAW_DIR``,
+    partitions.py; the UI's ``defs``: the deployment's, by province and quarter with ``KTTT_PROVINCES``)."""
     assets = ALL_ASSETS
     if partitions_def is None or partitions_def.get_partition_keys() == period_partitions.get_partition_keys():
         partitions_def = period_partitions
@@ -65,20 +71,25 @@ def build_definitions(resources: dict, partitions_def: dg.StaticPartitionsDefini
     return dg.Definitions(
         assets=assets,
         jobs=[period_job_def],
-        schedules=[build_schedule(period_job_def)],
+        schedules=[build_schedule(period_job_def, partitions_def)],
         sensors=[build_sensor(period_job_def, partitions_def)],
         resources=resources,
     )
 
 
-def period_job(resources: dict | None = None) -> dg.JobDefinition:
+def period_job(resources: dict | None = None, provinces: list[str] | None = None) -> dg.JobDefinition:
     """``kttt_period_job`` resolved with ``resources`` (default: from the environment, as the UI has it), its
     partitions those of the resources' raw folder (so ``kttt materialize --raw-dir`` can run any quarter that
-    folder holds)."""
+    folder holds); with ``provinces``, (province, quarter) partitions over the provinces' folders under it (the
+    national layout: one job runs every province's quarters)."""
     resources = make_resources() if resources is None else resources
     paths = resources.get("paths")
-    partitions = period_partitions_def(paths.raw_dir) if isinstance(paths, KtttPaths) else None
+    raw_dir = paths.raw_dir if isinstance(paths, KtttPaths) else None
+    if provinces:
+        partitions: dg.PartitionsDefinition | None = province_quarter_partitions_def(provinces, raw_dir)
+    else:
+        partitions = period_partitions_def(raw_dir) if raw_dir is not None else None
     return build_definitions(resources, partitions).resolve_job_def(JOB_NAME)
 
 
-defs = build_definitions(make_resources())
+defs = build_definitions(make_resources(), deployment_partitions_def())

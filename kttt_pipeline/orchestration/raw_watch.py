@@ -13,6 +13,9 @@ Each change of a period's digest counts one more change of that period (``change
 key carries it: a period whose files change back to what an earlier run read (a good file restored after a failed
 run) gets a new run key, so Dagster starts it (a run key is used once per sensor). The cursor is JSON written as
 it reads (file names in Vietnamese as they are, not ``\u00e1`` escapes), the periods first.
+
+A national deployment watches one folder per province (:func:`scan_provinces`): the cursor keeps one such state per
+province, and each change names its province.
 """
 
 from __future__ import annotations
@@ -115,3 +118,36 @@ def scan(
         changes.append(PeriodChange(period, digest, change))
     state["files"] = new_cache
     return changes, dump_state(state)
+
+
+@dataclass(frozen=True)
+class ProvinceChange:
+    """A change of one province's period, in a national deployment's raw folder (``<root>/<province>/<period>``)."""
+
+    province: str
+    change: PeriodChange
+
+    @property
+    def run_key(self) -> str:
+        """``province:period:digest:change``."""
+        return f"{self.province}:{self.change.run_key}"
+
+
+def scan_provinces(
+    raw_root: Path, provinces: list[str], cursor: str | None, now: float, debounce_seconds: float = 120.0
+) -> tuple[list[ProvinceChange], str]:
+    """:func:`scan` over each province's folder ``<raw_root>/<province>``; the cursor is
+    ``{"provinces": {code: state}}`` (each state as :func:`scan` keeps it). A province not watched any more
+    drops out of the cursor."""
+    try:
+        states = (json.loads(cursor) if cursor else {}).get("provinces") or {}
+    except (json.JSONDecodeError, AttributeError):
+        states = {}
+    changes: list[ProvinceChange] = []
+    new_states: dict = {}
+    for code in provinces:
+        before = states.get(code)
+        found, after = scan(Path(raw_root) / code, json.dumps(before) if before else None, now, debounce_seconds)
+        changes.extend(ProvinceChange(code, c) for c in found)
+        new_states[code] = json.loads(after)
+    return changes, json.dumps({"provinces": new_states}, ensure_ascii=False, separators=(",", ":"))

@@ -8,13 +8,18 @@ import dagster as dg
 from sqlalchemy.engine import Engine
 
 from kttt_pipeline.core import config
+from kttt_pipeline.core.deployment import RunPlace, run_place
+from kttt_pipeline.orchestration.partitions import split_partition_key
 
 
 class KtttPaths(dg.ConfigurableResource):
     """Where the raw returns are read from and the reports are written to, and whose they are.
 
     ``province``: the province code whose packaged unit register and crosswalk are used ('' = ``KTTT_PROVINCE``,
-    else the packaged default); an ``admin_units.csv`` in the raw folder overrides it."""
+    else the packaged default); an ``admin_units.csv`` in the raw folder overrides it.
+
+    In a national deployment (partitions by province and quarter) ``raw_dir`` and ``reports_dir`` are the roots
+    holding one folder per province, and the run's province is its partition key's (:meth:`place`)."""
 
     raw_dir: str = config.DEFAULT_RAW_DIR
     reports_dir: str = config.DEFAULT_REPORTS_DIR
@@ -28,6 +33,12 @@ class KtttPaths(dg.ConfigurableResource):
 
     def reports_path(self) -> Path:
         return Path(self.reports_dir)
+
+    def place(self, partition_key: object) -> RunPlace:
+        """What the run of ``partition_key`` reads and writes: its period, province and folders (a (province,
+        quarter) key: the province's folders under the roots; a quarter: the roots and ``province``)."""
+        province, period = split_partition_key(partition_key)
+        return run_place(period, province, self.raw_dir, self.reports_dir, self.province.strip())
 
 
 class Warehouse(dg.ConfigurableResource):

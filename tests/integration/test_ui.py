@@ -195,6 +195,12 @@ def dev_ui(tmp_path_factory):
     make_small_period(raw, REJECTED_QUARTER)
     for i in (1, 2, 3):
         (raw / REJECTED_QUARTER / "districts" / f"hỏng {i}.xlsx").write_bytes(b"not a workbook")
+    yield from _dagster_dev(work, raw)
+
+
+def _dagster_dev(work: Path, raw: Path, **extra_env: str):
+    """`make dagster-home` then `dagster dev` on ``raw`` (the warehouse and reports in ``work``), as `make ui`
+    runs them; yields (url, DAGSTER_HOME) and stops every process it started."""
     home = work / "dagster_home"
     subprocess.run(["make", "-s", "dagster-home", f"DAGSTER_HOME={home}"], cwd=ROOT, check=True, timeout=60)
     port = _free_port()
@@ -205,6 +211,7 @@ def dev_ui(tmp_path_factory):
         "KTTT_RAW_DIR": str(raw),
         "KTTT_WAREHOUSE_URL": f"sqlite:///{work}/kttt.db",
         "KTTT_REPORTS_DIR": str(work / "reports"),
+        **extra_env,
     }
     proc = subprocess.Popen(
         [
@@ -314,3 +321,55 @@ def test_readme_walk_backfill_one_quarter_and_the_rejected_files_warning(dev_ui,
     text = page.inner_text("body")
     assert "Failed" in text and f"Kỳ {REJECTED_QUARTER}: 3 tệp bị từ chối" in text, text[-2000:]
     assert all(f"hỏng {i}.xlsx" in text for i in (1, 2, 3)), text[-2000:]
+
+
+NATIONAL_QUARTER = "2026-Q3"
+NATIONAL_PROVINCES = ("22", "24")
+
+
+@pytest.fixture(scope="module")
+def national_ui(tmp_path_factory):
+    """`make ui` of a national deployment (KTTT_PROVINCES: two provinces, partitions by province and quarter), each
+    province's demo quarter in its folder of the raw folder."""
+    from kttt_pipeline.cli import main
+
+    work = tmp_path_factory.mktemp("ui_national")
+    raw = work / "raw"
+    for code in NATIONAL_PROVINCES:
+        args = ["--period", NATIONAL_QUARTER, "--province", code, "--out", str(raw / code)]
+        assert main(["demo-data", *args, "--units", "3", "--rows-per-unit", "3"]) == 0
+    yield from _dagster_dev(work, raw, KTTT_PROVINCES=",".join(NATIONAL_PROVINCES), KTTT_APPENDIX_PDF="0")
+
+
+def test_a_backfill_across_two_provinces_from_the_ui(national_ui, page):
+    """Lineage → Materialize all… → period: one quarter, province: All → Launch backfill: one run per (province,
+    quarter), run one at a time by the queue (dagster_dev.yaml), each province loaded and published in its folder."""
+    url, home = national_ui
+    page.goto(url + "/asset-groups", wait_until="networkidle")
+    page.get_by_role("button", name="Materialize all…").click()
+    # the launch dialog (a partition picker's closed popover is a "dialog" too)
+    dialog = page.get_by_role("dialog").filter(has_text="Launch runs to materialize")
+    pickers = dialog.get_by_text("Select a partition or create one")
+    pickers.first.wait_for(timeout=10_000)
+    pickers.first.click()  # the period dimension (Dagster orders the dimensions by name)
+    page.keyboard.type(NATIONAL_QUARTER)
+    page.get_by_role("menuitem", name=NATIONAL_QUARTER).click()
+    page.keyboard.press("Escape")
+    dialog.get_by_role("button", name="All").last.click()  # the province dimension: every province
+    assert f"{len(NATIONAL_PROVINCES)} partitions" in dialog.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "backfill_two_provinces.png"))
+    dialog.get_by_role("button", name="Launch backfill").click()
+    records = _wait_for_runs(
+        home, lambda rs: len(rs) == len(NATIONAL_PROVINCES) and all(r.dagster_run.is_finished for r in rs)
+    )
+    tags = [r.dagster_run.tags for r in records]
+    assert sorted(t["dagster/partition/province"] for t in tags) == list(NATIONAL_PROVINCES)
+    assert {t["dagster/partition/period"] for t in tags} == {NATIONAL_QUARTER}
+    assert all(t.get("dagster/backfill") for t in tags)
+    assert [r.dagster_run.status.value for r in records] == ["SUCCESS"] * len(NATIONAL_PROVINCES)
+    first, second = sorted(records, key=lambda r: r.start_time)
+    assert second.start_time >= first.end_time  # the run queue started them one at a time
+    work = home.parent
+    for code in NATIONAL_PROVINCES:
+        assert (work / "reports" / code / NATIONAL_QUARTER / f"phu_bieu_{NATIONAL_QUARTER}.xlsx").is_file()

@@ -28,7 +28,7 @@ def reconciled_period(
             f"{r.source_file}: {r.error}" for r in staged_returns.load_audit.itertuples() if r.error
         ) or ("không có tệp nào trong thư mục districts/, communes/ hoặc units/ (no returns of the reporting units)")
         raise dg.Failure(
-            description=f"Kỳ {context.partition_key}: không có báo cáo nào của đơn vị đọc được — nothing to "
+            description=f"Kỳ {staged_returns.period.key}: không có báo cáo nào của đơn vị đọc được — nothing to "
             f"publish ({reasons})",
             metadata={
                 "files": dg.MetadataValue.md(

@@ -23,7 +23,8 @@ INSUFFICIENT = "insufficient_data"
     owners=["team:kttt-data"],
     deps=list(TABLES_READ),  # the warehouse tables the documents read (publish/warehouse_reader.py)
     description="Appendix workbook (Phụ biểu), the Vietnamese figures paragraph of Part One §1.1, charts and "
-    "the findings list for the signer, under `KTTT_REPORTS_DIR/YYYY-Qn/`.",
+    "the findings list for the signer, under `KTTT_REPORTS_DIR/YYYY-Qn/` (a national deployment: "
+    "`KTTT_REPORTS_DIR/PROVINCE/YYYY-Qn/`).",
 )
 def published_reports(
     context: dg.AssetExecutionContext, warehouse: Warehouse, paths: KtttPaths
@@ -32,11 +33,10 @@ def published_reports(
     from kttt_pipeline.warehouse.province import run_province
 
     # the run's province (its unit register's): a warehouse may hold other provinces' periods
-    province = run_province(paths.raw_path(), paths.province_code())
-    outputs = publish_period(
-        warehouse.engine(), context.partition_key, paths.reports_path(), province, paths.raw_path()
-    )
-    context.log.info(f"published_reports: {len(outputs)} documents in {paths.reports_path() / context.partition_key}")
+    place = paths.place(context.partition_key)  # the period and the folders of the run's province
+    province = run_province(place.raw_dir, place.province_code)
+    outputs = publish_period(warehouse.engine(), place.period, place.reports_dir, province, place.raw_dir)
+    context.log.info(f"published_reports: {len(outputs)} documents in {place.reports_dir / place.period}")
     metadata: dict = {
         DOCUMENTS: dg.MetadataValue.json({name: str(path) for name, path in outputs.items()}),
         **{name: dg.MetadataValue.path(str(path)) for name, path in outputs.items()},
@@ -56,7 +56,7 @@ def published_reports(
             context.log.warning(note)
         # groups of figures derived from nothing (file missing, every row excluded): the text says so instead
         metadata[INSUFFICIENT] = dg.MetadataValue.json(manifest.get("insufficient") or {})
-    docs = paths.reports_path() / context.partition_key / "data_docs" / "index.html"
+    docs = place.reports_dir / place.period / "data_docs" / "index.html"
     if docs.is_file():
         metadata["data_docs"] = dg.MetadataValue.path(str(docs))
     return dg.MaterializeResult(metadata=metadata)

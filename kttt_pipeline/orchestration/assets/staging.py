@@ -19,7 +19,8 @@ from kttt_pipeline.orchestration.resources import KtttPaths
     "figures, unions, credit funds, targets; plus the load audit of every file seen.",
 )
 def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> StagedPeriod:
-    staged = extract_period(paths.raw_path(), context.partition_key, province=paths.province_code())
+    place = paths.place(context.partition_key)  # the period and the folder of the run's province
+    staged = extract_period(place.raw_dir, place.period, province=place.province_code)
     release_free_memory()  # the files' row records, now staged frames
     audit = staged.load_audit
     context.log.info(

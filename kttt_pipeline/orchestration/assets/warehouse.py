@@ -74,7 +74,8 @@ def warehouse_period(
     from kttt_pipeline.warehouse.load import load_period
     from kttt_pipeline.warehouse.province import load_province
 
-    period = context.partition_key
+    place = paths.place(context.partition_key)  # the period and the reports folder of the run's province
+    period = place.period
     province = load_province(reconciled_period)  # whose period this is: the one place it is decided
     started = time.perf_counter()
     before = frame_check_results(reconciled_period)
@@ -96,7 +97,7 @@ def warehouse_period(
     )
     loaded = time.perf_counter()
     # later published periods compared with this one are now stale unless re-published (docs/decisions.md)
-    stale = stale_reports(engine, paths.reports_path(), changed=period, province=province)
+    stale = stale_reports(engine, place.reports_dir, changed=period, province=province)
     for later, periods in stale.items():
         context.log.warning(
             f"reports of {later} compare with {', '.join(periods)}, changed since they were "
@@ -120,7 +121,7 @@ def warehouse_period(
 
     suite_started = time.perf_counter()
     # the Data Docs beside the published set: the next publication copies them in, checked (publish/report.py)
-    after = suite_check_results(engine, period, staged_data_docs_dir(paths.reports_path(), period), province)
+    after = suite_check_results(engine, period, staged_data_docs_dir(place.reports_dir, period), province)
     context.log.info(
         f"warehouse_period timings: frame checks {checked - started:.2f} s, load {loaded - checked:.2f} s, "
         f"Great Expectations suite {time.perf_counter() - suite_started:.2f} s"
