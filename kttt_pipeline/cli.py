@@ -187,7 +187,8 @@ def _materialize_national(
     missing = [Path(raw_root) / code / p for p, code in pairs if not (Path(raw_root) / code / p).is_dir()]
     if missing:
         print(
-            f"Lỗi: không có thư mục {', '.join(map(str, missing))} (no returns under {raw_root}/<province>/<period>)",
+            f"Lỗi: không có thư mục {', '.join(map(str, missing))} (báo cáo của mỗi tỉnh, thành phố đặt trong "
+            f"{raw_root}/<mã tỉnh>/<kỳ>)",
             file=sys.stderr,
         )
         return 1
@@ -197,7 +198,7 @@ def _materialize_national(
     status = 0
     with _instance() as instance:
         for i, (period, code) in enumerate(pairs, 1):
-            print(f"[{i}/{len(pairs)}] Tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
+            print(f"[{i}/{len(pairs)}] Mã tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
             key = partition_key(job.partitions_def, code, period)
             one = _run_partition(args, job, key, period, warehouse, instance)
             if one:
