@@ -1,6 +1,7 @@
 """The quarterly schedule and the raw-folder sensor."""
 
 import datetime as dt
+import os
 import time
 
 import dagster as dg
@@ -14,7 +15,19 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 # returns are due by the 15th of the month after the quarter; run on the 20th at 06:00 local time
 QUARTERLY_CRON = "0 6 20 1,4,7,10 *"
 SENSOR_INTERVAL_SECONDS = 60
+#: a deployment's own sensor interval in seconds (a large raw folder hashed less often, a test's quick ticks)
+SENSOR_INTERVAL_ENV = "KTTT_SENSOR_INTERVAL_SECONDS"
 DEBOUNCE_SECONDS = 120
+
+
+def sensor_interval_seconds() -> int:
+    """The raw-folder sensor's minimum interval: ``KTTT_SENSOR_INTERVAL_SECONDS`` when set, else 60 s."""
+    raw = os.environ.get(SENSOR_INTERVAL_ENV, "").strip()
+    if not raw:
+        return SENSOR_INTERVAL_SECONDS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{SENSOR_INTERVAL_ENV}: a whole number of seconds (1 or more), not {raw!r}")
+    return int(raw)
 
 
 def closed_quarter(when: dt.datetime) -> str:
@@ -55,7 +68,7 @@ def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefin
 
     @dg.sensor(
         job=job,
-        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        minimum_interval_seconds=sensor_interval_seconds(),
         default_status=dg.DefaultSensorStatus.STOPPED,
         description="Starts a run for a period when its files in the raw folder of the paths resource change "
         f"(sha256 digests in the cursor; settled for {DEBOUNCE_SECONDS} s). The run key is the period, "

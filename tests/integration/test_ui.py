@@ -156,6 +156,7 @@ def test_the_quarters_run_is_listed_with_its_partition(webserver, page):
 #: the quarters of the walk: one with three rejected files, and two across the 2025 reform
 REJECTED_QUARTER, REFORM_QUARTERS = "2024-Q3", ("2025-Q2", "2025-Q3")
 SHOTS = Path(os.environ.get("KTTT_UI_SHOTS", "/tmp/kttt_ui_walk"))
+SENSOR_TICK_SECONDS = 10
 
 
 def _runs(home: Path) -> list:
@@ -211,6 +212,7 @@ def _dagster_dev(work: Path, raw: Path, **extra_env: str):
         "KTTT_RAW_DIR": str(raw),
         "KTTT_WAREHOUSE_URL": f"sqlite:///{work}/kttt.db",
         "KTTT_REPORTS_DIR": str(work / "reports"),
+        "KTTT_SENSOR_INTERVAL_SECONDS": str(SENSOR_TICK_SECONDS),  # the sensor walk's ticks: not a minute apart
         **extra_env,
     }
     proc = subprocess.Popen(
@@ -243,7 +245,7 @@ def _dagster_dev(work: Path, raw: Path, **extra_env: str):
     else:
         os.killpg(proc.pid, signal.SIGKILL)
         raise RuntimeError("dagster dev did not start within 180 s")
-    yield url, home
+    yield url, home, raw
     os.killpg(proc.pid, signal.SIGINT)  # dagster dev stops its processes on Ctrl-C
     try:
         proc.wait(timeout=20)
@@ -275,7 +277,7 @@ def _materialize_all(page, url: str, quarters: tuple[str, ...], button: str) -> 
 
 
 def test_readme_walk_backfill_one_quarter_and_the_rejected_files_warning(dev_ui, page):
-    url, home = dev_ui
+    url, home, _raw = dev_ui
     # the partitions start at the raw folder's first quarter, not 2015-Q1
     page.goto(url + "/assets/published_reports?view=partitions", wait_until="networkidle")
     page.wait_for_timeout(2000)
@@ -323,6 +325,111 @@ def test_readme_walk_backfill_one_quarter_and_the_rejected_files_warning(dev_ui,
     assert all(f"hỏng {i}.xlsx" in text for i in (1, 2, 3)), text[-2000:]
 
 
+def _sensor_runs(records: list, quarter: str) -> list:
+    """The raw-folder sensor's runs of ``quarter``, oldest first."""
+    runs = [
+        r
+        for r in records
+        if r.dagster_run.tags.get("kttt/trigger") == "sensor" and r.dagster_run.tags.get("dagster/partition") == quarter
+    ]
+    return sorted(runs, key=lambda r: r.create_timestamp)
+
+
+def _settled(paths: list[Path]) -> None:
+    """The files' time set back past the sensor's debounce delay, as a file copied in with its time kept (``cp
+    -p``) or one the clerk left there a while: the sensor takes it on its next tick (the delay itself is
+    tests/integration/test_automation.py's)."""
+    from kttt_pipeline.orchestration.automation import DEBOUNCE_SECONDS
+
+    then = time.time() - 2 * DEBOUNCE_SECONDS
+    for path in paths:
+        os.utime(path, (then, then))
+
+
+def test_readme_walk_the_sensor_runs_a_quarter_again_when_its_files_change_back(dev_ui, page, tmp_path):
+    """Automation → raw_files_sensor → Running: the sensor runs every quarter of the raw folder once; a quarter
+    whose returns are replaced by broken files runs and fails; the good files restored (the same files its first
+    run read) run again and succeed."""
+    url, home, raw = dev_ui
+    quarter = REJECTED_QUARTER
+    returns = sorted((raw / quarter / "districts").glob("[!h]*.xlsx"))  # HL.xlsx, BL.xlsx (not the "hỏng" ones)
+    assert [p.name for p in returns] == ["BL.xlsx", "HL.xlsx"]
+    _settled([p for p in raw.rglob("*") if p.is_file()])  # the raw folder as it was left a while ago
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    # Automation → raw_files_sensor → the Running switch
+    page.goto(url + "/automation", wait_until="networkidle")
+    page.screenshot(path=str(SHOTS / "automation.png"))
+    page.get_by_role("link", name="raw_files_sensor").first.click()
+    page.wait_for_load_state("networkidle")
+    switch = page.get_by_role("checkbox")
+    switch.first.wait_for(state="attached", timeout=20_000)  # drawn once the sensor's state is loaded
+    assert switch.count() == 1 and not switch.is_checked()  # stopped until turned on (default_status)
+    page.locator("label", has=switch).click()  # the switch drawn by the label (its input is kept out of view)
+    page.wait_for_timeout(1000)
+    assert switch.is_checked()
+
+    # its first tick: a run for each quarter of the raw folder, in the queue one at a time (the quarter first)
+    records = _wait_for_runs(
+        home, lambda rs: len(_sensor_runs(rs, quarter)) == 1 and _sensor_runs(rs, quarter)[0].dagster_run.is_finished
+    )
+    assert {
+        r.dagster_run.tags["dagster/partition"] for r in records if r.dagster_run.tags.get("kttt/trigger") == "sensor"
+    } == {
+        quarter,
+        *REFORM_QUARTERS,
+    }
+    [first] = _sensor_runs(records, quarter)
+    assert first.dagster_run.status.value == "SUCCESS"
+
+    # the sensor's page is readable: its description, and its cursor as JSON with the file names as they are
+    page.reload(wait_until="networkidle")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "sensor_page.png"), full_page=True)
+    text = page.inner_text("body")
+    assert "Starts a run for a period when its files in the raw folder" in text
+    assert f"~{SENSOR_TICK_SECONDS} sec" in text  # Frequency: the deployment's interval (KTTT_SENSOR_INTERVAL_SECONDS)
+    assert '{"periods":{"2024-Q3":{"digest":' in text, text[-3000:]
+    assert f"{quarter}/districts/hỏng 1.xlsx" in text and "\\u" not in text, text[-3000:]
+
+    # the quarter's returns replaced by broken files (the other quarters' runs may still be running): the sensor's
+    # next tick runs it, and the run fails
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for path in returns:
+        shutil.copy2(path, kept / path.name)
+        path.write_bytes(b"PK not a workbook any more")
+    _settled(returns)
+    records = _wait_for_runs(
+        home, lambda rs: len(_sensor_runs(rs, quarter)) == 2 and all(r.dagster_run.is_finished for r in rs)
+    )
+    failed = _sensor_runs(records, quarter)[1]
+    assert failed.dagster_run.status.value == "FAILURE"
+
+    # the good files restored, the very ones the first run read: a new run, which succeeds
+    for path in returns:
+        shutil.copy2(kept / path.name, path)
+    _settled(returns)
+    records = _wait_for_runs(
+        home, lambda rs: len(_sensor_runs(rs, quarter)) == 3 and all(r.dagster_run.is_finished for r in rs)
+    )
+    again = _sensor_runs(records, quarter)[2]
+    assert again.dagster_run.status.value == "SUCCESS"
+    # period:digest:change: the digest of the first run's files, under a run key not used before
+    keys = [r.dagster_run.tags["dagster/run_key"].split(":") for r in (first, failed, again)]
+    assert keys[2][1] == keys[0][1] != keys[1][1] and len({k[2] for k in keys}) == 3, keys
+
+    # the sensor's page lists its ticks and their runs; Runs lists the three runs of the quarter
+    page.reload(wait_until="networkidle")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "sensor_ticks.png"), full_page=True)
+    page.goto(url + "/runs", wait_until="networkidle")
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(SHOTS / "sensor_runs.png"))
+    text = page.inner_text("body")
+    assert "raw_files_sensor" in text and "Failure" in text, text[-2000:]
+
+
 NATIONAL_QUARTER = "2026-Q3"
 NATIONAL_PROVINCES = ("22", "24")
 
@@ -344,7 +451,7 @@ def national_ui(tmp_path_factory):
 def test_a_backfill_across_two_provinces_from_the_ui(national_ui, page):
     """Lineage → Materialize all… → period: one quarter, province: All → Launch backfill: one run per (province,
     quarter), run one at a time by the queue (dagster_dev.yaml), each province loaded and published in its folder."""
-    url, home = national_ui
+    url, home, _raw = national_ui
     page.goto(url + "/asset-groups", wait_until="networkidle")
     page.get_by_role("button", name="Materialize all…").click()
     # the launch dialog (a partition picker's closed popover is a "dialog" too)
