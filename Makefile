@@ -78,3 +78,13 @@ deadcode: venv
 
 clean:
 	rm -rf warehouse/*.db warehouse/reports .dagster_home
+
+# the performance benchmark (not a test; minutes on 2 cores): it rewrites its sections of docs/performance.md.
+# benchmark: the province period, the 700-unit national period, the post-reform series (issue 17);
+# benchmark-national: a national quarter of the 34 provinces in the national layout (ROOT/<province>/<period>/)
+.PHONY: benchmark benchmark-national
+benchmark: venv
+	$(BIN)/python benchmarks/run_benchmark.py
+
+benchmark-national: venv
+	$(BIN)/python benchmarks/run_benchmark.py --mode national-34

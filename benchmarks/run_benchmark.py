@@ -15,6 +15,17 @@ suite with its Data Docs and the publishing step, each timed in a subprocess of 
 apart), and the fixed start-up of the commands. Every figure measured more than once is the median of --repeat
 runs (the machine may be shared: timings are noisy). Writes the measured part of docs/performance.md (--out) with
 the machine it ran on.
+
+    .venv/bin/python benchmarks/run_benchmark.py --mode national-34 [--period 2026-Q2] [--provinces 01,22,…]
+        [--units-per-province N] [--rows-per-unit 9] [--fit 0.25,0.5] [--seed S] [--out docs/performance.md]
+
+A national quarter (`make benchmark-national`): the demo quarter of every packaged province (3,321 units, 9
+cooperatives each, ≈ 30,000) written in the national layout ROOT/<province code>/<period>/… (not timed); then, in
+one run, the naive read and the bare calamine read of every file, and kttt as a national deployment runs it (one
+`kttt materialize` over all the provinces when it takes --province more than once, else one per province), on
+all the provinces and on the first provinces that reach 25 % and 50 % of the units (the linear fit of seconds
+against units). Writes the section "National quarter" of docs/performance.md (between its own markers) and
+prints it.
 """
 
 from __future__ import annotations
@@ -69,16 +80,19 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float
     """(seconds, peak memory of the whole process tree in MiB, stdout) of a command; the peaks of both measures
     (resident sum, proportional sum) are kept in ``run_measured.peaks``."""
     t = time.perf_counter()
-    proc = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or os.environ.copy()
-    )
-    peak_rss = peak_pss = 0.0
-    while proc.poll() is None:
-        rss, pss = _tree_memory_mib(proc.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.05)
-    seconds = time.perf_counter() - t
-    out, err = proc.communicate()
+    # the output goes to files, not pipes: a long log (-v, many provinces) would fill a pipe nobody reads while
+    # the loop samples memory, and block the command
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        proc = subprocess.Popen(args, stdout=out_f, stderr=err_f, text=True, env=env or os.environ.copy())
+        peak_rss = peak_pss = 0.0
+        while proc.poll() is None:
+            rss, pss = _tree_memory_mib(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{out[-3000:]}\n{err[-3000:]}")
     run_measured.peaks = (peak_rss, peak_pss)
@@ -104,9 +118,14 @@ _PARTS = re.compile(
 )
 
 
-def materialize(raw: Path, work: Path, period: str = PERIOD) -> tuple[float, float]:
+def materialize(
+    raw: Path, work: Path, period: str = PERIOD, provinces: list[str] | None = None, reports: Path | None = None
+) -> tuple[float, float]:
     """`kttt materialize` of a period as a user runs it: (seconds, peak proportional memory of the process tree);
-    the Dagster step durations (and the warehouse step's parts) in ``materialize.steps``."""
+    the Dagster step durations (and the warehouse step's parts) in ``materialize.steps``, each summed over the
+    runs of the command (one per province when it runs several). ``provinces``: a ``--province`` each (none: the
+    default province); ``reports``: the reports folder (default ``work/reports``). The warehouse is
+    ``work/bench.db`` and the Dagster instance ``work/dagster_home``: commands given the same ``work`` share them."""
     env = os.environ.copy()
     env["DAGSTER_HOME"] = str(work / "dagster_home")
     (work / "dagster_home").mkdir(parents=True, exist_ok=True)
@@ -122,33 +141,35 @@ def materialize(raw: Path, work: Path, period: str = PERIOD) -> tuple[float, flo
             "--warehouse",
             f"sqlite:///{work}/bench.db",
             "--reports-dir",
-            str(work / "reports"),
+            str(reports or work / "reports"),
+            *[a for code in provinces or [] for a in ("--province", code)],
         ],
         env,
     )
-    steps = [
-        (name, 60 * float(mins or 0) + float(v) / (1000 if unit == "ms" else 1))
-        for name, mins, v, unit in _STEP.findall(out)
-    ]
-    parts = _PARTS.search(out)
-    if parts:  # listed under the warehouse step
-        at = next((i + 1 for i, (name, _) in enumerate(steps) if name == "warehouse_period"), len(steps))
-        steps[at:at] = [
-            ("  of which: frame checks", float(parts.group(1))),
-            ("  of which: load (SQLite)", float(parts.group(2))),
-            ("  of which: Great Expectations suite + Data Docs", float(parts.group(3))),
+    steps: dict[str, float] = {}
+    for name, mins, v, unit in _STEP.findall(out):
+        steps[name] = steps.get(name, 0.0) + 60 * float(mins or 0) + float(v) / (1000 if unit == "ms" else 1)
+    parts = [sum(float(m.group(i)) for m in _PARTS.finditer(out)) for i in (1, 2, 3)]
+    listed = list(steps.items())
+    if _PARTS.search(out):  # listed under the warehouse step
+        at = next((i + 1 for i, (name, _) in enumerate(listed) if name == "warehouse_period"), len(listed))
+        listed[at:at] = [
+            ("  of which: frame checks", parts[0]),
+            ("  of which: load (SQLite)", parts[1]),
+            ("  of which: Great Expectations suite + Data Docs", parts[2]),
         ]
-    materialize.steps = steps
+    materialize.steps = listed
     materialize.peaks = run_measured.peaks
     return seconds, pss
 
 
-def naive_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
+def naive_read(raw: Path, period: str = PERIOD, dirs: list[Path] | None = None) -> tuple[float, float]:
     """Every file of the period read by pandas the naive way: workbooks by `read_excel(engine="openpyxl")`, CSV
-    files by `read_csv`; a file pandas cannot read is skipped (its time counted)."""
+    files by `read_csv`; a file pandas cannot read is skipped (its time counted). ``dirs``: the period folders to
+    read, in one process (default ``raw/period``)."""
     code = (
         "import pandas as pd, pathlib, sys\n"
-        "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
+        "for f in [f for d in sys.argv[1:] for f in sorted(pathlib.Path(d).rglob('*.*'))]:\n"
         "    try:\n"
         "        if f.suffix.lower() in ('.xlsx', '.xlsm'):\n"
         "            pd.read_excel(f, sheet_name=None, engine='openpyxl')\n"
@@ -157,17 +178,17 @@ def naive_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
         "    except Exception:\n"
         "        pass\n"
     )
-    seconds, pss, _ = run_measured([PY, "-c", code, str(raw / period)])
+    seconds, pss, _ = run_measured([PY, "-c", code, *map(str, dirs or [raw / period])])
     return seconds, pss
 
 
-def calamine_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
+def calamine_read(raw: Path, period: str = PERIOD, dirs: list[Path] | None = None) -> tuple[float, float]:
     """Every cell of every sheet of every workbook read by python-calamine, and every CSV row by the csv module,
-    nothing else (the floor)."""
+    nothing else (the floor). ``dirs`` as for :func:`naive_read`."""
     code = (
         "import csv, pathlib, sys\n"
         "from python_calamine import CalamineWorkbook\n"
-        "for f in sorted(pathlib.Path(sys.argv[1]).rglob('*.*')):\n"
+        "for f in [f for d in sys.argv[1:] for f in sorted(pathlib.Path(d).rglob('*.*'))]:\n"
         "    if f.suffix.lower() == '.csv':\n"
         "        with open(f, encoding='utf-8-sig', newline='') as fh:\n"
         "            list(csv.reader(fh))\n"
@@ -182,7 +203,7 @@ def calamine_read(raw: Path, period: str = PERIOD) -> tuple[float, float]:
         "        except Exception:\n"
         "            pass\n"
     )
-    seconds, pss, _ = run_measured([PY, "-c", code, str(raw / period)])
+    seconds, pss, _ = run_measured([PY, "-c", code, *map(str, dirs or [raw / period])])
     return seconds, pss
 
 
@@ -329,10 +350,9 @@ def _reading_lines(steps: list[tuple[str, float]], naive_seconds: float) -> list
     ]
 
 
-def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
-    """The least-squares line through (units, seconds) and (units, memory), with its R²."""
-    if len(series) < 2:
-        return []
+def linear_fit(series: list[tuple[int, int, float, float]]) -> tuple[float, float, float, float, float]:
+    """The least-squares lines through (units, seconds) and (units, memory) of (units, rows, seconds, memory)
+    points: (fixed seconds, seconds per unit, R² of the time line, fixed MiB, MiB per unit)."""
     import numpy as np
 
     units = np.array([u for u, *_ in series], dtype=float)
@@ -341,17 +361,24 @@ def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
     (t_slope, t_fixed), (m_slope, m_fixed) = np.polyfit(units, secs, 1), np.polyfit(units, mem, 1)
     t_fit = t_slope * units + t_fixed
     r2 = 1 - float(((secs - t_fit) ** 2).sum()) / float(((secs - secs.mean()) ** 2).sum() or 1)
-    verdict = (
-        "too few points to judge linearity"
-        if len(series) < 3
-        else "growth is linear"
-        if r2 >= 0.97
-        else "growth is NOT linear"
-    )
+    return float(t_fixed), float(t_slope), r2, float(m_fixed), float(m_slope)
+
+
+def _linearity(series: list, r2: float) -> str:
+    if len(series) < 3:
+        return "too few points to judge linearity"
+    return "growth is linear" if r2 >= 0.97 else "growth is NOT linear"
+
+
+def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
+    """The least-squares line through (units, seconds) and (units, memory), with its R²."""
+    if len(series) < 2:
+        return []
+    t_fixed, t_slope, r2, m_fixed, m_slope = linear_fit(series)
     return [
         f"Least-squares line through the series: time ≈ {t_fixed:.1f} s + {t_slope * 100:.2f} s per 100 units "
-        f"(R² = {r2:.3f}: {verdict}), memory ≈ {m_fixed:.0f} MiB + {m_slope * 100:.1f} MiB per 100 units. The "
-        "intercept is the fixed cost (start-up, imports, the Dagster run).",
+        f"(R² = {r2:.3f}: {_linearity(series, r2)}), memory ≈ {m_fixed:.0f} MiB + {m_slope * 100:.1f} MiB per 100 "
+        "units. The intercept is the fixed cost (start-up, imports, the Dagster run).",
         "",
     ]
 
@@ -359,12 +386,15 @@ def _scaling_lines(series: list[tuple[int, int, float, float]]) -> list[str]:
 BEGIN, END = "<!-- benchmark:begin (written by benchmarks/run_benchmark.py) -->", "<!-- benchmark:end -->"
 
 
-def write_doc(path: Path, lines: list[str]) -> None:
-    """Replace the benchmark's part of the doc (between the markers), keeping what is written around it."""
-    block = "\n".join([BEGIN, *lines, END])
+def write_doc(path: Path, lines: list[str], begin: str = BEGIN, end: str = END) -> None:
+    """Replace the benchmark's part of the doc (between the markers), keeping what is written around it; a doc
+    without the markers gets the part appended at its end."""
+    block = "\n".join([begin, *lines, end])
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :]
+    if begin in old and end in old:
+        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
+    elif old:
+        new = old.rstrip("\n") + "\n\n" + block + "\n"
     else:
         new = "# Performance\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")
@@ -454,10 +484,252 @@ def scaling_series(label: str, period: str, units: list[int], rows_per_unit: int
     ]
 
 
+# ---- national-34: a national quarter, every province, the national layout -------------------------------------
+
+NATIONAL_PERIOD = "2026-Q2"  # after the reform: the commune-level units of all 34 provinces (3,321)
+NATIONAL_ROWS_PER_UNIT = 9  # 3,321 units × 9 ≈ 29,900 cooperatives (the demo world's own sizes make ≈ 13 a unit)
+N_BEGIN = "<!-- benchmark national-34:begin (written by benchmarks/run_benchmark.py --mode national-34) -->"
+N_END = "<!-- benchmark national-34:end -->"
+MEMORY_TARGET_MIB = 1024
+
+
+def write_national_quarter(
+    root: Path,
+    period: str = NATIONAL_PERIOD,
+    provinces: list[str] | None = None,
+    rows_per_unit: int | None = NATIONAL_ROWS_PER_UNIT,
+    seed: int = 20240930,
+    units_per_province: int | None = None,
+) -> dict:
+    """A demo quarter of every province (default: all packaged) in the national layout ``root/<code>/<period>/…``
+    (each province's folder is the raw folder of its own period: returns, tax register, province workbook, and
+    its ``targets/``): each province's reporting units in force at the period end (or the first
+    ``units_per_province``), ``rows_per_unit`` cooperatives each (None: the demo world's sizes), all from one
+    seed (same arguments, same files). Province code → its :class:`~kttt_pipeline.demo.DemoSummary`."""
+    from kttt_pipeline.core.admin_units import packaged_provinces
+    from kttt_pipeline.demo import write_demo_period
+
+    return {
+        code: write_demo_period(
+            root / code, period, units=units_per_province, seed=seed, rows_per_unit=rows_per_unit, province=code
+        )
+        for code in provinces or packaged_provinces()
+    }
+
+
+def multi_province_command() -> bool:
+    """Whether `kttt materialize` takes ``--province`` more than once (several provinces of the national layout
+    in one process), read from the command's own argument parser (what its --help shows)."""
+    import argparse
+
+    from kttt_pipeline.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    province = next(a for a in sub.choices["materialize"]._actions if "--province" in a.option_strings)
+    return isinstance(province, argparse._AppendAction) or province.nargs in ("+", "*")
+
+
+def kttt_national(root: Path, work: Path, period: str, codes: list[str], multi: bool) -> dict:
+    """The provinces' quarter through kttt into one SQLite warehouse, as a national deployment runs it: one
+    ``kttt materialize --raw-dir ROOT --province A --province B …`` when the command takes several provinces
+    (``multi``), else one ``kttt materialize --raw-dir ROOT/<code> --province <code>`` per province in turn.
+    Wall time of the whole, peak memory of the process tree (the largest of the commands'), step durations summed
+    over the provinces."""
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    if multi:
+        _, pss = materialize(root, work, period, codes, reports=work / "reports")
+        rss, steps = materialize.peaks[0], dict(materialize.steps)
+    else:
+        pss = rss = 0.0
+        steps: dict[str, float] = {}
+        for code in codes:
+            _, p = materialize(root / code, work, period, [code], reports=work / "reports" / code)
+            pss, rss = max(pss, p), max(rss, materialize.peaks[0])
+            for k, v in materialize.steps:
+                steps[k] = steps.get(k, 0.0) + v
+    return {
+        "seconds": time.perf_counter() - t,
+        "pss": pss,
+        "rss": rss,
+        "steps": steps,
+        "load": (load, os.getloadavg()[0]),
+    }
+
+
+def fit_subsets(codes: list[str], units: dict[str, int], fractions: list[float]) -> list[list[str]]:
+    """The provinces (in the order given) whose units first reach each fraction of the total, smallest first,
+    and all of them last; a subset equal to a smaller one or to the whole is left out."""
+    total = sum(units[c] for c in codes)
+    out: list[list[str]] = []
+    for f in sorted(fractions):
+        acc, sub = 0, []
+        for c in codes:
+            sub.append(c)
+            acc += units[c]
+            if acc >= f * total:
+                break
+        if sub != codes and sub not in out:
+            out.append(sub)
+    return [*out, codes]
+
+
+def _read_measured(fn) -> dict:
+    load = os.getloadavg()[0]
+    seconds, pss = fn()
+    return {"seconds": seconds, "pss": pss, "rss": run_measured.peaks[0], "load": (load, os.getloadavg()[0])}
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def national_34(args: argparse.Namespace, work: Path) -> list[str]:
+    """Write the national quarter (not timed), then, in one run: the naive read of every file, the bare calamine
+    read of every file, the kttt national path on all the provinces and on smaller subsets (the fit of cost
+    against units); the Markdown of the doc's section."""
+    from kttt_pipeline.core.admin_units import packaged_provinces
+
+    period = args.period
+    codes = [c.strip() for c in args.provinces.split(",") if c.strip()] if args.provinces else packaged_provinces()
+    rows = args.rows_per_unit or NATIONAL_ROWS_PER_UNIT
+    host = machine()
+    root = work / "national"
+    print(f"writing the national quarter {period} ({len(codes)} provinces) …", flush=True)
+    t = time.perf_counter()
+    summ = write_national_quarter(root, period, codes, rows, args.seed, args.units_per_province)
+    written = time.perf_counter() - t
+    units = {c: len(summ[c].units) for c in codes}
+    coops = {c: summ[c].cooperatives for c in codes}
+    dirs = [root / c / period for c in codes]
+    files = [f for d in dirs for f in d.rglob("*.*") if not f.name.startswith(".")]
+    mib = sum(f.stat().st_size for f in files) / 2**20
+    print(
+        f"  {sum(units.values()):,} units, {sum(coops.values()):,} cooperatives, {len(files)} files, "
+        f"{mib:.1f} MiB, written in {written:.0f} s",
+        flush=True,
+    )
+
+    naive = _read_measured(lambda: naive_read(root, period, dirs))
+    print(f"  naive read {naive['seconds']:.1f} s ({naive['pss']:.0f} MiB)", flush=True)
+    floor = _read_measured(lambda: calamine_read(root, period, dirs))
+    print(f"  calamine read {floor['seconds']:.1f} s ({floor['pss']:.0f} MiB)", flush=True)
+
+    multi = multi_province_command()
+    path = (
+        "one `kttt materialize --period P --raw-dir ROOT --province A --province B …` (every province in one process)"
+        if multi
+        else "one `kttt materialize --period P --raw-dir ROOT/<code> --province <code>` per province, in turn "
+        "(this branch's `kttt materialize` takes one province)"
+    )
+    print(f"  kttt path: {path}", flush=True)
+    subsets = fit_subsets(codes, units, [float(x) for x in args.fit.split(",") if x.strip()])
+    runs: dict[int, dict] = {}
+    for sub in [subsets[-1], *subsets[:-1]]:  # the whole first, beside the reads; then the smaller subsets
+        r = kttt_national(root, work / f"kttt_{len(sub)}", period, sub, multi)
+        r.update(provinces=len(sub), units=sum(units[c] for c in sub), coops=sum(coops[c] for c in sub))
+        runs[len(sub)] = r
+        print(
+            f"  kttt, {len(sub)} provinces ({r['units']:,} units): {r['seconds']:.1f} s ({r['pss']:.0f} MiB)",
+            flush=True,
+        )
+    whole = runs[len(codes)]
+    series = [(r["units"], r["coops"], r["seconds"], r["pss"]) for _, r in sorted(runs.items())]
+
+    def row(what: str, r: dict) -> str:
+        return (
+            f"| {what} | {r['seconds']:.2f} | {r['pss']:.0f} ({r['rss']:.0f}) | {r['load'][0]:.1f} → "
+            f"{r['load'][1]:.1f} |"
+        )
+
+    v_naive, v_floor = whole["seconds"] / naive["seconds"], whole["seconds"] / floor["seconds"]
+    lines = [
+        f"## National quarter ({len(codes)} provinces)",
+        "",
+        f"Measured by `benchmarks/run_benchmark.py --mode national-34` on {host} (the load average is "
+        "`uptime`'s: the machine is shared; each command's 1-minute load before → after is in the tables). One "
+        "run of each figure.",
+        "",
+        f"Data: the demo quarter {period} of {len(codes)} provinces in the national layout `ROOT/<province "
+        f"code>/{period}/…`: {sum(units.values()):,} reporting units (each province's units in force at the quarter "
+        f"end{'' if args.units_per_province is None else f', at most {args.units_per_province} a province'}), "
+        f"{sum(coops.values()):,} cooperative rows ({rows} a unit), "
+        f"{sum(summ[c].groups for c in codes):,} group rows, {sum(summ[c].tax_rows for c in codes):,} tax register "
+        f"rows; {len(files):,} files, {mib:.1f} MiB (written in {written:.0f} s by seed {args.seed}, not timed).",
+        "",
+        f"kttt path: {path}; one SQLite warehouse for all the provinces.",
+        "",
+        "| what | seconds | peak memory of the process tree, MiB: proportional (resident sum) | load before → after |",
+        "|---|---:|---:|---:|",
+        row("kttt national path (read → reconcile → warehouse → checks → reports, every province)", whole),
+        row("naive pandas read of every file (`read_excel(engine='openpyxl')`, `read_csv`), reading only", naive),
+        row("every cell of every sheet read by python-calamine (CSV by the csv module)", floor),
+        "",
+    ]
+    if len(series) >= 2:
+        a, b, r2, m_a, m_b = linear_fit(series)
+        fit = f"seconds ≈ {a:.1f} + {b:.4f} × units (R² = {r2:.3f}, {len(series)} points)"
+        linear = f"{_met(r2 >= 0.97)}: {_linearity(series, r2)}" if len(series) >= 3 else "not judged (< 3 points)"
+    else:
+        fit, linear = "not measured (one point)", "not judged"
+    lines += [
+        "| target | measured | verdict |",
+        "|---|---:|---|",
+        f"| whole national quarter ≤ 1.0× the naive read | {v_naive:.2f}× | {_met(v_naive <= 1.0)} |",
+        f"| whole national quarter ≤ 5× the bare calamine read | {v_floor:.1f}× | {_met(v_floor <= 5.0)} |",
+        f"| peak memory of the process tree ≤ 1 GiB (proportional) | {whole['pss']:.0f} MiB | "
+        f"{_met(whole['pss'] <= MEMORY_TARGET_MIB)} |",
+        f"| cost linear in units | {fit} | {linear} |",
+        "",
+        "Cost against units: the kttt path on the first provinces (in code order) that reach each share of the "
+        "units, one run each.",
+        "",
+        "| provinces | units | cooperative rows | seconds | peak memory (MiB, proportional) | load before → after |",
+        "|---:|---:|---:|---:|---:|---:|",
+        *[
+            f"| {r['provinces']} | {r['units']:,} | {r['coops']:,} | {r['seconds']:.2f} | {r['pss']:.0f} | "
+            f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |"
+            for _, r in sorted(runs.items())
+        ],
+        "",
+    ]
+    if len(series) >= 2:
+        lines += [
+            f"Fit: time ≈ {a:.1f} s + {b * 100:.2f} s per 100 units (R² = {r2:.3f}), memory ≈ {m_a:.0f} MiB + "
+            f"{m_b * 100:.1f} MiB per 100 units.",
+            "",
+        ]
+    in_steps = sum(v for k, v in whole["steps"].items() if not k.startswith(" "))
+    lines += [
+        f"Dagster step durations of the whole run, summed over the {len(codes)} provinces:",
+        "",
+        "| step | seconds |",
+        "|---|---:|",
+        *[f"| {k if k.startswith(' ') else f'`{k}`'} | {v:.1f} |" for k, v in whole["steps"].items()],
+        f"| outside the steps (process start-up, imports, Dagster run set-up, per command) | "
+        f"{whole['seconds'] - in_steps:.1f} |",
+        "",
+    ]
+    return lines
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--mode",
+        choices=("issue-17", "national-34"),
+        default="issue-17",
+        help="issue-17: the province period, the 700-unit national period and the post-reform series; "
+        "national-34: a national quarter of every province in the national layout (section 'National quarter')",
+    )
     ap.add_argument("--units", type=int, default=700, help="national period: reporting units")
-    ap.add_argument("--rows-per-unit", type=int, default=47, help="national period: cooperatives per unit")
+    ap.add_argument(
+        "--rows-per-unit",
+        type=int,
+        default=None,
+        help=f"cooperatives per unit: of the national period (default 47), of the national quarter "
+        f"(default {NATIONAL_ROWS_PER_UNIT})",
+    )
     ap.add_argument("--province-units", type=int, default=4)
     ap.add_argument("--province-rows", type=int, default=5000, help="province period: cooperatives per unit")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (medians are reported)")
@@ -476,10 +748,30 @@ def main() -> int:
     ap.add_argument("--post-reform-rows", type=int, default=10, help="post-reform series: cooperatives per unit")
     ap.add_argument("--no-national", action="store_true", help="skip the national period")
     ap.add_argument("--no-profile", action="store_true", help="skip the cProfile of the national period")
-    ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    national = ap.add_argument_group("national-34")
+    national.add_argument("--period", default=NATIONAL_PERIOD, help="the quarter (default %(default)s)")
+    national.add_argument("--provinces", default="", help="province codes, comma-separated (default: all packaged)")
+    national.add_argument(
+        "--units-per-province", type=int, default=None, help="at most N units a province (default: all in force)"
+    )
+    national.add_argument(
+        "--fit", default="0.25,0.5", help="shares of the units run besides the whole, for the fit (default %(default)s)"
+    )
+    national.add_argument("--seed", type=int, default=20240930, help="demo seed (default %(default)s)")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "performance.md"), help="the doc to write ('' : none)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     work = Path(tempfile.mkdtemp(prefix="kttt_bench_"))
+    if args.mode == "national-34":
+        try:
+            lines = national_34(args, work)
+            if args.out:
+                write_doc(Path(args.out), lines, N_BEGIN, N_END)
+            print("\n".join(lines))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
+    args.rows_per_unit = args.rows_per_unit or 47
     lines = [
         f"Measured by `benchmarks/run_benchmark.py` on {machine()}. The machine is shared; every figure is a "
         "median of repeated runs (individual runs in brackets). Memory is the peak of the whole process tree "
@@ -582,7 +874,8 @@ def main() -> int:
                 "```",
                 "",
             ]
-        write_doc(Path(args.out), lines)
+        if args.out:
+            write_doc(Path(args.out), lines)
         print("\n".join(lines))
     finally:
         shutil.rmtree(work, ignore_errors=True)
