@@ -114,8 +114,9 @@ def fold(value: object) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def _fold_text(value: str) -> str:
-    # cached: a period's workbooks repeat the same headers, sectors, statuses and place names many times
-    text = clean_text(value)
+    # cached: a period's workbooks repeat the same headers, sectors, statuses and place names many times. The text
+    # is cleaned without filling clean_text's cache: a period's names folded would be kept twice
+    text = _clean_str.__wrapped__(value)
     if not text:
         return ""
     text = strip_diacritics(text).lower()

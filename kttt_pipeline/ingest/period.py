@@ -549,16 +549,19 @@ def extract_period(
         for rt in fk.record_types:
             pieces[rt].append(read.rows(rt))
         totals += [{**t, "source_file": read.source_file} for t in read.totals]
-    staged = {
-        rt: _frame_of(pieces[rt], fields.staged_columns(rt), period if with_period else None)
-        for rt, with_period in _STAGED.items()
-    }
+    staged: dict[str, pd.DataFrame] = {}
+    for rt, with_period in _STAGED.items():
+        staged[rt] = _frame_of(pieces.pop(rt), fields.staged_columns(rt), period if with_period else None)
+        for read in reads:  # the records of that type, now a frame, freed before the next type's frame is built
+            if isinstance(read, ReadResult):
+                read.records.pop(rt, None)
 
-    stg_coop = _stage_sectors(staged["cooperative"], findings, "cooperative")
-    stg_group = _stage_sectors(staged["group"], findings, "group")
+    # each frame taken out of ``staged`` as it is changed into its staged form: not both kept to the end
+    stg_coop = _stage_sectors(staged.pop("cooperative"), findings, "cooperative")
+    stg_group = _stage_sectors(staged.pop("group"), findings, "group")
     for col in staged_bool_columns("cooperative"):
         stg_coop[col] = stg_coop[col].eq(True)
-    stg_tax = staged["tax"]
+    stg_tax = staged.pop("tax")
     stg_tax["tax_code_valid"] = stg_tax["tax_code_valid"].eq(True)
     # addresses of the former era (commune and district before 1/7/2025) placed in the current unit (§11)
     stg_tax["unit_code"] = place_old_addresses(stg_tax["address"], stg_tax["unit_code"], period, units, crosswalk)

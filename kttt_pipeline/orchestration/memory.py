@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import pickle
+import tempfile
 from functools import cache
 
+from kttt_pipeline.core import values, vocabulary
 from kttt_pipeline.core.text import forget_texts
+from kttt_pipeline.ingest import row_features, row_labels
+from kttt_pipeline.reconcile import entity_resolution
 
 
 @cache
@@ -28,10 +33,28 @@ def _malloc_trim():
         return None
 
 
+#: the caches keyed by a period's cells or names (up to 65,536 or 262,144 entries each): they serve the step that
+#: reads or resolves them, and hold a large period's texts for nothing after it
+_PERIOD_CACHES = (
+    row_labels.total_label,
+    row_labels.sector_heading,
+    row_labels.note_line,
+    row_labels.signature_line,
+    row_features._header_field,
+    values._parse_number_str,
+    values._parse_date_str,
+    vocabulary._header_key,
+    entity_resolution.folded_name,
+    entity_resolution.distinctive_part,
+)
+
+
 def release_free_memory() -> None:
-    """The text caches emptied (``core/text.forget_texts``: a large period's distinct names), then the free heap
-    pages given back."""
+    """The text caches emptied (``core/text.forget_texts``: a large period's distinct names) and the other caches
+    of a period's cells and names, then the free heap pages given back."""
     forget_texts()
+    for cached in _PERIOD_CACHES:
+        cached.cache_clear()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
@@ -47,3 +70,29 @@ def release_frames(holder: object, names: tuple[str, ...]) -> None:
     for name in names:
         setattr(holder, name, getattr(holder, name).iloc[0:0].copy())
     release_free_memory()
+
+
+def compact(holder: object, names: tuple[str, ...] | list[str]) -> None:
+    """The named attributes of ``holder`` (a step's output: its frames) moved to fresh memory: written to a
+    temporary file, dropped, the memory given back, read again. Python keeps a heap page while one object on it
+    lives: a step that built 200,000 rows from millions of short-lived cells leaves its output scattered over
+    pages that are mostly free (≈ 190 MiB for a 200,000-row return), which the next steps cannot give back. Read
+    again, the same values (pickle keeps the objects shared between cells shared) fill few pages. The file is
+    anonymous (nothing is left on disk, even after a kill); when it cannot be made or written (no temporary folder,
+    a full disk), the output is left where it is."""
+    try:
+        fh = tempfile.TemporaryFile(prefix="kttt-step-output-")
+    except OSError:  # no temporary folder to write in: the output is left where it is
+        return
+    with fh:
+        try:
+            pickle.dump({name: getattr(holder, name) for name in names}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:  # a full disk: likewise
+            return
+        for name in names:
+            setattr(holder, name, None)
+        release_free_memory()
+        fh.seek(0)
+        moved = pickle.load(fh)
+    for name, value in moved.items():
+        setattr(holder, name, value)

@@ -43,8 +43,8 @@ def indicator_values(
 ) -> dict[str, dict[str, float | None]]:
     """unit_code → indicator_code → value: every reporting unit present (a unit without rows gets the indicators
     of an empty listing), then the province over all units present, with its unions, credit funds and plan."""
-    coops_num = ind.prepare_cooperatives(coops)
-    groups_num = ind.prepare_groups(groups)
+    coops_num = ind.prepare_cooperatives(ind.indicator_inputs(coops, "cooperative"))
+    groups_num = ind.prepare_groups(ind.indicator_inputs(groups, "group"))
     # all units in one grouped pass (a national register has hundreds of units)
     values = ind.listing_indicators_by_unit(coops_num, groups_num, period, units_present)
     province = ind.listing_indicators_by_unit(

@@ -21,7 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from kttt_pipeline.core.admin_units import unit_sort_key
 from kttt_pipeline.core.findings import Finding
-from kttt_pipeline.core.text import fold_name
+from kttt_pipeline.core.text import fold_name, forget_texts
 from kttt_pipeline.core.vocabulary import read_vocab_csv, title_words
 
 FULL_NAME_MIN = 88.0
@@ -41,6 +41,15 @@ def generic_phrases() -> tuple[str, ...]:
 def folded_name(value: object) -> str:
     """:func:`kttt_pipeline.core.text.fold_name`, cached: a register and its listings repeat names and types."""
     return fold_name(value)
+
+
+def forget_names() -> None:
+    """Empty the caches of the names folded for identity (``folded_name``, ``distinctive_part`` and the folded
+    texts of ``core/text``): a period of 200,000 cooperatives and a register of 240,000 fill them (≈ 150 MiB),
+    and the stages after identity fold few names."""
+    folded_name.cache_clear()
+    distinctive_part.cache_clear()
+    forget_texts()
 
 
 def _folded_names(values: pd.Series) -> pd.Series:

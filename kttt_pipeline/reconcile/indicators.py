@@ -85,6 +85,26 @@ def grade_class(coops: pd.DataFrame, status: pd.Series | None = None) -> pd.Seri
     return pd.Series(out, index=coops.index, dtype=object)
 
 
+#: the columns of a reconciled listing that its indicators read, besides its numeric and date fields
+_INDICATOR_INPUTS = {
+    "cooperative": ("unit_code", "in_total", "is_active", "status", "grade", "sector", "hightech", "value_chain"),
+    "group": ("unit_code", "sector"),
+}
+
+
+def indicator_inputs(frame: pd.DataFrame, record_type: str, *also: str) -> pd.DataFrame:
+    """The columns of ``frame`` (a listing of ``record_type``) that its indicators read, and ``also``, in the
+    frame's order: what the conversions of :func:`prepare_cooperatives` and :func:`prepare_groups` copy (a
+    reconciled listing of 200,000 rows has 45 columns, these 25)."""
+    wanted = {
+        *_INDICATOR_INPUTS[record_type],
+        *fields.numeric_fields(record_type),
+        *fields.date_fields(record_type),
+        *also,
+    }
+    return frame[[c for c in frame.columns if c in wanted]]
+
+
 def prepare_cooperatives(coops: pd.DataFrame) -> pd.DataFrame:
     """Convert the numeric and date columns once, before indicators are computed for many units."""
     coops = coops.copy()

@@ -121,6 +121,7 @@ def reconcile_period(staged: StagedPeriod, history: PreviousQuarter | None = Non
     # §7.1 identity and the register's facts, §7.2 duplicates
     coops, found = entity_resolution.resolve_cooperatives(kept["cooperative"], staged.stg_tax_register, findings)
     findings += found
+    entity_resolution.forget_names()  # the names folded for identity, not kept through the stages below
     # §7.4 status: the tax register decides activity
     coops, found = status.reconcile_status(coops, period)
     findings += found

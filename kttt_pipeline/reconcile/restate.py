@@ -124,7 +124,7 @@ def restate_period(
     register = _register_addresses(tax_register)
     findings: list[Finding] = []
 
-    coops = cooperatives.copy()
+    coops = ind.indicator_inputs(cooperatives, "cooperative", *_ROW_COLUMNS, "tax_code")
     counts = _counts(coops, period)
     coop_units = []
     # only the columns used: a row tuple of every column of a wide frame costs more than placing it
@@ -136,7 +136,7 @@ def restate_period(
         if count and p.noteworthy:
             key = rec.tax_code if isinstance(rec.tax_code, str) and rec.tax_code else rec.name
             findings.extend(_findings_of(p, placer, period, "HTX", rec.name, key, rec, text, addr, province_code, word))
-    grp = groups.copy()
+    grp = ind.indicator_inputs(groups, "group", *_ROW_COLUMNS)
     group_units = []
     for rec in grp[_ROW_COLUMNS].itertuples(index=False):
         text = written.get((rec.source_file, rec.sheet, _int(rec.row_number)))

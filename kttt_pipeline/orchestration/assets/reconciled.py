@@ -5,7 +5,7 @@ import dagster as dg
 from kttt_pipeline.core.admin_units import province_of
 from kttt_pipeline.ingest.period import StagedPeriod
 from kttt_pipeline.orchestration.headline import frame_markdown, headline_markdown
-from kttt_pipeline.orchestration.memory import release_free_memory
+from kttt_pipeline.orchestration.memory import compact, release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import Warehouse
 from kttt_pipeline.reconcile.period import PeriodResult, reconcile_period, reporting_level
@@ -50,6 +50,7 @@ def reconciled_period(
     result.compared_with = compared
     staged_returns.release_rows()  # an in-process run keeps every step's output: not the staged rows twice
     release_free_memory()
+    compact(result, list(result.frames()))  # in few pages, for the rest of the run (orchestration/memory.py)
     kinds = result.dq_issue["kind"].value_counts().to_dict()
     context.log.info(
         f"reconciled_period: {len(result.cooperative)} cooperatives, {len(result.dq_issue)} findings, "

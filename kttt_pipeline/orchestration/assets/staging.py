@@ -4,9 +4,12 @@ import dagster as dg
 
 from kttt_pipeline.ingest.period import REJECTED_STATUSES, StagedPeriod, extract_period
 from kttt_pipeline.orchestration.headline import frame_markdown
-from kttt_pipeline.orchestration.memory import release_free_memory
+from kttt_pipeline.orchestration.memory import compact, release_free_memory
 from kttt_pipeline.orchestration.partitions import period_partitions
 from kttt_pipeline.orchestration.resources import KtttPaths
+
+#: what the staged period holds of the period's rows (the rest is small)
+STAGED_OUTPUT = ("stg_cooperative", "stg_group", "stg_tax_register", "total_rows", "findings")
 
 
 @dg.asset(
@@ -22,6 +25,7 @@ def staged_returns(context: dg.AssetExecutionContext, paths: KtttPaths) -> Stage
     place = paths.place(context.partition_key)  # the period and the folder of the run's province
     staged = extract_period(place.raw_dir, place.period, province=place.province_code)
     release_free_memory()  # the files' row records, now staged frames
+    compact(staged, STAGED_OUTPUT)  # the staged rows in few pages, for the rest of the run (orchestration/memory.py)
     audit = staged.load_audit
     context.log.info(
         f"staged_returns: {len(audit)} files seen, {int(audit['status'].isin(REJECTED_STATUSES).sum())} rejected, "
