@@ -15,6 +15,7 @@ import pytest
 
 from kttt_pipeline.publish.appendix import render
 
+from .test_national_partitions import BN, PERIOD, QN, _demo, no_kttt_env  # noqa: F401 (a fixture)
 from .test_publish_render import _soffice
 
 #: what differs between two conversions of one workbook: the time of the conversion and what is derived from it
@@ -81,3 +82,31 @@ def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")
     with render.warm_office():
         assert render._WARM is None
+
+
+@pytest.mark.usefixtures("no_kttt_env")
+def test_a_many_province_materialize_prints_every_appendix_by_the_office_started_ahead(
+    tmp_path, warehouse_url, monkeypatch
+):
+    """`kttt materialize --province A --province B …` (one process): each province's appendix PDF published, the
+    second by the office started ahead (the first too when it was ready in time), nothing left running."""
+    from kttt_pipeline.cli import main
+
+    monkeypatch.setenv("KTTT_APPENDIX_PDF", "1")
+    offices: list = []
+    original = render._WarmOffice.__init__
+
+    def recording_init(self, exe):
+        original(self, exe)
+        offices.append(self)
+
+    monkeypatch.setattr(render._WarmOffice, "__init__", recording_init)
+    raw, reports = tmp_path / "raw", tmp_path / "reports"
+    for code in (QN, BN):
+        _demo(raw, code)
+    args = ["--period", PERIOD, "--province", QN, "--province", BN, "--raw-dir", str(raw)]
+    assert main(["materialize", *args, "--reports-dir", str(reports), "--warehouse", warehouse_url]) == 0
+    for code in (QN, BN):
+        assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.pdf").read_bytes().startswith(b"%PDF")
+    assert len(offices) == 1 and offices[0].served >= 1
+    assert not offices[0].root.exists() and all(p is None for p in offices[0].procs)
