@@ -78,6 +78,21 @@ def test_a_warm_office_gone_is_replaced_by_a_start_and_the_next_is_warm_again(tm
     assert _MADE_AT.sub(b"", first.read_bytes()) == _MADE_AT.sub(b"", second.read_bytes())
 
 
+def test_an_office_never_ready_ends_the_warm_offices_without_a_wait_per_pdf(tmp_path, monkeypatch):
+    book = _workbook(tmp_path / "phu_bieu.xlsx", 10)
+    monkeypatch.setattr(render, "WARM_READY_S", 0.5)
+    monkeypatch.setattr(render, "_ipc_pipe", lambda profile: tmp_path / "no-such-pipe")  # its pipe is not found
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        render.render_pdf(book, tmp_path / "a.pdf")
+        assert warm.given_up and warm.served == 0 and all(p is None for p in warm.procs)
+        render.render_pdf(book, tmp_path / "b.pdf")  # by a LibreOffice of its own, as without the warm office
+        assert all(p is None for p in warm.procs)
+    for name in ("a.pdf", "b.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+
+
 def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")
     with render.warm_office():

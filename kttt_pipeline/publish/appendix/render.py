@@ -129,6 +129,7 @@ class _WarmOffice:
         self.procs: list[subprocess.Popen | None] = [None, None]
         self.current = 0
         self.served = 0  # conversions the warm office made (the others: a LibreOffice started for them)
+        self.given_up = False  # an office never ready: no more are started (_ready)
         self.start()
 
     @property
@@ -153,12 +154,16 @@ class _WarmOffice:
         )
 
     def _ready(self) -> bool:
+        """The current office is running and listens on its pipe. One that runs but has no pipe after
+        :data:`WARM_READY_S` (e.g. a pipe kept elsewhere than where :func:`_ipc_pipe` looks) ends the warm
+        offices: the conversions that follow start LibreOffice as usual, without that wait each time."""
         proc, pipe = self.procs[self.current], _ipc_pipe(self.profile)
         deadline = time.monotonic() + WARM_READY_S
         while proc is not None and proc.poll() is None:
             if pipe.exists():
                 return True
             if time.monotonic() > deadline:
+                self.given_up = True
                 break
             time.sleep(0.05)
         return False
@@ -170,10 +175,11 @@ class _WarmOffice:
             proc = _convert(exe, self.profile, xlsx, out)
             self.served += proc.returncode == 0
         else:
-            self._end(self.current)
+            self._end(self.current, grace_s=0)
             proc = _convert(exe, out.parent / "profile", xlsx, out)
         self.current ^= 1
-        self.start()
+        if not self.given_up:
+            self.start()
         return proc, out / (xlsx.stem + ".pdf")
 
     def _end(self, i: int, grace_s: float = 10) -> None:
