@@ -182,6 +182,7 @@ def _materialize_national(
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
     from kttt_pipeline.orchestration.partitions import partition_key
+    from kttt_pipeline.publish.appendix.render import warm_office
 
     pairs = [(p, code) for p in periods for code in provinces]
     missing = [Path(raw_root) / code / p for p, code in pairs if not (Path(raw_root) / code / p).is_dir()]
@@ -196,7 +197,8 @@ def _materialize_national(
     job = period_job({**make_resources(raw_root, warehouse, reports_root), "io_manager": dg.mem_io_manager}, provinces)
     failed: list[str] = []
     status = 0
-    with _instance() as instance:
+    # each province's appendix PDF by a LibreOffice started ahead, not a start of its own (render.py)
+    with _instance() as instance, warm_office():
         for i, (period, code) in enumerate(pairs, 1):
             print(f"[{i}/{len(pairs)}] Mã tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
             key = partition_key(job.partitions_def, code, period)

@@ -1,0 +1,127 @@
+"""The appendix PDFs of a run of many provinces in one process, by a LibreOffice started ahead
+(publish/appendix/render.py, ``warm_office``): the same PDF as a LibreOffice started for it (but for the time it was
+made), each conversion by the office started ahead, a gone office replaced, nothing left running afterwards.
+Without soffice the test is skipped, except under `make test` / CI (strict_tools)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kttt_pipeline.publish.appendix import render
+
+from .test_national_partitions import BN, PERIOD, QN, _demo, no_kttt_env  # noqa: F401 (a fixture)
+from .test_publish_render import _soffice
+
+#: what differs between two conversions of one workbook: the time of the conversion and what is derived from it
+_MADE_AT = re.compile(rb"/(CreationDate\(D:[^)]*\)|ID \[[^\]]*\]|DocChecksum /[0-9A-F]+)")
+
+
+def _workbook(path: Path, rows: int) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Biểu 01"
+    ws.append(["Đơn vị", "Số hợp tác xã", "Thành viên"])
+    for i in range(rows):
+        ws.append([f"Xã Hòa Bình {i + 1}", i * 3 + 1, i * 17 + 5])
+    wb.save(path)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _pdf_wanted(monkeypatch):
+    _soffice()
+    monkeypatch.setenv("KTTT_APPENDIX_PDF", "1")
+
+
+def test_each_pdf_by_the_office_started_ahead_is_the_pdf_a_start_makes(tmp_path):
+    books = [_workbook(tmp_path / f"phu_bieu_{n}.xlsx", rows) for n, rows in enumerate((5, 40, 90))]
+    cold = [render.render_pdf(b, tmp_path / "cold" / f"{b.stem}.pdf").read_bytes() for b in books]
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        made = [render.render_pdf(b, tmp_path / "warm" / f"{b.stem}.pdf").read_bytes() for b in books]
+        assert warm.served == len(books)  # every conversion by an office started ahead, none by a start of its own
+        pids = [p.pid for p in warm.procs if p is not None]
+        root = warm.root
+    for c, w in zip(cold, made):
+        assert w.startswith(b"%PDF") and _MADE_AT.sub(b"", w) == _MADE_AT.sub(b"", c)
+    assert render._WARM is None and not root.exists()
+    assert pids and not any(_alive(pid) for pid in pids)
+
+
+def test_a_warm_office_gone_is_replaced_by_a_start_and_the_next_is_warm_again(tmp_path):
+    book = _workbook(tmp_path / "phu_bieu.xlsx", 10)
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        proc = warm.procs[warm.current]
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        first = render.render_pdf(book, tmp_path / "a.pdf")
+        assert first.read_bytes().startswith(b"%PDF") and warm.served == 0
+        second = render.render_pdf(book, tmp_path / "b.pdf")
+        assert warm.served == 1
+    assert _MADE_AT.sub(b"", first.read_bytes()) == _MADE_AT.sub(b"", second.read_bytes())
+
+
+def test_an_office_never_ready_ends_the_warm_offices_without_a_wait_per_pdf(tmp_path, monkeypatch):
+    book = _workbook(tmp_path / "phu_bieu.xlsx", 10)
+    monkeypatch.setattr(render, "WARM_READY_S", 0.5)
+    monkeypatch.setattr(render, "_ipc_pipe", lambda profile: tmp_path / "no-such-pipe")  # its pipe is not found
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        render.render_pdf(book, tmp_path / "a.pdf")
+        assert warm.given_up and warm.served == 0 and all(p is None for p in warm.procs)
+        render.render_pdf(book, tmp_path / "b.pdf")  # by a LibreOffice of its own, as without the warm office
+        assert all(p is None for p in warm.procs)
+    for name in ("a.pdf", "b.pdf"):
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+
+
+def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
+    monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")
+    with render.warm_office():
+        assert render._WARM is None
+
+
+@pytest.mark.usefixtures("no_kttt_env")
+def test_a_many_province_materialize_prints_every_appendix_by_the_office_started_ahead(
+    tmp_path, warehouse_url, monkeypatch
+):
+    """`kttt materialize --province A --province B …` (one process): each province's appendix PDF published, the
+    second by the office started ahead (the first too when it was ready in time), nothing left running."""
+    from kttt_pipeline.cli import main
+
+    monkeypatch.setenv("KTTT_APPENDIX_PDF", "1")
+    offices: list = []
+    original = render._WarmOffice.__init__
+
+    def recording_init(self, exe):
+        original(self, exe)
+        offices.append(self)
+
+    monkeypatch.setattr(render._WarmOffice, "__init__", recording_init)
+    raw, reports = tmp_path / "raw", tmp_path / "reports"
+    for code in (QN, BN):
+        _demo(raw, code)
+    args = ["--period", PERIOD, "--province", QN, "--province", BN, "--raw-dir", str(raw)]
+    assert main(["materialize", *args, "--reports-dir", str(reports), "--warehouse", warehouse_url]) == 0
+    for code in (QN, BN):
+        assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.pdf").read_bytes().startswith(b"%PDF")
+    assert len(offices) == 1 and offices[0].served >= 1
+    assert not offices[0].root.exists() and all(p is None for p in offices[0].procs)
