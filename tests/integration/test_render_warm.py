@@ -125,3 +125,35 @@ def test_a_many_province_materialize_prints_every_appendix_by_the_office_started
         assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.pdf").read_bytes().startswith(b"%PDF")
     assert len(offices) == 1 and offices[0].served >= 1
     assert not offices[0].root.exists() and all(p is None for p in offices[0].procs)
+
+
+def test_a_warm_office_dies_with_its_process_killed(tmp_path):
+    """`kill -9` of a run holding a warm office (idle, waiting for its conversion) leaves no LibreOffice behind:
+    its guard kills the office's process group once the run is gone."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from kttt_pipeline.publish.appendix import render\n"
+        "with render.warm_office():\n"
+        "    print(render._WARM.procs[render._WARM.current].pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    env = {**os.environ, "KTTT_APPENDIX_PDF": "1"}
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    office = int(run.stdout.readline())
+    assert _alive(office)
+    run.kill()
+    run.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(office, 0)
+        except ProcessLookupError:
+            break  # the office's whole group is gone
+        time.sleep(0.2)
+    else:
+        os.killpg(office, signal.SIGKILL)
+        pytest.fail("the warm office outlived the process that started it")

@@ -110,6 +110,32 @@ def _ipc_pipe(profile: Path) -> Path:
     return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}"
 
 
+#: the watch of a warm office (POSIX sh): while the office runs, once its parent (this process) is gone (killed,
+#: even by SIGKILL), the office's process group is killed; a guard in its own session survives the parent's group
+_GUARD_SH = """
+parent=$1; office=$2
+while kill -0 "$office" 2>/dev/null; do
+    read -r _ _ _ ppid _ < /proc/$$/stat
+    if [ "$ppid" != "$parent" ]; then kill -KILL -"$office" 2>/dev/null; exit 0; fi
+    sleep 0.5
+done
+"""
+
+
+def _guard(office: int) -> None:
+    """A warm office dies with this process (as the reading workers do, processes/forked.py): a small watch in a
+    session of its own kills the office's process group when this process is gone; it ends with the office."""
+    if not Path(f"/proc/{os.getpid()}/stat").exists():
+        return  # no /proc: no watch (the office still ends itself after its conversion)
+    subprocess.Popen(
+        ["/bin/sh", "-c", _GUARD_SH, "kttt-office-guard", str(os.getpid()), str(office)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 class _WarmOffice:
     """A LibreOffice started ahead of the next conversion, in a user profile private to this process.
 
@@ -152,6 +178,7 @@ class _WarmOffice:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: _end() stops soffice and the soffice.bin it starts
         )
+        _guard(self.procs[self.current].pid)
 
     def _ready(self) -> bool:
         """The current office is running and listens on its pipe. One that runs but has no pipe after
