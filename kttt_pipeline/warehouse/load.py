@@ -474,12 +474,14 @@ def _upsert_admin_units(conn: Connection, units: list[dict], used: Iterable[str]
     return len(rows)
 
 
-def _update_by_key(conn: Connection, table: Table, key: str, rows: list[dict]) -> None:
-    """Every column of ``rows`` written over the row of the same ``key`` (one executemany)."""
+def _update_by_key(conn: Connection, table: Table, key: str | tuple[str, ...], rows: list[dict]) -> None:
+    """The table's other columns that ``rows`` hold written over the row of the same ``key`` (a column, or several:
+    one executemany)."""
+    keys = (key,) if isinstance(key, str) else key
     stmt = (
         update(table)
-        .where(table.c[key] == bindparam(f"b_{key}"))
-        .values({c.name: bindparam(f"b_{c.name}") for c in table.c if c.name != key})
+        .where(*[table.c[k] == bindparam(f"b_{k}") for k in keys])
+        .values({c.name: bindparam(f"b_{c.name}") for c in table.c if c.name in rows[0] and c.name not in keys})
     )
     conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
 
@@ -513,13 +515,7 @@ def _write_unit_versions(conn: Connection, frame: pd.DataFrame | None, province:
     if not rows:
         return 0
     conn.execute(_insert_ignoring_existing(conn, UNIT_VERSION), rows)
-    key_cols = ("province_code", "unit_code", "valid_from")
-    stmt = (
-        update(UNIT_VERSION)
-        .where(*[UNIT_VERSION.c[k] == bindparam(f"b_{k}") for k in key_cols])
-        .values({k: bindparam(f"b_{k}") for k in rows[0] if k not in key_cols})
-    )
-    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+    _update_by_key(conn, UNIT_VERSION, ("province_code", "unit_code", "valid_from"), rows)
     return len(rows)
 
 
@@ -562,13 +558,7 @@ def _replace_crosswalk(conn: Connection, frame: pd.DataFrame | None, province: s
     if not rows:
         return 0
     conn.execute(_insert_ignoring_existing(conn, CROSSWALK), rows)
-    key_cols = ("province_code", "old_code", "new_unit_code")
-    stmt = (
-        update(CROSSWALK)
-        .where(*[CROSSWALK.c[k] == bindparam(f"b_{k}") for k in key_cols])
-        .values({k: bindparam(f"b_{k}") for k in rows[0] if k not in key_cols})
-    )
-    conn.execute(stmt, [{f"b_{k}": v for k, v in r.items()} for r in rows])
+    _update_by_key(conn, CROSSWALK, ("province_code", "old_code", "new_unit_code"), rows)
     return len(rows)
 
 
