@@ -50,6 +50,22 @@ def _materialize_one_quarter(home: Path, work: Path) -> None:
         instance.dispose()
 
 
+def _wait_until_serving(url: str, proc: subprocess.Popen, name: str, seconds: int, stop) -> None:
+    """Until the UI at ``url`` answers; ``proc`` (``name``) exiting first, or ``seconds`` passing (then ``stop()``),
+    is an error."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/server_info", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited")
+            time.sleep(1)
+    stop()
+    raise RuntimeError(f"{name} did not start within {seconds} s")
+
+
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
@@ -72,18 +88,7 @@ def webserver(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/server_info", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("dagster-webserver exited")
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("dagster-webserver did not start within 120 s")
+    _wait_until_serving(url, proc, "dagster-webserver", 120, proc.kill)
     yield url
     proc.terminate()
     try:
@@ -233,18 +238,7 @@ def _dagster_dev(work: Path, raw: Path, **extra_env: str):
         start_new_session=True,  # its webserver, daemon and code server stop with it
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/server_info", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError("dagster dev exited")
-            time.sleep(1)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise RuntimeError("dagster dev did not start within 180 s")
+    _wait_until_serving(url, proc, "dagster dev", 180, lambda: os.killpg(proc.pid, signal.SIGKILL))
     yield url, home, raw
     os.killpg(proc.pid, signal.SIGINT)  # dagster dev stops its processes on Ctrl-C
     try:
