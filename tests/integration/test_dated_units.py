@@ -270,3 +270,42 @@ def test_a_load_keeps_the_versions_its_register_does_not_hold(warehouse_url):
             ]
         )
     )
+
+
+def test_a_version_sharing_one_day_with_a_stored_one_replaces_it_and_an_adjacent_one_does_not(warehouse_url):
+    """The intervals are of whole days, both ends included: a new version that starts on the last day of a stored
+    one, or ends on its first day, overlaps it (the stored one is deleted); one that starts the day after is the
+    next version (both kept)."""
+    import dataclasses
+    import datetime as dt
+
+    from kttt_pipeline.reconcile.dimensions import unit_version_frame
+
+    from .test_warehouse import make_result
+
+    rows = {u.unit_code: u for u in load_register_rows(None, PROVINCE) if u.unit_code in ("193", "195", "198")}
+    last_day = dt.date(2010, 12, 31)
+    first, second = make_result("2024-Q3"), make_result("2024-Q4")
+    first.admin_unit_version = unit_version_frame(
+        [dataclasses.replace(rows[c], valid_from=dt.date(2000, 1, 1), valid_to=last_day) for c in ("193", "198")]
+        + [dataclasses.replace(rows["195"], valid_from=last_day, valid_to=None)]
+    )
+    second.admin_unit_version = unit_version_frame(
+        [
+            dataclasses.replace(rows["193"], valid_from=last_day, valid_to=None),  # shares 31/12/2010
+            dataclasses.replace(rows["198"], valid_from=last_day + dt.timedelta(days=1), valid_to=None),  # the next
+            dataclasses.replace(rows["195"], valid_from=dt.date(2005, 1, 1), valid_to=last_day),  # ends on its start
+        ]
+    )
+    engine = make_engine(warehouse_url)
+    try:
+        load_period(engine, "2024-Q3", first)
+        load_period(engine, "2024-Q4", second)
+        with engine.connect() as conn:
+            stored = sorted(
+                (r[0], str(r[1])[:10])
+                for r in conn.execute(text("SELECT unit_code, valid_from FROM admin_unit_version"))
+            )
+    finally:
+        engine.dispose()
+    assert stored == [("193", "2010-12-31"), ("195", "2005-01-01"), ("198", "2000-01-01"), ("198", "2011-01-01")]
