@@ -9,6 +9,7 @@ special zone); lũy kế = cumulative from 1 January to the period end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -63,6 +64,13 @@ def _period_arg(text: str) -> str:
         return Period.parse(text).key
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    """A whole number of at least 1 (refused by argparse, naming the argument, when it is not one)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải số nguyên dương (a whole number ≥ 1)")
+    return int(text)
 
 
 def _default_period() -> str:
@@ -174,15 +182,19 @@ def _cmd_materialize(args: argparse.Namespace) -> int:
 def _materialize_national(
     args, periods: list[str], provinces: list[str], raw_root: str, warehouse: str, reports_root: str
 ) -> int:
-    """Every (province, period) pair in this one process (docs/deployment.md, "Many provinces"): one job with
+    """Every (province, period) pair in one command (docs/deployment.md, "Many provinces"): one job with
     (province, quarter) partitions over ``<raw_root>/<code>/<period>/``, the reports under
-    ``<reports_root>/<code>/``; the periods oldest first, each for every province (a province's earlier quarter is
-    loaded before its next one compares with it). A province that fails does not stop the others."""
+    ``<reports_root>/<code>/``; each province's quarters oldest first, in one process (its earlier quarter is
+    loaded before its next one compares with it). The provinces run in ``--jobs`` worker processes forked from
+    this one (default: one per core), the largest first, else here one after another; the output names each
+    pair in the order of the command line. A province that fails does not stop the others."""
     import dagster as dg
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
     from kttt_pipeline.orchestration.partitions import partition_key
-    from kttt_pipeline.publish.appendix.render import warm_office
+    from kttt_pipeline.processes.cores import usable_cores
+    from kttt_pipeline.processes.forked import fork_available
+    from kttt_pipeline.processes.workers import WorkerLost, run_in_workers
 
     pairs = [(p, code) for p in periods for code in provinces]
     missing = [Path(raw_root) / code / p for p, code in pairs if not (Path(raw_root) / code / p).is_dir()]
@@ -195,23 +207,75 @@ def _materialize_national(
         return 1
     # one job for every pair: the definitions, Dagster and the stages' libraries are loaded once
     job = period_job({**make_resources(raw_root, warehouse, reports_root), "io_manager": dg.mem_io_manager}, provinces)
-    failed: list[str] = []
-    status = 0
-    # each province's appendix PDF by a LibreOffice started ahead, not a start of its own (render.py)
-    with _instance() as instance, warm_office():
-        for i, (period, code) in enumerate(pairs, 1):
+    numbered = {pair: i for i, pair in enumerate(pairs, 1)}
+    runs = [[(numbered[(p, code)], p, code) for p in periods] for code in provinces]  # a province's quarters in order
+
+    def run(province_runs, instance) -> list[tuple[int, str, int]]:
+        """One province's quarters, oldest first: (number, name, exit status) of each."""
+        done = []
+        for i, period, code in province_runs:
             print(f"[{i}/{len(pairs)}] Mã tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
             key = partition_key(job.partitions_def, code, period)
-            one = _run_partition(args, job, key, period, warehouse, instance)
-            if one:
-                failed.append(f"{code} {period}")
-                status = status or one  # the first failure's exit status (docs/deployment.md, "Exit status")
-        if os.environ.get("DAGSTER_HOME", "").strip():
-            print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
+            done.append((i, f"{code} {period}", _run_partition(args, job, key, period, warehouse, instance)))
+        return done
+
+    workers = min(getattr(args, "jobs", None) or usable_cores(), len(provinces))
+    if workers > 1 and fork_available():
+        # the provinces shared out to forked workers (one per core), the largest first: processes/workers.py
+        by_size = sorted(runs, key=lambda r: -_raw_size(Path(raw_root) / r[0][2], periods))
+        print(
+            f"{len(provinces)} tỉnh, thành phố chạy trong {workers} tiến trình song song / provinces run in "
+            f"{workers} worker processes (--jobs)",
+            flush=True,
+        )
+        got = run_in_workers(by_size, run, _run_state, workers)
+        outcomes = [
+            o
+            for province_runs, result in zip(by_size, got)
+            for o in (
+                [(i, f"{code} {p}", _lost(result, code, p)) for i, p, code in province_runs]
+                if isinstance(result, WorkerLost)
+                else result
+            )
+        ]
+        outcomes.sort()
+    else:
+        with _run_state() as state:
+            outcomes = [o for province_runs in runs for o in run(province_runs, state)]
+    failed = [name for _, name, one in outcomes if one]
+    status = next((one for _, _, one in outcomes if one), 0)  # the first failure's (docs/deployment.md, "Exit status")
+    if os.environ.get("DAGSTER_HOME", "").strip():
+        print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
     print(f"Đã công bố {len(pairs) - len(failed)}/{len(pairs)} (tỉnh, kỳ) / (province, period) pairs published")
     if failed:
         print(f"Lỗi: không công bố được / not published: {'; '.join(failed)}", file=sys.stderr)
     return status
+
+
+@contextlib.contextmanager
+def _run_state():
+    """What a process running provinces keeps for all of them: the Dagster instance, and a LibreOffice started
+    ahead for the appendix PDFs (publish/appendix/render.py), not a start of its own for each province."""
+    from kttt_pipeline.publish.appendix.render import warm_office
+
+    with _instance() as instance, warm_office():
+        yield instance
+
+
+def _raw_size(folder: Path, periods: list[str]) -> int:
+    """The bytes of a province's raw files for ``periods``: its share of the work, to hand out the largest first."""
+    return sum(f.stat().st_size for p in periods for f in (folder / p).rglob("*") if f.is_file())
+
+
+def _lost(lost, code: str, period: str) -> int:
+    """A province whose worker process died: said, and counted as not published."""
+    how = f"tín hiệu {-lost.exitcode}" if lost.exitcode is not None and lost.exitcode < 0 else f"mã {lost.exitcode}"
+    print(
+        f"Lỗi: tiến trình chạy tỉnh mã {code}, kỳ {period} đã dừng đột ngột ({how}); chưa công bố được "
+        "/ the worker process running it died",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, province, instance) -> int:
@@ -530,6 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=PROVINCE_HELP + ". Repeat it (or give a comma list, or 'all' = every packaged province) to run many "
         "provinces in this one process, in the national layout: RAW_DIR/<code>/<period>/, reports under "
         'REPORTS_DIR/<code>/ (also with KTTT_PROVINCES set; docs/deployment.md, "Many provinces")',
+    )
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="with several provinces: run them in N worker processes at once, each a whole province's quarters "
+        "(default: one per core; 1: all in this process, one after another; also KTTT_CORES)",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="print Dagster's full event log (DEBUG)")
     p.set_defaults(func=_cmd_materialize)

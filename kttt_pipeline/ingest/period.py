@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -41,6 +40,7 @@ from kttt_pipeline.ingest.result import TOTAL_ROW_COLUMNS, ReadResult
 from kttt_pipeline.ingest.schemas import SECTORS
 from kttt_pipeline.ingest.workbook import FileUnreadable, read_workbook, sha256_of
 from kttt_pipeline.processes.collector import collector_paused
+from kttt_pipeline.processes.cores import usable_cores
 from kttt_pipeline.processes.pool import share_jobs, worker_pool, worker_state
 
 AUDIT_COLUMNS = [
@@ -327,8 +327,8 @@ def read_period_files(
     processes, this one included. The units' returns go in batches to a pool of ``workers - 1`` worker processes;
     meanwhile this process reads the single files (the tax register, the province workbook, the targets: their
     large results need not travel between processes), then takes over the batches no worker has started, from
-    the last (``processes/pool.share_jobs``). A small period is read here alone. ``workers`` None: one per core
-    for a large period, else 1.
+    the last (``processes/pool.share_jobs``). A small period is read here alone. ``workers`` None: one per core this
+    process may use (``processes/cores.py``: its share in a national run) for a large period, else 1.
 
     A file of :data:`READ_ALONE_BYTES` or more is read by this process after the others, while no other file is
     read: two such files read at once would hold both their grids and records (docs/decisions.md, "Resource
@@ -350,7 +350,7 @@ def _read_together(
             len(per_unit) >= PARALLEL_READ_MIN_FILES
             or sum(_size(path) for _, path, _ in jobs) >= PARALLEL_READ_MIN_BYTES
         )
-        workers = min(os.cpu_count() or 1, 8) if large else 1
+        workers = min(usable_cores(), 8) if large else 1
     if workers <= 1 or not per_unit or len(jobs) < 2:
         return [read_file(kind, path, src, context) for kind, path, src in jobs]
     with reading_pool(context, workers - 1) as pool:

@@ -238,3 +238,51 @@ def test_the_run_queue_limits_a_provinces_runs_and_a_partitions_runs(tmp_path, n
     assert limits[("dagster/partition", per_value)] == 1  # never two runs of the same (province, quarter)
     assert limits[("dagster/partition/province", per_value)] == 1  # a province's quarters one at a time
     assert queue.max_concurrent_runs >= 1
+
+
+def test_provinces_run_in_worker_processes_load_what_one_process_loads(tmp_path, no_kttt_env):
+    """`kttt materialize --jobs 2` over three provinces (a fresh process, as a user runs it: forked workers) loads
+    the same warehouse rows and publishes the same figures as `--jobs 1` (one after another in this process), and
+    prints each province's output whole under its own heading."""
+    raw = tmp_path / "raw"
+    codes = (QN, BN, "01")
+    for code in codes:
+        _demo(raw, code)
+    common = ["--period", PERIOD, "--province", ",".join(codes), "--raw-dir", str(raw)]
+    urls = {jobs: f"sqlite:///{tmp_path}/w{jobs}.db" for jobs in (1, 2)}
+    reports = {jobs: tmp_path / f"reports{jobs}" for jobs in (1, 2)}
+    assert main(["materialize", *common, "--jobs", "1", "--warehouse", urls[1], "--reports-dir", str(reports[1])]) == 0
+    env = {**os.environ, "KTTT_APPENDIX_PDF": "0"}
+    cmd = [sys.executable, "-m", "kttt_pipeline.cli", "materialize", *common, "--jobs", "2"]
+    out = subprocess.run(
+        [*cmd, "--warehouse", urls[2], "--reports-dir", str(reports[2])],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "trong 2 tiến trình song song" in out.stdout
+    headings = [line for line in out.stdout.splitlines() if line.startswith("[")]
+    assert sorted(h.split("]")[0] for h in headings) == ["[1/3", "[2/3", "[3/3"]
+    blocks = out.stdout.split("\n[")[1:]  # each province's output runs from its heading to the next
+    assert len(blocks) == 3 and all("đã công bố" in b for b in blocks)
+    rows = {}
+    for jobs, url in urls.items():
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                rows[jobs] = sorted(
+                    tuple(r)
+                    for r in conn.exec_driver_sql(
+                        "SELECT province_code, period, unit_code, indicator_code, value FROM v_indicator"
+                    )
+                )
+        finally:
+            engine.dispose()
+    assert rows[1] and rows[1] == rows[2]
+    assert {r[0] for r in rows[2]} == set(codes)
+    for code in codes:  # the comparisons and the figures paragraph, byte for byte
+        for name in ("so_sanh.json", "muc_1_1.txt"):
+            one, two = (reports[j] / code / PERIOD / name for j in (1, 2))
+            assert one.read_bytes() == two.read_bytes()

@@ -1,0 +1,39 @@
+"""How many cores this process may keep busy: the processes that share the machine's cores each get a share.
+
+A national run (``kttt materialize`` with several provinces) runs its provinces in several worker processes, one
+per core (cli.py); each of those may then use only its share, so that a province's reading does not fork a reading
+pool of its own on cores the other workers already use (ingest/period.py). The share is handed down in the
+environment (:data:`CORES_ENV`), where a child forked or started by the worker finds it too.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: environment variable: the number of cores this process (and its children) may keep busy; unset: all of them
+CORES_ENV = "KTTT_CORES"
+
+
+def machine_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this system (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
+def usable_cores() -> int:
+    """The cores this process may keep busy: its share (:data:`CORES_ENV`) when it was given one, else all the
+    cores it may run on. A share that is not a whole number of at least 1 is ignored."""
+    share = os.environ.get(CORES_ENV, "").strip()
+    if share.isdigit() and int(share) >= 1:
+        return min(int(share), machine_cores())
+    return machine_cores()
+
+
+def split_cores(workers: int) -> list[int]:
+    """Each of ``workers`` processes' share of this process's cores (at least one each; the cores left over go to
+    the first ones)."""
+    cores = usable_cores()
+    base, extra = divmod(cores, workers)
+    return [max(1, base + (1 if i < extra else 0)) for i in range(workers)]

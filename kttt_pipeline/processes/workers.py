@@ -1,0 +1,153 @@
+"""Whole jobs shared out to forked worker processes that each keep their state warm: a national run's provinces.
+
+:func:`run_in_workers` forks ``workers`` children of this process (it must be single-threaded:
+``processes/forked.py``) once everything heavy is imported, so that they share its imported modules (copy-on-write,
+the cyclic collector frozen around the fork). Each child opens its own state once (``open_state``: e.g. a Dagster
+instance and a LibreOffice started ahead), then asks for the next job until none is left: the jobs go out in the
+order given (give the largest first), so a child that finished early takes the next, and the cores stay busy to
+the end. Each child runs with its share of the cores (``processes/cores.py``) in its environment, dies with this
+process even when it is killed with SIGKILL, and sends what it prints back to this process, which prints each
+job's output whole once the job is done (stdout and stderr in the order written): the output reads as one
+program's running the jobs one after another, and it goes where this process's output goes (a terminal, a log
+file, a test's captured streams).
+
+A job's result is what ``run`` returned, or :class:`WorkerLost` when its child died while running it (killed, out
+of memory): the other jobs still run, in the children that are left.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+from kttt_pipeline.processes.collector import collector_frozen
+from kttt_pipeline.processes.cores import CORES_ENV, split_cores
+from kttt_pipeline.processes.forked import die_with_parent
+
+J = TypeVar("J")
+R = TypeVar("R")
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class WorkerLost(Generic[J]):
+    """The job's worker process ended while running it (``exitcode``: negative for a signal, as multiprocessing
+    reports it)."""
+
+    job: Any
+    exitcode: int | None
+
+
+class _HeldText(io.TextIOBase):
+    """A child's stdout or stderr: what is written is held (with the other stream's, in order) until the job is
+    done, then sent to the parent with its result."""
+
+    def __init__(self, held: list[tuple[str, str]], stream: str):
+        self._held, self._stream = held, stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str | bytes) -> int:
+        # some libraries write bytes to the stream they were given
+        shown = text.decode("utf-8", "replace") if isinstance(text, bytes | bytearray) else str(text)
+        self._held.append((self._stream, shown))
+        return len(text)
+
+
+def _child(
+    conn: Connection,
+    cores: int,
+    open_state: Callable[[], AbstractContextManager[S]],
+    run: Callable[[J, S], R],
+    jobs: Sequence[J],
+    parent: int,
+) -> None:
+    die_with_parent(parent)
+    os.environ[CORES_ENV] = str(cores)
+    held: list[tuple[str, str]] = []
+    sys.stdout = _HeldText(held, "stdout")
+    sys.stderr = _HeldText(held, "stderr")
+    with open_state() as state:
+        while True:
+            conn.send(("next", held[:]))
+            held.clear()
+            n = conn.recv()
+            if n is None:
+                break
+            result = run(jobs[n], state)
+            conn.send(("done", held[:], n, result))
+            held.clear()
+    conn.send(("print", held[:]))  # what closing the state printed
+
+
+def _print(held: list[tuple[str, str]]) -> None:
+    for stream, text in held:
+        (sys.stdout if stream == "stdout" else sys.stderr).write(text)
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def run_in_workers(
+    jobs: Sequence[J],
+    run: Callable[[J, S], R],
+    open_state: Callable[[], AbstractContextManager[S]],
+    workers: int,
+) -> list[R | WorkerLost]:
+    """Each job's result (in the order of ``jobs``), the jobs run by ``run(job, state)`` in ``workers`` forked
+    children, each with the state ``open_state()`` opened once for all its jobs. ``run``'s results must pickle."""
+    workers = max(1, min(workers, len(jobs)))
+    ctx = mp.get_context("fork")
+    children: dict[Connection, tuple[Any, int | None]] = {}  # connection → (process, job running)
+    with collector_frozen():
+        for cores in split_cores(workers):
+            ours, theirs = ctx.Pipe()
+            proc = ctx.Process(
+                target=_child, args=(theirs, cores, open_state, run, jobs, os.getpid()), name="kttt-worker"
+            )
+            proc.start()
+            theirs.close()
+            children[ours] = (proc, None)
+    results: dict[int, R | WorkerLost] = {}
+    queue = list(range(len(jobs)))
+    try:
+        while children:
+            for conn in wait(list(children)):
+                assert isinstance(conn, Connection)
+                proc, running = children[conn]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):  # the child ended: whatever it was running is lost
+                    proc.join()
+                    if running is not None:
+                        results[running] = WorkerLost(jobs[running], proc.exitcode)
+                    del children[conn]
+                    continue
+                _print(message[1])
+                if message[0] == "print":
+                    continue
+                if message[0] == "next":
+                    n = queue.pop(0) if queue else None
+                    children[conn] = (proc, n)
+                    try:
+                        conn.send(n)
+                    except OSError:  # it has ended meanwhile: the next receive says so
+                        pass
+                else:  # "done"
+                    results[message[2]] = message[3]
+                    children[conn] = (proc, None)
+    finally:
+        for conn, (proc, _) in children.items():  # interrupted: no child outlives the run
+            proc.terminate()
+            proc.join()
+            conn.close()
+    for n in queue:  # every child died before taking these
+        results[n] = WorkerLost(jobs[n], None)
+    return [results[n] for n in range(len(jobs))]

@@ -1,0 +1,93 @@
+"""processes/workers.py and processes/cores.py: whole jobs shared out to forked workers that keep their state
+(a national run's provinces, cli.py), each job's output printed whole, a worker that dies losing only its job."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+
+import pytest
+
+from kttt_pipeline.processes.cores import CORES_ENV, machine_cores, split_cores, usable_cores
+from kttt_pipeline.processes.forked import fork_available
+from kttt_pipeline.processes.workers import WorkerLost, run_in_workers
+
+needs_fork = pytest.mark.skipif(not fork_available(), reason="no fork on this system or in this process")
+
+
+@contextlib.contextmanager
+def _state():
+    yield {"opened_by": os.getpid(), "runs": 0}
+
+
+def _run(job, state):
+    state["runs"] += 1
+    for line in range(3):
+        print(f"job {job} line {line}", flush=True)
+        time.sleep(0.01)
+    return job * job, os.getpid(), state["opened_by"], state["runs"], os.environ.get(CORES_ENV)
+
+
+@needs_fork
+def test_every_job_runs_once_in_a_worker_and_the_results_come_in_order(capsys):
+    jobs = list(range(9))
+    got = run_in_workers(jobs, _run, _state, workers=2)
+    assert [g[0] for g in got] == [j * j for j in jobs]
+    pids = {g[1] for g in got}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    for pid in pids:  # the state is opened once per worker, in the worker, and kept for all its jobs
+        runs = sorted(g[3] for g in got if g[1] == pid)
+        assert {g[2] for g in got if g[1] == pid} == {pid}
+        assert runs == list(range(1, len(runs) + 1))
+
+
+@needs_fork
+def test_each_jobs_output_is_printed_whole(capsys):
+    run_in_workers(list(range(6)), _run, _state, workers=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(lines) == sorted(f"job {j} line {n}" for j in range(6) for n in range(3))
+    for start in range(0, len(lines), 3):  # the two workers printed at the same time; each job's lines together
+        assert len({line.split(" line ")[0] for line in lines[start : start + 3]}) == 1
+
+
+def _dies_on_three(job, state):
+    if job == 3:
+        print("about to die", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return job
+
+
+@needs_fork
+def test_a_worker_that_dies_loses_only_its_job():
+    got = run_in_workers(list(range(8)), _dies_on_three, _state, workers=2)
+    assert isinstance(got[3], WorkerLost) and got[3].job == 3 and got[3].exitcode == -signal.SIGKILL
+    assert [g for n, g in enumerate(got) if n != 3] == [0, 1, 2, 4, 5, 6, 7]
+
+
+@needs_fork
+def test_each_worker_gets_its_share_of_the_cores(monkeypatch):
+    monkeypatch.setenv(CORES_ENV, "1")  # this process may use one core: its two workers get one each
+    got = run_in_workers([1, 2, 3, 4], _run, _state, workers=2)
+    assert {g[4] for g in got} == {"1"}
+
+
+def test_usable_cores_is_the_share_given_at_most_the_machines(monkeypatch):
+    monkeypatch.delenv(CORES_ENV, raising=False)
+    assert usable_cores() == machine_cores() >= 1
+    monkeypatch.setenv(CORES_ENV, "1")
+    assert usable_cores() == 1
+    monkeypatch.setenv(CORES_ENV, str(machine_cores() + 5))
+    assert usable_cores() == machine_cores()
+    for bad in ("0", "-2", "two", ""):
+        monkeypatch.setenv(CORES_ENV, bad)
+        assert usable_cores() == machine_cores()
+
+
+def test_split_cores_gives_each_worker_at_least_one_and_shares_all(monkeypatch):
+    monkeypatch.setattr("kttt_pipeline.processes.cores.machine_cores", lambda: 8)
+    monkeypatch.setenv(CORES_ENV, "5")
+    assert split_cores(2) == [3, 2] and split_cores(5) == [1] * 5 and split_cores(1) == [5]
+    monkeypatch.setenv(CORES_ENV, "1")
+    assert split_cores(3) == [1, 1, 1]
