@@ -223,6 +223,7 @@ def _materialize_national(
     if workers > 1 and fork_available():
         # the provinces shared out to forked workers (one per core), the largest first: processes/workers.py
         by_size = sorted(runs, key=lambda r: -_raw_size(Path(raw_root) / r[0][2], periods))
+        _import_for_workers()
         print(
             f"{len(provinces)} tỉnh, thành phố chạy trong {workers} tiến trình song song / provinces run in "
             f"{workers} worker processes (--jobs)",
@@ -250,6 +251,16 @@ def _materialize_national(
     if failed:
         print(f"Lỗi: không công bố được / not published: {'; '.join(failed)}", file=sys.stderr)
     return status
+
+
+def _import_for_workers() -> None:
+    """What every run imports or builds on its first use (Great Expectations and its suite's context, the
+    publishing modules and matplotlib), done before the workers are forked: they share it instead of each paying
+    for it, in time and in memory."""
+    from kttt_pipeline.publish import charts, report  # noqa: F401  (matplotlib, openpyxl, the appendix)
+    from kttt_pipeline.quality import warehouse_suite
+
+    warehouse_suite.prepare()
 
 
 @contextlib.contextmanager

@@ -242,3 +242,9 @@ def run_warehouse_suite(engine: Engine, period: str, docs_dir: Path | None, prov
         if (docs_dir / "index.html").is_file():
             result.docs_index = docs_dir / "index.html"
     return result
+
+
+def prepare() -> None:
+    """Import Great Expectations and build the suite's context now, not at the first run: a process that forks
+    workers for many provinces (cli.py) builds it once, and its workers share it."""
+    _context()
