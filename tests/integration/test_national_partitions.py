@@ -26,14 +26,6 @@ PERIOD = "2026-Q3"
 QN, BN = "22", "24"
 
 
-@pytest.fixture
-def no_kttt_env(monkeypatch):
-    for key in [k for k in os.environ if k.startswith("KTTT_") and k != "KTTT_TEST_POSTGRES_URL"]:
-        monkeypatch.delenv(key)
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")  # no LibreOffice round trip: the layout is what is tested
-
-
 def _write(path: Path, content: bytes, age_seconds: float = 600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

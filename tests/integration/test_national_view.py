@@ -4,7 +4,6 @@ missing, in a workbook whose total row is the sum of the province rows."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ from kttt_pipeline.warehouse import make_engine, period_row_counts
 
 PERIOD = "2026-Q3"  # Quảng Ninh is a "thành phố" from 1/9/2026, Bắc Ninh from 20/9/2026: both on 30/9/2026
 QN, BN = "22", "24"
-
-
-@pytest.fixture
-def no_kttt_env(monkeypatch):
-    for key in [k for k in os.environ if k.startswith("KTTT_") and k != "KTTT_TEST_POSTGRES_URL"]:
-        monkeypatch.delenv(key)
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
 
 
 def _materialize(tmp_path: Path, code: str, url: str) -> None:

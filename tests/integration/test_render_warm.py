@@ -15,7 +15,7 @@ import pytest
 
 from kttt_pipeline.publish.appendix import render
 
-from .test_national_partitions import BN, PERIOD, QN, _demo, no_kttt_env  # noqa: F401 (a fixture)
+from .test_national_partitions import BN, PERIOD, QN, _demo
 from .test_publish_render import _soffice
 
 #: what differs between two conversions of one workbook: the time of the conversion and what is derived from it
