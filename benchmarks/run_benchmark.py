@@ -616,8 +616,11 @@ def national_34(args: argparse.Namespace, work: Path) -> list[str]:
     print(f"  calamine read {floor['seconds']:.1f} s ({floor['pss']:.0f} MiB)", flush=True)
 
     multi = multi_province_command()
+    from kttt_pipeline.processes.cores import usable_cores
+
     path = (
-        "one `kttt materialize --period P --raw-dir ROOT --province A --province B …` (every province in one process)"
+        "one `kttt materialize --period P --raw-dir ROOT --province A --province B …` (every province in one "
+        f"command: {usable_cores()} worker processes forked from it, one per core, `--jobs` by default)"
         if multi
         else "one `kttt materialize --period P --raw-dir ROOT/<code> --province <code>` per province, in turn "
         "(this branch's `kttt materialize` takes one province)"
@@ -701,13 +704,14 @@ def national_34(args: argparse.Namespace, work: Path) -> list[str]:
         ]
     in_steps = sum(v for k, v in whole["steps"].items() if not k.startswith(" "))
     lines += [
-        f"Dagster step durations of the whole run, summed over the {len(codes)} provinces:",
+        f"Dagster step durations of the whole run, summed over the {len(codes)} provinces (the workers run at "
+        "the same time: the sum is more than the wall time):",
         "",
         "| step | seconds |",
         "|---|---:|",
         *[f"| {k if k.startswith(' ') else f'`{k}`'} | {v:.1f} |" for k, v in whole["steps"].items()],
-        f"| outside the steps (process start-up, imports, Dagster run set-up, per command) | "
-        f"{whole['seconds'] - in_steps:.1f} |",
+        f"| the wall time less the steps' sum (process start-up, imports, Dagster run set-up; negative when the "
+        f"workers overlap) | {whole['seconds'] - in_steps:.1f} |",
         "",
     ]
     return lines
