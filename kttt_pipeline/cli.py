@@ -191,10 +191,9 @@ def _materialize_national(
     import dagster as dg
 
     from kttt_pipeline.orchestration.definitions import make_resources, period_job
+    from kttt_pipeline.orchestration.national_run import province_runs, run_provinces
     from kttt_pipeline.orchestration.partitions import partition_key
     from kttt_pipeline.processes.cores import usable_cores
-    from kttt_pipeline.processes.forked import fork_available
-    from kttt_pipeline.processes.workers import WorkerLost, run_in_workers
 
     pairs = [(p, code) for p in periods for code in provinces]
     missing = [Path(raw_root) / code / p for p, code in pairs if not (Path(raw_root) / code / p).is_dir()]
@@ -207,60 +206,40 @@ def _materialize_national(
         return 1
     # one job for every pair: the definitions, Dagster and the stages' libraries are loaded once
     job = period_job({**make_resources(raw_root, warehouse, reports_root), "io_manager": dg.mem_io_manager}, provinces)
-    numbered = {pair: i for i, pair in enumerate(pairs, 1)}
-    runs = [[(numbered[(p, code)], p, code) for p in periods] for code in provinces]  # a province's quarters in order
 
-    def run(province_runs, instance) -> list[tuple[int, str, int]]:
-        """One province's quarters, oldest first: (number, name, exit status) of each."""
-        done = []
-        for i, period, code in province_runs:
-            print(f"[{i}/{len(pairs)}] Mã tỉnh {code}, kỳ {period} / province {code}, period {period}", flush=True)
-            key = partition_key(job.partitions_def, code, period)
-            done.append((i, f"{code} {period}", _run_partition(args, job, key, period, warehouse, instance)))
-        return done
-
-    workers = min(getattr(args, "jobs", None) or usable_cores(), len(provinces))
-    if workers > 1 and fork_available():
-        # the provinces shared out to forked workers (one per core), the largest first: processes/workers.py
-        by_size = sorted(runs, key=lambda r: -_raw_size(Path(raw_root) / r[0][2], periods))
-        _import_for_workers()
+    def run_one(pair, instance) -> int:
         print(
-            f"{len(provinces)} tỉnh, thành phố chạy trong {workers} tiến trình song song / provinces run in "
-            f"{workers} worker processes (--jobs)",
+            f"[{pair.number}/{len(pairs)}] Mã tỉnh {pair.province}, kỳ {pair.period} / province {pair.province}, "
+            f"period {pair.period}",
             flush=True,
         )
-        got = run_in_workers(by_size, run, _run_state, workers)
-        outcomes = [
-            o
-            for province_runs, result in zip(by_size, got)
-            for o in (
-                [(i, f"{code} {p}", _lost(result, code, p)) for i, p, code in province_runs]
-                if isinstance(result, WorkerLost)
-                else result
-            )
-        ]
-        outcomes.sort()
-    else:
-        with _run_state() as state:
-            outcomes = [o for province_runs in runs for o in run(province_runs, state)]
-    failed = [name for _, name, one in outcomes if one]
-    status = next((one for _, _, one in outcomes if one), 0)  # the first failure's (docs/deployment.md, "Exit status")
+        key = partition_key(job.partitions_def, pair.province, pair.period)
+        return _run_partition(args, job, key, pair.period, warehouse, instance)
+
+    def on_workers(n: int) -> None:
+        print(
+            f"{len(provinces)} tỉnh, thành phố chạy trong {n} tiến trình song song / provinces run in {n} worker "
+            "processes (--jobs)",
+            flush=True,
+        )
+
+    outcomes = run_provinces(
+        province_runs(periods, provinces),
+        run_one,
+        _run_state,
+        raw_root,
+        getattr(args, "jobs", None) or usable_cores(),
+        on_workers,
+        _lost,
+    )
+    failed = [pair.name for pair, one in outcomes if one]
+    status = next((one for _, one in outcomes if one), 0)  # the first failure's (docs/deployment.md, "Exit status")
     if os.environ.get("DAGSTER_HOME", "").strip():
         print(f"Các lần chạy được ghi trong Dagster (runs recorded in DAGSTER_HOME): {os.environ['DAGSTER_HOME']}")
     print(f"Đã công bố {len(pairs) - len(failed)}/{len(pairs)} (tỉnh, kỳ) / (province, period) pairs published")
     if failed:
         print(f"Lỗi: không công bố được / not published: {'; '.join(failed)}", file=sys.stderr)
     return status
-
-
-def _import_for_workers() -> None:
-    """What every run imports or builds on its first use (Great Expectations and its suite's context, the
-    publishing modules and matplotlib), done before the workers are forked: they share it instead of each paying
-    for it, in time and in memory."""
-    from kttt_pipeline.publish import charts, report  # noqa: F401  (matplotlib, openpyxl, the appendix)
-    from kttt_pipeline.quality import warehouse_suite
-
-    warehouse_suite.prepare()
 
 
 @contextlib.contextmanager
@@ -273,17 +252,12 @@ def _run_state():
         yield instance
 
 
-def _raw_size(folder: Path, periods: list[str]) -> int:
-    """The bytes of a province's raw files for ``periods``: its share of the work, to hand out the largest first."""
-    return sum(f.stat().st_size for p in periods for f in (folder / p).rglob("*") if f.is_file())
-
-
-def _lost(lost, code: str, period: str) -> int:
+def _lost(pair, exitcode: int | None) -> int:
     """A province whose worker process died: said, and counted as not published."""
-    how = f"tín hiệu {-lost.exitcode}" if lost.exitcode is not None and lost.exitcode < 0 else f"mã {lost.exitcode}"
+    how = f"tín hiệu {-exitcode}" if exitcode is not None and exitcode < 0 else f"mã {exitcode}"
     print(
-        f"Lỗi: tiến trình chạy tỉnh mã {code}, kỳ {period} đã dừng đột ngột ({how}); chưa công bố được "
-        "/ the worker process running it died",
+        f"Lỗi: tiến trình chạy tỉnh mã {pair.province}, kỳ {pair.period} đã dừng đột ngột ({how}); chưa công bố "
+        "được / the worker process running it died",
         file=sys.stderr,
     )
     return 1
