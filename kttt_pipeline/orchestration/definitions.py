@@ -15,8 +15,11 @@ import dagster as dg
 from kttt_pipeline.core import config
 from kttt_pipeline.orchestration.assets import ALL_ASSETS
 from kttt_pipeline.orchestration.automation import build_schedule, build_sensor
+from kttt_pipeline.orchestration.national_job import build_national_job
 from kttt_pipeline.orchestration.partitions import (
+    PERIOD_DIM,
     deployment_partitions_def,
+    partition_provinces,
     period_partitions,
     period_partitions_def,
     province_quarter_partitions_def,
@@ -68,9 +71,15 @@ def build_definitions(resources: dict, partitions_def: dg.PartitionsDefinition |
     else:
         parts = partitions_def
         assets = [a.map_asset_specs(lambda spec: spec.replace_attributes(partitions_def=parts)) for a in ALL_ASSETS]
+    jobs: list = [period_job_def]
+    provinces = partition_provinces(partitions_def)
+    if provinces and len(provinces) > 1:  # a national deployment: a quarter of every province in one run
+        assert isinstance(partitions_def, dg.MultiPartitionsDefinition)
+        quarters = partitions_def.get_partitions_def_for_dimension(PERIOD_DIM)
+        jobs.append(build_national_job(provinces, quarters, _national_period_job))
     return dg.Definitions(
         assets=assets,
-        jobs=[period_job_def],
+        jobs=jobs,
         schedules=[build_schedule(period_job_def, partitions_def)],
         sensors=[build_sensor(period_job_def, partitions_def)],
         resources=resources,
@@ -90,6 +99,12 @@ def period_job(resources: dict | None = None, provinces: list[str] | None = None
     else:
         partitions = period_partitions_def(raw_dir) if raw_dir is not None else None
     return build_definitions(resources, partitions).resolve_job_def(JOB_NAME)
+
+
+def _national_period_job(raw_dir: str, warehouse_url: str, reports_dir: str, provinces: list[str]) -> dg.JobDefinition:
+    """The period job a national run runs each province's key of, its step outputs in memory (national_job.py)."""
+    resources = {**make_resources(raw_dir, warehouse_url, reports_dir), "io_manager": dg.mem_io_manager}
+    return period_job(resources, provinces)
 
 
 defs = build_definitions(make_resources(), deployment_partitions_def())

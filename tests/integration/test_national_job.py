@@ -1,0 +1,87 @@
+"""The UI's national job (issue 27, orchestration/national_job.py): one run of a quarter runs every province of a
+national deployment in its one process, each province recorded as its own (province, quarter) run; a province
+that fails or has no folder fails the national run by name, and the others are loaded all the same."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from kttt_pipeline.cli import main
+from kttt_pipeline.orchestration.definitions import JOB_NAME, build_definitions, make_resources
+from kttt_pipeline.orchestration.national_job import NATIONAL_JOB_NAME, NATIONAL_RUN_TAG
+from kttt_pipeline.orchestration.partitions import province_quarter_partitions_def, split_partition_key
+from kttt_pipeline.warehouse import make_engine, period_row_counts
+
+PERIOD = "2026-Q3"
+QN, BN, HN = "22", "24", "01"
+
+
+def _demo(root, code: str) -> None:
+    args = ["--period", PERIOD, "--province", code, "--out", str(root / code), "--units", "3", "--rows-per-unit", "3"]
+    assert main(["demo-data", *args]) == 0
+
+
+def _national_job(raw, url: str, reports, provinces: list[str]) -> dg.JobDefinition:
+    parts = province_quarter_partitions_def(provinces, str(raw))
+    return build_definitions(make_resources(str(raw), url, str(reports)), parts).resolve_job_def(NATIONAL_JOB_NAME)
+
+
+def _province_runs(instance: dg.DagsterInstance, national_run_id: str) -> dict[str, dg.DagsterRun]:
+    runs = instance.get_runs(dg.RunsFilter(job_name=JOB_NAME, tags={NATIONAL_RUN_TAG: national_run_id}))
+    return {split_partition_key(r.tags["dagster/partition"])[0] or "": r for r in runs}
+
+
+def test_one_national_run_loads_every_province_each_as_its_own_run(tmp_path, no_kttt_env, warehouse_url):
+    raw, reports = tmp_path / "raw", tmp_path / "reports"
+    for code in (QN, BN):
+        _demo(raw, code)
+    job = _national_job(raw, warehouse_url, reports, [QN, BN])
+    assert PERIOD in job.partitions_def.get_partition_keys()  # partitioned by quarter alone
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(partition_key=PERIOD, instance=instance)
+        assert result.success
+        runs = _province_runs(instance, result.run_id)
+        assert set(runs) == {QN, BN}
+        assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs.values())
+        # the assets' (province, quarter) partitions show what the national run loaded
+        key = dg.AssetKey("published_reports")
+        assert instance.get_materialized_partitions(key) == {f"{PERIOD}|{QN}", f"{PERIOD}|{BN}"}
+    engine = make_engine(warehouse_url)
+    try:
+        for code in (QN, BN):
+            assert period_row_counts(engine, PERIOD, code)["cooperative"] > 0
+            assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.xlsx").is_file()
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_or_missing_province_fails_the_national_run_by_name(tmp_path, no_kttt_env):
+    raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
+    _demo(raw, BN)
+    (raw / QN / PERIOD / "communes").mkdir(parents=True)  # Quảng Ninh's folder holds no return: its run fails
+    (raw / HN / "2026-Q2").mkdir(parents=True)  # Hà Nội has another quarter only: no folder for this one
+    job = _national_job(raw, url, reports, [QN, BN, HN])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(partition_key=PERIOD, instance=instance, raise_on_error=False)
+        assert not result.success
+        failure = next(e for e in result.all_events if e.is_step_failure)
+        text = failure.event_specific_data.error.message
+        runs = _province_runs(instance, result.run_id)
+        assert set(runs) == {QN, BN}
+        assert runs[BN].status == dg.DagsterRunStatus.SUCCESS and runs[QN].status == dg.DagsterRunStatus.FAILURE
+        assert f"tỉnh mã {QN}" in text and runs[QN].run_id in text and f"tỉnh mã {HN}" in text
+        assert f"tỉnh mã {BN}" not in text and "1/3" in text
+    engine = make_engine(url)
+    try:
+        assert period_row_counts(engine, PERIOD, BN)["cooperative"] > 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("provinces, has_national", [([QN, BN], True), ([QN], False)])
+def test_the_national_job_is_defined_for_a_deployment_of_several_provinces(tmp_path, provinces, has_national):
+    parts = province_quarter_partitions_def(provinces, str(tmp_path))
+    defs = build_definitions(make_resources(str(tmp_path), f"sqlite:///{tmp_path}/w.db", str(tmp_path)), parts)
+    names = {j.name for j in defs.resolve_all_job_defs()}
+    assert (NATIONAL_JOB_NAME in names) is has_national and JOB_NAME in names
