@@ -53,7 +53,9 @@ class HeldOpen:
     a run's ~135 events paid a checkpoint (fsync) and a fresh open. One idle connection per file, held by the run
     from the first event to the end, makes Dagster's connection never the last: its commit only appends to the log.
     Nothing is read or written through it (no transaction stays open: writers and checkpoints are never blocked);
-    the events stored are the same. Closed, the last, at the end of the run: the log is checkpointed then, once."""
+    the events stored are the same. Closed, the last, at the end of the run: the log is checkpointed then, once.
+    A reading worker forked during the run (processes/pool.py) inherits these connections and never touches them:
+    it ends by ``os._exit``, which closes nothing through SQLite."""
 
     def __init__(self, files: list[str]):
         self.waiting = list(files)
@@ -66,9 +68,8 @@ class HeldOpen:
                 continue
             self.waiting.remove(path)
             with contextlib.suppress(sqlite3.Error):  # only a saving: Dagster's own connections do the work
-                conn = sqlite3.connect(path, timeout=1, check_same_thread=False)
-                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # a read maps the WAL: now held
-                self.held.append(conn)
+                self.held.append(sqlite3.connect(path, timeout=1, check_same_thread=False))  # closed by close()
+                self.held[-1].execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # a read maps the WAL: held
 
     def close(self) -> None:
         for conn in self.held:
