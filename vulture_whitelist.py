@@ -150,3 +150,10 @@ received_at_vi  # submission/receipts.py: a Receipt field, written to receipts.j
 read_receipts  # submission/receipts.py: the office's reader of receipts.jsonl (tests/integration/test_submission_*.py)
 current_unit_code  # core/findings.py: a Finding field, stored in dq_issue.current_unit_code (findings_frame, asdict)
 tempdir  # submission/runner.py: tempfile.tempdir, read by the tempfile module in the check's child process
+
+# ---- the Data Docs views (issue 27): named in the GX site's configuration, their methods called by Jinja
+PageView  # quality/data_docs_views.py: GX instantiates it by module and class name (quality/warehouse_suite.py)
+IndexPageView  # quality/data_docs_views.py: likewise, the site index's view
+load_bytecode  # ProcessBytecodeCache: jinja2.BytecodeCache's hook
+dump_bytecode  # ProcessBytecodeCache: jinja2.BytecodeCache's hook
+bytecode_cache  # jinja2.Environment.bytecode_cache, read by Jinja's loaders

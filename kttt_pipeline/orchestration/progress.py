@@ -4,6 +4,9 @@ stage did in the run's log in the UI."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 import sys
 import time
 import uuid
@@ -23,6 +26,56 @@ STEPS: dict[str, str] = {
 
 def _seconds_vn(seconds: float) -> str:
     return f"{seconds:.1f}".replace(".", ",") + " giây"
+
+
+def _sqlite_files(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The SQLite files a run of ``instance`` writes its events and status to, when its storage is Dagster's SQLite
+    one (a ``DAGSTER_HOME`` without other storage): the run's own event-log shard, the shard that indexes asset and
+    check events across runs, and the runs database; [] for any other storage (in memory, PostgreSQL)."""
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
+    from sqlalchemy.engine import make_url
+
+    files = []
+    events = instance.event_log_storage
+    if isinstance(events, SqliteEventLogStorage):
+        files += [events.path_for_shard(run_id), events.path_for_shard(INDEX_SHARD_NAME)]
+    runs = getattr(instance.run_storage, "_conn_string", None)  # SqliteRunStorage's own URL
+    if isinstance(runs, str) and runs.startswith("sqlite:"):
+        database = make_url(runs).database
+        if database:
+            files.append(database)
+    return files
+
+
+class HeldOpen:
+    """Dagster's SQLite storage opens a new connection for every event it stores and closes it after one commit; the
+    last connection to a WAL database that closes checkpoints the log into the database and deletes it, so each of
+    a run's ~135 events paid a checkpoint (fsync) and a fresh open. One idle connection per file, held by the run
+    from the first event to the end, makes Dagster's connection never the last: its commit only appends to the log.
+    Nothing is read or written through it (no transaction stays open: writers and checkpoints are never blocked);
+    the events stored are the same. Closed, the last, at the end of the run: the log is checkpointed then, once.
+    A reading worker forked during the run (processes/pool.py) inherits these connections and never touches them:
+    it ends by ``os._exit``, which closes nothing through SQLite."""
+
+    def __init__(self, files: list[str]):
+        self.waiting = list(files)
+        self.held: list[sqlite3.Connection] = []
+
+    def __call__(self, _entry=None) -> None:
+        """Open every file that exists by now (a run's own shard exists from its first event)."""
+        for path in list(self.waiting):
+            if not os.path.exists(path):
+                continue
+            self.waiting.remove(path)
+            with contextlib.suppress(sqlite3.Error):  # only a saving: Dagster's own connections do the work
+                self.held.append(sqlite3.connect(path, timeout=1, check_same_thread=False))  # closed by close()
+                self.held[-1].execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # a read maps the WAL: held
+
+    def close(self) -> None:
+        for conn in self.held:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self.held.clear()
 
 
 class StepProgress:
@@ -67,4 +120,11 @@ def execute_with_progress(
             ephemeral.add_event_listener(run_id, StepProgress(out))
             return job.execute_in_process(instance=ephemeral, run_id=run_id, **kwargs)
     instance.add_event_listener(run_id, StepProgress(out))
-    return job.execute_in_process(instance=instance, run_id=run_id, **kwargs)
+    held = HeldOpen(_sqlite_files(instance, run_id))  # Dagster's SQLite files open for the run (a saving per event)
+    held()
+    if held.waiting:
+        instance.add_event_listener(run_id, lambda entry: held(entry) if held.waiting else None)
+    try:
+        return job.execute_in_process(instance=instance, run_id=run_id, **kwargs)
+    finally:
+        held.close()

@@ -173,7 +173,8 @@ class _Context:
             store.remove_key(key)
 
     def use_docs_site(self, docs_dir: Path) -> None:
-        """Data Docs of the validation pages and the index only (no expectation-suite or profiling pages)."""
+        """Data Docs of the validation pages and the index only (no expectation-suite or profiling pages), by GX's
+        views with their templates compiled once (quality/data_docs_views.py)."""
         if self.site_dir == docs_dir:
             return
         if self.site_dir is not None:
@@ -182,12 +183,21 @@ class _Context:
             site_name="kttt",
             site_config={
                 "class_name": "SiteBuilder",
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                "site_section_builders": {"expectations": "None", "profiling": "None"},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": _view("IndexPageView")},
+                "site_section_builders": {
+                    "expectations": "None",
+                    "profiling": "None",
+                    "validations": {"view": _view("PageView")},
+                },
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
             },
         )
         self.site_dir = docs_dir
+
+
+def _view(name: str) -> dict:
+    """GX's own page views with their templates compiled once per process (quality/data_docs_views.py)."""
+    return {"module_name": "kttt_pipeline.quality.data_docs_views", "class_name": name}
 
 
 _CONTEXT: _Context | None = None

@@ -1,5 +1,8 @@
 """The Great Expectations suite passes on a reconciled period and fails on bad rows; Data Docs are built."""
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine
 
@@ -103,3 +106,84 @@ def test_the_suite_leaves_no_thread_behind(tmp_path, result):
     outcome = run_warehouse_suite(_engine(tmp_path, result), PERIOD, None)
     assert outcome.success
     assert not [t.name for t in threading.enumerate() if type(t).__name__ == "TMonitor"]
+
+
+# ---- Data Docs: GX's own pages, their templates compiled once per process (quality/data_docs_views.py) ----------
+
+#: what differs between two builds of the same validation results: a page's element ids and the time in links
+_PER_BUILD = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\?d=\d{8}T\d{6}\.\d+Z")
+
+
+def _pages(site: Path, name: str) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): _PER_BUILD.sub("…", p.read_text(encoding="utf-8")).replace(f"| {name}", "| site")
+        for p in site.rglob("*.html")
+    }
+
+
+def test_the_data_docs_are_the_pages_gx_own_views_render(tmp_path, result):
+    """The suite's site, built by the views that keep their compiled templates, is page for page what GX's
+    default views render from the same validation results (the site's name and per-build ids aside)."""
+    from kttt_pipeline.quality import warehouse_suite
+    from kttt_pipeline.quality.data_docs_offline import make_offline
+
+    engine = _engine(tmp_path, result)
+    for _ in range(2):  # the second build from templates compiled by the first
+        outcome = run_warehouse_suite(engine, PERIOD, tmp_path / "ours")
+        assert outcome.success
+    ctx = warehouse_suite._context().ctx
+    ctx.add_data_docs_site(
+        site_name="gx_default",
+        site_config={
+            "class_name": "SiteBuilder",
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_section_builders": {"expectations": "None", "profiling": "None"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(tmp_path / "gx")},
+        },
+    )
+    try:
+        ctx.build_data_docs(site_names=["gx_default"])
+    finally:
+        ctx.delete_data_docs_site("gx_default")
+    make_offline(tmp_path / "gx")
+    ours, gx = _pages(tmp_path / "ours", "kttt"), _pages(tmp_path / "gx", "gx_default")
+    assert len(ours) == 5 and sorted(ours) == sorted(gx)  # the index and the four tables' validation pages
+    for page in ours:
+        assert ours[page] == gx[page], page
+
+
+def test_a_second_build_in_the_process_shows_its_own_results(tmp_path, result):
+    """Templates compiled once, pages rendered each time: after a passing period, a failing one's validation page
+    shows its failure, and a passing one after it shows none."""
+    from kttt_pipeline.quality.data_docs_views import TEMPLATES
+
+    def negative_workers(frames):
+        frames["cooperative"].loc[frames["cooperative"].index[0], "workers"] = -7654321.0
+
+    def page(docs: Path) -> str:
+        [path] = (docs / "validations" / "kttt_cooperative").rglob("*.html")
+        return path.read_text(encoding="utf-8")
+
+    for name, mutate, passed in (("a", None, True), ("b", negative_workers, False), ("c", None, True)):
+        (tmp_path / name).mkdir()
+        outcome = run_warehouse_suite(_engine(tmp_path / name, result, mutate), PERIOD, tmp_path / name / "docs")
+        assert outcome.success is passed
+        text = page(tmp_path / name / "docs")
+        assert ("-7654321" in text) is not passed, name  # the unexpected value, on the failing period's page only
+    assert TEMPLATES.compiled  # the views compiled their templates into the process's cache
+
+
+def test_the_template_cache_compiles_a_changed_template_again():
+    """Jinja's checksum of the source decides: a template whose source changed is compiled from the new source."""
+    from jinja2 import DictLoader, Environment
+
+    from kttt_pipeline.quality.data_docs_views import ProcessBytecodeCache
+
+    cache, sources = ProcessBytecodeCache(), {"page.j2": "one {{ x }}"}
+    assert Environment(loader=DictLoader(sources), bytecode_cache=cache).get_template("page.j2").render(x=1) == "one 1"
+    assert len(cache.compiled) == 1
+    again = Environment(loader=DictLoader(sources), bytecode_cache=cache).get_template("page.j2")
+    assert again.render(x=2) == "one 2"
+    sources["page.j2"] = "two {{ x }}"
+    changed = Environment(loader=DictLoader(sources), bytecode_cache=cache).get_template("page.j2")
+    assert changed.render(x=3) == "two 3"
