@@ -18,6 +18,7 @@ import hashlib
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -77,10 +78,33 @@ def _connect(bind: Engine | Connection) -> Iterator[Connection]:
             yield conn
 
 
+#: the tables reflected so far, by database, while :func:`tables_reflected_once` holds (None: not held)
+_REFLECTED: ContextVar[dict[Engine, dict[str, Table]] | None] = ContextVar("_REFLECTED", default=None)
+
+
+@contextmanager
+def tables_reflected_once() -> Iterator[None]:
+    """Within the block, the warehouse's tables are reflected once per database instead of at each read: a
+    publication reads the earlier periods a dozen times (digests, identities, the trend), and nothing it does
+    changes the warehouse's schema."""
+    token = _REFLECTED.set({})
+    try:
+        yield
+    finally:
+        _REFLECTED.reset(token)
+
+
 def _reflect(engine: Engine | Connection) -> dict[str, Table]:
+    cache = _REFLECTED.get()
+    database = engine.engine if isinstance(engine, Connection) else engine
+    if cache is not None and database in cache:
+        return cache[database]
     md = MetaData()
     md.reflect(engine, only=lambda name, _md: name in _TABLES)
-    return {name: md.tables[name] for name in _TABLES if name in md.tables}
+    tables = {name: md.tables[name] for name in _TABLES if name in md.tables}
+    if cache is not None:
+        cache[database] = tables
+    return tables
 
 
 def loaded_periods(engine: Engine, province: str | None = None) -> list[Period]:

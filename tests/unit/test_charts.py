@@ -325,3 +325,41 @@ def test_unit_chart_names_the_kind_when_units_of_several_kinds_are_drawn():
         assert ticks == {u["name_vi"] for u in d.units}
     finally:
         plt.close(fig)
+
+
+def _axes_px(fig) -> list[float]:
+    """Where the axes sit: the figure's subplot parameters (left, right, bottom, top), in pixels."""
+    p = fig.subplotpars
+    return [p.left * fig.bbox.width, p.right * fig.bbox.width, p.bottom * fig.bbox.height, p.top * fig.bbox.height]
+
+
+@pytest.mark.parametrize(
+    "n, province", [(13, "Quảng Ninh"), (126, "Quảng Ninh"), (54, "Bà Rịa - Vũng Tàu và các vùng lân cận")]
+)
+def test_charts_laid_out_on_one_measure_land_where_matplotlib_puts_them(n, province, monkeypatch):
+    """Each chart is laid out on a single measure of its texts (charts._lay_out_one, for speed: a unit chart has
+    some two hundred); its axes land where matplotlib's own tight_layout puts them (which measures them twice, then
+    again after wrapping a long title), within half a pixel, with the title wrapped the same way."""
+    from kttt_pipeline.publish import charts
+
+    d = _data(n)
+    d.province_name = province
+    ours = {}
+    for name, make in CHARTS.items():
+        fig = make(d)
+        try:
+            assert charts._measurable_once(fig), name  # the one-measure layout is the one taken
+            ours[name] = (_axes_px(fig), fig.axes[0].get_title())
+        finally:
+            plt.close(fig)
+    monkeypatch.setattr(charts, "_measurable_once", lambda fig: False)  # matplotlib's tight_layout instead
+    for name, make in CHARTS.items():
+        fig = make(d)
+        try:
+            theirs = (_axes_px(fig), fig.axes[0].get_title())
+        finally:
+            plt.close(fig)
+        assert ours[name][1] == theirs[1], name
+        assert ours[name][0] == pytest.approx(theirs[0], abs=0.5), name
+    if len(province) > 20:  # the long name's titles are wrapped: the layout after a wrap is compared too
+        assert sum("\n" in title for _, title in ours.values()) >= 2
