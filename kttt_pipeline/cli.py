@@ -223,6 +223,8 @@ def _materialize_national(
             flush=True,
         )
 
+    with _instance():  # a new DAGSTER_HOME's storage made here once, not by workers opening it at the same time
+        pass
     outcomes = run_provinces(
         province_runs(periods, provinces),
         run_one,

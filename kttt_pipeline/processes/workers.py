@@ -75,16 +75,23 @@ def _child(
     held: list[tuple[str, str]] = []
     sys.stdout = _HeldText(held, "stdout")
     sys.stderr = _HeldText(held, "stderr")
-    with open_state() as state:
-        while True:
-            conn.send(("next", held[:]))
-            held.clear()
-            n = conn.recv()
-            if n is None:
-                break
-            result = run(jobs[n], state)
-            conn.send(("done", held[:], n, result))
-            held.clear()
+    try:
+        with open_state() as state:
+            while True:
+                conn.send(("next", held[:]))
+                held.clear()
+                n = conn.recv()
+                if n is None:
+                    break
+                result = run(jobs[n], state)
+                conn.send(("done", held[:], n, result))
+                held.clear()
+    except BaseException:  # what went wrong is printed by the parent, with what the job had printed
+        import traceback
+
+        held.append(("stderr", traceback.format_exc()))
+        conn.send(("print", held[:]))
+        raise
     conn.send(("print", held[:]))  # what closing the state printed
 
 

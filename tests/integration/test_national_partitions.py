@@ -244,7 +244,8 @@ def test_provinces_run_in_worker_processes_load_what_one_process_loads(tmp_path,
     urls = {jobs: f"sqlite:///{tmp_path}/w{jobs}.db" for jobs in (1, 2)}
     reports = {jobs: tmp_path / f"reports{jobs}" for jobs in (1, 2)}
     assert main(["materialize", *common, "--jobs", "1", "--warehouse", urls[1], "--reports-dir", str(reports[1])]) == 0
-    env = {**os.environ, "KTTT_APPENDIX_PDF": "0"}
+    home = tmp_path / "dagster_home"  # a new instance, its storage made by the command before the workers open it
+    env = {**os.environ, "KTTT_APPENDIX_PDF": "0", "DAGSTER_HOME": str(home)}
     cmd = [sys.executable, "-m", "kttt_pipeline.cli", "materialize", *common, "--jobs", "2"]
     out = subprocess.run(
         [*cmd, "--warehouse", urls[2], "--reports-dir", str(reports[2])],
@@ -254,7 +255,9 @@ def test_provinces_run_in_worker_processes_load_what_one_process_loads(tmp_path,
         timeout=600,
     )
     assert out.returncode == 0, out.stderr[-3000:]
-    assert "trong 2 tiến trình song song" in out.stdout
+    assert "trong 2 tiến trình song song" in out.stdout and "Traceback" not in out.stderr, out.stderr[-3000:]
+    with dg.DagsterInstance.from_config(str(home)) as instance:  # every province recorded as its run
+        assert len(instance.get_runs()) == 3
     headings = [line for line in out.stdout.splitlines() if line.startswith("[")]
     assert sorted(h.split("]")[0] for h in headings) == ["[1/3", "[2/3", "[3/3"]
     blocks = out.stdout.split("\n[")[1:]  # each province's output runs from its heading to the next

@@ -91,3 +91,21 @@ def test_split_cores_gives_each_worker_at_least_one_and_shares_all(monkeypatch):
     assert split_cores(2) == [3, 2] and split_cores(5) == [1] * 5 and split_cores(1) == [5]
     monkeypatch.setenv(CORES_ENV, "1")
     assert split_cores(3) == [1, 1, 1]
+
+
+@needs_fork
+def test_a_worker_that_cannot_open_its_state_says_why_and_the_others_do_the_jobs(tmp_path, capsys):
+    flag = tmp_path / "first"
+
+    @contextlib.contextmanager
+    def first_fails():
+        try:  # the first worker to get here fails to open its state
+            os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            yield {"opened_by": os.getpid(), "runs": 0}
+            return
+        raise RuntimeError("the instance could not be opened")
+
+    got = run_in_workers(list(range(5)), _run, first_fails, workers=2)
+    assert [g[0] for g in got] == [j * j for j in range(5)] and len({g[1] for g in got}) == 1
+    assert "RuntimeError: the instance could not be opened" in capsys.readouterr().err
