@@ -256,12 +256,12 @@ def _run_state():
 
 def _lost(pair, exitcode: int | None) -> int:
     """A province whose worker process died: said, and counted as not published."""
-    how = f"tín hiệu {-exitcode}" if exitcode is not None and exitcode < 0 else f"mã {exitcode}"
-    print(
-        f"Lỗi: tiến trình chạy tỉnh mã {pair.province}, kỳ {pair.period} đã dừng đột ngột ({how}); chưa công bố "
-        "được / the worker process running it died",
-        file=sys.stderr,
-    )
+    if exitcode is None:
+        why = "mọi tiến trình chạy đã dừng trước khi nhận tỉnh này / every worker process had died"
+    else:
+        how = f"tín hiệu {-exitcode}" if exitcode < 0 else f"mã thoát {exitcode}"
+        why = f"tiến trình chạy tỉnh này đã dừng đột ngột ({how}) / the worker process running it died"
+    print(f"Lỗi: tỉnh mã {pair.province}, kỳ {pair.period} chưa công bố được: {why}", file=sys.stderr)
     return 1
 
 
@@ -279,6 +279,7 @@ def _materialize_one(args, period, raw_dir: str, warehouse: str, reports: str, p
 def _run_partition(args, job, key: str, period: str, warehouse: str, instance) -> int:
     """Run ``job`` for the partition ``key`` (of ``period``) and print what it published, or why not."""
     from kttt_pipeline.orchestration.progress import execute_with_progress
+    from kttt_pipeline.orchestration.results import interrupted
 
     # a line on stderr as each step starts and ends (orchestration/progress.py): a national quarter takes minutes
     result = execute_with_progress(
@@ -290,6 +291,8 @@ def _run_partition(args, job, key: str, period: str, warehouse: str, instance) -
         # (errors included: the command prints the reason itself, without Dagster's stack traces)
         run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "CRITICAL"}}}},
     )
+    if interrupted(result):  # Ctrl-C or a stop asked: the run failed as interrupted; stop here, not go on
+        raise KeyboardInterrupt
     if not result.success:
         return _print_failure(result, period, warehouse)
     _print_published(result, period, warehouse)
@@ -579,8 +582,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=None,
         help=PROVINCE_HELP + ". Repeat it (or give a comma list, or 'all' = every packaged province) to run many "
-        "provinces in this one process, in the national layout: RAW_DIR/<code>/<period>/, reports under "
-        'REPORTS_DIR/<code>/ (also with KTTT_PROVINCES set; docs/deployment.md, "Many provinces")',
+        "provinces in one command (in --jobs worker processes), in the national layout: RAW_DIR/<code>/<period>/, "
+        'reports under REPORTS_DIR/<code>/ (also with KTTT_PROVINCES set; docs/deployment.md, "Many provinces")',
     )
     p.add_argument(
         "--jobs",

@@ -102,7 +102,11 @@ def period_job(resources: dict | None = None, provinces: list[str] | None = None
 
 
 def _national_period_job(raw_dir: str, warehouse_url: str, reports_dir: str, provinces: list[str]) -> dg.JobDefinition:
-    """The period job a national run runs each province's key of, its step outputs in memory (national_job.py)."""
+    """The period job a national run runs each province's key of, its step outputs in memory (national_job.py).
+    The warehouse URL the deployment reads from ``KTTT_WAREHOUSE_URL`` stays that variable in the job (the URL,
+    which may carry a password, would otherwise be stored with each province's run)."""
+    if os.environ.get(config.WAREHOUSE_URL_ENV) == warehouse_url:
+        warehouse_url = warehouse_url_config()
     resources = {**make_resources(raw_dir, warehouse_url, reports_dir), "io_manager": dg.mem_io_manager}
     return period_job(resources, provinces)
 

@@ -20,7 +20,7 @@ from kttt_pipeline.orchestration.national_run import PairRun, province_runs, run
 from kttt_pipeline.orchestration.partitions import partition_key
 from kttt_pipeline.orchestration.progress import execute_with_progress
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
-from kttt_pipeline.orchestration.results import failed_checks
+from kttt_pipeline.orchestration.results import failed_checks, interrupted
 
 NATIONAL_JOB_NAME = "kttt_national_quarter_job"
 #: tag of each (province, quarter) run a national run starts: the national run's id
@@ -52,6 +52,8 @@ def build_national_job(
                 job, partition_key=key, instance=instance, raise_on_error=False, tags={NATIONAL_RUN_TAG: context.run_id}
             )
             runs[pair.province] = result.run_id
+            if interrupted(result):  # Terminate in the UI: the national run stops, it does not go on
+                raise dg.DagsterExecutionInterruptedError(f"dừng theo yêu cầu khi chạy tỉnh mã {pair.province}")
             if result.success:
                 context.log.info(f"Tỉnh mã {pair.province}, kỳ {period}: đã công bố (lần chạy {result.run_id})")
                 return 0

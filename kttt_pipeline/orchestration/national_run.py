@@ -12,6 +12,8 @@ after another. A pair that fails does not stop the others.
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kttt_pipeline.processes.forked import fork_available
-from kttt_pipeline.processes.workers import WorkerLost, run_in_workers
+from kttt_pipeline.processes.workers import WorkerLost, report_partial, run_in_workers
 
 
 @dataclass(frozen=True)
@@ -75,16 +77,33 @@ def run_provinces(
     workers = max(1, min(workers, len(runs)))
 
     def run_province(province: list[PairRun], state: Any) -> list[tuple[PairRun, int]]:
-        return [(pair, run_one(pair, state)) for pair in province]
+        done = []
+        for pair in province:
+            try:
+                status = run_one(pair, state)
+            except Exception:  # a pair's error: said, counted as not published; the next pairs still run
+                print(
+                    f"Lỗi ngoài dự kiến khi chạy tỉnh mã {pair.province}, kỳ {pair.period}; hãy báo cho người quản "
+                    f"trị kèm nội dung sau / unexpected error:\n{traceback.format_exc()}",
+                    file=sys.stderr,
+                )
+                status = 1
+            done.append((pair, status))
+            report_partial((pair, status))  # in a worker: kept by the parent should the worker die later
+        return done
 
+    if workers > 1:
+        prepare_for_workers()  # before asking whether this process may fork: what it imports counts
     if workers > 1 and fork_available():
         by_size = sorted(runs, key=lambda r: -raw_size(raw_root, r))
-        prepare_for_workers()
         on_workers(workers)
         done = []
         for province, got in zip(by_size, run_in_workers(by_size, run_province, open_state, workers)):
             if isinstance(got, WorkerLost):
-                done += [(pair, on_lost(pair, got.exitcode)) for pair in province]
+                finished = dict(got.partial)  # the quarters it had done before its worker died
+                done += [
+                    (pair, finished[pair] if pair in finished else on_lost(pair, got.exitcode)) for pair in province
+                ]
             else:
                 done += got
     else:

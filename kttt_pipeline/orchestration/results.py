@@ -58,3 +58,23 @@ def loaded_rows(result: dg.ExecuteInProcessResult, table: str, default: int) -> 
         if mat is not None and "dagster/row_count" in mat.metadata
         else default
     )
+
+
+#: the errors by which Dagster reports a run it stopped (Ctrl-C, SIGTERM, Terminate in the UI)
+_INTERRUPTS = {"KeyboardInterrupt", "DagsterExecutionInterruptedError"}
+
+
+def interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether the run ended because it was interrupted (``execute_in_process(raise_on_error=False)`` turns an
+    interrupt into a failed run and returns): a run of many provinces then stops instead of going on."""
+    from dagster._core.execution.plan.objects import ErrorSource
+
+    for event in result.all_events:
+        data = event.event_specific_data
+        if event.is_step_failure and getattr(data, "error_source", None) == ErrorSource.INTERRUPT:
+            return True
+        error = getattr(data, "error", None)
+        if event.event_type in (dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED) and error:
+            if error.cls_name in _INTERRUPTS:
+                return True
+    return False

@@ -17,10 +17,12 @@ of memory): the other jobs still run, in the children that are left.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing as mp
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -39,10 +41,23 @@ S = TypeVar("S")
 @dataclass(frozen=True)
 class WorkerLost(Generic[J]):
     """The job's worker process ended while running it (``exitcode``: negative for a signal, as multiprocessing
-    reports it)."""
+    reports it; None: no worker was left to take it). ``partial``: what the job had reported done before
+    (:func:`report_partial`), in order."""
 
     job: Any
     exitcode: int | None
+    partial: tuple = ()
+
+
+#: in a worker: sends a part of the running job's result to the parent (set by _child)
+_partial_sender: Callable[[Any], None] | None = None
+
+
+def report_partial(value: Any) -> None:
+    """In a worker, a part of the running job's result known done (e.g. one quarter of a province's): kept by the
+    parent, with what the job printed so far, should the worker die before the job ends. Elsewhere: nothing."""
+    if _partial_sender is not None:
+        _partial_sender(value)
 
 
 class _HeldText(io.TextIOBase):
@@ -64,35 +79,56 @@ class _HeldText(io.TextIOBase):
 
 def _child(
     conn: Connection,
+    inherited: list[Connection],
     cores: int,
     open_state: Callable[[], AbstractContextManager[S]],
     run: Callable[[J, S], R],
     jobs: Sequence[J],
     parent: int,
 ) -> None:
+    global _partial_sender
+    for other in inherited:  # the parent's ends of the earlier workers' pipes: theirs to close, not ours to hold
+        other.close()
     die_with_parent(parent)
     os.environ[CORES_ENV] = str(cores)
     held: list[tuple[str, str]] = []
     sys.stdout = _HeldText(held, "stdout")
     sys.stderr = _HeldText(held, "stderr")
+    running: list[int] = []
+
+    def send_partial(value: Any) -> None:
+        conn.send(("partial", held[:], running[0], value))
+        held.clear()
+
+    _partial_sender = send_partial
     try:
         with open_state() as state:
             while True:
                 conn.send(("next", held[:]))
                 held.clear()
-                n = conn.recv()
+                try:
+                    n = conn.recv()
+                except EOFError:  # the parent is gone or gave up on this worker
+                    break
                 if n is None:
                     break
+                running[:] = [n]
                 result = run(jobs[n], state)
                 conn.send(("done", held[:], n, result))
                 held.clear()
+    except KeyboardInterrupt:  # stopped (Ctrl-C, or the parent's SIGTERM ending a run): no traceback to print
+        with contextlib.suppress(OSError):
+            conn.send(("print", held[:]))
+        raise SystemExit(130) from None
     except BaseException:  # what went wrong is printed by the parent, with what the job had printed
         import traceback
 
         held.append(("stderr", traceback.format_exc()))
-        conn.send(("print", held[:]))
+        with contextlib.suppress(OSError):
+            conn.send(("print", held[:]))
         raise
-    conn.send(("print", held[:]))  # what closing the state printed
+    with contextlib.suppress(OSError):
+        conn.send(("print", held[:]))  # what closing the state printed
 
 
 def _print(held: list[tuple[str, str]]) -> None:
@@ -116,13 +152,15 @@ def run_in_workers(
     with collector_frozen():
         for cores in split_cores(workers):
             ours, theirs = ctx.Pipe()
+            earlier = list(children)
             proc = ctx.Process(
-                target=_child, args=(theirs, cores, open_state, run, jobs, os.getpid()), name="kttt-worker"
+                target=_child, args=(theirs, earlier, cores, open_state, run, jobs, os.getpid()), name="kttt-worker"
             )
             proc.start()
             theirs.close()
             children[ours] = (proc, None)
     results: dict[int, R | WorkerLost] = {}
+    partial: dict[int, list] = {}
     queue = list(range(len(jobs)))
     try:
         while children:
@@ -134,13 +172,15 @@ def run_in_workers(
                 except (EOFError, OSError):  # the child ended: whatever it was running is lost
                     proc.join()
                     if running is not None:
-                        results[running] = WorkerLost(jobs[running], proc.exitcode)
+                        results[running] = WorkerLost(jobs[running], proc.exitcode, tuple(partial.get(running, ())))
                     del children[conn]
                     continue
                 _print(message[1])
                 if message[0] == "print":
                     continue
-                if message[0] == "next":
+                if message[0] == "partial":
+                    partial.setdefault(message[2], []).append(message[3])
+                elif message[0] == "next":
                     n = queue.pop(0) if queue else None
                     children[conn] = (proc, n)
                     try:
@@ -151,10 +191,22 @@ def run_in_workers(
                     results[message[2]] = message[3]
                     children[conn] = (proc, None)
     finally:
-        for conn, (proc, _) in children.items():  # interrupted: no child outlives the run
-            proc.terminate()
-            proc.join()
-            conn.close()
+        _stop(children)  # interrupted: no child outlives the run
     for n in queue:  # every child died before taking these
         results[n] = WorkerLost(jobs[n], None)
     return [results[n] for n in range(len(jobs))]
+
+
+def _stop(children: dict[Connection, tuple[Any, int | None]], grace_s: float = 5.0) -> None:
+    """The workers still running stopped: their pipes closed (a worker waiting for its next job then ends), asked
+    to stop (SIGTERM: Dagster ends a run it interrupts as failed), then, after ``grace_s``, killed."""
+    for conn in children:
+        conn.close()
+    for proc, _ in children.values():
+        proc.terminate()
+    deadline = time.monotonic() + grace_s
+    for proc, _ in children.values():
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()

@@ -85,3 +85,17 @@ def test_the_national_job_is_defined_for_a_deployment_of_several_provinces(tmp_p
     defs = build_definitions(make_resources(str(tmp_path), f"sqlite:///{tmp_path}/w.db", str(tmp_path)), parts)
     names = {j.name for j in defs.resolve_all_job_defs()}
     assert (NATIONAL_JOB_NAME in names) is has_national and JOB_NAME in names
+
+
+def test_the_province_runs_do_not_store_the_warehouse_password(tmp_path, monkeypatch):
+    """The national job hands each province's run the warehouse as the deployment configured it: the variable
+    KTTT_WAREHOUSE_URL, not its value (a password), which Dagster would store with every run's job snapshot."""
+    from dagster._serdes import serialize_value
+
+    from kttt_pipeline.core.config import WAREHOUSE_URL_ENV
+    from kttt_pipeline.orchestration.definitions import _national_period_job
+
+    url = "postgresql+psycopg://kttt:S3CRETPW@db.example/kttt"
+    monkeypatch.setenv(WAREHOUSE_URL_ENV, url)
+    job = _national_period_job(str(tmp_path), url, str(tmp_path / "reports"), [QN, BN])
+    assert "S3CRETPW" not in serialize_value(job.get_job_snapshot())

@@ -12,7 +12,7 @@ import pytest
 
 from kttt_pipeline.processes.cores import CORES_ENV, machine_cores, split_cores, usable_cores
 from kttt_pipeline.processes.forked import fork_available
-from kttt_pipeline.processes.workers import WorkerLost, run_in_workers
+from kttt_pipeline.processes.workers import WorkerLost, report_partial, run_in_workers
 
 needs_fork = pytest.mark.skipif(not fork_available(), reason="no fork on this system or in this process")
 
@@ -109,3 +109,20 @@ def test_a_worker_that_cannot_open_its_state_says_why_and_the_others_do_the_jobs
     got = run_in_workers(list(range(5)), _run, first_fails, workers=2)
     assert [g[0] for g in got] == [j * j for j in range(5)] and len({g[1] for g in got}) == 1
     assert "RuntimeError: the instance could not be opened" in capsys.readouterr().err
+
+
+def _dies_after_a_part(job, state):
+    print(f"job {job} did its first part", flush=True)
+    report_partial(f"{job} first part")  # sent with what was printed so far
+    if job == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    report_partial(f"{job} second part")
+    return job
+
+
+@needs_fork
+def test_the_parts_a_dead_workers_job_reported_are_kept_with_what_it_printed(capsys):
+    got = run_in_workers(list(range(4)), _dies_after_a_part, _state, workers=2)
+    assert isinstance(got[2], WorkerLost) and got[2].partial == ("2 first part",)
+    assert [g for n, g in enumerate(got) if n != 2] == [0, 1, 3]
+    assert "job 2 did its first part" in capsys.readouterr().out
