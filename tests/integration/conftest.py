@@ -16,3 +16,17 @@ def no_kttt_env(monkeypatch):
         monkeypatch.delenv(key)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")
+
+
+def assert_provinces_published(url: str, reports, period: str, codes) -> None:
+    """Each province of ``codes`` loaded into the warehouse at ``url`` for ``period`` and its appendix published
+    under ``reports/<code>/<period>/``."""
+    from kttt_pipeline.warehouse import make_engine, period_row_counts
+
+    engine = make_engine(url)
+    try:
+        for code in codes:
+            assert period_row_counts(engine, period, code)["cooperative"] > 0, code
+            assert (reports / code / period / f"phu_bieu_{period}.xlsx").is_file(), code
+    finally:
+        engine.dispose()

@@ -13,6 +13,8 @@ from kttt_pipeline.orchestration.national_job import NATIONAL_JOB_NAME, NATIONAL
 from kttt_pipeline.orchestration.partitions import province_quarter_partitions_def, split_partition_key
 from kttt_pipeline.warehouse import make_engine, period_row_counts
 
+from .conftest import assert_provinces_published
+
 PERIOD = "2026-Q3"
 QN, BN, HN = "22", "24", "01"
 
@@ -47,13 +49,7 @@ def test_one_national_run_loads_every_province_each_as_its_own_run(tmp_path, no_
         # the assets' (province, quarter) partitions show what the national run loaded
         key = dg.AssetKey("published_reports")
         assert instance.get_materialized_partitions(key) == {f"{PERIOD}|{QN}", f"{PERIOD}|{BN}"}
-    engine = make_engine(warehouse_url)
-    try:
-        for code in (QN, BN):
-            assert period_row_counts(engine, PERIOD, code)["cooperative"] > 0
-            assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.xlsx").is_file()
-    finally:
-        engine.dispose()
+    assert_provinces_published(warehouse_url, reports, PERIOD, (QN, BN))
 
 
 def test_a_failed_or_missing_province_fails_the_national_run_by_name(tmp_path, no_kttt_env):

@@ -21,6 +21,8 @@ from kttt_pipeline.orchestration.definitions import JOB_NAME, build_definitions,
 from kttt_pipeline.orchestration.partitions import FIRST_PERIOD_ENV, deployment_partitions_def, split_partition_key
 from kttt_pipeline.warehouse import make_engine, period_row_counts
 
+from .conftest import assert_provinces_published
+
 ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2026-Q3"
 QN, BN = "22", "24"
@@ -169,13 +171,7 @@ def test_one_materialize_loads_several_provinces_in_one_process(tmp_path, no_ktt
     assert main(["materialize", *args, "--reports-dir", str(reports), "--warehouse", warehouse_url]) == 0
     printed = capsys.readouterr().out
     assert "2/2" in printed
-    engine = make_engine(warehouse_url)
-    try:
-        for code in (QN, BN):
-            assert period_row_counts(engine, PERIOD, code)["cooperative"] > 0
-            assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.xlsx").is_file()
-    finally:
-        engine.dispose()
+    assert_provinces_published(warehouse_url, reports, PERIOD, (QN, BN))
 
 
 def test_kttt_provinces_gives_the_national_layout_to_materialize(tmp_path, no_kttt_env, monkeypatch, capsys):
