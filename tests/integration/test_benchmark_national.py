@@ -93,7 +93,7 @@ def test_the_national_mode_runs_end_to_end_and_prints_the_section_it_writes(tmp_
     assert f": {units:,} reporting units" in out and f"{coops:,} cooperative rows" in out
     # which path ran, as the command's parser allows
     multi = bench.multi_province_command()
-    assert ("every province in one process" in out) is multi
+    assert ("every province in one command" in out) is multi
     assert ("one `kttt materialize --period P --raw-dir ROOT/<code>" in out) is not multi
 
     def table(header: str) -> list[list[str]]:

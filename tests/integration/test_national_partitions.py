@@ -1,7 +1,7 @@
 """Dagster at national scale (issue 27): with ``KTTT_PROVINCES`` the assets are partitioned by province and
 quarter, a run of one (province, quarter) key reads that province's folder and loads only it, the schedule and the
 sensor request (province, quarter) keys for every province's folder, a province office sees only its own, and one
-`kttt materialize` with several provinces loads them all in one process."""
+`kttt materialize` with several provinces loads them all in one command."""
 
 from __future__ import annotations
 

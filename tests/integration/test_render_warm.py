@@ -103,8 +103,9 @@ def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
 def test_a_many_province_materialize_prints_every_appendix_by_the_office_started_ahead(
     tmp_path, warehouse_url, monkeypatch
 ):
-    """`kttt materialize --province A --province B …` (one process): each province's appendix PDF published, the
-    second by the office started ahead (the first too when it was ready in time), nothing left running."""
+    """`kttt materialize --province A --province B … --jobs 1` (one process): each province's appendix PDF
+    published, the second by the office started ahead (the first too when it was ready in time), nothing left
+    running."""
     from kttt_pipeline.cli import main
 
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "1")
@@ -119,7 +120,7 @@ def test_a_many_province_materialize_prints_every_appendix_by_the_office_started
     raw, reports = tmp_path / "raw", tmp_path / "reports"
     for code in (QN, BN):
         _demo(raw, code)
-    args = ["--period", PERIOD, "--province", QN, "--province", BN, "--raw-dir", str(raw)]
+    args = ["--period", PERIOD, "--province", QN, "--province", BN, "--raw-dir", str(raw), "--jobs", "1"]
     assert main(["materialize", *args, "--reports-dir", str(reports), "--warehouse", warehouse_url]) == 0
     for code in (QN, BN):
         assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.pdf").read_bytes().startswith(b"%PDF")
