@@ -1,10 +1,11 @@
 """Whole jobs shared out to forked worker processes that each keep their state warm: a national run's provinces.
 
-:func:`run_in_workers` forks ``workers`` children of this process (it must be single-threaded:
+:func:`run_in_workers` forks ``workers - 1`` children of this process (it must be single-threaded then:
 ``processes/forked.py``) once everything heavy is imported, so that they share its imported modules (copy-on-write,
-the cyclic collector frozen around the fork). Each child opens its own state once (``open_state``: e.g. a Dagster
+the cyclic collector frozen around the fork); this process is the last worker, and a thread of it hands the
+children their jobs. Each worker opens its own state once (``open_state``: e.g. a Dagster
 instance and a LibreOffice started ahead), then asks for the next job until none is left: the jobs go out in the
-order given (give the largest first), so a child that finished early takes the next, and the cores stay busy to
+order given (give the largest first), so a worker that finished early takes the next, and the cores stay busy to
 the end. Each child runs with its share of the cores (``processes/cores.py``) in its environment, dies with this
 process even when it is killed with SIGKILL, and sends what it prints back to this process, which prints each
 job's output whole once the job is done (stdout and stderr in the order written): the output reads as one
@@ -22,6 +23,7 @@ import io
 import multiprocessing as mp
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -144,13 +146,17 @@ def run_in_workers(
     open_state: Callable[[], AbstractContextManager[S]],
     workers: int,
 ) -> list[R | WorkerLost]:
-    """Each job's result (in the order of ``jobs``), the jobs run by ``run(job, state)`` in ``workers`` forked
-    children, each with the state ``open_state()`` opened once for all its jobs. ``run``'s results must pickle."""
+    """Each job's result (in the order of ``jobs``), the jobs run by ``run(job, state)`` in ``workers`` processes:
+    this one and ``workers - 1`` forked children, each with the state ``open_state()`` opened once for all its
+    jobs. This process is a worker too (an idle parent would hold, privately, every page its children have
+    written since the fork); a thread of it hands the children their jobs and prints their output. ``run``'s
+    results must pickle."""
     workers = max(1, min(workers, len(jobs)))
     ctx = mp.get_context("fork")
+    shares = split_cores(workers)
     children: dict[Connection, tuple[Any, int | None]] = {}  # connection → (process, job running)
     with collector_frozen():
-        for cores in split_cores(workers):
+        for cores in shares[1:]:
             ours, theirs = ctx.Pipe()
             earlier = list(children)
             proc = ctx.Process(
@@ -162,50 +168,101 @@ def run_in_workers(
     results: dict[int, R | WorkerLost] = {}
     partial: dict[int, list] = {}
     queue = list(range(len(jobs)))
+    lock = threading.Lock()  # the queue, the results and the output
+    out, err = sys.stdout, sys.stderr
+
+    def emit(held: list[tuple[str, str]]) -> None:
+        with lock:
+            for stream, text in held:
+                (out if stream == "stdout" else err).write(text)
+            out.flush()
+            err.flush()
+
+    def take() -> int | None:
+        with lock:
+            return queue.pop(0) if queue else None
+
+    coordinator = threading.Thread(
+        target=_coordinate, args=(children, jobs, results, partial, take, emit), name="kttt-workers", daemon=True
+    )
+    coordinator.start()
+    held: list[tuple[str, str]] = []
+    share = os.environ.get(CORES_ENV)
+    os.environ[CORES_ENV] = str(shares[0])
+    sys.stdout, sys.stderr = _HeldText(held, "stdout"), _HeldText(held, "stderr")
     try:
-        while children:
-            for conn in wait(list(children)):
-                assert isinstance(conn, Connection)
-                proc, running = children[conn]
+        with open_state() as state:
+            while (n := take()) is not None:
                 try:
-                    message = conn.recv()
-                except (EOFError, OSError):  # the child ended: whatever it was running is lost
-                    proc.join()
-                    if running is not None:
-                        results[running] = WorkerLost(jobs[running], proc.exitcode, tuple(partial.get(running, ())))
-                    del children[conn]
-                    continue
-                _print(message[1])
-                if message[0] == "print":
-                    continue
-                if message[0] == "partial":
-                    partial.setdefault(message[2], []).append(message[3])
-                elif message[0] == "next":
-                    n = queue.pop(0) if queue else None
-                    children[conn] = (proc, n)
-                    try:
-                        conn.send(n)
-                    except OSError:  # it has ended meanwhile: the next receive says so
-                        pass
-                else:  # "done"
-                    results[message[2]] = message[3]
-                    children[conn] = (proc, None)
+                    results[n] = run(jobs[n], state)
+                finally:
+                    emit(held[:])
+                    held.clear()
+    except BaseException:  # interrupted, or this process's own error: no child outlives it
+        _stop(children)
+        raise
     finally:
-        _stop(children)  # interrupted: no child outlives the run
+        sys.stdout, sys.stderr = out, err
+        emit(held[:])
+        if share is None:
+            os.environ.pop(CORES_ENV, None)
+        else:
+            os.environ[CORES_ENV] = share
+        coordinator.join()
     for n in queue:  # every child died before taking these
         results[n] = WorkerLost(jobs[n], None)
     return [results[n] for n in range(len(jobs))]
 
 
+def _coordinate(
+    children: dict[Connection, tuple[Any, int | None]],
+    jobs: Sequence[Any],
+    results: dict[int, Any],
+    partial: dict[int, list],
+    take: Callable[[], int | None],
+    emit: Callable[[list[tuple[str, str]]], None],
+) -> None:
+    """The children's side of :func:`run_in_workers`, in a thread of the parent: their next jobs, their results
+    and their output, until every child has ended."""
+    while children:
+        try:
+            ready = wait(list(children), timeout=0.5)
+        except (OSError, ValueError):  # the connections were closed: the run is being stopped
+            return
+        for conn in ready:
+            assert isinstance(conn, Connection)
+            proc, running = children[conn]
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):  # the child ended: whatever it was running is lost
+                proc.join()
+                if running is not None:
+                    results[running] = WorkerLost(jobs[running], proc.exitcode, tuple(partial.get(running, ())))
+                del children[conn]
+                continue
+            emit(message[1])
+            if message[0] == "partial":
+                partial.setdefault(message[2], []).append(message[3])
+            elif message[0] == "next":
+                n = take()
+                children[conn] = (proc, n)
+                with contextlib.suppress(OSError):  # it has ended meanwhile: the next receive says so
+                    conn.send(n)
+            elif message[0] == "done":
+                results[message[2]] = message[3]
+                children[conn] = (proc, None)
+
+
 def _stop(children: dict[Connection, tuple[Any, int | None]], grace_s: float = 5.0) -> None:
     """The workers still running stopped: their pipes closed (a worker waiting for its next job then ends), asked
     to stop (SIGTERM: Dagster ends a run it interrupts as failed), then, after ``grace_s``, killed."""
-    for conn in children:
+    running = list(children.items())  # the coordinating thread may remove those that end meanwhile
+    for conn, _ in running:
         conn.close()
-    for proc, _ in children.values():
+    for _, (proc, _) in running:
         proc.terminate()
     deadline = time.monotonic() + grace_s
-    for proc, _ in children.values():
+    for _, (proc, _) in running:
         proc.join(max(0.0, deadline - time.monotonic()))
         if proc.is_alive():
             proc.kill()
