@@ -233,6 +233,7 @@ def _materialize_national(
         getattr(args, "jobs", None) or usable_cores(),
         on_workers,
         _lost,
+        lambda: _run_state(warm=False),
     )
     failed = [pair.name for pair, one in outcomes if one]
     status = next((one for _, one in outcomes if one), 0)  # the first failure's (docs/deployment.md, "Exit status")
@@ -245,12 +246,14 @@ def _materialize_national(
 
 
 @contextlib.contextmanager
-def _run_state():
-    """What a process running provinces keeps for all of them: the Dagster instance, and a LibreOffice started
-    ahead for the appendix PDFs (publish/appendix/render.py), not a start of its own for each province."""
+def _run_state(warm: bool = True):
+    """What a process running provinces keeps for all of them: the Dagster instance, and (``warm``) a LibreOffice
+    started ahead for the appendix PDFs (publish/appendix/render.py), not a start of its own for each province.
+    The workers of a run on every core start LibreOffice for each PDF instead: the office started ahead overlaps
+    the one closing, two offices a worker at times, and with every core busy it saves no time, only memory."""
     from kttt_pipeline.publish.appendix.render import warm_office
 
-    with _instance() as instance, warm_office():
+    with _instance() as instance, warm_office() if warm else contextlib.nullcontext():
         yield instance
 
 
