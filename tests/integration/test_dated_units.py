@@ -247,17 +247,7 @@ def test_a_load_keeps_the_versions_its_register_does_not_hold(warehouse_url):
     moved = dataclasses.replace(rows["193"], valid_from=dt.date(2000, 1, 1), name_vi="Hạ Long (sửa)")
     renamed = dataclasses.replace(province[0], name_vi="Quảng Ninh (sửa)")
     second.admin_unit_version = unit_version_frame([moved, renamed, *province[1:]])
-    engine = make_engine(warehouse_url)
-    try:
-        load_period(engine, "2024-Q3", first)
-        load_period(engine, "2024-Q4", second)
-        with engine.connect() as conn:
-            stored = sorted(
-                (r[0], str(r[1])[:10], r[2])
-                for r in conn.execute(text("SELECT unit_code, valid_from, name_vi FROM admin_unit_version"))
-            )
-    finally:
-        engine.dispose()
+    stored = _versions_after_two_loads(warehouse_url, first, second)
     start = OPEN_START.isoformat()
     assert (
         stored
@@ -270,6 +260,22 @@ def test_a_load_keeps_the_versions_its_register_does_not_hold(warehouse_url):
             ]
         )
     )
+
+
+def _versions_after_two_loads(warehouse_url: str, first, second) -> list[tuple[str, str, str]]:
+    """(unit_code, valid_from, name_vi) of every stored unit version, sorted, once ``first`` is loaded as 2024-Q3
+    and ``second`` as 2024-Q4."""
+    engine = make_engine(warehouse_url)
+    try:
+        load_period(engine, "2024-Q3", first)
+        load_period(engine, "2024-Q4", second)
+        with engine.connect() as conn:
+            return sorted(
+                (r[0], str(r[1])[:10], r[2])
+                for r in conn.execute(text("SELECT unit_code, valid_from, name_vi FROM admin_unit_version"))
+            )
+    finally:
+        engine.dispose()
 
 
 def test_a_version_sharing_one_day_with_a_stored_one_replaces_it_and_an_adjacent_one_does_not(warehouse_url):
@@ -297,15 +303,5 @@ def test_a_version_sharing_one_day_with_a_stored_one_replaces_it_and_an_adjacent
             dataclasses.replace(rows["195"], valid_from=dt.date(2005, 1, 1), valid_to=last_day),  # ends on its start
         ]
     )
-    engine = make_engine(warehouse_url)
-    try:
-        load_period(engine, "2024-Q3", first)
-        load_period(engine, "2024-Q4", second)
-        with engine.connect() as conn:
-            stored = sorted(
-                (r[0], str(r[1])[:10])
-                for r in conn.execute(text("SELECT unit_code, valid_from FROM admin_unit_version"))
-            )
-    finally:
-        engine.dispose()
+    stored = [(code, start) for code, start, _ in _versions_after_two_loads(warehouse_url, first, second)]
     assert stored == [("193", "2010-12-31"), ("195", "2005-01-01"), ("198", "2000-01-01"), ("198", "2011-01-01")]

@@ -91,3 +91,23 @@ def test_ctrl_c_stops_a_run_of_many_provinces_in_workers(tmp_path, no_kttt_env):
     assert time.monotonic() - started < 60
     assert "đã dừng theo yêu cầu" in err
     assert "Đã công bố 3/3" not in out  # it did not go on to publish every province
+
+
+@pytest.mark.parametrize("raised, stops", [(KeyboardInterrupt, True), (ValueError, False)])
+def test_a_run_interrupted_is_told_from_a_run_that_failed(raised, stops):
+    """execute_in_process(raise_on_error=False) returns for both: only the interrupted one stops a national run
+    (orchestration/results.interrupted)."""
+    import dagster as dg
+
+    from kttt_pipeline.orchestration.results import interrupted
+
+    @dg.op
+    def step() -> None:
+        raise raised()
+
+    @dg.job
+    def one_step() -> None:
+        step()
+
+    result = one_step.execute_in_process(raise_on_error=False)
+    assert not result.success and interrupted(result) is stops
