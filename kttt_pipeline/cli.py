@@ -223,18 +223,21 @@ def _materialize_national(
             flush=True,
         )
 
+    from kttt_pipeline.publish.appendix.render import warm_office
+
     with _instance():  # a new DAGSTER_HOME's storage made here once, not by workers opening it at the same time
         pass
-    outcomes = run_provinces(
-        province_runs(periods, provinces),
-        run_one,
-        _run_state,
-        raw_root,
-        getattr(args, "jobs", None) or usable_cores(),
-        on_workers,
-        _lost,
-        lambda: _run_state(warm=False),
-    )
+    # one LibreOffice for every appendix PDF of the run, the forked workers' too (publish/appendix/render.py)
+    with warm_office():
+        outcomes = run_provinces(
+            province_runs(periods, provinces),
+            run_one,
+            _run_state,
+            raw_root,
+            getattr(args, "jobs", None) or usable_cores(),
+            on_workers,
+            _lost,
+        )
     failed = [pair.name for pair, one in outcomes if one]
     status = next((one for _, one in outcomes if one), 0)  # the first failure's (docs/deployment.md, "Exit status")
     if os.environ.get("DAGSTER_HOME", "").strip():
@@ -246,14 +249,10 @@ def _materialize_national(
 
 
 @contextlib.contextmanager
-def _run_state(warm: bool = True):
-    """What a process running provinces keeps for all of them: the Dagster instance, and (``warm``) a LibreOffice
-    started ahead for the appendix PDFs (publish/appendix/render.py), not a start of its own for each province.
-    The workers of a run on every core start LibreOffice for each PDF instead: the office started ahead overlaps
-    the one closing, two offices a worker at times, and with every core busy it saves no time, only memory."""
-    from kttt_pipeline.publish.appendix.render import warm_office
-
-    with _instance() as instance, warm_office() if warm else contextlib.nullcontext():
+def _run_state():
+    """What a process running provinces keeps for all of them (each worker of a run on every core its own): the
+    Dagster instance."""
+    with _instance() as instance:
         yield instance
 
 

@@ -21,6 +21,7 @@ from kttt_pipeline.orchestration.partitions import partition_key
 from kttt_pipeline.orchestration.progress import execute_with_progress
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 from kttt_pipeline.orchestration.results import failed_checks, interrupted
+from kttt_pipeline.publish.appendix.render import warm_office
 
 NATIONAL_JOB_NAME = "kttt_national_quarter_job"
 #: tag of each (province, quarter) run a national run starts: the national run's id
@@ -66,7 +67,8 @@ def build_national_job(
 
         @contextmanager
         def state():
-            yield context.instance
+            with warm_office():  # one LibreOffice for every province's appendix PDF (publish/appendix/render.py)
+                yield context.instance
 
         # one after another in this run's process: its run worker already runs Dagster's threads
         outcomes = run_provinces(province_runs([period], present), run_one, state, paths.raw_dir, workers=1)

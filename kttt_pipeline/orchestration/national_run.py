@@ -69,13 +69,11 @@ def run_provinces(
     workers: int,
     on_workers: Callable[[int], None] = lambda n: None,
     on_lost: Callable[[PairRun, int | None], int] = lambda pair, exitcode: 1,
-    open_worker_state: Callable[[], AbstractContextManager[Any]] | None = None,
 ) -> list[tuple[PairRun, int]]:
     """Every pair of ``runs`` (each province's list) run by ``run_one(pair, state)`` (its exit status: 0 when
-        published), in ``workers`` forked workers when this process may fork and more than one is asked for (told to
-        ``on_workers(n)`` first), else here; the state is ``open_state()`` (in the workers ``open_worker_state()``
-    when given), opened once per process. A pair whose
-        worker died is ``on_lost(pair, exitcode)``'s status. Returns (pair, status) in the pairs' order."""
+    published), in ``workers`` forked workers when this process may fork and more than one is asked for (told to
+    ``on_workers(n)`` first), else here; the state is ``open_state()``, opened once per process. A pair whose
+    worker died is ``on_lost(pair, exitcode)``'s status. Returns (pair, status) in the pairs' order."""
     workers = max(1, min(workers, len(runs)))
 
     def run_province(province: list[PairRun], state: Any) -> list[tuple[PairRun, int]]:
@@ -100,7 +98,7 @@ def run_provinces(
         by_size = sorted(runs, key=lambda r: -raw_size(raw_root, r))
         on_workers(workers)
         done = []
-        got_all = run_in_workers(by_size, run_province, open_worker_state or open_state, workers)
+        got_all = run_in_workers(by_size, run_province, open_state, workers)
         for province, got in zip(by_size, got_all):
             if isinstance(got, WorkerLost):
                 finished = dict(got.partial)  # the quarters it had done before its worker died

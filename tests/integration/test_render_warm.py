@@ -54,8 +54,9 @@ def test_each_pdf_by_the_office_started_ahead_is_the_pdf_a_start_makes(tmp_path)
         warm = render._WARM
         assert warm is not None
         made = [render.render_pdf(b, tmp_path / "warm" / f"{b.stem}.pdf").read_bytes() for b in books]
-        assert warm.served == len(books)  # every conversion by an office started ahead, none by a start of its own
-        pids = [p.pid for p in warm.procs if p is not None]
+        assert warm.served == len(books)  # every conversion by the office kept running, none by a start of its own
+        assert warm.started == 1 and warm.proc is not None and warm.proc.poll() is None  # one office, still there
+        pids = [warm.proc.pid]
         root = warm.root
     for c, w in zip(cold, made):
         assert w.startswith(b"%PDF") and _MADE_AT.sub(b"", w) == _MADE_AT.sub(b"", c)
@@ -68,13 +69,13 @@ def test_a_warm_office_gone_is_replaced_by_a_start_and_the_next_is_warm_again(tm
     with render.warm_office():
         warm = render._WARM
         assert warm is not None
-        proc = warm.procs[warm.current]
+        proc = warm.proc
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         first = render.render_pdf(book, tmp_path / "a.pdf")
-        assert first.read_bytes().startswith(b"%PDF") and warm.served == 0
+        assert first.read_bytes().startswith(b"%PDF") and warm.served == 0 and warm.started == 2
         second = render.render_pdf(book, tmp_path / "b.pdf")
-        assert warm.served == 1
+        assert warm.served == 1 and warm.started == 2
     assert _MADE_AT.sub(b"", first.read_bytes()) == _MADE_AT.sub(b"", second.read_bytes())
 
 
@@ -86,11 +87,51 @@ def test_an_office_never_ready_ends_the_warm_offices_without_a_wait_per_pdf(tmp_
         warm = render._WARM
         assert warm is not None
         render.render_pdf(book, tmp_path / "a.pdf")
-        assert warm.given_up and warm.served == 0 and all(p is None for p in warm.procs)
+        assert warm.given_up and warm.served == 0 and warm.proc is None
         render.render_pdf(book, tmp_path / "b.pdf")  # by a LibreOffice of its own, as without the warm office
-        assert all(p is None for p in warm.procs)
+        assert warm.proc is None and warm.started == 1
     for name in ("a.pdf", "b.pdf"):
         assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+
+
+def _convert_in_child(book: Path, pdf: Path, answer) -> None:
+    render.render_pdf(book, pdf)
+    answer.send((render._WARM.served, render._WARM.started))
+    answer.close()
+
+
+def test_workers_forked_from_the_run_hand_their_pdfs_to_its_one_office(tmp_path):
+    """A national run's workers (forked after the office was started) convert by the run's office: no office of
+    their own, the PDF a start makes, the office left running for the others and stopped by its owner only."""
+    import multiprocessing as mp
+
+    books = [_workbook(tmp_path / f"phu_bieu_{n}.xlsx", rows) for n, rows in enumerate((5, 60))]
+    cold = [render.render_pdf(b, tmp_path / "cold" / f"{b.stem}.pdf").read_bytes() for b in books]
+    ctx = mp.get_context("fork")
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        answers = []
+        children = []
+        for book in books:
+            mine, theirs = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_convert_in_child, args=(book, tmp_path / "warm" / f"{book.stem}.pdf", theirs))
+            child.start()
+            children.append(child)
+            answers.append(mine)
+        got = [answer.recv() for answer in answers]
+        for child in children:
+            child.join(timeout=120)
+            assert child.exitcode == 0
+        assert got == [(1, 1), (1, 1)]  # each child's conversion by the run's office, no office started by it
+        assert warm.proc is not None and warm.proc.poll() is None and warm.started == 1  # still the one office
+        render.render_pdf(books[0], tmp_path / "after.pdf")
+        assert warm.served == 1
+        pid = warm.proc.pid
+    assert not _alive(pid)
+    for book, c in zip(books, cold):
+        w = (tmp_path / "warm" / f"{book.stem}.pdf").read_bytes()
+        assert w.startswith(b"%PDF") and _MADE_AT.sub(b"", w) == _MADE_AT.sub(b"", c)
 
 
 def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
@@ -125,7 +166,7 @@ def test_a_many_province_materialize_prints_every_appendix_by_the_office_started
     for code in (QN, BN):
         assert (reports / code / PERIOD / f"phu_bieu_{PERIOD}.pdf").read_bytes().startswith(b"%PDF")
     assert len(offices) == 1 and offices[0].served >= 1
-    assert not offices[0].root.exists() and all(p is None for p in offices[0].procs)
+    assert not offices[0].root.exists() and offices[0].proc is None
 
 
 def test_a_warm_office_dies_with_its_process_killed(tmp_path):
@@ -139,7 +180,7 @@ def test_a_warm_office_dies_with_its_process_killed(tmp_path):
         "import sys, time\n"
         "from kttt_pipeline.publish.appendix import render\n"
         "with render.warm_office():\n"
-        "    print(render._WARM.procs[render._WARM.current].pid, flush=True)\n"
+        "    print(render._WARM.proc.pid, flush=True)\n"
         "    time.sleep(600)\n"
     )
     env = {**os.environ, "KTTT_APPENDIX_PDF": "1"}

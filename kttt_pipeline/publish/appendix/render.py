@@ -72,14 +72,15 @@ def _convert(exe: str, profile: Path, xlsx: Path, out: Path) -> subprocess.Compl
 
 def render_pdf(xlsx: Path | str, pdf: Path | str) -> Path:
     """Render ``xlsx`` to ``pdf`` with headless LibreOffice, in a private user profile (several conversions may
-    run at once); inside :func:`warm_office`, by the office already started for it when it is ready."""
+    run at once); inside :func:`warm_office` (in this process or a worker forked from it), by the office kept
+    running for it when it is ready."""
     exe = soffice()
     if exe is None:
         raise RenderFailed("không tìm thấy LibreOffice (soffice) để in phụ biểu ra PDF")
     xlsx, pdf = Path(xlsx), Path(pdf)
     with tempfile.TemporaryDirectory(prefix="kttt-lo-") as tmp:
         work = Path(tmp)
-        warm = _WARM if _WARM is not None and _WARM.owner == os.getpid() else None
+        warm = _WARM
         if warm is not None and warm.lock.acquire(blocking=False):
             try:
                 proc, made = warm.convert(exe, xlsx, work / "out")
@@ -137,57 +138,62 @@ def _guard(office: int) -> None:
 
 
 class _WarmOffice:
-    """A LibreOffice started ahead of the next conversion, in a user profile private to this process.
+    """One LibreOffice kept running for every appendix conversion of this process, in a user profile private to it.
 
     ``soffice --convert-to`` with a profile whose office is running hands the conversion to that office over its
-    pipe, waits for it and returns (≈ 0.5 s instead of the ≈ 1.2 s of a start); that office, having converted,
-    then ends by itself (LibreOffice's headless conversion), so the next one is started at once, in a second
-    profile (the first may still be closing), while the pipeline computes the next province. The PDF is the one
-    LibreOffice's own start makes (the same program, the same export filter). An office not ready in
-    :data:`WARM_READY_S`, or gone, is replaced by a conversion of the usual kind."""
+    pipe and waits for it: the client costs next to nothing, the office ≈ 0.3 CPU-s a province's appendix, against
+    ≈ 1.15 CPU-s for a LibreOffice started for it. An office with no document open ends after each conversion
+    handed to it (its dispatch watcher ends the office when no frame is left); this one holds a blank workbook
+    open (:data:`HELD`), so it stays and serves the next. The PDF is the one a LibreOffice started for it makes
+    (the same program, the same export filter; ``tests/integration/test_render_warm.py``). An office not ready in
+    :data:`WARM_READY_S`, or gone, is replaced; a conversion it did not make is made by a LibreOffice of its own.
+
+    The workers a process forks (a national run's, ``processes/workers.py``) hand their conversions to its office
+    too: it makes them one after another (≈ 0.3 s each), and one office is all the memory the run's PDFs take.
+    Only the process that started the office replaces or stops it."""
 
     def __init__(self, exe: str) -> None:
         self.exe = exe
         self.owner = os.getpid()
         self.lock = threading.Lock()
         self.root = Path(tempfile.mkdtemp(prefix="kttt-lo-warm-"))
-        self.profiles = (self.root / "a", self.root / "b")
-        self.procs: list[subprocess.Popen | None] = [None, None]
-        self.current = 0
+        self.profile = self.root / "profile"
+        self.held = _blank_workbook(self.root / HELD)
+        self.proc: subprocess.Popen | None = None
+        self.started = 0  # offices started (one, unless one died or hung)
         self.served = 0  # conversions the warm office made (the others: a LibreOffice started for them)
         self.given_up = False  # an office never ready: no more are started (_ready)
         self.start()
 
-    @property
-    def profile(self) -> Path:
-        return self.profiles[self.current]
-
     def start(self) -> None:
-        self._end(self.current)  # an earlier office of this profile, closing since its conversion
-        self.procs[self.current] = subprocess.Popen(
+        self._end(grace_s=0)  # an office gone or hung
+        self.proc = subprocess.Popen(
             [
                 self.exe,
                 f"-env:UserInstallation={self.profile.as_uri()}",
                 "--headless",
                 "--norestore",
                 "--nologo",
-                "--nodefault",
+                str(self.held),
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: _end() stops soffice and the soffice.bin it starts
         )
-        _guard(self.procs[self.current].pid)
+        self.started += 1
+        _guard(self.proc.pid)
 
     def _ready(self) -> bool:
-        """The current office is running and listens on its pipe. One that runs but has no pipe after
-        :data:`WARM_READY_S` (e.g. a pipe kept elsewhere than where :func:`_ipc_pipe` looks) ends the warm
-        offices: the conversions that follow start LibreOffice as usual, without that wait each time."""
-        proc, pipe = self.procs[self.current], _ipc_pipe(self.profile)
+        """The office is running, listens on its pipe and holds its workbook open (LibreOffice's lock file of it:
+        a conversion handed over before that is made by the office's own start, which then ends). One that runs
+        but is not ready after :data:`WARM_READY_S` (e.g. a pipe kept elsewhere than where :func:`_ipc_pipe`
+        looks) ends the warm office: the conversions that follow start LibreOffice as usual, without that wait
+        each time."""
+        pipe, lock = _ipc_pipe(self.profile), self.held.with_name(f".~lock.{self.held.name}#")
         deadline = time.monotonic() + WARM_READY_S
-        while proc is not None and proc.poll() is None:
-            if pipe.exists():
+        while self._running():
+            if pipe.exists() and lock.exists():
                 return True
             if time.monotonic() > deadline:
                 self.given_up = True
@@ -195,24 +201,49 @@ class _WarmOffice:
             time.sleep(0.05)
         return False
 
-    def convert(self, exe: str, xlsx: Path, out: Path) -> tuple[subprocess.CompletedProcess, Path]:
-        """Convert by the warm office when it is ready, else by a LibreOffice of its own; then start the next
-        warm office in the other profile. Returns the process and where the PDF is."""
-        if self._ready():
-            proc = _convert(exe, self.profile, xlsx, out)
-            self.served += proc.returncode == 0
-        else:
-            self._end(self.current, grace_s=0)
-            proc = _convert(exe, out.parent / "profile", xlsx, out)
-        self.current ^= 1
-        if not self.given_up:
-            self.start()
-        return proc, out / (xlsx.stem + ".pdf")
+    def _mine(self) -> bool:
+        """This process started the office (a worker forked from it only hands it conversions)."""
+        return self.owner == os.getpid()
 
-    def _end(self, i: int, grace_s: float = 10) -> None:
-        """Office ``i`` gone: waited for ``grace_s`` (it ends by itself after converting), then stopped."""
-        proc = self.procs[i]
-        self.procs[i] = None
+    def _running(self) -> bool:
+        proc = self.proc
+        if proc is None:
+            return False
+        if self._mine():
+            return proc.poll() is None
+        try:  # not this process's child: poll() would take it for ended
+            os.kill(proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def convert(self, exe: str, xlsx: Path, out: Path) -> tuple[subprocess.CompletedProcess, Path]:
+        """Convert by the warm office when it is ready; what it did not make (gone, crashed, not ready) is made by a
+        LibreOffice of its own, and (by the process that started it) a new warm office is started for the next.
+        Returns the process and where the PDF is."""
+        made = out / (xlsx.stem + ".pdf")
+        if self._ready():
+            try:
+                proc = _convert(exe, self.profile, xlsx, out)
+            except subprocess.TimeoutExpired:
+                if self._mine():
+                    self._end(grace_s=0)  # hung: not kept for the next
+                raise
+            if proc.returncode == 0 and made.is_file() and made.stat().st_size > 0:
+                self.served += 1
+                return proc, made
+        if not self._mine():
+            return _convert(exe, out.parent / "profile", xlsx, out), made
+        if self.given_up:
+            self._end(grace_s=0)
+        proc = _convert(exe, out.parent / "profile", xlsx, out)  # by a LibreOffice of its own
+        if not self.given_up and not self._running():
+            self.start()  # the office gone (or crashed on this workbook): a new one for the next
+        return proc, made
+
+    def _end(self, grace_s: float = 10) -> None:
+        """The office gone: waited for ``grace_s``, then stopped (its whole process group)."""
+        proc, self.proc = self.proc, None
         if proc is not None:
             try:
                 proc.wait(timeout=grace_s)
@@ -223,7 +254,7 @@ class _WarmOffice:
                     with contextlib.suppress(subprocess.TimeoutExpired):
                         proc.wait(timeout=10)
                         break
-        pipe = _ipc_pipe(self.profiles[i])
+        pipe = _ipc_pipe(self.profile)
         deadline = time.monotonic() + grace_s
         while pipe.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -232,9 +263,21 @@ class _WarmOffice:
                 pipe.unlink()
 
     def close(self) -> None:
-        for i in (0, 1):
-            self._end(i, grace_s=0)
+        if not self._mine():  # a forked worker's copy: the office is its parent's
+            return
+        self._end(grace_s=0)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+#: the document the warm office holds open so that it stays after a conversion (a blank workbook of its own)
+HELD = "giu_van_phong_mo.xlsx"
+
+
+def _blank_workbook(path: Path) -> Path:
+    import openpyxl
+
+    openpyxl.Workbook().save(path)
+    return path
 
 
 _WARM: _WarmOffice | None = None
@@ -242,9 +285,10 @@ _WARM: _WarmOffice | None = None
 
 @contextlib.contextmanager
 def warm_office() -> Iterator[None]:
-    """Within it, this process's appendix conversions use a LibreOffice started ahead (:class:`_WarmOffice`):
-    for a run of many provinces in one process (``kttt materialize --province A --province B …``), where each
-    province would otherwise pay LibreOffice's start. Nothing is started when no PDF is wanted."""
+    """Within it, this process's appendix conversions use one LibreOffice kept running (:class:`_WarmOffice`): for
+    a run of many provinces (``kttt materialize --province A --province B …``, one office in each of its worker
+    processes), where each province would otherwise pay LibreOffice's start. Nothing is started when no PDF is
+    wanted."""
     global _WARM
     exe = soffice()
     if _WARM is not None or exe is None or not pdf_wanted():
