@@ -164,7 +164,7 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 stack.append(t)
         if not stack:
             continue
-        if _under_group(levels, c):
+        if n_rows > 1 and _under_group(levels, c):  # one header row has no group over its columns
             columns.append(Column(c, None, " / ".join(stack), None, under_group=True))
             continue
         fld, factor = _stack_meaning(record_type, tuple(stack), fields.version())
