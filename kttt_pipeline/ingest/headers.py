@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from kttt_pipeline.core import fields
 from kttt_pipeline.core.text import clean_text, fold
 from kttt_pipeline.core.values import money_factor, parse_number
 from kttt_pipeline.core.vocabulary import header_key, header_vocabulary, title_words
@@ -134,7 +136,6 @@ def _vertical_cover(grid: Grid, i: int) -> set[int]:
 def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> list[Column]:
     """Columns of a header of ``n_rows`` text rows starting at grid row ``i`` (parents over children)."""
     n_rows = 2 if n_rows is True else 1 if n_rows is False else n_rows
-    vocab = header_vocabulary()
     width = grid.width
     levels = [_header_row_texts(grid, i + k, width) for k in range(n_rows)]
     # without merge information a parent spans the children to its right until the next parent
@@ -163,19 +164,27 @@ def _map_columns(grid: Grid, i: int, record_type: str, n_rows: int | bool) -> li
                 stack.append(t)
         if not stack:
             continue
-        if _under_group(levels, c):
+        if n_rows > 1 and _under_group(levels, c):  # one header row has no group over its columns
             columns.append(Column(c, None, " / ".join(stack), None, under_group=True))
             continue
-        titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
-        fld = _match_stack(vocab, record_type, titles) if titles else None
-        header = " / ".join(stack)
-        factor = None
-        for t in reversed(stack):
-            factor = money_factor(_paren_unit(t))
-            if factor is not None:
-                break
-        columns.append(Column(c, fld, header, factor))
+        fld, factor = _stack_meaning(record_type, tuple(stack), fields.version())
+        columns.append(Column(c, fld, " / ".join(stack), factor))
     return columns
+
+
+@lru_cache(maxsize=1 << 14)
+def _stack_meaning(record_type: str, stack: tuple[str, ...], _fields_version: int) -> tuple[str | None, float | None]:
+    """(field, money factor) of a ``record_type`` column headed by ``stack`` (top to bottom): the field its titles
+    name, and the unit its lowest text naming one names. Once per distinct stack (and version of the fields, which
+    the header vocabulary is built from): every return of a template repeats its headers, and a sheet's rows are
+    tried as headers for each kind of listing."""
+    titles = [t for t in stack if header_key(t)]  # "(người)", "(tr.đ)" only name a unit
+    fld = _match_stack(header_vocabulary(), record_type, titles) if titles else None
+    for t in reversed(stack):
+        factor = money_factor(_paren_unit(t))
+        if factor is not None:
+            return fld, factor
+    return fld, None
 
 
 def _under_group(levels: list[list[str | None]], c: int) -> bool:

@@ -162,9 +162,9 @@ def _copied_headers(
     texts of one header row in their columns, or at least three (and 60 %) naming a field. ``strings``:
     (column, row) whether the cell holds a string.
 
-    Column by column, the cheapest first (cleaning and folding a text costs by its length, once per distinct
-    text); a row is dropped as soon as it shows a blank cell or the columns left cannot bring it to either
-    count."""
+    Column by column (those where a candidate holds a text), the cheapest first (cleaning and folding a text
+    costs by its length, once per distinct text); a row is dropped as soon as it shows a blank cell or the columns
+    left cannot bring it to either count."""
     record_type = getattr(table, "record_type", None)
     headers = list(getattr(table, "header_texts", ()))
     width = len(columns)
@@ -187,7 +187,10 @@ def _copied_headers(
         column = columns[j]
         return sum(len(v) for v in {column[i] for i in sample} if isinstance(v, str))
 
-    for j in sorted(range(width), key=cost) if sample else ():
+    # a column in which no candidate holds a text changes no candidate's counts, nor whether it can still reach
+    # them: not visited (a candidate is mostly a heading of two or three texts in a table of thirty columns)
+    visited = np.flatnonzero((strings & candidates).any(axis=1)).tolist()
+    for j in sorted(visited, key=cost) if sample else ():
         rows = alive & strings[j]
         written = _cell_test(columns[j], rows, _written)
         blank |= rows & ~written

@@ -6,6 +6,7 @@ Concurrent upgrades are serialised (PostgreSQL: a transaction-level advisory loc
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -33,8 +34,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@cache
 def head_revision() -> str:
-    """The newest revision of the migrations shipped with this code."""
+    """The newest revision of the migrations shipped with this code (read once per process: every load asks, and
+    reading the migrations executes each of their files)."""
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         raise RuntimeError(f"the warehouse migrations must have exactly one head, found {heads}")
@@ -65,8 +68,10 @@ def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> str | 
             with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
                 if conn.dialect.name == "postgresql":
                     conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
-                if MigrationContext.configure(conn).get_current_revision() != target:
-                    command.upgrade(alembic_config(conn), revision)
+                current = MigrationContext.configure(conn).get_current_revision()
+                if current == target:
+                    return current
+                command.upgrade(alembic_config(conn), revision)
                 return MigrationContext.configure(conn).get_current_revision()
 
         return run_with_retry(engine, run)

@@ -414,3 +414,31 @@ def test_a_union_field_added_to_fields_csv_is_a_column_of_the_unions_sheet(tmp_p
     assert after[:4] == [*before[:3], "Lao động nữ (người)"]
     # the test warehouse stores no such column: the rows' cells stay empty, never a made-up 0
     assert ws.cell(r + 1, 8).value is None and ws.cell(r + 1, 5).value is not None
+
+
+def test_a_header_read_before_a_reload_of_the_fields_is_read_again_after_it(tmp_path, monkeypatch):
+    """The reader works out a header's field once per distinct header (ingest/headers.py): a field added to
+    fields.csv is found under its label by the next read, and gone once the fields are reloaded without it."""
+    from kttt_pipeline.ingest.headers import locate_table
+    from kttt_pipeline.ingest.workbook import Grid
+
+    grid = Grid("DS HTX", [["STT", "Tên HTX", "Mã số thuế", "Số thành viên", "Lao động nữ (người)"], [1, "HTX A"]])
+
+    def field_of_last_column():
+        table = locate_table(grid, "cooperative")
+        assert table is not None
+        return {c.index: c.field for c in table.columns}.get(4)
+
+    assert field_of_last_column() is None  # read once: what this header names is now known to the reader
+    copy = tmp_path / "fields.csv"
+    shutil.copy(Path(str(resources.files("kttt_pipeline.vocab").joinpath("fields.csv"))), copy)
+    with copy.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow(_ADDED)
+    monkeypatch.setenv(fields.FIELDS_CSV_ENV, str(copy))
+    reload_schema()
+    try:
+        assert field_of_last_column() == "female_workers"
+    finally:
+        monkeypatch.delenv(fields.FIELDS_CSV_ENV)
+        reload_schema()
+    assert field_of_last_column() is None
