@@ -223,12 +223,13 @@ def _materialize_national(
             flush=True,
         )
 
+    from kttt_pipeline.processes.collector import collector_slowed
     from kttt_pipeline.publish.appendix.render import warm_office
 
     with _instance():  # a new DAGSTER_HOME's storage made here once, not by workers opening it at the same time
         pass
     # one LibreOffice for every appendix PDF of the run, the forked workers' too (publish/appendix/render.py)
-    with warm_office():
+    with warm_office(), collector_slowed():
         outcomes = run_provinces(
             province_runs(periods, provinces),
             run_one,

@@ -21,6 +21,7 @@ from kttt_pipeline.orchestration.partitions import partition_key
 from kttt_pipeline.orchestration.progress import execute_with_progress
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 from kttt_pipeline.orchestration.results import failed_checks, interrupted
+from kttt_pipeline.processes.collector import collector_slowed
 from kttt_pipeline.publish.appendix.render import warm_office
 
 NATIONAL_JOB_NAME = "kttt_national_quarter_job"
@@ -67,7 +68,8 @@ def build_national_job(
 
         @contextmanager
         def state():
-            with warm_office():  # one LibreOffice for every province's appendix PDF (publish/appendix/render.py)
+            # one LibreOffice for every province's appendix PDF (publish/appendix/render.py), fewer collections
+            with warm_office(), collector_slowed():
                 yield context.instance
 
         # one after another in this run's process: its run worker already runs Dagster's threads

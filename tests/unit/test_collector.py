@@ -56,3 +56,14 @@ def test_a_freeze_made_before_is_left_as_it_was():
         assert gc.get_freeze_count() > 0 and not _tracked(alive)
     finally:
         gc.unfreeze()
+
+
+def test_slowed_collects_the_youngest_generation_less_often_inside_only_even_on_an_error():
+    from kttt_pipeline.processes.collector import YOUNG_THRESHOLD, collector_slowed
+
+    before = gc.get_threshold()
+    assert before[0] < YOUNG_THRESHOLD
+    with pytest.raises(RuntimeError), collector_slowed():
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, *before[1:])
+        raise RuntimeError("a province failed")
+    assert gc.get_threshold() == before
