@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import errno
 import io
 import json
 import os
@@ -66,7 +67,15 @@ def _shares_memory(a: int, b: int) -> bool:
     if number is None:
         return False
     libc = _shares_memory.libc = getattr(_shares_memory, "libc", None) or ctypes.CDLL(None, use_errno=True)
-    return libc.syscall(number, a, b, _KCMP_VM, 0, 0) == 0
+    answer = libc.syscall(number, a, b, _KCMP_VM, 0, 0)
+    if answer < 0 and ctypes.get_errno() != errno.ESRCH and not getattr(_shares_memory, "warned", False):
+        _shares_memory.warned = True  # e.g. a container's seccomp refusing kcmp: said once
+        print(
+            f"warning: kcmp refused ({os.strerror(ctypes.get_errno())}): a child spawned but not yet running its "
+            "program may be counted with its parent's memory",
+            file=sys.stderr,
+        )
+    return answer == 0
 
 
 def _tree_memory_mib(pid: int) -> tuple[float, float]:

@@ -6,8 +6,9 @@ a province's quarters run oldest first, in one process (its earlier quarter is l
 with it). The imports, Dagster's definitions and Great Expectations' context are paid once for all the pairs, not
 once a pair. Where this process may fork (``processes/forked.py``) and more than one worker is asked for, the
 provinces go to forked workers, the largest (in bytes of raw files) first, each worker with its state (a Dagster
-instance, a LibreOffice started ahead) for all its provinces (``processes/workers.py``); else they run here, one
-after another. A pair that fails does not stop the others.
+instance) for all its provinces (``processes/workers.py``), all of them handing their appendix PDFs to the one
+LibreOffice the caller keeps running (``publish/appendix/render.py``); else they run here, one after another. A
+pair that fails does not stop the others.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 ``processes/forked.py``) once everything heavy is imported, so that they share its imported modules (copy-on-write,
 the cyclic collector frozen around the fork); this process is the last worker, and a thread of it hands the
 children their jobs. Each worker opens its own state once (``open_state``: e.g. a Dagster
-instance and a LibreOffice started ahead), then asks for the next job until none is left: the jobs go out in the
+instance), then asks for the next job until none is left: the jobs go out in the
 order given (give the largest first), so a worker that finished early takes the next, and the cores stay busy to
 the end. Each child runs with its share of the cores (``processes/cores.py``) in its environment, dies with this
 process even when it is killed with SIGKILL, and sends what it prints back to this process, which prints each

@@ -1,13 +1,16 @@
-"""The appendix PDFs of a run of many provinces in one process, by a LibreOffice started ahead
-(publish/appendix/render.py, ``warm_office``): the same PDF as a LibreOffice started for it (but for the time it was
-made), each conversion by the office started ahead, a gone office replaced, nothing left running afterwards.
+"""The appendix PDFs of a run of many provinces, by one LibreOffice kept running for the run and shared by the
+workers it forks (publish/appendix/render.py, ``warm_office``): the same PDF as a LibreOffice started for it (but
+for the time it was made), each conversion by the office kept running, a gone or hung office replaced (and the
+workers finding the new one), nothing left running afterwards.
 Without soffice the test is skipped, except under `make test` / CI (strict_tools)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
+import time
 from pathlib import Path
 
 import openpyxl
@@ -47,7 +50,7 @@ def _pdf_wanted(monkeypatch):
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "1")
 
 
-def test_each_pdf_by_the_office_started_ahead_is_the_pdf_a_start_makes(tmp_path):
+def test_each_pdf_by_the_office_kept_running_is_the_pdf_a_start_makes(tmp_path):
     books = [_workbook(tmp_path / f"phu_bieu_{n}.xlsx", rows) for n, rows in enumerate((5, 40, 90))]
     cold = [render.render_pdf(b, tmp_path / "cold" / f"{b.stem}.pdf").read_bytes() for b in books]
     with render.warm_office():
@@ -134,6 +137,82 @@ def test_workers_forked_from_the_run_hand_their_pdfs_to_its_one_office(tmp_path)
         assert w.startswith(b"%PDF") and _MADE_AT.sub(b"", w) == _MADE_AT.sub(b"", c)
 
 
+def _convert_when_told(book: Path, pdf: Path, go, answer) -> None:
+    go.recv()
+    started = time.monotonic()
+    render.render_pdf(book, pdf)
+    answer.send((render._WARM.served, time.monotonic() - started))
+    answer.close()
+
+
+def _child(target, *args):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    go_mine, go_theirs = ctx.Pipe()
+    answer_mine, answer_theirs = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=target, args=(*args, go_theirs, answer_theirs))
+    child.start()
+    return child, go_mine, answer_mine
+
+
+def test_a_worker_uses_the_office_that_replaced_a_gone_one(tmp_path):
+    """A worker forked before its starter replaced a dead office hands its conversions to the new one (it finds it
+    by the process id its starter wrote), not a LibreOffice of its own for each PDF."""
+    book = _workbook(tmp_path / "phu_bieu.xlsx", 10)
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        child, go, answer = _child(_convert_when_told, book, tmp_path / "child.pdf")
+        os.killpg(warm.proc.pid, signal.SIGKILL)
+        warm.proc.wait()
+        render.render_pdf(book, tmp_path / "owner.pdf")  # by a start of its own; a new office for the next
+        assert warm.started == 2 and warm.served == 0
+        go.send(True)
+        served, _ = answer.recv()
+        child.join(timeout=120)
+        assert child.exitcode == 0 and served == 1
+    assert (tmp_path / "child.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_office_hung_is_stopped_by_the_worker_that_waited_and_its_pdf_made_all_the_same(tmp_path, monkeypatch):
+    """A hung office (stopped) costs the worker that handed it a conversion the hand-over's time limit, not the
+    run: that worker stops the office and makes its PDF itself; the starter then replaces the office."""
+    book = _workbook(tmp_path / "phu_bieu.xlsx", 10)
+    monkeypatch.setattr(render, "HANDOVER_TIMEOUT_S", 3.0)
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        render.render_pdf(book, tmp_path / "first.pdf")
+        assert warm.served == 1
+        pid = warm.proc.pid
+        os.killpg(pid, signal.SIGSTOP)  # hung
+        try:
+            child, go, answer = _child(_convert_when_told, book, tmp_path / "child.pdf")
+            go.send(True)
+            served, took = answer.recv()
+            child.join(timeout=120)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGCONT)
+        assert child.exitcode == 0 and served == 1 and took < 60  # 1: the first, before the fork; not by the office
+        assert (tmp_path / "child.pdf").read_bytes().startswith(b"%PDF")
+        render.render_pdf(book, tmp_path / "after.pdf")  # the owner sees the office gone: a new one started
+        assert warm.started == 2 and warm.proc.pid != pid
+    assert not _alive(pid)
+
+
+def test_an_office_given_up_is_not_waited_for_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "WARM_READY_S", 30.0)
+    with render.warm_office():
+        warm = render._WARM
+        assert warm is not None
+        warm.given_up = True  # as after an office never ready (test above)
+        started = time.monotonic()
+        assert not warm._ready()
+        assert time.monotonic() - started < 1
+
+
 def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
     monkeypatch.setenv("KTTT_APPENDIX_PDF", "0")
     with render.warm_office():
@@ -141,11 +220,11 @@ def test_no_office_is_started_when_no_pdf_is_wanted(monkeypatch):
 
 
 @pytest.mark.usefixtures("no_kttt_env")
-def test_a_many_province_materialize_prints_every_appendix_by_the_office_started_ahead(
+def test_a_many_province_materialize_prints_every_appendix_by_the_office_kept_running(
     tmp_path, warehouse_url, monkeypatch
 ):
     """`kttt materialize --province A --province B … --jobs 1` (one process): each province's appendix PDF
-    published, the second by the office started ahead (the first too when it was ready in time), nothing left
+    published, the second by the office kept running (the first too when it was ready in time), nothing left
     running."""
     from kttt_pipeline.cli import main
 

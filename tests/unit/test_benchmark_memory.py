@@ -4,6 +4,7 @@ own, is."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import threading
@@ -69,3 +70,49 @@ def test_a_forked_child_with_memory_of_its_own_is_counted(bench):  # noqa: F811
     finally:
         os.write(write, b"x")
         os.waitpid(child, 0)
+
+
+_SPAWNER = """
+import os, sys
+held = bytearray(96 * 1024 * 1024)
+held[::4096] = b"x" * len(held[::4096])
+print(os.getpid(), flush=True)
+sys.stdin.readline()
+# posix_spawn's child (clone with CLONE_VM|CLONE_VFORK) opens the fifo before it runs its program: it waits there,
+# in this process's memory, until the test opens the fifo's other end
+os.posix_spawn("/bin/true", ["true"], {}, file_actions=[(os.POSIX_SPAWN_OPEN, 0, sys.argv[1], os.O_RDONLY, 0)])
+sys.stdin.readline()
+"""
+
+
+def test_a_child_still_in_its_parents_memory_is_not_counted_twice(bench, tmp_path):  # noqa: F811
+    import subprocess
+    import sys
+    import time
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    spawner = subprocess.Popen(
+        [sys.executable, "-c", _SPAWNER, str(fifo)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        pid = int(spawner.stdout.readline())
+        _, alone = bench._tree_memory_mib(pid)
+        spawner.stdin.write("\n")
+        spawner.stdin.flush()
+        children: list[str] = []
+        deadline = time.monotonic() + 20
+        while not children and time.monotonic() < deadline:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            time.sleep(0.05)
+        assert children, "the spawned child did not appear"
+        time.sleep(0.2)
+        assert bench._shares_memory(pid, int(children[0]))  # still in the spawner's memory, waiting on the fifo
+        _, tree = bench._tree_memory_mib(pid)
+        assert alone >= 96
+        assert tree < alone + 48  # the spawner once, not twice (counted twice: ≥ 2 × 96 MiB)
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # lets the child go
+        spawner.kill()
+        spawner.wait(timeout=20)

@@ -49,7 +49,7 @@ def pdf_wanted() -> bool:
     return soffice() is not None
 
 
-def _convert(exe: str, profile: Path, xlsx: Path, out: Path) -> subprocess.CompletedProcess:
+def _convert(exe: str, profile: Path, xlsx: Path, out: Path, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess:
     """``soffice --convert-to pdf`` of ``xlsx`` into ``out`` with the user profile ``profile``: LibreOffice itself,
     or, when an office of that profile is running (:class:`_WarmOffice`), a request it hands to that office."""
     return subprocess.run(
@@ -66,7 +66,7 @@ def _convert(exe: str, profile: Path, xlsx: Path, out: Path) -> subprocess.Compl
         ],
         capture_output=True,
         text=True,
-        timeout=TIMEOUT_S,
+        timeout=timeout,
     )
 
 
@@ -101,6 +101,9 @@ def render_pdf(xlsx: Path | str, pdf: Path | str) -> Path:
 
 #: how long a conversion waits for the warm office to be ready before rendering without it
 WARM_READY_S = 20.0
+#: how long a conversion handed to the warm office may take (it makes one in ≈ 0.3 s, the other workers' first):
+#: past it the office is taken for hung, stopped, and the conversion made by a LibreOffice of its own
+HANDOVER_TIMEOUT_S = 120.0
 
 
 def _ipc_pipe(profile: Path) -> Path:
@@ -127,7 +130,7 @@ def _guard(office: int) -> None:
     """A warm office dies with this process (as the reading workers do, processes/forked.py): a small watch in a
     session of its own kills the office's process group when this process is gone; it ends with the office."""
     if not Path(f"/proc/{os.getpid()}/stat").exists():
-        return  # no /proc: no watch (the office still ends itself after its conversion)
+        return  # no /proc: no watch (a process killed by SIGKILL leaves its office running)
     subprocess.Popen(
         ["/bin/sh", "-c", _GUARD_SH, "kttt-office-guard", str(os.getpid()), str(office)],
         stdin=subprocess.DEVNULL,
@@ -150,7 +153,8 @@ class _WarmOffice:
 
     The workers a process forks (a national run's, ``processes/workers.py``) hand their conversions to its office
     too: it makes them one after another (≈ 0.3 s each), and one office is all the memory the run's PDFs take.
-    Only the process that started the office replaces or stops it."""
+    Only the process that started the office replaces it (the workers find the office in force by its process id,
+    written in :data:`PID_FILE`); any of them stops one that hangs."""
 
     def __init__(self, exe: str) -> None:
         self.exe = exe
@@ -167,6 +171,8 @@ class _WarmOffice:
 
     def start(self) -> None:
         self._end(grace_s=0)  # an office gone or hung
+        with contextlib.suppress(OSError):  # the gone office's: it would say the new one ready before it is
+            self._lock_file().unlink()
         self.proc = subprocess.Popen(
             [
                 self.exe,
@@ -183,6 +189,13 @@ class _WarmOffice:
         )
         self.started += 1
         _guard(self.proc.pid)
+        pid_file = self.root / PID_FILE
+        pid_file.with_suffix(".tmp").write_text(str(self.proc.pid), encoding="ascii")
+        pid_file.with_suffix(".tmp").replace(pid_file)  # whole, for the workers reading it
+
+    def _lock_file(self) -> Path:
+        """LibreOffice's lock file of the held workbook: there once the office holds it open."""
+        return self.held.with_name(f".~lock.{self.held.name}#")
 
     def _ready(self) -> bool:
         """The office is running, listens on its pipe and holds its workbook open (LibreOffice's lock file of it:
@@ -190,7 +203,9 @@ class _WarmOffice:
         but is not ready after :data:`WARM_READY_S` (e.g. a pipe kept elsewhere than where :func:`_ipc_pipe`
         looks) ends the warm office: the conversions that follow start LibreOffice as usual, without that wait
         each time."""
-        pipe, lock = _ipc_pipe(self.profile), self.held.with_name(f".~lock.{self.held.name}#")
+        if self.given_up:  # said once in this process: no wait for each conversion
+            return False
+        pipe, lock = _ipc_pipe(self.profile), self._lock_file()
         deadline = time.monotonic() + WARM_READY_S
         while self._running():
             if pipe.exists() and lock.exists():
@@ -205,17 +220,39 @@ class _WarmOffice:
         """This process started the office (a worker forked from it only hands it conversions)."""
         return self.owner == os.getpid()
 
-    def _running(self) -> bool:
-        proc = self.proc
-        if proc is None:
-            return False
+    def _office_pid(self) -> int | None:
+        """The process id of the office in force: this process's own, or (in a worker) the one its starter wrote."""
         if self._mine():
-            return proc.poll() is None
-        try:  # not this process's child: poll() would take it for ended
-            os.kill(proc.pid, 0)
+            return self.proc.pid if self.proc is not None else None
+        try:
+            return int((self.root / PID_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return None
+
+    def _running(self) -> bool:
+        if self._mine():
+            return self.proc is not None and self.proc.poll() is None
+        pid = self._office_pid()  # not this process's child: poll() would take it for ended
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, 0)
         except ProcessLookupError:
             return False
-        return True
+        try:  # ended, not yet reaped by its starter
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return True
+
+    def _stop_hung(self) -> None:
+        """The office hung on a conversion: its process group killed (by whichever process saw it), so that the
+        conversions that follow do not wait on it too; its starter replaces it."""
+        pid = self._office_pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, 9)
+        if self._mine():
+            self._end(grace_s=0)
 
     def convert(self, exe: str, xlsx: Path, out: Path) -> tuple[subprocess.CompletedProcess, Path]:
         """Convert by the warm office when it is ready; what it did not make (gone, crashed, not ready) is made by a
@@ -224,14 +261,13 @@ class _WarmOffice:
         made = out / (xlsx.stem + ".pdf")
         if self._ready():
             try:
-                proc = _convert(exe, self.profile, xlsx, out)
+                proc = _convert(exe, self.profile, xlsx, out, timeout=HANDOVER_TIMEOUT_S)
             except subprocess.TimeoutExpired:
-                if self._mine():
-                    self._end(grace_s=0)  # hung: not kept for the next
-                raise
-            if proc.returncode == 0 and made.is_file() and made.stat().st_size > 0:
-                self.served += 1
-                return proc, made
+                self._stop_hung()
+            else:
+                if proc.returncode == 0 and made.is_file() and made.stat().st_size > 0:
+                    self.served += 1
+                    return proc, made
         if not self._mine():
             return _convert(exe, out.parent / "profile", xlsx, out), made
         if self.given_up:
@@ -271,6 +307,8 @@ class _WarmOffice:
 
 #: the document the warm office holds open so that it stays after a conversion (a blank workbook of its own)
 HELD = "giu_van_phong_mo.xlsx"
+#: the file (in the warm office's folder) holding the process id of the office in force
+PID_FILE = "office.pid"
 
 
 def _blank_workbook(path: Path) -> Path:
@@ -286,9 +324,9 @@ _WARM: _WarmOffice | None = None
 @contextlib.contextmanager
 def warm_office() -> Iterator[None]:
     """Within it, this process's appendix conversions use one LibreOffice kept running (:class:`_WarmOffice`): for
-    a run of many provinces (``kttt materialize --province A --province B …``, one office in each of its worker
-    processes), where each province would otherwise pay LibreOffice's start. Nothing is started when no PDF is
-    wanted."""
+    a run of many provinces (``kttt materialize --province A --province B …``: one office for the command and the
+    workers it forks; the UI's national job), where each province would otherwise pay LibreOffice's start. Nothing
+    is started when no PDF is wanted."""
     global _WARM
     exe = soffice()
     if _WARM is not None or exe is None or not pdf_wanted():
