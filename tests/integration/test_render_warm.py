@@ -250,7 +250,7 @@ def test_a_many_province_materialize_prints_every_appendix_by_the_office_kept_ru
 
 def test_a_warm_office_dies_with_its_process_killed(tmp_path):
     """`kill -9` of a run holding a warm office (idle, waiting for its conversion) leaves no LibreOffice behind:
-    its guard kills the office's process group once the run is gone."""
+    its guard kills the office's process group once the run is gone, and removes the office's folder and pipe."""
     import subprocess
     import sys
     import time
@@ -259,13 +259,14 @@ def test_a_warm_office_dies_with_its_process_killed(tmp_path):
         "import sys, time\n"
         "from kttt_pipeline.publish.appendix import render\n"
         "with render.warm_office():\n"
-        "    print(render._WARM.proc.pid, flush=True)\n"
+        "    print(render._WARM.proc.pid, render._WARM.root, render._ipc_pipe(render._WARM.profile), flush=True)\n"
         "    time.sleep(600)\n"
     )
     env = {**os.environ, "KTTT_APPENDIX_PDF": "1"}
     run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
-    office = int(run.stdout.readline())
-    assert _alive(office)
+    pid, root, pipe = run.stdout.readline().split()
+    office = int(pid)
+    assert _alive(office) and Path(root).is_dir()
     run.kill()
     run.wait()
     deadline = time.monotonic() + 15
@@ -278,3 +279,7 @@ def test_a_warm_office_dies_with_its_process_killed(tmp_path):
     else:
         os.killpg(office, signal.SIGKILL)
         pytest.fail("the warm office outlived the process that started it")
+    deadline = time.monotonic() + 10
+    while (Path(root).exists() or Path(pipe).exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(root).exists() and not Path(pipe).exists()

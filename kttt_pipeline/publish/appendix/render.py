@@ -115,24 +115,31 @@ def _ipc_pipe(profile: Path) -> Path:
 
 
 #: the watch of a warm office (POSIX sh): while the office runs, once its parent (this process) is gone (killed,
-#: even by SIGKILL), the office's process group is killed; a guard in its own session survives the parent's group
+#: even by SIGKILL), the office's process group is killed and its folder and pipe removed; a guard in its own
+#: session survives the parent's group
 _GUARD_SH = """
-parent=$1; office=$2
+parent=$1; office=$2; root=$3; pipe=$4
 while kill -0 "$office" 2>/dev/null; do
     read -r _ _ _ ppid _ < /proc/$$/stat
-    if [ "$ppid" != "$parent" ]; then kill -KILL -"$office" 2>/dev/null; exit 0; fi
+    if [ "$ppid" != "$parent" ]; then
+        kill -KILL -"$office" 2>/dev/null
+        sleep 0.5
+        rm -rf -- "$root" "$pipe"
+        exit 0
+    fi
     sleep 0.5
 done
 """
 
 
-def _guard(office: int) -> None:
+def _guard(office: int, root: Path, pipe: Path) -> None:
     """A warm office dies with this process (as the reading workers do, processes/forked.py): a small watch in a
-    session of its own kills the office's process group when this process is gone; it ends with the office."""
+    session of its own kills the office's process group when this process is gone, and removes the office's folder
+    ``root`` and its ``pipe``; it ends with the office."""
     if not Path(f"/proc/{os.getpid()}/stat").exists():
         return  # no /proc: no watch (a process killed by SIGKILL leaves its office running)
     subprocess.Popen(
-        ["/bin/sh", "-c", _GUARD_SH, "kttt-office-guard", str(os.getpid()), str(office)],
+        ["/bin/sh", "-c", _GUARD_SH, "kttt-office-guard", str(os.getpid()), str(office), str(root), str(pipe)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -188,7 +195,7 @@ class _WarmOffice:
             start_new_session=True,  # its own process group: _end() stops soffice and the soffice.bin it starts
         )
         self.started += 1
-        _guard(self.proc.pid)
+        _guard(self.proc.pid, self.root, _ipc_pipe(self.profile))
         pid_file = self.root / PID_FILE
         pid_file.with_suffix(".tmp").write_text(str(self.proc.pid), encoding="ascii")
         pid_file.with_suffix(".tmp").replace(pid_file)  # whole, for the workers reading it
