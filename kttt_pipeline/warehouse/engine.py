@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -166,7 +167,7 @@ def _sqlite_setup(engine: Engine, *, in_memory: bool, busy_timeout_ms: int) -> N
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms:d}")  # an int, not text from outside
             if not in_memory:
-                cur.execute("PRAGMA journal_mode=WAL")
+                _enter_wal(cur, busy_timeout_ms / 1000)
                 cur.execute("PRAGMA synchronous=NORMAL")
         finally:
             cur.close()
@@ -175,3 +176,23 @@ def _sqlite_setup(engine: Engine, *, in_memory: bool, busy_timeout_ms: int) -> N
     def _on_begin(conn):  # noqa: ANN001
         mode = str(conn.get_execution_options().get("sqlite_begin", "")).upper()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def _enter_wal(cur, timeout_s: float) -> None:  # noqa: ANN001 (a DB-API cursor)
+    """``PRAGMA journal_mode=WAL``, tried again while the database is locked, for up to ``timeout_s``.
+
+    A database not yet in WAL mode (a new warehouse) changes its journal mode under an exclusive lock. Two
+    processes that open it at the same moment (the workers of ``kttt materialize --jobs 2``) can each hold the
+    shared lock the other needs: SQLite then answers "database is locked" at once, without its busy timeout.
+    """
+    deadline = time.monotonic() + timeout_s
+    delay = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)

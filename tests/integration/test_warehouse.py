@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import multiprocessing
 import re
 import types
 from pathlib import Path
@@ -883,6 +884,36 @@ def test_sqlite_engine_settings(tmp_path):
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
     finally:
         eng.dispose()
+
+
+def _open_new_warehouse(url: str, start, results) -> None:  # noqa: ANN001
+    start.wait()
+    eng = make_engine(url)
+    try:
+        with eng.connect() as conn:
+            results.put(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+    except Exception as exc:  # noqa: BLE001 (reported to the test)
+        results.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        eng.dispose()
+
+
+def test_two_processes_opening_a_new_sqlite_warehouse_at_once_both_get_it(tmp_path):
+    """The workers of `kttt materialize --jobs 2` open a new warehouse at the same moment: both switch it to WAL
+    at once, and SQLite answers "database is locked" to one of them without waiting (no busy timeout). The
+    connection tries again instead of failing that province's run."""
+    ctx = multiprocessing.get_context("fork")
+    answers = []
+    for trial in range(20):
+        url = f"sqlite:///{tmp_path / f'kttt{trial}.db'}"
+        start, results = ctx.Barrier(2), ctx.Queue()
+        workers = [ctx.Process(target=_open_new_warehouse, args=(url, start, results)) for _ in range(2)]
+        for w in workers:
+            w.start()
+        answers += [results.get(timeout=60) for _ in workers]
+        for w in workers:
+            w.join(timeout=60)
+    assert answers == ["wal"] * 40, sorted(set(answers))
 
 
 # ---------------------------------------------------------------------------------------- documentation
