@@ -19,6 +19,8 @@ import pytest
 
 from kttt_pipeline.demo import write_demo_period
 
+from ..benchmark_module import benchmark_module
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc to sample memory"),
@@ -31,39 +33,21 @@ ROWS = 200_000
 BOUND_MIB = 1024
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (a page shared by a forked worker and its
-    parent counts in both: the stricter measure)."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Rss:"))
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo += [int(c) for c in fh.read().split()]
-        except (OSError, StopIteration, ValueError):
-            continue  # ended meanwhile
-    return total
-
-
 def _peak_of_run(args: list[str], env: dict[str, str]) -> tuple[int, float, subprocess.CompletedProcess]:
-    """(peak resident MiB of the process tree, seconds, the finished process) of a command, sampled every 50 ms.
-    The peak is one that lasts two samples: a child forked to run another program (a library looking something
-    up) shows its parent's pages as its own until it runs the program, milliseconds later."""
+    """(peak resident MiB of the process tree, seconds, the finished process) of a command, sampled every 50 ms by
+    the benchmark's measure (a page shared by a forked worker and its parent counts in both: the stricter sum; a
+    child spawned but still in its parent's memory is not counted again). The peak is one that lasts two samples,
+    should that child not be told apart (kcmp refused)."""
+    tree_memory_mib = benchmark_module()._tree_memory_mib
     started = time.monotonic()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     samples = [0]
     while proc.poll() is None:
-        samples.append(_tree_rss_kib(proc.pid))
+        samples.append(tree_memory_mib(proc.pid)[0])
         time.sleep(0.05)
     out, _ = proc.communicate()
     peak = max(min(a, b) for a, b in zip(samples, samples[1:] + [0]))
-    return peak // 1024, time.monotonic() - started, subprocess.CompletedProcess(args, proc.returncode, out)
+    return int(peak), time.monotonic() - started, subprocess.CompletedProcess(args, proc.returncode, out)
 
 
 @pytest.fixture(scope="module")
