@@ -95,3 +95,56 @@ def test_the_province_runs_do_not_store_the_warehouse_password(tmp_path, monkeyp
     monkeypatch.setenv(WAREHOUSE_URL_ENV, url)
     job = _national_period_job(str(tmp_path), url, str(tmp_path / "reports"), [QN, BN])
     assert "S3CRETPW" not in serialize_value(job.get_job_snapshot())
+
+
+def deployment_national_job() -> dg.JobDefinition:
+    """The national job as the UI's code location builds it, from the environment: what Dagster's multiprocess
+    executor rebuilds in each step's process (``dg.reconstructable``)."""
+    from kttt_pipeline.orchestration.partitions import deployment_partitions_def
+
+    return build_definitions(make_resources(), deployment_partitions_def()).resolve_job_def(NATIONAL_JOB_NAME)
+
+
+def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_path, no_kttt_env, monkeypatch):
+    """Launched as the UI launches it (Dagster's multiprocess executor, a persistent instance): the provinces are
+    shared out into one part per core, each part a step in its own process, at the same time; each province is
+    still its own (province, quarter) run, and the national run succeeds once every one is published."""
+    from kttt_pipeline.core.config import WAREHOUSE_URL_ENV
+    from kttt_pipeline.core.deployment import PROVINCES_ENV
+    from kttt_pipeline.processes.cores import CORES_ENV, usable_cores
+
+    raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
+    codes = (QN, BN, HN)
+    for code in codes:
+        _demo(raw, code)
+    for name, value in {
+        PROVINCES_ENV: ",".join(codes),
+        "KTTT_RAW_DIR": str(raw),
+        "KTTT_REPORTS_DIR": str(reports),
+        WAREHOUSE_URL_ENV: url,
+        CORES_ENV: "2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    parts = min(2, usable_cores())
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        result = dg.execute_job(
+            dg.reconstructable(deployment_national_job), instance=instance, tags={"dagster/partition": PERIOD}
+        )
+        assert result.success
+        runs = _province_runs(instance, result.run_id)
+        assert set(runs) == set(codes)
+        assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs.values())
+        # each part a step of its own, in a process of its own (the executor's engine events name each step's pid)
+        steps = {e.step_key for e in result.all_events if e.is_step_success}
+        assert {s for s in steps if s.startswith("national_part[")} == {
+            f"national_part[phan_{n}]" for n in range(1, parts + 1)
+        }
+        pids = {
+            e.step_key: e.event_specific_data.metadata["pid"].value
+            for e in result.all_events
+            if e.event_type_value == "STEP_WORKER_STARTED" and e.step_key.startswith("national_part[")
+        }
+        assert len(pids) == parts and len(set(pids.values())) == parts
+    assert_provinces_published(url, reports, PERIOD, codes)

@@ -478,8 +478,8 @@ def test_a_backfill_across_two_provinces_from_the_ui(national_ui, page):
 
 def test_the_national_job_runs_every_province_of_a_quarter_in_one_run(national_ui, page):
     """kttt_national_quarter_job launched through the UI's server (its GraphQL API, as the Launchpad does) for one
-    quarter: one run, in one run worker, in which each province is recorded as its own (province, quarter) run of
-    kttt_period_job tagged with the national run; the Runs page lists them."""
+    quarter: one run (its parts each in a process of its own), in which each province is recorded as its own
+    (province, quarter) run of kttt_period_job tagged with the national run; the Runs page lists them."""
     from dagster_graphql import DagsterGraphQLClient
 
     from kttt_pipeline.orchestration.national_job import NATIONAL_JOB_NAME, NATIONAL_RUN_TAG
@@ -499,7 +499,7 @@ def test_the_national_job_runs_every_province_of_a_quarter_in_one_run(national_u
     provinces = [r for r in records if r.dagster_run.tags.get(NATIONAL_RUN_TAG) == run_id]
     assert sorted(r.dagster_run.tags["dagster/partition/province"] for r in provinces) == list(NATIONAL_PROVINCES)
     assert all(r.dagster_run.status.value == "SUCCESS" for r in provinces)
-    # inside the national run's own time: one process did them all
+    # inside the national run's own time: its parts' processes did them all
     assert all(national.start_time <= r.start_time and r.end_time <= national.end_time for r in provinces)
     page.goto(url + "/runs", wait_until="networkidle")
     page.wait_for_timeout(2000)
