@@ -13,7 +13,6 @@ assets' partitions show what it loaded. A province whose folder lacks the quarte
 the national run's failure, with the run to open for the reason; the others are loaded all the same.
 """
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +31,7 @@ from kttt_pipeline.orchestration.progress import execute_with_progress
 from kttt_pipeline.orchestration.resources import KtttPaths, Warehouse
 from kttt_pipeline.orchestration.results import failed_checks, interrupted
 from kttt_pipeline.processes.collector import collector_slowed
-from kttt_pipeline.processes.cores import CORES_ENV, split_cores, usable_cores
+from kttt_pipeline.processes.cores import cores_share, split_cores, usable_cores
 from kttt_pipeline.publish.appendix.render import warm_office
 
 NATIONAL_JOB_NAME = "kttt_national_quarter_job"
@@ -85,8 +84,6 @@ def build_national_job(
     def national_part(context: dg.OpExecutionContext, paths: KtttPaths, warehouse: Warehouse, part: dict) -> dict:
         period = context.partition_key
         codes: list[str] = part["provinces"]
-        # this process's share of the cores: a province's reading does not fork a pool onto the other parts' cores
-        os.environ[CORES_ENV] = str(part["cores"])
         job = period_job_for(paths.raw_dir, warehouse.url, paths.reports_dir, codes)
         runs: dict[str, str] = {}
 
@@ -111,8 +108,9 @@ def build_national_job(
 
         @contextmanager
         def state():
-            # one LibreOffice for this part's appendix PDFs (publish/appendix/render.py), fewer collections
-            with warm_office(), collector_slowed():
+            # one LibreOffice for this part's appendix PDFs (publish/appendix/render.py), fewer collections; this
+            # part's share of the cores (a province's reading does not fork a pool onto the other parts' cores)
+            with warm_office(), collector_slowed(), cores_share(part["cores"]):
                 yield context.instance
 
         # one after another in this step's process: Dagster's threads run in it, so it does not fork workers

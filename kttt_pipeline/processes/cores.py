@@ -9,6 +9,8 @@ environment (:data:`CORES_ENV`), where a child forked or started by the worker f
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: environment variable: the number of cores this process (and its children) may keep busy; unset: all of them
 CORES_ENV = "KTTT_CORES"
@@ -37,3 +39,18 @@ def split_cores(workers: int) -> list[int]:
     cores = usable_cores()
     base, extra = divmod(cores, workers)
     return [max(1, base + (1 if i < extra else 0)) for i in range(workers)]
+
+
+@contextmanager
+def cores_share(cores: int) -> Iterator[None]:
+    """This process (and what it starts meanwhile) keeps at most ``cores`` busy until the block ends; the share it
+    had before is given back then (a step run in the caller's own process must not change what comes after)."""
+    before = os.environ.get(CORES_ENV)
+    os.environ[CORES_ENV] = str(max(1, int(cores)))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CORES_ENV, None)
+        else:
+            os.environ[CORES_ENV] = before

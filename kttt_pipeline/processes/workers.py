@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
 from kttt_pipeline.processes.collector import collector_frozen
-from kttt_pipeline.processes.cores import CORES_ENV, split_cores
+from kttt_pipeline.processes.cores import CORES_ENV, cores_share, split_cores
 from kttt_pipeline.processes.forked import die_with_parent
 
 J = TypeVar("J")
@@ -187,11 +187,9 @@ def run_in_workers(
     )
     coordinator.start()
     held: list[tuple[str, str]] = []
-    share = os.environ.get(CORES_ENV)
-    os.environ[CORES_ENV] = str(shares[0])
     sys.stdout, sys.stderr = _HeldText(held, "stdout"), _HeldText(held, "stderr")
     try:
-        with open_state() as state:
+        with cores_share(shares[0]), open_state() as state:
             while (n := take()) is not None:
                 try:
                     results[n] = run(jobs[n], state)
@@ -204,10 +202,6 @@ def run_in_workers(
     finally:
         sys.stdout, sys.stderr = out, err
         emit(held[:])
-        if share is None:
-            os.environ.pop(CORES_ENV, None)
-        else:
-            os.environ[CORES_ENV] = share
         coordinator.join()
     for n in queue:  # every child died before taking these
         results[n] = WorkerLost(jobs[n], None)

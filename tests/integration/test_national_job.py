@@ -4,6 +4,8 @@ that fails or has no folder fails the national run by name, and the others are l
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 import pytest
 
@@ -11,6 +13,7 @@ from kttt_pipeline.cli import main
 from kttt_pipeline.orchestration.definitions import JOB_NAME, build_definitions, make_resources
 from kttt_pipeline.orchestration.national_job import NATIONAL_JOB_NAME, NATIONAL_RUN_TAG
 from kttt_pipeline.orchestration.partitions import province_quarter_partitions_def, split_partition_key
+from kttt_pipeline.processes.cores import CORES_ENV
 from kttt_pipeline.warehouse import make_engine, period_row_counts
 
 from .conftest import assert_provinces_published
@@ -43,6 +46,7 @@ def test_one_national_run_loads_every_province_each_as_its_own_run(tmp_path, no_
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(partition_key=PERIOD, instance=instance)
         assert result.success
+        assert CORES_ENV not in os.environ  # a part run in this process gave its share of the cores back
         runs = _province_runs(instance, result.run_id)
         assert set(runs) == {QN, BN}
         assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs.values())
@@ -111,7 +115,7 @@ def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_p
     still its own (province, quarter) run, and the national run succeeds once every one is published."""
     from kttt_pipeline.core.config import WAREHOUSE_URL_ENV
     from kttt_pipeline.core.deployment import PROVINCES_ENV
-    from kttt_pipeline.processes.cores import CORES_ENV, usable_cores
+    from kttt_pipeline.processes.cores import usable_cores
 
     raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
     codes = (QN, BN, HN)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kttt_pipeline.processes.cores import CORES_ENV, machine_cores, split_cores, usable_cores
+from kttt_pipeline.processes.cores import CORES_ENV, cores_share, machine_cores, split_cores, usable_cores
 from kttt_pipeline.processes.forked import fork_available
 from kttt_pipeline.processes.workers import WorkerLost, report_partial, run_in_workers
 
@@ -88,6 +88,21 @@ def test_usable_cores_is_the_share_given_at_most_the_machines(monkeypatch):
     for bad in ("0", "-2", "two", ""):
         monkeypatch.setenv(CORES_ENV, bad)
         assert usable_cores() == machine_cores()
+
+
+@pytest.mark.parametrize("before", [None, "3"])
+def test_a_cores_share_holds_for_its_block_then_the_one_before_is_back(monkeypatch, before):
+    if before is None:
+        monkeypatch.delenv(CORES_ENV, raising=False)
+    else:
+        monkeypatch.setenv(CORES_ENV, before)
+    with pytest.raises(RuntimeError), cores_share(1):
+        assert os.environ[CORES_ENV] == "1" and usable_cores() == 1
+        raise RuntimeError("the block failed")
+    assert os.environ.get(CORES_ENV) == before
+    # the workers' own process gives its share back too
+    run_in_workers([1, 2], _run, _state, workers=2)
+    assert os.environ.get(CORES_ENV) == before
 
 
 def test_split_cores_gives_each_worker_at_least_one_and_shares_all(monkeypatch):
