@@ -506,3 +506,10 @@ def test_the_national_job_runs_every_province_of_a_quarter_in_one_run(national_u
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "national_job_runs.png"))
     assert NATIONAL_JOB_NAME in page.inner_text("body")
+    # the national run's page: its plan, each part's step and the outcome, as the data engineer watches them
+    page.goto(f"{url}/runs/{run_id}", wait_until="networkidle")
+    page.get_by_text("national_outcome").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "national_job_run.png"))
+    body = page.inner_text("body")
+    assert "national_plan" in body and "national_part" in body and "national_outcome" in body
