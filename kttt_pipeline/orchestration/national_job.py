@@ -13,6 +13,7 @@ assets' partitions show what it loaded. A province whose folder lacks the quarte
 the national run's failure, with the run to open for the reason; the others are loaded all the same.
 """
 
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,14 @@ NATIONAL_JOB_NAME = "kttt_national_quarter_job"
 NATIONAL_RUN_TAG = "kttt/national_run"
 #: the mapping key of the national run's n-th part (its step is ``national_part[phan_<n>]``)
 PART_KEY = "phan_{n}"
+
+#: imported once by the fork server the national run's steps are forked from, not by each step's process
+PRELOAD = (
+    "kttt_pipeline.orchestration.definitions",
+    "kttt_pipeline.publish.report",
+    "kttt_pipeline.publish.charts",
+    "great_expectations",
+)
 
 #: the period job of ``provinces`` bound to (raw folder, warehouse URL, reports folder), step outputs in memory
 PeriodJobFor = Callable[[str, str, str, list[str]], dg.JobDefinition]
@@ -114,7 +123,14 @@ def build_national_job(
                 yield context.instance
 
         # one after another in this step's process: Dagster's threads run in it, so it does not fork workers
-        outcomes = run_provinces(province_runs([period], codes), run_one, state, paths.raw_dir, workers=1)
+        try:
+            outcomes = run_provinces(province_runs([period], codes), run_one, state, paths.raw_dir, workers=1)
+        except Exception:  # the part's own error (its job, its LibreOffice): its provinces are named, not lost
+            context.log.error(
+                f"Lỗi ngoài dự kiến của phần gồm tỉnh mã {', '.join(codes)}; các tỉnh chưa công bố được tính là không "
+                f"công bố được:\n{traceback.format_exc()}"
+            )
+            return {code: {"status": 1, "run_id": runs.get(code)} for code in codes}
         return {pair.province: {"status": status, "run_id": runs.get(pair.province)} for pair, status in outcomes}
 
     @dg.op(
@@ -128,7 +144,11 @@ def build_national_job(
         runs = {code: got["run_id"] for code, got in outcomes.items()}
         failed = [code for code in provinces if code in outcomes and outcomes[code]["status"]]
         if failed or absent:
-            reasons = [f"tỉnh mã {code}: không công bố được, xem lần chạy {runs[code]}" for code in failed]
+            reasons = [
+                f"tỉnh mã {code}: không công bố được, xem "
+                + (f"lần chạy {runs[code]}" if runs[code] else "nhật ký của lần chạy này")
+                for code in failed
+            ]
             reasons += [f"tỉnh mã {code}: không có thư mục {Path(paths.raw_dir) / code / period}" for code in absent]
             raise dg.Failure(
                 description=f"Kỳ {period}: {len(outcomes) - len(failed)}/{len(provinces)} tỉnh, thành phố đã công "
@@ -144,6 +164,9 @@ def build_national_job(
         "part per core, each part's provinces run one after another in its own process, each recorded as its "
         "(province, quarter) run of kttt_period_job.",
         tags={"kttt/national": "true"},
+        executor_def=dg.multiprocess_executor.configured(
+            {"start_method": {"forkserver": {"preload_modules": list(PRELOAD)}}}
+        ),  # the parts at once, each in its own process
     )
     def national_job() -> None:
         parts, absent = national_plan()

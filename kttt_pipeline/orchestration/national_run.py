@@ -54,12 +54,12 @@ def raw_size(raw_root: str | Path, runs: list[PairRun]) -> int:
 
 def balanced_shares(sizes: dict[str, int], parts: int) -> list[list[str]]:
     """``sizes``' keys (provinces, by their work: :func:`raw_size`) shared into at most ``parts`` lists of about
-    equal work: the largest first, each to the list with the least work so far (ties: the first such list); each
-    list keeps that order. Empty lists are left out."""
+    equal work: the largest first, each to the list with the least work so far (ties: the one with fewer
+    provinces, then the first); each list keeps that order. Empty lists are left out."""
     shares: list[list[str]] = [[] for _ in range(max(1, parts))]
     load = [0] * len(shares)
     for key in sorted(sizes, key=lambda k: (-sizes[k], k)):
-        i = min(range(len(shares)), key=lambda j: (load[j], j))
+        i = min(range(len(shares)), key=lambda j: (load[j], len(shares[j]), j))
         shares[i].append(key)
         load[i] += sizes[key]
     return [share for share in shares if share]

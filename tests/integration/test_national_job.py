@@ -79,6 +79,33 @@ def test_a_failed_or_missing_province_fails_the_national_run_by_name(tmp_path, n
         engine.dispose()
 
 
+def test_a_part_that_fails_on_its_own_still_names_its_provinces(tmp_path, no_kttt_env, monkeypatch):
+    """A part whose own set-up fails (here its LibreOffice) loads none of its provinces; the national run's outcome
+    still names each of them, not only the part's error."""
+    from contextlib import contextmanager
+
+    raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
+    _demo(raw, BN)
+
+    @contextmanager
+    def broken_office():
+        raise OSError("soffice: không khởi động được")
+        yield
+
+    monkeypatch.setattr("kttt_pipeline.orchestration.national_job.warm_office", broken_office)
+    job = _national_job(raw, url, reports, [BN, QN])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(partition_key=PERIOD, instance=instance, raise_on_error=False)
+        assert not result.success
+        failure = next(e for e in result.all_events if e.is_step_failure)
+        assert failure.step_key == "national_outcome"
+        text = failure.event_specific_data.error.message
+        assert f"tỉnh mã {BN}: không công bố được, xem nhật ký của lần chạy này" in text and "0/2" in text
+        assert f"tỉnh mã {QN}: không có thư mục" in text
+        logs = [e.message for e in instance.all_logs(result.run_id) if "Lỗi ngoài dự kiến" in (e.message or "")]
+        assert logs and "soffice: không khởi động được" in logs[0]
+
+
 @pytest.mark.parametrize("provinces, has_national", [([QN, BN], True), ([QN], False)])
 def test_the_national_job_is_defined_for_a_deployment_of_several_provinces(tmp_path, provinces, has_national):
     parts = province_quarter_partitions_def(provinces, str(tmp_path))
@@ -109,13 +136,15 @@ def deployment_national_job() -> dg.JobDefinition:
     return build_definitions(make_resources(), deployment_partitions_def()).resolve_job_def(NATIONAL_JOB_NAME)
 
 
-def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_path, no_kttt_env, monkeypatch):
-    """Launched as the UI launches it (Dagster's multiprocess executor, a persistent instance): the provinces are
-    shared out into one part per core, each part a step in its own process, at the same time; each province is
+def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_path, no_kttt_env, monkeypatch, request):
+    """Launched as the UI launches it (Dagster's multiprocess executor, its steps forked from a fork server, a
+    persistent instance): the provinces are shared out into one part per core, each part a step in its own
+    process, at the same time; each province is
     still its own (province, quarter) run, and the national run succeeds once every one is published."""
     from kttt_pipeline.core.config import WAREHOUSE_URL_ENV
     from kttt_pipeline.core.deployment import PROVINCES_ENV
     from kttt_pipeline.processes.cores import usable_cores
+    from kttt_pipeline.processes.pool import stop_fork_server
 
     raw, reports, url = tmp_path / "raw", tmp_path / "reports", f"sqlite:///{tmp_path}/w.db"
     codes = (QN, BN, HN)
@@ -132,6 +161,10 @@ def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_p
     parts = min(2, usable_cores())
     home = tmp_path / "dagster_home"
     home.mkdir()
+    # the steps are forked from a fork server, which keeps the environment it started with: one started by an
+    # earlier test of this process would hand them that test's folders (a run worker starts its own)
+    stop_fork_server()
+    request.addfinalizer(stop_fork_server)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         result = dg.execute_job(
             dg.reconstructable(deployment_national_job), instance=instance, tags={"dagster/partition": PERIOD}

@@ -908,11 +908,15 @@ def test_two_processes_opening_a_new_sqlite_warehouse_at_once_both_get_it(tmp_pa
         url = f"sqlite:///{tmp_path / f'kttt{trial}.db'}"
         start, results = ctx.Barrier(2), ctx.Queue()
         workers = [ctx.Process(target=_open_new_warehouse, args=(url, start, results)) for _ in range(2)]
-        for w in workers:
-            w.start()
-        answers += [results.get(timeout=60) for _ in workers]
-        for w in workers:
-            w.join(timeout=60)
+        try:
+            for w in workers:
+                w.start()
+            answers += [results.get(timeout=60) for _ in workers]
+        finally:
+            for w in workers:
+                w.join(timeout=60)
+                if w.is_alive():  # hung: never left behind the test
+                    w.kill()
     assert answers == ["wal"] * 40, sorted(set(answers))
 
 

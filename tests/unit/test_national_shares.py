@@ -19,6 +19,7 @@ def test_the_largest_go_first_each_to_the_part_with_the_least_work():
 def test_no_empty_part_and_ties_in_code_order():
     assert balanced_shares({"24": 5, "22": 5}, 4) == [["22"], ["24"]]
     assert balanced_shares({}, 2) == []
+    assert balanced_shares({"01": 0, "02": 0, "04": 0}, 2) == [["01", "04"], ["02"]]  # no work known: by count
     assert balanced_shares({"01": 1}, 0) == [["01"]]  # at least one part
 
 
@@ -30,5 +31,6 @@ def test_every_province_once_and_no_part_more_than_the_largest_province_above_an
     assert sorted(code for share in shares for code in share) == sorted(sizes)
     assert len(shares) <= parts and all(shares)
     work = [sum(sizes[c] for c in share) for share in shares]
+    assert len(shares) == min(parts, len(sizes))  # as many parts as can be filled
     if len(shares) == parts and sizes:  # greedy's bound: the parts differ by at most the largest province
         assert max(work) - min(work) <= max(sizes.values())

@@ -10,7 +10,14 @@ import time
 
 import pytest
 
-from kttt_pipeline.processes.cores import CORES_ENV, cores_share, machine_cores, split_cores, usable_cores
+from kttt_pipeline.processes.cores import (
+    CORES_ENV,
+    cores_share,
+    cpu_quota_cores,
+    machine_cores,
+    split_cores,
+    usable_cores,
+)
 from kttt_pipeline.processes.forked import fork_available
 from kttt_pipeline.processes.workers import WorkerLost, report_partial, run_in_workers
 
@@ -103,6 +110,37 @@ def test_a_cores_share_holds_for_its_block_then_the_one_before_is_back(monkeypat
     # the workers' own process gives its share back too
     run_in_workers([1, 2], _run, _state, workers=2)
     assert os.environ.get(CORES_ENV) == before
+
+
+def test_a_control_groups_cpu_quota_bounds_the_cores(tmp_path):
+    """A container limited to 1.5 CPUs (cgroup v2 ``cpu.max``, or v1 ``cpu.cfs_quota_us``) on a larger host: 2 cores,
+    the smallest quota of the group and those above it; none set: no bound."""
+    root, membership = tmp_path / "cgroup", tmp_path / "self_cgroup"
+    group = root / "kubepods" / "pod1"
+    group.mkdir(parents=True)
+    membership.write_text("0::/kubepods/pod1\n")
+    assert cpu_quota_cores(root, membership) is None  # no cpu.max anywhere
+    (root / "cpu.max").write_text("max 100000\n")
+    (group / "cpu.max").write_text("150000 100000\n")
+    assert cpu_quota_cores(root, membership) == 2
+    (root / "kubepods" / "cpu.max").write_text("100000 100000\n")  # the group above allows one
+    assert cpu_quota_cores(root, membership) == 1
+    v1 = root / "cpu,cpuacct" / "docker" / "abc"
+    v1.mkdir(parents=True)
+    (v1 / "cpu.cfs_quota_us").write_text("300000\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    membership.write_text("4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n")
+    assert cpu_quota_cores(root, membership) == 3
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")  # v1's "no quota"
+    assert cpu_quota_cores(root, membership) is None
+    assert cpu_quota_cores(root, tmp_path / "absent") is None
+
+
+def test_machine_cores_is_at_most_the_quota(monkeypatch):
+    monkeypatch.setattr("kttt_pipeline.processes.cores.cpu_quota_cores", lambda: 1)
+    assert machine_cores() == 1
+    monkeypatch.setattr("kttt_pipeline.processes.cores.cpu_quota_cores", lambda: None)
+    assert machine_cores() >= 1
 
 
 def test_split_cores_gives_each_worker_at_least_one_and_shares_all(monkeypatch):
