@@ -13,6 +13,7 @@ assets' partitions show what it loaded. A province whose folder lacks the quarte
 the national run's failure, with the run to open for the reason; the others are loaded all the same.
 """
 
+import multiprocessing
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,14 @@ PRELOAD = (
 
 #: the period job of ``provinces`` bound to (raw folder, warehouse URL, reports folder), step outputs in memory
 PeriodJobFor = Callable[[str, str, str, list[str]], dg.JobDefinition]
+
+
+def _executor() -> dg.ExecutorDefinition:
+    """Dagster's multiprocess executor, its steps forked from a fork server that imported :data:`PRELOAD` once;
+    where there is no fork server (Windows), each step's process started anew."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return dg.multiprocess_executor
+    return dg.multiprocess_executor.configured({"start_method": {"forkserver": {"preload_modules": list(PRELOAD)}}})
 
 
 def build_national_job(
@@ -164,9 +173,7 @@ def build_national_job(
         "part per core, each part's provinces run one after another in its own process, each recorded as its "
         "(province, quarter) run of kttt_period_job.",
         tags={"kttt/national": "true"},
-        executor_def=dg.multiprocess_executor.configured(
-            {"start_method": {"forkserver": {"preload_modules": list(PRELOAD)}}}
-        ),  # the parts at once, each in its own process
+        executor_def=_executor(),  # the parts at once, each in its own process
     )
     def national_job() -> None:
         parts, absent = national_plan()

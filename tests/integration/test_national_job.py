@@ -185,3 +185,13 @@ def test_the_national_run_shares_its_provinces_out_to_one_process_per_core(tmp_p
         }
         assert len(pids) == parts and len(set(pids.values())) == parts
     assert_provinces_published(url, reports, PERIOD, codes)
+
+
+def test_the_national_runs_steps_are_forked_from_a_server_that_imported_kttt_where_there_is_one(monkeypatch):
+    from kttt_pipeline.orchestration import national_job
+
+    executor = national_job._executor()
+    assert executor is not dg.multiprocess_executor  # configured: the fork server, with kttt preloaded
+    assert "kttt_pipeline.orchestration.definitions" in national_job.PRELOAD
+    monkeypatch.setattr(national_job.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert national_job._executor() is dg.multiprocess_executor  # no fork server (Windows): spawned steps
