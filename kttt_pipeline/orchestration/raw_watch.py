@@ -2,7 +2,12 @@
 
 The state (the sensor's cursor) remembers, per period, a digest of its files' sha256 hashes. A period is
 requested when its digest changed and its newest file is older than the debounce delay (files still being
-copied do not trigger a run). Hashes are recomputed only for files whose size or mtime changed.
+copied do not trigger a run). Hashes are recomputed only for files whose size or mtime changed: the process that
+evaluates the sensor (its code server, long-lived) keeps each file's (size, mtime, sha256) between ticks, not the
+cursor. Dagster stores the cursor with every tick (a week of skipped ticks, one a minute): it holds only a digest
+and a change count per period, about 100 bytes, however many files a period has (it held every file's hash
+before, some 170 bytes a file: ≈ 5 MB a tick for eight national quarters). A new process hashes each file once;
+a cursor of the former form hands it the hashes it holds.
 
 Only the files a run reads count (``raw_inventory.period_entries``): hidden and lock files, FIFOs, sockets and
 devices, links out of the raw folder are never opened nor hashed here (a lock file coming and going while a clerk
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +51,14 @@ class PeriodChange:
         return f"{self.period}:{self.digest[:16]}:{self.change}"
 
 
+#: each file's (size, mtime, sha256) as this process last hashed it, by path: kept between the sensor's ticks
+_HASHES: dict[str, tuple[int, float, str]] = {}
+
+
 def load_state(cursor: str | None) -> dict:
     """The cursor's state: ``{"periods": {period: {"digest", "change"}}, "files": {path: [size, mtime, sha256]}}``
-    (a cursor of the former form, ``{period: digest}``, is read as its first change)."""
+    (``files``: only in a cursor of a former form, which held the hashes; a cursor of the first form,
+    ``{period: digest}``, is read as its first change)."""
     if not cursor:
         return {"periods": {}, "files": {}}
     try:
@@ -62,23 +73,30 @@ def load_state(cursor: str | None) -> dict:
 
 
 def dump_state(state: dict) -> str:
-    """The cursor as the sensor page shows it: readable (no ASCII escapes), compact, the periods first."""
-    return json.dumps(
-        {"periods": dict(sorted(state["periods"].items())), "files": dict(sorted(state["files"].items()))},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The cursor as the sensor page shows it: compact, the periods in order (no file: :data:`_HASHES`)."""
+    return json.dumps({"periods": dict(sorted(state["periods"].items()))}, ensure_ascii=False, separators=(",", ":"))
 
 
 def scan(
-    raw_dir: Path, cursor: str | None, now: float, debounce_seconds: float = 120.0
+    raw_dir: Path,
+    cursor: str | None,
+    now: float,
+    debounce_seconds: float = 120.0,
+    hashes: dict[str, tuple[int, float, str]] | None = None,
 ) -> tuple[list[PeriodChange], str]:
-    """Periods whose files changed (and settled) since ``cursor``; the new cursor."""
+    """Periods whose files changed (and settled) since ``cursor``; the new cursor. ``hashes``: the files' hashes
+    known (default: this process's, :data:`_HASHES`); updated with this folder's files, those gone dropped."""
     state = load_state(cursor)
-    files_cache: dict = state["files"]
-    new_cache: dict = {}
-    changes: list[PeriodChange] = []
     raw_dir = Path(raw_dir)
+    hashes = _HASHES if hashes is None else hashes
+    for rel, known in state["files"].items():  # a former cursor's hashes: not hashed again
+        try:
+            size, mtime, sha = known
+            hashes.setdefault(str(raw_dir / rel), (int(size), float(mtime), str(sha)))
+        except (TypeError, ValueError):
+            continue
+    present: set[str] = set()  # the files of this folder, by path
+    changes: list[PeriodChange] = []
     periods = (
         sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and _PERIOD_DIR.match(p.name))
         if raw_dir.is_dir()
@@ -94,7 +112,8 @@ def scan(
             except OSError:
                 continue  # gone since the listing
             newest = max(newest, st.st_mtime)
-            cached = files_cache.get(rel)
+            key = str(path)
+            cached = hashes.get(key)
             if cached and cached[0] == st.st_size and cached[1] == st.st_mtime:
                 sha = cached[2]
             else:
@@ -103,7 +122,8 @@ def scan(
                 except OSError as exc:  # unreadable (permissions): the run rejects it by name; not cached
                     entries.append(f"{rel}\tunreadable {type(exc).__name__}")
                     continue
-            new_cache[rel] = [st.st_size, st.st_mtime, sha]
+                hashes[key] = (st.st_size, st.st_mtime, sha)
+            present.add(key)
             entries.append(f"{rel}\t{sha}")
         if not entries:
             continue
@@ -116,7 +136,9 @@ def scan(
         change = (int(seen.get("change", 0)) if seen else 0) + 1
         state["periods"][period] = {"digest": digest, "change": change}
         changes.append(PeriodChange(period, digest, change))
-    state["files"] = new_cache
+    inside = str(raw_dir) + os.sep
+    for key in [k for k in hashes if k.startswith(inside) and k not in present]:  # gone from this folder
+        del hashes[key]
     return changes, dump_state(state)
 
 

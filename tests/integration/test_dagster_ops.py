@@ -167,24 +167,63 @@ def test_sensor_runs_a_period_again_when_its_files_change_back_after_a_failed_ru
     assert keys[0].split(":")[1] == keys[2].split(":")[1]  # the same files' fingerprint, a new change
 
 
-def test_sensor_cursor_is_readable(tmp_path):
-    _write(tmp_path / "2025-Q3" / "communes" / "Xã Ba Chẽ.xlsx", b"one")
-    _changes, cursor = scan(tmp_path, None, time.time(), 120)
-    assert "Xã Ba Chẽ.xlsx" in cursor and "\\u" not in cursor
-    assert cursor.index('"periods"') < cursor.index('"files"')  # what the engineer looks for comes first
-
-
-def test_sensor_reads_a_cursor_of_the_former_form(tmp_path):
-    """A cursor written before the change counter: the period it records is not run again for nothing."""
+def test_sensor_cursor_stays_small_however_many_files(tmp_path):
+    """Dagster stores the cursor with every tick (a week of skipped ticks, one a minute): it holds a digest and a
+    change count per period, not each file's hash (kept by the sensor's process between ticks)."""
     import json
 
-    _write(tmp_path / "2025-Q3" / "communes" / "a.xlsx", b"one")
-    _changes, cursor = scan(tmp_path, None, time.time(), 120)
+    _write(tmp_path / "2025-Q3" / "communes" / "Xã Ba Chẽ.xlsx", b"one")
+    _changes, one = scan(tmp_path, None, time.time(), 120, hashes={})
+    for i in range(60):
+        _write(tmp_path / "2025-Q3" / "communes" / f"Xã số {i}.xlsx", f"return {i}".encode())
+    _changes, many = scan(tmp_path, None, time.time(), 120, hashes={})
+    assert len(many) == len(one) < 200 and "Xã" not in many
+    assert set(json.loads(many)) == {"periods"} and list(json.loads(many)["periods"]) == ["2025-Q3"]
+
+
+def test_files_unchanged_since_the_last_tick_are_not_hashed_again(tmp_path, monkeypatch):
+    import kttt_pipeline.orchestration.raw_watch as raw_watch
+
+    hashed: list[str] = []
+    real = raw_watch.sha256_of
+    monkeypatch.setattr(raw_watch, "sha256_of", lambda path: hashed.append(path.name) or real(path))
+    for name in ("a.xlsx", "b.xlsx"):
+        _write(tmp_path / "2025-Q3" / "communes" / name, name.encode())
+    hashes: dict = {}
+    _changes, cursor = scan(tmp_path, None, time.time(), 120, hashes=hashes)
+    assert sorted(hashed) == ["a.xlsx", "b.xlsx"]
+    hashed.clear()
+    assert scan(tmp_path, cursor, time.time(), 120, hashes=hashes)[0] == [] and hashed == []
+    _write(tmp_path / "2025-Q3" / "communes" / "b.xlsx", b"changed")
+    (tmp_path / "2025-Q3" / "communes" / "a.xlsx").unlink()
+    changes, _cursor = scan(tmp_path, cursor, time.time(), 120, hashes=hashes)
+    assert hashed == ["b.xlsx"] and [c.period for c in changes] == ["2025-Q3"]
+    assert sorted(Path(k).name for k in hashes) == ["b.xlsx"]  # a file gone is forgotten
+    # a new process (nothing known) hashes each file once, and runs nothing the cursor already saw
+    hashed.clear()
+    assert scan(tmp_path, _cursor, time.time(), 120, hashes={})[0] == [] and hashed == ["b.xlsx"]
+
+
+def test_sensor_reads_a_cursor_of_the_former_forms(tmp_path, monkeypatch):
+    """A cursor written before the change counter ({period: digest}), holding every file's hash: the period it
+    records is not run again for nothing, and its files are not hashed again."""
+    import json
+
+    import kttt_pipeline.orchestration.raw_watch as raw_watch
+    from kttt_pipeline.ingest.workbook import sha256_of
+
+    path = tmp_path / "2025-Q3" / "communes" / "a.xlsx"
+    _write(path, b"one")
+    _changes, cursor = scan(tmp_path, None, time.time(), 120, hashes={})
     state = json.loads(cursor)
-    former = json.dumps({"periods": {p: s["digest"] for p, s in state["periods"].items()}, "files": state["files"]})
-    assert scan(tmp_path, former, time.time(), 120)[0] == []
-    _write(tmp_path / "2025-Q3" / "communes" / "a.xlsx", b"two")
-    assert [c.run_key.rsplit(":", 1)[1] for c in scan(tmp_path, former, time.time(), 120)[0]] == ["2"]
+    st = path.stat()
+    files = {"2025-Q3/communes/a.xlsx": [st.st_size, st.st_mtime, sha256_of(path)]}
+    former = json.dumps({"periods": {p: s["digest"] for p, s in state["periods"].items()}, "files": files})
+    hashed: list[str] = []
+    monkeypatch.setattr(raw_watch, "sha256_of", lambda p: hashed.append(p.name) or sha256_of(p))
+    assert scan(tmp_path, former, time.time(), 120, hashes={})[0] == [] and hashed == []
+    _write(path, b"two")
+    assert [c.run_key.rsplit(":", 1)[1] for c in scan(tmp_path, former, time.time(), 120, hashes={})[0]] == ["2"]
 
 
 # ---- descriptions -----------------------------------------------------------------------------------------------
