@@ -5,8 +5,8 @@ requested when its digest changed and its newest file is older than the debounce
 copied do not trigger a run). Hashes are recomputed only for files whose size or mtime changed: the process that
 evaluates the sensor (its code server, long-lived) keeps each file's (size, mtime, sha256) between ticks, not the
 cursor. Dagster stores the cursor with every tick (a week of skipped ticks, one a minute): it holds only a digest
-and a change count per period, about 100 bytes, however many files a period has (it held every file's hash
-before, some 170 bytes a file: ≈ 5 MB a tick for eight national quarters). A new process hashes each file once;
+and a change count per period, about 120 bytes, however many files a period has (it held every file's hash
+before: 515 KB for the demo national quarter, ≈ 4 MB a tick for eight). A new process hashes each file once;
 a cursor of the former form hands it the hashes it holds.
 
 Only the files a run reads count (``raw_inventory.period_entries``): hidden and lock files, FIFOs, sockets and
