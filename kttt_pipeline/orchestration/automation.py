@@ -1,6 +1,7 @@
 """The quarterly schedule and the raw-folder sensor."""
 
 import datetime as dt
+import logging
 import os
 import time
 
@@ -8,7 +9,7 @@ import dagster as dg
 
 from kttt_pipeline.core.periods import last_closed_quarter
 from kttt_pipeline.orchestration.partitions import partition_key, partition_provinces
-from kttt_pipeline.orchestration.raw_watch import scan, scan_provinces
+from kttt_pipeline.orchestration.raw_watch import dump_hashes, load_hashes, scan, scan_provinces
 from kttt_pipeline.orchestration.resources import KtttPaths
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -18,6 +19,11 @@ SENSOR_INTERVAL_SECONDS = 60
 #: a deployment's own sensor interval in seconds (a large raw folder hashed less often, a test's quick ticks)
 SENSOR_INTERVAL_ENV = "KTTT_SENSOR_INTERVAL_SECONDS"
 DEBOUNCE_SECONDS = 120
+#: the key, in the Dagster instance's key-value store, of the raw files' hashes the sensor keeps between ticks
+#: (``/<province code>`` appended in a national deployment); the cursor, stored with every tick, holds none
+HASHES_KEY = "kttt/raw_file_hashes"
+
+log = logging.getLogger(__name__)
 
 
 def sensor_interval_seconds() -> int:
@@ -79,14 +85,21 @@ def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefin
     )
     def raw_files_sensor(context: dg.SensorEvaluationContext, paths: KtttPaths):
         # the same raw folder as the runs it starts read (the resource), not a second reading of the environment
+        codes = [""] if provinces is None else provinces
+        keys = {code: f"{HASHES_KEY}/{code}" if code else HASHES_KEY for code in codes}
+        kept = _kept_values(context, set(keys.values()))
+        hashes = {code: load_hashes(kept.get(key)) for code, key in keys.items()}
+        found: list[tuple[str | None, str, str]]
         if provinces is None:
-            changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS)
+            changes, cursor = scan(paths.raw_path(), context.cursor, time.time(), DEBOUNCE_SECONDS, hashes[""])
             found = [(None, c.period, c.run_key) for c in changes]
         else:  # a national deployment: every province's folder <raw_dir>/<code>
             national, cursor = scan_provinces(
-                paths.raw_path(), provinces, context.cursor, time.time(), DEBOUNCE_SECONDS
+                paths.raw_path(), provinces, context.cursor, time.time(), DEBOUNCE_SECONDS, hashes
             )
             found = [(c.province, c.change.period, c.run_key) for c in national]
+        now_kept = {key: dump_hashes(hashes[code]) for code, key in keys.items()}
+        _keep_values(context, {k: v for k, v in now_kept.items() if v != kept.get(k)})  # only what changed
         known = set(partitions_def.get_partition_keys())
         requests = []
         for province, period, run_key in found:
@@ -104,3 +117,22 @@ def build_sensor(job, partitions_def: dg.PartitionsDefinition) -> dg.SensorDefin
         return requests
 
     return raw_files_sensor
+
+
+def _kept_values(context: dg.SensorEvaluationContext, keys: set[str]) -> dict[str, str]:
+    """The values of ``keys`` in the instance's key-value store (none without an instance, or unreadable: the
+    sensor then hashes every file, which changes no run)."""
+    try:
+        return dict(context.instance.run_storage.get_cursor_values(keys))
+    except Exception as exc:  # noqa: BLE001 (a cache: never a failed tick)
+        log.warning("raw_files_sensor: the files' hashes could not be read (%s); hashing every file", exc)
+        return {}
+
+
+def _keep_values(context: dg.SensorEvaluationContext, pairs: dict[str, str]) -> None:
+    if not pairs:
+        return
+    try:
+        context.instance.run_storage.set_cursor_values(pairs)
+    except Exception as exc:  # noqa: BLE001 (a cache: never a failed tick)
+        log.warning("raw_files_sensor: the files' hashes could not be kept (%s)", exc)

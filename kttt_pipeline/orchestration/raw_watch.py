@@ -2,12 +2,12 @@
 
 The state (the sensor's cursor) remembers, per period, a digest of its files' sha256 hashes. A period is
 requested when its digest changed and its newest file is older than the debounce delay (files still being
-copied do not trigger a run). Hashes are recomputed only for files whose size or mtime changed: the process that
-evaluates the sensor (its code server, long-lived) keeps each file's (size, mtime, sha256) between ticks, not the
-cursor. Dagster stores the cursor with every tick (a week of skipped ticks, one a minute): it holds only a digest
-and a change count per period, about 120 bytes, however many files a period has (it held every file's hash
-before: 515 KB for the demo national quarter, ≈ 4 MB a tick for eight). A new process hashes each file once;
-a cursor of the former form hands it the hashes it holds.
+copied do not trigger a run). Hashes are recomputed only for files whose size, mtime or ctime changed (a
+rewrite that keeps the size and puts the mtime back still changes the ctime). The files' hashes are not in the
+cursor: Dagster stores the cursor with every tick (a week of skipped ticks, one a minute), and with every file's
+hash it was 515 KB for the demo national quarter, ≈ 4 MB a tick for eight. The cursor holds a digest and a change
+count per period (≈ 120 bytes); the hashes are a separate value (:func:`load_hashes`, :func:`dump_hashes`) that
+the sensor keeps in the Dagster instance's key-value store, written only when a file changed (automation.py).
 
 Only the files a run reads count (``raw_inventory.period_entries``): hidden and lock files, FIFOs, sockets and
 devices, links out of the raw folder are never opened nor hashed here (a lock file coming and going while a clerk
@@ -51,29 +51,41 @@ class PeriodChange:
         return f"{self.period}:{self.digest[:16]}:{self.change}"
 
 
-#: each file's (size, mtime, sha256) as this process last hashed it, by path: kept between the sensor's ticks
-_HASHES: dict[str, tuple[int, float, str]] = {}
+#: a file's hash as known: (size, mtime in ns, ctime in ns, sha256), by its absolute path
+Hashes = dict[str, tuple[int, int, int, str]]
+
+
+def load_hashes(text: str | None) -> Hashes:
+    """The files' hashes kept by :func:`dump_hashes` (empty when none or unreadable: every file is hashed)."""
+    try:
+        raw = json.loads(text) if text else {}
+        return {str(k): (int(v[0]), int(v[1]), int(v[2]), str(v[3])) for k, v in raw.items()}
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def dump_hashes(hashes: Hashes) -> str:
+    return json.dumps(dict(sorted(hashes.items())), ensure_ascii=False, separators=(",", ":"))
 
 
 def load_state(cursor: str | None) -> dict:
-    """The cursor's state: ``{"periods": {period: {"digest", "change"}}, "files": {path: [size, mtime, sha256]}}``
-    (``files``: only in a cursor of a former form, which held the hashes; a cursor of the first form,
-    ``{period: digest}``, is read as its first change)."""
+    """The cursor's state: ``{"periods": {period: {"digest", "change"}}}`` (a cursor of a former form also held
+    each file's hash, now ignored; one of the first form, ``{period: digest}``, is read as its first change)."""
     if not cursor:
-        return {"periods": {}, "files": {}}
+        return {"periods": {}}
     try:
         state = json.loads(cursor)
     except json.JSONDecodeError:
-        return {"periods": {}, "files": {}}
+        return {"periods": {}}
     periods = {
         period: seen if isinstance(seen, dict) else {"digest": seen, "change": 1}
         for period, seen in (state.get("periods") or {}).items()
     }
-    return {"periods": periods, "files": state.get("files") or {}}
+    return {"periods": periods}
 
 
 def dump_state(state: dict) -> str:
-    """The cursor as the sensor page shows it: compact, the periods in order (no file: :data:`_HASHES`)."""
+    """The cursor as the sensor page shows it: compact, the periods in order."""
     return json.dumps({"periods": dict(sorted(state["periods"].items()))}, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -82,19 +94,13 @@ def scan(
     cursor: str | None,
     now: float,
     debounce_seconds: float = 120.0,
-    hashes: dict[str, tuple[int, float, str]] | None = None,
+    hashes: Hashes | None = None,
 ) -> tuple[list[PeriodChange], str]:
     """Periods whose files changed (and settled) since ``cursor``; the new cursor. ``hashes``: the files' hashes
-    known (default: this process's, :data:`_HASHES`); updated with this folder's files, those gone dropped."""
+    known (none: every file is hashed), updated with this folder's files, those gone from it dropped."""
     state = load_state(cursor)
-    raw_dir = Path(raw_dir)
-    hashes = _HASHES if hashes is None else hashes
-    for rel, known in state["files"].items():  # a former cursor's hashes: not hashed again
-        try:
-            size, mtime, sha = known
-            hashes.setdefault(str(raw_dir / rel), (int(size), float(mtime), str(sha)))
-        except (TypeError, ValueError):
-            continue
+    raw_dir = Path(os.path.abspath(raw_dir))  # the keys do not depend on the working directory
+    hashes = {} if hashes is None else hashes
     present: set[str] = set()  # the files of this folder, by path
     changes: list[PeriodChange] = []
     periods = (
@@ -113,16 +119,17 @@ def scan(
                 continue  # gone since the listing
             newest = max(newest, st.st_mtime)
             key = str(path)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
             cached = hashes.get(key)
-            if cached and cached[0] == st.st_size and cached[1] == st.st_mtime:
-                sha = cached[2]
+            if cached and cached[:3] == stamp:
+                sha = cached[3]
             else:
                 try:
                     sha = sha256_of(path)
                 except OSError as exc:  # unreadable (permissions): the run rejects it by name; not cached
                     entries.append(f"{rel}\tunreadable {type(exc).__name__}")
                     continue
-                hashes[key] = (st.st_size, st.st_mtime, sha)
+                hashes[key] = (*stamp, sha)
             present.add(key)
             entries.append(f"{rel}\t{sha}")
         if not entries:
@@ -137,8 +144,8 @@ def scan(
         state["periods"][period] = {"digest": digest, "change": change}
         changes.append(PeriodChange(period, digest, change))
     inside = str(raw_dir) + os.sep
-    for key in [k for k in hashes if k.startswith(inside) and k not in present]:  # gone from this folder
-        del hashes[key]
+    for key in [k for k in list(hashes) if k.startswith(inside) and k not in present]:  # gone from this folder
+        hashes.pop(key, None)
     return changes, dump_state(state)
 
 
@@ -156,11 +163,17 @@ class ProvinceChange:
 
 
 def scan_provinces(
-    raw_root: Path, provinces: list[str], cursor: str | None, now: float, debounce_seconds: float = 120.0
+    raw_root: Path,
+    provinces: list[str],
+    cursor: str | None,
+    now: float,
+    debounce_seconds: float = 120.0,
+    hashes: dict[str, Hashes] | None = None,
 ) -> tuple[list[ProvinceChange], str]:
     """:func:`scan` over each province's folder ``<raw_root>/<province>``; the cursor is
     ``{"provinces": {code: state}}`` (each state as :func:`scan` keeps it). A province not watched any more
-    drops out of the cursor."""
+    drops out of the cursor. ``hashes``: each province's files' hashes, by its code (updated)."""
+    hashes = {} if hashes is None else hashes
     try:
         states = (json.loads(cursor) if cursor else {}).get("provinces") or {}
     except (json.JSONDecodeError, AttributeError):
@@ -169,7 +182,13 @@ def scan_provinces(
     new_states: dict = {}
     for code in provinces:
         before = states.get(code)
-        found, after = scan(Path(raw_root) / code, json.dumps(before) if before else None, now, debounce_seconds)
+        found, after = scan(
+            Path(raw_root) / code,
+            json.dumps(before) if before else None,
+            now,
+            debounce_seconds,
+            hashes.setdefault(code, {}),
+        )
         changes.extend(ProvinceChange(code, c) for c in found)
         new_states[code] = json.loads(after)
     return changes, json.dumps({"provinces": new_states}, ensure_ascii=False, separators=(",", ":"))

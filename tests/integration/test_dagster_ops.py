@@ -204,26 +204,68 @@ def test_files_unchanged_since_the_last_tick_are_not_hashed_again(tmp_path, monk
     assert scan(tmp_path, _cursor, time.time(), 120, hashes={})[0] == [] and hashed == ["b.xlsx"]
 
 
-def test_sensor_reads_a_cursor_of_the_former_forms(tmp_path, monkeypatch):
-    """A cursor written before the change counter ({period: digest}), holding every file's hash: the period it
-    records is not run again for nothing, and its files are not hashed again."""
+def test_sensor_reads_a_cursor_of_the_former_forms(tmp_path):
+    """Cursors written before: periods as {period: digest} (before the change counter), and with every file's hash: the
+    period they record is not run again for nothing, and a change runs as the next one."""
     import json
 
-    import kttt_pipeline.orchestration.raw_watch as raw_watch
     from kttt_pipeline.ingest.workbook import sha256_of
 
     path = tmp_path / "2025-Q3" / "communes" / "a.xlsx"
     _write(path, b"one")
-    _changes, cursor = scan(tmp_path, None, time.time(), 120, hashes={})
+    _changes, cursor = scan(tmp_path, None, time.time(), 120)
     state = json.loads(cursor)
     st = path.stat()
     files = {"2025-Q3/communes/a.xlsx": [st.st_size, st.st_mtime, sha256_of(path)]}
-    former = json.dumps({"periods": {p: s["digest"] for p, s in state["periods"].items()}, "files": files})
-    hashed: list[str] = []
-    monkeypatch.setattr(raw_watch, "sha256_of", lambda p: hashed.append(p.name) or sha256_of(p))
-    assert scan(tmp_path, former, time.time(), 120, hashes={})[0] == [] and hashed == []
+    first = json.dumps({"periods": {p: s["digest"] for p, s in state["periods"].items()}})
+    with_files = json.dumps({"periods": {p: s["digest"] for p, s in state["periods"].items()}, "files": files})
+    for former in (first, with_files):
+        assert scan(tmp_path, former, time.time(), 120)[0] == []
     _write(path, b"two")
-    assert [c.run_key.rsplit(":", 1)[1] for c in scan(tmp_path, former, time.time(), 120, hashes={})[0]] == ["2"]
+    assert [c.run_key.rsplit(":", 1)[1] for c in scan(tmp_path, with_files, time.time(), 120)[0]] == ["2"]
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_kept_is_hashed_again(tmp_path):
+    """`cp -p` or `rsync -t` of another file of the same size: the mtime is the old one, the ctime is not."""
+    path = tmp_path / "2025-Q3" / "communes" / "a.xlsx"
+    _write(path, b"good", age_seconds=300)
+    hashes: dict = {}
+    _changes, cursor = scan(tmp_path, None, time.time(), 120, hashes=hashes)
+    before = path.stat()
+    time.sleep(0.02)
+    path.write_bytes(b"bad!")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # its time put back
+    assert [c.period for c in scan(tmp_path, cursor, time.time(), 120, hashes=hashes)[0]] == ["2025-Q3"]
+
+
+def test_the_sensor_keeps_the_files_hashes_in_the_instance_between_ticks(tmp_path, monkeypatch):
+    """Each tick may run in a new process (the daemon replaces its code server every minute): the hashes are kept
+    in the Dagster instance's key-value store, written only when a file changed; the cursor holds none."""
+    import kttt_pipeline.orchestration.raw_watch as raw_watch
+    from kttt_pipeline.orchestration.automation import HASHES_KEY
+
+    raw = tmp_path / "raw"
+    for name in ("a.xlsx", "b.xlsx"):
+        _write(raw / PERIOD / "districts" / name, name.encode(), age_seconds=300)
+    hashed: list[str] = []
+    real = raw_watch.sha256_of
+    monkeypatch.setattr(raw_watch, "sha256_of", lambda path: hashed.append(path.name) or real(path))
+    sensor = defs.get_repository_def().get_sensor_def("raw_files_sensor")
+    with dg.instance_for_test() as instance:
+        written: list[dict] = []
+        storage = instance.run_storage
+        original = storage.set_cursor_values
+        monkeypatch.setattr(storage, "set_cursor_values", lambda pairs: written.append(pairs) or original(pairs))
+        first = _tick(sensor, instance, None, raw)
+        assert [r.partition_key for r in first.run_requests] == [PERIOD] and sorted(hashed) == ["a.xlsx", "b.xlsx"]
+        assert "a.xlsx" not in first.cursor and len(written) == 1 and HASHES_KEY in written[0]
+        hashed.clear()
+        again = _tick(sensor, instance, first.cursor, raw)
+        assert again.run_requests == [] and hashed == [] and len(written) == 1  # nothing hashed, nothing written
+        _write(raw / PERIOD / "districts" / "b.xlsx", b"changed", age_seconds=300)
+        third = _tick(sensor, instance, again.cursor or first.cursor, raw)
+        assert [r.partition_key for r in third.run_requests] == [PERIOD] and hashed == ["b.xlsx"]
+        assert len(written) == 2
 
 
 # ---- descriptions -----------------------------------------------------------------------------------------------
