@@ -54,6 +54,11 @@ PRELOAD = (
 PeriodJobFor = Callable[[str, str, str, list[str]], dg.JobDefinition]
 
 
+def _no_folder(paths: KtttPaths, code: str, period: str) -> str:
+    """Why a province of the deployment is not in the national run: no folder for the quarter."""
+    return f"tỉnh mã {code}: không có thư mục {Path(paths.raw_dir) / code / period}"
+
+
 def _executor() -> dg.ExecutorDefinition:
     """Dagster's multiprocess executor, its steps forked from a fork server that imported :data:`PRELOAD` once;
     where there is no fork server (Windows), each step's process started anew."""
@@ -80,9 +85,7 @@ def build_national_job(
         if not present:
             raise dg.Failure(
                 description=f"Kỳ {period}: 0/{len(provinces)} tỉnh, thành phố đã công bố; "
-                + "; ".join(
-                    f"tỉnh mã {code}: không có thư mục {Path(paths.raw_dir) / code / period}" for code in absent
-                )
+                + "; ".join(_no_folder(paths, code, period) for code in absent)
             )
         sizes = {code: raw_size(paths.raw_dir, [PairRun(0, period, code)]) for code in present}
         shares = balanced_shares(sizes, usable_cores())
@@ -158,7 +161,7 @@ def build_national_job(
                 + (f"lần chạy {runs[code]}" if runs[code] else "nhật ký của lần chạy này")
                 for code in failed
             ]
-            reasons += [f"tỉnh mã {code}: không có thư mục {Path(paths.raw_dir) / code / period}" for code in absent]
+            reasons += [_no_folder(paths, code, period) for code in absent]
             raise dg.Failure(
                 description=f"Kỳ {period}: {len(outcomes) - len(failed)}/{len(provinces)} tỉnh, thành phố đã công "
                 f"bố; " + "; ".join(reasons),
